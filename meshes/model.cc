@@ -1,0 +1,283 @@
+#include "meshes/model.h"
+
+#include "solver/errors.h"
+
+#include <deal.II/fe/fe_q.h>
+#include <deal.II/grid/grid_reordering.h>
+#include <deal.II/grid/grid_tools.h>
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+#include <unordered_map>
+
+namespace lightbody
+{
+  using dealii::Point;
+
+  namespace
+  {
+    // Merges coincident vertices: parts (and the patches of one part) that meet along a common
+    // edge of one continuous surface share nodes there.
+    class VertexMerger
+    {
+    public:
+      explicit VertexMerger(double tolerance) : tol_(tolerance) {}
+
+      unsigned insert(const Point<3> &p)
+      {
+        const auto key = cell_of(p);
+        for (long dx = -1; dx <= 1; ++dx)
+          for (long dy = -1; dy <= 1; ++dy)
+            for (long dz = -1; dz <= 1; ++dz)
+              {
+                const auto it = buckets_.find(hash({key[0] + dx, key[1] + dy, key[2] + dz}));
+                if (it == buckets_.end())
+                  continue;
+                for (unsigned idx : it->second)
+                  if (points_[idx].distance(p) <= tol_)
+                    return idx;
+              }
+        points_.push_back(p);
+        buckets_[hash(key)].push_back(points_.size() - 1);
+        return points_.size() - 1;
+      }
+      const std::vector<Point<3>> &points() const { return points_; }
+
+    private:
+      std::array<long, 3> cell_of(const Point<3> &p) const
+      {
+        return {std::lround(std::floor(p[0] / (4 * tol_))), std::lround(std::floor(p[1] / (4 * tol_))),
+                std::lround(std::floor(p[2] / (4 * tol_)))};
+      }
+      static std::size_t hash(const std::array<long, 3> &k)
+      {
+        return std::hash<long>()(k[0] * 73856093L ^ k[1] * 19349663L ^ k[2] * 83492791L);
+      }
+      double                                            tol_;
+      std::vector<Point<3>>                             points_;
+      std::unordered_map<std::size_t, std::vector<unsigned>> buckets_;
+    };
+
+    Point<3> to_point(const Vec3 &v) { return Point<3>(v[0], v[1], v[2]); }
+
+    // Finds the face of a cell whose vertices are exactly the given set.
+    int face_with_vertices(const dealii::Triangulation<3>::cell_iterator &cell,
+                           const std::array<unsigned, 4>                &wanted)
+    {
+      std::array<unsigned, 4> w = wanted;
+      std::sort(w.begin(), w.end());
+      for (unsigned f = 0; f < 6; ++f)
+        {
+          std::array<unsigned, 4> v;
+          for (unsigned i = 0; i < 4; ++i)
+            v[i] = cell->face(f)->vertex_index(i);
+          std::sort(v.begin(), v.end());
+          if (v == w)
+            return static_cast<int>(f);
+        }
+      return -1;
+    }
+  } // namespace
+
+  Point<3> Model::position(unsigned patch, double u, double v, double zeta) const
+  {
+    const Patch &p = patches[patch];
+    const Vec3   x = p.point(u, v);
+    const Vec3   n = p.normal(u, v);
+    return Point<3>(x[0] + zeta * n[0], x[1] + zeta * n[1], x[2] + zeta * n[2]);
+  }
+
+  std::array<double, 3> Model::parameters(unsigned cell, const Point<3> &xi) const
+  {
+    // The parameter box of a cell is mapped affinely, so trilinear interpolation of the vertex
+    // parameters in deal.II's vertex order is exact whatever orientation the cell was given.
+    const CellGeometry                               &g = cell_geometry[cell];
+    const dealii::Triangulation<3>::active_cell_iterator c(&triangulation, 0, cell);
+    std::array<double, 3>                             r{0, 0, 0};
+    for (unsigned i = 0; i < 8; ++i)
+      {
+        const unsigned vi = c->vertex_index(i);
+        const auto     at = std::find(g.vertex.begin(), g.vertex.end(), vi);
+        const auto    &pr = g.param[at - g.vertex.begin()];
+        const double   w  = ((i & 1) ? xi[0] : 1 - xi[0]) * ((i & 2) ? xi[1] : 1 - xi[1]) *
+                         ((i & 4) ? xi[2] : 1 - xi[2]);
+        for (unsigned d = 0; d < 3; ++d)
+          r[d] += w * pr[d];
+      }
+    return r;
+  }
+
+  dealii::Tensor<1, 3> Model::normal(unsigned cell, const Point<3> &unit_point) const
+  {
+    const auto           pr = parameters(cell, unit_point);
+    const Vec3           n  = patches[cell_geometry[cell].patch].normal(pr[0], pr[1]);
+    dealii::Tensor<1, 3> t;
+    for (unsigned d = 0; d < 3; ++d)
+      t[d] = n[d];
+    return t;
+  }
+
+  std::unique_ptr<Model> build_model(const Case &c)
+  {
+    auto model = std::make_unique<Model>();
+
+    // Model size for the merge tolerance, from a rough sample of every part.
+    std::vector<std::vector<Patch>> part_patches;
+    Point<3>                        lo(1e300, 1e300, 1e300), hi(-1e300, -1e300, -1e300);
+    for (const auto &part : c.parts)
+      {
+        const double h = part.mesh_size > 0 ? part.mesh_size : c.mesh.size_mm;
+        part_patches.push_back(mid_surface_patches(part, h));
+        for (const auto &p : part_patches.back())
+          for (double u : {0.0, 0.5, 1.0})
+            for (double v : {0.0, 0.5, 1.0})
+              {
+                const Point<3> x = to_point(p.point(u, v));
+                for (unsigned d = 0; d < 3; ++d)
+                  lo[d] = std::min(lo[d], x[d]), hi[d] = std::max(hi[d], x[d]);
+              }
+      }
+    model->size = lo.distance(hi);
+    VertexMerger merger(1e-7 * std::max(model->size, 1.0));
+
+    std::vector<dealii::CellData<3>>                       cells;
+    std::vector<std::pair<unsigned, std::array<unsigned, 4>>> top_faces, bottom_faces;
+    std::map<std::string, std::set<unsigned>>              edge_vertices;
+    std::vector<unsigned>                                  top_owner, bottom_owner;
+
+    for (unsigned pi = 0; pi < c.parts.size(); ++pi)
+      {
+        const PartSpec &spec = c.parts[pi];
+        PartMesh        pm;
+        pm.name      = spec.name;
+        pm.material  = c.material_of(spec);
+        pm.thickness = spec.thickness;
+        pm.layers    = spec.layers > 0 ? spec.layers : c.mesh.layers;
+        const unsigned L = pm.layers;
+        const double   t = spec.thickness;
+
+        for (auto &patch : part_patches[pi])
+          {
+            const unsigned patch_index = model->patches.size();
+            model->patches.push_back(patch);
+            const unsigned nu = patch.n_u, nv = patch.n_v;
+            // Vertex ids of the extruded grid nodes (i, j, k).
+            std::vector<unsigned> id((nu + 1) * (nv + 1) * (L + 1));
+            auto at = [&](unsigned i, unsigned j, unsigned k) -> unsigned & {
+              return id[(k * (nv + 1) + j) * (nu + 1) + i];
+            };
+            for (unsigned j = 0; j <= nv; ++j)
+              for (unsigned i = 0; i <= nu; ++i)
+                for (unsigned k = 0; k <= L; ++k)
+                  at(i, j, k) = merger.insert(model->position(
+                    patch_index, double(i) / nu, double(j) / nv, -t / 2 + k * t / L));
+            for (unsigned s = 0; s < 4; ++s)
+              {
+                if (patch.side_edge[s].empty())
+                  continue;
+                auto &set = edge_vertices[spec.name + "." + patch.side_edge[s]];
+                const unsigned n = (s % 2 == 0) ? nu : nv;
+                for (unsigned m = 0; m <= n; ++m)
+                  for (unsigned k = 0; k <= L; ++k)
+                    {
+                      const unsigned i = s == 0 || s == 2 ? m : (s == 1 ? nu : 0);
+                      const unsigned j = s == 1 || s == 3 ? m : (s == 0 ? 0 : nv);
+                      set.insert(at(i, j, k));
+                    }
+              }
+            for (unsigned k = 0; k < L; ++k)
+              for (unsigned j = 0; j < nv; ++j)
+                for (unsigned i = 0; i < nu; ++i)
+                  {
+                    dealii::CellData<3>     cell;
+                    Model::CellGeometry     g;
+                    g.part  = pi;
+                    g.patch = patch_index;
+                    for (unsigned v = 0; v < 8; ++v)
+                      {
+                        const unsigned di = v & 1, dj = (v >> 1) & 1, dk = (v >> 2) & 1;
+                        cell.vertices[v] = at(i + di, j + dj, k + dk);
+                        g.vertex[v]      = cell.vertices[v];
+                        g.param[v]       = {double(i + di) / nu, double(j + dj) / nv,
+                                      -t / 2 + (k + dk) * t / L};
+                      }
+                    std::set<unsigned> distinct(cell.vertices.begin(), cell.vertices.end());
+                    if (distinct.size() != 8)
+                      throw ModelError("part \"" + spec.name +
+                                       "\": degenerate element (coincident nodes) near " +
+                                       std::to_string(merger.points()[cell.vertices[0]][0]) + ", " +
+                                       std::to_string(merger.points()[cell.vertices[0]][1]) + ", " +
+                                       std::to_string(merger.points()[cell.vertices[0]][2]) +
+                                       " mm; use a finer mesh or check the geometry");
+                    cell.material_id = pi;
+                    const unsigned index = cells.size();
+                    if (k == L - 1)
+                      top_faces.push_back({index, {cell.vertices[4], cell.vertices[5],
+                                                   cell.vertices[6], cell.vertices[7]}});
+                    if (k == 0)
+                      bottom_faces.push_back({index, {cell.vertices[0], cell.vertices[1],
+                                                      cell.vertices[2], cell.vertices[3]}});
+                    cells.push_back(cell);
+                    model->cell_geometry.push_back(g);
+                    ++pm.n_cells;
+                  }
+          }
+        model->parts.push_back(pm);
+      }
+
+    dealii::GridTools::consistently_order_cells(cells);
+    model->triangulation.create_triangulation(merger.points(), cells, dealii::SubCellData());
+
+    auto cell_it = [&](unsigned index) {
+      return dealii::Triangulation<3>::active_cell_iterator(&model->triangulation, 0, index);
+    };
+    for (auto [list, side] : {std::pair{&top_faces, "top"}, std::pair{&bottom_faces, "bottom"}})
+      for (const auto &[index, verts] : *list)
+        {
+          const int f = face_with_vertices(cell_it(index), verts);
+          Assert(f >= 0, dealii::ExcInternalError());
+          model->surfaces[model->parts[model->cell_geometry[index].part].name + "." + side]
+            .push_back({index, static_cast<unsigned>(f)});
+        }
+    for (const auto &[name, set] : edge_vertices)
+      {
+        const std::string part = name.substr(0, name.rfind('.'));
+        auto             &list = model->edges[name];
+        for (unsigned index = 0; index < cells.size(); ++index)
+          {
+            if (model->parts[model->cell_geometry[index].part].name != part)
+              continue;
+            const auto cell = cell_it(index);
+            for (unsigned f = 0; f < 6; ++f)
+              {
+                bool all = true;
+                for (unsigned i = 0; i < 4 && all; ++i)
+                  all = set.count(cell->face(f)->vertex_index(i)) > 0;
+                if (all)
+                  list.push_back({index, f});
+              }
+          }
+      }
+
+    // The exact geometry at the support points of a quadratic mapping: curved parts are not
+    // faceted.
+    model->mapping = std::make_unique<dealii::MappingQCache<3>>(2);
+    const dealii::FE_Q<3>         fe_geometry(2);
+    const std::vector<Point<3>>   unit_points = fe_geometry.get_unit_support_points();
+    const Model                  &m           = *model;
+    model->mapping->initialize(
+      model->triangulation,
+      [&m, &unit_points](const dealii::Triangulation<3>::cell_iterator &cell) {
+        std::vector<Point<3>> pts(unit_points.size());
+        const unsigned        patch = m.cell_geometry[cell->index()].patch;
+        for (unsigned q = 0; q < unit_points.size(); ++q)
+          {
+            const auto pr = m.parameters(cell->index(), unit_points[q]);
+            pts[q]        = m.position(patch, pr[0], pr[1], pr[2]);
+          }
+        return pts;
+      });
+    return model;
+  }
+} // namespace lightbody

@@ -1,0 +1,74 @@
+#pragma once
+// The model: the extruded hexahedral mesh of all parts with its exact (quadratic) geometry, the
+// parts' data, and named surfaces and edges. Built from the parts of a Case only: meshes/ never
+// looks at load cases or supports.
+#include "meshes/surfaces.h"
+#include "solver/case.h"
+
+#include <deal.II/fe/mapping_q_cache.h>
+#include <deal.II/grid/tria.h>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace lightbody
+{
+  struct PartMesh
+  {
+    std::string name;
+    Material    material;
+    double      thickness = 0;
+    unsigned    layers    = 1;
+    unsigned    n_cells   = 0;
+  };
+
+  // A face of a cell: coarse cell index (= active cell index, the mesh is not refined) and face
+  // number 0..5.
+  struct FaceRef
+  {
+    unsigned cell;
+    unsigned face;
+  };
+
+  class Model
+  {
+  public:
+    Model() = default;
+    Model(const Model &) = delete;
+    Model &operator=(const Model &) = delete;
+
+    dealii::Triangulation<3>                 triangulation;
+    std::unique_ptr<dealii::MappingQCache<3>> mapping; // exact geometry at Q2 support points
+    std::vector<PartMesh>                    parts;   // cell->material_id() indexes this
+    // "part.top", "part.bottom": the faces of each side of a part.
+    std::map<std::string, std::vector<FaceRef>> surfaces;
+    // "part.edge1", "tank.start", ...: the through-thickness faces along a part's edge.
+    std::map<std::string, std::vector<FaceRef>> edges;
+    double size = 0; // bounding-box diagonal, for tolerances
+
+    // Unit normal of the part's mid-surface (towards "top") at a point inside the given cell,
+    // given in the cell's reference coordinates.
+    dealii::Tensor<1, 3> normal(unsigned cell, const dealii::Point<3> &unit_point) const;
+
+    // Internal: per cell, the patch and its parameter box.
+    struct CellGeometry
+    {
+      unsigned                  part = 0, patch = 0;
+      std::array<unsigned, 8>   vertex{};  // vertex indices in the order below
+      std::array<std::array<double, 3>, 8> param{}; // (u, v, zeta) of each vertex
+    };
+    std::vector<CellGeometry> cell_geometry;
+    std::vector<Patch>        patches; // of all parts
+
+    // Exact position for a patch parameter (u, v) and offset zeta along the normal.
+    dealii::Point<3> position(unsigned patch, double u, double v, double zeta) const;
+    // Patch parameters (u, v, zeta) of a reference point of a cell.
+    std::array<double, 3> parameters(unsigned cell, const dealii::Point<3> &unit_point) const;
+  };
+
+  // Meshes every part; throws InputError for impossible geometry and ModelError for inverted
+  // or degenerate elements.
+  std::unique_ptr<Model> build_model(const Case &c);
+} // namespace lightbody

@@ -1,0 +1,264 @@
+#include "meshes/surfaces.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace lightbody
+{
+  namespace
+  {
+    Vec3 operator+(const Vec3 &a, const Vec3 &b) { return {a[0] + b[0], a[1] + b[1], a[2] + b[2]}; }
+    Vec3 operator-(const Vec3 &a, const Vec3 &b) { return {a[0] - b[0], a[1] - b[1], a[2] - b[2]}; }
+    Vec3 operator*(double s, const Vec3 &a) { return {s * a[0], s * a[1], s * a[2]}; }
+    double dot(const Vec3 &a, const Vec3 &b) { return a[0] * b[0] + a[1] * b[1] + a[2] * b[2]; }
+    Vec3 cross(const Vec3 &a, const Vec3 &b)
+    {
+      return {a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]};
+    }
+    double norm(const Vec3 &a) { return std::sqrt(dot(a, a)); }
+
+    unsigned divisions(double length, double h, unsigned at_least = 1)
+    {
+      return std::max<unsigned>(at_least, static_cast<unsigned>(std::ceil(length / h - 1e-9)));
+    }
+
+    // Divisions around a full circle: a multiple of 8, so that a cylinder, an annulus and the
+    // O-grid of a disc or head of the same radius put their nodes at the same angles (0, 45, ...
+    // degrees from the reference) and share them where they meet.
+    unsigned circumferential_divisions(double perimeter, double h)
+    {
+      return 8 * std::max<unsigned>(1, static_cast<unsigned>(std::ceil(perimeter / (8 * h) - 1e-9)));
+    }
+
+    // Largest length of the u (or v) parameter lines at v (or u) = 0, 1/2, 1, by sampling.
+    double side_length(const std::function<Vec3(double, double)> &f, bool along_u)
+    {
+      double best = 0;
+      for (double w : {0.0, 0.5, 1.0})
+        {
+          double L    = 0;
+          Vec3   prev = along_u ? f(0, w) : f(w, 0);
+          for (int i = 1; i <= 64; ++i)
+            {
+              const double s = i / 64.0;
+              const Vec3   p = along_u ? f(s, w) : f(w, s);
+              L += norm(p - prev);
+              prev = p;
+            }
+          best = std::max(best, L);
+        }
+      return best;
+    }
+
+    // Reverses u when du x dv points away from the wanted top direction at the patch centre.
+    void orient(Patch &p, const std::function<Vec3(const Vec3 &)> &top_direction)
+    {
+      const Vec3 c = p.point(0.5, 0.5);
+      if (dot(p.normal(0.5, 0.5), top_direction(c)) >= 0)
+        return;
+      auto f  = p.point;
+      p.point = [f](double u, double v) { return f(1 - u, v); };
+      std::swap(p.side_edge[1], p.side_edge[3]);
+    }
+
+    // Profile of a surface of revolution from the pole (t = 0) to the rim (t = 1):
+    // radius from the axis and height along it.
+    using Profile = std::function<std::array<double, 2>(double)>;
+
+    Profile head_profile(const PartSpec &part)
+    {
+      const double R = part.outer_radius;
+      if (part.head_shape == HeadShape::ellipsoidal_2to1)
+        {
+          const double h = R / 2; // 2:1 ellipsoid: depth a quarter of the diameter
+          return [R, h](double t) {
+            const double phi = t * M_PI / 2;
+            return std::array<double, 2>{R * std::sin(phi), h * std::cos(phi)};
+          };
+        }
+      // Torispherical: crown arc (radius Rc) tangent to a knuckle arc (radius rk) that meets the
+      // rim with a vertical tangent; parametrised by arc length.
+      const double Rc = part.crown_radius, rk = part.knuckle_radius;
+      const double sin_a = (R - rk) / (Rc - rk);
+      const double alpha = std::asin(sin_a);
+      const double zc    = -(Rc - rk) * std::cos(alpha);
+      const double Lc = Rc * alpha, Lk = rk * (M_PI / 2 - alpha);
+      return [=](double t) {
+        const double s = t * (Lc + Lk);
+        if (s <= Lc)
+          {
+            const double psi = s / Rc;
+            return std::array<double, 2>{Rc * std::sin(psi), zc + Rc * std::cos(psi)};
+          }
+        const double psi = alpha + (s - Lc) / rk;
+        return std::array<double, 2>{R - rk + rk * std::sin(psi), rk * std::cos(psi)};
+      };
+    }
+
+    // Five patches covering a disc-like surface (flat disc or dished head) without a pole:
+    // a central square and four patches between the square and the rim, in the coordinates of
+    // the unit disc, then lifted by `lift` onto the surface.
+    std::vector<Patch> o_grid(const std::function<Vec3(double, double)> &lift,
+                              double rim_length, double radial_length, double h,
+                              const std::string &rim_name)
+    {
+      const double   s = 0.4; // half-width of the central square in unit-disc coordinates
+      const unsigned n = circumferential_divisions(rim_length, h) / 4;
+      const unsigned m = divisions(radial_length * (1 - s * std::sqrt(2.0) * 0.85), h);
+      std::vector<Patch> patches;
+      Patch centre;
+      centre.point = [lift, s](double u, double v) { return lift(-s + 2 * s * u, -s + 2 * s * v); };
+      centre.n_u = centre.n_v = n;
+      patches.push_back(centre);
+      for (int k = 0; k < 4; ++k)
+        {
+          const double rot = k * M_PI / 2, c = std::cos(rot), sn = std::sin(rot);
+          Patch        p;
+          p.point = [=](double u, double v) {
+            // Point on the square's side x = s, rotated, and on the quarter arc it faces.
+            const double qx = s, qy = -s + 2 * s * u;
+            const double th = -M_PI / 4 + u * M_PI / 2;
+            const double ax = std::cos(th), ay = std::sin(th);
+            const double x = (1 - v) * qx + v * ax, y = (1 - v) * qy + v * ay;
+            return lift(c * x - sn * y, sn * x + c * y);
+          };
+          p.n_u          = n;
+          p.n_v          = m;
+          p.side_edge[2] = rim_name;
+          patches.push_back(p);
+        }
+      return patches;
+    }
+  } // namespace
+
+  Vec3 Patch::normal(double u, double v) const
+  {
+    const double d  = 1e-6;
+    const Vec3   du = point(u + d, v) - point(u - d, v);
+    const Vec3   dv = point(u, v + d) - point(u, v - d);
+    const Vec3   n  = cross(du, dv);
+    return (1.0 / norm(n)) * n;
+  }
+
+  std::vector<Patch> mid_surface_patches(const PartSpec &part, double h)
+  {
+    const Vec3 o = part.origin, ax = part.axis, e1 = part.reference, e2 = cross(part.axis, part.reference);
+    std::vector<Patch>                   patches;
+    std::function<Vec3(const Vec3 &)>    top;
+    switch (part.kind)
+      {
+        case SurfaceKind::quad:
+          {
+            const auto c = part.corners;
+            Patch      p;
+            p.point = [c](double u, double v) {
+              return (1 - u) * (1 - v) * c[0] + u * (1 - v) * c[1] + u * v * c[2] +
+                     (1 - u) * v * c[3];
+            };
+            p.side_edge = {"edge1", "edge2", "edge3", "edge4"};
+            p.n_u       = divisions(side_length(p.point, true), h);
+            p.n_v       = divisions(side_length(p.point, false), h);
+            const Vec3 t = cross(c[1] - c[0], c[3] - c[0]);
+            top          = [t](const Vec3 &) { return t; };
+            patches.push_back(p);
+            break;
+          }
+        case SurfaceKind::cylinder:
+          {
+            const double a = part.radius_a, b = part.radius_b, L = part.length;
+            const double t0 = part.angle_start, t1 = part.angle_end;
+            Patch        p;
+            p.point = [=](double u, double v) {
+              const double th = t0 + v * (t1 - t0);
+              return o + (u * L) * ax + (a * std::cos(th)) * e1 + (b * std::sin(th)) * e2;
+            };
+            p.side_edge = {part.full_circle ? "" : "side_start", "end",
+                           part.full_circle ? "" : "side_end", "start"};
+            p.n_u       = divisions(L, h);
+            // Ramanujan's perimeter: exact for a circle, so that heads of the same radius match.
+            const double perimeter =
+              M_PI * (3 * (a + b) - std::sqrt((3 * a + b) * (a + 3 * b)));
+            p.n_v = part.full_circle ? circumferential_divisions(perimeter, h)
+                                     : divisions(side_length(p.point, false), h, 2);
+            top = [o, ax](const Vec3 &x) {
+              const Vec3 r = x - o;
+              return r - dot(r, ax) * ax;
+            };
+            patches.push_back(p);
+            break;
+          }
+        case SurfaceKind::disc:
+          {
+            const double ro = part.outer_radius, ri = part.inner_radius;
+            top             = [ax](const Vec3 &) { return ax; };
+            if (ri > 0)
+              {
+                const double t0 = part.angle_start, t1 = part.angle_end;
+                Patch        p;
+                p.point = [=](double u, double v) {
+                  const double r = ri + u * (ro - ri), th = t0 + v * (t1 - t0);
+                  return o + (r * std::cos(th)) * e1 + (r * std::sin(th)) * e2;
+                };
+                p.side_edge = {part.full_circle ? "" : "side_start", "outer",
+                               part.full_circle ? "" : "side_end", "inner"};
+                p.n_u       = divisions(ro - ri, h);
+                p.n_v = part.full_circle ? circumferential_divisions(2 * M_PI * ro, h)
+                                         : divisions(side_length(p.point, false), h, 2);
+                patches.push_back(p);
+              }
+            else
+              patches = o_grid([=](double x, double y) { return o + (ro * x) * e1 + (ro * y) * e2; },
+                               2 * M_PI * ro, ro, h, "outer");
+            break;
+          }
+        case SurfaceKind::head:
+          {
+            const Profile prof = head_profile(part);
+            double        meridian = 0;
+            for (int i = 0; i < 256; ++i)
+              {
+                const auto a = prof(i / 256.0), b = prof((i + 1) / 256.0);
+                meridian += std::hypot(b[0] - a[0], b[1] - a[1]);
+              }
+            auto lift = [=](double x, double y) {
+              const double rho = std::sqrt(x * x + y * y);
+              const auto   rz  = prof(rho);
+              // Direction in the rim plane; at the pole the radius is zero anyway.
+              const double f = rho > 1e-14 ? rz[0] / rho : 0.0;
+              return o + rz[1] * ax + (f * x) * e1 + (f * y) * e2;
+            };
+            patches = o_grid(lift, 2 * M_PI * part.outer_radius, meridian, h, "rim");
+            top     = [o](const Vec3 &x) { return x - o; };
+            break;
+          }
+      }
+    for (auto &p : patches)
+      orient(p, top);
+    return patches;
+  }
+
+  double closed_form_area(const PartSpec &part)
+  {
+    switch (part.kind)
+      {
+        case SurfaceKind::quad:
+          {
+            const auto  &c = part.corners;
+            const Vec3   n = cross(c[1] - c[0], c[3] - c[0]);
+            if (std::abs(dot(c[2] - c[0], n)) > 1e-9 * norm(n) * norm(c[2] - c[0]))
+              return -1; // warped
+            return 0.5 * (norm(cross(c[1] - c[0], c[2] - c[0])) + norm(cross(c[2] - c[0], c[3] - c[0])));
+          }
+        case SurfaceKind::cylinder:
+          if (part.radius_a == part.radius_b)
+            return part.radius_a * (part.angle_end - part.angle_start) * part.length;
+          return -1;
+        case SurfaceKind::disc:
+          return 0.5 * (part.angle_end - part.angle_start) *
+                 (part.outer_radius * part.outer_radius - part.inner_radius * part.inner_radius);
+        case SurfaceKind::head:
+          return -1;
+      }
+    return -1;
+  }
+} // namespace lightbody

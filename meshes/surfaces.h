@@ -1,0 +1,31 @@
+#pragma once
+// Mid-surfaces of thin-walled parts as patches: smooth maps from the unit square (u, v) to space.
+// A part is one or more patches; each is meshed as a structured grid and extruded along its normal.
+#include "solver/case.h"
+
+#include <array>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace lightbody
+{
+  struct Patch
+  {
+    // Exact mid-surface point for (u, v) in [0, 1]^2.
+    std::function<Vec3(double, double)> point;
+    unsigned                            n_u = 1, n_v = 1; // elements along u and v
+    // Edge names of the four sides (empty: an inner seam): v = 0, u = 1, v = 1, u = 0.
+    std::array<std::string, 4> side_edge;
+
+    // Unit normal from the surface derivatives, oriented as du x dv.
+    Vec3 normal(double u, double v) const;
+  };
+
+  // The patches of one part, each oriented so that its normal points to the part's "top" side:
+  // quad: (c2 - c1) x (c4 - c1); cylinder and head: outward; disc: along its normal.
+  std::vector<Patch> mid_surface_patches(const PartSpec &part, double mesh_size);
+
+  // Closed-form mid-surface area of a part where one is known (quad only if planar), else -1.
+  double closed_form_area(const PartSpec &part);
+} // namespace lightbody

@@ -1,0 +1,185 @@
+#include "lightbody/version.h"
+#include "post/writers.h"
+
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+namespace lightbody
+{
+  namespace
+  {
+    std::string quoted(const std::string &s)
+    {
+      std::string o = "\"";
+      for (char ch : s)
+        {
+          switch (ch)
+            {
+              case '"':
+                o += "\\\"";
+                break;
+              case '\\':
+                o += "\\\\";
+                break;
+              case '\n':
+                o += "\\n";
+                break;
+              case '\t':
+                o += "\\t";
+                break;
+              default:
+                if (static_cast<unsigned char>(ch) < 0x20)
+                  {
+                    char buf[8];
+                    std::snprintf(buf, sizeof(buf), "\\u%04x", ch);
+                    o += buf;
+                  }
+                else
+                  o += ch;
+            }
+        }
+      return o + "\"";
+    }
+
+    std::string number(double v)
+    {
+      if (!std::isfinite(v))
+        return "null";
+      char buf[32];
+      std::snprintf(buf, sizeof(buf), "%.10g", v);
+      return buf;
+    }
+
+    std::string vec(const Vec3 &v)
+    {
+      return "[" + number(v[0]) + ", " + number(v[1]) + ", " + number(v[2]) + "]";
+    }
+
+    // Minimal pretty JSON emitter: objects and arrays opened and closed in order.
+    class Json
+    {
+    public:
+      explicit Json(std::ostream &out) : out_(out) {}
+      void open(const std::string &key, char bracket)
+      {
+        item(key);
+        out_ << bracket;
+        first_.push_back(true);
+      }
+      void close(char bracket)
+      {
+        first_.pop_back();
+        out_ << "\n" << std::string(2 * first_.size(), ' ') << bracket;
+      }
+      void value(const std::string &key, const std::string &raw)
+      {
+        item(key);
+        out_ << raw;
+      }
+
+    private:
+      void item(const std::string &key)
+      {
+        if (!first_.empty())
+          {
+            if (!first_.back())
+              out_ << ",";
+            first_.back() = false;
+            out_ << "\n" << std::string(2 * first_.size(), ' ');
+          }
+        if (!key.empty())
+          out_ << quoted(key) << ": ";
+      }
+      std::ostream     &out_;
+      std::vector<bool> first_;
+    };
+  } // namespace
+
+  void write_report_json(const Results &r, const Case &c, const StageLog &log,
+                         const std::string &path)
+  {
+    std::ostringstream s;
+    Json               j(s);
+    j.open("", '{');
+    j.value("case", quoted(c.name));
+    j.value("case_file", quoted(c.file));
+    j.value("program_version", quoted(version));
+    j.value("units", quoted("mm, N, MPa, tonne, s; masses in kg"));
+    j.value("dofs", std::to_string(r.solution.statistics.dofs));
+    j.value("elements", std::to_string(r.solution.model.triangulation.n_active_cells()));
+
+    j.open("mass", '{');
+    j.value("total_kg", number(r.mass.total_kg));
+    j.open("parts", '{');
+    for (const auto &p : r.mass.parts)
+      j.value(p.name, number(p.mass_kg));
+    j.close('}');
+    j.close('}');
+    j.value("centre_of_gravity_mm", vec(r.mass.centre_of_gravity_mm));
+
+    // Index of the VTK cell data "part" and "material".
+    j.open("parts", '[');
+    for (const auto &p : r.solution.model.parts)
+      {
+        j.open("", '{');
+        j.value("name", quoted(p.name));
+        j.value("material", quoted(p.material.name));
+        j.value("thickness_mm", number(p.thickness));
+        j.value("layers", std::to_string(p.layers));
+        j.value("elements", std::to_string(p.n_cells));
+        j.close('}');
+      }
+    j.close(']');
+
+    j.open("load_cases", '[');
+    for (const auto &lc : r.load_cases)
+      {
+        j.open("", '{');
+        j.value("name", quoted(lc.name));
+        j.value("file", quoted(file_stem(lc.name) + ".vtu"));
+        j.value("max_displacement_mm", number(lc.max_displacement_mm));
+        j.value("max_displacement_location_mm", vec(lc.max_displacement_location_mm));
+        j.open("max_von_mises_MPa", '{');
+        j.value("value", number(lc.max_von_mises_MPa));
+        j.value("part", quoted(lc.max_von_mises_part));
+        j.value("location_mm", vec(lc.max_von_mises_location_mm));
+        j.close('}');
+        j.value("reaction_sum_N", vec(lc.reaction_sum_N));
+        j.value("applied_sum_N", vec(lc.applied_sum_N));
+        j.value("equilibrium_error", number(lc.equilibrium_error));
+        j.open("reactions_N", '{');
+        for (const auto &rr : lc.reactions)
+          j.value(rr.support, vec(rr.force_N));
+        j.close('}');
+        j.open("probes", '{');
+        for (const auto &p : lc.probes)
+          {
+            j.open(p.name, '{');
+            j.value("displacement_mm", vec(p.displacement_mm));
+            j.value("von_mises_MPa", number(p.von_mises_MPa));
+            j.value("stress_MPa", "[" + number(p.stress_MPa[0]) + ", " + number(p.stress_MPa[1]) + ", " +
+                                    number(p.stress_MPa[2]) + ", " + number(p.stress_MPa[3]) + ", " +
+                                    number(p.stress_MPa[4]) + ", " + number(p.stress_MPa[5]) + "]");
+            j.value("part", quoted(p.part));
+            j.close('}');
+          }
+        j.close('}');
+        j.close('}');
+      }
+    j.close(']');
+
+    j.open("time_s", '{');
+    for (const auto &[stage, seconds] : log.stages())
+      j.value(stage, number(seconds));
+    j.close('}');
+    j.close('}');
+    s << "\n";
+
+    std::ofstream file(path);
+    file << s.str();
+    if (!file)
+      throw std::runtime_error("cannot write " + path);
+  }
+} // namespace lightbody

@@ -1,0 +1,247 @@
+#include "post/results.h"
+
+#include "solver/errors.h"
+#include "solver/units.h"
+
+#include <deal.II/base/quadrature_lib.h>
+#include <deal.II/base/symmetric_tensor.h>
+#include <deal.II/dofs/dof_tools.h>
+#include <deal.II/fe/fe_values.h>
+#include <deal.II/grid/grid_tools.h>
+
+#include <cmath>
+
+namespace lightbody
+{
+  using namespace dealii;
+
+  namespace
+  {
+    Vec3 vec(const Point<3> &p) { return {p[0], p[1], p[2]}; }
+
+    std::array<double, 6> stress_from_strain(const SymmetricTensor<2, 3> &eps, const Material &m)
+    {
+      const double lambda = m.E * m.nu / ((1 + m.nu) * (1 - 2 * m.nu));
+      const double mu     = m.E / (2 * (1 + m.nu));
+      const double tr     = trace(eps);
+      const auto   s      = lambda * tr * unit_symmetric_tensor<3>() + 2 * mu * eps;
+      return {s[0][0], s[1][1], s[2][2], s[0][1], s[1][2], s[0][2]};
+    }
+
+    // Maps local system DoFs to (component, node) of the scalar Q2 element.
+    struct NodeMap
+    {
+      std::vector<std::pair<unsigned, unsigned>> of_system;
+      explicit NodeMap(const FiniteElement<3> &fe)
+      {
+        for (unsigned i = 0; i < fe.n_dofs_per_cell(); ++i)
+          of_system.push_back(fe.system_to_component_index(i));
+      }
+    };
+  } // namespace
+
+  double von_mises(const std::array<double, 6> &s)
+  {
+    return std::sqrt(0.5 * ((s[0] - s[1]) * (s[0] - s[1]) + (s[1] - s[2]) * (s[1] - s[2]) +
+                            (s[2] - s[0]) * (s[2] - s[0])) +
+                     3 * (s[3] * s[3] + s[4] * s[4] + s[5] * s[5]));
+  }
+
+  std::array<double, 3> principal_stresses(const std::array<double, 6> &s)
+  {
+    SymmetricTensor<2, 3> t;
+    t[0][0] = s[0], t[1][1] = s[1], t[2][2] = s[2], t[0][1] = s[3], t[1][2] = s[4], t[0][2] = s[5];
+    const auto ev = eigenvalues(t);
+    return {ev[0], ev[1], ev[2]};
+  }
+
+  Results::Results(const Solution &s)
+    : solution(s), fe_scalar(2), node_handler(s.model.triangulation)
+  {
+    node_handler.distribute_dofs(fe_scalar);
+  }
+
+  MassReport compute_mass(const Model &model)
+  {
+    MassReport r;
+    for (const auto &p : model.parts)
+      r.parts.push_back({p.name, p.material.name, 0, 0});
+    const FE_Q<3> fe(1);
+    FEValues<3>   fv(*model.mapping, fe, QGauss<3>(3), update_JxW_values | update_quadrature_points);
+    double        total = 0;
+    Tensor<1, 3>  moment;
+    for (const auto &cell : model.triangulation.active_cell_iterators())
+      {
+        fv.reinit(cell);
+        const auto  &part = model.parts[cell->material_id()];
+        double       vol  = 0;
+        for (unsigned q = 0; q < fv.n_quadrature_points; ++q)
+          {
+            vol += fv.JxW(q);
+            moment += part.material.density * fv.JxW(q) * fv.quadrature_point(q);
+          }
+        r.parts[cell->material_id()].volume_mm3 += vol;
+        total += part.material.density * vol;
+      }
+    for (unsigned i = 0; i < r.parts.size(); ++i)
+      r.parts[i].mass_kg = r.parts[i].volume_mm3 * model.parts[i].material.density * units::kg_per_tonne;
+    r.total_kg = total * units::kg_per_tonne;
+    for (unsigned d = 0; d < 3; ++d)
+      r.centre_of_gravity_mm[d] = total > 0 ? moment[d] / total : 0;
+    return r;
+  }
+
+  std::unique_ptr<Results> compute_results(const Solution &s, const Case &c)
+  {
+    auto         results = std::make_unique<Results>(s);
+    const Model &model   = s.model;
+    results->mass        = compute_mass(model);
+
+    const DoFHandler<3> &nodes   = results->node_handler;
+    const std::size_t    n_nodes = nodes.n_dofs();
+    std::vector<Point<3>> node_points(n_nodes);
+    DoFTools::map_dofs_to_support_points(*model.mapping, nodes, node_points);
+    std::vector<unsigned> node_part(n_nodes, 0), node_count(n_nodes, 0);
+
+    const NodeMap     map(s.fe);
+    const Quadrature<3> at_nodes(results->fe_scalar.get_unit_support_points());
+    FEValues<3>       fv(*model.mapping, s.fe, at_nodes, update_gradients);
+    const FEValuesExtractors::Vector displacement(0);
+    std::vector<types::global_dof_index> sys_dofs(s.fe.n_dofs_per_cell()),
+      node_dofs(results->fe_scalar.n_dofs_per_cell());
+    std::vector<SymmetricTensor<2, 3>> eps(at_nodes.size());
+
+    // Node count and part, once.
+    {
+      auto node_cell = nodes.begin_active();
+      for (; node_cell != nodes.end(); ++node_cell)
+        {
+          node_cell->get_dof_indices(node_dofs);
+          for (auto d : node_dofs)
+            {
+              ++node_count[d];
+              node_part[d] = node_cell->material_id();
+            }
+        }
+    }
+
+    // Applied-load scale and component of every system DoF.
+    std::vector<unsigned char> component(s.dof_handler.n_dofs());
+    for (const auto &cell : s.dof_handler.active_cell_iterators())
+      {
+        cell->get_dof_indices(sys_dofs);
+        for (unsigned i = 0; i < sys_dofs.size(); ++i)
+          component[sys_dofs[i]] = map.of_system[i].first;
+      }
+    std::vector<bool> supported(s.dof_handler.n_dofs(), false);
+    for (const auto &sd : s.supports)
+      for (auto d : sd.dofs)
+        supported[d] = true;
+
+    for (const auto &l : s.load_cases)
+      {
+        LoadCaseResult r;
+        r.name = l.name;
+        r.stress.assign(n_nodes, {0, 0, 0, 0, 0, 0});
+        std::vector<Vec3> u_node(n_nodes, {0, 0, 0});
+
+        auto node_cell = nodes.begin_active();
+        for (const auto &cell : s.dof_handler.active_cell_iterators())
+          {
+            fv.reinit(cell);
+            fv[displacement].get_function_symmetric_gradients(l.displacement, eps);
+            cell->get_dof_indices(sys_dofs);
+            node_cell->get_dof_indices(node_dofs);
+            const Material &m = model.parts[cell->material_id()].material;
+            for (unsigned q = 0; q < at_nodes.size(); ++q)
+              {
+                const auto sigma = stress_from_strain(eps[q], m);
+                for (unsigned k = 0; k < 6; ++k)
+                  r.stress[node_dofs[q]][k] += sigma[k] / node_count[node_dofs[q]];
+              }
+            for (unsigned i = 0; i < sys_dofs.size(); ++i)
+              u_node[node_dofs[map.of_system[i].second]][map.of_system[i].first] =
+                l.displacement[sys_dofs[i]];
+            ++node_cell;
+          }
+
+        r.von_mises.resize(n_nodes);
+        r.principal.resize(n_nodes);
+        for (std::size_t n = 0; n < n_nodes; ++n)
+          {
+            r.von_mises[n] = von_mises(r.stress[n]);
+            r.principal[n] = principal_stresses(r.stress[n]);
+            const double u = std::sqrt(u_node[n][0] * u_node[n][0] + u_node[n][1] * u_node[n][1] +
+                                       u_node[n][2] * u_node[n][2]);
+            if (u > r.max_displacement_mm)
+              r.max_displacement_mm = u, r.max_displacement_location_mm = vec(node_points[n]);
+            if (r.von_mises[n] > r.max_von_mises_MPa)
+              {
+                r.max_von_mises_MPa         = r.von_mises[n];
+                r.max_von_mises_location_mm = vec(node_points[n]);
+                r.max_von_mises_part        = model.parts[node_part[n]].name;
+              }
+          }
+
+        // Equilibrium: the support reactions balance the applied loads.
+        double load_scale = 0;
+        for (std::size_t d = 0; d < l.load.size(); ++d)
+          {
+            r.applied_sum_N[component[d]] += l.load[d];
+            load_scale += std::abs(l.load[d]);
+            if (supported[d])
+              r.reaction_sum_N[component[d]] += l.reaction[d];
+          }
+        double imbalance = 0;
+        for (unsigned k = 0; k < 3; ++k)
+          imbalance += std::pow(r.reaction_sum_N[k] + r.applied_sum_N[k], 2);
+        r.equilibrium_error = load_scale > 0 ? std::sqrt(imbalance) / load_scale : 0;
+        for (const auto &sd : s.supports)
+          {
+            ReactionResult rr;
+            rr.support = sd.name;
+            for (auto d : sd.dofs)
+              rr.force_N[component[d]] += l.reaction[d];
+            r.reactions.push_back(rr);
+          }
+
+        for (const auto &probe : c.probes)
+          {
+            const Point<3> p(probe.point[0], probe.point[1], probe.point[2]);
+            std::pair<DoFHandler<3>::active_cell_iterator, Point<3>> found;
+            bool ok = true;
+            try
+              {
+                found = GridTools::find_active_cell_around_point(*model.mapping, s.dof_handler, p);
+                ok    = found.first != s.dof_handler.end();
+              }
+            catch (...)
+              {
+                ok = false;
+              }
+            if (!ok)
+              throw InputError(probe.where, "probes." + probe.name,
+                               "the point is not inside any part of the model");
+            const Quadrature<3> q(GeometryInfo<3>::project_to_unit_cell(found.second));
+            FEValues<3>         pv(*model.mapping, s.fe, q, update_values | update_gradients);
+            pv.reinit(found.first);
+            std::vector<Tensor<1, 3>>          u(1);
+            std::vector<SymmetricTensor<2, 3>> e(1);
+            pv[displacement].get_function_values(l.displacement, u);
+            pv[displacement].get_function_symmetric_gradients(l.displacement, e);
+            ProbeResult pr;
+            pr.name  = probe.name;
+            pr.point = probe.point;
+            pr.part  = model.parts[found.first->material_id()].name;
+            for (unsigned k = 0; k < 3; ++k)
+              pr.displacement_mm[k] = u[0][k];
+            pr.stress_MPa =
+              stress_from_strain(e[0], model.parts[found.first->material_id()].material);
+            pr.von_mises_MPa = von_mises(pr.stress_MPa);
+            r.probes.push_back(pr);
+          }
+        results->load_cases.push_back(std::move(r));
+      }
+    return results;
+  }
+} // namespace lightbody

@@ -1,0 +1,89 @@
+#pragma once
+// Results of a run: stresses, maxima, reactions, equilibrium, probes, mass and centre of gravity.
+#include "solver/solution.h"
+
+#include <deal.II/dofs/dof_handler.h>
+#include <deal.II/fe/fe_q.h>
+
+#include <array>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace lightbody
+{
+  struct PartMass
+  {
+    std::string name;
+    std::string material;
+    double      mass_kg = 0;
+    double      volume_mm3 = 0;
+  };
+
+  struct MassReport
+  {
+    std::vector<PartMass> parts;
+    double                total_kg = 0;
+    Vec3                  centre_of_gravity_mm{0, 0, 0};
+  };
+
+  struct ProbeResult
+  {
+    std::string name;
+    Vec3        point{};
+    Vec3        displacement_mm{};
+    double      von_mises_MPa = 0;
+    std::array<double, 6> stress_MPa{}; // xx, yy, zz, xy, yz, xz
+    std::string part;
+  };
+
+  struct ReactionResult
+  {
+    std::string support;
+    Vec3        force_N{};
+  };
+
+  struct LoadCaseResult
+  {
+    std::string name;
+    double      max_displacement_mm = 0;
+    Vec3        max_displacement_location_mm{};
+    double      max_von_mises_MPa = 0;
+    std::string max_von_mises_part;
+    Vec3        max_von_mises_location_mm{};
+    Vec3        reaction_sum_N{};
+    Vec3        applied_sum_N{};
+    // |reactions + applied loads| / sum of |nodal loads|: zero for exact equilibrium.
+    double                      equilibrium_error = 0;
+    std::vector<ReactionResult> reactions;
+    std::vector<ProbeResult>    probes;
+
+    // Nodal fields on the stress DoF handler (one value per Q2 node), averaged over the elements
+    // around each node: stress tensor xx, yy, zz, xy, yz, xz; von Mises; principal stresses.
+    std::vector<std::array<double, 6>> stress;
+    std::vector<double>                von_mises;
+    std::vector<std::array<double, 3>> principal;
+  };
+
+  class Results
+  {
+  public:
+    explicit Results(const Solution &s);
+    Results(const Results &) = delete;
+
+    const Solution             &solution;
+    dealii::FE_Q<3>             fe_scalar;
+    dealii::DoFHandler<3>       node_handler; // one DoF per Q2 node, for the stress fields
+    MassReport                  mass;
+    std::vector<LoadCaseResult> load_cases;
+  };
+
+  // Mass of each part and the centre of gravity, integrated over the exact geometry.
+  MassReport compute_mass(const Model &model);
+
+  std::unique_ptr<Results> compute_results(const Solution &s, const Case &c);
+
+  // The six-component stress (xx, yy, zz, xy, yz, xz) as von Mises and principal values.
+  double                von_mises(const std::array<double, 6> &s);
+  std::array<double, 3> principal_stresses(const std::array<double, 6> &s);
+} // namespace lightbody

@@ -1,0 +1,20 @@
+#pragma once
+// Output files: one .vtu per load case, results.pvd, report.json.
+#include "post/results.h"
+#include "solver/stage_log.h"
+
+#include <string>
+
+namespace lightbody
+{
+  // A file name from a load-case name: letters, digits, '-', '_' and '.' kept, the rest '_'.
+  std::string file_stem(const std::string &name);
+
+  // <dir>/<load case>.vtu with quadratic (Lagrange) hexahedra, binary and compressed.
+  void write_vtu(const Results &r, unsigned load_case, const std::string &path);
+  // <dir>/results.pvd listing the .vtu files, one step per load case.
+  void write_pvd(const Results &r, const std::string &path);
+  // report.json: the machine-readable summary.
+  void write_report_json(const Results &r, const Case &c, const StageLog &log,
+                         const std::string &path);
+} // namespace lightbody

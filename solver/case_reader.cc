@@ -1,0 +1,986 @@
+#include "solver/case_reader.h"
+
+#include "solver/units.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace lightbody
+{
+  namespace
+  {
+    // Plausibility bounds for a vehicle body, in mm: catch "5 m" typed for "5 mm" and the like.
+    constexpr double max_thickness_mm = 100.0;
+    constexpr double max_dimension_mm = 50000.0;
+
+    std::size_t edit_distance(const std::string &a, const std::string &b)
+    {
+      std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
+      for (std::size_t j = 0; j <= b.size(); ++j)
+        prev[j] = j;
+      for (std::size_t i = 1; i <= a.size(); ++i)
+        {
+          cur[0] = i;
+          for (std::size_t j = 1; j <= b.size(); ++j)
+            cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1,
+                               prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+          std::swap(prev, cur);
+        }
+      return prev[b.size()];
+    }
+
+    std::string join(const std::vector<std::string> &v, const char *sep = ", ")
+    {
+      std::string s;
+      for (const auto &x : v)
+        s += (s.empty() ? "" : sep) + x;
+      return s;
+    }
+
+    std::string suggestion(const std::string &word, const std::vector<std::string> &choices)
+    {
+      std::string best;
+      std::size_t best_d = 1000;
+      for (const auto &c : choices)
+        {
+          const std::size_t d = edit_distance(word, c);
+          if (d < best_d)
+            best_d = d, best = c;
+        }
+      if (!best.empty() && best_d <= std::max<std::size_t>(2, word.size() / 3))
+        return " (did you mean \"" + best + "\"?)";
+      return " (expected one of: " + join(choices) + ")";
+    }
+
+    Vec3 normalized(const Vec3 &v)
+    {
+      const double n = std::sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]);
+      return {v[0] / n, v[1] / n, v[2] / n};
+    }
+    double dot(const Vec3 &a, const Vec3 &b) { return a[0] * b[0] + a[1] * b[1] + a[2] * b[2]; }
+    double norm(const Vec3 &v) { return std::sqrt(dot(v, v)); }
+
+    // Reads one YAML document into a Case, collecting every problem it finds.
+    class Reader
+    {
+    public:
+      Reader(std::string file, std::vector<std::string> override_keys)
+        : file_(std::move(file)), override_keys_(std::move(override_keys))
+      {}
+
+      Case read(const YAML::Node &root);
+
+    private:
+      std::string              file_;
+      std::vector<std::string> override_keys_; // values that came from --set
+      DiagnosticList           diag_;
+
+      // The override a key's value came from, if any ("a.b[0].c" matches --set a.b.0.c).
+      const std::string *override_for(const std::string &key) const
+      {
+        std::string dotted;
+        for (char ch : key)
+          if (ch == '[')
+            dotted += '.';
+          else if (ch != ']')
+            dotted += ch;
+        for (const auto &o : override_keys_)
+          if (dotted == o || dotted.rfind(o + ".", 0) == 0)
+            return &o;
+        return nullptr;
+      }
+
+      SourceLocation where(const YAML::Node &n) const
+      {
+        const YAML::Mark m = n.Mark();
+        if (m.is_null())
+          return {file_ + " (--set)", 0, 0};
+        return {file_, m.line + 1, m.column + 1};
+      }
+      void error(const YAML::Node &n, const std::string &key, const std::string &msg)
+      {
+        if (const std::string *o = override_for(key))
+          diag_.add({file_ + " (--set " + *o + ")", 0, 0}, key, msg);
+        else
+          diag_.add(where(n), key, msg);
+      }
+
+      bool is_map(const YAML::Node &n, const std::string &key)
+      {
+        if (n.IsMap())
+          return true;
+        error(n, key, "must be a mapping of keys to values");
+        return false;
+      }
+
+      // Unknown keys, each with the nearest allowed one suggested.
+      void check_keys(const YAML::Node &n, const std::string &path,
+                      const std::vector<std::string> &allowed)
+      {
+        for (const auto &kv : n)
+          {
+            const std::string k = kv.first.as<std::string>();
+            if (std::find(allowed.begin(), allowed.end(), k) == allowed.end())
+              error(kv.first, path.empty() ? k : path + "." + k,
+                        "unknown key" + suggestion(k, allowed));
+          }
+      }
+
+      double number(const YAML::Node &n, const std::string &key, Quantity q, bool &ok)
+      {
+        ok = false;
+        if (!n.IsScalar())
+          {
+            error(n, key, std::string("must be ") + quantity_name(q));
+            return 0;
+          }
+        try
+          {
+            const double v = parse_quantity(n.Scalar(), q);
+            ok             = true;
+            return v;
+          }
+        catch (const UnitError &e)
+          {
+            error(n, key, e.what());
+            return 0;
+          }
+      }
+
+      // A required or optional quantity under `parent[name]`.
+      double quantity(const YAML::Node &parent, const std::string &path, const std::string &name,
+                      Quantity q, const double *fallback = nullptr)
+      {
+        const std::string key = path + "." + name;
+        const YAML::Node  n   = parent[name];
+        if (!n)
+          {
+            if (fallback)
+              return *fallback;
+            error(parent, key, std::string("is required (") + quantity_name(q) + ")");
+            return 0;
+          }
+        bool ok;
+        return number(n, key, q, ok);
+      }
+
+      double positive(const YAML::Node &parent, const std::string &path, const std::string &name,
+                      Quantity q, double upper = max_dimension_mm, const double *fallback = nullptr)
+      {
+        const YAML::Node n = parent[name];
+        if (!n || !n.IsScalar())
+          return quantity(parent, path, name, q, fallback);
+        bool         ok;
+        const double v = number(n, path + "." + name, q, ok);
+        if (ok)
+          {
+            if (!(v > 0))
+              error(n, path + "." + name, "\"" + n.Scalar() + "\" must be positive");
+            else if (v > upper)
+              error(n, path + "." + name,
+                    "\"" + n.Scalar() + "\" is implausibly large (more than " +
+                      std::to_string(static_cast<long>(upper)) + " in internal units)");
+          }
+        return v;
+      }
+
+      // [x, y, z] of quantities, or "x y z unit".
+      Vec3 vector(const YAML::Node &n, const std::string &key, Quantity q)
+      {
+        Vec3 v{0, 0, 0};
+        if (n.IsSequence() && n.size() == 3)
+          {
+            for (unsigned i = 0; i < 3; ++i)
+              {
+                bool ok;
+                v[i] = number(n[i], key + "[" + std::to_string(i) + "]", q, ok);
+              }
+            return v;
+          }
+        if (n.IsScalar())
+          {
+            std::istringstream in(n.Scalar());
+            double             c[3];
+            if (in >> c[0] >> c[1] >> c[2])
+              {
+                std::string unit;
+                std::getline(in, unit);
+                try
+                  {
+                    const double f = parse_quantity("1 " + unit, q);
+                    const double unit_scale =
+                      unit.find_first_not_of(" \t") == std::string::npos ? from_plain_number(1, q) : f;
+                    return {c[0] * unit_scale, c[1] * unit_scale, c[2] * unit_scale};
+                  }
+                catch (const UnitError &e)
+                  {
+                    error(n, key, e.what());
+                    return v;
+                  }
+              }
+          }
+        error(n, key,
+              std::string("must be a vector of three components, [x, y, z] or \"x y z unit\", "
+                          "each ") +
+                quantity_name(q));
+        return v;
+      }
+
+      Vec3 required_vector(const YAML::Node &parent, const std::string &path,
+                           const std::string &name, Quantity q, const Vec3 *fallback = nullptr)
+      {
+        const YAML::Node n = parent[name];
+        if (!n)
+          {
+            if (fallback)
+              return *fallback;
+            error(parent, path + "." + name, "is required (a vector [x, y, z])");
+            return {0, 0, 0};
+          }
+        return vector(n, path + "." + name, q);
+      }
+
+      Vec3 direction(const YAML::Node &parent, const std::string &path, const std::string &name,
+                     const Vec3 &fallback, bool required = false)
+      {
+        const YAML::Node n = parent[name];
+        if (!n && !required)
+          return fallback;
+        const Vec3 v = required_vector(parent, path, name, Quantity::dimensionless);
+        if (norm(v) == 0)
+          {
+            if (n)
+              error(n, path + "." + name, "must not be the zero vector");
+            return fallback;
+          }
+        return normalized(v);
+      }
+
+      std::string text(const YAML::Node &parent, const std::string &path, const std::string &name,
+                       bool required = true)
+      {
+        const YAML::Node n = parent[name];
+        if (!n)
+          {
+            if (required)
+              error(parent, path + "." + name, "is required");
+            return {};
+          }
+        if (!n.IsScalar())
+          {
+            error(n, path + "." + name, "must be a single value");
+            return {};
+          }
+        return n.Scalar();
+      }
+
+      unsigned count(const YAML::Node &parent, const std::string &path, const std::string &name,
+                     unsigned lo, unsigned hi, unsigned fallback)
+      {
+        const YAML::Node n = parent[name];
+        if (!n)
+          return fallback;
+        int v = 0;
+        try
+          {
+            v = n.as<int>();
+          }
+        catch (const YAML::Exception &)
+          {
+            error(n, path + "." + name, "must be a whole number");
+            return fallback;
+          }
+        if (v < static_cast<int>(lo) || v > static_cast<int>(hi))
+          {
+            error(n, path + "." + name,
+                  "must be between " + std::to_string(lo) + " and " + std::to_string(hi));
+            return fallback;
+          }
+        return static_cast<unsigned>(v);
+      }
+
+      void read_mesh(const YAML::Node &n, MeshSettings &mesh);
+      void read_material(const std::string &name, const YAML::Node &n, Case &c);
+      void read_part(const std::string &name, const YAML::Node &n, Case &c);
+      void read_frame(const YAML::Node &n, const std::string &path, PartSpec &p,
+                      const char *origin_key, const char *axis_key);
+      void read_support(const std::string &name, const YAML::Node &n, Case &c);
+      void read_load_case(const std::string &name, const YAML::Node &n, Case &c);
+      void check_references(const Case &c, const YAML::Node &root);
+
+      template <class F>
+      void for_each_in_list(const YAML::Node &n, const std::string &key, F f)
+      {
+        if (!n)
+          return;
+        if (!n.IsSequence())
+          {
+            error(n, key, "must be a list");
+            return;
+          }
+        for (std::size_t i = 0; i < n.size(); ++i)
+          f(n[i], key + "[" + std::to_string(i) + "]");
+      }
+
+      // Where each reference to a part, edge or surface was written, checked at the end.
+      struct Reference
+      {
+        std::string    kind; // "edge" or "surface"
+        std::string    name;
+        SourceLocation where;
+        std::string    key;
+      };
+      std::vector<Reference> references_;
+    };
+
+    void Reader::read_mesh(const YAML::Node &n, MeshSettings &mesh)
+    {
+      if (!is_map(n, "mesh"))
+        return;
+      check_keys(n, "mesh", {"size", "layers"});
+      mesh.size_mm = positive(n, "mesh", "size", Quantity::length, max_dimension_mm, &mesh.size_mm);
+      mesh.layers  = count(n, "mesh", "layers", 1, 8, mesh.layers);
+    }
+
+    void Reader::read_material(const std::string &name, const YAML::Node &n, Case &c)
+    {
+      const std::string path = "materials." + name;
+      if (!is_map(n, path))
+        return;
+      check_keys(n, path, {"E", "nu", "density", "Rp02", "Rm", "Rp02_haz", "Rm_haz", "source"});
+      Material m;
+      m.name    = name;
+      m.E       = positive(n, path, "E", Quantity::pressure, 1e7);
+      m.nu      = quantity(n, path, "nu", Quantity::dimensionless);
+      m.density = positive(n, path, "density", Quantity::density, 1e-7);
+      m.Rp02    = positive(n, path, "Rp02", Quantity::pressure, 1e4);
+      m.Rm      = positive(n, path, "Rm", Quantity::pressure, 1e4);
+      const double zero = 0;
+      m.Rp02_haz = quantity(n, path, "Rp02_haz", Quantity::pressure, &zero);
+      m.Rm_haz   = quantity(n, path, "Rm_haz", Quantity::pressure, &zero);
+      m.source   = text(n, path, "source", false);
+      if (n["nu"] && !(m.nu >= 0 && m.nu < 0.5))
+        error(n["nu"], path + ".nu", "Poisson's ratio must be in [0, 0.5)");
+      if (m.Rp02 > 0 && m.Rm > 0 && m.Rp02 > m.Rm)
+        error(n, path, "Rp02 must not exceed Rm");
+      c.user_materials[name] = m;
+    }
+
+    void Reader::read_frame(const YAML::Node &n, const std::string &path, PartSpec &p,
+                            const char *origin_key, const char *axis_key)
+    {
+      p.origin     = required_vector(n, path, origin_key, Quantity::length);
+      p.axis       = direction(n, path, axis_key, {0, 0, 1}, true);
+      Vec3 ref     = direction(n, path, "reference", {1, 0, 0});
+      // Without a given reference, any direction perpendicular to the axis will do.
+      if (!n["reference"] && std::abs(dot(ref, p.axis)) > 0.9)
+        ref = {0, 1, 0};
+      const double d = dot(ref, p.axis);
+      Vec3         r{ref[0] - d * p.axis[0], ref[1] - d * p.axis[1], ref[2] - d * p.axis[2]};
+      if (norm(r) < 1e-6)
+        {
+          error(n["reference"] ? n["reference"] : n, path + ".reference",
+                "must not be parallel to the axis");
+          r = {1, 0, 0};
+        }
+      p.reference = normalized(r);
+    }
+
+    void Reader::read_part(const std::string &name, const YAML::Node &n, Case &c)
+    {
+      const std::string path = "parts." + name;
+      if (!is_map(n, path))
+        return;
+      const std::vector<std::string> kinds = {"quad", "cylinder", "disc", "head"};
+      check_keys(n, path, {"material", "thickness", "mesh_size", "layers", "quad", "cylinder",
+                           "disc", "head"});
+      PartSpec p;
+      p.name      = name;
+      p.where     = where(n);
+      p.material  = text(n, path, "material");
+      p.thickness = positive(n, path, "thickness", Quantity::length, max_thickness_mm);
+      const double zero = 0;
+      if (n["mesh_size"])
+        p.mesh_size = positive(n, path, "mesh_size", Quantity::length, max_dimension_mm, &zero);
+      p.layers = count(n, path, "layers", 1, 8, 0);
+
+      std::vector<std::string> given;
+      for (const auto &k : kinds)
+        if (n[k])
+          given.push_back(k);
+      if (given.size() != 1)
+        {
+          error(n, path,
+                given.empty() ? "needs a mid-surface: one of quad, cylinder, disc, head"
+                              : "has more than one mid-surface (" + join(given) + ")");
+          c.parts.push_back(p);
+          return;
+        }
+      const std::string kind = given.front();
+      const YAML::Node  g    = n[kind];
+      const std::string gp   = path + "." + kind;
+      if (!is_map(g, gp))
+        {
+          c.parts.push_back(p);
+          return;
+        }
+      if (kind == "quad")
+        {
+          p.kind = SurfaceKind::quad;
+          check_keys(g, gp, {"corners"});
+          const YAML::Node cs = g["corners"];
+          if (!cs || !cs.IsSequence() || cs.size() != 4)
+            error(cs ? cs : g, gp + ".corners", "must be a list of four corner points");
+          else
+            for (unsigned i = 0; i < 4; ++i)
+              p.corners[i] = vector(cs[i], gp + ".corners[" + std::to_string(i) + "]",
+                                    Quantity::length);
+        }
+      else if (kind == "cylinder")
+        {
+          p.kind = SurfaceKind::cylinder;
+          check_keys(g, gp, {"origin", "axis", "reference", "radius", "radii", "angles", "length"});
+          read_frame(g, gp, p, "origin", "axis");
+          if (g["radius"] && g["radii"])
+            error(g, gp, "give either radius (circular) or radii (elliptical), not both");
+          if (g["radii"])
+            {
+              const YAML::Node r = g["radii"];
+              if (!r.IsSequence() || r.size() != 2)
+                error(r, gp + ".radii", "must be [a, b]: semi-axis along reference, and across");
+              else
+                {
+                  bool ok1, ok2;
+                  p.radius_a = number(r[0], gp + ".radii[0]", Quantity::length, ok1);
+                  p.radius_b = number(r[1], gp + ".radii[1]", Quantity::length, ok2);
+                  if (ok1 && ok2 && !(p.radius_a > 0 && p.radius_b > 0))
+                    error(r, gp + ".radii", "must be positive");
+                }
+            }
+          else
+            p.radius_a = p.radius_b = positive(g, gp, "radius", Quantity::length);
+          p.length = positive(g, gp, "length", Quantity::length);
+        }
+      else if (kind == "disc")
+        {
+          p.kind = SurfaceKind::disc;
+          check_keys(g, gp, {"centre", "normal", "reference", "outer_radius", "inner_radius",
+                             "angles"});
+          read_frame(g, gp, p, "centre", "normal");
+          p.outer_radius = positive(g, gp, "outer_radius", Quantity::length);
+          p.inner_radius = quantity(g, gp, "inner_radius", Quantity::length, &zero);
+          if (p.inner_radius < 0 || (p.outer_radius > 0 && p.inner_radius >= p.outer_radius))
+            error(g["inner_radius"], gp + ".inner_radius",
+                  "must be at least 0 and less than outer_radius");
+          if (g["angles"] && p.inner_radius == 0)
+            error(g["angles"], gp + ".angles",
+                  "a disc segment needs an inner_radius > 0 (an annulus segment)");
+        }
+      else
+        {
+          p.kind = SurfaceKind::head;
+          check_keys(g, gp, {"centre", "axis", "reference", "radius", "shape", "crown_radius",
+                             "knuckle_radius"});
+          read_frame(g, gp, p, "centre", "axis");
+          p.outer_radius      = positive(g, gp, "radius", Quantity::length);
+          const std::string s = text(g, gp, "shape", false);
+          if (s.empty() || s == "ellipsoidal")
+            p.head_shape = HeadShape::ellipsoidal_2to1;
+          else if (s == "torispherical")
+            {
+              p.head_shape     = HeadShape::torispherical;
+              p.crown_radius   = positive(g, gp, "crown_radius", Quantity::length);
+              p.knuckle_radius = positive(g, gp, "knuckle_radius", Quantity::length);
+              if (p.crown_radius > 0 && p.knuckle_radius > 0 &&
+                  !(p.crown_radius >= p.outer_radius && p.knuckle_radius < p.outer_radius))
+                error(g, gp,
+                      "torispherical head needs crown_radius >= radius > knuckle_radius");
+            }
+          else
+            error(g["shape"], gp + ".shape",
+                  "unknown head shape \"" + s + "\"" +
+                    suggestion(s, {"ellipsoidal", "torispherical"}));
+        }
+
+      if (kind == "cylinder" || kind == "disc")
+        {
+          p.full_circle = !g["angles"];
+          p.angle_start = 0;
+          p.angle_end   = 2 * M_PI;
+          if (g["angles"])
+            {
+              const YAML::Node a = g["angles"];
+              if (!a.IsSequence() || a.size() != 2)
+                error(a, gp + ".angles", "must be [start, end] (degrees, or with a unit)");
+              else
+                {
+                  bool ok1, ok2;
+                  p.angle_start = number(a[0], gp + ".angles[0]", Quantity::angle, ok1);
+                  p.angle_end   = number(a[1], gp + ".angles[1]", Quantity::angle, ok2);
+                  if (ok1 && ok2 &&
+                      !(p.angle_end > p.angle_start && p.angle_end - p.angle_start <= 2 * M_PI + 1e-12))
+                    error(a, gp + ".angles", "must satisfy start < end <= start + 360 deg");
+                  if (std::abs(p.angle_end - p.angle_start - 2 * M_PI) < 1e-12)
+                    p.full_circle = true;
+                }
+            }
+        }
+      if (p.thickness > 0)
+        {
+          const double r_min = p.kind == SurfaceKind::cylinder ? std::min(p.radius_a, p.radius_b)
+                               : p.kind == SurfaceKind::head   ? p.outer_radius
+                                                               : 0;
+          if (r_min > 0 && p.thickness >= r_min)
+            error(n["thickness"], path + ".thickness",
+                  "is not thin against the radius: a solid-shell needs thickness < radius");
+        }
+      c.parts.push_back(p);
+    }
+
+    void Reader::read_support(const std::string &name, const YAML::Node &n, Case &c)
+    {
+      const std::string path = "supports." + name;
+      if (!is_map(n, path))
+        return;
+      check_keys(n, path, {"edges", "edge", "box", "plane", "fix", "symmetry"});
+      SupportSpec s;
+      s.name  = name;
+      s.where = where(n);
+      int regions = 0;
+      for (const char *k : {"edges", "edge", "box", "plane", "symmetry"})
+        regions += n[k] ? 1 : 0;
+      if (regions != 1)
+        {
+          error(n, path,
+                "needs exactly one region: edges, edge, box, plane, or symmetry (a plane)");
+          return;
+        }
+      if (n["edges"] || n["edge"])
+        {
+          const char *k = n["edges"] ? "edges" : "edge";
+          s.region.kind = RegionSpec::Kind::edges;
+          const YAML::Node e = n[k];
+          if (e.IsScalar())
+            s.region.edges.push_back(e.Scalar());
+          else if (e.IsSequence())
+            for (std::size_t i = 0; i < e.size(); ++i)
+              s.region.edges.push_back(e[i].IsScalar() ? e[i].Scalar() : std::string());
+          else
+            error(e, path + "." + k, "must be an edge name such as plate.edge1, or a list of them");
+          for (const auto &name_ : s.region.edges)
+            references_.push_back({"edge", name_, where(e), path + "." + k});
+        }
+      else if (n["box"])
+        {
+          const YAML::Node b = n["box"];
+          s.region.kind      = RegionSpec::Kind::box;
+          if (is_map(b, path + ".box"))
+            {
+              check_keys(b, path + ".box", {"min", "max"});
+              s.region.box_min = required_vector(b, path + ".box", "min", Quantity::length);
+              s.region.box_max = required_vector(b, path + ".box", "max", Quantity::length);
+              for (unsigned i = 0; i < 3; ++i)
+                if (s.region.box_min[i] > s.region.box_max[i])
+                  {
+                    error(b, path + ".box", "min must not exceed max in any coordinate");
+                    break;
+                  }
+            }
+        }
+      else
+        {
+          const bool        symmetry = n["symmetry"].IsDefined();
+          const char       *k        = symmetry ? "symmetry" : "plane";
+          const YAML::Node  pl       = n[k];
+          const std::string pp       = path + "." + k;
+          s.region.kind              = RegionSpec::Kind::plane;
+          if (is_map(pl, pp))
+            {
+              check_keys(pl, pp, {"point", "normal", "tolerance"});
+              s.region.plane_point  = required_vector(pl, pp, "point", Quantity::length);
+              s.region.plane_normal = direction(pl, pp, "normal", {0, 0, 1}, true);
+              const double zero     = 0;
+              s.region.tolerance =
+                pl["tolerance"] ? positive(pl, pp, "tolerance", Quantity::length) : zero;
+              if (symmetry)
+                {
+                  if (n["fix"])
+                    error(n["fix"], path + ".fix",
+                          "a symmetry support fixes the normal component itself; remove fix");
+                  int axis = -1;
+                  for (unsigned i = 0; i < 3; ++i)
+                    if (std::abs(std::abs(s.region.plane_normal[i]) - 1) < 1e-9)
+                      axis = static_cast<int>(i);
+                  if (axis < 0)
+                    error(pl["normal"], pp + ".normal",
+                          "a symmetry plane must be normal to x, y or z");
+                  else
+                    s.fixed[axis] = true;
+                }
+            }
+        }
+      if (!n["symmetry"])
+        {
+          const YAML::Node f = n["fix"];
+          if (!f)
+            error(n, path + ".fix", "is required: [x, y, z], a subset, or all");
+          else if (f.IsScalar() && f.Scalar() == "all")
+            s.fixed = {true, true, true};
+          else
+            {
+              std::vector<std::string> comps;
+              if (f.IsScalar())
+                comps.push_back(f.Scalar());
+              else if (f.IsSequence())
+                for (std::size_t i = 0; i < f.size(); ++i)
+                  comps.push_back(f[i].IsScalar() ? f[i].Scalar() : "?");
+              for (const auto &cname : comps)
+                {
+                  if (cname == "x")
+                    s.fixed[0] = true;
+                  else if (cname == "y")
+                    s.fixed[1] = true;
+                  else if (cname == "z")
+                    s.fixed[2] = true;
+                  else
+                    error(f, path + ".fix",
+                          "unknown component \"" + cname + "\" (use x, y, z or all)");
+                }
+              if (comps.empty())
+                error(f, path + ".fix", "must name components: [x, y, z], a subset, or all");
+            }
+        }
+      c.supports.push_back(s);
+    }
+
+    void Reader::read_load_case(const std::string &name, const YAML::Node &n, Case &c)
+    {
+      const std::string path = "load_cases." + name;
+      if (!is_map(n, path))
+        return;
+      check_keys(n, path, {"acceleration", "pressures", "hydrostatic", "edge_forces",
+                           "point_forces"});
+      LoadCaseSpec lc;
+      lc.name  = name;
+      lc.where = where(n);
+      if (n["acceleration"])
+        lc.acceleration = vector(n["acceleration"], path + ".acceleration", Quantity::acceleration);
+
+      for_each_in_list(n["pressures"], path + ".pressures",
+                       [&](const YAML::Node &e, const std::string &k) {
+                         if (!is_map(e, k))
+                           return;
+                         check_keys(e, k, {"surface", "value"});
+                         PressureLoad p;
+                         p.where    = where(e);
+                         p.surface  = text(e, k, "surface");
+                         p.pressure = quantity(e, k, "value", Quantity::pressure);
+                         references_.push_back({"surface", p.surface, where(e), k + ".surface"});
+                         lc.pressures.push_back(p);
+                       });
+      for_each_in_list(n["hydrostatic"], path + ".hydrostatic",
+                       [&](const YAML::Node &e, const std::string &k) {
+                         if (!is_map(e, k))
+                           return;
+                         check_keys(e, k, {"surface", "density", "level", "gravity"});
+                         HydrostaticLoad h;
+                         h.where   = where(e);
+                         h.surface = text(e, k, "surface");
+                         h.density = positive(e, k, "density", Quantity::density, 1e-7);
+                         h.level   = quantity(e, k, "level", Quantity::length);
+                         const Vec3 g{0, 0, -units::standard_gravity};
+                         h.gravity = required_vector(e, k, "gravity", Quantity::acceleration, &g);
+                         if (norm(h.gravity) == 0)
+                           error(e, k + ".gravity", "must not be zero");
+                         references_.push_back({"surface", h.surface, where(e), k + ".surface"});
+                         lc.hydrostatic.push_back(h);
+                       });
+      for_each_in_list(n["edge_forces"], path + ".edge_forces",
+                       [&](const YAML::Node &e, const std::string &k) {
+                         if (!is_map(e, k))
+                           return;
+                         check_keys(e, k, {"edge", "force_per_length"});
+                         EdgeLoad l;
+                         l.where = where(e);
+                         l.edge  = text(e, k, "edge");
+                         l.force_per_length =
+                           required_vector(e, k, "force_per_length", Quantity::force_per_length);
+                         references_.push_back({"edge", l.edge, where(e), k + ".edge"});
+                         lc.edge_loads.push_back(l);
+                       });
+      for_each_in_list(n["point_forces"], path + ".point_forces",
+                       [&](const YAML::Node &e, const std::string &k) {
+                         if (!is_map(e, k))
+                           return;
+                         check_keys(e, k, {"point", "force"});
+                         PointLoad l;
+                         l.where = where(e);
+                         l.point = required_vector(e, k, "point", Quantity::length);
+                         l.force = required_vector(e, k, "force", Quantity::force);
+                         lc.point_loads.push_back(l);
+                       });
+      if (norm(lc.acceleration) == 0 && lc.pressures.empty() && lc.hydrostatic.empty() &&
+          lc.edge_loads.empty() && lc.point_loads.empty())
+        error(n, path,
+              "applies no load (give acceleration, pressures, hydrostatic, edge_forces or "
+              "point_forces)");
+      c.load_cases.push_back(lc);
+    }
+
+    void Reader::check_references(const Case &c, const YAML::Node &root)
+    {
+      (void)root;
+      std::vector<std::string> part_names;
+      for (const auto &p : c.parts)
+        part_names.push_back(p.name);
+      for (const auto &r : references_)
+        {
+          const auto dot_at = r.name.rfind('.');
+          if (dot_at == std::string::npos)
+            {
+              diag_.add(r.where, r.key,
+                        "\"" + r.name + "\" must be written part." +
+                          (r.kind == "edge" ? "edge (e.g. plate.edge1)" : "side (e.g. plate.top)"));
+              continue;
+            }
+          const std::string part = r.name.substr(0, dot_at), what = r.name.substr(dot_at + 1);
+          const PartSpec   *p    = c.find_part(part);
+          if (!p)
+            {
+              diag_.add(r.where, r.key,
+                        "no part named \"" + part + "\"" + suggestion(part, part_names));
+              continue;
+            }
+          const std::vector<std::string> names =
+            r.kind == "edge" ? edge_names(*p) : std::vector<std::string>{"top", "bottom"};
+          if (std::find(names.begin(), names.end(), what) == names.end())
+            diag_.add(r.where, r.key,
+                      "part \"" + part + "\" has no " + r.kind + " \"" + what + "\"" +
+                        suggestion(what, names));
+        }
+      for (const auto &p : c.parts)
+        if (!p.material.empty() && !c.user_materials.count(p.material) &&
+            !library_material(p.material, p.thickness))
+          {
+            std::vector<std::string> known = library_material_names();
+            for (const auto &m : c.user_materials)
+              known.push_back(m.first);
+            diag_.add(p.where, "parts." + p.name + ".material",
+                      "unknown material \"" + p.material + "\"" + suggestion(p.material, known));
+          }
+    }
+
+    Case Reader::read(const YAML::Node &root)
+    {
+      Case c;
+      c.file = file_;
+      if (!root.IsMap())
+        {
+          diag_.add({file_, 1, 1}, "", "a case file must be a mapping of keys (parts, supports, "
+                                       "load_cases, ...)");
+          diag_.throw_if_any();
+        }
+      check_keys(root, "", {"case", "description", "mesh", "materials", "parts", "supports",
+                            "load_cases", "probes"});
+      c.name        = text(root, "", "case", false);
+      c.description = text(root, "", "description", false);
+      if (c.name.empty())
+        {
+          std::string stem = file_.substr(file_.find_last_of('/') + 1);
+          c.name           = stem.substr(0, stem.find_last_of('.'));
+        }
+      if (root["mesh"])
+        read_mesh(root["mesh"], c.mesh);
+
+      auto each = [&](const char *key, bool required, auto f) {
+        const YAML::Node n = root[key];
+        if (!n)
+          {
+            if (required)
+              diag_.add({file_, 1, 1}, key, "is required");
+            return;
+          }
+        if (!n.IsMap() || n.size() == 0)
+          {
+            error(n, key, "must be a non-empty mapping of names to definitions");
+            return;
+          }
+        for (const auto &kv : n)
+          f(kv.first.as<std::string>(), kv.second);
+      };
+      each("materials", false,
+           [&](const std::string &k, const YAML::Node &v) { read_material(k, v, c); });
+      each("parts", true, [&](const std::string &k, const YAML::Node &v) { read_part(k, v, c); });
+      each("supports", true,
+           [&](const std::string &k, const YAML::Node &v) { read_support(k, v, c); });
+      each("load_cases", true,
+           [&](const std::string &k, const YAML::Node &v) { read_load_case(k, v, c); });
+      each("probes", false, [&](const std::string &k, const YAML::Node &v) {
+        ProbeSpec p;
+        p.name  = k;
+        p.where = where(v);
+        p.point = vector(v, "probes." + k, Quantity::length);
+        c.probes.push_back(p);
+      });
+      check_references(c, root);
+      diag_.throw_if_any();
+      return c;
+    }
+
+    // Walks a dotted key path, creating maps where needed, and sets the value.
+    void apply_override(YAML::Node &root, const Override &o, const std::string &file)
+    {
+      std::vector<std::string> parts;
+      std::stringstream        ss(o.key);
+      std::string              item;
+      while (std::getline(ss, item, '.'))
+        parts.push_back(item);
+      if (parts.empty() || std::any_of(parts.begin(), parts.end(),
+                                       [](const std::string &s) { return s.empty(); }))
+        throw InputError({file + " (--set)", 0, 0}, o.key, "is not a valid key path");
+      YAML::Node value;
+      try
+        {
+          value = YAML::Load(o.value);
+        }
+      catch (const YAML::Exception &e)
+        {
+          throw InputError({file + " (--set)", 0, 0}, o.key,
+                           "value \"" + o.value + "\" is not valid YAML: " + e.msg);
+        }
+      YAML::Node cur = root;
+      for (std::size_t i = 0; i + 1 < parts.size(); ++i)
+        {
+          YAML::Node next;
+          if (cur.IsSequence())
+            {
+              const std::size_t idx = std::strtoul(parts[i].c_str(), nullptr, 10);
+              if (idx >= cur.size())
+                throw InputError({file + " (--set)", 0, 0}, o.key,
+                                 "index " + parts[i] + " is past the end of the list");
+              next.reset(cur[idx]);
+            }
+          else
+            {
+              if (!cur[parts[i]])
+                cur[parts[i]] = YAML::Node(YAML::NodeType::Map);
+              next.reset(cur[parts[i]]);
+            }
+          cur.reset(next);
+        }
+      if (cur.IsSequence())
+        {
+          const std::size_t idx = std::strtoul(parts.back().c_str(), nullptr, 10);
+          if (idx >= cur.size())
+            throw InputError({file + " (--set)", 0, 0}, o.key,
+                             "index " + parts.back() + " is past the end of the list");
+          cur[idx] = value;
+        }
+      else if (cur.IsMap() || cur.IsNull())
+        cur[parts.back()] = value;
+      else
+        throw InputError({file + " (--set)", 0, 0}, o.key,
+                         "cannot set a key inside a single value");
+    }
+
+    Case read_document(const YAML::Node &root_in, const std::string &name,
+                       const std::vector<Override> &overrides)
+    {
+      YAML::Node root = root_in;
+      for (const auto &o : overrides)
+        apply_override(root, o, name);
+      std::vector<std::string> keys;
+      for (const auto &o : overrides)
+        keys.push_back(o.key);
+      Reader reader(name, keys);
+      Case   c = reader.read(root);
+      YAML::Emitter out;
+      out << root;
+      c.effective_yaml = out.c_str();
+      return c;
+    }
+
+    YAML::Node load_yaml(const std::string &text, const std::string &name)
+    {
+      try
+        {
+          return YAML::Load(text);
+        }
+      catch (const YAML::ParserException &e)
+        {
+          throw InputError({name, e.mark.line + 1, e.mark.column + 1}, "",
+                           "YAML syntax error: " + e.msg);
+        }
+    }
+  } // namespace
+
+  Material Case::material_of(const PartSpec &part) const
+  {
+    const auto it = user_materials.find(part.material);
+    if (it != user_materials.end())
+      return it->second;
+    if (auto m = library_material(part.material, part.thickness))
+      return *m;
+    throw InputError(part.where, "parts." + part.name + ".material",
+                     "unknown material \"" + part.material + "\"");
+  }
+
+  const PartSpec *Case::find_part(const std::string &name) const
+  {
+    for (const auto &p : parts)
+      if (p.name == name)
+        return &p;
+    return nullptr;
+  }
+
+  std::vector<std::string> edge_names(const PartSpec &part)
+  {
+    switch (part.kind)
+      {
+        case SurfaceKind::quad:
+          return {"edge1", "edge2", "edge3", "edge4"};
+        case SurfaceKind::cylinder:
+          if (part.full_circle)
+            return {"start", "end"};
+          return {"start", "end", "side_start", "side_end"};
+        case SurfaceKind::disc:
+          if (part.inner_radius == 0)
+            return {"outer"};
+          if (part.full_circle)
+            return {"outer", "inner"};
+          return {"outer", "inner", "side_start", "side_end"};
+        case SurfaceKind::head:
+          return {"rim"};
+      }
+    return {};
+  }
+
+  Override parse_override(const std::string &argument)
+  {
+    const auto eq = argument.find('=');
+    if (eq == std::string::npos || eq == 0)
+      throw InputError({"--set", 0, 0}, argument, "must be KEY=VALUE, e.g. parts.floor.thickness=\"6 mm\"");
+    return {argument.substr(0, eq), argument.substr(eq + 1)};
+  }
+
+  Case read_case_from_string(const std::string &yaml, const std::string &name,
+                             const std::vector<Override> &overrides)
+  {
+    return read_document(load_yaml(yaml, name), name, overrides);
+  }
+
+  Case read_case(const std::string &path, const std::vector<Override> &overrides)
+  {
+    std::ifstream in(path);
+    if (!in)
+      throw InputError({path, 0, 0}, "", "cannot open the case file");
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    return read_case_from_string(buffer.str(), path, overrides);
+  }
+} // namespace lightbody

@@ -1,0 +1,26 @@
+#pragma once
+#include "solver/case.h"
+
+#include <string>
+#include <vector>
+
+namespace lightbody
+{
+  // "parts.floor.thickness=6 mm": a dotted key path and a YAML value.
+  struct Override
+  {
+    std::string key;
+    std::string value;
+  };
+
+  // Parses "KEY=VALUE"; throws InputError naming the argument when there is no '='.
+  Override parse_override(const std::string &argument);
+
+  // Reads and validates a case file, applying overrides first. All problems found are reported
+  // together in one InputError.
+  Case read_case(const std::string &path, const std::vector<Override> &overrides = {});
+
+  // The same from YAML text (tests, scripts); `name` stands for the file in messages.
+  Case read_case_from_string(const std::string &yaml, const std::string &name,
+                             const std::vector<Override> &overrides = {});
+} // namespace lightbody

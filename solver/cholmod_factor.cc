@@ -1,0 +1,108 @@
+#include "solver/cholmod_factor.h"
+
+#include "solver/errors.h"
+
+#include <cholmod.h>
+#include <dlfcn.h>
+
+#include <cstring>
+
+namespace lightbody
+{
+  struct SparseCholesky::Impl
+  {
+    cholmod_common  common;
+    cholmod_sparse *A = nullptr;
+    cholmod_factor *L = nullptr;
+  };
+
+  SparseCholesky::SparseCholesky() : impl_(std::make_unique<Impl>())
+  {
+    cholmod_l_start(&impl_->common);
+    impl_->common.supernodal = CHOLMOD_SUPERNODAL;
+    impl_->common.print      = 0;
+    // Let the caller report failures in the model's terms rather than CHOLMOD's.
+    impl_->common.error_handler = nullptr;
+    impl_->common.quick_return_if_not_posdef = 1;
+  }
+
+  SparseCholesky::~SparseCholesky()
+  {
+    if (impl_->A)
+      cholmod_l_free_sparse(&impl_->A, &impl_->common);
+    if (impl_->L)
+      cholmod_l_free_factor(&impl_->L, &impl_->common);
+    cholmod_l_finish(&impl_->common);
+  }
+
+  void SparseCholesky::allocate(std::size_t n, std::size_t nnz)
+  {
+    n_       = n;
+    impl_->A = cholmod_l_allocate_sparse(n, n, nnz, /*sorted*/ 1, /*packed*/ 1, /*stype*/ -1,
+                                         CHOLMOD_REAL, &impl_->common);
+    if (!impl_->A)
+      throw ModelError("not enough memory to hold the stiffness matrix (" + std::to_string(nnz) +
+                       " nonzeros)");
+  }
+
+  int64_t *SparseCholesky::col_ptr() { return static_cast<int64_t *>(impl_->A->p); }
+  int64_t *SparseCholesky::row_index() { return static_cast<int64_t *>(impl_->A->i); }
+  double  *SparseCholesky::values() { return static_cast<double *>(impl_->A->x); }
+
+  double SparseCholesky::analyse()
+  {
+    impl_->L = cholmod_l_analyze(impl_->A, &impl_->common);
+    if (!impl_->L)
+      throw ModelError("the sparse Cholesky analysis failed (CHOLMOD status " +
+                       std::to_string(impl_->common.status) + ")");
+    // Supernodal values plus their row indices.
+    return 8.0 * impl_->L->xsize + 8.0 * impl_->L->ssize;
+  }
+
+  long SparseCholesky::factorise()
+  {
+    const int ok = cholmod_l_factorize(impl_->A, impl_->L, &impl_->common);
+    if (impl_->common.status == CHOLMOD_NOT_POSDEF)
+      return static_cast<long>(impl_->L->minor);
+    if (!ok || impl_->common.status < CHOLMOD_OK)
+      throw ModelError(impl_->common.status == CHOLMOD_OUT_OF_MEMORY
+                         ? "out of memory in the sparse Cholesky factorisation"
+                         : "the sparse Cholesky factorisation failed (CHOLMOD status " +
+                             std::to_string(impl_->common.status) + ")");
+    return -1;
+  }
+
+  void SparseCholesky::solve(double *x) const
+  {
+    auto           &cm = impl_->common;
+    cholmod_dense  *b  = cholmod_l_allocate_dense(n_, 1, n_, CHOLMOD_REAL, &cm);
+    std::memcpy(b->x, x, n_ * sizeof(double));
+    cholmod_dense *r = cholmod_l_solve(CHOLMOD_A, impl_->L, b, &cm);
+    if (!r)
+      {
+        cholmod_l_free_dense(&b, &cm);
+        throw ModelError("the sparse Cholesky solve failed");
+      }
+    std::memcpy(x, r->x, n_ * sizeof(double));
+    cholmod_l_free_dense(&r, &cm);
+    cholmod_l_free_dense(&b, &cm);
+  }
+
+  double SparseCholesky::factor_nonzeros() const { return impl_->common.lnz; }
+  double SparseCholesky::flops() const { return impl_->common.fl; }
+
+  void SparseCholesky::release_matrix()
+  {
+    if (impl_->A)
+      cholmod_l_free_sparse(&impl_->A, &impl_->common);
+  }
+
+  void set_blas_threads(int n)
+  {
+    // OpenBLAS reads its thread count at load time; its setter exists only in OpenBLAS, so look it
+    // up rather than link against one BLAS in particular.
+    using Setter = void (*)(int);
+    if (auto f = reinterpret_cast<Setter>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads")))
+      f(n);
+  }
+} // namespace lightbody

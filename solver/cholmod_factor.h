@@ -1,0 +1,47 @@
+#pragma once
+// Sparse Cholesky (CHOLMOD supernodal, fill-reducing ordering): factorised once, then one
+// forward/back substitution per load case. CHOLMOD stays inside the .cc.
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+
+namespace lightbody
+{
+  class SparseCholesky
+  {
+  public:
+    SparseCholesky();
+    ~SparseCholesky();
+    SparseCholesky(const SparseCholesky &) = delete;
+    SparseCholesky &operator=(const SparseCholesky &) = delete;
+
+    // Allocates the lower triangle of an n x n symmetric matrix in compressed columns, for the
+    // caller to fill: col_ptr (n + 1), row_index and values (nnz). Rows sorted within columns.
+    void      allocate(std::size_t n, std::size_t nnz);
+    int64_t  *col_ptr();
+    int64_t  *row_index();
+    double   *values();
+
+    // Orders and computes the symbolic factor; returns the bytes the numeric factor will need.
+    double analyse();
+    // Numeric factorisation. Returns -1 on success, or the column (equation) at which the matrix
+    // was found not positive definite: a free body or a mechanism.
+    long factorise();
+    // Solves A x = b in place.
+    void solve(double *b_in_x_out) const;
+
+    double factor_nonzeros() const;
+    double flops() const;
+    std::size_t size() const { return n_; }
+    // Releases the matrix (the factor stays) to bring the peak memory down.
+    void release_matrix();
+
+  private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+    std::size_t           n_ = 0;
+  };
+
+  // Sets the number of BLAS threads the factorisation uses, where the BLAS allows it.
+  void set_blas_threads(int n);
+} // namespace lightbody

@@ -1,0 +1,486 @@
+#include "solver/elastic_problem.h"
+
+#include "solver/cholmod_factor.h"
+#include "solver/errors.h"
+#include "solver/loads.h"
+
+#include <deal.II/base/quadrature_lib.h>
+#include <deal.II/base/work_stream.h>
+#include <deal.II/dofs/dof_tools.h>
+#include <deal.II/fe/fe_q.h>
+#include <deal.II/fe/fe_values.h>
+#include <deal.II/lac/dynamic_sparsity_pattern.h>
+#include <deal.II/lac/full_matrix.h>
+#include <deal.II/lac/sparse_matrix.h>
+#include <deal.II/lac/sparsity_pattern.h>
+
+#include <Eigen/Dense>
+
+#include <fstream>
+#include <sstream>
+
+namespace lightbody
+{
+  using namespace dealii;
+
+  Solution::Solution(const Model &m)
+    : model(m), fe(FE_Q<3>(2), 3), dof_handler(m.triangulation)
+  {}
+
+  namespace
+  {
+    constexpr unsigned n_scalar = 27; // FE_Q(2) shape functions on a hexahedron
+    constexpr unsigned n_q      = 27; // QGauss(3)
+
+    using Gradients = Eigen::Matrix<double, n_q, n_scalar>;
+    using Block     = Eigen::Matrix<double, n_scalar, n_scalar>;
+
+    // Element stiffness of a quadratic hexahedron, isotropic linear elasticity:
+    // K_ab^ij = int lambda d_i phi_a d_j phi_b + mu (delta_ij grad phi_a . grad phi_b
+    //           + d_j phi_a d_i phi_b).
+    // The nine integrals A_ij = G_i^T W G_j are matrix products, which keeps assembly fast.
+    class ElementStiffness
+    {
+    public:
+      ElementStiffness(const Model &model, const FESystem<3> &fe)
+        : model_(model)
+        , fe_scalar_(2)
+        , values_(*model.mapping, fe_scalar_, QGauss<3>(3), update_gradients | update_JxW_values)
+      {
+        for (unsigned i = 0; i < fe.n_dofs_per_cell(); ++i)
+          {
+            const auto ci = fe.system_to_component_index(i);
+            system_index_[ci.second][ci.first] = i;
+          }
+      }
+      ElementStiffness(const ElementStiffness &o)
+        : ElementStiffness(o.model_, FESystem<3>(FE_Q<3>(2), 3))
+      {}
+
+      // Returns the smallest JxW: a non-positive value is an inverted element.
+      double compute(const Triangulation<3>::active_cell_iterator &cell, FullMatrix<double> &K)
+      {
+        values_.reinit(cell);
+        const Material &m      = model_.parts[cell->material_id()].material;
+        const double    lambda = m.E * m.nu / ((1 + m.nu) * (1 - 2 * m.nu));
+        const double    mu     = m.E / (2 * (1 + m.nu));
+        double          min_jxw = 1e300;
+        for (unsigned q = 0; q < n_q; ++q)
+          {
+            const double w = values_.JxW(q);
+            min_jxw        = std::min(min_jxw, w);
+            for (unsigned a = 0; a < n_scalar; ++a)
+              {
+                const Tensor<1, 3> &g = values_.shape_grad(a, q);
+                for (unsigned d = 0; d < 3; ++d)
+                  {
+                    G_[d](q, a)  = g[d];
+                    WG_[d](q, a) = w * g[d];
+                  }
+              }
+          }
+        for (unsigned i = 0; i < 3; ++i)
+          for (unsigned j = i; j < 3; ++j)
+            A_[i][j].noalias() = G_[i].transpose() * WG_[j];
+        const Block trace = A_[0][0] + A_[1][1] + A_[2][2];
+        auto        Aij   = [&](unsigned i, unsigned j, unsigned a, unsigned b) {
+          return i <= j ? A_[i][j](a, b) : A_[j][i](b, a);
+        };
+        for (unsigned a = 0; a < n_scalar; ++a)
+          for (unsigned b = 0; b < n_scalar; ++b)
+            for (unsigned i = 0; i < 3; ++i)
+              for (unsigned j = 0; j < 3; ++j)
+                K(system_index_[a][i], system_index_[b][j]) =
+                  lambda * Aij(i, j, a, b) + mu * ((i == j ? trace(a, b) : 0.0) + Aij(j, i, a, b));
+        return min_jxw;
+      }
+
+    private:
+      const Model &model_;
+      FE_Q<3>      fe_scalar_;
+      FEValues<3>  values_;
+      unsigned     system_index_[n_scalar][3];
+      Gradients    G_[3], WG_[3];
+      Block        A_[3][3];
+    };
+
+    struct CopyData
+    {
+      FullMatrix<double>                   K{81, 81};
+      std::vector<types::global_dof_index> dofs = std::vector<types::global_dof_index>(81);
+      double                               min_jxw = 1;
+      unsigned                             cell    = 0;
+    };
+
+    std::string point_text(const Point<3> &p)
+    {
+      std::ostringstream s;
+      s.precision(1);
+      s << std::fixed << "(" << p[0] << ", " << p[1] << ", " << p[2] << ") mm";
+      return s.str();
+    }
+
+    double available_memory_bytes()
+    {
+      std::ifstream in("/proc/meminfo");
+      std::string   key;
+      double        kb;
+      std::string   unit;
+      while (in >> key >> kb >> unit)
+        if (key == "MemAvailable:")
+          return kb * 1024;
+      return 1e300;
+    }
+
+    class ElasticProblem
+    {
+    public:
+      ElasticProblem(const Model &model, const Case &c, StageLog &log)
+        : model_(model), case_(c), log_(log), solution_(std::make_unique<Solution>(model))
+      {}
+
+      std::unique_ptr<Solution> run()
+      {
+        setup_system();
+        assemble_system();
+        assemble_loads();
+        factorise();
+        solve();
+        compute_reactions();
+        return std::move(solution_);
+      }
+
+    private:
+      const Model               &model_;
+      const Case                &case_;
+      StageLog                  &log_;
+      std::unique_ptr<Solution>  solution_;
+      SparsityPattern            sparsity_;
+      SparseMatrix<double>       stiffness_;
+      SparseCholesky             cholesky_;
+      std::vector<Point<3>>      support_points_;
+      std::vector<unsigned char> component_;
+
+      void setup_system();
+      void apply_supports();
+      void assemble_system();
+      void assemble_loads();
+      void check_rigid_body_modes() const;
+      void factorise();
+      void solve();
+      void compute_reactions();
+    };
+
+    void ElasticProblem::setup_system()
+    {
+      StageLog::Scope t(log_, "setup");
+      Solution &s = *solution_;
+      s.dof_handler.distribute_dofs(s.fe);
+      s.statistics.dofs = s.dof_handler.n_dofs();
+      support_points_.resize(s.dof_handler.n_dofs());
+      component_.resize(s.dof_handler.n_dofs());
+      DoFTools::map_dofs_to_support_points(*model_.mapping, s.dof_handler, support_points_);
+      std::vector<types::global_dof_index> dofs(s.fe.n_dofs_per_cell());
+      for (const auto &cell : s.dof_handler.active_cell_iterators())
+        {
+          cell->get_dof_indices(dofs);
+          for (unsigned i = 0; i < dofs.size(); ++i)
+            component_[dofs[i]] = s.fe.system_to_component_index(i).first;
+        }
+      apply_supports();
+      DynamicSparsityPattern dsp(s.dof_handler.n_dofs());
+      DoFTools::make_sparsity_pattern(s.dof_handler, dsp, s.constraints, false);
+      sparsity_.copy_from(dsp);
+      stiffness_.reinit(sparsity_);
+      s.statistics.matrix_nonzeros = sparsity_.n_nonzero_elements();
+      log_.message("model: " + std::to_string(model_.triangulation.n_active_cells()) +
+                   " elements, " + std::to_string(s.statistics.dofs) + " DOFs");
+    }
+
+    void ElasticProblem::apply_supports()
+    {
+      Solution &s = *solution_;
+      s.constraints.clear();
+      const double default_tol = 1e-6 * std::max(model_.size, 1.0);
+      for (const auto &spec : case_.supports)
+        {
+          SupportDofs sd;
+          sd.name = spec.name;
+          std::vector<bool> selected(s.dof_handler.n_dofs(), false);
+          if (spec.region.kind == RegionSpec::Kind::edges)
+            {
+              std::vector<types::global_dof_index> face_dofs(s.fe.n_dofs_per_face());
+              for (const auto &edge : spec.region.edges)
+                {
+                  const auto it = model_.edges.find(edge);
+                  if (it == model_.edges.end() || it->second.empty())
+                    throw InputError(spec.where, "supports." + spec.name,
+                                     "edge \"" + edge + "\" has no element faces in the model");
+                  for (const FaceRef &f : it->second)
+                    {
+                      const DoFHandler<3>::active_cell_iterator cell(&model_.triangulation, 0,
+                                                                     f.cell, &s.dof_handler);
+                      cell->face(f.face)->get_dof_indices(face_dofs);
+                      for (auto d : face_dofs)
+                        selected[d] = true;
+                    }
+                }
+            }
+          else
+            {
+              const double tol = spec.region.tolerance > 0 ? spec.region.tolerance : default_tol;
+              for (std::size_t d = 0; d < selected.size(); ++d)
+                {
+                  const Point<3> &x = support_points_[d];
+                  if (spec.region.kind == RegionSpec::Kind::box)
+                    {
+                      bool in = true;
+                      for (unsigned k = 0; k < 3; ++k)
+                        in = in && x[k] >= spec.region.box_min[k] - tol &&
+                             x[k] <= spec.region.box_max[k] + tol;
+                      selected[d] = in;
+                    }
+                  else
+                    {
+                      double dist = 0;
+                      for (unsigned k = 0; k < 3; ++k)
+                        dist += (x[k] - spec.region.plane_point[k]) * spec.region.plane_normal[k];
+                      selected[d] = std::abs(dist) <= tol;
+                    }
+                }
+            }
+          for (std::size_t d = 0; d < selected.size(); ++d)
+            if (selected[d] && spec.fixed[component_[d]])
+              sd.dofs.push_back(d);
+          if (sd.dofs.empty())
+            throw InputError(spec.where, "supports." + spec.name,
+                             "selects no nodes of the model (check the region against the "
+                             "geometry)");
+          for (auto d : sd.dofs)
+            if (!s.constraints.is_constrained(d))
+              s.constraints.add_line(d);
+          s.supports.push_back(std::move(sd));
+        }
+      s.constraints.close();
+    }
+
+    void ElasticProblem::assemble_system()
+    {
+      StageLog::Scope t(log_, "assemble");
+      const Solution &s = *solution_;
+      ElementStiffness scratch(model_, s.fe);
+      CopyData         copy;
+      double           worst_jxw  = 1;
+      unsigned         worst_cell = 0;
+      WorkStream::run(
+        s.dof_handler.begin_active(), s.dof_handler.end(),
+        [](const DoFHandler<3>::active_cell_iterator &cell, ElementStiffness &sc, CopyData &cd) {
+          cd.min_jxw = sc.compute(cell, cd.K);
+          cd.cell    = cell->active_cell_index();
+          cell->get_dof_indices(cd.dofs);
+        },
+        [&](const CopyData &cd) {
+          if (cd.min_jxw < worst_jxw)
+            worst_jxw = cd.min_jxw, worst_cell = cd.cell;
+          s.constraints.distribute_local_to_global(cd.K, cd.dofs, stiffness_);
+        },
+        scratch, copy);
+      if (worst_jxw <= 0)
+        {
+          const Triangulation<3>::active_cell_iterator cell(&model_.triangulation, 0, worst_cell);
+          throw ModelError("part \"" + model_.parts[cell->material_id()].name +
+                           "\": inverted or degenerate element near " +
+                           point_text(cell->center()) + "; check the part's geometry");
+        }
+    }
+
+    void ElasticProblem::assemble_loads()
+    {
+      StageLog::Scope t(log_, "loads");
+      for (const auto &lc : case_.load_cases)
+        {
+          LoadCaseSolution l;
+          l.name = lc.name;
+          l.load = assemble_load_vector(model_, *solution_, lc, support_points_, component_);
+          solution_->load_cases.push_back(std::move(l));
+        }
+    }
+
+    // A support set that leaves a rigid-body motion free is found here, before factorising, and
+    // named in the engineer's terms.
+    void ElasticProblem::check_rigid_body_modes() const
+    {
+      const Solution &s = *solution_;
+      Point<3>        centre;
+      std::size_t     n = 0;
+      for (const auto &sd : s.supports)
+        for (auto d : sd.dofs)
+          centre += support_points_[d], ++n;
+      Eigen::Matrix<double, 6, 6> M = Eigen::Matrix<double, 6, 6>::Zero();
+      if (n > 0)
+        {
+          centre /= n;
+          const double L = std::max(model_.size, 1.0);
+          for (const auto &sd : s.supports)
+            for (auto d : sd.dofs)
+              {
+                Eigen::Matrix<double, 6, 1> r = Eigen::Matrix<double, 6, 1>::Zero();
+                const unsigned              c = component_[d];
+                const Tensor<1, 3>          x = (support_points_[d] - centre) / L;
+                r[c]                          = 1;
+                // Rotation k moves the node by e_k x x; its component c:
+                Tensor<1, 3> e_c;
+                e_c[c] = 1;
+                for (unsigned k = 0; k < 3; ++k)
+                  {
+                    Tensor<1, 3> e_k;
+                    e_k[k]   = 1;
+                    r[3 + k] = cross_product_3d(e_k, x) * e_c;
+                  }
+                M += r * r.transpose();
+              }
+        }
+      Eigen::SelfAdjointEigenSolver<Eigen::Matrix<double, 6, 6>> eig(M);
+      const double                                               top = std::max(eig.eigenvalues().maxCoeff(), 1e-300);
+      std::vector<std::string>                                   free;
+      const char *axis[3] = {"x", "y", "z"};
+      for (int k = 0; k < 6; ++k)
+        if (n == 0 || eig.eigenvalues()[k] < 1e-10 * top)
+          {
+            const auto v  = eig.eigenvectors().col(k);
+            const int  at = [&] {
+              int best = 0;
+              for (int i = 1; i < 6; ++i)
+                if (std::abs(v[i]) > std::abs(v[best]))
+                  best = i;
+              return best;
+            }();
+            free.push_back(std::string(at < 3 ? "translation along " : "rotation about ") +
+                           axis[at % 3]);
+          }
+      if (!free.empty())
+        {
+          std::string list;
+          for (const auto &f : free)
+            list += (list.empty() ? "" : ", ") + f;
+          throw ModelError("the body is free to move (" + list +
+                           "): the supports do not hold it; add or extend supports");
+        }
+    }
+
+    void ElasticProblem::factorise()
+    {
+      StageLog::Scope t(log_, "factorise");
+      check_rigid_body_modes();
+      // Lower triangle in compressed columns: row i of the symmetric matrix, entries j >= i,
+      // is column i of the lower triangle.
+      const std::size_t n   = stiffness_.m();
+      std::size_t       nnz = 0;
+      for (std::size_t i = 0; i < n; ++i)
+        for (auto it = stiffness_.begin(i); it != stiffness_.end(i); ++it)
+          nnz += it->column() >= i;
+      cholesky_.allocate(n, nnz);
+      int64_t *p = cholesky_.col_ptr(), *ri = cholesky_.row_index();
+      double  *x = cholesky_.values();
+      std::size_t k = 0;
+      std::vector<std::pair<int64_t, double>> column;
+      for (std::size_t i = 0; i < n; ++i)
+        {
+          p[i] = k;
+          column.clear();
+          for (auto it = stiffness_.begin(i); it != stiffness_.end(i); ++it)
+            if (it->column() >= i)
+              column.emplace_back(it->column(), it->value());
+          std::sort(column.begin(), column.end());
+          for (const auto &[r, v] : column)
+            ri[k] = r, x[k] = v, ++k;
+        }
+      p[n] = k;
+      stiffness_.clear();
+      sparsity_.reinit(0, 0, 0);
+
+      const double bytes     = cholesky_.analyse();
+      const double available = available_memory_bytes();
+      solution_->statistics.factor_bytes = bytes;
+      if (bytes > 0.9 * available)
+        {
+          std::ostringstream msg;
+          msg.precision(2);
+          msg << std::fixed << "the factorisation would need about " << bytes / 1e9
+              << " GB but only " << available / 1e9
+              << " GB are available; use a coarser mesh (mesh.size) or fewer layers";
+          throw ModelError(msg.str());
+        }
+      const long failed = cholesky_.factorise();
+      cholesky_.release_matrix();
+      if (failed >= 0)
+        {
+          throw ModelError("the stiffness matrix is singular at the node " +
+                           point_text(support_points_[failed]) + " (" +
+                           std::string(1, "xyz"[component_[failed]]) +
+                           " direction): part of the body is not held (a part joined to nothing, "
+                           "or a mechanism)");
+        }
+      solution_->statistics.factor_nonzeros = cholesky_.factor_nonzeros();
+    }
+
+    void ElasticProblem::solve()
+    {
+      StageLog::Scope t(log_, "solve");
+      for (auto &l : solution_->load_cases)
+        {
+          Vector<double> b = l.load;
+          solution_->constraints.condense(b);
+          cholesky_.solve(b.data());
+          solution_->constraints.distribute(b);
+          for (double v : b)
+            if (!std::isfinite(v))
+              throw ModelError("load case \"" + l.name + "\": the solution is not finite");
+          l.displacement = std::move(b);
+        }
+    }
+
+    // Reactions K u - f at the supported DoFs, from the element matrices of the cells that touch
+    // a support (the global matrix with its constrained rows is gone by now).
+    void ElasticProblem::compute_reactions()
+    {
+      StageLog::Scope t(log_, "reactions");
+      Solution       &s = *solution_;
+      std::vector<bool> supported(s.dof_handler.n_dofs(), false);
+      for (const auto &sd : s.supports)
+        for (auto d : sd.dofs)
+          supported[d] = true;
+      for (auto &l : s.load_cases)
+        l.reaction.reinit(s.dof_handler.n_dofs());
+      ElementStiffness                     element(model_, s.fe);
+      FullMatrix<double>                   K(81, 81);
+      std::vector<types::global_dof_index> dofs(81);
+      Vector<double>                       u(81), f(81);
+      for (const auto &cell : s.dof_handler.active_cell_iterators())
+        {
+          cell->get_dof_indices(dofs);
+          if (std::none_of(dofs.begin(), dofs.end(), [&](auto d) { return supported[d]; }))
+            continue;
+          element.compute(cell, K);
+          for (auto &l : s.load_cases)
+            {
+              for (unsigned i = 0; i < 81; ++i)
+                u[i] = l.displacement[dofs[i]];
+              K.vmult(f, u);
+              for (unsigned i = 0; i < 81; ++i)
+                if (supported[dofs[i]])
+                  l.reaction[dofs[i]] += f[i];
+            }
+        }
+      for (auto &l : s.load_cases)
+        for (std::size_t d = 0; d < supported.size(); ++d)
+          if (supported[d])
+            l.reaction[d] -= l.load[d];
+    }
+  } // namespace
+
+  std::unique_ptr<Solution> solve_load_cases(const Model &model, const Case &c, StageLog &log)
+  {
+    return ElasticProblem(model, c, log).run();
+  }
+} // namespace lightbody

@@ -1,0 +1,173 @@
+#include "solver/loads.h"
+
+#include "solver/errors.h"
+
+#include <deal.II/base/quadrature_lib.h>
+#include <deal.II/fe/fe_q.h>
+#include <deal.II/fe/fe_values.h>
+#include <deal.II/grid/grid_tools.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace lightbody
+{
+  using namespace dealii;
+
+  namespace
+  {
+    Tensor<1, 3> tensor(const Vec3 &v) { return Tensor<1, 3>({v[0], v[1], v[2]}); }
+
+    // Adds the integral of phi_a * traction(x, n) over the given faces.
+    template <class Traction>
+    void add_face_load(const Model &model, const Solution &s, const std::vector<FaceRef> &faces,
+                       Vector<double> &f, Traction traction)
+    {
+      FEFaceValues<3> fv(*model.mapping, s.fe, QGauss<2>(3),
+                         update_values | update_quadrature_points | update_normal_vectors |
+                           update_JxW_values);
+      std::vector<types::global_dof_index> dofs(s.fe.n_dofs_per_cell());
+      for (const FaceRef &ref : faces)
+        {
+          const DoFHandler<3>::active_cell_iterator cell(&model.triangulation, 0, ref.cell,
+                                                         &s.dof_handler);
+          fv.reinit(cell, ref.face);
+          cell->get_dof_indices(dofs);
+          const double thickness = model.parts[cell->material_id()].thickness;
+          for (unsigned q = 0; q < fv.n_quadrature_points; ++q)
+            {
+              const Tensor<1, 3> t = traction(fv.quadrature_point(q), fv.normal_vector(q), thickness);
+              for (unsigned i = 0; i < dofs.size(); ++i)
+                {
+                  const unsigned c = s.fe.system_to_component_index(i).first;
+                  f[dofs[i]] += fv.shape_value(i, q) * t[c] * fv.JxW(q);
+                }
+            }
+        }
+    }
+
+    const std::vector<FaceRef> &faces_of(const std::map<std::string, std::vector<FaceRef>> &m,
+                                         const std::string &name, const SourceLocation &where,
+                                         const std::string &key)
+    {
+      const auto it = m.find(name);
+      if (it == m.end() || it->second.empty())
+        throw InputError(where, key, "\"" + name + "\" has no element faces in the model");
+      return it->second;
+    }
+
+    // A point force spread along the through-thickness line of nodes nearest to the point, with
+    // the consistent weights of quadratic elements (1/6, 4/6, 1/6 per layer).
+    void add_point_load(const Model &model, const Solution &s, const PointLoad &pl,
+                        const std::vector<Point<3>> &support_points,
+                        const std::vector<unsigned char> &component, Vector<double> &f)
+    {
+      const Point<3> p(pl.point[0], pl.point[1], pl.point[2]);
+      std::pair<Triangulation<3>::active_cell_iterator, Point<3>> found;
+      try
+        {
+          found = GridTools::find_active_cell_around_point(*model.mapping, model.triangulation, p);
+        }
+      catch (...)
+        {
+          found.first = model.triangulation.end();
+        }
+      if (found.first == model.triangulation.end())
+        throw InputError(pl.where, "point_forces.point", "the point is not on any part");
+      const unsigned     cell_index = found.first->active_cell_index();
+      const Tensor<1, 3> n          = model.normal(cell_index, found.second);
+      const double       t          = model.parts[found.first->material_id()].thickness;
+      const unsigned     layers     = model.parts[found.first->material_id()].layers;
+
+      // The nearest node line of this cell, by distance from the line through p along n.
+      const DoFHandler<3>::active_cell_iterator cell(&model.triangulation, 0, cell_index,
+                                                     &s.dof_handler);
+      std::vector<types::global_dof_index> dofs(s.fe.n_dofs_per_cell());
+      cell->get_dof_indices(dofs);
+      auto in_plane = [&](const Point<3> &x) {
+        const Tensor<1, 3> d = x - p;
+        return (d - (d * n) * n).norm();
+      };
+      types::global_dof_index root = dofs[0];
+      for (auto d : dofs)
+        if (in_plane(support_points[d]) < in_plane(support_points[root]))
+          root = d;
+      const Point<3> r   = support_points[root];
+      const double   tol = 1e-6 * std::max(model.size, 1.0);
+      std::vector<std::pair<double, types::global_dof_index>> line[3];
+      for (std::size_t d = 0; d < support_points.size(); ++d)
+        {
+          const Tensor<1, 3> dx = support_points[d] - r;
+          const double       z  = (support_points[d] - p) * n; // from the mid-surface
+          if ((dx - (dx * n) * n).norm() < tol && std::abs(z) <= 0.5 * t + tol)
+            line[component[d]].emplace_back(z, d);
+        }
+      for (unsigned c = 0; c < 3; ++c)
+        {
+          std::sort(line[c].begin(), line[c].end());
+          const unsigned m = line[c].size();
+          if (m != 2 * layers + 1)
+            throw ModelError("point force at (" + std::to_string(pl.point[0]) + ", " +
+                             std::to_string(pl.point[1]) + ", " + std::to_string(pl.point[2]) +
+                             "): the through-thickness line of nodes was not found; give the point on the part's "
+                             "mid-surface");
+          for (unsigned k = 0; k < m; ++k)
+            {
+              const double w = (k == 0 || k == m - 1) ? 1.0 : (k % 2 ? 4.0 : 2.0);
+              f[line[c][k].second] += pl.force[c] * w / (6.0 * layers);
+            }
+        }
+    }
+  } // namespace
+
+  Vector<double> assemble_load_vector(const Model &model, const Solution &s, const LoadCaseSpec &lc,
+                                      const std::vector<Point<3>>      &support_points,
+                                      const std::vector<unsigned char> &component)
+  {
+    Vector<double> f(s.dof_handler.n_dofs());
+
+    const Tensor<1, 3> a = tensor(lc.acceleration);
+    if (a.norm() > 0)
+      {
+        // Body force per volume = density * acceleration (weight and inertia alike).
+        FEValues<3> fv(*model.mapping, s.fe, QGauss<3>(3), update_values | update_JxW_values);
+        std::vector<types::global_dof_index> dofs(s.fe.n_dofs_per_cell());
+        for (const auto &cell : s.dof_handler.active_cell_iterators())
+          {
+            fv.reinit(cell);
+            cell->get_dof_indices(dofs);
+            const double rho = model.parts[cell->material_id()].material.density;
+            for (unsigned q = 0; q < fv.n_quadrature_points; ++q)
+              for (unsigned i = 0; i < dofs.size(); ++i)
+                {
+                  const unsigned c = s.fe.system_to_component_index(i).first;
+                  f[dofs[i]] += fv.shape_value(i, q) * rho * a[c] * fv.JxW(q);
+                }
+          }
+      }
+    for (const auto &p : lc.pressures)
+      add_face_load(model, s, faces_of(model.surfaces, p.surface, p.where, "pressures.surface"), f,
+                    [&](const Point<3> &, const Tensor<1, 3> &normal, double) {
+                      return -p.pressure * normal; // pushes into the face
+                    });
+    for (const auto &h : lc.hydrostatic)
+      {
+        const Tensor<1, 3> g     = tensor(h.gravity);
+        const Tensor<1, 3> g_dir = g / g.norm();
+        add_face_load(model, s, faces_of(model.surfaces, h.surface, h.where, "hydrostatic.surface"),
+                      f, [&](const Point<3> &x, const Tensor<1, 3> &normal, double) {
+                        // Depth below the free surface along gravity.
+                        const double depth = h.level + g_dir * x;
+                        return -(depth > 0 ? h.density * g.norm() * depth : 0.0) * normal;
+                      });
+      }
+    for (const auto &e : lc.edge_loads)
+      add_face_load(model, s, faces_of(model.edges, e.edge, e.where, "edge_forces.edge"), f,
+                    [&](const Point<3> &, const Tensor<1, 3> &, double thickness) {
+                      return tensor(e.force_per_length) / thickness; // spread through thickness
+                    });
+    for (const auto &pl : lc.point_loads)
+      add_point_load(model, s, pl, support_points, component, f);
+    return f;
+  }
+} // namespace lightbody

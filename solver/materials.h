@@ -1,0 +1,29 @@
+#pragma once
+// Materials: the library of confirmed alloys and steels, and user-defined ones from a case file.
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace lightbody
+{
+  // Internal units: MPa and tonne/mm^3.
+  struct Material
+  {
+    std::string name;
+    double      E       = 0;
+    double      nu      = 0;
+    double      density = 0;
+    double      Rp02    = 0; // 0.2 % proof strength (minimum specified)
+    double      Rm      = 0; // tensile strength (minimum specified)
+    double      Rp02_haz = 0; // heat-affected zone, 0 where no confirmed value exists
+    double      Rm_haz   = 0;
+    std::string source; // where the values come from
+  };
+
+  // The names the library knows, for --help and error messages.
+  std::vector<std::string> library_material_names();
+
+  // A library material with the strengths for the given gauge (strengths of rolled and extruded
+  // products fall with thickness). Returns nothing for an unknown name.
+  std::optional<Material> library_material(const std::string &name, double thickness_mm);
+} // namespace lightbody

@@ -1,0 +1,40 @@
+#pragma once
+// The whole run as a library call: Case -> Model -> Solution -> Results -> files. No global
+// state: a script or a sweep can call it many times in one process.
+#include "solver/case.h"
+#include "solver/stage_log.h"
+
+#include <memory>
+#include <string>
+
+namespace lightbody
+{
+  class Model;
+  class Solution;
+  class Results;
+
+  struct RunOptions
+  {
+    int threads = 0; // 0: all cores
+  };
+
+  struct RunOutcome
+  {
+    RunOutcome();
+    ~RunOutcome();
+    RunOutcome(RunOutcome &&) noexcept;
+    // Declared in this order so that results go before the solution and the solution before
+    // the model they refer to.
+    Case                      case_data;
+    std::unique_ptr<Model>    model;
+    std::unique_ptr<Solution> solution;
+    std::unique_ptr<Results>  results;
+  };
+
+  // Meshes, solves and post-processes a case.
+  RunOutcome run_case(const Case &c, const RunOptions &options, StageLog &log);
+
+  // Writes the result files into `out_dir`: first into a temporary folder beside it, moved into
+  // place only when complete, so that a failed run never leaves a folder that looks complete.
+  void write_results(const RunOutcome &outcome, const StageLog &log, const std::string &out_dir);
+} // namespace lightbody

@@ -1,0 +1,209 @@
+#include "solver/units.h"
+
+#include <array>
+#include <cctype>
+#include <cmath>
+#include <cstdlib>
+#include <map>
+
+namespace lightbody
+{
+  namespace
+  {
+    // Exponents of mass, length and time, plus a flag for angles.
+    struct Dimension
+    {
+      int  M = 0, L = 0, T = 0;
+      bool angle = false;
+      bool operator==(const Dimension &o) const
+      {
+        return M == o.M && L == o.L && T == o.T && angle == o.angle;
+      }
+    };
+
+    struct Unit
+    {
+      double    si_factor;
+      Dimension dim;
+    };
+
+    // One definition of each unit, as its factor to SI.
+    const std::map<std::string, Unit> &unit_table()
+    {
+      static const std::map<std::string, Unit> table = {
+        {"m", {1.0, {0, 1, 0}}},
+        {"cm", {1e-2, {0, 1, 0}}},
+        {"mm", {1e-3, {0, 1, 0}}},
+        {"kg", {1.0, {1, 0, 0}}},
+        {"t", {1e3, {1, 0, 0}}},
+        {"tonne", {1e3, {1, 0, 0}}},
+        {"s", {1.0, {0, 0, 1}}},
+        {"N", {1.0, {1, 1, -2}}},
+        {"daN", {10.0, {1, 1, -2}}},
+        {"kN", {1e3, {1, 1, -2}}},
+        {"MN", {1e6, {1, 1, -2}}},
+        {"Pa", {1.0, {1, -1, -2}}},
+        {"kPa", {1e3, {1, -1, -2}}},
+        {"MPa", {1e6, {1, -1, -2}}},
+        {"GPa", {1e9, {1, -1, -2}}},
+        {"bar", {1e5, {1, -1, -2}}},
+        {"mbar", {1e2, {1, -1, -2}}},
+        {"g", {9.80665, {0, 1, -2}}}, // standard gravity; masses are written in kg or t
+        {"deg", {M_PI / 180.0, {0, 0, 0, true}}},
+        {"rad", {1.0, {0, 0, 0, true}}},
+        {"%", {0.01, {0, 0, 0}}},
+      };
+      return table;
+    }
+
+    Dimension expected_dimension(Quantity q)
+    {
+      switch (q)
+        {
+          case Quantity::length:
+            return {0, 1, 0};
+          case Quantity::pressure:
+            return {1, -1, -2};
+          case Quantity::density:
+            return {1, -3, 0};
+          case Quantity::acceleration:
+            return {0, 1, -2};
+          case Quantity::force:
+            return {1, 1, -2};
+          case Quantity::force_per_length:
+            return {1, 0, -2};
+          case Quantity::mass:
+            return {1, 0, 0};
+          case Quantity::dimensionless:
+            return {0, 0, 0};
+          case Quantity::angle:
+            return {0, 0, 0, true};
+        }
+      return {};
+    }
+
+    std::string trim(const std::string &s)
+    {
+      std::size_t b = 0, e = s.size();
+      while (b < e && std::isspace(static_cast<unsigned char>(s[b])))
+        ++b;
+      while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1])))
+        --e;
+      return s.substr(b, e - b);
+    }
+
+    // Parses a product of units such as "kg/m^3", "N/mm^2", "m/s^2", "kN*m".
+    Unit parse_unit_expression(const std::string &text)
+    {
+      Unit        result{1.0, {}};
+      std::size_t i    = 0;
+      int         sign = +1;
+      bool        first = true;
+      while (i < text.size())
+        {
+          if (!first)
+            {
+              const char op = text[i];
+              if (op == '/')
+                sign = -1;
+              else if (op == '*' || op == '.')
+                sign = sign; // keeps the side of the last '/', as in kg/m/s -> kg m^-1 s^-1
+              else
+                throw UnitError("unexpected '" + std::string(1, op) + "' in unit \"" + text + "\"");
+              ++i;
+            }
+          std::size_t start = i;
+          while (i < text.size() && (std::isalpha(static_cast<unsigned char>(text[i])) ||
+                                     text[i] == '%'))
+            ++i;
+          const std::string name = text.substr(start, i - start);
+          int               power = 1;
+          if (i < text.size() && text[i] == '^')
+            {
+              ++i;
+              std::size_t p0 = i;
+              if (i < text.size() && text[i] == '-')
+                ++i;
+              while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])))
+                ++i;
+              if (i == p0 || (i == p0 + 1 && text[p0] == '-'))
+                throw UnitError("missing exponent after '^' in unit \"" + text + "\"");
+              power = std::atoi(text.substr(p0, i - p0).c_str());
+            }
+          const auto it = unit_table().find(name);
+          if (name.empty() || it == unit_table().end())
+            throw UnitError("unknown unit \"" + name + "\" in \"" + text +
+                            "\" (known: m cm mm kg t s N daN kN MN Pa kPa MPa GPa bar mbar g deg "
+                            "rad %)");
+          const int e = sign * power;
+          result.si_factor *= std::pow(it->second.si_factor, e);
+          result.dim.M += e * it->second.dim.M;
+          result.dim.L += e * it->second.dim.L;
+          result.dim.T += e * it->second.dim.T;
+          result.dim.angle = result.dim.angle || it->second.dim.angle;
+          first = false;
+        }
+      return result;
+    }
+  } // namespace
+
+  const char *quantity_name(Quantity q)
+  {
+    switch (q)
+      {
+        case Quantity::length:
+          return "a length";
+        case Quantity::pressure:
+          return "a pressure or stress";
+        case Quantity::density:
+          return "a density";
+        case Quantity::acceleration:
+          return "an acceleration";
+        case Quantity::force:
+          return "a force";
+        case Quantity::force_per_length:
+          return "a force per length";
+        case Quantity::mass:
+          return "a mass";
+        case Quantity::dimensionless:
+          return "a plain number";
+        case Quantity::angle:
+          return "an angle";
+      }
+    return "a value";
+  }
+
+  double from_plain_number(double value, Quantity expected)
+  {
+    return expected == Quantity::angle ? value * M_PI / 180.0 : value;
+  }
+
+  double parse_quantity(const std::string &raw, Quantity expected)
+  {
+    const std::string text = trim(raw);
+    const char       *begin = text.c_str();
+    char             *end   = nullptr;
+    const double      value = std::strtod(begin, &end);
+    if (end == begin)
+      throw UnitError("\"" + text + "\" is not a number with a unit");
+    if (!std::isfinite(value))
+      throw UnitError("\"" + text + "\" is not a finite number");
+    const std::string unit_text = trim(std::string(end));
+    if (unit_text.empty())
+      return from_plain_number(value, expected);
+
+    std::string compact;
+    for (char c : unit_text)
+      if (!std::isspace(static_cast<unsigned char>(c)))
+        compact += c;
+    const Unit unit = parse_unit_expression(compact);
+    if (!(unit.dim == expected_dimension(expected)))
+      throw UnitError("unit \"" + unit_text + "\" does not give " + quantity_name(expected));
+    if (expected == Quantity::angle || expected == Quantity::dimensionless)
+      return value * unit.si_factor;
+    // SI value divided by the SI size of the internal unit t^M mm^L s^T.
+    const Dimension d       = unit.dim;
+    const double    si_unit = std::pow(1e3, d.M) * std::pow(1e-3, d.L);
+    return value * unit.si_factor / si_unit;
+  }
+} // namespace lightbody

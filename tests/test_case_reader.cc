@@ -1,0 +1,148 @@
+// The case reader: values, units, overrides, and errors that name file, line, column and key.
+#include "solver/case_reader.h"
+
+#include <gtest/gtest.h>
+
+using namespace lightbody;
+
+namespace
+{
+  const char *plate = R"(case: panel
+mesh: {size: 50 mm, layers: 2}
+parts:
+  floor:
+    material: 5083-H116
+    thickness: 5 mm
+    quad: {corners: [[0, 0, 0], [1000, 0, 0], [1000, 500, 0], [0, 500, 0]]}
+supports:
+  clamp: {edges: [floor.edge1, floor.edge3], fix: [x, y, z]}
+load_cases:
+  load:
+    pressures: [{surface: floor.top, value: 0.5 bar}]
+    acceleration: "0 0 -2 g"
+probes:
+  middle: [500, 250, 0]
+)";
+
+  // The messages of an InputError, one string each.
+  std::vector<std::string> errors_of(const std::string &yaml,
+                                     const std::vector<Override> &o = {})
+  {
+    try
+      {
+        read_case_from_string(yaml, "case.yaml", o);
+      }
+    catch (const InputError &e)
+      {
+        std::vector<std::string> m;
+        for (const auto &d : e.diagnostics())
+          m.push_back(d.to_string());
+        return m;
+      }
+    return {};
+  }
+
+  std::string replace(std::string s, const std::string &from, const std::string &to)
+  {
+    const auto at = s.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    return s.replace(at, from.size(), to);
+  }
+} // namespace
+
+TEST(CaseReader, ReadsValuesInInternalUnits)
+{
+  const Case c = read_case_from_string(plate, "case.yaml");
+  EXPECT_EQ(c.name, "panel");
+  EXPECT_EQ(c.mesh.layers, 2u);
+  ASSERT_EQ(c.parts.size(), 1u);
+  EXPECT_DOUBLE_EQ(c.parts[0].thickness, 5);
+  EXPECT_DOUBLE_EQ(c.parts[0].corners[2][1], 500);
+  ASSERT_EQ(c.load_cases.size(), 1u);
+  EXPECT_DOUBLE_EQ(c.load_cases[0].pressures[0].pressure, 0.05);
+  EXPECT_DOUBLE_EQ(c.load_cases[0].acceleration[2], -2 * 9806.65);
+  EXPECT_TRUE(c.supports[0].fixed[0] && c.supports[0].fixed[1] && c.supports[0].fixed[2]);
+  // Library material at the part's gauge: 5083-H116 plate up to 40 mm, EN 485-2.
+  EXPECT_DOUBLE_EQ(c.material_of(c.parts[0]).Rp02, 215);
+}
+
+TEST(CaseReader, OverridesChangeValuesWithoutEditingTheFile)
+{
+  const Case c = read_case_from_string(plate, "case.yaml",
+                                       {{"parts.floor.thickness", "6 mm"},
+                                        {"load_cases.load.pressures.0.value", "0.2 bar"},
+                                        {"mesh.size", "25"}});
+  EXPECT_DOUBLE_EQ(c.parts[0].thickness, 6);
+  EXPECT_DOUBLE_EQ(c.load_cases[0].pressures[0].pressure, 0.02);
+  EXPECT_DOUBLE_EQ(c.mesh.size_mm, 25);
+  EXPECT_NE(c.effective_yaml.find("6 mm"), std::string::npos);
+}
+
+TEST(CaseReader, OverrideParsing)
+{
+  const Override o = parse_override("parts.floor.thickness=6 mm");
+  EXPECT_EQ(o.key, "parts.floor.thickness");
+  EXPECT_EQ(o.value, "6 mm");
+  EXPECT_THROW(parse_override("parts.floor.thickness"), InputError);
+}
+
+TEST(CaseReader, UnknownKeyNamesPlaceAndSuggestsTheNearestKey)
+{
+  const auto e = errors_of(replace(plate, "    thickness: 5 mm", "    thicknes: 5 mm"));
+  ASSERT_FALSE(e.empty());
+  EXPECT_NE(e[0].find("case.yaml:6:5: parts.floor.thicknes: unknown key (did you mean "
+                      "\"thickness\"?)"),
+            std::string::npos)
+    << e[0];
+}
+
+TEST(CaseReader, BadUnitNamesTheKey)
+{
+  const auto e = errors_of(replace(plate, "thickness: 5 mm", "thickness: 5 MPa"));
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_NE(e[0].find("case.yaml:6:16: parts.floor.thickness: unit \"MPa\" does not give a length"),
+            std::string::npos)
+    << e[0];
+}
+
+TEST(CaseReader, AllProblemsOfAFileAtOnce)
+{
+  std::string bad = replace(plate, "thickness: 5 mm", "thickness: -5 mm");
+  bad             = replace(bad, "material: 5083-H116", "material: 5083-H161");
+  bad             = replace(bad, "surface: floor.top", "surface: floor.topp");
+  bad             = replace(bad, "fix: [x, y, z]", "fix: [x, q]");
+  const auto e    = errors_of(bad);
+  ASSERT_EQ(e.size(), 4u);
+  std::string all;
+  for (const auto &m : e)
+    all += m + "\n";
+  EXPECT_NE(all.find("\"-5 mm\" must be positive"), std::string::npos) << all;
+  EXPECT_NE(all.find("unknown material \"5083-H161\" (did you mean \"5083-H116\"?)"),
+            std::string::npos)
+    << all;
+  EXPECT_NE(all.find("part \"floor\" has no surface \"topp\" (did you mean \"top\"?)"),
+            std::string::npos)
+    << all;
+  EXPECT_NE(all.find("unknown component \"q\""), std::string::npos) << all;
+}
+
+TEST(CaseReader, OverrideErrorsSayTheyCameFromTheCommandLine)
+{
+  const auto e = errors_of(plate, {{"parts.floor.thickness", "thick"}});
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_NE(e[0].find("case.yaml (--set parts.floor.thickness): parts.floor.thickness"), std::string::npos) << e[0];
+  EXPECT_NE(e[0].find("parts.floor.thickness"), std::string::npos) << e[0];
+}
+
+TEST(CaseReader, YamlSyntaxErrorHasALine)
+{
+  const auto e = errors_of("parts: {floor: [\n");
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_NE(e[0].find("YAML syntax error"), std::string::npos) << e[0];
+}
+
+TEST(CaseReader, MissingSectionsAreReported)
+{
+  const auto e = errors_of("case: empty\n");
+  ASSERT_EQ(e.size(), 3u); // parts, supports, load_cases
+}

@@ -1,0 +1,59 @@
+// Units: every conversion against its definition (SI, CGPM standard gravity).
+#include "solver/units.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+using namespace lightbody;
+
+TEST(Units, LengthsToMillimetres)
+{
+  EXPECT_DOUBLE_EQ(parse_quantity("5 mm", Quantity::length), 5);
+  EXPECT_DOUBLE_EQ(parse_quantity("0.3 m", Quantity::length), 300);
+  EXPECT_DOUBLE_EQ(parse_quantity("2.5cm", Quantity::length), 25);
+  EXPECT_DOUBLE_EQ(parse_quantity("12", Quantity::length), 12);
+}
+
+TEST(Units, StressesToMegapascal)
+{
+  EXPECT_DOUBLE_EQ(parse_quantity("70 GPa", Quantity::pressure), 70000);
+  EXPECT_DOUBLE_EQ(parse_quantity("0.5 bar", Quantity::pressure), 0.05);
+  EXPECT_DOUBLE_EQ(parse_quantity("20 kPa", Quantity::pressure), 0.02);
+  EXPECT_DOUBLE_EQ(parse_quantity("235 N/mm^2", Quantity::pressure), 235);
+}
+
+TEST(Units, DensityAccelerationForce)
+{
+  EXPECT_NEAR(parse_quantity("2700 kg/m^3", Quantity::density), 2.7e-9, 1e-24);
+  EXPECT_NEAR(parse_quantity("7.85 t/m^3", Quantity::density), 7.85e-9, 1e-24);
+  EXPECT_DOUBLE_EQ(parse_quantity("2 g", Quantity::acceleration), 2 * 9806.65);
+  EXPECT_DOUBLE_EQ(parse_quantity("9.81 m/s^2", Quantity::acceleration), 9810);
+  EXPECT_DOUBLE_EQ(parse_quantity("5000 daN", Quantity::force), 50000);
+  EXPECT_DOUBLE_EQ(parse_quantity("3 kN/m", Quantity::force_per_length), 3);
+  EXPECT_DOUBLE_EQ(parse_quantity("1500 kg", Quantity::mass), 1.5);
+}
+
+TEST(Units, AnglesAreDegreesByDefault)
+{
+  EXPECT_DOUBLE_EQ(parse_quantity("180", Quantity::angle), M_PI);
+  EXPECT_DOUBLE_EQ(parse_quantity("90 deg", Quantity::angle), M_PI / 2);
+  EXPECT_DOUBLE_EQ(parse_quantity("1 rad", Quantity::angle), 1);
+}
+
+TEST(Units, MismatchedAndUnknownUnitsAreErrors)
+{
+  EXPECT_THROW(parse_quantity("5 MPa", Quantity::length), UnitError);
+  EXPECT_THROW(parse_quantity("5 furlong", Quantity::length), UnitError);
+  EXPECT_THROW(parse_quantity("mm", Quantity::length), UnitError);
+  EXPECT_THROW(parse_quantity("5 m^", Quantity::length), UnitError);
+  try
+    {
+      parse_quantity("2 kg", Quantity::acceleration);
+      FAIL();
+    }
+  catch (const UnitError &e)
+    {
+      EXPECT_NE(std::string(e.what()).find("acceleration"), std::string::npos);
+    }
+}
