@@ -5,9 +5,20 @@
 #include <deal.II/base/data_out_base.h>
 #include <deal.II/numerics/data_out.h>
 
+#include <vtkCellData.h>
+#include <vtkFieldData.h>
+#include <vtkIntArray.h>
+#include <vtkPointData.h>
+#include <vtkSmartPointer.h>
+#include <vtkStringArray.h>
+#include <vtkUnstructuredGrid.h>
+#include <vtkXMLUnstructuredGridReader.h>
+#include <vtkXMLUnstructuredGridWriter.h>
+
 #include <algorithm>
 #include <cctype>
 #include <fstream>
+#include <sstream>
 
 namespace lightbody
 {
@@ -26,6 +37,7 @@ namespace lightbody
   void write_vtu(const Results &r, unsigned lc, const std::string &path)
   {
     const Solution       &s   = r.solution;
+    const Model          &model = s.model;
     const LoadCaseResult &res = r.load_cases[lc];
     DataOut<3>            out;
     out.attach_dof_handler(s.dof_handler);
@@ -55,38 +67,64 @@ namespace lightbody
     for (unsigned k = 0; k < 6; ++k)
       out.add_data_vector(r.node_handler, fields[k], names[k]);
 
-    // Cell data: the part and the material of each element (indices into report.json's lists).
-    const Model   &model = s.model;
-    Vector<double> part(model.triangulation.n_active_cells()),
-      material(model.triangulation.n_active_cells());
-    std::vector<std::string> materials;
-    std::vector<unsigned>    material_of_part;
-    for (const auto &p : model.parts)
-      {
-        auto it = std::find(materials.begin(), materials.end(), p.material.name);
-        if (it == materials.end())
-          it = materials.insert(materials.end(), p.material.name);
-        material_of_part.push_back(it - materials.begin());
-      }
-    for (const auto &cell : model.triangulation.active_cell_iterators())
-      {
-        part[cell->active_cell_index()]     = cell->material_id();
-        material[cell->active_cell_index()] = material_of_part[cell->material_id()];
-      }
-    out.add_data_vector(part, "part", DataOut<3>::type_cell_data);
-    out.add_data_vector(material, "material", DataOut<3>::type_cell_data);
-
     out.build_patches(*model.mapping, 2, DataOut<3>::curved_inner_cells);
     DataOutBase::VtkFlags flags;
     flags.write_higher_order_cells = true;
     flags.compression_level        = DataOutBase::VtkFlags::best_speed;
     out.set_flags(flags);
-    std::ofstream file(path, std::ios::binary);
-    if (!file)
+    std::ostringstream vtu;
+    out.write_vtu(vtu);
+
+    // deal.II writes cell data as point data; VTK puts part and material where ParaView expects
+    // them (cell data, with their names as field data) and writes binary appended, compressed.
+    auto reader = vtkSmartPointer<vtkXMLUnstructuredGridReader>::New();
+    reader->ReadFromInputStringOn();
+    reader->SetInputString(vtu.str());
+    reader->Update();
+    vtkUnstructuredGrid *grid = reader->GetOutput();
+    if (grid->GetNumberOfCells() != static_cast<vtkIdType>(model.triangulation.n_active_cells()))
+      throw std::runtime_error("internal: VTK output has " +
+                               std::to_string(grid->GetNumberOfCells()) + " cells");
+    std::vector<std::string> materials;
+    std::vector<int>         material_of_part;
+    for (const auto &p : model.parts)
+      {
+        auto it = std::find(materials.begin(), materials.end(), p.material.name);
+        if (it == materials.end())
+          it = materials.insert(materials.end(), p.material.name);
+        material_of_part.push_back(static_cast<int>(it - materials.begin()));
+      }
+    auto part = vtkSmartPointer<vtkIntArray>::New(), material = vtkSmartPointer<vtkIntArray>::New();
+    part->SetName("part");
+    material->SetName("material");
+    part->SetNumberOfValues(grid->GetNumberOfCells());
+    material->SetNumberOfValues(grid->GetNumberOfCells());
+    for (const auto &cell : model.triangulation.active_cell_iterators())
+      {
+        part->SetValue(cell->active_cell_index(), cell->material_id());
+        material->SetValue(cell->active_cell_index(), material_of_part[cell->material_id()]);
+      }
+    grid->GetCellData()->AddArray(part);
+    grid->GetCellData()->AddArray(material);
+    auto part_names = vtkSmartPointer<vtkStringArray>::New(),
+         material_names = vtkSmartPointer<vtkStringArray>::New();
+    part_names->SetName("part_names");
+    material_names->SetName("material_names");
+    for (const auto &p : model.parts)
+      part_names->InsertNextValue(p.name);
+    for (const auto &m : materials)
+      material_names->InsertNextValue(m);
+    grid->GetFieldData()->AddArray(part_names);
+    grid->GetFieldData()->AddArray(material_names);
+
+    auto writer = vtkSmartPointer<vtkXMLUnstructuredGridWriter>::New();
+    writer->SetFileName(path.c_str());
+    writer->SetInputData(grid);
+    writer->SetDataModeToAppended();
+    writer->EncodeAppendedDataOff();
+    writer->SetCompressorTypeToZLib();
+    if (writer->Write() != 1)
       throw std::runtime_error("cannot write " + path);
-    out.write_vtu(file);
-    if (!file)
-      throw std::runtime_error("writing " + path + " failed");
   }
 
   void write_pvd(const Results &r, const std::string &path)

@@ -1,0 +1,118 @@
+// Result files: the .vtu files read back with VTK's own XML reader (what ParaView uses), the
+// collection file, report.json and the atomic replacement of a result folder.
+#include "post/writers.h"
+#include "run_helpers.h"
+
+#include <vtkCellData.h>
+#include <vtkCellType.h>
+#include <vtkDataArray.h>
+#include <vtkPointData.h>
+#include <vtkSmartPointer.h>
+#include <vtkUnstructuredGrid.h>
+#include <vtkXMLUnstructuredGridReader.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+using namespace lightbody;
+using namespace lightbody::testing;
+namespace fs = std::filesystem;
+
+namespace
+{
+  const char *curved_case = R"(
+case: half_shell
+mesh: {size: 150 mm}
+parts:
+  shell:
+    material: 5083-O/H111
+    thickness: 5 mm
+    cylinder: {origin: [0, 0, 0], axis: [1, 0, 0], radius: 600 mm, length: 900 mm, angles: [0, 180]}
+supports:
+  ends: {edges: [shell.start, shell.end], fix: all}
+load_cases:
+  weight: {acceleration: [0, 0, "-1 g"]}
+  "inner pressure": {pressures: [{surface: shell.bottom, value: 0.1 bar}]}
+)";
+
+  std::string slurp(const fs::path &p)
+  {
+    std::ifstream     in(p);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+  }
+} // namespace
+
+TEST(Output, VtuHasQuadraticCellsNamedFieldsAndCurvedGeometry)
+{
+  const RunOutcome r   = run_yaml(curved_case);
+  const fs::path   out = fs::temp_directory_path() / "lightbody_output_test";
+  fs::remove_all(out);
+  StageLog log;
+  write_results(r, log, out.string());
+
+  // One file per load case, names made safe for the file system, and the collection file.
+  ASSERT_TRUE(fs::exists(out / "weight.vtu"));
+  ASSERT_TRUE(fs::exists(out / "inner_pressure.vtu"));
+  const std::string pvd = slurp(out / "results.pvd");
+  EXPECT_NE(pvd.find("weight.vtu"), std::string::npos);
+  EXPECT_NE(pvd.find("inner_pressure.vtu"), std::string::npos);
+  EXPECT_NE(slurp(out / "report.json").find("\"total_kg\""), std::string::npos);
+  EXPECT_NE(slurp(out / "case.yaml").find("half_shell"), std::string::npos);
+
+  auto reader = vtkSmartPointer<vtkXMLUnstructuredGridReader>::New();
+  reader->SetFileName((out / "weight.vtu").c_str());
+  reader->Update();
+  vtkUnstructuredGrid *grid = reader->GetOutput();
+  ASSERT_EQ(grid->GetNumberOfCells(),
+            static_cast<vtkIdType>(r.model->triangulation.n_active_cells()));
+  for (vtkIdType i = 0; i < grid->GetNumberOfCells(); ++i)
+    ASSERT_EQ(grid->GetCellType(i), VTK_LAGRANGE_HEXAHEDRON);
+  EXPECT_EQ(grid->GetCell(0)->GetNumberOfPoints(), 27);
+
+  // Curvature: every point lies on the cylinder's solid between r = 597.5 and 602.5 mm, the
+  // mid-edge nodes included (a faceted output would put them inside).
+  double worst = 0;
+  for (vtkIdType i = 0; i < grid->GetNumberOfPoints(); ++i)
+    {
+      double x[3];
+      grid->GetPoint(i, x);
+      const double rr = std::hypot(x[1], x[2]);
+      worst = std::max(worst, std::max(597.5 - rr, rr - 602.5));
+    }
+  EXPECT_LT(worst, 1e-2); // float32 coordinates
+
+  vtkPointData *pd = grid->GetPointData();
+  for (const char *name : {"displacement_mm", "von_mises_MPa", "principal_stress_1_MPa",
+                           "principal_stress_3_MPa", "stress_xx_MPa", "stress_xz_MPa"})
+    EXPECT_NE(pd->GetArray(name), nullptr) << name;
+  ASSERT_NE(pd->GetArray("displacement_mm"), nullptr);
+  EXPECT_EQ(pd->GetArray("displacement_mm")->GetNumberOfComponents(), 3);
+  ASSERT_NE(pd->GetArray("von_mises_MPa"), nullptr);
+  double range[2];
+  pd->GetArray("von_mises_MPa")->GetRange(range);
+  const double max_vm = r.results->load_cases[0].max_von_mises_MPa;
+  EXPECT_NEAR(range[1], max_vm, 1e-5 * max_vm); // float32 in the file
+  EXPECT_NE(grid->GetCellData()->GetArray("part"), nullptr);
+  EXPECT_NE(grid->GetCellData()->GetArray("material"), nullptr);
+  fs::remove_all(out);
+}
+
+TEST(Output, RewritingReplacesTheFolderWhole)
+{
+  const RunOutcome r   = run_yaml(curved_case);
+  const fs::path   out = fs::temp_directory_path() / "lightbody_replace_test";
+  fs::remove_all(out);
+  fs::create_directories(out);
+  std::ofstream(out / "stale.vtu") << "old";
+  StageLog log;
+  write_results(r, log, out.string());
+  EXPECT_FALSE(fs::exists(out / "stale.vtu"));
+  EXPECT_TRUE(fs::exists(out / "weight.vtu"));
+  // Nothing temporary is left beside the folder.
+  for (const auto &e : fs::directory_iterator(out.parent_path()))
+    EXPECT_EQ(e.path().filename().string().find(".lightbody_replace_test."), std::string::npos);
+  fs::remove_all(out);
+}
