@@ -22,9 +22,12 @@ namespace lightbody
     class VertexMerger
     {
     public:
-      explicit VertexMerger(double tolerance) : tol_(tolerance) {}
+      VertexMerger(double tolerance, const std::set<std::pair<unsigned, unsigned>> &apart)
+        : tol_(tolerance), apart_(apart)
+      {}
 
-      unsigned insert(const Point<3> &p)
+      // A vertex of `part` at p; parts listed as apart never share one.
+      unsigned insert(const Point<3> &p, unsigned part)
       {
         const auto key = cell_of(p);
         for (long dx = -1; dx <= 1; ++dx)
@@ -35,10 +38,12 @@ namespace lightbody
                 if (it == buckets_.end())
                   continue;
                 for (unsigned idx : it->second)
-                  if (points_[idx].distance(p) <= tol_)
+                  if (points_[idx].distance(p) <= tol_ &&
+                      !apart_.count({std::min(part, part_[idx]), std::max(part, part_[idx])}))
                     return idx;
               }
         points_.push_back(p);
+        part_.push_back(part);
         buckets_[hash(key)].push_back(points_.size() - 1);
         return points_.size() - 1;
       }
@@ -55,7 +60,9 @@ namespace lightbody
         return std::hash<long>()(k[0] * 73856093L ^ k[1] * 19349663L ^ k[2] * 83492791L);
       }
       double                                            tol_;
+      const std::set<std::pair<unsigned, unsigned>>    &apart_;
       std::vector<Point<3>>                             points_;
+      std::vector<unsigned>                             part_;
       std::unordered_map<std::size_t, std::vector<unsigned>> buckets_;
     };
 
@@ -118,7 +125,9 @@ namespace lightbody
     return t;
   }
 
-  std::unique_ptr<Model> build_model(const Case &c)
+  namespace
+  {
+    std::unique_ptr<Model> build(const Case &c, const std::set<std::pair<unsigned, unsigned>> &apart)
   {
     auto model = std::make_unique<Model>();
 
@@ -139,7 +148,7 @@ namespace lightbody
               }
       }
     model->size = lo.distance(hi);
-    VertexMerger merger(1e-7 * std::max(model->size, 1.0));
+    VertexMerger merger(1e-7 * std::max(model->size, 1.0), apart);
 
     std::vector<dealii::CellData<3>>                       cells;
     std::vector<std::pair<unsigned, std::array<unsigned, 4>>> top_faces, bottom_faces;
@@ -170,8 +179,9 @@ namespace lightbody
             for (unsigned j = 0; j <= nv; ++j)
               for (unsigned i = 0; i <= nu; ++i)
                 for (unsigned k = 0; k <= L; ++k)
-                  at(i, j, k) = merger.insert(model->position(
-                    patch_index, double(i) / nu, double(j) / nv, -t / 2 + k * t / L));
+                  at(i, j, k) = merger.insert(model->position(patch_index, double(i) / nu,
+                                                              double(j) / nv, -t / 2 + k * t / L),
+                                              pi);
             for (unsigned s = 0; s < 4; ++s)
               {
                 if (patch.side_edge[s].empty())
@@ -278,6 +288,35 @@ namespace lightbody
           }
         return pts;
       });
+    find_joints(*model);
     return model;
+  }
+  } // namespace
+
+  std::unique_ptr<Model> build_model(const Case &c)
+  {
+    // Parts joined by a tie must not also share the few nodes that happen to coincide along a
+    // non-matching joint: that would make the joint neither conforming nor a clean tie.
+    auto model = build(c, {});
+    std::set<std::pair<unsigned, unsigned>> tied, apart;
+    for (const auto &t : model->ties)
+      {
+        const unsigned a = model->cell_geometry[t.follower.cell].part;
+        const unsigned b = model->cell_geometry[t.leaders.front().cell].part;
+        tied.insert({std::min(a, b), std::max(a, b)});
+      }
+    if (!tied.empty())
+      {
+        std::vector<std::set<unsigned>> parts_at(model->triangulation.n_vertices());
+        for (const auto &cell : model->triangulation.active_cell_iterators())
+          for (unsigned v = 0; v < 8; ++v)
+            parts_at[cell->vertex_index(v)].insert(cell->material_id());
+        for (const auto &ps : parts_at)
+          for (unsigned a : ps)
+            for (unsigned b : ps)
+              if (a < b && tied.count({a, b}))
+                apart.insert({a, b});
+      }
+    return apart.empty() ? std::move(model) : build(c, apart);
   }
 } // namespace lightbody

@@ -32,6 +32,26 @@ namespace lightbody
     unsigned face;
   };
 
+  // Two parts joined along a line: by shared nodes, or by tying one part's edge face to the
+  // other's face where the meshes cannot be made to conform.
+  struct Joint
+  {
+    std::string part_a, part_b; // for a tie, part_a is the tied (following) part
+    enum class Kind
+    {
+      shared_nodes,
+      tied
+    } kind = Kind::shared_nodes;
+    double length_mm = 0;
+  };
+
+  // One edge face of a part whose nodes follow the interpolated motion of other faces.
+  struct Tie
+  {
+    FaceRef              follower;
+    std::vector<FaceRef> leaders; // faces of the other part that the follower lies on
+  };
+
   class Model
   {
   public:
@@ -47,6 +67,8 @@ namespace lightbody
     // "part.edge1", "tank.start", ...: the through-thickness faces along a part's edge.
     std::map<std::string, std::vector<FaceRef>> edges;
     double size = 0; // bounding-box diagonal, for tolerances
+    std::vector<Joint> joints;
+    std::vector<Tie>   ties;
 
     // Unit normal of the part's mid-surface (towards "top") at a point inside the given cell,
     // given in the cell's reference coordinates.
@@ -67,6 +89,10 @@ namespace lightbody
     // Patch parameters (u, v, zeta) of a reference point of a cell.
     std::array<double, 3> parameters(unsigned cell, const dealii::Point<3> &unit_point) const;
   };
+
+  // Finds the joints between parts: shared nodes, and edge faces that lie on another part's face
+  // (coplanar plates of different gauge, non-matching meshes), which become ties.
+  void find_joints(Model &model);
 
   // Meshes every part; throws InputError for impossible geometry and ModelError for inverted
   // or degenerate elements.

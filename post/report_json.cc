@@ -133,6 +133,17 @@ namespace lightbody
       }
     j.close(']');
 
+    j.open("joints", '[');
+    for (const auto &jt : r.solution.model.joints)
+      {
+        j.open("", '{');
+        j.value("parts", "[" + quoted(jt.part_a) + ", " + quoted(jt.part_b) + "]");
+        j.value("kind", quoted(jt.kind == Joint::Kind::tied ? "tied" : "shared_nodes"));
+        j.value("length_mm", number(jt.length_mm));
+        j.close('}');
+      }
+    j.close(']');
+
     j.open("load_cases", '[');
     for (const auto &lc : r.load_cases)
       {

@@ -3,6 +3,7 @@
 #include "solver/cholmod_factor.h"
 #include "solver/errors.h"
 #include "solver/loads.h"
+#include "solver/ties.h"
 
 #include <deal.II/base/quadrature_lib.h>
 #include <deal.II/base/work_stream.h>
@@ -163,6 +164,7 @@ namespace lightbody
 
       void setup_system();
       void apply_supports();
+      void apply_ties();
       void assemble_system();
       void assemble_loads();
       void check_rigid_body_modes() const;
@@ -193,8 +195,10 @@ namespace lightbody
       sparsity_.copy_from(dsp);
       stiffness_.reinit(sparsity_);
       s.statistics.matrix_nonzeros = sparsity_.n_nonzero_elements();
-      log_.message("model: " + std::to_string(model_.triangulation.n_active_cells()) +
-                   " elements, " + std::to_string(s.statistics.dofs) + " DOFs");
+      log_.message("model: " + std::to_string(model_.parts.size()) + " parts, " +
+                   std::to_string(model_.joints.size()) + " joints, " +
+                   std::to_string(model_.triangulation.n_active_cells()) + " elements, " +
+                   std::to_string(s.statistics.dofs) + " DOFs");
     }
 
     void ElasticProblem::apply_supports()
@@ -261,7 +265,42 @@ namespace lightbody
               s.constraints.add_line(d);
           s.supports.push_back(std::move(sd));
         }
+      apply_ties();
       s.constraints.close();
+
+      // A part of a multi-part model that is neither joined nor supported would only show up as
+      // a singular matrix: name it instead.
+      if (model_.parts.size() > 1)
+        {
+          std::vector<bool> held(model_.parts.size(), false);
+          for (const auto &j : model_.joints)
+            for (unsigned p = 0; p < model_.parts.size(); ++p)
+              if (model_.parts[p].name == j.part_a || model_.parts[p].name == j.part_b)
+                held[p] = true;
+          std::vector<types::global_dof_index> dofs(s.fe.n_dofs_per_cell());
+          for (const auto &cell : s.dof_handler.active_cell_iterators())
+            if (!held[cell->material_id()])
+              {
+                cell->get_dof_indices(dofs);
+                for (auto d : dofs)
+                  if (s.constraints.is_constrained(d))
+                    {
+                      held[cell->material_id()] = true;
+                      break;
+                    }
+              }
+          for (unsigned p = 0; p < held.size(); ++p)
+            if (!held[p])
+              throw ModelError("part \"" + model_.parts[p].name +
+                               "\" is joined to no other part and not supported; check that its "
+                               "edges meet the neighbouring parts");
+        }
+    }
+
+    void ElasticProblem::apply_ties()
+    {
+      Solution &s = *solution_;
+      add_tie_constraints(model_, s.dof_handler, s.fe, support_points_, s.constraints);
     }
 
     void ElasticProblem::assemble_system()

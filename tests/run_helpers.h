@@ -1,6 +1,7 @@
 #pragma once
 // Runs a case through the library, as a script would: no files, no progress output.
 #include "meshes/model.h"
+#include "solver/errors.h"
 #include "post/results.h"
 #include "solver/case_reader.h"
 #include "solver/pipeline.h"
@@ -31,6 +32,21 @@ namespace lightbody::testing
       if (p.name == name)
         return p;
     throw std::runtime_error("no probe " + name);
+  }
+
+  // The message of the ModelError a case raises ("" and a test failure if it raises none).
+  inline std::string model_error_of(const std::string &yaml)
+  {
+    try
+      {
+        run_yaml(yaml);
+      }
+    catch (const ModelError &e)
+      {
+        return e.what();
+      }
+    ADD_FAILURE() << "expected a ModelError";
+    return "";
   }
 
   // Equilibrium: support reactions plus applied loads sum to zero (1e-6 of the total load).

@@ -1,0 +1,194 @@
+#include "meshes/model.h"
+
+#include <deal.II/fe/mapping.h>
+#include <deal.II/grid/tria_accessor.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+namespace lightbody
+{
+  using dealii::Point;
+
+  namespace
+  {
+    using CellIt = dealii::Triangulation<3>::active_cell_iterator;
+
+    // Whether x lies on face f of the cell, within tol in reference coordinates.
+    bool on_face(const dealii::Mapping<3> &mapping, const CellIt &cell, unsigned f,
+                 const Point<3> &x, double tol)
+    {
+      Point<3> xi;
+      try
+        {
+          xi = mapping.transform_real_to_unit_cell(cell, x);
+        }
+      catch (...)
+        {
+          return false;
+        }
+      for (unsigned d = 0; d < 3; ++d)
+        if (xi[d] < -tol || xi[d] > 1 + tol)
+          return false;
+      return std::abs(xi[f / 2] - (f % 2)) < tol;
+    }
+
+    struct Box
+    {
+      Point<3> lo, hi;
+      bool     contains(const Point<3> &p, double tol) const
+      {
+        for (unsigned d = 0; d < 3; ++d)
+          if (p[d] < lo[d] - tol || p[d] > hi[d] + tol)
+            return false;
+        return true;
+      }
+    };
+  } // namespace
+
+  void find_joints(Model &model)
+  {
+    const auto  &tria = model.triangulation;
+    const double tol  = 1e-6 * std::max(model.size, 1.0);
+    auto         cell_at = [&](unsigned i) { return CellIt(&tria, 0, i); };
+
+    // Shared nodes: vertices used by cells of two parts.
+    std::vector<std::set<unsigned>> parts_at(tria.n_vertices());
+    for (const auto &cell : tria.active_cell_iterators())
+      for (unsigned v = 0; v < 8; ++v)
+        parts_at[cell->vertex_index(v)].insert(cell->material_id());
+    std::map<std::pair<unsigned, unsigned>, double> shared_length;
+    std::set<std::pair<unsigned, unsigned>>         seen_lines;
+    for (const auto &cell : tria.active_cell_iterators())
+      for (unsigned l = 0; l < 12; ++l)
+        {
+          const unsigned a = cell->line(l)->vertex_index(0), b = cell->line(l)->vertex_index(1);
+          if (!seen_lines.insert({std::min(a, b), std::max(a, b)}).second)
+            continue;
+          for (unsigned p : parts_at[a])
+            for (unsigned q : parts_at[b])
+              if (p < q && parts_at[a].count(q) && parts_at[b].count(p))
+                {
+                  // Lines along the junction, not through the thickness.
+                  const auto          n   = model.normal(cell->index(), Point<3>(0.5, 0.5, 0.5));
+                  const dealii::Tensor<1, 3> dir = cell->line(l)->vertex(1) - cell->line(l)->vertex(0);
+                  if (std::abs(dir * n) < 0.5 * dir.norm())
+                    shared_length[{p, q}] += dir.norm();
+                }
+        }
+    for (const auto &[pq, length] : shared_length)
+      {
+        const unsigned levels = std::min(model.parts[pq.first].layers, model.parts[pq.second].layers) + 1;
+        model.joints.push_back({model.parts[pq.first].name, model.parts[pq.second].name,
+                                Joint::Kind::shared_nodes, length / levels});
+      }
+
+    // Ties: a part's free edge face whose vertices all lie on faces of another part.
+    struct Candidate
+    {
+      FaceRef  face;
+      unsigned part;
+      Box      box;
+    };
+    std::vector<Candidate> leaders, followers;
+    auto                   add = [&](std::vector<Candidate> &list, const FaceRef &f) {
+      const auto cell = cell_at(f.cell);
+      if (!cell->face(f.face)->at_boundary())
+        return; // merged with a neighbour
+      Box b{cell->face(f.face)->vertex(0), cell->face(f.face)->vertex(0)};
+      for (unsigned v = 1; v < 4; ++v)
+        for (unsigned d = 0; d < 3; ++d)
+          {
+            b.lo[d] = std::min(b.lo[d], cell->face(f.face)->vertex(v)[d]);
+            b.hi[d] = std::max(b.hi[d], cell->face(f.face)->vertex(v)[d]);
+          }
+      // Curved faces bulge beyond their vertices: widen by a fraction of the face size.
+      const double grow = 0.25 * b.lo.distance(b.hi);
+      for (unsigned d = 0; d < 3; ++d)
+        b.lo[d] -= grow, b.hi[d] += grow;
+      list.push_back({f, cell->material_id(), b});
+    };
+    for (const auto &[name, faces] : model.edges)
+      for (const auto &f : faces)
+        {
+          add(followers, f);
+          add(leaders, f);
+        }
+    for (const auto &[name, faces] : model.surfaces)
+      for (const auto &f : faces)
+        add(leaders, f);
+
+    // (follower part, leader part) -> ties
+    std::map<std::pair<unsigned, unsigned>, std::vector<Tie>> found;
+    for (const auto &s : followers)
+      {
+        const auto cell = cell_at(s.face.cell);
+        std::map<unsigned, Tie> by_part;
+        std::map<unsigned, unsigned> vertices_on;
+        for (unsigned v = 0; v < 4; ++v)
+          {
+            const Point<3> x = cell->face(s.face.face)->vertex(v);
+            std::set<unsigned> parts_here;
+            for (const auto &m : leaders)
+              {
+                if (m.part == s.part || !m.box.contains(x, tol))
+                  continue;
+                if (!on_face(*model.mapping, cell_at(m.face.cell), m.face.face, x, 1e-6))
+                  continue;
+                parts_here.insert(m.part);
+                auto &tie    = by_part[m.part];
+                tie.follower = s.face;
+                if (std::none_of(tie.leaders.begin(), tie.leaders.end(), [&](const FaceRef &f) {
+                      return f.cell == m.face.cell && f.face == m.face.face;
+                    }))
+                  tie.leaders.push_back(m.face);
+              }
+            for (unsigned p : parts_here)
+              ++vertices_on[p];
+          }
+        for (auto &[p, tie] : by_part)
+          if (vertices_on[p] == 4)
+            found[{s.part, p}].push_back(tie);
+      }
+
+    // Where two parts could each follow the other (equal gauges, non-matching meshes), the one
+    // with more faces along the joint (the finer mesh) follows; a thinner part always follows.
+    for (auto &[pair, ties] : found)
+      {
+        if (ties.empty())
+          continue;
+        const auto [a, b] = pair;
+        const auto reverse = found.find({b, a});
+        if (reverse != found.end() && !reverse->second.empty())
+          {
+            const double ta = model.parts[a].thickness, tb = model.parts[b].thickness;
+            const bool a_follows = ta < tb || (ta == tb && (ties.size() > reverse->second.size() ||
+                                                            (ties.size() == reverse->second.size() && a < b)));
+            if (!a_follows)
+              continue;
+            reverse->second.clear();
+          }
+        double length = 0;
+        for (const auto &t : ties)
+          {
+            const auto cell = cell_at(t.follower.cell);
+            const auto face = cell->face(t.follower.face);
+            // The face's extent along the joint: its longest side that is not through the
+            // thickness.
+            double best = 0;
+            for (unsigned l = 0; l < 4; ++l)
+              {
+                const dealii::Tensor<1, 3> d = face->line(l)->vertex(1) - face->line(l)->vertex(0);
+                const auto n = model.normal(t.follower.cell, Point<3>(0.5, 0.5, 0.5));
+                if (std::abs(d * n) < 0.5 * d.norm())
+                  best = std::max(best, d.norm());
+              }
+            length += best;
+          }
+        length /= model.parts[a].layers; // one face per layer at each place along the joint
+        model.joints.push_back({model.parts[a].name, model.parts[b].name, Joint::Kind::tied, length});
+        model.ties.insert(model.ties.end(), ties.begin(), ties.end());
+      }
+  }
+} // namespace lightbody

@@ -1,0 +1,170 @@
+// Joints between parts: shared nodes on a continuous surface, and ties where the meshes or the
+// gauges do not let nodes coincide.
+#include "run_helpers.h"
+
+#include <cmath>
+
+using namespace lightbody;
+using namespace lightbody::testing;
+
+namespace
+{
+  const Joint *joint(const Model &m, const std::string &a, const std::string &b)
+  {
+    for (const auto &j : m.joints)
+      if ((j.part_a == a && j.part_b == b) || (j.part_a == b && j.part_b == a))
+        return &j;
+    return nullptr;
+  }
+} // namespace
+
+// Two coplanar plates of different gauge (8 mm root half, 5 mm tip half) as a cantilever with a
+// tip line force. Beam theory (verification-closed-form.md 3.4, integrated over the two spans):
+//   delta = P/E [(L^3 - (L/2)^3)/(3 I_root) + (L/2)^3/(3 I_tip)] + P (L/2)/(k G A_root) + ...
+TEST(Joints, SteppedGaugeCantileverMatchesBeamTheory)
+{
+  const std::string yaml = R"(
+mesh: {size: 10 mm}
+materials:
+  alu: {E: 70 GPa, nu: 0.3, density: 2700 kg/m^3, Rp02: 240 MPa, Rm: 260 MPa}
+parts:
+  root:
+    material: alu
+    thickness: 8 mm
+    quad: {corners: [[0, 0, 0], [500, 0, 0], [500, 50, 0], [0, 50, 0]]}
+  tip:
+    material: alu
+    thickness: 5 mm
+    quad: {corners: [[500, 0, 0], [1000, 0, 0], [1000, 50, 0], [500, 50, 0]]}
+supports:
+  clamp: {edge: root.edge4, fix: all}
+load_cases:
+  tip_force: {edge_forces: [{edge: tip.edge2, force_per_length: "0 0 -0.5 N/mm"}]}
+probes:
+  tip: [1000, 25, 0]
+)";
+  const RunOutcome r = run_yaml(yaml);
+  const Joint     *j = joint(*r.model, "root", "tip");
+  ASSERT_NE(j, nullptr);
+  EXPECT_EQ(j->kind, Joint::Kind::tied);
+  EXPECT_EQ(j->part_a, "tip"); // the thinner part follows
+  EXPECT_NEAR(j->length_mm, 50, 1e-6);
+
+  const double P = 25, E = 70000, nu = 0.3, G = E / (2 * (1 + nu)), b = 50;
+  const double I1 = b * 512 / 12.0, I2 = b * 125 / 12.0;
+  const double delta = P / E * ((1e9 - 1.25e8) / (3 * I1) + 1.25e8 / (3 * I2)) +
+                       P * 500 / (5.0 / 6 * G * b * 8) + P * 500 / (5.0 / 6 * G * b * 5);
+  const auto &lc = r.results->load_cases.at(0);
+  EXPECT_NEAR(-probe(lc, "tip").displacement_mm[2], delta, 0.02 * delta);
+  expect_equilibrium(r);
+}
+
+// Patch test of a tie: two plates of one gauge with non-matching meshes (10 mm and 7 mm), under
+// uniform tension. The stress must be uniform, sigma_xx = traction, within 0.5 % at every node.
+TEST(Joints, NonMatchingTiePassesTheTensionPatchTest)
+{
+  const std::string yaml = R"(
+parts:
+  left:
+    material: 6082-T6
+    thickness: 4 mm
+    mesh_size: 10 mm
+    quad: {corners: [[0, 0, 0], [300, 0, 0], [300, 100, 0], [0, 100, 0]]}
+  right:
+    material: 6082-T6
+    thickness: 4 mm
+    mesh_size: 7 mm
+    quad: {corners: [[300, 0, 0], [650, 0, 0], [650, 100, 0], [300, 100, 0]]}
+supports:
+  x0: {edge: left.edge4, fix: [x]}
+  y0: {plane: {point: [0, 0, 0], normal: [0, 1, 0]}, fix: [y]}
+  z0: {plane: {point: [0, 0, 0], normal: [0, 0, 1]}, fix: [z]}
+load_cases:
+  tension: {edge_forces: [{edge: right.edge2, force_per_length: "400 0 0 N/mm"}]}
+)";
+  const RunOutcome r = run_yaml(yaml);
+  const Joint     *j = joint(*r.model, "left", "right");
+  ASSERT_NE(j, nullptr);
+  EXPECT_EQ(j->kind, Joint::Kind::tied);
+  EXPECT_NEAR(j->length_mm, 100, 1e-6);
+  const double sigma = 400.0 / 4; // force per length / thickness
+  const auto  &lc    = r.results->load_cases.at(0);
+  double       lo = 1e300, hi = -1e300;
+  for (const auto &s : lc.stress)
+    lo = std::min(lo, s[0]), hi = std::max(hi, s[0]);
+  EXPECT_NEAR(lo, sigma, 0.005 * sigma);
+  EXPECT_NEAR(hi, sigma, 0.005 * sigma);
+  expect_equilibrium(r);
+}
+
+// A cylinder and a head of one radius and gauge share their rim nodes: one joint, 2 pi R long
+// (measured along the element edges, chords of the circle: within 0.5 %).
+TEST(Joints, CylinderAndHeadShareNodesAlongTheRim)
+{
+  const std::string yaml = R"(
+mesh: {size: 80 mm}
+parts:
+  shell:
+    material: 5083-O/H111
+    thickness: 5 mm
+    cylinder: {origin: [0, 0, 0], axis: [1, 0, 0], radius: 600 mm, length: 1000 mm}
+  head:
+    material: 5083-O/H111
+    thickness: 5 mm
+    head: {centre: [1000, 0, 0], axis: [1, 0, 0], radius: 600 mm, shape: torispherical,
+           crown_radius: 1200 mm, knuckle_radius: 120 mm}
+supports:
+  start: {edge: shell.start, fix: all}
+load_cases:
+  weight: {acceleration: [0, 0, "-1 g"]}
+)";
+  const RunOutcome r = run_yaml(yaml);
+  const Joint     *j = joint(*r.model, "shell", "head");
+  ASSERT_NE(j, nullptr);
+  EXPECT_EQ(j->kind, Joint::Kind::shared_nodes);
+  EXPECT_NEAR(j->length_mm, 2 * M_PI * 600, 0.005 * 2 * M_PI * 600);
+  EXPECT_TRUE(r.model->ties.empty());
+  expect_equilibrium(r);
+}
+
+// A part that touches nothing and has no support is named, rather than left to a singular matrix.
+TEST(Joints, PartJoinedToNothingIsAnError)
+{
+  const std::string yaml = R"(
+parts:
+  a:
+    material: 6082-T6
+    thickness: 4 mm
+    quad: {corners: [[0, 0, 0], [300, 0, 0], [300, 100, 0], [0, 100, 0]]}
+  loose:
+    material: 6082-T6
+    thickness: 4 mm
+    quad: {corners: [[400, 0, 0], [700, 0, 0], [700, 100, 0], [400, 100, 0]]}
+supports:
+  clamp: {edge: a.edge4, fix: all}
+load_cases:
+  weight: {acceleration: [0, 0, "-1 g"]}
+)";
+  const std::string e = model_error_of(yaml);
+  EXPECT_NE(e.find("part \"loose\" is joined to no other part"), std::string::npos) << e;
+}
+
+// A body held against translation only is free to rotate: the free motion is named before any
+// factorisation.
+TEST(Joints, FreeRotationIsNamed)
+{
+  const std::string yaml = R"(
+parts:
+  plate:
+    material: 6082-T6
+    thickness: 4 mm
+    quad: {corners: [[0, 0, 0], [300, 0, 0], [300, 100, 0], [0, 100, 0]]}
+supports:
+  corner: {box: {min: [-1, -1, -3], max: [1, 1, 3]}, fix: all}
+load_cases:
+  weight: {acceleration: [0, 0, "-1 g"]}
+)";
+  const std::string e = model_error_of(yaml);
+  EXPECT_NE(e.find("free to move"), std::string::npos) << e;
+  EXPECT_NE(e.find("rotation about"), std::string::npos) << e;
+}
