@@ -6,7 +6,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -65,12 +67,45 @@ namespace lightbody
     double dot(const Vec3 &a, const Vec3 &b) { return a[0] * b[0] + a[1] * b[1] + a[2] * b[2]; }
     double norm(const Vec3 &v) { return std::sqrt(dot(v, v)); }
 
+    // Which file each value came from, by dotted key path ("parts.floor.thickness"); a path
+    // not listed inherits from its longest listed prefix.
+    using Origins = std::map<std::string, std::string>;
+
+    // "a.b[0].c" -> "a.b.0.c"
+    std::string dotted(const std::string &key)
+    {
+      std::string d;
+      for (char ch : key)
+        if (ch == '[')
+          d += '.';
+        else if (ch != ']')
+          d += ch;
+      return d;
+    }
+
+    std::string origin_file(const Origins &origins, const std::string &path,
+                            const std::string &fallback)
+    {
+      std::string p = path;
+      while (true)
+        {
+          const auto it = origins.find(p);
+          if (it != origins.end())
+            return it->second;
+          const auto dot = p.rfind('.');
+          if (dot == std::string::npos)
+            return fallback;
+          p = p.substr(0, dot);
+        }
+    }
+
     // Reads one YAML document into a Case, collecting every problem it finds.
     class Reader
     {
     public:
-      Reader(std::string file, std::vector<std::string> override_keys)
-        : file_(std::move(file)), override_keys_(std::move(override_keys))
+      Reader(std::string file, std::vector<std::string> override_keys, Origins origins)
+        : file_(std::move(file)), override_keys_(std::move(override_keys)),
+          origins_(std::move(origins))
       {}
 
       Case read(const YAML::Node &root);
@@ -78,36 +113,33 @@ namespace lightbody
     private:
       std::string              file_;
       std::vector<std::string> override_keys_; // values that came from --set
+      Origins                  origins_;       // values that came from included files
       DiagnosticList           diag_;
 
       // The override a key's value came from, if any ("a.b[0].c" matches --set a.b.0.c).
       const std::string *override_for(const std::string &key) const
       {
-        std::string dotted;
-        for (char ch : key)
-          if (ch == '[')
-            dotted += '.';
-          else if (ch != ']')
-            dotted += ch;
+        const std::string d = dotted(key);
         for (const auto &o : override_keys_)
-          if (dotted == o || dotted.rfind(o + ".", 0) == 0)
+          if (d == o || d.rfind(o + ".", 0) == 0)
             return &o;
         return nullptr;
       }
 
-      SourceLocation where(const YAML::Node &n) const
+      SourceLocation where(const YAML::Node &n, const std::string &key) const
       {
-        const YAML::Mark m = n.Mark();
+        const std::string file = origin_file(origins_, dotted(key), file_);
+        const YAML::Mark  m    = n.Mark();
         if (m.is_null())
-          return {file_ + " (--set)", 0, 0};
-        return {file_, m.line + 1, m.column + 1};
+          return {file + " (--set)", 0, 0};
+        return {file, m.line + 1, m.column + 1};
       }
       void error(const YAML::Node &n, const std::string &key, const std::string &msg)
       {
         if (const std::string *o = override_for(key))
           diag_.add({file_ + " (--set " + *o + ")", 0, 0}, key, msg);
         else
-          diag_.add(where(n), key, msg);
+          diag_.add(where(n, key), key, msg);
       }
 
       bool is_map(const YAML::Node &n, const std::string &key)
@@ -401,7 +433,7 @@ namespace lightbody
                            "disc", "head"});
       PartSpec p;
       p.name      = name;
-      p.where     = where(n);
+      p.where     = where(n, path);
       p.material  = text(n, path, "material");
       p.thickness = positive(n, path, "thickness", Quantity::length, max_thickness_mm);
       const double zero = 0;
@@ -437,9 +469,30 @@ namespace lightbody
           if (!cs || !cs.IsSequence() || cs.size() != 4)
             error(cs ? cs : g, gp + ".corners", "must be a list of four corner points");
           else
-            for (unsigned i = 0; i < 4; ++i)
-              p.corners[i] = vector(cs[i], gp + ".corners[" + std::to_string(i) + "]",
-                                    Quantity::length);
+            {
+              for (unsigned i = 0; i < 4; ++i)
+                p.corners[i] = vector(cs[i], gp + ".corners[" + std::to_string(i) + "]",
+                                      Quantity::length);
+              // A bilinear quadrilateral is valid when every corner turns the same way.
+              auto sub = [](const Vec3 &a, const Vec3 &b) -> Vec3 {
+                return {a[0] - b[0], a[1] - b[1], a[2] - b[2]};
+              };
+              auto cross = [](const Vec3 &a, const Vec3 &b) -> Vec3 {
+                return {a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]};
+              };
+              const auto &c = p.corners;
+              const Vec3  N = cross(sub(c[2], c[0]), sub(c[3], c[1]));
+              bool        convex = norm(N) > 0;
+              for (unsigned k = 0; k < 4 && convex; ++k)
+                {
+                  const Vec3 t = cross(sub(c[(k + 1) % 4], c[k]), sub(c[(k + 3) % 4], c[k]));
+                  convex = dot(t, N) > 1e-9 * norm(N);
+                }
+              if (!convex)
+                error(cs, gp + ".corners",
+                      "the four corners must form a convex quadrilateral, given in order around "
+                      "it (not crossed, no three in a line)");
+            }
         }
       else if (kind == "cylinder")
         {
@@ -550,7 +603,7 @@ namespace lightbody
       check_keys(n, path, {"edges", "edge", "box", "plane", "fix", "symmetry"});
       SupportSpec s;
       s.name  = name;
-      s.where = where(n);
+      s.where = where(n, path);
       int regions = 0;
       for (const char *k : {"edges", "edge", "box", "plane", "symmetry"})
         regions += n[k] ? 1 : 0;
@@ -573,7 +626,7 @@ namespace lightbody
           else
             error(e, path + "." + k, "must be an edge name such as plate.edge1, or a list of them");
           for (const auto &name_ : s.region.edges)
-            references_.push_back({"edge", name_, where(e), path + "." + k});
+            references_.push_back({"edge", name_, where(e, path), path + "." + k});
         }
       else if (n["box"])
         {
@@ -667,7 +720,7 @@ namespace lightbody
                            "point_forces"});
       LoadCaseSpec lc;
       lc.name  = name;
-      lc.where = where(n);
+      lc.where = where(n, path);
       if (n["acceleration"])
         lc.acceleration = vector(n["acceleration"], path + ".acceleration", Quantity::acceleration);
 
@@ -677,10 +730,10 @@ namespace lightbody
                            return;
                          check_keys(e, k, {"surface", "value"});
                          PressureLoad p;
-                         p.where    = where(e);
+                         p.where    = where(e, k);
                          p.surface  = text(e, k, "surface");
                          p.pressure = quantity(e, k, "value", Quantity::pressure);
-                         references_.push_back({"surface", p.surface, where(e), k + ".surface"});
+                         references_.push_back({"surface", p.surface, where(e, k), k + ".surface"});
                          lc.pressures.push_back(p);
                        });
       for_each_in_list(n["hydrostatic"], path + ".hydrostatic",
@@ -689,7 +742,7 @@ namespace lightbody
                            return;
                          check_keys(e, k, {"surface", "density", "level", "gravity"});
                          HydrostaticLoad h;
-                         h.where   = where(e);
+                         h.where   = where(e, k);
                          h.surface = text(e, k, "surface");
                          h.density = positive(e, k, "density", Quantity::density, 1e-7);
                          h.level   = quantity(e, k, "level", Quantity::length);
@@ -697,7 +750,7 @@ namespace lightbody
                          h.gravity = required_vector(e, k, "gravity", Quantity::acceleration, &g);
                          if (norm(h.gravity) == 0)
                            error(e, k + ".gravity", "must not be zero");
-                         references_.push_back({"surface", h.surface, where(e), k + ".surface"});
+                         references_.push_back({"surface", h.surface, where(e, k), k + ".surface"});
                          lc.hydrostatic.push_back(h);
                        });
       for_each_in_list(n["edge_forces"], path + ".edge_forces",
@@ -706,11 +759,11 @@ namespace lightbody
                            return;
                          check_keys(e, k, {"edge", "force_per_length"});
                          EdgeLoad l;
-                         l.where = where(e);
+                         l.where = where(e, k);
                          l.edge  = text(e, k, "edge");
                          l.force_per_length =
                            required_vector(e, k, "force_per_length", Quantity::force_per_length);
-                         references_.push_back({"edge", l.edge, where(e), k + ".edge"});
+                         references_.push_back({"edge", l.edge, where(e, k), k + ".edge"});
                          lc.edge_loads.push_back(l);
                        });
       for_each_in_list(n["point_forces"], path + ".point_forces",
@@ -719,7 +772,7 @@ namespace lightbody
                            return;
                          check_keys(e, k, {"point", "force"});
                          PointLoad l;
-                         l.where = where(e);
+                         l.where = where(e, k);
                          l.point = required_vector(e, k, "point", Quantity::length);
                          l.force = required_vector(e, k, "force", Quantity::force);
                          lc.point_loads.push_back(l);
@@ -786,7 +839,7 @@ namespace lightbody
           diag_.throw_if_any();
         }
       check_keys(root, "", {"case", "description", "mesh", "materials", "parts", "supports",
-                            "load_cases", "probes"});
+                            "load_cases", "probes", "include"});
       c.name        = text(root, "", "case", false);
       c.description = text(root, "", "description", false);
       if (c.name.empty())
@@ -823,7 +876,7 @@ namespace lightbody
       each("probes", false, [&](const std::string &k, const YAML::Node &v) {
         ProbeSpec p;
         p.name  = k;
-        p.where = where(v);
+        p.where = where(v, "probes." + k);
         p.point = vector(v, "probes." + k, Quantity::length);
         c.probes.push_back(p);
       });
@@ -888,23 +941,6 @@ namespace lightbody
                          "cannot set a key inside a single value");
     }
 
-    Case read_document(const YAML::Node &root_in, const std::string &name,
-                       const std::vector<Override> &overrides)
-    {
-      YAML::Node root = root_in;
-      for (const auto &o : overrides)
-        apply_override(root, o, name);
-      std::vector<std::string> keys;
-      for (const auto &o : overrides)
-        keys.push_back(o.key);
-      Reader reader(name, keys);
-      Case   c = reader.read(root);
-      YAML::Emitter out;
-      out << root;
-      c.effective_yaml = out.c_str();
-      return c;
-    }
-
     YAML::Node load_yaml(const std::string &text, const std::string &name)
     {
       try
@@ -916,6 +952,124 @@ namespace lightbody
           throw InputError({name, e.mark.line + 1, e.mark.column + 1}, "",
                            "YAML syntax error: " + e.msg);
         }
+    }
+
+    std::string read_file(const std::string &path)
+    {
+      std::ifstream in(path);
+      if (!in)
+        throw InputError({path, 0, 0}, "", "cannot open the case file");
+      std::stringstream buffer;
+      buffer << in.rdbuf();
+      return buffer.str();
+    }
+
+    // Copies src into dst key by key; maps merge, anything else is replaced. Records the file of
+    // every replaced value.
+    void merge_into(YAML::Node dst, const YAML::Node &src, const std::string &path,
+               const Origins &src_origins, const std::string &src_file, Origins &origins)
+    {
+      for (const auto &kv : src)
+        {
+          const std::string key = kv.first.as<std::string>();
+          const std::string p   = path.empty() ? key : path + "." + key;
+          if (dst[key] && dst[key].IsMap() && kv.second.IsMap())
+            {
+              merge_into(dst[key], kv.second, p, src_origins, src_file, origins);
+              continue;
+            }
+          dst[key] = kv.second;
+          for (auto it = origins.lower_bound(p); it != origins.end() && it->first.rfind(p, 0) == 0;)
+            it = origins.erase(it);
+          origins[p] = origin_file(src_origins, p, src_file);
+          for (auto it = src_origins.lower_bound(p + ".");
+               it != src_origins.end() && it->first.rfind(p + ".", 0) == 0; ++it)
+            origins[it->first] = it->second;
+        }
+    }
+
+    // A case with its includes resolved: `include: [a.yaml, b.yaml]` (paths relative to the
+    // including file) are merged in order, then the including file's own values override them.
+    YAML::Node resolve_includes(const YAML::Node &root, const std::string &file,
+                                std::vector<std::string> &chain, Origins &origins)
+    {
+      const YAML::Node inc = root.IsMap() ? root["include"] : YAML::Node();
+      if (!inc)
+        return root;
+      std::vector<YAML::Node> names;
+      if (inc.IsScalar())
+        names.push_back(inc);
+      else if (inc.IsSequence())
+        for (std::size_t i = 0; i < inc.size(); ++i)
+          names.push_back(inc[i]);
+      else
+        throw InputError({file, inc.Mark().line + 1, inc.Mark().column + 1}, "include",
+                         "must be a file name or a list of file names");
+      const std::string dir =
+        file.find('/') == std::string::npos ? std::string() : file.substr(0, file.rfind('/') + 1);
+      YAML::Node merged(YAML::NodeType::Map);
+      Origins    merged_origins;
+      for (const auto &n : names)
+        {
+          const SourceLocation at{file, n.Mark().line + 1, n.Mark().column + 1};
+          if (!n.IsScalar())
+            throw InputError(at, "include", "must be a file name");
+          const std::string path = (n.Scalar().size() && n.Scalar()[0] == '/') ? n.Scalar()
+                                                                                 : dir + n.Scalar();
+          const std::string canonical = [&] {
+            std::error_code ec;
+            const auto      c = std::filesystem::weakly_canonical(path, ec);
+            return ec ? path : c.string();
+          }();
+          if (std::find(chain.begin(), chain.end(), canonical) != chain.end())
+            {
+              std::string cycle;
+              for (const auto &c : chain)
+                cycle += c + " -> ";
+              throw InputError(at, "include", "\"" + n.Scalar() + "\" includes itself (" + cycle +
+                                                  canonical + ")");
+            }
+          if (!std::filesystem::exists(path))
+            throw InputError(at, "include", "included file \"" + path + "\" does not exist");
+          chain.push_back(canonical);
+          Origins    child_origins;
+          YAML::Node child = resolve_includes(load_yaml(read_file(path), path), path, chain,
+                                              child_origins);
+          chain.pop_back();
+          if (!child.IsMap())
+            throw InputError({path, 1, 1}, "", "an included file must be a mapping of keys");
+          merge_into(merged, child, "", child_origins, path, merged_origins);
+        }
+      YAML::Node own(YAML::NodeType::Map);
+      for (const auto &kv : root)
+        if (kv.first.as<std::string>() != "include")
+          own[kv.first] = kv.second;
+      merge_into(merged, own, "", {}, file, merged_origins);
+      origins = merged_origins;
+      return merged;
+    }
+
+    Case read_document(const YAML::Node &root_in, const std::string &name,
+                       const std::vector<Override> &overrides)
+    {
+      Origins                  origins;
+      std::vector<std::string> chain{[&] {
+        std::error_code ec;
+        const auto      c = std::filesystem::weakly_canonical(name, ec);
+        return ec ? name : c.string();
+      }()};
+      YAML::Node root = resolve_includes(root_in, name, chain, origins);
+      for (const auto &o : overrides)
+        apply_override(root, o, name);
+      std::vector<std::string> keys;
+      for (const auto &o : overrides)
+        keys.push_back(o.key);
+      Reader        reader(name, keys, origins);
+      Case          c = reader.read(root);
+      YAML::Emitter out;
+      out << root;
+      c.effective_yaml = out.c_str();
+      return c;
     }
   } // namespace
 
@@ -976,11 +1130,6 @@ namespace lightbody
 
   Case read_case(const std::string &path, const std::vector<Override> &overrides)
   {
-    std::ifstream in(path);
-    if (!in)
-      throw InputError({path, 0, 0}, "", "cannot open the case file");
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    return read_case_from_string(buffer.str(), path, overrides);
+    return read_case_from_string(read_file(path), path, overrides);
   }
 } // namespace lightbody
