@@ -50,7 +50,12 @@ namespace lightbody
       std::size_t best_d = 1000;
       for (const auto &c : choices)
         {
-          const std::size_t d = edit_distance(word, c);
+          // A shortened word ("elliptic" for "ellipsoidal") counts as close.
+          std::size_t common = 0;
+          while (common < word.size() && common < c.size() && word[common] == c[common])
+            ++common;
+          const bool        prefix = common >= 4 && common >= 0.6 * word.size();
+          const std::size_t d      = prefix ? 1 : edit_distance(word, c);
           if (d < best_d)
             best_d = d, best = c;
         }
@@ -993,9 +998,9 @@ namespace lightbody
     YAML::Node resolve_includes(const YAML::Node &root, const std::string &file,
                                 std::vector<std::string> &chain, Origins &origins)
     {
-      const YAML::Node inc = root.IsMap() ? root["include"] : YAML::Node();
-      if (!inc)
+      if (!root.IsMap() || !root["include"])
         return root;
+      const YAML::Node inc = root["include"];
       std::vector<YAML::Node> names;
       if (inc.IsScalar())
         names.push_back(inc);

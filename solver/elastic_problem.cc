@@ -136,8 +136,9 @@ namespace lightbody
     class ElasticProblem
     {
     public:
-      ElasticProblem(const Model &model, const Case &c, StageLog &log)
-        : model_(model), case_(c), log_(log), solution_(std::make_unique<Solution>(model))
+      ElasticProblem(const Model &model, const Case &c, StageLog &log, const SolverOptions &options)
+        : model_(model), case_(c), log_(log), options_(options),
+          solution_(std::make_unique<Solution>(model))
       {}
 
       std::unique_ptr<Solution> run()
@@ -155,6 +156,7 @@ namespace lightbody
       const Model               &model_;
       const Case                &case_;
       StageLog                  &log_;
+      SolverOptions              options_;
       std::unique_ptr<Solution>  solution_;
       SparsityPattern            sparsity_;
       SparseMatrix<double>       stiffness_;
@@ -439,15 +441,17 @@ namespace lightbody
       sparsity_.reinit(0, 0, 0);
 
       const double bytes     = cholesky_.analyse();
-      const double available = available_memory_bytes();
+      const double available = options_.memory_limit_bytes > 0 ? options_.memory_limit_bytes
+                                                               : 0.9 * available_memory_bytes();
       solution_->statistics.factor_bytes = bytes;
-      if (bytes > 0.9 * available)
+      if (bytes > available)
         {
           std::ostringstream msg;
           msg.precision(2);
           msg << std::fixed << "the factorisation would need about " << bytes / 1e9
               << " GB but only " << available / 1e9
-              << " GB are available; use a coarser mesh (mesh.size) or fewer layers";
+              << " GB may be used; use a coarser mesh (mesh.size, parts.NAME.mesh_size) or fewer "
+                 "layers, or run on a machine with more memory";
           throw ModelError(msg.str());
         }
       const long failed = cholesky_.factorise();
@@ -518,8 +522,9 @@ namespace lightbody
     }
   } // namespace
 
-  std::unique_ptr<Solution> solve_load_cases(const Model &model, const Case &c, StageLog &log)
+  std::unique_ptr<Solution> solve_load_cases(const Model &model, const Case &c, StageLog &log,
+                                             const SolverOptions &options)
   {
-    return ElasticProblem(model, c, log).run();
+    return ElasticProblem(model, c, log, options).run();
   }
 } // namespace lightbody

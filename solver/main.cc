@@ -26,7 +26,7 @@ namespace
   };
 
   const char *usage = R"(usage:
-  lightbody run CASE [--out DIR] [--set KEY=VALUE ...] [--threads N] [--quiet]
+  lightbody run CASE [--out DIR] [--set KEY=VALUE ...] [--threads N] [--max-memory GB] [--quiet]
   lightbody --help
   lightbody --version
 
@@ -36,6 +36,8 @@ run       mesh, solve and post-process the case file CASE (YAML).
 --set     override a value of the case, e.g. --set parts.floor.thickness="6 mm"
           (repeatable; the value is YAML; list items by index, e.g. load_cases.a.pressures.0.value)
 --threads threads for assembly and factorisation (default: all cores)
+--max-memory  memory the factorisation may use, in GB (default: what is available); a larger
+          model stops before factorising, with the estimate
 --quiet   no progress lines on stderr
 
 exit codes: 0 success, 1 bad command line, 2 bad case file, 3 design criterion failed,
@@ -97,6 +99,15 @@ int main(int argc, char **argv)
               options.threads     = std::atoi(v.c_str());
               if (options.threads < 1)
                 throw std::invalid_argument("--threads needs a whole number >= 1, not \"" + v + "\"");
+            }
+          else if (a == "--max-memory")
+            {
+              const std::string v = value("--max-memory");
+              char             *end;
+              const double      gb = std::strtod(v.c_str(), &end);
+              if (end == v.c_str() || !(gb > 0) || (*end && std::string(end) != "GB"))
+                throw std::invalid_argument("--max-memory needs a size in GB such as 8 or 0.5GB, not \"" + v + "\"");
+              options.memory_limit_bytes = gb * 1e9;
             }
           else if (a == "--quiet")
             quiet = true;

@@ -11,6 +11,11 @@
 
 #include <filesystem>
 #include <fstream>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 namespace lightbody
@@ -34,7 +39,9 @@ namespace lightbody
       StageLog::Scope t(log, "mesh");
       out.model = build_model(out.case_data);
     }
-    out.solution = solve_load_cases(*out.model, out.case_data, log);
+    SolverOptions solver;
+    solver.memory_limit_bytes = options.memory_limit_bytes;
+    out.solution = solve_load_cases(*out.model, out.case_data, log, solver);
     {
       StageLog::Scope t(log, "post");
       out.results = compute_results(*out.solution, out.case_data);
@@ -47,8 +54,18 @@ namespace lightbody
     const fs::path target = fs::absolute(fs::path(out_dir)).lexically_normal();
     const fs::path parent = target.parent_path();
     fs::create_directories(parent);
-    const std::string tag = "." + target.filename().string() + ".partial-" + std::to_string(getpid());
-    const fs::path    tmp = parent / tag;
+    const std::string prefix = "." + target.filename().string() + ".partial-";
+    const fs::path    tmp    = parent / (prefix + std::to_string(getpid()));
+    // Left-overs of runs that were killed while writing (their process is gone).
+    for (const auto &e : fs::directory_iterator(parent))
+      {
+        const std::string name = e.path().filename().string();
+        if (name.rfind(prefix, 0) != 0)
+          continue;
+        const long pid = std::atol(name.c_str() + prefix.size());
+        if (pid > 0 && kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH)
+          fs::remove_all(e.path());
+      }
     fs::remove_all(tmp);
     fs::create_directories(tmp);
     try
@@ -68,11 +85,17 @@ namespace lightbody
         fs::remove_all(tmp);
         throw;
       }
-    // Swap in: the old folder is moved aside first and removed only once the new one is in place.
-    const fs::path old = parent / ("." + target.filename().string() + ".old-" + std::to_string(getpid()));
+    // Swap in atomically: with an existing folder the two are exchanged in one step (the old
+    // results now sit in the temporary name and are removed); at no moment is the target missing
+    // or half written.
     if (fs::exists(target))
-      fs::rename(target, old);
-    fs::rename(tmp, target);
-    fs::remove_all(old);
+      {
+        if (renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, target.c_str(), RENAME_EXCHANGE) != 0)
+          throw std::runtime_error("cannot replace " + target.string() + ": " +
+                                   std::strerror(errno));
+        fs::remove_all(tmp);
+      }
+    else
+      fs::rename(tmp, target);
   }
 } // namespace lightbody

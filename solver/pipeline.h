@@ -15,7 +15,8 @@ namespace lightbody
 
   struct RunOptions
   {
-    int threads = 0; // 0: all cores
+    int    threads            = 0; // 0: all cores
+    double memory_limit_bytes = 0; // for the factorisation; 0: the memory available
   };
 
   struct RunOutcome

@@ -1,0 +1,22 @@
+# Runs one case of tests/bad_cases: the first line says "# expect: CODE MESSAGE". The program must
+# exit with CODE (not crash), print MESSAGE on stderr, and write no result folder.
+file(STRINGS ${CASE} first LIMIT_COUNT 1)
+string(REGEX MATCH "^# expect: ([0-9]+) (.*)$" ok "${first}")
+if(NOT ok)
+  message(FATAL_ERROR "${CASE}: first line must be '# expect: CODE MESSAGE'")
+endif()
+set(code ${CMAKE_MATCH_1})
+set(msg "${CMAKE_MATCH_2}")
+file(REMOVE_RECURSE ${OUT})
+execute_process(COMMAND ${LIGHTBODY} run ${CASE} --out ${OUT} --quiet
+                RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc STREQUAL code)
+  message(FATAL_ERROR "expected exit code ${code}, got '${rc}'\nstderr:\n${err}")
+endif()
+string(FIND "${err}" "${msg}" at)
+if(at EQUAL -1)
+  message(FATAL_ERROR "stderr lacks the expected message\n  expected: ${msg}\n  stderr:\n${err}")
+endif()
+if(EXISTS ${OUT})
+  message(FATAL_ERROR "a failed run wrote ${OUT}")
+endif()
