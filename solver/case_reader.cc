@@ -72,6 +72,9 @@ namespace lightbody
     double dot(const Vec3 &a, const Vec3 &b) { return a[0] * b[0] + a[1] * b[1] + a[2] * b[2]; }
     double norm(const Vec3 &v) { return std::sqrt(dot(v, v)); }
 
+    // The text of a mapping key; keys that are lists or maps give "" (reported where read).
+    std::string key_text(const YAML::Node &key) { return key.IsScalar() ? key.Scalar() : std::string(); }
+
     // Which file each value came from, by dotted key path ("parts.floor.thickness"); a path
     // not listed inherits from its longest listed prefix.
     using Origins = std::map<std::string, std::string>;
@@ -161,7 +164,12 @@ namespace lightbody
       {
         for (const auto &kv : n)
           {
-            const std::string k = kv.first.as<std::string>();
+            const std::string k = key_text(kv.first);
+            if (k.empty())
+              {
+                error(kv.first, path, "a key must be a plain name, not a list or mapping");
+                continue;
+              }
             if (std::find(allowed.begin(), allowed.end(), k) == allowed.end())
               error(kv.first, path.empty() ? k : path + "." + k,
                         "unknown key" + suggestion(k, allowed));
@@ -869,7 +877,10 @@ namespace lightbody
             return;
           }
         for (const auto &kv : n)
-          f(kv.first.as<std::string>(), kv.second);
+          if (!key_text(kv.first).empty())
+            f(key_text(kv.first), kv.second);
+          else
+            error(kv.first, key, "a name must be plain text, not a list or mapping");
       };
       each("materials", false,
            [&](const std::string &k, const YAML::Node &v) { read_material(k, v, c); });
@@ -976,7 +987,9 @@ namespace lightbody
     {
       for (const auto &kv : src)
         {
-          const std::string key = kv.first.as<std::string>();
+          const std::string key = key_text(kv.first);
+          if (key.empty())
+            continue; // reported by the reader's key check
           const std::string p   = path.empty() ? key : path + "." + key;
           if (dst[key] && dst[key].IsMap() && kv.second.IsMap())
             {
@@ -1047,7 +1060,7 @@ namespace lightbody
         }
       YAML::Node own(YAML::NodeType::Map);
       for (const auto &kv : root)
-        if (kv.first.as<std::string>() != "include")
+        if (key_text(kv.first) != "include")
           own[kv.first] = kv.second;
       merge_into(merged, own, "", {}, file, merged_origins);
       origins = merged_origins;
@@ -1065,12 +1078,28 @@ namespace lightbody
       }()};
       YAML::Node root = resolve_includes(root_in, name, chain, origins);
       for (const auto &o : overrides)
-        apply_override(root, o, name);
+        try
+          {
+            apply_override(root, o, name);
+          }
+        catch (const YAML::Exception &e)
+          {
+            throw InputError({name + " (--set)", 0, 0}, o.key, "cannot be set here: " + e.msg);
+          }
       std::vector<std::string> keys;
       for (const auto &o : overrides)
         keys.push_back(o.key);
-      Reader        reader(name, keys, origins);
-      Case          c = reader.read(root);
+      Reader reader(name, keys, origins);
+      Case   c;
+      try
+        {
+          c = reader.read(root);
+        }
+      catch (const YAML::Exception &e)
+        {
+          // Anything the checks above did not foresee still comes out as an input error.
+          throw InputError({name, e.mark.line + 1, e.mark.column + 1}, "", e.msg);
+        }
       YAML::Emitter out;
       out << root;
       c.effective_yaml = out.c_str();
