@@ -124,32 +124,41 @@ namespace lightbody
     for (const auto &s : followers)
       {
         const auto cell = cell_at(s.face.cell);
-        std::map<unsigned, Tie> by_part;
-        std::map<unsigned, unsigned> vertices_on;
-        for (unsigned v = 0; v < 4; ++v)
-          {
-            const Point<3> x = cell->face(s.face.face)->vertex(v);
-            std::set<unsigned> parts_here;
-            for (const auto &m : leaders)
-              {
-                if (m.part == s.part || !m.box.contains(x, tol))
-                  continue;
-                if (!on_face(*model.mapping, cell_at(m.face.cell), m.face.face, x, 1e-6))
-                  continue;
-                parts_here.insert(m.part);
-                auto &tie    = by_part[m.part];
-                tie.follower = s.face;
-                if (std::none_of(tie.leaders.begin(), tie.leaders.end(), [&](const FaceRef &f) {
-                      return f.cell == m.face.cell && f.face == m.face.face;
-                    }))
-                  tie.leaders.push_back(m.face);
-              }
-            for (unsigned p : parts_here)
-              ++vertices_on[p];
-          }
-        for (auto &[p, tie] : by_part)
-          if (vertices_on[p] == 4)
-            found[{s.part, p}].push_back(tie);
+        const auto face = cell->face(s.face.face);
+        Tie        tie;
+        tie.follower = s.face;
+        auto on_some_leader = [&](const Point<3> &x, bool record) {
+          bool found_one = false;
+          for (const auto &m : leaders)
+            {
+              if (m.part == s.part || !m.box.contains(x, tol))
+                continue;
+              if (!on_face(*model.mapping, cell_at(m.face.cell), m.face.face, x, 1e-6))
+                continue;
+              found_one = true;
+              if (record && std::none_of(tie.leaders.begin(), tie.leaders.end(), [&](const FaceRef &f) {
+                    return f.cell == m.face.cell && f.face == m.face.face;
+                  }))
+                tie.leaders.push_back(m.face);
+            }
+          return found_one;
+        };
+        // Every vertex must lie on the other parts' faces (one surface, possibly of several parts
+        // joined by shared nodes, e.g. a shell split at a bulkhead station).
+        bool all = true;
+        for (unsigned v = 0; v < 4 && all; ++v)
+          all = on_some_leader(face->vertex(v), true);
+        if (!all)
+          continue;
+        // The joint partner: the part holding the face centre.
+        unsigned partner = cell_at(tie.leaders.front().cell)->material_id();
+        for (const auto &f : tie.leaders)
+          if (on_face(*model.mapping, cell_at(f.cell), f.face, face->center(true), 1e-6))
+            {
+              partner = cell_at(f.cell)->material_id();
+              break;
+            }
+        found[{s.part, partner}].push_back(tie);
       }
 
     // Where two parts could each follow the other (equal gauges, non-matching meshes), the one

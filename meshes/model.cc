@@ -250,6 +250,18 @@ namespace lightbody
           model->surfaces[model->parts[model->cell_geometry[index].part].name + "." + side]
             .push_back({index, static_cast<unsigned>(f)});
         }
+    // Surfaces a body generator named: unions of part sides.
+    for (const auto &[name, sides] : c.named_surfaces)
+      for (const auto &side : sides)
+        {
+          const auto it = model->surfaces.find(side);
+          if (it != model->surfaces.end())
+            {
+              auto &list = model->surfaces[name];
+              const auto faces = it->second; // copy: the map may rehash
+              list.insert(list.end(), faces.begin(), faces.end());
+            }
+        }
     for (const auto &[name, set] : edge_vertices)
       {
         const std::string part = name.substr(0, name.rfind('.'));

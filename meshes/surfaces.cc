@@ -1,5 +1,8 @@
 #include "meshes/surfaces.h"
 
+#include "meshes/bodies.h"
+#include "meshes/section.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -231,6 +234,107 @@ namespace lightbody
             top     = [o](const Vec3 &x) { return x - o; };
             break;
           }
+        case SurfaceKind::section_shell:
+          {
+            const CrossSection cs(part.section);
+            const double       L = part.length;
+            Patch              p;
+            p.point = [=](double u, double v) {
+              const auto q = cs.point(2 * M_PI * v);
+              return o + (u * L) * ax + q[0] * e1 + q[1] * e2;
+            };
+            p.side_edge = {"", "end", "", "start"};
+            p.n_u       = divisions(L, h);
+            p.n_v       = circumferential_divisions(section_perimeter(part.section), h);
+            top         = [o, ax](const Vec3 &x) {
+              const Vec3 r = x - o;
+              return r - dot(r, ax) * ax;
+            };
+            patches.push_back(p);
+            break;
+          }
+        case SurfaceKind::section_head:
+          {
+            const CrossSection cs(part.section);
+            const double       R = part.section.a;
+            // A 2:1 head is a quarter of the (equivalent) diameter deep.
+            const double depth = 0.5 * std::sqrt(part.section.a * part.section.b);
+            Profile      prof;
+            if (part.head_shape == HeadShape::torispherical)
+              {
+                PartSpec circle     = part;
+                circle.outer_radius = R;
+                prof                = head_profile(circle);
+              }
+            else
+              prof = [R, depth](double t) {
+                const double phi = t * M_PI / 2;
+                return std::array<double, 2>{R * std::sin(phi), depth * std::cos(phi)};
+              };
+            double meridian = 0;
+            for (int i = 0; i < 256; ++i)
+              {
+                const auto a = prof(i / 256.0), b = prof((i + 1) / 256.0);
+                meridian += std::hypot(b[0] - a[0], b[1] - a[1]);
+              }
+            auto lift = [=](double x, double y) {
+              const double rho = std::sqrt(x * x + y * y);
+              const auto   rz  = prof(rho);
+              const auto   q   = cs.point(std::atan2(y, x));
+              const double f   = rz[0] / R;
+              return o + rz[1] * ax + (f * q[0]) * e1 + (f * q[1]) * e2;
+            };
+            patches = o_grid(lift, section_perimeter(part.section), meridian, h, "rim");
+            top     = [o](const Vec3 &x) { return x - o; };
+            break;
+          }
+        case SurfaceKind::section_plate:
+          {
+            const CrossSection cs(part.section);
+            const double       inset = part.inset;
+            const double       size  = std::max(part.section.a, part.section.b);
+            top                      = [ax](const Vec3 &) { return ax; };
+            if (part.opening > 0)
+              {
+                const double rho_in = std::sqrt(part.opening); // area scales with rho^2
+                Patch        p;
+                p.point = [=](double u, double v) {
+                  const double rho = rho_in + u * (1 - rho_in);
+                  const auto   q   = cs.inner_point(2 * M_PI * v, inset);
+                  return o + (rho * q[0]) * e1 + (rho * q[1]) * e2;
+                };
+                p.side_edge = {"", "outer", "", "inner"};
+                p.n_u       = divisions((1 - rho_in) * size, h);
+                p.n_v       = circumferential_divisions(section_perimeter(part.section), h);
+                patches.push_back(p);
+              }
+            else
+              patches = o_grid(
+                [=](double x, double y) {
+                  const double rho = std::sqrt(x * x + y * y);
+                  const auto   q   = cs.inner_point(std::atan2(y, x), inset);
+                  return o + (rho * q[0]) * e1 + (rho * q[1]) * e2;
+                },
+                section_perimeter(part.section), size, h, "outer");
+            break;
+          }
+        case SurfaceKind::section_ring:
+          {
+            const CrossSection cs(part.section);
+            const double       inset = part.inset, depth = part.ring_height;
+            Patch              p;
+            p.point = [=](double u, double v) {
+              const double th = 2 * M_PI * v;
+              const auto   q  = cs.inner_point(th, inset + u * depth);
+              return o + q[0] * e1 + q[1] * e2;
+            };
+            p.side_edge = {"", "inner", "", "outer"};
+            p.n_u       = divisions(depth, h);
+            p.n_v       = circumferential_divisions(section_perimeter(part.section), h);
+            top         = [ax](const Vec3 &) { return ax; };
+            patches.push_back(p);
+            break;
+          }
       }
     for (auto &p : patches)
       orient(p, top);
@@ -256,7 +360,7 @@ namespace lightbody
         case SurfaceKind::disc:
           return 0.5 * (part.angle_end - part.angle_start) *
                  (part.outer_radius * part.outer_radius - part.inner_radius * part.inner_radius);
-        case SurfaceKind::head:
+        default:
           return -1;
       }
     return -1;

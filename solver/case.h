@@ -22,10 +22,28 @@ namespace lightbody
 
   enum class SurfaceKind
   {
-    quad,     // flat or bilinear quadrilateral from four corners
-    cylinder, // circular or elliptical shell segment
-    disc,     // flat disc or annulus (segment)
-    head      // dished head: 2:1 ellipsoidal or torispherical
+    quad,          // flat or bilinear quadrilateral from four corners
+    cylinder,      // circular or elliptical shell segment
+    disc,          // flat disc or annulus (segment)
+    head,          // dished head: 2:1 ellipsoidal or torispherical
+    section_shell, // prismatic shell of a tank cross-section (circle, ellipse, four-arc oval)
+    section_head,  // dished head closing a tank cross-section
+    section_plate, // flat plate filling a tank cross-section: head, partition, baffle
+    section_ring   // flat ring stiffener inside a tank cross-section
+  };
+
+  // A closed tank cross-section in the plane (reference, axis x reference), on the mid-surface.
+  struct SectionSpec
+  {
+    enum class Kind
+    {
+      circle,
+      ellipse,
+      oval // four circular arcs: side radius at the ends of the width, top radius above/below
+    } kind          = Kind::circle;
+    double a        = 0; // half-width (along reference)
+    double b        = 0; // half-height
+    double side_radius = 0; // oval only
   };
 
   enum class HeadShape
@@ -68,6 +86,14 @@ namespace lightbody
     HeadShape head_shape     = HeadShape::ellipsoidal_2to1;
     double    crown_radius   = 0;
     double    knuckle_radius = 0;
+
+    // section_*: the cross-section; plates and rings sit `inset` inside it (half the shell
+    // gauge, so that their edge lies on the shell's inner face); a plate has a central opening
+    // of `opening` of its area (surge baffle); a ring is `ring_height` deep.
+    SectionSpec section;
+    double      inset       = 0;
+    double      opening     = 0;
+    double      ring_height = 0;
   };
 
   // A set of nodes: part edges, the nodes inside a box, or the nodes on a plane.
@@ -89,6 +115,7 @@ namespace lightbody
   {
     std::string         name;
     RegionSpec          region;
+    std::string         named_region; // a region a body generator defined (e.g. "saddles")
     std::array<bool, 3> fixed{false, false, false};
     SourceLocation      where;
   };
@@ -107,6 +134,7 @@ namespace lightbody
     std::string    surface;
     double         density = 0;
     double         level   = 0;
+    bool           full    = false; // free surface at the surface's highest point
     Vec3           gravity{0, 0, -units::standard_gravity};
     SourceLocation where;
   };
@@ -143,6 +171,44 @@ namespace lightbody
     SourceLocation where;
   };
 
+  // A road tank from a few parameters (meshes/bodies.cc builds its parts).
+  struct TankSpec
+  {
+    SectionSpec section;
+    double      length = 0; // cylindrical shell between the head rims, along +x from x = 0
+    std::string shell_material;
+    double      shell_thickness = 0;
+    enum class Heads
+    {
+      ellipsoidal,
+      torispherical,
+      flat
+    } heads = Heads::ellipsoidal;
+    std::string head_material;
+    double      head_thickness = 0, crown_radius = 0, knuckle_radius = 0;
+    struct Bulkhead
+    {
+      double      station   = 0; // from the front end of the shell
+      bool        partition = true;
+      double      thickness = 0;
+      double      opening   = 0; // baffles: fraction of the section left open
+      std::string material;
+    };
+    std::vector<Bulkhead> bulkheads; // in station order
+    std::vector<double>   ring_stations;
+    double                ring_height = 0, ring_thickness = 0;
+    std::string           ring_material;
+    enum class Mounting
+    {
+      saddles,
+      subframe,
+      ends
+    } mounting = Mounting::saddles;
+    std::vector<double> saddle_stations;
+    double              saddle_width = 200, saddle_angle = 2.0943951023931953; // 120 deg
+    double              subframe_spacing = 0, subframe_width = 100;
+  };
+
   struct Case
   {
     std::string                     name;
@@ -155,6 +221,13 @@ namespace lightbody
     std::vector<SupportSpec>        supports;
     std::vector<LoadCaseSpec>       load_cases;
     std::vector<ProbeSpec>          probes;
+
+    // Filled by a body generator: named surfaces (name -> "part.side" list), named regions
+    // (name -> union of regions) and default supports for a case that gives none.
+    bool                                              has_tank = false;
+    TankSpec                                          tank;
+    std::map<std::string, std::vector<std::string>>   named_surfaces;
+    std::map<std::string, std::vector<RegionSpec>>    named_regions;
 
     // The material of a part, user-defined first, then the library at the part's gauge.
     Material material_of(const PartSpec &part) const;

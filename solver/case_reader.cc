@@ -1,5 +1,7 @@
 #include "solver/case_reader.h"
 
+#include "meshes/bodies.h"
+
 #include "solver/units.h"
 
 #include <yaml-cpp/yaml.h>
@@ -355,6 +357,7 @@ namespace lightbody
       void read_frame(const YAML::Node &n, const std::string &path, PartSpec &p,
                       const char *origin_key, const char *axis_key);
       void read_support(const std::string &name, const YAML::Node &n, Case &c);
+      void read_tank(const YAML::Node &n, Case &c);
       void read_load_case(const std::string &name, const YAML::Node &n, Case &c);
       void check_references(const Case &c, const YAML::Node &root);
 
@@ -608,25 +611,194 @@ namespace lightbody
       c.parts.push_back(p);
     }
 
+    void Reader::read_tank(const YAML::Node &n, Case &c)
+    {
+      const std::string path = "body.tank";
+      if (!is_map(n, path))
+        return;
+      check_keys(n, path, {"section", "width", "height", "side_radius", "length", "shell", "heads",
+                           "partitions", "baffles", "rings", "mounting"});
+      TankSpec &t = c.tank;
+      c.has_tank  = true;
+      const std::string section = text(n, path, "section", false);
+      const double      width = positive(n, path, "width", Quantity::length);
+      t.section.a = width / 2;
+      if (section.empty() || section == "circular")
+        {
+          t.section.kind = SectionSpec::Kind::circle;
+          t.section.b    = t.section.a;
+          if (n["height"])
+            error(n["height"], path + ".height", "a circular section has only a width (diameter)");
+        }
+      else if (section == "elliptical" || section == "oval")
+        {
+          t.section.kind = section == "oval" ? SectionSpec::Kind::oval : SectionSpec::Kind::ellipse;
+          t.section.b    = positive(n, path, "height", Quantity::length) / 2;
+          if (section == "oval")
+            {
+              t.section.side_radius = positive(n, path, "side_radius", Quantity::length);
+              if (t.section.b > 0 && !(t.section.a > t.section.b && t.section.side_radius < t.section.b))
+                error(n, path, "an oval section needs width > height and side_radius < height / 2");
+            }
+        }
+      else
+        error(n["section"], path + ".section",
+              "unknown section \"" + section + "\"" + suggestion(section, {"circular", "elliptical", "oval"}));
+      t.length = positive(n, path, "length", Quantity::length);
+
+      auto gauge = [&](const YAML::Node &g, const std::string &gp, std::string &material,
+                       double &thickness, const std::vector<std::string> &extra) {
+        std::vector<std::string> keys{"material", "thickness"};
+        keys.insert(keys.end(), extra.begin(), extra.end());
+        check_keys(g, gp, keys);
+        if (g["material"] || material.empty())
+          material = text(g, gp, "material");
+        thickness = positive(g, gp, "thickness", Quantity::length, max_thickness_mm);
+      };
+      const YAML::Node shell = n["shell"];
+      if (!shell)
+        error(n, path + ".shell", "is required: {material, thickness}");
+      else if (is_map(shell, path + ".shell"))
+        gauge(shell, path + ".shell", t.shell_material, t.shell_thickness, {});
+      const YAML::Node heads = n["heads"];
+      t.head_material        = t.shell_material;
+      t.head_thickness       = t.shell_thickness;
+      if (heads && is_map(heads, path + ".heads"))
+        {
+          gauge(heads, path + ".heads", t.head_material, t.head_thickness,
+                {"shape", "crown_radius", "knuckle_radius"});
+          const std::string shape = text(heads, path + ".heads", "shape", false);
+          if (shape.empty() || shape == "ellipsoidal")
+            t.heads = TankSpec::Heads::ellipsoidal;
+          else if (shape == "flat")
+            t.heads = TankSpec::Heads::flat;
+          else if (shape == "torispherical")
+            {
+              t.heads          = TankSpec::Heads::torispherical;
+              t.crown_radius   = positive(heads, path + ".heads", "crown_radius", Quantity::length);
+              t.knuckle_radius = positive(heads, path + ".heads", "knuckle_radius", Quantity::length);
+              if (t.crown_radius > 0 && !(t.crown_radius >= t.section.a && t.knuckle_radius < t.section.a))
+                error(heads, path + ".heads", "torispherical heads need crown_radius >= width / 2 > knuckle_radius");
+            }
+          else
+            error(heads["shape"], path + ".heads.shape",
+                  "unknown head shape \"" + shape + "\"" + suggestion(shape, {"ellipsoidal", "torispherical", "flat"}));
+        }
+      for (const char *kind : {"partitions", "baffles"})
+        for_each_in_list(n[kind], path + "." + kind, [&](const YAML::Node &e, const std::string &k) {
+          if (!is_map(e, k))
+            return;
+          TankSpec::Bulkhead b;
+          b.partition = std::string(kind) == "partitions";
+          b.material  = t.shell_material;
+          std::vector<std::string> keys{"station", "thickness", "material"};
+          if (!b.partition)
+            keys.push_back("opening");
+          check_keys(e, k, keys);
+          b.station   = positive(e, k, "station", Quantity::length);
+          b.thickness = t.shell_thickness;
+          if (e["thickness"])
+            b.thickness = positive(e, k, "thickness", Quantity::length, max_thickness_mm);
+          if (e["material"])
+            b.material = text(e, k, "material");
+          if (!b.partition)
+            {
+              const double fallback = 0.2;
+              b.opening = quantity(e, k, "opening", Quantity::dimensionless, &fallback);
+              // ADR 6.8.2.1.22: a surge plate covers at least 70 % of the cross-section.
+              if (e["opening"] && !(b.opening > 0 && b.opening <= 0.3))
+                error(e["opening"], k + ".opening",
+                      "must be more than 0 and at most 30 % (ADR 6.8.2.1.22: a surge plate covers at least 70 % of the section)");
+            }
+          t.bulkheads.push_back(b);
+        });
+      std::sort(t.bulkheads.begin(), t.bulkheads.end(),
+                [](const auto &a, const auto &b) { return a.station < b.station; });
+      if (const YAML::Node r = n["rings"]; r && is_map(r, path + ".rings"))
+        {
+          check_keys(r, path + ".rings", {"stations", "height", "thickness", "material"});
+          for_each_in_list(r["stations"], path + ".rings.stations",
+                           [&](const YAML::Node &e, const std::string &k) {
+                             bool ok;
+                             t.ring_stations.push_back(number(e, k, Quantity::length, ok));
+                           });
+          t.ring_height    = positive(r, path + ".rings", "height", Quantity::length);
+          t.ring_thickness = positive(r, path + ".rings", "thickness", Quantity::length, max_thickness_mm);
+          t.ring_material  = r["material"] ? text(r, path + ".rings", "material") : t.shell_material;
+        }
+      const YAML::Node m = n["mounting"];
+      if (!m)
+        error(n, path + ".mounting", "is required: saddles, subframe or ends");
+      else if (is_map(m, path + ".mounting"))
+        {
+          check_keys(m, path + ".mounting", {"saddles", "subframe", "ends"});
+          if (m.size() != 1)
+            error(m, path + ".mounting", "give exactly one of saddles, subframe, ends");
+          else if (const YAML::Node sd = m["saddles"])
+            {
+              const std::string sp = path + ".mounting.saddles";
+              t.mounting           = TankSpec::Mounting::saddles;
+              if (is_map(sd, sp))
+                {
+                  check_keys(sd, sp, {"stations", "width", "angle"});
+                  for_each_in_list(sd["stations"], sp + ".stations",
+                                   [&](const YAML::Node &e, const std::string &k) {
+                                     bool ok;
+                                     t.saddle_stations.push_back(number(e, k, Quantity::length, ok));
+                                   });
+                  if (t.saddle_stations.size() < 2)
+                    error(sd, sp + ".stations", "give at least two saddle stations");
+                  t.saddle_width = positive(sd, sp, "width", Quantity::length, max_dimension_mm, &t.saddle_width);
+                  t.saddle_angle = quantity(sd, sp, "angle", Quantity::angle, &t.saddle_angle);
+                  if (!(t.saddle_angle > 0 && t.saddle_angle < M_PI))
+                    error(sd["angle"] ? sd["angle"] : sd, sp + ".angle", "must be between 0 and 180 deg");
+                }
+            }
+          else if (const YAML::Node sf = m["subframe"])
+            {
+              const std::string sp = path + ".mounting.subframe";
+              t.mounting           = TankSpec::Mounting::subframe;
+              if (is_map(sf, sp))
+                {
+                  check_keys(sf, sp, {"spacing", "width"});
+                  t.subframe_spacing = positive(sf, sp, "spacing", Quantity::length);
+                  t.subframe_width = positive(sf, sp, "width", Quantity::length, max_dimension_mm, &t.subframe_width);
+                  if (t.subframe_spacing >= 2 * t.section.a)
+                    error(sf["spacing"], sp + ".spacing", "the longitudinals must lie under the tank (spacing < width)");
+                }
+            }
+          else
+            t.mounting = TankSpec::Mounting::ends;
+        }
+    }
+
     void Reader::read_support(const std::string &name, const YAML::Node &n, Case &c)
     {
       const std::string path = "supports." + name;
       if (!is_map(n, path))
         return;
-      check_keys(n, path, {"edges", "edge", "box", "plane", "fix", "symmetry"});
+      check_keys(n, path, {"edges", "edge", "box", "plane", "fix", "symmetry", "region"});
       SupportSpec s;
       s.name  = name;
       s.where = where(n, path);
       int regions = 0;
-      for (const char *k : {"edges", "edge", "box", "plane", "symmetry"})
+      for (const char *k : {"edges", "edge", "box", "plane", "symmetry", "region"})
         regions += n[k] ? 1 : 0;
       if (regions != 1)
         {
           error(n, path,
-                "needs exactly one region: edges, edge, box, plane, or symmetry (a plane)");
+                "needs exactly one region: edges, edge, box, plane, symmetry (a plane), or region "
+                "(one a body defines, e.g. saddles)");
           return;
         }
-      if (n["edges"] || n["edge"])
+      if (n["region"])
+        {
+          s.named_region = text(n, path, "region");
+          references_.push_back({"region", s.named_region, where(n["region"], path), path + ".region"});
+        }
+      if (n["region"])
+        ;
+      else if (n["edges"] || n["edge"])
         {
           const char *k = n["edges"] ? "edges" : "edge";
           s.region.kind = RegionSpec::Kind::edges;
@@ -758,7 +930,10 @@ namespace lightbody
                          h.where   = where(e, k);
                          h.surface = text(e, k, "surface");
                          h.density = positive(e, k, "density", Quantity::density, 1e-7);
-                         h.level   = quantity(e, k, "level", Quantity::length);
+                         if (e["level"] && e["level"].IsScalar() && e["level"].Scalar() == "full")
+                           h.full = true;
+                         else
+                           h.level = quantity(e, k, "level", Quantity::length);
                          const Vec3 g{0, 0, -units::standard_gravity};
                          h.gravity = required_vector(e, k, "gravity", Quantity::acceleration, &g);
                          if (norm(h.gravity) == 0)
@@ -806,6 +981,22 @@ namespace lightbody
         part_names.push_back(p.name);
       for (const auto &r : references_)
         {
+          if (r.kind == "region")
+            {
+              if (!c.named_regions.count(r.name))
+                {
+                  std::vector<std::string> names;
+                  for (const auto &[k, v] : c.named_regions)
+                    names.push_back(k);
+                  diag_.add(r.where, r.key,
+                            "no region named \"" + r.name + "\"" +
+                              (names.empty() ? std::string(" (only a body defines regions)")
+                                             : suggestion(r.name, names)));
+                }
+              continue;
+            }
+          if (r.kind == "surface" && c.named_surfaces.count(r.name))
+            continue;
           const auto dot_at = r.name.rfind('.');
           if (dot_at == std::string::npos)
             {
@@ -852,7 +1043,8 @@ namespace lightbody
           diag_.throw_if_any();
         }
       check_keys(root, "", {"case", "description", "mesh", "materials", "parts", "supports",
-                            "load_cases", "probes", "include"});
+                            "load_cases", "probes", "include", "body"});
+      const bool has_body = root["body"].IsDefined();
       c.name        = text(root, "", "case", false);
       c.description = text(root, "", "description", false);
       if (c.name.empty())
@@ -884,8 +1076,20 @@ namespace lightbody
       };
       each("materials", false,
            [&](const std::string &k, const YAML::Node &v) { read_material(k, v, c); });
-      each("parts", true, [&](const std::string &k, const YAML::Node &v) { read_part(k, v, c); });
-      each("supports", true,
+      if (has_body)
+        {
+          const YAML::Node body = root["body"];
+          if (is_map(body, "body"))
+            {
+              check_keys(body, "body", {"tank"});
+              if (body["tank"])
+                read_tank(body["tank"], c);
+              else
+                error(body, "body", "names no body (tank)");
+            }
+        }
+      each("parts", !has_body, [&](const std::string &k, const YAML::Node &v) { read_part(k, v, c); });
+      each("supports", !has_body,
            [&](const std::string &k, const YAML::Node &v) { read_support(k, v, c); });
       each("load_cases", true,
            [&](const std::string &k, const YAML::Node &v) { read_load_case(k, v, c); });
@@ -896,6 +1100,17 @@ namespace lightbody
         p.point = vector(v, "probes." + k, Quantity::length);
         c.probes.push_back(p);
       });
+      // A body becomes parts only when its own values are sound.
+      if (c.has_tank && diag_.empty())
+        {
+          for (const auto &p : c.parts)
+            if (p.name.rfind("shell", 0) == 0 || p.name.rfind("head_", 0) == 0 ||
+                p.name.rfind("partition_", 0) == 0 || p.name.rfind("baffle_", 0) == 0 ||
+                p.name.rfind("ring_", 0) == 0)
+              diag_.add(p.where, "parts." + p.name, "this name is taken by the tank's own parts");
+          diag_.throw_if_any();
+          expand_tank(c, where(root["body"], "body"));
+        }
       check_references(c, root);
       diag_.throw_if_any();
       return c;
@@ -1143,7 +1358,15 @@ namespace lightbody
             return {"outer", "inner"};
           return {"outer", "inner", "side_start", "side_end"};
         case SurfaceKind::head:
+        case SurfaceKind::section_head:
           return {"rim"};
+        case SurfaceKind::section_shell:
+          return {"start", "end"};
+        case SurfaceKind::section_plate:
+          return part.opening > 0 ? std::vector<std::string>{"outer", "inner"}
+                                  : std::vector<std::string>{"outer"};
+        case SurfaceKind::section_ring:
+          return {"outer", "inner"};
       }
     return {};
   }

@@ -154,10 +154,23 @@ namespace lightbody
       {
         const Tensor<1, 3> g     = tensor(h.gravity);
         const Tensor<1, 3> g_dir = g / g.norm();
-        add_face_load(model, s, faces_of(model.surfaces, h.surface, h.where, "hydrostatic.surface"),
+        const auto &faces = faces_of(model.surfaces, h.surface, h.where, "hydrostatic.surface");
+        double      level = h.level;
+        if (h.full)
+          {
+            // Full: the free surface touches the highest point of the wetted surface.
+            level = -1e300;
+            for (const FaceRef &ref : faces)
+              {
+                const Triangulation<3>::active_cell_iterator c(&model.triangulation, 0, ref.cell);
+                for (unsigned v = 0; v < 4; ++v)
+                  level = std::max(level, -(g_dir * c->face(ref.face)->vertex(v)));
+              }
+          }
+        add_face_load(model, s, faces,
                       f, [&](const Point<3> &x, const Tensor<1, 3> &normal, double) {
                         // Depth below the free surface along gravity.
-                        const double depth = h.level + g_dir * x;
+                        const double depth = level + g_dir * x;
                         return -(depth > 0 ? h.density * g.norm() * depth : 0.0) * normal;
                       });
       }

@@ -60,11 +60,11 @@ namespace lightbody
         system_index[ci.second][ci.first] = i;
       }
 
-    // One projection per joint: (follower part, leader part).
+    // One projection per following part: all its tied faces together (pieces of the interface
+    // that do not touch simply give independent blocks).
     std::map<std::pair<unsigned, unsigned>, std::vector<const Tie *>> joints;
     for (const Tie &t : model.ties)
-      joints[{Triangulation<3>::active_cell_iterator(&tria, 0, t.follower.cell)->material_id(),
-              Triangulation<3>::active_cell_iterator(&tria, 0, t.leaders.front().cell)->material_id()}]
+      joints[{Triangulation<3>::active_cell_iterator(&tria, 0, t.follower.cell)->material_id(), 0u}]
         .push_back(&t);
 
     // A composite rule: leader shape functions have kinks inside follower faces.
@@ -171,8 +171,7 @@ namespace lightbody
             Eigen::SimplicialLDLT<Eigen::SparseMatrix<double>> ldlt(M);
             if (ldlt.info() != Eigen::Success)
               throw ModelError("part \"" + model.parts[parts.first].name +
-                               "\": the tie to part \"" + model.parts[parts.second].name +
-                               "\" is degenerate");
+                               "\": its tie to the neighbouring parts is degenerate");
             // X = M^-1 B, one column per contributing DoF; the inverse of a mass matrix decays
             // fast along the joint, so tiny weights are dropped.
             std::vector<std::vector<std::pair<types::global_dof_index, double>>> lines(n);

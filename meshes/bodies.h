@@ -1,0 +1,18 @@
+#pragma once
+// Body generators: a vehicle body from the dimensions and gauges an engineer thinks in, expanded
+// into parts, named surfaces, named support regions and default supports. Plain data: meshing
+// happens afterwards, as for parts written by hand.
+#include "solver/case.h"
+
+namespace lightbody
+{
+  // Appends the tank's parts, named surfaces ("compartment_1", "head_front", "shell", ...),
+  // named regions ("saddles", "anchor", "subframe", "ends") and, when the case gives no
+  // supports, the default supports of its mounting. Throws InputError for impossible layouts.
+  void expand_tank(Case &c, const SourceLocation &where);
+
+  // Mid-surface perimeter of a cross-section.
+  double section_perimeter(const SectionSpec &s);
+  // Area enclosed by a cross-section offset inwards by `inset`.
+  double section_area(const SectionSpec &s, double inset = 0);
+} // namespace lightbody
