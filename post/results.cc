@@ -91,6 +91,29 @@ namespace lightbody
     return r;
   }
 
+  double enclosed_volume(const Model &model, const std::string &surface)
+  {
+    const auto it = model.surfaces.find(surface);
+    if (it == model.surfaces.end())
+      throw std::invalid_argument("no surface named " + surface);
+    const FE_Q<3>   fe(1);
+    FEFaceValues<3> fv(*model.mapping, fe, QGauss<2>(4),
+                       update_quadrature_points | update_normal_vectors | update_JxW_values);
+    // A reference point near the surface keeps the sum well conditioned.
+    Point<3> x0;
+    for (const FaceRef &f : it->second)
+      x0 += Triangulation<3>::active_cell_iterator(&model.triangulation, 0, f.cell)->center();
+    x0 /= std::max<std::size_t>(1, it->second.size());
+    double V = 0;
+    for (const FaceRef &f : it->second)
+      {
+        fv.reinit(Triangulation<3>::active_cell_iterator(&model.triangulation, 0, f.cell), f.face);
+        for (unsigned q = 0; q < fv.n_quadrature_points; ++q)
+          V -= (fv.quadrature_point(q) - x0) * fv.normal_vector(q) * fv.JxW(q) / 3;
+      }
+    return V;
+  }
+
   std::unique_ptr<Results> compute_results(const Solution &s, const Case &c)
   {
     auto         results = std::make_unique<Results>(s);

@@ -87,3 +87,11 @@ namespace lightbody
   double                von_mises(const std::array<double, 6> &s);
   std::array<double, 3> principal_stresses(const std::array<double, 6> &s);
 } // namespace lightbody
+
+namespace lightbody
+{
+  // Volume enclosed by a closed surface of the model (a compartment's wetted surface), by the
+  // divergence theorem over its faces: V = -1/3 sum int (x - x0) . n dA, n the faces' outward
+  // normals (pointing into the enclosed space). mm^3.
+  double enclosed_volume(const Model &model, const std::string &surface);
+} // namespace lightbody
