@@ -249,3 +249,171 @@ namespace lightbody
       }
   }
 } // namespace lightbody
+
+namespace lightbody
+{
+  namespace
+  {
+    Vec3 add(const Vec3 &a, const Vec3 &b) { return {a[0] + b[0], a[1] + b[1], a[2] + b[2]}; }
+
+    // The toolkit of frame bodies: flat plates given by a corner and two edge vectors (the top
+    // side faces du x dv), joined to their neighbours by the ties the mesher finds.
+    class FrameBuilder
+    {
+    public:
+      FrameBuilder(Case &c, const SourceLocation &where) : c_(c), where_(where) {}
+
+      std::string plate(const std::string &name, const Gauge &g, const Vec3 &p0, const Vec3 &du,
+                        const Vec3 &dv)
+      {
+        PartSpec p;
+        p.name      = name;
+        p.where     = where_;
+        p.kind      = SurfaceKind::quad;
+        p.material  = g.material;
+        p.thickness = g.thickness;
+        p.corners   = {p0, add(p0, du), add(add(p0, du), dv), add(p0, dv)};
+        c_.parts.push_back(p);
+        return name;
+      }
+
+      RegionSpec box(const Vec3 &lo, const Vec3 &hi) const
+      {
+        RegionSpec r;
+        r.kind    = RegionSpec::Kind::box;
+        r.box_min = lo;
+        r.box_max = hi;
+        return r;
+      }
+
+    private:
+      Case          &c_;
+      SourceLocation where_;
+    };
+  } // namespace
+
+  void expand_frame_body(Case &c, const SourceLocation &where)
+  {
+    const FrameBodySpec &b = c.frame_body;
+    FrameBuilder         f(c, where);
+    const double         L = b.length, W = b.width, H = b.height;
+    const double         tf = b.floor.thickness, tw = b.walls.thickness, tfw = b.front.thickness;
+    const double         Lx = L + tfw;             // floor, walls and roof run from -tfw to L
+    const double         yo = W / 2 + tw;          // outer faces of the side walls
+    const double         z0 = tf / 2, z1 = tf / 2 + H; // inside, floor top to roof (or side top)
+    auto                &ns = c.named_surfaces;
+    auto                &regions = c.named_regions;
+
+    ns["floor_top"] = {f.plate("floor", b.floor, {-tfw, -yo, 0}, {Lx, 0, 0}, {0, 2 * yo, 0}) + ".top"};
+    ns["side_left_inner"] = {f.plate("side_left", b.walls, {-tfw, W / 2 + tw / 2, z0}, {Lx, 0, 0}, {0, 0, H}) + ".top"};
+    ns["side_right_inner"] = {f.plate("side_right", b.walls, {-tfw, -W / 2 - tw / 2, z0}, {0, 0, H}, {Lx, 0, 0}) + ".top"};
+    ns["front_wall_inner"] = {f.plate("front_wall", b.front, {-tfw / 2, -W / 2, z0}, {0, W, 0}, {0, 0, H}) + ".top"};
+
+    if (b.kind == FrameBodySpec::Kind::box)
+      {
+        const double tr = b.roof.thickness;
+        ns["roof"] = {f.plate("roof", b.roof, {-tfw, -yo, z1 + tr / 2}, {0, 2 * yo, 0}, {Lx, 0, 0}) + ".top"};
+        // Rear portal frame around the door opening: two posts under a header.
+        const double x = L - b.rear_frame.thickness / 2, wp = b.rear_post_width, hh = b.rear_header_height;
+        ns["rear_frame"] = {
+          f.plate("rear_post_left", b.rear_frame, {x, W / 2 - wp, z0}, {0, 0, H - hh}, {0, wp, 0}) + ".top",
+          f.plate("rear_post_right", b.rear_frame, {x, -W / 2, z0}, {0, 0, H - hh}, {0, wp, 0}) + ".top",
+          f.plate("rear_header", b.rear_frame, {x, -W / 2, z1 - hh}, {0, 0, hh}, {0, W, 0}) + ".top"};
+        // Wall posts outside the side walls: a web and an outer flange each.
+        int k = 0;
+        for (double xp = b.post_pitch; xp < L - b.post_pitch / 2; xp += b.post_pitch)
+          {
+            ++k;
+            for (int side : {1, -1})
+              {
+                const std::string n = std::string(side > 0 ? "post_left_" : "post_right_") + std::to_string(k);
+                f.plate(n + "_web", b.post, {xp, side * yo, z0}, {0, side * b.post_depth, 0}, {0, 0, H});
+                f.plate(n + "_flange", b.post, {xp - b.post_flange / 2, side * (yo + b.post_depth + b.post.thickness / 2), z0},
+                        {b.post_flange, 0, 0}, {0, 0, H});
+              }
+            // A roof bow between each pair of posts, under the roof from wall to wall.
+            f.plate("roof_bow_" + std::to_string(k), b.post, {xp, -W / 2, z1}, {0, W, 0}, {0, 0, -b.post_depth});
+          }
+      }
+    else
+      ns["tailgate_inner"] = {f.plate("tailgate", b.tailgate, {L - b.tailgate.thickness / 2, -W / 2, z0}, {0, 0, H}, {0, W, 0}) + ".top"};
+
+    // Underframe: C-section sills (web and bottom flange) and crossmember webs between them.
+    const double s = b.sill_spacing / 2, ts = b.sill.thickness, zs = -tf / 2 - b.sill_height;
+    const double z_flange = zs - ts / 2;
+    for (int side : {1, -1})
+      {
+        const std::string n = side > 0 ? "sill_left" : "sill_right";
+        f.plate(n + "_web", b.sill, {-tfw, side * s, -tf / 2}, {Lx, 0, 0}, {0, 0, -b.sill_height});
+        f.plate(n + "_flange", b.sill, {-tfw, side * s - b.sill_flange / 2, z_flange}, {Lx, 0, 0}, {0, b.sill_flange, 0});
+      }
+    int j = 0;
+    for (double xc = b.crossmember_pitch / 2; xc < L; xc += b.crossmember_pitch)
+      {
+        ++j;
+        const std::string n = "crossmember_" + std::to_string(j);
+        const Vec3 down{0, 0, -b.crossmember_height};
+        f.plate(n + "_middle", b.crossmember, {xc, -s + ts / 2, -tf / 2}, {0, 2 * s - ts, 0}, down);
+        if (yo > s + ts / 2)
+          {
+            f.plate(n + "_left", b.crossmember, {xc, s + ts / 2, -tf / 2}, {0, yo - s - ts / 2, 0}, down);
+            f.plate(n + "_right", b.crossmember, {xc, -yo, -tf / 2}, {0, yo - s - ts / 2, 0}, down);
+          }
+      }
+
+    // Mounting on the chassis rails: the sill flanges' bottom face nodes.
+    const double tol = ts;
+    auto         mount = [&](double x0, double x1) {
+      for (int side : {1, -1})
+        regions["mounts"].push_back(f.box({x0, side * s - b.sill_flange / 2, z_flange - ts / 2 - tol},
+                                          {x1, side * s + b.sill_flange / 2, z_flange - ts / 2 + 1e-6}));
+    };
+    if (b.mount_stations.empty())
+      mount(-tfw, L);
+    else
+      for (double x : b.mount_stations)
+        mount(x - b.mount_length / 2, x + b.mount_length / 2);
+    const double xa = b.mount_stations.empty() ? 0.0 : b.mount_stations.front();
+    for (int side : {1, -1})
+      regions["anchor"].push_back(f.box({xa - b.mount_length / 2, side * s - 1, z_flange - ts / 2 - tol},
+                                        {xa + b.mount_length / 2, side * s + 1, z_flange - ts / 2 + 1e-6}));
+
+    if (b.kind == FrameBodySpec::Kind::tipper)
+      {
+        // Hinge brackets at the rear beside the sill webs, the ram bracket on the centre line.
+        const double tb = b.bracket.thickness, zb = z_flange - b.hinge_depth;
+        for (int side : {1, -1})
+          {
+            const double y = side * (s + ts / 2 + tb / 2);
+            f.plate(side > 0 ? "hinge_bracket_left" : "hinge_bracket_right", b.bracket, {L - 300, y, -tf / 2},
+                    {300, 0, 0}, {0, 0, zb + tf / 2});
+            regions["hinge_pins"].push_back(f.box({L - 150 - 40, y - tb, zb - 1}, {L - 150 + 40, y + tb, zb + 80}));
+          }
+        const double zr = -tf / 2 - b.ram_depth;
+        f.plate("ram_bracket", b.bracket, {b.ram_station - 150, 0, -tf / 2}, {300, 0, 0}, {0, 0, -b.ram_depth});
+        regions["ram_pin"].push_back(f.box({b.ram_station - 40, -tb, zr - 1}, {b.ram_station + 40, tb, zr + 80}));
+      }
+
+    if (c.supports.empty())
+      {
+        auto support = [&](const std::string &name, const std::string &region, std::array<bool, 3> fixed) {
+          SupportSpec sp;
+          sp.name         = name;
+          sp.named_region = region;
+          sp.fixed        = fixed;
+          sp.where        = where;
+          c.supports.push_back(sp);
+        };
+        if (b.kind == FrameBodySpec::Kind::tipper && b.tipping)
+          {
+            support("hinge_pins", "hinge_pins", {true, true, true});
+            support("ram_pin", "ram_pin", {false, false, true});
+          }
+        else
+          {
+            support("mounts", "mounts", {false, false, true});
+            support("anchor", "anchor", {true, true, false});
+          }
+      }
+  }
+} // namespace lightbody

@@ -11,6 +11,12 @@ namespace lightbody
   // supports, the default supports of its mounting. Throws InputError for impossible layouts.
   void expand_tank(Case &c, const SourceLocation &where);
 
+  // Appends a box or tipper body: plates joined by ties, named surfaces ("floor_top",
+  // "front_wall_inner", "side_left_inner", "side_right_inner", "roof", "rear_frame",
+  // "tailgate_inner"), named regions ("mounts", "anchor", "hinge_pins", "ram_pin") and default
+  // supports.
+  void expand_frame_body(Case &c, const SourceLocation &where);
+
   // Mid-surface perimeter of a cross-section.
   double section_perimeter(const SectionSpec &s);
   // Area enclosed by a cross-section offset inwards by `inset`.

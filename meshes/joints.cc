@@ -4,6 +4,8 @@
 #include <deal.II/grid/tria_accessor.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <set>
 
@@ -28,10 +30,12 @@ namespace lightbody
         {
           return false;
         }
+      // In the face: within the cell's bounds; across it: within 2 % of the cell's depth, since
+      // two quadratic interpolations of one curved surface differ slightly between their nodes.
       for (unsigned d = 0; d < 3; ++d)
-        if (xi[d] < -tol || xi[d] > 1 + tol)
+        if (d != f / 2 && (xi[d] < -tol || xi[d] > 1 + tol))
           return false;
-      return std::abs(xi[f / 2] - (f % 2)) < tol;
+      return std::abs(xi[f / 2] - (f % 2)) < 0.02;
     }
 
     struct Box
@@ -52,6 +56,16 @@ namespace lightbody
     const auto  &tria = model.triangulation;
     const double tol  = 1e-6 * std::max(model.size, 1.0);
     auto         cell_at = [&](unsigned i) { return CellIt(&tria, 0, i); };
+    // Points of a face on the mapped (curved) geometry: k = 0..3 the midpoints of its sides,
+    // 4 its centre.
+    auto face_point = [&](const CellIt &cell, unsigned f, unsigned k) {
+      Point<3> xi(0.5, 0.5, 0.5);
+      xi[f / 2] = f % 2;
+      const unsigned a = (f / 2 + 1) % 3, b = (f / 2 + 2) % 3;
+      if (k < 4)
+        (k < 2 ? xi[a] : xi[b]) = k % 2;
+      return model.mapping->transform_unit_to_real_cell(cell, xi);
+    };
 
     // Shared nodes: vertices used by cells of two parts.
     std::vector<std::set<unsigned>> parts_at(tria.n_vertices());
@@ -109,20 +123,21 @@ namespace lightbody
         b.lo[d] -= grow, b.hi[d] += grow;
       list.push_back({f, cell->material_id(), b});
     };
+    std::vector<Candidate> surfaces, edges;
     for (const auto &[name, faces] : model.edges)
       for (const auto &f : faces)
         {
           add(followers, f);
-          add(leaders, f);
+          add(edges, f);
         }
     for (const auto &[name, faces] : model.surfaces)
-      for (const auto &f : faces)
-        add(leaders, f);
+      if (name.find('.') != std::string::npos) // part sides; named unions repeat them
+        for (const auto &f : faces)
+          add(surfaces, f);
 
     // (follower part, leader part) -> ties
     std::map<std::pair<unsigned, unsigned>, std::vector<Tie>> found;
-    for (const auto &s : followers)
-      {
+    auto try_tie = [&](const Candidate &s, const std::vector<Candidate> &leaders) -> bool {
         const auto cell = cell_at(s.face.cell);
         const auto face = cell->face(s.face.face);
         Tie        tie;
@@ -148,18 +163,52 @@ namespace lightbody
         bool all = true;
         for (unsigned v = 0; v < 4 && all; ++v)
           all = on_some_leader(face->vertex(v), true);
+        // Vertices on two different surfaces (a web between a wall and a flange) are not enough:
+        // the edge midpoints and the centre must lie on the other faces too.
+        for (unsigned k = 0; k < 5 && all; ++k)
+          all = on_some_leader(face_point(cell, s.face.face, k), false);
         if (!all)
-          continue;
+          {
+            if (std::getenv("LIGHTBODY_DEBUG_JOINTS") && model.parts[s.part].name == std::getenv("LIGHTBODY_DEBUG_JOINTS"))
+              {
+                std::fprintf(stderr, "face of %s: vertices", model.parts[s.part].name.c_str());
+                for (unsigned v = 0; v < 4; ++v)
+                  std::fprintf(stderr, " %d", int(on_some_leader(face->vertex(v), false)));
+                std::fprintf(stderr, " midpoints");
+                for (unsigned k = 0; k < 5; ++k)
+                  std::fprintf(stderr, " %d", int(on_some_leader(face_point(cell, s.face.face, k), false)));
+                std::fprintf(stderr, "\n");
+              }
+            return false;
+          }
         // The joint partner: the part holding the face centre.
         unsigned partner = cell_at(tie.leaders.front().cell)->material_id();
         for (const auto &f : tie.leaders)
-          if (on_face(*model.mapping, cell_at(f.cell), f.face, face->center(true), 1e-6))
+          if (on_face(*model.mapping, cell_at(f.cell), f.face, face_point(cell, s.face.face, 4), 1e-6))
             {
               partner = cell_at(f.cell)->material_id();
               break;
             }
         found[{s.part, partner}].push_back(tie);
-      }
+        return true;
+    };
+
+    // First the edges that stand on another part's side (a wall on a floor); then, with the
+    // free edge faces added as leaders, the edges that continue another part's edge (coplanar
+    // plates of different gauge). Edges tied in the first pass never lead: two webs crossing
+    // under a floor must both follow the floor, not each other.
+    std::vector<bool>                       tied(followers.size(), false);
+    std::set<std::pair<unsigned, unsigned>> following;
+    for (std::size_t i = 0; i < followers.size(); ++i)
+      if ((tied[i] = try_tie(followers[i], surfaces)))
+        following.insert({followers[i].face.cell, followers[i].face.face});
+    leaders = surfaces;
+    for (const auto &e : edges)
+      if (!following.count({e.face.cell, e.face.face}))
+        leaders.push_back(e);
+    for (std::size_t i = 0; i < followers.size(); ++i)
+      if (!tied[i])
+        try_tie(followers[i], leaders);
 
     // Where two parts could each follow the other (equal gauges, non-matching meshes), the one
     // with more faces along the joint (the finer mesh) follows; a thinner part always follows.

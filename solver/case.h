@@ -209,6 +209,49 @@ namespace lightbody
     double              subframe_spacing = 0, subframe_width = 100;
   };
 
+  // A plate part of a frame body: material and gauge.
+  struct Gauge
+  {
+    std::string material;
+    double      thickness = 0;
+  };
+
+  // Box (van) and tipper bodies share one layout: a floor on longitudinal members and
+  // crossmembers, walls standing on the floor, and body-specific parts (roof, posts and rear
+  // portal frame for a box; tailgate, hinge brackets and ram bracket for a tipper). x runs from
+  // the front wall (0) to the rear (length), y across (0 on the centre line), z up (floor
+  // mid-surface at 0).
+  struct FrameBodySpec
+  {
+    enum class Kind
+    {
+      box,
+      tipper
+    } kind        = Kind::box;
+    double length = 0, width = 0, height = 0; // inside dimensions
+    Gauge  floor, walls, front, roof, tailgate;
+    // Longitudinals (sills): C sections, web and bottom flange, at +-spacing/2.
+    Gauge  sill;
+    double sill_spacing = 0, sill_height = 0, sill_flange = 0;
+    // Crossmembers: webs under the floor at a pitch.
+    Gauge  crossmember;
+    double crossmember_pitch = 0, crossmember_height = 0;
+    // Box: wall posts (web and outer flange, hat-like) at a pitch, with a roof bow of the same
+    // depth between each pair; rear portal frame.
+    Gauge  post;
+    double post_pitch = 0, post_depth = 0, post_flange = 0;
+    Gauge  rear_frame;
+    double rear_post_width = 0, rear_header_height = 0;
+    // Mounting on the chassis: sill bottoms at given stations (each `mount_length` long), or
+    // along the full length when there are none.
+    std::vector<double> mount_stations;
+    double              mount_length = 200;
+    // Tipper: hinge brackets at the rear under the sills, a ram bracket under the floor.
+    Gauge  bracket;
+    double hinge_depth = 0, ram_station = 0, ram_depth = 0;
+    bool   tipping = false; // supports: on hinge and ram pins (tipping) or on the subframe
+  };
+
   struct Case
   {
     std::string                     name;
@@ -226,6 +269,8 @@ namespace lightbody
     // (name -> union of regions) and default supports for a case that gives none.
     bool                                              has_tank = false;
     TankSpec                                          tank;
+    bool                                              has_frame_body = false;
+    FrameBodySpec                                     frame_body;
     std::map<std::string, std::vector<std::string>>   named_surfaces;
     std::map<std::string, std::vector<RegionSpec>>    named_regions;
 

@@ -358,6 +358,7 @@ namespace lightbody
                       const char *origin_key, const char *axis_key);
       void read_support(const std::string &name, const YAML::Node &n, Case &c);
       void read_tank(const YAML::Node &n, Case &c);
+      void read_frame_body(const YAML::Node &n, Case &c, FrameBodySpec::Kind kind);
       void read_load_case(const std::string &name, const YAML::Node &n, Case &c);
       void check_references(const Case &c, const YAML::Node &root);
 
@@ -772,6 +773,101 @@ namespace lightbody
         }
     }
 
+    void Reader::read_frame_body(const YAML::Node &n, Case &c, FrameBodySpec::Kind kind)
+    {
+      const bool        box  = kind == FrameBodySpec::Kind::box;
+      const std::string path = box ? "body.box" : "body.tipper";
+      if (!is_map(n, path))
+        return;
+      std::vector<std::string> keys{"length", "width", "height", "floor", "walls", "front", "sills",
+                                    "crossmembers", "mounting"};
+      for (const char *k : box ? std::vector<const char *>{"roof", "posts", "rear_frame"}
+                               : std::vector<const char *>{"tailgate", "hinges", "ram", "position"})
+        keys.push_back(k);
+      check_keys(n, path, keys);
+      FrameBodySpec &b = c.frame_body;
+      c.has_frame_body = true;
+      b.kind           = kind;
+      b.length         = positive(n, path, "length", Quantity::length);
+      b.width          = positive(n, path, "width", Quantity::length);
+      b.height         = positive(n, path, "height", Quantity::length);
+      // A group: gauge (material, thickness, falling back to `fallback`) and named sizes.
+      auto group = [&](const char *key, Gauge &g, const Gauge *fallback,
+                       std::vector<std::pair<const char *, double *>> sizes, bool required) {
+        const YAML::Node  e  = n[key];
+        const std::string gp = path + "." + key;
+        if (!e)
+          {
+            if (required || !fallback)
+              error(n, gp, "is required");
+            if (fallback)
+              g = *fallback;
+            return;
+          }
+        if (!is_map(e, gp))
+          return;
+        std::vector<std::string> allowed{"material", "thickness"};
+        for (auto &sz : sizes)
+          allowed.push_back(sz.first);
+        check_keys(e, gp, allowed);
+        g.material  = e["material"] || !fallback ? text(e, gp, "material") : fallback->material;
+        g.thickness = e["thickness"] || !fallback
+                        ? positive(e, gp, "thickness", Quantity::length, max_thickness_mm)
+                        : fallback->thickness;
+        for (auto &sz : sizes)
+          *sz.second = e[sz.first] ? positive(e, gp, sz.first, Quantity::length) : *sz.second;
+      };
+      group("floor", b.floor, nullptr, {}, true);
+      group("walls", b.walls, nullptr, {}, true);
+      group("front", b.front, &b.walls, {}, false);
+      b.sill_height = 160, b.sill_flange = 60;
+      group("sills", b.sill, nullptr, {{"spacing", &b.sill_spacing}, {"height", &b.sill_height}, {"flange", &b.sill_flange}}, true);
+      if (n["sills"] && !n["sills"]["spacing"])
+        error(n["sills"], path + ".sills.spacing", "is required (centre distance of the chassis rails)");
+      if (b.sill_spacing >= b.width)
+        error(n["sills"], path + ".sills.spacing", "the sills must lie under the floor (spacing < width)");
+      b.crossmember_pitch = 500, b.crossmember_height = 100;
+      group("crossmembers", b.crossmember, &b.sill, {{"pitch", &b.crossmember_pitch}, {"height", &b.crossmember_height}}, false);
+      if (box)
+        {
+          group("roof", b.roof, &b.walls, {}, false);
+          b.post_pitch = 600, b.post_depth = 50, b.post_flange = 40;
+          group("posts", b.post, &b.walls, {{"pitch", &b.post_pitch}, {"depth", &b.post_depth}, {"flange", &b.post_flange}}, false);
+          b.rear_post_width = 150, b.rear_header_height = 150;
+          group("rear_frame", b.rear_frame, &b.walls, {{"post_width", &b.rear_post_width}, {"header_height", &b.rear_header_height}}, false);
+          if (b.rear_header_height >= b.height || 2 * b.rear_post_width >= b.width)
+            error(n, path + ".rear_frame", "the rear frame leaves no door opening");
+        }
+      else
+        {
+          group("tailgate", b.tailgate, &b.walls, {}, false);
+          b.hinge_depth = 120;
+          group("hinges", b.bracket, &b.sill, {{"depth", &b.hinge_depth}}, false);
+          b.ram_station = b.length / 4, b.ram_depth = 250;
+          Gauge ram;
+          group("ram", ram, &b.bracket, {{"station", &b.ram_station}, {"depth", &b.ram_depth}}, false);
+          const std::string pos = text(n, path, "position", false);
+          if (pos == "tipping")
+            b.tipping = true;
+          else if (!pos.empty() && pos != "transport")
+            error(n["position"], path + ".position",
+                  "unknown position \"" + pos + "\"" + suggestion(pos, {"transport", "tipping"}));
+        }
+      if (const YAML::Node m = n["mounting"]; m && is_map(m, path + ".mounting"))
+        {
+          check_keys(m, path + ".mounting", {"stations", "length"});
+          for_each_in_list(m["stations"], path + ".mounting.stations",
+                           [&](const YAML::Node &e, const std::string &k) {
+                             bool ok;
+                             const double x = number(e, k, Quantity::length, ok);
+                             if (ok && !(x >= 0 && x <= b.length))
+                               error(e, k, "a mounting point must lie under the body (0 to length)");
+                             b.mount_stations.push_back(x);
+                           });
+          b.mount_length = positive(m, path + ".mounting", "length", Quantity::length, max_dimension_mm, &b.mount_length);
+        }
+    }
+
     void Reader::read_support(const std::string &name, const YAML::Node &n, Case &c)
     {
       const std::string path = "supports." + name;
@@ -1081,11 +1177,15 @@ namespace lightbody
           const YAML::Node body = root["body"];
           if (is_map(body, "body"))
             {
-              check_keys(body, "body", {"tank"});
-              if (body["tank"])
+              check_keys(body, "body", {"tank", "box", "tipper"});
+              if (body.size() != 1)
+                error(body, "body", "must name exactly one body: tank, box or tipper");
+              else if (body["tank"])
                 read_tank(body["tank"], c);
-              else
-                error(body, "body", "names no body (tank)");
+              else if (body["box"])
+                read_frame_body(body["box"], c, FrameBodySpec::Kind::box);
+              else if (body["tipper"])
+                read_frame_body(body["tipper"], c, FrameBodySpec::Kind::tipper);
             }
         }
       each("parts", !has_body, [&](const std::string &k, const YAML::Node &v) { read_part(k, v, c); });
@@ -1101,15 +1201,19 @@ namespace lightbody
         c.probes.push_back(p);
       });
       // A body becomes parts only when its own values are sound.
-      if (c.has_tank && diag_.empty())
+      if ((c.has_tank || c.has_frame_body) && diag_.empty())
         {
-          for (const auto &p : c.parts)
-            if (p.name.rfind("shell", 0) == 0 || p.name.rfind("head_", 0) == 0 ||
-                p.name.rfind("partition_", 0) == 0 || p.name.rfind("baffle_", 0) == 0 ||
-                p.name.rfind("ring_", 0) == 0)
-              diag_.add(p.where, "parts." + p.name, "this name is taken by the tank's own parts");
-          diag_.throw_if_any();
-          expand_tank(c, where(root["body"], "body"));
+          const std::size_t own = c.parts.size();
+          if (c.has_tank)
+            expand_tank(c, where(root["body"], "body"));
+          else
+            expand_frame_body(c, where(root["body"], "body"));
+          // Parts written by hand join the body's; their names must not collide.
+          for (std::size_t i = 0; i < own; ++i)
+            for (std::size_t j = own; j < c.parts.size(); ++j)
+              if (c.parts[i].name == c.parts[j].name)
+                diag_.add(c.parts[i].where, "parts." + c.parts[i].name,
+                          "this name is taken by a part of the body");
         }
       check_references(c, root);
       diag_.throw_if_any();

@@ -8,6 +8,9 @@
 #include <Eigen/Sparse>
 #include <Eigen/SparseCholesky>
 
+#include <array>
+#include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <set>
 
@@ -19,28 +22,42 @@ namespace lightbody
   {
     using DofCell = DoFHandler<3>::active_cell_iterator;
 
-    // The leading cell holding x, and x in its reference coordinates.
+    // The leading cell holding x, and x in its reference coordinates. The cell that held the
+    // previous point is tried first, and cells whose bounding box misses x are skipped: the
+    // inverse mapping is the expensive part.
     bool locate(const Mapping<3> &mapping, const DoFHandler<3> &dofs, const Tie &tie,
-                const Point<3> &x, DofCell &cell, Point<3> &xi)
+                const Point<3> &x, DofCell &cell, Point<3> &xi, unsigned &face)
     {
+      auto try_face = [&](const DofCell &c, unsigned f) {
+        const auto   box  = c->bounding_box();
+        const double grow = 0.1 * box.side_length(0) + 0.1 * box.side_length(1) + 0.1 * box.side_length(2);
+        for (unsigned d = 0; d < 3; ++d)
+          if (x[d] < box.lower_bound(d) - grow || x[d] > box.upper_bound(d) + grow)
+            return false;
+        try
+          {
+            xi = mapping.transform_real_to_unit_cell(c, x);
+          }
+        catch (...)
+          {
+            return false;
+          }
+        // In the face: inside the cell; across it: within 2 % of the depth, since two quadratic
+        // interpolations of one curved surface differ slightly between their nodes.
+        for (unsigned d = 0; d < 3; ++d)
+          if (d == f / 2 ? std::abs(xi[d] - (f % 2)) > 0.02 : (xi[d] < -1e-6 || xi[d] > 1 + 1e-6))
+            return false;
+        xi   = GeometryInfo<3>::project_to_unit_cell(xi);
+        cell = c;
+        face = f;
+        return true;
+      };
+      // The face that held the previous point first: the inverse mapping is the expensive part.
+      if (cell.state() == IteratorState::valid && try_face(cell, face))
+        return true;
       for (const FaceRef &f : tie.leaders)
-        {
-          const DofCell c(&dofs.get_triangulation(), 0, f.cell, &dofs);
-          try
-            {
-              xi = mapping.transform_real_to_unit_cell(c, x);
-            }
-          catch (...)
-            {
-              continue;
-            }
-          if (GeometryInfo<3>::is_inside_unit_cell(xi, 1e-6))
-            {
-              xi   = GeometryInfo<3>::project_to_unit_cell(xi);
-              cell = c;
-              return true;
-            }
-        }
+        if (try_face(DofCell(&dofs.get_triangulation(), 0, f.cell, &dofs), f.face))
+          return true;
       return false;
     }
   } // namespace
@@ -115,53 +132,79 @@ namespace lightbody
               return j;
             };
             std::vector<Eigen::Triplet<double>> mff, b;
+            // Per follower face: its face-function mass matrix and, per leading cell met, the
+            // mixed matrix; entries go to the global triplets once per face.
+            double                                   local_ff[27][27];
+            std::map<unsigned, std::array<double, 27 * 27>> local_fl;
+            std::map<unsigned, std::vector<types::global_dof_index>> leader_dofs_of;
             for (const Tie *t : ties)
               {
                 const DofCell c(&tria, 0, t->follower.cell, &dof_handler);
                 fv.reinit(c, t->follower.face);
                 c->get_dof_indices(fdofs);
+                std::fill(&local_ff[0][0], &local_ff[0][0] + 27 * 27, 0.0);
+                local_fl.clear();
                 DofCell  leader;
                 Point<3> xi;
+                unsigned leader_face = 0;
                 for (unsigned q = 0; q < rule.size(); ++q)
                   {
                     const Point<3> x = fv.quadrature_point(q);
-                    if (!locate(mapping, dof_handler, *t, x, leader, xi))
+                    if (!locate(mapping, dof_handler, *t, x, leader, xi, leader_face))
                       throw ModelError("part \"" + model.parts[c->material_id()].name +
                                        "\": a tied face leaves the faces it is tied to near (" +
                                        std::to_string(x[0]) + ", " + std::to_string(x[1]) + ", " +
                                        std::to_string(x[2]) + ") mm");
-                    leader->get_dof_indices(ldofs);
+                    const unsigned key = leader->active_cell_index();
+                    auto           it  = local_fl.find(key);
+                    if (it == local_fl.end())
+                      {
+                        it = local_fl.emplace(key, std::array<double, 27 * 27>{}).first;
+                        if (!leader_dofs_of.count(key))
+                          {
+                            leader->get_dof_indices(ldofs);
+                            leader_dofs_of[key] = ldofs;
+                          }
+                      }
                     const double w = fv.JxW(q);
+                    double       leader_value[27], follower_value[27];
+                    for (unsigned l = 0; l < 27; ++l)
+                      {
+                        leader_value[l]   = fe.shape_value_component(system_index[l][comp], xi, comp);
+                        follower_value[l] = fv.shape_value(system_index[l][comp], q);
+                      }
                     for (unsigned a = 0; a < 27; ++a)
                       {
-                        const auto fa = fdofs[system_index[a][comp]];
-                        const auto ra = row.find(fa);
-                        if (ra == row.end())
-                          continue;
-                        const double Na = fv.shape_value(system_index[a][comp], q);
+                        const double Na = follower_value[a] * w;
                         if (Na == 0)
                           continue;
                         for (unsigned bb = 0; bb < 27; ++bb)
-                          {
-                            const double Nb = fv.shape_value(system_index[bb][comp], q);
-                            if (Nb == 0)
-                              continue;
-                            const auto fb = fdofs[system_index[bb][comp]];
-                            const auto rb = row.find(fb);
-                            if (rb != row.end())
-                              mff.emplace_back(ra->second, rb->second, Na * Nb * w);
-                            else // a known follower value: moves to the right-hand side
-                              b.emplace_back(ra->second, column(fb), -Na * Nb * w);
-                          }
+                          local_ff[a][bb] += Na * follower_value[bb];
                         for (unsigned l = 0; l < 27; ++l)
-                          {
-                            const double Nl =
-                              fe.shape_value_component(system_index[l][comp], xi, comp);
-                            if (std::abs(Nl) > 1e-14)
-                              b.emplace_back(ra->second, column(ldofs[system_index[l][comp]]),
-                                             Na * Nl * w);
-                          }
+                          it->second[a * 27 + l] += Na * leader_value[l];
                       }
+                  }
+                for (unsigned a = 0; a < 27; ++a)
+                  {
+                    const auto ra = row.find(fdofs[system_index[a][comp]]);
+                    if (ra == row.end())
+                      continue;
+                    for (unsigned bb = 0; bb < 27; ++bb)
+                      {
+                        if (local_ff[a][bb] == 0)
+                          continue;
+                        const auto fb = fdofs[system_index[bb][comp]];
+                        const auto rb = row.find(fb);
+                        if (rb != row.end())
+                          mff.emplace_back(ra->second, rb->second, local_ff[a][bb]);
+                        else // a known follower value: moves to the right-hand side
+                          b.emplace_back(ra->second, column(fb), -local_ff[a][bb]);
+                      }
+                    for (const auto &[key, values] : local_fl)
+                      for (unsigned l = 0; l < 27; ++l)
+                        if (std::abs(values[a * 27 + l]) > 1e-300)
+                          b.emplace_back(ra->second, column(leader_dofs_of[key][system_index[l][comp]]),
+                                         values[a * 27 + l]);
                   }
               }
             const int                   n = row.size(), m = col_dof.size();
@@ -187,11 +230,16 @@ namespace lightbody
             std::vector<types::global_dof_index> row_dof(n);
             for (const auto &[d, r] : row)
               row_dof[r] = d;
+            std::size_t longest = 0;
             for (int i = 0; i < n; ++i)
               {
                 constraints.add_line(row_dof[i]);
                 constraints.add_entries(row_dof[i], lines[i]);
+                longest = std::max(longest, lines[i].size());
               }
+            if (std::getenv("LIGHTBODY_DEBUG_TIES"))
+              std::fprintf(stderr, "ties: part %s comp %u: %d rows, %d columns, longest %zu\n",
+                           model.parts[parts.first].name.c_str(), comp, n, m, longest);
             (void)support_points;
           }
       }
