@@ -1,0 +1,117 @@
+// Frame bodies (box and tipper) and right-angle joints: a box beam of four tied plates against
+// beam theory, the example bodies' masses against hand calculations, and their joints.
+#include "run_helpers.h"
+
+#include <cmath>
+
+using namespace lightbody;
+using namespace lightbody::testing;
+
+namespace
+{
+  const Joint *joint(const Model &m, const std::string &follower, const std::string &leader)
+  {
+    for (const auto &j : m.joints)
+      if (j.part_a == follower && j.part_b == leader)
+        return &j;
+    return nullptr;
+  }
+  const double rho_al = 2.7e-6; // kg/mm^3, EN 1991-1-1 Table A.4
+} // namespace
+
+// Box beam (square tube 100 x 100 x 4 mm, L = 2000 mm) of four plates joined at right angles:
+// the webs' edges are tied to the flanges' inner faces. Tip load P on the webs.
+// verification-closed-form.md 3.4: delta = P L^3/(3 E I) + P L/(kappa G A), I = (B H^3 -
+// (B - 2t)(H - 2t)^3)/12, kappa = 0.4355 (Cowper 1966, square box, nu = 0.3).
+TEST(FrameBodies, BoxBeamCantileverMatchesBeamTheory)
+{
+  const std::string yaml = R"(
+mesh: {size: 20 mm}
+materials:
+  alu: {E: 70 GPa, nu: 0.3, density: 2700 kg/m^3, Rp02: 240 MPa, Rm: 260 MPa}
+parts:
+  top:
+    {material: alu, thickness: 4 mm, quad: {corners: [[0, -50, 48], [2000, -50, 48], [2000, 50, 48], [0, 50, 48]]}}
+  bottom:
+    {material: alu, thickness: 4 mm, quad: {corners: [[0, -50, -48], [2000, -50, -48], [2000, 50, -48], [0, 50, -48]]}}
+  web_left:
+    {material: alu, thickness: 4 mm, quad: {corners: [[0, 48, -46], [2000, 48, -46], [2000, 48, 46], [0, 48, 46]]}}
+  web_right:
+    {material: alu, thickness: 4 mm, quad: {corners: [[0, -48, -46], [2000, -48, -46], [2000, -48, 46], [0, -48, 46]]}}
+supports:
+  clamp: {edges: [top.edge4, bottom.edge4, web_left.edge4, web_right.edge4], fix: all}
+load_cases:
+  tip:
+    edge_forces:
+      - {edge: web_left.edge2, force_per_length: [0, 0, "-5.4347826 N/mm"]}
+      - {edge: web_right.edge2, force_per_length: [0, 0, "-5.4347826 N/mm"]}
+probes:
+  tip_left: [2000, 48, 0]
+  tip_right: [2000, -48, 0]
+)";
+  const RunOutcome r = run_yaml(yaml);
+  for (const char *w : {"web_left", "web_right"})
+    for (const char *f : {"top", "bottom"})
+      EXPECT_NE(joint(*r.model, w, f), nullptr) << w << " on " << f;
+  const double P = 2 * 5.4347826 * 92, L = 2000, E = 70000, G = E / 2.6;
+  const double I = (std::pow(100.0, 4) - std::pow(92.0, 4)) / 12, A = 100 * 100 - 92 * 92;
+  const double delta = P * L * L * L / (3 * E * I) + P * L / (0.4355 * G * A);
+  const auto  &lc    = r.results->load_cases.at(0);
+  const double tip   = -0.5 * (probe(lc, "tip_left").displacement_mm[2] + probe(lc, "tip_right").displacement_mm[2]);
+  EXPECT_NEAR(tip, delta, 0.02 * delta);
+  expect_equilibrium(r);
+}
+
+// The 6.2 m van body: plate areas x gauges x density, written out from its dimensions.
+TEST(FrameBodies, VanBodyMassAndJoints)
+{
+  const auto   model = build_model(read_case(std::string(LIGHTBODY_SOURCE_DIR) + "/cases/van_body_6200.yaml"));
+  const double L = 6200, W = 2480, H = 2400, Lx = L + 2.5, yo = W / 2 + 2.5;
+  double       volume = 0;
+  volume += Lx * 2 * yo * 4;                        // floor
+  volume += 2 * Lx * H * 2.5;                       // side walls
+  volume += W * H * 2.5;                            // front wall
+  volume += 2 * yo * Lx * 2;                        // roof
+  volume += (2 * (H - 150) * 150 + 150 * W) * 5;    // rear posts and header
+  volume += 9 * 2 * (50 + 40) * H * 3;              // posts at 600 mm: webs and flanges
+  volume += 9 * W * 50 * 3;                         // roof bows
+  volume += 2 * Lx * (160 + 60) * 5;                // sills: webs and flanges
+  volume += 12 * (995 + 2 * 740) * 100 * 4.0;       // crossmembers at 500 mm (250 ... 5750)
+  const double expected = volume * rho_al;
+  EXPECT_NEAR(compute_mass(*model).total_kg, expected, 0.005 * expected);
+
+  EXPECT_NE(joint(*model, "side_left", "floor"), nullptr);
+  EXPECT_NE(joint(*model, "side_right", "roof"), nullptr);
+  EXPECT_NE(joint(*model, "front_wall", "side_left"), nullptr);
+  EXPECT_NE(joint(*model, "sill_left_web", "floor"), nullptr);
+  EXPECT_NE(joint(*model, "sill_left_web", "sill_left_flange"), nullptr);
+  EXPECT_NE(joint(*model, "crossmember_1_middle", "sill_left_web"), nullptr);
+  EXPECT_NE(joint(*model, "post_left_1_web", "side_left"), nullptr);
+  EXPECT_NE(joint(*model, "post_left_1_web", "post_left_1_flange"), nullptr);
+  EXPECT_NE(joint(*model, "roof_bow_1", "roof"), nullptr);
+}
+
+// The 12 m3 tipper in both support positions: mass by hand, and the tipping position held on
+// the hinge and ram pins carries the full load (reactions balance it).
+TEST(FrameBodies, TipperMassAndTippingPosition)
+{
+  const std::string file  = std::string(LIGHTBODY_SOURCE_DIR) + "/cases/tipper_12m3.yaml";
+  const auto        model = build_model(read_case(file));
+  const double      L = 4800, W = 2300, H = 1100, Lx = L + 5, yo = W / 2 + 5;
+  double            volume = 0;
+  volume += Lx * 2 * yo * 8;                   // floor
+  volume += 2 * Lx * H * 5 + W * H * 5;        // sides, front wall
+  volume += H * W * 5;                         // tailgate
+  volume += 2 * Lx * (200 + 80) * 8;           // longitudinals
+  volume += 12 * (992 + 2 * 651) * 120 * 6.0;  // crossmembers at 400 mm (200 ... 4600)
+  volume += 2 * 300 * 354 * 15.0;              // hinge brackets down to 150 mm below the sills
+  volume += 300 * 300 * 15.0;                  // ram bracket
+  const double expected = volume * rho_al;
+  EXPECT_NEAR(compute_mass(*model).total_kg, expected, 0.005 * expected);
+
+  StageLog         log;
+  const RunOutcome r = run_case(read_case(file, {{"body.tipper.position", "tipping"}}), {}, log);
+  ASSERT_EQ(r.case_data.supports.size(), 2u);
+  EXPECT_EQ(r.case_data.supports[0].name, "hinge_pins");
+  expect_equilibrium(r);
+}
