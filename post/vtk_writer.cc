@@ -34,39 +34,10 @@ namespace lightbody
     return s.empty() ? std::string("load_case") : s;
   }
 
-  void write_vtu(const Results &r, unsigned lc, const std::string &path)
+  void write_quadratic_vtu(DataOut<3> &out, const Model &model,
+                           const std::map<std::string, std::vector<int>> &cell_fields,
+                           const std::string &path)
   {
-    const Solution       &s   = r.solution;
-    const Model          &model = s.model;
-    const LoadCaseResult &res = r.load_cases[lc];
-    DataOut<3>            out;
-    out.attach_dof_handler(s.dof_handler);
-    const std::vector<std::string> u_names(3, "displacement_mm");
-    const std::vector<DataComponentInterpretation::DataComponentInterpretation> vector_kind(
-      3, DataComponentInterpretation::component_is_part_of_vector);
-    out.add_data_vector(s.load_cases[lc].displacement, u_names, DataOut<3>::type_dof_data,
-                        vector_kind);
-
-    // Nodal fields live on the scalar Q2 node handler.
-    const std::size_t n = r.node_handler.n_dofs();
-    const char *names[6] = {"stress_xx_MPa", "stress_yy_MPa", "stress_zz_MPa",
-                            "stress_xy_MPa", "stress_yz_MPa", "stress_xz_MPa"};
-    std::vector<Vector<double>> fields(10, Vector<double>(n));
-    for (std::size_t i = 0; i < n; ++i)
-      {
-        for (unsigned k = 0; k < 6; ++k)
-          fields[k][i] = res.stress[i][k];
-        fields[6][i] = res.von_mises[i];
-        for (unsigned k = 0; k < 3; ++k)
-          fields[7 + k][i] = res.principal[i][k];
-      }
-    out.add_data_vector(r.node_handler, fields[6], "von_mises_MPa");
-    for (unsigned k = 0; k < 3; ++k)
-      out.add_data_vector(r.node_handler, fields[7 + k],
-                          "principal_stress_" + std::to_string(k + 1) + "_MPa");
-    for (unsigned k = 0; k < 6; ++k)
-      out.add_data_vector(r.node_handler, fields[k], names[k]);
-
     out.build_patches(*model.mapping, 2, DataOut<3>::curved_inner_cells);
     DataOutBase::VtkFlags flags;
     flags.write_higher_order_cells = true;
@@ -116,6 +87,15 @@ namespace lightbody
       material_names->InsertNextValue(m);
     grid->GetFieldData()->AddArray(part_names);
     grid->GetFieldData()->AddArray(material_names);
+    for (const auto &[name, values] : cell_fields)
+      {
+        auto a = vtkSmartPointer<vtkIntArray>::New();
+        a->SetName(name.c_str());
+        a->SetNumberOfValues(grid->GetNumberOfCells());
+        for (vtkIdType i = 0; i < grid->GetNumberOfCells(); ++i)
+          a->SetValue(i, values[i]);
+        grid->GetCellData()->AddArray(a);
+      }
 
     auto writer = vtkSmartPointer<vtkXMLUnstructuredGridWriter>::New();
     writer->SetFileName(path.c_str());
@@ -125,6 +105,43 @@ namespace lightbody
     writer->SetCompressorTypeToZLib();
     if (writer->Write() != 1)
       throw std::runtime_error("cannot write " + path);
+  }
+
+
+  void write_vtu(const Results &r, unsigned lc, const std::string &path)
+  {
+    const Solution       &s   = r.solution;
+    const Model          &model = s.model;
+    const LoadCaseResult &res = r.load_cases[lc];
+    DataOut<3>            out;
+    out.attach_dof_handler(s.dof_handler);
+    const std::vector<std::string> u_names(3, "displacement_mm");
+    const std::vector<DataComponentInterpretation::DataComponentInterpretation> vector_kind(
+      3, DataComponentInterpretation::component_is_part_of_vector);
+    out.add_data_vector(s.load_cases[lc].displacement, u_names, DataOut<3>::type_dof_data,
+                        vector_kind);
+
+    // Nodal fields live on the scalar Q2 node handler.
+    const std::size_t n = r.node_handler.n_dofs();
+    const char *names[6] = {"stress_xx_MPa", "stress_yy_MPa", "stress_zz_MPa",
+                            "stress_xy_MPa", "stress_yz_MPa", "stress_xz_MPa"};
+    std::vector<Vector<double>> fields(10, Vector<double>(n));
+    for (std::size_t i = 0; i < n; ++i)
+      {
+        for (unsigned k = 0; k < 6; ++k)
+          fields[k][i] = res.stress[i][k];
+        fields[6][i] = res.von_mises[i];
+        for (unsigned k = 0; k < 3; ++k)
+          fields[7 + k][i] = res.principal[i][k];
+      }
+    out.add_data_vector(r.node_handler, fields[6], "von_mises_MPa");
+    for (unsigned k = 0; k < 3; ++k)
+      out.add_data_vector(r.node_handler, fields[7 + k],
+                          "principal_stress_" + std::to_string(k + 1) + "_MPa");
+    for (unsigned k = 0; k < 6; ++k)
+      out.add_data_vector(r.node_handler, fields[k], names[k]);
+
+    write_quadratic_vtu(out, model, {}, path);
   }
 
   void write_pvd(const Results &r, const std::string &path)

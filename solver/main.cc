@@ -1,6 +1,7 @@
 // lightbody: the command-line driver. It parses arguments, calls the pipeline and maps errors to
 // exit codes; everything else lives in the library.
 #include "lightbody/version.h"
+#include "post/mesh_view.h"
 #include "post/results.h"
 #include "solver/case_reader.h"
 #include "solver/errors.h"
@@ -27,10 +28,13 @@ namespace
 
   const char *usage = R"(usage:
   lightbody run CASE [--out DIR] [--set KEY=VALUE ...] [--threads N] [--max-memory GB] [--quiet]
+  lightbody mesh CASE [--out DIR] [--set KEY=VALUE ...] [--quiet]
   lightbody --help
   lightbody --version
 
 run       mesh, solve and post-process the case file CASE (YAML).
+mesh      mesh only: write the model (parts, named surfaces, supports, joints) and its quality
+          (default folder: results/<case name>-mesh).
 --out     result folder (default: results/<case name>). Written atomically: a failed run
           leaves an earlier folder untouched.
 --set     override a value of the case, e.g. --set parts.floor.thickness="6 mm"
@@ -70,8 +74,9 @@ int main(int argc, char **argv)
       std::cout << "lightbody " << version << "\n";
       return ok;
     }
-  if (args[0] != "run")
+  if (args[0] != "run" && args[0] != "mesh")
     return fail(usage_error, "unknown command \"" + args[0] + "\" (see lightbody --help)");
+  const bool mesh_only = args[0] == "mesh";
 
   std::string           case_path, out_dir;
   std::vector<Override> overrides;
@@ -137,7 +142,19 @@ int main(int argc, char **argv)
     {
       const Case c = read_case(case_path, overrides);
       if (out_dir.empty())
-        out_dir = "results/" + c.name;
+        out_dir = "results/" + c.name + (mesh_only ? "-mesh" : "");
+      if (mesh_only)
+        {
+          const MeshQuality q = mesh_case(c, out_dir, log);
+          char              line[256];
+          std::snprintf(line, sizeof(line),
+                        "quality: min scaled Jacobian %.3f (%s), max aspect ratio %.1f (%s)",
+                        q.min_scaled_jacobian, q.min_scaled_jacobian_part.c_str(),
+                        q.max_aspect_ratio, q.max_aspect_ratio_part.c_str());
+          log.message(line);
+          std::cout << "mesh: " << out_dir << "\n";
+          return ok;
+        }
       RunOutcome outcome = run_case(c, options, log);
       for (const auto &lc : outcome.results->load_cases)
         {

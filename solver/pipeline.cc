@@ -2,6 +2,7 @@
 
 #include "lightbody/version.h"
 #include "meshes/model.h"
+#include "post/mesh_view.h"
 #include "post/results.h"
 #include "post/writers.h"
 #include "solver/cholmod_factor.h"
@@ -10,6 +11,7 @@
 #include <deal.II/base/multithread_info.h>
 
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <cerrno>
 #include <cstdio>
@@ -49,7 +51,8 @@ namespace lightbody
     return out;
   }
 
-  void write_results(const RunOutcome &outcome, const StageLog &log, const std::string &out_dir)
+  void write_folder_atomically(const std::string                            &out_dir,
+                               const std::function<void(const fs::path &)> &write)
   {
     const fs::path target = fs::absolute(fs::path(out_dir)).lexically_normal();
     const fs::path parent = target.parent_path();
@@ -70,15 +73,7 @@ namespace lightbody
     fs::create_directories(tmp);
     try
       {
-        const Results &r = *outcome.results;
-        for (unsigned i = 0; i < r.load_cases.size(); ++i)
-          write_vtu(r, i, (tmp / (file_stem(r.load_cases[i].name) + ".vtu")).string());
-        write_pvd(r, (tmp / "results.pvd").string());
-        // The exact case as run and the program that ran it, for anyone who finds the folder.
-        std::ofstream(tmp / "case.yaml") << "# lightbody " << version << ", from "
-                                         << outcome.case_data.file << " with overrides applied\n"
-                                         << outcome.case_data.effective_yaml << "\n";
-        write_report_json(r, outcome.case_data, log, (tmp / "report.json").string());
+        write(tmp);
       }
     catch (...)
       {
@@ -97,5 +92,38 @@ namespace lightbody
       }
     else
       fs::rename(tmp, target);
+  }
+
+  void write_results(const RunOutcome &outcome, const StageLog &log, const std::string &out_dir)
+  {
+    write_folder_atomically(out_dir, [&](const fs::path &tmp) {
+      const Results &r = *outcome.results;
+      for (unsigned i = 0; i < r.load_cases.size(); ++i)
+        write_vtu(r, i, (tmp / (file_stem(r.load_cases[i].name) + ".vtu")).string());
+      write_pvd(r, (tmp / "results.pvd").string());
+      // The exact case as run and the program that ran it, for anyone who finds the folder.
+      std::ofstream(tmp / "case.yaml") << "# lightbody " << version << ", from "
+                                       << outcome.case_data.file << " with overrides applied\n"
+                                       << outcome.case_data.effective_yaml << "\n";
+      write_report_json(r, outcome.case_data, log, (tmp / "report.json").string());
+    });
+  }
+
+  MeshQuality mesh_case(const Case &c, const std::string &out_dir, StageLog &log)
+  {
+    std::unique_ptr<Model> model;
+    {
+      StageLog::Scope t(log, "mesh");
+      model = build_model(c);
+    }
+    const MeshQuality q = mesh_quality(*model);
+    StageLog::Scope   t(log, "write");
+    write_folder_atomically(out_dir, [&](const fs::path &tmp) {
+      write_mesh_view(*model, c, q, tmp.string());
+      std::ofstream(tmp / "case.yaml") << "# lightbody " << version << ", from " << c.file
+                                       << " with overrides applied\n"
+                                       << c.effective_yaml << "\n";
+    });
+    return q;
   }
 } // namespace lightbody

@@ -38,4 +38,9 @@ namespace lightbody
   // Writes the result files into `out_dir`: first into a temporary folder beside it, moved into
   // place only when complete, so that a failed run never leaves a folder that looks complete.
   void write_results(const RunOutcome &outcome, const StageLog &log, const std::string &out_dir);
+
+  struct MeshQuality;
+  // Meshes a case without solving and writes the mesh view (model.vtu, mesh.json, case.yaml)
+  // the same atomic way. Throws ModelError for inverted or degenerate elements.
+  MeshQuality mesh_case(const Case &c, const std::string &out_dir, StageLog &log);
 } // namespace lightbody

@@ -116,3 +116,54 @@ TEST(Output, RewritingReplacesTheFolderWhole)
     EXPECT_EQ(e.path().filename().string().find(".lightbody_replace_test."), std::string::npos);
   fs::remove_all(out);
 }
+
+#include "post/mesh_view.h"
+
+// The mesh view: quality figures on a known mesh (50 x 50 x 5 mm bricks: scaled Jacobian 1,
+// aspect ratio 10), and model.vtu carrying parts, surfaces, joints and supports as fields.
+TEST(Output, MeshViewFieldsAndQuality)
+{
+  const std::string yaml = R"(
+case: stepped
+mesh: {size: 50 mm}
+parts:
+  thick:
+    {material: 6082-T6, thickness: 5 mm, quad: {corners: [[0, 0, 0], [500, 0, 0], [500, 200, 0], [0, 200, 0]]}}
+  thin:
+    {material: 6082-T6, thickness: 3 mm, quad: {corners: [[500, 0, 0], [1000, 0, 0], [1000, 200, 0], [500, 200, 0]]}}
+supports:
+  clamp: {edge: thick.edge4, fix: all}
+load_cases:
+  g: {acceleration: [0, 0, "-1 g"]}
+)";
+  const Case   c     = read_case_from_string(yaml, "stepped.yaml");
+  const auto   model = build_model(c);
+  const auto   q     = mesh_quality(*model);
+  EXPECT_NEAR(q.min_scaled_jacobian, 1.0, 1e-9);
+  EXPECT_NEAR(q.max_aspect_ratio, 50.0 / 3.0, 1e-9); // the thin part's bricks: 50 x 50 x 3
+  EXPECT_EQ(q.max_aspect_ratio_part, "thin");
+
+  const fs::path out = fs::temp_directory_path() / "lightbody_mesh_view_test";
+  fs::remove_all(out);
+  StageLog log;
+  mesh_case(c, out.string(), log);
+  auto reader = vtkSmartPointer<vtkXMLUnstructuredGridReader>::New();
+  reader->SetFileName((out / "model.vtu").c_str());
+  reader->Update();
+  vtkUnstructuredGrid *grid = reader->GetOutput();
+  ASSERT_EQ(grid->GetNumberOfCells(), static_cast<vtkIdType>(model->triangulation.n_active_cells()));
+  for (const char *name : {"part", "material", "tied", "surface:thick.top", "surface:thin.bottom"})
+    EXPECT_NE(grid->GetCellData()->GetArray(name), nullptr) << name;
+  auto *support = grid->GetPointData()->GetArray("support:clamp");
+  ASSERT_NE(support, nullptr);
+  double range[2];
+  support->GetRange(range);
+  EXPECT_EQ(range[1], 1.0);
+  double tied_range[2];
+  grid->GetCellData()->GetArray("tied")->GetRange(tied_range);
+  EXPECT_EQ(tied_range[1], 2.0); // cells that follow (1) and lead (2)
+  const std::string json = slurp(out / "mesh.json");
+  EXPECT_NE(json.find("\"kind\": \"tied\""), std::string::npos) << json;
+  EXPECT_NE(json.find("\"min_scaled_jacobian\""), std::string::npos);
+  fs::remove_all(out);
+}

@@ -1,0 +1,141 @@
+#include "post/mesh_view.h"
+
+#include "lightbody/version.h"
+#include "post/results.h"
+#include "post/writers.h"
+#include "solver/errors.h"
+#include "solver/supports.h"
+
+#include <deal.II/base/quadrature_lib.h>
+#include <deal.II/dofs/dof_tools.h>
+#include <deal.II/fe/fe_q.h>
+#include <deal.II/fe/fe_values.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+namespace lightbody
+{
+  using namespace dealii;
+
+  MeshQuality mesh_quality(const Model &model)
+  {
+    MeshQuality         q;
+    std::vector<Point<3>> corners;
+    for (unsigned v = 0; v < 8; ++v)
+      corners.push_back(GeometryInfo<3>::unit_cell_vertex(v));
+    const FE_Q<3> fe(1);
+    FEValues<3>   fv(*model.mapping, fe, Quadrature<3>(corners), update_jacobians);
+    for (const auto &cell : model.triangulation.active_cell_iterators())
+      {
+        fv.reinit(cell);
+        const std::string &part = model.parts[cell->material_id()].name;
+        const Vec3         at{cell->center()[0], cell->center()[1], cell->center()[2]};
+        for (unsigned p = 0; p < 8; ++p)
+          {
+            const DerivativeForm<1, 3, 3> J = fv.jacobian(p);
+            double                        norms = 1;
+            for (unsigned c = 0; c < 3; ++c)
+              norms *= std::sqrt(J[0][c] * J[0][c] + J[1][c] * J[1][c] + J[2][c] * J[2][c]);
+            const double sj = norms > 0 ? J.determinant() / norms : 0;
+            if (sj < q.min_scaled_jacobian)
+              q.min_scaled_jacobian = sj, q.min_scaled_jacobian_part = part,
+              q.min_scaled_jacobian_location = at;
+          }
+        double lo = 1e300, hi = 0;
+        for (unsigned l = 0; l < 12; ++l)
+          {
+            const double len = cell->line(l)->vertex(0).distance(cell->line(l)->vertex(1));
+            lo = std::min(lo, len), hi = std::max(hi, len);
+          }
+        if (lo > 0 && hi / lo > q.max_aspect_ratio)
+          q.max_aspect_ratio = hi / lo, q.max_aspect_ratio_part = part,
+          q.max_aspect_ratio_location = at;
+      }
+    if (q.min_scaled_jacobian <= 0)
+      {
+        char where[128];
+        std::snprintf(where, sizeof(where), "(%.1f, %.1f, %.1f) mm", q.min_scaled_jacobian_location[0],
+                      q.min_scaled_jacobian_location[1], q.min_scaled_jacobian_location[2]);
+        throw ModelError("part \"" + q.min_scaled_jacobian_part + "\": inverted or degenerate element near " +
+                         where + " (scaled Jacobian " + std::to_string(q.min_scaled_jacobian) +
+                         "); check the part's geometry");
+      }
+    return q;
+  }
+
+  void write_mesh_view(const Model &model, const Case &c, const MeshQuality &quality,
+                       const std::string &dir)
+  {
+    // Scalar quadratic nodes carry the support flags.
+    const FE_Q<3>   fe(2);
+    DoFHandler<3>   nodes(model.triangulation);
+    nodes.distribute_dofs(fe);
+    std::vector<Point<3>> points(nodes.n_dofs());
+    DoFTools::map_dofs_to_support_points(*model.mapping, nodes, points);
+    DataOut<3> out;
+    out.attach_dof_handler(nodes);
+    std::vector<Vector<double>> flags;
+    flags.reserve(c.supports.size());
+    for (const auto &spec : c.supports)
+      {
+        std::vector<bool> selected(nodes.n_dofs(), false);
+        if (spec.named_region.empty())
+          select_region(model, nodes, points, spec.region, spec, selected);
+        else
+          for (const auto &r : c.named_regions.at(spec.named_region))
+            select_region(model, nodes, points, r, spec, selected);
+        flags.emplace_back(nodes.n_dofs());
+        for (std::size_t d = 0; d < selected.size(); ++d)
+          flags.back()[d] = selected[d];
+        out.add_data_vector(flags.back(), "support:" + spec.name);
+      }
+    std::map<std::string, std::vector<int>> cell_fields;
+    const std::size_t                       n = model.triangulation.n_active_cells();
+    for (const auto &[name, faces] : model.surfaces)
+      {
+        auto &field = cell_fields["surface:" + name];
+        field.assign(n, 0);
+        for (const auto &f : faces)
+          field[f.cell] = 1;
+      }
+    auto &tied = cell_fields["tied"];
+    tied.assign(n, 0);
+    for (const auto &t : model.ties)
+      {
+        tied[t.follower.cell] = 1;
+        for (const auto &l : t.leaders)
+          tied[l.cell] = std::max(tied[l.cell], 2); // 1: follows, 2: leads
+      }
+    write_quadratic_vtu(out, model, cell_fields, dir + "/model.vtu");
+
+    const MassReport   mass = compute_mass(model);
+    std::ostringstream j;
+    auto vec = [](const Vec3 &v) {
+      char b[96];
+      std::snprintf(b, sizeof(b), "[%.6g, %.6g, %.6g]", v[0], v[1], v[2]);
+      return std::string(b);
+    };
+    j << "{\n  \"case\": \"" << c.name << "\",\n  \"program_version\": \"" << version << "\",\n";
+    j << "  \"elements\": " << n << ",\n  \"mass_kg\": " << mass.total_kg << ",\n  \"parts\": [";
+    for (unsigned i = 0; i < model.parts.size(); ++i)
+      j << (i ? "," : "") << "\n    {\"name\": \"" << model.parts[i].name << "\", \"material\": \""
+        << model.parts[i].material.name << "\", \"thickness_mm\": " << model.parts[i].thickness
+        << ", \"elements\": " << model.parts[i].n_cells << ", \"mass_kg\": " << mass.parts[i].mass_kg
+        << ", \"area_mm2\": " << mass.parts[i].volume_mm3 / model.parts[i].thickness << "}";
+    j << "\n  ],\n  \"joints\": [";
+    for (unsigned i = 0; i < model.joints.size(); ++i)
+      j << (i ? "," : "") << "\n    {\"parts\": [\"" << model.joints[i].part_a << "\", \""
+        << model.joints[i].part_b << "\"], \"kind\": \""
+        << (model.joints[i].kind == Joint::Kind::tied ? "tied" : "shared_nodes")
+        << "\", \"length_mm\": " << model.joints[i].length_mm << "}";
+    j << "\n  ],\n  \"quality\": {\n    \"min_scaled_jacobian\": " << quality.min_scaled_jacobian
+      << ",\n    \"min_scaled_jacobian_part\": \"" << quality.min_scaled_jacobian_part
+      << "\",\n    \"min_scaled_jacobian_location_mm\": " << vec(quality.min_scaled_jacobian_location)
+      << ",\n    \"max_aspect_ratio\": " << quality.max_aspect_ratio << ",\n    \"max_aspect_ratio_part\": \""
+      << quality.max_aspect_ratio_part << "\",\n    \"max_aspect_ratio_location_mm\": "
+      << vec(quality.max_aspect_ratio_location) << "\n  }\n}\n";
+    std::ofstream(dir + "/mesh.json") << j.str();
+  }
+} // namespace lightbody

@@ -1,0 +1,17 @@
+#pragma once
+#include "meshes/model.h"
+
+#include <deal.II/dofs/dof_handler.h>
+
+#include <vector>
+
+namespace lightbody
+{
+  // Marks (ORs into `selected`) the DoFs of a region: whole through-thickness faces of part
+  // edges, the nodes inside a box, or the nodes on a plane. Works for any DoF handler on the
+  // model (the solver's, or a scalar one for the mesh view). Throws InputError naming the
+  // support for an edge without faces.
+  void select_region(const Model &model, const dealii::DoFHandler<3> &dof_handler,
+                     const std::vector<dealii::Point<3>> &support_points, const RegionSpec &region,
+                     const SupportSpec &spec, std::vector<bool> &selected);
+} // namespace lightbody
