@@ -1,6 +1,7 @@
 #include "meshes/surfaces.h"
 
 #include "meshes/bodies.h"
+#include "meshes/gmsh.h"
 #include "meshes/section.h"
 
 #include <algorithm>
@@ -136,6 +137,8 @@ namespace lightbody
 
   Vec3 Patch::normal(double u, double v) const
   {
+    if (exact_normal)
+      return exact_normal(u, v);
     const double d  = 1e-6;
     const Vec3   du = point(u + d, v) - point(u - d, v);
     const Vec3   dv = point(u, v + d) - point(u, v - d);
@@ -234,6 +237,8 @@ namespace lightbody
             top     = [o](const Vec3 &x) { return x - o; };
             break;
           }
+        case SurfaceKind::gmsh:
+          return gmsh_patches(part); // as meshed, in the file's orientation
         case SurfaceKind::section_shell:
           {
             const CrossSection cs(part.section);

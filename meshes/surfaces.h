@@ -18,7 +18,10 @@ namespace lightbody
     // Edge names of the four sides (empty: an inner seam): v = 0, u = 1, v = 1, u = 0.
     std::array<std::string, 4> side_edge;
 
-    // Unit normal from the surface derivatives, oriented as du x dv.
+    // Where set (imported meshes), the normal to extrude along; otherwise du x dv.
+    std::function<Vec3(double, double)> exact_normal;
+
+    // Unit normal: exact_normal, or from the surface derivatives, oriented as du x dv.
     Vec3 normal(double u, double v) const;
   };
 

@@ -29,7 +29,8 @@ namespace lightbody
     section_shell, // prismatic shell of a tank cross-section (circle, ellipse, four-arc oval)
     section_head,  // dished head closing a tank cross-section
     section_plate, // flat plate filling a tank cross-section: head, partition, baffle
-    section_ring   // flat ring stiffener inside a tank cross-section
+    section_ring,  // flat ring stiffener inside a tank cross-section
+    gmsh           // quadrilaterals of a physical group of a gmsh .msh file
   };
 
   // A closed tank cross-section in the plane (reference, axis x reference), on the mid-surface.
@@ -91,6 +92,8 @@ namespace lightbody
     // gauge, so that their edge lies on the shell's inner face); a plate has a central opening
     // of `opening` of its area (surge baffle); a ring is `ring_height` deep.
     SectionSpec section;
+    // gmsh: the file (resolved against the case file's folder) and the physical group.
+    std::string gmsh_file, gmsh_group;
     double      inset       = 0;
     double      opening     = 0;
     double      ring_height = 0;

@@ -445,9 +445,9 @@ namespace lightbody
       const std::string path = "parts." + name;
       if (!is_map(n, path))
         return;
-      const std::vector<std::string> kinds = {"quad", "cylinder", "disc", "head"};
+      const std::vector<std::string> kinds = {"quad", "cylinder", "disc", "head", "gmsh"};
       check_keys(n, path, {"material", "thickness", "mesh_size", "layers", "quad", "cylinder",
-                           "disc", "head"});
+                           "disc", "head", "gmsh"});
       PartSpec p;
       p.name      = name;
       p.where     = where(n, path);
@@ -465,7 +465,7 @@ namespace lightbody
       if (given.size() != 1)
         {
           error(n, path,
-                given.empty() ? "needs a mid-surface: one of quad, cylinder, disc, head"
+                given.empty() ? "needs a mid-surface: one of quad, cylinder, disc, head, gmsh"
                               : "has more than one mid-surface (" + join(given) + ")");
           c.parts.push_back(p);
           return;
@@ -478,7 +478,20 @@ namespace lightbody
           c.parts.push_back(p);
           return;
         }
-      if (kind == "quad")
+      if (kind == "gmsh")
+        {
+          p.kind = SurfaceKind::gmsh;
+          check_keys(g, gp, {"file", "group"});
+          const std::string file = text(g, gp, "file");
+          p.gmsh_group           = g["group"] ? text(g, gp, "group") : name;
+          // Relative to the file that names it (a module's own folder for included parts).
+          const std::string from = origin_file(origins_, gp + ".file", file_);
+          const std::string dir  = from.find('/') == std::string::npos ? std::string() : from.substr(0, from.rfind('/') + 1);
+          p.gmsh_file = (!file.empty() && file[0] == '/') ? file : dir + file;
+          if (!file.empty() && !std::filesystem::exists(p.gmsh_file))
+            error(g["file"], gp + ".file", "the mesh file \"" + p.gmsh_file + "\" does not exist");
+        }
+      else if (kind == "quad")
         {
           p.kind = SurfaceKind::quad;
           check_keys(g, gp, {"corners"});
@@ -1471,6 +1484,8 @@ namespace lightbody
                                   : std::vector<std::string>{"outer"};
         case SurfaceKind::section_ring:
           return {"outer", "inner"};
+        case SurfaceKind::gmsh:
+          return {"boundary"};
       }
     return {};
   }
