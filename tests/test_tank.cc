@@ -57,6 +57,7 @@ body:
     heads: {shape: ellipsoidal, thickness: 5 mm}
     partitions: [{station: 1200 mm, thickness: 6 mm}]
     baffles: [{station: 2100 mm, thickness: 4 mm, opening: 25 %}]
+    rings: {stations: [600 mm], height: 60 mm, thickness: 6 mm}
     mounting: {saddles: {stations: [600 mm, 2400 mm]}}
 load_cases:
   g: {acceleration: [0, 0, "-1 g"]}
@@ -85,6 +86,8 @@ TEST(Tank, AreasAndCompartmentVolumesMatchClosedForms)
   const double plate = M_PI * (R - t / 2) * (R - t / 2);
   EXPECT_NEAR(part_area(*model, mass, "partition_1"), plate, 0.005 * plate);
   EXPECT_NEAR(part_area(*model, mass, "baffle_1"), 0.75 * plate, 0.005 * 0.75 * plate);
+  const double ring = M_PI * ((R - t / 2) * (R - t / 2) - (R - t / 2 - 60) * (R - t / 2 - 60));
+  EXPECT_NEAR(part_area(*model, mass, "ring_1"), ring, 0.005 * ring);
 
   const double ri = R - t / 2, head_volume = 2.0 / 3 * M_PI * ri * ri * (cc - t / 2);
   const double v1 = M_PI * ri * ri * 1200 + head_volume, v2 = M_PI * ri * ri * 1800 + head_volume;
@@ -107,8 +110,12 @@ TEST(Tank, ExpectedJoints)
       partition = partition || (j.part_a == "partition_1" && j.kind == Joint::Kind::tied);
       baffle    = baffle || (j.part_a == "baffle_1" && j.kind == Joint::Kind::tied);
     }
+  bool ring = false;
+  for (const auto &j : model->joints)
+    ring = ring || (j.part_a == "ring_1" && j.part_b == "shell_1" && j.kind == Joint::Kind::tied);
   EXPECT_TRUE(partition);
   EXPECT_TRUE(baffle);
+  EXPECT_TRUE(ring);
 }
 
 // Elliptical and oval sections: the shell's area is its perimeter times its length, the heads'
@@ -127,6 +134,7 @@ TEST(Tank, EllipticalAndOvalSections)
   EXPECT_NEAR(shell, P * L, 0.005 * P * L);
   const double head = half_ellipsoid_area(a, b, h);
   EXPECT_NEAR(part_area(*model, mass, "head_front"), head, 0.005 * head);
+  // (the ring stiffener of the circular tank is checked above)
   // Inner volume: section offset by t/2 (Steiner: A - P t/2 + pi t^2/4) times L, plus two heads
   // of semi-axes reduced by t/2.
   const double A_in = M_PI * a * b - P * t / 2 + M_PI * t * t / 4;
