@@ -23,6 +23,25 @@ namespace lightbody
       throw InputError(part.where, "parts." + part.name + ".gmsh", msg);
     }
 
+    // Nodes per element of the gmsh types a mid-surface file may hold: points, lines, triangles
+    // and quadrilaterals (linear and quadratic; only quadrilaterals are used).
+    int nodes_of(const PartSpec &part, int type)
+    {
+      switch (type)
+        {
+          case 15: return 1;
+          case 1: return 2;
+          case 8: return 3;
+          case 2: return 3;
+          case 9: return 6;
+          case 3: return 4;
+          case 16: return 8;
+          case 10: return 9;
+          default:
+            bad(part, "\"" + part.gmsh_file + "\": element type " + std::to_string(type) + " is not supported");
+        }
+    }
+
     // Physical surface tag of the wanted group name.
     int group_tag(std::istream &in, const PartSpec &part)
     {
@@ -161,9 +180,7 @@ namespace lightbody
                       std::vector<long> tags(ntags);
                       for (auto &t : tags)
                         in >> t;
-                      const int nn = type == 3 ? 4 : type == 10 ? 9 : type == 16 ? 8 : type == 2 ? 3 : type == 1 ? 2 : type == 15 ? 1 : type == 8 ? 3 : type == 9 ? 6 : 0;
-                      if (nn == 0)
-                        bad(part, "\"" + part.gmsh_file + "\": element type " + std::to_string(type) + " is not supported");
+                      const int nn = nodes_of(part, type);
                       std::vector<long> v(nn);
                       for (auto &x : v)
                         in >> x;
@@ -181,9 +198,7 @@ namespace lightbody
                       int  dim, ent, type;
                       long count;
                       in >> dim >> ent >> type >> count;
-                      const int nn = type == 3 ? 4 : type == 10 ? 9 : type == 16 ? 8 : type == 2 ? 3 : type == 1 ? 2 : type == 15 ? 1 : type == 8 ? 3 : type == 9 ? 6 : 0;
-                      if (nn == 0)
-                        bad(part, "\"" + part.gmsh_file + "\": element type " + std::to_string(type) + " is not supported");
+                      const int nn = nodes_of(part, type);
                       for (long i = 0; i < count; ++i)
                         {
                           long id;

@@ -99,6 +99,18 @@ namespace lightbody
       };
     }
 
+    // Length of a profile from pole to rim (for element counts).
+    double profile_length(const Profile &prof)
+    {
+      double L = 0;
+      for (int i = 0; i < 256; ++i)
+        {
+          const auto a = prof(i / 256.0), b = prof((i + 1) / 256.0);
+          L += std::hypot(b[0] - a[0], b[1] - a[1]);
+        }
+      return L;
+    }
+
     // Five patches covering a disc-like surface (flat disc or dished head) without a pole:
     // a central square and four patches between the square and the rim, in the coordinates of
     // the unit disc, then lifted by `lift` onto the surface.
@@ -220,12 +232,7 @@ namespace lightbody
         case SurfaceKind::head:
           {
             const Profile prof = head_profile(part);
-            double        meridian = 0;
-            for (int i = 0; i < 256; ++i)
-              {
-                const auto a = prof(i / 256.0), b = prof((i + 1) / 256.0);
-                meridian += std::hypot(b[0] - a[0], b[1] - a[1]);
-              }
+            const double  meridian = profile_length(prof);
             auto lift = [=](double x, double y) {
               const double rho = std::sqrt(x * x + y * y);
               const auto   rz  = prof(rho);
@@ -276,12 +283,7 @@ namespace lightbody
                 const double phi = t * M_PI / 2;
                 return std::array<double, 2>{R * std::sin(phi), depth * std::cos(phi)};
               };
-            double meridian = 0;
-            for (int i = 0; i < 256; ++i)
-              {
-                const auto a = prof(i / 256.0), b = prof((i + 1) / 256.0);
-                meridian += std::hypot(b[0] - a[0], b[1] - a[1]);
-              }
+            const double meridian = profile_length(prof);
             auto lift = [=](double x, double y) {
               const double rho = std::sqrt(x * x + y * y);
               const auto   rz  = prof(rho);
