@@ -138,6 +138,8 @@ namespace lightbody
     double         density = 0;
     double         level   = 0;
     bool           full    = false; // free surface at the surface's highest point
+    double         filling = 0;     // >0: the free surface holds this fraction of the volume
+                                    // the (closed) surface encloses
     Vec3           gravity{0, 0, -units::standard_gravity};
     SourceLocation where;
   };

@@ -1034,12 +1034,20 @@ namespace lightbody
                        [&](const YAML::Node &e, const std::string &k) {
                          if (!is_map(e, k))
                            return;
-                         check_keys(e, k, {"surface", "density", "level", "gravity"});
+                         check_keys(e, k, {"surface", "density", "level", "filling", "gravity"});
                          HydrostaticLoad h;
                          h.where   = where(e, k);
                          h.surface = text(e, k, "surface");
                          h.density = positive(e, k, "density", Quantity::density, 1e-7);
-                         if (e["level"] && e["level"].IsScalar() && e["level"].Scalar() == "full")
+                         if (e["filling"])
+                           {
+                             if (e["level"])
+                               error(e, k, "give either level or filling, not both");
+                             h.filling = quantity(e, k, "filling", Quantity::dimensionless);
+                             if (!(h.filling > 0 && h.filling <= 1))
+                               error(e["filling"], k + ".filling", "must be more than 0 and at most 100 %");
+                           }
+                         else if (e["level"] && e["level"].IsScalar() && e["level"].Scalar() == "full")
                            h.full = true;
                          else
                            h.level = quantity(e, k, "level", Quantity::length);

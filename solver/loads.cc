@@ -21,9 +21,10 @@ namespace lightbody
     // Adds the integral of phi_a * traction(x, n) over the given faces.
     template <class Traction>
     void add_face_load(const Model &model, const Solution &s, const std::vector<FaceRef> &faces,
-                       Vector<double> &f, Traction traction)
+                       Vector<double> &f, Traction traction,
+                       const Quadrature<2> &rule = QGauss<2>(3))
     {
-      FEFaceValues<3> fv(*model.mapping, s.fe, QGauss<2>(3),
+      FEFaceValues<3> fv(*model.mapping, s.fe, rule,
                          update_values | update_quadrature_points | update_normal_vectors |
                            update_JxW_values);
       std::vector<types::global_dof_index> dofs(s.fe.n_dofs_per_cell());
@@ -44,6 +45,46 @@ namespace lightbody
                 }
             }
         }
+    }
+
+    // The height (against the acceleration g_dir) of the free surface that holds `filling` of
+    // the volume enclosed by the faces. The liquid volume below height H is, by the divergence
+    // theorem with F = u min(u.x, H) (u = -g_dir, div F = 1 below H, 0 above),
+    // V(H) = sum over faces of int min(u.x, H) (u . n_out) dA, n_out pointing out of the liquid
+    // (into the wall). V grows with H; bisection finds the level.
+    double free_surface_level(const Model &model, const std::vector<FaceRef> &faces,
+                              const Tensor<1, 3> &g_dir, double filling, const Quadrature<2> &rule)
+    {
+      const FE_Q<3>   fe(1);
+      FEFaceValues<3> fv(*model.mapping, fe, rule,
+                         update_quadrature_points | update_normal_vectors | update_JxW_values);
+      std::vector<double> height, weight;
+      for (const FaceRef &ref : faces)
+        {
+          fv.reinit(Triangulation<3>::active_cell_iterator(&model.triangulation, 0, ref.cell), ref.face);
+          for (unsigned q = 0; q < fv.n_quadrature_points; ++q)
+            {
+              height.push_back(-(g_dir * fv.quadrature_point(q)));
+              // The face normal points into the liquid; out of the liquid is its opposite.
+              weight.push_back((g_dir * fv.normal_vector(q)) * fv.JxW(q));
+            }
+        }
+      const double lo = *std::min_element(height.begin(), height.end());
+      const double hi = *std::max_element(height.begin(), height.end());
+      auto volume = [&](double H) {
+        double V = 0;
+        for (std::size_t i = 0; i < height.size(); ++i)
+          V += (std::min(height[i], H) - lo) * weight[i];
+        return V;
+      };
+      const double target = filling * volume(hi);
+      double       a = lo, b = hi;
+      for (int i = 0; i < 100 && b - a > 1e-12 * (hi - lo); ++i)
+        {
+          const double m = 0.5 * (a + b);
+          (volume(m) < target ? a : b) = m;
+        }
+      return 0.5 * (a + b);
     }
 
     const std::vector<FaceRef> &faces_of(const std::map<std::string, std::vector<FaceRef>> &m,
@@ -156,6 +197,9 @@ namespace lightbody
         const Tensor<1, 3> g_dir = g / g.norm();
         const auto &faces = faces_of(model.surfaces, h.surface, h.where, "hydrostatic.surface");
         double      level = h.level;
+        // Liquid pressure has a kink where the free surface crosses a face: a composite rule
+        // keeps its integral (and the resultant) accurate.
+        const QIterated<2> rule(QGauss<1>(3), 8);
         if (h.full)
           {
             // Full: the free surface touches the highest point of the wetted surface.
@@ -167,12 +211,15 @@ namespace lightbody
                   level = std::max(level, -(g_dir * c->face(ref.face)->vertex(v)));
               }
           }
+        else if (h.filling > 0)
+          level = free_surface_level(model, faces, g_dir, h.filling, rule);
         add_face_load(model, s, faces,
                       f, [&](const Point<3> &x, const Tensor<1, 3> &normal, double) {
                         // Depth below the free surface along gravity.
                         const double depth = level + g_dir * x;
                         return -(depth > 0 ? h.density * g.norm() * depth : 0.0) * normal;
-                      });
+                      },
+                      rule);
       }
     for (const auto &e : lc.edge_loads)
       add_face_load(model, s, faces_of(model.edges, e.edge, e.where, "edge_forces.edge"), f,

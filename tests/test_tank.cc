@@ -209,3 +209,33 @@ TEST(Tank, ExampleMassMatchesHandCalculation)
   const double total   = shell + 2 * head + baffles;
   EXPECT_NEAR(compute_mass(*model).total_kg, total, 0.005 * total);
 }
+
+// Liquid in an accelerated, partly filled compartment (issue 4, item 2): p = rho a_eff . (x - x_s)
+// with the free surface normal to a_eff holding 60 % of the compartment's volume. The wall
+// pressures' resultant equals liquid mass x a_eff (divergence theorem), checked to 1e-6.
+TEST(Tank, PartlyFilledAcceleratedLiquidResultant)
+{
+  const std::string yaml = R"(
+mesh: {size: 100 mm}
+body:
+  tank:
+    section: elliptical
+    width: 2000 mm
+    height: 1400 mm
+    length: 3000 mm
+    shell: {material: 5083-O/H111, thickness: 5 mm}
+    mounting: {saddles: {stations: [700 mm, 2300 mm]}}
+load_cases:
+  braking:
+    hydrostatic: [{surface: compartment_1, density: 1000 kg/m^3, filling: 60 %, gravity: ["0.8 g", 0, "-1 g"]}]
+)";
+  const RunOutcome r = run_yaml(yaml);
+  const double     g = 9806.65, rho = 1000e-12;
+  const double     V = 0.6 * enclosed_volume(*r.model, "compartment_1");
+  const double     a[3] = {0.8 * g, 0, -g};
+  const auto      &lc   = r.results->load_cases.at(0);
+  const double     scale = rho * V * std::sqrt(a[0] * a[0] + a[2] * a[2]);
+  for (int d = 0; d < 3; ++d)
+    EXPECT_NEAR(lc.applied_sum_N[d], rho * V * a[d], 1e-6 * scale) << "component " << d;
+  expect_equilibrium(r);
+}
