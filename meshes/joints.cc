@@ -4,8 +4,6 @@
 #include <deal.II/grid/tria_accessor.h>
 
 #include <algorithm>
-#include <cstdio>
-#include <cstdlib>
 #include <map>
 #include <set>
 
@@ -168,19 +166,7 @@ namespace lightbody
         for (unsigned k = 0; k < 5 && all; ++k)
           all = on_some_leader(face_point(cell, s.face.face, k), false);
         if (!all)
-          {
-            if (std::getenv("LIGHTBODY_DEBUG_JOINTS") && model.parts[s.part].name == std::getenv("LIGHTBODY_DEBUG_JOINTS"))
-              {
-                std::fprintf(stderr, "face of %s: vertices", model.parts[s.part].name.c_str());
-                for (unsigned v = 0; v < 4; ++v)
-                  std::fprintf(stderr, " %d", int(on_some_leader(face->vertex(v), false)));
-                std::fprintf(stderr, " midpoints");
-                for (unsigned k = 0; k < 5; ++k)
-                  std::fprintf(stderr, " %d", int(on_some_leader(face_point(cell, s.face.face, k), false)));
-                std::fprintf(stderr, "\n");
-              }
-            return false;
-          }
+          return false;
         // The joint partner: the part holding the face centre.
         unsigned partner = cell_at(tie.leaders.front().cell)->material_id();
         for (const auto &f : tie.leaders)

@@ -272,7 +272,7 @@ namespace lightbody
     void ElasticProblem::apply_ties()
     {
       Solution &s = *solution_;
-      add_tie_constraints(model_, s.dof_handler, s.fe, support_points_, s.constraints);
+      add_tie_constraints(model_, s.dof_handler, s.fe, s.constraints);
     }
 
     void ElasticProblem::assemble_system()

@@ -9,8 +9,6 @@
 #include <Eigen/SparseCholesky>
 
 #include <array>
-#include <cstdio>
-#include <cstdlib>
 #include <map>
 #include <set>
 
@@ -63,8 +61,7 @@ namespace lightbody
   } // namespace
 
   void add_tie_constraints(const Model &model, const DoFHandler<3> &dof_handler,
-                           const FESystem<3> &fe, const std::vector<Point<3>> &support_points,
-                           AffineConstraints<double> &constraints)
+                           const FESystem<3> &fe, AffineConstraints<double> &constraints)
   {
     if (model.ties.empty())
       return;
@@ -230,17 +227,11 @@ namespace lightbody
             std::vector<types::global_dof_index> row_dof(n);
             for (const auto &[d, r] : row)
               row_dof[r] = d;
-            std::size_t longest = 0;
             for (int i = 0; i < n; ++i)
               {
                 constraints.add_line(row_dof[i]);
                 constraints.add_entries(row_dof[i], lines[i]);
-                longest = std::max(longest, lines[i].size());
               }
-            if (std::getenv("LIGHTBODY_DEBUG_TIES"))
-              std::fprintf(stderr, "ties: part %s comp %u: %d rows, %d columns, longest %zu\n",
-                           model.parts[parts.first].name.c_str(), comp, n, m, longest);
-            (void)support_points;
           }
       }
   }

@@ -16,6 +16,5 @@ namespace lightbody
   // (supports) or shared with the leading part keep their own values.
   void add_tie_constraints(const Model &model, const dealii::DoFHandler<3> &dof_handler,
                            const dealii::FESystem<3>                  &fe,
-                           const std::vector<dealii::Point<3>>        &support_points,
                            dealii::AffineConstraints<double>          &constraints);
 } // namespace lightbody
