@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include <unistd.h>
+
 using namespace lightbody;
 namespace fs = std::filesystem;
 
@@ -14,7 +16,11 @@ namespace
   class Includes : public ::testing::Test
   {
   protected:
-    fs::path dir = fs::temp_directory_path() / "lightbody_include_test";
+    // One folder per test and process: ctest runs the tests of this suite in parallel.
+    fs::path dir = fs::temp_directory_path() /
+                   ("lightbody_include_" +
+                    std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) +
+                    "_" + std::to_string(::getpid()));
     void     SetUp() override
     {
       fs::remove_all(dir);
