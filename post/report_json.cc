@@ -157,6 +157,15 @@ namespace lightbody
         j.value("part", quoted(lc.max_von_mises_part));
         j.value("location_mm", vec(lc.max_von_mises_location_mm));
         j.close('}');
+        if (r.design.checked)
+          {
+            j.open("utilization", '{');
+            j.value("max", number(lc.max_utilization));
+            j.value("part", quoted(lc.max_utilization_part));
+            j.value("location_mm", vec(lc.max_utilization_location_mm));
+            j.value("passed", lc.passed ? "true" : "false");
+            j.close('}');
+          }
         j.value("reaction_sum_N", vec(lc.reaction_sum_N));
         j.value("applied_sum_N", vec(lc.applied_sum_N));
         j.value("equilibrium_error", number(lc.equilibrium_error));
@@ -181,6 +190,24 @@ namespace lightbody
       }
     j.close(']');
 
+    if (r.design.checked)
+      {
+        j.open("design_check", '{');
+        j.value("allowable", quoted(c.criteria.rule == CriteriaSpec::Rule::adr
+                                      ? "ADR 6.8.2.1.16: min(0.75 Rp0.2, 0.5 Rm)"
+                                      : "Rp0.2 / " + number(c.criteria.safety_factor)));
+        j.value("haz_width_mm", c.criteria.haz_width > 0 ? number(c.criteria.haz_width)
+                                                         : quoted("max(25 mm, 3 t)"));
+        std::string list;
+        for (const auto &m : r.design.unconfirmed_haz)
+          list += (list.empty() ? "" : ", ") + quoted(m);
+        j.value("haz_not_confirmed_base_values_used", "[" + list + "]");
+        bool passed = true;
+        for (const auto &lc : r.load_cases)
+          passed = passed && lc.passed;
+        j.value("passed", passed ? "true" : "false");
+        j.close('}');
+      }
     j.open("time_s", '{');
     for (const auto &[stage, seconds] : log.stages())
       j.value(stage, number(seconds));

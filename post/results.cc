@@ -10,6 +10,7 @@
 #include <deal.II/grid/grid_tools.h>
 
 #include <cmath>
+#include <set>
 
 namespace lightbody
 {
@@ -114,6 +115,69 @@ namespace lightbody
     return V;
   }
 
+  DesignBasis design_basis(const Model &model, const CriteriaSpec &criteria)
+  {
+    DesignBasis b;
+    if (!criteria.given)
+      return b;
+    b.checked = true;
+    const auto &tria = model.triangulation;
+    // Points along every weld line: tied faces (sampled along their sides) and nodes that two
+    // parts share.
+    std::vector<Point<3>> weld;
+    for (const auto &t : model.ties)
+      {
+        const Triangulation<3>::active_cell_iterator c(&tria, 0, t.follower.cell);
+        const auto                                   f = c->face(t.follower.face);
+        for (unsigned l = 0; l < 4; ++l)
+          for (int k = 0; k <= 4; ++k)
+            weld.push_back(f->line(l)->vertex(0) + (k / 4.0) * (f->line(l)->vertex(1) - f->line(l)->vertex(0)));
+      }
+    std::vector<std::set<unsigned>> parts_at(tria.n_vertices());
+    for (const auto &cell : tria.active_cell_iterators())
+      for (unsigned v = 0; v < 8; ++v)
+        parts_at[cell->vertex_index(v)].insert(cell->material_id());
+    for (unsigned v = 0; v < tria.n_vertices(); ++v)
+      if (parts_at[v].size() > 1)
+        weld.push_back(tria.get_vertices()[v]);
+
+    b.allowable_MPa.resize(tria.n_active_cells());
+    b.heat_affected.assign(tria.n_active_cells(), false);
+    std::set<std::string> unconfirmed;
+    for (const auto &cell : tria.active_cell_iterators())
+      {
+        const PartMesh &part = model.parts[cell->material_id()];
+        // Default band: 25 mm or 3 t from the weld, whichever is wider (Aluminum Association rule,
+        // standards-and-materials.md 4.3; EN 1999-1-1 b_haz not confirmed).
+        const double width = criteria.haz_width > 0 ? criteria.haz_width : std::max(25.0, 3 * part.thickness);
+        double       d     = 1e300;
+        for (const auto &w : weld)
+          {
+            d = std::min(d, w.distance(cell->center()));
+            for (unsigned v = 0; v < 8 && d > width; ++v)
+              d = std::min(d, w.distance(cell->vertex(v)));
+            if (d <= width)
+              break;
+          }
+        const bool    haz = d <= width;
+        const Material &m = part.material;
+        double Re = m.Rp02, Rm = m.Rm;
+        if (haz)
+          {
+            b.heat_affected[cell->active_cell_index()] = true;
+            if (m.Rp02_haz > 0 && m.Rm_haz > 0)
+              Re = m.Rp02_haz, Rm = m.Rm_haz;
+            else
+              unconfirmed.insert(m.name);
+          }
+        b.allowable_MPa[cell->active_cell_index()] = criteria.rule == CriteriaSpec::Rule::adr
+                                                       ? std::min(0.75 * Re, 0.5 * Rm)
+                                                       : Re / criteria.safety_factor;
+      }
+    b.unconfirmed_haz.assign(unconfirmed.begin(), unconfirmed.end());
+    return b;
+  }
+
   std::unique_ptr<Results> compute_results(const Solution &s, const Case &c)
   {
     auto         results = std::make_unique<Results>(s);
@@ -134,6 +198,9 @@ namespace lightbody
       node_dofs(results->fe_scalar.n_dofs_per_cell());
     std::vector<SymmetricTensor<2, 3>> eps(at_nodes.size());
 
+    results->design = design_basis(model, c.criteria);
+    std::vector<double> node_allowable(n_nodes, 1e300);
+
     // Node count and part, once.
     {
       auto node_cell = nodes.begin_active();
@@ -144,6 +211,9 @@ namespace lightbody
             {
               ++node_count[d];
               node_part[d] = node_cell->material_id();
+              if (results->design.checked)
+                node_allowable[d] = std::min(node_allowable[d],
+                                             results->design.allowable_MPa[node_cell->active_cell_index()]);
             }
         }
     }
@@ -204,6 +274,22 @@ namespace lightbody
                 r.max_von_mises_location_mm = vec(node_points[n]);
                 r.max_von_mises_part        = model.parts[node_part[n]].name;
               }
+          }
+
+        if (results->design.checked)
+          {
+            r.utilization.resize(n_nodes);
+            for (std::size_t n = 0; n < n_nodes; ++n)
+              {
+                r.utilization[n] = r.von_mises[n] / node_allowable[n];
+                if (r.utilization[n] > r.max_utilization)
+                  {
+                    r.max_utilization             = r.utilization[n];
+                    r.max_utilization_part        = model.parts[node_part[n]].name;
+                    r.max_utilization_location_mm = vec(node_points[n]);
+                  }
+              }
+            r.passed = r.max_utilization <= 1;
           }
 
         // Equilibrium: the support reactions balance the applied loads.

@@ -63,7 +63,26 @@ namespace lightbody
     std::vector<std::array<double, 6>> stress;
     std::vector<double>                von_mises;
     std::vector<std::array<double, 3>> principal;
+
+    // Design check (when the case has criteria): von Mises over the allowable stress of the
+    // elements around each node (the lowest: heat-affected elements govern at a weld).
+    std::vector<double> utilization;
+    double              max_utilization = 0;
+    std::string         max_utilization_part;
+    Vec3                max_utilization_location_mm{};
+    bool                passed = true;
   };
+
+  // Allowable stress of every element under the case's criteria, with heat-affected bands along
+  // the welds (ties and shared-node joints between parts).
+  struct DesignBasis
+  {
+    bool                     checked = false;
+    std::vector<double>      allowable_MPa;  // per element
+    std::vector<bool>        heat_affected;  // per element
+    std::vector<std::string> unconfirmed_haz; // materials welded without a confirmed HAZ value
+  };
+  DesignBasis design_basis(const Model &model, const CriteriaSpec &criteria);
 
   class Results
   {
@@ -75,6 +94,7 @@ namespace lightbody
     dealii::FE_Q<3>             fe_scalar;
     dealii::DoFHandler<3>       node_handler; // one DoF per Q2 node, for the stress fields
     MassReport                  mass;
+    DesignBasis                 design;
     std::vector<LoadCaseResult> load_cases;
   };
 

@@ -140,8 +140,15 @@ namespace lightbody
                           "principal_stress_" + std::to_string(k + 1) + "_MPa");
     for (unsigned k = 0; k < 6; ++k)
       out.add_data_vector(r.node_handler, fields[k], names[k]);
+    Vector<double> utilization(res.utilization.begin(), res.utilization.end());
+    if (!res.utilization.empty())
+      out.add_data_vector(r.node_handler, utilization, "utilization");
 
-    write_quadratic_vtu(out, model, {}, path);
+    std::map<std::string, std::vector<int>> cell_fields;
+    if (r.design.checked)
+      cell_fields["heat_affected"] =
+        std::vector<int>(r.design.heat_affected.begin(), r.design.heat_affected.end());
+    write_quadratic_vtu(out, model, cell_fields, path);
   }
 
   void write_pvd(const Results &r, const std::string &path)

@@ -169,6 +169,19 @@ namespace lightbody
     SourceLocation               where;
   };
 
+  // Design check: the allowable stress and the heat-affected bands along welds.
+  struct CriteriaSpec
+  {
+    bool   given = false;
+    enum class Rule
+    {
+      adr,  // ADR 6.8.2.1.16: min(0.75 Re, 0.5 Rm)
+      proof // Rp0.2 / safety_factor
+    } rule                 = Rule::proof;
+    double safety_factor   = 1.5;
+    double haz_width       = 0; // from the weld line; 0: max(25 mm, 3 t) of the part
+  };
+
   struct ProbeSpec
   {
     std::string    name;
@@ -269,6 +282,7 @@ namespace lightbody
     std::vector<SupportSpec>        supports;
     std::vector<LoadCaseSpec>       load_cases;
     std::vector<ProbeSpec>          probes;
+    CriteriaSpec                    criteria;
 
     // Filled by a body generator: named surfaces (name -> "part.side" list), named regions
     // (name -> union of regions) and default supports for a case that gives none.

@@ -1160,7 +1160,7 @@ namespace lightbody
           diag_.throw_if_any();
         }
       check_keys(root, "", {"case", "description", "mesh", "materials", "parts", "supports",
-                            "load_cases", "probes", "include", "body"});
+                            "load_cases", "probes", "include", "body", "criteria"});
       const bool has_body = root["body"].IsDefined();
       c.name        = text(root, "", "case", false);
       c.description = text(root, "", "description", false);
@@ -1214,6 +1214,25 @@ namespace lightbody
            [&](const std::string &k, const YAML::Node &v) { read_support(k, v, c); });
       each("load_cases", true,
            [&](const std::string &k, const YAML::Node &v) { read_load_case(k, v, c); });
+      if (const YAML::Node cr = root["criteria"]; cr && is_map(cr, "criteria"))
+        {
+          check_keys(cr, "criteria", {"allowable", "safety_factor", "haz_width"});
+          c.criteria.given      = true;
+          const std::string rule = text(cr, "criteria", "allowable", false);
+          if (rule == "adr")
+            c.criteria.rule = CriteriaSpec::Rule::adr;
+          else if (rule.empty() || rule == "proof")
+            c.criteria.rule = CriteriaSpec::Rule::proof;
+          else
+            error(cr["allowable"], "criteria.allowable",
+                  "unknown rule \"" + rule + "\"" + suggestion(rule, {"adr", "proof"}));
+          const double sf = c.criteria.safety_factor;
+          c.criteria.safety_factor = quantity(cr, "criteria", "safety_factor", Quantity::dimensionless, &sf);
+          if (!(c.criteria.safety_factor >= 1))
+            error(cr["safety_factor"], "criteria.safety_factor", "must be at least 1");
+          if (cr["haz_width"])
+            c.criteria.haz_width = positive(cr, "criteria", "haz_width", Quantity::length);
+        }
       each("probes", false, [&](const std::string &k, const YAML::Node &v) {
         ProbeSpec p;
         p.name  = k;

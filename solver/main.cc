@@ -21,7 +21,7 @@ namespace
     ok              = 0,
     usage_error     = 1,
     input_error     = 2,
-    criterion_failed = 3, // reserved for design checks
+    criterion_failed = 3, // solved, written, but a utilization above 1
     model_error     = 4,
     internal_error  = 5
   };
@@ -161,9 +161,12 @@ int main(int argc, char **argv)
           char line[256];
           std::snprintf(line, sizeof(line),
                         "%s: max von Mises %.2f MPa (%s), max displacement %.3f mm, "
-                        "equilibrium error %.1e",
+                        "equilibrium error %.1e%s",
                         lc.name.c_str(), lc.max_von_mises_MPa, lc.max_von_mises_part.c_str(),
-                        lc.max_displacement_mm, lc.equilibrium_error);
+                        lc.max_displacement_mm, lc.equilibrium_error,
+                        lc.utilization.empty() ? ""
+                                               : (", utilization " + std::to_string(lc.max_utilization) +
+                                                  (lc.passed ? " (pass)" : " (FAIL)")).c_str());
           log.message(line);
         }
       {
@@ -171,6 +174,11 @@ int main(int argc, char **argv)
         write_results(outcome, log, out_dir);
       }
       std::cout << "results: " << out_dir << "\n";
+      for (const auto &lc : outcome.results->load_cases)
+        if (!lc.passed)
+          return fail(criterion_failed, "load case \"" + lc.name + "\": utilization " +
+                                          std::to_string(lc.max_utilization) + " at part \"" +
+                                          lc.max_utilization_part + "\" exceeds 1");
       return ok;
     }
   catch (const InputError &e)

@@ -1,0 +1,58 @@
+// Design check: heat-affected bands along welds and utilization against the allowable stress.
+#include "run_helpers.h"
+
+#include <cmath>
+
+using namespace lightbody;
+using namespace lightbody::testing;
+
+// Two 6061-T6 plates welded edge to edge at x = 500 (8 mm to 3 mm, tied). With a 25 mm band,
+// an element is heat-affected when a node of it lies within 25 mm of the weld line; there the
+// EN 1999-1-1 Table 3.2b HAZ strength applies (fo,haz = 115 MPa), elsewhere Rp0.2 = 240 MPa;
+// allowable = Rp0.2 / 1.5.
+TEST(DesignCheck, HeatAffectedBandAndAllowables)
+{
+  const std::string yaml = R"(
+mesh: {size: 10 mm}
+parts:
+  thick: {material: 6061-T6, thickness: 8 mm, quad: {corners: [[0, 0, 0], [500, 0, 0], [500, 200, 0], [0, 200, 0]]}}
+  thin: {material: 6061-T6, thickness: 3 mm, quad: {corners: [[500, 0, 0], [1000, 0, 0], [1000, 200, 0], [500, 200, 0]]}}
+supports:
+  clamp: {edge: thick.edge4, fix: all}
+load_cases:
+  tip: {edge_forces: [{edge: thin.edge2, force_per_length: "0 0 -0.1 N/mm"}]}
+criteria: {allowable: proof, safety_factor: 1.5, haz_width: 25 mm}
+)";
+  const Case   c     = read_case_from_string(yaml, "haz.yaml");
+  const auto   model = build_model(c);
+  const auto   basis = design_basis(*model, c.criteria);
+  unsigned     flagged = 0;
+  for (const auto &cell : model->triangulation.active_cell_iterators())
+    {
+      double nearest = 1e300;
+      for (unsigned v = 0; v < 8; ++v)
+        nearest = std::min(nearest, std::abs(cell->vertex(v)[0] - 500));
+      const bool haz = basis.heat_affected[cell->active_cell_index()];
+      EXPECT_EQ(haz, nearest <= 25 + 1e-9) << "cell at x = " << cell->center()[0];
+      EXPECT_NEAR(basis.allowable_MPa[cell->active_cell_index()], (haz ? 115.0 : 240.0) / 1.5, 1e-12);
+      flagged += haz;
+    }
+  // Three element columns on each side of the weld, twenty rows.
+  EXPECT_EQ(flagged, 120u);
+  EXPECT_TRUE(basis.unconfirmed_haz.empty());
+}
+
+// Without welds the allowable is uniform, so the largest utilization is the largest von Mises
+// stress over Rp0.2/1.5; the clamped plate (plate_alloy Rp0.2 = 125 MPa) fails it.
+TEST(DesignCheck, UtilizationIsVonMisesOverAllowable)
+{
+  const RunOutcome r = run_file("cases/verification/clamped_plate.yaml",
+                                {{"criteria", "{allowable: proof, safety_factor: 1.5}"}});
+  const auto &lc = r.results->load_cases.at(0);
+  EXPECT_NEAR(lc.max_utilization, lc.max_von_mises_MPa / (125 / 1.5), 1e-12);
+  EXPECT_FALSE(lc.passed);
+  // ADR 6.8.2.1.16: min(0.75 Re, 0.5 Rm) = min(93.75, 137.5) = 93.75 MPa.
+  const RunOutcome adr = run_file("cases/verification/clamped_plate.yaml", {{"criteria", "{allowable: adr}"}});
+  EXPECT_NEAR(adr.results->load_cases[0].max_utilization,
+              adr.results->load_cases[0].max_von_mises_MPa / 93.75, 1e-12);
+}
