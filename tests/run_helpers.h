@@ -49,6 +49,30 @@ namespace lightbody::testing
     return "";
   }
 
+  // The joint between two parts, in either order, or null.
+  inline const Joint *find_joint(const Model &m, const std::string &a, const std::string &b)
+  {
+    for (const auto &j : m.joints)
+      if ((j.part_a == a && j.part_b == b) || (j.part_a == b && j.part_b == a))
+        return &j;
+    return nullptr;
+  }
+
+  // The tie in which `follower` follows `leader`, or null.
+  inline const Joint *find_tie(const Model &m, const std::string &follower, const std::string &leader)
+  {
+    for (const auto &j : m.joints)
+      if (j.part_a == follower && j.part_b == leader && j.kind == Joint::Kind::tied)
+        return &j;
+    return nullptr;
+  }
+
+  inline bool has_joint(const Model &m, const std::string &a, const std::string &b, Joint::Kind kind)
+  {
+    const Joint *j = find_joint(m, a, b);
+    return j && j->kind == kind;
+  }
+
   // Equilibrium: support reactions plus applied loads sum to zero (1e-6 of the total load).
   inline void expect_equilibrium(const RunOutcome &o)
   {

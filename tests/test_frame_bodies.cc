@@ -9,13 +9,6 @@ using namespace lightbody::testing;
 
 namespace
 {
-  const Joint *joint(const Model &m, const std::string &follower, const std::string &leader)
-  {
-    for (const auto &j : m.joints)
-      if (j.part_a == follower && j.part_b == leader)
-        return &j;
-    return nullptr;
-  }
   const double rho_al = 2.7e-6; // kg/mm^3, EN 1991-1-1 Table A.4
 } // namespace
 
@@ -52,7 +45,7 @@ probes:
   const RunOutcome r = run_yaml(yaml);
   for (const char *w : {"web_left", "web_right"})
     for (const char *f : {"top", "bottom"})
-      EXPECT_NE(joint(*r.model, w, f), nullptr) << w << " on " << f;
+      EXPECT_NE(find_tie(*r.model, w, f), nullptr) << w << " on " << f;
   const double P = 2 * 5.4347826 * 92, L = 2000, E = 70000, G = E / 2.6;
   const double I = (std::pow(100.0, 4) - std::pow(92.0, 4)) / 12, A = 100 * 100 - 92 * 92;
   const double delta = P * L * L * L / (3 * E * I) + P * L / (0.4355 * G * A);
@@ -80,15 +73,15 @@ TEST(FrameBodies, VanBodyMassAndJoints)
   const double expected = volume * rho_al;
   EXPECT_NEAR(compute_mass(*model).total_kg, expected, 0.005 * expected);
 
-  EXPECT_NE(joint(*model, "side_left", "floor"), nullptr);
-  EXPECT_NE(joint(*model, "side_right", "roof"), nullptr);
-  EXPECT_NE(joint(*model, "front_wall", "side_left"), nullptr);
-  EXPECT_NE(joint(*model, "sill_left_web", "floor"), nullptr);
-  EXPECT_NE(joint(*model, "sill_left_web", "sill_left_flange"), nullptr);
-  EXPECT_NE(joint(*model, "crossmember_1_middle", "sill_left_web"), nullptr);
-  EXPECT_NE(joint(*model, "post_left_1_web", "side_left"), nullptr);
-  EXPECT_NE(joint(*model, "post_left_1_web", "post_left_1_flange"), nullptr);
-  EXPECT_NE(joint(*model, "roof_bow_1", "roof"), nullptr);
+  EXPECT_NE(find_tie(*model, "side_left", "floor"), nullptr);
+  EXPECT_NE(find_tie(*model, "side_right", "roof"), nullptr);
+  EXPECT_NE(find_tie(*model, "front_wall", "side_left"), nullptr);
+  EXPECT_NE(find_tie(*model, "sill_left_web", "floor"), nullptr);
+  EXPECT_NE(find_tie(*model, "sill_left_web", "sill_left_flange"), nullptr);
+  EXPECT_NE(find_tie(*model, "crossmember_1_middle", "sill_left_web"), nullptr);
+  EXPECT_NE(find_tie(*model, "post_left_1_web", "side_left"), nullptr);
+  EXPECT_NE(find_tie(*model, "post_left_1_web", "post_left_1_flange"), nullptr);
+  EXPECT_NE(find_tie(*model, "roof_bow_1", "roof"), nullptr);
 }
 
 // The 12 m3 tipper in both support positions: mass by hand, and the tipping position held on

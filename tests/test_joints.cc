@@ -7,17 +7,6 @@
 using namespace lightbody;
 using namespace lightbody::testing;
 
-namespace
-{
-  const Joint *joint(const Model &m, const std::string &a, const std::string &b)
-  {
-    for (const auto &j : m.joints)
-      if ((j.part_a == a && j.part_b == b) || (j.part_a == b && j.part_b == a))
-        return &j;
-    return nullptr;
-  }
-} // namespace
-
 // Two coplanar plates of different gauge (8 mm root half, 5 mm tip half) as a cantilever with a
 // tip line force. Beam theory (verification-closed-form.md 3.4, integrated over the two spans):
 //   delta = P/E [(L^3 - (L/2)^3)/(3 I_root) + (L/2)^3/(3 I_tip)] + P (L/2)/(k G A_root) + ...
@@ -44,7 +33,7 @@ probes:
   tip: [1000, 25, 0]
 )";
   const RunOutcome r = run_yaml(yaml);
-  const Joint     *j = joint(*r.model, "root", "tip");
+  const Joint     *j = find_joint(*r.model, "root", "tip");
   ASSERT_NE(j, nullptr);
   EXPECT_EQ(j->kind, Joint::Kind::tied);
   EXPECT_EQ(j->part_a, "tip"); // the thinner part follows
@@ -83,7 +72,7 @@ load_cases:
   tension: {edge_forces: [{edge: right.edge2, force_per_length: "400 0 0 N/mm"}]}
 )";
   const RunOutcome r = run_yaml(yaml);
-  const Joint     *j = joint(*r.model, "left", "right");
+  const Joint     *j = find_joint(*r.model, "left", "right");
   ASSERT_NE(j, nullptr);
   EXPECT_EQ(j->kind, Joint::Kind::tied);
   EXPECT_NEAR(j->length_mm, 100, 1e-6);
@@ -119,7 +108,7 @@ load_cases:
   weight: {acceleration: [0, 0, "-1 g"]}
 )";
   const RunOutcome r = run_yaml(yaml);
-  const Joint     *j = joint(*r.model, "shell", "head");
+  const Joint     *j = find_joint(*r.model, "shell", "head");
   ASSERT_NE(j, nullptr);
   EXPECT_EQ(j->kind, Joint::Kind::shared_nodes);
   EXPECT_NEAR(j->length_mm, 2 * M_PI * 600, 0.005 * 2 * M_PI * 600);

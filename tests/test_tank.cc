@@ -38,14 +38,6 @@ namespace
     return area;
   }
 
-  bool has_joint(const Model &m, const std::string &a, const std::string &b, Joint::Kind kind)
-  {
-    for (const auto &j : m.joints)
-      if (((j.part_a == a && j.part_b == b) || (j.part_a == b && j.part_b == a)) && j.kind == kind)
-        return true;
-    return false;
-  }
-
   const char *circular_tank = R"(
 mesh: {size: 80 mm}
 body:
