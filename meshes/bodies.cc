@@ -231,10 +231,12 @@ namespace lightbody
           {
             case TankSpec::Mounting::saddles:
             case TankSpec::Mounting::subframe:
+              // The shell is welded to its saddles (or subframe): held in every direction there,
+              // so that longitudinal and lateral loads reach the chassis through the mounting.
               hold.name         = t.mounting == TankSpec::Mounting::saddles ? "saddles" : "subframe";
               hold.named_region = hold.name;
-              hold.fixed        = {false, false, true};
-              anchor.fixed      = {true, true, false};
+              hold.fixed        = {true, true, true};
+              c.supports.push_back(hold);
               break;
             case TankSpec::Mounting::ends:
               // Rigid diaphragms: the end rings keep their section, and one node the axial place.
@@ -242,10 +244,10 @@ namespace lightbody
               hold.named_region = "ends";
               hold.fixed        = {false, true, true};
               anchor.fixed      = {true, false, false};
+              c.supports.push_back(hold);
+              c.supports.push_back(anchor);
               break;
           }
-        c.supports.push_back(hold);
-        c.supports.push_back(anchor);
       }
   }
 } // namespace lightbody
@@ -410,10 +412,8 @@ namespace lightbody
             support("ram_pin", "ram_pin", {false, false, true});
           }
         else
-          {
-            support("mounts", "mounts", {false, false, true});
-            support("anchor", "anchor", {true, true, false});
-          }
+          // Brackets at the mounting points hold the body on the chassis in every direction.
+          support("mounts", "mounts", {true, true, true});
       }
   }
 } // namespace lightbody

@@ -226,15 +226,17 @@ namespace lightbody
         for (unsigned i = 0; i < sys_dofs.size(); ++i)
           component[sys_dofs[i]] = map.of_system[i].first;
       }
-    std::vector<bool> supported(s.dof_handler.n_dofs(), false);
-    for (const auto &sd : s.supports)
-      for (auto d : sd.dofs)
-        supported[d] = true;
-
-    for (const auto &l : s.load_cases)
+    for (unsigned lc = 0; lc < s.load_cases.size(); ++lc)
       {
+        const LoadCaseSolution &l    = s.load_cases[lc];
+        const LoadCaseSpec     &spec = c.load_cases[lc];
+        std::vector<bool>       supported(s.dof_handler.n_dofs(), false);
+        for (unsigned i : l.supports)
+          for (auto d : s.supports[i].dofs)
+            supported[d] = true;
         LoadCaseResult r;
-        r.name = l.name;
+        r.name        = l.name;
+        r.description = spec.description;
         r.stress.assign(n_nodes, {0, 0, 0, 0, 0, 0});
         std::vector<Vec3> u_node(n_nodes, {0, 0, 0});
 
@@ -291,6 +293,10 @@ namespace lightbody
               }
             r.passed = r.max_utilization <= 1;
           }
+        r.deflection_limit_mm =
+          spec.max_deflection > 0 ? spec.max_deflection : c.criteria.max_deflection;
+        if (r.deflection_limit_mm > 0 && r.max_displacement_mm > r.deflection_limit_mm)
+          r.passed = false;
 
         // Equilibrium: the support reactions balance the applied loads.
         double load_scale = 0;
@@ -305,9 +311,10 @@ namespace lightbody
         for (unsigned k = 0; k < 3; ++k)
           imbalance += std::pow(r.reaction_sum_N[k] + r.applied_sum_N[k], 2);
         r.equilibrium_error = load_scale > 0 ? std::sqrt(imbalance) / load_scale : 0;
-        for (const auto &sd : s.supports)
+        for (unsigned i : l.supports)
           {
-            ReactionResult rr;
+            const SupportDofs &sd = s.supports[i];
+            ReactionResult     rr;
             rr.support = sd.name;
             for (auto d : sd.dofs)
               rr.force_N[component[d]] += l.reaction[d];

@@ -46,6 +46,7 @@ namespace lightbody
   struct LoadCaseResult
   {
     std::string name;
+    std::string description;
     double      max_displacement_mm = 0;
     Vec3        max_displacement_location_mm{};
     double      max_von_mises_MPa = 0;
@@ -70,7 +71,8 @@ namespace lightbody
     double              max_utilization = 0;
     std::string         max_utilization_part;
     Vec3                max_utilization_location_mm{};
-    bool                passed = true;
+    double              deflection_limit_mm = 0; // 0: none
+    bool                passed = true; // utilization <= 1 and displacement within the limit
   };
 
   // Allowable stress of every element under the case's criteria, with heat-affected bands along

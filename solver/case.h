@@ -158,15 +158,30 @@ namespace lightbody
     SourceLocation where;
   };
 
+  // A total force spread uniformly over the area of a surface (optionally only the part of it
+  // inside a box): a payload on a floor, a test load on a wall.
+  struct DistributedForce
+  {
+    std::string    surface;
+    Vec3           force{};
+    bool           in_box = false;
+    Vec3           box_min{}, box_max{};
+    SourceLocation where;
+  };
+
   struct LoadCaseSpec
   {
-    std::string                  name;
-    Vec3                         acceleration{0, 0, 0}; // body force per volume = density * this
-    std::vector<PressureLoad>    pressures;
-    std::vector<HydrostaticLoad> hydrostatic;
-    std::vector<EdgeLoad>        edge_loads;
-    std::vector<PointLoad>       point_loads;
-    SourceLocation               where;
+    std::string                   name;
+    std::string                   description; // where a template case comes from
+    Vec3                          acceleration{0, 0, 0}; // body force per volume = density * this
+    std::vector<PressureLoad>     pressures;
+    std::vector<HydrostaticLoad>  hydrostatic;
+    std::vector<EdgeLoad>         edge_loads;
+    std::vector<PointLoad>        point_loads;
+    std::vector<DistributedForce> distributed;
+    std::vector<std::string>      supports;           // the supports that hold it; empty: all
+    double                        max_deflection = 0; // mm; 0: the criteria's (or none)
+    SourceLocation                where;
   };
 
   // Design check: the allowable stress and the heat-affected bands along welds.
@@ -180,6 +195,36 @@ namespace lightbody
     } rule                 = Rule::proof;
     double safety_factor   = 1.5;
     double haz_width       = 0; // from the weld line; 0: max(25 mm, 3 t) of the part
+    double max_deflection  = 0; // mm, largest displacement allowed; 0: no limit
+  };
+
+  // Load-case templates from the standards (solver/templates.cc expands them into load cases).
+  struct DesignLoadsSpec
+  {
+    enum class Template
+    {
+      none,
+      adr,      // road tank, ADR 6.8.2.1.2 and the calculation/test pressure
+      en12642,  // box body, EN 12642 wall loads, payload, braking and cornering
+      tipper    // tipper, granular payload: transport, start of tipping, braking
+    } kind = Template::none;
+    SourceLocation where;
+    // Tank: payload liquid, filling degree, gravity convention, pressure case.
+    double density = 0;                  // tonne/mm^3 (tank liquid, tipper bulk material)
+    double filling = 1;                  // fraction of each compartment
+    bool   down_includes_gravity = true; // "2 g down" is the total vertical acceleration
+    bool   calculation_pressure_g = true; // G: 2 x static pressure of the liquid (>= water)
+    double calculation_pressure = 0;     // MPa, when not G
+    double test_pressure = 0;            // MPa; > 0 adds a hydraulic test case
+    // Box and tipper.
+    double payload = 0;          // tonne; tipper: 0 fills the body to the wall height
+    bool   code_xl = false;      // EN 12642 code XL (otherwise code L)
+    double vertical_factor = 2;  // payload and body weight in the vertical case (x g)
+    double braking = 0.8;        // x g, EN 12195-1 forward
+    double cornering = 0.5;      // x g, EN 12195-1 sideways
+    // Tipper: angle of internal friction and the lateral pressure coefficient (0: 1 - sin phi).
+    double friction_angle = 0;    // radians
+    double lateral_coefficient = 0;
   };
 
   struct ProbeSpec
@@ -283,6 +328,7 @@ namespace lightbody
     std::vector<LoadCaseSpec>       load_cases;
     std::vector<ProbeSpec>          probes;
     CriteriaSpec                    criteria;
+    DesignLoadsSpec                 design_loads;
 
     // Filled by a body generator: named surfaces (name -> "part.side" list), named regions
     // (name -> union of regions) and default supports for a case that gives none.

@@ -1,4 +1,5 @@
 #include "solver/case_reader.h"
+#include "solver/templates.h"
 
 #include "meshes/bodies.h"
 
@@ -360,6 +361,27 @@ namespace lightbody
       void read_tank(const YAML::Node &n, Case &c);
       void read_frame_body(const YAML::Node &n, Case &c, FrameBodySpec::Kind kind);
       void read_load_case(const std::string &name, const YAML::Node &n, Case &c);
+      void read_design_loads(const YAML::Node &n, Case &c);
+      void read_criteria(const YAML::Node &n, Case &c);
+      bool flag(const YAML::Node &parent, const std::string &path, const std::string &name,
+                bool fallback)
+      {
+        const YAML::Node n = parent[name];
+        if (!n)
+          return fallback;
+        if (n.IsScalar() && (n.Scalar() == "true" || n.Scalar() == "false"))
+          return n.Scalar() == "true";
+        error(n, path + "." + name, "must be true or false");
+        return fallback;
+      }
+      // A positive factor (a multiple of g, a dynamic factor) with a default.
+      double factor(const YAML::Node &parent, const std::string &path, const std::string &name,
+                    double fallback)
+      {
+        if (!parent[name])
+          return fallback;
+        return positive(parent, path, name, Quantity::dimensionless, 100);
+      }
       void check_references(const Case &c, const YAML::Node &root);
 
       template <class F>
@@ -1010,13 +1032,55 @@ namespace lightbody
       const std::string path = "load_cases." + name;
       if (!is_map(n, path))
         return;
-      check_keys(n, path, {"acceleration", "pressures", "hydrostatic", "edge_forces",
-                           "point_forces"});
+      check_keys(n, path, {"description", "acceleration", "pressures", "hydrostatic",
+                           "edge_forces", "point_forces", "distributed_forces", "supports",
+                           "max_deflection"});
       LoadCaseSpec lc;
       lc.name  = name;
       lc.where = where(n, path);
+      lc.description = text(n, path, "description", false);
       if (n["acceleration"])
         lc.acceleration = vector(n["acceleration"], path + ".acceleration", Quantity::acceleration);
+      if (n["max_deflection"])
+        lc.max_deflection = positive(n, path, "max_deflection", Quantity::length);
+      if (const YAML::Node sn = n["supports"])
+        {
+          if (!sn.IsSequence() || sn.size() == 0)
+            error(sn, path + ".supports", "must be a non-empty list of support names");
+          else
+            for (std::size_t i = 0; i < sn.size(); ++i)
+              {
+                const std::string k = path + ".supports[" + std::to_string(i) + "]";
+                if (!sn[i].IsScalar())
+                  error(sn[i], k, "must be a support name");
+                else
+                  {
+                    lc.supports.push_back(sn[i].Scalar());
+                    references_.push_back({"support", sn[i].Scalar(), where(sn[i], k), k});
+                  }
+              }
+        }
+      for_each_in_list(n["distributed_forces"], path + ".distributed_forces",
+                       [&](const YAML::Node &e, const std::string &k) {
+                         if (!is_map(e, k))
+                           return;
+                         check_keys(e, k, {"surface", "force", "box"});
+                         DistributedForce d;
+                         d.where   = where(e, k);
+                         d.surface = text(e, k, "surface");
+                         d.force   = required_vector(e, k, "force", Quantity::force);
+                         if (const YAML::Node b = e["box"]; b && is_map(b, k + ".box"))
+                           {
+                             check_keys(b, k + ".box", {"min", "max"});
+                             d.in_box  = true;
+                             d.box_min = required_vector(b, k + ".box", "min", Quantity::length);
+                             d.box_max = required_vector(b, k + ".box", "max", Quantity::length);
+                           }
+                         if (norm(d.force) == 0)
+                           error(e, k + ".force", "must not be zero");
+                         references_.push_back({"surface", d.surface, where(e, k), k + ".surface"});
+                         lc.distributed.push_back(d);
+                       });
 
       for_each_in_list(n["pressures"], path + ".pressures",
                        [&](const YAML::Node &e, const std::string &k) {
@@ -1083,10 +1147,10 @@ namespace lightbody
                          lc.point_loads.push_back(l);
                        });
       if (norm(lc.acceleration) == 0 && lc.pressures.empty() && lc.hydrostatic.empty() &&
-          lc.edge_loads.empty() && lc.point_loads.empty())
+          lc.edge_loads.empty() && lc.point_loads.empty() && lc.distributed.empty())
         error(n, path,
-              "applies no load (give acceleration, pressures, hydrostatic, edge_forces or "
-              "point_forces)");
+              "applies no load (give acceleration, pressures, hydrostatic, edge_forces, "
+              "point_forces or distributed_forces)");
       c.load_cases.push_back(lc);
     }
 
@@ -1098,6 +1162,15 @@ namespace lightbody
         part_names.push_back(p.name);
       for (const auto &r : references_)
         {
+          if (r.kind == "support")
+            {
+              std::vector<std::string> names;
+              for (const auto &sp : c.supports)
+                names.push_back(sp.name);
+              if (std::find(names.begin(), names.end(), r.name) == names.end())
+                diag_.add(r.where, r.key, "no support named \"" + r.name + "\"" + suggestion(r.name, names));
+              continue;
+            }
           if (r.kind == "region")
             {
               if (!c.named_regions.count(r.name))
@@ -1160,7 +1233,8 @@ namespace lightbody
           diag_.throw_if_any();
         }
       check_keys(root, "", {"case", "description", "mesh", "materials", "parts", "supports",
-                            "load_cases", "probes", "include", "body", "criteria"});
+                            "load_cases", "probes", "include", "body", "criteria",
+                            "design_loads"});
       const bool has_body = root["body"].IsDefined();
       c.name        = text(root, "", "case", false);
       c.description = text(root, "", "description", false);
@@ -1212,27 +1286,12 @@ namespace lightbody
       each("parts", !has_body, [&](const std::string &k, const YAML::Node &v) { read_part(k, v, c); });
       each("supports", !has_body,
            [&](const std::string &k, const YAML::Node &v) { read_support(k, v, c); });
-      each("load_cases", true,
+      if (root["design_loads"])
+        read_design_loads(root["design_loads"], c);
+      each("load_cases", c.design_loads.kind == DesignLoadsSpec::Template::none,
            [&](const std::string &k, const YAML::Node &v) { read_load_case(k, v, c); });
       if (const YAML::Node cr = root["criteria"]; cr && is_map(cr, "criteria"))
-        {
-          check_keys(cr, "criteria", {"allowable", "safety_factor", "haz_width"});
-          c.criteria.given      = true;
-          const std::string rule = text(cr, "criteria", "allowable", false);
-          if (rule == "adr")
-            c.criteria.rule = CriteriaSpec::Rule::adr;
-          else if (rule.empty() || rule == "proof")
-            c.criteria.rule = CriteriaSpec::Rule::proof;
-          else
-            error(cr["allowable"], "criteria.allowable",
-                  "unknown rule \"" + rule + "\"" + suggestion(rule, {"adr", "proof"}));
-          const double sf = c.criteria.safety_factor;
-          c.criteria.safety_factor = quantity(cr, "criteria", "safety_factor", Quantity::dimensionless, &sf);
-          if (!(c.criteria.safety_factor >= 1))
-            error(cr["safety_factor"], "criteria.safety_factor", "must be at least 1");
-          if (cr["haz_width"])
-            c.criteria.haz_width = positive(cr, "criteria", "haz_width", Quantity::length);
-        }
+        read_criteria(cr, c);
       each("probes", false, [&](const std::string &k, const YAML::Node &v) {
         ProbeSpec p;
         p.name  = k;
@@ -1255,9 +1314,117 @@ namespace lightbody
                 diag_.add(c.parts[i].where, "parts." + c.parts[i].name,
                           "this name is taken by a part of the body");
         }
+      // Templates need the body's surfaces and dimensions.
+      if (c.design_loads.kind != DesignLoadsSpec::Template::none && diag_.empty())
+        {
+          try
+            {
+              expand_design_loads(c);
+            }
+          catch (const InputError &e)
+            {
+              for (const auto &d : e.diagnostics())
+                diag_.add(d.where, d.key, d.message);
+            }
+        }
       check_references(c, root);
       diag_.throw_if_any();
       return c;
+    }
+
+    void Reader::read_criteria(const YAML::Node &cr, Case &c)
+    {
+        {
+          check_keys(cr, "criteria", {"allowable", "safety_factor", "haz_width", "max_deflection"});
+          c.criteria.given      = true;
+          const std::string rule = text(cr, "criteria", "allowable", false);
+          if (rule == "adr")
+            c.criteria.rule = CriteriaSpec::Rule::adr;
+          else if (rule.empty() || rule == "proof")
+            c.criteria.rule = CriteriaSpec::Rule::proof;
+          else
+            error(cr["allowable"], "criteria.allowable",
+                  "unknown rule \"" + rule + "\"" + suggestion(rule, {"adr", "proof"}));
+          const double sf = c.criteria.safety_factor;
+          c.criteria.safety_factor = quantity(cr, "criteria", "safety_factor", Quantity::dimensionless, &sf);
+          if (!(c.criteria.safety_factor >= 1))
+            error(cr["safety_factor"], "criteria.safety_factor", "must be at least 1");
+          if (cr["haz_width"])
+            c.criteria.haz_width = positive(cr, "criteria", "haz_width", Quantity::length);
+          if (cr["max_deflection"])
+            c.criteria.max_deflection = positive(cr, "criteria", "max_deflection", Quantity::length);
+        }
+    }
+
+    void Reader::read_design_loads(const YAML::Node &n, Case &c)
+    {
+      const std::string path = "design_loads";
+      if (!is_map(n, path))
+        return;
+      DesignLoadsSpec &d = c.design_loads;
+      d.where            = where(n, path);
+      const std::string t = text(n, path, "template");
+      if (t == "adr")
+        {
+          d.kind = DesignLoadsSpec::Template::adr;
+          check_keys(n, path, {"template", "density", "filling", "calculation_pressure",
+                               "test_pressure", "down_includes_gravity"});
+          d.density = positive(n, path, "density", Quantity::density, 1e-7);
+          if (n["filling"])
+            {
+              d.filling = quantity(n, path, "filling", Quantity::dimensionless);
+              if (!(d.filling > 0 && d.filling <= 1))
+                error(n["filling"], path + ".filling", "must be more than 0 and at most 100 %");
+            }
+          if (const YAML::Node p = n["calculation_pressure"]; p && !(p.IsScalar() && p.Scalar() == "G"))
+            {
+              d.calculation_pressure_g = false;
+              d.calculation_pressure   = positive(n, path, "calculation_pressure", Quantity::pressure, 100);
+            }
+          if (n["test_pressure"])
+            d.test_pressure = positive(n, path, "test_pressure", Quantity::pressure, 100);
+          d.down_includes_gravity = flag(n, path, "down_includes_gravity", true);
+        }
+      else if (t == "en12642")
+        {
+          d.kind = DesignLoadsSpec::Template::en12642;
+          check_keys(n, path, {"template", "code", "payload", "vertical_factor", "braking", "cornering"});
+          const std::string code = text(n, path, "code");
+          if (code == "XL")
+            d.code_xl = true;
+          else if (code != "L" && n["code"])
+            error(n["code"], path + ".code", "must be L or XL");
+          d.payload         = positive(n, path, "payload", Quantity::mass, 1000);
+          d.vertical_factor = factor(n, path, "vertical_factor", d.vertical_factor);
+          d.braking         = factor(n, path, "braking", d.braking);
+          d.cornering       = factor(n, path, "cornering", d.cornering);
+        }
+      else if (t == "tipper")
+        {
+          d.kind = DesignLoadsSpec::Template::tipper;
+          check_keys(n, path, {"template", "density", "friction_angle", "lateral_coefficient",
+                               "payload", "vertical_factor", "braking"});
+          d.density = positive(n, path, "density", Quantity::density, 1e-7);
+          if (n["lateral_coefficient"])
+            {
+              d.lateral_coefficient = positive(n, path, "lateral_coefficient", Quantity::dimensionless, 10);
+              if (n["friction_angle"])
+                error(n, path, "give either friction_angle or lateral_coefficient, not both");
+            }
+          else
+            {
+              d.friction_angle = positive(n, path, "friction_angle", Quantity::angle, 1.5);
+              if (n["friction_angle"] && !(d.friction_angle < M_PI / 2))
+                error(n["friction_angle"], path + ".friction_angle", "must be less than 90 degrees");
+            }
+          if (n["payload"])
+            d.payload = positive(n, path, "payload", Quantity::mass, 1000);
+          d.vertical_factor = factor(n, path, "vertical_factor", d.vertical_factor);
+          d.braking         = factor(n, path, "braking", d.braking);
+        }
+      else if (n["template"])
+        error(n["template"], path + ".template",
+              "unknown template \"" + t + "\"" + suggestion(t, design_load_template_names()));
     }
 
     // Walks a dotted key path, creating maps where needed, and sets the value.

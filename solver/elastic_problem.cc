@@ -19,6 +19,7 @@
 #include <Eigen/Dense>
 
 #include <fstream>
+#include <map>
 #include <sstream>
 
 namespace lightbody
@@ -145,11 +146,33 @@ namespace lightbody
       std::unique_ptr<Solution> run()
       {
         setup_system();
-        assemble_system();
         assemble_loads();
-        factorise();
-        solve();
-        compute_reactions();
+        // Load cases held by the same supports share one factor; each set is solved in turn.
+        std::map<std::vector<unsigned>, std::vector<unsigned>> sets;
+        for (unsigned i = 0; i < case_.load_cases.size(); ++i)
+          sets[support_set(case_.load_cases[i])].push_back(i);
+        solution_->support_sets = sets.size();
+        unsigned k = 0;
+        for (const auto &[supports, cases] : sets)
+          {
+            if (sets.size() > 1)
+              {
+                std::string names;
+                for (unsigned i : supports)
+                  names += (names.empty() ? "" : ", ") + solution_->supports[i].name;
+                log_.message("support set " + std::to_string(++k) + " of " +
+                             std::to_string(sets.size()) + ": " + names);
+              }
+            active_      = supports;
+            active_cases_ = cases;
+            for (unsigned i : cases)
+              solution_->load_cases[i].supports = supports;
+            build_constraints();
+            assemble_system();
+            factorise();
+            solve();
+            compute_reactions();
+          }
         return std::move(solution_);
       }
 
@@ -161,12 +184,27 @@ namespace lightbody
       std::unique_ptr<Solution>  solution_;
       SparsityPattern            sparsity_;
       SparseMatrix<double>       stiffness_;
-      SparseCholesky             cholesky_;
+      std::unique_ptr<SparseCholesky> cholesky_;
+      AffineConstraints<double>  constraints_;
       std::vector<Point<3>>      support_points_;
       std::vector<unsigned char> component_;
+      std::vector<unsigned>      active_;       // supports of the set being solved
+      std::vector<unsigned>      active_cases_; // its load cases
 
+      std::vector<unsigned> support_set(const LoadCaseSpec &lc) const;
+      // " in load cases a, b" when the case has more than one support set, for messages.
+      std::string cases_text() const
+      {
+        if (solution_->support_sets < 2)
+          return "";
+        std::string names;
+        for (unsigned i : active_cases_)
+          names += (names.empty() ? "" : ", ") + solution_->load_cases[i].name;
+        return " in load cases " + names;
+      }
       void setup_system();
-      void apply_supports();
+      void select_supports();
+      void build_constraints();
       void select(const RegionSpec &region, const SupportSpec &spec, std::vector<bool> &selected) const;
       void apply_ties();
       void assemble_system();
@@ -193,12 +231,7 @@ namespace lightbody
           for (unsigned i = 0; i < dofs.size(); ++i)
             component_[dofs[i]] = s.fe.system_to_component_index(i).first;
         }
-      apply_supports();
-      DynamicSparsityPattern dsp(s.dof_handler.n_dofs());
-      DoFTools::make_sparsity_pattern(s.dof_handler, dsp, s.constraints, false);
-      sparsity_.copy_from(dsp);
-      stiffness_.reinit(sparsity_);
-      s.statistics.matrix_nonzeros = sparsity_.n_nonzero_elements();
+      select_supports();
       log_.message("model: " + std::to_string(model_.parts.size()) + " parts, " +
                    std::to_string(model_.joints.size()) + " joints, " +
                    std::to_string(model_.triangulation.n_active_cells()) + " elements, " +
@@ -211,10 +244,25 @@ namespace lightbody
       select_region(model_, solution_->dof_handler, support_points_, region, spec, selected);
     }
 
-    void ElasticProblem::apply_supports()
+    std::vector<unsigned> ElasticProblem::support_set(const LoadCaseSpec &lc) const
+    {
+      std::vector<unsigned> set;
+      for (unsigned i = 0; i < case_.supports.size(); ++i)
+        if (lc.supports.empty() ||
+            std::find(lc.supports.begin(), lc.supports.end(), case_.supports[i].name) != lc.supports.end())
+          set.push_back(i);
+      for (const auto &name : lc.supports)
+        if (std::none_of(case_.supports.begin(), case_.supports.end(),
+                         [&](const SupportSpec &sp) { return sp.name == name; }))
+          throw InputError(lc.where, "load_cases." + lc.name + ".supports",
+                           "no support named \"" + name + "\"");
+      return set;
+    }
+
+    // The nodes of every support, once.
+    void ElasticProblem::select_supports()
     {
       Solution &s = *solution_;
-      s.constraints.clear();
       for (const auto &spec : case_.supports)
         {
           SupportDofs sd;
@@ -232,13 +280,22 @@ namespace lightbody
             throw InputError(spec.where, "supports." + spec.name,
                              "selects no nodes of the model (check the region against the "
                              "geometry)");
-          for (auto d : sd.dofs)
-            if (!s.constraints.is_constrained(d))
-              s.constraints.add_line(d);
           s.supports.push_back(std::move(sd));
         }
+    }
+
+    // Constraints of the active support set and the ties, and the matrix structure.
+    void ElasticProblem::build_constraints()
+    {
+      StageLog::Scope t(log_, "setup");
+      Solution &s = *solution_;
+      constraints_.clear();
+      for (unsigned i : active_)
+        for (auto d : s.supports[i].dofs)
+          if (!constraints_.is_constrained(d))
+            constraints_.add_line(d);
       apply_ties();
-      s.constraints.close();
+      constraints_.close();
 
       // A part of a multi-part model that is neither joined nor supported would only show up as
       // a singular matrix: name it instead.
@@ -255,7 +312,7 @@ namespace lightbody
               {
                 cell->get_dof_indices(dofs);
                 for (auto d : dofs)
-                  if (s.constraints.is_constrained(d))
+                  if (constraints_.is_constrained(d))
                     {
                       held[cell->material_id()] = true;
                       break;
@@ -267,12 +324,17 @@ namespace lightbody
                                "\" is joined to no other part and not supported; check that its "
                                "edges meet the neighbouring parts");
         }
+      DynamicSparsityPattern dsp(s.dof_handler.n_dofs());
+      DoFTools::make_sparsity_pattern(s.dof_handler, dsp, constraints_, false);
+      sparsity_.copy_from(dsp);
+      stiffness_.reinit(sparsity_);
+      s.statistics.matrix_nonzeros = sparsity_.n_nonzero_elements();
     }
 
     void ElasticProblem::apply_ties()
     {
       Solution &s = *solution_;
-      add_tie_constraints(model_, s.dof_handler, s.fe, s.constraints);
+      add_tie_constraints(model_, s.dof_handler, s.fe, constraints_);
     }
 
     void ElasticProblem::assemble_system()
@@ -293,7 +355,7 @@ namespace lightbody
         [&](const CopyData &cd) {
           if (cd.min_jxw < worst_jxw)
             worst_jxw = cd.min_jxw, worst_cell = cd.cell;
-          s.constraints.distribute_local_to_global(cd.K, cd.dofs, stiffness_);
+          constraints_.distribute_local_to_global(cd.K, cd.dofs, stiffness_);
         },
         scratch, copy);
       if (worst_jxw <= 0)
@@ -324,16 +386,16 @@ namespace lightbody
       const Solution &s = *solution_;
       Point<3>        centre;
       std::size_t     n = 0;
-      for (const auto &sd : s.supports)
-        for (auto d : sd.dofs)
+      for (unsigned i : active_)
+        for (auto d : s.supports[i].dofs)
           centre += support_points_[d], ++n;
       Eigen::Matrix<double, 6, 6> M = Eigen::Matrix<double, 6, 6>::Zero();
       if (n > 0)
         {
           centre /= n;
           const double L = std::max(model_.size, 1.0);
-          for (const auto &sd : s.supports)
-            for (auto d : sd.dofs)
+          for (unsigned i : active_)
+            for (auto d : s.supports[i].dofs)
               {
                 Eigen::Matrix<double, 6, 1> r = Eigen::Matrix<double, 6, 1>::Zero();
                 const unsigned              c = component_[d];
@@ -374,8 +436,8 @@ namespace lightbody
           std::string list;
           for (const auto &f : free)
             list += (list.empty() ? "" : ", ") + f;
-          throw ModelError("the body is free to move (" + list +
-                           "): the supports do not hold it; add or extend supports");
+          throw ModelError("the body is free to move (" + list + ")" + cases_text() +
+                           ": the supports do not hold it; add or extend supports");
         }
     }
 
@@ -383,6 +445,7 @@ namespace lightbody
     {
       StageLog::Scope t(log_, "factorise");
       check_rigid_body_modes();
+      cholesky_ = std::make_unique<SparseCholesky>();
       // Lower triangle in compressed columns: row i of the symmetric matrix, entries j >= i,
       // is column i of the lower triangle.
       const std::size_t n   = stiffness_.m();
@@ -390,9 +453,9 @@ namespace lightbody
       for (std::size_t i = 0; i < n; ++i)
         for (auto it = stiffness_.begin(i); it != stiffness_.end(i); ++it)
           nnz += it->column() >= i;
-      cholesky_.allocate(n, nnz);
-      int64_t *p = cholesky_.col_ptr(), *ri = cholesky_.row_index();
-      double  *x = cholesky_.values();
+      cholesky_->allocate(n, nnz);
+      int64_t *p = cholesky_->col_ptr(), *ri = cholesky_->row_index();
+      double  *x = cholesky_->values();
       std::size_t k = 0;
       std::vector<std::pair<int64_t, double>> column;
       for (std::size_t i = 0; i < n; ++i)
@@ -410,7 +473,7 @@ namespace lightbody
       stiffness_.clear();
       sparsity_.reinit(0, 0, 0);
 
-      const double bytes     = cholesky_.analyse();
+      const double bytes     = cholesky_->analyse();
       const double available = options_.memory_limit_bytes > 0 ? options_.memory_limit_bytes
                                                                : 0.9 * available_memory_bytes();
       solution_->statistics.factor_bytes = bytes;
@@ -424,28 +487,29 @@ namespace lightbody
                  "layers, or run on a machine with more memory";
           throw ModelError(msg.str());
         }
-      const long failed = cholesky_.factorise();
-      cholesky_.release_matrix();
+      const long failed = cholesky_->factorise();
+      cholesky_->release_matrix();
       if (failed >= 0)
         {
           throw ModelError("the stiffness matrix is singular at the node " +
                            point_text(support_points_[failed]) + " (" +
-                           std::string(1, "xyz"[component_[failed]]) +
-                           " direction): part of the body is not held (a part joined to nothing, "
+                           std::string(1, "xyz"[component_[failed]]) + " direction)" +
+                           cases_text() + ": part of the body is not held (a part joined to nothing, "
                            "or a mechanism)");
         }
-      solution_->statistics.factor_nonzeros = cholesky_.factor_nonzeros();
+      solution_->statistics.factor_nonzeros = cholesky_->factor_nonzeros();
     }
 
     void ElasticProblem::solve()
     {
       StageLog::Scope t(log_, "solve");
-      for (auto &l : solution_->load_cases)
+      for (unsigned i : active_cases_)
         {
+          LoadCaseSolution &l = solution_->load_cases[i];
           Vector<double> b = l.load;
-          solution_->constraints.condense(b);
-          cholesky_.solve(b.data());
-          solution_->constraints.distribute(b);
+          constraints_.condense(b);
+          cholesky_->solve(b.data());
+          constraints_.distribute(b);
           for (double v : b)
             if (!std::isfinite(v))
               throw ModelError("load case \"" + l.name + "\": the solution is not finite");
@@ -460,11 +524,11 @@ namespace lightbody
       StageLog::Scope t(log_, "reactions");
       Solution       &s = *solution_;
       std::vector<bool> supported(s.dof_handler.n_dofs(), false);
-      for (const auto &sd : s.supports)
-        for (auto d : sd.dofs)
+      for (unsigned i : active_)
+        for (auto d : s.supports[i].dofs)
           supported[d] = true;
-      for (auto &l : s.load_cases)
-        l.reaction.reinit(s.dof_handler.n_dofs());
+      for (unsigned i : active_cases_)
+        s.load_cases[i].reaction.reinit(s.dof_handler.n_dofs());
       ElementStiffness                     element(model_, s.fe);
       FullMatrix<double>                   K(81, 81);
       std::vector<types::global_dof_index> dofs(81);
@@ -475,8 +539,9 @@ namespace lightbody
           if (std::none_of(dofs.begin(), dofs.end(), [&](auto d) { return supported[d]; }))
             continue;
           element.compute(cell, K);
-          for (auto &l : s.load_cases)
+          for (unsigned c : active_cases_)
             {
+              LoadCaseSolution &l = s.load_cases[c];
               for (unsigned i = 0; i < 81; ++i)
                 u[i] = l.displacement[dofs[i]];
               K.vmult(f, u);
@@ -485,10 +550,11 @@ namespace lightbody
                   l.reaction[dofs[i]] += f[i];
             }
         }
-      for (auto &l : s.load_cases)
+      for (unsigned c : active_cases_)
         for (std::size_t d = 0; d < supported.size(); ++d)
           if (supported[d])
-            l.reaction[d] -= l.load[d];
+            s.load_cases[c].reaction[d] -= s.load_cases[c].load[d];
+      cholesky_.reset();
     }
   } // namespace
 

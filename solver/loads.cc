@@ -77,6 +77,8 @@ namespace lightbody
           V += (std::min(height[i], H) - lo) * weight[i];
         return V;
       };
+      if (filling >= 1)
+        return hi;
       const double target = filling * volume(hi);
       double       a = lo, b = hi;
       for (int i = 0; i < 100 && b - a > 1e-12 * (hi - lo); ++i)
@@ -85,6 +87,24 @@ namespace lightbody
           (volume(m) < target ? a : b) = m;
         }
       return 0.5 * (a + b);
+    }
+
+    // The area of the faces where `inside` holds, with the given rule.
+    template <class Inside>
+    double surface_area(const Model &model, const std::vector<FaceRef> &faces,
+                        const Quadrature<2> &rule, Inside inside)
+    {
+      const FE_Q<3>   fe(1);
+      FEFaceValues<3> fv(*model.mapping, fe, rule, update_quadrature_points | update_JxW_values);
+      double          area = 0;
+      for (const FaceRef &ref : faces)
+        {
+          fv.reinit(Triangulation<3>::active_cell_iterator(&model.triangulation, 0, ref.cell), ref.face);
+          for (unsigned q = 0; q < fv.n_quadrature_points; ++q)
+            if (inside(fv.quadrature_point(q)))
+              area += fv.JxW(q);
+        }
+      return area;
     }
 
     const std::vector<FaceRef> &faces_of(const std::map<std::string, std::vector<FaceRef>> &m,
@@ -201,16 +221,11 @@ namespace lightbody
         // keeps its integral (and the resultant) accurate.
         const QIterated<2> rule(QGauss<1>(3), 8);
         if (h.full)
-          {
-            // Full: the free surface touches the highest point of the wetted surface.
-            level = -1e300;
-            for (const FaceRef &ref : faces)
-              {
-                const Triangulation<3>::active_cell_iterator c(&model.triangulation, 0, ref.cell);
-                for (unsigned v = 0; v < 4; ++v)
-                  level = std::max(level, -(g_dir * c->face(ref.face)->vertex(v)));
-              }
-          }
+          // Full: the free surface touches the highest point of the wetted surface. On curved
+          // heads under a tilted acceleration that point lies between nodes; the highest
+          // quadrature point of the (fine) rule finds it, and keeps the whole wetted surface
+          // wet, so that the resultant is the liquid's mass times the acceleration.
+          level = free_surface_level(model, faces, g_dir, 1.0, rule);
         else if (h.filling > 0)
           level = free_surface_level(model, faces, g_dir, h.filling, rule);
         add_face_load(model, s, faces,
@@ -220,6 +235,29 @@ namespace lightbody
                         return -(depth > 0 ? h.density * g.norm() * depth : 0.0) * normal;
                       },
                       rule);
+      }
+    for (const auto &d : lc.distributed)
+      {
+        // Uniform traction F / A over the selected area; A is measured with the same rule, so
+        // the nodal forces sum to F exactly. A box cuts faces: a composite rule follows the cut.
+        const auto &faces = faces_of(model.surfaces, d.surface, d.where, "distributed_forces.surface");
+        const QIterated<2> rule(QGauss<1>(3), d.in_box ? 8 : 1);
+        auto inside = [&](const Point<3> &x) {
+          if (!d.in_box)
+            return true;
+          for (unsigned k = 0; k < 3; ++k)
+            if (x[k] < d.box_min[k] || x[k] > d.box_max[k])
+              return false;
+          return true;
+        };
+        const double area = surface_area(model, faces, rule, inside);
+        if (!(area > 0))
+          throw InputError(d.where, "distributed_forces.surface",
+                           "\"" + d.surface + "\" has no area inside the given box");
+        const Tensor<1, 3> t = tensor(d.force) / area;
+        add_face_load(model, s, faces, f, [&](const Point<3> &x, const Tensor<1, 3> &, double) {
+          return inside(x) ? t : Tensor<1, 3>();
+        }, rule);
       }
     for (const auto &e : lc.edge_loads)
       add_face_load(model, s, faces_of(model.edges, e.edge, e.where, "edge_forces.edge"), f,

@@ -6,6 +6,7 @@
 #include "solver/case_reader.h"
 #include "solver/errors.h"
 #include "solver/pipeline.h"
+#include "solver/templates.h"
 
 #include <cstdio>
 #include <cstring>
@@ -29,12 +30,15 @@ namespace
   const char *usage = R"(usage:
   lightbody run CASE [--out DIR] [--set KEY=VALUE ...] [--threads N] [--max-memory GB] [--quiet]
   lightbody mesh CASE [--out DIR] [--set KEY=VALUE ...] [--quiet]
+  lightbody cases CASE [--set KEY=VALUE ...]
   lightbody --help
   lightbody --version
 
 run       mesh, solve and post-process the case file CASE (YAML).
 mesh      mesh only: write the model (parts, named surfaces, supports, joints) and its quality
           (default folder: results/<case name>-mesh).
+cases     list the load cases of CASE as they will run, design_loads templates expanded, with
+          their loads, supports and limits (nothing is solved or written).
 --out     result folder (default: results/<case name>). Written atomically: a failed run
           leaves an earlier folder untouched.
 --set     override a value of the case, e.g. --set parts.floor.thickness="6 mm"
@@ -74,9 +78,10 @@ int main(int argc, char **argv)
       std::cout << "lightbody " << version << "\n";
       return ok;
     }
-  if (args[0] != "run" && args[0] != "mesh")
+  if (args[0] != "run" && args[0] != "mesh" && args[0] != "cases")
     return fail(usage_error, "unknown command \"" + args[0] + "\" (see lightbody --help)");
-  const bool mesh_only = args[0] == "mesh";
+  const bool mesh_only  = args[0] == "mesh";
+  const bool cases_only = args[0] == "cases";
 
   std::string           case_path, out_dir;
   std::vector<Override> overrides;
@@ -125,7 +130,7 @@ int main(int argc, char **argv)
                                         "\" and \"" + a + "\")");
         }
       if (case_path.empty())
-        throw std::invalid_argument("run needs a case file (see lightbody --help)");
+        throw std::invalid_argument(args[0] + " needs a case file (see lightbody --help)");
     }
   catch (const InputError &e)
     {
@@ -141,6 +146,19 @@ int main(int argc, char **argv)
   try
     {
       const Case c = read_case(case_path, overrides);
+      if (cases_only)
+        {
+          std::cout << c.name << ": " << c.load_cases.size() << " load case(s)\n";
+          for (const auto &lc : c.load_cases)
+            {
+              std::cout << "\n" << lc.name << "\n";
+              if (!lc.description.empty())
+                std::cout << "  " << lc.description << "\n";
+              for (const auto &line : describe_loads(lc))
+                std::cout << "  - " << line << "\n";
+            }
+          return ok;
+        }
       if (out_dir.empty())
         out_dir = "results/" + c.name + (mesh_only ? "-mesh" : "");
       if (mesh_only)
@@ -174,11 +192,22 @@ int main(int argc, char **argv)
         write_results(outcome, log, out_dir);
       }
       std::cout << "results: " << out_dir << "\n";
+      std::string failed;
       for (const auto &lc : outcome.results->load_cases)
         if (!lc.passed)
-          return fail(criterion_failed, "load case \"" + lc.name + "\": utilization " +
-                                          std::to_string(lc.max_utilization) + " at part \"" +
-                                          lc.max_utilization_part + "\" exceeds 1");
+          {
+            char line[512];
+            if (lc.max_utilization > 1)
+              std::snprintf(line, sizeof line, "load case \"%s\": utilization %.3f at part \"%s\" exceeds 1",
+                            lc.name.c_str(), lc.max_utilization, lc.max_utilization_part.c_str());
+            else
+              std::snprintf(line, sizeof line,
+                            "load case \"%s\": displacement %.1f mm exceeds the limit %.1f mm",
+                            lc.name.c_str(), lc.max_displacement_mm, lc.deflection_limit_mm);
+            failed += (failed.empty() ? "" : "\n") + std::string(line);
+          }
+      if (!failed.empty())
+        return fail(criterion_failed, failed);
       return ok;
     }
   catch (const InputError &e)

@@ -6,7 +6,6 @@
 
 #include <deal.II/dofs/dof_handler.h>
 #include <deal.II/fe/fe_system.h>
-#include <deal.II/lac/affine_constraints.h>
 #include <deal.II/lac/vector.h>
 
 #include <string>
@@ -26,6 +25,7 @@ namespace lightbody
     dealii::Vector<double> displacement; // mm
     dealii::Vector<double> load;         // consistent nodal forces, N (before constraints)
     dealii::Vector<double> reaction;     // support reactions, N (zero away from supports)
+    std::vector<unsigned>  supports;     // indices into Solution::supports that hold this case
   };
 
   struct SolverStatistics
@@ -45,8 +45,8 @@ namespace lightbody
     const Model                        &model;
     dealii::FESystem<3>                 fe;
     dealii::DoFHandler<3>               dof_handler;
-    dealii::AffineConstraints<double>   constraints;
-    std::vector<SupportDofs>            supports;
+    std::vector<SupportDofs>            supports; // every support of the case
+    unsigned                            support_sets = 0; // distinct sets, one factor each
     std::vector<LoadCaseSolution>       load_cases;
     SolverStatistics                    statistics;
   };
