@@ -98,7 +98,7 @@ namespace lightbody
   } // namespace
 
   void write_report_json(const Results &r, const Case &c, const StageLog &log,
-                         const std::string &path)
+                         const Picture &picture, const std::string &path)
   {
     std::ostringstream s;
     Json               j(s);
@@ -149,7 +149,18 @@ namespace lightbody
       {
         j.open("", '{');
         j.value("name", quoted(lc.name));
+        if (!lc.description.empty())
+          j.value("description", quoted(lc.description));
         j.value("file", quoted(file_stem(lc.name) + ".vtu"));
+        {
+          std::string list;
+          for (const auto &rr : lc.reactions)
+            list += (list.empty() ? "" : ", ") + quoted(rr.support);
+          j.value("supports", "[" + list + "]");
+        }
+        if (lc.deflection_limit_mm > 0)
+          j.value("deflection_limit_mm", number(lc.deflection_limit_mm));
+        j.value("passed", lc.passed ? "true" : "false");
         j.value("max_displacement_mm", number(lc.max_displacement_mm));
         j.value("max_displacement_location_mm", vec(lc.max_displacement_location_mm));
         j.open("max_von_mises_MPa", '{');
@@ -163,7 +174,10 @@ namespace lightbody
             j.value("max", number(lc.max_utilization));
             j.value("part", quoted(lc.max_utilization_part));
             j.value("location_mm", vec(lc.max_utilization_location_mm));
-            j.value("passed", lc.passed ? "true" : "false");
+            j.open("by_part", '{');
+            for (unsigned p = 0; p < lc.part_max_utilization.size(); ++p)
+              j.value(r.solution.model.parts[p].name, number(lc.part_max_utilization[p]));
+            j.close('}');
             j.close('}');
           }
         j.value("reaction_sum_N", vec(lc.reaction_sum_N));
@@ -202,12 +216,17 @@ namespace lightbody
         for (const auto &m : r.design.unconfirmed_haz)
           list += (list.empty() ? "" : ", ") + quoted(m);
         j.value("haz_not_confirmed_base_values_used", "[" + list + "]");
-        bool passed = true;
-        for (const auto &lc : r.load_cases)
-          passed = passed && lc.passed;
-        j.value("passed", passed ? "true" : "false");
         j.close('}');
       }
+    bool passed = true;
+    for (const auto &lc : r.load_cases)
+      passed = passed && lc.passed;
+    j.value("passed", passed ? "true" : "false");
+    if (const int gov = governing_load_case(r); gov >= 0)
+      j.value("governing_load_case", quoted(r.load_cases[gov].name));
+    j.value("picture", picture.made ? quoted(picture.file) : "null");
+    if (!picture.made)
+      j.value("picture_message", quoted(picture.message));
     j.open("time_s", '{');
     for (const auto &[stage, seconds] : log.stages())
       j.value(stage, number(seconds));

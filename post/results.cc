@@ -9,7 +9,9 @@
 #include <deal.II/fe/fe_values.h>
 #include <deal.II/grid/grid_tools.h>
 
+#include <array>
 #include <cmath>
+#include <map>
 #include <set>
 
 namespace lightbody
@@ -92,6 +94,20 @@ namespace lightbody
     return r;
   }
 
+  int governing_load_case(const Results &r)
+  {
+    int best = -1;
+    for (unsigned i = 0; i < r.load_cases.size(); ++i)
+      {
+        const auto value = [&](unsigned k) {
+          return r.design.checked ? r.load_cases[k].max_utilization : r.load_cases[k].max_von_mises_MPa;
+        };
+        if (best < 0 || value(i) > value(best))
+          best = static_cast<int>(i);
+      }
+    return best;
+  }
+
   double enclosed_volume(const Model &model, const std::string &surface)
   {
     const auto it = model.surfaces.find(surface);
@@ -144,22 +160,45 @@ namespace lightbody
     b.allowable_MPa.resize(tria.n_active_cells());
     b.heat_affected.assign(tria.n_active_cells(), false);
     std::set<std::string> unconfirmed;
+    // Default band: 25 mm or 3 t from the weld, whichever is wider (Aluminum Association rule,
+    // standards-and-materials.md 4.3; EN 1999-1-1 b_haz not confirmed).
+    auto band = [&](const PartMesh &part) {
+      return criteria.haz_width > 0 ? criteria.haz_width : std::max(25.0, 3 * part.thickness);
+    };
+    // The weld points in a uniform grid of buckets as wide as the widest band: the points within
+    // a band of a point lie in its bucket or the 26 around it.
+    double h = 0;
+    for (const auto &part : model.parts)
+      h = std::max(h, band(part));
+    std::map<std::array<long, 3>, std::vector<unsigned>> grid;
+    auto bucket = [&](const Point<3> &p) {
+      return std::array<long, 3>{static_cast<long>(std::floor(p[0] / h)),
+                                 static_cast<long>(std::floor(p[1] / h)),
+                                 static_cast<long>(std::floor(p[2] / h))};
+    };
+    for (unsigned i = 0; i < weld.size(); ++i)
+      grid[bucket(weld[i])].push_back(i);
+    auto within = [&](const Point<3> &p, double width) {
+      const auto b0 = bucket(p);
+      for (long i = -1; i <= 1; ++i)
+        for (long j = -1; j <= 1; ++j)
+          for (long k = -1; k <= 1; ++k)
+            {
+              const auto it = grid.find({b0[0] + i, b0[1] + j, b0[2] + k});
+              if (it != grid.end())
+                for (unsigned w : it->second)
+                  if (weld[w].distance(p) <= width)
+                    return true;
+            }
+      return false;
+    };
     for (const auto &cell : tria.active_cell_iterators())
       {
-        const PartMesh &part = model.parts[cell->material_id()];
-        // Default band: 25 mm or 3 t from the weld, whichever is wider (Aluminum Association rule,
-        // standards-and-materials.md 4.3; EN 1999-1-1 b_haz not confirmed).
-        const double width = criteria.haz_width > 0 ? criteria.haz_width : std::max(25.0, 3 * part.thickness);
-        double       d     = 1e300;
-        for (const auto &w : weld)
-          {
-            d = std::min(d, w.distance(cell->center()));
-            for (unsigned v = 0; v < 8 && d > width; ++v)
-              d = std::min(d, w.distance(cell->vertex(v)));
-            if (d <= width)
-              break;
-          }
-        const bool    haz = d <= width;
+        const PartMesh &part  = model.parts[cell->material_id()];
+        const double    width = band(part);
+        bool            haz   = !weld.empty() && within(cell->center(), width);
+        for (unsigned v = 0; v < 8 && !haz && !weld.empty(); ++v)
+          haz = within(cell->vertex(v), width);
         const Material &m = part.material;
         double Re = m.Rp02, Rm = m.Rm;
         if (haz)
@@ -262,9 +301,12 @@ namespace lightbody
 
         r.von_mises.resize(n_nodes);
         r.principal.resize(n_nodes);
+        r.part_max_von_mises_MPa.assign(model.parts.size(), 0.0);
         for (std::size_t n = 0; n < n_nodes; ++n)
           {
             r.von_mises[n] = von_mises(r.stress[n]);
+            r.part_max_von_mises_MPa[node_part[n]] =
+              std::max(r.part_max_von_mises_MPa[node_part[n]], r.von_mises[n]);
             r.principal[n] = principal_stresses(r.stress[n]);
             const double u = std::sqrt(u_node[n][0] * u_node[n][0] + u_node[n][1] * u_node[n][1] +
                                        u_node[n][2] * u_node[n][2]);
@@ -281,9 +323,12 @@ namespace lightbody
         if (results->design.checked)
           {
             r.utilization.resize(n_nodes);
+            r.part_max_utilization.assign(model.parts.size(), 0.0);
             for (std::size_t n = 0; n < n_nodes; ++n)
               {
                 r.utilization[n] = r.von_mises[n] / node_allowable[n];
+                r.part_max_utilization[node_part[n]] =
+                  std::max(r.part_max_utilization[node_part[n]], r.utilization[n]);
                 if (r.utilization[n] > r.max_utilization)
                   {
                     r.max_utilization             = r.utilization[n];

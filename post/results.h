@@ -71,6 +71,8 @@ namespace lightbody
     double              max_utilization = 0;
     std::string         max_utilization_part;
     Vec3                max_utilization_location_mm{};
+    std::vector<double> part_max_utilization; // per model part
+    std::vector<double> part_max_von_mises_MPa; // per model part
     double              deflection_limit_mm = 0; // 0: none
     bool                passed = true; // utilization <= 1 and displacement within the limit
   };
@@ -99,6 +101,10 @@ namespace lightbody
     DesignBasis                 design;
     std::vector<LoadCaseResult> load_cases;
   };
+
+  // The load case with the highest utilization (the highest von Mises stress when there is no
+  // design check); -1 when there are none.
+  int governing_load_case(const Results &r);
 
   // Mass of each part and the centre of gravity, integrated over the exact geometry.
   MassReport compute_mass(const Model &model);

@@ -25,7 +25,25 @@ namespace lightbody
 
   // <dir>/results.pvd listing the .vtu files, one step per load case.
   void write_pvd(const Results &r, const std::string &path);
+  // The picture of the governing load case for report.md: made, or why not.
+  struct Picture
+  {
+    bool        made = false;
+    std::string file;      // beside report.md
+    std::string load_case;
+    std::string message;   // why there is no picture
+  };
+
+  // Runs the renderer program (lightbody-render) on a .vtu: directly when there is an X display,
+  // under xvfb-run when there is none; never throws, a failure is described in the result.
+  Picture render_picture(const std::string &program, const std::string &vtu, const std::string &png,
+                         const std::string &title, double timeout_s = 120);
+
   // report.json: the machine-readable summary.
   void write_report_json(const Results &r, const Case &c, const StageLog &log,
-                         const std::string &path);
+                         const Picture &picture, const std::string &path);
+  // report.md: the calculation note (case, masses with the S355 comparison, design basis, load
+  // cases as expanded, results per load case, the picture).
+  void write_report_md(const Results &r, const Case &c, const Picture &picture,
+                       const std::string &path);
 } // namespace lightbody

@@ -3,7 +3,8 @@
 # packages already present are left alone.
 set -euo pipefail
 packages=(cmake g++ make libdeal.ii-dev libeigen3-dev libsuitesparse-dev libopenblas-dev
-          libvtk9-dev libyaml-cpp-dev libgtest-dev)
+          libvtk9-dev libyaml-cpp-dev libgtest-dev
+          xvfb xauth)  # off-screen rendering of report.md's picture on a headless machine
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

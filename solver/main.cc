@@ -9,6 +9,7 @@
 #include "solver/templates.h"
 
 #include <cstdio>
+#include <filesystem>
 #include <cstring>
 #include <iostream>
 #include <string>
@@ -189,7 +190,12 @@ int main(int argc, char **argv)
         }
       {
         StageLog::Scope t(log, "write");
-        write_results(outcome, log, out_dir);
+        // The renderer for report.md's picture sits beside this program.
+        std::error_code   ec;
+        const std::string self = std::filesystem::read_symlink("/proc/self/exe", ec).string();
+        const std::string renderer =
+          ec ? std::string() : (std::filesystem::path(self).parent_path() / "lightbody-render").string();
+        write_results(outcome, log, out_dir, renderer);
       }
       std::cout << "results: " << out_dir << "\n";
       std::string failed;

@@ -94,7 +94,8 @@ namespace lightbody
       fs::rename(tmp, target);
   }
 
-  void write_results(const RunOutcome &outcome, const StageLog &log, const std::string &out_dir)
+  void write_results(const RunOutcome &outcome, const StageLog &log, const std::string &out_dir,
+                     const std::string &renderer)
   {
     write_folder_atomically(out_dir, [&](const fs::path &tmp) {
       const Results &r = *outcome.results;
@@ -105,7 +106,19 @@ namespace lightbody
       std::ofstream(tmp / "case.yaml") << "# lightbody " << version << ", from "
                                        << outcome.case_data.file << " with overrides applied\n"
                                        << outcome.case_data.effective_yaml << "\n";
-      write_report_json(r, outcome.case_data, log, (tmp / "report.json").string());
+      // The picture of the governing load case, for report.md.
+      Picture   picture;
+      const int gov = governing_load_case(r);
+      if (gov >= 0)
+        {
+          const std::string name = file_stem(r.load_cases[gov].name);
+          picture = render_picture(renderer, (tmp / (name + ".vtu")).string(),
+                                   (tmp / (name + "_von_mises.png")).string(),
+                                   outcome.case_data.name + ": " + r.load_cases[gov].name);
+          picture.load_case = r.load_cases[gov].name;
+        }
+      write_report_json(r, outcome.case_data, log, picture, (tmp / "report.json").string());
+      write_report_md(r, outcome.case_data, picture, (tmp / "report.md").string());
     });
   }
 

@@ -37,7 +37,10 @@ namespace lightbody
 
   // Writes the result files into `out_dir`: first into a temporary folder beside it, moved into
   // place only when complete, so that a failed run never leaves a folder that looks complete.
-  void write_results(const RunOutcome &outcome, const StageLog &log, const std::string &out_dir);
+  // `renderer`: the lightbody-render program for report.md's picture ("" for none: the report
+  // then says so).
+  void write_results(const RunOutcome &outcome, const StageLog &log, const std::string &out_dir,
+                     const std::string &renderer = "");
 
   struct MeshQuality;
   // Meshes a case without solving and writes the mesh view (model.vtu, mesh.json, case.yaml)

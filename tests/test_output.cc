@@ -167,3 +167,69 @@ load_cases:
   EXPECT_NE(json.find("\"min_scaled_jacobian\""), std::string::npos);
   fs::remove_all(out);
 }
+
+// report.md (issue 4, item 5) for a one-alloy body with a design check: the calculation note's
+// sections, a row per load case, the S355 comparison (same volume at 7850 instead of 2700 kg/m^3
+// saves 1 - 2700/7850 = 65.6 %, EN 1991-1-1 A.4 / EN 1993-1-1 densities) and the picture of the
+// governing case, rendered off-screen (under Xvfb on a machine without a display).
+TEST(Output, ReportMdIsACalculationNoteWithPicture)
+{
+  const std::string yaml = std::string(curved_case) + "criteria: {allowable: proof}\n";
+  const RunOutcome  r    = run_yaml(yaml);
+  const fs::path    out  = fs::temp_directory_path() / "lightbody_report_md_test";
+  fs::remove_all(out);
+  StageLog log;
+  write_results(r, log, out.string(), LIGHTBODY_RENDERER);
+  const std::string md = slurp(out / "report.md");
+  for (const char *text : {"# Calculation note: half_shell", "## Mass", "## Design basis",
+                           "## Results per load case", "| `weight` |", "| `inner pressure` |",
+                           "Rp0.2 / 1.50", "65.6 %", "## Load cases as run", "**Result: PASS**"})
+    EXPECT_NE(md.find(text), std::string::npos) << text << "\n" << md;
+  const std::string json = slurp(out / "report.json");
+  EXPECT_NE(json.find("\"governing_load_case\""), std::string::npos);
+  EXPECT_NE(json.find("\"by_part\""), std::string::npos);
+
+  // The picture: made wherever there is a display or Xvfb (CI installs xvfb), else explained.
+  const int         gov = governing_load_case(*r.results);
+  const std::string png = file_stem(r.results->load_cases[gov].name) + "_von_mises.png";
+  const bool can_render = std::getenv("DISPLAY") || std::system("command -v xvfb-run >/dev/null 2>&1") == 0;
+  if (can_render)
+    {
+      ASSERT_TRUE(fs::exists(out / png)) << md;
+      const std::string bytes = slurp(out / png);
+      EXPECT_EQ(bytes.substr(1, 3), "PNG");
+      EXPECT_GT(bytes.size(), 10000u); // a picture, not an empty frame
+      EXPECT_NE(md.find("](" + png + ")"), std::string::npos);
+      EXPECT_NE(json.find("\"picture\": \"" + png + "\""), std::string::npos);
+    }
+  else
+    EXPECT_NE(md.find("no picture"), std::string::npos);
+  fs::remove_all(out);
+}
+
+// Without a display and without Xvfb the run still writes everything and the report says why
+// there is no picture; a missing renderer likewise.
+TEST(Output, NoDisplayMeansAMessageNotAFailure)
+{
+  const RunOutcome r   = run_yaml(curved_case);
+  const fs::path   out = fs::temp_directory_path() / "lightbody_no_display_test";
+  fs::remove_all(out);
+  const std::string path    = std::getenv("PATH") ? std::getenv("PATH") : "";
+  const char       *display = std::getenv("DISPLAY");
+  const std::string saved_display = display ? display : "";
+  unsetenv("DISPLAY");
+  setenv("PATH", "/nonexistent", 1);
+  StageLog log;
+  write_results(r, log, out.string(), LIGHTBODY_RENDERER);
+  setenv("PATH", path.c_str(), 1);
+  if (display)
+    setenv("DISPLAY", saved_display.c_str(), 1);
+  const std::string md = slurp(out / "report.md");
+  EXPECT_NE(md.find("no X display and no Xvfb"), std::string::npos) << md;
+  EXPECT_NE(slurp(out / "report.json").find("\"picture\": null"), std::string::npos);
+  EXPECT_TRUE(fs::exists(out / "weight.vtu"));
+
+  write_results(r, log, out.string(), "/nonexistent/lightbody-render");
+  EXPECT_NE(slurp(out / "report.md").find("renderer lightbody-render was not found"), std::string::npos);
+  fs::remove_all(out);
+}
