@@ -1288,7 +1288,7 @@ namespace lightbody
            [&](const std::string &k, const YAML::Node &v) { read_support(k, v, c); });
       if (root["design_loads"])
         read_design_loads(root["design_loads"], c);
-      each("load_cases", c.design_loads.kind == DesignLoadsSpec::Template::none,
+      each("load_cases", !root["design_loads"],
            [&](const std::string &k, const YAML::Node &v) { read_load_case(k, v, c); });
       if (const YAML::Node cr = root["criteria"]; cr && is_map(cr, "criteria"))
         read_criteria(cr, c);

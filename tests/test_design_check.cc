@@ -56,3 +56,29 @@ TEST(DesignCheck, UtilizationIsVonMisesOverAllowable)
   EXPECT_NEAR(adr.results->load_cases[0].max_utilization,
               adr.results->load_cases[0].max_von_mises_MPa / 93.75, 1e-12);
 }
+
+// Deflection limits: a case passes only while its largest displacement stays within the limit,
+// the load case's own max_deflection or else criteria.max_deflection. The clamped plate's
+// centre deflection is known (verification test); limits just above and below it. (With
+// criteria the stress check runs too, and the clamped plate fails that: the limit is checked
+// through deflection_limit_mm there.)
+TEST(DesignCheck, DeflectionLimit)
+{
+  const std::string file = "cases/verification/clamped_plate.yaml";
+  const RunOutcome  free = run_file(file);
+  const double      w    = free.results->load_cases.at(0).max_displacement_mm;
+  const std::string lc   = free.case_data.load_cases[0].name;
+  ASSERT_GT(w, 0);
+  EXPECT_TRUE(free.results->load_cases[0].passed);
+  const RunOutcome above = run_file(file, {{"load_cases." + lc + ".max_deflection", std::to_string(1.01 * w)}});
+  EXPECT_TRUE(above.results->load_cases[0].passed);
+  const RunOutcome below = run_file(file, {{"load_cases." + lc + ".max_deflection", std::to_string(0.99 * w)}});
+  EXPECT_FALSE(below.results->load_cases[0].passed);
+  EXPECT_NEAR(below.results->load_cases[0].deflection_limit_mm, 0.99 * w, 1e-5 * w);
+
+  const RunOutcome criteria = run_file(file, {{"criteria", "{max_deflection: " + std::to_string(0.99 * w) + "}"}});
+  EXPECT_NEAR(criteria.results->load_cases[0].deflection_limit_mm, 0.99 * w, 1e-5 * w);
+  const RunOutcome own = run_file(file, {{"criteria", "{max_deflection: " + std::to_string(0.99 * w) + "}"},
+                                         {"load_cases." + lc + ".max_deflection", std::to_string(2 * w)}});
+  EXPECT_NEAR(own.results->load_cases[0].deflection_limit_mm, 2 * w, 1e-5 * w);
+}
