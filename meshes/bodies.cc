@@ -294,6 +294,41 @@ namespace lightbody
     };
   } // namespace
 
+  namespace
+  {
+    // Posts (a web and an outer flange each) outside the side walls at the post pitch and outside
+    // the front wall, evenly across its width; returns the side posts' stations.
+    std::vector<double> add_wall_posts(FrameBuilder &f, const FrameBodySpec &b, double L, double W,
+                                       double H, double z0, double yo, double tfw)
+    {
+      std::vector<double> stations;
+      const double        tp = b.post.thickness;
+      int                 k  = 0;
+      for (double xp = b.post_pitch; xp < L - b.post_pitch / 2; xp += b.post_pitch)
+        {
+          stations.push_back(xp);
+          ++k;
+          for (int side : {1, -1})
+            {
+              const std::string n = std::string(side > 0 ? "post_left_" : "post_right_") + std::to_string(k);
+              f.plate(n + "_web", b.post, {xp, side * yo, z0}, {0, side * b.post_depth, 0}, {0, 0, H});
+              f.plate(n + "_flange", b.post, {xp - b.post_flange / 2, side * (yo + b.post_depth + tp / 2), z0},
+                      {b.post_flange, 0, 0}, {0, 0, H});
+            }
+        }
+      const int n_front = std::max(1, static_cast<int>(std::lround(W / b.post_pitch)));
+      for (int j = 1; j < n_front; ++j)
+        {
+          const double      yp = -W / 2 + j * W / n_front;
+          const std::string n  = "post_front_" + std::to_string(j);
+          f.plate(n + "_web", b.post, {-tfw, yp, z0}, {-b.post_depth, 0, 0}, {0, 0, H});
+          f.plate(n + "_flange", b.post, {-tfw - b.post_depth - tp / 2, yp - b.post_flange / 2, z0},
+                  {0, b.post_flange, 0}, {0, 0, H});
+        }
+      return stations;
+    }
+  } // namespace
+
   void expand_frame_body(Case &c, const SourceLocation &where)
   {
     const FrameBodySpec &b = c.frame_body;
@@ -321,24 +356,24 @@ namespace lightbody
           f.plate("rear_post_left", b.rear_frame, {x, W / 2 - wp, z0}, {0, 0, H - hh}, {0, wp, 0}) + ".top",
           f.plate("rear_post_right", b.rear_frame, {x, -W / 2, z0}, {0, 0, H - hh}, {0, wp, 0}) + ".top",
           f.plate("rear_header", b.rear_frame, {x, -W / 2, z1 - hh}, {0, 0, hh}, {0, W, 0}) + ".top"};
-        // Wall posts outside the side walls: a web and an outer flange each.
-        int k = 0;
-        for (double xp = b.post_pitch; xp < L - b.post_pitch / 2; xp += b.post_pitch)
-          {
-            ++k;
-            for (int side : {1, -1})
-              {
-                const std::string n = std::string(side > 0 ? "post_left_" : "post_right_") + std::to_string(k);
-                f.plate(n + "_web", b.post, {xp, side * yo, z0}, {0, side * b.post_depth, 0}, {0, 0, H});
-                f.plate(n + "_flange", b.post, {xp - b.post_flange / 2, side * (yo + b.post_depth + b.post.thickness / 2), z0},
-                        {b.post_flange, 0, 0}, {0, 0, H});
-              }
-            // A roof bow between each pair of posts, under the roof from wall to wall.
-            f.plate("roof_bow_" + std::to_string(k), b.post, {xp, -W / 2, z1}, {0, W, 0}, {0, 0, -b.post_depth});
-          }
+        // Wall posts on the sides and the front wall, a roof bow between each pair of side posts.
+        const auto stations = add_wall_posts(f, b, L, W, H, z0, yo, tfw);
+        for (std::size_t k = 0; k < stations.size(); ++k)
+          f.plate("roof_bow_" + std::to_string(k + 1), b.post, {stations[k], -W / 2, z1}, {0, W, 0},
+                  {0, 0, -b.post_depth});
       }
     else
-      ns["tailgate_inner"] = {f.plate("tailgate", b.tailgate, {L - b.tailgate.thickness / 2, -W / 2, z0}, {0, 0, H}, {0, W, 0}) + ".top"};
+      {
+        ns["tailgate_inner"] = {f.plate("tailgate", b.tailgate, {L - b.tailgate.thickness / 2, -W / 2, z0}, {0, 0, H}, {0, W, 0}) + ".top"};
+        if (b.has_posts)
+          add_wall_posts(f, b, L, W, H, z0, yo, tfw);
+        // Top rails: flat bars on the side walls' top edges, from the inner face outwards.
+        if (b.top_rail_width > 0)
+          for (int side : {1, -1})
+            f.plate(side > 0 ? "top_rail_left" : "top_rail_right", b.top_rail,
+                    {-tfw, side > 0 ? W / 2 : -W / 2 - b.top_rail_width, z1 + b.top_rail.thickness / 2},
+                    {Lx, 0, 0}, {0, b.top_rail_width, 0});
+      }
 
     // Underframe: C-section sills (web and bottom flange) and crossmember webs between them.
     const double s = b.sill_spacing / 2, ts = b.sill.thickness, zs = -tf / 2 - b.sill_height;

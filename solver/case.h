@@ -299,10 +299,14 @@ namespace lightbody
     // Crossmembers: webs under the floor at a pitch.
     Gauge  crossmember;
     double crossmember_pitch = 0, crossmember_height = 0;
-    // Box: wall posts (web and outer flange, hat-like) at a pitch, with a roof bow of the same
-    // depth between each pair; rear portal frame.
+    // Wall posts (web and outer flange) on the sides at a pitch and across the front wall (box:
+    // with a roof bow of the same depth between each pair of side posts); box: rear portal frame.
     Gauge  post;
     double post_pitch = 0, post_depth = 0, post_flange = 0;
+    bool   has_posts = false; // box: always; tipper: when given
+    // Tipper: flat top rails on the side walls' top edges, `top_rail_width` outwards (0: none).
+    Gauge  top_rail;
+    double top_rail_width = 0;
     Gauge  rear_frame;
     double rear_post_width = 0, rear_header_height = 0;
     // Mounting on the chassis: sill bottoms at given stations (each `mount_length` long), or

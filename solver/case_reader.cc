@@ -817,7 +817,7 @@ namespace lightbody
       std::vector<std::string> keys{"length", "width", "height", "floor", "walls", "front", "sills",
                                     "crossmembers", "mounting"};
       for (const char *k : box ? std::vector<const char *>{"roof", "posts", "rear_frame"}
-                               : std::vector<const char *>{"tailgate", "hinges", "ram", "position"})
+                               : std::vector<const char *>{"tailgate", "hinges", "ram", "position", "posts", "top_rail"})
         keys.push_back(k);
       check_keys(n, path, keys);
       FrameBodySpec &b = c.frame_body;
@@ -868,6 +868,7 @@ namespace lightbody
           group("roof", b.roof, &b.walls, {}, false);
           b.post_pitch = 600, b.post_depth = 50, b.post_flange = 40;
           group("posts", b.post, &b.walls, {{"pitch", &b.post_pitch}, {"depth", &b.post_depth}, {"flange", &b.post_flange}}, false);
+          b.has_posts = true;
           b.rear_post_width = 150, b.rear_header_height = 150;
           group("rear_frame", b.rear_frame, &b.walls, {{"post_width", &b.rear_post_width}, {"header_height", &b.rear_header_height}}, false);
           if (b.rear_header_height >= b.height || 2 * b.rear_post_width >= b.width)
@@ -876,6 +877,17 @@ namespace lightbody
       else
         {
           group("tailgate", b.tailgate, &b.walls, {}, false);
+          if (n["posts"])
+            {
+              b.post_pitch = 600, b.post_depth = 50, b.post_flange = 40;
+              group("posts", b.post, &b.walls, {{"pitch", &b.post_pitch}, {"depth", &b.post_depth}, {"flange", &b.post_flange}}, false);
+              b.has_posts = true;
+            }
+          if (n["top_rail"])
+            {
+              b.top_rail_width = 100;
+              group("top_rail", b.top_rail, &b.walls, {{"width", &b.top_rail_width}}, false);
+            }
           b.hinge_depth = 120;
           group("hinges", b.bracket, &b.sill, {{"depth", &b.hinge_depth}}, false);
           b.ram_station = b.length / 4, b.ram_depth = 250;

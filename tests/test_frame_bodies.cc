@@ -65,11 +65,12 @@ TEST(FrameBodies, VanBodyMassAndJoints)
   volume += 2 * Lx * H * 2.5;                       // side walls
   volume += W * H * 2.5;                            // front wall
   volume += 2 * yo * Lx * 2;                        // roof
-  volume += (2 * (H - 150) * 150 + 150 * W) * 5;    // rear posts and header
-  volume += 9 * 2 * (50 + 40) * H * 3;              // posts at 600 mm: webs and flanges
-  volume += 9 * W * 50 * 3;                         // roof bows
-  volume += 2 * Lx * (160 + 60) * 5;                // sills: webs and flanges
-  volume += 12 * (995 + 2 * 740) * 100 * 4.0;       // crossmembers at 500 mm (250 ... 5750)
+  volume += (2 * (H - 150) * 150 + 150 * W) * 10;   // rear posts and header
+  volume += 9 * 2 * (80 + 60) * H * 4;              // side posts at 600 mm: webs and flanges
+  volume += 3 * (80 + 60) * H * 4;                  // front wall posts at W / 4
+  volume += 9 * W * 80 * 4;                         // roof bows
+  volume += 2 * Lx * (160 + 60) * 8;                // sills: webs and flanges
+  volume += 12 * (992 + 2 * 738.5) * 120 * 7.0;     // crossmembers at 500 mm (250 ... 5750)
   const double expected = volume * rho_al;
   EXPECT_NEAR(compute_mass(*model).total_kg, expected, 0.005 * expected);
 
@@ -108,4 +109,46 @@ TEST(FrameBodies, TipperMassAndTippingPosition)
   EXPECT_EQ(tipping.supports[0].name, "hinge_pins");
   EXPECT_EQ(tipping.supports[1].name, "ram_pin");
   EXPECT_EQ(tipping.supports[2].name, "mounts");
+}
+
+// Tipper walls with posts (sides at the pitch, front wall evenly across its width) and flat top
+// rails on the side walls: each stiffener is tied to its wall, and the mass adds up by hand.
+TEST(FrameBodies, TipperPostsAndTopRails)
+{
+  const std::string yaml = R"(
+mesh: {size: 150 mm}
+body:
+  tipper:
+    length: 3000 mm
+    width: 2000 mm
+    height: 1000 mm
+    floor: {material: 5083-H116, thickness: 8 mm}
+    walls: {material: 5083-H116, thickness: 5 mm}
+    sills: {material: 6082-T6, thickness: 8 mm, spacing: 1000 mm, height: 180 mm, flange: 80 mm}
+    crossmembers: {material: 6082-T6, thickness: 6 mm, pitch: 500 mm, height: 100 mm}
+    hinges: {material: 6082-T6, thickness: 15 mm, depth: 150 mm}
+    ram: {station: 800 mm, depth: 250 mm}
+    posts: {material: 6082-T6, thickness: 4 mm, pitch: 750 mm, depth: 60 mm, flange: 50 mm}
+    top_rail: {material: 6082-T6, thickness: 10 mm, width: 120 mm}
+load_cases:
+  g: {acceleration: [0, 0, "-1 g"]}
+)";
+  const auto model = build_model(read_case_from_string(yaml, "t.yaml"));
+  for (const char *post : {"post_left_1_web", "post_left_3_web", "post_right_2_web"})
+    EXPECT_TRUE(find_joint(*model, post, post[5] == 'l' ? "side_left" : "side_right")) << post;
+  for (const char *post : {"post_front_1_web", "post_front_2_web"}) // W / 750 -> 3 bays
+    EXPECT_TRUE(find_joint(*model, post, "front_wall")) << post;
+  EXPECT_FALSE(model->parts.end() != std::find_if(model->parts.begin(), model->parts.end(),
+                                                   [](const PartMesh &p) { return p.name == "post_front_3_web"; }));
+  EXPECT_TRUE(find_joint(*model, "top_rail_left", "side_left"));
+  EXPECT_TRUE(find_joint(*model, "top_rail_right", "side_right"));
+
+  // Stiffeners only: the same body without them, plus their plates.
+  const double H = 1000, Lx = 3005, rho_6082 = rho_al;
+  const double posts = (3 * 2 + 2) * (60 + 50) * H * 4; // side posts at 750, 1500, 2250; 2 front
+  const double rails = 2 * Lx * 120 * 10;
+  const auto   bare  = build_model(read_case_from_string(
+    yaml.substr(0, yaml.find("    posts:")) + "load_cases:\n  g: {acceleration: [0, 0, \"-1 g\"]}\n", "t.yaml"));
+  const double expected = compute_mass(*bare).total_kg + (posts + rails) * rho_6082;
+  EXPECT_NEAR(compute_mass(*model).total_kg, expected, 0.002 * expected);
 }
