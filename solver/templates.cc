@@ -85,6 +85,25 @@ namespace lightbody
       c.load_cases.push_back(std::move(lc));
     }
 
+    // Every compartment full of liquid at 1 g with a pressure on top, and the tank's weight.
+    LoadCaseSpec pressurised(const Case &c, const std::vector<std::string> &compartments,
+                             const std::string &name, const std::string &description, double pressure,
+                             double density)
+    {
+      LoadCaseSpec lc = load_case(c, name, description);
+      lc.acceleration = {0, 0, -g};
+      for (const auto &s : compartments)
+        {
+          PressureLoad p;
+          p.surface  = s;
+          p.pressure = pressure;
+          p.where    = c.design_loads.where;
+          lc.pressures.push_back(p);
+          lc.hydrostatic.push_back(liquid(c, s, density, {0, 0, -g}, 1));
+        }
+      return lc;
+    }
+
     // ADR 6.8.2.1.2: the tank and its fastenings under the maximum permissible load, each
     // direction a separate case; ADR 6.8.2.1.14 / 6.8.2.4.1 pressure cases.
     void expand_adr(Case &c)
@@ -143,41 +162,17 @@ namespace lightbody
         }
       else
         {
-          LoadCaseSpec lc = load_case(
-            c, "adr_calculation_pressure",
-            "ADR 6.8.2.1.14: calculation pressure " + fmt(d.calculation_pressure * 1e3) +
-              " kPa in every compartment, with the static head of the full tank (" + kg_m3(d.density) +
-              ") and the tank weight at 1 g");
-          lc.acceleration = {0, 0, -g};
-          for (const auto &s : compartments)
-            {
-              PressureLoad p;
-              p.surface  = s;
-              p.pressure = d.calculation_pressure;
-              p.where    = d.where;
-              lc.pressures.push_back(p);
-              lc.hydrostatic.push_back(liquid(c, s, d.density, {0, 0, -g}, 1));
-            }
-          add_case(c, lc);
+          add_case(c, pressurised(c, compartments, "adr_calculation_pressure",
+                                  "ADR 6.8.2.1.14: calculation pressure " + fmt(d.calculation_pressure * 1e3) +
+                                    " kPa in every compartment, with the static head of the full tank (" +
+                                    kg_m3(d.density) + ") and the tank weight at 1 g",
+                                  d.calculation_pressure, d.density));
         }
       if (d.test_pressure > 0)
-        {
-          LoadCaseSpec lc = load_case(
-            c, "adr_test_pressure",
-            "ADR 6.8.2.4.1: hydraulic test, every compartment full of water with " +
-              fmt(d.test_pressure * 1e3) + " kPa at the top, tank weight 1 g");
-          lc.acceleration = {0, 0, -g};
-          for (const auto &s : compartments)
-            {
-              PressureLoad p;
-              p.surface  = s;
-              p.pressure = d.test_pressure;
-              p.where    = d.where;
-              lc.pressures.push_back(p);
-              lc.hydrostatic.push_back(liquid(c, s, water, {0, 0, -g}, 1));
-            }
-          add_case(c, lc);
-        }
+        add_case(c, pressurised(c, compartments, "adr_test_pressure",
+                                "ADR 6.8.2.4.1: hydraulic test, every compartment full of water with " +
+                                  fmt(d.test_pressure * 1e3) + " kPa at the top, tank weight 1 g",
+                                d.test_pressure, water));
       if (!c.criteria.given)
         {
           c.criteria.given = true;

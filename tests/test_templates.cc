@@ -82,13 +82,25 @@ TEST(Templates, AdrTotalsAreMultiplesOfTheMass)
 }
 
 // Gravity convention switch: with down_includes_gravity false, "2 g down" comes on top of
-// gravity (3 g in total).
+// gravity (3 g in total); a numeric calculation pressure.
 TEST(Templates, AdrDownCaseGravityConvention)
 {
   Case c = read_case_from_string(small_tank, "t.yaml", {{"design_loads.down_includes_gravity", "false"}});
   for (const auto &lc : c.load_cases)
     if (lc.name == "adr_down_2g")
       EXPECT_DOUBLE_EQ(lc.acceleration[2], -3 * g);
+
+  // A numeric calculation pressure (tank codes other than G): that pressure in the compartment
+  // on top of the full tank's static head at the liquid's density.
+  const Case p = read_case_from_string(small_tank, "t.yaml", {{"design_loads.calculation_pressure", "3 bar"}});
+  const auto calc = std::find_if(p.load_cases.begin(), p.load_cases.end(),
+                                 [](const LoadCaseSpec &l) { return l.name == "adr_calculation_pressure"; });
+  ASSERT_NE(calc, p.load_cases.end());
+  ASSERT_EQ(calc->pressures.size(), 1u);
+  EXPECT_DOUBLE_EQ(calc->pressures[0].pressure, 0.3);
+  ASSERT_EQ(calc->hydrostatic.size(), 1u);
+  EXPECT_DOUBLE_EQ(calc->hydrostatic[0].density, 850e-12);
+  EXPECT_TRUE(calc->hydrostatic[0].full);
 }
 
 namespace
