@@ -57,7 +57,7 @@ namespace lightbody
   } // namespace
 
   Picture render_picture(const std::string &program, const std::string &vtu, const std::string &png,
-                         const std::string &title, double timeout_s)
+                         const std::string &title, const Vec3 *spot, double timeout_s)
   {
     Picture pic;
     pic.file = std::filesystem::path(png).filename().string();
@@ -81,6 +81,9 @@ namespace lightbody
         args = {xvfb, "-a", "-s", "-screen 0 1280x800x24"};
       }
     args.insert(args.end(), {program, vtu, png, title});
+    if (spot)
+      args.push_back(std::to_string((*spot)[0]) + "," + std::to_string((*spot)[1]) + "," +
+                     std::to_string((*spot)[2]));
 
     const std::string log = png + ".log";
     posix_spawn_file_actions_t actions;

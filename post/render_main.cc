@@ -3,7 +3,10 @@
 // aborts the process when it cannot open one: the run calls it (under Xvfb on a headless
 // machine) and carries on without the picture when it fails.
 //
-//   lightbody-render IN.vtu OUT.png TITLE
+//   lightbody-render IN.vtu OUT.png TITLE [X,Y,Z]
+//
+// With a point (the governing place, mm) the camera looks at the body from that side and a
+// marker shows the point.
 #include <vtkActor.h>
 #include <vtkCamera.h>
 #include <vtkDataSetSurfaceFilter.h>
@@ -16,6 +19,7 @@
 #include <vtkRenderWindow.h>
 #include <vtkRenderer.h>
 #include <vtkScalarBarActor.h>
+#include <vtkSphereSource.h>
 #include <vtkTextActor.h>
 #include <vtkTextProperty.h>
 #include <vtkUnstructuredGrid.h>
@@ -30,11 +34,13 @@
 
 int main(int argc, char **argv)
 {
-  if (argc != 4)
+  if (argc != 4 && argc != 5)
     {
-      std::fprintf(stderr, "usage: lightbody-render IN.vtu OUT.png TITLE\n");
+      std::fprintf(stderr, "usage: lightbody-render IN.vtu OUT.png TITLE [X,Y,Z]\n");
       return 1;
     }
+  double spot[3];
+  const bool has_spot = argc == 5 && std::sscanf(argv[4], "%lf,%lf,%lf", &spot[0], &spot[1], &spot[2]) == 3;
   vtkNew<vtkXMLUnstructuredGridReader> reader;
   reader->SetFileName(argv[1]);
   reader->Update();
@@ -90,7 +96,11 @@ int main(int argc, char **argv)
   bar->GetLabelTextProperty()->SetColor(0, 0, 0);
 
   char caption[512];
-  std::snprintf(caption, sizeof caption, "%s\ndeformation x %.3g (max %.3g mm)", argv[3], scale, u_max);
+  if (has_spot)
+    std::snprintf(caption, sizeof caption, "%s\ndeformation x %.3g (max %.3g mm); marker: governing point (%.0f, %.0f, %.0f) mm",
+                  argv[3], scale, u_max, spot[0], spot[1], spot[2]);
+  else
+    std::snprintf(caption, sizeof caption, "%s\ndeformation x %.3g (max %.3g mm)", argv[3], scale, u_max);
   vtkNew<vtkTextActor> text;
   text->SetInput(caption);
   text->SetDisplayPosition(15, 15);
@@ -102,10 +112,34 @@ int main(int argc, char **argv)
   renderer->AddActor(actor);
   renderer->AddActor2D(bar);
   renderer->AddActor2D(text);
-  // An isometric view from the front left, above: front wall and left side in view.
+  // An isometric view from the front left, above; with a governing point, turned towards the
+  // side where that point lies (from below for a point under the body), and a marker on it.
+  double view[3] = {-1, 1.2, 0.9};
+  if (has_spot)
+    {
+      const double c[3] = {(bounds[0] + bounds[1]) / 2, (bounds[2] + bounds[3]) / 2, (bounds[4] + bounds[5]) / 2};
+      const double half[3] = {std::max(1.0, (bounds[1] - bounds[0]) / 2), std::max(1.0, (bounds[3] - bounds[2]) / 2),
+                              std::max(1.0, (bounds[5] - bounds[4]) / 2)};
+      for (int k = 0; k < 3; ++k)
+        {
+          const double side = (spot[k] - c[k]) / half[k]; // -1 .. 1 across the body
+          view[k] = std::abs(side) > 0.2 ? (side > 0 ? 1.0 : -1.0) * std::abs(view[k]) : view[k];
+        }
+      vtkNew<vtkSphereSource> sphere;
+      sphere->SetCenter(spot);
+      sphere->SetRadius(0.015 * size);
+      sphere->SetThetaResolution(24);
+      sphere->SetPhiResolution(24);
+      vtkNew<vtkPolyDataMapper> sphere_mapper;
+      sphere_mapper->SetInputConnection(sphere->GetOutputPort());
+      vtkNew<vtkActor> marker;
+      marker->SetMapper(sphere_mapper);
+      marker->GetProperty()->SetColor(1, 0, 1);
+      renderer->AddActor(marker);
+    }
   vtkCamera *camera = renderer->GetActiveCamera();
   camera->SetFocalPoint(0, 0, 0);
-  camera->SetPosition(-1, 1.2, 0.9);
+  camera->SetPosition(view);
   camera->SetViewUp(0, 0, 1);
   renderer->ResetCamera();
   camera->Zoom(1.2);

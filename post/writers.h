@@ -36,8 +36,9 @@ namespace lightbody
 
   // Runs the renderer program (lightbody-render) on a .vtu: directly when there is an X display,
   // under xvfb-run when there is none; never throws, a failure is described in the result.
+  // `spot`: the place to show and mark (the governing point), or null.
   Picture render_picture(const std::string &program, const std::string &vtu, const std::string &png,
-                         const std::string &title, double timeout_s = 120);
+                         const std::string &title, const Vec3 *spot = nullptr, double timeout_s = 120);
 
   // report.json: the machine-readable summary.
   void write_report_json(const Results &r, const Case &c, const StageLog &log,

@@ -111,10 +111,12 @@ namespace lightbody
       const int gov = governing_load_case(r);
       if (gov >= 0)
         {
-          const std::string name = file_stem(r.load_cases[gov].name);
+          const auto        &g    = r.load_cases[gov];
+          const std::string  name = file_stem(g.name);
+          const Vec3 spot = r.design.checked ? g.max_utilization_location_mm : g.max_von_mises_location_mm;
           picture = render_picture(renderer, (tmp / (name + ".vtu")).string(),
                                    (tmp / (name + "_von_mises.png")).string(),
-                                   outcome.case_data.name + ": " + r.load_cases[gov].name);
+                                   outcome.case_data.name + ": " + g.name, &spot);
           picture.load_case = r.load_cases[gov].name;
         }
       write_report_json(r, outcome.case_data, log, picture, (tmp / "report.json").string());
