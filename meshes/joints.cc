@@ -46,6 +46,13 @@ namespace lightbody
             return false;
         return true;
       }
+      bool overlaps(const Box &o, double tol) const
+      {
+        for (unsigned d = 0; d < 3; ++d)
+          if (o.hi[d] < lo[d] - tol || o.lo[d] > hi[d] + tol)
+            return false;
+        return true;
+      }
     };
   } // namespace
 
@@ -162,11 +169,38 @@ namespace lightbody
         for (unsigned v = 0; v < 4 && all; ++v)
           all = on_some_leader(face->vertex(v), true);
         // Vertices on two different surfaces (a web between a wall and a flange) are not enough:
-        // the edge midpoints and the centre must lie on the other faces too.
+        // the edge midpoints and the centre must lie on the other faces too. They also record
+        // the leading faces between the vertices (a follower face across three leading faces).
         for (unsigned k = 0; k < 5 && all; ++k)
-          all = on_some_leader(face_point(cell, s.face.face, k), false);
+          all = on_some_leader(face_point(cell, s.face.face, k), true);
         if (!all)
           return false;
+        // Leading faces between those points (a follower face across several finer leading
+        // faces): the candidates overlapping the face are tried on a grid of points over it.
+        {
+          std::vector<const Candidate *> near;
+          for (const auto &m : leaders)
+            if (m.part != s.part && m.box.overlaps(s.box, tol))
+              near.push_back(&m);
+          constexpr unsigned n = 6;
+          const unsigned     f = s.face.face, a = (f / 2 + 1) % 3, b = (f / 2 + 2) % 3;
+          for (unsigned i = 0; i < n; ++i)
+            for (unsigned j = 0; j < n; ++j)
+              {
+                Point<3> xi(0.5, 0.5, 0.5);
+                xi[f / 2] = f % 2;
+                xi[a]     = (i + 0.5) / n;
+                xi[b]     = (j + 0.5) / n;
+                const Point<3> x = model.mapping->transform_unit_to_real_cell(cell, xi);
+                for (const Candidate *m : near)
+                  if (m->box.contains(x, tol) &&
+                      std::none_of(tie.leaders.begin(), tie.leaders.end(), [&](const FaceRef &r) {
+                        return r.cell == m->face.cell && r.face == m->face.face;
+                      }) &&
+                      on_face(*model.mapping, cell_at(m->face.cell), m->face.face, x, 1e-6))
+                    tie.leaders.push_back(m->face);
+              }
+        }
         // The joint partner: the part holding the face centre.
         unsigned partner = cell_at(tie.leaders.front().cell)->material_id();
         for (const auto &f : tie.leaders)

@@ -157,3 +157,27 @@ load_cases:
   EXPECT_NE(e.find("free to move"), std::string::npos) << e;
   EXPECT_NE(e.find("rotation about"), std::string::npos) << e;
 }
+
+// A coarse wall standing on a finer floor: each of the wall's bottom faces (100 mm) spans four
+// of the floor's faces (30 mm), two of them between the points the tie search samples. The tie
+// must hold all of them: the case solves, the wall is tied to the floor, and a uniform line
+// load on the wall's top reaches the floor's supports whole (equilibrium).
+TEST(Joints, CoarseFollowerAcrossSeveralFinerLeaders)
+{
+  const std::string yaml = R"(
+mesh: {size: 100 mm}
+parts:
+  floor: {material: 5083-H116, thickness: 6 mm, mesh_size: 30 mm,
+          quad: {corners: [[0, -150, 0], [600, -150, 0], [600, 150, 0], [0, 150, 0]]}}
+  wall: {material: 5083-H116, thickness: 4 mm,
+         quad: {corners: [[0, 0, 3], [600, 0, 3], [600, 0, 303], [0, 0, 303]]}}
+supports:
+  edges: {edges: [floor.edge1, floor.edge3], fix: all}
+load_cases:
+  top: {edge_forces: [{edge: wall.edge3, force_per_length: "0 0 -1 N/mm"}]}
+)";
+  const RunOutcome r = run_yaml(yaml);
+  EXPECT_TRUE(has_joint(*r.model, "wall", "floor", Joint::Kind::tied));
+  EXPECT_NEAR(r.results->load_cases[0].applied_sum_N[2], -600, 1e-9 * 600);
+  expect_equilibrium(r);
+}
