@@ -1,6 +1,8 @@
 #include "lightbody/version.h"
 #include "post/writers.h"
 
+#include <algorithm>
+
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -227,8 +229,18 @@ namespace lightbody
     j.value("picture", picture.made ? quoted(picture.file) : "null");
     if (!picture.made)
       j.value("picture_message", quoted(picture.message));
-    j.open("time_s", '{');
+    // Seconds per stage; a stage that ran more than once (one per support set) is summed.
+    std::vector<std::pair<std::string, double>> stages;
     for (const auto &[stage, seconds] : log.stages())
+      {
+        auto it = std::find_if(stages.begin(), stages.end(), [&](const auto &p) { return p.first == stage; });
+        if (it == stages.end())
+          stages.emplace_back(stage, seconds);
+        else
+          it->second += seconds;
+      }
+    j.open("time_s", '{');
+    for (const auto &[stage, seconds] : stages)
       j.value(stage, number(seconds));
     j.close('}');
     j.close('}');
