@@ -11,9 +11,35 @@ namespace lightbody
   {
     constexpr double g = units::standard_gravity; // mm/s^2
 
+    // ADR 6.8.2.1.2 (standards-and-materials.md 1.1): multiples of the total mass, fixed tanks.
+    constexpr double adr_travel = 2, adr_lateral = 1, adr_up = 1, adr_down = 2;
+
+    // EN 12642 test forces as fractions of the payload P, with the code L caps (section 2:
+    // tis-gdv.de, KomNet, dynatex.be); XL: elastic deflection at most 300 mm (rothschenk.de).
+    struct WallForce
+    {
+      double fraction;
+      double cap_N; // 0: none
+      double of(double payload_N) const
+      {
+        return cap_N > 0 ? std::min(fraction * payload_N, cap_N) : fraction * payload_N;
+      }
+    };
+    std::string fmt(double v, int digits = 3);
+    // "0.4 P (at most 5000 daN)"
+    std::string text_of(const WallForce &w)
+    {
+      return fmt(w.fraction) + " P" + (w.cap_N > 0 ? " (at most " + fmt(w.cap_N / 10, 5) + " daN)" : "");
+    }
+    constexpr WallForce front_L{0.4, 50000}, front_XL{0.5, 0};  // 5000 daN
+    constexpr WallForce side_L{0.3, 0}, side_XL{0.4, 0};
+    constexpr WallForce rear_L{0.25, 31000}, rear_XL{0.3, 0};   // 3100 daN
+    constexpr double    xl_deflection_mm = 300;
+    constexpr double    wall_height_fraction = 0.75; // loaded up to 3/4 of the wall height
+
     Vec3 scaled(const Vec3 &v, double f) { return {v[0] * f, v[1] * f, v[2] * f}; }
 
-    std::string fmt(double v, int digits = 3)
+    std::string fmt(double v, int digits)
     {
       char b[64];
       std::snprintf(b, sizeof b, "%.*g", digits, v);
@@ -124,13 +150,13 @@ namespace lightbody
         Vec3        a; // effective acceleration: gravity plus the inertial acceleration
         std::string text;
       };
-      const double down = d.down_includes_gravity ? 2 : 3;
+      const double down = d.down_includes_gravity ? adr_down : adr_down + 1;
       const std::vector<Direction> directions{
-        {"adr_travel_2g", {-2 * g, 0, -g},
+        {"adr_travel_2g", {-adr_travel * g, 0, -g},
          "ADR 6.8.2.1.2: 2 g in the direction of travel (inertia forward, -x), with gravity 1 g down"},
-        {"adr_lateral_1g", {0, g, -g},
+        {"adr_lateral_1g", {0, adr_lateral * g, -g},
          "ADR 6.8.2.1.2: 1 g at right angles to the direction of travel (+y), with gravity 1 g down"},
-        {"adr_up_1g", {0, 0, g}, "ADR 6.8.2.1.2: 1 g vertically upwards (net, gravity not subtracted)"},
+        {"adr_up_1g", {0, 0, adr_up * g}, "ADR 6.8.2.1.2: 1 g vertically upwards (net, gravity not subtracted)"},
         {"adr_down_2g", {0, 0, -down * g},
          d.down_includes_gravity ? "ADR 6.8.2.1.2: 2 g vertically downwards (total, gravity included)"
                                  : "ADR 6.8.2.1.2: 2 g vertically downwards plus gravity (3 g total)"}};
@@ -190,7 +216,7 @@ namespace lightbody
       require_surface(c, "front_wall_inner", "box");
       const FrameBodySpec &b  = c.frame_body;
       const double         P  = d.payload * g; // N
-      const double         z0 = b.floor.thickness / 2, z34 = z0 + 0.75 * b.height;
+      const double         z0 = b.floor.thickness / 2, z34 = z0 + wall_height_fraction * b.height;
       const double         big = 1e9;
       const bool           xl  = d.code_xl;
       const std::string    code = xl ? "code XL" : "code L";
@@ -202,23 +228,22 @@ namespace lightbody
                                                (dir[0] != 0 ? "width" : "length") +
                                                " up to 3/4 of the wall height" + note +
                                                "; body weight 1 g" +
-                                               (xl ? "; elastic deflection at most 300 mm" : ""));
+                                               (xl ? "; elastic deflection at most " + fmt(xl_deflection_mm) + " mm" : ""));
         lc.acceleration = {0, 0, -g};
         lc.distributed.push_back(
           spread_in_box(c, surface, scaled(dir, force), {-big, -big, -big}, {big, big, z34}));
         if (xl)
-          lc.max_deflection = 300; // EN 12642 XL: elastic deformation at most 300 mm
+          lc.max_deflection = xl_deflection_mm;
         add_case(c, lc);
       };
-      const double front = xl ? 0.5 * P : std::min(0.4 * P, 50000.0);
-      const double side  = (xl ? 0.4 : 0.3) * P;
-      const double rear  = xl ? 0.3 * P : std::min(0.25 * P, 31000.0);
+      const double front = (xl ? front_XL : front_L).of(P);
+      const double side  = (xl ? side_XL : side_L).of(P);
+      const double rear  = (xl ? rear_XL : rear_L).of(P);
       wall("en12642_front_wall", "front_wall_inner", front, {-1, 0, 0},
-           xl ? "front wall 0.5 P" : "front wall 0.4 P (at most 5000 daN)", "");
+           "front wall " + text_of(xl ? front_XL : front_L), "");
       wall("en12642_side_wall", "side_left_inner", side, {0, 1, 0},
-           xl ? "side wall 0.4 P" : "side wall 0.3 P", " (left wall; the body is symmetric)");
-      wall("en12642_rear", "rear_frame", rear, {1, 0, 0},
-           xl ? "rear doors 0.3 P" : "rear doors 0.25 P (at most 3100 daN)",
+           "side wall " + text_of(xl ? side_XL : side_L), " (left wall; the body is symmetric)");
+      wall("en12642_rear", "rear_frame", rear, {1, 0, 0}, "rear doors " + text_of(xl ? rear_XL : rear_L),
            ", carried by the rear portal posts (the doors are not modelled)");
 
       // The payload rests on the floor inside the walls; its inertia goes into the floor.
