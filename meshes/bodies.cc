@@ -341,10 +341,7 @@ namespace lightbody
     auto                &ns = c.named_surfaces;
     auto                &regions = c.named_regions;
 
-    // With posts the floor reaches under them (its edge is the bottom rail they stand on).
-    const double over = b.has_posts ? b.post_depth + b.post.thickness : 0.0;
-    ns["floor_top"] = {f.plate("floor", b.floor, {-tfw - over, -yo - over, 0}, {Lx + over, 0, 0},
-                               {0, 2 * (yo + over), 0}) + ".top"};
+    ns["floor_top"] = {f.plate("floor", b.floor, {-tfw, -yo, 0}, {Lx, 0, 0}, {0, 2 * yo, 0}) + ".top"};
     ns["side_left_inner"] = {f.plate("side_left", b.walls, {-tfw, W / 2 + tw / 2, z0}, {Lx, 0, 0}, {0, 0, H}) + ".top"};
     ns["side_right_inner"] = {f.plate("side_right", b.walls, {-tfw, -W / 2 - tw / 2, z0}, {0, 0, H}, {Lx, 0, 0}) + ".top"};
     ns["front_wall_inner"] = {f.plate("front_wall", b.front, {-tfw / 2, -W / 2, z0}, {0, W, 0}, {0, 0, H}) + ".top"};

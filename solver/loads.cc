@@ -218,13 +218,16 @@ namespace lightbody
         const auto &faces = faces_of(model.surfaces, h.surface, h.where, "hydrostatic.surface");
         double      level = h.level;
         // Liquid pressure has a kink where the free surface crosses a face: a composite rule
-        // keeps its integral (and the resultant) accurate.
-        const QIterated<2> rule(QGauss<1>(3), 8);
+        // keeps its integral (and the resultant) accurate. A full compartment has no kink: the
+        // pressure is linear on every face and the plain Gauss rule is exact (and 64 times
+        // cheaper).
+        const Quadrature<2> rule = h.full ? Quadrature<2>(QGauss<2>(3))
+                                          : Quadrature<2>(QIterated<2>(QGauss<1>(3), 8));
         if (h.full)
           // Full: the free surface touches the highest point of the wetted surface. On curved
-          // heads under a tilted acceleration that point lies between nodes; the highest
-          // quadrature point of the (fine) rule finds it, and keeps the whole wetted surface
-          // wet, so that the resultant is the liquid's mass times the acceleration.
+          // heads under a tilted acceleration that point lies between nodes; at the highest
+          // quadrature point every point of the rule is wet, so that the resultant is the
+          // liquid's mass times the acceleration.
           level = free_surface_level(model, faces, g_dir, 1.0, rule);
         else if (h.filling > 0)
           level = free_surface_level(model, faces, g_dir, h.filling, rule);
