@@ -169,10 +169,9 @@ namespace lightbody
         for (unsigned v = 0; v < 4 && all; ++v)
           all = on_some_leader(face->vertex(v), true);
         // Vertices on two different surfaces (a web between a wall and a flange) are not enough:
-        // the edge midpoints and the centre must lie on the other faces too. They also record
-        // the leading faces between the vertices (a follower face across three leading faces).
+        // the edge midpoints and the centre must lie on the other faces too.
         for (unsigned k = 0; k < 5 && all; ++k)
-          all = on_some_leader(face_point(cell, s.face.face, k), true);
+          all = on_some_leader(face_point(cell, s.face.face, k), false);
         if (!all)
           return false;
         // Leading faces between those points (a follower face across several finer leading

@@ -41,7 +41,8 @@ namespace lightbody
       return "";
     }
 
-    std::string first_line(const std::string &file)
+    // The renderer's first error line, or its last line.
+    std::string error_line(const std::string &file)
     {
       std::ifstream in(file);
       std::string   line, last;
@@ -126,7 +127,7 @@ namespace lightbody
           }
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
       }
-    const std::string detail = first_line(log);
+    const std::string detail = error_line(log);
     std::filesystem::remove(log);
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0 && std::filesystem::exists(png))
       {

@@ -220,10 +220,7 @@ namespace lightbody
         j.value("haz_not_confirmed_base_values_used", "[" + list + "]");
         j.close('}');
       }
-    bool passed = true;
-    for (const auto &lc : r.load_cases)
-      passed = passed && lc.passed;
-    j.value("passed", passed ? "true" : "false");
+    j.value("passed", all_passed(r) ? "true" : "false");
     if (const int gov = governing_load_case(r); gov >= 0)
       j.value("governing_load_case", quoted(r.load_cases[gov].name));
     j.value("picture", picture.made ? quoted(picture.file) : "null");

@@ -149,9 +149,7 @@ namespace lightbody
 
     // Overall verdict first: the reader's first question.
     const int gov = governing_load_case(r);
-    bool passed = true;
-    for (const auto &lc : r.load_cases)
-      passed = passed && lc.passed;
+    const bool passed = all_passed(r);
     if (r.design.checked || std::any_of(r.load_cases.begin(), r.load_cases.end(),
                                         [](const LoadCaseResult &l) { return l.deflection_limit_mm > 0; }))
       {

@@ -9,6 +9,7 @@
 #include <deal.II/fe/fe_values.h>
 #include <deal.II/grid/grid_tools.h>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <map>
@@ -106,6 +107,12 @@ namespace lightbody
           best = static_cast<int>(i);
       }
     return best;
+  }
+
+  bool all_passed(const Results &r)
+  {
+    return std::all_of(r.load_cases.begin(), r.load_cases.end(),
+                       [](const LoadCaseResult &l) { return l.passed; });
   }
 
   double enclosed_volume(const Model &model, const std::string &surface)
@@ -301,12 +308,9 @@ namespace lightbody
 
         r.von_mises.resize(n_nodes);
         r.principal.resize(n_nodes);
-        r.part_max_von_mises_MPa.assign(model.parts.size(), 0.0);
         for (std::size_t n = 0; n < n_nodes; ++n)
           {
             r.von_mises[n] = von_mises(r.stress[n]);
-            r.part_max_von_mises_MPa[node_part[n]] =
-              std::max(r.part_max_von_mises_MPa[node_part[n]], r.von_mises[n]);
             r.principal[n] = principal_stresses(r.stress[n]);
             const double u = std::sqrt(u_node[n][0] * u_node[n][0] + u_node[n][1] * u_node[n][1] +
                                        u_node[n][2] * u_node[n][2]);

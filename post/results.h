@@ -72,7 +72,6 @@ namespace lightbody
     std::string         max_utilization_part;
     Vec3                max_utilization_location_mm{};
     std::vector<double> part_max_utilization; // per model part
-    std::vector<double> part_max_von_mises_MPa; // per model part
     double              deflection_limit_mm = 0; // 0: none
     bool                passed = true; // utilization <= 1 and displacement within the limit
   };
@@ -105,6 +104,8 @@ namespace lightbody
   // The load case with the highest utilization (the highest von Mises stress when there is no
   // design check); -1 when there are none.
   int governing_load_case(const Results &r);
+  // Every load case passed its design check (and deflection limit).
+  bool all_passed(const Results &r);
 
   // Mass of each part and the centre of gravity, integrated over the exact geometry.
   MassReport compute_mass(const Model &model);

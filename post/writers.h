@@ -30,7 +30,6 @@ namespace lightbody
   {
     bool        made = false;
     std::string file;      // beside report.md
-    std::string load_case;
     std::string message;   // why there is no picture
   };
 

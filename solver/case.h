@@ -213,8 +213,7 @@ namespace lightbody
     double density = 0;                  // tonne/mm^3 (tank liquid, tipper bulk material)
     double filling = 1;                  // fraction of each compartment
     bool   down_includes_gravity = true; // "2 g down" is the total vertical acceleration
-    bool   calculation_pressure_g = true; // G: 2 x static pressure of the liquid (>= water)
-    double calculation_pressure = 0;     // MPa, when not G
+    double calculation_pressure = 0;     // MPa; 0: tank code G (2 x static pressure, >= water)
     double test_pressure = 0;            // MPa; > 0 adds a hydraulic test case
     // Box and tipper.
     double payload = 0;          // tonne; tipper: 0 fills the body to the wall height

@@ -1390,7 +1390,6 @@ namespace lightbody
             }
           if (const YAML::Node p = n["calculation_pressure"]; p && !(p.IsScalar() && p.Scalar() == "G"))
             {
-              d.calculation_pressure_g = false;
               d.calculation_pressure   = positive(n, path, "calculation_pressure", Quantity::pressure, 100);
             }
           if (n["test_pressure"])

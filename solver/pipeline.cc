@@ -117,7 +117,6 @@ namespace lightbody
           picture = render_picture(renderer, (tmp / (name + ".vtu")).string(),
                                    (tmp / (name + "_von_mises.png")).string(),
                                    outcome.case_data.name + ": " + g.name, &spot);
-          picture.load_case = r.load_cases[gov].name;
         }
       write_report_json(r, outcome.case_data, log, picture, (tmp / "report.json").string());
       write_report_md(r, outcome.case_data, picture, (tmp / "report.md").string());

@@ -174,7 +174,7 @@ namespace lightbody
       // at least that of water (6.8.2.1.14 a); otherwise the given pressure on top of the static
       // head of the full tank.
       const double water = 1e-9; // tonne/mm^3 (1000 kg/m^3)
-      if (d.calculation_pressure_g)
+      if (d.calculation_pressure == 0)
         {
           const double rho = std::max(d.density, water);
           LoadCaseSpec lc  = load_case(
