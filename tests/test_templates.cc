@@ -72,6 +72,11 @@ TEST(Templates, AdrTotalsAreMultiplesOfTheMass)
   const double M = m + liquid;
   expect_total(result(o, "adr_travel_2g"), {-2 * g * M, 0, -g * M}, 1e-6);
   expect_total(result(o, "adr_lateral_1g"), {0, g * M, -g * M}, 1e-6);
+  // The shell is welded to its saddles: they alone take the lateral load (default supports).
+  const auto &lateral = result(o, "adr_lateral_1g");
+  ASSERT_EQ(lateral.reactions.size(), 1u);
+  EXPECT_EQ(lateral.reactions[0].support, "saddles");
+  EXPECT_NEAR(lateral.reactions[0].force_N[1], -g * M, 1e-6 * g * M);
   expect_total(result(o, "adr_up_1g"), {0, 0, g * M}, 1e-6);
   expect_total(result(o, "adr_down_2g"), {0, 0, -2 * g * M}, 1e-6);
   expect_total(result(o, "adr_calculation_pressure"), {0, 0, -g * m - 2 * g * water}, 1e-6);
