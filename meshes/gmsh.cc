@@ -1,9 +1,9 @@
 #include "meshes/gmsh.h"
 
 #include "solver/errors.h"
+#include "solver/input_file.h"
 
 #include <cmath>
-#include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
@@ -45,8 +45,10 @@ namespace lightbody
     // Physical surface tag of the wanted group name.
     int group_tag(std::istream &in, const PartSpec &part)
     {
-      int n;
+      int n = -1;
       in >> n;
+      if (!in || n < 0 || n > 1000000)
+        bad(part, "\"" + part.gmsh_file + "\": the $PhysicalNames count cannot be read");
       int found = -1;
       std::vector<std::string> names;
       for (int i = 0; i < n; ++i)
@@ -75,9 +77,15 @@ namespace lightbody
 
     Mesh read_msh(const PartSpec &part)
     {
-      std::ifstream in(part.gmsh_file);
-      if (!in)
-        bad(part, "cannot open \"" + part.gmsh_file + "\"");
+      const std::string  text = read_input_file(part.gmsh_file, "gmsh file");
+      std::istringstream in(text);
+      // A declared count of items, each at least `numbers` numbers of two characters (digit and
+      // separator): more than the file can hold is a corrupt file, refused before any allocation.
+      auto count_ok = [&](long n, long numbers, const char *what) {
+        if (!in || n < 0 || n > static_cast<long>(text.size()) / (2 * numbers))
+          bad(part, "\"" + part.gmsh_file + "\": the declared number of " + what + " (" +
+                      std::to_string(n) + ") does not fit the file");
+      };
       Mesh                 mesh;
       std::string          section;
       double               version = 0;
@@ -101,8 +109,12 @@ namespace lightbody
             tag = group_tag(in, part);
           else if (section == "$Entities")
             {
-              long np, nc, ns, nv;
+              long np = -1, nc = -1, ns = -1, nv = -1;
               in >> np >> nc >> ns >> nv;
+              count_ok(np, 4, "entities");
+              count_ok(nc, 8, "entities");
+              count_ok(ns, 8, "entities");
+              count_ok(nv, 8, "entities");
               std::string line;
               std::getline(in, line);
               for (long i = 0; i < np + nc; ++i)
@@ -129,8 +141,9 @@ namespace lightbody
             {
               if (version < 3)
                 {
-                  long n;
+                  long n = -1;
                   in >> n;
+                  count_ok(n, 4, "nodes");
                   for (long i = 0; i < n; ++i)
                     {
                       long id;
@@ -141,13 +154,19 @@ namespace lightbody
                 }
               else
                 {
-                  long blocks, n, lo, hi;
+                  long blocks = -1, n = -1, lo, hi;
                   in >> blocks >> n >> lo >> hi;
+                  count_ok(blocks, 4, "node blocks");
+                  count_ok(n, 4, "nodes");
                   for (long b = 0; b < blocks; ++b)
                     {
-                      int  dim, ent, param;
-                      long count;
+                      int  dim = 0, ent, param = 0;
+                      long count = -1;
                       in >> dim >> ent >> param >> count;
+                      count_ok(count, 4, "nodes");
+                      if (dim < 0 || dim > 3)
+                        bad(part, "\"" + part.gmsh_file + "\": a node block of dimension " +
+                                    std::to_string(dim));
                       std::vector<long> ids(count);
                       for (auto &id : ids)
                         in >> id;
@@ -170,13 +189,15 @@ namespace lightbody
             {
               if (version < 3)
                 {
-                  long n;
+                  long n = -1;
                   in >> n;
+                  count_ok(n, 4, "elements");
                   for (long i = 0; i < n; ++i)
                     {
                       long id;
-                      int  type, ntags;
+                      int  type = 0, ntags = -1;
                       in >> id >> type >> ntags;
+                      count_ok(ntags, 1, "element tags");
                       std::vector<long> tags(ntags);
                       for (auto &t : tags)
                         in >> t;
@@ -191,13 +212,16 @@ namespace lightbody
               else
                 {
                   by_entity = true;
-                  long blocks, n, lo, hi;
+                  long blocks = -1, n = -1, lo, hi;
                   in >> blocks >> n >> lo >> hi;
+                  count_ok(blocks, 4, "element blocks");
+                  count_ok(n, 3, "elements");
                   for (long b = 0; b < blocks; ++b)
                     {
-                      int  dim, ent, type;
-                      long count;
+                      int  dim = 0, ent = 0, type = 0;
+                      long count = -1;
                       in >> dim >> ent >> type >> count;
+                      count_ok(count, 3, "elements");
                       const int nn = nodes_of(part, type);
                       for (long i = 0; i < count; ++i)
                         {

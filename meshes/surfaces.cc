@@ -21,9 +21,13 @@ namespace lightbody
     }
     double norm(const Vec3 &a) { return std::sqrt(dot(a, a)); }
 
+    // More divisions than this along one side is no mesh anyone can solve; the memory check
+    // before meshing refuses the model with its size (the cap only keeps the count finite).
+    constexpr double max_divisions = 1e6;
+
     unsigned divisions(double length, double h, unsigned at_least = 1)
     {
-      return std::max<unsigned>(at_least, static_cast<unsigned>(std::ceil(length / h - 1e-9)));
+      return std::max<unsigned>(at_least, static_cast<unsigned>(std::min(max_divisions, std::ceil(length / h - 1e-9))));
     }
 
     // Divisions around a full circle: a multiple of 8, so that a cylinder, an annulus and the
@@ -31,7 +35,7 @@ namespace lightbody
     // degrees from the reference) and share them where they meet.
     unsigned circumferential_divisions(double perimeter, double h)
     {
-      return 8 * std::max<unsigned>(1, static_cast<unsigned>(std::ceil(perimeter / (8 * h) - 1e-9)));
+      return 8 * std::max<unsigned>(1, static_cast<unsigned>(std::min(max_divisions, std::ceil(perimeter / (8 * h) - 1e-9))));
     }
 
     // Largest length of the u (or v) parameter lines at v (or u) = 0, 1/2, 1, by sampling.
@@ -371,5 +375,28 @@ namespace lightbody
           return -1;
       }
     return -1;
+  }
+} // namespace lightbody
+
+namespace lightbody
+{
+  ModelSize estimate_model_size(const Case &c)
+  {
+    ModelSize size;
+    for (const auto &part : c.parts)
+      {
+        const double   h      = part.mesh_size > 0 ? part.mesh_size : c.mesh.size_mm;
+        const unsigned layers = part.layers > 0 ? part.layers : c.mesh.layers;
+        for (const auto &p : mid_surface_patches(part, h))
+          {
+            const double quads = double(p.n_u) * double(p.n_v);
+            // Quadratic nodes of the patch's grid in one plane (a single quad of an imported
+            // mesh shares its edges with its neighbours: about 4 nodes of its own).
+            const double plane = quads == 1 ? 4 : (2.0 * p.n_u + 1) * (2.0 * p.n_v + 1);
+            size.elements += quads * layers;
+            size.dofs += 3 * plane * (2.0 * layers + 1);
+          }
+      }
+    return size;
   }
 } // namespace lightbody

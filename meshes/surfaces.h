@@ -29,6 +29,15 @@ namespace lightbody
   // quad: (c2 - c1) x (c4 - c1); cylinder and head: outward; disc: along its normal.
   std::vector<Patch> mid_surface_patches(const PartSpec &part, double mesh_size);
 
+  // The size of the model a case will mesh to, counted from the patches' divisions before any
+  // mesh is built (the memory check before meshing). DoFs: three per quadratic node.
+  struct ModelSize
+  {
+    double elements = 0;
+    double dofs     = 0;
+  };
+  ModelSize estimate_model_size(const Case &c);
+
   // Closed-form mid-surface area of a part where one is known (quad only if planar), else -1.
   double closed_form_area(const PartSpec &part);
 } // namespace lightbody

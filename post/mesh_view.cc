@@ -1,4 +1,5 @@
 #include "post/mesh_view.h"
+#include "post/result_folder.h"
 
 #include "lightbody/version.h"
 #include "post/results.h"
@@ -136,6 +137,6 @@ namespace lightbody
       << ",\n    \"max_aspect_ratio\": " << quality.max_aspect_ratio << ",\n    \"max_aspect_ratio_part\": \""
       << quality.max_aspect_ratio_part << "\",\n    \"max_aspect_ratio_location_mm\": "
       << vec(quality.max_aspect_ratio_location) << "\n  }\n}\n";
-    std::ofstream(dir + "/mesh.json") << j.str();
+    write_text_file(dir + "/mesh.json", j.str());
   }
 } // namespace lightbody

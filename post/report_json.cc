@@ -1,4 +1,5 @@
 #include "lightbody/version.h"
+#include "post/result_folder.h"
 #include "post/writers.h"
 
 #include <algorithm>
@@ -220,6 +221,12 @@ namespace lightbody
         j.value("haz_not_confirmed_base_values_used", "[" + list + "]");
         j.close('}');
       }
+    {
+      std::string list;
+      for (const auto &w : run_warnings(r, c))
+        list += (list.empty() ? "" : ", ") + quoted(w);
+      j.value("warnings", "[" + list + "]");
+    }
     j.value("passed", all_passed(r) ? "true" : "false");
     if (const int gov = governing_load_case(r); gov >= 0)
       j.value("governing_load_case", quoted(r.load_cases[gov].name));
@@ -243,9 +250,6 @@ namespace lightbody
     j.close('}');
     s << "\n";
 
-    std::ofstream file(path);
-    file << s.str();
-    if (!file)
-      throw std::runtime_error("cannot write " + path);
+    write_text_file(path, s.str());
   }
 } // namespace lightbody

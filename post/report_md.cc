@@ -1,6 +1,7 @@
 // report.md: a calculation note an engineer can read and sign: what was analysed, with which
 // masses, on which basis, under which loads, and with which result.
 #include "lightbody/version.h"
+#include "post/result_folder.h"
 #include "post/writers.h"
 #include "solver/templates.h"
 
@@ -206,6 +207,13 @@ namespace lightbody
       }
     s << "\n";
 
+    if (const auto warnings = run_warnings(r, c); !warnings.empty())
+      {
+        s << "## Warnings\n\n";
+        for (const auto &w : warnings)
+          s << "- " << w << "\n";
+        s << "\n";
+      }
     s << "## Results per load case\n\n";
     s << "| load case | max von Mises (MPa) | in part, at (mm) | utilization | max displacement (mm) | "
          "reactions (kN) | result |\n|---|---:|---|---:|---:|---:|---|\n";
@@ -269,9 +277,6 @@ namespace lightbody
         s << " equilibrium error " << lc.equilibrium_error << "\n\n";
       }
 
-    std::ofstream file(path);
-    file << s.str();
-    if (!file)
-      throw std::runtime_error("cannot write " + path);
+    write_text_file(path, s.str());
   }
 } // namespace lightbody

@@ -13,7 +13,9 @@
 #include <array>
 #include <cmath>
 #include <map>
+#include <cstdio>
 #include <set>
+#include <type_traits>
 
 namespace lightbody
 {
@@ -42,6 +44,63 @@ namespace lightbody
           of_system.push_back(fe.system_to_component_index(i));
       }
     };
+  } // namespace
+
+  namespace
+  {
+    std::string number_text(double v)
+    {
+      char text[32];
+      std::snprintf(text, sizeof text, "%.4g", v);
+      return text;
+    }
+
+    std::string place_text(const Vec3 &x, const std::string &part)
+    {
+      char text[96];
+      std::snprintf(text, sizeof text, "(%.1f, %.1f, %.1f) mm", x[0], x[1], x[2]);
+      return text + (part.empty() ? std::string() : " in part \"" + part + "\"");
+    }
+
+    // A load case's results are written only when every value is finite and the solve balances
+    // the loads; anything else is a model the program cannot stand behind.
+    void check_sound(const LoadCaseResult &r)
+    {
+      const std::string lc = "load case \"" + r.name + "\": ";
+      auto finite = [](const auto &values) {
+        for (const auto &v : values)
+          if constexpr (std::is_arithmetic_v<std::decay_t<decltype(v)>>)
+            {
+              if (!std::isfinite(v))
+                return false;
+            }
+          else
+            for (double x : v)
+              if (!std::isfinite(x))
+                return false;
+        return true;
+      };
+      bool reactions_finite = finite(r.reaction_sum_N) && finite(r.applied_sum_N);
+      for (const auto &rr : r.reactions)
+        reactions_finite = reactions_finite && finite(rr.force_N);
+      if (!finite(r.stress) || !finite(r.von_mises) || !finite(r.principal) ||
+          !finite(r.utilization) || !std::isfinite(r.max_displacement_mm))
+        throw ModelError(lc + "the stresses are not finite (a load or material value far beyond "
+                              "what the arithmetic can hold)");
+      if (!reactions_finite || !std::isfinite(r.equilibrium_error))
+        throw ModelError(lc + "the loads or reactions are not finite (a load far beyond what the "
+                              "arithmetic can hold)");
+      for (const auto &p : r.probes)
+        if (!finite(p.stress_MPa) || !finite(p.displacement_mm))
+          throw ModelError(lc + "the values at probe \"" + p.name + "\" are not finite");
+      if (r.equilibrium_error > max_equilibrium_error)
+        throw ModelError(lc + "the solution does not balance the loads (equilibrium error " +
+                         number_text(r.equilibrium_error) + ", sound solves reach 1e-8): part of the "
+                         "model is a mechanism, held at a single node or along a line; the largest "
+                         "displacement, " + number_text(r.max_displacement_mm) + " mm, is at " +
+                         place_text(r.max_displacement_location_mm, r.max_displacement_part) +
+                         ": join that part along an edge or support it");
+    }
   } // namespace
 
   double von_mises(const std::array<double, 6> &s)
@@ -93,6 +152,15 @@ namespace lightbody
     for (unsigned d = 0; d < 3; ++d)
       r.centre_of_gravity_mm[d] = total > 0 ? moment[d] / total : 0;
     return r;
+  }
+
+  std::vector<std::string> run_warnings(const Results &r, const Case &c)
+  {
+    std::vector<std::string> w;
+    for (const auto &d : c.warnings)
+      w.push_back(d.to_string());
+    w.insert(w.end(), r.warnings.begin(), r.warnings.end());
+    return w;
   }
 
   int governing_load_case(const Results &r)
@@ -308,6 +376,7 @@ namespace lightbody
 
         r.von_mises.resize(n_nodes);
         r.principal.resize(n_nodes);
+        double gauge_at_max = 0;
         for (std::size_t n = 0; n < n_nodes; ++n)
           {
             r.von_mises[n] = von_mises(r.stress[n]);
@@ -315,7 +384,12 @@ namespace lightbody
             const double u = std::sqrt(u_node[n][0] * u_node[n][0] + u_node[n][1] * u_node[n][1] +
                                        u_node[n][2] * u_node[n][2]);
             if (u > r.max_displacement_mm)
-              r.max_displacement_mm = u, r.max_displacement_location_mm = vec(node_points[n]);
+              {
+                r.max_displacement_mm          = u;
+                r.max_displacement_location_mm = vec(node_points[n]);
+                r.max_displacement_part        = model.parts[node_part[n]].name;
+                gauge_at_max                   = model.parts[node_part[n]].thickness;
+              }
             if (r.von_mises[n] > r.max_von_mises_MPa)
               {
                 r.max_von_mises_MPa         = r.von_mises[n];
@@ -405,6 +479,13 @@ namespace lightbody
             pr.von_mises_MPa = von_mises(pr.stress_MPa);
             r.probes.push_back(pr);
           }
+        check_sound(r);
+        if (r.max_displacement_mm > large_displacement_per_thickness * gauge_at_max)
+          results->warnings.push_back(
+            "load case \"" + r.name + "\": the largest displacement, " + number_text(r.max_displacement_mm) +
+            " mm at " + place_text(r.max_displacement_location_mm, r.max_displacement_part) + ", is more than " +
+            number_text(large_displacement_per_thickness) + " times that part's gauge (" +
+            number_text(gauge_at_max) + " mm): a linear (small-deflection) analysis is not valid there");
         results->load_cases.push_back(std::move(r));
       }
     return results;

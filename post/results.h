@@ -49,6 +49,7 @@ namespace lightbody
     std::string description;
     double      max_displacement_mm = 0;
     Vec3        max_displacement_location_mm{};
+    std::string max_displacement_part;
     double      max_von_mises_MPa = 0;
     std::string max_von_mises_part;
     Vec3        max_von_mises_location_mm{};
@@ -99,7 +100,27 @@ namespace lightbody
     MassReport                  mass;
     DesignBasis                 design;
     std::vector<LoadCaseResult> load_cases;
+    // Results the program stands behind but that deserve a look (a displacement many times the
+    // part's gauge): printed on stderr and listed in report.md and report.json.
+    std::vector<std::string> warnings;
   };
+
+  // A solve whose equilibrium error exceeds this is not a result: part of the model is a
+  // mechanism (held at a single node or line) and the factorisation's round-off dominates.
+  // Measured: sound solves reach 1e-13 to 1e-8 (the example bodies: tank 1e-12, tipper on its
+  // pins 1e-8), the worst-conditioned sound model of the tests 6.4e-6 (a small tipper hanging on
+  // its three pin regions, tests/test_templates.cc); a part turning about a single node line 1.3
+  // (tests/bad_cases/mechanism_pinned_at_one_node_line.yaml).
+  inline constexpr double max_equilibrium_error = 1e-4;
+  // A displacement of more than this many times the gauge of the part where it occurs is outside
+  // small-deflection (linear) plate theory, valid for deflections up to about the gauge
+  // (Timoshenko & Woinowsky-Krieger, Theory of Plates and Shells, ch. 13): the run goes on and
+  // says so.
+  inline constexpr double large_displacement_per_thickness = 10;
+
+  // The warnings of a run: the case's (unusual input values) and the results' (large
+  // displacements), each one line.
+  std::vector<std::string> run_warnings(const Results &r, const Case &c);
 
   // The load case with the highest utilization (the highest von Mises stress when there is no
   // design check); -1 when there are none.

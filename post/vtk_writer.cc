@@ -1,4 +1,8 @@
 #include "post/writers.h"
+#include "post/result_folder.h"
+#include <vtkErrorCode.h>
+#include <cerrno>
+#include <cstring>
 
 #include "solver/errors.h"
 
@@ -23,16 +27,6 @@
 namespace lightbody
 {
   using namespace dealii;
-
-  std::string file_stem(const std::string &name)
-  {
-    std::string s;
-    for (char ch : name)
-      s += (std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_' || ch == '.')
-             ? ch
-             : '_';
-    return s.empty() ? std::string("load_case") : s;
-  }
 
   void write_quadratic_vtu(DataOut<3> &out, const Model &model,
                            const std::map<std::string, std::vector<int>> &cell_fields,
@@ -103,8 +97,19 @@ namespace lightbody
     writer->SetDataModeToAppended();
     writer->EncodeAppendedDataOff();
     writer->SetCompressorTypeToZLib();
-    if (writer->Write() != 1)
-      throw std::runtime_error("cannot write " + path);
+    // VTK reports a failed write (a full disk) as a many-line message of its own; the error
+    // code says it in one line.
+    const int display = vtkObject::GetGlobalWarningDisplay();
+    vtkObject::GlobalWarningDisplayOff();
+    errno               = 0;
+    const int written   = writer->Write();
+    const int vtk_error = static_cast<int>(writer->GetErrorCode());
+    vtkObject::SetGlobalWarningDisplay(display);
+    if (written != 1 || vtk_error != 0)
+      throw std::runtime_error("cannot write " + path + ": " +
+                               (vtk_error == vtkErrorCode::OutOfDiskSpaceError ? std::string("the disk is full")
+                                : errno ? std::string(std::strerror(errno))
+                                        : "VTK error " + std::to_string(vtk_error)));
   }
 
 
@@ -156,9 +161,8 @@ namespace lightbody
     std::vector<std::pair<double, std::string>> steps;
     for (unsigned i = 0; i < r.load_cases.size(); ++i)
       steps.emplace_back(i, file_stem(r.load_cases[i].name) + ".vtu");
-    std::ofstream file(path);
-    if (!file)
-      throw std::runtime_error("cannot write " + path);
-    DataOutBase::write_pvd_record(file, steps);
+    std::ostringstream pvd;
+    DataOutBase::write_pvd_record(pvd, steps);
+    write_text_file(path, pvd.str());
   }
 } // namespace lightbody

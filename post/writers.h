@@ -11,9 +11,6 @@
 
 namespace lightbody
 {
-  // A file name from a load-case name: letters, digits, '-', '_' and '.' kept, the rest '_'.
-  std::string file_stem(const std::string &name);
-
   // <dir>/<load case>.vtu with quadratic (Lagrange) hexahedra, binary and compressed.
   void write_vtu(const Results &r, unsigned load_case, const std::string &path);
   // Builds the quadratic patches of `out` on the model's exact geometry and writes them with VTK:

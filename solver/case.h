@@ -324,6 +324,12 @@ namespace lightbody
     std::string                     description;
     std::string                     file;
     std::string                     effective_yaml; // the case as run, overrides applied
+    // Every file the case was read from (the case file, includes, gmsh meshes): a result
+    // folder never replaces one of them.
+    std::vector<std::string>        input_files;
+    // Values that are legal but unusual for a vehicle body (a material outside the range of
+    // structural metals): printed on stderr and listed in report.md.
+    std::vector<Diagnostic>         warnings;
     MeshSettings                    mesh;
     std::map<std::string, Material> user_materials;
     std::vector<PartSpec>           parts;
@@ -346,6 +352,14 @@ namespace lightbody
     Material material_of(const PartSpec &part) const;
     const PartSpec *find_part(const std::string &name) const;
   };
+
+  // A file name from a load-case name: letters, digits, '-', '_' and '.' kept, the rest '_'.
+  // The case reader refuses load cases whose names give the same file.
+  std::string file_stem(const std::string &name);
+
+  // Why `name` cannot name a case (its result folder is results/<name>), or "" when it can:
+  // a name, not a path.
+  std::string case_name_problem(const std::string &name);
 
   // Edge names per surface kind, for validation and messages.
   std::vector<std::string> edge_names(const PartSpec &part);

@@ -3,12 +3,14 @@
 
 #include "meshes/bodies.h"
 
+#include "solver/input_file.h"
 #include "solver/units.h"
 
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -22,6 +24,30 @@ namespace lightbody
     // Plausibility bounds for a vehicle body, in mm: catch "5 m" typed for "5 mm" and the like.
     constexpr double max_thickness_mm = 100.0;
     constexpr double max_dimension_mm = 50000.0;
+    // Case and load-case names become file and folder names.
+    constexpr std::size_t max_name_length = 100;
+
+    // An internal value in the unit an engineer reads it in: "100000 kg/m^3", "50000 mm".
+    std::string in_user_units(double v, Quantity q)
+    {
+      double      factor = 1;
+      const char *unit   = "";
+      switch (q)
+        {
+          case Quantity::length: unit = " mm"; break;
+          case Quantity::pressure: unit = " MPa"; break;
+          case Quantity::density: factor = 1e12, unit = " kg/m^3"; break;
+          case Quantity::acceleration: factor = 1.0 / units::standard_gravity, unit = " g"; break;
+          case Quantity::force: unit = " N"; break;
+          case Quantity::force_per_length: unit = " N/mm"; break;
+          case Quantity::mass: factor = units::kg_per_tonne, unit = " kg"; break;
+          case Quantity::angle: factor = 180 / M_PI, unit = " deg"; break;
+          case Quantity::dimensionless: break;
+        }
+      char text[64];
+      std::snprintf(text, sizeof text, "%.6g%s", v * factor, unit);
+      return text;
+    }
 
     std::size_t edit_distance(const std::string &a, const std::string &b)
     {
@@ -120,6 +146,8 @@ namespace lightbody
       {}
 
       Case read(const YAML::Node &root);
+      void check_load_case_names(const Case &c);
+      void warn_if_unusual(const YAML::Node &n, const std::string &path, const Material &m, Case &c);
 
     private:
       std::string              file_;
@@ -139,18 +167,17 @@ namespace lightbody
 
       SourceLocation where(const YAML::Node &n, const std::string &key) const
       {
+        if (const std::string *o = override_for(key))
+          return {file_ + " (--set " + *o + ")", 0, 0};
         const std::string file = origin_file(origins_, dotted(key), file_);
         const YAML::Mark  m    = n.Mark();
         if (m.is_null())
-          return {file + " (--set)", 0, 0};
+          return {file, 0, 0};
         return {file, m.line + 1, m.column + 1};
       }
       void error(const YAML::Node &n, const std::string &key, const std::string &msg)
       {
-        if (const std::string *o = override_for(key))
-          diag_.add({file_ + " (--set " + *o + ")", 0, 0}, key, msg);
-        else
-          diag_.add(where(n, key), key, msg);
+        diag_.add(where(n, key), key, msg);
       }
 
       bool is_map(const YAML::Node &n, const std::string &key)
@@ -232,7 +259,7 @@ namespace lightbody
             else if (v > upper)
               error(n, path + "." + name,
                     "\"" + n.Scalar() + "\" is implausibly large (more than " +
-                      std::to_string(static_cast<long>(upper)) + " in internal units)");
+                      in_user_units(upper, q) + ")");
           }
         return v;
       }
@@ -439,7 +466,34 @@ namespace lightbody
         error(n["nu"], path + ".nu", "Poisson's ratio must be in [0, 0.5)");
       if (m.Rp02 > 0 && m.Rm > 0 && m.Rp02 > m.Rm)
         error(n, path, "Rp02 must not exceed Rm");
+      warn_if_unusual(n, path, m, c);
       c.user_materials[name] = m;
+    }
+
+    // Structural metals lie within these bounds (magnesium alloys to tool steels; EN 1999-1-1
+    // 3.2.5 and EN 1993-1-1 3.2.6 give E = 70 000 and 210 000 MPa, nu = 0.3): a value outside is
+    // legal but most likely a unit slip or a typing error, so the run goes on with a warning.
+    void Reader::warn_if_unusual(const YAML::Node &n, const std::string &path, const Material &m,
+                                 Case &c)
+    {
+      struct Range
+      {
+        const char *key;
+        double      value, lo, hi;
+        Quantity    q;
+        const char *hint;
+      };
+      const Range ranges[] = {
+        {"E", m.E, 40e3, 250e3, Quantity::pressure, "aluminium 70 000 MPa, steel 210 000 MPa: GPa meant?"},
+        {"nu", m.nu, 0.25, 0.4, Quantity::dimensionless,
+         "metals 0.3; near 0.5 the material is nearly incompressible and the stresses unreliable"},
+        {"density", m.density, 1.5e-9, 9e-9, Quantity::density, "aluminium 2700 kg/m^3, steel 7850 kg/m^3"}};
+      for (const auto &r : ranges)
+        if (n[r.key] && (r.value < r.lo || r.value > r.hi))
+          c.warnings.push_back({where(n[r.key], path + "." + r.key), path + "." + r.key,
+                                in_user_units(r.value, r.q) + " is outside the range of structural metals (" +
+                                  in_user_units(r.lo, r.q) + " to " + in_user_units(r.hi, r.q) + "; " +
+                                  r.hint + ")"});
     }
 
     void Reader::read_frame(const YAML::Node &n, const std::string &path, PartSpec &p,
@@ -510,7 +564,8 @@ namespace lightbody
           const std::string from = origin_file(origins_, gp + ".file", file_);
           const std::string dir  = from.find('/') == std::string::npos ? std::string() : from.substr(0, from.rfind('/') + 1);
           p.gmsh_file = (!file.empty() && file[0] == '/') ? file : dir + file;
-          if (!file.empty() && !std::filesystem::exists(p.gmsh_file))
+          std::error_code ec;
+          if (!file.empty() && !std::filesystem::exists(p.gmsh_file, ec) && !ec)
             error(g["file"], gp + ".file", "the mesh file \"" + p.gmsh_file + "\" does not exist");
         }
       else if (kind == "quad")
@@ -1250,10 +1305,19 @@ namespace lightbody
       const bool has_body = root["body"].IsDefined();
       c.name        = text(root, "", "case", false);
       c.description = text(root, "", "description", false);
-      if (c.name.empty())
+      if (root["case"])
+        {
+          if (const std::string why = case_name_problem(c.name); !why.empty())
+            error(root["case"], "case", "\"" + c.name + "\" " + why);
+        }
+      else
         {
           std::string stem = file_.substr(file_.find_last_of('/') + 1);
           c.name           = stem.substr(0, stem.find_last_of('.'));
+          if (const std::string why = case_name_problem(c.name); !why.empty())
+            diag_.add({file_, 1, 1}, "case",
+                      "the case name taken from the file name, \"" + c.name + "\", " + why +
+                        "; give one with `case: NAME`");
         }
       if (root["mesh"])
         read_mesh(root["mesh"], c.mesh);
@@ -1339,9 +1403,29 @@ namespace lightbody
                 diag_.add(d.where, d.key, d.message);
             }
         }
+      check_load_case_names(c);
       check_references(c, root);
       diag_.throw_if_any();
       return c;
+    }
+
+    // Each load case writes <file_stem(name)>.vtu: names must be short and give distinct files.
+    void Reader::check_load_case_names(const Case &c)
+    {
+      std::map<std::string, const LoadCaseSpec *> by_file;
+      for (const auto &lc : c.load_cases)
+        {
+          const std::string key = "load_cases." + lc.name;
+          if (lc.name.size() > max_name_length)
+            diag_.add(lc.where, key, "the name is longer than " + std::to_string(max_name_length) +
+                                       " characters");
+          const auto [it, fresh] = by_file.emplace(file_stem(lc.name), &lc);
+          if (!fresh)
+            diag_.add(lc.where, key,
+                      "\"" + lc.name + "\" and \"" + it->second->name + "\" would both be written to " +
+                        it->first + ".vtu; rename one (letters, digits, '-', '_' and '.' are kept, "
+                        "anything else becomes '_')");
+        }
     }
 
     void Reader::read_criteria(const YAML::Node &cr, Case &c)
@@ -1438,6 +1522,8 @@ namespace lightbody
               "unknown template \"" + t + "\"" + suggestion(t, design_load_template_names()));
     }
 
+    YAML::Node load_yaml(const std::string &text, const std::string &name);
+
     // Walks a dotted key path, creating maps where needed, and sets the value.
     void apply_override(YAML::Node &root, const Override &o, const std::string &file)
     {
@@ -1448,29 +1534,35 @@ namespace lightbody
         parts.push_back(item);
       if (parts.empty() || std::any_of(parts.begin(), parts.end(),
                                        [](const std::string &s) { return s.empty(); }))
-        throw InputError({file + " (--set)", 0, 0}, o.key, "is not a valid key path");
-      YAML::Node value;
+        throw InputError({file + " (--set " + o.key + ")", 0, 0}, o.key, "is not a valid key path");
+      const SourceLocation at{file + " (--set " + o.key + ")", 0, 0};
+      YAML::Node           value;
       try
         {
-          value = YAML::Load(o.value);
+          value = load_yaml(o.value, at.file);
         }
-      catch (const YAML::Exception &e)
+      catch (const InputError &e)
         {
-          throw InputError({file + " (--set)", 0, 0}, o.key,
-                           "value \"" + o.value + "\" is not valid YAML: " + e.msg);
+          throw InputError(at, o.key, "value \"" + o.value + "\": " + e.diagnostics().front().message);
         }
+      // A list item is named by its index: a whole number within the list.
+      auto index = [&](const std::string &part, const YAML::Node &list) {
+        const bool digits = !part.empty() && part.size() < 10 &&
+                            std::all_of(part.begin(), part.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+        if (!digits)
+          throw InputError(at, o.key, "\"" + part + "\" names an item of a list: give its index (0, 1, ...)");
+        const std::size_t i = std::stoul(part);
+        if (i >= list.size())
+          throw InputError(at, o.key, "index " + part + " is past the end of the list (it has " +
+                                        std::to_string(list.size()) + " items)");
+        return i;
+      };
       YAML::Node cur = root;
       for (std::size_t i = 0; i + 1 < parts.size(); ++i)
         {
           YAML::Node next;
           if (cur.IsSequence())
-            {
-              const std::size_t idx = std::strtoul(parts[i].c_str(), nullptr, 10);
-              if (idx >= cur.size())
-                throw InputError({file + " (--set)", 0, 0}, o.key,
-                                 "index " + parts[i] + " is past the end of the list");
-              next.reset(cur[idx]);
-            }
+            next.reset(cur[index(parts[i], cur)]);
           else
             {
               if (!cur[parts[i]])
@@ -1480,41 +1572,103 @@ namespace lightbody
           cur.reset(next);
         }
       if (cur.IsSequence())
-        {
-          const std::size_t idx = std::strtoul(parts.back().c_str(), nullptr, 10);
-          if (idx >= cur.size())
-            throw InputError({file + " (--set)", 0, 0}, o.key,
-                             "index " + parts.back() + " is past the end of the list");
-          cur[idx] = value;
-        }
+        cur[index(parts.back(), cur)] = value;
       else if (cur.IsMap() || cur.IsNull())
         cur[parts.back()] = value;
       else
-        throw InputError({file + " (--set)", 0, 0}, o.key,
-                         "cannot set a key inside a single value");
+        throw InputError(at, o.key, "cannot set a key inside a single value");
     }
 
+    // Values a file may expand to through YAML aliases, and how deep it may nest: far above any
+    // body, far below what exhausts the memory ("billion laughs").
+    constexpr std::size_t max_yaml_values = 1000000;
+    constexpr int         max_yaml_depth  = 64;
+
+    // Tags a case file may carry: none, or the core schema's own.
+    bool plain_tag(const std::string &tag)
+    {
+      static const std::set<std::string> core = {
+        "", "?", "!", "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
+        "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:map",
+        "tag:yaml.org,2002:seq"};
+      return core.count(tag) > 0;
+    }
+
+    // What the YAML library accepts silently but a case file must not have: a key given twice
+    // in one mapping (the library keeps the first), tags other than the core ones, and aliases
+    // that expand beyond any sensible size.
+    void check_yaml_tree(const YAML::Node &n, const std::string &file, const std::string &path,
+                         int depth, std::size_t &values, DiagnosticList &diag)
+    {
+      auto at = [&](const YAML::Node &x) {
+        const YAML::Mark m = x.Mark();
+        return m.is_null() ? SourceLocation{file, 0, 0}
+                           : SourceLocation{file, m.line + 1, m.column + 1};
+      };
+      if (++values > max_yaml_values)
+        throw InputError(at(n), path, "the file expands to more than " +
+                                        std::to_string(max_yaml_values) +
+                                        " values (YAML aliases that repeat each other?)");
+      if (depth > max_yaml_depth)
+        throw InputError(at(n), path, "nested deeper than " + std::to_string(max_yaml_depth) + " levels");
+      if (!plain_tag(n.Tag()))
+        diag.add(at(n), path, "the YAML tag \"" + n.Tag() + "\" is not accepted in a case file");
+      if (n.IsSequence())
+        for (std::size_t i = 0; i < n.size(); ++i)
+          check_yaml_tree(n[i], file, path + "[" + std::to_string(i) + "]", depth + 1, values, diag);
+      else if (n.IsMap())
+        {
+          std::map<std::string, YAML::Mark> seen;
+          for (const auto &kv : n)
+            {
+              const std::string k = key_text(kv.first);
+              const std::string p = path.empty() ? k : path + "." + k;
+              if (!k.empty())
+                {
+                  const auto [it, fresh] = seen.emplace(k, kv.first.Mark());
+                  if (!fresh)
+                    diag.add(at(kv.first), p,
+                             "given twice (first on line " + std::to_string(it->second.line + 1) +
+                               "); remove one");
+                }
+              check_yaml_tree(kv.first, file, p, depth + 1, values, diag);
+              check_yaml_tree(kv.second, file, p, depth + 1, values, diag);
+            }
+        }
+    }
+
+    // One YAML document, checked as above. `name` stands for the file in messages.
     YAML::Node load_yaml(const std::string &text, const std::string &name)
     {
+      const auto nul = text.find('\0');
+      if (nul != std::string::npos)
+        throw InputError({name, 1 + static_cast<int>(std::count(text.begin(), text.begin() + nul, '\n')), 1},
+                         "", "the file contains a NUL byte: it is not a text file");
+      std::vector<YAML::Node> docs;
       try
         {
-          return YAML::Load(text);
+          docs = YAML::LoadAll(text);
         }
-      catch (const YAML::ParserException &e)
+      catch (const YAML::Exception &e)
         {
           throw InputError({name, e.mark.line + 1, e.mark.column + 1}, "",
                            "YAML syntax error: " + e.msg);
         }
-    }
-
-    std::string read_file(const std::string &path)
-    {
-      std::ifstream in(path);
-      if (!in)
-        throw InputError({path, 0, 0}, "", "cannot open the case file");
-      std::stringstream buffer;
-      buffer << in.rdbuf();
-      return buffer.str();
+      // A trailing "---" gives an empty document; anything more is a second case.
+      while (docs.size() > 1 && docs.back().IsNull())
+        docs.pop_back();
+      if (docs.size() > 1)
+        {
+          const YAML::Mark m = docs[1].Mark();
+          throw InputError({name, m.is_null() ? 0 : m.line + 1, m.is_null() ? 0 : m.column + 1}, "",
+                           "a second YAML document (after \"---\"): a case file holds one case");
+        }
+      YAML::Node     root = docs.empty() ? YAML::Node() : docs.front();
+      DiagnosticList diag;
+      std::size_t    values = 0;
+      check_yaml_tree(root, name, "", 0, values, diag);
+      diag.throw_if_any();
+      return root;
     }
 
     // Copies src into dst key by key; maps merge, anything else is replaced. Records the file of
@@ -1528,12 +1682,18 @@ namespace lightbody
           if (key.empty())
             continue; // reported by the reader's key check
           const std::string p   = path.empty() ? key : path + "." + key;
-          if (dst[key] && dst[key].IsMap() && kv.second.IsMap())
+          // Looked up through a const node: the non-const operator[] would add an empty entry.
+          const YAML::Node existing = static_cast<const YAML::Node &>(dst)[key];
+          if (existing && existing.IsMap() && kv.second.IsMap())
             {
-              merge_into(dst[key], kv.second, p, src_origins, src_file, origins);
+              merge_into(existing, kv.second, p, src_origins, src_file, origins);
               continue;
             }
-          dst[key] = kv.second;
+          // Inserted with the source's own key node, so that messages about the key give its
+          // file and line.
+          if (existing)
+            dst.remove(key);
+          dst.force_insert(kv.first, kv.second);
           for (auto it = origins.lower_bound(p); it != origins.end() && it->first.rfind(p, 0) == 0;)
             it = origins.erase(it);
           origins[p] = origin_file(src_origins, p, src_file);
@@ -1546,7 +1706,8 @@ namespace lightbody
     // A case with its includes resolved: `include: [a.yaml, b.yaml]` (paths relative to the
     // including file) are merged in order, then the including file's own values override them.
     YAML::Node resolve_includes(const YAML::Node &root, const std::string &file,
-                                std::vector<std::string> &chain, Origins &origins)
+                                std::vector<std::string> &chain, Origins &origins,
+                                std::vector<std::string> &files)
     {
       if (!root.IsMap() || !root["include"])
         return root;
@@ -1584,12 +1745,14 @@ namespace lightbody
               throw InputError(at, "include", "\"" + n.Scalar() + "\" includes itself (" + cycle +
                                                   canonical + ")");
             }
-          if (!std::filesystem::exists(path))
+          std::error_code ec;
+          if (!std::filesystem::exists(path, ec) && !ec)
             throw InputError(at, "include", "included file \"" + path + "\" does not exist");
           chain.push_back(canonical);
+          files.push_back(path);
           Origins    child_origins;
-          YAML::Node child = resolve_includes(load_yaml(read_file(path), path), path, chain,
-                                              child_origins);
+          YAML::Node child = resolve_includes(load_yaml(read_input_file(path, "included file"), path),
+                                              path, chain, child_origins, files);
           chain.pop_back();
           if (!child.IsMap())
             throw InputError({path, 1, 1}, "", "an included file must be a mapping of keys");
@@ -1598,7 +1761,7 @@ namespace lightbody
       YAML::Node own(YAML::NodeType::Map);
       for (const auto &kv : root)
         if (key_text(kv.first) != "include")
-          own[kv.first] = kv.second;
+          own.force_insert(kv.first, kv.second);
       merge_into(merged, own, "", {}, file, merged_origins);
       origins = merged_origins;
       return merged;
@@ -1613,7 +1776,8 @@ namespace lightbody
         const auto      c = std::filesystem::weakly_canonical(name, ec);
         return ec ? name : c.string();
       }()};
-      YAML::Node root = resolve_includes(root_in, name, chain, origins);
+      std::vector<std::string> files{name};
+      YAML::Node root = resolve_includes(root_in, name, chain, origins, files);
       for (const auto &o : overrides)
         try
           {
@@ -1640,6 +1804,10 @@ namespace lightbody
       YAML::Emitter out;
       out << root;
       c.effective_yaml = out.c_str();
+      for (const auto &p : c.parts)
+        if (p.kind == SurfaceKind::gmsh)
+          files.push_back(p.gmsh_file);
+      c.input_files = files;
       return c;
     }
   } // namespace
@@ -1695,6 +1863,32 @@ namespace lightbody
     return {};
   }
 
+  std::string file_stem(const std::string &name)
+  {
+    std::string s;
+    for (char ch : name)
+      s += (std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_' || ch == '.')
+             ? ch
+             : '_';
+    return s.empty() ? std::string("load_case") : s;
+  }
+
+  std::string case_name_problem(const std::string &name)
+  {
+    if (name.empty())
+      return "is empty";
+    if (name.size() > max_name_length)
+      return "is longer than " + std::to_string(max_name_length) + " characters";
+    if (name.find('/') != std::string::npos || name.find('\\') != std::string::npos)
+      return "contains a path separator: a case name is a name, not a path";
+    if (name[0] == '.')
+      return "starts with a dot (\".\" and \"..\" are folders, a leading dot hides a folder)";
+    for (char ch : name)
+      if (static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f)
+        return "contains a control character";
+    return "";
+  }
+
   Override parse_override(const std::string &argument)
   {
     const auto eq = argument.find('=');
@@ -1711,6 +1905,6 @@ namespace lightbody
 
   Case read_case(const std::string &path, const std::vector<Override> &overrides)
   {
-    return read_case_from_string(read_file(path), path, overrides);
+    return read_case_from_string(read_input_file(path, "case file"), path, overrides);
   }
 } // namespace lightbody

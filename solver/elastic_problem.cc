@@ -18,6 +18,7 @@
 
 #include <Eigen/Dense>
 
+#include <cstdio>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -121,18 +122,6 @@ namespace lightbody
       s.precision(1);
       s << std::fixed << "(" << p[0] << ", " << p[1] << ", " << p[2] << ") mm";
       return s.str();
-    }
-
-    double available_memory_bytes()
-    {
-      std::ifstream in("/proc/meminfo");
-      std::string   key;
-      double        kb;
-      std::string   unit;
-      while (in >> key >> kb >> unit)
-        if (key == "MemAvailable:")
-          return kb * 1024;
-      return 1e300;
     }
 
     class ElasticProblem
@@ -479,13 +468,10 @@ namespace lightbody
       solution_->statistics.factor_bytes = bytes;
       if (bytes > available)
         {
-          std::ostringstream msg;
-          msg.precision(2);
-          msg << std::fixed << "the factorisation would need about " << bytes / 1e9
-              << " GB but only " << available / 1e9
-              << " GB may be used; use a coarser mesh (mesh.size, parts.NAME.mesh_size) or fewer "
-                 "layers, or run on a machine with more memory";
-          throw ModelError(msg.str());
+          throw ModelError("the factorisation would need about " + memory_text(bytes) + " but only " +
+                           memory_text(available) +
+                           " may be used; use a coarser mesh (mesh.size, parts.NAME.mesh_size) or "
+                           "fewer layers, or run on a machine with more memory");
         }
       const long failed = cholesky_->factorise();
       cholesky_->release_matrix();
@@ -557,6 +543,30 @@ namespace lightbody
       cholesky_.reset();
     }
   } // namespace
+
+  double available_memory_bytes()
+  {
+    std::ifstream in("/proc/meminfo");
+    std::string   key;
+    double        kb;
+    std::string   unit;
+    while (in >> key >> kb >> unit)
+      if (key == "MemAvailable:")
+        return kb * 1024;
+    return 1e300;
+  }
+
+  std::string memory_text(double bytes)
+  {
+    char text[64];
+    if (bytes >= 1e9)
+      std::snprintf(text, sizeof text, "%.2f GB", bytes / 1e9);
+    else if (bytes >= 1e6)
+      std::snprintf(text, sizeof text, "%.0f MB", bytes / 1e6);
+    else
+      std::snprintf(text, sizeof text, "%.0f kB", bytes / 1e3);
+    return text;
+  }
 
   std::unique_ptr<Solution> solve_load_cases(const Model &model, const Case &c, StageLog &log,
                                              const SolverOptions &options)

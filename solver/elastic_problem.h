@@ -3,6 +3,7 @@
 #include "solver/stage_log.h"
 
 #include <memory>
+#include <string>
 
 namespace lightbody
 {
@@ -14,6 +15,11 @@ namespace lightbody
     // Memory the factorisation may use, in bytes; 0: what the machine has available now.
     double memory_limit_bytes = 0;
   };
+
+  // The memory the machine has available now (MemAvailable), in bytes.
+  double available_memory_bytes();
+  // "1.73 GB", "12 MB", "850 kB": a size in bytes as a person reads it.
+  std::string memory_text(double bytes);
 
   std::unique_ptr<Solution> solve_load_cases(const Model &model, const Case &c, StageLog &log,
                                              const SolverOptions &options = {});

@@ -155,27 +155,38 @@ namespace lightbody
           root = d;
       const Point<3> r   = support_points[root];
       const double   tol = 1e-6 * std::max(model.size, 1.0);
+      // The point may lie anywhere through the thickness (on the mid-surface, or on a face):
+      // the node line lies within one gauge of it. Of the nodes on that line, the 2 layers + 1
+      // consecutive ones spanning the gauge and reaching the point are the part's.
       std::vector<std::pair<double, types::global_dof_index>> line[3];
       for (std::size_t d = 0; d < support_points.size(); ++d)
         {
           const Tensor<1, 3> dx = support_points[d] - r;
-          const double       z  = (support_points[d] - p) * n; // from the mid-surface
-          if ((dx - (dx * n) * n).norm() < tol && std::abs(z) <= 0.5 * t + tol)
+          const double       z  = (support_points[d] - p) * n;
+          if ((dx - (dx * n) * n).norm() < tol && std::abs(z) <= t + tol)
             line[component[d]].emplace_back(z, d);
         }
+      const unsigned m = 2 * layers + 1;
       for (unsigned c = 0; c < 3; ++c)
         {
           std::sort(line[c].begin(), line[c].end());
-          const unsigned m = line[c].size();
-          if (m != 2 * layers + 1)
-            throw ModelError("point force at (" + std::to_string(pl.point[0]) + ", " +
-                             std::to_string(pl.point[1]) + ", " + std::to_string(pl.point[2]) +
-                             "): the through-thickness line of nodes was not found; give the point on the part's "
-                             "mid-surface");
+          std::size_t first = line[c].size();
+          double      best  = 1e300;
+          for (std::size_t k = 0; k + m <= line[c].size(); ++k)
+            {
+              const double lo = line[c][k].first, hi = line[c][k + m - 1].first;
+              if (std::abs(hi - lo - t) < 1e-3 * t + tol && lo <= tol && hi >= -tol &&
+                  std::abs(lo + hi) < best)
+                best = std::abs(lo + hi), first = k;
+            }
+          if (first == line[c].size())
+            throw InputError(pl.where, "point_forces.point",
+                             "no through-thickness line of nodes was found at the point; give a "
+                             "point on the part's mid-surface or faces");
           for (unsigned k = 0; k < m; ++k)
             {
               const double w = (k == 0 || k == m - 1) ? 1.0 : (k % 2 ? 4.0 : 2.0);
-              f[line[c][k].second] += pl.force[c] * w / (6.0 * layers);
+              f[line[c][first + k].second] += pl.force[c] * w / (6.0 * layers);
             }
         }
     }

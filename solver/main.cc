@@ -2,6 +2,7 @@
 // exit codes; everything else lives in the library.
 #include "lightbody/version.h"
 #include "post/mesh_view.h"
+#include "post/result_folder.h"
 #include "post/results.h"
 #include "solver/case_reader.h"
 #include "solver/errors.h"
@@ -10,8 +11,12 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <cmath>
 #include <cstring>
+#include <thread>
+#include <algorithm>
 #include <iostream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -32,26 +37,99 @@ namespace
   lightbody run CASE [--out DIR] [--set KEY=VALUE ...] [--threads N] [--max-memory GB] [--quiet]
   lightbody mesh CASE [--out DIR] [--set KEY=VALUE ...] [--quiet]
   lightbody cases CASE [--set KEY=VALUE ...]
-  lightbody --help
+  lightbody COMMAND --help
   lightbody --version
 
 run       mesh, solve and post-process the case file CASE (YAML).
-mesh      mesh only: write the model (parts, named surfaces, supports, joints) and its quality
-          (default folder: results/<case name>-mesh).
-cases     list the load cases of CASE as they will run, design_loads templates expanded, with
-          their loads, supports and limits (nothing is solved or written).
---out     result folder (default: results/<case name>). Written atomically: a failed run
-          leaves an earlier folder untouched.
---set     override a value of the case, e.g. --set parts.floor.thickness="6 mm"
-          (repeatable; the value is YAML; list items by index, e.g. load_cases.a.pressures.0.value)
---threads threads for assembly and factorisation (default: all cores)
---max-memory  memory the factorisation may use, in GB (default: what is available); a larger
-          model stops before factorising, with the estimate
---quiet   no progress lines on stderr
+mesh      mesh only: write the model (parts, named surfaces, supports, joints) and its quality.
+cases     list the load cases of CASE as they will run (nothing is solved or written).
 
-exit codes: 0 success, 1 bad command line, 2 bad case file, 3 design criterion failed,
-            4 model cannot be solved (free body, singular or too large), 5 internal or I/O error
+exit codes: 0 success, 1 bad command line or --out folder, 2 bad case file, 3 design criterion
+            failed, 4 model cannot be solved (free body, mechanism, non-finite results, too
+            large), 5 internal or I/O error
 )";
+
+  const char *out_help = R"(--out DIR     result folder (default: results/<case name>)REPLACE. Written atomically: a
+              failed run leaves an earlier folder untouched. An existing DIR is replaced only
+              when lightbody wrote it (it holds the .lightbody marker and nothing else); any
+              other folder, a file or a symbolic link is refused (exit 1) and left as it is.
+)";
+  const char *set_help = R"(--set K=V     override a value of the case, e.g. --set parts.floor.thickness="6 mm"
+              (repeatable; the value is YAML; list items by index, e.g.
+              load_cases.a.pressures.0.value)
+)";
+
+  std::string command_usage(const std::string &command)
+  {
+    std::string out = out_help;
+    if (command == "run")
+      {
+        out.replace(out.find("REPLACE"), 7, "");
+        return "usage: lightbody run CASE [--out DIR] [--set KEY=VALUE ...] [--threads N] "
+               "[--max-memory GB] [--quiet]\n\nMeshes, solves and post-processes CASE and writes "
+               "the result folder (see the README's Output files).\n\n" +
+               out + set_help +
+               "--threads N   threads for assembly and factorisation, 1 to 4 x the cores "
+               "(default: all cores)\n"
+               "--max-memory GB  memory the run may use, in GB (default: 90 % of what is "
+               "available);\n              a larger model stops before meshing or factorising, "
+               "with the estimate\n"
+               "--quiet       no progress lines on stderr\n";
+      }
+    if (command == "mesh")
+      {
+        out.replace(out.find("REPLACE"), 7, "-mesh");
+        return "usage: lightbody mesh CASE [--out DIR] [--set KEY=VALUE ...] [--quiet]\n\n"
+               "Meshes CASE without solving: model.vtu, mesh.json (parts, joints, quality) and "
+               "case.yaml.\n\n" +
+               out + set_help + "--quiet       no progress lines on stderr\n";
+      }
+    return "usage: lightbody cases CASE [--set KEY=VALUE ...]\n\nLists the load cases of CASE "
+           "as they will run, design_loads templates expanded, with their loads,\nsupports and "
+           "limits. Nothing is solved or written.\n\n" +
+           std::string(set_help);
+  }
+
+  // Reads the whole of `text` with `parse` (std::stol, std::stod); false when anything is left
+  // over ("2abc"), the text is empty or starts with a space, or the number overflows.
+  template <typename T, typename Parse>
+  bool read_all(const std::string &text, Parse parse, T &value)
+  {
+    std::size_t used = 0;
+    try
+      {
+        value = parse(text, &used);
+      }
+    catch (const std::exception &)
+      {
+        return false;
+      }
+    return !text.empty() && text[0] != ' ' && used == text.size();
+  }
+
+  // A whole number in [lo, hi], the whole text and nothing else ("2abc", "1e3" are refused).
+  long whole_number(const std::string &flag, const std::string &v, long lo, long hi)
+  {
+    long n = 0;
+    if (!read_all(v, [](const std::string &t, std::size_t *u) { return std::stol(t, u); }, n) ||
+        n < lo || n > hi)
+      throw std::invalid_argument(flag + " needs a whole number from " + std::to_string(lo) +
+                                  " to " + std::to_string(hi) + ", not \"" + v + "\"");
+    return n;
+  }
+
+  // A size in GB ("8", "0.5", "0.5GB"), positive and finite.
+  double gigabytes(const std::string &flag, const std::string &v)
+  {
+    std::string number = v;
+    if (number.size() > 2 && number.compare(number.size() - 2, 2, "GB") == 0)
+      number.resize(number.size() - 2);
+    double gb = 0;
+    if (!read_all(number, [](const std::string &t, std::size_t *u) { return std::stod(t, u); }, gb) ||
+        !std::isfinite(gb) || !(gb > 0) || gb > 1e6)
+      throw std::invalid_argument(flag + " needs a size in GB such as 8 or 0.5GB, not \"" + v + "\"");
+    return gb;
+  }
 
   int fail(int code, const std::string &message)
   {
@@ -81,6 +159,12 @@ int main(int argc, char **argv)
     }
   if (args[0] != "run" && args[0] != "mesh" && args[0] != "cases")
     return fail(usage_error, "unknown command \"" + args[0] + "\" (see lightbody --help)");
+  for (std::size_t i = 1; i < args.size(); ++i)
+    if (args[i] == "--help" || args[i] == "-h")
+      {
+        std::cout << command_usage(args[0]);
+        return ok;
+      }
   const bool mesh_only  = args[0] == "mesh";
   const bool cases_only = args[0] == "cases";
 
@@ -98,32 +182,28 @@ int main(int argc, char **argv)
               throw std::invalid_argument(std::string(flag) + " needs a value");
             return args[++i];
           };
-          if (a == "--out")
-            out_dir = value("--out");
+          if (a == "--out" && !cases_only)
+            {
+              out_dir = value("--out");
+              if (out_dir.empty())
+                throw std::invalid_argument("--out needs a folder name");
+            }
           else if (a == "--set")
             overrides.push_back(parse_override(value("--set")));
           else if (a.rfind("--set=", 0) == 0)
             overrides.push_back(parse_override(a.substr(6)));
-          else if (a == "--threads")
+          else if (a == "--threads" && !cases_only && !mesh_only)
             {
-              const std::string v = value("--threads");
-              options.threads     = std::atoi(v.c_str());
-              if (options.threads < 1)
-                throw std::invalid_argument("--threads needs a whole number >= 1, not \"" + v + "\"");
+              const long cores = std::max(1u, std::thread::hardware_concurrency());
+              options.threads  = static_cast<int>(whole_number("--threads", value("--threads"), 1, 4 * cores));
             }
-          else if (a == "--max-memory")
-            {
-              const std::string v = value("--max-memory");
-              char             *end;
-              const double      gb = std::strtod(v.c_str(), &end);
-              if (end == v.c_str() || !(gb > 0) || (*end && std::string(end) != "GB"))
-                throw std::invalid_argument("--max-memory needs a size in GB such as 8 or 0.5GB, not \"" + v + "\"");
-              options.memory_limit_bytes = gb * 1e9;
-            }
+          else if (a == "--max-memory" && !cases_only && !mesh_only)
+            options.memory_limit_bytes = gigabytes("--max-memory", value("--max-memory")) * 1e9;
           else if (a == "--quiet")
             quiet = true;
           else if (!a.empty() && a[0] == '-')
-            throw std::invalid_argument("unknown option \"" + a + "\" (see lightbody --help)");
+            throw std::invalid_argument("unknown option \"" + a + "\" for " + args[0] +
+                                        " (see lightbody " + args[0] + " --help)");
           else if (case_path.empty())
             case_path = a;
           else
@@ -147,6 +227,8 @@ int main(int argc, char **argv)
   try
     {
       const Case c = read_case(case_path, overrides);
+      for (const auto &w : c.warnings)
+        std::cerr << "lightbody: warning: " << w.to_string() << "\n";
       if (cases_only)
         {
           std::cout << c.name << ": " << c.load_cases.size() << " load case(s)\n";
@@ -162,6 +244,8 @@ int main(int argc, char **argv)
         }
       if (out_dir.empty())
         out_dir = "results/" + c.name + (mesh_only ? "-mesh" : "");
+      // Before any work: a folder that is not ours is refused now, not after the solve.
+      check_result_folder(out_dir, c.input_files);
       if (mesh_only)
         {
           const MeshQuality q = mesh_case(c, out_dir, log);
@@ -188,6 +272,8 @@ int main(int argc, char **argv)
                                                   (lc.passed ? " (pass)" : " (FAIL)")).c_str());
           log.message(line);
         }
+      for (const auto &w : outcome.results->warnings)
+        std::cerr << "lightbody: warning: " << w << "\n";
       {
         StageLog::Scope t(log, "write");
         // The renderer for report.md's picture sits beside this program.
@@ -227,8 +313,28 @@ int main(int argc, char **argv)
     {
       return fail(model_error, std::string(e.what()) + "; nothing was written");
     }
+  catch (const OutputFolderError &e)
+    {
+      return fail(usage_error, e.what());
+    }
+  catch (const std::bad_alloc &)
+    {
+      return fail(model_error, "out of memory; use a coarser mesh (mesh.size, parts.NAME.mesh_size) "
+                               "or --max-memory to stop earlier; nothing was written");
+    }
   catch (const std::exception &e)
     {
-      return fail(internal_error, e.what());
+      // Library messages (deal.II's carry a stack trace) are cut to their first line that says
+      // something.
+      std::string text = e.what(), line;
+      std::istringstream lines(text);
+      std::string        first;
+      while (std::getline(lines, line))
+        if (line.find_first_not_of(" -") != std::string::npos)
+          {
+            first = line;
+            break;
+          }
+      return fail(internal_error, (first.empty() ? text : first) + "; nothing was written");
     }
 }

@@ -2,7 +2,10 @@
 
 #include "lightbody/version.h"
 #include "meshes/model.h"
+#include "meshes/surfaces.h"
+#include "solver/errors.h"
 #include "post/mesh_view.h"
+#include "post/result_folder.h"
 #include "post/results.h"
 #include "post/writers.h"
 #include "solver/cholmod_factor.h"
@@ -11,14 +14,8 @@
 #include <deal.II/base/multithread_info.h>
 
 #include <filesystem>
-#include <functional>
 #include <fstream>
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
-#include <fcntl.h>
-#include <signal.h>
-#include <unistd.h>
 
 namespace lightbody
 {
@@ -28,8 +25,37 @@ namespace lightbody
   RunOutcome::~RunOutcome()                     = default;
   RunOutcome::RunOutcome(RunOutcome &&) noexcept = default;
 
+  namespace
+  {
+    // Peak memory per DoF of a run, measured on the plates and example bodies (README,
+    // Benchmark: 7.4 to 12 kB per DoF): 6 kB lies below all of them, so the check before meshing
+    // refuses only models that cannot fit. Meshing alone (triangulation, DoFs, geometry) takes
+    // far less.
+    constexpr double run_bytes_per_dof  = 6e3;
+    constexpr double mesh_bytes_per_dof = 1e3;
+
+    // Refuses a model too large for the memory before any of it is built.
+    void check_model_size(const Case &c, double bytes_per_dof, double limit_bytes, StageLog &log)
+    {
+      const ModelSize   size      = estimate_model_size(c);
+      const double      need      = size.dofs * bytes_per_dof;
+      const double      available = limit_bytes > 0 ? limit_bytes : 0.9 * available_memory_bytes();
+      char              line[160];
+      std::snprintf(line, sizeof line, "model: about %.0f elements, %.0f DoFs (estimated before meshing)",
+                    size.elements, size.dofs);
+      log.message(line);
+      if (need > available)
+        throw ModelError("the model would have about " + std::to_string(static_cast<long long>(size.dofs)) +
+                         " DoFs and would need about " + memory_text(need) + " but only " +
+                         memory_text(available) +
+                         " may be used; use a coarser mesh (mesh.size, parts.NAME.mesh_size) or "
+                         "fewer layers, or run on a machine with more memory");
+    }
+  } // namespace
+
   RunOutcome run_case(const Case &c, const RunOptions &options, StageLog &log)
   {
+    check_model_size(c, run_bytes_per_dof, options.memory_limit_bytes, log);
     if (options.threads > 0)
       {
         dealii::MultithreadInfo::set_thread_limit(options.threads);
@@ -51,61 +77,18 @@ namespace lightbody
     return out;
   }
 
-  void write_folder_atomically(const std::string                            &out_dir,
-                               const std::function<void(const fs::path &)> &write)
-  {
-    const fs::path target = fs::absolute(fs::path(out_dir)).lexically_normal();
-    const fs::path parent = target.parent_path();
-    fs::create_directories(parent);
-    const std::string prefix = "." + target.filename().string() + ".partial-";
-    const fs::path    tmp    = parent / (prefix + std::to_string(getpid()));
-    // Left-overs of runs that were killed while writing (their process is gone).
-    for (const auto &e : fs::directory_iterator(parent))
-      {
-        const std::string name = e.path().filename().string();
-        if (name.rfind(prefix, 0) != 0)
-          continue;
-        const long pid = std::atol(name.c_str() + prefix.size());
-        if (pid > 0 && kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH)
-          fs::remove_all(e.path());
-      }
-    fs::remove_all(tmp);
-    fs::create_directories(tmp);
-    try
-      {
-        write(tmp);
-      }
-    catch (...)
-      {
-        fs::remove_all(tmp);
-        throw;
-      }
-    // Swap in atomically: with an existing folder the two are exchanged in one step (the old
-    // results now sit in the temporary name and are removed); at no moment is the target missing
-    // or half written.
-    if (fs::exists(target))
-      {
-        if (renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, target.c_str(), RENAME_EXCHANGE) != 0)
-          throw std::runtime_error("cannot replace " + target.string() + ": " +
-                                   std::strerror(errno));
-        fs::remove_all(tmp);
-      }
-    else
-      fs::rename(tmp, target);
-  }
-
   void write_results(const RunOutcome &outcome, const StageLog &log, const std::string &out_dir,
                      const std::string &renderer)
   {
-    write_folder_atomically(out_dir, [&](const fs::path &tmp) {
+    write_folder_atomically(out_dir, outcome.case_data.input_files, [&](const fs::path &tmp) {
       const Results &r = *outcome.results;
       for (unsigned i = 0; i < r.load_cases.size(); ++i)
         write_vtu(r, i, (tmp / (file_stem(r.load_cases[i].name) + ".vtu")).string());
       write_pvd(r, (tmp / "results.pvd").string());
       // The exact case as run and the program that ran it, for anyone who finds the folder.
-      std::ofstream(tmp / "case.yaml") << "# lightbody " << version << ", from "
-                                       << outcome.case_data.file << " with overrides applied\n"
-                                       << outcome.case_data.effective_yaml << "\n";
+      write_text_file(tmp / "case.yaml", "# lightbody " + std::string(version) + ", from " +
+                                           outcome.case_data.file + " with overrides applied\n" +
+                                           outcome.case_data.effective_yaml + "\n");
       // The picture of the governing load case, for report.md.
       Picture   picture;
       const int gov = governing_load_case(r);
@@ -125,6 +108,7 @@ namespace lightbody
 
   MeshQuality mesh_case(const Case &c, const std::string &out_dir, StageLog &log)
   {
+    check_model_size(c, mesh_bytes_per_dof, 0, log);
     std::unique_ptr<Model> model;
     {
       StageLog::Scope t(log, "mesh");
@@ -132,11 +116,10 @@ namespace lightbody
     }
     const MeshQuality q = mesh_quality(*model);
     StageLog::Scope   t(log, "write");
-    write_folder_atomically(out_dir, [&](const fs::path &tmp) {
+    write_folder_atomically(out_dir, c.input_files, [&](const fs::path &tmp) {
       write_mesh_view(*model, c, q, tmp.string());
-      std::ofstream(tmp / "case.yaml") << "# lightbody " << version << ", from " << c.file
-                                       << " with overrides applied\n"
-                                       << c.effective_yaml << "\n";
+      write_text_file(tmp / "case.yaml", "# lightbody " + std::string(version) + ", from " + c.file +
+                                           " with overrides applied\n" + c.effective_yaml + "\n");
     });
     return q;
   }

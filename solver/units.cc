@@ -52,6 +52,8 @@ namespace lightbody
         {"deg", {M_PI / 180.0, {0, 0, 0, true}}},
         {"rad", {1.0, {0, 0, 0, true}}},
         {"%", {0.01, {0, 0, 0}}},
+        {"l", {1e-3, {0, 3, 0}}}, // litre
+        {"L", {1e-3, {0, 3, 0}}},
       };
       return table;
     }
@@ -92,6 +94,21 @@ namespace lightbody
       return s.substr(b, e - b);
     }
 
+    // The accepted spelling of some units written otherwise ("" when none is known).
+    std::string unit_hint(const std::string &name)
+    {
+      static const std::map<std::string, std::string> hints = {
+        {"M", "m"}, {"MM", "mm"}, {"CM", "cm"}, {"Mpa", "MPa"}, {"mpa", "MPa"}, {"MPA", "MPa"},
+        {"Gpa", "GPa"}, {"gpa", "GPa"}, {"GPA", "GPa"}, {"kpa", "kPa"}, {"KPa", "kPa"},
+        {"pa", "Pa"}, {"n", "N"}, {"kn", "kN"}, {"KN", "kN"}, {"dan", "daN"}, {"DaN", "daN"},
+        {"Kg", "kg"}, {"KG", "kg"}, {"T", "t"}, {"ton", "t"}, {"tons", "t"}, {"tonnes", "t"},
+        {"degree", "deg"}, {"degrees", "deg"}, {"Bar", "bar"}, {"sec", "s"}, {"G", "g"},
+        {"litre", "l"}, {"liter", "l"}, {"ltr", "l"}, {"mbars", "mbar"}, {"Nm", "N*m"},
+        {"Nmm", "N*mm"}};
+      const auto it = hints.find(name);
+      return it == hints.end() ? std::string() : " (write \"" + it->second + "\")";
+    }
+
     // Parses a product of units such as "kg/m^3", "N/mm^2", "m/s^2", "kN*m".
     Unit parse_unit_expression(const std::string &text)
     {
@@ -118,23 +135,32 @@ namespace lightbody
             ++i;
           const std::string name = text.substr(start, i - start);
           int               power = 1;
-          if (i < text.size() && text[i] == '^')
+          // The power as engineers write it: m^3, m3, m³ (and ^-1).
+          const std::string sup2 = "\xc2\xb2", sup3 = "\xc2\xb3";
+          if (text.compare(i, 2, sup2) == 0 || text.compare(i, 2, sup3) == 0)
             {
-              ++i;
+              power = text.compare(i, 2, sup2) == 0 ? 2 : 3;
+              i += 2;
+            }
+          else if (i < text.size() && (text[i] == '^' || std::isdigit(static_cast<unsigned char>(text[i]))))
+            {
+              const bool caret = text[i] == '^';
+              if (caret)
+                ++i;
               std::size_t p0 = i;
-              if (i < text.size() && text[i] == '-')
+              if (caret && i < text.size() && text[i] == '-')
                 ++i;
               while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])))
                 ++i;
-              if (i == p0 || (i == p0 + 1 && text[p0] == '-'))
-                throw UnitError("missing exponent after '^' in unit \"" + text + "\"");
+              if (i == p0 || (i == p0 + 1 && text[p0] == '-') || i - p0 > 3)
+                throw UnitError("the power in unit \"" + text + "\" cannot be read (write m^3 or m3)");
               power = std::atoi(text.substr(p0, i - p0).c_str());
             }
           const auto it = unit_table().find(name);
           if (name.empty() || it == unit_table().end())
-            throw UnitError("unknown unit \"" + name + "\" in \"" + text +
-                            "\" (known: m cm mm kg t s N daN kN MN Pa kPa MPa GPa bar mbar g deg "
-                            "rad %)");
+            throw UnitError("unknown unit \"" + name + "\" in \"" + text + "\"" + unit_hint(name) +
+                            " (known: m cm mm, kg t tonne, s, N daN kN MN, Pa kPa MPa GPa bar "
+                            "mbar, g, deg rad, %, l; combined as N/mm^2, N/mm2 or kg/m3)");
           const int e = sign * power;
           result.si_factor *= std::pow(it->second.si_factor, e);
           result.dim.M += e * it->second.dim.M;

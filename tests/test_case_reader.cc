@@ -146,3 +146,85 @@ TEST(CaseReader, MissingSectionsAreReported)
   const auto e = errors_of("case: empty\n");
   ASSERT_EQ(e.size(), 3u); // parts, supports, load_cases
 }
+
+// Unusual but legal material values run, with a warning naming the key and the line (E typed in
+// GPa as if MPa, a nearly incompressible nu, a density of a foam).
+TEST(CaseReader, MaterialsOutsideStructuralMetalsWarn)
+{
+  const std::string yaml =
+    replace(plate, "case: panel\n",
+            "case: panel\nmaterials:\n  odd: {E: 70, nu: 0.499999, density: 100 kg/m^3, Rp02: 100, Rm: 200}\n");
+  const Case c = read_case_from_string(replace(yaml, "material: 5083-H116", "material: odd"), "case.yaml");
+  ASSERT_EQ(c.warnings.size(), 3u);
+  EXPECT_NE(c.warnings[0].to_string().find("case.yaml:3:12: materials.odd.E: 70 MPa is outside the range of structural metals"),
+            std::string::npos) << c.warnings[0].to_string();
+  EXPECT_NE(c.warnings[1].to_string().find("materials.odd.nu"), std::string::npos);
+  EXPECT_NE(c.warnings[2].to_string().find("100 kg/m^3"), std::string::npos) << c.warnings[2].to_string();
+  // The library's alloys are within the range.
+  EXPECT_TRUE(read_case_from_string(plate, "case.yaml").warnings.empty());
+}
+
+// What the YAML library would accept silently: a key given twice (it keeps the first), a second
+// document, a NUL byte, foreign tags, aliases that expand without bound.
+TEST(CaseReader, StrictYaml)
+{
+  auto e = errors_of(replace(plate, "    thickness: 5 mm\n", "    thickness: 5 mm\n    thickness: 8 mm\n"));
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_NE(e[0].find("case.yaml:7:5: parts.floor.thickness: given twice (first on line 6)"), std::string::npos) << e[0];
+  e = errors_of(std::string(plate) + "---\ncase: other\n");
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_NE(e[0].find("a second YAML document"), std::string::npos) << e[0];
+  // A trailing document marker alone is harmless.
+  EXPECT_NO_THROW(read_case_from_string(std::string(plate) + "---\n", "case.yaml"));
+  e = errors_of(std::string(plate) + "# \0\n");
+  EXPECT_TRUE(e.empty()); // a C string stops at the NUL: the check needs the whole text
+  e = errors_of(std::string(plate) + std::string("# x\0y\n", 6));
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_NE(e[0].find("case.yaml:16:1: the file contains a NUL byte"), std::string::npos) << e[0];
+  e = errors_of(replace(plate, "thickness: 5 mm", "thickness: !!binary 5 mm"));
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_NE(e[0].find("is not accepted in a case file"), std::string::npos) << e[0];
+  std::string bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n";
+  for (char k = 'b'; k <= 'i'; ++k)
+    bomb += std::string(1, k) + ": &" + k + " [" + [&] {
+      std::string l;
+      for (int i = 0; i < 10; ++i)
+        l += std::string(i ? ", " : "") + "*" + char(k - 1);
+      return l;
+    }() + "]\n";
+  e = errors_of(bomb);
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_NE(e[0].find("expands to more than 1000000 values"), std::string::npos) << e[0];
+}
+
+// --set names list items by index; anything else is an error naming the key, not item 0.
+TEST(CaseReader, OverrideListIndicesMustBeNumbers)
+{
+  auto e = errors_of(plate, {{"load_cases.load.pressures.abc.value", "1 bar"}});
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_NE(e[0].find("case.yaml (--set load_cases.load.pressures.abc.value)"), std::string::npos) << e[0];
+  EXPECT_NE(e[0].find("give its index"), std::string::npos) << e[0];
+  e = errors_of(plate, {{"load_cases.load.pressures.-1.value", "1 bar"}});
+  ASSERT_EQ(e.size(), 1u);
+  const Case c = read_case_from_string(plate, "case.yaml", {{"load_cases.load.pressures.0.value", "1 bar"}});
+  EXPECT_DOUBLE_EQ(c.load_cases[0].pressures[0].pressure, 0.1);
+  e = errors_of(plate, {{"mesh.size", "!!python/object 5"}});
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_NE(e[0].find("is not accepted"), std::string::npos) << e[0];
+}
+
+// Names become files and folders: a case name is a name, and two load cases may not share a file.
+TEST(CaseReader, NamesThatWouldBeFilesAreChecked)
+{
+  for (const char *bad : {"../../x", "a/b", ".hidden", "..", "tab\there"})
+    {
+      const auto e = errors_of(replace(plate, "case: panel", std::string("case: \"") + bad + "\""));
+      ASSERT_EQ(e.size(), 1u) << bad;
+      EXPECT_NE(e[0].find("case.yaml:1:7: case:"), std::string::npos) << e[0];
+    }
+  EXPECT_FALSE(errors_of(replace(plate, "case: panel", "case: " + std::string(101, 'x'))).empty());
+  EXPECT_TRUE(errors_of(replace(plate, "case: panel", "case: " + std::string(100, 'x'))).empty());
+  const auto e = errors_of(replace(plate, "  load:\n", "  front wall: {acceleration: [0, 0, \"-1 g\"]}\n  front_wall:\n"));
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_NE(e[0].find("\"front_wall\" and \"front wall\" would both be written to front_wall.vtu"), std::string::npos) << e[0];
+}

@@ -100,3 +100,25 @@ TEST_F(Includes, SelfAndCyclicIncludesAreErrors)
   EXPECT_NE(e.find("includes itself"), std::string::npos) << e;
   EXPECT_NE(e.find("b.yaml"), std::string::npos) << e;
 }
+
+// An unknown key in an included file is reported at its own line there, not as if it came from
+// the command line.
+TEST_F(Includes, UnknownKeyOfAnIncludedFileHasItsLine)
+{
+  write("modules/floor.yaml", std::string(module) + "meshes: {size: 50 mm}\n");
+  write("case.yaml", "include: [modules/floor.yaml]\nload_cases:\n  w: {acceleration: [0, 0, \"-1 g\"]}\n");
+  const std::string e = error_of("case.yaml");
+  EXPECT_NE(e.find("modules/floor.yaml:8:1: meshes: unknown key (did you mean \"mesh\"?)"), std::string::npos) << e;
+  EXPECT_EQ(e.find("(--set)"), std::string::npos) << e;
+}
+
+// Every file a case was read from is recorded: a result folder never replaces one of them.
+TEST_F(Includes, InputFilesAreRecorded)
+{
+  write("modules/floor.yaml", module);
+  write("case.yaml", "include: [modules/floor.yaml]\nload_cases:\n  w: {acceleration: [0, 0, \"-1 g\"]}\n");
+  const Case c = read_case((dir / "case.yaml").string());
+  ASSERT_EQ(c.input_files.size(), 2u);
+  EXPECT_EQ(c.input_files[0], (dir / "case.yaml").string());
+  EXPECT_NE(c.input_files[1].find("modules/floor.yaml"), std::string::npos);
+}

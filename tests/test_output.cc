@@ -1,5 +1,6 @@
 // Result files: the .vtu files read back with VTK's own XML reader (what ParaView uses), the
 // collection file, report.json and the atomic replacement of a result folder.
+#include "post/result_folder.h"
 #include "post/writers.h"
 #include "run_helpers.h"
 
@@ -105,15 +106,41 @@ TEST(Output, RewritingReplacesTheFolderWhole)
   const RunOutcome r   = run_yaml(curved_case);
   const fs::path   out = fs::temp_directory_path() / "lightbody_replace_test";
   fs::remove_all(out);
-  fs::create_directories(out);
-  std::ofstream(out / "stale.vtu") << "old";
   StageLog log;
+  write_results(r, log, out.string());
+  // A file of an earlier run, listed in the marker as lightbody's own, goes with the old folder.
+  std::ofstream(out / "stale.vtu") << "old";
+  std::ofstream(out / result_marker, std::ios::app) << "stale.vtu\n";
   write_results(r, log, out.string());
   EXPECT_FALSE(fs::exists(out / "stale.vtu"));
   EXPECT_TRUE(fs::exists(out / "weight.vtu"));
+  EXPECT_TRUE(fs::exists(out / result_marker));
   // Nothing temporary is left beside the folder.
   for (const auto &e : fs::directory_iterator(out.parent_path()))
-    EXPECT_EQ(e.path().filename().string().find(".lightbody_replace_test."), std::string::npos);
+    EXPECT_EQ(e.path().filename().string().find(".lightbody-partial-"), std::string::npos);
+  fs::remove_all(out);
+}
+
+// A folder lightbody did not write is never replaced: not a folder of the user's files, nor a
+// result folder into which the user put a file of their own. Nothing of it is touched.
+TEST(Output, FoldersNotWrittenByLightbodyAreRefused)
+{
+  const RunOutcome r   = run_yaml(curved_case);
+  const fs::path   out = fs::temp_directory_path() / "lightbody_refuse_test";
+  fs::remove_all(out);
+  fs::create_directories(out);
+  std::ofstream(out / "thesis.txt") << "years of work";
+  StageLog log;
+  EXPECT_THROW(write_results(r, log, out.string()), OutputFolderError);
+  EXPECT_TRUE(fs::exists(out / "thesis.txt"));
+  EXPECT_FALSE(fs::exists(out / "weight.vtu"));
+  fs::remove_all(out);
+
+  write_results(r, log, out.string());
+  std::ofstream(out / "my_notes.md") << "keep";
+  EXPECT_THROW(write_results(r, log, out.string()), OutputFolderError);
+  EXPECT_TRUE(fs::exists(out / "my_notes.md"));
+  EXPECT_TRUE(fs::exists(out / "weight.vtu"));
   fs::remove_all(out);
 }
 

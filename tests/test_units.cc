@@ -57,3 +57,41 @@ TEST(Units, MismatchedAndUnknownUnitsAreErrors)
       EXPECT_NE(std::string(e.what()).find("acceleration"), std::string::npos);
     }
 }
+
+// Units as engineers write them: powers without a caret (N/mm2, kg/m3), superscripts (mm², m³),
+// litres; the values are those of the caret spelling by definition.
+TEST(Units, PowersWithoutCaretSuperscriptsAndLitres)
+{
+  EXPECT_DOUBLE_EQ(parse_quantity("235 N/mm2", Quantity::pressure), 235);
+  EXPECT_DOUBLE_EQ(parse_quantity("235 N/mm\xc2\xb2", Quantity::pressure), 235);
+  EXPECT_NEAR(parse_quantity("2700 kg/m3", Quantity::density), 2.7e-9, 1e-24);
+  EXPECT_NEAR(parse_quantity("2700 kg/m\xc2\xb3", Quantity::density), 2.7e-9, 1e-24);
+  EXPECT_NEAR(parse_quantity("1.5 t/m3", Quantity::density), 1.5e-9, 1e-24);
+  // 1 kg per litre = 1000 kg/m^3 (a litre is 1e-3 m^3, CGPM 1964).
+  EXPECT_NEAR(parse_quantity("1 kg/l", Quantity::density), 1e-9, 1e-24);
+  EXPECT_DOUBLE_EQ(parse_quantity("2 N/mm^2", Quantity::pressure), parse_quantity("2 N/mm2", Quantity::pressure));
+}
+
+TEST(Units, UnknownUnitsGetTheAcceptedSpelling)
+{
+  try
+    {
+      parse_quantity("70 Gpa", Quantity::pressure);
+      FAIL() << "Gpa was accepted";
+    }
+  catch (const UnitError &e)
+    {
+      EXPECT_NE(std::string(e.what()).find("(write \"GPa\")"), std::string::npos) << e.what();
+    }
+  try
+    {
+      parse_quantity("3 furlongs", Quantity::length);
+      FAIL() << "furlongs was accepted";
+    }
+  catch (const UnitError &e)
+    {
+      EXPECT_NE(std::string(e.what()).find("known: m cm mm"), std::string::npos) << e.what();
+    }
+  EXPECT_THROW(parse_quantity("5 m^", Quantity::length), UnitError);
+  EXPECT_THROW(parse_quantity("5 m12345", Quantity::length), UnitError);
+}

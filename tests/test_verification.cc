@@ -116,8 +116,8 @@ probes:
 
 // Cantilever plate strip L = 1000, b = 50, t = 10 mm, tip load P = 100 N, E = 70 000, nu = 0.3.
 // verification-closed-form.md 3.4: delta = P L^3 / (3 E I) + P L / (kappa G A), kappa = 5/6.
-// Two load cases with one factorisation: the load as a line force along the tip edge, and as a
-// point force at the tip centre spread through the thickness.
+// Load cases with one factorisation: the load as a line force along the tip edge, and as a point
+// force at the tip centre spread through the thickness, given on the mid-surface or on a face.
 TEST(Verification, CantileverStripTipDeflection)
 {
   const std::string yaml = R"(
@@ -136,6 +136,10 @@ load_cases:
     edge_forces: [{edge: strip.edge2, force_per_length: "0 0 -2 N/mm"}]
   tip_point_force:
     point_forces: [{point: [1000, 25, 0], force: "0 0 -100 N"}]
+  tip_point_force_on_top_face:
+    point_forces: [{point: [1000, 25, 5], force: "0 0 -100 N"}]
+  tip_point_force_on_bottom_face:
+    point_forces: [{point: [1000, 25, -5], force: "0 0 -100 N"}]
 probes:
   tip: [1000, 25, 0]
 )";

@@ -1,0 +1,102 @@
+# `--out` never touches what lightbody did not write (issue: data loss). Every refusal must exit 1,
+# name the folder, and leave the user's files exactly as they were; a lightbody result folder is
+# replaced; nothing is left behind by a refused run. Runs `run` and `mesh` on CASE (small).
+set(w ${WORK})
+file(REMOVE_RECURSE ${w})
+file(MAKE_DIRECTORY ${w})
+file(COPY ${CASE} DESTINATION ${w})
+get_filename_component(case_name ${CASE} NAME)
+set(case ${w}/${case_name})
+file(READ ${case} case_text)
+
+function(expect_refused what)
+  execute_process(COMMAND ${LIGHTBODY} ${ARGN} --quiet WORKING_DIRECTORY ${w}
+                  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT rc EQUAL 1)
+    message(FATAL_ERROR "${what}: expected exit code 1, got ${rc}\n${err}")
+  endif()
+  string(FIND "${err}" "--out" at)
+  if(at EQUAL -1)
+    message(FATAL_ERROR "${what}: the message does not name --out: ${err}")
+  endif()
+endfunction()
+
+function(expect_file path content)
+  if(NOT EXISTS ${path})
+    message(FATAL_ERROR "${path} was removed")
+  endif()
+  file(READ ${path} now)
+  if(NOT now STREQUAL content)
+    message(FATAL_ERROR "${path} was changed")
+  endif()
+endfunction()
+
+function(expect_no_leftovers dir)
+  file(GLOB left LIST_DIRECTORIES true ${dir}/.lightbody-partial-*)
+  if(left)
+    message(FATAL_ERROR "temporary folders left behind: ${left}")
+  endif()
+endfunction()
+
+foreach(command run mesh)
+  # A folder of the user's own files.
+  file(MAKE_DIRECTORY ${w}/mine)
+  file(WRITE ${w}/mine/thesis.txt "years of work")
+  expect_refused("${command} into the user's folder" ${command} ${case} --out ${w}/mine)
+  expect_file(${w}/mine/thesis.txt "years of work")
+  # The current folder, its parent, the root.
+  expect_refused("${command} --out ." ${command} ${case} --out .)
+  expect_refused("${command} --out .." ${command} ${case} --out ..)
+  expect_refused("${command} --out /" ${command} ${case} --out /)
+  expect_refused("${command} --out $PWD" ${command} ${case} --out ${w})
+  expect_file(${case} "${case_text}")
+  # A regular file, the case file itself.
+  file(WRITE ${w}/notes.txt "notes")
+  expect_refused("${command} into a file" ${command} ${case} --out ${w}/notes.txt)
+  expect_file(${w}/notes.txt "notes")
+  expect_refused("${command} over the case file" ${command} ${case} --out ${case})
+  # A symbolic link to a folder, and one that leads nowhere.
+  execute_process(COMMAND ln -sfn ${w}/mine ${w}/link)
+  expect_refused("${command} through a symbolic link" ${command} ${case} --out ${w}/link)
+  expect_file(${w}/mine/thesis.txt "years of work")
+  execute_process(COMMAND ln -sfn ${w}/nowhere ${w}/dangling)
+  expect_refused("${command} through a dangling link" ${command} ${case} --out ${w}/dangling)
+  if(EXISTS ${w}/nowhere)
+    message(FATAL_ERROR "a dangling link's target was created")
+  endif()
+  # A name longer than the file system allows.
+  string(REPEAT "x" 300 long)
+  expect_refused("${command} with a 300-character name" ${command} ${case} --out ${w}/new/${long})
+  if(EXISTS ${w}/new)
+    message(FATAL_ERROR "a refused run created the parent folder ${w}/new")
+  endif()
+  expect_no_leftovers(${w})
+endforeach()
+
+# A result folder of lightbody is replaced, also under a long legal name (250 characters).
+string(REPEAT "r" 250 long_ok)
+foreach(out ${w}/results/first ${w}/${long_ok})
+  foreach(pass 1 2)
+    execute_process(COMMAND ${LIGHTBODY} run ${case} --out ${out} --quiet RESULT_VARIABLE rc ERROR_VARIABLE err)
+    if(NOT rc EQUAL 0)
+      message(FATAL_ERROR "run ${pass} into ${out}: exit ${rc}\n${err}")
+    endif()
+    if(NOT EXISTS ${out}/report.json OR NOT EXISTS ${out}/.lightbody)
+      message(FATAL_ERROR "run ${pass}: ${out} lacks report.json or the .lightbody marker")
+    endif()
+  endforeach()
+endforeach()
+expect_no_leftovers(${w}/results)
+expect_no_leftovers(${w})
+
+# A file the user put into a result folder is not lost: the folder is refused.
+file(WRITE ${w}/results/first/my_notes.md "keep me")
+expect_refused("run over a result folder holding the user's file" run ${case} --out ${w}/results/first)
+expect_file(${w}/results/first/my_notes.md "keep me")
+file(REMOVE ${w}/results/first/my_notes.md)
+
+# The case file inside the result folder it would replace.
+file(COPY ${case} DESTINATION ${w}/results/first)
+file(APPEND ${w}/results/first/.lightbody "${case_name}\n")
+expect_refused("run over the folder holding its own case file" run ${w}/results/first/${case_name} --out ${w}/results/first)
+expect_file(${w}/results/first/${case_name} "${case_text}")
