@@ -9,7 +9,7 @@ import argparse, json, os, statistics, subprocess, sys, tempfile, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CASE = os.path.join(ROOT, "cases", "verification", "clamped_plate.yaml")
-# Reference: clamped square plate, w = 0.0012653 q a^4 / D (verification-closed-form.md 3.3).
+# Reference: clamped square plate, w = 0.0012653 q a^4 / D (Timoshenko & Woinowsky-Krieger, Table 35).
 E, NU, T, A, Q = 70000.0, 0.33, 5.0, 1000.0, 0.01
 W_REF = 0.0012653 * Q * A**4 / (E * T**3 / (12 * (1 - NU**2)))
 

@@ -1,7 +1,7 @@
 #include "meshes/gmsh.h"
 
-#include "solver/errors.h"
-#include "solver/input_file.h"
+#include "input/errors.h"
+#include "input/input_file.h"
 
 #include <cmath>
 #include <map>
@@ -206,7 +206,7 @@ namespace lightbody
                       for (auto &x : v)
                         in >> x;
                       if (type == 3 || type == 10 || type == 16)
-                        elements.push_back({ntags > 0 ? tags[0] : -1, v[0], v[1], v[2], v[3]});
+                        elements.push_back({{ntags > 0 ? tags[0] : -1, v[0], v[1], v[2], v[3]}});
                     }
                 }
               else
@@ -231,7 +231,7 @@ namespace lightbody
                           for (auto &x : v)
                             in >> x;
                           if (dim == 2 && (type == 3 || type == 10 || type == 16))
-                            elements.push_back({ent, v[0], v[1], v[2], v[3]});
+                            elements.push_back({{ent, v[0], v[1], v[2], v[3]}});
                         }
                     }
                 }
@@ -245,7 +245,7 @@ namespace lightbody
         {
           const bool in_group = by_entity ? entity_groups[static_cast<int>(e[0])].count(tag) > 0 : e[0] == tag;
           if (in_group)
-            mesh.quads.push_back({e[1], e[2], e[3], e[4]});
+            mesh.quads.push_back({{e[1], e[2], e[3], e[4]}});
         }
       if (mesh.quads.empty())
         bad(part, "group \"" + part.gmsh_group + "\" of \"" + part.gmsh_file +
@@ -257,11 +257,6 @@ namespace lightbody
       return mesh;
     }
 
-    Vec3 sub(const Vec3 &a, const Vec3 &b) { return {a[0] - b[0], a[1] - b[1], a[2] - b[2]}; }
-    Vec3 cross(const Vec3 &a, const Vec3 &b)
-    {
-      return {a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]};
-    }
   } // namespace
 
   std::vector<Patch> gmsh_patches(const PartSpec &part)
@@ -272,8 +267,8 @@ namespace lightbody
     std::map<std::pair<long, long>, int> edge_count;
     for (const auto &q : mesh.quads)
       {
-        const Vec3 n = cross(sub(mesh.nodes.at(q[2]), mesh.nodes.at(q[0])),
-                             sub(mesh.nodes.at(q[3]), mesh.nodes.at(q[1])));
+        const Vec3 n = cross(operator-(mesh.nodes.at(q[2]), mesh.nodes.at(q[0])),
+                             operator-(mesh.nodes.at(q[3]), mesh.nodes.at(q[1])));
         for (long id : q)
           for (int d = 0; d < 3; ++d)
             normal[id][d] += n[d];
@@ -290,8 +285,8 @@ namespace lightbody
     for (const auto &q : mesh.quads)
       {
         // Patch corners in the (u, v) order of the quad: q0 (0,0), q1 (1,0), q2 (1,1), q3 (0,1).
-        const std::array<Vec3, 4> x{mesh.nodes.at(q[0]), mesh.nodes.at(q[1]), mesh.nodes.at(q[2]), mesh.nodes.at(q[3])};
-        const std::array<Vec3, 4> n{normal.at(q[0]), normal.at(q[1]), normal.at(q[2]), normal.at(q[3])};
+        const std::array<Vec3, 4> x{{mesh.nodes.at(q[0]), mesh.nodes.at(q[1]), mesh.nodes.at(q[2]), mesh.nodes.at(q[3])}};
+        const std::array<Vec3, 4> n{{normal.at(q[0]), normal.at(q[1]), normal.at(q[2]), normal.at(q[3])}};
         auto bilinear = [](const std::array<Vec3, 4> &c, double u, double v) {
           Vec3 r;
           for (int d = 0; d < 3; ++d)

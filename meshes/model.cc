@@ -1,6 +1,6 @@
 #include "meshes/model.h"
 
-#include "solver/errors.h"
+#include "input/errors.h"
 
 #include <deal.II/fe/fe_q.h>
 #include <deal.II/grid/grid_reordering.h>
@@ -34,7 +34,7 @@ namespace lightbody
           for (long dy = -1; dy <= 1; ++dy)
             for (long dz = -1; dz <= 1; ++dz)
               {
-                const auto it = buckets_.find(hash({key[0] + dx, key[1] + dy, key[2] + dz}));
+                const auto it = buckets_.find(hash({{key[0] + dx, key[1] + dy, key[2] + dz}}));
                 if (it == buckets_.end())
                   continue;
                 for (unsigned idx : it->second)
@@ -52,8 +52,8 @@ namespace lightbody
     private:
       std::array<long, 3> cell_of(const Point<3> &p) const
       {
-        return {std::lround(std::floor(p[0] / (4 * tol_))), std::lround(std::floor(p[1] / (4 * tol_))),
-                std::lround(std::floor(p[2] / (4 * tol_)))};
+        return {{std::lround(std::floor(p[0] / (4 * tol_))), std::lround(std::floor(p[1] / (4 * tol_))),
+                 std::lround(std::floor(p[2] / (4 * tol_)))}};
       }
       static std::size_t hash(const std::array<long, 3> &k)
       {
@@ -101,7 +101,7 @@ namespace lightbody
     // parameters in deal.II's vertex order is exact whatever orientation the cell was given.
     const CellGeometry                               &g = cell_geometry[cell];
     const dealii::Triangulation<3>::active_cell_iterator c(&triangulation, 0, cell);
-    std::array<double, 3>                             r{0, 0, 0};
+    std::array<double, 3>                             r{{0, 0, 0}};
     for (unsigned i = 0; i < 8; ++i)
       {
         const unsigned vi = c->vertex_index(i);
@@ -209,8 +209,8 @@ namespace lightbody
                         const unsigned di = v & 1, dj = (v >> 1) & 1, dk = (v >> 2) & 1;
                         cell.vertices[v] = at(i + di, j + dj, k + dk);
                         g.vertex[v]      = cell.vertices[v];
-                        g.param[v]       = {double(i + di) / nu, double(j + dj) / nv,
-                                      -t / 2 + (k + dk) * t / L};
+                        g.param[v]       = {{double(i + di) / nu, double(j + dj) / nv,
+                                             -t / 2 + (k + dk) * t / L}};
                       }
                     std::set<unsigned> distinct(cell.vertices.begin(), cell.vertices.end());
                     if (distinct.size() != 8)
@@ -223,11 +223,11 @@ namespace lightbody
                     cell.material_id = pi;
                     const unsigned index = cells.size();
                     if (k == L - 1)
-                      top_faces.push_back({index, {cell.vertices[4], cell.vertices[5],
-                                                   cell.vertices[6], cell.vertices[7]}});
+                      top_faces.push_back({index, {{cell.vertices[4], cell.vertices[5],
+                                                    cell.vertices[6], cell.vertices[7]}}});
                     if (k == 0)
-                      bottom_faces.push_back({index, {cell.vertices[0], cell.vertices[1],
-                                                      cell.vertices[2], cell.vertices[3]}});
+                      bottom_faces.push_back({index, {{cell.vertices[0], cell.vertices[1],
+                                                       cell.vertices[2], cell.vertices[3]}}});
                     cells.push_back(cell);
                     model->cell_geometry.push_back(g);
                     ++pm.n_cells;

@@ -2,8 +2,9 @@
 // The model: the extruded hexahedral mesh of all parts with its exact (quadratic) geometry, the
 // parts' data, and named surfaces and edges. Built from the parts of a Case only: meshes/ never
 // looks at load cases or supports.
+#include "meshes/model_parts.h"
 #include "meshes/surfaces.h"
-#include "solver/case.h"
+#include "input/case.h"
 
 #include <deal.II/fe/mapping_q_cache.h>
 #include <deal.II/grid/tria.h>
@@ -15,34 +16,12 @@
 
 namespace lightbody
 {
-  struct PartMesh
-  {
-    std::string name;
-    Material    material;
-    double      thickness = 0;
-    unsigned    layers    = 1;
-    unsigned    n_cells   = 0;
-  };
-
   // A face of a cell: coarse cell index (= active cell index, the mesh is not refined) and face
   // number 0..5.
   struct FaceRef
   {
     unsigned cell;
     unsigned face;
-  };
-
-  // Two parts joined along a line: by shared nodes, or by tying one part's edge face to the
-  // other's face where the meshes cannot be made to conform.
-  struct Joint
-  {
-    std::string part_a, part_b; // for a tie, part_a is the tied (following) part
-    enum class Kind
-    {
-      shared_nodes,
-      tied
-    } kind = Kind::shared_nodes;
-    double length_mm = 0;
   };
 
   // One edge face of a part whose nodes follow the interpolated motion of other faces.

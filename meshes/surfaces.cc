@@ -1,8 +1,8 @@
 #include "meshes/surfaces.h"
 
-#include "meshes/bodies.h"
+#include "input/bodies.h"
 #include "meshes/gmsh.h"
-#include "meshes/section.h"
+#include "input/section.h"
 
 #include <algorithm>
 #include <cmath>
@@ -11,16 +11,6 @@ namespace lightbody
 {
   namespace
   {
-    Vec3 operator+(const Vec3 &a, const Vec3 &b) { return {a[0] + b[0], a[1] + b[1], a[2] + b[2]}; }
-    Vec3 operator-(const Vec3 &a, const Vec3 &b) { return {a[0] - b[0], a[1] - b[1], a[2] - b[2]}; }
-    Vec3 operator*(double s, const Vec3 &a) { return {s * a[0], s * a[1], s * a[2]}; }
-    double dot(const Vec3 &a, const Vec3 &b) { return a[0] * b[0] + a[1] * b[1] + a[2] * b[2]; }
-    Vec3 cross(const Vec3 &a, const Vec3 &b)
-    {
-      return {a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]};
-    }
-    double norm(const Vec3 &a) { return std::sqrt(dot(a, a)); }
-
     // More divisions than this along one side is no mesh anyone can solve; the memory check
     // before meshing refuses the model with its size (the cap only keeps the count finite).
     constexpr double max_divisions = 1e6;
@@ -81,7 +71,7 @@ namespace lightbody
           const double h = R / 2; // 2:1 ellipsoid: depth a quarter of the diameter
           return [R, h](double t) {
             const double phi = t * M_PI / 2;
-            return std::array<double, 2>{R * std::sin(phi), h * std::cos(phi)};
+            return std::array<double, 2>{{R * std::sin(phi), h * std::cos(phi)}};
           };
         }
       // Torispherical: crown arc (radius Rc) tangent to a knuckle arc (radius rk) that meets the
@@ -96,10 +86,10 @@ namespace lightbody
         if (s <= Lc)
           {
             const double psi = s / Rc;
-            return std::array<double, 2>{Rc * std::sin(psi), zc + Rc * std::cos(psi)};
+            return std::array<double, 2>{{Rc * std::sin(psi), zc + Rc * std::cos(psi)}};
           }
         const double psi = alpha + (s - Lc) / rk;
-        return std::array<double, 2>{R - rk + rk * std::sin(psi), rk * std::cos(psi)};
+        return std::array<double, 2>{{R - rk + rk * std::sin(psi), rk * std::cos(psi)}};
       };
     }
 
@@ -177,7 +167,7 @@ namespace lightbody
               return (1 - u) * (1 - v) * c[0] + u * (1 - v) * c[1] + u * v * c[2] +
                      (1 - u) * v * c[3];
             };
-            p.side_edge = {"edge1", "edge2", "edge3", "edge4"};
+            p.side_edge = {{"edge1", "edge2", "edge3", "edge4"}};
             p.n_u       = divisions(side_length(p.point, true), h);
             p.n_v       = divisions(side_length(p.point, false), h);
             const Vec3 t = cross(c[1] - c[0], c[3] - c[0]);
@@ -194,8 +184,8 @@ namespace lightbody
               const double th = t0 + v * (t1 - t0);
               return o + (u * L) * ax + (a * std::cos(th)) * e1 + (b * std::sin(th)) * e2;
             };
-            p.side_edge = {part.full_circle ? "" : "side_start", "end",
-                           part.full_circle ? "" : "side_end", "start"};
+            p.side_edge = {{part.full_circle ? "" : "side_start", "end",
+                            part.full_circle ? "" : "side_end", "start"}};
             p.n_u       = divisions(L, h);
             // Ramanujan's perimeter: exact for a circle, so that heads of the same radius match.
             const double perimeter =
@@ -221,8 +211,8 @@ namespace lightbody
                   const double r = ri + u * (ro - ri), th = t0 + v * (t1 - t0);
                   return o + (r * std::cos(th)) * e1 + (r * std::sin(th)) * e2;
                 };
-                p.side_edge = {part.full_circle ? "" : "side_start", "outer",
-                               part.full_circle ? "" : "side_end", "inner"};
+                p.side_edge = {{part.full_circle ? "" : "side_start", "outer",
+                                part.full_circle ? "" : "side_end", "inner"}};
                 p.n_u       = divisions(ro - ri, h);
                 p.n_v = part.full_circle ? circumferential_divisions(2 * M_PI * ro, h)
                                          : divisions(side_length(p.point, false), h, 2);
@@ -259,7 +249,7 @@ namespace lightbody
               const auto q = cs.point(2 * M_PI * v);
               return o + (u * L) * ax + q[0] * e1 + q[1] * e2;
             };
-            p.side_edge = {"", "end", "", "start"};
+            p.side_edge = {{"", "end", "", "start"}};
             p.n_u       = divisions(L, h);
             p.n_v       = circumferential_divisions(section_perimeter(part.section), h);
             top         = [o, ax](const Vec3 &x) {
@@ -285,7 +275,7 @@ namespace lightbody
             else
               prof = [R, depth](double t) {
                 const double phi = t * M_PI / 2;
-                return std::array<double, 2>{R * std::sin(phi), depth * std::cos(phi)};
+                return std::array<double, 2>{{R * std::sin(phi), depth * std::cos(phi)}};
               };
             const double meridian = profile_length(prof);
             auto lift = [=](double x, double y) {
@@ -314,7 +304,7 @@ namespace lightbody
                   const auto   q   = cs.inner_point(2 * M_PI * v, inset);
                   return o + (rho * q[0]) * e1 + (rho * q[1]) * e2;
                 };
-                p.side_edge = {"", "outer", "", "inner"};
+                p.side_edge = {{"", "outer", "", "inner"}};
                 p.n_u       = divisions((1 - rho_in) * size, h);
                 p.n_v       = circumferential_divisions(section_perimeter(part.section), h);
                 patches.push_back(p);
@@ -339,7 +329,7 @@ namespace lightbody
               const auto   q  = cs.inner_point(th, inset + u * depth);
               return o + q[0] * e1 + q[1] * e2;
             };
-            p.side_edge = {"", "inner", "", "outer"};
+            p.side_edge = {{"", "inner", "", "outer"}};
             p.n_u       = divisions(depth, h);
             p.n_v       = circumferential_divisions(section_perimeter(part.section), h);
             top         = [ax](const Vec3 &) { return ax; };
@@ -350,31 +340,6 @@ namespace lightbody
     for (auto &p : patches)
       orient(p, top);
     return patches;
-  }
-
-  double closed_form_area(const PartSpec &part)
-  {
-    switch (part.kind)
-      {
-        case SurfaceKind::quad:
-          {
-            const auto  &c = part.corners;
-            const Vec3   n = cross(c[1] - c[0], c[3] - c[0]);
-            if (std::abs(dot(c[2] - c[0], n)) > 1e-9 * norm(n) * norm(c[2] - c[0]))
-              return -1; // warped
-            return 0.5 * (norm(cross(c[1] - c[0], c[2] - c[0])) + norm(cross(c[2] - c[0], c[3] - c[0])));
-          }
-        case SurfaceKind::cylinder:
-          if (part.radius_a == part.radius_b)
-            return part.radius_a * (part.angle_end - part.angle_start) * part.length;
-          return -1;
-        case SurfaceKind::disc:
-          return 0.5 * (part.angle_end - part.angle_start) *
-                 (part.outer_radius * part.outer_radius - part.inner_radius * part.inner_radius);
-        default:
-          return -1;
-      }
-    return -1;
   }
 } // namespace lightbody
 

@@ -1,7 +1,7 @@
 #pragma once
 // Mid-surfaces of thin-walled parts as patches: smooth maps from the unit square (u, v) to space.
 // A part is one or more patches; each is meshed as a structured grid and extruded along its normal.
-#include "solver/case.h"
+#include "input/case.h"
 
 #include <array>
 #include <functional>
@@ -37,7 +37,4 @@ namespace lightbody
     double dofs     = 0;
   };
   ModelSize estimate_model_size(const Case &c);
-
-  // Closed-form mid-surface area of a part where one is known (quad only if planar), else -1.
-  double closed_form_area(const PartSpec &part);
 } // namespace lightbody

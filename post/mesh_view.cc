@@ -1,10 +1,12 @@
 #include "post/mesh_view.h"
 #include "post/result_folder.h"
 
+#include <nlohmann/json.hpp>
+
 #include "lightbody/version.h"
 #include "post/results.h"
-#include "post/writers.h"
-#include "solver/errors.h"
+#include "post/vtk_writer.h"
+#include "input/errors.h"
 #include "solver/supports.h"
 
 #include <deal.II/base/quadrature_lib.h>
@@ -111,32 +113,33 @@ namespace lightbody
       }
     write_quadratic_vtu(out, model, cell_fields, dir + "/model.vtu");
 
-    const MassReport   mass = compute_mass(model);
-    std::ostringstream j;
-    auto vec = [](const Vec3 &v) {
-      char b[96];
-      std::snprintf(b, sizeof(b), "[%.6g, %.6g, %.6g]", v[0], v[1], v[2]);
-      return std::string(b);
-    };
-    j << "{\n  \"case\": \"" << c.name << "\",\n  \"program_version\": \"" << version << "\",\n";
-    j << "  \"elements\": " << n << ",\n  \"mass_kg\": " << mass.total_kg << ",\n  \"parts\": [";
+    const MassReport mass = compute_mass(model);
+    using Json            = nlohmann::ordered_json;
+    auto vec              = [](const Vec3 &v) { return Json::array({v[0], v[1], v[2]}); };
+    Json j;
+    j["case"]            = c.name;
+    j["program_version"] = version;
+    j["elements"]        = n;
+    j["mass_kg"]         = mass.total_kg;
+    j["parts"]           = Json::array();
     for (unsigned i = 0; i < model.parts.size(); ++i)
-      j << (i ? "," : "") << "\n    {\"name\": \"" << model.parts[i].name << "\", \"material\": \""
-        << model.parts[i].material.name << "\", \"thickness_mm\": " << model.parts[i].thickness
-        << ", \"elements\": " << model.parts[i].n_cells << ", \"mass_kg\": " << mass.parts[i].mass_kg
-        << ", \"area_mm2\": " << mass.parts[i].volume_mm3 / model.parts[i].thickness << "}";
-    j << "\n  ],\n  \"joints\": [";
-    for (unsigned i = 0; i < model.joints.size(); ++i)
-      j << (i ? "," : "") << "\n    {\"parts\": [\"" << model.joints[i].part_a << "\", \""
-        << model.joints[i].part_b << "\"], \"kind\": \""
-        << (model.joints[i].kind == Joint::Kind::tied ? "tied" : "shared_nodes")
-        << "\", \"length_mm\": " << model.joints[i].length_mm << "}";
-    j << "\n  ],\n  \"quality\": {\n    \"min_scaled_jacobian\": " << quality.min_scaled_jacobian
-      << ",\n    \"min_scaled_jacobian_part\": \"" << quality.min_scaled_jacobian_part
-      << "\",\n    \"min_scaled_jacobian_location_mm\": " << vec(quality.min_scaled_jacobian_location)
-      << ",\n    \"max_aspect_ratio\": " << quality.max_aspect_ratio << ",\n    \"max_aspect_ratio_part\": \""
-      << quality.max_aspect_ratio_part << "\",\n    \"max_aspect_ratio_location_mm\": "
-      << vec(quality.max_aspect_ratio_location) << "\n  }\n}\n";
-    write_text_file(dir + "/mesh.json", j.str());
+      j["parts"].push_back({{"name", model.parts[i].name},
+                            {"material", model.parts[i].material.name},
+                            {"thickness_mm", model.parts[i].thickness},
+                            {"elements", model.parts[i].n_cells},
+                            {"mass_kg", mass.parts[i].mass_kg},
+                            {"area_mm2", mass.parts[i].volume_mm3 / model.parts[i].thickness}});
+    j["joints"] = Json::array();
+    for (const auto &jt : model.joints)
+      j["joints"].push_back({{"parts", {jt.part_a, jt.part_b}},
+                             {"kind", jt.kind == Joint::Kind::tied ? "tied" : "shared_nodes"},
+                             {"length_mm", jt.length_mm}});
+    j["quality"] = {{"min_scaled_jacobian", quality.min_scaled_jacobian},
+                    {"min_scaled_jacobian_part", quality.min_scaled_jacobian_part},
+                    {"min_scaled_jacobian_location_mm", vec(quality.min_scaled_jacobian_location)},
+                    {"max_aspect_ratio", quality.max_aspect_ratio},
+                    {"max_aspect_ratio_part", quality.max_aspect_ratio_part},
+                    {"max_aspect_ratio_location_mm", vec(quality.max_aspect_ratio_location)}};
+    write_text_file(dir + "/mesh.json", j.dump(2, ' ', false, Json::error_handler_t::replace) + "\n");
   }
 } // namespace lightbody

@@ -2,7 +2,7 @@
 // The model without a solve: parts, named surfaces, support regions and joints as fields a
 // person can look at, and the mesh quality.
 #include "meshes/model.h"
-#include "solver/case.h"
+#include "input/case.h"
 
 #include <string>
 

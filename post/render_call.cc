@@ -1,6 +1,6 @@
 // Runs lightbody-render in a child process with a time limit: under xvfb-run when there is no
 // X display, directly when there is one. Whatever goes wrong becomes a message for the report.
-#include "post/writers.h"
+#include "post/reports.h"
 
 #include <chrono>
 #include <cstdlib>

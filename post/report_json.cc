@@ -1,255 +1,128 @@
 #include "lightbody/version.h"
 #include "post/result_folder.h"
-#include "post/writers.h"
+#include "post/reports.h"
+
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
-
-#include <cmath>
 #include <cstdio>
-#include <fstream>
-#include <sstream>
 
 namespace lightbody
 {
   namespace
   {
-    std::string quoted(const std::string &s)
+    // Keys in the order written (the order a person reads the report in); non-finite numbers
+    // are written as null.
+    using Json = nlohmann::ordered_json;
+
+    Json vec(const Vec3 &v) { return Json::array({v[0], v[1], v[2]}); }
+
+    std::string shortest(double v)
     {
-      std::string o = "\"";
-      for (char ch : s)
+      char text[32];
+      std::snprintf(text, sizeof text, "%.10g", v);
+      return text;
+    }
+
+    Json load_case_json(const ResultData &r, const LoadCaseResult &lc)
+    {
+      Json j;
+      j["name"] = lc.name;
+      if (!lc.description.empty())
+        j["description"] = lc.description;
+      j["file"]     = file_stem(lc.name) + ".vtu";
+      j["supports"] = Json::array();
+      for (const auto &rr : lc.reactions)
+        j["supports"].push_back(rr.support);
+      if (lc.deflection_limit_mm > 0)
+        j["deflection_limit_mm"] = lc.deflection_limit_mm;
+      j["passed"]                       = lc.passed;
+      j["max_displacement_mm"]          = lc.max_displacement_mm;
+      j["max_displacement_location_mm"] = vec(lc.max_displacement_location_mm);
+      j["max_von_mises_MPa"]            = {{"value", lc.max_von_mises_MPa},
+                                           {"part", lc.max_von_mises_part},
+                                           {"location_mm", vec(lc.max_von_mises_location_mm)}};
+      if (r.design.checked)
         {
-          switch (ch)
-            {
-              case '"':
-                o += "\\\"";
-                break;
-              case '\\':
-                o += "\\\\";
-                break;
-              case '\n':
-                o += "\\n";
-                break;
-              case '\t':
-                o += "\\t";
-                break;
-              default:
-                if (static_cast<unsigned char>(ch) < 0x20)
-                  {
-                    char buf[8];
-                    std::snprintf(buf, sizeof(buf), "\\u%04x", ch);
-                    o += buf;
-                  }
-                else
-                  o += ch;
-            }
+          Json by_part = Json::object();
+          for (unsigned p = 0; p < lc.part_max_utilization.size(); ++p)
+            by_part[r.parts[p].name] = lc.part_max_utilization[p];
+          j["utilization"] = {{"max", lc.max_utilization},
+                              {"part", lc.max_utilization_part},
+                              {"location_mm", vec(lc.max_utilization_location_mm)},
+                              {"by_part", by_part}};
         }
-      return o + "\"";
+      j["reaction_sum_N"]    = vec(lc.reaction_sum_N);
+      j["applied_sum_N"]     = vec(lc.applied_sum_N);
+      j["equilibrium_error"] = lc.equilibrium_error;
+      j["reactions_N"]       = Json::object();
+      for (const auto &rr : lc.reactions)
+        j["reactions_N"][rr.support] = vec(rr.force_N);
+      j["probes"] = Json::object();
+      for (const auto &p : lc.probes)
+        j["probes"][p.name] = {{"displacement_mm", vec(p.displacement_mm)},
+                               {"von_mises_MPa", p.von_mises_MPa},
+                               {"stress_MPa", p.stress_MPa},
+                               {"part", p.part}};
+      return j;
     }
-
-    std::string number(double v)
-    {
-      if (!std::isfinite(v))
-        return "null";
-      char buf[32];
-      std::snprintf(buf, sizeof(buf), "%.10g", v);
-      return buf;
-    }
-
-    std::string vec(const Vec3 &v)
-    {
-      return "[" + number(v[0]) + ", " + number(v[1]) + ", " + number(v[2]) + "]";
-    }
-
-    // Minimal pretty JSON emitter: objects and arrays opened and closed in order.
-    class Json
-    {
-    public:
-      explicit Json(std::ostream &out) : out_(out) {}
-      void open(const std::string &key, char bracket)
-      {
-        item(key);
-        out_ << bracket;
-        first_.push_back(true);
-      }
-      void close(char bracket)
-      {
-        first_.pop_back();
-        out_ << "\n" << std::string(2 * first_.size(), ' ') << bracket;
-      }
-      void value(const std::string &key, const std::string &raw)
-      {
-        item(key);
-        out_ << raw;
-      }
-
-    private:
-      void item(const std::string &key)
-      {
-        if (!first_.empty())
-          {
-            if (!first_.back())
-              out_ << ",";
-            first_.back() = false;
-            out_ << "\n" << std::string(2 * first_.size(), ' ');
-          }
-        if (!key.empty())
-          out_ << quoted(key) << ": ";
-      }
-      std::ostream     &out_;
-      std::vector<bool> first_;
-    };
   } // namespace
 
-  void write_report_json(const Results &r, const Case &c, const StageLog &log,
+  void write_report_json(const ResultData &r, const Case &c, const StageLog &log,
                          const Picture &picture, const std::string &path)
   {
-    std::ostringstream s;
-    Json               j(s);
-    j.open("", '{');
-    j.value("case", quoted(c.name));
-    j.value("case_file", quoted(c.file));
-    j.value("program_version", quoted(version));
-    j.value("units", quoted("mm, N, MPa, tonne, s; masses in kg"));
-    j.value("dofs", std::to_string(r.solution.statistics.dofs));
-    j.value("elements", std::to_string(r.solution.model.triangulation.n_active_cells()));
-
-    j.open("mass", '{');
-    j.value("total_kg", number(r.mass.total_kg));
-    j.open("parts", '{');
+    Json j;
+    j["case"]            = c.name;
+    j["case_file"]       = c.file;
+    j["program_version"] = version;
+    j["units"]           = "mm, N, MPa, tonne, s; masses in kg";
+    j["dofs"]            = r.dofs;
+    j["elements"]        = r.elements;
+    j["mass"]["total_kg"] = r.mass.total_kg;
+    j["mass"]["parts"]    = Json::object();
     for (const auto &p : r.mass.parts)
-      j.value(p.name, number(p.mass_kg));
-    j.close('}');
-    j.close('}');
-    j.value("centre_of_gravity_mm", vec(r.mass.centre_of_gravity_mm));
+      j["mass"]["parts"][p.name] = p.mass_kg;
+    j["centre_of_gravity_mm"] = vec(r.mass.centre_of_gravity_mm);
 
     // Index of the VTK cell data "part" and "material".
-    j.open("parts", '[');
-    for (const auto &p : r.solution.model.parts)
-      {
-        j.open("", '{');
-        j.value("name", quoted(p.name));
-        j.value("material", quoted(p.material.name));
-        j.value("thickness_mm", number(p.thickness));
-        j.value("layers", std::to_string(p.layers));
-        j.value("elements", std::to_string(p.n_cells));
-        j.close('}');
-      }
-    j.close(']');
-
-    j.open("joints", '[');
-    for (const auto &jt : r.solution.model.joints)
-      {
-        j.open("", '{');
-        j.value("parts", "[" + quoted(jt.part_a) + ", " + quoted(jt.part_b) + "]");
-        j.value("kind", quoted(jt.kind == Joint::Kind::tied ? "tied" : "shared_nodes"));
-        j.value("length_mm", number(jt.length_mm));
-        j.close('}');
-      }
-    j.close(']');
-
-    j.open("load_cases", '[');
+    j["parts"] = Json::array();
+    for (const auto &p : r.parts)
+      j["parts"].push_back({{"name", p.name},
+                            {"material", p.material.name},
+                            {"thickness_mm", p.thickness},
+                            {"layers", p.layers},
+                            {"elements", p.n_cells}});
+    j["joints"] = Json::array();
+    for (const auto &jt : r.joints)
+      j["joints"].push_back({{"parts", {jt.part_a, jt.part_b}},
+                             {"kind", jt.kind == Joint::Kind::tied ? "tied" : "shared_nodes"},
+                             {"length_mm", jt.length_mm}});
+    j["load_cases"] = Json::array();
     for (const auto &lc : r.load_cases)
-      {
-        j.open("", '{');
-        j.value("name", quoted(lc.name));
-        if (!lc.description.empty())
-          j.value("description", quoted(lc.description));
-        j.value("file", quoted(file_stem(lc.name) + ".vtu"));
-        {
-          std::string list;
-          for (const auto &rr : lc.reactions)
-            list += (list.empty() ? "" : ", ") + quoted(rr.support);
-          j.value("supports", "[" + list + "]");
-        }
-        if (lc.deflection_limit_mm > 0)
-          j.value("deflection_limit_mm", number(lc.deflection_limit_mm));
-        j.value("passed", lc.passed ? "true" : "false");
-        j.value("max_displacement_mm", number(lc.max_displacement_mm));
-        j.value("max_displacement_location_mm", vec(lc.max_displacement_location_mm));
-        j.open("max_von_mises_MPa", '{');
-        j.value("value", number(lc.max_von_mises_MPa));
-        j.value("part", quoted(lc.max_von_mises_part));
-        j.value("location_mm", vec(lc.max_von_mises_location_mm));
-        j.close('}');
-        if (r.design.checked)
-          {
-            j.open("utilization", '{');
-            j.value("max", number(lc.max_utilization));
-            j.value("part", quoted(lc.max_utilization_part));
-            j.value("location_mm", vec(lc.max_utilization_location_mm));
-            j.open("by_part", '{');
-            for (unsigned p = 0; p < lc.part_max_utilization.size(); ++p)
-              j.value(r.solution.model.parts[p].name, number(lc.part_max_utilization[p]));
-            j.close('}');
-            j.close('}');
-          }
-        j.value("reaction_sum_N", vec(lc.reaction_sum_N));
-        j.value("applied_sum_N", vec(lc.applied_sum_N));
-        j.value("equilibrium_error", number(lc.equilibrium_error));
-        j.open("reactions_N", '{');
-        for (const auto &rr : lc.reactions)
-          j.value(rr.support, vec(rr.force_N));
-        j.close('}');
-        j.open("probes", '{');
-        for (const auto &p : lc.probes)
-          {
-            j.open(p.name, '{');
-            j.value("displacement_mm", vec(p.displacement_mm));
-            j.value("von_mises_MPa", number(p.von_mises_MPa));
-            j.value("stress_MPa", "[" + number(p.stress_MPa[0]) + ", " + number(p.stress_MPa[1]) + ", " +
-                                    number(p.stress_MPa[2]) + ", " + number(p.stress_MPa[3]) + ", " +
-                                    number(p.stress_MPa[4]) + ", " + number(p.stress_MPa[5]) + "]");
-            j.value("part", quoted(p.part));
-            j.close('}');
-          }
-        j.close('}');
-        j.close('}');
-      }
-    j.close(']');
+      j["load_cases"].push_back(load_case_json(r, lc));
 
     if (r.design.checked)
-      {
-        j.open("design_check", '{');
-        j.value("allowable", quoted(c.criteria.rule == CriteriaSpec::Rule::adr
-                                      ? "ADR 6.8.2.1.16: min(0.75 Rp0.2, 0.5 Rm)"
-                                      : "Rp0.2 / " + number(c.criteria.safety_factor)));
-        j.value("haz_width_mm", c.criteria.haz_width > 0 ? number(c.criteria.haz_width)
-                                                         : quoted("max(25 mm, 3 t)"));
-        std::string list;
-        for (const auto &m : r.design.unconfirmed_haz)
-          list += (list.empty() ? "" : ", ") + quoted(m);
-        j.value("haz_not_confirmed_base_values_used", "[" + list + "]");
-        j.close('}');
-      }
-    {
-      std::string list;
-      for (const auto &w : run_warnings(r, c))
-        list += (list.empty() ? "" : ", ") + quoted(w);
-      j.value("warnings", "[" + list + "]");
-    }
-    j.value("passed", all_passed(r) ? "true" : "false");
+      j["design_check"] = {{"allowable", c.criteria.rule == CriteriaSpec::Rule::adr
+                                           ? "ADR 6.8.2.1.16: min(0.75 Rp0.2, 0.5 Rm)"
+                                           : "Rp0.2 / " + shortest(c.criteria.safety_factor)},
+                           {"haz_width_mm", c.criteria.haz_width > 0 ? Json(c.criteria.haz_width)
+                                                                     : Json(c.criteria.haz_width_text())},
+                           {"haz_not_confirmed_base_values_used", r.design.unconfirmed_haz}};
+    j["warnings"] = run_warnings(r, c);
+    j["passed"]   = all_passed(r);
     if (const int gov = governing_load_case(r); gov >= 0)
-      j.value("governing_load_case", quoted(r.load_cases[gov].name));
-    j.value("picture", picture.made ? quoted(picture.file) : "null");
+      j["governing_load_case"] = r.load_cases[gov].name;
+    j["picture"] = picture.made ? Json(picture.file) : Json(nullptr);
     if (!picture.made)
-      j.value("picture_message", quoted(picture.message));
+      j["picture_message"] = picture.message;
     // Seconds per stage; a stage that ran more than once (one per support set) is summed.
-    std::vector<std::pair<std::string, double>> stages;
+    Json stages = Json::object();
     for (const auto &[stage, seconds] : log.stages())
-      {
-        auto it = std::find_if(stages.begin(), stages.end(), [&](const auto &p) { return p.first == stage; });
-        if (it == stages.end())
-          stages.emplace_back(stage, seconds);
-        else
-          it->second += seconds;
-      }
-    j.open("time_s", '{');
-    for (const auto &[stage, seconds] : stages)
-      j.value(stage, number(seconds));
-    j.close('}');
-    j.close('}');
-    s << "\n";
+      stages[stage] = stages.value(stage, 0.0) + seconds;
+    j["time_s"] = stages;
 
-    write_text_file(path, s.str());
+    // Names come from the user's file and may hold any bytes: invalid UTF-8 is replaced, not
+    // refused, so that the report is always valid JSON.
+    write_text_file(path, j.dump(2, ' ', false, Json::error_handler_t::replace) + "\n");
   }
 } // namespace lightbody

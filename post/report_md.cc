@@ -2,8 +2,8 @@
 // masses, on which basis, under which loads, and with which result.
 #include "lightbody/version.h"
 #include "post/result_folder.h"
-#include "post/writers.h"
-#include "solver/templates.h"
+#include "post/reports.h"
+#include "input/templates.h"
 
 #include <algorithm>
 #include <cmath>
@@ -28,9 +28,7 @@ namespace lightbody
     {
       return "(" + fixed(p[0], 0) + ", " + fixed(p[1], 0) + ", " + fixed(p[2], 0) + ")";
     }
-    double norm3(const Vec3 &v) { return std::sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]); }
 
-    constexpr double steel_density_kg_mm3 = 7.85e-6; // S355, EN 1993-1-1 (7850 kg/m^3)
 
     std::string body_text(const Case &c)
     {
@@ -67,8 +65,8 @@ namespace lightbody
       return s.str();
     }
 
-    // The documented defaults and assumptions each template rests on, with their status in
-    // standards-and-materials.md.
+    // The documented defaults and assumptions each template rests on, with their status
+    // (confirmed from the standard, or a default).
     std::vector<std::string> assumptions(const Case &c)
     {
       std::vector<std::string> a;
@@ -97,7 +95,8 @@ namespace lightbody
             a.push_back("Braking " + fixed(d.braking, 2) + " g and cornering " + fixed(d.cornering, 2) +
                         " g (EN 12195-1); the payload's inertia goes into the floor (secured load).");
             if (d.code_xl)
-              a.push_back("Code XL: elastic deflection at most 300 mm in the wall cases.");
+              a.push_back("Code XL: elastic deflection at most " + fixed(en12642_xl_deflection_mm, 0) +
+                          " mm in the wall cases.");
             else
               a.push_back("Code L asks for no permanent deformation: checked through the allowable stress.");
             break;
@@ -124,8 +123,7 @@ namespace lightbody
                         : "Allowable stress Rp0.2 / " + fixed(c.criteria.safety_factor, 2) +
                             " (`criteria.safety_factor`, a documented default of 1.5).");
           a.push_back("Heat-affected zones: " +
-                      (c.criteria.haz_width > 0 ? fixed(c.criteria.haz_width, 0) + " mm"
-                                                : std::string("max(25 mm, 3 t)")) +
+                      c.criteria.haz_width_text() +
                       " either side of every weld (Aluminum Association rule; EN 1999-1-1 b_haz not "
                       "confirmed), with the EN 1999-1-1 HAZ strengths where confirmed.");
         }
@@ -133,19 +131,17 @@ namespace lightbody
     }
   } // namespace
 
-  void write_report_md(const Results &r, const Case &c, const Picture &picture, const std::string &path)
+  void write_report_md(const ResultData &r, const Case &c, const Picture &picture, const std::string &path)
   {
     std::ostringstream s;
-    const Model &model = r.solution.model;
     s << "# Calculation note: " << c.name << "\n\n";
     if (!c.description.empty())
       s << c.description << "\n\n";
     s << "| | |\n|---|---|\n";
     s << "| case file | `" << c.file << "` (as run: `case.yaml`) |\n";
     s << "| program | lightbody " << version << " |\n";
-    s << "| model | " << model.parts.size() << " parts, " << model.joints.size() << " joints, "
-      << model.triangulation.n_active_cells() << " quadratic solid-shell elements, "
-      << r.solution.statistics.dofs << " DOFs |\n";
+    s << "| model | " << r.parts.size() << " parts, " << r.joints.size() << " joints, " << r.elements
+      << " quadratic solid-shell elements, " << r.dofs << " DOFs |\n";
     s << "| units | mm, N, MPa; masses in kg |\n\n";
 
     // Overall verdict first: the reader's first question.
@@ -177,14 +173,17 @@ namespace lightbody
         by_material[p.material].second += p.volume_mm3;
         volume += p.volume_mm3;
       }
-    const double steel = volume * steel_density_kg_mm3;
+    // The steel of the comparison, from the library (its density does not depend on the gauge).
+    const double steel_density = library_material("S355", 10)->density; // t/mm^3
+    const double steel         = volume * steel_density * units::kg_per_tonne;
     s << "Total **" << fixed(r.mass.total_kg, 1) << " kg**, centre of gravity at "
       << at(r.mass.centre_of_gravity_mm) << " mm.\n\n";
     s << "| material | mass (kg) | share |\n|---|---:|---:|\n";
     for (const auto &[m, v] : by_material)
       s << "| " << m << " | " << fixed(v.first, 1) << " | "
         << fixed(100 * v.first / std::max(r.mass.total_kg, 1e-300), 1) << " % |\n";
-    s << "\nThe same body in S355 steel (same gauges, 7850 kg/m^3): " << fixed(steel, 1)
+    s << "\nThe same body in S355 steel (same gauges, " << fixed(steel_density * 1e12, 0)
+      << " kg/m^3): " << fixed(steel, 1)
       << " kg; the aluminium body saves " << fixed(steel - r.mass.total_kg, 1) << " kg ("
       << fixed(100 * (1 - r.mass.total_kg / std::max(steel, 1e-300)), 1) << " %).\n\n";
     s << "<details><summary>Mass by part</summary>\n\n| part | material | mass (kg) |\n|---|---|---:|\n";
@@ -224,7 +223,7 @@ namespace lightbody
           << (r.design.checked ? fixed(lc.max_utilization, 3) : std::string("-")) << " | "
           << fixed(lc.max_displacement_mm, 2)
           << (lc.deflection_limit_mm > 0 ? " (limit " + fixed(lc.deflection_limit_mm, 0) + ")" : std::string())
-          << " | " << fixed(norm3(lc.reaction_sum_N) / 1000, 2) << " | "
+          << " | " << fixed(norm(lc.reaction_sum_N) / 1000, 2) << " | "
           << (lc.passed ? "pass" : "**FAIL**") << " |\n";
       }
     s << "\n";
@@ -233,7 +232,7 @@ namespace lightbody
     if (r.design.checked && !r.load_cases.empty())
       {
         std::vector<std::pair<double, std::pair<unsigned, unsigned>>> parts; // (u, (part, case))
-        for (unsigned p = 0; p < model.parts.size(); ++p)
+        for (unsigned p = 0; p < r.parts.size(); ++p)
           {
             unsigned best = 0;
             for (unsigned k = 1; k < r.load_cases.size(); ++k)
@@ -246,7 +245,7 @@ namespace lightbody
         s << "Highest utilization per part (the " << shown << " highest of " << parts.size()
           << "; all parts in report.json):\n\n| part | utilization | load case |\n|---|---:|---|\n";
         for (std::size_t i = 0; i < shown; ++i)
-          s << "| " << model.parts[parts[i].second.first].name << " | " << fixed(parts[i].first, 3) << " | `"
+          s << "| " << r.parts[parts[i].second.first].name << " | " << fixed(parts[i].first, 3) << " | `"
             << r.load_cases[parts[i].second.second].name << "` |\n";
         s << "\n";
       }

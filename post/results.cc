@@ -1,7 +1,7 @@
 #include "post/results.h"
 
-#include "solver/errors.h"
-#include "solver/units.h"
+#include "input/errors.h"
+#include "input/units.h"
 
 #include <deal.II/base/quadrature_lib.h>
 #include <deal.II/base/symmetric_tensor.h>
@@ -27,11 +27,11 @@ namespace lightbody
 
     std::array<double, 6> stress_from_strain(const SymmetricTensor<2, 3> &eps, const Material &m)
     {
-      const double lambda = m.E * m.nu / ((1 + m.nu) * (1 - 2 * m.nu));
-      const double mu     = m.E / (2 * (1 + m.nu));
+      const double lambda = m.lame_lambda();
+      const double mu     = m.lame_mu();
       const double tr     = trace(eps);
       const auto   s      = lambda * tr * unit_symmetric_tensor<3>() + 2 * mu * eps;
-      return {s[0][0], s[1][1], s[2][2], s[0][1], s[1][2], s[0][2]};
+      return {{s[0][0], s[1][1], s[2][2], s[0][1], s[1][2], s[0][2]}};
     }
 
     // Maps local system DoFs to (component, node) of the scalar Q2 element.
@@ -115,13 +115,17 @@ namespace lightbody
     SymmetricTensor<2, 3> t;
     t[0][0] = s[0], t[1][1] = s[1], t[2][2] = s[2], t[0][1] = s[3], t[1][2] = s[4], t[0][2] = s[5];
     const auto ev = eigenvalues(t);
-    return {ev[0], ev[1], ev[2]};
+    return {{ev[0], ev[1], ev[2]}};
   }
 
   Results::Results(const Solution &s)
     : solution(s), fe_scalar(2), node_handler(s.model.triangulation)
   {
     node_handler.distribute_dofs(fe_scalar);
+    dofs     = s.statistics.dofs;
+    elements = s.model.triangulation.n_active_cells();
+    parts    = s.model.parts;
+    joints   = s.model.joints;
   }
 
   MassReport compute_mass(const Model &model)
@@ -154,7 +158,7 @@ namespace lightbody
     return r;
   }
 
-  std::vector<std::string> run_warnings(const Results &r, const Case &c)
+  std::vector<std::string> run_warnings(const ResultData &r, const Case &c)
   {
     std::vector<std::string> w;
     for (const auto &d : c.warnings)
@@ -163,7 +167,7 @@ namespace lightbody
     return w;
   }
 
-  int governing_load_case(const Results &r)
+  int governing_load_case(const ResultData &r)
   {
     int best = -1;
     for (unsigned i = 0; i < r.load_cases.size(); ++i)
@@ -177,7 +181,7 @@ namespace lightbody
     return best;
   }
 
-  bool all_passed(const Results &r)
+  bool all_passed(const ResultData &r)
   {
     return std::all_of(r.load_cases.begin(), r.load_cases.end(),
                        [](const LoadCaseResult &l) { return l.passed; });
@@ -235,10 +239,9 @@ namespace lightbody
     b.allowable_MPa.resize(tria.n_active_cells());
     b.heat_affected.assign(tria.n_active_cells(), false);
     std::set<std::string> unconfirmed;
-    // Default band: 25 mm or 3 t from the weld, whichever is wider (Aluminum Association rule,
-    // standards-and-materials.md 4.3; EN 1999-1-1 b_haz not confirmed).
+    // The band of each part's gauge (CriteriaSpec::haz_width_mm).
     auto band = [&](const PartMesh &part) {
-      return criteria.haz_width > 0 ? criteria.haz_width : std::max(25.0, 3 * part.thickness);
+      return criteria.haz_width_mm(part.thickness);
     };
     // The weld points in a uniform grid of buckets as wide as the widest band: the points within
     // a band of a point lie in its bucket or the 26 around it.
@@ -247,9 +250,9 @@ namespace lightbody
       h = std::max(h, band(part));
     std::map<std::array<long, 3>, std::vector<unsigned>> grid;
     auto bucket = [&](const Point<3> &p) {
-      return std::array<long, 3>{static_cast<long>(std::floor(p[0] / h)),
-                                 static_cast<long>(std::floor(p[1] / h)),
-                                 static_cast<long>(std::floor(p[2] / h))};
+      return std::array<long, 3>{{static_cast<long>(std::floor(p[0] / h)),
+                                  static_cast<long>(std::floor(p[1] / h)),
+                                  static_cast<long>(std::floor(p[2] / h))}};
     };
     for (unsigned i = 0; i < weld.size(); ++i)
       grid[bucket(weld[i])].push_back(i);
@@ -259,7 +262,7 @@ namespace lightbody
         for (long j = -1; j <= 1; ++j)
           for (long k = -1; k <= 1; ++k)
             {
-              const auto it = grid.find({b0[0] + i, b0[1] + j, b0[2] + k});
+              const auto it = grid.find({{b0[0] + i, b0[1] + j, b0[2] + k}});
               if (it != grid.end())
                 for (unsigned w : it->second)
                   if (weld[w].distance(p) <= width)
@@ -351,7 +354,7 @@ namespace lightbody
         LoadCaseResult r;
         r.name        = l.name;
         r.description = spec.description;
-        r.stress.assign(n_nodes, {0, 0, 0, 0, 0, 0});
+        r.stress.assign(n_nodes, {{0, 0, 0, 0, 0, 0}});
         std::vector<Vec3> u_node(n_nodes, {0, 0, 0});
 
         auto node_cell = nodes.begin_active();

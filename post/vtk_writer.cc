@@ -1,10 +1,10 @@
-#include "post/writers.h"
+#include "post/vtk_writer.h"
 #include "post/result_folder.h"
 #include <vtkErrorCode.h>
 #include <cerrno>
 #include <cstring>
 
-#include "solver/errors.h"
+#include "input/errors.h"
 
 #include <deal.II/base/data_out_base.h>
 #include <deal.II/numerics/data_out.h>

@@ -1,6 +1,6 @@
 #include "solver/cholmod_factor.h"
 
-#include "solver/errors.h"
+#include "input/errors.h"
 
 #include <cholmod.h>
 #include <dlfcn.h>

@@ -1,7 +1,7 @@
 #include "solver/elastic_problem.h"
 
 #include "solver/cholmod_factor.h"
-#include "solver/errors.h"
+#include "input/errors.h"
 #include "solver/loads.h"
 #include "solver/supports.h"
 #include "solver/ties.h"
@@ -35,6 +35,7 @@ namespace lightbody
   {
     constexpr unsigned n_scalar = 27; // FE_Q(2) shape functions on a hexahedron
     constexpr unsigned n_q      = 27; // QGauss(3)
+    constexpr unsigned cell_dofs = 3 * n_scalar; // displacement DoFs of a cell
 
     using Gradients = Eigen::Matrix<double, n_q, n_scalar>;
     using Block     = Eigen::Matrix<double, n_scalar, n_scalar>;
@@ -66,8 +67,8 @@ namespace lightbody
       {
         values_.reinit(cell);
         const Material &m      = model_.parts[cell->material_id()].material;
-        const double    lambda = m.E * m.nu / ((1 + m.nu) * (1 - 2 * m.nu));
-        const double    mu     = m.E / (2 * (1 + m.nu));
+        const double    lambda = m.lame_lambda();
+        const double    mu     = m.lame_mu();
         double          min_jxw = 1e300;
         for (unsigned q = 0; q < n_q; ++q)
           {
@@ -110,8 +111,8 @@ namespace lightbody
 
     struct CopyData
     {
-      FullMatrix<double>                   K{81, 81};
-      std::vector<types::global_dof_index> dofs = std::vector<types::global_dof_index>(81);
+      FullMatrix<double>                   K{cell_dofs, cell_dofs};
+      std::vector<types::global_dof_index> dofs = std::vector<types::global_dof_index>(cell_dofs);
       double                               min_jxw = 1;
       unsigned                             cell    = 0;
     };
@@ -516,9 +517,9 @@ namespace lightbody
       for (unsigned i : active_cases_)
         s.load_cases[i].reaction.reinit(s.dof_handler.n_dofs());
       ElementStiffness                     element(model_, s.fe);
-      FullMatrix<double>                   K(81, 81);
-      std::vector<types::global_dof_index> dofs(81);
-      Vector<double>                       u(81), f(81);
+      FullMatrix<double>                   K(cell_dofs, cell_dofs);
+      std::vector<types::global_dof_index> dofs(cell_dofs);
+      Vector<double>                       u(cell_dofs), f(cell_dofs);
       for (const auto &cell : s.dof_handler.active_cell_iterators())
         {
           cell->get_dof_indices(dofs);
@@ -528,10 +529,10 @@ namespace lightbody
           for (unsigned c : active_cases_)
             {
               LoadCaseSolution &l = s.load_cases[c];
-              for (unsigned i = 0; i < 81; ++i)
+              for (unsigned i = 0; i < cell_dofs; ++i)
                 u[i] = l.displacement[dofs[i]];
               K.vmult(f, u);
-              for (unsigned i = 0; i < 81; ++i)
+              for (unsigned i = 0; i < cell_dofs; ++i)
                 if (supported[dofs[i]])
                   l.reaction[dofs[i]] += f[i];
             }

@@ -1,6 +1,6 @@
 #include "solver/loads.h"
 
-#include "solver/errors.h"
+#include "input/errors.h"
 
 #include <deal.II/base/quadrature_lib.h>
 #include <deal.II/fe/fe_q.h>

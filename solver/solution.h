@@ -2,7 +2,7 @@
 // The solver's output: one displacement field per load case on the model's mesh, the consistent
 // nodal loads and the support reactions.
 #include "meshes/model.h"
-#include "solver/case.h"
+#include "input/case.h"
 
 #include <deal.II/dofs/dof_handler.h>
 #include <deal.II/fe/fe_system.h>

@@ -1,6 +1,6 @@
 #include "solver/supports.h"
 
-#include "solver/errors.h"
+#include "input/errors.h"
 
 namespace lightbody
 {

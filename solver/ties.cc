@@ -1,6 +1,6 @@
 #include "solver/ties.h"
 
-#include "solver/errors.h"
+#include "input/errors.h"
 
 #include <deal.II/base/quadrature_lib.h>
 #include <deal.II/fe/fe_values.h>
@@ -60,6 +60,13 @@ namespace lightbody
     }
   } // namespace
 
+  namespace
+  {
+    // Nodes of a quadratic (FE_Q(2)) hexahedron: the tie projection works node by node, each
+    // node carrying three displacement DoFs.
+    constexpr unsigned q2_nodes = 27;
+  } // namespace
+
   void add_tie_constraints(const Model &model, const DoFHandler<3> &dof_handler,
                            const FESystem<3> &fe, AffineConstraints<double> &constraints)
   {
@@ -67,7 +74,7 @@ namespace lightbody
       return;
     const Mapping<3> &mapping = *model.mapping;
     const auto       &tria    = model.triangulation;
-    unsigned          system_index[27][3];
+    unsigned          system_index[q2_nodes][3];
     for (unsigned i = 0; i < fe.n_dofs_per_cell(); ++i)
       {
         const auto ci = fe.system_to_component_index(i);
@@ -131,15 +138,15 @@ namespace lightbody
             std::vector<Eigen::Triplet<double>> mff, b;
             // Per follower face: its face-function mass matrix and, per leading cell met, the
             // mixed matrix; entries go to the global triplets once per face.
-            double                                   local_ff[27][27];
-            std::map<unsigned, std::array<double, 27 * 27>> local_fl;
+            double                                   local_ff[q2_nodes][q2_nodes];
+            std::map<unsigned, std::array<double, q2_nodes * q2_nodes>> local_fl;
             std::map<unsigned, std::vector<types::global_dof_index>> leader_dofs_of;
             for (const Tie *t : ties)
               {
                 const DofCell c(&tria, 0, t->follower.cell, &dof_handler);
                 fv.reinit(c, t->follower.face);
                 c->get_dof_indices(fdofs);
-                std::fill(&local_ff[0][0], &local_ff[0][0] + 27 * 27, 0.0);
+                std::fill(&local_ff[0][0], &local_ff[0][0] + q2_nodes * q2_nodes, 0.0);
                 local_fl.clear();
                 DofCell  leader;
                 Point<3> xi;
@@ -156,7 +163,7 @@ namespace lightbody
                     auto           it  = local_fl.find(key);
                     if (it == local_fl.end())
                       {
-                        it = local_fl.emplace(key, std::array<double, 27 * 27>{}).first;
+                        it = local_fl.emplace(key, std::array<double, q2_nodes * q2_nodes>{}).first;
                         if (!leader_dofs_of.count(key))
                           {
                             leader->get_dof_indices(ldofs);
@@ -164,29 +171,29 @@ namespace lightbody
                           }
                       }
                     const double w = fv.JxW(q);
-                    double       leader_value[27], follower_value[27];
-                    for (unsigned l = 0; l < 27; ++l)
+                    double       leader_value[q2_nodes], follower_value[q2_nodes];
+                    for (unsigned l = 0; l < q2_nodes; ++l)
                       {
                         leader_value[l]   = fe.shape_value_component(system_index[l][comp], xi, comp);
                         follower_value[l] = fv.shape_value(system_index[l][comp], q);
                       }
-                    for (unsigned a = 0; a < 27; ++a)
+                    for (unsigned a = 0; a < q2_nodes; ++a)
                       {
                         const double Na = follower_value[a] * w;
                         if (Na == 0)
                           continue;
-                        for (unsigned bb = 0; bb < 27; ++bb)
+                        for (unsigned bb = 0; bb < q2_nodes; ++bb)
                           local_ff[a][bb] += Na * follower_value[bb];
-                        for (unsigned l = 0; l < 27; ++l)
-                          it->second[a * 27 + l] += Na * leader_value[l];
+                        for (unsigned l = 0; l < q2_nodes; ++l)
+                          it->second[a * q2_nodes + l] += Na * leader_value[l];
                       }
                   }
-                for (unsigned a = 0; a < 27; ++a)
+                for (unsigned a = 0; a < q2_nodes; ++a)
                   {
                     const auto ra = row.find(fdofs[system_index[a][comp]]);
                     if (ra == row.end())
                       continue;
-                    for (unsigned bb = 0; bb < 27; ++bb)
+                    for (unsigned bb = 0; bb < q2_nodes; ++bb)
                       {
                         if (local_ff[a][bb] == 0)
                           continue;
@@ -198,10 +205,10 @@ namespace lightbody
                           b.emplace_back(ra->second, column(fb), -local_ff[a][bb]);
                       }
                     for (const auto &[key, values] : local_fl)
-                      for (unsigned l = 0; l < 27; ++l)
-                        if (std::abs(values[a * 27 + l]) > 1e-300)
+                      for (unsigned l = 0; l < q2_nodes; ++l)
+                        if (std::abs(values[a * q2_nodes + l]) > 1e-300)
                           b.emplace_back(ra->second, column(leader_dofs_of[key][system_index[l][comp]]),
-                                         values[a * 27 + l]);
+                                         values[a * q2_nodes + l]);
                   }
               }
             const int                   n = row.size(), m = col_dof.size();

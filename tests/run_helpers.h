@@ -1,10 +1,10 @@
 #pragma once
 // Runs a case through the library, as a script would: no files, no progress output.
 #include "meshes/model.h"
-#include "solver/errors.h"
+#include "input/errors.h"
 #include "post/results.h"
-#include "solver/case_reader.h"
-#include "solver/pipeline.h"
+#include "input/case_reader.h"
+#include "app/pipeline.h"
 #include "solver/solution.h"
 
 #include <gtest/gtest.h>

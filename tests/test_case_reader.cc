@@ -1,5 +1,5 @@
 // The case reader: values, units, overrides, and errors that name file, line, column and key.
-#include "solver/case_reader.h"
+#include "input/case_reader.h"
 
 #include <gtest/gtest.h>
 

@@ -14,7 +14,7 @@ namespace
 
 // Box beam (square tube 100 x 100 x 4 mm, L = 2000 mm) of four plates joined at right angles:
 // the webs' edges are tied to the flanges' inner faces. Tip load P on the webs.
-// verification-closed-form.md 3.4: delta = P L^3/(3 E I) + P L/(kappa G A), I = (B H^3 -
+// Beam theory with Timoshenko's shear term: delta = P L^3/(3 E I) + P L/(kappa G A), I = (B H^3 -
 // (B - 2t)(H - 2t)^3)/12, kappa = 0.4355 (Cowper 1966, square box, nu = 0.3).
 TEST(FrameBodies, BoxBeamCantileverMatchesBeamTheory)
 {

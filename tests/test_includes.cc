@@ -1,5 +1,5 @@
 // Modules: a case includes other YAML files and overrides what they define.
-#include "solver/case_reader.h"
+#include "input/case_reader.h"
 
 #include <gtest/gtest.h>
 

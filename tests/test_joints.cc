@@ -8,7 +8,7 @@ using namespace lightbody;
 using namespace lightbody::testing;
 
 // Two coplanar plates of different gauge (8 mm root half, 5 mm tip half) as a cantilever with a
-// tip line force. Beam theory (verification-closed-form.md 3.4, integrated over the two spans):
+// tip line force. Beam theory with Timoshenko's shear term, integrated over the two spans:
 //   delta = P/E [(L^3 - (L/2)^3)/(3 I_root) + (L/2)^3/(3 I_tip)] + P (L/2)/(k G A_root) + ...
 TEST(Joints, SteppedGaugeCantileverMatchesBeamTheory)
 {

@@ -1,7 +1,8 @@
 // Result files: the .vtu files read back with VTK's own XML reader (what ParaView uses), the
 // collection file, report.json and the atomic replacement of a result folder.
 #include "post/result_folder.h"
-#include "post/writers.h"
+#include "post/reports.h"
+#include "post/vtk_writer.h"
 #include "run_helpers.h"
 
 #include <vtkCellData.h>
@@ -11,6 +12,8 @@
 #include <vtkSmartPointer.h>
 #include <vtkUnstructuredGrid.h>
 #include <vtkXMLUnstructuredGridReader.h>
+
+#include <nlohmann/json.hpp>
 
 #include <filesystem>
 #include <fstream>
@@ -192,6 +195,37 @@ load_cases:
   const std::string json = slurp(out / "mesh.json");
   EXPECT_NE(json.find("\"kind\": \"tied\""), std::string::npos) << json;
   EXPECT_NE(json.find("\"min_scaled_jacobian\""), std::string::npos);
+  fs::remove_all(out);
+}
+
+// Names come from the user's file and may hold quotes, backslashes and any bytes: mesh.json and
+// report.json stay valid JSON (read back by a JSON parser) and keep the names.
+TEST(Output, JsonFilesAreValidWithAnyName)
+{
+  const std::string yaml = R"(
+case: quoted
+mesh: {size: 100 mm}
+parts:
+  'the "front" wall\1':
+    {material: 6082-T6, thickness: 5 mm, quad: {corners: [[0, 0, 0], [500, 0, 0], [500, 200, 0], [0, 200, 0]]}}
+supports:
+  clamp: {edge: 'the "front" wall\1.edge4', fix: all}
+load_cases:
+  "g \"down\"": {acceleration: [0, 0, "-1 g"]}
+)";
+  const Case     c   = read_case_from_string(yaml, "quoted.yaml");
+  const fs::path out = fs::temp_directory_path() / "lightbody_json_names_test";
+  fs::remove_all(out);
+  StageLog log;
+  mesh_case(c, out.string(), log);
+  const auto mesh = nlohmann::json::parse(slurp(out / "mesh.json"));
+  EXPECT_EQ(mesh["parts"][0]["name"], "the \"front\" wall\\1");
+  fs::remove_all(out);
+  const RunOutcome r = run_yaml(yaml);
+  write_results(r, log, out.string());
+  const auto report = nlohmann::json::parse(slurp(out / "report.json"));
+  EXPECT_EQ(report["load_cases"][0]["name"], "g \"down\"");
+  EXPECT_EQ(report["parts"][0]["name"], "the \"front\" wall\\1");
   fs::remove_all(out);
 }
 

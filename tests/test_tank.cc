@@ -1,6 +1,6 @@
 // The tank generator: geometry against closed forms, joints, mass of the example, and a tank full
 // of water against the membrane/beam solution.
-#include "meshes/bodies.h"
+#include "input/bodies.h"
 #include "run_helpers.h"
 
 #include <cmath>
@@ -156,7 +156,7 @@ load_cases:
 }
 
 // Tank completely full of water, no baffles, on rigid diaphragms at the shell ends
-// (verification-closed-form.md 3.2 (a), membrane theory = beam theory): at mid-span the axial
+// (membrane theory of a full horizontal cylinder, which equals beam theory): at mid-span the axial
 // membrane force is +-gamma l^2/8 at the bottom and top, so (sigma_bottom - sigma_top)/2 =
 // gamma l^2 / (8 t). Uniform axial stresses (the heads' end pressure) cancel in the difference.
 TEST(Tank, FullOfWaterOnEndDiaphragmsMatchesBeamTheory)

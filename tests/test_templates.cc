@@ -1,10 +1,10 @@
 // Load-case templates (issue 4, item 1): each expansion's load totals against the stated
 // multiples of the mass or fractions of the payload P, from the applied nodal forces of a solved
-// (coarse) model. Sources: ADR 6.8.2.1.2 and 6.8.2.1.14 (standards-and-materials.md 1.1, 1.3),
-// EN 12642 code L/XL wall forces (section 2), EN 12195-1 braking 0.8 g and cornering 0.5 g
+// (coarse) model. Sources: ADR 6.8.2.1.2 and 6.8.2.1.14, EN 12642 code L/XL wall forces,
+// EN 12195-1 braking 0.8 g and cornering 0.5 g
 // (section 5); the tipper's lateral wall pressure K rho g (h - z), K = 1 - sin(phi) (Jaky).
 #include "run_helpers.h"
-#include "solver/templates.h"
+#include "input/templates.h"
 
 #include <cmath>
 
@@ -92,8 +92,12 @@ TEST(Templates, AdrDownCaseGravityConvention)
 {
   Case c = read_case_from_string(small_tank, "t.yaml", {{"design_loads.down_includes_gravity", "false"}});
   for (const auto &lc : c.load_cases)
-    if (lc.name == "adr_down_2g")
-      EXPECT_DOUBLE_EQ(lc.acceleration[2], -3 * g);
+    {
+      if (lc.name == "adr_down_2g")
+        {
+          EXPECT_DOUBLE_EQ(lc.acceleration[2], -3 * g);
+        }
+    }
 
   // A numeric calculation pressure (tank codes other than G): that pressure in the compartment
   // on top of the full tank's static head at the liquid's density.

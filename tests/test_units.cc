@@ -1,5 +1,5 @@
 // Units: every conversion against its definition (SI, CGPM standard gravity).
-#include "solver/units.h"
+#include "input/units.h"
 
 #include <gtest/gtest.h>
 

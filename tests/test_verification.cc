@@ -1,4 +1,5 @@
-// Verification against closed forms, from shared/reference/verification-closed-form.md.
+// Verification against closed forms: plate and shell theory (Timoshenko & Woinowsky-Krieger,
+// Theory of Plates and Shells), Lame's thick cylinder, beam theory with Timoshenko's shear term.
 #include "run_helpers.h"
 
 #include <cmath>
@@ -33,7 +34,7 @@ namespace
 } // namespace
 
 // Clamped square plate, a = 1000 mm, t = 5 mm, E = 70 000 MPa, nu = 0.33, q = 0.01 MPa.
-// verification-closed-form.md 3.3, clamped, b/a = 1 (Ritz, converged; TWK Table 35 gives 0.00126):
+// Clamped, b/a = 1 (Ritz, converged; Timoshenko & Woinowsky-Krieger Table 35 gives 0.00126):
 //   w_centre = 0.0012653 q a^4 / D,  edge-centre moment M = 0.05133 q a^2.
 TEST(Verification, ClampedSquarePlate)
 {
@@ -66,7 +67,7 @@ TEST(Verification, ClampedSquarePlate)
 }
 
 // Closed thin cylinder (cylinder + 2:1 ellipsoidal head, half model on a symmetry plane) under
-// internal pressure p on the inner face. verification-closed-form.md 3.1: the exact 3D (Lame)
+// internal pressure p on the inner face. Lame's exact solution for a thick cylinder
 // solution for a solid wall, inner radius a, outer b: sigma_hoop(r) = p a^2/(b^2 - a^2)
 // (1 + b^2/r^2), sigma_axial = p a^2/(b^2 - a^2); it differs from the thin formulas p r / t and
 // p r / (2 t) by O(t/r). Read at the mid-surface 300 mm from the symmetry plane and 1200 mm from
@@ -115,7 +116,7 @@ probes:
 }
 
 // Cantilever plate strip L = 1000, b = 50, t = 10 mm, tip load P = 100 N, E = 70 000, nu = 0.3.
-// verification-closed-form.md 3.4: delta = P L^3 / (3 E I) + P L / (kappa G A), kappa = 5/6.
+// Beam theory with Timoshenko's shear term: delta = P L^3 / (3 E I) + P L / (kappa G A), kappa = 5/6.
 // Load cases with one factorisation: the load as a line force along the tip edge, and as a point
 // force at the tip centre spread through the thickness, given on the mid-surface or on a face.
 TEST(Verification, CantileverStripTipDeflection)

@@ -1,6 +1,6 @@
 // libFuzzer target for the case reader: any input must give a Case or an InputError, never a
 // crash, a hang or another exception. The first line, if it holds '=', is also tried as --set.
-#include "solver/case_reader.h"
+#include "input/case_reader.h"
 
 #include <cstdint>
 #include <string>

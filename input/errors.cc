@@ -1,4 +1,4 @@
-#include "solver/errors.h"
+#include "input/errors.h"
 
 namespace lightbody
 {

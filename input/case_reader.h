@@ -1,5 +1,5 @@
 #pragma once
-#include "solver/case.h"
+#include "input/case.h"
 
 #include <string>
 #include <vector>

@@ -1,6 +1,6 @@
-#include "solver/input_file.h"
+#include "input/input_file.h"
 
-#include "solver/errors.h"
+#include "input/errors.h"
 
 #include <cerrno>
 #include <cstring>

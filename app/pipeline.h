@@ -1,7 +1,7 @@
 #pragma once
 // The whole run as a library call: Case -> Model -> Solution -> Results -> files. No global
 // state: a script or a sweep can call it many times in one process.
-#include "solver/case.h"
+#include "input/case.h"
 #include "solver/stage_log.h"
 
 #include <memory>

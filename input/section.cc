@@ -1,4 +1,4 @@
-#include "meshes/section.h"
+#include "input/section.h"
 
 #include <cmath>
 

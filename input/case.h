@@ -1,10 +1,12 @@
 #pragma once
 // The case: plain, validated data in internal units (mm, N, MPa, tonne, s, radians).
 // Nothing here knows about meshes or solvers; overrides change the YAML before it becomes a Case.
-#include "solver/errors.h"
-#include "solver/materials.h"
-#include "solver/units.h"
+#include "input/errors.h"
+#include "input/materials.h"
+#include "input/units.h"
+#include "input/vec3.h"
 
+#include <algorithm>
 #include <array>
 #include <map>
 #include <string>
@@ -12,8 +14,6 @@
 
 namespace lightbody
 {
-  using Vec3 = std::array<double, 3>;
-
   struct MeshSettings
   {
     double   size_mm = 50.0; // target in-plane element size
@@ -119,7 +119,7 @@ namespace lightbody
     std::string         name;
     RegionSpec          region;
     std::string         named_region; // a region a body generator defined (e.g. "saddles")
-    std::array<bool, 3> fixed{false, false, false};
+    std::array<bool, 3> fixed{{false, false, false}};
     SourceLocation      where;
   };
 
@@ -196,6 +196,16 @@ namespace lightbody
     double safety_factor   = 1.5;
     double haz_width       = 0; // from the weld line; 0: max(25 mm, 3 t) of the part
     double max_deflection  = 0; // mm, largest displacement allowed; 0: no limit
+
+    // The heat-affected band either side of a weld in a part of the given gauge: the given
+    // width, or by default 25 mm or 3 t, whichever is wider (US Aluminum Association rule;
+    // EN 1999-1-1 6.1.6.3 b_haz is not confirmed for all gauges).
+    double haz_width_mm(double thickness_mm) const
+    {
+      return haz_width > 0 ? haz_width : std::max(25.0, 3 * thickness_mm);
+    }
+    // The rule as the reports state it.
+    std::string haz_width_text() const;
   };
 
   // Load-case templates from the standards (solver/templates.cc expands them into load cases).

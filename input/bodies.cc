@@ -1,7 +1,7 @@
-#include "meshes/bodies.h"
+#include "input/bodies.h"
 
-#include "meshes/section.h"
-#include "solver/errors.h"
+#include "input/section.h"
+#include "input/errors.h"
 
 #include <algorithm>
 #include <cmath>
@@ -19,20 +19,6 @@ namespace lightbody
         L += std::hypot(b[0] - a[0], b[1] - a[1]);
       }
     return L;
-  }
-
-  double section_area(const SectionSpec &s, double inset)
-  {
-    const CrossSection c(s);
-    double             A = 0;
-    const int          n = 4096;
-    for (int i = 0; i < n; ++i)
-      {
-        const auto a = c.inner_point(2 * M_PI * i / n, inset),
-                   b = c.inner_point(2 * M_PI * (i + 1) / n, inset);
-        A += 0.5 * (a[0] * b[1] - a[1] * b[0]);
-      }
-    return A;
   }
 
   void expand_tank(Case &c, const SourceLocation &where)

@@ -4,10 +4,10 @@
 #include "post/mesh_view.h"
 #include "post/result_folder.h"
 #include "post/results.h"
-#include "solver/case_reader.h"
-#include "solver/errors.h"
-#include "solver/pipeline.h"
-#include "solver/templates.h"
+#include "input/case_reader.h"
+#include "input/errors.h"
+#include "app/pipeline.h"
+#include "input/templates.h"
 
 #include <cstdio>
 #include <filesystem>

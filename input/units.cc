@@ -1,4 +1,4 @@
-#include "solver/units.h"
+#include "input/units.h"
 
 #include <array>
 #include <cctype>

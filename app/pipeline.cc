@@ -1,13 +1,14 @@
-#include "solver/pipeline.h"
+#include "app/pipeline.h"
 
 #include "lightbody/version.h"
 #include "meshes/model.h"
 #include "meshes/surfaces.h"
-#include "solver/errors.h"
+#include "input/errors.h"
 #include "post/mesh_view.h"
 #include "post/result_folder.h"
 #include "post/results.h"
-#include "post/writers.h"
+#include "post/reports.h"
+#include "post/vtk_writer.h"
 #include "solver/cholmod_factor.h"
 #include "solver/elastic_problem.h"
 

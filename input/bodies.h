@@ -2,7 +2,7 @@
 // Body generators: a vehicle body from the dimensions and gauges an engineer thinks in, expanded
 // into parts, named surfaces, named support regions and default supports. Plain data: meshing
 // happens afterwards, as for parts written by hand.
-#include "solver/case.h"
+#include "input/case.h"
 
 namespace lightbody
 {
@@ -19,6 +19,4 @@ namespace lightbody
 
   // Mid-surface perimeter of a cross-section.
   double section_perimeter(const SectionSpec &s);
-  // Area enclosed by a cross-section offset inwards by `inset`.
-  double section_area(const SectionSpec &s, double inset = 0);
 } // namespace lightbody

@@ -1,4 +1,4 @@
-#include "solver/materials.h"
+#include "input/materials.h"
 
 namespace lightbody
 {
@@ -19,8 +19,8 @@ namespace lightbody
 
     // Aluminium constants: EN 1999-1-1 design values E = 70 000 MPa, nu = 0.3, rho = 2700 kg/m^3
     // (EN 1991-1-1 Table A.4). Steel: EN 1993-1-1 3.2.6, E = 210 000 MPa, nu = 0.3,
-    // rho = 7850 kg/m^3. Strengths are specified minimum values. All rows are the confirmed ones
-    // in shared/reference/standards-and-materials.md section 4; HAZ 0 = not confirmed.
+    // rho = 7850 kg/m^3. Strengths are specified minimum values (EN 485-2 sheet and plate, EN 1999-1-1
+    // Table 3.2b extrusions, EN 1993-1-1 Table 3.1 steels); HAZ 0 = no confirmed value.
     const std::vector<Entry> &table()
     {
       static const std::vector<Entry> t = {

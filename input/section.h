@@ -3,7 +3,7 @@
 // four-arc "modified oval". The curve parameter is an angle-like theta in [0, 2 pi), starting at
 // the end of the width and running towards the top; shells, heads and plates of one section all
 // use it, so their nodes fall at the same places.
-#include "solver/case.h"
+#include "input/case.h"
 
 #include <array>
 

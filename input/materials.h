@@ -18,6 +18,10 @@ namespace lightbody
     double      Rp02_haz = 0; // heat-affected zone, 0 where no confirmed value exists
     double      Rm_haz   = 0;
     std::string source; // where the values come from
+
+    // Lamé's constants of isotropic linear elasticity (lambda, mu = G).
+    double lame_lambda() const { return E * nu / ((1 + nu) * (1 - 2 * nu)); }
+    double lame_mu() const { return E / (2 * (1 + nu)); }
   };
 
   // The names the library knows, for --help and error messages.

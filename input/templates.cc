@@ -1,4 +1,4 @@
-#include "solver/templates.h"
+#include "input/templates.h"
 
 #include <algorithm>
 #include <cmath>
@@ -11,7 +11,7 @@ namespace lightbody
   {
     constexpr double g = units::standard_gravity; // mm/s^2
 
-    // ADR 6.8.2.1.2 (standards-and-materials.md 1.1): multiples of the total mass, fixed tanks.
+    // ADR 6.8.2.1.2: multiples of the total mass, fixed tanks.
     constexpr double adr_travel = 2, adr_lateral = 1, adr_up = 1, adr_down = 2;
 
     // EN 12642 test forces as fractions of the payload P, with the code L caps (section 2:
@@ -34,7 +34,6 @@ namespace lightbody
     constexpr WallForce front_L{0.4, 50000}, front_XL{0.5, 0};  // 5000 daN
     constexpr WallForce side_L{0.3, 0}, side_XL{0.4, 0};
     constexpr WallForce rear_L{0.25, 31000}, rear_XL{0.3, 0};   // 3100 daN
-    constexpr double    xl_deflection_mm = 300;
     constexpr double    wall_height_fraction = 0.75; // loaded up to 3/4 of the wall height
 
     Vec3 scaled(const Vec3 &v, double f) { return {v[0] * f, v[1] * f, v[2] * f}; }
@@ -228,12 +227,12 @@ namespace lightbody
                                                (dir[0] != 0 ? "width" : "length") +
                                                " up to 3/4 of the wall height" + note +
                                                "; body weight 1 g" +
-                                               (xl ? "; elastic deflection at most " + fmt(xl_deflection_mm) + " mm" : ""));
+                                               (xl ? "; elastic deflection at most " + fmt(en12642_xl_deflection_mm) + " mm" : ""));
         lc.acceleration = {0, 0, -g};
         lc.distributed.push_back(
           spread_in_box(c, surface, scaled(dir, force), {-big, -big, -big}, {big, big, z34}));
         if (xl)
-          lc.max_deflection = xl_deflection_mm;
+          lc.max_deflection = en12642_xl_deflection_mm;
         add_case(c, lc);
       };
       const double front = (xl ? front_XL : front_L).of(P);

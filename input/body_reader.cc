@@ -1,0 +1,276 @@
+// body: the parameters of a tank, box or tipper body (their parts: bodies.cc).
+#include "input/reader.h"
+
+namespace lightbody
+{
+  namespace reading
+  {
+    void Reader::read_tank(const YAML::Node &n, Case &c)
+    {
+      const std::string path = "body.tank";
+      if (!is_map(n, path))
+        return;
+      check_keys(n, path, {"section", "width", "height", "side_radius", "length", "shell", "heads",
+                           "partitions", "baffles", "rings", "mounting"});
+      TankSpec &t = c.tank;
+      c.has_tank  = true;
+      const std::string section = text(n, path, "section", false);
+      const double      width = positive(n, path, "width", Quantity::length);
+      t.section.a = width / 2;
+      if (section.empty() || section == "circular")
+        {
+          t.section.kind = SectionSpec::Kind::circle;
+          t.section.b    = t.section.a;
+          if (n["height"])
+            error(n["height"], path + ".height", "a circular section has only a width (diameter)");
+        }
+      else if (section == "elliptical" || section == "oval")
+        {
+          t.section.kind = section == "oval" ? SectionSpec::Kind::oval : SectionSpec::Kind::ellipse;
+          t.section.b    = positive(n, path, "height", Quantity::length) / 2;
+          if (section == "oval")
+            {
+              t.section.side_radius = positive(n, path, "side_radius", Quantity::length);
+              if (t.section.b > 0 && !(t.section.a > t.section.b && t.section.side_radius < t.section.b))
+                error(n, path, "an oval section needs width > height and side_radius < height / 2");
+            }
+        }
+      else
+        error(n["section"], path + ".section",
+              "unknown section \"" + section + "\"" + suggestion(section, {"circular", "elliptical", "oval"}));
+      t.length = positive(n, path, "length", Quantity::length);
+
+      auto gauge = [&](const YAML::Node &g, const std::string &gp, std::string &material,
+                       double &thickness, const std::vector<std::string> &extra) {
+        std::vector<std::string> keys{"material", "thickness"};
+        keys.insert(keys.end(), extra.begin(), extra.end());
+        check_keys(g, gp, keys);
+        if (g["material"] || material.empty())
+          material = text(g, gp, "material");
+        thickness = positive(g, gp, "thickness", Quantity::length, max_thickness_mm);
+      };
+      const YAML::Node shell = n["shell"];
+      if (!shell)
+        error(n, path + ".shell", "is required: {material, thickness}");
+      else if (is_map(shell, path + ".shell"))
+        gauge(shell, path + ".shell", t.shell_material, t.shell_thickness, {});
+      const YAML::Node heads = n["heads"];
+      t.head_material        = t.shell_material;
+      t.head_thickness       = t.shell_thickness;
+      if (heads && is_map(heads, path + ".heads"))
+        {
+          gauge(heads, path + ".heads", t.head_material, t.head_thickness,
+                {"shape", "crown_radius", "knuckle_radius"});
+          const std::string shape = text(heads, path + ".heads", "shape", false);
+          if (shape.empty() || shape == "ellipsoidal")
+            t.heads = TankSpec::Heads::ellipsoidal;
+          else if (shape == "flat")
+            t.heads = TankSpec::Heads::flat;
+          else if (shape == "torispherical")
+            {
+              t.heads          = TankSpec::Heads::torispherical;
+              t.crown_radius   = positive(heads, path + ".heads", "crown_radius", Quantity::length);
+              t.knuckle_radius = positive(heads, path + ".heads", "knuckle_radius", Quantity::length);
+              if (t.crown_radius > 0 && !(t.crown_radius >= t.section.a && t.knuckle_radius < t.section.a))
+                error(heads, path + ".heads", "torispherical heads need crown_radius >= width / 2 > knuckle_radius");
+            }
+          else
+            error(heads["shape"], path + ".heads.shape",
+                  "unknown head shape \"" + shape + "\"" + suggestion(shape, {"ellipsoidal", "torispherical", "flat"}));
+        }
+      for (const char *kind : {"partitions", "baffles"})
+        for_each_in_list(n[kind], path + "." + kind, [&](const YAML::Node &e, const std::string &k) {
+          if (!is_map(e, k))
+            return;
+          TankSpec::Bulkhead b;
+          b.partition = std::string(kind) == "partitions";
+          b.material  = t.shell_material;
+          std::vector<std::string> keys{"station", "thickness", "material"};
+          if (!b.partition)
+            keys.push_back("opening");
+          check_keys(e, k, keys);
+          b.station   = positive(e, k, "station", Quantity::length);
+          b.thickness = t.shell_thickness;
+          if (e["thickness"])
+            b.thickness = positive(e, k, "thickness", Quantity::length, max_thickness_mm);
+          if (e["material"])
+            b.material = text(e, k, "material");
+          if (!b.partition)
+            {
+              const double fallback = 0.2;
+              b.opening = quantity(e, k, "opening", Quantity::dimensionless, &fallback);
+              // ADR 6.8.2.1.22: a surge plate covers at least 70 % of the cross-section.
+              if (e["opening"] && !(b.opening > 0 && b.opening <= 0.3))
+                error(e["opening"], k + ".opening",
+                      "must be more than 0 and at most 30 % (ADR 6.8.2.1.22: a surge plate covers at least 70 % of the section)");
+            }
+          t.bulkheads.push_back(b);
+        });
+      std::sort(t.bulkheads.begin(), t.bulkheads.end(),
+                [](const auto &a, const auto &b) { return a.station < b.station; });
+      if (const YAML::Node r = n["rings"]; r && is_map(r, path + ".rings"))
+        {
+          check_keys(r, path + ".rings", {"stations", "height", "thickness", "material"});
+          for_each_in_list(r["stations"], path + ".rings.stations",
+                           [&](const YAML::Node &e, const std::string &k) {
+                             bool ok;
+                             t.ring_stations.push_back(number(e, k, Quantity::length, ok));
+                           });
+          t.ring_height    = positive(r, path + ".rings", "height", Quantity::length);
+          t.ring_thickness = positive(r, path + ".rings", "thickness", Quantity::length, max_thickness_mm);
+          t.ring_material  = r["material"] ? text(r, path + ".rings", "material") : t.shell_material;
+        }
+      const YAML::Node m = n["mounting"];
+      if (!m)
+        error(n, path + ".mounting", "is required: saddles, subframe or ends");
+      else if (is_map(m, path + ".mounting"))
+        {
+          check_keys(m, path + ".mounting", {"saddles", "subframe", "ends"});
+          if (m.size() != 1)
+            error(m, path + ".mounting", "give exactly one of saddles, subframe, ends");
+          else if (const YAML::Node sd = m["saddles"])
+            {
+              const std::string sp = path + ".mounting.saddles";
+              t.mounting           = TankSpec::Mounting::saddles;
+              if (is_map(sd, sp))
+                {
+                  check_keys(sd, sp, {"stations", "width", "angle"});
+                  for_each_in_list(sd["stations"], sp + ".stations",
+                                   [&](const YAML::Node &e, const std::string &k) {
+                                     bool ok;
+                                     t.saddle_stations.push_back(number(e, k, Quantity::length, ok));
+                                   });
+                  if (t.saddle_stations.size() < 2)
+                    error(sd, sp + ".stations", "give at least two saddle stations");
+                  t.saddle_width = positive(sd, sp, "width", Quantity::length, max_dimension_mm, &t.saddle_width);
+                  t.saddle_angle = quantity(sd, sp, "angle", Quantity::angle, &t.saddle_angle);
+                  if (!(t.saddle_angle > 0 && t.saddle_angle < M_PI))
+                    error(sd["angle"] ? sd["angle"] : sd, sp + ".angle", "must be between 0 and 180 deg");
+                }
+            }
+          else if (const YAML::Node sf = m["subframe"])
+            {
+              const std::string sp = path + ".mounting.subframe";
+              t.mounting           = TankSpec::Mounting::subframe;
+              if (is_map(sf, sp))
+                {
+                  check_keys(sf, sp, {"spacing", "width"});
+                  t.subframe_spacing = positive(sf, sp, "spacing", Quantity::length);
+                  t.subframe_width = positive(sf, sp, "width", Quantity::length, max_dimension_mm, &t.subframe_width);
+                  if (t.subframe_spacing >= 2 * t.section.a)
+                    error(sf["spacing"], sp + ".spacing", "the longitudinals must lie under the tank (spacing < width)");
+                }
+            }
+          else
+            t.mounting = TankSpec::Mounting::ends;
+        }
+    }
+
+    void Reader::read_frame_body(const YAML::Node &n, Case &c, FrameBodySpec::Kind kind)
+    {
+      const bool        box  = kind == FrameBodySpec::Kind::box;
+      const std::string path = box ? "body.box" : "body.tipper";
+      if (!is_map(n, path))
+        return;
+      std::vector<std::string> keys{"length", "width", "height", "floor", "walls", "front", "sills",
+                                    "crossmembers", "mounting"};
+      for (const char *k : box ? std::vector<const char *>{"roof", "posts", "rear_frame"}
+                               : std::vector<const char *>{"tailgate", "hinges", "ram", "position", "posts", "top_rail"})
+        keys.push_back(k);
+      check_keys(n, path, keys);
+      FrameBodySpec &b = c.frame_body;
+      c.has_frame_body = true;
+      b.kind           = kind;
+      b.length         = positive(n, path, "length", Quantity::length);
+      b.width          = positive(n, path, "width", Quantity::length);
+      b.height         = positive(n, path, "height", Quantity::length);
+      // A group: gauge (material, thickness, falling back to `fallback`) and named sizes.
+      auto group = [&](const char *key, Gauge &g, const Gauge *fallback,
+                       std::vector<std::pair<const char *, double *>> sizes, bool required) {
+        const YAML::Node  e  = n[key];
+        const std::string gp = path + "." + key;
+        if (!e)
+          {
+            if (required || !fallback)
+              error(n, gp, "is required");
+            if (fallback)
+              g = *fallback;
+            return;
+          }
+        if (!is_map(e, gp))
+          return;
+        std::vector<std::string> allowed{"material", "thickness"};
+        for (auto &sz : sizes)
+          allowed.push_back(sz.first);
+        check_keys(e, gp, allowed);
+        g.material  = e["material"] || !fallback ? text(e, gp, "material") : fallback->material;
+        g.thickness = e["thickness"] || !fallback
+                        ? positive(e, gp, "thickness", Quantity::length, max_thickness_mm)
+                        : fallback->thickness;
+        for (auto &sz : sizes)
+          *sz.second = e[sz.first] ? positive(e, gp, sz.first, Quantity::length) : *sz.second;
+      };
+      group("floor", b.floor, nullptr, {}, true);
+      group("walls", b.walls, nullptr, {}, true);
+      group("front", b.front, &b.walls, {}, false);
+      b.sill_height = 160, b.sill_flange = 60;
+      group("sills", b.sill, nullptr, {{"spacing", &b.sill_spacing}, {"height", &b.sill_height}, {"flange", &b.sill_flange}}, true);
+      if (n["sills"] && !n["sills"]["spacing"])
+        error(n["sills"], path + ".sills.spacing", "is required (centre distance of the chassis rails)");
+      if (b.sill_spacing >= b.width)
+        error(n["sills"], path + ".sills.spacing", "the sills must lie under the floor (spacing < width)");
+      b.crossmember_pitch = 500, b.crossmember_height = 100;
+      group("crossmembers", b.crossmember, &b.sill, {{"pitch", &b.crossmember_pitch}, {"height", &b.crossmember_height}}, false);
+      if (box)
+        {
+          group("roof", b.roof, &b.walls, {}, false);
+          b.post_pitch = 600, b.post_depth = 50, b.post_flange = 40;
+          group("posts", b.post, &b.walls, {{"pitch", &b.post_pitch}, {"depth", &b.post_depth}, {"flange", &b.post_flange}}, false);
+          b.has_posts = true;
+          b.rear_post_width = 150, b.rear_header_height = 150;
+          group("rear_frame", b.rear_frame, &b.walls, {{"post_width", &b.rear_post_width}, {"header_height", &b.rear_header_height}}, false);
+          if (b.rear_header_height >= b.height || 2 * b.rear_post_width >= b.width)
+            error(n, path + ".rear_frame", "the rear frame leaves no door opening");
+        }
+      else
+        {
+          group("tailgate", b.tailgate, &b.walls, {}, false);
+          if (n["posts"])
+            {
+              b.post_pitch = 600, b.post_depth = 50, b.post_flange = 40;
+              group("posts", b.post, &b.walls, {{"pitch", &b.post_pitch}, {"depth", &b.post_depth}, {"flange", &b.post_flange}}, false);
+              b.has_posts = true;
+            }
+          if (n["top_rail"])
+            {
+              b.top_rail_width = 100;
+              group("top_rail", b.top_rail, &b.walls, {{"width", &b.top_rail_width}}, false);
+            }
+          b.hinge_depth = 120;
+          group("hinges", b.bracket, &b.sill, {{"depth", &b.hinge_depth}}, false);
+          b.ram_station = b.length / 4, b.ram_depth = 250;
+          Gauge ram;
+          group("ram", ram, &b.bracket, {{"station", &b.ram_station}, {"depth", &b.ram_depth}}, false);
+          const std::string pos = text(n, path, "position", false);
+          if (pos == "tipping")
+            b.tipping = true;
+          else if (!pos.empty() && pos != "transport")
+            error(n["position"], path + ".position",
+                  "unknown position \"" + pos + "\"" + suggestion(pos, {"transport", "tipping"}));
+        }
+      if (const YAML::Node m = n["mounting"]; m && is_map(m, path + ".mounting"))
+        {
+          check_keys(m, path + ".mounting", {"stations", "length"});
+          for_each_in_list(m["stations"], path + ".mounting.stations",
+                           [&](const YAML::Node &e, const std::string &k) {
+                             bool ok;
+                             const double x = number(e, k, Quantity::length, ok);
+                             if (ok && !(x >= 0 && x <= b.length))
+                               error(e, k, "a mounting point must lie under the body (0 to length)");
+                             b.mount_stations.push_back(x);
+                           });
+          b.mount_length = positive(m, path + ".mounting", "length", Quantity::length, max_dimension_mm, &b.mount_length);
+        }
+    }
+  } // namespace reading
+} // namespace lightbody

@@ -1,0 +1,79 @@
+// design_loads: the parameters of the standards' load-case templates (expanded by templates.cc).
+#include "input/reader.h"
+#include "input/templates.h"
+
+namespace lightbody
+{
+  namespace reading
+  {
+    void Reader::read_design_loads(const YAML::Node &n, Case &c)
+    {
+      const std::string path = "design_loads";
+      if (!is_map(n, path))
+        return;
+      DesignLoadsSpec &d = c.design_loads;
+      d.where            = where(n, path);
+      const std::string t = text(n, path, "template");
+      if (t == "adr")
+        {
+          d.kind = DesignLoadsSpec::Template::adr;
+          check_keys(n, path, {"template", "density", "filling", "calculation_pressure",
+                               "test_pressure", "down_includes_gravity"});
+          d.density = positive(n, path, "density", Quantity::density, 1e-7);
+          if (n["filling"])
+            {
+              d.filling = quantity(n, path, "filling", Quantity::dimensionless);
+              if (!(d.filling > 0 && d.filling <= 1))
+                error(n["filling"], path + ".filling", "must be more than 0 and at most 100 %");
+            }
+          if (const YAML::Node p = n["calculation_pressure"]; p && !(p.IsScalar() && p.Scalar() == "G"))
+            {
+              d.calculation_pressure   = positive(n, path, "calculation_pressure", Quantity::pressure, 100);
+            }
+          if (n["test_pressure"])
+            d.test_pressure = positive(n, path, "test_pressure", Quantity::pressure, 100);
+          d.down_includes_gravity = flag(n, path, "down_includes_gravity", true);
+        }
+      else if (t == "en12642")
+        {
+          d.kind = DesignLoadsSpec::Template::en12642;
+          check_keys(n, path, {"template", "code", "payload", "vertical_factor", "braking", "cornering"});
+          const std::string code = text(n, path, "code");
+          if (code == "XL")
+            d.code_xl = true;
+          else if (code != "L" && n["code"])
+            error(n["code"], path + ".code", "must be L or XL");
+          d.payload         = positive(n, path, "payload", Quantity::mass, 1000);
+          d.vertical_factor = factor(n, path, "vertical_factor", d.vertical_factor);
+          d.braking         = factor(n, path, "braking", d.braking);
+          d.cornering       = factor(n, path, "cornering", d.cornering);
+        }
+      else if (t == "tipper")
+        {
+          d.kind = DesignLoadsSpec::Template::tipper;
+          check_keys(n, path, {"template", "density", "friction_angle", "lateral_coefficient",
+                               "payload", "vertical_factor", "braking"});
+          d.density = positive(n, path, "density", Quantity::density, 1e-7);
+          if (n["lateral_coefficient"])
+            {
+              d.lateral_coefficient = positive(n, path, "lateral_coefficient", Quantity::dimensionless, 10);
+              if (n["friction_angle"])
+                error(n, path, "give either friction_angle or lateral_coefficient, not both");
+            }
+          else
+            {
+              d.friction_angle = positive(n, path, "friction_angle", Quantity::angle, 1.5);
+              if (n["friction_angle"] && !(d.friction_angle < M_PI / 2))
+                error(n["friction_angle"], path + ".friction_angle", "must be less than 90 degrees");
+            }
+          if (n["payload"])
+            d.payload = positive(n, path, "payload", Quantity::mass, 1000);
+          d.vertical_factor = factor(n, path, "vertical_factor", d.vertical_factor);
+          d.braking         = factor(n, path, "braking", d.braking);
+        }
+      else if (n["template"])
+        error(n["template"], path + ".template",
+              "unknown template \"" + t + "\"" + suggestion(t, design_load_template_names()));
+    }
+  } // namespace reading
+} // namespace lightbody

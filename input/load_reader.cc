@@ -1,0 +1,259 @@
+// supports and load_cases: where the body is held and what loads it.
+#include "input/reader.h"
+
+namespace lightbody
+{
+  namespace reading
+  {
+    void Reader::read_support(const std::string &name, const YAML::Node &n, Case &c)
+    {
+      const std::string path = "supports." + name;
+      if (!is_map(n, path))
+        return;
+      check_keys(n, path, {"edges", "edge", "box", "plane", "fix", "symmetry", "region"});
+      SupportSpec s;
+      s.name  = name;
+      s.where = where(n, path);
+      int regions = 0;
+      for (const char *k : {"edges", "edge", "box", "plane", "symmetry", "region"})
+        regions += n[k] ? 1 : 0;
+      if (regions != 1)
+        {
+          error(n, path,
+                "needs exactly one region: edges, edge, box, plane, symmetry (a plane), or region "
+                "(one a body defines, e.g. saddles)");
+          return;
+        }
+      if (n["region"])
+        {
+          s.named_region = text(n, path, "region");
+          references_.push_back({"region", s.named_region, where(n["region"], path), path + ".region"});
+        }
+      if (n["region"])
+        ;
+      else if (n["edges"] || n["edge"])
+        {
+          const char *k = n["edges"] ? "edges" : "edge";
+          s.region.kind = RegionSpec::Kind::edges;
+          const YAML::Node e = n[k];
+          if (e.IsScalar())
+            s.region.edges.push_back(e.Scalar());
+          else if (e.IsSequence())
+            for (std::size_t i = 0; i < e.size(); ++i)
+              s.region.edges.push_back(e[i].IsScalar() ? e[i].Scalar() : std::string());
+          else
+            error(e, path + "." + k, "must be an edge name such as plate.edge1, or a list of them");
+          for (const auto &name_ : s.region.edges)
+            references_.push_back({"edge", name_, where(e, path), path + "." + k});
+        }
+      else if (n["box"])
+        {
+          const YAML::Node b = n["box"];
+          s.region.kind      = RegionSpec::Kind::box;
+          if (is_map(b, path + ".box"))
+            {
+              check_keys(b, path + ".box", {"min", "max"});
+              s.region.box_min = required_vector(b, path + ".box", "min", Quantity::length);
+              s.region.box_max = required_vector(b, path + ".box", "max", Quantity::length);
+              for (unsigned i = 0; i < 3; ++i)
+                if (s.region.box_min[i] > s.region.box_max[i])
+                  {
+                    error(b, path + ".box", "min must not exceed max in any coordinate");
+                    break;
+                  }
+            }
+        }
+      else
+        {
+          const bool        symmetry = n["symmetry"].IsDefined();
+          const char       *k        = symmetry ? "symmetry" : "plane";
+          const YAML::Node  pl       = n[k];
+          const std::string pp       = path + "." + k;
+          s.region.kind              = RegionSpec::Kind::plane;
+          if (is_map(pl, pp))
+            {
+              check_keys(pl, pp, {"point", "normal", "tolerance"});
+              s.region.plane_point  = required_vector(pl, pp, "point", Quantity::length);
+              s.region.plane_normal = direction(pl, pp, "normal", {0, 0, 1}, true);
+              const double zero     = 0;
+              s.region.tolerance =
+                pl["tolerance"] ? positive(pl, pp, "tolerance", Quantity::length) : zero;
+              if (symmetry)
+                {
+                  if (n["fix"])
+                    error(n["fix"], path + ".fix",
+                          "a symmetry support fixes the normal component itself; remove fix");
+                  int axis = -1;
+                  for (unsigned i = 0; i < 3; ++i)
+                    if (std::abs(std::abs(s.region.plane_normal[i]) - 1) < 1e-9)
+                      axis = static_cast<int>(i);
+                  if (axis < 0)
+                    error(pl["normal"], pp + ".normal",
+                          "a symmetry plane must be normal to x, y or z");
+                  else
+                    s.fixed[axis] = true;
+                }
+            }
+        }
+      if (!n["symmetry"])
+        {
+          const YAML::Node f = n["fix"];
+          if (!f)
+            error(n, path + ".fix", "is required: [x, y, z], a subset, or all");
+          else if (f.IsScalar() && f.Scalar() == "all")
+            s.fixed = {true, true, true};
+          else
+            {
+              std::vector<std::string> comps;
+              if (f.IsScalar())
+                comps.push_back(f.Scalar());
+              else if (f.IsSequence())
+                for (std::size_t i = 0; i < f.size(); ++i)
+                  comps.push_back(f[i].IsScalar() ? f[i].Scalar() : "?");
+              for (const auto &cname : comps)
+                {
+                  if (cname == "x")
+                    s.fixed[0] = true;
+                  else if (cname == "y")
+                    s.fixed[1] = true;
+                  else if (cname == "z")
+                    s.fixed[2] = true;
+                  else
+                    error(f, path + ".fix",
+                          "unknown component \"" + cname + "\" (use x, y, z or all)");
+                }
+              if (comps.empty())
+                error(f, path + ".fix", "must name components: [x, y, z], a subset, or all");
+            }
+        }
+      c.supports.push_back(s);
+    }
+
+    void Reader::read_load_case(const std::string &name, const YAML::Node &n, Case &c)
+    {
+      const std::string path = "load_cases." + name;
+      if (!is_map(n, path))
+        return;
+      check_keys(n, path, {"description", "acceleration", "pressures", "hydrostatic",
+                           "edge_forces", "point_forces", "distributed_forces", "supports",
+                           "max_deflection"});
+      LoadCaseSpec lc;
+      lc.name  = name;
+      lc.where = where(n, path);
+      lc.description = text(n, path, "description", false);
+      if (n["acceleration"])
+        lc.acceleration = vector(n["acceleration"], path + ".acceleration", Quantity::acceleration);
+      if (n["max_deflection"])
+        lc.max_deflection = positive(n, path, "max_deflection", Quantity::length);
+      if (const YAML::Node sn = n["supports"])
+        {
+          if (!sn.IsSequence() || sn.size() == 0)
+            error(sn, path + ".supports", "must be a non-empty list of support names");
+          else
+            for (std::size_t i = 0; i < sn.size(); ++i)
+              {
+                const std::string k = path + ".supports[" + std::to_string(i) + "]";
+                if (!sn[i].IsScalar())
+                  error(sn[i], k, "must be a support name");
+                else
+                  {
+                    lc.supports.push_back(sn[i].Scalar());
+                    references_.push_back({"support", sn[i].Scalar(), where(sn[i], k), k});
+                  }
+              }
+        }
+      for_each_in_list(n["distributed_forces"], path + ".distributed_forces",
+                       [&](const YAML::Node &e, const std::string &k) {
+                         if (!is_map(e, k))
+                           return;
+                         check_keys(e, k, {"surface", "force", "box"});
+                         DistributedForce d;
+                         d.where   = where(e, k);
+                         d.surface = text(e, k, "surface");
+                         d.force   = required_vector(e, k, "force", Quantity::force);
+                         if (const YAML::Node b = e["box"]; b && is_map(b, k + ".box"))
+                           {
+                             check_keys(b, k + ".box", {"min", "max"});
+                             d.in_box  = true;
+                             d.box_min = required_vector(b, k + ".box", "min", Quantity::length);
+                             d.box_max = required_vector(b, k + ".box", "max", Quantity::length);
+                           }
+                         if (norm(d.force) == 0)
+                           error(e, k + ".force", "must not be zero");
+                         references_.push_back({"surface", d.surface, where(e, k), k + ".surface"});
+                         lc.distributed.push_back(d);
+                       });
+
+      for_each_in_list(n["pressures"], path + ".pressures",
+                       [&](const YAML::Node &e, const std::string &k) {
+                         if (!is_map(e, k))
+                           return;
+                         check_keys(e, k, {"surface", "value"});
+                         PressureLoad p;
+                         p.where    = where(e, k);
+                         p.surface  = text(e, k, "surface");
+                         p.pressure = quantity(e, k, "value", Quantity::pressure);
+                         references_.push_back({"surface", p.surface, where(e, k), k + ".surface"});
+                         lc.pressures.push_back(p);
+                       });
+      for_each_in_list(n["hydrostatic"], path + ".hydrostatic",
+                       [&](const YAML::Node &e, const std::string &k) {
+                         if (!is_map(e, k))
+                           return;
+                         check_keys(e, k, {"surface", "density", "level", "filling", "gravity"});
+                         HydrostaticLoad h;
+                         h.where   = where(e, k);
+                         h.surface = text(e, k, "surface");
+                         h.density = positive(e, k, "density", Quantity::density, 1e-7);
+                         if (e["filling"])
+                           {
+                             if (e["level"])
+                               error(e, k, "give either level or filling, not both");
+                             h.filling = quantity(e, k, "filling", Quantity::dimensionless);
+                             if (!(h.filling > 0 && h.filling <= 1))
+                               error(e["filling"], k + ".filling", "must be more than 0 and at most 100 %");
+                           }
+                         else if (e["level"] && e["level"].IsScalar() && e["level"].Scalar() == "full")
+                           h.full = true;
+                         else
+                           h.level = quantity(e, k, "level", Quantity::length);
+                         const Vec3 g{0, 0, -units::standard_gravity};
+                         h.gravity = required_vector(e, k, "gravity", Quantity::acceleration, &g);
+                         if (norm(h.gravity) == 0)
+                           error(e, k + ".gravity", "must not be zero");
+                         references_.push_back({"surface", h.surface, where(e, k), k + ".surface"});
+                         lc.hydrostatic.push_back(h);
+                       });
+      for_each_in_list(n["edge_forces"], path + ".edge_forces",
+                       [&](const YAML::Node &e, const std::string &k) {
+                         if (!is_map(e, k))
+                           return;
+                         check_keys(e, k, {"edge", "force_per_length"});
+                         EdgeLoad l;
+                         l.where = where(e, k);
+                         l.edge  = text(e, k, "edge");
+                         l.force_per_length =
+                           required_vector(e, k, "force_per_length", Quantity::force_per_length);
+                         references_.push_back({"edge", l.edge, where(e, k), k + ".edge"});
+                         lc.edge_loads.push_back(l);
+                       });
+      for_each_in_list(n["point_forces"], path + ".point_forces",
+                       [&](const YAML::Node &e, const std::string &k) {
+                         if (!is_map(e, k))
+                           return;
+                         check_keys(e, k, {"point", "force"});
+                         PointLoad l;
+                         l.where = where(e, k);
+                         l.point = required_vector(e, k, "point", Quantity::length);
+                         l.force = required_vector(e, k, "force", Quantity::force);
+                         lc.point_loads.push_back(l);
+                       });
+      if (norm(lc.acceleration) == 0 && lc.pressures.empty() && lc.hydrostatic.empty() &&
+          lc.edge_loads.empty() && lc.point_loads.empty() && lc.distributed.empty())
+        error(n, path,
+              "applies no load (give acceleration, pressures, hydrostatic, edge_forces, "
+              "point_forces or distributed_forces)");
+      c.load_cases.push_back(lc);
+    }
+  } // namespace reading
+} // namespace lightbody

@@ -1,0 +1,301 @@
+// The YAML document of a case: strict loading, includes merged key by key, --set overrides.
+#include "input/reader.h"
+#include "input/input_file.h"
+
+#include <filesystem>
+#include <set>
+#include <sstream>
+
+namespace lightbody
+{
+  namespace reading
+  {
+
+    // Walks a dotted key path, creating maps where needed, and sets the value.
+    void apply_override(YAML::Node &root, const Override &o, const std::string &file)
+    {
+      std::vector<std::string> parts;
+      std::stringstream        ss(o.key);
+      std::string              item;
+      while (std::getline(ss, item, '.'))
+        parts.push_back(item);
+      if (parts.empty() || std::any_of(parts.begin(), parts.end(),
+                                       [](const std::string &s) { return s.empty(); }))
+        throw InputError({file + " (--set " + o.key + ")", 0, 0}, o.key, "is not a valid key path");
+      const SourceLocation at{file + " (--set " + o.key + ")", 0, 0};
+      YAML::Node           value;
+      try
+        {
+          value = load_yaml(o.value, at.file);
+        }
+      catch (const InputError &e)
+        {
+          throw InputError(at, o.key, "value \"" + o.value + "\": " + e.diagnostics().front().message);
+        }
+      // A list item is named by its index: a whole number within the list.
+      auto index = [&](const std::string &part, const YAML::Node &list) {
+        const bool digits = !part.empty() && part.size() < 10 &&
+                            std::all_of(part.begin(), part.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+        if (!digits)
+          throw InputError(at, o.key, "\"" + part + "\" names an item of a list: give its index (0, 1, ...)");
+        const std::size_t i = std::stoul(part);
+        if (i >= list.size())
+          throw InputError(at, o.key, "index " + part + " is past the end of the list (it has " +
+                                        std::to_string(list.size()) + " items)");
+        return i;
+      };
+      YAML::Node cur = root;
+      for (std::size_t i = 0; i + 1 < parts.size(); ++i)
+        {
+          YAML::Node next;
+          if (cur.IsSequence())
+            next.reset(cur[index(parts[i], cur)]);
+          else
+            {
+              if (!cur[parts[i]])
+                cur[parts[i]] = YAML::Node(YAML::NodeType::Map);
+              next.reset(cur[parts[i]]);
+            }
+          cur.reset(next);
+        }
+      if (cur.IsSequence())
+        cur[index(parts.back(), cur)] = value;
+      else if (cur.IsMap() || cur.IsNull())
+        cur[parts.back()] = value;
+      else
+        throw InputError(at, o.key, "cannot set a key inside a single value");
+    }
+
+    // Values a file may expand to through YAML aliases, and how deep it may nest: far above any
+    // body, far below what exhausts the memory ("billion laughs").
+    constexpr std::size_t max_yaml_values = 1000000;
+    constexpr int         max_yaml_depth  = 64;
+
+    // Tags a case file may carry: none, or the core schema's own.
+    bool plain_tag(const std::string &tag)
+    {
+      static const std::set<std::string> core = {
+        "", "?", "!", "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
+        "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:map",
+        "tag:yaml.org,2002:seq"};
+      return core.count(tag) > 0;
+    }
+
+    // What the YAML library accepts silently but a case file must not have: a key given twice
+    // in one mapping (the library keeps the first), tags other than the core ones, and aliases
+    // that expand beyond any sensible size.
+    void check_yaml_tree(const YAML::Node &n, const std::string &file, const std::string &path,
+                         int depth, std::size_t &values, DiagnosticList &diag)
+    {
+      auto at = [&](const YAML::Node &x) {
+        const YAML::Mark m = x.Mark();
+        return m.is_null() ? SourceLocation{file, 0, 0}
+                           : SourceLocation{file, m.line + 1, m.column + 1};
+      };
+      if (++values > max_yaml_values)
+        throw InputError(at(n), path, "the file expands to more than " +
+                                        std::to_string(max_yaml_values) +
+                                        " values (YAML aliases that repeat each other?)");
+      if (depth > max_yaml_depth)
+        throw InputError(at(n), path, "nested deeper than " + std::to_string(max_yaml_depth) + " levels");
+      if (!plain_tag(n.Tag()))
+        diag.add(at(n), path, "the YAML tag \"" + n.Tag() + "\" is not accepted in a case file");
+      if (n.IsSequence())
+        for (std::size_t i = 0; i < n.size(); ++i)
+          check_yaml_tree(n[i], file, path + "[" + std::to_string(i) + "]", depth + 1, values, diag);
+      else if (n.IsMap())
+        {
+          std::map<std::string, YAML::Mark> seen;
+          for (const auto &kv : n)
+            {
+              const std::string k = key_text(kv.first);
+              const std::string p = path.empty() ? k : path + "." + k;
+              if (!k.empty())
+                {
+                  const auto [it, fresh] = seen.emplace(k, kv.first.Mark());
+                  if (!fresh)
+                    diag.add(at(kv.first), p,
+                             "given twice (first on line " + std::to_string(it->second.line + 1) +
+                               "); remove one");
+                }
+              check_yaml_tree(kv.first, file, p, depth + 1, values, diag);
+              check_yaml_tree(kv.second, file, p, depth + 1, values, diag);
+            }
+        }
+    }
+
+    // One YAML document, checked as above. `name` stands for the file in messages.
+    YAML::Node load_yaml(const std::string &text, const std::string &name)
+    {
+      const auto nul = text.find('\0');
+      if (nul != std::string::npos)
+        throw InputError({name, 1 + static_cast<int>(std::count(text.begin(), text.begin() + nul, '\n')), 1},
+                         "", "the file contains a NUL byte: it is not a text file");
+      std::vector<YAML::Node> docs;
+      try
+        {
+          docs = YAML::LoadAll(text);
+        }
+      catch (const YAML::Exception &e)
+        {
+          throw InputError({name, e.mark.line + 1, e.mark.column + 1}, "",
+                           "YAML syntax error: " + e.msg);
+        }
+      // A trailing "---" gives an empty document; anything more is a second case.
+      while (docs.size() > 1 && docs.back().IsNull())
+        docs.pop_back();
+      if (docs.size() > 1)
+        {
+          const YAML::Mark m = docs[1].Mark();
+          throw InputError({name, m.is_null() ? 0 : m.line + 1, m.is_null() ? 0 : m.column + 1}, "",
+                           "a second YAML document (after \"---\"): a case file holds one case");
+        }
+      YAML::Node     root = docs.empty() ? YAML::Node() : docs.front();
+      DiagnosticList diag;
+      std::size_t    values = 0;
+      check_yaml_tree(root, name, "", 0, values, diag);
+      diag.throw_if_any();
+      return root;
+    }
+
+    // Copies src into dst key by key; maps merge, anything else is replaced. Records the file of
+    // every replaced value.
+    void merge_into(YAML::Node dst, const YAML::Node &src, const std::string &path,
+               const Origins &src_origins, const std::string &src_file, Origins &origins)
+    {
+      for (const auto &kv : src)
+        {
+          const std::string key = key_text(kv.first);
+          if (key.empty())
+            continue; // reported by the reader's key check
+          const std::string p   = path.empty() ? key : path + "." + key;
+          // Looked up through a const node: the non-const operator[] would add an empty entry.
+          const YAML::Node existing = static_cast<const YAML::Node &>(dst)[key];
+          if (existing && existing.IsMap() && kv.second.IsMap())
+            {
+              merge_into(existing, kv.second, p, src_origins, src_file, origins);
+              continue;
+            }
+          // Inserted with the source's own key node, so that messages about the key give its
+          // file and line.
+          if (existing)
+            dst.remove(key);
+          dst.force_insert(kv.first, kv.second);
+          for (auto it = origins.lower_bound(p); it != origins.end() && it->first.rfind(p, 0) == 0;)
+            it = origins.erase(it);
+          origins[p] = origin_file(src_origins, p, src_file);
+          for (auto it = src_origins.lower_bound(p + ".");
+               it != src_origins.end() && it->first.rfind(p + ".", 0) == 0; ++it)
+            origins[it->first] = it->second;
+        }
+    }
+
+    // A case with its includes resolved: `include: [a.yaml, b.yaml]` (paths relative to the
+    // including file) are merged in order, then the including file's own values override them.
+    YAML::Node resolve_includes(const YAML::Node &root, const std::string &file,
+                                std::vector<std::string> &chain, Origins &origins,
+                                std::vector<std::string> &files)
+    {
+      if (!root.IsMap() || !root["include"])
+        return root;
+      const YAML::Node inc = root["include"];
+      std::vector<YAML::Node> names;
+      if (inc.IsScalar())
+        names.push_back(inc);
+      else if (inc.IsSequence())
+        for (std::size_t i = 0; i < inc.size(); ++i)
+          names.push_back(inc[i]);
+      else
+        throw InputError({file, inc.Mark().line + 1, inc.Mark().column + 1}, "include",
+                         "must be a file name or a list of file names");
+      const std::string dir =
+        file.find('/') == std::string::npos ? std::string() : file.substr(0, file.rfind('/') + 1);
+      YAML::Node merged(YAML::NodeType::Map);
+      Origins    merged_origins;
+      for (const auto &n : names)
+        {
+          const SourceLocation at{file, n.Mark().line + 1, n.Mark().column + 1};
+          if (!n.IsScalar())
+            throw InputError(at, "include", "must be a file name");
+          const std::string path = (n.Scalar().size() && n.Scalar()[0] == '/') ? n.Scalar()
+                                                                                 : dir + n.Scalar();
+          const std::string canonical = [&] {
+            std::error_code ec;
+            const auto      c = std::filesystem::weakly_canonical(path, ec);
+            return ec ? path : c.string();
+          }();
+          if (std::find(chain.begin(), chain.end(), canonical) != chain.end())
+            {
+              std::string cycle;
+              for (const auto &c : chain)
+                cycle += c + " -> ";
+              throw InputError(at, "include", "\"" + n.Scalar() + "\" includes itself (" + cycle +
+                                                  canonical + ")");
+            }
+          std::error_code ec;
+          if (!std::filesystem::exists(path, ec) && !ec)
+            throw InputError(at, "include", "included file \"" + path + "\" does not exist");
+          chain.push_back(canonical);
+          files.push_back(path);
+          Origins    child_origins;
+          YAML::Node child = resolve_includes(load_yaml(read_input_file(path, "included file"), path),
+                                              path, chain, child_origins, files);
+          chain.pop_back();
+          if (!child.IsMap())
+            throw InputError({path, 1, 1}, "", "an included file must be a mapping of keys");
+          merge_into(merged, child, "", child_origins, path, merged_origins);
+        }
+      YAML::Node own(YAML::NodeType::Map);
+      for (const auto &kv : root)
+        if (key_text(kv.first) != "include")
+          own.force_insert(kv.first, kv.second);
+      merge_into(merged, own, "", {}, file, merged_origins);
+      origins = merged_origins;
+      return merged;
+    }
+
+    Case read_document(const YAML::Node &root_in, const std::string &name,
+                       const std::vector<Override> &overrides)
+    {
+      Origins                  origins;
+      std::vector<std::string> chain{[&] {
+        std::error_code ec;
+        const auto      c = std::filesystem::weakly_canonical(name, ec);
+        return ec ? name : c.string();
+      }()};
+      std::vector<std::string> files{name};
+      YAML::Node root = resolve_includes(root_in, name, chain, origins, files);
+      for (const auto &o : overrides)
+        try
+          {
+            apply_override(root, o, name);
+          }
+        catch (const YAML::Exception &e)
+          {
+            throw InputError({name + " (--set)", 0, 0}, o.key, "cannot be set here: " + e.msg);
+          }
+      std::vector<std::string> keys;
+      for (const auto &o : overrides)
+        keys.push_back(o.key);
+      Reader reader(name, keys, origins);
+      Case   c;
+      try
+        {
+          c = reader.read(root);
+        }
+      catch (const YAML::Exception &e)
+        {
+          // Anything the checks above did not foresee still comes out as an input error.
+          throw InputError({name, e.mark.line + 1, e.mark.column + 1}, "", e.msg);
+        }
+      YAML::Emitter out;
+      out << root;
+      c.effective_yaml = out.c_str();
+      for (const auto &p : c.parts)
+        if (p.kind == SurfaceKind::gmsh)
+          files.push_back(p.gmsh_file);
+      c.input_files = files;
+      return c;
+    }
+  } // namespace reading
+} // namespace lightbody

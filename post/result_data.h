@@ -1,0 +1,115 @@
+#pragma once
+// Results as plain data (no deal.II): masses, maxima, reactions, probes, utilization and the
+// nodal fields of every load case, with the model's parts and joints. The report writers and
+// scripts read this; post/results.h adds the finite-element data it was computed on.
+#include "input/case.h"
+#include "meshes/model_parts.h"
+
+#include <array>
+#include <cstddef>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace lightbody
+{
+  struct PartMass
+  {
+    std::string name;
+    std::string material;
+    double      mass_kg = 0;
+    double      volume_mm3 = 0;
+  };
+
+  struct MassReport
+  {
+    std::vector<PartMass> parts;
+    double                total_kg = 0;
+    Vec3                  centre_of_gravity_mm{0, 0, 0};
+  };
+
+  struct ProbeResult
+  {
+    std::string name;
+    Vec3        point{};
+    Vec3        displacement_mm{};
+    double      von_mises_MPa = 0;
+    std::array<double, 6> stress_MPa{}; // xx, yy, zz, xy, yz, xz
+    std::string part;
+  };
+
+  struct ReactionResult
+  {
+    std::string support;
+    Vec3        force_N{};
+  };
+
+  struct LoadCaseResult
+  {
+    std::string name;
+    std::string description;
+    double      max_displacement_mm = 0;
+    Vec3        max_displacement_location_mm{};
+    std::string max_displacement_part;
+    double      max_von_mises_MPa = 0;
+    std::string max_von_mises_part;
+    Vec3        max_von_mises_location_mm{};
+    Vec3        reaction_sum_N{};
+    Vec3        applied_sum_N{};
+    // |reactions + applied loads| / sum of |nodal loads|: zero for exact equilibrium.
+    double                      equilibrium_error = 0;
+    std::vector<ReactionResult> reactions;
+    std::vector<ProbeResult>    probes;
+
+    // Nodal fields on the stress DoF handler (one value per Q2 node), averaged over the elements
+    // around each node: stress tensor xx, yy, zz, xy, yz, xz; von Mises; principal stresses.
+    std::vector<std::array<double, 6>> stress;
+    std::vector<double>                von_mises;
+    std::vector<std::array<double, 3>> principal;
+
+    // Design check (when the case has criteria): von Mises over the allowable stress of the
+    // elements around each node (the lowest: heat-affected elements govern at a weld).
+    std::vector<double> utilization;
+    double              max_utilization = 0;
+    std::string         max_utilization_part;
+    Vec3                max_utilization_location_mm{};
+    std::vector<double> part_max_utilization; // per model part
+    double              deflection_limit_mm = 0; // 0: none
+    bool                passed = true; // utilization <= 1 and displacement within the limit
+  };
+
+  // Allowable stress of every element under the case's criteria, with heat-affected bands along
+  // the welds (ties and shared-node joints between parts).
+  struct DesignBasis
+  {
+    bool                     checked = false;
+    std::vector<double>      allowable_MPa;  // per element
+    std::vector<bool>        heat_affected;  // per element
+    std::vector<std::string> unconfirmed_haz; // materials welded without a confirmed HAZ value
+  };
+
+  struct ResultData
+  {
+    std::size_t                 dofs     = 0;
+    std::size_t                 elements = 0;
+    std::vector<PartMesh>       parts;
+    std::vector<Joint>          joints;
+    MassReport                  mass;
+    DesignBasis                 design;
+    std::vector<LoadCaseResult> load_cases;
+    // Results the program stands behind but that deserve a look (a displacement many times the
+    // part's gauge): printed on stderr and listed in report.md and report.json.
+    std::vector<std::string> warnings;
+  };
+
+  // The warnings of a run: the case's (unusual input values) and the results' (large
+  // displacements), each one line.
+  std::vector<std::string> run_warnings(const ResultData &r, const Case &c);
+
+  // The load case with the highest utilization (the highest von Mises stress when there is no
+  // design check); -1 when there are none.
+  int governing_load_case(const ResultData &r);
+  // Every load case passed its design check (and deflection limit).
+  bool all_passed(const ResultData &r);
+
+} // namespace lightbody
