@@ -25,12 +25,12 @@ namespace
   // Exit codes, documented in the README.
   enum Exit
   {
-    ok              = 0,
-    usage_error     = 1,
-    input_error     = 2,
+    ok               = 0,
+    usage_error      = 1,
+    input_error      = 2,
     criterion_failed = 3, // solved, written, but a utilization above 1
-    model_error     = 4,
-    internal_error  = 5
+    model_error      = 4,
+    internal_error   = 5
   };
 
   const char *usage = R"(usage:
@@ -49,12 +49,14 @@ exit codes: 0 success, 1 bad command line or --out folder, 2 bad case file, 3 de
             large), 5 internal or I/O error
 )";
 
-  const char *out_help = R"(--out DIR     result folder (default: results/<case name>)REPLACE. Written atomically: a
+  const char *out_help =
+    R"(--out DIR     result folder (default: results/<case name>)REPLACE. Written atomically: a
               failed run leaves an earlier folder untouched. An existing DIR is replaced only
               when lightbody wrote it (it holds the .lightbody marker and nothing else); any
               other folder, a file or a symbolic link is refused (exit 1) and left as it is.
 )";
-  const char *set_help = R"(--set K=V     override a value of the case, e.g. --set parts.floor.thickness="6 mm"
+  const char *set_help =
+    R"(--set K=V     override a value of the case, e.g. --set parts.floor.thickness="6 mm"
               (repeatable; the value is YAML; list items by index, e.g.
               load_cases.a.pressures.0.value)
 )";
@@ -111,7 +113,8 @@ exit codes: 0 success, 1 bad command line or --out folder, 2 bad case file, 3 de
   long whole_number(const std::string &flag, const std::string &v, long lo, long hi)
   {
     long n = 0;
-    if (!read_all(v, [](const std::string &t, std::size_t *u) { return std::stol(t, u); }, n) ||
+    if (!read_all(
+          v, [](const std::string &t, std::size_t *u) { return std::stol(t, u); }, n) ||
         n < lo || n > hi)
       throw std::invalid_argument(flag + " needs a whole number from " + std::to_string(lo) +
                                   " to " + std::to_string(hi) + ", not \"" + v + "\"");
@@ -125,9 +128,11 @@ exit codes: 0 success, 1 bad command line or --out folder, 2 bad case file, 3 de
     if (number.size() > 2 && number.compare(number.size() - 2, 2, "GB") == 0)
       number.resize(number.size() - 2);
     double gb = 0;
-    if (!read_all(number, [](const std::string &t, std::size_t *u) { return std::stod(t, u); }, gb) ||
+    if (!read_all(
+          number, [](const std::string &t, std::size_t *u) { return std::stod(t, u); }, gb) ||
         !std::isfinite(gb) || !(gb > 0) || gb > 1e6)
-      throw std::invalid_argument(flag + " needs a size in GB such as 8 or 0.5GB, not \"" + v + "\"");
+      throw std::invalid_argument(flag + " needs a size in GB such as 8 or 0.5GB, not \"" + v +
+                                  "\"");
     return gb;
   }
 
@@ -195,7 +200,8 @@ int main(int argc, char **argv)
           else if (a == "--threads" && !cases_only && !mesh_only)
             {
               const long cores = std::max(1u, std::thread::hardware_concurrency());
-              options.threads  = static_cast<int>(whole_number("--threads", value("--threads"), 1, 4 * cores));
+              options.threads =
+                static_cast<int>(whole_number("--threads", value("--threads"), 1, 4 * cores));
             }
           else if (a == "--max-memory" && !cases_only && !mesh_only)
             options.memory_limit_bytes = gigabytes("--max-memory", value("--max-memory")) * 1e9;
@@ -267,9 +273,11 @@ int main(int argc, char **argv)
                         "equilibrium error %.1e%s",
                         lc.name.c_str(), lc.max_von_mises_MPa, lc.max_von_mises_part.c_str(),
                         lc.max_displacement_mm, lc.equilibrium_error,
-                        lc.utilization.empty() ? ""
-                                               : (", utilization " + std::to_string(lc.max_utilization) +
-                                                  (lc.passed ? " (pass)" : " (FAIL)")).c_str());
+                        lc.utilization.empty()
+                          ? ""
+                          : (", utilization " + std::to_string(lc.max_utilization) +
+                             (lc.passed ? " (pass)" : " (FAIL)"))
+                              .c_str());
           log.message(line);
         }
       for (const auto &w : outcome.results->warnings)
@@ -280,7 +288,8 @@ int main(int argc, char **argv)
         std::error_code   ec;
         const std::string self = std::filesystem::read_symlink("/proc/self/exe", ec).string();
         const std::string renderer =
-          ec ? std::string() : (std::filesystem::path(self).parent_path() / "lightbody-render").string();
+          ec ? std::string()
+             : (std::filesystem::path(self).parent_path() / "lightbody-render").string();
         write_results(outcome, log, out_dir, renderer);
       }
       std::cout << "results: " << out_dir << "\n";
@@ -290,7 +299,8 @@ int main(int argc, char **argv)
           {
             char line[512];
             if (lc.max_utilization > 1)
-              std::snprintf(line, sizeof line, "load case \"%s\": utilization %.3f at part \"%s\" exceeds 1",
+              std::snprintf(line, sizeof line,
+                            "load case \"%s\": utilization %.3f at part \"%s\" exceeds 1",
                             lc.name.c_str(), lc.max_utilization, lc.max_utilization_part.c_str());
             else
               std::snprintf(line, sizeof line,
@@ -319,14 +329,15 @@ int main(int argc, char **argv)
     }
   catch (const std::bad_alloc &)
     {
-      return fail(model_error, "out of memory; use a coarser mesh (mesh.size, parts.NAME.mesh_size) "
-                               "or --max-memory to stop earlier; nothing was written");
+      return fail(model_error,
+                  "out of memory; use a coarser mesh (mesh.size, parts.NAME.mesh_size) "
+                  "or --max-memory to stop earlier; nothing was written");
     }
   catch (const std::exception &e)
     {
       // Library messages (deal.II's carry a stack trace) are cut to their first line that says
       // something.
-      std::string text = e.what(), line;
+      std::string        text = e.what(), line;
       std::istringstream lines(text);
       std::string        first;
       while (std::getline(lines, line))

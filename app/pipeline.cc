@@ -22,8 +22,8 @@ namespace lightbody
 {
   namespace fs = std::filesystem;
 
-  RunOutcome::RunOutcome()                      = default;
-  RunOutcome::~RunOutcome()                     = default;
+  RunOutcome::RunOutcome()                       = default;
+  RunOutcome::~RunOutcome()                      = default;
   RunOutcome::RunOutcome(RunOutcome &&) noexcept = default;
 
   namespace
@@ -38,15 +38,17 @@ namespace lightbody
     // Refuses a model too large for the memory before any of it is built.
     void check_model_size(const Case &c, double bytes_per_dof, double limit_bytes, StageLog &log)
     {
-      const ModelSize   size      = estimate_model_size(c);
-      const double      need      = size.dofs * bytes_per_dof;
-      const double      available = limit_bytes > 0 ? limit_bytes : 0.9 * available_memory_bytes();
-      char              line[160];
-      std::snprintf(line, sizeof line, "model: about %.0f elements, %.0f DoFs (estimated before meshing)",
+      const ModelSize size      = estimate_model_size(c);
+      const double    need      = size.dofs * bytes_per_dof;
+      const double    available = limit_bytes > 0 ? limit_bytes : 0.9 * available_memory_bytes();
+      char            line[160];
+      std::snprintf(line, sizeof line,
+                    "model: about %.0f elements, %.0f DoFs (estimated before meshing)",
                     size.elements, size.dofs);
       log.message(line);
       if (need > available)
-        throw ModelError("the model would have about " + std::to_string(static_cast<long long>(size.dofs)) +
+        throw ModelError("the model would have about " +
+                         std::to_string(static_cast<long long>(size.dofs)) +
                          " DoFs and would need about " + memory_text(need) + " but only " +
                          memory_text(available) +
                          " may be used; use a coarser mesh (mesh.size, parts.NAME.mesh_size) or "
@@ -70,7 +72,7 @@ namespace lightbody
     }
     SolverOptions solver;
     solver.memory_limit_bytes = options.memory_limit_bytes;
-    out.solution = solve_load_cases(*out.model, out.case_data, log, solver);
+    out.solution              = solve_load_cases(*out.model, out.case_data, log, solver);
     {
       StageLog::Scope t(log, "post");
       out.results = compute_results(*out.solution, out.case_data);
@@ -95,9 +97,10 @@ namespace lightbody
       const int gov = governing_load_case(r);
       if (gov >= 0)
         {
-          const auto        &g    = r.load_cases[gov];
-          const std::string  name = file_stem(g.name);
-          const Vec3 spot = r.design.checked ? g.max_utilization_location_mm : g.max_von_mises_location_mm;
+          const auto       &g    = r.load_cases[gov];
+          const std::string name = file_stem(g.name);
+          const Vec3        spot =
+            r.design.checked ? g.max_utilization_location_mm : g.max_von_mises_location_mm;
           picture = render_picture(renderer, (tmp / (name + ".vtu")).string(),
                                    (tmp / (name + "_von_mises.png")).string(),
                                    outcome.case_data.name + ": " + g.name, &spot);
@@ -119,8 +122,9 @@ namespace lightbody
     StageLog::Scope   t(log, "write");
     write_folder_atomically(out_dir, c.input_files, [&](const fs::path &tmp) {
       write_mesh_view(*model, c, q, tmp.string());
-      write_text_file(tmp / "case.yaml", "# lightbody " + std::string(version) + ", from " + c.file +
-                                           " with overrides applied\n" + c.effective_yaml + "\n");
+      write_text_file(tmp / "case.yaml", "# lightbody " + std::string(version) + ", from " +
+                                           c.file + " with overrides applied\n" + c.effective_yaml +
+                                           "\n");
     });
     return q;
   }

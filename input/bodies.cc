@@ -23,8 +23,8 @@ namespace lightbody
 
   void expand_tank(Case &c, const SourceLocation &where)
   {
-    const TankSpec &t = c.tank;
-    auto fail = [&](const std::string &key, const std::string &msg) {
+    const TankSpec &t    = c.tank;
+    auto            fail = [&](const std::string &key, const std::string &msg) {
       throw InputError(where, "body.tank." + key, msg);
     };
     for (const auto &b : t.bulkheads)
@@ -47,7 +47,8 @@ namespace lightbody
       cuts.push_back(b.station);
     cuts.push_back(t.length);
     std::sort(cuts.begin(), cuts.end());
-    cuts.erase(std::unique(cuts.begin(), cuts.end(), [](double a, double b) { return std::abs(a - b) < 1e-6; }),
+    cuts.erase(std::unique(cuts.begin(), cuts.end(),
+                           [](double a, double b) { return std::abs(a - b) < 1e-6; }),
                cuts.end());
     std::vector<std::string> shells;
     for (std::size_t i = 0; i + 1 < cuts.size(); ++i)
@@ -92,7 +93,7 @@ namespace lightbody
       }
 
     // Partitions and surge baffles.
-    int n_partition = 0, n_baffle = 0;
+    int                                         n_partition = 0, n_baffle = 0;
     std::vector<std::pair<double, std::string>> partitions;
     std::vector<std::pair<double, std::string>> baffles;
     for (const auto &b : t.bulkheads)
@@ -128,8 +129,8 @@ namespace lightbody
 
     // Named surfaces. The liquid side: shells and dished heads inside (bottom); flat plates face
     // +x with their top.
-    const bool  flat = t.heads == TankSpec::Heads::flat;
-    auto       &ns   = c.named_surfaces;
+    const bool flat = t.heads == TankSpec::Heads::flat;
+    auto      &ns   = c.named_surfaces;
     for (const auto &s : shells)
       ns["shell"].push_back(s + ".bottom");
     ns["head_front"] = {flat ? "head_front.top" : "head_front.bottom"};
@@ -180,21 +181,25 @@ namespace lightbody
           for (double s : t.saddle_stations)
             {
               if (!(s >= 0 && s <= t.length))
-                fail("mounting.saddles.stations", "a saddle must lie under the shell (0 <= station <= length)");
+                fail("mounting.saddles.stations",
+                     "a saddle must lie under the shell (0 <= station <= length)");
               regions["saddles"].push_back(box({s - t.saddle_width / 2, -big, z_bottom - tol},
                                                {s + t.saddle_width / 2, big, z_saddle + 1e-6}));
             }
           if (t.saddle_stations.empty())
             fail("mounting.saddles.stations", "give at least two saddle stations");
-          regions["anchor"].push_back(box({t.saddle_stations.front() - t.saddle_width / 2, -1, z_bottom - tol},
-                                          {t.saddle_stations.front() + t.saddle_width / 2, 1, z_bottom + tol}));
+          regions["anchor"].push_back(
+            box({t.saddle_stations.front() - t.saddle_width / 2, -1, z_bottom - tol},
+                {t.saddle_stations.front() + t.saddle_width / 2, 1, z_bottom + tol}));
           break;
         case TankSpec::Mounting::subframe:
           {
             const double y = t.subframe_spacing / 2, w = t.subframe_width / 2;
             for (double side : {-1.0, 1.0})
-              regions["subframe"].push_back(box({-1, side * y - w, z_bottom - tol}, {t.length + 1, side * y + w, 0}));
-            regions["anchor"].push_back(box({-1, -1, z_bottom - tol}, {t.length / 10, 1, z_bottom + tol}));
+              regions["subframe"].push_back(
+                box({-1, side * y - w, z_bottom - tol}, {t.length + 1, side * y + w, 0}));
+            regions["anchor"].push_back(
+              box({-1, -1, z_bottom - tol}, {t.length / 10, 1, z_bottom + tol}));
             break;
           }
         case TankSpec::Mounting::ends:
@@ -219,7 +224,7 @@ namespace lightbody
             case TankSpec::Mounting::subframe:
               // The shell is welded to its saddles (or subframe): held in every direction there,
               // so that longitudinal and lateral loads reach the chassis through the mounting.
-              hold.name         = t.mounting == TankSpec::Mounting::saddles ? "saddles" : "subframe";
+              hold.name = t.mounting == TankSpec::Mounting::saddles ? "saddles" : "subframe";
               hold.named_region = hold.name;
               hold.fixed        = {true, true, true};
               c.supports.push_back(hold);
@@ -296,9 +301,12 @@ namespace lightbody
           ++k;
           for (int side : {1, -1})
             {
-              const std::string n = std::string(side > 0 ? "post_left_" : "post_right_") + std::to_string(k);
-              f.plate(n + "_web", b.post, {xp, side * yo, z0}, {0, side * b.post_depth, 0}, {0, 0, H});
-              f.plate(n + "_flange", b.post, {xp - b.post_flange / 2, side * (yo + b.post_depth + tp / 2), z0},
+              const std::string n =
+                std::string(side > 0 ? "post_left_" : "post_right_") + std::to_string(k);
+              f.plate(n + "_web", b.post, {xp, side * yo, z0}, {0, side * b.post_depth, 0},
+                      {0, 0, H});
+              f.plate(n + "_flange", b.post,
+                      {xp - b.post_flange / 2, side * (yo + b.post_depth + tp / 2), z0},
                       {b.post_flange, 0, 0}, {0, 0, H});
             }
         }
@@ -321,27 +329,36 @@ namespace lightbody
     FrameBuilder         f(c, where);
     const double         L = b.length, W = b.width, H = b.height;
     const double         tf = b.floor.thickness, tw = b.walls.thickness, tfw = b.front.thickness;
-    const double         Lx = L + tfw;             // floor, walls and roof run from -tfw to L
-    const double         yo = W / 2 + tw;          // outer faces of the side walls
+    const double         Lx = L + tfw;                 // floor, walls and roof run from -tfw to L
+    const double         yo = W / 2 + tw;              // outer faces of the side walls
     const double         z0 = tf / 2, z1 = tf / 2 + H; // inside, floor top to roof (or side top)
-    auto                &ns = c.named_surfaces;
+    auto                &ns      = c.named_surfaces;
     auto                &regions = c.named_regions;
 
-    ns["floor_top"] = {f.plate("floor", b.floor, {-tfw, -yo, 0}, {Lx, 0, 0}, {0, 2 * yo, 0}) + ".top"};
-    ns["side_left_inner"] = {f.plate("side_left", b.walls, {-tfw, W / 2 + tw / 2, z0}, {Lx, 0, 0}, {0, 0, H}) + ".top"};
-    ns["side_right_inner"] = {f.plate("side_right", b.walls, {-tfw, -W / 2 - tw / 2, z0}, {0, 0, H}, {Lx, 0, 0}) + ".top"};
-    ns["front_wall_inner"] = {f.plate("front_wall", b.front, {-tfw / 2, -W / 2, z0}, {0, W, 0}, {0, 0, H}) + ".top"};
+    ns["floor_top"]       = {f.plate("floor", b.floor, {-tfw, -yo, 0}, {Lx, 0, 0}, {0, 2 * yo, 0}) +
+                             ".top"};
+    ns["side_left_inner"] = {
+      f.plate("side_left", b.walls, {-tfw, W / 2 + tw / 2, z0}, {Lx, 0, 0}, {0, 0, H}) + ".top"};
+    ns["side_right_inner"] = {
+      f.plate("side_right", b.walls, {-tfw, -W / 2 - tw / 2, z0}, {0, 0, H}, {Lx, 0, 0}) + ".top"};
+    ns["front_wall_inner"] = {
+      f.plate("front_wall", b.front, {-tfw / 2, -W / 2, z0}, {0, W, 0}, {0, 0, H}) + ".top"};
 
     if (b.kind == FrameBodySpec::Kind::box)
       {
         const double tr = b.roof.thickness;
-        ns["roof"] = {f.plate("roof", b.roof, {-tfw, -yo, z1 + tr / 2}, {0, 2 * yo, 0}, {Lx, 0, 0}) + ".top"};
+        ns["roof"]      = {
+               f.plate("roof", b.roof, {-tfw, -yo, z1 + tr / 2}, {0, 2 * yo, 0}, {Lx, 0, 0}) + ".top"};
         // Rear portal frame around the door opening: two posts under a header.
-        const double x = L - b.rear_frame.thickness / 2, wp = b.rear_post_width, hh = b.rear_header_height;
+        const double x = L - b.rear_frame.thickness / 2, wp = b.rear_post_width,
+                     hh  = b.rear_header_height;
         ns["rear_frame"] = {
-          f.plate("rear_post_left", b.rear_frame, {x, W / 2 - wp, z0}, {0, 0, H - hh}, {0, wp, 0}) + ".top",
-          f.plate("rear_post_right", b.rear_frame, {x, -W / 2, z0}, {0, 0, H - hh}, {0, wp, 0}) + ".top",
-          f.plate("rear_header", b.rear_frame, {x, -W / 2, z1 - hh}, {0, 0, hh}, {0, W, 0}) + ".top"};
+          f.plate("rear_post_left", b.rear_frame, {x, W / 2 - wp, z0}, {0, 0, H - hh}, {0, wp, 0}) +
+            ".top",
+          f.plate("rear_post_right", b.rear_frame, {x, -W / 2, z0}, {0, 0, H - hh}, {0, wp, 0}) +
+            ".top",
+          f.plate("rear_header", b.rear_frame, {x, -W / 2, z1 - hh}, {0, 0, hh}, {0, W, 0}) +
+            ".top"};
         // Wall posts on the sides and the front wall, a roof bow between each pair of side posts.
         const auto stations = add_wall_posts(f, b, L, W, H, z0, yo, tfw);
         for (std::size_t k = 0; k < stations.size(); ++k)
@@ -350,15 +367,19 @@ namespace lightbody
       }
     else
       {
-        ns["tailgate_inner"] = {f.plate("tailgate", b.tailgate, {L - b.tailgate.thickness / 2, -W / 2, z0}, {0, 0, H}, {0, W, 0}) + ".top"};
+        ns["tailgate_inner"] = {f.plate("tailgate", b.tailgate,
+                                        {L - b.tailgate.thickness / 2, -W / 2, z0}, {0, 0, H},
+                                        {0, W, 0}) +
+                                ".top"};
         if (b.has_posts)
           add_wall_posts(f, b, L, W, H, z0, yo, tfw);
         // Top rails: flat bars on the side walls' top edges, from the inner face outwards.
         if (b.top_rail_width > 0)
           for (int side : {1, -1})
-            f.plate(side > 0 ? "top_rail_left" : "top_rail_right", b.top_rail,
-                    {-tfw, side > 0 ? W / 2 : -W / 2 - b.top_rail_width, z1 + b.top_rail.thickness / 2},
-                    {Lx, 0, 0}, {0, b.top_rail_width, 0});
+            f.plate(
+              side > 0 ? "top_rail_left" : "top_rail_right", b.top_rail,
+              {-tfw, side > 0 ? W / 2 : -W / 2 - b.top_rail_width, z1 + b.top_rail.thickness / 2},
+              {Lx, 0, 0}, {0, b.top_rail_width, 0});
       }
 
     // Underframe: C-section sills (web and bottom flange) and crossmember webs between them.
@@ -368,28 +389,31 @@ namespace lightbody
       {
         const std::string n = side > 0 ? "sill_left" : "sill_right";
         f.plate(n + "_web", b.sill, {-tfw, side * s, -tf / 2}, {Lx, 0, 0}, {0, 0, -b.sill_height});
-        f.plate(n + "_flange", b.sill, {-tfw, side * s - b.sill_flange / 2, z_flange}, {Lx, 0, 0}, {0, b.sill_flange, 0});
+        f.plate(n + "_flange", b.sill, {-tfw, side * s - b.sill_flange / 2, z_flange}, {Lx, 0, 0},
+                {0, b.sill_flange, 0});
       }
     int j = 0;
     for (double xc = b.crossmember_pitch / 2; xc < L; xc += b.crossmember_pitch)
       {
         ++j;
         const std::string n = "crossmember_" + std::to_string(j);
-        const Vec3 down{0, 0, -b.crossmember_height};
+        const Vec3        down{0, 0, -b.crossmember_height};
         f.plate(n + "_middle", b.crossmember, {xc, -s + ts / 2, -tf / 2}, {0, 2 * s - ts, 0}, down);
         if (yo > s + ts / 2)
           {
-            f.plate(n + "_left", b.crossmember, {xc, s + ts / 2, -tf / 2}, {0, yo - s - ts / 2, 0}, down);
+            f.plate(n + "_left", b.crossmember, {xc, s + ts / 2, -tf / 2}, {0, yo - s - ts / 2, 0},
+                    down);
             f.plate(n + "_right", b.crossmember, {xc, -yo, -tf / 2}, {0, yo - s - ts / 2, 0}, down);
           }
       }
 
     // Mounting on the chassis rails: the sill flanges' bottom face nodes.
-    const double tol = ts;
+    const double tol   = ts;
     auto         mount = [&](double x0, double x1) {
       for (int side : {1, -1})
-        regions["mounts"].push_back(f.box({x0, side * s - b.sill_flange / 2, z_flange - ts / 2 - tol},
-                                          {x1, side * s + b.sill_flange / 2, z_flange - ts / 2 + 1e-6}));
+        regions["mounts"].push_back(
+                  f.box({x0, side * s - b.sill_flange / 2, z_flange - ts / 2 - tol},
+                        {x1, side * s + b.sill_flange / 2, z_flange - ts / 2 + 1e-6}));
     };
     if (b.mount_stations.empty())
       mount(-tfw, L);
@@ -398,8 +422,9 @@ namespace lightbody
         mount(x - b.mount_length / 2, x + b.mount_length / 2);
     const double xa = b.mount_stations.empty() ? 0.0 : b.mount_stations.front();
     for (int side : {1, -1})
-      regions["anchor"].push_back(f.box({xa - b.mount_length / 2, side * s - 1, z_flange - ts / 2 - tol},
-                                        {xa + b.mount_length / 2, side * s + 1, z_flange - ts / 2 + 1e-6}));
+      regions["anchor"].push_back(
+        f.box({xa - b.mount_length / 2, side * s - 1, z_flange - ts / 2 - tol},
+              {xa + b.mount_length / 2, side * s + 1, z_flange - ts / 2 + 1e-6}));
 
     if (b.kind == FrameBodySpec::Kind::tipper)
       {
@@ -408,18 +433,22 @@ namespace lightbody
         for (int side : {1, -1})
           {
             const double y = side * (s + ts / 2 + tb / 2);
-            f.plate(side > 0 ? "hinge_bracket_left" : "hinge_bracket_right", b.bracket, {L - 300, y, -tf / 2},
-                    {300, 0, 0}, {0, 0, zb + tf / 2});
-            regions["hinge_pins"].push_back(f.box({L - 150 - 40, y - tb, zb - 1}, {L - 150 + 40, y + tb, zb + 80}));
+            f.plate(side > 0 ? "hinge_bracket_left" : "hinge_bracket_right", b.bracket,
+                    {L - 300, y, -tf / 2}, {300, 0, 0}, {0, 0, zb + tf / 2});
+            regions["hinge_pins"].push_back(
+              f.box({L - 150 - 40, y - tb, zb - 1}, {L - 150 + 40, y + tb, zb + 80}));
           }
         const double zr = -tf / 2 - b.ram_depth;
-        f.plate("ram_bracket", b.bracket, {b.ram_station - 150, 0, -tf / 2}, {300, 0, 0}, {0, 0, -b.ram_depth});
-        regions["ram_pin"].push_back(f.box({b.ram_station - 40, -tb, zr - 1}, {b.ram_station + 40, tb, zr + 80}));
+        f.plate("ram_bracket", b.bracket, {b.ram_station - 150, 0, -tf / 2}, {300, 0, 0},
+                {0, 0, -b.ram_depth});
+        regions["ram_pin"].push_back(
+          f.box({b.ram_station - 40, -tb, zr - 1}, {b.ram_station + 40, tb, zr + 80}));
       }
 
     if (c.supports.empty())
       {
-        auto support = [&](const std::string &name, const std::string &region, std::array<bool, 3> fixed) {
+        auto support = [&](const std::string &name, const std::string &region,
+                           std::array<bool, 3> fixed) {
           SupportSpec sp;
           sp.name         = name;
           sp.named_region = region;

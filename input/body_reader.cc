@@ -10,13 +10,14 @@ namespace lightbody
       const std::string path = "body.tank";
       if (!is_map(n, path))
         return;
-      check_keys(n, path, {"section", "width", "height", "side_radius", "length", "shell", "heads",
-                           "partitions", "baffles", "rings", "mounting"});
-      TankSpec &t = c.tank;
-      c.has_tank  = true;
+      check_keys(n, path,
+                 {"section", "width", "height", "side_radius", "length", "shell", "heads",
+                  "partitions", "baffles", "rings", "mounting"});
+      TankSpec &t               = c.tank;
+      c.has_tank                = true;
       const std::string section = text(n, path, "section", false);
-      const double      width = positive(n, path, "width", Quantity::length);
-      t.section.a = width / 2;
+      const double      width   = positive(n, path, "width", Quantity::length);
+      t.section.a               = width / 2;
       if (section.empty() || section == "circular")
         {
           t.section.kind = SectionSpec::Kind::circle;
@@ -31,13 +32,15 @@ namespace lightbody
           if (section == "oval")
             {
               t.section.side_radius = positive(n, path, "side_radius", Quantity::length);
-              if (t.section.b > 0 && !(t.section.a > t.section.b && t.section.side_radius < t.section.b))
+              if (t.section.b > 0 &&
+                  !(t.section.a > t.section.b && t.section.side_radius < t.section.b))
                 error(n, path, "an oval section needs width > height and side_radius < height / 2");
             }
         }
       else
         error(n["section"], path + ".section",
-              "unknown section \"" + section + "\"" + suggestion(section, {"circular", "elliptical", "oval"}));
+              "unknown section \"" + section + "\"" +
+                suggestion(section, {"circular", "elliptical", "oval"}));
       t.length = positive(n, path, "length", Quantity::length);
 
       auto gauge = [&](const YAML::Node &g, const std::string &gp, std::string &material,
@@ -68,44 +71,50 @@ namespace lightbody
             t.heads = TankSpec::Heads::flat;
           else if (shape == "torispherical")
             {
-              t.heads          = TankSpec::Heads::torispherical;
-              t.crown_radius   = positive(heads, path + ".heads", "crown_radius", Quantity::length);
-              t.knuckle_radius = positive(heads, path + ".heads", "knuckle_radius", Quantity::length);
-              if (t.crown_radius > 0 && !(t.crown_radius >= t.section.a && t.knuckle_radius < t.section.a))
-                error(heads, path + ".heads", "torispherical heads need crown_radius >= width / 2 > knuckle_radius");
+              t.heads        = TankSpec::Heads::torispherical;
+              t.crown_radius = positive(heads, path + ".heads", "crown_radius", Quantity::length);
+              t.knuckle_radius =
+                positive(heads, path + ".heads", "knuckle_radius", Quantity::length);
+              if (t.crown_radius > 0 &&
+                  !(t.crown_radius >= t.section.a && t.knuckle_radius < t.section.a))
+                error(heads, path + ".heads",
+                      "torispherical heads need crown_radius >= width / 2 > knuckle_radius");
             }
           else
             error(heads["shape"], path + ".heads.shape",
-                  "unknown head shape \"" + shape + "\"" + suggestion(shape, {"ellipsoidal", "torispherical", "flat"}));
+                  "unknown head shape \"" + shape + "\"" +
+                    suggestion(shape, {"ellipsoidal", "torispherical", "flat"}));
         }
       for (const char *kind : {"partitions", "baffles"})
-        for_each_in_list(n[kind], path + "." + kind, [&](const YAML::Node &e, const std::string &k) {
-          if (!is_map(e, k))
-            return;
-          TankSpec::Bulkhead b;
-          b.partition = std::string(kind) == "partitions";
-          b.material  = t.shell_material;
-          std::vector<std::string> keys{"station", "thickness", "material"};
-          if (!b.partition)
-            keys.push_back("opening");
-          check_keys(e, k, keys);
-          b.station   = positive(e, k, "station", Quantity::length);
-          b.thickness = t.shell_thickness;
-          if (e["thickness"])
-            b.thickness = positive(e, k, "thickness", Quantity::length, max_thickness_mm);
-          if (e["material"])
-            b.material = text(e, k, "material");
-          if (!b.partition)
-            {
-              const double fallback = 0.2;
-              b.opening = quantity(e, k, "opening", Quantity::dimensionless, &fallback);
-              // ADR 6.8.2.1.22: a surge plate covers at least 70 % of the cross-section.
-              if (e["opening"] && !(b.opening > 0 && b.opening <= 0.3))
-                error(e["opening"], k + ".opening",
-                      "must be more than 0 and at most 30 % (ADR 6.8.2.1.22: a surge plate covers at least 70 % of the section)");
-            }
-          t.bulkheads.push_back(b);
-        });
+        for_each_in_list(
+          n[kind], path + "." + kind, [&](const YAML::Node &e, const std::string &k) {
+            if (!is_map(e, k))
+              return;
+            TankSpec::Bulkhead b;
+            b.partition = std::string(kind) == "partitions";
+            b.material  = t.shell_material;
+            std::vector<std::string> keys{"station", "thickness", "material"};
+            if (!b.partition)
+              keys.push_back("opening");
+            check_keys(e, k, keys);
+            b.station   = positive(e, k, "station", Quantity::length);
+            b.thickness = t.shell_thickness;
+            if (e["thickness"])
+              b.thickness = positive(e, k, "thickness", Quantity::length, max_thickness_mm);
+            if (e["material"])
+              b.material = text(e, k, "material");
+            if (!b.partition)
+              {
+                const double fallback = 0.2;
+                b.opening = quantity(e, k, "opening", Quantity::dimensionless, &fallback);
+                // ADR 6.8.2.1.22: a surge plate covers at least 70 % of the cross-section.
+                if (e["opening"] && !(b.opening > 0 && b.opening <= 0.3))
+                  error(e["opening"], k + ".opening",
+                        "must be more than 0 and at most 30 % (ADR 6.8.2.1.22: a surge plate "
+                        "covers at least 70 % of the section)");
+              }
+            t.bulkheads.push_back(b);
+          });
       std::sort(t.bulkheads.begin(), t.bulkheads.end(),
                 [](const auto &a, const auto &b) { return a.station < b.station; });
       if (const YAML::Node r = n["rings"]; r && is_map(r, path + ".rings"))
@@ -116,9 +125,10 @@ namespace lightbody
                              bool ok;
                              t.ring_stations.push_back(number(e, k, Quantity::length, ok));
                            });
-          t.ring_height    = positive(r, path + ".rings", "height", Quantity::length);
-          t.ring_thickness = positive(r, path + ".rings", "thickness", Quantity::length, max_thickness_mm);
-          t.ring_material  = r["material"] ? text(r, path + ".rings", "material") : t.shell_material;
+          t.ring_height = positive(r, path + ".rings", "height", Quantity::length);
+          t.ring_thickness =
+            positive(r, path + ".rings", "thickness", Quantity::length, max_thickness_mm);
+          t.ring_material = r["material"] ? text(r, path + ".rings", "material") : t.shell_material;
         }
       const YAML::Node m = n["mounting"];
       if (!m)
@@ -138,14 +148,17 @@ namespace lightbody
                   for_each_in_list(sd["stations"], sp + ".stations",
                                    [&](const YAML::Node &e, const std::string &k) {
                                      bool ok;
-                                     t.saddle_stations.push_back(number(e, k, Quantity::length, ok));
+                                     t.saddle_stations.push_back(
+                                       number(e, k, Quantity::length, ok));
                                    });
                   if (t.saddle_stations.size() < 2)
                     error(sd, sp + ".stations", "give at least two saddle stations");
-                  t.saddle_width = positive(sd, sp, "width", Quantity::length, max_dimension_mm, &t.saddle_width);
+                  t.saddle_width =
+                    positive(sd, sp, "width", Quantity::length, max_dimension_mm, &t.saddle_width);
                   t.saddle_angle = quantity(sd, sp, "angle", Quantity::angle, &t.saddle_angle);
                   if (!(t.saddle_angle > 0 && t.saddle_angle < M_PI))
-                    error(sd["angle"] ? sd["angle"] : sd, sp + ".angle", "must be between 0 and 180 deg");
+                    error(sd["angle"] ? sd["angle"] : sd, sp + ".angle",
+                          "must be between 0 and 180 deg");
                 }
             }
           else if (const YAML::Node sf = m["subframe"])
@@ -156,9 +169,11 @@ namespace lightbody
                 {
                   check_keys(sf, sp, {"spacing", "width"});
                   t.subframe_spacing = positive(sf, sp, "spacing", Quantity::length);
-                  t.subframe_width = positive(sf, sp, "width", Quantity::length, max_dimension_mm, &t.subframe_width);
+                  t.subframe_width   = positive(sf, sp, "width", Quantity::length, max_dimension_mm,
+                                                &t.subframe_width);
                   if (t.subframe_spacing >= 2 * t.section.a)
-                    error(sf["spacing"], sp + ".spacing", "the longitudinals must lie under the tank (spacing < width)");
+                    error(sf["spacing"], sp + ".spacing",
+                          "the longitudinals must lie under the tank (spacing < width)");
                 }
             }
           else
@@ -172,10 +187,11 @@ namespace lightbody
       const std::string path = box ? "body.box" : "body.tipper";
       if (!is_map(n, path))
         return;
-      std::vector<std::string> keys{"length", "width", "height", "floor", "walls", "front", "sills",
-                                    "crossmembers", "mounting"};
+      std::vector<std::string> keys{"length", "width", "height",       "floor",   "walls",
+                                    "front",  "sills", "crossmembers", "mounting"};
       for (const char *k : box ? std::vector<const char *>{"roof", "posts", "rear_frame"}
-                               : std::vector<const char *>{"tailgate", "hinges", "ram", "position", "posts", "top_rail"})
+                               : std::vector<const char *>{"tailgate", "hinges", "ram", "position",
+                                                           "posts", "top_rail"})
         keys.push_back(k);
       check_keys(n, path, keys);
       FrameBodySpec &b = c.frame_body;
@@ -214,21 +230,30 @@ namespace lightbody
       group("walls", b.walls, nullptr, {}, true);
       group("front", b.front, &b.walls, {}, false);
       b.sill_height = 160, b.sill_flange = 60;
-      group("sills", b.sill, nullptr, {{"spacing", &b.sill_spacing}, {"height", &b.sill_height}, {"flange", &b.sill_flange}}, true);
+      group("sills", b.sill, nullptr,
+            {{"spacing", &b.sill_spacing}, {"height", &b.sill_height}, {"flange", &b.sill_flange}},
+            true);
       if (n["sills"] && !n["sills"]["spacing"])
-        error(n["sills"], path + ".sills.spacing", "is required (centre distance of the chassis rails)");
+        error(n["sills"], path + ".sills.spacing",
+              "is required (centre distance of the chassis rails)");
       if (b.sill_spacing >= b.width)
-        error(n["sills"], path + ".sills.spacing", "the sills must lie under the floor (spacing < width)");
+        error(n["sills"], path + ".sills.spacing",
+              "the sills must lie under the floor (spacing < width)");
       b.crossmember_pitch = 500, b.crossmember_height = 100;
-      group("crossmembers", b.crossmember, &b.sill, {{"pitch", &b.crossmember_pitch}, {"height", &b.crossmember_height}}, false);
+      group("crossmembers", b.crossmember, &b.sill,
+            {{"pitch", &b.crossmember_pitch}, {"height", &b.crossmember_height}}, false);
       if (box)
         {
           group("roof", b.roof, &b.walls, {}, false);
           b.post_pitch = 600, b.post_depth = 50, b.post_flange = 40;
-          group("posts", b.post, &b.walls, {{"pitch", &b.post_pitch}, {"depth", &b.post_depth}, {"flange", &b.post_flange}}, false);
-          b.has_posts = true;
+          group("posts", b.post, &b.walls,
+                {{"pitch", &b.post_pitch}, {"depth", &b.post_depth}, {"flange", &b.post_flange}},
+                false);
+          b.has_posts       = true;
           b.rear_post_width = 150, b.rear_header_height = 150;
-          group("rear_frame", b.rear_frame, &b.walls, {{"post_width", &b.rear_post_width}, {"header_height", &b.rear_header_height}}, false);
+          group("rear_frame", b.rear_frame, &b.walls,
+                {{"post_width", &b.rear_post_width}, {"header_height", &b.rear_header_height}},
+                false);
           if (b.rear_header_height >= b.height || 2 * b.rear_post_width >= b.width)
             error(n, path + ".rear_frame", "the rear frame leaves no door opening");
         }
@@ -238,7 +263,10 @@ namespace lightbody
           if (n["posts"])
             {
               b.post_pitch = 600, b.post_depth = 50, b.post_flange = 40;
-              group("posts", b.post, &b.walls, {{"pitch", &b.post_pitch}, {"depth", &b.post_depth}, {"flange", &b.post_flange}}, false);
+              group(
+                "posts", b.post, &b.walls,
+                {{"pitch", &b.post_pitch}, {"depth", &b.post_depth}, {"flange", &b.post_flange}},
+                false);
               b.has_posts = true;
             }
           if (n["top_rail"])
@@ -250,7 +278,8 @@ namespace lightbody
           group("hinges", b.bracket, &b.sill, {{"depth", &b.hinge_depth}}, false);
           b.ram_station = b.length / 4, b.ram_depth = 250;
           Gauge ram;
-          group("ram", ram, &b.bracket, {{"station", &b.ram_station}, {"depth", &b.ram_depth}}, false);
+          group("ram", ram, &b.bracket, {{"station", &b.ram_station}, {"depth", &b.ram_depth}},
+                false);
           const std::string pos = text(n, path, "position", false);
           if (pos == "tipping")
             b.tipping = true;
@@ -263,13 +292,15 @@ namespace lightbody
           check_keys(m, path + ".mounting", {"stations", "length"});
           for_each_in_list(m["stations"], path + ".mounting.stations",
                            [&](const YAML::Node &e, const std::string &k) {
-                             bool ok;
+                             bool         ok;
                              const double x = number(e, k, Quantity::length, ok);
                              if (ok && !(x >= 0 && x <= b.length))
-                               error(e, k, "a mounting point must lie under the body (0 to length)");
+                               error(e, k,
+                                     "a mounting point must lie under the body (0 to length)");
                              b.mount_stations.push_back(x);
                            });
-          b.mount_length = positive(m, path + ".mounting", "length", Quantity::length, max_dimension_mm, &b.mount_length);
+          b.mount_length = positive(m, path + ".mounting", "length", Quantity::length,
+                                    max_dimension_mm, &b.mount_length);
         }
     }
   } // namespace reading

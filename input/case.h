@@ -41,9 +41,9 @@ namespace lightbody
       circle,
       ellipse,
       oval // four circular arcs: side radius at the ends of the width, top radius above/below
-    } kind          = Kind::circle;
-    double a        = 0; // half-width (along reference)
-    double b        = 0; // half-height
+    } kind             = Kind::circle;
+    double a           = 0; // half-width (along reference)
+    double b           = 0; // half-height
     double side_radius = 0; // oval only
   };
 
@@ -77,7 +77,7 @@ namespace lightbody
     // angles from reference about axis, length along axis from origin.
     double radius_a = 0, radius_b = 0;
     double angle_start = 0, angle_end = 0;
-    double length = 0;
+    double length      = 0;
     bool   full_circle = true;
 
     // disc: radii; inner 0 gives a full disc.
@@ -134,12 +134,12 @@ namespace lightbody
   // plane normal to gravity at height `level` measured against gravity from the origin.
   struct HydrostaticLoad
   {
-    std::string    surface;
-    double         density = 0;
-    double         level   = 0;
-    bool           full    = false; // free surface at the surface's highest point
-    double         filling = 0;     // >0: the free surface holds this fraction of the volume
-                                    // the (closed) surface encloses
+    std::string surface;
+    double      density = 0;
+    double      level   = 0;
+    bool        full    = false; // free surface at the surface's highest point
+    double      filling = 0;     // >0: the free surface holds this fraction of the volume
+                                 // the (closed) surface encloses
     Vec3           gravity{0, 0, -units::standard_gravity};
     SourceLocation where;
   };
@@ -172,7 +172,7 @@ namespace lightbody
   struct LoadCaseSpec
   {
     std::string                   name;
-    std::string                   description; // where a template case comes from
+    std::string                   description;           // where a template case comes from
     Vec3                          acceleration{0, 0, 0}; // body force per volume = density * this
     std::vector<PressureLoad>     pressures;
     std::vector<HydrostaticLoad>  hydrostatic;
@@ -187,15 +187,15 @@ namespace lightbody
   // Design check: the allowable stress and the heat-affected bands along welds.
   struct CriteriaSpec
   {
-    bool   given = false;
+    bool given = false;
     enum class Rule
     {
       adr,  // ADR 6.8.2.1.16: min(0.75 Re, 0.5 Rm)
       proof // Rp0.2 / safety_factor
-    } rule                 = Rule::proof;
-    double safety_factor   = 1.5;
-    double haz_width       = 0; // from the weld line; 0: max(25 mm, 3 t) of the part
-    double max_deflection  = 0; // mm, largest displacement allowed; 0: no limit
+    } rule                = Rule::proof;
+    double safety_factor  = 1.5;
+    double haz_width      = 0; // from the weld line; 0: max(25 mm, 3 t) of the part
+    double max_deflection = 0; // mm, largest displacement allowed; 0: no limit
 
     // The heat-affected band either side of a weld in a part of the given gauge: the given
     // width, or by default 25 mm or 3 t, whichever is wider (US Aluminum Association rule;
@@ -214,25 +214,25 @@ namespace lightbody
     enum class Template
     {
       none,
-      adr,      // road tank, ADR 6.8.2.1.2 and the calculation/test pressure
-      en12642,  // box body, EN 12642 wall loads, payload, braking and cornering
-      tipper    // tipper, granular payload: transport, start of tipping, braking
+      adr,     // road tank, ADR 6.8.2.1.2 and the calculation/test pressure
+      en12642, // box body, EN 12642 wall loads, payload, braking and cornering
+      tipper   // tipper, granular payload: transport, start of tipping, braking
     } kind = Template::none;
     SourceLocation where;
     // Tank: payload liquid, filling degree, gravity convention, pressure case.
-    double density = 0;                  // tonne/mm^3 (tank liquid, tipper bulk material)
-    double filling = 1;                  // fraction of each compartment
+    double density               = 0;    // tonne/mm^3 (tank liquid, tipper bulk material)
+    double filling               = 1;    // fraction of each compartment
     bool   down_includes_gravity = true; // "2 g down" is the total vertical acceleration
-    double calculation_pressure = 0;     // MPa; 0: tank code G (2 x static pressure, >= water)
-    double test_pressure = 0;            // MPa; > 0 adds a hydraulic test case
+    double calculation_pressure  = 0;    // MPa; 0: tank code G (2 x static pressure, >= water)
+    double test_pressure         = 0;    // MPa; > 0 adds a hydraulic test case
     // Box and tipper.
-    double payload = 0;          // tonne; tipper: 0 fills the body to the wall height
-    bool   code_xl = false;      // EN 12642 code XL (otherwise code L)
-    double vertical_factor = 2;  // payload and body weight in the vertical case (x g)
-    double braking = 0.8;        // x g, EN 12195-1 forward
-    double cornering = 0.5;      // x g, EN 12195-1 sideways
+    double payload         = 0;     // tonne; tipper: 0 fills the body to the wall height
+    bool   code_xl         = false; // EN 12642 code XL (otherwise code L)
+    double vertical_factor = 2;     // payload and body weight in the vertical case (x g)
+    double braking         = 0.8;   // x g, EN 12195-1 forward
+    double cornering       = 0.5;   // x g, EN 12195-1 sideways
     // Tipper: angle of internal friction and the lateral pressure coefficient (0: 1 - sin phi).
-    double friction_angle = 0;    // radians
+    double friction_angle      = 0; // radians
     double lateral_coefficient = 0;
   };
 
@@ -330,13 +330,13 @@ namespace lightbody
 
   struct Case
   {
-    std::string                     name;
-    std::string                     description;
-    std::string                     file;
-    std::string                     effective_yaml; // the case as run, overrides applied
+    std::string name;
+    std::string description;
+    std::string file;
+    std::string effective_yaml; // the case as run, overrides applied
     // Every file the case was read from (the case file, includes, gmsh meshes): a result
     // folder never replaces one of them.
-    std::vector<std::string>        input_files;
+    std::vector<std::string> input_files;
     // Values that are legal but unusual for a vehicle body (a material outside the range of
     // structural metals): printed on stderr and listed in report.md.
     std::vector<Diagnostic>         warnings;
@@ -351,15 +351,15 @@ namespace lightbody
 
     // Filled by a body generator: named surfaces (name -> "part.side" list), named regions
     // (name -> union of regions) and default supports for a case that gives none.
-    bool                                              has_tank = false;
-    TankSpec                                          tank;
-    bool                                              has_frame_body = false;
-    FrameBodySpec                                     frame_body;
-    std::map<std::string, std::vector<std::string>>   named_surfaces;
-    std::map<std::string, std::vector<RegionSpec>>    named_regions;
+    bool                                            has_tank = false;
+    TankSpec                                        tank;
+    bool                                            has_frame_body = false;
+    FrameBodySpec                                   frame_body;
+    std::map<std::string, std::vector<std::string>> named_surfaces;
+    std::map<std::string, std::vector<RegionSpec>>  named_regions;
 
     // The material of a part, user-defined first, then the library at the part's gauge.
-    Material material_of(const PartSpec &part) const;
+    Material        material_of(const PartSpec &part) const;
     const PartSpec *find_part(const std::string &name) const;
   };
 

@@ -29,16 +29,16 @@ namespace lightbody
         return;
       check_keys(n, path, {"E", "nu", "density", "Rp02", "Rm", "Rp02_haz", "Rm_haz", "source"});
       Material m;
-      m.name    = name;
-      m.E       = positive(n, path, "E", Quantity::pressure, 1e7);
-      m.nu      = quantity(n, path, "nu", Quantity::dimensionless);
-      m.density = positive(n, path, "density", Quantity::density, 1e-7);
-      m.Rp02    = positive(n, path, "Rp02", Quantity::pressure, 1e4);
-      m.Rm      = positive(n, path, "Rm", Quantity::pressure, 1e4);
+      m.name            = name;
+      m.E               = positive(n, path, "E", Quantity::pressure, 1e7);
+      m.nu              = quantity(n, path, "nu", Quantity::dimensionless);
+      m.density         = positive(n, path, "density", Quantity::density, 1e-7);
+      m.Rp02            = positive(n, path, "Rp02", Quantity::pressure, 1e4);
+      m.Rm              = positive(n, path, "Rm", Quantity::pressure, 1e4);
       const double zero = 0;
-      m.Rp02_haz = quantity(n, path, "Rp02_haz", Quantity::pressure, &zero);
-      m.Rm_haz   = quantity(n, path, "Rm_haz", Quantity::pressure, &zero);
-      m.source   = text(n, path, "source", false);
+      m.Rp02_haz        = quantity(n, path, "Rp02_haz", Quantity::pressure, &zero);
+      m.Rm_haz          = quantity(n, path, "Rm_haz", Quantity::pressure, &zero);
+      m.source          = text(n, path, "source", false);
       if (n["nu"] && !(m.nu >= 0 && m.nu < 0.5))
         error(n["nu"], path + ".nu", "Poisson's ratio must be in [0, 0.5)");
       if (m.Rp02 > 0 && m.Rm > 0 && m.Rp02 > m.Rm)
@@ -61,16 +61,18 @@ namespace lightbody
         const char *hint;
       };
       const Range ranges[] = {
-        {"E", m.E, 40e3, 250e3, Quantity::pressure, "aluminium 70 000 MPa, steel 210 000 MPa: GPa meant?"},
+        {"E", m.E, 40e3, 250e3, Quantity::pressure,
+         "aluminium 70 000 MPa, steel 210 000 MPa: GPa meant?"},
         {"nu", m.nu, 0.25, 0.4, Quantity::dimensionless,
          "metals 0.3; near 0.5 the material is nearly incompressible and the stresses unreliable"},
-        {"density", m.density, 1.5e-9, 9e-9, Quantity::density, "aluminium 2700 kg/m^3, steel 7850 kg/m^3"}};
+        {"density", m.density, 1.5e-9, 9e-9, Quantity::density,
+         "aluminium 2700 kg/m^3, steel 7850 kg/m^3"}};
       for (const auto &r : ranges)
         if (n[r.key] && (r.value < r.lo || r.value > r.hi))
-          c.warnings.push_back({where(n[r.key], path + "." + r.key), path + "." + r.key,
-                                in_user_units(r.value, r.q) + " is outside the range of structural metals (" +
-                                  in_user_units(r.lo, r.q) + " to " + in_user_units(r.hi, r.q) + "; " +
-                                  r.hint + ")"});
+          c.warnings.push_back(
+            {where(n[r.key], path + "." + r.key), path + "." + r.key,
+             in_user_units(r.value, r.q) + " is outside the range of structural metals (" +
+               in_user_units(r.lo, r.q) + " to " + in_user_units(r.hi, r.q) + "; " + r.hint + ")"});
     }
 
     void Reader::check_references(const Case &c, const YAML::Node &root)
@@ -87,7 +89,8 @@ namespace lightbody
               for (const auto &sp : c.supports)
                 names.push_back(sp.name);
               if (std::find(names.begin(), names.end(), r.name) == names.end())
-                diag_.add(r.where, r.key, "no support named \"" + r.name + "\"" + suggestion(r.name, names));
+                diag_.add(r.where, r.key,
+                          "no support named \"" + r.name + "\"" + suggestion(r.name, names));
               continue;
             }
           if (r.kind == "region")
@@ -115,7 +118,7 @@ namespace lightbody
               continue;
             }
           const std::string part = r.name.substr(0, dot_at), what = r.name.substr(dot_at + 1);
-          const PartSpec   *p    = c.find_part(part);
+          const PartSpec   *p = c.find_part(part);
           if (!p)
             {
               diag_.add(r.where, r.key,
@@ -147,16 +150,17 @@ namespace lightbody
       c.file = file_;
       if (!root.IsMap())
         {
-          diag_.add({file_, 1, 1}, "", "a case file must be a mapping of keys (parts, supports, "
-                                       "load_cases, ...)");
+          diag_.add({file_, 1, 1}, "",
+                    "a case file must be a mapping of keys (parts, supports, "
+                    "load_cases, ...)");
           diag_.throw_if_any();
         }
-      check_keys(root, "", {"case", "description", "mesh", "materials", "parts", "supports",
-                            "load_cases", "probes", "include", "body", "criteria",
-                            "design_loads"});
+      check_keys(root, "",
+                 {"case", "description", "mesh", "materials", "parts", "supports", "load_cases",
+                  "probes", "include", "body", "criteria", "design_loads"});
       const bool has_body = root["body"].IsDefined();
-      c.name        = text(root, "", "case", false);
-      c.description = text(root, "", "description", false);
+      c.name              = text(root, "", "case", false);
+      c.description       = text(root, "", "description", false);
       if (root["case"])
         {
           if (const std::string why = case_name_problem(c.name); !why.empty())
@@ -211,7 +215,8 @@ namespace lightbody
                 read_frame_body(body["tipper"], c, FrameBodySpec::Kind::tipper);
             }
         }
-      each("parts", !has_body, [&](const std::string &k, const YAML::Node &v) { read_part(k, v, c); });
+      each("parts", !has_body,
+           [&](const std::string &k, const YAML::Node &v) { read_part(k, v, c); });
       each("supports", !has_body,
            [&](const std::string &k, const YAML::Node &v) { read_support(k, v, c); });
       if (root["design_loads"])
@@ -269,39 +274,41 @@ namespace lightbody
         {
           const std::string key = "load_cases." + lc.name;
           if (lc.name.size() > max_name_length)
-            diag_.add(lc.where, key, "the name is longer than " + std::to_string(max_name_length) +
-                                       " characters");
+            diag_.add(lc.where, key,
+                      "the name is longer than " + std::to_string(max_name_length) + " characters");
           const auto [it, fresh] = by_file.emplace(file_stem(lc.name), &lc);
           if (!fresh)
             diag_.add(lc.where, key,
-                      "\"" + lc.name + "\" and \"" + it->second->name + "\" would both be written to " +
-                        it->first + ".vtu; rename one (letters, digits, '-', '_' and '.' are kept, "
+                      "\"" + lc.name + "\" and \"" + it->second->name +
+                        "\" would both be written to " + it->first +
+                        ".vtu; rename one (letters, digits, '-', '_' and '.' are kept, "
                         "anything else becomes '_')");
         }
     }
 
     void Reader::read_criteria(const YAML::Node &cr, Case &c)
     {
-        {
-          check_keys(cr, "criteria", {"allowable", "safety_factor", "haz_width", "max_deflection"});
-          c.criteria.given      = true;
-          const std::string rule = text(cr, "criteria", "allowable", false);
-          if (rule == "adr")
-            c.criteria.rule = CriteriaSpec::Rule::adr;
-          else if (rule.empty() || rule == "proof")
-            c.criteria.rule = CriteriaSpec::Rule::proof;
-          else
-            error(cr["allowable"], "criteria.allowable",
-                  "unknown rule \"" + rule + "\"" + suggestion(rule, {"adr", "proof"}));
-          const double sf = c.criteria.safety_factor;
-          c.criteria.safety_factor = quantity(cr, "criteria", "safety_factor", Quantity::dimensionless, &sf);
-          if (!(c.criteria.safety_factor >= 1))
-            error(cr["safety_factor"], "criteria.safety_factor", "must be at least 1");
-          if (cr["haz_width"])
-            c.criteria.haz_width = positive(cr, "criteria", "haz_width", Quantity::length);
-          if (cr["max_deflection"])
-            c.criteria.max_deflection = positive(cr, "criteria", "max_deflection", Quantity::length);
-        }
+      {
+        check_keys(cr, "criteria", {"allowable", "safety_factor", "haz_width", "max_deflection"});
+        c.criteria.given       = true;
+        const std::string rule = text(cr, "criteria", "allowable", false);
+        if (rule == "adr")
+          c.criteria.rule = CriteriaSpec::Rule::adr;
+        else if (rule.empty() || rule == "proof")
+          c.criteria.rule = CriteriaSpec::Rule::proof;
+        else
+          error(cr["allowable"], "criteria.allowable",
+                "unknown rule \"" + rule + "\"" + suggestion(rule, {"adr", "proof"}));
+        const double sf = c.criteria.safety_factor;
+        c.criteria.safety_factor =
+          quantity(cr, "criteria", "safety_factor", Quantity::dimensionless, &sf);
+        if (!(c.criteria.safety_factor >= 1))
+          error(cr["safety_factor"], "criteria.safety_factor", "must be at least 1");
+        if (cr["haz_width"])
+          c.criteria.haz_width = positive(cr, "criteria", "haz_width", Quantity::length);
+        if (cr["max_deflection"])
+          c.criteria.max_deflection = positive(cr, "criteria", "max_deflection", Quantity::length);
+      }
     }
   } // namespace reading
 
@@ -330,8 +337,7 @@ namespace lightbody
   {
     switch (part.kind)
       {
-        case SurfaceKind::quad:
-          return {"edge1", "edge2", "edge3", "edge4"};
+        case SurfaceKind::quad: return {"edge1", "edge2", "edge3", "edge4"};
         case SurfaceKind::cylinder:
           if (part.full_circle)
             return {"start", "end"};
@@ -343,17 +349,13 @@ namespace lightbody
             return {"outer", "inner"};
           return {"outer", "inner", "side_start", "side_end"};
         case SurfaceKind::head:
-        case SurfaceKind::section_head:
-          return {"rim"};
-        case SurfaceKind::section_shell:
-          return {"start", "end"};
+        case SurfaceKind::section_head: return {"rim"};
+        case SurfaceKind::section_shell: return {"start", "end"};
         case SurfaceKind::section_plate:
           return part.opening > 0 ? std::vector<std::string>{"outer", "inner"}
                                   : std::vector<std::string>{"outer"};
-        case SurfaceKind::section_ring:
-          return {"outer", "inner"};
-        case SurfaceKind::gmsh:
-          return {"boundary"};
+        case SurfaceKind::section_ring: return {"outer", "inner"};
+        case SurfaceKind::gmsh: return {"boundary"};
       }
     return {};
   }
@@ -393,7 +395,8 @@ namespace lightbody
   {
     const auto eq = argument.find('=');
     if (eq == std::string::npos || eq == 0)
-      throw InputError({"--set", 0, 0}, argument, "must be KEY=VALUE, e.g. parts.floor.thickness=\"6 mm\"");
+      throw InputError({"--set", 0, 0}, argument,
+                       "must be KEY=VALUE, e.g. parts.floor.thickness=\"6 mm\"");
     return {argument.substr(0, eq), argument.substr(eq + 1)};
   }
 
@@ -408,4 +411,3 @@ namespace lightbody
     return read_case_from_string(read_input_file(path, "case file"), path, overrides);
   }
 } // namespace lightbody
-

@@ -11,14 +11,15 @@ namespace lightbody
       const std::string path = "design_loads";
       if (!is_map(n, path))
         return;
-      DesignLoadsSpec &d = c.design_loads;
-      d.where            = where(n, path);
+      DesignLoadsSpec &d  = c.design_loads;
+      d.where             = where(n, path);
       const std::string t = text(n, path, "template");
       if (t == "adr")
         {
           d.kind = DesignLoadsSpec::Template::adr;
-          check_keys(n, path, {"template", "density", "filling", "calculation_pressure",
-                               "test_pressure", "down_includes_gravity"});
+          check_keys(n, path,
+                     {"template", "density", "filling", "calculation_pressure", "test_pressure",
+                      "down_includes_gravity"});
           d.density = positive(n, path, "density", Quantity::density, 1e-7);
           if (n["filling"])
             {
@@ -26,9 +27,11 @@ namespace lightbody
               if (!(d.filling > 0 && d.filling <= 1))
                 error(n["filling"], path + ".filling", "must be more than 0 and at most 100 %");
             }
-          if (const YAML::Node p = n["calculation_pressure"]; p && !(p.IsScalar() && p.Scalar() == "G"))
+          if (const YAML::Node p = n["calculation_pressure"];
+              p && !(p.IsScalar() && p.Scalar() == "G"))
             {
-              d.calculation_pressure   = positive(n, path, "calculation_pressure", Quantity::pressure, 100);
+              d.calculation_pressure =
+                positive(n, path, "calculation_pressure", Quantity::pressure, 100);
             }
           if (n["test_pressure"])
             d.test_pressure = positive(n, path, "test_pressure", Quantity::pressure, 100);
@@ -37,7 +40,8 @@ namespace lightbody
       else if (t == "en12642")
         {
           d.kind = DesignLoadsSpec::Template::en12642;
-          check_keys(n, path, {"template", "code", "payload", "vertical_factor", "braking", "cornering"});
+          check_keys(n, path,
+                     {"template", "code", "payload", "vertical_factor", "braking", "cornering"});
           const std::string code = text(n, path, "code");
           if (code == "XL")
             d.code_xl = true;
@@ -51,12 +55,14 @@ namespace lightbody
       else if (t == "tipper")
         {
           d.kind = DesignLoadsSpec::Template::tipper;
-          check_keys(n, path, {"template", "density", "friction_angle", "lateral_coefficient",
-                               "payload", "vertical_factor", "braking"});
+          check_keys(n, path,
+                     {"template", "density", "friction_angle", "lateral_coefficient", "payload",
+                      "vertical_factor", "braking"});
           d.density = positive(n, path, "density", Quantity::density, 1e-7);
           if (n["lateral_coefficient"])
             {
-              d.lateral_coefficient = positive(n, path, "lateral_coefficient", Quantity::dimensionless, 10);
+              d.lateral_coefficient =
+                positive(n, path, "lateral_coefficient", Quantity::dimensionless, 10);
               if (n["friction_angle"])
                 error(n, path, "give either friction_angle or lateral_coefficient, not both");
             }
@@ -64,7 +70,8 @@ namespace lightbody
             {
               d.friction_angle = positive(n, path, "friction_angle", Quantity::angle, 1.5);
               if (n["friction_angle"] && !(d.friction_angle < M_PI / 2))
-                error(n["friction_angle"], path + ".friction_angle", "must be less than 90 degrees");
+                error(n["friction_angle"], path + ".friction_angle",
+                      "must be less than 90 degrees");
             }
           if (n["payload"])
             d.payload = positive(n, path, "payload", Quantity::mass, 1000);

@@ -26,12 +26,14 @@ namespace lightbody
 
   InputError::InputError(std::vector<Diagnostic> diagnostics)
     : std::runtime_error(join(diagnostics)), diagnostics_(std::move(diagnostics))
-  {}
+  {
+  }
 
   InputError::InputError(const SourceLocation &where, const std::string &key,
                          const std::string &message)
     : InputError(std::vector<Diagnostic>{{where, key, message}})
-  {}
+  {
+  }
 
   void DiagnosticList::throw_if_any() const
   {

@@ -32,7 +32,7 @@ namespace lightbody
                     std::to_string(max_input_file_bytes / (1024 * 1024)) + " MB accepted");
       }
     std::string text(static_cast<std::size_t>(st.st_size), '\0');
-    std::size_t done = 0;
+    std::size_t done  = 0;
     int         error = 0;
     while (done < text.size())
       {

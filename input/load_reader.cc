@@ -12,8 +12,8 @@ namespace lightbody
         return;
       check_keys(n, path, {"edges", "edge", "box", "plane", "fix", "symmetry", "region"});
       SupportSpec s;
-      s.name  = name;
-      s.where = where(n, path);
+      s.name      = name;
+      s.where     = where(n, path);
       int regions = 0;
       for (const char *k : {"edges", "edge", "box", "plane", "symmetry", "region"})
         regions += n[k] ? 1 : 0;
@@ -27,14 +27,15 @@ namespace lightbody
       if (n["region"])
         {
           s.named_region = text(n, path, "region");
-          references_.push_back({"region", s.named_region, where(n["region"], path), path + ".region"});
+          references_.push_back(
+            {"region", s.named_region, where(n["region"], path), path + ".region"});
         }
       if (n["region"])
         ;
       else if (n["edges"] || n["edge"])
         {
-          const char *k = n["edges"] ? "edges" : "edge";
-          s.region.kind = RegionSpec::Kind::edges;
+          const char *k      = n["edges"] ? "edges" : "edge";
+          s.region.kind      = RegionSpec::Kind::edges;
           const YAML::Node e = n[k];
           if (e.IsScalar())
             s.region.edges.push_back(e.Scalar());
@@ -134,12 +135,12 @@ namespace lightbody
       const std::string path = "load_cases." + name;
       if (!is_map(n, path))
         return;
-      check_keys(n, path, {"description", "acceleration", "pressures", "hydrostatic",
-                           "edge_forces", "point_forces", "distributed_forces", "supports",
-                           "max_deflection"});
+      check_keys(n, path,
+                 {"description", "acceleration", "pressures", "hydrostatic", "edge_forces",
+                  "point_forces", "distributed_forces", "supports", "max_deflection"});
       LoadCaseSpec lc;
-      lc.name  = name;
-      lc.where = where(n, path);
+      lc.name        = name;
+      lc.where       = where(n, path);
       lc.description = text(n, path, "description", false);
       if (n["acceleration"])
         lc.acceleration = vector(n["acceleration"], path + ".acceleration", Quantity::acceleration);
@@ -196,34 +197,34 @@ namespace lightbody
                          references_.push_back({"surface", p.surface, where(e, k), k + ".surface"});
                          lc.pressures.push_back(p);
                        });
-      for_each_in_list(n["hydrostatic"], path + ".hydrostatic",
-                       [&](const YAML::Node &e, const std::string &k) {
-                         if (!is_map(e, k))
-                           return;
-                         check_keys(e, k, {"surface", "density", "level", "filling", "gravity"});
-                         HydrostaticLoad h;
-                         h.where   = where(e, k);
-                         h.surface = text(e, k, "surface");
-                         h.density = positive(e, k, "density", Quantity::density, 1e-7);
-                         if (e["filling"])
-                           {
-                             if (e["level"])
-                               error(e, k, "give either level or filling, not both");
-                             h.filling = quantity(e, k, "filling", Quantity::dimensionless);
-                             if (!(h.filling > 0 && h.filling <= 1))
-                               error(e["filling"], k + ".filling", "must be more than 0 and at most 100 %");
-                           }
-                         else if (e["level"] && e["level"].IsScalar() && e["level"].Scalar() == "full")
-                           h.full = true;
-                         else
-                           h.level = quantity(e, k, "level", Quantity::length);
-                         const Vec3 g{0, 0, -units::standard_gravity};
-                         h.gravity = required_vector(e, k, "gravity", Quantity::acceleration, &g);
-                         if (norm(h.gravity) == 0)
-                           error(e, k + ".gravity", "must not be zero");
-                         references_.push_back({"surface", h.surface, where(e, k), k + ".surface"});
-                         lc.hydrostatic.push_back(h);
-                       });
+      for_each_in_list(
+        n["hydrostatic"], path + ".hydrostatic", [&](const YAML::Node &e, const std::string &k) {
+          if (!is_map(e, k))
+            return;
+          check_keys(e, k, {"surface", "density", "level", "filling", "gravity"});
+          HydrostaticLoad h;
+          h.where   = where(e, k);
+          h.surface = text(e, k, "surface");
+          h.density = positive(e, k, "density", Quantity::density, 1e-7);
+          if (e["filling"])
+            {
+              if (e["level"])
+                error(e, k, "give either level or filling, not both");
+              h.filling = quantity(e, k, "filling", Quantity::dimensionless);
+              if (!(h.filling > 0 && h.filling <= 1))
+                error(e["filling"], k + ".filling", "must be more than 0 and at most 100 %");
+            }
+          else if (e["level"] && e["level"].IsScalar() && e["level"].Scalar() == "full")
+            h.full = true;
+          else
+            h.level = quantity(e, k, "level", Quantity::length);
+          const Vec3 g{0, 0, -units::standard_gravity};
+          h.gravity = required_vector(e, k, "gravity", Quantity::acceleration, &g);
+          if (norm(h.gravity) == 0)
+            error(e, k + ".gravity", "must not be zero");
+          references_.push_back({"surface", h.surface, where(e, k), k + ".surface"});
+          lc.hydrostatic.push_back(h);
+        });
       for_each_in_list(n["edge_forces"], path + ".edge_forces",
                        [&](const YAML::Node &e, const std::string &k) {
                          if (!is_map(e, k))

@@ -10,11 +10,11 @@ namespace lightbody
   struct Material
   {
     std::string name;
-    double      E       = 0;
-    double      nu      = 0;
-    double      density = 0;
-    double      Rp02    = 0; // 0.2 % proof strength (minimum specified)
-    double      Rm      = 0; // tensile strength (minimum specified)
+    double      E        = 0;
+    double      nu       = 0;
+    double      density  = 0;
+    double      Rp02     = 0; // 0.2 % proof strength (minimum specified)
+    double      Rm       = 0; // tensile strength (minimum specified)
     double      Rp02_haz = 0; // heat-affected zone, 0 where no confirmed value exists
     double      Rm_haz   = 0;
     std::string source; // where the values come from

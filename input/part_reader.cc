@@ -10,9 +10,9 @@ namespace lightbody
     void Reader::read_frame(const YAML::Node &n, const std::string &path, PartSpec &p,
                             const char *origin_key, const char *axis_key)
     {
-      p.origin     = required_vector(n, path, origin_key, Quantity::length);
-      p.axis       = direction(n, path, axis_key, {0, 0, 1}, true);
-      Vec3 ref     = direction(n, path, "reference", {1, 0, 0});
+      p.origin = required_vector(n, path, origin_key, Quantity::length);
+      p.axis   = direction(n, path, axis_key, {0, 0, 1}, true);
+      Vec3 ref = direction(n, path, "reference", {1, 0, 0});
       // Without a given reference, any direction perpendicular to the axis will do.
       if (!n["reference"] && std::abs(dot(ref, p.axis)) > 0.9)
         ref = {0, 1, 0};
@@ -33,13 +33,14 @@ namespace lightbody
       if (!is_map(n, path))
         return;
       const std::vector<std::string> kinds = {"quad", "cylinder", "disc", "head", "gmsh"};
-      check_keys(n, path, {"material", "thickness", "mesh_size", "layers", "quad", "cylinder",
-                           "disc", "head", "gmsh"});
+      check_keys(n, path,
+                 {"material", "thickness", "mesh_size", "layers", "quad", "cylinder", "disc",
+                  "head", "gmsh"});
       PartSpec p;
-      p.name      = name;
-      p.where     = where(n, path);
-      p.material  = text(n, path, "material");
-      p.thickness = positive(n, path, "thickness", Quantity::length, max_thickness_mm);
+      p.name            = name;
+      p.where           = where(n, path);
+      p.material        = text(n, path, "material");
+      p.thickness       = positive(n, path, "thickness", Quantity::length, max_thickness_mm);
       const double zero = 0;
       if (n["mesh_size"])
         p.mesh_size = positive(n, path, "mesh_size", Quantity::length, max_dimension_mm, &zero);
@@ -73,8 +74,10 @@ namespace lightbody
           p.gmsh_group           = g["group"] ? text(g, gp, "group") : name;
           // Relative to the file that names it (a module's own folder for included parts).
           const std::string from = origin_file(origins_, gp + ".file", file_);
-          const std::string dir  = from.find('/') == std::string::npos ? std::string() : from.substr(0, from.rfind('/') + 1);
-          p.gmsh_file = (!file.empty() && file[0] == '/') ? file : dir + file;
+          const std::string dir  = from.find('/') == std::string::npos
+                                     ? std::string()
+                                     : from.substr(0, from.rfind('/') + 1);
+          p.gmsh_file            = (!file.empty() && file[0] == '/') ? file : dir + file;
           std::error_code ec;
           if (!file.empty() && !std::filesystem::exists(p.gmsh_file, ec) && !ec)
             error(g["file"], gp + ".file", "the mesh file \"" + p.gmsh_file + "\" does not exist");
@@ -89,16 +92,16 @@ namespace lightbody
           else
             {
               for (unsigned i = 0; i < 4; ++i)
-                p.corners[i] = vector(cs[i], gp + ".corners[" + std::to_string(i) + "]",
-                                      Quantity::length);
+                p.corners[i] =
+                  vector(cs[i], gp + ".corners[" + std::to_string(i) + "]", Quantity::length);
               // A bilinear quadrilateral is valid when every corner turns the same way.
-              const auto &c = p.corners;
-              const Vec3  N = cross(c[2] - c[0], c[3] - c[1]);
+              const auto &c      = p.corners;
+              const Vec3  N      = cross(c[2] - c[0], c[3] - c[1]);
               bool        convex = norm(N) > 0;
               for (unsigned k = 0; k < 4 && convex; ++k)
                 {
                   const Vec3 t = cross(c[(k + 1) % 4] - c[k], c[(k + 3) % 4] - c[k]);
-                  convex = dot(t, N) > 1e-9 * norm(N);
+                  convex       = dot(t, N) > 1e-9 * norm(N);
                 }
               if (!convex)
                 error(cs, gp + ".corners",
@@ -134,8 +137,8 @@ namespace lightbody
       else if (kind == "disc")
         {
           p.kind = SurfaceKind::disc;
-          check_keys(g, gp, {"centre", "normal", "reference", "outer_radius", "inner_radius",
-                             "angles"});
+          check_keys(g, gp,
+                     {"centre", "normal", "reference", "outer_radius", "inner_radius", "angles"});
           read_frame(g, gp, p, "centre", "normal");
           p.outer_radius = positive(g, gp, "outer_radius", Quantity::length);
           p.inner_radius = quantity(g, gp, "inner_radius", Quantity::length, &zero);
@@ -149,8 +152,9 @@ namespace lightbody
       else
         {
           p.kind = SurfaceKind::head;
-          check_keys(g, gp, {"centre", "axis", "reference", "radius", "shape", "crown_radius",
-                             "knuckle_radius"});
+          check_keys(
+            g, gp,
+            {"centre", "axis", "reference", "radius", "shape", "crown_radius", "knuckle_radius"});
           read_frame(g, gp, p, "centre", "axis");
           p.outer_radius      = positive(g, gp, "radius", Quantity::length);
           const std::string s = text(g, gp, "shape", false);
@@ -163,8 +167,7 @@ namespace lightbody
               p.knuckle_radius = positive(g, gp, "knuckle_radius", Quantity::length);
               if (p.crown_radius > 0 && p.knuckle_radius > 0 &&
                   !(p.crown_radius >= p.outer_radius && p.knuckle_radius < p.outer_radius))
-                error(g, gp,
-                      "torispherical head needs crown_radius >= radius > knuckle_radius");
+                error(g, gp, "torispherical head needs crown_radius >= radius > knuckle_radius");
             }
           else
             error(g["shape"], gp + ".shape",
@@ -188,7 +191,8 @@ namespace lightbody
                   p.angle_start = number(a[0], gp + ".angles[0]", Quantity::angle, ok1);
                   p.angle_end   = number(a[1], gp + ".angles[1]", Quantity::angle, ok2);
                   if (ok1 && ok2 &&
-                      !(p.angle_end > p.angle_start && p.angle_end - p.angle_start <= 2 * M_PI + 1e-12))
+                      !(p.angle_end > p.angle_start &&
+                        p.angle_end - p.angle_start <= 2 * M_PI + 1e-12))
                     error(a, gp + ".angles", "must satisfy start < end <= start + 360 deg");
                   if (std::abs(p.angle_end - p.angle_start - 2 * M_PI) < 1e-12)
                     p.full_circle = true;

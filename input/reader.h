@@ -55,8 +55,8 @@ namespace lightbody
         {
           cur[0] = i;
           for (std::size_t j = 1; j <= b.size(); ++j)
-            cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1,
-                               prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            cur[j] =
+              std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
           std::swap(prev, cur);
         }
       return prev[b.size()];
@@ -90,9 +90,11 @@ namespace lightbody
       return " (expected one of: " + join(choices) + ")";
     }
 
-
     // The text of a mapping key; keys that are lists or maps give "" (reported where read).
-    inline std::string key_text(const YAML::Node &key) { return key.IsScalar() ? key.Scalar() : std::string(); }
+    inline std::string key_text(const YAML::Node &key)
+    {
+      return key.IsScalar() ? key.Scalar() : std::string();
+    }
 
     // Which file each value came from, by dotted key path ("parts.floor.thickness"); a path
     // not listed inherits from its longest listed prefix.
@@ -111,7 +113,7 @@ namespace lightbody
     }
 
     inline std::string origin_file(const Origins &origins, const std::string &path,
-                            const std::string &fallback)
+                                   const std::string &fallback)
     {
       std::string p = path;
       while (true)
@@ -132,11 +134,13 @@ namespace lightbody
       Reader(std::string file, std::vector<std::string> override_keys, Origins origins)
         : file_(std::move(file)), override_keys_(std::move(override_keys)),
           origins_(std::move(origins))
-      {}
+      {
+      }
 
       Case read(const YAML::Node &root);
       void check_load_case_names(const Case &c);
-      void warn_if_unusual(const YAML::Node &n, const std::string &path, const Material &m, Case &c);
+      void warn_if_unusual(const YAML::Node &n, const std::string &path, const Material &m,
+                           Case &c);
 
     private:
       std::string              file_;
@@ -191,7 +195,7 @@ namespace lightbody
               }
             if (std::find(allowed.begin(), allowed.end(), k) == allowed.end())
               error(kv.first, path.empty() ? k : path + "." + k,
-                        "unknown key" + suggestion(k, allowed));
+                    "unknown key" + suggestion(k, allowed));
           }
       }
 
@@ -276,9 +280,10 @@ namespace lightbody
                 std::getline(in, unit);
                 try
                   {
-                    const double f = parse_quantity("1 " + unit, q);
-                    const double unit_scale =
-                      unit.find_first_not_of(" \t") == std::string::npos ? from_plain_number(1, q) : f;
+                    const double f          = parse_quantity("1 " + unit, q);
+                    const double unit_scale = unit.find_first_not_of(" \t") == std::string::npos
+                                                ? from_plain_number(1, q)
+                                                : f;
                     return {c[0] * unit_scale, c[1] * unit_scale, c[2] * unit_scale};
                   }
                 catch (const UnitError &e)

@@ -44,7 +44,7 @@ namespace lightbody
             double th = std::fmod(theta, 2 * M_PI);
             if (th < 0)
               th += 2 * M_PI;
-            const int    q = std::min(3, static_cast<int>(th / (M_PI / 2)));
+            const int    q     = std::min(3, static_cast<int>(th / (M_PI / 2)));
             const double local = th - q * M_PI / 2;
             // Quadrants mirror the first, so the nodes of a symmetric mesh are symmetric.
             const double t = (q % 2 == 0) ? local / (M_PI / 2) : 1 - local / (M_PI / 2);

@@ -22,8 +22,8 @@ namespace lightbody
     std::array<double, 2> inner_point(double theta, double inset) const;
 
   private:
-    SectionSpec spec_;
-    double      top_radius_ = 0, beta_ = 0, quarter_ = 0; // oval: arcs and quarter length
+    SectionSpec           spec_;
+    double                top_radius_ = 0, beta_ = 0, quarter_ = 0; // oval: arcs and quarter length
     std::array<double, 2> oval_quarter(double t) const;
   };
 } // namespace lightbody

@@ -29,12 +29,13 @@ namespace lightbody
     // "0.4 P (at most 5000 daN)"
     std::string text_of(const WallForce &w)
     {
-      return fmt(w.fraction) + " P" + (w.cap_N > 0 ? " (at most " + fmt(w.cap_N / 10, 5) + " daN)" : "");
+      return fmt(w.fraction) + " P" +
+             (w.cap_N > 0 ? " (at most " + fmt(w.cap_N / 10, 5) + " daN)" : "");
     }
-    constexpr WallForce front_L{0.4, 50000}, front_XL{0.5, 0};  // 5000 daN
+    constexpr WallForce front_L{0.4, 50000}, front_XL{0.5, 0}; // 5000 daN
     constexpr WallForce side_L{0.3, 0}, side_XL{0.4, 0};
-    constexpr WallForce rear_L{0.25, 31000}, rear_XL{0.3, 0};   // 3100 daN
-    constexpr double    wall_height_fraction = 0.75; // loaded up to 3/4 of the wall height
+    constexpr WallForce rear_L{0.25, 31000}, rear_XL{0.3, 0}; // 3100 daN
+    constexpr double    wall_height_fraction = 0.75;          // loaded up to 3/4 of the wall height
 
     Vec3 scaled(const Vec3 &v, double f) { return {v[0] * f, v[1] * f, v[2] * f}; }
 
@@ -49,13 +50,15 @@ namespace lightbody
 
     [[noreturn]] void fail(const Case &c, const std::string &key, const std::string &message)
     {
-      throw InputError(c.design_loads.where, "design_loads" + (key.empty() ? "" : "." + key), message);
+      throw InputError(c.design_loads.where, "design_loads" + (key.empty() ? "" : "." + key),
+                       message);
     }
 
     void require_surface(const Case &c, const std::string &name, const char *body)
     {
       if (!c.named_surfaces.count(name))
-        fail(c, "template", std::string("this template needs a ") + body + " body (no surface \"" + name + "\")");
+        fail(c, "template",
+             std::string("this template needs a ") + body + " body (no surface \"" + name + "\")");
     }
 
     LoadCaseSpec load_case(const Case &c, const std::string &name, const std::string &description)
@@ -105,15 +108,16 @@ namespace lightbody
     {
       for (const auto &existing : c.load_cases)
         if (existing.name == lc.name)
-          fail(c, "template", "the template's load case \"" + lc.name +
-                                "\" has the name of a load case of the file; rename that one");
+          fail(c, "template",
+               "the template's load case \"" + lc.name +
+                 "\" has the name of a load case of the file; rename that one");
       c.load_cases.push_back(std::move(lc));
     }
 
     // Every compartment full of liquid at 1 g with a pressure on top, and the tank's weight.
     LoadCaseSpec pressurised(const Case &c, const std::vector<std::string> &compartments,
-                             const std::string &name, const std::string &description, double pressure,
-                             double density)
+                             const std::string &name, const std::string &description,
+                             double pressure, double density)
     {
       LoadCaseSpec lc = load_case(c, name, description);
       lc.acceleration = {0, 0, -g};
@@ -149,20 +153,29 @@ namespace lightbody
         Vec3        a; // effective acceleration: gravity plus the inertial acceleration
         std::string text;
       };
-      const double down = d.down_includes_gravity ? adr_down : adr_down + 1;
+      const double                 down = d.down_includes_gravity ? adr_down : adr_down + 1;
       const std::vector<Direction> directions{
-        {"adr_travel_2g", {-adr_travel * g, 0, -g},
-         "ADR 6.8.2.1.2: 2 g in the direction of travel (inertia forward, -x), with gravity 1 g down"},
-        {"adr_lateral_1g", {0, adr_lateral * g, -g},
-         "ADR 6.8.2.1.2: 1 g at right angles to the direction of travel (+y), with gravity 1 g down"},
-        {"adr_up_1g", {0, 0, adr_up * g}, "ADR 6.8.2.1.2: 1 g vertically upwards (net, gravity not subtracted)"},
-        {"adr_down_2g", {0, 0, -down * g},
-         d.down_includes_gravity ? "ADR 6.8.2.1.2: 2 g vertically downwards (total, gravity included)"
-                                 : "ADR 6.8.2.1.2: 2 g vertically downwards plus gravity (3 g total)"}};
+        {"adr_travel_2g",
+         {-adr_travel * g, 0, -g},
+         "ADR 6.8.2.1.2: 2 g in the direction of travel (inertia forward, -x), with gravity 1 g "
+         "down"},
+        {"adr_lateral_1g",
+         {0, adr_lateral * g, -g},
+         "ADR 6.8.2.1.2: 1 g at right angles to the direction of travel (+y), with gravity 1 g "
+         "down"},
+        {"adr_up_1g",
+         {0, 0, adr_up * g},
+         "ADR 6.8.2.1.2: 1 g vertically upwards (net, gravity not subtracted)"},
+        {"adr_down_2g",
+         {0, 0, -down * g},
+         d.down_includes_gravity
+           ? "ADR 6.8.2.1.2: 2 g vertically downwards (total, gravity included)"
+           : "ADR 6.8.2.1.2: 2 g vertically downwards plus gravity (3 g total)"}};
       for (const auto &dir : directions)
         {
-          LoadCaseSpec lc = load_case(c, dir.name, dir.text + "; " + filled + liquid_text +
-                                                     "; tank mass and liquid at the same acceleration");
+          LoadCaseSpec lc = load_case(c, dir.name,
+                                      dir.text + "; " + filled + liquid_text +
+                                        "; tank mass and liquid at the same acceleration");
           lc.acceleration = dir.a;
           for (const auto &s : compartments)
             lc.hydrostatic.push_back(liquid(c, s, d.density, dir.a, d.filling));
@@ -176,28 +189,32 @@ namespace lightbody
       if (d.calculation_pressure == 0)
         {
           const double rho = std::max(d.density, water);
-          LoadCaseSpec lc  = load_case(
-            c, "adr_calculation_pressure",
-            "ADR 6.8.2.1.14 (a), tank code G: 2 x the static pressure of the substance (at least of "
-            "water): every compartment full at " + kg_m3(rho) + " under 2 g, tank weight 1 g");
-          lc.acceleration = {0, 0, -g};
+          LoadCaseSpec lc  = load_case(c, "adr_calculation_pressure",
+                                       "ADR 6.8.2.1.14 (a), tank code G: 2 x the static pressure of "
+                                        "the substance (at least of "
+                                        "water): every compartment full at " +
+                                         kg_m3(rho) + " under 2 g, tank weight 1 g");
+          lc.acceleration  = {0, 0, -g};
           for (const auto &s : compartments)
             lc.hydrostatic.push_back(liquid(c, s, rho, {0, 0, -2 * g}, 1));
           add_case(c, lc);
         }
       else
         {
-          add_case(c, pressurised(c, compartments, "adr_calculation_pressure",
-                                  "ADR 6.8.2.1.14: calculation pressure " + fmt(d.calculation_pressure * 1e3) +
-                                    " kPa in every compartment, with the static head of the full tank (" +
-                                    kg_m3(d.density) + ") and the tank weight at 1 g",
-                                  d.calculation_pressure, d.density));
+          add_case(
+            c, pressurised(c, compartments, "adr_calculation_pressure",
+                           "ADR 6.8.2.1.14: calculation pressure " +
+                             fmt(d.calculation_pressure * 1e3) +
+                             " kPa in every compartment, with the static head of the full tank (" +
+                             kg_m3(d.density) + ") and the tank weight at 1 g",
+                           d.calculation_pressure, d.density));
         }
       if (d.test_pressure > 0)
-        add_case(c, pressurised(c, compartments, "adr_test_pressure",
-                                "ADR 6.8.2.4.1: hydraulic test, every compartment full of water with " +
-                                  fmt(d.test_pressure * 1e3) + " kPa at the top, tank weight 1 g",
-                                d.test_pressure, water));
+        add_case(
+          c, pressurised(c, compartments, "adr_test_pressure",
+                         "ADR 6.8.2.4.1: hydraulic test, every compartment full of water with " +
+                           fmt(d.test_pressure * 1e3) + " kPa at the top, tank weight 1 g",
+                         d.test_pressure, water));
       if (!c.criteria.given)
         {
           c.criteria.given = true;
@@ -216,18 +233,18 @@ namespace lightbody
       const FrameBodySpec &b  = c.frame_body;
       const double         P  = d.payload * g; // N
       const double         z0 = b.floor.thickness / 2, z34 = z0 + wall_height_fraction * b.height;
-      const double         big = 1e9;
-      const bool           xl  = d.code_xl;
+      const double         big  = 1e9;
+      const bool           xl   = d.code_xl;
       const std::string    code = xl ? "code XL" : "code L";
 
       auto wall = [&](const std::string &name, const std::string &surface, double force,
                       const Vec3 &dir, const std::string &text, const std::string &note) {
-        LoadCaseSpec lc = load_case(c, name, "EN 12642 " + code + ": " + text + " = " + kN(force) +
-                                               " over the full " +
-                                               (dir[0] != 0 ? "width" : "length") +
-                                               " up to 3/4 of the wall height" + note +
-                                               "; body weight 1 g" +
-                                               (xl ? "; elastic deflection at most " + fmt(en12642_xl_deflection_mm) + " mm" : ""));
+        LoadCaseSpec lc = load_case(
+          c, name,
+          "EN 12642 " + code + ": " + text + " = " + kN(force) + " over the full " +
+            (dir[0] != 0 ? "width" : "length") + " up to 3/4 of the wall height" + note +
+            "; body weight 1 g" +
+            (xl ? "; elastic deflection at most " + fmt(en12642_xl_deflection_mm) + " mm" : ""));
         lc.acceleration = {0, 0, -g};
         lc.distributed.push_back(
           spread_in_box(c, surface, scaled(dir, force), {-big, -big, -big}, {big, big, z34}));
@@ -242,20 +259,23 @@ namespace lightbody
            "front wall " + text_of(xl ? front_XL : front_L), "");
       wall("en12642_side_wall", "side_left_inner", side, {0, 1, 0},
            "side wall " + text_of(xl ? side_XL : side_L), " (left wall; the body is symmetric)");
-      wall("en12642_rear", "rear_frame", rear, {1, 0, 0}, "rear doors " + text_of(xl ? rear_XL : rear_L),
+      wall("en12642_rear", "rear_frame", rear, {1, 0, 0},
+           "rear doors " + text_of(xl ? rear_XL : rear_L),
            ", carried by the rear portal posts (the doors are not modelled)");
 
       // The payload rests on the floor inside the walls; its inertia goes into the floor.
       const Vec3 lo{0, -b.width / 2, -big}, hi{b.length, b.width / 2, big};
       auto payload_case = [&](const std::string &name, const Vec3 &a, const std::string &text) {
-        LoadCaseSpec lc = load_case(c, name, text + "; payload " + fmt(d.payload, 4) +
-                                               " t spread over the floor, body at the same acceleration");
+        LoadCaseSpec lc = load_case(c, name,
+                                    text + "; payload " + fmt(d.payload, 4) +
+                                      " t spread over the floor, body at the same acceleration");
         lc.acceleration = a;
         lc.distributed.push_back(spread_in_box(c, "floor_top", scaled(a, d.payload), lo, hi));
         add_case(c, lc);
       };
       payload_case("payload_vertical", {0, 0, -d.vertical_factor * g},
-                   "payload and body weight x " + fmt(d.vertical_factor) + " (vertical dynamic factor)");
+                   "payload and body weight x " + fmt(d.vertical_factor) +
+                     " (vertical dynamic factor)");
       payload_case("braking", {-d.braking * g, 0, -g},
                    "braking " + fmt(d.braking) + " g forward (EN 12195-1) with gravity 1 g");
       payload_case("cornering", {0, d.cornering * g, -g},
@@ -288,26 +308,27 @@ namespace lightbody
         fail(c, "template", "the tipper template needs a tipper body (body: tipper)");
       const FrameBodySpec &b   = c.frame_body;
       const double         rho = d.density;
-      const double         K   = d.lateral_coefficient > 0 ? d.lateral_coefficient
-                                                         : 1 - std::sin(d.friction_angle);
+      const double         K =
+        d.lateral_coefficient > 0 ? d.lateral_coefficient : 1 - std::sin(d.friction_angle);
       const double area = b.length * b.width;
       const double h    = d.payload > 0 ? d.payload / (rho * area) : b.height;
       if (h > b.height * (1 + 1e-9))
-        fail(c, "payload", "the payload (" + fmt(d.payload, 4) + " t at " + kg_m3(rho) +
-                             ") fills " + fmt(h, 4) + " mm, more than the wall height " +
-                             fmt(b.height, 4) + " mm");
-      const double      mass  = rho * area * h;
-      const double      z0    = b.floor.thickness / 2;
-      const double      big   = 1e9;
-      const std::string bulk  = "payload " + fmt(mass, 4) + " t of bulk material at " + kg_m3(rho) +
-                               ", level " + fmt(h, 4) + " mm; wall pressure K rho a (h - z) with K = " +
-                               fmt(K, 3) +
+        fail(c, "payload",
+             "the payload (" + fmt(d.payload, 4) + " t at " + kg_m3(rho) + ") fills " + fmt(h, 4) +
+               " mm, more than the wall height " + fmt(b.height, 4) + " mm");
+      const double      mass = rho * area * h;
+      const double      z0   = b.floor.thickness / 2;
+      const double      big  = 1e9;
+      const std::string bulk = "payload " + fmt(mass, 4) + " t of bulk material at " + kg_m3(rho) +
+                               ", level " + fmt(h, 4) +
+                               " mm; wall pressure K rho a (h - z) with K = " + fmt(K, 3) +
                                (d.lateral_coefficient > 0 ? " (given)" : " (1 - sin phi, Jaky)");
       const Vec3 lo{0, -b.width / 2, -big}, hi{b.length, b.width / 2, big};
-      auto add_payload = [&](LoadCaseSpec &lc, double factor) {
+      auto       add_payload = [&](LoadCaseSpec &lc, double factor) {
         const Vec3 a{0, 0, -factor * g};
         lc.distributed.push_back(spread_in_box(c, "floor_top", scaled(a, mass), lo, hi));
-        for (const char *wall : {"side_left_inner", "side_right_inner", "front_wall_inner", "tailgate_inner"})
+        for (const char *wall :
+             {"side_left_inner", "side_right_inner", "front_wall_inner", "tailgate_inner"})
           {
             HydrostaticLoad p;
             p.surface = wall;
@@ -323,31 +344,38 @@ namespace lightbody
       ensure_support(c, "ram_pin", {false, false, true});
       const std::vector<std::string> on_chassis{"mounts"}, tipping{"hinge_pins", "ram_pin"};
 
-      LoadCaseSpec transport = load_case(
-        c, "transport", "transport on the chassis: payload and body weight x " +
-                          fmt(d.vertical_factor) + " (vertical dynamic factor); " + bulk);
+      LoadCaseSpec transport =
+        load_case(c, "transport",
+                  "transport on the chassis: payload and body weight x " + fmt(d.vertical_factor) +
+                    " (vertical dynamic factor); " + bulk);
       transport.acceleration = {0, 0, -d.vertical_factor * g};
       transport.supports     = on_chassis;
       add_payload(transport, d.vertical_factor);
       add_case(c, transport);
 
-      LoadCaseSpec start = load_case(
-        c, "start_of_tipping", "start of tipping: body level on the hinge pins and the ram pin, "
-                               "full payload and body weight at 1 g; " + bulk);
+      LoadCaseSpec start =
+        load_case(c, "start_of_tipping",
+                  "start of tipping: body level on the hinge pins and the ram pin, "
+                  "full payload and body weight at 1 g; " +
+                    bulk);
       start.acceleration = {0, 0, -g};
       start.supports     = tipping;
       add_payload(start, 1);
       add_case(c, start);
 
-      LoadCaseSpec braking = load_case(
-        c, "braking", "braking " + fmt(d.braking) + " g forward with gravity 1 g: the payload's inertia "
-                      + kN(d.braking * g * mass) + " on the front wall (below the payload level), "
-                      "its weight as at rest; " + bulk);
+      LoadCaseSpec braking = load_case(c, "braking",
+                                       "braking " + fmt(d.braking) +
+                                         " g forward with gravity 1 g: the payload's inertia " +
+                                         kN(d.braking * g * mass) +
+                                         " on the front wall (below the payload level), "
+                                         "its weight as at rest; " +
+                                         bulk);
       braking.acceleration = {-d.braking * g, 0, -g};
       braking.supports     = on_chassis;
       add_payload(braking, 1);
-      braking.distributed.push_back(spread_in_box(c, "front_wall_inner", {-d.braking * g * mass, 0, 0},
-                                                  {-big, -big, -big}, {big, big, z0 + h}));
+      braking.distributed.push_back(spread_in_box(c, "front_wall_inner",
+                                                  {-d.braking * g * mass, 0, 0}, {-big, -big, -big},
+                                                  {big, big, z0 + h}));
       add_case(c, braking);
       if (!c.criteria.given)
         c.criteria.given = true;
@@ -360,17 +388,10 @@ namespace lightbody
   {
     switch (c.design_loads.kind)
       {
-        case DesignLoadsSpec::Template::none:
-          return;
-        case DesignLoadsSpec::Template::adr:
-          expand_adr(c);
-          return;
-        case DesignLoadsSpec::Template::en12642:
-          expand_en12642(c);
-          return;
-        case DesignLoadsSpec::Template::tipper:
-          expand_tipper(c);
-          return;
+        case DesignLoadsSpec::Template::none: return;
+        case DesignLoadsSpec::Template::adr: expand_adr(c); return;
+        case DesignLoadsSpec::Template::en12642: expand_en12642(c); return;
+        case DesignLoadsSpec::Template::tipper: expand_tipper(c); return;
       }
   }
 
@@ -388,7 +409,8 @@ namespace lightbody
           const std::string axis(1, "xyz"[k]);
           out += (out.empty() ? " where " : ", ") +
                  (lo && hi ? fmt(d.box_min[k], 5) + " <= " + axis + " <= " + fmt(d.box_max[k], 5)
-                           : lo ? axis + " >= " + fmt(d.box_min[k], 5) : axis + " <= " + fmt(d.box_max[k], 5));
+                  : lo     ? axis + " >= " + fmt(d.box_min[k], 5)
+                           : axis + " <= " + fmt(d.box_max[k], 5));
         }
       return out.empty() ? out : out + " mm";
     }
@@ -408,9 +430,9 @@ namespace lightbody
     for (const auto &h : lc.hydrostatic)
       out.push_back("hydrostatic on " + h.surface + ": " + kg_m3(h.density) + " under " +
                     vec(h.gravity, 1 / g) + " g, " +
-                    (h.full ? std::string("full")
-                            : h.filling > 0 ? fmt(100 * h.filling) + " % filled"
-                                            : "free surface at " + fmt(h.level, 5) + " mm"));
+                    (h.full          ? std::string("full")
+                     : h.filling > 0 ? fmt(100 * h.filling) + " % filled"
+                                     : "free surface at " + fmt(h.level, 5) + " mm"));
     for (const auto &e : lc.edge_loads)
       out.push_back("edge force " + vec(e.force_per_length, 1) + " N/mm on " + e.edge);
     for (const auto &p : lc.point_loads)

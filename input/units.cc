@@ -62,24 +62,15 @@ namespace lightbody
     {
       switch (q)
         {
-          case Quantity::length:
-            return {0, 1, 0};
-          case Quantity::pressure:
-            return {1, -1, -2};
-          case Quantity::density:
-            return {1, -3, 0};
-          case Quantity::acceleration:
-            return {0, 1, -2};
-          case Quantity::force:
-            return {1, 1, -2};
-          case Quantity::force_per_length:
-            return {1, 0, -2};
-          case Quantity::mass:
-            return {1, 0, 0};
-          case Quantity::dimensionless:
-            return {0, 0, 0};
-          case Quantity::angle:
-            return {0, 0, 0, true};
+          case Quantity::length: return {0, 1, 0};
+          case Quantity::pressure: return {1, -1, -2};
+          case Quantity::density: return {1, -3, 0};
+          case Quantity::acceleration: return {0, 1, -2};
+          case Quantity::force: return {1, 1, -2};
+          case Quantity::force_per_length: return {1, 0, -2};
+          case Quantity::mass: return {1, 0, 0};
+          case Quantity::dimensionless: return {0, 0, 0};
+          case Quantity::angle: return {0, 0, 0, true};
         }
       return {};
     }
@@ -98,13 +89,13 @@ namespace lightbody
     std::string unit_hint(const std::string &name)
     {
       static const std::map<std::string, std::string> hints = {
-        {"M", "m"}, {"MM", "mm"}, {"CM", "cm"}, {"Mpa", "MPa"}, {"mpa", "MPa"}, {"MPA", "MPa"},
-        {"Gpa", "GPa"}, {"gpa", "GPa"}, {"GPA", "GPa"}, {"kpa", "kPa"}, {"KPa", "kPa"},
-        {"pa", "Pa"}, {"n", "N"}, {"kn", "kN"}, {"KN", "kN"}, {"dan", "daN"}, {"DaN", "daN"},
-        {"Kg", "kg"}, {"KG", "kg"}, {"T", "t"}, {"ton", "t"}, {"tons", "t"}, {"tonnes", "t"},
-        {"degree", "deg"}, {"degrees", "deg"}, {"Bar", "bar"}, {"sec", "s"}, {"G", "g"},
-        {"litre", "l"}, {"liter", "l"}, {"ltr", "l"}, {"mbars", "mbar"}, {"Nm", "N*m"},
-        {"Nmm", "N*mm"}};
+        {"M", "m"},     {"MM", "mm"},      {"CM", "cm"},    {"Mpa", "MPa"},    {"mpa", "MPa"},
+        {"MPA", "MPa"}, {"Gpa", "GPa"},    {"gpa", "GPa"},  {"GPA", "GPa"},    {"kpa", "kPa"},
+        {"KPa", "kPa"}, {"pa", "Pa"},      {"n", "N"},      {"kn", "kN"},      {"KN", "kN"},
+        {"dan", "daN"}, {"DaN", "daN"},    {"Kg", "kg"},    {"KG", "kg"},      {"T", "t"},
+        {"ton", "t"},   {"tons", "t"},     {"tonnes", "t"}, {"degree", "deg"}, {"degrees", "deg"},
+        {"Bar", "bar"}, {"sec", "s"},      {"G", "g"},      {"litre", "l"},    {"liter", "l"},
+        {"ltr", "l"},   {"mbars", "mbar"}, {"Nm", "N*m"},   {"Nmm", "N*mm"}};
       const auto it = hints.find(name);
       return it == hints.end() ? std::string() : " (write \"" + it->second + "\")";
     }
@@ -113,8 +104,8 @@ namespace lightbody
     Unit parse_unit_expression(const std::string &text)
     {
       Unit        result{1.0, {}};
-      std::size_t i    = 0;
-      int         sign = +1;
+      std::size_t i     = 0;
+      int         sign  = +1;
       bool        first = true;
       while (i < text.size())
         {
@@ -130,10 +121,10 @@ namespace lightbody
               ++i;
             }
           std::size_t start = i;
-          while (i < text.size() && (std::isalpha(static_cast<unsigned char>(text[i])) ||
-                                     text[i] == '%'))
+          while (i < text.size() &&
+                 (std::isalpha(static_cast<unsigned char>(text[i])) || text[i] == '%'))
             ++i;
-          const std::string name = text.substr(start, i - start);
+          const std::string name  = text.substr(start, i - start);
           int               power = 1;
           // The power as engineers write it: m^3, m3, m³ (and ^-1).
           const std::string sup2 = "\xc2\xb2", sup3 = "\xc2\xb3";
@@ -142,7 +133,8 @@ namespace lightbody
               power = text.compare(i, 2, sup2) == 0 ? 2 : 3;
               i += 2;
             }
-          else if (i < text.size() && (text[i] == '^' || std::isdigit(static_cast<unsigned char>(text[i]))))
+          else if (i < text.size() &&
+                   (text[i] == '^' || std::isdigit(static_cast<unsigned char>(text[i]))))
             {
               const bool caret = text[i] == '^';
               if (caret)
@@ -153,7 +145,8 @@ namespace lightbody
               while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])))
                 ++i;
               if (i == p0 || (i == p0 + 1 && text[p0] == '-') || i - p0 > 3)
-                throw UnitError("the power in unit \"" + text + "\" cannot be read (write m^3 or m3)");
+                throw UnitError("the power in unit \"" + text +
+                                "\" cannot be read (write m^3 or m3)");
               power = std::atoi(text.substr(p0, i - p0).c_str());
             }
           const auto it = unit_table().find(name);
@@ -167,7 +160,7 @@ namespace lightbody
           result.dim.L += e * it->second.dim.L;
           result.dim.T += e * it->second.dim.T;
           result.dim.angle = result.dim.angle || it->second.dim.angle;
-          first = false;
+          first            = false;
         }
       return result;
     }
@@ -177,24 +170,15 @@ namespace lightbody
   {
     switch (q)
       {
-        case Quantity::length:
-          return "a length";
-        case Quantity::pressure:
-          return "a pressure or stress";
-        case Quantity::density:
-          return "a density";
-        case Quantity::acceleration:
-          return "an acceleration";
-        case Quantity::force:
-          return "a force";
-        case Quantity::force_per_length:
-          return "a force per length";
-        case Quantity::mass:
-          return "a mass";
-        case Quantity::dimensionless:
-          return "a plain number";
-        case Quantity::angle:
-          return "an angle";
+        case Quantity::length: return "a length";
+        case Quantity::pressure: return "a pressure or stress";
+        case Quantity::density: return "a density";
+        case Quantity::acceleration: return "an acceleration";
+        case Quantity::force: return "a force";
+        case Quantity::force_per_length: return "a force per length";
+        case Quantity::mass: return "a mass";
+        case Quantity::dimensionless: return "a plain number";
+        case Quantity::angle: return "an angle";
       }
     return "a value";
   }
@@ -206,7 +190,7 @@ namespace lightbody
 
   double parse_quantity(const std::string &raw, Quantity expected)
   {
-    const std::string text = trim(raw);
+    const std::string text  = trim(raw);
     const char       *begin = text.c_str();
     char             *end   = nullptr;
     const double      value = std::strtod(begin, &end);

@@ -13,11 +13,20 @@ namespace lightbody
     constexpr Vec3(double x, double y, double z) : std::array<double, 3>{{x, y, z}} {}
   };
 
-  inline Vec3 operator+(const Vec3 &a, const Vec3 &b) { return {a[0] + b[0], a[1] + b[1], a[2] + b[2]}; }
-  inline Vec3 operator-(const Vec3 &a, const Vec3 &b) { return {a[0] - b[0], a[1] - b[1], a[2] - b[2]}; }
-  inline Vec3 operator*(double s, const Vec3 &a) { return {s * a[0], s * a[1], s * a[2]}; }
-  inline double dot(const Vec3 &a, const Vec3 &b) { return a[0] * b[0] + a[1] * b[1] + a[2] * b[2]; }
-  inline Vec3   cross(const Vec3 &a, const Vec3 &b)
+  inline Vec3 operator+(const Vec3 &a, const Vec3 &b)
+  {
+    return {a[0] + b[0], a[1] + b[1], a[2] + b[2]};
+  }
+  inline Vec3 operator-(const Vec3 &a, const Vec3 &b)
+  {
+    return {a[0] - b[0], a[1] - b[1], a[2] - b[2]};
+  }
+  inline Vec3   operator*(double s, const Vec3 &a) { return {s * a[0], s * a[1], s * a[2]}; }
+  inline double dot(const Vec3 &a, const Vec3 &b)
+  {
+    return a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
+  }
+  inline Vec3 cross(const Vec3 &a, const Vec3 &b)
   {
     return {a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]};
   }

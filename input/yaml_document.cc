@@ -19,8 +19,8 @@ namespace lightbody
       std::string              item;
       while (std::getline(ss, item, '.'))
         parts.push_back(item);
-      if (parts.empty() || std::any_of(parts.begin(), parts.end(),
-                                       [](const std::string &s) { return s.empty(); }))
+      if (parts.empty() ||
+          std::any_of(parts.begin(), parts.end(), [](const std::string &s) { return s.empty(); }))
         throw InputError({file + " (--set " + o.key + ")", 0, 0}, o.key, "is not a valid key path");
       const SourceLocation at{file + " (--set " + o.key + ")", 0, 0};
       YAML::Node           value;
@@ -30,18 +30,22 @@ namespace lightbody
         }
       catch (const InputError &e)
         {
-          throw InputError(at, o.key, "value \"" + o.value + "\": " + e.diagnostics().front().message);
+          throw InputError(at, o.key,
+                           "value \"" + o.value + "\": " + e.diagnostics().front().message);
         }
       // A list item is named by its index: a whole number within the list.
       auto index = [&](const std::string &part, const YAML::Node &list) {
-        const bool digits = !part.empty() && part.size() < 10 &&
-                            std::all_of(part.begin(), part.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+        const bool digits =
+          !part.empty() && part.size() < 10 &&
+          std::all_of(part.begin(), part.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
         if (!digits)
-          throw InputError(at, o.key, "\"" + part + "\" names an item of a list: give its index (0, 1, ...)");
+          throw InputError(at, o.key,
+                           "\"" + part + "\" names an item of a list: give its index (0, 1, ...)");
         const std::size_t i = std::stoul(part);
         if (i >= list.size())
-          throw InputError(at, o.key, "index " + part + " is past the end of the list (it has " +
-                                        std::to_string(list.size()) + " items)");
+          throw InputError(at, o.key,
+                           "index " + part + " is past the end of the list (it has " +
+                             std::to_string(list.size()) + " items)");
         return i;
       };
       YAML::Node cur = root;
@@ -74,10 +78,16 @@ namespace lightbody
     // Tags a case file may carry: none, or the core schema's own.
     bool plain_tag(const std::string &tag)
     {
-      static const std::set<std::string> core = {
-        "", "?", "!", "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
-        "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:map",
-        "tag:yaml.org,2002:seq"};
+      static const std::set<std::string> core = {"",
+                                                 "?",
+                                                 "!",
+                                                 "tag:yaml.org,2002:str",
+                                                 "tag:yaml.org,2002:int",
+                                                 "tag:yaml.org,2002:float",
+                                                 "tag:yaml.org,2002:bool",
+                                                 "tag:yaml.org,2002:null",
+                                                 "tag:yaml.org,2002:map",
+                                                 "tag:yaml.org,2002:seq"};
       return core.count(tag) > 0;
     }
 
@@ -93,16 +103,18 @@ namespace lightbody
                            : SourceLocation{file, m.line + 1, m.column + 1};
       };
       if (++values > max_yaml_values)
-        throw InputError(at(n), path, "the file expands to more than " +
-                                        std::to_string(max_yaml_values) +
-                                        " values (YAML aliases that repeat each other?)");
+        throw InputError(at(n), path,
+                         "the file expands to more than " + std::to_string(max_yaml_values) +
+                           " values (YAML aliases that repeat each other?)");
       if (depth > max_yaml_depth)
-        throw InputError(at(n), path, "nested deeper than " + std::to_string(max_yaml_depth) + " levels");
+        throw InputError(at(n), path,
+                         "nested deeper than " + std::to_string(max_yaml_depth) + " levels");
       if (!plain_tag(n.Tag()))
         diag.add(at(n), path, "the YAML tag \"" + n.Tag() + "\" is not accepted in a case file");
       if (n.IsSequence())
         for (std::size_t i = 0; i < n.size(); ++i)
-          check_yaml_tree(n[i], file, path + "[" + std::to_string(i) + "]", depth + 1, values, diag);
+          check_yaml_tree(n[i], file, path + "[" + std::to_string(i) + "]", depth + 1, values,
+                          diag);
       else if (n.IsMap())
         {
           std::map<std::string, YAML::Mark> seen;
@@ -129,8 +141,9 @@ namespace lightbody
     {
       const auto nul = text.find('\0');
       if (nul != std::string::npos)
-        throw InputError({name, 1 + static_cast<int>(std::count(text.begin(), text.begin() + nul, '\n')), 1},
-                         "", "the file contains a NUL byte: it is not a text file");
+        throw InputError(
+          {name, 1 + static_cast<int>(std::count(text.begin(), text.begin() + nul, '\n')), 1}, "",
+          "the file contains a NUL byte: it is not a text file");
       std::vector<YAML::Node> docs;
       try
         {
@@ -161,14 +174,14 @@ namespace lightbody
     // Copies src into dst key by key; maps merge, anything else is replaced. Records the file of
     // every replaced value.
     void merge_into(YAML::Node dst, const YAML::Node &src, const std::string &path,
-               const Origins &src_origins, const std::string &src_file, Origins &origins)
+                    const Origins &src_origins, const std::string &src_file, Origins &origins)
     {
       for (const auto &kv : src)
         {
           const std::string key = key_text(kv.first);
           if (key.empty())
             continue; // reported by the reader's key check
-          const std::string p   = path.empty() ? key : path + "." + key;
+          const std::string p = path.empty() ? key : path + "." + key;
           // Looked up through a const node: the non-const operator[] would add an empty entry.
           const YAML::Node existing = static_cast<const YAML::Node &>(dst)[key];
           if (existing && existing.IsMap() && kv.second.IsMap())
@@ -198,7 +211,7 @@ namespace lightbody
     {
       if (!root.IsMap() || !root["include"])
         return root;
-      const YAML::Node inc = root["include"];
+      const YAML::Node        inc = root["include"];
       std::vector<YAML::Node> names;
       if (inc.IsScalar())
         names.push_back(inc);
@@ -217,8 +230,8 @@ namespace lightbody
           const SourceLocation at{file, n.Mark().line + 1, n.Mark().column + 1};
           if (!n.IsScalar())
             throw InputError(at, "include", "must be a file name");
-          const std::string path = (n.Scalar().size() && n.Scalar()[0] == '/') ? n.Scalar()
-                                                                                 : dir + n.Scalar();
+          const std::string path =
+            (n.Scalar().size() && n.Scalar()[0] == '/') ? n.Scalar() : dir + n.Scalar();
           const std::string canonical = [&] {
             std::error_code ec;
             const auto      c = std::filesystem::weakly_canonical(path, ec);
@@ -229,8 +242,9 @@ namespace lightbody
               std::string cycle;
               for (const auto &c : chain)
                 cycle += c + " -> ";
-              throw InputError(at, "include", "\"" + n.Scalar() + "\" includes itself (" + cycle +
-                                                  canonical + ")");
+              throw InputError(at, "include",
+                               "\"" + n.Scalar() + "\" includes itself (" + cycle + canonical +
+                                 ")");
             }
           std::error_code ec;
           if (!std::filesystem::exists(path, ec) && !ec)
@@ -238,8 +252,9 @@ namespace lightbody
           chain.push_back(canonical);
           files.push_back(path);
           Origins    child_origins;
-          YAML::Node child = resolve_includes(load_yaml(read_input_file(path, "included file"), path),
-                                              path, chain, child_origins, files);
+          YAML::Node child =
+            resolve_includes(load_yaml(read_input_file(path, "included file"), path), path, chain,
+                             child_origins, files);
           chain.pop_back();
           if (!child.IsMap())
             throw InputError({path, 1, 1}, "", "an included file must be a mapping of keys");
@@ -264,7 +279,7 @@ namespace lightbody
         return ec ? name : c.string();
       }()};
       std::vector<std::string> files{name};
-      YAML::Node root = resolve_includes(root_in, name, chain, origins, files);
+      YAML::Node               root = resolve_includes(root_in, name, chain, origins, files);
       for (const auto &o : overrides)
         try
           {

@@ -14,8 +14,8 @@ namespace lightbody
   {
     struct Mesh
     {
-      std::map<long, Vec3>               nodes;
-      std::vector<std::array<long, 4>>   quads; // of the wanted group, in file orientation
+      std::map<long, Vec3>             nodes;
+      std::vector<std::array<long, 4>> quads; // of the wanted group, in file orientation
     };
 
     [[noreturn]] void bad(const PartSpec &part, const std::string &msg)
@@ -38,7 +38,8 @@ namespace lightbody
           case 16: return 8;
           case 10: return 9;
           default:
-            bad(part, "\"" + part.gmsh_file + "\": element type " + std::to_string(type) + " is not supported");
+            bad(part, "\"" + part.gmsh_file + "\": element type " + std::to_string(type) +
+                        " is not supported");
         }
     }
 
@@ -49,7 +50,7 @@ namespace lightbody
       in >> n;
       if (!in || n < 0 || n > 1000000)
         bad(part, "\"" + part.gmsh_file + "\": the $PhysicalNames count cannot be read");
-      int found = -1;
+      int                      found = -1;
       std::vector<std::string> names;
       for (int i = 0; i < n; ++i)
         {
@@ -57,8 +58,9 @@ namespace lightbody
           std::string rest;
           in >> dim >> tag;
           std::getline(in, rest);
-          const auto a = rest.find('"'), b = rest.rfind('"');
-          const std::string name = a == std::string::npos || b <= a ? rest : rest.substr(a + 1, b - a - 1);
+          const auto        a = rest.find('"'), b = rest.rfind('"');
+          const std::string name =
+            a == std::string::npos || b <= a ? rest : rest.substr(a + 1, b - a - 1);
           if (dim == 2)
             names.push_back(name);
           if (dim == 2 && name == part.gmsh_group)
@@ -86,13 +88,13 @@ namespace lightbody
           bad(part, "\"" + part.gmsh_file + "\": the declared number of " + what + " (" +
                       std::to_string(n) + ") does not fit the file");
       };
-      Mesh                 mesh;
-      std::string          section;
-      double               version = 0;
-      int                  tag     = -1;
-      std::map<int, std::set<int>> entity_groups; // 4.1: surface entity -> physical tags
-      std::vector<std::array<long, 5>> elements;  // (physical or entity, n1..n4)
-      bool                 by_entity = false;
+      Mesh                             mesh;
+      std::string                      section;
+      double                           version = 0;
+      int                              tag     = -1;
+      std::map<int, std::set<int>>     entity_groups; // 4.1: surface entity -> physical tags
+      std::vector<std::array<long, 5>> elements;      // (physical or entity, n1..n4)
+      bool                             by_entity = false;
       while (in >> section)
         {
           if (section == "$MeshFormat")
@@ -123,8 +125,8 @@ namespace lightbody
                 {
                   std::getline(in, line);
                   std::istringstream s(line);
-                  int    t, nphys;
-                  double box[6];
+                  int                t, nphys;
+                  double             box[6];
                   s >> t;
                   for (double &b : box)
                     s >> b;
@@ -201,7 +203,7 @@ namespace lightbody
                       std::vector<long> tags(ntags);
                       for (auto &t : tags)
                         in >> t;
-                      const int nn = nodes_of(part, type);
+                      const int         nn = nodes_of(part, type);
                       std::vector<long> v(nn);
                       for (auto &x : v)
                         in >> x;
@@ -211,7 +213,7 @@ namespace lightbody
                 }
               else
                 {
-                  by_entity = true;
+                  by_entity   = true;
                   long blocks = -1, n = -1, lo, hi;
                   in >> blocks >> n >> lo >> hi;
                   count_ok(blocks, 4, "element blocks");
@@ -225,7 +227,7 @@ namespace lightbody
                       const int nn = nodes_of(part, type);
                       for (long i = 0; i < count; ++i)
                         {
-                          long id;
+                          long              id;
                           std::vector<long> v(nn);
                           in >> id;
                           for (auto &x : v)
@@ -240,10 +242,12 @@ namespace lightbody
             bad(part, "\"" + part.gmsh_file + "\" could not be read (in " + section + ")");
         }
       if (tag < 0)
-        bad(part, "\"" + part.gmsh_file + "\" has no $PhysicalNames: name the surface groups in gmsh");
+        bad(part,
+            "\"" + part.gmsh_file + "\" has no $PhysicalNames: name the surface groups in gmsh");
       for (const auto &e : elements)
         {
-          const bool in_group = by_entity ? entity_groups[static_cast<int>(e[0])].count(tag) > 0 : e[0] == tag;
+          const bool in_group =
+            by_entity ? entity_groups[static_cast<int>(e[0])].count(tag) > 0 : e[0] == tag;
           if (in_group)
             mesh.quads.push_back({{e[1], e[2], e[3], e[4]}});
         }
@@ -253,7 +257,8 @@ namespace lightbody
       for (const auto &q : mesh.quads)
         for (long id : q)
           if (!mesh.nodes.count(id))
-            bad(part, "\"" + part.gmsh_file + "\": a quadrilateral uses the missing node " + std::to_string(id));
+            bad(part, "\"" + part.gmsh_file + "\": a quadrilateral uses the missing node " +
+                        std::to_string(id));
       return mesh;
     }
 
@@ -263,12 +268,14 @@ namespace lightbody
   {
     const Mesh mesh = read_msh(part);
     // Nodal normals: the sum of the quads' normals (diagonal cross products, area-weighted).
-    std::map<long, Vec3> normal;
+    std::map<long, Vec3>                 normal;
     std::map<std::pair<long, long>, int> edge_count;
     for (const auto &q : mesh.quads)
       {
-        const Vec3 n = cross(operator-(mesh.nodes.at(q[2]), mesh.nodes.at(q[0])),
-                             operator-(mesh.nodes.at(q[3]), mesh.nodes.at(q[1])));
+        const Vec3 n =
+          cross(operator-(mesh.nodes.at(q[2]), mesh.nodes.at(q[0])), operator-(
+                                                                       mesh.nodes.at(q[3]),
+                                                                       mesh.nodes.at(q[1])));
         for (long id : q)
           for (int d = 0; d < 3; ++d)
             normal[id][d] += n[d];
@@ -285,12 +292,15 @@ namespace lightbody
     for (const auto &q : mesh.quads)
       {
         // Patch corners in the (u, v) order of the quad: q0 (0,0), q1 (1,0), q2 (1,1), q3 (0,1).
-        const std::array<Vec3, 4> x{{mesh.nodes.at(q[0]), mesh.nodes.at(q[1]), mesh.nodes.at(q[2]), mesh.nodes.at(q[3])}};
-        const std::array<Vec3, 4> n{{normal.at(q[0]), normal.at(q[1]), normal.at(q[2]), normal.at(q[3])}};
+        const std::array<Vec3, 4> x{
+          {mesh.nodes.at(q[0]), mesh.nodes.at(q[1]), mesh.nodes.at(q[2]), mesh.nodes.at(q[3])}};
+        const std::array<Vec3, 4> n{
+          {normal.at(q[0]), normal.at(q[1]), normal.at(q[2]), normal.at(q[3])}};
         auto bilinear = [](const std::array<Vec3, 4> &c, double u, double v) {
           Vec3 r;
           for (int d = 0; d < 3; ++d)
-            r[d] = (1 - u) * (1 - v) * c[0][d] + u * (1 - v) * c[1][d] + u * v * c[2][d] + (1 - u) * v * c[3][d];
+            r[d] = (1 - u) * (1 - v) * c[0][d] + u * (1 - v) * c[1][d] + u * v * c[2][d] +
+                   (1 - u) * v * c[3][d];
           return r;
         };
         Patch p;
@@ -301,9 +311,11 @@ namespace lightbody
           return Vec3{r[0] / l, r[1] / l, r[2] / l};
         };
         // Sides: v = 0 is q0-q1, u = 1 is q1-q2, v = 1 is q3-q2, u = 0 is q0-q3.
-        const std::array<std::pair<long, long>, 4> sides{{{q[0], q[1]}, {q[1], q[2]}, {q[3], q[2]}, {q[0], q[3]}}};
+        const std::array<std::pair<long, long>, 4> sides{
+          {{q[0], q[1]}, {q[1], q[2]}, {q[3], q[2]}, {q[0], q[3]}}};
         for (int s = 0; s < 4; ++s)
-          if (edge_count[{std::min(sides[s].first, sides[s].second), std::max(sides[s].first, sides[s].second)}] == 1)
+          if (edge_count[{std::min(sides[s].first, sides[s].second),
+                          std::max(sides[s].first, sides[s].second)}] == 1)
             p.side_edge[s] = "boundary";
         patches.push_back(p);
       }

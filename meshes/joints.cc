@@ -58,14 +58,14 @@ namespace lightbody
 
   void find_joints(Model &model)
   {
-    const auto  &tria = model.triangulation;
-    const double tol  = 1e-6 * std::max(model.size, 1.0);
+    const auto  &tria    = model.triangulation;
+    const double tol     = 1e-6 * std::max(model.size, 1.0);
     auto         cell_at = [&](unsigned i) { return CellIt(&tria, 0, i); };
     // Points of a face on the mapped (curved) geometry: k = 0..3 the midpoints of its sides,
     // 4 its centre.
     auto face_point = [&](const CellIt &cell, unsigned f, unsigned k) {
       Point<3> xi(0.5, 0.5, 0.5);
-      xi[f / 2] = f % 2;
+      xi[f / 2]        = f % 2;
       const unsigned a = (f / 2 + 1) % 3, b = (f / 2 + 2) % 3;
       if (k < 4)
         (k < 2 ? xi[a] : xi[b]) = k % 2;
@@ -90,15 +90,17 @@ namespace lightbody
               if (p < q && parts_at[a].count(q) && parts_at[b].count(p))
                 {
                   // Lines along the junction, not through the thickness.
-                  const auto          n   = model.normal(cell->index(), Point<3>(0.5, 0.5, 0.5));
-                  const dealii::Tensor<1, 3> dir = cell->line(l)->vertex(1) - cell->line(l)->vertex(0);
+                  const auto n = model.normal(cell->index(), Point<3>(0.5, 0.5, 0.5));
+                  const dealii::Tensor<1, 3> dir =
+                    cell->line(l)->vertex(1) - cell->line(l)->vertex(0);
                   if (std::abs(dir * n) < 0.5 * dir.norm())
                     shared_length[{p, q}] += dir.norm();
                 }
         }
     for (const auto &[pq, length] : shared_length)
       {
-        const unsigned levels = std::min(model.parts[pq.first].layers, model.parts[pq.second].layers) + 1;
+        const unsigned levels =
+          std::min(model.parts[pq.first].layers, model.parts[pq.second].layers) + 1;
         model.joints.push_back({model.parts[pq.first].name, model.parts[pq.second].name,
                                 Joint::Kind::shared_nodes, length / levels});
       }
@@ -143,73 +145,76 @@ namespace lightbody
     // (follower part, leader part) -> ties
     std::map<std::pair<unsigned, unsigned>, std::vector<Tie>> found;
     auto try_tie = [&](const Candidate &s, const std::vector<Candidate> &leaders) -> bool {
-        const auto cell = cell_at(s.face.cell);
-        const auto face = cell->face(s.face.face);
-        Tie        tie;
-        tie.follower = s.face;
-        auto on_some_leader = [&](const Point<3> &x, bool record) {
-          bool found_one = false;
-          for (const auto &m : leaders)
+      const auto cell = cell_at(s.face.cell);
+      const auto face = cell->face(s.face.face);
+      Tie        tie;
+      tie.follower        = s.face;
+      auto on_some_leader = [&](const Point<3> &x, bool record) {
+        bool found_one = false;
+        for (const auto &m : leaders)
+          {
+            if (m.part == s.part || !m.box.contains(x, tol))
+              continue;
+            if (!on_face(*model.mapping, cell_at(m.face.cell), m.face.face, x, 1e-6))
+              continue;
+            found_one = true;
+            if (record &&
+                std::none_of(tie.leaders.begin(), tie.leaders.end(), [&](const FaceRef &f) {
+                  return f.cell == m.face.cell && f.face == m.face.face;
+                }))
+              tie.leaders.push_back(m.face);
+          }
+        return found_one;
+      };
+      // Every vertex must lie on the other parts' faces (one surface, possibly of several parts
+      // joined by shared nodes, e.g. a shell split at a bulkhead station).
+      bool all = true;
+      for (unsigned v = 0; v < 4 && all; ++v)
+        all = on_some_leader(face->vertex(v), true);
+      // Vertices on two different surfaces (a web between a wall and a flange) are not enough:
+      // the edge midpoints and the centre must lie on the other faces too.
+      for (unsigned k = 0; k < 5 && all; ++k)
+        all = on_some_leader(face_point(cell, s.face.face, k), false);
+      if (!all)
+        return false;
+      // Leading faces between those points (a follower face across several finer leading
+      // faces): the candidates overlapping the face are tried on a grid of points over it.
+      {
+        std::vector<const Candidate *> near;
+        for (const auto &m : leaders)
+          if (m.part != s.part && m.box.overlaps(s.box, tol))
+            near.push_back(&m);
+        constexpr unsigned n = 6;
+        const unsigned     f = s.face.face, a = (f / 2 + 1) % 3, b = (f / 2 + 2) % 3;
+        for (unsigned i = 0; i < n; ++i)
+          for (unsigned j = 0; j < n; ++j)
             {
-              if (m.part == s.part || !m.box.contains(x, tol))
-                continue;
-              if (!on_face(*model.mapping, cell_at(m.face.cell), m.face.face, x, 1e-6))
-                continue;
-              found_one = true;
-              if (record && std::none_of(tie.leaders.begin(), tie.leaders.end(), [&](const FaceRef &f) {
-                    return f.cell == m.face.cell && f.face == m.face.face;
-                  }))
-                tie.leaders.push_back(m.face);
+              Point<3> xi(0.5, 0.5, 0.5);
+              xi[f / 2]        = f % 2;
+              xi[a]            = (i + 0.5) / n;
+              xi[b]            = (j + 0.5) / n;
+              const Point<3> x = model.mapping->transform_unit_to_real_cell(cell, xi);
+              for (const Candidate *m : near)
+                if (m->box.contains(x, tol) &&
+                    std::none_of(tie.leaders.begin(), tie.leaders.end(),
+                                 [&](const FaceRef &r) {
+                                   return r.cell == m->face.cell && r.face == m->face.face;
+                                 }) &&
+                    on_face(*model.mapping, cell_at(m->face.cell), m->face.face, x, 1e-6))
+                  tie.leaders.push_back(m->face);
             }
-          return found_one;
-        };
-        // Every vertex must lie on the other parts' faces (one surface, possibly of several parts
-        // joined by shared nodes, e.g. a shell split at a bulkhead station).
-        bool all = true;
-        for (unsigned v = 0; v < 4 && all; ++v)
-          all = on_some_leader(face->vertex(v), true);
-        // Vertices on two different surfaces (a web between a wall and a flange) are not enough:
-        // the edge midpoints and the centre must lie on the other faces too.
-        for (unsigned k = 0; k < 5 && all; ++k)
-          all = on_some_leader(face_point(cell, s.face.face, k), false);
-        if (!all)
-          return false;
-        // Leading faces between those points (a follower face across several finer leading
-        // faces): the candidates overlapping the face are tried on a grid of points over it.
-        {
-          std::vector<const Candidate *> near;
-          for (const auto &m : leaders)
-            if (m.part != s.part && m.box.overlaps(s.box, tol))
-              near.push_back(&m);
-          constexpr unsigned n = 6;
-          const unsigned     f = s.face.face, a = (f / 2 + 1) % 3, b = (f / 2 + 2) % 3;
-          for (unsigned i = 0; i < n; ++i)
-            for (unsigned j = 0; j < n; ++j)
-              {
-                Point<3> xi(0.5, 0.5, 0.5);
-                xi[f / 2] = f % 2;
-                xi[a]     = (i + 0.5) / n;
-                xi[b]     = (j + 0.5) / n;
-                const Point<3> x = model.mapping->transform_unit_to_real_cell(cell, xi);
-                for (const Candidate *m : near)
-                  if (m->box.contains(x, tol) &&
-                      std::none_of(tie.leaders.begin(), tie.leaders.end(), [&](const FaceRef &r) {
-                        return r.cell == m->face.cell && r.face == m->face.face;
-                      }) &&
-                      on_face(*model.mapping, cell_at(m->face.cell), m->face.face, x, 1e-6))
-                    tie.leaders.push_back(m->face);
-              }
-        }
-        // The joint partner: the part holding the face centre.
-        unsigned partner = cell_at(tie.leaders.front().cell)->material_id();
-        for (const auto &f : tie.leaders)
-          if (on_face(*model.mapping, cell_at(f.cell), f.face, face_point(cell, s.face.face, 4), 1e-6))
-            {
-              partner = cell_at(f.cell)->material_id();
-              break;
-            }
-        found[{s.part, partner}].push_back(tie);
-        return true;
+      }
+      // The joint partner: the part holding the face centre.
+      unsigned partner = cell_at(tie.leaders.front().cell)->material_id();
+      for (const auto &f : tie.leaders)
+        if (on_face(*model.mapping, cell_at(f.cell), f.face, face_point(cell, s.face.face, 4),
+                    1e-6))
+          {
+            partner = cell_at(f.cell)->material_id();
+            break;
+          }
+      found[{s.part, partner}].push_back(tie);
+      return true;
     };
 
     // First the edges that stand on another part's side (a wall on a floor); then, with the
@@ -235,13 +240,14 @@ namespace lightbody
       {
         if (ties.empty())
           continue;
-        const auto [a, b] = pair;
+        const auto [a, b]  = pair;
         const auto reverse = found.find({b, a});
         if (reverse != found.end() && !reverse->second.empty())
           {
             const double ta = model.parts[a].thickness, tb = model.parts[b].thickness;
-            const bool a_follows = ta < tb || (ta == tb && (ties.size() > reverse->second.size() ||
-                                                            (ties.size() == reverse->second.size() && a < b)));
+            const bool   a_follows =
+              ta < tb || (ta == tb && (ties.size() > reverse->second.size() ||
+                                       (ties.size() == reverse->second.size() && a < b)));
             if (!a_follows)
               continue;
             reverse->second.clear();
@@ -264,7 +270,8 @@ namespace lightbody
             length += best;
           }
         length /= model.parts[a].layers; // one face per layer at each place along the joint
-        model.joints.push_back({model.parts[a].name, model.parts[b].name, Joint::Kind::tied, length});
+        model.joints.push_back(
+          {model.parts[a].name, model.parts[b].name, Joint::Kind::tied, length});
         model.ties.insert(model.ties.end(), ties.begin(), ties.end());
       }
   }

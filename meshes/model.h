@@ -34,20 +34,20 @@ namespace lightbody
   class Model
   {
   public:
-    Model() = default;
-    Model(const Model &) = delete;
+    Model()                         = default;
+    Model(const Model &)            = delete;
     Model &operator=(const Model &) = delete;
 
-    dealii::Triangulation<3>                 triangulation;
+    dealii::Triangulation<3>                  triangulation;
     std::unique_ptr<dealii::MappingQCache<3>> mapping; // exact geometry at Q2 support points
-    std::vector<PartMesh>                    parts;   // cell->material_id() indexes this
+    std::vector<PartMesh>                     parts;   // cell->material_id() indexes this
     // "part.top", "part.bottom": the faces of each side of a part.
     std::map<std::string, std::vector<FaceRef>> surfaces;
     // "part.edge1", "tank.start", ...: the through-thickness faces along a part's edge.
     std::map<std::string, std::vector<FaceRef>> edges;
-    double size = 0; // bounding-box diagonal, for tolerances
-    std::vector<Joint> joints;
-    std::vector<Tie>   ties;
+    double                                      size = 0; // bounding-box diagonal, for tolerances
+    std::vector<Joint>                          joints;
+    std::vector<Tie>                            ties;
 
     // Unit normal of the part's mid-surface (towards "top") at a point inside the given cell,
     // given in the cell's reference coordinates.
@@ -56,9 +56,9 @@ namespace lightbody
     // Internal: per cell, the patch and its parameter box.
     struct CellGeometry
     {
-      unsigned                  part = 0, patch = 0;
-      std::array<unsigned, 8>   vertex{};  // vertex indices in the order below
-      std::array<std::array<double, 3>, 8> param{}; // (u, v, zeta) of each vertex
+      unsigned                             part = 0, patch = 0;
+      std::array<unsigned, 8>              vertex{}; // vertex indices in the order below
+      std::array<std::array<double, 3>, 8> param{};  // (u, v, zeta) of each vertex
     };
     std::vector<CellGeometry> cell_geometry;
     std::vector<Patch>        patches; // of all parts

@@ -25,7 +25,7 @@ namespace lightbody
     {
       shared_nodes,
       tied
-    } kind = Kind::shared_nodes;
+    } kind           = Kind::shared_nodes;
     double length_mm = 0;
   };
 } // namespace lightbody

@@ -17,7 +17,8 @@ namespace lightbody
 
     unsigned divisions(double length, double h, unsigned at_least = 1)
     {
-      return std::max<unsigned>(at_least, static_cast<unsigned>(std::min(max_divisions, std::ceil(length / h - 1e-9))));
+      return std::max<unsigned>(
+        at_least, static_cast<unsigned>(std::min(max_divisions, std::ceil(length / h - 1e-9))));
     }
 
     // Divisions around a full circle: a multiple of 8, so that a cylinder, an annulus and the
@@ -25,7 +26,8 @@ namespace lightbody
     // degrees from the reference) and share them where they meet.
     unsigned circumferential_divisions(double perimeter, double h)
     {
-      return 8 * std::max<unsigned>(1, static_cast<unsigned>(std::min(max_divisions, std::ceil(perimeter / (8 * h) - 1e-9))));
+      return 8 * std::max<unsigned>(1, static_cast<unsigned>(std::min(
+                                         max_divisions, std::ceil(perimeter / (8 * h) - 1e-9))));
     }
 
     // Largest length of the u (or v) parameter lines at v (or u) = 0, 1/2, 1, by sampling.
@@ -108,15 +110,14 @@ namespace lightbody
     // Five patches covering a disc-like surface (flat disc or dished head) without a pole:
     // a central square and four patches between the square and the rim, in the coordinates of
     // the unit disc, then lifted by `lift` onto the surface.
-    std::vector<Patch> o_grid(const std::function<Vec3(double, double)> &lift,
-                              double rim_length, double radial_length, double h,
-                              const std::string &rim_name)
+    std::vector<Patch> o_grid(const std::function<Vec3(double, double)> &lift, double rim_length,
+                              double radial_length, double h, const std::string &rim_name)
     {
-      const double   s = 0.4; // half-width of the central square in unit-disc coordinates
-      const unsigned n = circumferential_divisions(rim_length, h) / 4;
-      const unsigned m = divisions(radial_length * (1 - s * std::sqrt(2.0) * 0.85), h);
+      const double       s = 0.4; // half-width of the central square in unit-disc coordinates
+      const unsigned     n = circumferential_divisions(rim_length, h) / 4;
+      const unsigned     m = divisions(radial_length * (1 - s * std::sqrt(2.0) * 0.85), h);
       std::vector<Patch> patches;
-      Patch centre;
+      Patch              centre;
       centre.point = [lift, s](double u, double v) { return lift(-s + 2 * s * u, -s + 2 * s * v); };
       centre.n_u = centre.n_v = n;
       patches.push_back(centre);
@@ -154,9 +155,10 @@ namespace lightbody
 
   std::vector<Patch> mid_surface_patches(const PartSpec &part, double h)
   {
-    const Vec3 o = part.origin, ax = part.axis, e1 = part.reference, e2 = cross(part.axis, part.reference);
-    std::vector<Patch>                   patches;
-    std::function<Vec3(const Vec3 &)>    top;
+    const Vec3 o = part.origin, ax = part.axis, e1 = part.reference,
+               e2 = cross(part.axis, part.reference);
+    std::vector<Patch>                patches;
+    std::function<Vec3(const Vec3 &)> top;
     switch (part.kind)
       {
         case SurfaceKind::quad:
@@ -167,9 +169,9 @@ namespace lightbody
               return (1 - u) * (1 - v) * c[0] + u * (1 - v) * c[1] + u * v * c[2] +
                      (1 - u) * v * c[3];
             };
-            p.side_edge = {{"edge1", "edge2", "edge3", "edge4"}};
-            p.n_u       = divisions(side_length(p.point, true), h);
-            p.n_v       = divisions(side_length(p.point, false), h);
+            p.side_edge  = {{"edge1", "edge2", "edge3", "edge4"}};
+            p.n_u        = divisions(side_length(p.point, true), h);
+            p.n_v        = divisions(side_length(p.point, false), h);
             const Vec3 t = cross(c[1] - c[0], c[3] - c[0]);
             top          = [t](const Vec3 &) { return t; };
             patches.push_back(p);
@@ -188,11 +190,10 @@ namespace lightbody
                             part.full_circle ? "" : "side_end", "start"}};
             p.n_u       = divisions(L, h);
             // Ramanujan's perimeter: exact for a circle, so that heads of the same radius match.
-            const double perimeter =
-              M_PI * (3 * (a + b) - std::sqrt((3 * a + b) * (a + 3 * b)));
-            p.n_v = part.full_circle ? circumferential_divisions(perimeter, h)
-                                     : divisions(side_length(p.point, false), h, 2);
-            top = [o, ax](const Vec3 &x) {
+            const double perimeter = M_PI * (3 * (a + b) - std::sqrt((3 * a + b) * (a + 3 * b)));
+            p.n_v                  = part.full_circle ? circumferential_divisions(perimeter, h)
+                                                      : divisions(side_length(p.point, false), h, 2);
+            top                    = [o, ax](const Vec3 &x) {
               const Vec3 r = x - o;
               return r - dot(r, ax) * ax;
             };
@@ -202,7 +203,7 @@ namespace lightbody
         case SurfaceKind::disc:
           {
             const double ro = part.outer_radius, ri = part.inner_radius;
-            top             = [ax](const Vec3 &) { return ax; };
+            top = [ax](const Vec3 &) { return ax; };
             if (ri > 0)
               {
                 const double t0 = part.angle_start, t1 = part.angle_end;
@@ -214,20 +215,21 @@ namespace lightbody
                 p.side_edge = {{part.full_circle ? "" : "side_start", "outer",
                                 part.full_circle ? "" : "side_end", "inner"}};
                 p.n_u       = divisions(ro - ri, h);
-                p.n_v = part.full_circle ? circumferential_divisions(2 * M_PI * ro, h)
-                                         : divisions(side_length(p.point, false), h, 2);
+                p.n_v       = part.full_circle ? circumferential_divisions(2 * M_PI * ro, h)
+                                               : divisions(side_length(p.point, false), h, 2);
                 patches.push_back(p);
               }
             else
-              patches = o_grid([=](double x, double y) { return o + (ro * x) * e1 + (ro * y) * e2; },
-                               2 * M_PI * ro, ro, h, "outer");
+              patches =
+                o_grid([=](double x, double y) { return o + (ro * x) * e1 + (ro * y) * e2; },
+                       2 * M_PI * ro, ro, h, "outer");
             break;
           }
         case SurfaceKind::head:
           {
-            const Profile prof = head_profile(part);
+            const Profile prof     = head_profile(part);
             const double  meridian = profile_length(prof);
-            auto lift = [=](double x, double y) {
+            auto          lift     = [=](double x, double y) {
               const double rho = std::sqrt(x * x + y * y);
               const auto   rz  = prof(rho);
               // Direction in the rim plane; at the pole the radius is zero anyway.
@@ -238,8 +240,7 @@ namespace lightbody
             top     = [o](const Vec3 &x) { return x - o; };
             break;
           }
-        case SurfaceKind::gmsh:
-          return gmsh_patches(part); // as meshed, in the file's orientation
+        case SurfaceKind::gmsh: return gmsh_patches(part); // as meshed, in the file's orientation
         case SurfaceKind::section_shell:
           {
             const CrossSection cs(part.section);
@@ -278,7 +279,7 @@ namespace lightbody
                 return std::array<double, 2>{{R * std::sin(phi), depth * std::cos(phi)}};
               };
             const double meridian = profile_length(prof);
-            auto lift = [=](double x, double y) {
+            auto         lift     = [=](double x, double y) {
               const double rho = std::sqrt(x * x + y * y);
               const auto   rz  = prof(rho);
               const auto   q   = cs.point(std::atan2(y, x));

@@ -24,7 +24,7 @@ namespace lightbody
 
   MeshQuality mesh_quality(const Model &model)
   {
-    MeshQuality         q;
+    MeshQuality           q;
     std::vector<Point<3>> corners;
     for (unsigned v = 0; v < 8; ++v)
       corners.push_back(GeometryInfo<3>::unit_cell_vertex(v));
@@ -37,7 +37,7 @@ namespace lightbody
         const Vec3         at{cell->center()[0], cell->center()[1], cell->center()[2]};
         for (unsigned p = 0; p < 8; ++p)
           {
-            const DerivativeForm<1, 3, 3> J = fv.jacobian(p);
+            const DerivativeForm<1, 3, 3> J     = fv.jacobian(p);
             double                        norms = 1;
             for (unsigned c = 0; c < 3; ++c)
               norms *= std::sqrt(J[0][c] * J[0][c] + J[1][c] * J[1][c] + J[2][c] * J[2][c]);
@@ -59,11 +59,12 @@ namespace lightbody
     if (q.min_scaled_jacobian <= 0)
       {
         char where[128];
-        std::snprintf(where, sizeof(where), "(%.1f, %.1f, %.1f) mm", q.min_scaled_jacobian_location[0],
-                      q.min_scaled_jacobian_location[1], q.min_scaled_jacobian_location[2]);
-        throw ModelError("part \"" + q.min_scaled_jacobian_part + "\": inverted or degenerate element near " +
-                         where + " (scaled Jacobian " + std::to_string(q.min_scaled_jacobian) +
-                         "); check the part's geometry");
+        std::snprintf(where, sizeof(where), "(%.1f, %.1f, %.1f) mm",
+                      q.min_scaled_jacobian_location[0], q.min_scaled_jacobian_location[1],
+                      q.min_scaled_jacobian_location[2]);
+        throw ModelError("part \"" + q.min_scaled_jacobian_part +
+                         "\": inverted or degenerate element near " + where + " (scaled Jacobian " +
+                         std::to_string(q.min_scaled_jacobian) + "); check the part's geometry");
       }
     return q;
   }
@@ -72,8 +73,8 @@ namespace lightbody
                        const std::string &dir)
   {
     // Scalar quadratic nodes carry the support flags.
-    const FE_Q<3>   fe(2);
-    DoFHandler<3>   nodes(model.triangulation);
+    const FE_Q<3> fe(2);
+    DoFHandler<3> nodes(model.triangulation);
     nodes.distribute_dofs(fe);
     std::vector<Point<3>> points(nodes.n_dofs());
     DoFTools::map_dofs_to_support_points(*model.mapping, nodes, points);
@@ -140,6 +141,7 @@ namespace lightbody
                     {"max_aspect_ratio", quality.max_aspect_ratio},
                     {"max_aspect_ratio_part", quality.max_aspect_ratio_part},
                     {"max_aspect_ratio_location_mm", vec(quality.max_aspect_ratio_location)}};
-    write_text_file(dir + "/mesh.json", j.dump(2, ' ', false, Json::error_handler_t::replace) + "\n");
+    write_text_file(dir + "/mesh.json",
+                    j.dump(2, ' ', false, Json::error_handler_t::replace) + "\n");
   }
 } // namespace lightbody

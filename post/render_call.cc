@@ -27,12 +27,12 @@ namespace lightbody
       const char *path = std::getenv("PATH");
       if (!path)
         return "";
-      std::string list = path;
+      std::string list  = path;
       std::size_t start = 0;
       while (start <= list.size())
         {
-          const std::size_t end = std::min(list.find(':', start), list.size());
-          const std::string dir = list.substr(start, end - start);
+          const std::size_t end       = std::min(list.find(':', start), list.size());
+          const std::string dir       = list.substr(start, end - start);
           const std::string candidate = (dir.empty() ? "." : dir) + "/" + name;
           if (access(candidate.c_str(), X_OK) == 0)
             return candidate;
@@ -69,7 +69,7 @@ namespace lightbody
         return pic;
       }
     std::vector<std::string> args;
-    const char *display = std::getenv("DISPLAY");
+    const char              *display = std::getenv("DISPLAY");
     if (!display || !*display)
       {
         const std::string xvfb = on_path("xvfb-run");
@@ -86,10 +86,11 @@ namespace lightbody
       args.push_back(std::to_string((*spot)[0]) + "," + std::to_string((*spot)[1]) + "," +
                      std::to_string((*spot)[2]));
 
-    const std::string log = png + ".log";
+    const std::string          log = png + ".log";
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
     posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
     posix_spawnattr_t attr;
     posix_spawnattr_init(&attr);
@@ -100,8 +101,8 @@ namespace lightbody
     for (auto &a : args)
       argv.push_back(const_cast<char *>(a.c_str()));
     argv.push_back(nullptr);
-    pid_t      pid = 0;
-    const int  rc  = posix_spawn(&pid, args[0].c_str(), &actions, &attr, argv.data(), environ);
+    pid_t     pid = 0;
+    const int rc  = posix_spawn(&pid, args[0].c_str(), &actions, &attr, argv.data(), environ);
     posix_spawn_file_actions_destroy(&actions);
     posix_spawnattr_destroy(&attr);
     if (rc != 0)
@@ -116,7 +117,8 @@ namespace lightbody
         const pid_t done = waitpid(pid, &status, WNOHANG);
         if (done == pid)
           break;
-        if (std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() > timeout_s)
+        if (std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() >
+            timeout_s)
           {
             kill(-pid, SIGKILL);
             waitpid(pid, &status, 0);
@@ -135,7 +137,8 @@ namespace lightbody
         return pic;
       }
     std::filesystem::remove(png);
-    pic.message = "no picture: rendering failed" + (detail.empty() ? std::string() : " (" + detail + ")") +
+    pic.message = "no picture: rendering failed" +
+                  (detail.empty() ? std::string() : " (" + detail + ")") +
                   "; the results are complete without it";
     return pic;
   }

@@ -39,8 +39,9 @@ int main(int argc, char **argv)
       std::fprintf(stderr, "usage: lightbody-render IN.vtu OUT.png TITLE [X,Y,Z]\n");
       return 1;
     }
-  double spot[3];
-  const bool has_spot = argc == 5 && std::sscanf(argv[4], "%lf,%lf,%lf", &spot[0], &spot[1], &spot[2]) == 3;
+  double     spot[3];
+  const bool has_spot =
+    argc == 5 && std::sscanf(argv[4], "%lf,%lf,%lf", &spot[0], &spot[1], &spot[2]) == 3;
   vtkNew<vtkXMLUnstructuredGridReader> reader;
   reader->SetFileName(argv[1]);
   reader->Update();
@@ -48,14 +49,16 @@ int main(int argc, char **argv)
   if (!grid || grid->GetNumberOfPoints() == 0 || !grid->GetPointData()->GetArray("von_mises_MPa") ||
       !grid->GetPointData()->GetArray("displacement_mm"))
     {
-      std::fprintf(stderr, "lightbody-render: %s has no von_mises_MPa and displacement_mm\n", argv[1]);
+      std::fprintf(stderr, "lightbody-render: %s has no von_mises_MPa and displacement_mm\n",
+                   argv[1]);
       return 1;
     }
 
   // Deformation scaled so that the largest displacement shows as 5 % of the body's size.
   double bounds[6];
   grid->GetBounds(bounds);
-  const double size = std::max({bounds[1] - bounds[0], bounds[3] - bounds[2], bounds[5] - bounds[4]});
+  const double size =
+    std::max({bounds[1] - bounds[0], bounds[3] - bounds[2], bounds[5] - bounds[4]});
   double       u_max = grid->GetPointData()->GetArray("displacement_mm")->GetMaxNorm();
   const double scale = u_max > 0 ? 0.05 * size / u_max : 1.0;
   grid->GetPointData()->SetActiveVectors("displacement_mm");
@@ -97,10 +100,13 @@ int main(int argc, char **argv)
 
   char caption[512];
   if (has_spot)
-    std::snprintf(caption, sizeof caption, "%s\ndeformation x %.3g (max %.3g mm); marker: governing point (%.0f, %.0f, %.0f) mm",
-                  argv[3], scale, u_max, spot[0], spot[1], spot[2]);
+    std::snprintf(
+      caption, sizeof caption,
+      "%s\ndeformation x %.3g (max %.3g mm); marker: governing point (%.0f, %.0f, %.0f) mm",
+      argv[3], scale, u_max, spot[0], spot[1], spot[2]);
   else
-    std::snprintf(caption, sizeof caption, "%s\ndeformation x %.3g (max %.3g mm)", argv[3], scale, u_max);
+    std::snprintf(caption, sizeof caption, "%s\ndeformation x %.3g (max %.3g mm)", argv[3], scale,
+                  u_max);
   vtkNew<vtkTextActor> text;
   text->SetInput(caption);
   text->SetDisplayPosition(15, 15);
@@ -117,8 +123,10 @@ int main(int argc, char **argv)
   double view[3] = {-1, 1.2, 0.9};
   if (has_spot)
     {
-      const double c[3] = {(bounds[0] + bounds[1]) / 2, (bounds[2] + bounds[3]) / 2, (bounds[4] + bounds[5]) / 2};
-      const double half[3] = {std::max(1.0, (bounds[1] - bounds[0]) / 2), std::max(1.0, (bounds[3] - bounds[2]) / 2),
+      const double c[3]    = {(bounds[0] + bounds[1]) / 2, (bounds[2] + bounds[3]) / 2,
+                              (bounds[4] + bounds[5]) / 2};
+      const double half[3] = {std::max(1.0, (bounds[1] - bounds[0]) / 2),
+                              std::max(1.0, (bounds[3] - bounds[2]) / 2),
                               std::max(1.0, (bounds[5] - bounds[4]) / 2)};
       for (int k = 0; k < 3; ++k)
         {

@@ -72,12 +72,12 @@ namespace lightbody
                          const Picture &picture, const std::string &path)
   {
     Json j;
-    j["case"]            = c.name;
-    j["case_file"]       = c.file;
-    j["program_version"] = version;
-    j["units"]           = "mm, N, MPa, tonne, s; masses in kg";
-    j["dofs"]            = r.dofs;
-    j["elements"]        = r.elements;
+    j["case"]             = c.name;
+    j["case_file"]        = c.file;
+    j["program_version"]  = version;
+    j["units"]            = "mm, N, MPa, tonne, s; masses in kg";
+    j["dofs"]             = r.dofs;
+    j["elements"]         = r.elements;
     j["mass"]["total_kg"] = r.mass.total_kg;
     j["mass"]["parts"]    = Json::object();
     for (const auto &p : r.mass.parts)
@@ -105,8 +105,9 @@ namespace lightbody
       j["design_check"] = {{"allowable", c.criteria.rule == CriteriaSpec::Rule::adr
                                            ? "ADR 6.8.2.1.16: min(0.75 Rp0.2, 0.5 Rm)"
                                            : "Rp0.2 / " + shortest(c.criteria.safety_factor)},
-                           {"haz_width_mm", c.criteria.haz_width > 0 ? Json(c.criteria.haz_width)
-                                                                     : Json(c.criteria.haz_width_text())},
+                           {"haz_width_mm", c.criteria.haz_width > 0
+                                              ? Json(c.criteria.haz_width)
+                                              : Json(c.criteria.haz_width_text())},
                            {"haz_not_confirmed_base_values_used", r.design.unconfirmed_haz}};
     j["warnings"] = run_warnings(r, c);
     j["passed"]   = all_passed(r);

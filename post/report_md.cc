@@ -22,27 +22,30 @@ namespace lightbody
       std::snprintf(b, sizeof b, "%.*f", decimals, v);
       const std::string out = b;
       // "-0.0" reads as a sign where there is none.
-      return out.find_first_not_of("-0.") == std::string::npos && out[0] == '-' ? out.substr(1) : out;
+      return out.find_first_not_of("-0.") == std::string::npos && out[0] == '-' ? out.substr(1)
+                                                                                : out;
     }
     std::string at(const Vec3 &p)
     {
       return "(" + fixed(p[0], 0) + ", " + fixed(p[1], 0) + ", " + fixed(p[2], 0) + ")";
     }
 
-
     std::string body_text(const Case &c)
     {
       std::ostringstream s;
       if (c.has_tank)
         {
-          const TankSpec &t = c.tank;
-          const char *kind = t.section.kind == SectionSpec::Kind::circle ? "circular"
-                             : t.section.kind == SectionSpec::Kind::ellipse ? "elliptical" : "oval";
-          const char *heads = t.heads == TankSpec::Heads::ellipsoidal ? "2:1 ellipsoidal"
-                              : t.heads == TankSpec::Heads::torispherical ? "torispherical" : "flat";
-          const char *mount = t.mounting == TankSpec::Mounting::saddles ? "saddles"
-                              : t.mounting == TankSpec::Mounting::subframe ? "a subframe" : "end diaphragms";
-          unsigned partitions = 0, baffles = 0;
+          const TankSpec &t          = c.tank;
+          const char     *kind       = t.section.kind == SectionSpec::Kind::circle    ? "circular"
+                                       : t.section.kind == SectionSpec::Kind::ellipse ? "elliptical"
+                                                                                      : "oval";
+          const char     *heads      = t.heads == TankSpec::Heads::ellipsoidal ? "2:1 ellipsoidal"
+                                       : t.heads == TankSpec::Heads::torispherical ? "torispherical"
+                                                                                   : "flat";
+          const char     *mount      = t.mounting == TankSpec::Mounting::saddles    ? "saddles"
+                                       : t.mounting == TankSpec::Mounting::subframe ? "a subframe"
+                                                                                    : "end diaphragms";
+          unsigned        partitions = 0, baffles = 0;
           for (const auto &b : t.bulkheads)
             (b.partition ? partitions : baffles) += 1;
           s << "Road tank, " << kind << " section " << fixed(2 * t.section.a, 0) << " x "
@@ -54,11 +57,12 @@ namespace lightbody
       else if (c.has_frame_body)
         {
           const FrameBodySpec &b = c.frame_body;
-          s << (b.kind == FrameBodySpec::Kind::box ? "Box (van) body" : "Tipper body") << ", inside "
-            << fixed(b.length, 0) << " x " << fixed(b.width, 0) << " x " << fixed(b.height, 0)
-            << " mm; floor " << b.floor.material << " " << fixed(b.floor.thickness, 1) << " mm, walls "
-            << b.walls.material << " " << fixed(b.walls.thickness, 1) << " mm; sills and crossmembers "
-            << b.sill.material << ".";
+          s << (b.kind == FrameBodySpec::Kind::box ? "Box (van) body" : "Tipper body")
+            << ", inside " << fixed(b.length, 0) << " x " << fixed(b.width, 0) << " x "
+            << fixed(b.height, 0) << " mm; floor " << b.floor.material << " "
+            << fixed(b.floor.thickness, 1) << " mm, walls " << b.walls.material << " "
+            << fixed(b.walls.thickness, 1) << " mm; sills and crossmembers " << b.sill.material
+            << ".";
         }
       else
         s << "Parts as given in the case file.";
@@ -70,68 +74,83 @@ namespace lightbody
     std::vector<std::string> assumptions(const Case &c)
     {
       std::vector<std::string> a;
-      const DesignLoadsSpec &d = c.design_loads;
+      const DesignLoadsSpec   &d = c.design_loads;
       switch (d.kind)
         {
           case DesignLoadsSpec::Template::adr:
-            a.push_back("ADR 6.8.2.1.2 directions are applied as separate load cases; the text does not say "
-                        "whether they are combined (not confirmed).");
-            a.push_back(std::string("\"2 g down\" is taken as ") +
-                        (d.down_includes_gravity ? "the total vertical acceleration, gravity included"
-                                                 : "coming on top of gravity (3 g in total)") +
-                        " (`design_loads.down_includes_gravity`; not confirmed in the ADR text). The "
-                        "horizontal cases add 1 g of gravity; the upward case is 1 g net.");
-            a.push_back("The liquid is loaded with p = rho a_eff . (x - x_s), a_eff = gravity + inertia, the free "
-                        "surface normal to a_eff; full compartments have it at their extreme point.");
-            a.push_back("Calculation pressure, tank code G (6.8.2.1.14 a): twice the static pressure of the "
-                        "substance, at least of water; a given calculation pressure is added to the static head.");
+            a.push_back(
+              "ADR 6.8.2.1.2 directions are applied as separate load cases; the text does not say "
+              "whether they are combined (not confirmed).");
+            a.push_back(
+              std::string("\"2 g down\" is taken as ") +
+              (d.down_includes_gravity ? "the total vertical acceleration, gravity included"
+                                       : "coming on top of gravity (3 g in total)") +
+              " (`design_loads.down_includes_gravity`; not confirmed in the ADR text). The "
+              "horizontal cases add 1 g of gravity; the upward case is 1 g net.");
+            a.push_back(
+              "The liquid is loaded with p = rho a_eff . (x - x_s), a_eff = gravity + inertia, the "
+              "free "
+              "surface normal to a_eff; full compartments have it at their extreme point.");
+            a.push_back(
+              "Calculation pressure, tank code G (6.8.2.1.14 a): twice the static pressure of the "
+              "substance, at least of water; a given calculation pressure is added to the static "
+              "head.");
             break;
           case DesignLoadsSpec::Template::en12642:
-            a.push_back("Wall forces of EN 12642 spread uniformly over the full width or length up to 3/4 of the "
-                        "wall height; the rear door force on the rear portal posts (the doors are not modelled).");
+            a.push_back("Wall forces of EN 12642 spread uniformly over the full width or length up "
+                        "to 3/4 of the "
+                        "wall height; the rear door force on the rear portal posts (the doors are "
+                        "not modelled).");
             a.push_back("Vertical factor " + fixed(d.vertical_factor, 2) +
-                        " on payload and body weight (`design_loads.vertical_factor`): a documented default, no "
+                        " on payload and body weight (`design_loads.vertical_factor`): a "
+                        "documented default, no "
                         "confirmed value (generic factors 2-3).");
-            a.push_back("Braking " + fixed(d.braking, 2) + " g and cornering " + fixed(d.cornering, 2) +
-                        " g (EN 12195-1); the payload's inertia goes into the floor (secured load).");
+            a.push_back(
+              "Braking " + fixed(d.braking, 2) + " g and cornering " + fixed(d.cornering, 2) +
+              " g (EN 12195-1); the payload's inertia goes into the floor (secured load).");
             if (d.code_xl)
-              a.push_back("Code XL: elastic deflection at most " + fixed(en12642_xl_deflection_mm, 0) +
-                          " mm in the wall cases.");
+              a.push_back("Code XL: elastic deflection at most " +
+                          fixed(en12642_xl_deflection_mm, 0) + " mm in the wall cases.");
             else
-              a.push_back("Code L asks for no permanent deformation: checked through the allowable stress.");
+              a.push_back(
+                "Code L asks for no permanent deformation: checked through the allowable stress.");
             break;
           case DesignLoadsSpec::Template::tipper:
             a.push_back(d.lateral_coefficient > 0
-                          ? "Lateral pressure coefficient K = " + fixed(d.lateral_coefficient, 3) + " as given."
+                          ? "Lateral pressure coefficient K = " + fixed(d.lateral_coefficient, 3) +
+                              " as given."
                           : "Lateral pressure coefficient K = 1 - sin(phi) (Jaky, at rest) = " +
                               fixed(1 - std::sin(d.friction_angle), 3) +
                               "; set `design_loads.lateral_coefficient` to override.");
-            a.push_back("Vertical dynamic factor " + fixed(d.vertical_factor, 2) +
-                        " in transport (`design_loads.vertical_factor`): a documented default, no published "
-                        "value for tippers was confirmed.");
+            a.push_back(
+              "Vertical dynamic factor " + fixed(d.vertical_factor, 2) +
+              " in transport (`design_loads.vertical_factor`): a documented default, no published "
+              "value for tippers was confirmed.");
             a.push_back("Braking " + fixed(d.braking, 2) +
                         " g: all of the payload's inertia on the front wall (conservative).");
-            a.push_back("Start of tipping: the body level, on the hinge pins (x, y, z) and the ram pin (z).");
+            a.push_back(
+              "Start of tipping: the body level, on the hinge pins (x, y, z) and the ram pin (z).");
             break;
-          case DesignLoadsSpec::Template::none:
-            break;
+          case DesignLoadsSpec::Template::none: break;
         }
       if (c.criteria.given)
         {
-          a.push_back(c.criteria.rule == CriteriaSpec::Rule::adr
-                        ? "Allowable stress ADR 6.8.2.1.16: min(0.75 Re, 0.5 Rm), specified minimum values."
-                        : "Allowable stress Rp0.2 / " + fixed(c.criteria.safety_factor, 2) +
-                            " (`criteria.safety_factor`, a documented default of 1.5).");
-          a.push_back("Heat-affected zones: " +
-                      c.criteria.haz_width_text() +
-                      " either side of every weld (Aluminum Association rule; EN 1999-1-1 b_haz not "
-                      "confirmed), with the EN 1999-1-1 HAZ strengths where confirmed.");
+          a.push_back(
+            c.criteria.rule == CriteriaSpec::Rule::adr
+              ? "Allowable stress ADR 6.8.2.1.16: min(0.75 Re, 0.5 Rm), specified minimum values."
+              : "Allowable stress Rp0.2 / " + fixed(c.criteria.safety_factor, 2) +
+                  " (`criteria.safety_factor`, a documented default of 1.5).");
+          a.push_back(
+            "Heat-affected zones: " + c.criteria.haz_width_text() +
+            " either side of every weld (Aluminum Association rule; EN 1999-1-1 b_haz not "
+            "confirmed), with the EN 1999-1-1 HAZ strengths where confirmed.");
         }
       return a;
     }
   } // namespace
 
-  void write_report_md(const ResultData &r, const Case &c, const Picture &picture, const std::string &path)
+  void write_report_md(const ResultData &r, const Case &c, const Picture &picture,
+                       const std::string &path)
   {
     std::ostringstream s;
     s << "# Calculation note: " << c.name << "\n\n";
@@ -140,15 +159,16 @@ namespace lightbody
     s << "| | |\n|---|---|\n";
     s << "| case file | `" << c.file << "` (as run: `case.yaml`) |\n";
     s << "| program | lightbody " << version << " |\n";
-    s << "| model | " << r.parts.size() << " parts, " << r.joints.size() << " joints, " << r.elements
-      << " quadratic solid-shell elements, " << r.dofs << " DOFs |\n";
+    s << "| model | " << r.parts.size() << " parts, " << r.joints.size() << " joints, "
+      << r.elements << " quadratic solid-shell elements, " << r.dofs << " DOFs |\n";
     s << "| units | mm, N, MPa; masses in kg |\n\n";
 
     // Overall verdict first: the reader's first question.
-    const int gov = governing_load_case(r);
+    const int  gov    = governing_load_case(r);
     const bool passed = all_passed(r);
-    if (r.design.checked || std::any_of(r.load_cases.begin(), r.load_cases.end(),
-                                        [](const LoadCaseResult &l) { return l.deflection_limit_mm > 0; }))
+    if (r.design.checked ||
+        std::any_of(r.load_cases.begin(), r.load_cases.end(),
+                    [](const LoadCaseResult &l) { return l.deflection_limit_mm > 0; }))
       {
         s << "**Result: " << (passed ? "PASS" : "FAIL") << "**";
         if (gov >= 0)
@@ -156,8 +176,8 @@ namespace lightbody
             const auto &g = r.load_cases[gov];
             s << ". Governing load case `" << g.name << "`";
             if (r.design.checked)
-              s << ": utilization " << fixed(g.max_utilization, 3) << " in part `" << g.max_utilization_part
-                << "` at " << at(g.max_utilization_location_mm) << " mm";
+              s << ": utilization " << fixed(g.max_utilization, 3) << " in part `"
+                << g.max_utilization_part << "` at " << at(g.max_utilization_location_mm) << " mm";
           }
         s << ".\n\n";
       }
@@ -166,7 +186,7 @@ namespace lightbody
 
     s << "## Mass\n\n";
     std::map<std::string, std::pair<double, double>> by_material; // kg, mm^3
-    double volume = 0;
+    double                                           volume = 0;
     for (const auto &p : r.mass.parts)
       {
         by_material[p.material].first += p.mass_kg;
@@ -183,10 +203,11 @@ namespace lightbody
       s << "| " << m << " | " << fixed(v.first, 1) << " | "
         << fixed(100 * v.first / std::max(r.mass.total_kg, 1e-300), 1) << " % |\n";
     s << "\nThe same body in S355 steel (same gauges, " << fixed(steel_density * 1e12, 0)
-      << " kg/m^3): " << fixed(steel, 1)
-      << " kg; the aluminium body saves " << fixed(steel - r.mass.total_kg, 1) << " kg ("
+      << " kg/m^3): " << fixed(steel, 1) << " kg; the aluminium body saves "
+      << fixed(steel - r.mass.total_kg, 1) << " kg ("
       << fixed(100 * (1 - r.mass.total_kg / std::max(steel, 1e-300)), 1) << " %).\n\n";
-    s << "<details><summary>Mass by part</summary>\n\n| part | material | mass (kg) |\n|---|---|---:|\n";
+    s << "<details><summary>Mass by part</summary>\n\n| part | material | mass (kg) "
+         "|\n|---|---|---:|\n";
     for (const auto &p : r.mass.parts)
       s << "| " << p.name << " | " << p.material << " | " << fixed(p.mass_kg, 2) << " |\n";
     s << "\n</details>\n\n";
@@ -214,15 +235,17 @@ namespace lightbody
         s << "\n";
       }
     s << "## Results per load case\n\n";
-    s << "| load case | max von Mises (MPa) | in part, at (mm) | utilization | max displacement (mm) | "
+    s << "| load case | max von Mises (MPa) | in part, at (mm) | utilization | max displacement "
+         "(mm) | "
          "reactions (kN) | result |\n|---|---:|---|---:|---:|---:|---|\n";
     for (const auto &lc : r.load_cases)
       {
-        s << "| `" << lc.name << "` | " << fixed(lc.max_von_mises_MPa, 1) << " | " << lc.max_von_mises_part
-          << " " << at(lc.max_von_mises_location_mm) << " | "
+        s << "| `" << lc.name << "` | " << fixed(lc.max_von_mises_MPa, 1) << " | "
+          << lc.max_von_mises_part << " " << at(lc.max_von_mises_location_mm) << " | "
           << (r.design.checked ? fixed(lc.max_utilization, 3) : std::string("-")) << " | "
           << fixed(lc.max_displacement_mm, 2)
-          << (lc.deflection_limit_mm > 0 ? " (limit " + fixed(lc.deflection_limit_mm, 0) + ")" : std::string())
+          << (lc.deflection_limit_mm > 0 ? " (limit " + fixed(lc.deflection_limit_mm, 0) + ")"
+                                         : std::string())
           << " | " << fixed(norm(lc.reaction_sum_N) / 1000, 2) << " | "
           << (lc.passed ? "pass" : "**FAIL**") << " |\n";
       }
@@ -236,7 +259,8 @@ namespace lightbody
           {
             unsigned best = 0;
             for (unsigned k = 1; k < r.load_cases.size(); ++k)
-              if (r.load_cases[k].part_max_utilization[p] > r.load_cases[best].part_max_utilization[p])
+              if (r.load_cases[k].part_max_utilization[p] >
+                  r.load_cases[best].part_max_utilization[p])
                 best = k;
             parts.push_back({r.load_cases[best].part_max_utilization[p], {p, best}});
           }
@@ -245,18 +269,20 @@ namespace lightbody
         s << "Highest utilization per part (the " << shown << " highest of " << parts.size()
           << "; all parts in report.json):\n\n| part | utilization | load case |\n|---|---:|---|\n";
         for (std::size_t i = 0; i < shown; ++i)
-          s << "| " << r.parts[parts[i].second.first].name << " | " << fixed(parts[i].first, 3) << " | `"
-            << r.load_cases[parts[i].second.second].name << "` |\n";
+          s << "| " << r.parts[parts[i].second.first].name << " | " << fixed(parts[i].first, 3)
+            << " | `" << r.load_cases[parts[i].second.second].name << "` |\n";
         s << "\n";
       }
 
     if (gov >= 0)
       {
-        s << "## Picture: von Mises stress on the deformed body, `" << r.load_cases[gov].name << "`\n\n";
+        s << "## Picture: von Mises stress on the deformed body, `" << r.load_cases[gov].name
+          << "`\n\n";
         if (picture.made)
           s << "![von Mises stress, " << r.load_cases[gov].name << "](" << picture.file << ")\n\n";
         else
-          s << "*" << picture.message << ".* Open `results.pvd` in ParaView (post/paraview_view.py).\n\n";
+          s << "*" << picture.message
+            << ".* Open `results.pvd` in ParaView (post/paraview_view.py).\n\n";
       }
 
     s << "## Load cases as run\n\n";
@@ -271,8 +297,8 @@ namespace lightbody
           s << "- " << line << "\n";
         s << "- reactions (kN):";
         for (const auto &rr : lc.reactions)
-          s << " " << rr.support << " (" << fixed(rr.force_N[0] / 1000, 2) << ", " << fixed(rr.force_N[1] / 1000, 2)
-            << ", " << fixed(rr.force_N[2] / 1000, 2) << ");";
+          s << " " << rr.support << " (" << fixed(rr.force_N[0] / 1000, 2) << ", "
+            << fixed(rr.force_N[1] / 1000, 2) << ", " << fixed(rr.force_N[2] / 1000, 2) << ");";
         s << " equilibrium error " << lc.equilibrium_error << "\n\n";
       }
 

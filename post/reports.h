@@ -21,7 +21,8 @@ namespace lightbody
   // under xvfb-run when there is none; never throws, a failure is described in the result.
   // `spot`: the place to show and mark (the governing point), or null.
   Picture render_picture(const std::string &program, const std::string &vtu, const std::string &png,
-                         const std::string &title, const Vec3 *spot = nullptr, double timeout_s = 120);
+                         const std::string &title, const Vec3 *spot = nullptr,
+                         double timeout_s = 120);
 
   // report.json: the machine-readable summary.
   void write_report_json(const ResultData &r, const Case &c, const StageLog &log,

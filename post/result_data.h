@@ -17,7 +17,7 @@ namespace lightbody
   {
     std::string name;
     std::string material;
-    double      mass_kg = 0;
+    double      mass_kg    = 0;
     double      volume_mm3 = 0;
   };
 
@@ -30,12 +30,12 @@ namespace lightbody
 
   struct ProbeResult
   {
-    std::string name;
-    Vec3        point{};
-    Vec3        displacement_mm{};
-    double      von_mises_MPa = 0;
+    std::string           name;
+    Vec3                  point{};
+    Vec3                  displacement_mm{};
+    double                von_mises_MPa = 0;
     std::array<double, 6> stress_MPa{}; // xx, yy, zz, xy, yz, xz
-    std::string part;
+    std::string           part;
   };
 
   struct ReactionResult
@@ -73,7 +73,7 @@ namespace lightbody
     double              max_utilization = 0;
     std::string         max_utilization_part;
     Vec3                max_utilization_location_mm{};
-    std::vector<double> part_max_utilization; // per model part
+    std::vector<double> part_max_utilization;    // per model part
     double              deflection_limit_mm = 0; // 0: none
     bool                passed = true; // utilization <= 1 and displacement within the limit
   };
@@ -83,8 +83,8 @@ namespace lightbody
   struct DesignBasis
   {
     bool                     checked = false;
-    std::vector<double>      allowable_MPa;  // per element
-    std::vector<bool>        heat_affected;  // per element
+    std::vector<double>      allowable_MPa;   // per element
+    std::vector<bool>        heat_affected;   // per element
     std::vector<std::string> unconfirmed_haz; // materials welded without a confirmed HAZ value
   };
 

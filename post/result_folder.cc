@@ -87,7 +87,8 @@ namespace lightbody
       refuse(target, "the path is longer than the system allows");
     for (const auto &in : inputs)
       if (inside(in, target))
-        refuse(target, "it holds the input file \"" + in + "\", which a result folder would replace");
+        refuse(target,
+               "it holds the input file \"" + in + "\", which a result folder would replace");
     // The parents: each must be a folder where it exists.
     for (fs::path p = target.parent_path(); !p.empty(); p = p.parent_path())
       {
@@ -161,8 +162,8 @@ namespace lightbody
         fs::remove_all(tmp);
         fs::create_directory(tmp);
         // The marker first, so that a killed run's folder is recognised as ours.
-        write_text_file(tmp / result_marker, marker_title + " (lightbody " + version +
-                                               "), being written\n");
+        write_text_file(tmp / result_marker,
+                        marker_title + " (lightbody " + version + "), being written\n");
         write(tmp);
         std::vector<std::string> files;
         for (const auto &e : fs::directory_iterator(tmp))

@@ -66,8 +66,8 @@ namespace lightbody
     // the loads; anything else is a model the program cannot stand behind.
     void check_sound(const LoadCaseResult &r)
     {
-      const std::string lc = "load case \"" + r.name + "\": ";
-      auto finite = [](const auto &values) {
+      const std::string lc     = "load case \"" + r.name + "\": ";
+      auto              finite = [](const auto &values) {
         for (const auto &v : values)
           if constexpr (std::is_arithmetic_v<std::decay_t<decltype(v)>>)
             {
@@ -95,9 +95,11 @@ namespace lightbody
           throw ModelError(lc + "the values at probe \"" + p.name + "\" are not finite");
       if (r.equilibrium_error > max_equilibrium_error)
         throw ModelError(lc + "the solution does not balance the loads (equilibrium error " +
-                         number_text(r.equilibrium_error) + ", sound solves reach 1e-8): part of the "
+                         number_text(r.equilibrium_error) +
+                         ", sound solves reach 1e-8): part of the "
                          "model is a mechanism, held at a single node or along a line; the largest "
-                         "displacement, " + number_text(r.max_displacement_mm) + " mm, is at " +
+                         "displacement, " +
+                         number_text(r.max_displacement_mm) + " mm, is at " +
                          place_text(r.max_displacement_location_mm, r.max_displacement_part) +
                          ": join that part along an edge or support it");
     }
@@ -134,14 +136,14 @@ namespace lightbody
     for (const auto &p : model.parts)
       r.parts.push_back({p.name, p.material.name, 0, 0});
     const FE_Q<3> fe(1);
-    FEValues<3>   fv(*model.mapping, fe, QGauss<3>(3), update_JxW_values | update_quadrature_points);
-    double        total = 0;
-    Tensor<1, 3>  moment;
+    FEValues<3>  fv(*model.mapping, fe, QGauss<3>(3), update_JxW_values | update_quadrature_points);
+    double       total = 0;
+    Tensor<1, 3> moment;
     for (const auto &cell : model.triangulation.active_cell_iterators())
       {
         fv.reinit(cell);
-        const auto  &part = model.parts[cell->material_id()];
-        double       vol  = 0;
+        const auto &part = model.parts[cell->material_id()];
+        double      vol  = 0;
         for (unsigned q = 0; q < fv.n_quadrature_points; ++q)
           {
             vol += fv.JxW(q);
@@ -151,7 +153,8 @@ namespace lightbody
         total += part.material.density * vol;
       }
     for (unsigned i = 0; i < r.parts.size(); ++i)
-      r.parts[i].mass_kg = r.parts[i].volume_mm3 * model.parts[i].material.density * units::kg_per_tonne;
+      r.parts[i].mass_kg =
+        r.parts[i].volume_mm3 * model.parts[i].material.density * units::kg_per_tonne;
     r.total_kg = total * units::kg_per_tonne;
     for (unsigned d = 0; d < 3; ++d)
       r.centre_of_gravity_mm[d] = total > 0 ? moment[d] / total : 0;
@@ -173,7 +176,8 @@ namespace lightbody
     for (unsigned i = 0; i < r.load_cases.size(); ++i)
       {
         const auto value = [&](unsigned k) {
-          return r.design.checked ? r.load_cases[k].max_utilization : r.load_cases[k].max_von_mises_MPa;
+          return r.design.checked ? r.load_cases[k].max_utilization
+                                  : r.load_cases[k].max_von_mises_MPa;
         };
         if (best < 0 || value(i) > value(best))
           best = static_cast<int>(i);
@@ -215,7 +219,7 @@ namespace lightbody
     DesignBasis b;
     if (!criteria.given)
       return b;
-    b.checked = true;
+    b.checked        = true;
     const auto &tria = model.triangulation;
     // Points along every weld line: tied faces (sampled along their sides) and nodes that two
     // parts share.
@@ -226,7 +230,8 @@ namespace lightbody
         const auto                                   f = c->face(t.follower.face);
         for (unsigned l = 0; l < 4; ++l)
           for (int k = 0; k <= 4; ++k)
-            weld.push_back(f->line(l)->vertex(0) + (k / 4.0) * (f->line(l)->vertex(1) - f->line(l)->vertex(0)));
+            weld.push_back(f->line(l)->vertex(0) +
+                           (k / 4.0) * (f->line(l)->vertex(1) - f->line(l)->vertex(0)));
       }
     std::vector<std::set<unsigned>> parts_at(tria.n_vertices());
     for (const auto &cell : tria.active_cell_iterators())
@@ -240,16 +245,14 @@ namespace lightbody
     b.heat_affected.assign(tria.n_active_cells(), false);
     std::set<std::string> unconfirmed;
     // The band of each part's gauge (CriteriaSpec::haz_width_mm).
-    auto band = [&](const PartMesh &part) {
-      return criteria.haz_width_mm(part.thickness);
-    };
+    auto band = [&](const PartMesh &part) { return criteria.haz_width_mm(part.thickness); };
     // The weld points in a uniform grid of buckets as wide as the widest band: the points within
     // a band of a point lie in its bucket or the 26 around it.
     double h = 0;
     for (const auto &part : model.parts)
       h = std::max(h, band(part));
     std::map<std::array<long, 3>, std::vector<unsigned>> grid;
-    auto bucket = [&](const Point<3> &p) {
+    auto                                                 bucket = [&](const Point<3> &p) {
       return std::array<long, 3>{{static_cast<long>(std::floor(p[0] / h)),
                                   static_cast<long>(std::floor(p[1] / h)),
                                   static_cast<long>(std::floor(p[2] / h))}};
@@ -277,8 +280,8 @@ namespace lightbody
         bool            haz   = !weld.empty() && within(cell->center(), width);
         for (unsigned v = 0; v < 8 && !haz && !weld.empty(); ++v)
           haz = within(cell->vertex(v), width);
-        const Material &m = part.material;
-        double Re = m.Rp02, Rm = m.Rm;
+        const Material &m  = part.material;
+        double          Re = m.Rp02, Rm = m.Rm;
         if (haz)
           {
             b.heat_affected[cell->active_cell_index()] = true;
@@ -301,16 +304,16 @@ namespace lightbody
     const Model &model   = s.model;
     results->mass        = compute_mass(model);
 
-    const DoFHandler<3> &nodes   = results->node_handler;
-    const std::size_t    n_nodes = nodes.n_dofs();
+    const DoFHandler<3>  &nodes   = results->node_handler;
+    const std::size_t     n_nodes = nodes.n_dofs();
     std::vector<Point<3>> node_points(n_nodes);
     DoFTools::map_dofs_to_support_points(*model.mapping, nodes, node_points);
     std::vector<unsigned> node_part(n_nodes, 0), node_count(n_nodes, 0);
 
-    const NodeMap     map(s.fe);
-    const Quadrature<3> at_nodes(results->fe_scalar.get_unit_support_points());
-    FEValues<3>       fv(*model.mapping, s.fe, at_nodes, update_gradients);
-    const FEValuesExtractors::Vector displacement(0);
+    const NodeMap                        map(s.fe);
+    const Quadrature<3>                  at_nodes(results->fe_scalar.get_unit_support_points());
+    FEValues<3>                          fv(*model.mapping, s.fe, at_nodes, update_gradients);
+    const FEValuesExtractors::Vector     displacement(0);
     std::vector<types::global_dof_index> sys_dofs(s.fe.n_dofs_per_cell()),
       node_dofs(results->fe_scalar.n_dofs_per_cell());
     std::vector<SymmetricTensor<2, 3>> eps(at_nodes.size());
@@ -329,8 +332,8 @@ namespace lightbody
               ++node_count[d];
               node_part[d] = node_cell->material_id();
               if (results->design.checked)
-                node_allowable[d] = std::min(node_allowable[d],
-                                             results->design.allowable_MPa[node_cell->active_cell_index()]);
+                node_allowable[d] = std::min(
+                  node_allowable[d], results->design.allowable_MPa[node_cell->active_cell_index()]);
             }
         }
     }
@@ -451,7 +454,7 @@ namespace lightbody
           {
             const Point<3> p(probe.point[0], probe.point[1], probe.point[2]);
             std::pair<DoFHandler<3>::active_cell_iterator, Point<3>> found;
-            bool ok = true;
+            bool                                                     ok = true;
             try
               {
                 found = GridTools::find_active_cell_around_point(*model.mapping, s.dof_handler, p);
@@ -485,10 +488,12 @@ namespace lightbody
         check_sound(r);
         if (r.max_displacement_mm > large_displacement_per_thickness * gauge_at_max)
           results->warnings.push_back(
-            "load case \"" + r.name + "\": the largest displacement, " + number_text(r.max_displacement_mm) +
-            " mm at " + place_text(r.max_displacement_location_mm, r.max_displacement_part) + ", is more than " +
-            number_text(large_displacement_per_thickness) + " times that part's gauge (" +
-            number_text(gauge_at_max) + " mm): a linear (small-deflection) analysis is not valid there");
+            "load case \"" + r.name + "\": the largest displacement, " +
+            number_text(r.max_displacement_mm) + " mm at " +
+            place_text(r.max_displacement_location_mm, r.max_displacement_part) +
+            ", is more than " + number_text(large_displacement_per_thickness) +
+            " times that part's gauge (" + number_text(gauge_at_max) +
+            " mm): a linear (small-deflection) analysis is not valid there");
         results->load_cases.push_back(std::move(r));
       }
     return results;

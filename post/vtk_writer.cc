@@ -30,7 +30,7 @@ namespace lightbody
 
   void write_quadratic_vtu(DataOut<3> &out, const Model &model,
                            const std::map<std::string, std::vector<int>> &cell_fields,
-                           const std::string &path)
+                           const std::string                             &path)
   {
     out.build_patches(*model.mapping, 2, DataOut<3>::curved_inner_cells);
     DataOutBase::VtkFlags flags;
@@ -71,7 +71,7 @@ namespace lightbody
       }
     grid->GetCellData()->AddArray(part);
     grid->GetCellData()->AddArray(material);
-    auto part_names = vtkSmartPointer<vtkStringArray>::New(),
+    auto part_names     = vtkSmartPointer<vtkStringArray>::New(),
          material_names = vtkSmartPointer<vtkStringArray>::New();
     part_names->SetName("part_names");
     material_names->SetName("material_names");
@@ -107,17 +107,17 @@ namespace lightbody
     vtkObject::SetGlobalWarningDisplay(display);
     if (written != 1 || vtk_error != 0)
       throw std::runtime_error("cannot write " + path + ": " +
-                               (vtk_error == vtkErrorCode::OutOfDiskSpaceError ? std::string("the disk is full")
+                               (vtk_error == vtkErrorCode::OutOfDiskSpaceError
+                                  ? std::string("the disk is full")
                                 : errno ? std::string(std::strerror(errno))
                                         : "VTK error " + std::to_string(vtk_error)));
   }
 
-
   void write_vtu(const Results &r, unsigned lc, const std::string &path)
   {
-    const Solution       &s   = r.solution;
+    const Solution       &s     = r.solution;
     const Model          &model = s.model;
-    const LoadCaseResult &res = r.load_cases[lc];
+    const LoadCaseResult &res   = r.load_cases[lc];
     DataOut<3>            out;
     out.attach_dof_handler(s.dof_handler);
     const std::vector<std::string> u_names(3, "displacement_mm");
@@ -127,9 +127,9 @@ namespace lightbody
                         vector_kind);
 
     // Nodal fields live on the scalar Q2 node handler.
-    const std::size_t n = r.node_handler.n_dofs();
-    const char *names[6] = {"stress_xx_MPa", "stress_yy_MPa", "stress_zz_MPa",
-                            "stress_xy_MPa", "stress_yz_MPa", "stress_xz_MPa"};
+    const std::size_t           n        = r.node_handler.n_dofs();
+    const char                 *names[6] = {"stress_xx_MPa", "stress_yy_MPa", "stress_zz_MPa",
+                                            "stress_xy_MPa", "stress_yz_MPa", "stress_xz_MPa"};
     std::vector<Vector<double>> fields(10, Vector<double>(n));
     for (std::size_t i = 0; i < n; ++i)
       {

@@ -17,7 +17,7 @@ namespace lightbody
   // cell fields) as cell data and the part and material names as field data.
   void write_quadratic_vtu(dealii::DataOut<3> &out, const Model &model,
                            const std::map<std::string, std::vector<int>> &cell_fields,
-                           const std::string &path);
+                           const std::string                             &path);
 
   // <dir>/results.pvd listing the .vtu files, one step per load case.
   void write_pvd(const Results &r, const std::string &path);

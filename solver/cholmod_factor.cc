@@ -22,7 +22,7 @@ namespace lightbody
     impl_->common.supernodal = CHOLMOD_SUPERNODAL;
     impl_->common.print      = 0;
     // Let the caller report failures in the model's terms rather than CHOLMOD's.
-    impl_->common.error_handler = nullptr;
+    impl_->common.error_handler              = nullptr;
     impl_->common.quick_return_if_not_posdef = 1;
   }
 
@@ -74,8 +74,8 @@ namespace lightbody
 
   void SparseCholesky::solve(double *x) const
   {
-    auto           &cm = impl_->common;
-    cholmod_dense  *b  = cholmod_l_allocate_dense(n_, 1, n_, CHOLMOD_REAL, &cm);
+    auto          &cm = impl_->common;
+    cholmod_dense *b  = cholmod_l_allocate_dense(n_, 1, n_, CHOLMOD_REAL, &cm);
     std::memcpy(b->x, x, n_ * sizeof(double));
     cholmod_dense *r = cholmod_l_solve(CHOLMOD_A, impl_->L, b, &cm);
     if (!r)

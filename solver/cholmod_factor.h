@@ -12,15 +12,15 @@ namespace lightbody
   public:
     SparseCholesky();
     ~SparseCholesky();
-    SparseCholesky(const SparseCholesky &) = delete;
+    SparseCholesky(const SparseCholesky &)            = delete;
     SparseCholesky &operator=(const SparseCholesky &) = delete;
 
     // Allocates the lower triangle of an n x n symmetric matrix in compressed columns, for the
     // caller to fill: col_ptr (n + 1), row_index and values (nnz). Rows sorted within columns.
-    void      allocate(std::size_t n, std::size_t nnz);
-    int64_t  *col_ptr();
-    int64_t  *row_index();
-    double   *values();
+    void     allocate(std::size_t n, std::size_t nnz);
+    int64_t *col_ptr();
+    int64_t *row_index();
+    double  *values();
 
     // Orders and computes the symbolic factor; returns the bytes the numeric factor will need.
     double analyse();
@@ -30,8 +30,8 @@ namespace lightbody
     // Solves A x = b in place.
     void solve(double *b_in_x_out) const;
 
-    double factor_nonzeros() const;
-    double flops() const;
+    double      factor_nonzeros() const;
+    double      flops() const;
     std::size_t size() const { return n_; }
     // Releases the matrix (the factor stays) to bring the peak memory down.
     void release_matrix();

@@ -27,14 +27,12 @@ namespace lightbody
 {
   using namespace dealii;
 
-  Solution::Solution(const Model &m)
-    : model(m), fe(FE_Q<3>(2), 3), dof_handler(m.triangulation)
-  {}
+  Solution::Solution(const Model &m) : model(m), fe(FE_Q<3>(2), 3), dof_handler(m.triangulation) {}
 
   namespace
   {
-    constexpr unsigned n_scalar = 27; // FE_Q(2) shape functions on a hexahedron
-    constexpr unsigned n_q      = 27; // QGauss(3)
+    constexpr unsigned n_scalar  = 27;           // FE_Q(2) shape functions on a hexahedron
+    constexpr unsigned n_q       = 27;           // QGauss(3)
     constexpr unsigned cell_dofs = 3 * n_scalar; // displacement DoFs of a cell
 
     using Gradients = Eigen::Matrix<double, n_q, n_scalar>;
@@ -48,27 +46,27 @@ namespace lightbody
     {
     public:
       ElementStiffness(const Model &model, const FESystem<3> &fe)
-        : model_(model)
-        , fe_scalar_(2)
-        , values_(*model.mapping, fe_scalar_, QGauss<3>(3), update_gradients | update_JxW_values)
+        : model_(model), fe_scalar_(2),
+          values_(*model.mapping, fe_scalar_, QGauss<3>(3), update_gradients | update_JxW_values)
       {
         for (unsigned i = 0; i < fe.n_dofs_per_cell(); ++i)
           {
-            const auto ci = fe.system_to_component_index(i);
+            const auto ci                      = fe.system_to_component_index(i);
             system_index_[ci.second][ci.first] = i;
           }
       }
       ElementStiffness(const ElementStiffness &o)
         : ElementStiffness(o.model_, FESystem<3>(FE_Q<3>(2), 3))
-      {}
+      {
+      }
 
       // Returns the smallest JxW: a non-positive value is an inverted element.
       double compute(const Triangulation<3>::active_cell_iterator &cell, FullMatrix<double> &K)
       {
         values_.reinit(cell);
-        const Material &m      = model_.parts[cell->material_id()].material;
-        const double    lambda = m.lame_lambda();
-        const double    mu     = m.lame_mu();
+        const Material &m       = model_.parts[cell->material_id()].material;
+        const double    lambda  = m.lame_lambda();
+        const double    mu      = m.lame_mu();
         double          min_jxw = 1e300;
         for (unsigned q = 0; q < n_q; ++q)
           {
@@ -131,7 +129,8 @@ namespace lightbody
       ElasticProblem(const Model &model, const Case &c, StageLog &log, const SolverOptions &options)
         : model_(model), case_(c), log_(log), options_(options),
           solution_(std::make_unique<Solution>(model))
-      {}
+      {
+      }
 
       std::unique_ptr<Solution> run()
       {
@@ -142,7 +141,7 @@ namespace lightbody
         for (unsigned i = 0; i < case_.load_cases.size(); ++i)
           sets[support_set(case_.load_cases[i])].push_back(i);
         solution_->support_sets = sets.size();
-        unsigned k = 0;
+        unsigned k              = 0;
         for (const auto &[supports, cases] : sets)
           {
             if (sets.size() > 1)
@@ -153,7 +152,7 @@ namespace lightbody
                 log_.message("support set " + std::to_string(++k) + " of " +
                              std::to_string(sets.size()) + ": " + names);
               }
-            active_      = supports;
+            active_       = supports;
             active_cases_ = cases;
             for (unsigned i : cases)
               solution_->load_cases[i].supports = supports;
@@ -167,19 +166,19 @@ namespace lightbody
       }
 
     private:
-      const Model               &model_;
-      const Case                &case_;
-      StageLog                  &log_;
-      SolverOptions              options_;
-      std::unique_ptr<Solution>  solution_;
-      SparsityPattern            sparsity_;
-      SparseMatrix<double>       stiffness_;
+      const Model                    &model_;
+      const Case                     &case_;
+      StageLog                       &log_;
+      SolverOptions                   options_;
+      std::unique_ptr<Solution>       solution_;
+      SparsityPattern                 sparsity_;
+      SparseMatrix<double>            stiffness_;
       std::unique_ptr<SparseCholesky> cholesky_;
-      AffineConstraints<double>  constraints_;
-      std::vector<Point<3>>      support_points_;
-      std::vector<unsigned char> component_;
-      std::vector<unsigned>      active_;       // supports of the set being solved
-      std::vector<unsigned>      active_cases_; // its load cases
+      AffineConstraints<double>       constraints_;
+      std::vector<Point<3>>           support_points_;
+      std::vector<unsigned char>      component_;
+      std::vector<unsigned>           active_;       // supports of the set being solved
+      std::vector<unsigned>           active_cases_; // its load cases
 
       std::vector<unsigned> support_set(const LoadCaseSpec &lc) const;
       // " in load cases a, b" when the case has more than one support set, for messages.
@@ -195,7 +194,8 @@ namespace lightbody
       void setup_system();
       void select_supports();
       void build_constraints();
-      void select(const RegionSpec &region, const SupportSpec &spec, std::vector<bool> &selected) const;
+      void select(const RegionSpec &region, const SupportSpec &spec,
+                  std::vector<bool> &selected) const;
       void apply_ties();
       void assemble_system();
       void assemble_loads();
@@ -208,7 +208,7 @@ namespace lightbody
     void ElasticProblem::setup_system()
     {
       StageLog::Scope t(log_, "setup");
-      Solution &s = *solution_;
+      Solution       &s = *solution_;
       s.dof_handler.distribute_dofs(s.fe);
       s.statistics.dofs = s.dof_handler.n_dofs();
       support_points_.resize(s.dof_handler.n_dofs());
@@ -238,8 +238,8 @@ namespace lightbody
     {
       std::vector<unsigned> set;
       for (unsigned i = 0; i < case_.supports.size(); ++i)
-        if (lc.supports.empty() ||
-            std::find(lc.supports.begin(), lc.supports.end(), case_.supports[i].name) != lc.supports.end())
+        if (lc.supports.empty() || std::find(lc.supports.begin(), lc.supports.end(),
+                                             case_.supports[i].name) != lc.supports.end())
           set.push_back(i);
       for (const auto &name : lc.supports)
         if (std::none_of(case_.supports.begin(), case_.supports.end(),
@@ -278,7 +278,7 @@ namespace lightbody
     void ElasticProblem::build_constraints()
     {
       StageLog::Scope t(log_, "setup");
-      Solution &s = *solution_;
+      Solution       &s = *solution_;
       constraints_.clear();
       for (unsigned i : active_)
         for (auto d : s.supports[i].dofs)
@@ -329,8 +329,8 @@ namespace lightbody
 
     void ElasticProblem::assemble_system()
     {
-      StageLog::Scope t(log_, "assemble");
-      const Solution &s = *solution_;
+      StageLog::Scope  t(log_, "assemble");
+      const Solution  &s = *solution_;
       ElementStiffness scratch(model_, s.fe);
       CopyData         copy;
       double           worst_jxw  = 1;
@@ -352,8 +352,8 @@ namespace lightbody
         {
           const Triangulation<3>::active_cell_iterator cell(&model_.triangulation, 0, worst_cell);
           throw ModelError("part \"" + model_.parts[cell->material_id()].name +
-                           "\": inverted or degenerate element near " +
-                           point_text(cell->center()) + "; check the part's geometry");
+                           "\": inverted or degenerate element near " + point_text(cell->center()) +
+                           "; check the part's geometry");
         }
     }
 
@@ -404,9 +404,9 @@ namespace lightbody
               }
         }
       Eigen::SelfAdjointEigenSolver<Eigen::Matrix<double, 6, 6>> eig(M);
-      const double                                               top = std::max(eig.eigenvalues().maxCoeff(), 1e-300);
-      std::vector<std::string>                                   free;
-      const char *axis[3] = {"x", "y", "z"};
+      const double             top = std::max(eig.eigenvalues().maxCoeff(), 1e-300);
+      std::vector<std::string> free;
+      const char              *axis[3] = {"x", "y", "z"};
       for (int k = 0; k < 6; ++k)
         if (n == 0 || eig.eigenvalues()[k] < 1e-10 * top)
           {
@@ -444,8 +444,8 @@ namespace lightbody
         for (auto it = stiffness_.begin(i); it != stiffness_.end(i); ++it)
           nnz += it->column() >= i;
       cholesky_->allocate(n, nnz);
-      int64_t *p = cholesky_->col_ptr(), *ri = cholesky_->row_index();
-      double  *x = cholesky_->values();
+      int64_t    *p = cholesky_->col_ptr(), *ri = cholesky_->row_index();
+      double     *x = cholesky_->values();
       std::size_t k = 0;
       std::vector<std::pair<int64_t, double>> column;
       for (std::size_t i = 0; i < n; ++i)
@@ -469,8 +469,8 @@ namespace lightbody
       solution_->statistics.factor_bytes = bytes;
       if (bytes > available)
         {
-          throw ModelError("the factorisation would need about " + memory_text(bytes) + " but only " +
-                           memory_text(available) +
+          throw ModelError("the factorisation would need about " + memory_text(bytes) +
+                           " but only " + memory_text(available) +
                            " may be used; use a coarser mesh (mesh.size, parts.NAME.mesh_size) or "
                            "fewer layers, or run on a machine with more memory");
         }
@@ -478,11 +478,11 @@ namespace lightbody
       cholesky_->release_matrix();
       if (failed >= 0)
         {
-          throw ModelError("the stiffness matrix is singular at the node " +
-                           point_text(support_points_[failed]) + " (" +
-                           std::string(1, "xyz"[component_[failed]]) + " direction)" +
-                           cases_text() + ": part of the body is not held (a part joined to nothing, "
-                           "or a mechanism)");
+          throw ModelError(
+            "the stiffness matrix is singular at the node " + point_text(support_points_[failed]) +
+            " (" + std::string(1, "xyz"[component_[failed]]) + " direction)" + cases_text() +
+            ": part of the body is not held (a part joined to nothing, "
+            "or a mechanism)");
         }
       solution_->statistics.factor_nonzeros = cholesky_->factor_nonzeros();
     }
@@ -493,7 +493,7 @@ namespace lightbody
       for (unsigned i : active_cases_)
         {
           LoadCaseSolution &l = solution_->load_cases[i];
-          Vector<double> b = l.load;
+          Vector<double>    b = l.load;
           constraints_.condense(b);
           cholesky_->solve(b.data());
           constraints_.distribute(b);
@@ -508,8 +508,8 @@ namespace lightbody
     // a support (the global matrix with its constrained rows is gone by now).
     void ElasticProblem::compute_reactions()
     {
-      StageLog::Scope t(log_, "reactions");
-      Solution       &s = *solution_;
+      StageLog::Scope   t(log_, "reactions");
+      Solution         &s = *solution_;
       std::vector<bool> supported(s.dof_handler.n_dofs(), false);
       for (unsigned i : active_)
         for (auto d : s.supports[i].dofs)

@@ -24,9 +24,9 @@ namespace lightbody
                        Vector<double> &f, Traction traction,
                        const Quadrature<2> &rule = QGauss<2>(3))
     {
-      FEFaceValues<3> fv(*model.mapping, s.fe, rule,
-                         update_values | update_quadrature_points | update_normal_vectors |
-                           update_JxW_values);
+      FEFaceValues<3>                      fv(*model.mapping, s.fe, rule,
+                                              update_values | update_quadrature_points | update_normal_vectors |
+                                                update_JxW_values);
       std::vector<types::global_dof_index> dofs(s.fe.n_dofs_per_cell());
       for (const FaceRef &ref : faces)
         {
@@ -37,7 +37,8 @@ namespace lightbody
           const double thickness = model.parts[cell->material_id()].thickness;
           for (unsigned q = 0; q < fv.n_quadrature_points; ++q)
             {
-              const Tensor<1, 3> t = traction(fv.quadrature_point(q), fv.normal_vector(q), thickness);
+              const Tensor<1, 3> t =
+                traction(fv.quadrature_point(q), fv.normal_vector(q), thickness);
               for (unsigned i = 0; i < dofs.size(); ++i)
                 {
                   const unsigned c = s.fe.system_to_component_index(i).first;
@@ -55,13 +56,14 @@ namespace lightbody
     double free_surface_level(const Model &model, const std::vector<FaceRef> &faces,
                               const Tensor<1, 3> &g_dir, double filling, const Quadrature<2> &rule)
     {
-      const FE_Q<3>   fe(1);
-      FEFaceValues<3> fv(*model.mapping, fe, rule,
-                         update_quadrature_points | update_normal_vectors | update_JxW_values);
+      const FE_Q<3>       fe(1);
+      FEFaceValues<3>     fv(*model.mapping, fe, rule,
+                             update_quadrature_points | update_normal_vectors | update_JxW_values);
       std::vector<double> height, weight;
       for (const FaceRef &ref : faces)
         {
-          fv.reinit(Triangulation<3>::active_cell_iterator(&model.triangulation, 0, ref.cell), ref.face);
+          fv.reinit(Triangulation<3>::active_cell_iterator(&model.triangulation, 0, ref.cell),
+                    ref.face);
           for (unsigned q = 0; q < fv.n_quadrature_points; ++q)
             {
               height.push_back(-(g_dir * fv.quadrature_point(q)));
@@ -69,9 +71,9 @@ namespace lightbody
               weight.push_back((g_dir * fv.normal_vector(q)) * fv.JxW(q));
             }
         }
-      const double lo = *std::min_element(height.begin(), height.end());
-      const double hi = *std::max_element(height.begin(), height.end());
-      auto volume = [&](double H) {
+      const double lo     = *std::min_element(height.begin(), height.end());
+      const double hi     = *std::max_element(height.begin(), height.end());
+      auto         volume = [&](double H) {
         double V = 0;
         for (std::size_t i = 0; i < height.size(); ++i)
           V += (std::min(height[i], H) - lo) * weight[i];
@@ -83,7 +85,7 @@ namespace lightbody
       double       a = lo, b = hi;
       for (int i = 0; i < 100 && b - a > 1e-12 * (hi - lo); ++i)
         {
-          const double m = 0.5 * (a + b);
+          const double m               = 0.5 * (a + b);
           (volume(m) < target ? a : b) = m;
         }
       return 0.5 * (a + b);
@@ -99,7 +101,8 @@ namespace lightbody
       double          area = 0;
       for (const FaceRef &ref : faces)
         {
-          fv.reinit(Triangulation<3>::active_cell_iterator(&model.triangulation, 0, ref.cell), ref.face);
+          fv.reinit(Triangulation<3>::active_cell_iterator(&model.triangulation, 0, ref.cell),
+                    ref.face);
           for (unsigned q = 0; q < fv.n_quadrature_points; ++q)
             if (inside(fv.quadrature_point(q)))
               area += fv.JxW(q);
@@ -120,7 +123,7 @@ namespace lightbody
     // A point force spread along the through-thickness line of nodes nearest to the point, with
     // the consistent weights of quadratic elements (1/6, 4/6, 1/6 per layer).
     void add_point_load(const Model &model, const Solution &s, const PointLoad &pl,
-                        const std::vector<Point<3>> &support_points,
+                        const std::vector<Point<3>>      &support_points,
                         const std::vector<unsigned char> &component, Vector<double> &f)
     {
       const Point<3> p(pl.point[0], pl.point[1], pl.point[2]);
@@ -143,7 +146,7 @@ namespace lightbody
       // The nearest node line of this cell, by distance from the line through p along n.
       const DoFHandler<3>::active_cell_iterator cell(&model.triangulation, 0, cell_index,
                                                      &s.dof_handler);
-      std::vector<types::global_dof_index> dofs(s.fe.n_dofs_per_cell());
+      std::vector<types::global_dof_index>      dofs(s.fe.n_dofs_per_cell());
       cell->get_dof_indices(dofs);
       auto in_plane = [&](const Point<3> &x) {
         const Tensor<1, 3> d = x - p;
@@ -232,8 +235,8 @@ namespace lightbody
         // keeps its integral (and the resultant) accurate. A full compartment has no kink: the
         // pressure is linear on every face and the plain Gauss rule is exact (and 64 times
         // cheaper).
-        const Quadrature<2> rule = h.full ? Quadrature<2>(QGauss<2>(3))
-                                          : Quadrature<2>(QIterated<2>(QGauss<1>(3), 8));
+        const Quadrature<2> rule =
+          h.full ? Quadrature<2>(QGauss<2>(3)) : Quadrature<2>(QIterated<2>(QGauss<1>(3), 8));
         if (h.full)
           // Full: the free surface touches the highest point of the wetted surface. On curved
           // heads under a tilted acceleration that point lies between nodes; at the highest
@@ -242,21 +245,23 @@ namespace lightbody
           level = free_surface_level(model, faces, g_dir, 1.0, rule);
         else if (h.filling > 0)
           level = free_surface_level(model, faces, g_dir, h.filling, rule);
-        add_face_load(model, s, faces,
-                      f, [&](const Point<3> &x, const Tensor<1, 3> &normal, double) {
-                        // Depth below the free surface along gravity.
-                        const double depth = level + g_dir * x;
-                        return -(depth > 0 ? h.density * g.norm() * depth : 0.0) * normal;
-                      },
-                      rule);
+        add_face_load(
+          model, s, faces, f,
+          [&](const Point<3> &x, const Tensor<1, 3> &normal, double) {
+            // Depth below the free surface along gravity.
+            const double depth = level + g_dir * x;
+            return -(depth > 0 ? h.density * g.norm() * depth : 0.0) * normal;
+          },
+          rule);
       }
     for (const auto &d : lc.distributed)
       {
         // Uniform traction F / A over the selected area; A is measured with the same rule, so
         // the nodal forces sum to F exactly. A box cuts faces: a composite rule follows the cut.
-        const auto &faces = faces_of(model.surfaces, d.surface, d.where, "distributed_forces.surface");
+        const auto &faces =
+          faces_of(model.surfaces, d.surface, d.where, "distributed_forces.surface");
         const QIterated<2> rule(QGauss<1>(3), d.in_box ? 8 : 1);
-        auto inside = [&](const Point<3> &x) {
+        auto               inside = [&](const Point<3> &x) {
           if (!d.in_box)
             return true;
           for (unsigned k = 0; k < 3; ++k)
@@ -269,9 +274,12 @@ namespace lightbody
           throw InputError(d.where, "distributed_forces.surface",
                            "\"" + d.surface + "\" has no area inside the given box");
         const Tensor<1, 3> t = tensor(d.force) / area;
-        add_face_load(model, s, faces, f, [&](const Point<3> &x, const Tensor<1, 3> &, double) {
-          return inside(x) ? t : Tensor<1, 3>();
-        }, rule);
+        add_face_load(
+          model, s, faces, f,
+          [&](const Point<3> &x, const Tensor<1, 3> &, double) {
+            return inside(x) ? t : Tensor<1, 3>();
+          },
+          rule);
       }
     for (const auto &e : lc.edge_loads)
       add_face_load(model, s, faces_of(model.edges, e.edge, e.where, "edge_forces.edge"), f,

@@ -15,7 +15,7 @@ namespace lightbody
 {
   struct SupportDofs
   {
-    std::string                               name;
+    std::string                                  name;
     std::vector<dealii::types::global_dof_index> dofs;
   };
 
@@ -42,12 +42,12 @@ namespace lightbody
     explicit Solution(const Model &m);
     Solution(const Solution &) = delete;
 
-    const Model                        &model;
-    dealii::FESystem<3>                 fe;
-    dealii::DoFHandler<3>               dof_handler;
-    std::vector<SupportDofs>            supports; // every support of the case
-    unsigned                            support_sets = 0; // distinct sets, one factor each
-    std::vector<LoadCaseSolution>       load_cases;
-    SolverStatistics                    statistics;
+    const Model                  &model;
+    dealii::FESystem<3>           fe;
+    dealii::DoFHandler<3>         dof_handler;
+    std::vector<SupportDofs>      supports;         // every support of the case
+    unsigned                      support_sets = 0; // distinct sets, one factor each
+    std::vector<LoadCaseSolution> load_cases;
+    SolverStatistics              statistics;
   };
 } // namespace lightbody

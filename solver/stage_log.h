@@ -13,7 +13,9 @@ namespace lightbody
   {
   public:
     // Progress lines go to `sink` (stderr in the driver; nothing in tests).
-    explicit StageLog(std::function<void(const std::string &)> sink = {}) : sink_(std::move(sink)) {}
+    explicit StageLog(std::function<void(const std::string &)> sink = {}) : sink_(std::move(sink))
+    {
+    }
 
     void message(const std::string &line) const
     {
@@ -25,8 +27,8 @@ namespace lightbody
     class Scope
     {
     public:
-      Scope(StageLog &log, std::string name) : log_(log), name_(std::move(name)),
-        start_(std::chrono::steady_clock::now())
+      Scope(StageLog &log, std::string name)
+        : log_(log), name_(std::move(name)), start_(std::chrono::steady_clock::now())
       {
         log_.message(name_ + " ...");
       }
@@ -49,7 +51,7 @@ namespace lightbody
     const std::vector<std::pair<std::string, double>> &stages() const { return stages_; }
 
   private:
-    std::function<void(const std::string &)>       sink_;
-    std::vector<std::pair<std::string, double>>    stages_;
+    std::function<void(const std::string &)>    sink_;
+    std::vector<std::pair<std::string, double>> stages_;
   };
 } // namespace lightbody

@@ -27,8 +27,9 @@ namespace lightbody
                 const Point<3> &x, DofCell &cell, Point<3> &xi, unsigned &face)
     {
       auto try_face = [&](const DofCell &c, unsigned f) {
-        const auto   box  = c->bounding_box();
-        const double grow = 0.1 * box.side_length(0) + 0.1 * box.side_length(1) + 0.1 * box.side_length(2);
+        const auto   box = c->bounding_box();
+        const double grow =
+          0.1 * box.side_length(0) + 0.1 * box.side_length(1) + 0.1 * box.side_length(2);
         for (unsigned d = 0; d < 3; ++d)
           if (x[d] < box.lower_bound(d) - grow || x[d] > box.upper_bound(d) + grow)
             return false;
@@ -77,7 +78,7 @@ namespace lightbody
     unsigned          system_index[q2_nodes][3];
     for (unsigned i = 0; i < fe.n_dofs_per_cell(); ++i)
       {
-        const auto ci = fe.system_to_component_index(i);
+        const auto ci                     = fe.system_to_component_index(i);
         system_index[ci.second][ci.first] = i;
       }
 
@@ -89,9 +90,9 @@ namespace lightbody
         .push_back(&t);
 
     // A composite rule: leader shape functions have kinks inside follower faces.
-    const QIterated<2> rule(QGauss<1>(3), 8);
-    FEFaceValues<3>    fv(mapping, fe, rule,
-                       update_values | update_quadrature_points | update_JxW_values);
+    const QIterated<2>                   rule(QGauss<1>(3), 8);
+    FEFaceValues<3>                      fv(mapping, fe, rule,
+                                            update_values | update_quadrature_points | update_JxW_values);
     std::vector<types::global_dof_index> fdofs(fe.n_dofs_per_cell()), ldofs(fe.n_dofs_per_cell());
 
     for (const auto &[parts, ties] : joints)
@@ -138,9 +139,9 @@ namespace lightbody
             std::vector<Eigen::Triplet<double>> mff, b;
             // Per follower face: its face-function mass matrix and, per leading cell met, the
             // mixed matrix; entries go to the global triplets once per face.
-            double                                   local_ff[q2_nodes][q2_nodes];
+            double local_ff[q2_nodes][q2_nodes];
             std::map<unsigned, std::array<double, q2_nodes * q2_nodes>> local_fl;
-            std::map<unsigned, std::vector<types::global_dof_index>> leader_dofs_of;
+            std::map<unsigned, std::vector<types::global_dof_index>>    leader_dofs_of;
             for (const Tie *t : ties)
               {
                 const DofCell c(&tria, 0, t->follower.cell, &dof_handler);
@@ -174,7 +175,7 @@ namespace lightbody
                     double       leader_value[q2_nodes], follower_value[q2_nodes];
                     for (unsigned l = 0; l < q2_nodes; ++l)
                       {
-                        leader_value[l]   = fe.shape_value_component(system_index[l][comp], xi, comp);
+                        leader_value[l] = fe.shape_value_component(system_index[l][comp], xi, comp);
                         follower_value[l] = fv.shape_value(system_index[l][comp], q);
                       }
                     for (unsigned a = 0; a < q2_nodes; ++a)
@@ -207,7 +208,8 @@ namespace lightbody
                     for (const auto &[key, values] : local_fl)
                       for (unsigned l = 0; l < q2_nodes; ++l)
                         if (std::abs(values[a * q2_nodes + l]) > 1e-300)
-                          b.emplace_back(ra->second, column(leader_dofs_of[key][system_index[l][comp]]),
+                          b.emplace_back(ra->second,
+                                         column(leader_dofs_of[key][system_index[l][comp]]),
                                          values[a * q2_nodes + l]);
                   }
               }
@@ -222,10 +224,10 @@ namespace lightbody
             // X = M^-1 B, one column per contributing DoF; the inverse of a mass matrix decays
             // fast along the joint, so tiny weights are dropped.
             std::vector<std::vector<std::pair<types::global_dof_index, double>>> lines(n);
-            Eigen::VectorXd rhs(n);
+            Eigen::VectorXd                                                      rhs(n);
             for (int j = 0; j < m; ++j)
               {
-                rhs                  = Eigen::VectorXd(B.col(j));
+                rhs                     = Eigen::VectorXd(B.col(j));
                 const Eigen::VectorXd x = ldlt.solve(rhs);
                 for (int i = 0; i < n; ++i)
                   if (std::abs(x[i]) > 1e-10)

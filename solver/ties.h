@@ -15,6 +15,6 @@ namespace lightbody
   // non-matching meshes (the jump is orthogonal to constant tractions). DoFs already constrained
   // (supports) or shared with the leading part keep their own values.
   void add_tie_constraints(const Model &model, const dealii::DoFHandler<3> &dof_handler,
-                           const dealii::FESystem<3>                  &fe,
-                           dealii::AffineConstraints<double>          &constraints);
+                           const dealii::FESystem<3>         &fe,
+                           dealii::AffineConstraints<double> &constraints);
 } // namespace lightbody

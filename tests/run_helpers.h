@@ -19,7 +19,8 @@ namespace lightbody::testing
     return run_case(read_case_from_string(yaml, "test.yaml", overrides), {}, log);
   }
 
-  inline RunOutcome run_file(const std::string &relative, const std::vector<Override> &overrides = {})
+  inline RunOutcome run_file(const std::string           &relative,
+                             const std::vector<Override> &overrides = {})
   {
     StageLog log;
     return run_case(read_case(std::string(LIGHTBODY_SOURCE_DIR) + "/" + relative, overrides), {},
@@ -59,7 +60,8 @@ namespace lightbody::testing
   }
 
   // The tie in which `follower` follows `leader`, or null.
-  inline const Joint *find_tie(const Model &m, const std::string &follower, const std::string &leader)
+  inline const Joint *find_tie(const Model &m, const std::string &follower,
+                               const std::string &leader)
   {
     for (const auto &j : m.joints)
       if (j.part_a == follower && j.part_b == leader && j.kind == Joint::Kind::tied)
@@ -67,7 +69,8 @@ namespace lightbody::testing
     return nullptr;
   }
 
-  inline bool has_joint(const Model &m, const std::string &a, const std::string &b, Joint::Kind kind)
+  inline bool has_joint(const Model &m, const std::string &a, const std::string &b,
+                        Joint::Kind kind)
   {
     const Joint *j = find_joint(m, a, b);
     return j && j->kind == kind;

@@ -25,8 +25,7 @@ probes:
 )";
 
   // The messages of an InputError, one string each.
-  std::vector<std::string> errors_of(const std::string &yaml,
-                                     const std::vector<Override> &o = {})
+  std::vector<std::string> errors_of(const std::string &yaml, const std::vector<Override> &o = {})
   {
     try
       {
@@ -130,7 +129,9 @@ TEST(CaseReader, OverrideErrorsSayTheyCameFromTheCommandLine)
 {
   const auto e = errors_of(plate, {{"parts.floor.thickness", "thick"}});
   ASSERT_EQ(e.size(), 1u);
-  EXPECT_NE(e[0].find("case.yaml (--set parts.floor.thickness): parts.floor.thickness"), std::string::npos) << e[0];
+  EXPECT_NE(e[0].find("case.yaml (--set parts.floor.thickness): parts.floor.thickness"),
+            std::string::npos)
+    << e[0];
   EXPECT_NE(e[0].find("parts.floor.thickness"), std::string::npos) << e[0];
 }
 
@@ -151,15 +152,19 @@ TEST(CaseReader, MissingSectionsAreReported)
 // GPa as if MPa, a nearly incompressible nu, a density of a foam).
 TEST(CaseReader, MaterialsOutsideStructuralMetalsWarn)
 {
-  const std::string yaml =
-    replace(plate, "case: panel\n",
-            "case: panel\nmaterials:\n  odd: {E: 70, nu: 0.499999, density: 100 kg/m^3, Rp02: 100, Rm: 200}\n");
-  const Case c = read_case_from_string(replace(yaml, "material: 5083-H116", "material: odd"), "case.yaml");
+  const std::string yaml = replace(plate, "case: panel\n",
+                                   "case: panel\nmaterials:\n  odd: {E: 70, nu: 0.499999, density: "
+                                   "100 kg/m^3, Rp02: 100, Rm: 200}\n");
+  const Case        c =
+    read_case_from_string(replace(yaml, "material: 5083-H116", "material: odd"), "case.yaml");
   ASSERT_EQ(c.warnings.size(), 3u);
-  EXPECT_NE(c.warnings[0].to_string().find("case.yaml:3:12: materials.odd.E: 70 MPa is outside the range of structural metals"),
-            std::string::npos) << c.warnings[0].to_string();
+  EXPECT_NE(c.warnings[0].to_string().find(
+              "case.yaml:3:12: materials.odd.E: 70 MPa is outside the range of structural metals"),
+            std::string::npos)
+    << c.warnings[0].to_string();
   EXPECT_NE(c.warnings[1].to_string().find("materials.odd.nu"), std::string::npos);
-  EXPECT_NE(c.warnings[2].to_string().find("100 kg/m^3"), std::string::npos) << c.warnings[2].to_string();
+  EXPECT_NE(c.warnings[2].to_string().find("100 kg/m^3"), std::string::npos)
+    << c.warnings[2].to_string();
   // The library's alloys are within the range.
   EXPECT_TRUE(read_case_from_string(plate, "case.yaml").warnings.empty());
 }
@@ -168,9 +173,12 @@ TEST(CaseReader, MaterialsOutsideStructuralMetalsWarn)
 // document, a NUL byte, foreign tags, aliases that expand without bound.
 TEST(CaseReader, StrictYaml)
 {
-  auto e = errors_of(replace(plate, "    thickness: 5 mm\n", "    thickness: 5 mm\n    thickness: 8 mm\n"));
+  auto e = errors_of(
+    replace(plate, "    thickness: 5 mm\n", "    thickness: 5 mm\n    thickness: 8 mm\n"));
   ASSERT_EQ(e.size(), 1u);
-  EXPECT_NE(e[0].find("case.yaml:7:5: parts.floor.thickness: given twice (first on line 6)"), std::string::npos) << e[0];
+  EXPECT_NE(e[0].find("case.yaml:7:5: parts.floor.thickness: given twice (first on line 6)"),
+            std::string::npos)
+    << e[0];
   e = errors_of(std::string(plate) + "---\ncase: other\n");
   ASSERT_EQ(e.size(), 1u);
   EXPECT_NE(e[0].find("a second YAML document"), std::string::npos) << e[0];
@@ -202,11 +210,13 @@ TEST(CaseReader, OverrideListIndicesMustBeNumbers)
 {
   auto e = errors_of(plate, {{"load_cases.load.pressures.abc.value", "1 bar"}});
   ASSERT_EQ(e.size(), 1u);
-  EXPECT_NE(e[0].find("case.yaml (--set load_cases.load.pressures.abc.value)"), std::string::npos) << e[0];
+  EXPECT_NE(e[0].find("case.yaml (--set load_cases.load.pressures.abc.value)"), std::string::npos)
+    << e[0];
   EXPECT_NE(e[0].find("give its index"), std::string::npos) << e[0];
   e = errors_of(plate, {{"load_cases.load.pressures.-1.value", "1 bar"}});
   ASSERT_EQ(e.size(), 1u);
-  const Case c = read_case_from_string(plate, "case.yaml", {{"load_cases.load.pressures.0.value", "1 bar"}});
+  const Case c =
+    read_case_from_string(plate, "case.yaml", {{"load_cases.load.pressures.0.value", "1 bar"}});
   EXPECT_DOUBLE_EQ(c.load_cases[0].pressures[0].pressure, 0.1);
   e = errors_of(plate, {{"mesh.size", "!!python/object 5"}});
   ASSERT_EQ(e.size(), 1u);
@@ -224,7 +234,10 @@ TEST(CaseReader, NamesThatWouldBeFilesAreChecked)
     }
   EXPECT_FALSE(errors_of(replace(plate, "case: panel", "case: " + std::string(101, 'x'))).empty());
   EXPECT_TRUE(errors_of(replace(plate, "case: panel", "case: " + std::string(100, 'x'))).empty());
-  const auto e = errors_of(replace(plate, "  load:\n", "  front wall: {acceleration: [0, 0, \"-1 g\"]}\n  front_wall:\n"));
+  const auto e = errors_of(
+    replace(plate, "  load:\n", "  front wall: {acceleration: [0, 0, \"-1 g\"]}\n  front_wall:\n"));
   ASSERT_EQ(e.size(), 1u);
-  EXPECT_NE(e[0].find("\"front_wall\" and \"front wall\" would both be written to front_wall.vtu"), std::string::npos) << e[0];
+  EXPECT_NE(e[0].find("\"front_wall\" and \"front wall\" would both be written to front_wall.vtu"),
+            std::string::npos)
+    << e[0];
 }

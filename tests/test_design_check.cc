@@ -12,7 +12,7 @@ using namespace lightbody::testing;
 // allowable = Rp0.2 / 1.5.
 TEST(DesignCheck, HeatAffectedBandAndAllowables)
 {
-  const std::string yaml = R"(
+  const std::string yaml    = R"(
 mesh: {size: 10 mm}
 parts:
   thick: {material: 6061-T6, thickness: 8 mm, quad: {corners: [[0, 0, 0], [500, 0, 0], [500, 200, 0], [0, 200, 0]]}}
@@ -23,10 +23,10 @@ load_cases:
   tip: {edge_forces: [{edge: thin.edge2, force_per_length: "0 0 -0.1 N/mm"}]}
 criteria: {allowable: proof, safety_factor: 1.5, haz_width: 25 mm}
 )";
-  const Case   c     = read_case_from_string(yaml, "haz.yaml");
-  const auto   model = build_model(c);
-  const auto   basis = design_basis(*model, c.criteria);
-  unsigned     flagged = 0;
+  const Case        c       = read_case_from_string(yaml, "haz.yaml");
+  const auto        model   = build_model(c);
+  const auto        basis   = design_basis(*model, c.criteria);
+  unsigned          flagged = 0;
   for (const auto &cell : model->triangulation.active_cell_iterators())
     {
       double nearest = 1e300;
@@ -34,7 +34,8 @@ criteria: {allowable: proof, safety_factor: 1.5, haz_width: 25 mm}
         nearest = std::min(nearest, std::abs(cell->vertex(v)[0] - 500));
       const bool haz = basis.heat_affected[cell->active_cell_index()];
       EXPECT_EQ(haz, nearest <= 25 + 1e-9) << "cell at x = " << cell->center()[0];
-      EXPECT_NEAR(basis.allowable_MPa[cell->active_cell_index()], (haz ? 115.0 : 240.0) / 1.5, 1e-12);
+      EXPECT_NEAR(basis.allowable_MPa[cell->active_cell_index()], (haz ? 115.0 : 240.0) / 1.5,
+                  1e-12);
       flagged += haz;
     }
   // Three element columns on each side of the weld, twenty rows.
@@ -46,13 +47,14 @@ criteria: {allowable: proof, safety_factor: 1.5, haz_width: 25 mm}
 // stress over Rp0.2/1.5; the clamped plate (plate_alloy Rp0.2 = 125 MPa) fails it.
 TEST(DesignCheck, UtilizationIsVonMisesOverAllowable)
 {
-  const RunOutcome r = run_file("cases/verification/clamped_plate.yaml",
-                                {{"criteria", "{allowable: proof, safety_factor: 1.5}"}});
-  const auto &lc = r.results->load_cases.at(0);
+  const RunOutcome r  = run_file("cases/verification/clamped_plate.yaml",
+                                 {{"criteria", "{allowable: proof, safety_factor: 1.5}"}});
+  const auto      &lc = r.results->load_cases.at(0);
   EXPECT_NEAR(lc.max_utilization, lc.max_von_mises_MPa / (125 / 1.5), 1e-12);
   EXPECT_FALSE(lc.passed);
   // ADR 6.8.2.1.16: min(0.75 Re, 0.5 Rm) = min(93.75, 137.5) = 93.75 MPa.
-  const RunOutcome adr = run_file("cases/verification/clamped_plate.yaml", {{"criteria", "{allowable: adr}"}});
+  const RunOutcome adr =
+    run_file("cases/verification/clamped_plate.yaml", {{"criteria", "{allowable: adr}"}});
   EXPECT_NEAR(adr.results->load_cases[0].max_utilization,
               adr.results->load_cases[0].max_von_mises_MPa / 93.75, 1e-12);
 }
@@ -70,15 +72,19 @@ TEST(DesignCheck, DeflectionLimit)
   const std::string lc   = free.case_data.load_cases[0].name;
   ASSERT_GT(w, 0);
   EXPECT_TRUE(free.results->load_cases[0].passed);
-  const RunOutcome above = run_file(file, {{"load_cases." + lc + ".max_deflection", std::to_string(1.01 * w)}});
+  const RunOutcome above =
+    run_file(file, {{"load_cases." + lc + ".max_deflection", std::to_string(1.01 * w)}});
   EXPECT_TRUE(above.results->load_cases[0].passed);
-  const RunOutcome below = run_file(file, {{"load_cases." + lc + ".max_deflection", std::to_string(0.99 * w)}});
+  const RunOutcome below =
+    run_file(file, {{"load_cases." + lc + ".max_deflection", std::to_string(0.99 * w)}});
   EXPECT_FALSE(below.results->load_cases[0].passed);
   EXPECT_NEAR(below.results->load_cases[0].deflection_limit_mm, 0.99 * w, 1e-5 * w);
 
-  const RunOutcome criteria = run_file(file, {{"criteria", "{max_deflection: " + std::to_string(0.99 * w) + "}"}});
+  const RunOutcome criteria =
+    run_file(file, {{"criteria", "{max_deflection: " + std::to_string(0.99 * w) + "}"}});
   EXPECT_NEAR(criteria.results->load_cases[0].deflection_limit_mm, 0.99 * w, 1e-5 * w);
-  const RunOutcome own = run_file(file, {{"criteria", "{max_deflection: " + std::to_string(0.99 * w) + "}"},
-                                         {"load_cases." + lc + ".max_deflection", std::to_string(2 * w)}});
+  const RunOutcome own =
+    run_file(file, {{"criteria", "{max_deflection: " + std::to_string(0.99 * w) + "}"},
+                    {"load_cases." + lc + ".max_deflection", std::to_string(2 * w)}});
   EXPECT_NEAR(own.results->load_cases[0].deflection_limit_mm, 2 * w, 1e-5 * w);
 }

@@ -42,7 +42,7 @@ probes:
   tip_left: [2000, 48, 0]
   tip_right: [2000, -48, 0]
 )";
-  const RunOutcome r = run_yaml(yaml);
+  const RunOutcome  r    = run_yaml(yaml);
   for (const char *w : {"web_left", "web_right"})
     for (const char *f : {"top", "bottom"})
       EXPECT_NE(find_tie(*r.model, w, f), nullptr) << w << " on " << f;
@@ -50,7 +50,8 @@ probes:
   const double I = (std::pow(100.0, 4) - std::pow(92.0, 4)) / 12, A = 100 * 100 - 92 * 92;
   const double delta = P * L * L * L / (3 * E * I) + P * L / (0.4355 * G * A);
   const auto  &lc    = r.results->load_cases.at(0);
-  const double tip   = -0.5 * (probe(lc, "tip_left").displacement_mm[2] + probe(lc, "tip_right").displacement_mm[2]);
+  const double tip =
+    -0.5 * (probe(lc, "tip_left").displacement_mm[2] + probe(lc, "tip_right").displacement_mm[2]);
   EXPECT_NEAR(tip, delta, 0.02 * delta);
   expect_equilibrium(r);
 }
@@ -58,19 +59,20 @@ probes:
 // The 6.2 m van body: plate areas x gauges x density, written out from its dimensions.
 TEST(FrameBodies, VanBodyMassAndJoints)
 {
-  const auto   model = build_model(read_case(std::string(LIGHTBODY_SOURCE_DIR) + "/cases/van_body_6200.yaml"));
+  const auto model =
+    build_model(read_case(std::string(LIGHTBODY_SOURCE_DIR) + "/cases/van_body_6200.yaml"));
   const double L = 6200, W = 2480, H = 2400, Lx = L + 2.5, yo = W / 2 + 2.5;
   double       volume = 0;
-  volume += Lx * 2 * yo * 4;                        // floor
-  volume += 2 * Lx * H * 2.5;                       // side walls
-  volume += W * H * 2.5;                            // front wall
-  volume += 2 * yo * Lx * 2;                        // roof
-  volume += (2 * (H - 150) * 150 + 150 * W) * 10;   // rear posts and header
-  volume += 9 * 2 * (80 + 60) * H * 4;              // side posts at 600 mm: webs and flanges
-  volume += 3 * (80 + 60) * H * 4;                  // front wall posts at W / 4
-  volume += 9 * W * 80 * 4;                         // roof bows
-  volume += 2 * Lx * (160 + 60) * 8;                // sills: webs and flanges
-  volume += 12 * (992 + 2 * 738.5) * 120 * 7.0;     // crossmembers at 500 mm (250 ... 5750)
+  volume += Lx * 2 * yo * 4;                      // floor
+  volume += 2 * Lx * H * 2.5;                     // side walls
+  volume += W * H * 2.5;                          // front wall
+  volume += 2 * yo * Lx * 2;                      // roof
+  volume += (2 * (H - 150) * 150 + 150 * W) * 10; // rear posts and header
+  volume += 9 * 2 * (80 + 60) * H * 4;            // side posts at 600 mm: webs and flanges
+  volume += 3 * (80 + 60) * H * 4;                // front wall posts at W / 4
+  volume += 9 * W * 80 * 4;                       // roof bows
+  volume += 2 * Lx * (160 + 60) * 8;              // sills: webs and flanges
+  volume += 12 * (992 + 2 * 738.5) * 120 * 7.0;   // crossmembers at 500 mm (250 ... 5750)
   const double expected = volume * rho_al;
   EXPECT_NEAR(compute_mass(*model).total_kg, expected, 0.005 * expected);
 
@@ -92,13 +94,13 @@ TEST(FrameBodies, TipperMassAndTippingPosition)
   const auto        model = build_model(read_case(file));
   const double      L = 4800, W = 2300, H = 1100, Lx = L + 5, yo = W / 2 + 5;
   double            volume = 0;
-  volume += Lx * 2 * yo * 8;                   // floor
-  volume += 2 * Lx * H * 5 + W * H * 5;        // sides, front wall
-  volume += H * W * 5;                         // tailgate
-  volume += 2 * Lx * (200 + 80) * 8;           // longitudinals
-  volume += 12 * (992 + 2 * 651) * 120 * 6.0;  // crossmembers at 400 mm (200 ... 4600)
-  volume += 2 * 300 * 354 * 15.0;              // hinge brackets down to 150 mm below the sills
-  volume += 300 * 300 * 15.0;                  // ram bracket
+  volume += Lx * 2 * yo * 8;                  // floor
+  volume += 2 * Lx * H * 5 + W * H * 5;       // sides, front wall
+  volume += H * W * 5;                        // tailgate
+  volume += 2 * Lx * (200 + 80) * 8;          // longitudinals
+  volume += 12 * (992 + 2 * 651) * 120 * 6.0; // crossmembers at 400 mm (200 ... 4600)
+  volume += 2 * 300 * 354 * 15.0;             // hinge brackets down to 150 mm below the sills
+  volume += 300 * 300 * 15.0;                 // ram bracket
   const double expected = volume * rho_al;
   EXPECT_NEAR(compute_mass(*model).total_kg, expected, 0.005 * expected);
 
@@ -115,7 +117,7 @@ TEST(FrameBodies, TipperMassAndTippingPosition)
 // rails on the side walls: each stiffener is tied to its wall, and the mass adds up by hand.
 TEST(FrameBodies, TipperPostsAndTopRails)
 {
-  const std::string yaml = R"(
+  const std::string yaml  = R"(
 mesh: {size: 150 mm}
 body:
   tipper:
@@ -133,13 +135,14 @@ body:
 load_cases:
   g: {acceleration: [0, 0, "-1 g"]}
 )";
-  const auto model = build_model(read_case_from_string(yaml, "t.yaml"));
+  const auto        model = build_model(read_case_from_string(yaml, "t.yaml"));
   for (const char *post : {"post_left_1_web", "post_left_3_web", "post_right_2_web"})
     EXPECT_TRUE(find_joint(*model, post, post[5] == 'l' ? "side_left" : "side_right")) << post;
   for (const char *post : {"post_front_1_web", "post_front_2_web"}) // W / 750 -> 3 bays
     EXPECT_TRUE(find_joint(*model, post, "front_wall")) << post;
-  EXPECT_FALSE(model->parts.end() != std::find_if(model->parts.begin(), model->parts.end(),
-                                                   [](const PartMesh &p) { return p.name == "post_front_3_web"; }));
+  EXPECT_FALSE(model->parts.end() !=
+               std::find_if(model->parts.begin(), model->parts.end(),
+                            [](const PartMesh &p) { return p.name == "post_front_3_web"; }));
   EXPECT_TRUE(find_joint(*model, "top_rail_left", "side_left"));
   EXPECT_TRUE(find_joint(*model, "top_rail_right", "side_right"));
 
@@ -147,8 +150,10 @@ load_cases:
   const double H = 1000, Lx = 3005, rho_6082 = rho_al;
   const double posts = (3 * 2 + 2) * (60 + 50) * H * 4; // side posts at 750, 1500, 2250; 2 front
   const double rails = 2 * Lx * 120 * 10;
-  const auto   bare  = build_model(read_case_from_string(
-    yaml.substr(0, yaml.find("    posts:")) + "load_cases:\n  g: {acceleration: [0, 0, \"-1 g\"]}\n", "t.yaml"));
+  const auto   bare =
+    build_model(read_case_from_string(yaml.substr(0, yaml.find("    posts:")) +
+                                        "load_cases:\n  g: {acceleration: [0, 0, \"-1 g\"]}\n",
+                                      "t.yaml"));
   const double expected = compute_mass(*bare).total_kg + (posts + rails) * rho_6082;
   EXPECT_NEAR(compute_mass(*model).total_kg, expected, 0.002 * expected);
 }

@@ -17,7 +17,8 @@ parts:
   panel:
     material: 5083-H116
     thickness: 5 mm
-    )" + surface + R"(
+    )" + surface +
+           R"(
 supports:
   clamp: {edges: [panel.EDGES], fix: all}
 load_cases:
@@ -32,15 +33,16 @@ probes:
     yaml.replace(yaml.find("EDGES"), 5, edges);
     StageLog log;
     // Named as if it lay in tests/, so that the .msh paths resolve against that folder.
-    return run_case(read_case_from_string(yaml, std::string(LIGHTBODY_SOURCE_DIR) + "/tests/gmsh.yaml"), {}, log);
+    return run_case(
+      read_case_from_string(yaml, std::string(LIGHTBODY_SOURCE_DIR) + "/tests/gmsh.yaml"), {}, log);
   }
 } // namespace
 
 TEST(Gmsh, ImportedPanelMatchesGeneratedPanel)
 {
-  const RunOutcome generated = run_panel(
-    panel_case("quad: {corners: [[0, 0, 0], [1000, 0, 0], [1000, 500, 0], [0, 500, 0]]}"),
-    "edge1, panel.edge2, panel.edge3, panel.edge4");
+  const RunOutcome generated =
+    run_panel(panel_case("quad: {corners: [[0, 0, 0], [1000, 0, 0], [1000, 500, 0], [0, 500, 0]]}"),
+              "edge1, panel.edge2, panel.edge3, panel.edge4");
   const double w_ref = generated.results->load_cases[0].probes[0].displacement_mm[2];
   // Mass: area x thickness x density, 1000 x 500 x 5 mm of 2700 kg/m^3.
   EXPECT_NEAR(generated.results->mass.total_kg, 1000 * 500 * 5 * 2.7e-6, 1e-9);
@@ -49,8 +51,11 @@ TEST(Gmsh, ImportedPanelMatchesGeneratedPanel)
       const RunOutcome imported =
         run_panel(panel_case(std::string("gmsh: {file: ") + file + ", group: panel}"), "boundary");
       EXPECT_NEAR(imported.results->mass.total_kg, generated.results->mass.total_kg, 1e-9) << file;
-      EXPECT_EQ(imported.model->triangulation.n_active_cells(), generated.model->triangulation.n_active_cells());
-      EXPECT_NEAR(imported.results->load_cases[0].probes[0].displacement_mm[2], w_ref, 1e-9 * std::abs(w_ref)) << file;
+      EXPECT_EQ(imported.model->triangulation.n_active_cells(),
+                generated.model->triangulation.n_active_cells());
+      EXPECT_NEAR(imported.results->load_cases[0].probes[0].displacement_mm[2], w_ref,
+                  1e-9 * std::abs(w_ref))
+        << file;
       expect_equilibrium(imported);
     }
 }
@@ -64,6 +69,8 @@ TEST(Gmsh, MissingGroupIsNamed)
     }
   catch (const InputError &e)
     {
-      EXPECT_NE(std::string(e.what()).find("has no physical surface \"floor\" (it has: panel)"), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find("has no physical surface \"floor\" (it has: panel)"),
+                std::string::npos)
+        << e.what();
     }
 }

@@ -21,7 +21,7 @@ namespace
                    ("lightbody_include_" +
                     std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) +
                     "_" + std::to_string(::getpid()));
-    void     SetUp() override
+    void SetUp() override
     {
       fs::remove_all(dir);
       fs::create_directories(dir / "modules");
@@ -76,7 +76,8 @@ load_cases:
 TEST_F(Includes, ErrorsInAnIncludedFileNameThatFile)
 {
   write("modules/floor.yaml", std::string(module) + "  extra: {edge: floor.edge2, fix: [w]}\n");
-  write("case.yaml", "include: [modules/floor.yaml]\nload_cases:\n  w: {acceleration: [0, 0, \"-1 g\"]}\n");
+  write("case.yaml",
+        "include: [modules/floor.yaml]\nload_cases:\n  w: {acceleration: [0, 0, \"-1 g\"]}\n");
   const std::string e = error_of("case.yaml");
   EXPECT_NE(e.find("modules/floor.yaml:8:"), std::string::npos) << e;
   EXPECT_NE(e.find("unknown component \"w\""), std::string::npos) << e;
@@ -106,9 +107,12 @@ TEST_F(Includes, SelfAndCyclicIncludesAreErrors)
 TEST_F(Includes, UnknownKeyOfAnIncludedFileHasItsLine)
 {
   write("modules/floor.yaml", std::string(module) + "meshes: {size: 50 mm}\n");
-  write("case.yaml", "include: [modules/floor.yaml]\nload_cases:\n  w: {acceleration: [0, 0, \"-1 g\"]}\n");
+  write("case.yaml",
+        "include: [modules/floor.yaml]\nload_cases:\n  w: {acceleration: [0, 0, \"-1 g\"]}\n");
   const std::string e = error_of("case.yaml");
-  EXPECT_NE(e.find("modules/floor.yaml:8:1: meshes: unknown key (did you mean \"mesh\"?)"), std::string::npos) << e;
+  EXPECT_NE(e.find("modules/floor.yaml:8:1: meshes: unknown key (did you mean \"mesh\"?)"),
+            std::string::npos)
+    << e;
   EXPECT_EQ(e.find("(--set)"), std::string::npos) << e;
 }
 
@@ -116,7 +120,8 @@ TEST_F(Includes, UnknownKeyOfAnIncludedFileHasItsLine)
 TEST_F(Includes, InputFilesAreRecorded)
 {
   write("modules/floor.yaml", module);
-  write("case.yaml", "include: [modules/floor.yaml]\nload_cases:\n  w: {acceleration: [0, 0, \"-1 g\"]}\n");
+  write("case.yaml",
+        "include: [modules/floor.yaml]\nload_cases:\n  w: {acceleration: [0, 0, \"-1 g\"]}\n");
   const Case c = read_case((dir / "case.yaml").string());
   ASSERT_EQ(c.input_files.size(), 2u);
   EXPECT_EQ(c.input_files[0], (dir / "case.yaml").string());

@@ -32,8 +32,8 @@ load_cases:
 probes:
   tip: [1000, 25, 0]
 )";
-  const RunOutcome r = run_yaml(yaml);
-  const Joint     *j = find_joint(*r.model, "root", "tip");
+  const RunOutcome  r    = run_yaml(yaml);
+  const Joint      *j    = find_joint(*r.model, "root", "tip");
   ASSERT_NE(j, nullptr);
   EXPECT_EQ(j->kind, Joint::Kind::tied);
   EXPECT_EQ(j->part_a, "tip"); // the thinner part follows
@@ -71,8 +71,8 @@ supports:
 load_cases:
   tension: {edge_forces: [{edge: right.edge2, force_per_length: "400 0 0 N/mm"}]}
 )";
-  const RunOutcome r = run_yaml(yaml);
-  const Joint     *j = find_joint(*r.model, "left", "right");
+  const RunOutcome  r    = run_yaml(yaml);
+  const Joint      *j    = find_joint(*r.model, "left", "right");
   ASSERT_NE(j, nullptr);
   EXPECT_EQ(j->kind, Joint::Kind::tied);
   EXPECT_NEAR(j->length_mm, 100, 1e-6);
@@ -107,8 +107,8 @@ supports:
 load_cases:
   weight: {acceleration: [0, 0, "-1 g"]}
 )";
-  const RunOutcome r = run_yaml(yaml);
-  const Joint     *j = find_joint(*r.model, "shell", "head");
+  const RunOutcome  r    = run_yaml(yaml);
+  const Joint      *j    = find_joint(*r.model, "shell", "head");
   ASSERT_NE(j, nullptr);
   EXPECT_EQ(j->kind, Joint::Kind::shared_nodes);
   EXPECT_NEAR(j->length_mm, 2 * M_PI * 600, 0.005 * 2 * M_PI * 600);
@@ -134,7 +134,7 @@ supports:
 load_cases:
   weight: {acceleration: [0, 0, "-1 g"]}
 )";
-  const std::string e = model_error_of(yaml);
+  const std::string e    = model_error_of(yaml);
   EXPECT_NE(e.find("part \"loose\" is joined to no other part"), std::string::npos) << e;
 }
 
@@ -153,7 +153,7 @@ supports:
 load_cases:
   weight: {acceleration: [0, 0, "-1 g"]}
 )";
-  const std::string e = model_error_of(yaml);
+  const std::string e    = model_error_of(yaml);
   EXPECT_NE(e.find("free to move"), std::string::npos) << e;
   EXPECT_NE(e.find("rotation about"), std::string::npos) << e;
 }
@@ -176,7 +176,7 @@ supports:
 load_cases:
   top: {edge_forces: [{edge: wall.edge3, force_per_length: "0 0 -1 N/mm"}]}
 )";
-  const RunOutcome r = run_yaml(yaml);
+  const RunOutcome  r    = run_yaml(yaml);
   EXPECT_TRUE(has_joint(*r.model, "wall", "floor", Joint::Kind::tied));
   EXPECT_NEAR(r.results->load_cases[0].applied_sum_N[2], -600, 1e-9 * 600);
   expect_equilibrium(r);

@@ -10,7 +10,7 @@ using namespace lightbody;
 // to rounding: 1e-9 relative.
 TEST(Mass, MultiPartCaseIsExact)
 {
-  const std::string yaml = R"(
+  const std::string yaml  = R"(
 mesh: {size: 70 mm}
 parts:
   floor:
@@ -30,12 +30,12 @@ supports:
 load_cases:
   g: {acceleration: [0, 0, "-1 g"]}
 )";
-  const Case c     = read_case_from_string(yaml, "mass.yaml");
-  const auto model = build_model(c);
-  const auto m     = compute_mass(*model);
+  const Case        c     = read_case_from_string(yaml, "mass.yaml");
+  const auto        model = build_model(c);
+  const auto        m     = compute_mass(*model);
 
-  const double rho = 2.70e-9 * 1000; // kg/mm^3
-  const double expected[3] = {3000 * 1200 * 4 * rho, 800 * 400 * 6 * rho, 1500 * 900 * 3 * rho};
+  const double rho          = 2.70e-9 * 1000; // kg/mm^3
+  const double expected[3]  = {3000 * 1200 * 4 * rho, 800 * 400 * 6 * rho, 1500 * 900 * 3 * rho};
   const double centre[3][3] = {{1500, 600, 0}, {550, 200, 500}, {750, 2000, 450}};
   double       total = 0, moment[3] = {0, 0, 0};
   ASSERT_EQ(m.parts.size(), 3u);
@@ -55,7 +55,7 @@ load_cases:
 // 2 pi R t L, and the quadratic mapping must get within 1e-5 at 16 elements around.
 TEST(Mass, CylinderVolumeFromQuadraticGeometry)
 {
-  const std::string yaml = R"(
+  const std::string yaml     = R"(
 mesh: {size: 200 mm}
 parts:
   shell:
@@ -67,9 +67,9 @@ supports:
 load_cases:
   g: {acceleration: [0, 0, "-1 g"]}
 )";
-  const auto   model    = build_model(read_case_from_string(yaml, "cyl.yaml"));
-  const auto   m        = compute_mass(*model);
-  const double expected = 2 * M_PI * 900 * 6 * 4000 * 2.70e-6;
+  const auto        model    = build_model(read_case_from_string(yaml, "cyl.yaml"));
+  const auto        m        = compute_mass(*model);
+  const double      expected = 2 * M_PI * 900 * 6 * 4000 * 2.70e-6;
   EXPECT_NEAR(m.total_kg, expected, 1e-5 * expected);
   EXPECT_NEAR(m.centre_of_gravity_mm[0], 2000, 1e-6);
 }

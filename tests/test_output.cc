@@ -84,7 +84,7 @@ TEST(Output, VtuHasQuadraticCellsNamedFieldsAndCurvedGeometry)
       double x[3];
       grid->GetPoint(i, x);
       const double rr = std::hypot(x[1], x[2]);
-      worst = std::max(worst, std::max(597.5 - rr, rr - 602.5));
+      worst           = std::max(worst, std::max(597.5 - rr, rr - 602.5));
     }
   EXPECT_LT(worst, 1e-2); // float32 coordinates
 
@@ -153,7 +153,7 @@ TEST(Output, FoldersNotWrittenByLightbodyAreRefused)
 // aspect ratio 10), and model.vtu carrying parts, surfaces, joints and supports as fields.
 TEST(Output, MeshViewFieldsAndQuality)
 {
-  const std::string yaml = R"(
+  const std::string yaml  = R"(
 case: stepped
 mesh: {size: 50 mm}
 parts:
@@ -166,9 +166,9 @@ supports:
 load_cases:
   g: {acceleration: [0, 0, "-1 g"]}
 )";
-  const Case   c     = read_case_from_string(yaml, "stepped.yaml");
-  const auto   model = build_model(c);
-  const auto   q     = mesh_quality(*model);
+  const Case        c     = read_case_from_string(yaml, "stepped.yaml");
+  const auto        model = build_model(c);
+  const auto        q     = mesh_quality(*model);
   EXPECT_NEAR(q.min_scaled_jacobian, 1.0, 1e-9);
   EXPECT_NEAR(q.max_aspect_ratio, 50.0 / 3.0, 1e-9); // the thin part's bricks: 50 x 50 x 3
   EXPECT_EQ(q.max_aspect_ratio_part, "thin");
@@ -181,7 +181,8 @@ load_cases:
   reader->SetFileName((out / "model.vtu").c_str());
   reader->Update();
   vtkUnstructuredGrid *grid = reader->GetOutput();
-  ASSERT_EQ(grid->GetNumberOfCells(), static_cast<vtkIdType>(model->triangulation.n_active_cells()));
+  ASSERT_EQ(grid->GetNumberOfCells(),
+            static_cast<vtkIdType>(model->triangulation.n_active_cells()));
   for (const char *name : {"part", "material", "tied", "surface:thick.top", "surface:thin.bottom"})
     EXPECT_NE(grid->GetCellData()->GetArray(name), nullptr) << name;
   auto *support = grid->GetPointData()->GetArray("support:clamp");
@@ -213,8 +214,8 @@ supports:
 load_cases:
   "g \"down\"": {acceleration: [0, 0, "-1 g"]}
 )";
-  const Case     c   = read_case_from_string(yaml, "quoted.yaml");
-  const fs::path out = fs::temp_directory_path() / "lightbody_json_names_test";
+  const Case        c    = read_case_from_string(yaml, "quoted.yaml");
+  const fs::path    out  = fs::temp_directory_path() / "lightbody_json_names_test";
   fs::remove_all(out);
   StageLog log;
   mesh_case(c, out.string(), log);
@@ -253,7 +254,8 @@ TEST(Output, ReportMdIsACalculationNoteWithPicture)
   // The picture: made wherever there is a display or Xvfb (CI installs xvfb), else explained.
   const int         gov = governing_load_case(*r.results);
   const std::string png = file_stem(r.results->load_cases[gov].name) + "_von_mises.png";
-  const bool can_render = std::getenv("DISPLAY") || std::system("command -v xvfb-run >/dev/null 2>&1") == 0;
+  const bool        can_render =
+    std::getenv("DISPLAY") || std::system("command -v xvfb-run >/dev/null 2>&1") == 0;
   if (can_render)
     {
       ASSERT_TRUE(fs::exists(out / png)) << md;
@@ -275,8 +277,8 @@ TEST(Output, NoDisplayMeansAMessageNotAFailure)
   const RunOutcome r   = run_yaml(curved_case);
   const fs::path   out = fs::temp_directory_path() / "lightbody_no_display_test";
   fs::remove_all(out);
-  const std::string path    = std::getenv("PATH") ? std::getenv("PATH") : "";
-  const char       *display = std::getenv("DISPLAY");
+  const std::string path          = std::getenv("PATH") ? std::getenv("PATH") : "";
+  const char       *display       = std::getenv("DISPLAY");
   const std::string saved_display = display ? display : "";
   unsetenv("DISPLAY");
   setenv("PATH", "/nonexistent", 1);
@@ -291,6 +293,7 @@ TEST(Output, NoDisplayMeansAMessageNotAFailure)
   EXPECT_TRUE(fs::exists(out / "weight.vtu"));
 
   write_results(r, log, out.string(), "/nonexistent/lightbody-render");
-  EXPECT_NE(slurp(out / "report.md").find("renderer lightbody-render was not found"), std::string::npos);
+  EXPECT_NE(slurp(out / "report.md").find("renderer lightbody-render was not found"),
+            std::string::npos);
   fs::remove_all(out);
 }

@@ -28,9 +28,10 @@ namespace
       for (int j = 0; j < 4 * n; ++j)
         {
           const double phi = (i + 0.5) * M_PI / 2 / n, th = (j + 0.5) * 2 * M_PI / (4 * n);
-          const double Sp[3] = {-a * std::sin(phi) * std::cos(th), -b * std::sin(phi) * std::sin(th),
-                                h * std::cos(phi)};
-          const double St[3] = {-a * std::cos(phi) * std::sin(th), b * std::cos(phi) * std::cos(th), 0};
+          const double Sp[3] = {-a * std::sin(phi) * std::cos(th),
+                                -b * std::sin(phi) * std::sin(th), h * std::cos(phi)};
+          const double St[3] = {-a * std::cos(phi) * std::sin(th), b * std::cos(phi) * std::cos(th),
+                                0};
           const double cx = Sp[1] * St[2] - Sp[2] * St[1], cy = Sp[2] * St[0] - Sp[0] * St[2],
                        cz = Sp[0] * St[1] - Sp[1] * St[0];
           area += std::sqrt(cx * cx + cy * cy + cz * cz) * (M_PI / 2 / n) * (2 * M_PI / (4 * n));
@@ -115,12 +116,12 @@ TEST(Tank, ExpectedJoints)
 // length plus the heads (0.5 %).
 TEST(Tank, EllipticalAndOvalSections)
 {
-  const Case c = read_case(std::string(LIGHTBODY_SOURCE_DIR) + "/cases/tank_8m3_elliptical.yaml");
-  const auto model = build_model(c);
-  const auto mass  = compute_mass(*model);
+  const Case   c = read_case(std::string(LIGHTBODY_SOURCE_DIR) + "/cases/tank_8m3_elliptical.yaml");
+  const auto   model = build_model(c);
+  const auto   mass  = compute_mass(*model);
   const double a = 1100, b = 750, L = 2500, t = 6, h = 0.5 * std::sqrt(a * b);
-  const double P = M_PI * (3 * (a + b) - std::sqrt((3 * a + b) * (a + 3 * b))); // Ramanujan
-  double shell = 0;
+  const double P     = M_PI * (3 * (a + b) - std::sqrt((3 * a + b) * (a + 3 * b))); // Ramanujan
+  double       shell = 0;
   for (const char *s : {"shell_1", "shell_2", "shell_3"})
     shell += part_area(*model, mass, s);
   EXPECT_NEAR(shell, P * L, 0.005 * P * L);
@@ -134,7 +135,7 @@ TEST(Tank, EllipticalAndOvalSections)
   EXPECT_NEAR(enclosed_volume(*model, "compartment_1"), V, 0.005 * V);
 
   // Oval: the generated shell area against the perimeter of the four arcs.
-  const Case oval = read_case_from_string(R"(
+  const Case   oval = read_case_from_string(R"(
 mesh: {size: 100 mm}
 body:
   tank:
@@ -147,8 +148,9 @@ body:
     mounting: {subframe: {spacing: 1000 mm}}
 load_cases:
   g: {acceleration: [0, 0, "-1 g"]}
-)", "oval.yaml");
-  const auto   om = build_model(oval);
+)",
+                                            "oval.yaml");
+  const auto   om   = build_model(oval);
   const double A = 1200, B = 800, r1 = 500, r2 = (A * A + B * B - 2 * A * r1) / (2 * (B - r1));
   const double beta   = std::atan2(r2 - B, A - r1);
   const double P_oval = 4 * (r1 * beta + r2 * (M_PI / 2 - beta));
@@ -161,7 +163,7 @@ load_cases:
 // gamma l^2 / (8 t). Uniform axial stresses (the heads' end pressure) cancel in the difference.
 TEST(Tank, FullOfWaterOnEndDiaphragmsMatchesBeamTheory)
 {
-  const std::string yaml = R"(
+  const std::string yaml  = R"(
 mesh: {size: 100 mm}
 body:
   tank:
@@ -177,11 +179,11 @@ probes:
   bottom: [3000, 0, -800]
   top: [3000, 0, 800]
 )";
-  const RunOutcome r  = run_yaml(yaml);
-  const auto      &lc = r.results->load_cases.at(0);
-  const double     gamma = 1000e-12 * 9806.65, l = 6000, t = 5;
-  const double     expected = gamma * l * l / (8 * t);
-  const double     bending  = 0.5 * (probe(lc, "bottom").stress_MPa[0] - probe(lc, "top").stress_MPa[0]);
+  const RunOutcome  r     = run_yaml(yaml);
+  const auto       &lc    = r.results->load_cases.at(0);
+  const double      gamma = 1000e-12 * 9806.65, l = 6000, t = 5;
+  const double      expected = gamma * l * l / (8 * t);
+  const double bending = 0.5 * (probe(lc, "bottom").stress_MPa[0] - probe(lc, "top").stress_MPa[0]);
   EXPECT_NEAR(bending, expected, 0.03 * expected) << "expected " << expected;
   expect_equilibrium(r);
 }
@@ -193,7 +195,7 @@ TEST(Tank, ExampleMassMatchesHandCalculation)
   const Case   c = read_case(std::string(LIGHTBODY_SOURCE_DIR) + "/cases/tank_8m3_elliptical.yaml");
   const auto   model = build_model(c);
   const double a = 1100, b = 750, L = 2500, rho = 2.7e-6; // kg/mm^3
-  const double P = M_PI * (3 * (a + b) - std::sqrt((3 * a + b) * (a + 3 * b)));
+  const double P       = M_PI * (3 * (a + b) - std::sqrt((3 * a + b) * (a + 3 * b)));
   const double shell   = P * L * 6 * rho;
   const double head    = half_ellipsoid_area(a, b, 0.5 * std::sqrt(a * b)) * 6 * rho;
   const double inner   = M_PI * a * b - P * 3 + M_PI * 9;
@@ -221,12 +223,12 @@ load_cases:
   braking:
     hydrostatic: [{surface: compartment_1, density: 1000 kg/m^3, filling: 60 %, gravity: ["0.8 g", 0, "-1 g"]}]
 )";
-  const RunOutcome r = run_yaml(yaml);
-  const double     g = 9806.65, rho = 1000e-12;
-  const double     V = 0.6 * enclosed_volume(*r.model, "compartment_1");
-  const double     a[3] = {0.8 * g, 0, -g};
-  const auto      &lc   = r.results->load_cases.at(0);
-  const double     scale = rho * V * std::sqrt(a[0] * a[0] + a[2] * a[2]);
+  const RunOutcome  r    = run_yaml(yaml);
+  const double      g = 9806.65, rho = 1000e-12;
+  const double      V     = 0.6 * enclosed_volume(*r.model, "compartment_1");
+  const double      a[3]  = {0.8 * g, 0, -g};
+  const auto       &lc    = r.results->load_cases.at(0);
+  const double      scale = rho * V * std::sqrt(a[0] * a[0] + a[2] * a[2]);
   for (int d = 0; d < 3; ++d)
     EXPECT_NEAR(lc.applied_sum_N[d], rho * V * a[d], 1e-6 * scale) << "component " << d;
   expect_equilibrium(r);

@@ -28,11 +28,10 @@ namespace
 
   void expect_total(const LoadCaseResult &lc, const Vec3 &expected, double rel)
   {
-    const double scale = std::sqrt(expected[0] * expected[0] + expected[1] * expected[1] +
-                                   expected[2] * expected[2]);
+    const double scale =
+      std::sqrt(expected[0] * expected[0] + expected[1] * expected[1] + expected[2] * expected[2]);
     for (unsigned d = 0; d < 3; ++d)
-      EXPECT_NEAR(lc.applied_sum_N[d], expected[d], rel * scale)
-        << lc.name << ", component " << d;
+      EXPECT_NEAR(lc.applied_sum_N[d], expected[d], rel * scale) << lc.name << ", component " << d;
   }
 
   const std::string small_tank = R"(
@@ -67,7 +66,7 @@ TEST(Templates, AdrTotalsAreMultiplesOfTheMass)
   // wet on both sides, and a baffle's opening has an unwetted rim: the wetted surface is then not
   // exactly closed, an inconsistency of about (plate gauge / compartment length), documented in
   // the README.
-  const double V = enclosed_volume(*o.model, "compartment_1");
+  const double V      = enclosed_volume(*o.model, "compartment_1");
   const double liquid = 850e-12 * V, water = 1e-9 * V, m = body_mass_t(o);
   const double M = m + liquid;
   expect_total(result(o, "adr_travel_2g"), {-2 * g * M, 0, -g * M}, 1e-6);
@@ -90,7 +89,8 @@ TEST(Templates, AdrTotalsAreMultiplesOfTheMass)
 // gravity (3 g in total); a numeric calculation pressure.
 TEST(Templates, AdrDownCaseGravityConvention)
 {
-  Case c = read_case_from_string(small_tank, "t.yaml", {{"design_loads.down_includes_gravity", "false"}});
+  Case c =
+    read_case_from_string(small_tank, "t.yaml", {{"design_loads.down_includes_gravity", "false"}});
   for (const auto &lc : c.load_cases)
     {
       if (lc.name == "adr_down_2g")
@@ -101,9 +101,11 @@ TEST(Templates, AdrDownCaseGravityConvention)
 
   // A numeric calculation pressure (tank codes other than G): that pressure in the compartment
   // on top of the full tank's static head at the liquid's density.
-  const Case p = read_case_from_string(small_tank, "t.yaml", {{"design_loads.calculation_pressure", "3 bar"}});
-  const auto calc = std::find_if(p.load_cases.begin(), p.load_cases.end(),
-                                 [](const LoadCaseSpec &l) { return l.name == "adr_calculation_pressure"; });
+  const Case p =
+    read_case_from_string(small_tank, "t.yaml", {{"design_loads.calculation_pressure", "3 bar"}});
+  const auto calc =
+    std::find_if(p.load_cases.begin(), p.load_cases.end(),
+                 [](const LoadCaseSpec &l) { return l.name == "adr_calculation_pressure"; });
   ASSERT_NE(calc, p.load_cases.end());
   ASSERT_EQ(calc->pressures.size(), 1u);
   EXPECT_DOUBLE_EQ(calc->pressures[0].pressure, 0.3);
@@ -148,7 +150,7 @@ TEST(Templates, En12642TotalsAreFractionsOfThePayload)
       ASSERT_EQ(o.case_data.load_cases.size(), 6u);
       const double m = body_mass_t(o), W = g * m;
       const double front = xl ? 0.5 * P : 50000, side = (xl ? 0.4 : 0.3) * P,
-                   rear  = xl ? 0.3 * P : 31000;
+                   rear = xl ? 0.3 * P : 31000;
       expect_total(result(o, "en12642_front_wall"), {-front, 0, -W}, 1e-9);
       expect_total(result(o, "en12642_side_wall"), {0, side, -W}, 1e-9);
       expect_total(result(o, "en12642_rear"), {rear, 0, -W}, 1e-9);
@@ -208,19 +210,19 @@ TEST(Templates, TipperTotalsAndWallPressure)
     EXPECT_LT(lc.equilibrium_error, 2e-5) << lc.name;
 
   // The left wall's lateral load alone (the template's own load, taken out of its case).
-  Case c = read_case_from_string(small_tipper, "t.yaml");
+  Case         c = read_case_from_string(small_tipper, "t.yaml");
   LoadCaseSpec side;
   for (const auto &h : c.load_cases[1].hydrostatic)
     if (h.surface == "side_left_inner")
       side.hydrostatic.push_back(h);
   ASSERT_EQ(side.hydrostatic.size(), 1u);
-  side.name    = "side";
+  side.name     = "side";
   side.supports = {"mounts"};
-  c.load_cases = {side};
+  c.load_cases  = {side};
   StageLog         log;
-  const RunOutcome s  = run_case(c, {}, log);
-  const double     K  = 1 - std::sin(35 * M_PI / 180), h = 1000;
-  const double     Lx = 3000 + 6; // the wall runs over the front wall's thickness too
+  const RunOutcome s = run_case(c, {}, log);
+  const double     K = 1 - std::sin(35 * M_PI / 180), h = 1000;
+  const double     Lx       = 3000 + 6; // the wall runs over the front wall's thickness too
   const double     expected = K * 1.5e-9 * g * h * h / 2 * Lx;
   // The pressure's kink at the payload level inside elements: composite rule, 1e-4.
   EXPECT_NEAR(s.results->load_cases[0].applied_sum_N[1], expected, 1e-4 * expected);
@@ -249,14 +251,15 @@ TEST(Templates, MismatchedTemplateAndOverfullBodyAreInputErrors)
     }
   catch (const InputError &e)
     {
-      EXPECT_NE(std::string(e.what()).find("more than the wall height"), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find("more than the wall height"), std::string::npos)
+        << e.what();
     }
 }
 
 // `lightbody cases` prints describe_loads: it names every load with its surface and supports.
 TEST(Templates, DescriptionsNameLoadsAndSupports)
 {
-  const Case c = read_case_from_string(small_tipper, "t.yaml");
+  const Case c     = read_case_from_string(small_tipper, "t.yaml");
   const auto lines = describe_loads(c.load_cases[1]);
   ASSERT_FALSE(lines.empty());
   EXPECT_EQ(lines.back(), "supports: hinge_pins, ram_pin");

@@ -69,7 +69,8 @@ TEST(Units, PowersWithoutCaretSuperscriptsAndLitres)
   EXPECT_NEAR(parse_quantity("1.5 t/m3", Quantity::density), 1.5e-9, 1e-24);
   // 1 kg per litre = 1000 kg/m^3 (a litre is 1e-3 m^3, CGPM 1964).
   EXPECT_NEAR(parse_quantity("1 kg/l", Quantity::density), 1e-9, 1e-24);
-  EXPECT_DOUBLE_EQ(parse_quantity("2 N/mm^2", Quantity::pressure), parse_quantity("2 N/mm2", Quantity::pressure));
+  EXPECT_DOUBLE_EQ(parse_quantity("2 N/mm^2", Quantity::pressure),
+                   parse_quantity("2 N/mm2", Quantity::pressure));
 }
 
 TEST(Units, UnknownUnitsGetTheAcceptedSpelling)

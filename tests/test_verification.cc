@@ -17,9 +17,9 @@ namespace
     const double          z[5] = {-0.9061798459, -0.5384693101, 0, 0.5384693101, 0.9061798459};
     std::vector<Override> o;
     for (int i = 0; i < 5; ++i)
-      o.push_back({"probes." + prefix + std::to_string(i),
-                   "[" + std::to_string(x) + ", " + std::to_string(y) + ", " +
-                     std::to_string(0.5 * t * z[i]) + "]"});
+      o.push_back({"probes." + prefix + std::to_string(i), "[" + std::to_string(x) + ", " +
+                                                             std::to_string(y) + ", " +
+                                                             std::to_string(0.5 * t * z[i]) + "]"});
     return o;
   }
   double bending_stress_yy(const LoadCaseResult &lc, const std::string &prefix, double t)
@@ -47,7 +47,7 @@ TEST(Verification, ClampedSquarePlate)
     o.push_back(p);
   for (auto &p : gauss_probes("far", a / 2, 4 * t, t))
     o.push_back(p);
-  const RunOutcome r = run_file("cases/verification/clamped_plate.yaml", o);
+  const RunOutcome r  = run_file("cases/verification/clamped_plate.yaml", o);
   const auto      &lc = r.results->load_cases.at(0);
 
   const double w_ref = 0.0012653 * q * std::pow(a, 4) / D;
@@ -74,7 +74,7 @@ TEST(Verification, ClampedSquarePlate)
 // the head (the bending zone decays within 2.44 sqrt(r t) = 122 mm).
 TEST(Verification, ClosedCylinderInternalPressure)
 {
-  const double R = 500, t = 5, p = 1.0;
+  const double      R = 500, t = 5, p = 1.0;
   const std::string yaml = R"(
 mesh: {size: 40 mm}
 parts:
@@ -98,9 +98,9 @@ load_cases:
 probes:
   membrane: [353.5533906, 353.5533906, 300]
 )";
-  const RunOutcome r  = run_yaml(yaml);
-  const auto      &lc = r.results->load_cases.at(0);
-  const auto      &s  = probe(lc, "membrane").stress_MPa;
+  const RunOutcome  r    = run_yaml(yaml);
+  const auto       &lc   = r.results->load_cases.at(0);
+  const auto       &s    = probe(lc, "membrane").stress_MPa;
   // At 45 degrees: hoop direction (-1, 1, 0)/sqrt 2, so sigma_hoop = (sxx + syy)/2 - sxy.
   const double hoop  = 0.5 * (s[0] + s[1]) - s[3];
   const double axial = s[2];
@@ -111,14 +111,16 @@ probes:
   // And the thin-shell membrane values (TWK), within 1 % + O(t/r):
   EXPECT_NEAR(hoop, p * R / t, (0.01 + t / R) * p * R / t);
   EXPECT_NEAR(axial, p * R / (2 * t), (0.01 + t / R) * p * R / (2 * t));
-  std::printf("hoop %.4f (Lame %.4f), axial %.4f (Lame %.4f)\n", hoop, hoop_lame, axial, axial_lame);
+  std::printf("hoop %.4f (Lame %.4f), axial %.4f (Lame %.4f)\n", hoop, hoop_lame, axial,
+              axial_lame);
   expect_equilibrium(r);
 }
 
 // Cantilever plate strip L = 1000, b = 50, t = 10 mm, tip load P = 100 N, E = 70 000, nu = 0.3.
-// Beam theory with Timoshenko's shear term: delta = P L^3 / (3 E I) + P L / (kappa G A), kappa = 5/6.
-// Load cases with one factorisation: the load as a line force along the tip edge, and as a point
-// force at the tip centre spread through the thickness, given on the mid-surface or on a face.
+// Beam theory with Timoshenko's shear term: delta = P L^3 / (3 E I) + P L / (kappa G A), kappa =
+// 5/6. Load cases with one factorisation: the load as a line force along the tip edge, and as a
+// point force at the tip centre spread through the thickness, given on the mid-surface or on a
+// face.
 TEST(Verification, CantileverStripTipDeflection)
 {
   const std::string yaml = R"(
@@ -144,10 +146,10 @@ load_cases:
 probes:
   tip: [1000, 25, 0]
 )";
-  const double L = 1000, b = 50, t = 10, P = 100, E = 70000, nu = 0.3;
-  const double I = b * t * t * t / 12, G = E / (2 * (1 + nu)), A = b * t;
-  const double delta = P * L * L * L / (3 * E * I) + P * L / (5.0 / 6.0 * G * A);
-  const RunOutcome r = run_yaml(yaml);
+  const double      L = 1000, b = 50, t = 10, P = 100, E = 70000, nu = 0.3;
+  const double      I = b * t * t * t / 12, G = E / (2 * (1 + nu)), A = b * t;
+  const double      delta = P * L * L * L / (3 * E * I) + P * L / (5.0 / 6.0 * G * A);
+  const RunOutcome  r     = run_yaml(yaml);
   for (const auto &lc : r.results->load_cases)
     {
       EXPECT_NEAR(-probe(lc, "tip").displacement_mm[2], delta, 0.02 * delta) << lc.name;
@@ -175,8 +177,8 @@ load_cases:
   weight:
     acceleration: [0, 0, "-1 g"]
 )";
-  const RunOutcome r = run_yaml(yaml);
-  const double     g = 9806.65, A = 2000 * 1000;
+  const RunOutcome  r    = run_yaml(yaml);
+  const double      g = 9806.65, A = 2000 * 1000;
   // Top face at z = 2 mm: depth 1000 mm.
   const double water = 1000e-12 * g * 1000 * A;
   EXPECT_NEAR(r.results->load_cases[0].applied_sum_N[2], -water, 1e-9 * water);
