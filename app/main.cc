@@ -20,6 +20,8 @@
 #include <string>
 #include <vector>
 
+using namespace lightbody;
+
 namespace
 {
   // Exit codes, documented in the README.
@@ -141,11 +143,155 @@ exit codes: 0 success, 1 bad command line or --out folder, 2 bad case file, 3 de
     std::cerr << "lightbody: error: " << message << "\n";
     return code;
   }
+  // The command line of run, mesh and cases, checked.
+  struct CommandLine
+  {
+    std::string           name; // run, mesh or cases
+    std::string           case_path, out_dir;
+    std::vector<Override> overrides;
+    RunOptions            options;
+    bool                  quiet = false;
+  };
+
+  // Throws std::invalid_argument (or InputError for a malformed --set) naming the problem.
+  CommandLine parse_command_line(const std::vector<std::string> &args)
+  {
+    CommandLine cl;
+    cl.name               = args[0];
+    const bool mesh_only  = cl.name == "mesh";
+    const bool cases_only = cl.name == "cases";
+    for (std::size_t i = 1; i < args.size(); ++i)
+      {
+        const std::string &a     = args[i];
+        auto               value = [&](const char *flag) -> std::string {
+          if (i + 1 >= args.size())
+            throw std::invalid_argument(std::string(flag) + " needs a value");
+          return args[++i];
+        };
+        if (a == "--out" && !cases_only)
+          {
+            cl.out_dir = value("--out");
+            if (cl.out_dir.empty())
+              throw std::invalid_argument("--out needs a folder name");
+          }
+        else if (a == "--set")
+          cl.overrides.push_back(parse_override(value("--set")));
+        else if (a.rfind("--set=", 0) == 0)
+          cl.overrides.push_back(parse_override(a.substr(6)));
+        else if (a == "--threads" && !cases_only && !mesh_only)
+          {
+            const long cores = std::max(1u, std::thread::hardware_concurrency());
+            cl.options.threads =
+              static_cast<int>(whole_number("--threads", value("--threads"), 1, 4 * cores));
+          }
+        else if (a == "--max-memory" && !cases_only && !mesh_only)
+          cl.options.memory_limit_bytes = gigabytes("--max-memory", value("--max-memory")) * 1e9;
+        else if (a == "--quiet")
+          cl.quiet = true;
+        else if (!a.empty() && a[0] == '-')
+          throw std::invalid_argument("unknown option \"" + a + "\" for " + cl.name +
+                                      " (see lightbody " + cl.name + " --help)");
+        else if (cl.case_path.empty())
+          cl.case_path = a;
+        else
+          throw std::invalid_argument("more than one case file given (\"" + cl.case_path +
+                                      "\" and \"" + a + "\")");
+      }
+    if (cl.case_path.empty())
+      throw std::invalid_argument(cl.name + " needs a case file (see lightbody --help)");
+    return cl;
+  }
+
+  // lightbody cases: the load cases as they will run.
+  int list_cases(const Case &c)
+  {
+    std::cout << c.name << ": " << c.load_cases.size() << " load case(s)\n";
+    for (const auto &lc : c.load_cases)
+      {
+        std::cout << "\n" << lc.name << "\n";
+        if (!lc.description.empty())
+          std::cout << "  " << lc.description << "\n";
+        for (const auto &line : describe_loads(lc))
+          std::cout << "  - " << line << "\n";
+      }
+    return ok;
+  }
+
+  // lightbody mesh: the model and its quality, nothing solved.
+  int mesh(const Case &c, const std::string &out_dir, StageLog &log)
+  {
+    const MeshQuality q = mesh_case(c, out_dir, log);
+    char              line[256];
+    std::snprintf(line, sizeof(line),
+                  "quality: min scaled Jacobian %.3f (%s), max aspect ratio %.1f (%s)",
+                  q.min_scaled_jacobian, q.min_scaled_jacobian_part.c_str(), q.max_aspect_ratio,
+                  q.max_aspect_ratio_part.c_str());
+    log.message(line);
+    std::cout << "mesh: " << out_dir << "\n";
+    return ok;
+  }
+
+  // The load cases that failed their design check, one line each ("" when all passed).
+  std::string failed_criteria(const Results &r)
+  {
+    std::string failed;
+    for (const auto &lc : r.load_cases)
+      if (!lc.passed)
+        {
+          char line[512];
+          if (lc.max_utilization > 1)
+            std::snprintf(line, sizeof line,
+                          "load case \"%s\": utilization %.3f at part \"%s\" exceeds 1",
+                          lc.name.c_str(), lc.max_utilization, lc.max_utilization_part.c_str());
+          else
+            std::snprintf(
+              line, sizeof line, "load case \"%s\": displacement %.1f mm exceeds the limit %.1f mm",
+              lc.name.c_str(), lc.max_displacement_mm, lc.deflection_limit_mm.value_or(0));
+          failed += (failed.empty() ? "" : "\n") + std::string(line);
+        }
+    return failed;
+  }
+
+  // lightbody run: mesh, solve, post-process, write; exit code 3 when a criterion failed.
+  int run(const Case &c, const RunOptions &options, const std::string &out_dir, StageLog &log)
+  {
+    RunOutcome outcome = run_case(c, options, log);
+    for (const auto &lc : outcome.results->load_cases)
+      {
+        char line[256];
+        std::snprintf(line, sizeof(line),
+                      "%s: max von Mises %.2f MPa (%s), max displacement %.3f mm, "
+                      "equilibrium error %.1e%s",
+                      lc.name.c_str(), lc.max_von_mises_MPa, lc.max_von_mises_part.c_str(),
+                      lc.max_displacement_mm, lc.equilibrium_error,
+                      lc.utilization.empty()
+                        ? ""
+                        : (", utilization " + std::to_string(lc.max_utilization) +
+                           (lc.passed ? " (pass)" : " (FAIL)"))
+                            .c_str());
+        log.message(line);
+      }
+    for (const auto &w : outcome.results->warnings)
+      std::cerr << "lightbody: warning: " << w << "\n";
+    {
+      StageLog::Scope t(log, "write");
+      // The renderer for report.md's picture sits beside this program.
+      std::error_code   ec;
+      const std::string self = std::filesystem::read_symlink("/proc/self/exe", ec).string();
+      const std::string renderer =
+        ec ? std::string()
+           : (std::filesystem::path(self).parent_path() / "lightbody-render").string();
+      write_results(outcome, log, out_dir, renderer);
+    }
+    std::cout << "results: " << out_dir << "\n";
+    if (const std::string failed = failed_criteria(*outcome.results); !failed.empty())
+      return fail(criterion_failed, failed);
+    return ok;
+  }
 } // namespace
 
 int main(int argc, char **argv)
 {
-  using namespace lightbody;
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty())
     {
@@ -170,54 +316,10 @@ int main(int argc, char **argv)
         std::cout << command_usage(args[0]);
         return ok;
       }
-  const bool mesh_only  = args[0] == "mesh";
-  const bool cases_only = args[0] == "cases";
-
-  std::string           case_path, out_dir;
-  std::vector<Override> overrides;
-  RunOptions            options;
-  bool                  quiet = false;
+  CommandLine command;
   try
     {
-      for (std::size_t i = 1; i < args.size(); ++i)
-        {
-          const std::string &a     = args[i];
-          auto               value = [&](const char *flag) -> std::string {
-            if (i + 1 >= args.size())
-              throw std::invalid_argument(std::string(flag) + " needs a value");
-            return args[++i];
-          };
-          if (a == "--out" && !cases_only)
-            {
-              out_dir = value("--out");
-              if (out_dir.empty())
-                throw std::invalid_argument("--out needs a folder name");
-            }
-          else if (a == "--set")
-            overrides.push_back(parse_override(value("--set")));
-          else if (a.rfind("--set=", 0) == 0)
-            overrides.push_back(parse_override(a.substr(6)));
-          else if (a == "--threads" && !cases_only && !mesh_only)
-            {
-              const long cores = std::max(1u, std::thread::hardware_concurrency());
-              options.threads =
-                static_cast<int>(whole_number("--threads", value("--threads"), 1, 4 * cores));
-            }
-          else if (a == "--max-memory" && !cases_only && !mesh_only)
-            options.memory_limit_bytes = gigabytes("--max-memory", value("--max-memory")) * 1e9;
-          else if (a == "--quiet")
-            quiet = true;
-          else if (!a.empty() && a[0] == '-')
-            throw std::invalid_argument("unknown option \"" + a + "\" for " + args[0] +
-                                        " (see lightbody " + args[0] + " --help)");
-          else if (case_path.empty())
-            case_path = a;
-          else
-            throw std::invalid_argument("more than one case file given (\"" + case_path +
-                                        "\" and \"" + a + "\")");
-        }
-      if (case_path.empty())
-        throw std::invalid_argument(args[0] + " needs a case file (see lightbody --help)");
+      command = parse_command_line(args);
     }
   catch (const InputError &e)
     {
@@ -228,89 +330,24 @@ int main(int argc, char **argv)
       return fail(usage_error, e.what());
     }
 
-  StageLog log(quiet ? std::function<void(const std::string &)>()
-                     : [](const std::string &line) { std::cerr << "lightbody: " << line << "\n"; });
+  StageLog log(command.quiet
+                 ? std::function<void(const std::string &)>()
+                 : [](const std::string &line) { std::cerr << "lightbody: " << line << "\n"; });
   try
     {
-      const Case c = read_case(case_path, overrides);
+      const Case c = read_case(command.case_path, command.overrides);
       for (const auto &w : c.warnings)
         std::cerr << "lightbody: warning: " << w.to_string() << "\n";
-      if (cases_only)
-        {
-          std::cout << c.name << ": " << c.load_cases.size() << " load case(s)\n";
-          for (const auto &lc : c.load_cases)
-            {
-              std::cout << "\n" << lc.name << "\n";
-              if (!lc.description.empty())
-                std::cout << "  " << lc.description << "\n";
-              for (const auto &line : describe_loads(lc))
-                std::cout << "  - " << line << "\n";
-            }
-          return ok;
-        }
+      if (command.name == "cases")
+        return list_cases(c);
+      std::string out_dir = command.out_dir;
       if (out_dir.empty())
-        out_dir = "results/" + c.name + (mesh_only ? "-mesh" : "");
+        out_dir = "results/" + c.name + (command.name == "mesh" ? "-mesh" : "");
       // Before any work: a folder that is not ours is refused now, not after the solve.
       check_result_folder(out_dir, c.input_files);
-      if (mesh_only)
-        {
-          const MeshQuality q = mesh_case(c, out_dir, log);
-          char              line[256];
-          std::snprintf(line, sizeof(line),
-                        "quality: min scaled Jacobian %.3f (%s), max aspect ratio %.1f (%s)",
-                        q.min_scaled_jacobian, q.min_scaled_jacobian_part.c_str(),
-                        q.max_aspect_ratio, q.max_aspect_ratio_part.c_str());
-          log.message(line);
-          std::cout << "mesh: " << out_dir << "\n";
-          return ok;
-        }
-      RunOutcome outcome = run_case(c, options, log);
-      for (const auto &lc : outcome.results->load_cases)
-        {
-          char line[256];
-          std::snprintf(line, sizeof(line),
-                        "%s: max von Mises %.2f MPa (%s), max displacement %.3f mm, "
-                        "equilibrium error %.1e%s",
-                        lc.name.c_str(), lc.max_von_mises_MPa, lc.max_von_mises_part.c_str(),
-                        lc.max_displacement_mm, lc.equilibrium_error,
-                        lc.utilization.empty()
-                          ? ""
-                          : (", utilization " + std::to_string(lc.max_utilization) +
-                             (lc.passed ? " (pass)" : " (FAIL)"))
-                              .c_str());
-          log.message(line);
-        }
-      for (const auto &w : outcome.results->warnings)
-        std::cerr << "lightbody: warning: " << w << "\n";
-      {
-        StageLog::Scope t(log, "write");
-        // The renderer for report.md's picture sits beside this program.
-        std::error_code   ec;
-        const std::string self = std::filesystem::read_symlink("/proc/self/exe", ec).string();
-        const std::string renderer =
-          ec ? std::string()
-             : (std::filesystem::path(self).parent_path() / "lightbody-render").string();
-        write_results(outcome, log, out_dir, renderer);
-      }
-      std::cout << "results: " << out_dir << "\n";
-      std::string failed;
-      for (const auto &lc : outcome.results->load_cases)
-        if (!lc.passed)
-          {
-            char line[512];
-            if (lc.max_utilization > 1)
-              std::snprintf(line, sizeof line,
-                            "load case \"%s\": utilization %.3f at part \"%s\" exceeds 1",
-                            lc.name.c_str(), lc.max_utilization, lc.max_utilization_part.c_str());
-            else
-              std::snprintf(line, sizeof line,
-                            "load case \"%s\": displacement %.1f mm exceeds the limit %.1f mm",
-                            lc.name.c_str(), lc.max_displacement_mm, lc.deflection_limit_mm);
-            failed += (failed.empty() ? "" : "\n") + std::string(line);
-          }
-      if (!failed.empty())
-        return fail(criterion_failed, failed);
-      return ok;
+      if (command.name == "mesh")
+        return mesh(c, out_dir, log);
+      return run(c, command.options, out_dir, log);
     }
   catch (const InputError &e)
     {

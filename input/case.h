@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <array>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -56,13 +57,13 @@ namespace lightbody
   // A thin-walled part: a mid-surface, a gauge and a material.
   struct PartSpec
   {
-    std::string    name;
-    std::string    material;
-    double         thickness = 0;
-    SurfaceKind    kind      = SurfaceKind::quad;
-    double         mesh_size = 0; // 0: the global size
-    unsigned       layers    = 0; // 0: the global count
-    SourceLocation where;
+    std::string             name;
+    std::string             material;
+    double                  thickness = 0;
+    SurfaceKind             kind      = SurfaceKind::quad;
+    std::optional<double>   mesh_size; // not given: the case's mesh.size (Case::mesh_size_of)
+    std::optional<unsigned> layers;    // not given: the case's mesh.layers (Case::layers_of)
+    SourceLocation          where;
 
     // quad: corners in order around the quadrilateral; edge k runs from corner k to corner k+1.
     std::array<Vec3, 4> corners{};
@@ -111,7 +112,7 @@ namespace lightbody
     std::vector<std::string> edges; // "part.edge_name"
     Vec3                     box_min{}, box_max{};
     Vec3                     plane_point{}, plane_normal{};
-    double                   tolerance = 0; // 0: chosen from the model size
+    std::optional<double>    tolerance; // not given: chosen from the model size
   };
 
   struct SupportSpec
@@ -179,8 +180,8 @@ namespace lightbody
     std::vector<EdgeLoad>         edge_loads;
     std::vector<PointLoad>        point_loads;
     std::vector<DistributedForce> distributed;
-    std::vector<std::string>      supports;           // the supports that hold it; empty: all
-    double                        max_deflection = 0; // mm; 0: the criteria's (or none)
+    std::vector<std::string>      supports;       // the supports that hold it; empty: all
+    std::optional<double>         max_deflection; // mm; not given: the criteria's (or none)
     SourceLocation                where;
   };
 
@@ -192,17 +193,17 @@ namespace lightbody
     {
       adr,  // ADR 6.8.2.1.16: min(0.75 Re, 0.5 Rm)
       proof // Rp0.2 / safety_factor
-    } rule                = Rule::proof;
-    double safety_factor  = 1.5;
-    double haz_width      = 0; // from the weld line; 0: max(25 mm, 3 t) of the part
-    double max_deflection = 0; // mm, largest displacement allowed; 0: no limit
+    } rule                              = Rule::proof;
+    double                safety_factor = 1.5;
+    std::optional<double> haz_width;      // from the weld line; not given: max(25 mm, 3 t)
+    std::optional<double> max_deflection; // mm, largest displacement allowed; not given: none
 
     // The heat-affected band either side of a weld in a part of the given gauge: the given
     // width, or by default 25 mm or 3 t, whichever is wider (US Aluminum Association rule;
     // EN 1999-1-1 6.1.6.3 b_haz is not confirmed for all gauges).
     double haz_width_mm(double thickness_mm) const
     {
-      return haz_width > 0 ? haz_width : std::max(25.0, 3 * thickness_mm);
+      return haz_width ? *haz_width : std::max(25.0, 3 * thickness_mm);
     }
     // The rule as the reports state it.
     std::string haz_width_text() const;
@@ -223,8 +224,9 @@ namespace lightbody
     double density               = 0;    // tonne/mm^3 (tank liquid, tipper bulk material)
     double filling               = 1;    // fraction of each compartment
     bool   down_includes_gravity = true; // "2 g down" is the total vertical acceleration
-    double calculation_pressure  = 0;    // MPa; 0: tank code G (2 x static pressure, >= water)
-    double test_pressure         = 0;    // MPa; > 0 adds a hydraulic test case
+    // MPa; not given: tank code G (2 x static pressure, at least water's)
+    std::optional<double> calculation_pressure;
+    double                test_pressure = 0; // MPa; > 0 adds a hydraulic test case
     // Box and tipper.
     double payload         = 0;     // tonne; tipper: 0 fills the body to the wall height
     bool   code_xl         = false; // EN 12642 code XL (otherwise code L)
@@ -359,7 +361,13 @@ namespace lightbody
     std::map<std::string, std::vector<RegionSpec>>  named_regions;
 
     // The material of a part, user-defined first, then the library at the part's gauge.
-    Material        material_of(const PartSpec &part) const;
+    Material material_of(const PartSpec &part) const;
+    // A part's in-plane element size and layers through the thickness: its own, or the case's.
+    double mesh_size_of(const PartSpec &part) const
+    {
+      return part.mesh_size.value_or(mesh.size_mm);
+    }
+    unsigned layers_of(const PartSpec &part) const { return part.layers.value_or(mesh.layers); }
     const PartSpec *find_part(const std::string &name) const;
   };
 

@@ -362,7 +362,7 @@ namespace lightbody
 
   std::string CriteriaSpec::haz_width_text() const
   {
-    return haz_width > 0 ? in_user_units(haz_width, Quantity::length) : "max(25 mm, 3 t)";
+    return haz_width ? in_user_units(*haz_width, Quantity::length) : "max(25 mm, 3 t)";
   }
 
   std::string file_stem(const std::string &name)

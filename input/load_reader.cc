@@ -76,9 +76,8 @@ namespace lightbody
               check_keys(pl, pp, {"point", "normal", "tolerance"});
               s.region.plane_point  = required_vector(pl, pp, "point", Quantity::length);
               s.region.plane_normal = direction(pl, pp, "normal", {0, 0, 1}, true);
-              const double zero     = 0;
-              s.region.tolerance =
-                pl["tolerance"] ? positive(pl, pp, "tolerance", Quantity::length) : zero;
+              if (pl["tolerance"])
+                s.region.tolerance = positive(pl, pp, "tolerance", Quantity::length);
               if (symmetry)
                 {
                   if (n["fix"])

@@ -43,8 +43,9 @@ namespace lightbody
       p.thickness       = positive(n, path, "thickness", Quantity::length, max_thickness_mm);
       const double zero = 0;
       if (n["mesh_size"])
-        p.mesh_size = positive(n, path, "mesh_size", Quantity::length, max_dimension_mm, &zero);
-      p.layers = count(n, path, "layers", 1, 8, 0);
+        p.mesh_size = positive(n, path, "mesh_size", Quantity::length, max_dimension_mm);
+      if (n["layers"])
+        p.layers = count(n, path, "layers", 1, 8, 1);
 
       std::vector<std::string> given;
       for (const auto &k : kinds)

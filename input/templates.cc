@@ -186,7 +186,7 @@ namespace lightbody
       // at least that of water (6.8.2.1.14 a); otherwise the given pressure on top of the static
       // head of the full tank.
       const double water = 1e-9; // tonne/mm^3 (1000 kg/m^3)
-      if (d.calculation_pressure == 0)
+      if (!d.calculation_pressure)
         {
           const double rho = std::max(d.density, water);
           LoadCaseSpec lc  = load_case(c, "adr_calculation_pressure",
@@ -204,10 +204,10 @@ namespace lightbody
           add_case(
             c, pressurised(c, compartments, "adr_calculation_pressure",
                            "ADR 6.8.2.1.14: calculation pressure " +
-                             fmt(d.calculation_pressure * 1e3) +
+                             fmt(*d.calculation_pressure * 1e3) +
                              " kPa in every compartment, with the static head of the full tank (" +
                              kg_m3(d.density) + ") and the tank weight at 1 g",
-                           d.calculation_pressure, d.density));
+                           *d.calculation_pressure, d.density));
         }
       if (d.test_pressure > 0)
         add_case(
@@ -444,8 +444,8 @@ namespace lightbody
     for (const auto &s : lc.supports)
       sup += (sup.empty() ? "" : ", ") + s;
     out.push_back("supports: " + (sup.empty() ? std::string("all") : sup));
-    if (lc.max_deflection > 0)
-      out.push_back("deflection limit " + fmt(lc.max_deflection, 4) + " mm");
+    if (lc.max_deflection)
+      out.push_back("deflection limit " + fmt(*lc.max_deflection, 4) + " mm");
     return out;
   }
 } // namespace lightbody

@@ -139,7 +139,7 @@ namespace lightbody
       Point<3>                        lo(1e300, 1e300, 1e300), hi(-1e300, -1e300, -1e300);
       for (const auto &part : c.parts)
         {
-          const double h = part.mesh_size > 0 ? part.mesh_size : c.mesh.size_mm;
+          const double h = c.mesh_size_of(part);
           part_patches.push_back(mid_surface_patches(part, h));
           for (const auto &p : part_patches.back())
             for (double u : {0.0, 0.5, 1.0})
@@ -165,7 +165,7 @@ namespace lightbody
           pm.name          = spec.name;
           pm.material      = c.material_of(spec);
           pm.thickness     = spec.thickness;
-          pm.layers        = spec.layers > 0 ? spec.layers : c.mesh.layers;
+          pm.layers        = c.layers_of(spec);
           const unsigned L = pm.layers;
           const double   t = spec.thickness;
 

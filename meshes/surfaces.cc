@@ -351,8 +351,8 @@ namespace lightbody
     ModelSize size;
     for (const auto &part : c.parts)
       {
-        const double   h      = part.mesh_size > 0 ? part.mesh_size : c.mesh.size_mm;
-        const unsigned layers = part.layers > 0 ? part.layers : c.mesh.layers;
+        const double   h      = c.mesh_size_of(part);
+        const unsigned layers = c.layers_of(part);
         for (const auto &p : mid_surface_patches(part, h))
           {
             const double quads = double(p.n_u) * double(p.n_v);

@@ -34,8 +34,8 @@ namespace lightbody
       j["supports"] = Json::array();
       for (const auto &rr : lc.reactions)
         j["supports"].push_back(rr.support);
-      if (lc.deflection_limit_mm > 0)
-        j["deflection_limit_mm"] = lc.deflection_limit_mm;
+      if (lc.deflection_limit_mm)
+        j["deflection_limit_mm"] = *lc.deflection_limit_mm;
       j["passed"]                       = lc.passed;
       j["max_displacement_mm"]          = lc.max_displacement_mm;
       j["max_displacement_location_mm"] = vec(lc.max_displacement_location_mm);
@@ -105,8 +105,8 @@ namespace lightbody
       j["design_check"] = {{"allowable", c.criteria.rule == CriteriaSpec::Rule::adr
                                            ? "ADR 6.8.2.1.16: min(0.75 Rp0.2, 0.5 Rm)"
                                            : "Rp0.2 / " + shortest(c.criteria.safety_factor)},
-                           {"haz_width_mm", c.criteria.haz_width > 0
-                                              ? Json(c.criteria.haz_width)
+                           {"haz_width_mm", c.criteria.haz_width
+                                              ? Json(*c.criteria.haz_width)
                                               : Json(c.criteria.haz_width_text())},
                            {"haz_not_confirmed_base_values_used", r.design.unconfirmed_haz}};
     j["warnings"] = run_warnings(r, c);

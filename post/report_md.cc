@@ -168,7 +168,7 @@ namespace lightbody
     const bool passed = all_passed(r);
     if (r.design.checked ||
         std::any_of(r.load_cases.begin(), r.load_cases.end(),
-                    [](const LoadCaseResult &l) { return l.deflection_limit_mm > 0; }))
+                    [](const LoadCaseResult &l) { return l.deflection_limit_mm.has_value(); }))
       {
         s << "**Result: " << (passed ? "PASS" : "FAIL") << "**";
         if (gov >= 0)
@@ -244,8 +244,8 @@ namespace lightbody
           << lc.max_von_mises_part << " " << at(lc.max_von_mises_location_mm) << " | "
           << (r.design.checked ? fixed(lc.max_utilization, 3) : std::string("-")) << " | "
           << fixed(lc.max_displacement_mm, 2)
-          << (lc.deflection_limit_mm > 0 ? " (limit " + fixed(lc.deflection_limit_mm, 0) + ")"
-                                         : std::string())
+          << (lc.deflection_limit_mm ? " (limit " + fixed(*lc.deflection_limit_mm, 0) + ")"
+                                     : std::string())
           << " | " << fixed(norm(lc.reaction_sum_N) / 1000, 2) << " | "
           << (lc.passed ? "pass" : "**FAIL**") << " |\n";
       }

@@ -8,6 +8,7 @@
 #include <array>
 #include <cstddef>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -69,13 +70,13 @@ namespace lightbody
 
     // Design check (when the case has criteria): von Mises over the allowable stress of the
     // elements around each node (the lowest: heat-affected elements govern at a weld).
-    std::vector<double> utilization;
-    double              max_utilization = 0;
-    std::string         max_utilization_part;
-    Vec3                max_utilization_location_mm{};
-    std::vector<double> part_max_utilization;    // per model part
-    double              deflection_limit_mm = 0; // 0: none
-    bool                passed = true; // utilization <= 1 and displacement within the limit
+    std::vector<double>   utilization;
+    double                max_utilization = 0;
+    std::string           max_utilization_part;
+    Vec3                  max_utilization_location_mm{};
+    std::vector<double>   part_max_utilization; // per model part
+    std::optional<double> deflection_limit_mm;  // not given: none
+    bool                  passed = true; // utilization <= 1 and displacement within the limit
   };
 
   // Allowable stress of every element under the case's criteria, with heat-affected bands along

@@ -298,193 +298,237 @@ namespace lightbody
     return b;
   }
 
+  namespace
+  {
+    // What every load case's post-processing needs of the mesh, computed once: the Q2 nodes
+    // (points, part, how many elements share each, the lowest allowable around it) and the
+    // component of every system DoF.
+    struct NodeTable
+    {
+      NodeTable(const Results &results, const Solution &s)
+      {
+        const Model         &model = s.model;
+        const DoFHandler<3> &nodes = results.node_handler;
+        points.resize(nodes.n_dofs());
+        DoFTools::map_dofs_to_support_points(*model.mapping, nodes, points);
+        part.assign(nodes.n_dofs(), 0);
+        count.assign(nodes.n_dofs(), 0);
+        allowable.assign(nodes.n_dofs(), 1e300);
+        std::vector<types::global_dof_index> node_dofs(results.fe_scalar.n_dofs_per_cell());
+        for (const auto &cell : nodes.active_cell_iterators())
+          {
+            cell->get_dof_indices(node_dofs);
+            for (auto d : node_dofs)
+              {
+                ++count[d];
+                part[d] = cell->material_id();
+                if (results.design.checked)
+                  allowable[d] =
+                    std::min(allowable[d], results.design.allowable_MPa[cell->active_cell_index()]);
+              }
+          }
+        const NodeMap                        map(s.fe);
+        std::vector<types::global_dof_index> sys_dofs(s.fe.n_dofs_per_cell());
+        component.resize(s.dof_handler.n_dofs());
+        for (const auto &cell : s.dof_handler.active_cell_iterators())
+          {
+            cell->get_dof_indices(sys_dofs);
+            for (unsigned i = 0; i < sys_dofs.size(); ++i)
+              component[sys_dofs[i]] = map.of_system[i].first;
+          }
+      }
+
+      std::vector<Point<3>>      points;
+      std::vector<unsigned>      part, count;
+      std::vector<double>        allowable;
+      std::vector<unsigned char> component;
+    };
+
+    // Stresses averaged over the elements around each node, and the nodal displacements.
+    void nodal_fields(const Results &results, const LoadCaseSolution &l, const NodeTable &nodes,
+                      LoadCaseResult &r, std::vector<Vec3> &u_node)
+    {
+      const Solution                      &s = results.solution;
+      const NodeMap                        map(s.fe);
+      const Quadrature<3>                  at_nodes(results.fe_scalar.get_unit_support_points());
+      FEValues<3>                          fv(*s.model.mapping, s.fe, at_nodes, update_gradients);
+      const FEValuesExtractors::Vector     displacement(0);
+      std::vector<types::global_dof_index> sys_dofs(s.fe.n_dofs_per_cell()),
+        node_dofs(results.fe_scalar.n_dofs_per_cell());
+      std::vector<SymmetricTensor<2, 3>> eps(at_nodes.size());
+      r.stress.assign(nodes.points.size(), {{0, 0, 0, 0, 0, 0}});
+      u_node.assign(nodes.points.size(), {0, 0, 0});
+      auto node_cell = results.node_handler.begin_active();
+      for (const auto &cell : s.dof_handler.active_cell_iterators())
+        {
+          fv.reinit(cell);
+          fv[displacement].get_function_symmetric_gradients(l.displacement, eps);
+          cell->get_dof_indices(sys_dofs);
+          node_cell->get_dof_indices(node_dofs);
+          const Material &m = s.model.parts[cell->material_id()].material;
+          for (unsigned q = 0; q < at_nodes.size(); ++q)
+            {
+              const auto sigma = stress_from_strain(eps[q], m);
+              for (unsigned k = 0; k < 6; ++k)
+                r.stress[node_dofs[q]][k] += sigma[k] / nodes.count[node_dofs[q]];
+            }
+          for (unsigned i = 0; i < sys_dofs.size(); ++i)
+            u_node[node_dofs[map.of_system[i].second]][map.of_system[i].first] =
+              l.displacement[sys_dofs[i]];
+          ++node_cell;
+        }
+    }
+
+    // von Mises and principal stresses at every node; the largest displacement and stress with
+    // their places. Returns the gauge of the part where the displacement is largest.
+    double maxima(const Model &model, const NodeTable &nodes, const std::vector<Vec3> &u_node,
+                  LoadCaseResult &r)
+    {
+      const std::size_t n_nodes = nodes.points.size();
+      r.von_mises.resize(n_nodes);
+      r.principal.resize(n_nodes);
+      double gauge_at_max = 0;
+      for (std::size_t n = 0; n < n_nodes; ++n)
+        {
+          r.von_mises[n]       = von_mises(r.stress[n]);
+          r.principal[n]       = principal_stresses(r.stress[n]);
+          const PartMesh &part = model.parts[nodes.part[n]];
+          if (const double u = norm(u_node[n]); u > r.max_displacement_mm)
+            {
+              r.max_displacement_mm          = u;
+              r.max_displacement_location_mm = vec(nodes.points[n]);
+              r.max_displacement_part        = part.name;
+              gauge_at_max                   = part.thickness;
+            }
+          if (r.von_mises[n] > r.max_von_mises_MPa)
+            {
+              r.max_von_mises_MPa         = r.von_mises[n];
+              r.max_von_mises_location_mm = vec(nodes.points[n]);
+              r.max_von_mises_part        = part.name;
+            }
+        }
+      return gauge_at_max;
+    }
+
+    // Utilization (von Mises over the lowest allowable around each node), its maxima by part,
+    // and pass or fail against it and the deflection limit.
+    void design_check(const Model &model, const NodeTable &nodes, const Case &c,
+                      const LoadCaseSpec &spec, bool checked, LoadCaseResult &r)
+    {
+      if (checked)
+        {
+          r.utilization.resize(nodes.points.size());
+          r.part_max_utilization.assign(model.parts.size(), 0.0);
+          for (std::size_t n = 0; n < nodes.points.size(); ++n)
+            {
+              r.utilization[n] = r.von_mises[n] / nodes.allowable[n];
+              double &part_max = r.part_max_utilization[nodes.part[n]];
+              part_max         = std::max(part_max, r.utilization[n]);
+              if (r.utilization[n] > r.max_utilization)
+                {
+                  r.max_utilization             = r.utilization[n];
+                  r.max_utilization_part        = model.parts[nodes.part[n]].name;
+                  r.max_utilization_location_mm = vec(nodes.points[n]);
+                }
+            }
+          r.passed = r.max_utilization <= 1;
+        }
+      r.deflection_limit_mm = spec.max_deflection ? spec.max_deflection : c.criteria.max_deflection;
+      if (r.deflection_limit_mm && r.max_displacement_mm > *r.deflection_limit_mm)
+        r.passed = false;
+    }
+
+    // The reactions of each support and the equilibrium error: the support reactions balance
+    // the applied loads.
+    void reactions(const Solution &s, const LoadCaseSolution &l, const NodeTable &nodes,
+                   LoadCaseResult &r)
+    {
+      std::vector<bool> supported(s.dof_handler.n_dofs(), false);
+      for (unsigned i : l.supports)
+        for (auto d : s.supports[i].dofs)
+          supported[d] = true;
+      double load_scale = 0;
+      for (std::size_t d = 0; d < l.load.size(); ++d)
+        {
+          r.applied_sum_N[nodes.component[d]] += l.load[d];
+          load_scale += std::abs(l.load[d]);
+          if (supported[d])
+            r.reaction_sum_N[nodes.component[d]] += l.reaction[d];
+        }
+      r.equilibrium_error =
+        load_scale > 0 ? norm(r.reaction_sum_N + r.applied_sum_N) / load_scale : 0;
+      for (unsigned i : l.supports)
+        {
+          const SupportDofs &sd = s.supports[i];
+          ReactionResult     rr;
+          rr.support = sd.name;
+          for (auto d : sd.dofs)
+            rr.force_N[nodes.component[d]] += l.reaction[d];
+          r.reactions.push_back(rr);
+        }
+    }
+
+    // Displacement and stress at a probe point, in the element that holds it.
+    ProbeResult probe_result(const Solution &s, const LoadCaseSolution &l, const ProbeSpec &probe)
+    {
+      const Model   &model = s.model;
+      const Point<3> p(probe.point[0], probe.point[1], probe.point[2]);
+      std::pair<DoFHandler<3>::active_cell_iterator, Point<3>> found;
+      bool                                                     ok = true;
+      try
+        {
+          found = GridTools::find_active_cell_around_point(*model.mapping, s.dof_handler, p);
+          ok    = found.first != s.dof_handler.end();
+        }
+      catch (...)
+        {
+          ok = false;
+        }
+      if (!ok)
+        throw InputError(probe.where, "probes." + probe.name,
+                         "the point is not inside any part of the model");
+      const Quadrature<3> q(GeometryInfo<3>::project_to_unit_cell(found.second));
+      FEValues<3>         pv(*model.mapping, s.fe, q, update_values | update_gradients);
+      const FEValuesExtractors::Vector displacement(0);
+      pv.reinit(found.first);
+      std::vector<Tensor<1, 3>>          u(1);
+      std::vector<SymmetricTensor<2, 3>> e(1);
+      pv[displacement].get_function_values(l.displacement, u);
+      pv[displacement].get_function_symmetric_gradients(l.displacement, e);
+      const PartMesh &part = model.parts[found.first->material_id()];
+      ProbeResult     pr;
+      pr.name  = probe.name;
+      pr.point = probe.point;
+      pr.part  = part.name;
+      for (unsigned k = 0; k < 3; ++k)
+        pr.displacement_mm[k] = u[0][k];
+      pr.stress_MPa    = stress_from_strain(e[0], part.material);
+      pr.von_mises_MPa = von_mises(pr.stress_MPa);
+      return pr;
+    }
+  } // namespace
+
   std::unique_ptr<Results> compute_results(const Solution &s, const Case &c)
   {
     auto         results = std::make_unique<Results>(s);
     const Model &model   = s.model;
     results->mass        = compute_mass(model);
-
-    const DoFHandler<3>  &nodes   = results->node_handler;
-    const std::size_t     n_nodes = nodes.n_dofs();
-    std::vector<Point<3>> node_points(n_nodes);
-    DoFTools::map_dofs_to_support_points(*model.mapping, nodes, node_points);
-    std::vector<unsigned> node_part(n_nodes, 0), node_count(n_nodes, 0);
-
-    const NodeMap                        map(s.fe);
-    const Quadrature<3>                  at_nodes(results->fe_scalar.get_unit_support_points());
-    FEValues<3>                          fv(*model.mapping, s.fe, at_nodes, update_gradients);
-    const FEValuesExtractors::Vector     displacement(0);
-    std::vector<types::global_dof_index> sys_dofs(s.fe.n_dofs_per_cell()),
-      node_dofs(results->fe_scalar.n_dofs_per_cell());
-    std::vector<SymmetricTensor<2, 3>> eps(at_nodes.size());
-
-    results->design = design_basis(model, c.criteria);
-    std::vector<double> node_allowable(n_nodes, 1e300);
-
-    // Node count and part, once.
-    {
-      auto node_cell = nodes.begin_active();
-      for (; node_cell != nodes.end(); ++node_cell)
-        {
-          node_cell->get_dof_indices(node_dofs);
-          for (auto d : node_dofs)
-            {
-              ++node_count[d];
-              node_part[d] = node_cell->material_id();
-              if (results->design.checked)
-                node_allowable[d] = std::min(
-                  node_allowable[d], results->design.allowable_MPa[node_cell->active_cell_index()]);
-            }
-        }
-    }
-
-    // Applied-load scale and component of every system DoF.
-    std::vector<unsigned char> component(s.dof_handler.n_dofs());
-    for (const auto &cell : s.dof_handler.active_cell_iterators())
-      {
-        cell->get_dof_indices(sys_dofs);
-        for (unsigned i = 0; i < sys_dofs.size(); ++i)
-          component[sys_dofs[i]] = map.of_system[i].first;
-      }
+    results->design      = design_basis(model, c.criteria);
+    const NodeTable nodes(*results, s);
     for (unsigned lc = 0; lc < s.load_cases.size(); ++lc)
       {
         const LoadCaseSolution &l    = s.load_cases[lc];
         const LoadCaseSpec     &spec = c.load_cases[lc];
-        std::vector<bool>       supported(s.dof_handler.n_dofs(), false);
-        for (unsigned i : l.supports)
-          for (auto d : s.supports[i].dofs)
-            supported[d] = true;
-        LoadCaseResult r;
+        LoadCaseResult          r;
         r.name        = l.name;
         r.description = spec.description;
-        r.stress.assign(n_nodes, {{0, 0, 0, 0, 0, 0}});
-        std::vector<Vec3> u_node(n_nodes, {0, 0, 0});
-
-        auto node_cell = nodes.begin_active();
-        for (const auto &cell : s.dof_handler.active_cell_iterators())
-          {
-            fv.reinit(cell);
-            fv[displacement].get_function_symmetric_gradients(l.displacement, eps);
-            cell->get_dof_indices(sys_dofs);
-            node_cell->get_dof_indices(node_dofs);
-            const Material &m = model.parts[cell->material_id()].material;
-            for (unsigned q = 0; q < at_nodes.size(); ++q)
-              {
-                const auto sigma = stress_from_strain(eps[q], m);
-                for (unsigned k = 0; k < 6; ++k)
-                  r.stress[node_dofs[q]][k] += sigma[k] / node_count[node_dofs[q]];
-              }
-            for (unsigned i = 0; i < sys_dofs.size(); ++i)
-              u_node[node_dofs[map.of_system[i].second]][map.of_system[i].first] =
-                l.displacement[sys_dofs[i]];
-            ++node_cell;
-          }
-
-        r.von_mises.resize(n_nodes);
-        r.principal.resize(n_nodes);
-        double gauge_at_max = 0;
-        for (std::size_t n = 0; n < n_nodes; ++n)
-          {
-            r.von_mises[n] = von_mises(r.stress[n]);
-            r.principal[n] = principal_stresses(r.stress[n]);
-            const double u = std::sqrt(u_node[n][0] * u_node[n][0] + u_node[n][1] * u_node[n][1] +
-                                       u_node[n][2] * u_node[n][2]);
-            if (u > r.max_displacement_mm)
-              {
-                r.max_displacement_mm          = u;
-                r.max_displacement_location_mm = vec(node_points[n]);
-                r.max_displacement_part        = model.parts[node_part[n]].name;
-                gauge_at_max                   = model.parts[node_part[n]].thickness;
-              }
-            if (r.von_mises[n] > r.max_von_mises_MPa)
-              {
-                r.max_von_mises_MPa         = r.von_mises[n];
-                r.max_von_mises_location_mm = vec(node_points[n]);
-                r.max_von_mises_part        = model.parts[node_part[n]].name;
-              }
-          }
-
-        if (results->design.checked)
-          {
-            r.utilization.resize(n_nodes);
-            r.part_max_utilization.assign(model.parts.size(), 0.0);
-            for (std::size_t n = 0; n < n_nodes; ++n)
-              {
-                r.utilization[n] = r.von_mises[n] / node_allowable[n];
-                r.part_max_utilization[node_part[n]] =
-                  std::max(r.part_max_utilization[node_part[n]], r.utilization[n]);
-                if (r.utilization[n] > r.max_utilization)
-                  {
-                    r.max_utilization             = r.utilization[n];
-                    r.max_utilization_part        = model.parts[node_part[n]].name;
-                    r.max_utilization_location_mm = vec(node_points[n]);
-                  }
-              }
-            r.passed = r.max_utilization <= 1;
-          }
-        r.deflection_limit_mm =
-          spec.max_deflection > 0 ? spec.max_deflection : c.criteria.max_deflection;
-        if (r.deflection_limit_mm > 0 && r.max_displacement_mm > r.deflection_limit_mm)
-          r.passed = false;
-
-        // Equilibrium: the support reactions balance the applied loads.
-        double load_scale = 0;
-        for (std::size_t d = 0; d < l.load.size(); ++d)
-          {
-            r.applied_sum_N[component[d]] += l.load[d];
-            load_scale += std::abs(l.load[d]);
-            if (supported[d])
-              r.reaction_sum_N[component[d]] += l.reaction[d];
-          }
-        double imbalance = 0;
-        for (unsigned k = 0; k < 3; ++k)
-          imbalance += std::pow(r.reaction_sum_N[k] + r.applied_sum_N[k], 2);
-        r.equilibrium_error = load_scale > 0 ? std::sqrt(imbalance) / load_scale : 0;
-        for (unsigned i : l.supports)
-          {
-            const SupportDofs &sd = s.supports[i];
-            ReactionResult     rr;
-            rr.support = sd.name;
-            for (auto d : sd.dofs)
-              rr.force_N[component[d]] += l.reaction[d];
-            r.reactions.push_back(rr);
-          }
-
+        std::vector<Vec3> u_node;
+        nodal_fields(*results, l, nodes, r, u_node);
+        const double gauge_at_max = maxima(model, nodes, u_node, r);
+        design_check(model, nodes, c, spec, results->design.checked, r);
+        reactions(s, l, nodes, r);
         for (const auto &probe : c.probes)
-          {
-            const Point<3> p(probe.point[0], probe.point[1], probe.point[2]);
-            std::pair<DoFHandler<3>::active_cell_iterator, Point<3>> found;
-            bool                                                     ok = true;
-            try
-              {
-                found = GridTools::find_active_cell_around_point(*model.mapping, s.dof_handler, p);
-                ok    = found.first != s.dof_handler.end();
-              }
-            catch (...)
-              {
-                ok = false;
-              }
-            if (!ok)
-              throw InputError(probe.where, "probes." + probe.name,
-                               "the point is not inside any part of the model");
-            const Quadrature<3> q(GeometryInfo<3>::project_to_unit_cell(found.second));
-            FEValues<3>         pv(*model.mapping, s.fe, q, update_values | update_gradients);
-            pv.reinit(found.first);
-            std::vector<Tensor<1, 3>>          u(1);
-            std::vector<SymmetricTensor<2, 3>> e(1);
-            pv[displacement].get_function_values(l.displacement, u);
-            pv[displacement].get_function_symmetric_gradients(l.displacement, e);
-            ProbeResult pr;
-            pr.name  = probe.name;
-            pr.point = probe.point;
-            pr.part  = model.parts[found.first->material_id()].name;
-            for (unsigned k = 0; k < 3; ++k)
-              pr.displacement_mm[k] = u[0][k];
-            pr.stress_MPa =
-              stress_from_strain(e[0], model.parts[found.first->material_id()].material);
-            pr.von_mises_MPa = von_mises(pr.stress_MPa);
-            r.probes.push_back(pr);
-          }
+          r.probes.push_back(probe_result(s, l, probe));
         check_sound(r);
         if (r.max_displacement_mm > large_displacement_per_thickness * gauge_at_max)
           results->warnings.push_back(

@@ -33,7 +33,7 @@ namespace lightbody
           }
         return;
       }
-    const double tol = region.tolerance > 0 ? region.tolerance : default_tol;
+    const double tol = region.tolerance.value_or(default_tol);
     for (std::size_t d = 0; d < selected.size(); ++d)
       {
         const Point<3> &x = support_points_[d];

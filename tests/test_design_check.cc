@@ -78,13 +78,15 @@ TEST(DesignCheck, DeflectionLimit)
   const RunOutcome below =
     run_file(file, {{"load_cases." + lc + ".max_deflection", std::to_string(0.99 * w)}});
   EXPECT_FALSE(below.results->load_cases[0].passed);
-  EXPECT_NEAR(below.results->load_cases[0].deflection_limit_mm, 0.99 * w, 1e-5 * w);
+  EXPECT_NEAR(below.results->load_cases[0].deflection_limit_mm.value_or(0), 0.99 * w, 1e-5 * w);
 
   const RunOutcome criteria =
     run_file(file, {{"criteria", "{max_deflection: " + std::to_string(0.99 * w) + "}"}});
-  EXPECT_NEAR(criteria.results->load_cases[0].deflection_limit_mm, 0.99 * w, 1e-5 * w);
+  EXPECT_NEAR(criteria.results->load_cases[0].deflection_limit_mm.value_or(0), 0.99 * w, 1e-5 * w);
   const RunOutcome own =
     run_file(file, {{"criteria", "{max_deflection: " + std::to_string(0.99 * w) + "}"},
                     {"load_cases." + lc + ".max_deflection", std::to_string(2 * w)}});
-  EXPECT_NEAR(own.results->load_cases[0].deflection_limit_mm, 2 * w, 1e-5 * w);
+  EXPECT_NEAR(own.results->load_cases[0].deflection_limit_mm.value_or(0), 2 * w, 1e-5 * w);
+  // Without a limit there is none (not a limit of zero).
+  EXPECT_FALSE(run_file(file).results->load_cases[0].deflection_limit_mm.has_value());
 }
