@@ -2,8 +2,11 @@
 #include "input/reader.h"
 #include "input/input_file.h"
 
+#include <yaml-cpp/eventhandler.h>
+
 #include <filesystem>
 #include <set>
+#include <optional>
 #include <sstream>
 
 namespace lightbody
@@ -136,6 +139,58 @@ namespace lightbody
         }
     }
 
+    // Counts the documents of a stream and notes where the second one's content starts; a
+    // document of a single null (a trailing "---") has no content.
+    class DocumentCounter : public YAML::EventHandler
+    {
+    public:
+      void OnDocumentStart(const YAML::Mark &) override { ++documents; }
+      void OnDocumentEnd() override {}
+      void OnNull(const YAML::Mark &, YAML::anchor_t) override {}
+      void OnAlias(const YAML::Mark &m, YAML::anchor_t) override { content(m); }
+      void OnScalar(const YAML::Mark &m, const std::string &, YAML::anchor_t,
+                    const std::string &) override
+      {
+        content(m);
+      }
+      void OnSequenceStart(const YAML::Mark &m, const std::string &, YAML::anchor_t,
+                           YAML::EmitterStyle::value) override
+      {
+        content(m);
+      }
+      void OnSequenceEnd() override {}
+      void OnMapStart(const YAML::Mark &m, const std::string &, YAML::anchor_t,
+                      YAML::EmitterStyle::value) override
+      {
+        content(m);
+      }
+      void OnMapEnd() override {}
+
+      int                       documents = 0;
+      std::optional<YAML::Mark> second_content;
+
+    private:
+      void content(const YAML::Mark &m)
+      {
+        if (documents >= 2 && !second_content)
+          second_content = m;
+      }
+    };
+
+    // Where a second document with content starts, if the text has one. The parser is asked
+    // for at most a few documents: yaml-cpp 0.7's LoadAll never returns on some malformed
+    // input (a lone ","), which a bounded loop avoids.
+    std::optional<YAML::Mark> second_document(const std::string &text)
+    {
+      std::istringstream in(text);
+      YAML::Parser       parser(in);
+      DocumentCounter    counter;
+      for (int k = 0; k < 3 && !counter.second_content && parser.HandleNextDocument(counter); ++k)
+        {
+        }
+      return counter.second_content;
+    }
+
     // One YAML document, checked as above. `name` stands for the file in messages.
     YAML::Node load_yaml(const std::string &text, const std::string &name)
     {
@@ -144,26 +199,21 @@ namespace lightbody
         throw InputError(
           {name, 1 + static_cast<int>(std::count(text.begin(), text.begin() + nul, '\n')), 1}, "",
           "the file contains a NUL byte: it is not a text file");
-      std::vector<YAML::Node> docs;
+      YAML::Node                root;
+      std::optional<YAML::Mark> second;
       try
         {
-          docs = YAML::LoadAll(text);
+          root   = YAML::Load(text);
+          second = second_document(text);
         }
       catch (const YAML::Exception &e)
         {
           throw InputError({name, e.mark.line + 1, e.mark.column + 1}, "",
                            "YAML syntax error: " + e.msg);
         }
-      // A trailing "---" gives an empty document; anything more is a second case.
-      while (docs.size() > 1 && docs.back().IsNull())
-        docs.pop_back();
-      if (docs.size() > 1)
-        {
-          const YAML::Mark m = docs[1].Mark();
-          throw InputError({name, m.is_null() ? 0 : m.line + 1, m.is_null() ? 0 : m.column + 1}, "",
-                           "a second YAML document (after \"---\"): a case file holds one case");
-        }
-      YAML::Node     root = docs.empty() ? YAML::Node() : docs.front();
+      if (second)
+        throw InputError({name, second->line + 1, second->column + 1}, "",
+                         "a second YAML document (after \"---\"): a case file holds one case");
       DiagnosticList diag;
       std::size_t    values = 0;
       check_yaml_tree(root, name, "", 0, values, diag);

@@ -205,6 +205,18 @@ TEST(CaseReader, StrictYaml)
   EXPECT_NE(e[0].find("expands to more than 1000000 values"), std::string::npos) << e[0];
 }
 
+// Malformed input that the YAML library itself never finishes when asked for all documents
+// (found by the fuzzer: a stray "," at the start): an error, not a hang.
+TEST(CaseReader, MalformedFlowDoesNotHang)
+{
+  EXPECT_THROW(read_case_from_string(",\n", "case.yaml"), InputError);
+  EXPECT_THROW(
+    read_case_from_string(", 500, 0], [0, 500, criteria:orts:\n  clamp: {edges: [plate.edge1, "
+                          "plate.edge3]}\nload_cases:robes:\n  middle: [500, 250, 0]\n",
+                          "case.yaml"),
+    InputError);
+}
+
 // --set names list items by index; anything else is an error naming the key, not item 0.
 TEST(CaseReader, OverrideListIndicesMustBeNumbers)
 {
