@@ -6,6 +6,7 @@
 #include "post/results.h"
 #include "input/case_reader.h"
 #include "input/errors.h"
+#include "input/keys.h"
 #include "app/pipeline.h"
 #include "input/templates.h"
 
@@ -39,12 +40,14 @@ namespace
   lightbody run CASE [--out DIR] [--set KEY=VALUE ...] [--threads N] [--max-memory GB] [--quiet]
   lightbody mesh CASE [--out DIR] [--set KEY=VALUE ...] [--quiet]
   lightbody cases CASE [--set KEY=VALUE ...]
+  lightbody keys
   lightbody COMMAND --help
   lightbody --version
 
 run       mesh, solve and post-process the case file CASE (YAML).
 mesh      mesh only: write the model (parts, named surfaces, supports, joints) and its quality.
 cases     list the load cases of CASE as they will run (nothing is solved or written).
+keys      print every key a case file may hold, with its default (Markdown).
 
 exit codes: 0 success, 1 bad command line or --out folder, 2 bad case file, 3 design criterion
             failed, 4 model cannot be solved (free body, mechanism, non-finite results, too
@@ -306,6 +309,13 @@ int main(int argc, char **argv)
   if (args[0] == "--version")
     {
       std::cout << "lightbody " << version << "\n";
+      return ok;
+    }
+  if (args[0] == "keys")
+    {
+      if (args.size() > 1)
+        return fail(usage_error, "keys takes no arguments");
+      std::cout << lightbody::key_reference_markdown();
       return ok;
     }
   if (args[0] != "run" && args[0] != "mesh" && args[0] != "cases")

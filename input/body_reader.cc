@@ -5,14 +5,25 @@ namespace lightbody
 {
   namespace reading
   {
+    namespace
+    {
+      // The key table's section of a box's or tipper's group.
+      std::string group_section(const std::string &path, const std::string &key)
+      {
+        if (key == "sills" || key == "crossmembers" || key == "posts")
+          return "body.FRAME." + key;
+        if (key == "rear_frame" || key == "top_rail" || key == "hinges" || key == "ram")
+          return path + "." + key;
+        return "body.FRAME.GAUGE";
+      }
+    } // namespace
+
     void Reader::read_tank(const YAML::Node &n, Case &c)
     {
       const std::string path = "body.tank";
       if (!is_map(n, path))
         return;
-      check_keys(n, path,
-                 {"section", "width", "height", "side_radius", "length", "shell", "heads",
-                  "partitions", "baffles", "rings", "mounting"});
+      check_keys(n, path, keys_of("body.tank"));
       TankSpec &t               = c.tank;
       c.has_tank                = true;
       const std::string section = text(n, path, "section", false);
@@ -44,10 +55,8 @@ namespace lightbody
       t.length = positive(n, path, "length", Quantity::length);
 
       auto gauge = [&](const YAML::Node &g, const std::string &gp, std::string &material,
-                       double &thickness, const std::vector<std::string> &extra) {
-        std::vector<std::string> keys{"material", "thickness"};
-        keys.insert(keys.end(), extra.begin(), extra.end());
-        check_keys(g, gp, keys);
+                       double &thickness) {
+        check_keys(g, gp, keys_of(gp));
         if (g["material"] || material.empty())
           material = text(g, gp, "material");
         thickness = positive(g, gp, "thickness", Quantity::length, max_thickness_mm);
@@ -56,14 +65,13 @@ namespace lightbody
       if (!shell)
         error(n, path + ".shell", "is required: {material, thickness}");
       else if (is_map(shell, path + ".shell"))
-        gauge(shell, path + ".shell", t.shell_material, t.shell_thickness, {});
+        gauge(shell, path + ".shell", t.shell_material, t.shell_thickness);
       const YAML::Node heads = n["heads"];
       t.head_material        = t.shell_material;
       t.head_thickness       = t.shell_thickness;
       if (heads && is_map(heads, path + ".heads"))
         {
-          gauge(heads, path + ".heads", t.head_material, t.head_thickness,
-                {"shape", "crown_radius", "knuckle_radius"});
+          gauge(heads, path + ".heads", t.head_material, t.head_thickness);
           const std::string shape = text(heads, path + ".heads", "shape", false);
           if (shape.empty() || shape == "ellipsoidal")
             t.heads = TankSpec::Heads::ellipsoidal;
@@ -93,10 +101,7 @@ namespace lightbody
             TankSpec::Bulkhead b;
             b.partition = std::string(kind) == "partitions";
             b.material  = t.shell_material;
-            std::vector<std::string> keys{"station", "thickness", "material"};
-            if (!b.partition)
-              keys.push_back("opening");
-            check_keys(e, k, keys);
+            check_keys(e, k, keys_of(path + "." + kind + "[]"));
             b.station   = positive(e, k, "station", Quantity::length);
             b.thickness = t.shell_thickness;
             if (e["thickness"])
@@ -105,7 +110,8 @@ namespace lightbody
               b.material = text(e, k, "material");
             if (!b.partition)
               {
-                const double fallback = 0.2;
+                const double fallback =
+                  default_of("body.tank.baffles[]", "opening", Quantity::dimensionless);
                 b.opening = quantity(e, k, "opening", Quantity::dimensionless, &fallback);
                 // ADR 6.8.2.1.22: a surge plate covers at least 70 % of the cross-section.
                 if (e["opening"] && !(b.opening > 0 && b.opening <= 0.3))
@@ -119,7 +125,7 @@ namespace lightbody
                 [](const auto &a, const auto &b) { return a.station < b.station; });
       if (const YAML::Node r = n["rings"]; r && is_map(r, path + ".rings"))
         {
-          check_keys(r, path + ".rings", {"stations", "height", "thickness", "material"});
+          check_keys(r, path + ".rings", keys_of("body.tank.rings"));
           for_each_in_list(r["stations"], path + ".rings.stations",
                            [&](const YAML::Node &e, const std::string &k) {
                              bool ok;
@@ -135,7 +141,7 @@ namespace lightbody
         error(n, path + ".mounting", "is required: saddles, subframe or ends");
       else if (is_map(m, path + ".mounting"))
         {
-          check_keys(m, path + ".mounting", {"saddles", "subframe", "ends"});
+          check_keys(m, path + ".mounting", keys_of("body.tank.mounting"));
           if (m.size() != 1)
             error(m, path + ".mounting", "give exactly one of saddles, subframe, ends");
           else if (const YAML::Node sd = m["saddles"])
@@ -144,7 +150,7 @@ namespace lightbody
               t.mounting           = TankSpec::Mounting::saddles;
               if (is_map(sd, sp))
                 {
-                  check_keys(sd, sp, {"stations", "width", "angle"});
+                  check_keys(sd, sp, keys_of("body.tank.mounting.saddles"));
                   for_each_in_list(sd["stations"], sp + ".stations",
                                    [&](const YAML::Node &e, const std::string &k) {
                                      bool ok;
@@ -153,6 +159,8 @@ namespace lightbody
                                    });
                   if (t.saddle_stations.size() < 2)
                     error(sd, sp + ".stations", "give at least two saddle stations");
+                  t.saddle_width = default_of(sp, "width", Quantity::length);
+                  t.saddle_angle = default_of(sp, "angle", Quantity::angle);
                   t.saddle_width =
                     positive(sd, sp, "width", Quantity::length, max_dimension_mm, &t.saddle_width);
                   t.saddle_angle = quantity(sd, sp, "angle", Quantity::angle, &t.saddle_angle);
@@ -167,8 +175,9 @@ namespace lightbody
               t.mounting           = TankSpec::Mounting::subframe;
               if (is_map(sf, sp))
                 {
-                  check_keys(sf, sp, {"spacing", "width"});
+                  check_keys(sf, sp, keys_of("body.tank.mounting.subframe"));
                   t.subframe_spacing = positive(sf, sp, "spacing", Quantity::length);
+                  t.subframe_width   = default_of(sp, "width", Quantity::length);
                   t.subframe_width   = positive(sf, sp, "width", Quantity::length, max_dimension_mm,
                                                 &t.subframe_width);
                   if (t.subframe_spacing >= 2 * t.section.a)
@@ -187,20 +196,26 @@ namespace lightbody
       const std::string path = box ? "body.box" : "body.tipper";
       if (!is_map(n, path))
         return;
-      std::vector<std::string> keys{"length", "width", "height",       "floor",   "walls",
-                                    "front",  "sills", "crossmembers", "mounting"};
-      for (const char *k : box ? std::vector<const char *>{"roof", "posts", "rear_frame"}
-                               : std::vector<const char *>{"tailgate", "hinges", "ram", "position",
-                                                           "posts", "top_rail"})
+      std::vector<std::string> keys = keys_of("body.FRAME");
+      for (const auto &k : keys_of(path))
         keys.push_back(k);
       check_keys(n, path, keys);
       FrameBodySpec &b = c.frame_body;
       c.has_frame_body = true;
+      b.mount_length   = default_of("body.FRAME.mounting", "length", Quantity::length);
       b.kind           = kind;
       b.length         = positive(n, path, "length", Quantity::length);
       b.width          = positive(n, path, "width", Quantity::length);
       b.height         = positive(n, path, "height", Quantity::length);
       // A group: gauge (material, thickness, falling back to `fallback`) and named sizes.
+      auto size_default = [&](const char *group_key, const char *size) {
+        return default_of(group_section(path, group_key), size, Quantity::length);
+      };
+      auto set_post_defaults = [&] {
+        b.post_pitch  = size_default("posts", "pitch");
+        b.post_depth  = size_default("posts", "depth");
+        b.post_flange = size_default("posts", "flange");
+      };
       auto group = [&](const char *key, Gauge &g, const Gauge *fallback,
                        std::vector<std::pair<const char *, double *>> sizes, bool required) {
         const YAML::Node  e  = n[key];
@@ -215,10 +230,7 @@ namespace lightbody
           }
         if (!is_map(e, gp))
           return;
-        std::vector<std::string> allowed{"material", "thickness"};
-        for (auto &sz : sizes)
-          allowed.push_back(sz.first);
-        check_keys(e, gp, allowed);
+        check_keys(e, gp, keys_of(group_section(path, key)));
         g.material  = e["material"] || !fallback ? text(e, gp, "material") : fallback->material;
         g.thickness = e["thickness"] || !fallback
                         ? positive(e, gp, "thickness", Quantity::length, max_thickness_mm)
@@ -229,7 +241,8 @@ namespace lightbody
       group("floor", b.floor, nullptr, {}, true);
       group("walls", b.walls, nullptr, {}, true);
       group("front", b.front, &b.walls, {}, false);
-      b.sill_height = 160, b.sill_flange = 60;
+      b.sill_height = size_default("sills", "height"),
+      b.sill_flange = size_default("sills", "flange");
       group("sills", b.sill, nullptr,
             {{"spacing", &b.sill_spacing}, {"height", &b.sill_height}, {"flange", &b.sill_flange}},
             true);
@@ -239,18 +252,20 @@ namespace lightbody
       if (b.sill_spacing >= b.width)
         error(n["sills"], path + ".sills.spacing",
               "the sills must lie under the floor (spacing < width)");
-      b.crossmember_pitch = 500, b.crossmember_height = 100;
+      b.crossmember_pitch  = size_default("crossmembers", "pitch");
+      b.crossmember_height = size_default("crossmembers", "height");
       group("crossmembers", b.crossmember, &b.sill,
             {{"pitch", &b.crossmember_pitch}, {"height", &b.crossmember_height}}, false);
       if (box)
         {
           group("roof", b.roof, &b.walls, {}, false);
-          b.post_pitch = 600, b.post_depth = 50, b.post_flange = 40;
+          set_post_defaults();
           group("posts", b.post, &b.walls,
                 {{"pitch", &b.post_pitch}, {"depth", &b.post_depth}, {"flange", &b.post_flange}},
                 false);
-          b.has_posts       = true;
-          b.rear_post_width = 150, b.rear_header_height = 150;
+          b.has_posts          = true;
+          b.rear_post_width    = size_default("rear_frame", "post_width");
+          b.rear_header_height = size_default("rear_frame", "header_height");
           group("rear_frame", b.rear_frame, &b.walls,
                 {{"post_width", &b.rear_post_width}, {"header_height", &b.rear_header_height}},
                 false);
@@ -262,7 +277,7 @@ namespace lightbody
           group("tailgate", b.tailgate, &b.walls, {}, false);
           if (n["posts"])
             {
-              b.post_pitch = 600, b.post_depth = 50, b.post_flange = 40;
+              set_post_defaults();
               group(
                 "posts", b.post, &b.walls,
                 {{"pitch", &b.post_pitch}, {"depth", &b.post_depth}, {"flange", &b.post_flange}},
@@ -271,12 +286,12 @@ namespace lightbody
             }
           if (n["top_rail"])
             {
-              b.top_rail_width = 100;
+              b.top_rail_width = size_default("top_rail", "width");
               group("top_rail", b.top_rail, &b.walls, {{"width", &b.top_rail_width}}, false);
             }
-          b.hinge_depth = 120;
+          b.hinge_depth = size_default("hinges", "depth");
           group("hinges", b.bracket, &b.sill, {{"depth", &b.hinge_depth}}, false);
-          b.ram_station = b.length / 4, b.ram_depth = 250;
+          b.ram_station = b.length / 4, b.ram_depth = size_default("ram", "depth");
           Gauge ram;
           group("ram", ram, &b.bracket, {{"station", &b.ram_station}, {"depth", &b.ram_depth}},
                 false);
@@ -289,7 +304,7 @@ namespace lightbody
         }
       if (const YAML::Node m = n["mounting"]; m && is_map(m, path + ".mounting"))
         {
-          check_keys(m, path + ".mounting", {"stations", "length"});
+          check_keys(m, path + ".mounting", keys_of("body.FRAME.mounting"));
           for_each_in_list(m["stations"], path + ".mounting.stations",
                            [&](const YAML::Node &e, const std::string &k) {
                              bool         ok;

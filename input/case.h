@@ -17,8 +17,8 @@ namespace lightbody
 {
   struct MeshSettings
   {
-    double   size_mm = 50.0; // target in-plane element size
-    unsigned layers  = 1;    // quadratic element layers through the thickness
+    double   size_mm = 0; // target in-plane element size (default: input/keys.cc)
+    unsigned layers  = 0; // quadratic element layers through the thickness
   };
 
   enum class SurfaceKind
@@ -194,9 +194,9 @@ namespace lightbody
       adr,  // ADR 6.8.2.1.16: min(0.75 Re, 0.5 Rm)
       proof // Rp0.2 / safety_factor
     } rule                              = Rule::proof;
-    double                safety_factor = 1.5;
-    std::optional<double> haz_width;      // from the weld line; not given: max(25 mm, 3 t)
-    std::optional<double> max_deflection; // mm, largest displacement allowed; not given: none
+    double                safety_factor = 0; // default: input/keys.cc
+    std::optional<double> haz_width;         // from the weld line; not given: max(25 mm, 3 t)
+    std::optional<double> max_deflection;    // mm, largest displacement allowed; not given: none
 
     // The heat-affected band either side of a weld in a part of the given gauge: the given
     // width, or by default 25 mm or 3 t, whichever is wider (US Aluminum Association rule;
@@ -220,9 +220,10 @@ namespace lightbody
       tipper   // tipper, granular payload: transport, start of tipping, braking
     } kind = Template::none;
     SourceLocation where;
-    // Tank: payload liquid, filling degree, gravity convention, pressure case.
+    // Tank: payload liquid, filling degree, gravity convention, pressure case. The readers set
+    // the documented defaults from the key table (input/keys.cc).
     double density               = 0;    // tonne/mm^3 (tank liquid, tipper bulk material)
-    double filling               = 1;    // fraction of each compartment
+    double filling               = 0;    // fraction of each compartment
     bool   down_includes_gravity = true; // "2 g down" is the total vertical acceleration
     // MPa; not given: tank code G (2 x static pressure, at least water's)
     std::optional<double> calculation_pressure;
@@ -230,9 +231,9 @@ namespace lightbody
     // Box and tipper.
     double payload         = 0;     // tonne; tipper: 0 fills the body to the wall height
     bool   code_xl         = false; // EN 12642 code XL (otherwise code L)
-    double vertical_factor = 2;     // payload and body weight in the vertical case (x g)
-    double braking         = 0.8;   // x g, EN 12195-1 forward
-    double cornering       = 0.5;   // x g, EN 12195-1 sideways
+    double vertical_factor = 0;     // payload and body weight in the vertical case (x g)
+    double braking         = 0;     // x g, EN 12195-1 forward
+    double cornering       = 0;     // x g, EN 12195-1 sideways
     // Tipper: angle of internal friction and the lateral pressure coefficient (0: 1 - sin phi).
     double friction_angle      = 0; // radians
     double lateral_coefficient = 0;
@@ -279,8 +280,8 @@ namespace lightbody
       ends
     } mounting = Mounting::saddles;
     std::vector<double> saddle_stations;
-    double              saddle_width = 200, saddle_angle = 2.0943951023931953; // 120 deg
-    double              subframe_spacing = 0, subframe_width = 100;
+    double              saddle_width = 0, saddle_angle = 0; // defaults: input/keys.cc
+    double              subframe_spacing = 0, subframe_width = 0;
   };
 
   // A plate part of a frame body: material and gauge.
@@ -323,7 +324,7 @@ namespace lightbody
     // Mounting on the chassis: sill bottoms at given stations (each `mount_length` long), or
     // along the full length when there are none.
     std::vector<double> mount_stations;
-    double              mount_length = 200;
+    double              mount_length = 0;
     // Tipper: hinge brackets at the rear under the sills, a ram bracket under the floor.
     Gauge  bracket;
     double hinge_depth = 0, ram_station = 0, ram_depth = 0;

@@ -1,6 +1,7 @@
 #include "input/reader.h"
 #include "input/bodies.h"
 #include "input/input_file.h"
+#include "input/keys.h"
 #include "input/templates.h"
 
 #include <algorithm>
@@ -17,7 +18,7 @@ namespace lightbody
     {
       if (!is_map(n, "mesh"))
         return;
-      check_keys(n, "mesh", {"size", "layers"});
+      check_keys(n, "mesh", keys_of("mesh"));
       mesh.size_mm = positive(n, "mesh", "size", Quantity::length, max_dimension_mm, &mesh.size_mm);
       mesh.layers  = count(n, "mesh", "layers", 1, 8, mesh.layers);
     }
@@ -27,7 +28,7 @@ namespace lightbody
       const std::string path = "materials." + name;
       if (!is_map(n, path))
         return;
-      check_keys(n, path, {"E", "nu", "density", "Rp02", "Rm", "Rp02_haz", "Rm_haz", "source"});
+      check_keys(n, path, keys_of("materials.NAME"));
       Material m;
       m.name            = name;
       m.E               = positive(n, path, "E", Quantity::pressure, 1e7);
@@ -155,12 +156,13 @@ namespace lightbody
                     "load_cases, ...)");
           diag_.throw_if_any();
         }
-      check_keys(root, "",
-                 {"case", "description", "mesh", "materials", "parts", "supports", "load_cases",
-                  "probes", "include", "body", "criteria", "design_loads"});
-      const bool has_body = root["body"].IsDefined();
-      c.name              = text(root, "", "case", false);
-      c.description       = text(root, "", "description", false);
+      check_keys(root, "", keys_of(""));
+      c.mesh.size_mm = default_of("mesh", "size", Quantity::length);
+      c.mesh.layers  = static_cast<unsigned>(default_of("mesh", "layers", Quantity::dimensionless));
+      c.criteria.safety_factor = default_of("criteria", "safety_factor", Quantity::dimensionless);
+      const bool has_body      = root["body"].IsDefined();
+      c.name                   = text(root, "", "case", false);
+      c.description            = text(root, "", "description", false);
       if (root["case"])
         {
           if (const std::string why = case_name_problem(c.name); !why.empty())
@@ -204,7 +206,7 @@ namespace lightbody
           const YAML::Node body = root["body"];
           if (is_map(body, "body"))
             {
-              check_keys(body, "body", {"tank", "box", "tipper"});
+              check_keys(body, "body", keys_of("body"));
               if (body.size() != 1)
                 error(body, "body", "must name exactly one body: tank, box or tipper");
               else if (body["tank"])
@@ -289,7 +291,7 @@ namespace lightbody
     void Reader::read_criteria(const YAML::Node &cr, Case &c)
     {
       {
-        check_keys(cr, "criteria", {"allowable", "safety_factor", "haz_width", "max_deflection"});
+        check_keys(cr, "criteria", keys_of("criteria"));
         c.criteria.given       = true;
         const std::string rule = text(cr, "criteria", "allowable", false);
         if (rule == "adr")

@@ -14,12 +14,15 @@ namespace lightbody
       DesignLoadsSpec &d  = c.design_loads;
       d.where             = where(n, path);
       const std::string t = text(n, path, "template");
+      // The template's documented defaults, from the key table.
+      auto preset = [&](const char *key, double &v) {
+        v = default_of("design_loads." + t, key, Quantity::dimensionless);
+      };
       if (t == "adr")
         {
           d.kind = DesignLoadsSpec::Template::adr;
-          check_keys(n, path,
-                     {"template", "density", "filling", "calculation_pressure", "test_pressure",
-                      "down_includes_gravity"});
+          check_keys(n, path, keys_of("design_loads.adr"));
+          preset("filling", d.filling);
           d.density = positive(n, path, "density", Quantity::density, 1e-7);
           if (n["filling"])
             {
@@ -40,13 +43,15 @@ namespace lightbody
       else if (t == "en12642")
         {
           d.kind = DesignLoadsSpec::Template::en12642;
-          check_keys(n, path,
-                     {"template", "code", "payload", "vertical_factor", "braking", "cornering"});
+          check_keys(n, path, keys_of("design_loads.en12642"));
           const std::string code = text(n, path, "code");
           if (code == "XL")
             d.code_xl = true;
           else if (code != "L" && n["code"])
             error(n["code"], path + ".code", "must be L or XL");
+          preset("vertical_factor", d.vertical_factor);
+          preset("braking", d.braking);
+          preset("cornering", d.cornering);
           d.payload         = positive(n, path, "payload", Quantity::mass, 1000);
           d.vertical_factor = factor(n, path, "vertical_factor", d.vertical_factor);
           d.braking         = factor(n, path, "braking", d.braking);
@@ -55,9 +60,7 @@ namespace lightbody
       else if (t == "tipper")
         {
           d.kind = DesignLoadsSpec::Template::tipper;
-          check_keys(n, path,
-                     {"template", "density", "friction_angle", "lateral_coefficient", "payload",
-                      "vertical_factor", "braking"});
+          check_keys(n, path, keys_of("design_loads.tipper"));
           d.density = positive(n, path, "density", Quantity::density, 1e-7);
           if (n["lateral_coefficient"])
             {
@@ -75,6 +78,8 @@ namespace lightbody
             }
           if (n["payload"])
             d.payload = positive(n, path, "payload", Quantity::mass, 1000);
+          preset("vertical_factor", d.vertical_factor);
+          preset("braking", d.braking);
           d.vertical_factor = factor(n, path, "vertical_factor", d.vertical_factor);
           d.braking         = factor(n, path, "braking", d.braking);
         }

@@ -10,7 +10,7 @@ namespace lightbody
       const std::string path = "supports." + name;
       if (!is_map(n, path))
         return;
-      check_keys(n, path, {"edges", "edge", "box", "plane", "fix", "symmetry", "region"});
+      check_keys(n, path, keys_of("supports.NAME"));
       SupportSpec s;
       s.name      = name;
       s.where     = where(n, path);
@@ -53,7 +53,7 @@ namespace lightbody
           s.region.kind      = RegionSpec::Kind::box;
           if (is_map(b, path + ".box"))
             {
-              check_keys(b, path + ".box", {"min", "max"});
+              check_keys(b, path + ".box", keys_of("supports.NAME.box"));
               s.region.box_min = required_vector(b, path + ".box", "min", Quantity::length);
               s.region.box_max = required_vector(b, path + ".box", "max", Quantity::length);
               for (unsigned i = 0; i < 3; ++i)
@@ -73,7 +73,7 @@ namespace lightbody
           s.region.kind              = RegionSpec::Kind::plane;
           if (is_map(pl, pp))
             {
-              check_keys(pl, pp, {"point", "normal", "tolerance"});
+              check_keys(pl, pp, keys_of(std::string("supports.NAME.") + k));
               s.region.plane_point  = required_vector(pl, pp, "point", Quantity::length);
               s.region.plane_normal = direction(pl, pp, "normal", {0, 0, 1}, true);
               if (pl["tolerance"])
@@ -134,9 +134,7 @@ namespace lightbody
       const std::string path = "load_cases." + name;
       if (!is_map(n, path))
         return;
-      check_keys(n, path,
-                 {"description", "acceleration", "pressures", "hydrostatic", "edge_forces",
-                  "point_forces", "distributed_forces", "supports", "max_deflection"});
+      check_keys(n, path, keys_of("load_cases.NAME"));
       LoadCaseSpec lc;
       lc.name        = name;
       lc.where       = where(n, path);
@@ -166,14 +164,15 @@ namespace lightbody
                        [&](const YAML::Node &e, const std::string &k) {
                          if (!is_map(e, k))
                            return;
-                         check_keys(e, k, {"surface", "force", "box"});
+                         check_keys(e, k, keys_of("load_cases.NAME.distributed_forces[]"));
                          DistributedForce d;
                          d.where   = where(e, k);
                          d.surface = text(e, k, "surface");
                          d.force   = required_vector(e, k, "force", Quantity::force);
                          if (const YAML::Node b = e["box"]; b && is_map(b, k + ".box"))
                            {
-                             check_keys(b, k + ".box", {"min", "max"});
+                             check_keys(b, k + ".box",
+                                        keys_of("load_cases.NAME.distributed_forces[].box"));
                              d.in_box  = true;
                              d.box_min = required_vector(b, k + ".box", "min", Quantity::length);
                              d.box_max = required_vector(b, k + ".box", "max", Quantity::length);
@@ -188,7 +187,7 @@ namespace lightbody
                        [&](const YAML::Node &e, const std::string &k) {
                          if (!is_map(e, k))
                            return;
-                         check_keys(e, k, {"surface", "value"});
+                         check_keys(e, k, keys_of("load_cases.NAME.pressures[]"));
                          PressureLoad p;
                          p.where    = where(e, k);
                          p.surface  = text(e, k, "surface");
@@ -200,7 +199,7 @@ namespace lightbody
         n["hydrostatic"], path + ".hydrostatic", [&](const YAML::Node &e, const std::string &k) {
           if (!is_map(e, k))
             return;
-          check_keys(e, k, {"surface", "density", "level", "filling", "gravity"});
+          check_keys(e, k, keys_of("load_cases.NAME.hydrostatic[]"));
           HydrostaticLoad h;
           h.where   = where(e, k);
           h.surface = text(e, k, "surface");
@@ -228,7 +227,7 @@ namespace lightbody
                        [&](const YAML::Node &e, const std::string &k) {
                          if (!is_map(e, k))
                            return;
-                         check_keys(e, k, {"edge", "force_per_length"});
+                         check_keys(e, k, keys_of("load_cases.NAME.edge_forces[]"));
                          EdgeLoad l;
                          l.where = where(e, k);
                          l.edge  = text(e, k, "edge");
@@ -241,7 +240,7 @@ namespace lightbody
                        [&](const YAML::Node &e, const std::string &k) {
                          if (!is_map(e, k))
                            return;
-                         check_keys(e, k, {"point", "force"});
+                         check_keys(e, k, keys_of("load_cases.NAME.point_forces[]"));
                          PointLoad l;
                          l.where = where(e, k);
                          l.point = required_vector(e, k, "point", Quantity::length);

@@ -32,184 +32,186 @@ namespace lightbody
       const std::string path = "parts." + name;
       if (!is_map(n, path))
         return;
-      const std::vector<std::string> kinds = {"quad", "cylinder", "disc", "head", "gmsh"};
-      check_keys(n, path,
-                 {"material", "thickness", "mesh_size", "layers", "quad", "cylinder", "disc",
-                  "head", "gmsh"});
+      check_keys(n, path, keys_of("parts.NAME"));
       PartSpec p;
-      p.name            = name;
-      p.where           = where(n, path);
-      p.material        = text(n, path, "material");
-      p.thickness       = positive(n, path, "thickness", Quantity::length, max_thickness_mm);
-      const double zero = 0;
+      p.name      = name;
+      p.where     = where(n, path);
+      p.material  = text(n, path, "material");
+      p.thickness = positive(n, path, "thickness", Quantity::length, max_thickness_mm);
       if (n["mesh_size"])
         p.mesh_size = positive(n, path, "mesh_size", Quantity::length, max_dimension_mm);
       if (n["layers"])
         p.layers = count(n, path, "layers", 1, 8, 1);
 
-      std::vector<std::string> given;
+      const std::vector<std::string> kinds = {"quad", "cylinder", "disc", "head", "gmsh"};
+      std::vector<std::string>       given;
       for (const auto &k : kinds)
         if (n[k])
           given.push_back(k);
       if (given.size() != 1)
+        error(n, path,
+              given.empty() ? "needs a mid-surface: one of quad, cylinder, disc, head, gmsh"
+                            : "has more than one mid-surface (" + join(given) + ")");
+      else if (const std::string kind = given.front(); is_map(n[kind], path + "." + kind))
         {
-          error(n, path,
-                given.empty() ? "needs a mid-surface: one of quad, cylinder, disc, head, gmsh"
-                              : "has more than one mid-surface (" + join(given) + ")");
-          c.parts.push_back(p);
-          return;
-        }
-      const std::string kind = given.front();
-      const YAML::Node  g    = n[kind];
-      const std::string gp   = path + "." + kind;
-      if (!is_map(g, gp))
-        {
-          c.parts.push_back(p);
-          return;
-        }
-      if (kind == "gmsh")
-        {
-          p.kind = SurfaceKind::gmsh;
-          check_keys(g, gp, {"file", "group"});
-          const std::string file = text(g, gp, "file");
-          p.gmsh_group           = g["group"] ? text(g, gp, "group") : name;
-          // Relative to the file that names it (a module's own folder for included parts).
-          const std::string from = origin_file(origins_, gp + ".file", file_);
-          const std::string dir  = from.find('/') == std::string::npos
-                                     ? std::string()
-                                     : from.substr(0, from.rfind('/') + 1);
-          p.gmsh_file            = (!file.empty() && file[0] == '/') ? file : dir + file;
-          std::error_code ec;
-          if (!file.empty() && !std::filesystem::exists(p.gmsh_file, ec) && !ec)
-            error(g["file"], gp + ".file", "the mesh file \"" + p.gmsh_file + "\" does not exist");
-        }
-      else if (kind == "quad")
-        {
-          p.kind = SurfaceKind::quad;
-          check_keys(g, gp, {"corners"});
-          const YAML::Node cs = g["corners"];
-          if (!cs || !cs.IsSequence() || cs.size() != 4)
-            error(cs ? cs : g, gp + ".corners", "must be a list of four corner points");
+          const YAML::Node  g  = n[kind];
+          const std::string gp = path + "." + kind;
+          check_keys(g, gp, keys_of("parts.NAME." + kind));
+          if (kind == "gmsh")
+            read_gmsh_surface(g, gp, p);
+          else if (kind == "quad")
+            read_quad_surface(g, gp, p);
+          else if (kind == "cylinder")
+            read_cylinder_surface(g, gp, p);
+          else if (kind == "disc")
+            read_disc_surface(g, gp, p);
           else
-            {
-              for (unsigned i = 0; i < 4; ++i)
-                p.corners[i] =
-                  vector(cs[i], gp + ".corners[" + std::to_string(i) + "]", Quantity::length);
-              // A bilinear quadrilateral is valid when every corner turns the same way.
-              const auto &c      = p.corners;
-              const Vec3  N      = cross(c[2] - c[0], c[3] - c[1]);
-              bool        convex = norm(N) > 0;
-              for (unsigned k = 0; k < 4 && convex; ++k)
-                {
-                  const Vec3 t = cross(c[(k + 1) % 4] - c[k], c[(k + 3) % 4] - c[k]);
-                  convex       = dot(t, N) > 1e-9 * norm(N);
-                }
-              if (!convex)
-                error(cs, gp + ".corners",
-                      "the four corners must form a convex quadrilateral, given in order around "
-                      "it (not crossed, no three in a line)");
-            }
-        }
-      else if (kind == "cylinder")
-        {
-          p.kind = SurfaceKind::cylinder;
-          check_keys(g, gp, {"origin", "axis", "reference", "radius", "radii", "angles", "length"});
-          read_frame(g, gp, p, "origin", "axis");
-          if (g["radius"] && g["radii"])
-            error(g, gp, "give either radius (circular) or radii (elliptical), not both");
-          if (g["radii"])
-            {
-              const YAML::Node r = g["radii"];
-              if (!r.IsSequence() || r.size() != 2)
-                error(r, gp + ".radii", "must be [a, b]: semi-axis along reference, and across");
-              else
-                {
-                  bool ok1, ok2;
-                  p.radius_a = number(r[0], gp + ".radii[0]", Quantity::length, ok1);
-                  p.radius_b = number(r[1], gp + ".radii[1]", Quantity::length, ok2);
-                  if (ok1 && ok2 && !(p.radius_a > 0 && p.radius_b > 0))
-                    error(r, gp + ".radii", "must be positive");
-                }
-            }
-          else
-            p.radius_a = p.radius_b = positive(g, gp, "radius", Quantity::length);
-          p.length = positive(g, gp, "length", Quantity::length);
-        }
-      else if (kind == "disc")
-        {
-          p.kind = SurfaceKind::disc;
-          check_keys(g, gp,
-                     {"centre", "normal", "reference", "outer_radius", "inner_radius", "angles"});
-          read_frame(g, gp, p, "centre", "normal");
-          p.outer_radius = positive(g, gp, "outer_radius", Quantity::length);
-          p.inner_radius = quantity(g, gp, "inner_radius", Quantity::length, &zero);
-          if (p.inner_radius < 0 || (p.outer_radius > 0 && p.inner_radius >= p.outer_radius))
-            error(g["inner_radius"], gp + ".inner_radius",
-                  "must be at least 0 and less than outer_radius");
-          if (g["angles"] && p.inner_radius == 0)
-            error(g["angles"], gp + ".angles",
-                  "a disc segment needs an inner_radius > 0 (an annulus segment)");
-        }
-      else
-        {
-          p.kind = SurfaceKind::head;
-          check_keys(
-            g, gp,
-            {"centre", "axis", "reference", "radius", "shape", "crown_radius", "knuckle_radius"});
-          read_frame(g, gp, p, "centre", "axis");
-          p.outer_radius      = positive(g, gp, "radius", Quantity::length);
-          const std::string s = text(g, gp, "shape", false);
-          if (s.empty() || s == "ellipsoidal")
-            p.head_shape = HeadShape::ellipsoidal_2to1;
-          else if (s == "torispherical")
-            {
-              p.head_shape     = HeadShape::torispherical;
-              p.crown_radius   = positive(g, gp, "crown_radius", Quantity::length);
-              p.knuckle_radius = positive(g, gp, "knuckle_radius", Quantity::length);
-              if (p.crown_radius > 0 && p.knuckle_radius > 0 &&
-                  !(p.crown_radius >= p.outer_radius && p.knuckle_radius < p.outer_radius))
-                error(g, gp, "torispherical head needs crown_radius >= radius > knuckle_radius");
-            }
-          else
-            error(g["shape"], gp + ".shape",
-                  "unknown head shape \"" + s + "\"" +
-                    suggestion(s, {"ellipsoidal", "torispherical"}));
-        }
-
-      if (kind == "cylinder" || kind == "disc")
-        {
-          p.full_circle = !g["angles"];
-          p.angle_start = 0;
-          p.angle_end   = 2 * M_PI;
-          if (g["angles"])
-            {
-              const YAML::Node a = g["angles"];
-              if (!a.IsSequence() || a.size() != 2)
-                error(a, gp + ".angles", "must be [start, end] (degrees, or with a unit)");
-              else
-                {
-                  bool ok1, ok2;
-                  p.angle_start = number(a[0], gp + ".angles[0]", Quantity::angle, ok1);
-                  p.angle_end   = number(a[1], gp + ".angles[1]", Quantity::angle, ok2);
-                  if (ok1 && ok2 &&
-                      !(p.angle_end > p.angle_start &&
-                        p.angle_end - p.angle_start <= 2 * M_PI + 1e-12))
-                    error(a, gp + ".angles", "must satisfy start < end <= start + 360 deg");
-                  if (std::abs(p.angle_end - p.angle_start - 2 * M_PI) < 1e-12)
-                    p.full_circle = true;
-                }
-            }
-        }
-      if (p.thickness > 0)
-        {
-          const double r_min = p.kind == SurfaceKind::cylinder ? std::min(p.radius_a, p.radius_b)
-                               : p.kind == SurfaceKind::head   ? p.outer_radius
-                                                               : 0;
-          if (r_min > 0 && p.thickness >= r_min)
-            error(n["thickness"], path + ".thickness",
-                  "is not thin against the radius: a solid-shell needs thickness < radius");
+            read_head_surface(g, gp, p);
+          if (kind == "cylinder" || kind == "disc")
+            read_angles(g, gp, p);
+          check_thin(n, path, p);
         }
       c.parts.push_back(p);
+    }
+
+    void Reader::read_gmsh_surface(const YAML::Node &g, const std::string &gp, PartSpec &p)
+    {
+      p.kind                 = SurfaceKind::gmsh;
+      const std::string file = text(g, gp, "file");
+      p.gmsh_group           = g["group"] ? text(g, gp, "group") : p.name;
+      // Relative to the file that names it (a module's own folder for included parts).
+      const std::string from = origin_file(origins_, gp + ".file", file_);
+      const std::string dir =
+        from.find('/') == std::string::npos ? std::string() : from.substr(0, from.rfind('/') + 1);
+      p.gmsh_file = (!file.empty() && file[0] == '/') ? file : dir + file;
+      std::error_code ec;
+      if (!file.empty() && !std::filesystem::exists(p.gmsh_file, ec) && !ec)
+        error(g["file"], gp + ".file", "the mesh file \"" + p.gmsh_file + "\" does not exist");
+    }
+
+    void Reader::read_quad_surface(const YAML::Node &g, const std::string &gp, PartSpec &p)
+    {
+      p.kind              = SurfaceKind::quad;
+      const YAML::Node cs = g["corners"];
+      if (!cs || !cs.IsSequence() || cs.size() != 4)
+        {
+          error(cs ? cs : g, gp + ".corners", "must be a list of four corner points");
+          return;
+        }
+      for (unsigned i = 0; i < 4; ++i)
+        p.corners[i] = vector(cs[i], gp + ".corners[" + std::to_string(i) + "]", Quantity::length);
+      // A bilinear quadrilateral is valid when every corner turns the same way.
+      const auto &c      = p.corners;
+      const Vec3  N      = cross(c[2] - c[0], c[3] - c[1]);
+      bool        convex = norm(N) > 0;
+      for (unsigned k = 0; k < 4 && convex; ++k)
+        {
+          const Vec3 t = cross(c[(k + 1) % 4] - c[k], c[(k + 3) % 4] - c[k]);
+          convex       = dot(t, N) > 1e-9 * norm(N);
+        }
+      if (!convex)
+        error(cs, gp + ".corners",
+              "the four corners must form a convex quadrilateral, given in order around it (not "
+              "crossed, no three in a line)");
+    }
+
+    void Reader::read_cylinder_surface(const YAML::Node &g, const std::string &gp, PartSpec &p)
+    {
+      p.kind = SurfaceKind::cylinder;
+      read_frame(g, gp, p, "origin", "axis");
+      if (g["radius"] && g["radii"])
+        error(g, gp, "give either radius (circular) or radii (elliptical), not both");
+      if (g["radii"])
+        {
+          const YAML::Node r = g["radii"];
+          if (!r.IsSequence() || r.size() != 2)
+            error(r, gp + ".radii", "must be [a, b]: semi-axis along reference, and across");
+          else
+            {
+              bool ok1, ok2;
+              p.radius_a = number(r[0], gp + ".radii[0]", Quantity::length, ok1);
+              p.radius_b = number(r[1], gp + ".radii[1]", Quantity::length, ok2);
+              if (ok1 && ok2 && !(p.radius_a > 0 && p.radius_b > 0))
+                error(r, gp + ".radii", "must be positive");
+            }
+        }
+      else
+        p.radius_a = p.radius_b = positive(g, gp, "radius", Quantity::length);
+      p.length = positive(g, gp, "length", Quantity::length);
+    }
+
+    void Reader::read_disc_surface(const YAML::Node &g, const std::string &gp, PartSpec &p)
+    {
+      p.kind = SurfaceKind::disc;
+      read_frame(g, gp, p, "centre", "normal");
+      const double zero = 0;
+      p.outer_radius    = positive(g, gp, "outer_radius", Quantity::length);
+      p.inner_radius    = quantity(g, gp, "inner_radius", Quantity::length, &zero);
+      if (p.inner_radius < 0 || (p.outer_radius > 0 && p.inner_radius >= p.outer_radius))
+        error(g["inner_radius"], gp + ".inner_radius",
+              "must be at least 0 and less than outer_radius");
+      if (g["angles"] && p.inner_radius == 0)
+        error(g["angles"], gp + ".angles",
+              "a disc segment needs an inner_radius > 0 (an annulus segment)");
+    }
+
+    void Reader::read_head_surface(const YAML::Node &g, const std::string &gp, PartSpec &p)
+    {
+      p.kind = SurfaceKind::head;
+      read_frame(g, gp, p, "centre", "axis");
+      p.outer_radius      = positive(g, gp, "radius", Quantity::length);
+      const std::string s = text(g, gp, "shape", false);
+      if (s.empty() || s == "ellipsoidal")
+        p.head_shape = HeadShape::ellipsoidal_2to1;
+      else if (s == "torispherical")
+        {
+          p.head_shape     = HeadShape::torispherical;
+          p.crown_radius   = positive(g, gp, "crown_radius", Quantity::length);
+          p.knuckle_radius = positive(g, gp, "knuckle_radius", Quantity::length);
+          if (p.crown_radius > 0 && p.knuckle_radius > 0 &&
+              !(p.crown_radius >= p.outer_radius && p.knuckle_radius < p.outer_radius))
+            error(g, gp, "torispherical head needs crown_radius >= radius > knuckle_radius");
+        }
+      else
+        error(g["shape"], gp + ".shape",
+              "unknown head shape \"" + s + "\"" + suggestion(s, {"ellipsoidal", "torispherical"}));
+    }
+
+    // A cylinder's or disc's sector: [start, end], full circle when not given.
+    void Reader::read_angles(const YAML::Node &g, const std::string &gp, PartSpec &p)
+    {
+      p.full_circle = !g["angles"];
+      p.angle_start = 0;
+      p.angle_end   = 2 * M_PI;
+      if (!g["angles"])
+        return;
+      const YAML::Node a = g["angles"];
+      if (!a.IsSequence() || a.size() != 2)
+        {
+          error(a, gp + ".angles", "must be [start, end] (degrees, or with a unit)");
+          return;
+        }
+      bool ok1, ok2;
+      p.angle_start = number(a[0], gp + ".angles[0]", Quantity::angle, ok1);
+      p.angle_end   = number(a[1], gp + ".angles[1]", Quantity::angle, ok2);
+      if (ok1 && ok2 &&
+          !(p.angle_end > p.angle_start && p.angle_end - p.angle_start <= 2 * M_PI + 1e-12))
+        error(a, gp + ".angles", "must satisfy start < end <= start + 360 deg");
+      if (std::abs(p.angle_end - p.angle_start - 2 * M_PI) < 1e-12)
+        p.full_circle = true;
+    }
+
+    // A solid-shell needs a wall thin against its radius of curvature.
+    void Reader::check_thin(const YAML::Node &n, const std::string &path, const PartSpec &p)
+    {
+      if (!(p.thickness > 0))
+        return;
+      const double r_min = p.kind == SurfaceKind::cylinder ? std::min(p.radius_a, p.radius_b)
+                           : p.kind == SurfaceKind::head   ? p.outer_radius
+                                                           : 0;
+      if (r_min > 0 && p.thickness >= r_min)
+        error(n["thickness"], path + ".thickness",
+              "is not thin against the radius: a solid-shell needs thickness < radius");
     }
   } // namespace reading
 } // namespace lightbody

@@ -4,6 +4,7 @@
 // the YAML document handling (yaml_document.cc: strict loading, includes, --set). Private to
 // input/.
 #include "input/case_reader.h"
+#include "input/keys.h"
 #include "input/units.h"
 
 #include <yaml-cpp/yaml.h>
@@ -376,6 +377,13 @@ namespace lightbody
       void read_mesh(const YAML::Node &n, MeshSettings &mesh);
       void read_material(const std::string &name, const YAML::Node &n, Case &c);
       void read_part(const std::string &name, const YAML::Node &n, Case &c);
+      void read_gmsh_surface(const YAML::Node &g, const std::string &gp, PartSpec &p);
+      void read_quad_surface(const YAML::Node &g, const std::string &gp, PartSpec &p);
+      void read_cylinder_surface(const YAML::Node &g, const std::string &gp, PartSpec &p);
+      void read_disc_surface(const YAML::Node &g, const std::string &gp, PartSpec &p);
+      void read_head_surface(const YAML::Node &g, const std::string &gp, PartSpec &p);
+      void read_angles(const YAML::Node &g, const std::string &gp, PartSpec &p);
+      void check_thin(const YAML::Node &n, const std::string &path, const PartSpec &p);
       void read_frame(const YAML::Node &n, const std::string &path, PartSpec &p,
                       const char *origin_key, const char *axis_key);
       void read_support(const std::string &name, const YAML::Node &n, Case &c);

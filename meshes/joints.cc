@@ -54,225 +54,272 @@ namespace lightbody
         return true;
       }
     };
-  } // namespace
-
-  void find_joints(Model &model)
-  {
-    const auto  &tria    = model.triangulation;
-    const double tol     = 1e-6 * std::max(model.size, 1.0);
-    auto         cell_at = [&](unsigned i) { return CellIt(&tria, 0, i); };
-    // Points of a face on the mapped (curved) geometry: k = 0..3 the midpoints of its sides,
-    // 4 its centre.
-    auto face_point = [&](const CellIt &cell, unsigned f, unsigned k) {
+    // The unit-cell point of face f: k = 0..3 the midpoints of its sides, 4 its centre.
+    Point<3> face_unit_point(unsigned f, unsigned k)
+    {
       Point<3> xi(0.5, 0.5, 0.5);
       xi[f / 2]        = f % 2;
       const unsigned a = (f / 2 + 1) % 3, b = (f / 2 + 2) % 3;
       if (k < 4)
         (k < 2 ? xi[a] : xi[b]) = k % 2;
-      return model.mapping->transform_unit_to_real_cell(cell, xi);
-    };
+      return xi;
+    }
 
-    // Shared nodes: vertices used by cells of two parts.
-    std::vector<std::set<unsigned>> parts_at(tria.n_vertices());
-    for (const auto &cell : tria.active_cell_iterators())
-      for (unsigned v = 0; v < 8; ++v)
-        parts_at[cell->vertex_index(v)].insert(cell->material_id());
-    std::map<std::pair<unsigned, unsigned>, double> shared_length;
-    std::set<std::pair<unsigned, unsigned>>         seen_lines;
-    for (const auto &cell : tria.active_cell_iterators())
-      for (unsigned l = 0; l < 12; ++l)
+    // Whether a line of length direction `dir` runs along the mid-surface with normal n (not
+    // through the thickness).
+    bool along_surface(const dealii::Tensor<1, 3> &dir, const dealii::Tensor<1, 3> &n)
+    {
+      return std::abs(dir * n) < 0.5 * dir.norm();
+    }
+
+    // Shared nodes: vertices used by cells of two parts; one joint per pair of parts, with the
+    // length of the lines along the junction.
+    void add_shared_node_joints(Model &model)
+    {
+      const auto                     &tria = model.triangulation;
+      std::vector<std::set<unsigned>> parts_at(tria.n_vertices());
+      for (const auto &cell : tria.active_cell_iterators())
+        for (unsigned v = 0; v < dealii::GeometryInfo<3>::vertices_per_cell; ++v)
+          parts_at[cell->vertex_index(v)].insert(cell->material_id());
+      std::map<std::pair<unsigned, unsigned>, double> shared_length;
+      std::set<std::pair<unsigned, unsigned>>         seen_lines;
+      for (const auto &cell : tria.active_cell_iterators())
+        for (unsigned l = 0; l < dealii::GeometryInfo<3>::lines_per_cell; ++l)
+          {
+            const unsigned a = cell->line(l)->vertex_index(0), b = cell->line(l)->vertex_index(1);
+            if (!seen_lines.insert({std::min(a, b), std::max(a, b)}).second)
+              continue;
+            for (unsigned p : parts_at[a])
+              for (unsigned q : parts_at[b])
+                if (p < q && parts_at[a].count(q) && parts_at[b].count(p))
+                  {
+                    const dealii::Tensor<1, 3> dir =
+                      cell->line(l)->vertex(1) - cell->line(l)->vertex(0);
+                    if (along_surface(dir, model.normal(cell->index(), Point<3>(0.5, 0.5, 0.5))))
+                      shared_length[{p, q}] += dir.norm();
+                  }
+          }
+      for (const auto &[pq, length] : shared_length)
         {
-          const unsigned a = cell->line(l)->vertex_index(0), b = cell->line(l)->vertex_index(1);
-          if (!seen_lines.insert({std::min(a, b), std::max(a, b)}).second)
-            continue;
-          for (unsigned p : parts_at[a])
-            for (unsigned q : parts_at[b])
-              if (p < q && parts_at[a].count(q) && parts_at[b].count(p))
-                {
-                  // Lines along the junction, not through the thickness.
-                  const auto n = model.normal(cell->index(), Point<3>(0.5, 0.5, 0.5));
-                  const dealii::Tensor<1, 3> dir =
-                    cell->line(l)->vertex(1) - cell->line(l)->vertex(0);
-                  if (std::abs(dir * n) < 0.5 * dir.norm())
-                    shared_length[{p, q}] += dir.norm();
-                }
+          const unsigned levels =
+            std::min(model.parts[pq.first].layers, model.parts[pq.second].layers) + 1;
+          model.joints.push_back({model.parts[pq.first].name, model.parts[pq.second].name,
+                                  Joint::Kind::shared_nodes, length / levels});
         }
-    for (const auto &[pq, length] : shared_length)
-      {
-        const unsigned levels =
-          std::min(model.parts[pq.first].layers, model.parts[pq.second].layers) + 1;
-        model.joints.push_back({model.parts[pq.first].name, model.parts[pq.second].name,
-                                Joint::Kind::shared_nodes, length / levels});
-      }
+    }
 
     // Ties: a part's free edge face whose vertices all lie on faces of another part.
-    struct Candidate
+    class TieSearch
     {
-      FaceRef  face;
-      unsigned part;
-      Box      box;
-    };
-    std::vector<Candidate> leaders, followers;
-    auto                   add = [&](std::vector<Candidate> &list, const FaceRef &f) {
-      const auto cell = cell_at(f.cell);
-      if (!cell->face(f.face)->at_boundary())
-        return; // merged with a neighbour
-      Box b{cell->face(f.face)->vertex(0), cell->face(f.face)->vertex(0)};
-      for (unsigned v = 1; v < 4; ++v)
-        for (unsigned d = 0; d < 3; ++d)
-          {
-            b.lo[d] = std::min(b.lo[d], cell->face(f.face)->vertex(v)[d]);
-            b.hi[d] = std::max(b.hi[d], cell->face(f.face)->vertex(v)[d]);
-          }
-      // Curved faces bulge beyond their vertices: widen by a fraction of the face size.
-      const double grow = 0.25 * b.lo.distance(b.hi);
-      for (unsigned d = 0; d < 3; ++d)
-        b.lo[d] -= grow, b.hi[d] += grow;
-      list.push_back({f, cell->material_id(), b});
-    };
-    std::vector<Candidate> surfaces, edges;
-    for (const auto &[name, faces] : model.edges)
-      for (const auto &f : faces)
-        {
-          add(followers, f);
-          add(edges, f);
-        }
-    for (const auto &[name, faces] : model.surfaces)
-      if (name.find('.') != std::string::npos) // part sides; named unions repeat them
-        for (const auto &f : faces)
-          add(surfaces, f);
+    public:
+      explicit TieSearch(Model &model) : model_(model), tol_(1e-6 * std::max(model.size, 1.0))
+      {
+        for (const auto &[name, faces] : model.edges)
+          for (const auto &f : faces)
+            {
+              add(followers_, f);
+              add(edges_, f);
+            }
+        for (const auto &[name, faces] : model.surfaces)
+          if (name.find('.') != std::string::npos) // part sides; named unions repeat them
+            for (const auto &f : faces)
+              add(surfaces_, f);
+      }
 
-    // (follower part, leader part) -> ties
-    std::map<std::pair<unsigned, unsigned>, std::vector<Tie>> found;
-    auto try_tie = [&](const Candidate &s, const std::vector<Candidate> &leaders) -> bool {
-      const auto cell = cell_at(s.face.cell);
-      const auto face = cell->face(s.face.face);
-      Tie        tie;
-      tie.follower        = s.face;
-      auto on_some_leader = [&](const Point<3> &x, bool record) {
+      // First the edges that stand on another part's side (a wall on a floor); then, with the
+      // free edge faces added as leaders, the edges that continue another part's edge (coplanar
+      // plates of different gauge). Edges tied in the first pass never lead: two webs crossing
+      // under a floor must both follow the floor, not each other.
+      void run()
+      {
+        std::vector<bool>                       tied(followers_.size(), false);
+        std::set<std::pair<unsigned, unsigned>> following;
+        for (std::size_t i = 0; i < followers_.size(); ++i)
+          if ((tied[i] = try_tie(followers_[i], surfaces_)))
+            following.insert({followers_[i].face.cell, followers_[i].face.face});
+        std::vector<Candidate> leaders = surfaces_;
+        for (const auto &e : edges_)
+          if (!following.count({e.face.cell, e.face.face}))
+            leaders.push_back(e);
+        for (std::size_t i = 0; i < followers_.size(); ++i)
+          if (!tied[i])
+            try_tie(followers_[i], leaders);
+        add_tie_joints();
+      }
+
+    private:
+      struct Candidate
+      {
+        FaceRef  face;
+        unsigned part;
+        Box      box;
+      };
+
+      CellIt cell_at(unsigned i) const { return CellIt(&model_.triangulation, 0, i); }
+
+      Point<3> face_point(const CellIt &cell, unsigned f, unsigned k) const
+      {
+        return model_.mapping->transform_unit_to_real_cell(cell, face_unit_point(f, k));
+      }
+
+      void add(std::vector<Candidate> &list, const FaceRef &f) const
+      {
+        const auto cell = cell_at(f.cell);
+        if (!cell->face(f.face)->at_boundary())
+          return; // merged with a neighbour
+        Box b{cell->face(f.face)->vertex(0), cell->face(f.face)->vertex(0)};
+        for (unsigned v = 1; v < 4; ++v)
+          for (unsigned d = 0; d < 3; ++d)
+            {
+              b.lo[d] = std::min(b.lo[d], cell->face(f.face)->vertex(v)[d]);
+              b.hi[d] = std::max(b.hi[d], cell->face(f.face)->vertex(v)[d]);
+            }
+        // Curved faces bulge beyond their vertices: widen by a fraction of the face size.
+        const double grow = 0.25 * b.lo.distance(b.hi);
+        for (unsigned d = 0; d < 3; ++d)
+          b.lo[d] -= grow, b.hi[d] += grow;
+        list.push_back({f, cell->material_id(), b});
+      }
+
+      static bool holds(const Tie &tie, const FaceRef &f)
+      {
+        return std::any_of(tie.leaders.begin(), tie.leaders.end(),
+                           [&](const FaceRef &r) { return r.cell == f.cell && r.face == f.face; });
+      }
+
+      // Whether x lies on a leading face of another part than s's; records those faces.
+      bool on_some_leader(const Candidate &s, const std::vector<Candidate> &leaders,
+                          const Point<3> &x, Tie *record) const
+      {
         bool found_one = false;
         for (const auto &m : leaders)
           {
-            if (m.part == s.part || !m.box.contains(x, tol))
+            if (m.part == s.part || !m.box.contains(x, tol_))
               continue;
-            if (!on_face(*model.mapping, cell_at(m.face.cell), m.face.face, x, 1e-6))
+            if (!on_face(*model_.mapping, cell_at(m.face.cell), m.face.face, x, 1e-6))
               continue;
             found_one = true;
-            if (record &&
-                std::none_of(tie.leaders.begin(), tie.leaders.end(), [&](const FaceRef &f) {
-                  return f.cell == m.face.cell && f.face == m.face.face;
-                }))
-              tie.leaders.push_back(m.face);
+            if (record && !holds(*record, m.face))
+              record->leaders.push_back(m.face);
           }
         return found_one;
-      };
-      // Every vertex must lie on the other parts' faces (one surface, possibly of several parts
-      // joined by shared nodes, e.g. a shell split at a bulkhead station).
-      bool all = true;
-      for (unsigned v = 0; v < 4 && all; ++v)
-        all = on_some_leader(face->vertex(v), true);
-      // Vertices on two different surfaces (a web between a wall and a flange) are not enough:
-      // the edge midpoints and the centre must lie on the other faces too.
-      for (unsigned k = 0; k < 5 && all; ++k)
-        all = on_some_leader(face_point(cell, s.face.face, k), false);
-      if (!all)
-        return false;
-      // Leading faces between those points (a follower face across several finer leading
+      }
+
+      // Leading faces between the tested points (a follower face across several finer leading
       // faces): the candidates overlapping the face are tried on a grid of points over it.
+      void add_leaders_on_grid(const Candidate &s, const std::vector<Candidate> &leaders,
+                               Tie &tie) const
       {
+        const auto                     cell = cell_at(s.face.cell);
         std::vector<const Candidate *> near;
         for (const auto &m : leaders)
-          if (m.part != s.part && m.box.overlaps(s.box, tol))
+          if (m.part != s.part && m.box.overlaps(s.box, tol_))
             near.push_back(&m);
-        constexpr unsigned n = 6;
+        constexpr unsigned grid = 6;
         const unsigned     f = s.face.face, a = (f / 2 + 1) % 3, b = (f / 2 + 2) % 3;
-        for (unsigned i = 0; i < n; ++i)
-          for (unsigned j = 0; j < n; ++j)
+        for (unsigned i = 0; i < grid; ++i)
+          for (unsigned j = 0; j < grid; ++j)
             {
               Point<3> xi(0.5, 0.5, 0.5);
               xi[f / 2]        = f % 2;
-              xi[a]            = (i + 0.5) / n;
-              xi[b]            = (j + 0.5) / n;
-              const Point<3> x = model.mapping->transform_unit_to_real_cell(cell, xi);
+              xi[a]            = (i + 0.5) / grid;
+              xi[b]            = (j + 0.5) / grid;
+              const Point<3> x = model_.mapping->transform_unit_to_real_cell(cell, xi);
               for (const Candidate *m : near)
-                if (m->box.contains(x, tol) &&
-                    std::none_of(tie.leaders.begin(), tie.leaders.end(),
-                                 [&](const FaceRef &r) {
-                                   return r.cell == m->face.cell && r.face == m->face.face;
-                                 }) &&
-                    on_face(*model.mapping, cell_at(m->face.cell), m->face.face, x, 1e-6))
+                if (m->box.contains(x, tol_) && !holds(tie, m->face) &&
+                    on_face(*model_.mapping, cell_at(m->face.cell), m->face.face, x, 1e-6))
                   tie.leaders.push_back(m->face);
             }
       }
-      // The joint partner: the part holding the face centre.
-      unsigned partner = cell_at(tie.leaders.front().cell)->material_id();
-      for (const auto &f : tie.leaders)
-        if (on_face(*model.mapping, cell_at(f.cell), f.face, face_point(cell, s.face.face, 4),
-                    1e-6))
-          {
-            partner = cell_at(f.cell)->material_id();
-            break;
-          }
-      found[{s.part, partner}].push_back(tie);
-      return true;
-    };
 
-    // First the edges that stand on another part's side (a wall on a floor); then, with the
-    // free edge faces added as leaders, the edges that continue another part's edge (coplanar
-    // plates of different gauge). Edges tied in the first pass never lead: two webs crossing
-    // under a floor must both follow the floor, not each other.
-    std::vector<bool>                       tied(followers.size(), false);
-    std::set<std::pair<unsigned, unsigned>> following;
-    for (std::size_t i = 0; i < followers.size(); ++i)
-      if ((tied[i] = try_tie(followers[i], surfaces)))
-        following.insert({followers[i].face.cell, followers[i].face.face});
-    leaders = surfaces;
-    for (const auto &e : edges)
-      if (!following.count({e.face.cell, e.face.face}))
-        leaders.push_back(e);
-    for (std::size_t i = 0; i < followers.size(); ++i)
-      if (!tied[i])
-        try_tie(followers[i], leaders);
-
-    // Where two parts could each follow the other (equal gauges, non-matching meshes), the one
-    // with more faces along the joint (the finer mesh) follows; a thinner part always follows.
-    for (auto &[pair, ties] : found)
+      bool try_tie(const Candidate &s, const std::vector<Candidate> &leaders)
       {
-        if (ties.empty())
-          continue;
-        const auto [a, b]  = pair;
-        const auto reverse = found.find({b, a});
-        if (reverse != found.end() && !reverse->second.empty())
-          {
-            const double ta = model.parts[a].thickness, tb = model.parts[b].thickness;
-            const bool   a_follows =
-              ta < tb || (ta == tb && (ties.size() > reverse->second.size() ||
-                                       (ties.size() == reverse->second.size() && a < b)));
-            if (!a_follows)
-              continue;
-            reverse->second.clear();
-          }
-        double length = 0;
-        for (const auto &t : ties)
-          {
-            const auto cell = cell_at(t.follower.cell);
-            const auto face = cell->face(t.follower.face);
-            // The face's extent along the joint: its longest side that is not through the
-            // thickness.
-            double best = 0;
-            for (unsigned l = 0; l < 4; ++l)
-              {
-                const dealii::Tensor<1, 3> d = face->line(l)->vertex(1) - face->line(l)->vertex(0);
-                const auto n = model.normal(t.follower.cell, Point<3>(0.5, 0.5, 0.5));
-                if (std::abs(d * n) < 0.5 * d.norm())
-                  best = std::max(best, d.norm());
-              }
-            length += best;
-          }
-        length /= model.parts[a].layers; // one face per layer at each place along the joint
-        model.joints.push_back(
-          {model.parts[a].name, model.parts[b].name, Joint::Kind::tied, length});
-        model.ties.insert(model.ties.end(), ties.begin(), ties.end());
+        const auto cell = cell_at(s.face.cell);
+        const auto face = cell->face(s.face.face);
+        Tie        tie;
+        tie.follower = s.face;
+        // Every vertex must lie on the other parts' faces (one surface, possibly of several
+        // parts joined by shared nodes, e.g. a shell split at a bulkhead station).
+        bool all = true;
+        for (unsigned v = 0; v < 4 && all; ++v)
+          all = on_some_leader(s, leaders, face->vertex(v), &tie);
+        // Vertices on two different surfaces (a web between a wall and a flange) are not
+        // enough: the edge midpoints and the centre must lie on the other faces too.
+        for (unsigned k = 0; k < 5 && all; ++k)
+          all = on_some_leader(s, leaders, face_point(cell, s.face.face, k), nullptr);
+        if (!all)
+          return false;
+        add_leaders_on_grid(s, leaders, tie);
+        // The joint partner: the part holding the face centre.
+        unsigned partner = cell_at(tie.leaders.front().cell)->material_id();
+        for (const auto &f : tie.leaders)
+          if (on_face(*model_.mapping, cell_at(f.cell), f.face, face_point(cell, s.face.face, 4),
+                      1e-6))
+            {
+              partner = cell_at(f.cell)->material_id();
+              break;
+            }
+        found_[{s.part, partner}].push_back(tie);
+        return true;
       }
+
+      // The length of the joint a follower face covers: its longest side along the surface.
+      double length_along_joint(const FaceRef &follower) const
+      {
+        const auto face = cell_at(follower.cell)->face(follower.face);
+        const auto n    = model_.normal(follower.cell, Point<3>(0.5, 0.5, 0.5));
+        double     best = 0;
+        for (unsigned l = 0; l < 4; ++l)
+          {
+            const dealii::Tensor<1, 3> d = face->line(l)->vertex(1) - face->line(l)->vertex(0);
+            if (along_surface(d, n))
+              best = std::max(best, d.norm());
+          }
+        return best;
+      }
+
+      // Where two parts could each follow the other (equal gauges, non-matching meshes), the
+      // one with more faces along the joint (the finer mesh) follows; a thinner part always
+      // follows.
+      void add_tie_joints()
+      {
+        for (auto &[pair, ties] : found_)
+          {
+            if (ties.empty())
+              continue;
+            const auto [a, b]  = pair;
+            const auto reverse = found_.find({b, a});
+            if (reverse != found_.end() && !reverse->second.empty())
+              {
+                const double ta = model_.parts[a].thickness, tb = model_.parts[b].thickness;
+                const bool   a_follows =
+                  ta < tb || (ta == tb && (ties.size() > reverse->second.size() ||
+                                           (ties.size() == reverse->second.size() && a < b)));
+                if (!a_follows)
+                  continue;
+                reverse->second.clear();
+              }
+            double length = 0;
+            for (const auto &t : ties)
+              length += length_along_joint(t.follower);
+            length /= model_.parts[a].layers; // one face per layer at each place along the joint
+            model_.joints.push_back(
+              {model_.parts[a].name, model_.parts[b].name, Joint::Kind::tied, length});
+            model_.ties.insert(model_.ties.end(), ties.begin(), ties.end());
+          }
+      }
+
+      Model                 &model_;
+      const double           tol_;
+      std::vector<Candidate> followers_, edges_, surfaces_;
+      // (follower part, leader part) -> ties
+      std::map<std::pair<unsigned, unsigned>, std::vector<Tie>> found_;
+    };
+  } // namespace
+
+  void find_joints(Model &model)
+  {
+    add_shared_node_joints(model);
+    TieSearch(model).run();
   }
 } // namespace lightbody

@@ -129,185 +129,229 @@ namespace lightbody
 
   namespace
   {
-    std::unique_ptr<Model> build(const Case                                    &c,
-                                 const std::set<std::pair<unsigned, unsigned>> &apart)
+    // Extrudes every part's mid-surface patches through the thickness into hexahedra, merges
+    // coincident nodes (except between parts kept apart), names the part sides and edges, and
+    // attaches the exact geometry.
+    class ModelBuilder
     {
-      auto model = std::make_unique<Model>();
+    public:
+      ModelBuilder(const Case &c, const std::set<std::pair<unsigned, unsigned>> &apart)
+        : case_(c), model_(std::make_unique<Model>())
+      {
+        sample_patches();
+        merger_ = std::make_unique<VertexMerger>(1e-7 * std::max(model_->size, 1.0), apart);
+      }
 
-      // Model size for the merge tolerance, from a rough sample of every part.
-      std::vector<std::vector<Patch>> part_patches;
-      Point<3>                        lo(1e300, 1e300, 1e300), hi(-1e300, -1e300, -1e300);
-      for (const auto &part : c.parts)
-        {
-          const double h = c.mesh_size_of(part);
-          part_patches.push_back(mid_surface_patches(part, h));
-          for (const auto &p : part_patches.back())
-            for (double u : {0.0, 0.5, 1.0})
-              for (double v : {0.0, 0.5, 1.0})
-                {
-                  const Point<3> x = to_point(p.point(u, v));
-                  for (unsigned d = 0; d < 3; ++d)
-                    lo[d] = std::min(lo[d], x[d]), hi[d] = std::max(hi[d], x[d]);
-                }
-        }
-      model->size = lo.distance(hi);
-      VertexMerger merger(1e-7 * std::max(model->size, 1.0), apart);
-
-      std::vector<dealii::CellData<3>>                          cells;
-      std::vector<std::pair<unsigned, std::array<unsigned, 4>>> top_faces, bottom_faces;
-      std::map<std::string, std::set<unsigned>>                 edge_vertices;
-      std::vector<unsigned>                                     top_owner, bottom_owner;
-
-      for (unsigned pi = 0; pi < c.parts.size(); ++pi)
-        {
-          const PartSpec &spec = c.parts[pi];
-          PartMesh        pm;
-          pm.name          = spec.name;
-          pm.material      = c.material_of(spec);
-          pm.thickness     = spec.thickness;
-          pm.layers        = c.layers_of(spec);
-          const unsigned L = pm.layers;
-          const double   t = spec.thickness;
-
-          for (auto &patch : part_patches[pi])
-            {
-              const unsigned patch_index = model->patches.size();
-              model->patches.push_back(patch);
-              const unsigned nu = patch.n_u, nv = patch.n_v;
-              // Vertex ids of the extruded grid nodes (i, j, k).
-              std::vector<unsigned> id((nu + 1) * (nv + 1) * (L + 1));
-              auto                  at = [&](unsigned i, unsigned j, unsigned k) -> unsigned                  &{
-                return id[(k * (nv + 1) + j) * (nu + 1) + i];
-              };
-              for (unsigned j = 0; j <= nv; ++j)
-                for (unsigned i = 0; i <= nu; ++i)
-                  for (unsigned k = 0; k <= L; ++k)
-                    at(i, j, k) = merger.insert(model->position(patch_index, double(i) / nu,
-                                                                double(j) / nv, -t / 2 + k * t / L),
-                                                pi);
-              for (unsigned s = 0; s < 4; ++s)
-                {
-                  if (patch.side_edge[s].empty())
-                    continue;
-                  auto          &set = edge_vertices[spec.name + "." + patch.side_edge[s]];
-                  const unsigned n   = (s % 2 == 0) ? nu : nv;
-                  for (unsigned m = 0; m <= n; ++m)
-                    for (unsigned k = 0; k <= L; ++k)
-                      {
-                        const unsigned i = s == 0 || s == 2 ? m : (s == 1 ? nu : 0);
-                        const unsigned j = s == 1 || s == 3 ? m : (s == 0 ? 0 : nv);
-                        set.insert(at(i, j, k));
-                      }
-                }
-              for (unsigned k = 0; k < L; ++k)
-                for (unsigned j = 0; j < nv; ++j)
-                  for (unsigned i = 0; i < nu; ++i)
-                    {
-                      dealii::CellData<3> cell;
-                      Model::CellGeometry g;
-                      g.part  = pi;
-                      g.patch = patch_index;
-                      for (unsigned v = 0; v < 8; ++v)
-                        {
-                          const unsigned di = v & 1, dj = (v >> 1) & 1, dk = (v >> 2) & 1;
-                          cell.vertices[v] = at(i + di, j + dj, k + dk);
-                          g.vertex[v]      = cell.vertices[v];
-                          g.param[v]       = {
-                                  {double(i + di) / nu, double(j + dj) / nv, -t / 2 + (k + dk) * t / L}};
-                        }
-                      std::set<unsigned> distinct(cell.vertices.begin(), cell.vertices.end());
-                      if (distinct.size() != 8)
-                        throw ModelError(
-                          "part \"" + spec.name +
-                          "\": degenerate element (coincident nodes) near " +
-                          std::to_string(merger.points()[cell.vertices[0]][0]) + ", " +
-                          std::to_string(merger.points()[cell.vertices[0]][1]) + ", " +
-                          std::to_string(merger.points()[cell.vertices[0]][2]) +
-                          " mm; use a finer mesh or check the geometry");
-                      cell.material_id     = pi;
-                      const unsigned index = cells.size();
-                      if (k == L - 1)
-                        top_faces.push_back({index,
-                                             {{cell.vertices[4], cell.vertices[5], cell.vertices[6],
-                                               cell.vertices[7]}}});
-                      if (k == 0)
-                        bottom_faces.push_back({index,
-                                                {{cell.vertices[0], cell.vertices[1],
-                                                  cell.vertices[2], cell.vertices[3]}}});
-                      cells.push_back(cell);
-                      model->cell_geometry.push_back(g);
-                      ++pm.n_cells;
-                    }
-            }
-          model->parts.push_back(pm);
-        }
-
-      dealii::GridTools::consistently_order_cells(cells);
-      model->triangulation.create_triangulation(merger.points(), cells, dealii::SubCellData());
-
-      auto cell_it = [&](unsigned index) {
-        return dealii::Triangulation<3>::active_cell_iterator(&model->triangulation, 0, index);
-      };
-      for (auto [list, side] : {std::pair{&top_faces, "top"}, std::pair{&bottom_faces, "bottom"}})
-        for (const auto &[index, verts] : *list)
+      std::unique_ptr<Model> build()
+      {
+        for (unsigned pi = 0; pi < case_.parts.size(); ++pi)
           {
-            const int f = face_with_vertices(cell_it(index), verts);
-            Assert(f >= 0, dealii::ExcInternalError());
-            model->surfaces[model->parts[model->cell_geometry[index].part].name + "." + side]
-              .push_back({index, static_cast<unsigned>(f)});
+            const PartSpec &spec = case_.parts[pi];
+            PartMesh        pm;
+            pm.name      = spec.name;
+            pm.material  = case_.material_of(spec);
+            pm.thickness = spec.thickness;
+            pm.layers    = case_.layers_of(spec);
+            for (auto &patch : part_patches_[pi])
+              extrude(pi, patch, pm);
+            model_->parts.push_back(pm);
           }
-      // Surfaces a body generator named: unions of part sides.
-      for (const auto &[name, sides] : c.named_surfaces)
-        for (const auto &side : sides)
+        dealii::GridTools::consistently_order_cells(cells_);
+        model_->triangulation.create_triangulation(merger_->points(), cells_,
+                                                   dealii::SubCellData());
+        name_sides();
+        name_edges();
+        attach_geometry();
+        find_joints(*model_);
+        return std::move(model_);
+      }
+
+    private:
+      using FaceVertices = std::pair<unsigned, std::array<unsigned, 4>>;
+
+      // The patches of every part, and the model size (for the merge tolerance) from a rough
+      // sample of them.
+      void sample_patches()
+      {
+        Point<3> lo(1e300, 1e300, 1e300), hi(-1e300, -1e300, -1e300);
+        for (const auto &part : case_.parts)
           {
-            const auto it = model->surfaces.find(side);
-            if (it != model->surfaces.end())
+            part_patches_.push_back(mid_surface_patches(part, case_.mesh_size_of(part)));
+            for (const auto &p : part_patches_.back())
+              for (double u : {0.0, 0.5, 1.0})
+                for (double v : {0.0, 0.5, 1.0})
+                  {
+                    const Point<3> x = to_point(p.point(u, v));
+                    for (unsigned d = 0; d < 3; ++d)
+                      lo[d] = std::min(lo[d], x[d]), hi[d] = std::max(hi[d], x[d]);
+                  }
+          }
+        model_->size = lo.distance(hi);
+      }
+
+      void extrude(unsigned pi, const Patch &patch, PartMesh &pm)
+      {
+        const PartSpec &spec        = case_.parts[pi];
+        const unsigned  L           = pm.layers;
+        const double    t           = spec.thickness;
+        const unsigned  patch_index = model_->patches.size();
+        model_->patches.push_back(patch);
+        const unsigned nu = patch.n_u, nv = patch.n_v;
+        // Vertex ids of the extruded grid nodes (i, j, k).
+        std::vector<unsigned> id((nu + 1) * (nv + 1) * (L + 1));
+        auto                  at = [&](unsigned i, unsigned j, unsigned k) -> unsigned                  &{
+          return id[(k * (nv + 1) + j) * (nu + 1) + i];
+        };
+        for (unsigned j = 0; j <= nv; ++j)
+          for (unsigned i = 0; i <= nu; ++i)
+            for (unsigned k = 0; k <= L; ++k)
+              at(i, j, k) = merger_->insert(
+                model_->position(patch_index, double(i) / nu, double(j) / nv, -t / 2 + k * t / L),
+                pi);
+        for (unsigned s = 0; s < 4; ++s)
+          {
+            if (patch.side_edge[s].empty())
+              continue;
+            auto          &set = edge_vertices_[spec.name + "." + patch.side_edge[s]];
+            const unsigned n   = (s % 2 == 0) ? nu : nv;
+            for (unsigned m = 0; m <= n; ++m)
+              for (unsigned k = 0; k <= L; ++k)
+                {
+                  const unsigned i = s == 0 || s == 2 ? m : (s == 1 ? nu : 0);
+                  const unsigned j = s == 1 || s == 3 ? m : (s == 0 ? 0 : nv);
+                  set.insert(at(i, j, k));
+                }
+          }
+        for (unsigned k = 0; k < L; ++k)
+          for (unsigned j = 0; j < nv; ++j)
+            for (unsigned i = 0; i < nu; ++i)
               {
-                auto      &list  = model->surfaces[name];
-                const auto faces = it->second; // copy: the map may rehash
-                list.insert(list.end(), faces.begin(), faces.end());
+                dealii::CellData<3> cell;
+                Model::CellGeometry g;
+                g.part  = pi;
+                g.patch = patch_index;
+                for (unsigned v = 0; v < 8; ++v)
+                  {
+                    const unsigned di = v & 1, dj = (v >> 1) & 1, dk = (v >> 2) & 1;
+                    cell.vertices[v] = at(i + di, j + dj, k + dk);
+                    g.vertex[v]      = cell.vertices[v];
+                    g.param[v]       = {
+                            {double(i + di) / nu, double(j + dj) / nv, -t / 2 + (k + dk) * t / L}};
+                  }
+                check_distinct(spec, cell);
+                cell.material_id     = pi;
+                const unsigned index = cells_.size();
+                const auto    &cv    = cell.vertices;
+                if (k == L - 1)
+                  top_faces_.push_back({index, {{cv[4], cv[5], cv[6], cv[7]}}});
+                if (k == 0)
+                  bottom_faces_.push_back({index, {{cv[0], cv[1], cv[2], cv[3]}}});
+                cells_.push_back(cell);
+                model_->cell_geometry.push_back(g);
+                ++pm.n_cells;
+              }
+      }
+
+      void check_distinct(const PartSpec &spec, const dealii::CellData<3> &cell) const
+      {
+        const std::set<unsigned> distinct(cell.vertices.begin(), cell.vertices.end());
+        if (distinct.size() == 8)
+          return;
+        const Point<3> &x = merger_->points()[cell.vertices[0]];
+        throw ModelError("part \"" + spec.name + "\": degenerate element (coincident nodes) near " +
+                         std::to_string(x[0]) + ", " + std::to_string(x[1]) + ", " +
+                         std::to_string(x[2]) + " mm; use a finer mesh or check the geometry");
+      }
+
+      dealii::Triangulation<3>::active_cell_iterator cell_it(unsigned index) const
+      {
+        return dealii::Triangulation<3>::active_cell_iterator(&model_->triangulation, 0, index);
+      }
+
+      // PART.top and PART.bottom, and the unions a body generator named.
+      void name_sides()
+      {
+        for (auto [list, side] :
+             {std::pair{&top_faces_, "top"}, std::pair{&bottom_faces_, "bottom"}})
+          for (const auto &[index, verts] : *list)
+            {
+              const int f = face_with_vertices(cell_it(index), verts);
+              Assert(f >= 0, dealii::ExcInternalError());
+              model_->surfaces[model_->parts[model_->cell_geometry[index].part].name + "." + side]
+                .push_back({index, static_cast<unsigned>(f)});
+            }
+        for (const auto &[name, sides] : case_.named_surfaces)
+          for (const auto &side : sides)
+            {
+              const auto it = model_->surfaces.find(side);
+              if (it != model_->surfaces.end())
+                {
+                  auto      &list  = model_->surfaces[name];
+                  const auto faces = it->second; // copy: the map may rehash
+                  list.insert(list.end(), faces.begin(), faces.end());
+                }
+            }
+      }
+
+      // PART.edgeN: the part's cell faces whose four vertices lie on that edge.
+      void name_edges()
+      {
+        for (const auto &[name, set] : edge_vertices_)
+          {
+            const std::string part = name.substr(0, name.rfind('.'));
+            auto             &list = model_->edges[name];
+            for (unsigned index = 0; index < cells_.size(); ++index)
+              {
+                if (model_->parts[model_->cell_geometry[index].part].name != part)
+                  continue;
+                const auto cell = cell_it(index);
+                for (unsigned f = 0; f < dealii::GeometryInfo<3>::faces_per_cell; ++f)
+                  {
+                    bool all = true;
+                    for (unsigned i = 0; i < 4 && all; ++i)
+                      all = set.count(cell->face(f)->vertex_index(i)) > 0;
+                    if (all)
+                      list.push_back({index, f});
+                  }
               }
           }
-      for (const auto &[name, set] : edge_vertices)
-        {
-          const std::string part = name.substr(0, name.rfind('.'));
-          auto             &list = model->edges[name];
-          for (unsigned index = 0; index < cells.size(); ++index)
-            {
-              if (model->parts[model->cell_geometry[index].part].name != part)
-                continue;
-              const auto cell = cell_it(index);
-              for (unsigned f = 0; f < 6; ++f)
-                {
-                  bool all = true;
-                  for (unsigned i = 0; i < 4 && all; ++i)
-                    all = set.count(cell->face(f)->vertex_index(i)) > 0;
-                  if (all)
-                    list.push_back({index, f});
-                }
-            }
-        }
+      }
 
       // The exact geometry at the support points of a quadratic mapping: curved parts are not
       // faceted.
-      model->mapping = std::make_unique<dealii::MappingQCache<3>>(2);
-      const dealii::FE_Q<3>       fe_geometry(2);
-      const std::vector<Point<3>> unit_points = fe_geometry.get_unit_support_points();
-      const Model                &m           = *model;
-      model->mapping->initialize(
-        model->triangulation,
-        [&m, &unit_points](const dealii::Triangulation<3>::cell_iterator &cell) {
-          std::vector<Point<3>> pts(unit_points.size());
-          const unsigned        patch = m.cell_geometry[cell->index()].patch;
-          for (unsigned q = 0; q < unit_points.size(); ++q)
-            {
-              const auto pr = m.parameters(cell->index(), unit_points[q]);
-              pts[q]        = m.position(patch, pr[0], pr[1], pr[2]);
-            }
-          return pts;
-        });
-      find_joints(*model);
-      return model;
+      void attach_geometry()
+      {
+        model_->mapping = std::make_unique<dealii::MappingQCache<3>>(2);
+        const dealii::FE_Q<3>       fe_geometry(2);
+        const std::vector<Point<3>> unit_points = fe_geometry.get_unit_support_points();
+        const Model                &m           = *model_;
+        model_->mapping->initialize(
+          model_->triangulation,
+          [&m, &unit_points](const dealii::Triangulation<3>::cell_iterator &cell) {
+            std::vector<Point<3>> pts(unit_points.size());
+            const unsigned        patch = m.cell_geometry[cell->index()].patch;
+            for (unsigned q = 0; q < unit_points.size(); ++q)
+              {
+                const auto pr = m.parameters(cell->index(), unit_points[q]);
+                pts[q]        = m.position(patch, pr[0], pr[1], pr[2]);
+              }
+            return pts;
+          });
+      }
+
+      const Case                               &case_;
+      std::unique_ptr<Model>                    model_;
+      std::unique_ptr<VertexMerger>             merger_;
+      std::vector<std::vector<Patch>>           part_patches_;
+      std::vector<dealii::CellData<3>>          cells_;
+      std::vector<FaceVertices>                 top_faces_, bottom_faces_;
+      std::map<std::string, std::set<unsigned>> edge_vertices_;
+    };
+
+    std::unique_ptr<Model> build(const Case                                    &c,
+                                 const std::set<std::pair<unsigned, unsigned>> &apart)
+    {
+      return ModelBuilder(c, apart).build();
     }
   } // namespace
 

@@ -153,199 +153,245 @@ namespace lightbody
     return (1.0 / norm(n)) * n;
   }
 
+  namespace
+  {
+    // A part's local frame: origin, axis, and the in-plane directions.
+    struct Frame
+    {
+      explicit Frame(const PartSpec &part)
+        : o(part.origin), ax(part.axis), e1(part.reference), e2(cross(part.axis, part.reference))
+      {
+      }
+      Vec3 o, ax, e1, e2;
+    };
+
+    // The top side of a shell around an axis faces away from it.
+    std::function<Vec3(const Vec3 &)> away_from_axis(const Vec3 &o, const Vec3 &ax)
+    {
+      return [o, ax](const Vec3 &x) {
+        const Vec3 r = x - o;
+        return r - dot(r, ax) * ax;
+      };
+    }
+
+    // The patches of a mid-surface and the direction its top side faces at a point.
+    struct MidSurface
+    {
+      std::vector<Patch>                patches;
+      std::function<Vec3(const Vec3 &)> top;
+    };
+
+    MidSurface quad_surface(const PartSpec &part, double h)
+    {
+      MidSurface s;
+      const auto c = part.corners;
+      Patch      p;
+      p.point = [c](double u, double v) {
+        return (1 - u) * (1 - v) * c[0] + u * (1 - v) * c[1] + u * v * c[2] + (1 - u) * v * c[3];
+      };
+      p.side_edge  = {{"edge1", "edge2", "edge3", "edge4"}};
+      p.n_u        = divisions(side_length(p.point, true), h);
+      p.n_v        = divisions(side_length(p.point, false), h);
+      const Vec3 t = cross(c[1] - c[0], c[3] - c[0]);
+      s.top        = [t](const Vec3 &) { return t; };
+      s.patches.push_back(p);
+      return s;
+    }
+
+    MidSurface cylinder_surface(const PartSpec &part, double h)
+    {
+      const auto [o, ax, e1, e2] = Frame(part);
+      MidSurface   s;
+      const double a = part.radius_a, b = part.radius_b, L = part.length;
+      const double t0 = part.angle_start, t1 = part.angle_end;
+      Patch        p;
+      p.point = [=](double u, double v) {
+        const double th = t0 + v * (t1 - t0);
+        return o + (u * L) * ax + (a * std::cos(th)) * e1 + (b * std::sin(th)) * e2;
+      };
+      p.side_edge = {
+        {part.full_circle ? "" : "side_start", "end", part.full_circle ? "" : "side_end", "start"}};
+      p.n_u = divisions(L, h);
+      // Ramanujan's perimeter: exact for a circle, so that heads of the same radius match.
+      const double perimeter = M_PI * (3 * (a + b) - std::sqrt((3 * a + b) * (a + 3 * b)));
+      p.n_v                  = part.full_circle ? circumferential_divisions(perimeter, h)
+                                                : divisions(side_length(p.point, false), h, 2);
+      s.top                  = away_from_axis(o, ax);
+      s.patches.push_back(p);
+      return s;
+    }
+
+    MidSurface disc_surface(const PartSpec &part, double h)
+    {
+      const auto [o, ax, e1, e2] = Frame(part);
+      MidSurface   s;
+      const double ro = part.outer_radius, ri = part.inner_radius;
+      s.top = [ax](const Vec3 &) { return ax; };
+      if (ri > 0)
+        {
+          const double t0 = part.angle_start, t1 = part.angle_end;
+          Patch        p;
+          p.point = [=](double u, double v) {
+            const double r = ri + u * (ro - ri), th = t0 + v * (t1 - t0);
+            return o + (r * std::cos(th)) * e1 + (r * std::sin(th)) * e2;
+          };
+          p.side_edge = {{part.full_circle ? "" : "side_start", "outer",
+                          part.full_circle ? "" : "side_end", "inner"}};
+          p.n_u       = divisions(ro - ri, h);
+          p.n_v       = part.full_circle ? circumferential_divisions(2 * M_PI * ro, h)
+                                         : divisions(side_length(p.point, false), h, 2);
+          s.patches.push_back(p);
+        }
+      else
+        s.patches = o_grid([=](double x, double y) { return o + (ro * x) * e1 + (ro * y) * e2; },
+                           2 * M_PI * ro, ro, h, "outer");
+      return s;
+    }
+
+    MidSurface head_surface(const PartSpec &part, double h)
+    {
+      const auto [o, ax, e1, e2] = Frame(part);
+      MidSurface    s;
+      const Profile prof     = head_profile(part);
+      const double  meridian = profile_length(prof);
+      auto          lift     = [=](double x, double y) {
+        const double rho = std::sqrt(x * x + y * y);
+        const auto   rz  = prof(rho);
+        // Direction in the rim plane; at the pole the radius is zero anyway.
+        const double f = rho > 1e-14 ? rz[0] / rho : 0.0;
+        return o + rz[1] * ax + (f * x) * e1 + (f * y) * e2;
+      };
+      s.patches = o_grid(lift, 2 * M_PI * part.outer_radius, meridian, h, "rim");
+      s.top     = [o](const Vec3 &x) { return x - o; };
+      return s;
+    }
+
+    MidSurface section_shell_surface(const PartSpec &part, double h)
+    {
+      const auto [o, ax, e1, e2] = Frame(part);
+      MidSurface         s;
+      const CrossSection cs(part.section);
+      const double       L = part.length;
+      Patch              p;
+      p.point = [=](double u, double v) {
+        const auto q = cs.point(2 * M_PI * v);
+        return o + (u * L) * ax + q[0] * e1 + q[1] * e2;
+      };
+      p.side_edge = {{"", "end", "", "start"}};
+      p.n_u       = divisions(L, h);
+      p.n_v       = circumferential_divisions(section_perimeter(part.section), h);
+      s.top       = away_from_axis(o, ax);
+      s.patches.push_back(p);
+      return s;
+    }
+
+    MidSurface section_head_surface(const PartSpec &part, double h)
+    {
+      const auto [o, ax, e1, e2] = Frame(part);
+      MidSurface         s;
+      const CrossSection cs(part.section);
+      const double       R = part.section.a;
+      // A 2:1 head is a quarter of the (equivalent) diameter deep.
+      const double depth = 0.5 * std::sqrt(part.section.a * part.section.b);
+      Profile      prof;
+      if (part.head_shape == HeadShape::torispherical)
+        {
+          PartSpec circle     = part;
+          circle.outer_radius = R;
+          prof                = head_profile(circle);
+        }
+      else
+        prof = [R, depth](double t) {
+          const double phi = t * M_PI / 2;
+          return std::array<double, 2>{{R * std::sin(phi), depth * std::cos(phi)}};
+        };
+      const double meridian = profile_length(prof);
+      auto         lift     = [=](double x, double y) {
+        const double rho = std::sqrt(x * x + y * y);
+        const auto   rz  = prof(rho);
+        const auto   q   = cs.point(std::atan2(y, x));
+        const double f   = rz[0] / R;
+        return o + rz[1] * ax + (f * q[0]) * e1 + (f * q[1]) * e2;
+      };
+      s.patches = o_grid(lift, section_perimeter(part.section), meridian, h, "rim");
+      s.top     = [o](const Vec3 &x) { return x - o; };
+      return s;
+    }
+
+    MidSurface section_plate_surface(const PartSpec &part, double h)
+    {
+      const auto [o, ax, e1, e2] = Frame(part);
+      MidSurface         s;
+      const CrossSection cs(part.section);
+      const double       inset = part.inset;
+      const double       size  = std::max(part.section.a, part.section.b);
+      s.top                    = [ax](const Vec3 &) { return ax; };
+      if (part.opening > 0)
+        {
+          const double rho_in = std::sqrt(part.opening); // area scales with rho^2
+          Patch        p;
+          p.point = [=](double u, double v) {
+            const double rho = rho_in + u * (1 - rho_in);
+            const auto   q   = cs.inner_point(2 * M_PI * v, inset);
+            return o + (rho * q[0]) * e1 + (rho * q[1]) * e2;
+          };
+          p.side_edge = {{"", "outer", "", "inner"}};
+          p.n_u       = divisions((1 - rho_in) * size, h);
+          p.n_v       = circumferential_divisions(section_perimeter(part.section), h);
+          s.patches.push_back(p);
+        }
+      else
+        s.patches = o_grid(
+          [=](double x, double y) {
+            const double rho = std::sqrt(x * x + y * y);
+            const auto   q   = cs.inner_point(std::atan2(y, x), inset);
+            return o + (rho * q[0]) * e1 + (rho * q[1]) * e2;
+          },
+          section_perimeter(part.section), size, h, "outer");
+      return s;
+    }
+
+    MidSurface section_ring_surface(const PartSpec &part, double h)
+    {
+      const auto [o, ax, e1, e2] = Frame(part);
+      MidSurface         s;
+      const CrossSection cs(part.section);
+      const double       inset = part.inset, depth = part.ring_height;
+      Patch              p;
+      p.point = [=](double u, double v) {
+        const double th = 2 * M_PI * v;
+        const auto   q  = cs.inner_point(th, inset + u * depth);
+        return o + q[0] * e1 + q[1] * e2;
+      };
+      p.side_edge = {{"", "inner", "", "outer"}};
+      p.n_u       = divisions(depth, h);
+      p.n_v       = circumferential_divisions(section_perimeter(part.section), h);
+      s.top       = [ax](const Vec3 &) { return ax; };
+      s.patches.push_back(p);
+      return s;
+    }
+  } // namespace
+
   std::vector<Patch> mid_surface_patches(const PartSpec &part, double h)
   {
-    const Vec3 o = part.origin, ax = part.axis, e1 = part.reference,
-               e2 = cross(part.axis, part.reference);
-    std::vector<Patch>                patches;
-    std::function<Vec3(const Vec3 &)> top;
+    MidSurface s;
     switch (part.kind)
       {
-        case SurfaceKind::quad:
-          {
-            const auto c = part.corners;
-            Patch      p;
-            p.point = [c](double u, double v) {
-              return (1 - u) * (1 - v) * c[0] + u * (1 - v) * c[1] + u * v * c[2] +
-                     (1 - u) * v * c[3];
-            };
-            p.side_edge  = {{"edge1", "edge2", "edge3", "edge4"}};
-            p.n_u        = divisions(side_length(p.point, true), h);
-            p.n_v        = divisions(side_length(p.point, false), h);
-            const Vec3 t = cross(c[1] - c[0], c[3] - c[0]);
-            top          = [t](const Vec3 &) { return t; };
-            patches.push_back(p);
-            break;
-          }
-        case SurfaceKind::cylinder:
-          {
-            const double a = part.radius_a, b = part.radius_b, L = part.length;
-            const double t0 = part.angle_start, t1 = part.angle_end;
-            Patch        p;
-            p.point = [=](double u, double v) {
-              const double th = t0 + v * (t1 - t0);
-              return o + (u * L) * ax + (a * std::cos(th)) * e1 + (b * std::sin(th)) * e2;
-            };
-            p.side_edge = {{part.full_circle ? "" : "side_start", "end",
-                            part.full_circle ? "" : "side_end", "start"}};
-            p.n_u       = divisions(L, h);
-            // Ramanujan's perimeter: exact for a circle, so that heads of the same radius match.
-            const double perimeter = M_PI * (3 * (a + b) - std::sqrt((3 * a + b) * (a + 3 * b)));
-            p.n_v                  = part.full_circle ? circumferential_divisions(perimeter, h)
-                                                      : divisions(side_length(p.point, false), h, 2);
-            top                    = [o, ax](const Vec3 &x) {
-              const Vec3 r = x - o;
-              return r - dot(r, ax) * ax;
-            };
-            patches.push_back(p);
-            break;
-          }
-        case SurfaceKind::disc:
-          {
-            const double ro = part.outer_radius, ri = part.inner_radius;
-            top = [ax](const Vec3 &) { return ax; };
-            if (ri > 0)
-              {
-                const double t0 = part.angle_start, t1 = part.angle_end;
-                Patch        p;
-                p.point = [=](double u, double v) {
-                  const double r = ri + u * (ro - ri), th = t0 + v * (t1 - t0);
-                  return o + (r * std::cos(th)) * e1 + (r * std::sin(th)) * e2;
-                };
-                p.side_edge = {{part.full_circle ? "" : "side_start", "outer",
-                                part.full_circle ? "" : "side_end", "inner"}};
-                p.n_u       = divisions(ro - ri, h);
-                p.n_v       = part.full_circle ? circumferential_divisions(2 * M_PI * ro, h)
-                                               : divisions(side_length(p.point, false), h, 2);
-                patches.push_back(p);
-              }
-            else
-              patches =
-                o_grid([=](double x, double y) { return o + (ro * x) * e1 + (ro * y) * e2; },
-                       2 * M_PI * ro, ro, h, "outer");
-            break;
-          }
-        case SurfaceKind::head:
-          {
-            const Profile prof     = head_profile(part);
-            const double  meridian = profile_length(prof);
-            auto          lift     = [=](double x, double y) {
-              const double rho = std::sqrt(x * x + y * y);
-              const auto   rz  = prof(rho);
-              // Direction in the rim plane; at the pole the radius is zero anyway.
-              const double f = rho > 1e-14 ? rz[0] / rho : 0.0;
-              return o + rz[1] * ax + (f * x) * e1 + (f * y) * e2;
-            };
-            patches = o_grid(lift, 2 * M_PI * part.outer_radius, meridian, h, "rim");
-            top     = [o](const Vec3 &x) { return x - o; };
-            break;
-          }
         case SurfaceKind::gmsh: return gmsh_patches(part); // as meshed, in the file's orientation
-        case SurfaceKind::section_shell:
-          {
-            const CrossSection cs(part.section);
-            const double       L = part.length;
-            Patch              p;
-            p.point = [=](double u, double v) {
-              const auto q = cs.point(2 * M_PI * v);
-              return o + (u * L) * ax + q[0] * e1 + q[1] * e2;
-            };
-            p.side_edge = {{"", "end", "", "start"}};
-            p.n_u       = divisions(L, h);
-            p.n_v       = circumferential_divisions(section_perimeter(part.section), h);
-            top         = [o, ax](const Vec3 &x) {
-              const Vec3 r = x - o;
-              return r - dot(r, ax) * ax;
-            };
-            patches.push_back(p);
-            break;
-          }
-        case SurfaceKind::section_head:
-          {
-            const CrossSection cs(part.section);
-            const double       R = part.section.a;
-            // A 2:1 head is a quarter of the (equivalent) diameter deep.
-            const double depth = 0.5 * std::sqrt(part.section.a * part.section.b);
-            Profile      prof;
-            if (part.head_shape == HeadShape::torispherical)
-              {
-                PartSpec circle     = part;
-                circle.outer_radius = R;
-                prof                = head_profile(circle);
-              }
-            else
-              prof = [R, depth](double t) {
-                const double phi = t * M_PI / 2;
-                return std::array<double, 2>{{R * std::sin(phi), depth * std::cos(phi)}};
-              };
-            const double meridian = profile_length(prof);
-            auto         lift     = [=](double x, double y) {
-              const double rho = std::sqrt(x * x + y * y);
-              const auto   rz  = prof(rho);
-              const auto   q   = cs.point(std::atan2(y, x));
-              const double f   = rz[0] / R;
-              return o + rz[1] * ax + (f * q[0]) * e1 + (f * q[1]) * e2;
-            };
-            patches = o_grid(lift, section_perimeter(part.section), meridian, h, "rim");
-            top     = [o](const Vec3 &x) { return x - o; };
-            break;
-          }
-        case SurfaceKind::section_plate:
-          {
-            const CrossSection cs(part.section);
-            const double       inset = part.inset;
-            const double       size  = std::max(part.section.a, part.section.b);
-            top                      = [ax](const Vec3 &) { return ax; };
-            if (part.opening > 0)
-              {
-                const double rho_in = std::sqrt(part.opening); // area scales with rho^2
-                Patch        p;
-                p.point = [=](double u, double v) {
-                  const double rho = rho_in + u * (1 - rho_in);
-                  const auto   q   = cs.inner_point(2 * M_PI * v, inset);
-                  return o + (rho * q[0]) * e1 + (rho * q[1]) * e2;
-                };
-                p.side_edge = {{"", "outer", "", "inner"}};
-                p.n_u       = divisions((1 - rho_in) * size, h);
-                p.n_v       = circumferential_divisions(section_perimeter(part.section), h);
-                patches.push_back(p);
-              }
-            else
-              patches = o_grid(
-                [=](double x, double y) {
-                  const double rho = std::sqrt(x * x + y * y);
-                  const auto   q   = cs.inner_point(std::atan2(y, x), inset);
-                  return o + (rho * q[0]) * e1 + (rho * q[1]) * e2;
-                },
-                section_perimeter(part.section), size, h, "outer");
-            break;
-          }
-        case SurfaceKind::section_ring:
-          {
-            const CrossSection cs(part.section);
-            const double       inset = part.inset, depth = part.ring_height;
-            Patch              p;
-            p.point = [=](double u, double v) {
-              const double th = 2 * M_PI * v;
-              const auto   q  = cs.inner_point(th, inset + u * depth);
-              return o + q[0] * e1 + q[1] * e2;
-            };
-            p.side_edge = {{"", "inner", "", "outer"}};
-            p.n_u       = divisions(depth, h);
-            p.n_v       = circumferential_divisions(section_perimeter(part.section), h);
-            top         = [ax](const Vec3 &) { return ax; };
-            patches.push_back(p);
-            break;
-          }
+        case SurfaceKind::quad: s = quad_surface(part, h); break;
+        case SurfaceKind::cylinder: s = cylinder_surface(part, h); break;
+        case SurfaceKind::disc: s = disc_surface(part, h); break;
+        case SurfaceKind::head: s = head_surface(part, h); break;
+        case SurfaceKind::section_shell: s = section_shell_surface(part, h); break;
+        case SurfaceKind::section_head: s = section_head_surface(part, h); break;
+        case SurfaceKind::section_plate: s = section_plate_surface(part, h); break;
+        case SurfaceKind::section_ring: s = section_ring_surface(part, h); break;
       }
-    for (auto &p : patches)
-      orient(p, top);
-    return patches;
+    for (auto &p : s.patches)
+      orient(p, s.top);
+    return s.patches;
   }
-} // namespace lightbody
 
-namespace lightbody
-{
   ModelSize estimate_model_size(const Case &c)
   {
     ModelSize size;

@@ -66,6 +66,218 @@ namespace lightbody
     // Nodes of a quadratic (FE_Q(2)) hexahedron: the tie projection works node by node, each
     // node carrying three displacement DoFs.
     constexpr unsigned q2_nodes = 27;
+    using NodeMatrix            = std::array<double, q2_nodes * q2_nodes>;
+
+    // The mortar projection of one following part's tied faces onto their leaders, one
+    // displacement component at a time: M x_f = B x_l with M the follower faces' mass matrix
+    // and B the mixed follower-leader matrix; each follower DoF becomes a constraint line.
+    class TieProjection
+    {
+    public:
+      TieProjection(const Model &model, const DoFHandler<3> &dof_handler, const FESystem<3> &fe,
+                    AffineConstraints<double> &constraints)
+        : model_(model), dofs_(dof_handler), fe_(fe), constraints_(constraints),
+          // A composite rule: leader shape functions have kinks inside follower faces.
+          rule_(QGauss<1>(3), 8), fv_(*model.mapping, fe, rule_,
+                                      update_values | update_quadrature_points | update_JxW_values)
+      {
+        for (unsigned i = 0; i < fe.n_dofs_per_cell(); ++i)
+          {
+            const auto ci                      = fe.system_to_component_index(i);
+            system_index_[ci.second][ci.first] = i;
+          }
+      }
+
+      void constrain(unsigned part, const std::vector<const Tie *> &ties)
+      {
+        part_        = part;
+        ties_        = &ties;
+        leader_dofs_ = leader_dofs();
+        for (unsigned comp = 0; comp < 3; ++comp)
+          constrain_component(comp);
+      }
+
+    private:
+      DofCell cell(unsigned index) const
+      {
+        return DofCell(&model_.triangulation, 0, index, &dofs_);
+      }
+
+      std::set<types::global_dof_index> leader_dofs() const
+      {
+        std::set<types::global_dof_index>    all;
+        std::vector<types::global_dof_index> ldofs(fe_.n_dofs_per_cell());
+        for (const Tie *t : *ties_)
+          for (const FaceRef &f : t->leaders)
+            {
+              cell(f.cell)->get_dof_indices(ldofs);
+              all.insert(ldofs.begin(), ldofs.end());
+            }
+        return all;
+      }
+
+      // Rows: the follower DoFs of this component to constrain (not yet constrained, not
+      // shared with a leader).
+      void find_rows(unsigned comp)
+      {
+        row_.clear(), col_.clear(), col_dof_.clear();
+        std::vector<types::global_dof_index> face_dofs(fe_.n_dofs_per_face());
+        for (const Tie *t : *ties_)
+          {
+            cell(t->follower.cell)->face(t->follower.face)->get_dof_indices(face_dofs);
+            for (unsigned k = 0; k < face_dofs.size(); ++k)
+              {
+                const auto d = face_dofs[k];
+                if (fe_.face_system_to_component_index(k).first != comp ||
+                    constraints_.is_constrained(d) || leader_dofs_.count(d) || row_.count(d))
+                  continue;
+                const int r = row_.size();
+                row_[d]     = r;
+              }
+          }
+      }
+
+      // Columns: every other DoF that enters.
+      int column(types::global_dof_index d)
+      {
+        auto it = col_.find(d);
+        if (it != col_.end())
+          return it->second;
+        const int j = col_dof_.size();
+        col_[d]     = j;
+        col_dof_.push_back(d);
+        return j;
+      }
+
+      // One follower face: its face-function mass matrix and, per leading cell met, the mixed
+      // matrix; entries go to the global triplets once per face.
+      void assemble_face(const Tie &t, unsigned comp)
+      {
+        const DofCell                        c = cell(t.follower.cell);
+        std::vector<types::global_dof_index> fdofs(fe_.n_dofs_per_cell());
+        fv_.reinit(c, t.follower.face);
+        c->get_dof_indices(fdofs);
+        NodeMatrix                     local_ff{};
+        std::map<unsigned, NodeMatrix> local_fl;
+        DofCell                        leader;
+        Point<3>                       xi;
+        unsigned                       leader_face = 0;
+        for (unsigned q = 0; q < rule_.size(); ++q)
+          {
+            const Point<3> x = fv_.quadrature_point(q);
+            if (!locate(*model_.mapping, dofs_, t, x, leader, xi, leader_face))
+              throw ModelError("part \"" + model_.parts[c->material_id()].name +
+                               "\": a tied face leaves the faces it is tied to near (" +
+                               std::to_string(x[0]) + ", " + std::to_string(x[1]) + ", " +
+                               std::to_string(x[2]) + ") mm");
+            const unsigned key = leader->active_cell_index();
+            auto           it  = local_fl.find(key);
+            if (it == local_fl.end())
+              {
+                it = local_fl.emplace(key, NodeMatrix{}).first;
+                if (!leader_dofs_of_.count(key))
+                  {
+                    std::vector<types::global_dof_index> ldofs(fe_.n_dofs_per_cell());
+                    leader->get_dof_indices(ldofs);
+                    leader_dofs_of_[key] = ldofs;
+                  }
+              }
+            const double w = fv_.JxW(q);
+            double       leader_value[q2_nodes], follower_value[q2_nodes];
+            for (unsigned l = 0; l < q2_nodes; ++l)
+              {
+                leader_value[l]   = fe_.shape_value_component(system_index_[l][comp], xi, comp);
+                follower_value[l] = fv_.shape_value(system_index_[l][comp], q);
+              }
+            for (unsigned a = 0; a < q2_nodes; ++a)
+              {
+                const double Na = follower_value[a] * w;
+                if (Na == 0)
+                  continue;
+                for (unsigned bb = 0; bb < q2_nodes; ++bb)
+                  local_ff[a * q2_nodes + bb] += Na * follower_value[bb];
+                for (unsigned l = 0; l < q2_nodes; ++l)
+                  it->second[a * q2_nodes + l] += Na * leader_value[l];
+              }
+          }
+        for (unsigned a = 0; a < q2_nodes; ++a)
+          {
+            const auto ra = row_.find(fdofs[system_index_[a][comp]]);
+            if (ra == row_.end())
+              continue;
+            for (unsigned bb = 0; bb < q2_nodes; ++bb)
+              {
+                const double v = local_ff[a * q2_nodes + bb];
+                if (v == 0)
+                  continue;
+                const auto fb = fdofs[system_index_[bb][comp]];
+                const auto rb = row_.find(fb);
+                if (rb != row_.end())
+                  mff_.emplace_back(ra->second, rb->second, v);
+                else // a known follower value: moves to the right-hand side
+                  b_.emplace_back(ra->second, column(fb), -v);
+              }
+            for (const auto &[key, values] : local_fl)
+              for (unsigned l = 0; l < q2_nodes; ++l)
+                if (std::abs(values[a * q2_nodes + l]) > 1e-300)
+                  b_.emplace_back(ra->second, column(leader_dofs_of_[key][system_index_[l][comp]]),
+                                  values[a * q2_nodes + l]);
+          }
+      }
+
+      void constrain_component(unsigned comp)
+      {
+        find_rows(comp);
+        if (row_.empty())
+          return;
+        mff_.clear(), b_.clear();
+        for (const Tie *t : *ties_)
+          assemble_face(*t, comp);
+        const int                   n = row_.size(), m = col_dof_.size();
+        Eigen::SparseMatrix<double> M(n, n), B(n, m);
+        M.setFromTriplets(mff_.begin(), mff_.end());
+        B.setFromTriplets(b_.begin(), b_.end());
+        Eigen::SimplicialLDLT<Eigen::SparseMatrix<double>> ldlt(M);
+        if (ldlt.info() != Eigen::Success)
+          throw ModelError("part \"" + model_.parts[part_].name +
+                           "\": its tie to the neighbouring parts is degenerate");
+        // X = M^-1 B, one column per contributing DoF; the inverse of a mass matrix decays fast
+        // along the joint, so tiny weights are dropped.
+        std::vector<std::vector<std::pair<types::global_dof_index, double>>> lines(n);
+        Eigen::VectorXd                                                      rhs(n);
+        for (int j = 0; j < m; ++j)
+          {
+            rhs                     = Eigen::VectorXd(B.col(j));
+            const Eigen::VectorXd x = ldlt.solve(rhs);
+            for (int i = 0; i < n; ++i)
+              if (std::abs(x[i]) > 1e-10)
+                lines[i].emplace_back(col_dof_[j], x[i]);
+          }
+        std::vector<types::global_dof_index> row_dof(n);
+        for (const auto &[d, r] : row_)
+          row_dof[r] = d;
+        for (int i = 0; i < n; ++i)
+          {
+            constraints_.add_line(row_dof[i]);
+            constraints_.add_entries(row_dof[i], lines[i]);
+          }
+      }
+
+      const Model                                             &model_;
+      const DoFHandler<3>                                     &dofs_;
+      const FESystem<3>                                       &fe_;
+      AffineConstraints<double>                               &constraints_;
+      const QIterated<2>                                       rule_;
+      FEFaceValues<3>                                          fv_;
+      unsigned                                                 system_index_[q2_nodes][3];
+      unsigned                                                 part_ = 0;
+      const std::vector<const Tie *>                          *ties_ = nullptr;
+      std::set<types::global_dof_index>                        leader_dofs_;
+      std::map<types::global_dof_index, int>                   row_, col_;
+      std::vector<types::global_dof_index>                     col_dof_;
+      std::vector<Eigen::Triplet<double>>                      mff_, b_;
+      std::map<unsigned, std::vector<types::global_dof_index>> leader_dofs_of_;
+    };
   } // namespace
 
   void add_tie_constraints(const Model &model, const DoFHandler<3> &dof_handler,
@@ -73,175 +285,15 @@ namespace lightbody
   {
     if (model.ties.empty())
       return;
-    const Mapping<3> &mapping = *model.mapping;
-    const auto       &tria    = model.triangulation;
-    unsigned          system_index[q2_nodes][3];
-    for (unsigned i = 0; i < fe.n_dofs_per_cell(); ++i)
-      {
-        const auto ci                     = fe.system_to_component_index(i);
-        system_index[ci.second][ci.first] = i;
-      }
-
     // One projection per following part: all its tied faces together (pieces of the interface
     // that do not touch simply give independent blocks).
-    std::map<std::pair<unsigned, unsigned>, std::vector<const Tie *>> joints;
+    std::map<unsigned, std::vector<const Tie *>> by_part;
     for (const Tie &t : model.ties)
-      joints[{Triangulation<3>::active_cell_iterator(&tria, 0, t.follower.cell)->material_id(), 0u}]
+      by_part[Triangulation<3>::active_cell_iterator(&model.triangulation, 0, t.follower.cell)
+                ->material_id()]
         .push_back(&t);
-
-    // A composite rule: leader shape functions have kinks inside follower faces.
-    const QIterated<2>                   rule(QGauss<1>(3), 8);
-    FEFaceValues<3>                      fv(mapping, fe, rule,
-                                            update_values | update_quadrature_points | update_JxW_values);
-    std::vector<types::global_dof_index> fdofs(fe.n_dofs_per_cell()), ldofs(fe.n_dofs_per_cell());
-
-    for (const auto &[parts, ties] : joints)
-      {
-        std::set<types::global_dof_index> leader_dofs;
-        for (const Tie *t : ties)
-          for (const FaceRef &f : t->leaders)
-            {
-              const DofCell c(&tria, 0, f.cell, &dof_handler);
-              c->get_dof_indices(ldofs);
-              leader_dofs.insert(ldofs.begin(), ldofs.end());
-            }
-        for (unsigned comp = 0; comp < 3; ++comp)
-          {
-            // Rows: follower DoFs to constrain. Columns: every other DoF that enters.
-            std::map<types::global_dof_index, int> row, col;
-            std::vector<types::global_dof_index>   col_dof;
-            std::vector<types::global_dof_index>   face_dofs(fe.n_dofs_per_face());
-            for (const Tie *t : ties)
-              {
-                const DofCell c(&tria, 0, t->follower.cell, &dof_handler);
-                c->face(t->follower.face)->get_dof_indices(face_dofs);
-                for (unsigned k = 0; k < face_dofs.size(); ++k)
-                  {
-                    const auto d = face_dofs[k];
-                    if (fe.face_system_to_component_index(k).first != comp ||
-                        constraints.is_constrained(d) || leader_dofs.count(d) || row.count(d))
-                      continue;
-                    const int r = row.size();
-                    row[d]      = r;
-                  }
-              }
-            if (row.empty())
-              continue;
-            auto column = [&](types::global_dof_index d) {
-              auto it = col.find(d);
-              if (it != col.end())
-                return it->second;
-              const int j = col_dof.size();
-              col[d]      = j;
-              col_dof.push_back(d);
-              return j;
-            };
-            std::vector<Eigen::Triplet<double>> mff, b;
-            // Per follower face: its face-function mass matrix and, per leading cell met, the
-            // mixed matrix; entries go to the global triplets once per face.
-            double local_ff[q2_nodes][q2_nodes];
-            std::map<unsigned, std::array<double, q2_nodes * q2_nodes>> local_fl;
-            std::map<unsigned, std::vector<types::global_dof_index>>    leader_dofs_of;
-            for (const Tie *t : ties)
-              {
-                const DofCell c(&tria, 0, t->follower.cell, &dof_handler);
-                fv.reinit(c, t->follower.face);
-                c->get_dof_indices(fdofs);
-                std::fill(&local_ff[0][0], &local_ff[0][0] + q2_nodes * q2_nodes, 0.0);
-                local_fl.clear();
-                DofCell  leader;
-                Point<3> xi;
-                unsigned leader_face = 0;
-                for (unsigned q = 0; q < rule.size(); ++q)
-                  {
-                    const Point<3> x = fv.quadrature_point(q);
-                    if (!locate(mapping, dof_handler, *t, x, leader, xi, leader_face))
-                      throw ModelError("part \"" + model.parts[c->material_id()].name +
-                                       "\": a tied face leaves the faces it is tied to near (" +
-                                       std::to_string(x[0]) + ", " + std::to_string(x[1]) + ", " +
-                                       std::to_string(x[2]) + ") mm");
-                    const unsigned key = leader->active_cell_index();
-                    auto           it  = local_fl.find(key);
-                    if (it == local_fl.end())
-                      {
-                        it = local_fl.emplace(key, std::array<double, q2_nodes * q2_nodes>{}).first;
-                        if (!leader_dofs_of.count(key))
-                          {
-                            leader->get_dof_indices(ldofs);
-                            leader_dofs_of[key] = ldofs;
-                          }
-                      }
-                    const double w = fv.JxW(q);
-                    double       leader_value[q2_nodes], follower_value[q2_nodes];
-                    for (unsigned l = 0; l < q2_nodes; ++l)
-                      {
-                        leader_value[l] = fe.shape_value_component(system_index[l][comp], xi, comp);
-                        follower_value[l] = fv.shape_value(system_index[l][comp], q);
-                      }
-                    for (unsigned a = 0; a < q2_nodes; ++a)
-                      {
-                        const double Na = follower_value[a] * w;
-                        if (Na == 0)
-                          continue;
-                        for (unsigned bb = 0; bb < q2_nodes; ++bb)
-                          local_ff[a][bb] += Na * follower_value[bb];
-                        for (unsigned l = 0; l < q2_nodes; ++l)
-                          it->second[a * q2_nodes + l] += Na * leader_value[l];
-                      }
-                  }
-                for (unsigned a = 0; a < q2_nodes; ++a)
-                  {
-                    const auto ra = row.find(fdofs[system_index[a][comp]]);
-                    if (ra == row.end())
-                      continue;
-                    for (unsigned bb = 0; bb < q2_nodes; ++bb)
-                      {
-                        if (local_ff[a][bb] == 0)
-                          continue;
-                        const auto fb = fdofs[system_index[bb][comp]];
-                        const auto rb = row.find(fb);
-                        if (rb != row.end())
-                          mff.emplace_back(ra->second, rb->second, local_ff[a][bb]);
-                        else // a known follower value: moves to the right-hand side
-                          b.emplace_back(ra->second, column(fb), -local_ff[a][bb]);
-                      }
-                    for (const auto &[key, values] : local_fl)
-                      for (unsigned l = 0; l < q2_nodes; ++l)
-                        if (std::abs(values[a * q2_nodes + l]) > 1e-300)
-                          b.emplace_back(ra->second,
-                                         column(leader_dofs_of[key][system_index[l][comp]]),
-                                         values[a * q2_nodes + l]);
-                  }
-              }
-            const int                   n = row.size(), m = col_dof.size();
-            Eigen::SparseMatrix<double> M(n, n), B(n, m);
-            M.setFromTriplets(mff.begin(), mff.end());
-            B.setFromTriplets(b.begin(), b.end());
-            Eigen::SimplicialLDLT<Eigen::SparseMatrix<double>> ldlt(M);
-            if (ldlt.info() != Eigen::Success)
-              throw ModelError("part \"" + model.parts[parts.first].name +
-                               "\": its tie to the neighbouring parts is degenerate");
-            // X = M^-1 B, one column per contributing DoF; the inverse of a mass matrix decays
-            // fast along the joint, so tiny weights are dropped.
-            std::vector<std::vector<std::pair<types::global_dof_index, double>>> lines(n);
-            Eigen::VectorXd                                                      rhs(n);
-            for (int j = 0; j < m; ++j)
-              {
-                rhs                     = Eigen::VectorXd(B.col(j));
-                const Eigen::VectorXd x = ldlt.solve(rhs);
-                for (int i = 0; i < n; ++i)
-                  if (std::abs(x[i]) > 1e-10)
-                    lines[i].emplace_back(col_dof[j], x[i]);
-              }
-            std::vector<types::global_dof_index> row_dof(n);
-            for (const auto &[d, r] : row)
-              row_dof[r] = d;
-            for (int i = 0; i < n; ++i)
-              {
-                constraints.add_line(row_dof[i]);
-                constraints.add_entries(row_dof[i], lines[i]);
-              }
-          }
-      }
+    TieProjection projection(model, dof_handler, fe, constraints);
+    for (const auto &[part, ties] : by_part)
+      projection.constrain(part, ties);
   }
 } // namespace lightbody

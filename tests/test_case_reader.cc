@@ -1,5 +1,8 @@
 // The case reader: values, units, overrides, and errors that name file, line, column and key.
 #include "input/case_reader.h"
+#include "input/keys.h"
+
+#include <cmath>
 
 #include <gtest/gtest.h>
 
@@ -252,4 +255,36 @@ TEST(CaseReader, NamesThatWouldBeFilesAreChecked)
   EXPECT_NE(e[0].find("\"front_wall\" and \"front wall\" would both be written to front_wall.vtu"),
             std::string::npos)
     << e[0];
+}
+
+// The key table (input/keys.cc) is the one source of allowed keys and defaults: a case that gives
+// none of the optional values gets exactly the table's defaults, and every numeric default in
+// the table reads as a quantity.
+TEST(KeyTable, DefaultsAreTheTablesAndParse)
+{
+  const std::string no_mesh = replace(plate, "mesh: {size: 50 mm, layers: 2}\n", "");
+  const Case        c       = read_case_from_string(no_mesh, "case.yaml");
+  EXPECT_DOUBLE_EQ(c.mesh.size_mm, default_of("mesh", "size", Quantity::length));
+  EXPECT_DOUBLE_EQ(c.mesh.size_mm, 50);
+  EXPECT_EQ(c.mesh.layers, 1u);
+  EXPECT_DOUBLE_EQ(c.criteria.safety_factor, 1.5);
+  EXPECT_DOUBLE_EQ(default_of("body.tank.mounting.saddles", "angle", Quantity::angle),
+                   120 * M_PI / 180);
+  EXPECT_DOUBLE_EQ(default_of("design_loads.adr", "filling", Quantity::dimensionless), 1);
+  for (const auto &k : case_keys())
+    {
+      EXPECT_FALSE(keys_of(k.section).empty());
+      EXPECT_TRUE(std::string(k.meaning).size() > 0 || std::string(k.key) == "template")
+        << k.section << "." << k.key;
+    }
+  EXPECT_THROW(keys_of("no.such.section"), std::logic_error);
+}
+
+// An unknown key is refused with the nearest allowed key of the table.
+TEST(KeyTable, UnknownKeyNamesTheNearestTableKey)
+{
+  const auto e = errors_of(replace(plate, "layers: 2", "layer: 2"));
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_NE(e[0].find("mesh.layer"), std::string::npos) << e[0];
+  EXPECT_NE(e[0].find("did you mean \"layers\""), std::string::npos) << e[0];
 }
