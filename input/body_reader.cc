@@ -24,34 +24,9 @@ namespace lightbody
       if (!is_map(n, path))
         return;
       check_keys(n, path, keys_of("body.tank"));
-      TankSpec &t               = c.tank;
-      c.has_tank                = true;
-      const std::string section = text(n, path, "section", false);
-      const double      width   = positive(n, path, "width", Quantity::length);
-      t.section.a               = width / 2;
-      if (section.empty() || section == "circular")
-        {
-          t.section.kind = SectionSpec::Kind::circle;
-          t.section.b    = t.section.a;
-          if (n["height"])
-            error(n["height"], path + ".height", "a circular section has only a width (diameter)");
-        }
-      else if (section == "elliptical" || section == "oval")
-        {
-          t.section.kind = section == "oval" ? SectionSpec::Kind::oval : SectionSpec::Kind::ellipse;
-          t.section.b    = positive(n, path, "height", Quantity::length) / 2;
-          if (section == "oval")
-            {
-              t.section.side_radius = positive(n, path, "side_radius", Quantity::length);
-              if (t.section.b > 0 &&
-                  !(t.section.a > t.section.b && t.section.side_radius < t.section.b))
-                error(n, path, "an oval section needs width > height and side_radius < height / 2");
-            }
-        }
-      else
-        error(n["section"], path + ".section",
-              "unknown section \"" + section + "\"" +
-                suggestion(section, {"circular", "elliptical", "oval"}));
+      TankSpec &t = c.tank;
+      c.has_tank  = true;
+      read_tank_section(n, path, t);
       t.length = positive(n, path, "length", Quantity::length);
 
       auto gauge = [&](const YAML::Node &g, const std::string &gp, std::string &material,
@@ -93,6 +68,45 @@ namespace lightbody
                   "unknown head shape \"" + shape + "\"" +
                     suggestion(shape, {"ellipsoidal", "torispherical", "flat"}));
         }
+      read_bulkheads(n, path, t);
+      read_rings(n, path, t);
+      read_tank_mounting(n, path, t);
+    }
+
+    // The cross-section: circular, elliptical or oval.
+    void Reader::read_tank_section(const YAML::Node &n, const std::string &path, TankSpec &t)
+    {
+      const std::string section = text(n, path, "section", false);
+      const double      width   = positive(n, path, "width", Quantity::length);
+      t.section.a               = width / 2;
+      if (section.empty() || section == "circular")
+        {
+          t.section.kind = SectionSpec::Kind::circle;
+          t.section.b    = t.section.a;
+          if (n["height"])
+            error(n["height"], path + ".height", "a circular section has only a width (diameter)");
+        }
+      else if (section == "elliptical" || section == "oval")
+        {
+          t.section.kind = section == "oval" ? SectionSpec::Kind::oval : SectionSpec::Kind::ellipse;
+          t.section.b    = positive(n, path, "height", Quantity::length) / 2;
+          if (section == "oval")
+            {
+              t.section.side_radius = positive(n, path, "side_radius", Quantity::length);
+              if (t.section.b > 0 &&
+                  !(t.section.a > t.section.b && t.section.side_radius < t.section.b))
+                error(n, path, "an oval section needs width > height and side_radius < height / 2");
+            }
+        }
+      else
+        error(n["section"], path + ".section",
+              "unknown section \"" + section + "\"" +
+                suggestion(section, {"circular", "elliptical", "oval"}));
+    }
+
+    // Partitions and baffles, sorted along the tank.
+    void Reader::read_bulkheads(const YAML::Node &n, const std::string &path, TankSpec &t)
+    {
       for (const char *kind : {"partitions", "baffles"})
         for_each_in_list(
           n[kind], path + "." + kind, [&](const YAML::Node &e, const std::string &k) {
@@ -123,6 +137,11 @@ namespace lightbody
           });
       std::sort(t.bulkheads.begin(), t.bulkheads.end(),
                 [](const auto &a, const auto &b) { return a.station < b.station; });
+    }
+
+    // Stiffening rings.
+    void Reader::read_rings(const YAML::Node &n, const std::string &path, TankSpec &t)
+    {
       if (const YAML::Node r = n["rings"]; r && is_map(r, path + ".rings"))
         {
           check_keys(r, path + ".rings", keys_of("body.tank.rings"));
@@ -136,6 +155,11 @@ namespace lightbody
             positive(r, path + ".rings", "thickness", Quantity::length, max_thickness_mm);
           t.ring_material = r["material"] ? text(r, path + ".rings", "material") : t.shell_material;
         }
+    }
+
+    // Saddles, a subframe, or the head rims.
+    void Reader::read_tank_mounting(const YAML::Node &n, const std::string &path, TankSpec &t)
+    {
       const YAML::Node m = n["mounting"];
       if (!m)
         error(n, path + ".mounting", "is required: saddles, subframe or ends");

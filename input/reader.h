@@ -377,6 +377,10 @@ namespace lightbody
       void read_mesh(const YAML::Node &n, MeshSettings &mesh);
       void read_material(const std::string &name, const YAML::Node &n, Case &c);
       void read_part(const std::string &name, const YAML::Node &n, Case &c);
+      void read_tank_section(const YAML::Node &n, const std::string &path, TankSpec &t);
+      void read_bulkheads(const YAML::Node &n, const std::string &path, TankSpec &t);
+      void read_rings(const YAML::Node &n, const std::string &path, TankSpec &t);
+      void read_tank_mounting(const YAML::Node &n, const std::string &path, TankSpec &t);
       void read_gmsh_surface(const YAML::Node &g, const std::string &gp, PartSpec &p);
       void read_quad_surface(const YAML::Node &g, const std::string &gp, PartSpec &p);
       void read_cylinder_surface(const YAML::Node &g, const std::string &gp, PartSpec &p);
