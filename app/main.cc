@@ -31,9 +31,10 @@ namespace
     ok               = 0,
     usage_error      = 1,
     input_error      = 2,
-    criterion_failed = 3, // solved, written, but a utilization above 1
+    criterion_failed = 3, // verdict FAIL: solved, written, but a check failed
     model_error      = 4,
-    internal_error   = 5
+    internal_error   = 5,
+    conditional      = 6 // verdict CONDITIONAL: the checks made pass, some rest on conditions
   };
 
   const char *usage = R"(usage:
@@ -49,9 +50,10 @@ mesh      mesh only: write the model (parts, named surfaces, supports, joints) a
 cases     list the load cases of CASE as they will run (nothing is solved or written).
 keys      print every key a case file may hold, with its default (Markdown).
 
-exit codes: 0 success, 1 bad command line or --out folder, 2 bad case file, 3 design criterion
-            failed, 4 model cannot be solved (free body, mechanism, non-finite results, too
-            large), 5 internal or I/O error
+exit codes: 0 success (verdict PASS, or nothing to check), 1 bad command line or --out
+            folder, 2 bad case file, 3 verdict FAIL, 4 model cannot be solved (free body,
+            mechanism, non-finite results, too large), 5 internal or I/O error, 6 verdict
+            CONDITIONAL (the checks made pass; report.md lists what was not checked or assumed)
 )";
 
   const char *out_help =
@@ -234,27 +236,6 @@ exit codes: 0 success, 1 bad command line or --out folder, 2 bad case file, 3 de
     return ok;
   }
 
-  // The load cases that failed their design check, one line each ("" when all passed).
-  std::string failed_criteria(const Results &r)
-  {
-    std::string failed;
-    for (const auto &lc : r.load_cases)
-      if (!lc.passed)
-        {
-          char line[512];
-          if (lc.max_utilization > 1)
-            std::snprintf(line, sizeof line,
-                          "load case \"%s\": utilization %.3f at part \"%s\" exceeds 1",
-                          lc.name.c_str(), lc.max_utilization, lc.max_utilization_part.c_str());
-          else
-            std::snprintf(
-              line, sizeof line, "load case \"%s\": displacement %.1f mm exceeds the limit %.1f mm",
-              lc.name.c_str(), lc.max_displacement_mm, lc.deflection_limit_mm.value_or(0));
-          failed += (failed.empty() ? "" : "\n") + std::string(line);
-        }
-    return failed;
-  }
-
   // lightbody run: mesh, solve, post-process, write; exit code 3 when a criterion failed.
   int run(const Case &c, const RunOptions &options, const std::string &out_dir, StageLog &log)
   {
@@ -287,8 +268,25 @@ exit codes: 0 success, 1 bad command line or --out folder, 2 bad case file, 3 de
       write_results(outcome, log, out_dir, renderer);
     }
     std::cout << "results: " << out_dir << "\n";
-    if (const std::string failed = failed_criteria(*outcome.results); !failed.empty())
-      return fail(criterion_failed, failed);
+    const Verdict &v     = outcome.results->verdict;
+    auto           lines = [](const std::vector<std::string> &list) {
+      std::string text;
+      for (const auto &l : list)
+        text += (text.empty() ? "  - " : "\n  - ") + l;
+      return text;
+    };
+    if (v.status == Verdict::Status::fail)
+      {
+        std::cerr << "lightbody: verdict FAIL:\n" << lines(v.failures) << "\n";
+        return criterion_failed;
+      }
+    if (v.status == Verdict::Status::conditional)
+      {
+        std::cerr << "lightbody: verdict CONDITIONAL: the checks made pass; not checked or "
+                     "assumed:\n"
+                  << lines(v.conditions) << "\n";
+        return conditional;
+      }
     return ok;
   }
 } // namespace

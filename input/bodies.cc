@@ -56,6 +56,7 @@ namespace lightbody
         PartSpec p  = base;
         p.name      = cuts.size() == 2 ? "shell" : "shell_" + std::to_string(i + 1);
         p.kind      = SurfaceKind::section_shell;
+        p.role      = PartRole::tank_shell;
         p.material  = t.shell_material;
         p.thickness = t.shell_thickness;
         p.origin    = {cuts[i], 0, 0};
@@ -69,6 +70,7 @@ namespace lightbody
       {
         PartSpec p  = base;
         p.name      = end == 0 ? "head_front" : "head_rear";
+        p.role      = PartRole::tank_head;
         p.material  = t.head_material;
         p.thickness = t.head_thickness;
         p.axis      = {end == 0 ? -1.0 : 1.0, 0, 0};

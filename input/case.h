@@ -55,9 +55,18 @@ namespace lightbody
   };
 
   // A thin-walled part: a mid-surface, a gauge and a material.
+  // What a part is to the codes' checks (a tank's shell and heads get the ADR minimum thickness).
+  enum class PartRole
+  {
+    general,
+    tank_shell,
+    tank_head
+  };
+
   struct PartSpec
   {
     std::string             name;
+    PartRole                role = PartRole::general;
     std::string             material;
     double                  thickness = 0;
     SurfaceKind             kind      = SurfaceKind::quad;
@@ -197,6 +206,18 @@ namespace lightbody
     double                safety_factor = 0; // default: input/keys.cc
     std::optional<double> haz_width;         // from the weld line; not given: max(25 mm, 3 t)
     std::optional<double> max_deflection;    // mm, largest displacement allowed; not given: none
+    // Heat-affected strengths given for a material or a part (by name), overriding the
+    // library's; the part's own entry wins.
+    struct HazStrength
+    {
+      double         Rp02 = 0, Rm = 0;
+      std::string    source;
+      SourceLocation where;
+    };
+    std::map<std::string, HazStrength> haz_strength;
+    // Buckling is not checked by lightbody: unless the engineer states that it was checked
+    // separately, a verdict lists it as a condition.
+    bool buckling_checked_separately = false;
 
     // The heat-affected band either side of a weld in a part of the given gauge: the given
     // width, or by default 25 mm or 3 t, whichever is wider (US Aluminum Association rule;

@@ -40,6 +40,18 @@ namespace lightbody
       m.Rp02_haz        = quantity(n, path, "Rp02_haz", Quantity::pressure, &zero);
       m.Rm_haz          = quantity(n, path, "Rm_haz", Quantity::pressure, &zero);
       m.source          = text(n, path, "source", false);
+      if (n["A"])
+        {
+          m.elongation_percent = 100 * positive(n, path, "A", Quantity::dimensionless, 1e6);
+          if (m.elongation_percent > 100)
+            error(n["A"], path + ".A", "an elongation is a percentage: write e.g. \"12 %\"");
+        }
+      m.haz_assumed = !(m.Rp02_haz > 0 && m.Rm_haz > 0);
+      m.haz_basis   = m.haz_assumed ? "not given (materials." + name +
+                                      ".Rp02_haz, Rm_haz): the base strength is used"
+                                    : "given in the case file (materials." + name + ")";
+      if ((m.Rp02_haz > 0) != (m.Rm_haz > 0))
+        error(n, path, "give both Rp02_haz and Rm_haz, or neither");
       if (n["nu"] && !(m.nu >= 0 && m.nu < 0.5))
         error(n["nu"], path + ".nu", "Poisson's ratio must be in [0, 0.5)");
       if (m.Rp02 > 0 && m.Rm > 0 && m.Rp02 > m.Rm)
@@ -79,9 +91,18 @@ namespace lightbody
     void Reader::check_references(const Case &c, const YAML::Node &root)
     {
       (void)root;
-      std::vector<std::string> part_names;
+      std::vector<std::string> part_names, names_in_use;
       for (const auto &p : c.parts)
-        part_names.push_back(p.name);
+        {
+          part_names.push_back(p.name);
+          names_in_use.push_back(p.name);
+          names_in_use.push_back(p.material);
+        }
+      for (const auto &[name, h] : c.criteria.haz_strength)
+        if (std::find(names_in_use.begin(), names_in_use.end(), name) == names_in_use.end())
+          diag_.add(h.where, "criteria.haz_strength." + name,
+                    "no part or material in use is named \"" + name + "\"" +
+                      suggestion(name, names_in_use));
       for (const auto &r : references_)
         {
           if (r.kind == "support")
@@ -310,6 +331,30 @@ namespace lightbody
           c.criteria.haz_width = positive(cr, "criteria", "haz_width", Quantity::length);
         if (cr["max_deflection"])
           c.criteria.max_deflection = positive(cr, "criteria", "max_deflection", Quantity::length);
+        if (const YAML::Node hs = cr["haz_strength"]; hs && is_map(hs, "criteria.haz_strength"))
+          for (const auto &kv : hs)
+            {
+              const std::string name = key_text(kv.first);
+              const std::string path = "criteria.haz_strength." + name;
+              if (!is_map(kv.second, path))
+                continue;
+              check_keys(kv.second, path, keys_of("criteria.haz_strength.NAME"));
+              CriteriaSpec::HazStrength h;
+              h.where  = where(kv.second, path);
+              h.Rp02   = positive(kv.second, path, "Rp02_haz", Quantity::pressure, 1e4);
+              h.Rm     = positive(kv.second, path, "Rm_haz", Quantity::pressure, 1e4);
+              h.source = text(kv.second, path, "source");
+              if (h.Rp02 > h.Rm && h.Rm > 0)
+                error(kv.second, path, "Rp02_haz must not exceed Rm_haz");
+              c.criteria.haz_strength[name] = h;
+            }
+        const std::string buckling = text(cr, "criteria", "buckling", false);
+        if (buckling == "checked_separately")
+          c.criteria.buckling_checked_separately = true;
+        else if (!buckling.empty() && buckling != "not_checked")
+          error(cr["buckling"], "criteria.buckling",
+                "unknown value \"" + buckling + "\"" +
+                  suggestion(buckling, {"not_checked", "checked_separately"}));
       }
     }
   } // namespace reading
@@ -318,13 +363,27 @@ namespace lightbody
 
   Material Case::material_of(const PartSpec &part) const
   {
-    const auto it = user_materials.find(part.material);
+    const auto              it = user_materials.find(part.material);
+    std::optional<Material> m;
     if (it != user_materials.end())
-      return it->second;
-    if (auto m = library_material(part.material, part.thickness))
-      return *m;
-    throw InputError(part.where, "parts." + part.name + ".material",
-                     "unknown material \"" + part.material + "\"");
+      m = it->second;
+    else
+      m = library_material(part.material, part.thickness);
+    if (!m)
+      throw InputError(part.where, "parts." + part.name + ".material",
+                       "unknown material \"" + part.material + "\"");
+    auto given = criteria.haz_strength.find(part.name);
+    if (given == criteria.haz_strength.end())
+      given = criteria.haz_strength.find(part.material);
+    if (given != criteria.haz_strength.end())
+      {
+        m->Rp02_haz    = given->second.Rp02;
+        m->Rm_haz      = given->second.Rm;
+        m->haz_assumed = false;
+        m->haz_basis   = "given in the case file (criteria.haz_strength." + given->first +
+                       (given->second.source.empty() ? ")" : "): " + given->second.source);
+      }
+    return *m;
   }
 
   const PartSpec *Case::find_part(const std::string &name) const

@@ -31,6 +31,7 @@ namespace lightbody
       {"materials.NAME", "Rm", "pressure", "", "tensile strength"},
       {"materials.NAME", "Rp02_haz", "pressure", "0", "proof strength in the heat-affected zone (0: not known)"},
       {"materials.NAME", "Rm_haz", "pressure", "0", "tensile strength in the heat-affected zone (0: not known)"},
+      {"materials.NAME", "A", "fraction", "", "minimum elongation after fracture (for the ADR equivalent thickness), e.g. 12 %"},
       {"materials.NAME", "source", "text", "", "where the values come from"},
 
       {"parts.NAME", "material", "name", "", "a library material or one under materials"},
@@ -204,6 +205,11 @@ namespace lightbody
       {"criteria", "safety_factor", "number >= 1", "1.5", "proof rule only"},
       {"criteria", "haz_width", "length", "max(25 mm, 3 t)", "heat-affected band from each weld"},
       {"criteria", "max_deflection", "length", "", "largest displacement allowed in every case"},
+      {"criteria", "haz_strength", "NAME: mapping", "", "heat-affected strengths for a material or a part (NAME), overriding the library's"},
+      {"criteria", "buckling", "not_checked or checked_separately", "not_checked", "lightbody does not check buckling: not_checked makes the verdict conditional on it"},
+      {"criteria.haz_strength.NAME", "Rp02_haz", "pressure", "", "proof strength in the heat-affected zone"},
+      {"criteria.haz_strength.NAME", "Rm_haz", "pressure", "", "tensile strength in the heat-affected zone"},
+      {"criteria.haz_strength.NAME", "source", "text", "", "where the values come from (required)"},
 
       {"design_loads", "template", "adr, en12642 or tipper", "", "the standard"},
       {"design_loads.adr", "template", "adr", "", ""},

@@ -15,9 +15,20 @@ namespace lightbody
     double      density  = 0;
     double      Rp02     = 0; // 0.2 % proof strength (minimum specified)
     double      Rm       = 0; // tensile strength (minimum specified)
-    double      Rp02_haz = 0; // heat-affected zone, 0 where no confirmed value exists
+    double      Rp02_haz = 0; // heat-affected zone (weld) strengths; 0: not known
     double      Rm_haz   = 0;
+    // Minimum elongation after fracture A (%) for the ADR equivalent thickness; 0: not known.
+    double      elongation_percent = 0;
     std::string source; // where the values come from
+    // Where the HAZ values come from, and whether they rest on an assumed (not confirmed) rule:
+    // a verdict using them is conditional.
+    std::string haz_basis;
+    bool        haz_assumed = true;
+
+    // The strengths the design check uses in a heat-affected zone: the HAZ values where known,
+    // otherwise the base values (then haz_assumed is true).
+    double weld_Rp02() const { return Rp02_haz > 0 ? Rp02_haz : Rp02; }
+    double weld_Rm() const { return Rm_haz > 0 ? Rm_haz : Rm; }
 
     // Lamé's constants of isotropic linear elasticity (lambda, mu = G).
     double lame_lambda() const { return E * nu / ((1 + nu) * (1 - 2 * nu)); }

@@ -64,7 +64,21 @@ namespace lightbody
                                {"von_mises_MPa", p.von_mises_MPa},
                                {"stress_MPa", p.stress_MPa},
                                {"part", p.part}};
+      if (!lc.outside_linear_validity.empty())
+        j["outside_linear_validity"] = lc.outside_linear_validity;
       return j;
+    }
+
+    Json weld_strengths_json(const DesignBasis &d)
+    {
+      Json list = Json::array();
+      for (const auto &w : d.weld_strengths)
+        list.push_back({{"material", w.material},
+                        {"Rp02_haz_MPa", w.Rp02},
+                        {"Rm_haz_MPa", w.Rm},
+                        {"basis", w.basis},
+                        {"assumed", w.assumed}});
+      return list;
     }
   } // namespace
 
@@ -108,9 +122,29 @@ namespace lightbody
                            {"haz_width_mm", c.criteria.haz_width
                                               ? Json(*c.criteria.haz_width)
                                               : Json(c.criteria.haz_width_text())},
-                           {"haz_not_confirmed_base_values_used", r.design.unconfirmed_haz}};
+                           {"weld_strengths", weld_strengths_json(r.design)}};
+    if (!r.minimum_thickness.empty())
+      {
+        j["minimum_thickness"] = Json::array();
+        for (const auto &m : r.minimum_thickness)
+          j["minimum_thickness"].push_back(
+            {{"part", m.part},
+             {"material", m.material},
+             {"thickness_mm", m.thickness_mm},
+             {"required_mm", m.checked ? Json(m.required_mm) : Json(nullptr)},
+             {"reference_steel_mm", m.reference_steel_mm},
+             {"diameter_mm", m.diameter_mm},
+             {"protected", m.protected_shell},
+             {"checked", m.checked},
+             {"passed", m.passed},
+             {"basis", m.basis}});
+      }
+    j["verdict"]  = {{"status", verdict_text(r.verdict.status)},
+                     {"failures", r.verdict.failures},
+                     {"conditions", r.verdict.conditions}};
     j["warnings"] = run_warnings(r, c);
-    j["passed"]   = all_passed(r);
+    j["passed"] =
+      r.verdict.status == Verdict::Status::pass || r.verdict.status == Verdict::Status::none;
     if (const int gov = governing_load_case(r); gov >= 0)
       j["governing_load_case"] = r.load_cases[gov].name;
     j["picture"] = picture.made ? Json(picture.file) : Json(nullptr);

@@ -164,13 +164,11 @@ namespace lightbody
     s << "| units | mm, N, MPa; masses in kg |\n\n";
 
     // Overall verdict first: the reader's first question.
-    const int  gov    = governing_load_case(r);
-    const bool passed = all_passed(r);
-    if (r.design.checked ||
-        std::any_of(r.load_cases.begin(), r.load_cases.end(),
-                    [](const LoadCaseResult &l) { return l.deflection_limit_mm.has_value(); }))
+    const int      gov = governing_load_case(r);
+    const Verdict &v   = r.verdict;
+    if (v.status != Verdict::Status::none)
       {
-        s << "**Result: " << (passed ? "PASS" : "FAIL") << "**";
+        s << "**Verdict: " << verdict_text(v.status) << "**";
         if (gov >= 0)
           {
             const auto &g = r.load_cases[gov];
@@ -180,6 +178,23 @@ namespace lightbody
                 << g.max_utilization_part << "` at " << at(g.max_utilization_location_mm) << " mm";
           }
         s << ".\n\n";
+        if (!v.failures.empty())
+          {
+            s << "Failed:\n\n";
+            for (const auto &f : v.failures)
+              s << "- " << f << "\n";
+            s << "\n";
+          }
+        if (!v.conditions.empty())
+          {
+            s << (v.status == Verdict::Status::conditional
+                    ? "The checks that were made pass, but the verdict rests on these conditions "
+                      "(not checked, or assumed):\n\n"
+                    : "Also not checked, or assumed:\n\n");
+            for (const auto &cnd : v.conditions)
+              s << "- " << cnd << "\n";
+            s << "\n";
+          }
       }
 
     s << "## Body\n\n" << body_text(c) << "\n\n";
@@ -218,12 +233,27 @@ namespace lightbody
       s << "No design check was asked for (no `criteria` or `design_loads` in the case).\n";
     for (const auto &line : basis)
       s << "- " << line << "\n";
-    if (!r.design.unconfirmed_haz.empty())
+    if (!r.design.weld_strengths.empty())
       {
-        s << "- Welded alloys without a confirmed HAZ strength, checked with base values: ";
-        for (std::size_t i = 0; i < r.design.unconfirmed_haz.size(); ++i)
-          s << (i ? ", " : "") << r.design.unconfirmed_haz[i];
-        s << ". Check these welds separately.\n";
+        s << "\nWeld (heat-affected zone) strengths used within the band of every weld:\n\n"
+             "| material | Rp0.2,haz (MPa) | Rm,haz (MPa) | basis |\n|---|---:|---:|---|\n";
+        for (const auto &w : r.design.weld_strengths)
+          s << "| " << w.material << " | " << fixed(w.Rp02, 0) << " | " << fixed(w.Rm, 0) << " | "
+            << (w.assumed ? "**assumed** " : "") << w.basis << " |\n";
+      }
+    if (!r.minimum_thickness.empty())
+      {
+        s << "\nMinimum thickness of the shell and heads, ADR 6.8.2.1.18-19 (equivalent "
+             "thickness e1 = 464 e0 / (Rm A)^(2/3) of the reference mild steel Rm0 = 370 MPa, "
+             "A0 = 27 %):\n\n| part | material | thickness (mm) | minimum (mm) | result | "
+             "basis |\n|---|---|---:|---:|---|---|\n";
+        for (const auto &m : r.minimum_thickness)
+          s << "| " << m.part << " | " << m.material << " | " << fixed(m.thickness_mm, 2) << " | "
+            << (m.checked ? fixed(m.required_mm, 2) : std::string("-")) << " | "
+            << (!m.checked ? "not checked"
+                : m.passed ? "pass"
+                           : "**FAIL**")
+            << " | " << m.basis << " |\n";
       }
     s << "\n";
 

@@ -4,6 +4,7 @@
 // scripts read this; post/results.h adds the finite-element data it was computed on.
 #include "input/case.h"
 #include "meshes/model_parts.h"
+#include "post/verdict.h"
 
 #include <array>
 #include <cstddef>
@@ -77,27 +78,40 @@ namespace lightbody
     std::vector<double>   part_max_utilization; // per model part
     std::optional<double> deflection_limit_mm;  // not given: none
     bool                  passed = true; // utilization <= 1 and displacement within the limit
+    // Parts whose largest displacement is beyond the validity of a linear analysis, one line
+    // each: the verdict cannot be PASS.
+    std::vector<std::string> outside_linear_validity;
   };
 
   // Allowable stress of every element under the case's criteria, with heat-affected bands along
   // the welds (ties and shared-node joints between parts).
   struct DesignBasis
   {
-    bool                     checked = false;
-    std::vector<double>      allowable_MPa;   // per element
-    std::vector<bool>        heat_affected;   // per element
-    std::vector<std::string> unconfirmed_haz; // materials welded without a confirmed HAZ value
+    bool                checked = false;
+    std::vector<double> allowable_MPa; // per element
+    std::vector<bool>   heat_affected; // per element
+    // The weld strengths used, one per material (and basis) with heat-affected elements.
+    struct WeldStrength
+    {
+      std::string material;
+      double      Rp02 = 0, Rm = 0;
+      std::string basis;
+      bool        assumed = false; // rests on an assumed rule or on base values
+    };
+    std::vector<WeldStrength> weld_strengths;
   };
 
   struct ResultData
   {
-    std::size_t                 dofs     = 0;
-    std::size_t                 elements = 0;
-    std::vector<PartMesh>       parts;
-    std::vector<Joint>          joints;
-    MassReport                  mass;
-    DesignBasis                 design;
-    std::vector<LoadCaseResult> load_cases;
+    std::size_t                   dofs     = 0;
+    std::size_t                   elements = 0;
+    std::vector<PartMesh>         parts;
+    std::vector<Joint>            joints;
+    MassReport                    mass;
+    DesignBasis                   design;
+    std::vector<LoadCaseResult>   load_cases;
+    std::vector<MinimumThickness> minimum_thickness; // ADR 6.8.2.1.18-19, tank bodies
+    Verdict                       verdict;
     // Results the program stands behind but that deserve a look (a displacement many times the
     // part's gauge): printed on stderr and listed in report.md and report.json.
     std::vector<std::string> warnings;

@@ -243,7 +243,7 @@ namespace lightbody
 
     b.allowable_MPa.resize(tria.n_active_cells());
     b.heat_affected.assign(tria.n_active_cells(), false);
-    std::set<std::string> unconfirmed;
+    std::map<std::pair<std::string, std::string>, DesignBasis::WeldStrength> weld_strengths;
     // The band of each part's gauge (CriteriaSpec::haz_width_mm).
     auto band = [&](const PartMesh &part) { return criteria.haz_width_mm(part.thickness); };
     // The weld points in a uniform grid of buckets as wide as the widest band: the points within
@@ -285,16 +285,15 @@ namespace lightbody
         if (haz)
           {
             b.heat_affected[cell->active_cell_index()] = true;
-            if (m.Rp02_haz > 0 && m.Rm_haz > 0)
-              Re = m.Rp02_haz, Rm = m.Rm_haz;
-            else
-              unconfirmed.insert(m.name);
+            Re = m.weld_Rp02(), Rm = m.weld_Rm();
+            weld_strengths[{m.name, m.haz_basis}] = {m.name, Re, Rm, m.haz_basis, m.haz_assumed};
           }
         b.allowable_MPa[cell->active_cell_index()] = criteria.rule == CriteriaSpec::Rule::adr
                                                        ? std::min(0.75 * Re, 0.5 * Rm)
                                                        : Re / criteria.safety_factor;
       }
-    b.unconfirmed_haz.assign(unconfirmed.begin(), unconfirmed.end());
+    for (const auto &[key, w] : weld_strengths) // by (material, basis)
+      b.weld_strengths.push_back(w);
     return b;
   }
 
@@ -381,13 +380,12 @@ namespace lightbody
 
     // von Mises and principal stresses at every node; the largest displacement and stress with
     // their places. Returns the gauge of the part where the displacement is largest.
-    double maxima(const Model &model, const NodeTable &nodes, const std::vector<Vec3> &u_node,
-                  LoadCaseResult &r)
+    void maxima(const Model &model, const NodeTable &nodes, const std::vector<Vec3> &u_node,
+                LoadCaseResult &r)
     {
       const std::size_t n_nodes = nodes.points.size();
       r.von_mises.resize(n_nodes);
       r.principal.resize(n_nodes);
-      double gauge_at_max = 0;
       for (std::size_t n = 0; n < n_nodes; ++n)
         {
           r.von_mises[n]       = von_mises(r.stress[n]);
@@ -398,7 +396,6 @@ namespace lightbody
               r.max_displacement_mm          = u;
               r.max_displacement_location_mm = vec(nodes.points[n]);
               r.max_displacement_part        = part.name;
-              gauge_at_max                   = part.thickness;
             }
           if (r.von_mises[n] > r.max_von_mises_MPa)
             {
@@ -407,7 +404,42 @@ namespace lightbody
               r.max_von_mises_part        = part.name;
             }
         }
-      return gauge_at_max;
+    }
+
+    // Parts whose largest displacement leaves small-deflection theory: more than
+    // large_displacement_per_thickness gauges or large_displacement_per_size of the part's size.
+    void linear_validity(const Model &model, const NodeTable &nodes,
+                         const std::vector<Vec3> &u_node, LoadCaseResult &r)
+    {
+      const std::size_t   n_parts = model.parts.size();
+      std::vector<double> largest(n_parts, 0.0);
+      std::vector<Vec3>   lo(n_parts, Vec3{1e300, 1e300, 1e300}),
+        hi(n_parts, Vec3{-1e300, -1e300, -1e300});
+      for (std::size_t n = 0; n < nodes.points.size(); ++n)
+        {
+          const unsigned p = nodes.part[n];
+          largest[p]       = std::max(largest[p], norm(u_node[n]));
+          for (unsigned d = 0; d < 3; ++d)
+            lo[p][d] = std::min(lo[p][d], nodes.points[n][d]),
+            hi[p][d] = std::max(hi[p][d], nodes.points[n][d]);
+        }
+      for (std::size_t p = 0; p < n_parts; ++p)
+        {
+          const double t    = model.parts[p].thickness;
+          const double size = norm(hi[p] - lo[p]);
+          std::string  why;
+          if (largest[p] > large_displacement_per_thickness * t)
+            why = number_text(large_displacement_per_thickness) + " times its gauge (" +
+                  number_text(t) + " mm)";
+          else if (largest[p] > large_displacement_per_size * size)
+            why = number_text(100 * large_displacement_per_size) + " % of its size (" +
+                  number_text(size) + " mm)";
+          if (!why.empty())
+            r.outside_linear_validity.push_back(
+              "part \"" + model.parts[p].name + "\" moves " + number_text(largest[p]) +
+              " mm, more than " + why +
+              ": a linear (small-deflection) analysis is not valid there");
+        }
     }
 
     // Utilization (von Mises over the lowest allowable around each node), its maxima by part,
@@ -524,22 +556,19 @@ namespace lightbody
         r.description = spec.description;
         std::vector<Vec3> u_node;
         nodal_fields(*results, l, nodes, r, u_node);
-        const double gauge_at_max = maxima(model, nodes, u_node, r);
+        maxima(model, nodes, u_node, r);
         design_check(model, nodes, c, spec, results->design.checked, r);
         reactions(s, l, nodes, r);
         for (const auto &probe : c.probes)
           r.probes.push_back(probe_result(s, l, probe));
         check_sound(r);
-        if (r.max_displacement_mm > large_displacement_per_thickness * gauge_at_max)
-          results->warnings.push_back(
-            "load case \"" + r.name + "\": the largest displacement, " +
-            number_text(r.max_displacement_mm) + " mm at " +
-            place_text(r.max_displacement_location_mm, r.max_displacement_part) +
-            ", is more than " + number_text(large_displacement_per_thickness) +
-            " times that part's gauge (" + number_text(gauge_at_max) +
-            " mm): a linear (small-deflection) analysis is not valid there");
+        linear_validity(model, nodes, u_node, r);
+        for (const auto &w : r.outside_linear_validity)
+          results->warnings.push_back("load case \"" + r.name + "\": " + w);
         results->load_cases.push_back(std::move(r));
       }
+    results->minimum_thickness = adr_minimum_thickness(c);
+    results->verdict           = make_verdict(*results, c);
     return results;
   }
 } // namespace lightbody

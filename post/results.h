@@ -40,9 +40,12 @@ namespace lightbody
   inline constexpr double max_equilibrium_error = 1e-4;
   // A displacement of more than this many times the gauge of the part where it occurs is outside
   // small-deflection (linear) plate theory, valid for deflections up to about the gauge
-  // (Timoshenko & Woinowsky-Krieger, Theory of Plates and Shells, ch. 13): the run goes on and
-  // says so.
+  // (Timoshenko & Woinowsky-Krieger, Theory of Plates and Shells, ch. 13): the verdict
+  // cannot be PASS there.
   inline constexpr double large_displacement_per_thickness = 10;
+  // Nor is a displacement of more than this fraction of the part's size (the diagonal of its
+  // bounding box): the geometry changes visibly.
+  inline constexpr double large_displacement_per_size = 0.05;
 
   // Mass of each part and the centre of gravity, integrated over the exact geometry.
   MassReport compute_mass(const Model &model);

@@ -40,7 +40,11 @@ criteria: {allowable: proof, safety_factor: 1.5, haz_width: 25 mm}
     }
   // Three element columns on each side of the weld, twenty rows.
   EXPECT_EQ(flagged, 120u);
-  EXPECT_TRUE(basis.unconfirmed_haz.empty());
+  ASSERT_EQ(basis.weld_strengths.size(), 1u);
+  EXPECT_EQ(basis.weld_strengths[0].material, "6061-T6");
+  EXPECT_DOUBLE_EQ(basis.weld_strengths[0].Rp02, 115);
+  EXPECT_DOUBLE_EQ(basis.weld_strengths[0].Rm, 175);
+  EXPECT_FALSE(basis.weld_strengths[0].assumed);
 }
 
 // Without welds the allowable is uniform, so the largest utilization is the largest von Mises
