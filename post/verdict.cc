@@ -11,9 +11,9 @@ namespace lightbody
 {
   namespace
   {
-    // ADR 6.8.2.1.18: the reference mild steel, and the diameter that separates the two rows.
-    constexpr double reference_Rm_MPa     = 370;
-    constexpr double reference_elongation = 27;
+    // ADR 6.8.2.1.18 (footnote): 464 = (Rm0 A0)^(2/3) of the reference mild steel, Rm0 =
+    // 370 MPa, A0 = 27 % (463.85, rounded in the regulation); the diameter between the two rows.
+    constexpr double adr_reference_factor = 464;
     constexpr double large_diameter_mm    = 1800;
     // 6.8.2.1.20 b) 1: a shell is protected when partitions, surge plates or rings stand at
     // most 1.75 m apart, or no section between partitions or surge plates holds over 7 500 l.
@@ -48,8 +48,7 @@ namespace lightbody
 
   double adr_equivalent_thickness(double e0_mm, double Rm_MPa, double elongation_percent)
   {
-    return e0_mm * std::pow(reference_Rm_MPa * reference_elongation, 2.0 / 3.0) /
-           std::pow(Rm_MPa * elongation_percent, 2.0 / 3.0);
+    return adr_reference_factor * e0_mm / std::pow(Rm_MPa * elongation_percent, 2.0 / 3.0);
   }
 
   std::vector<MinimumThickness> adr_minimum_thickness(const Case &c)

@@ -30,7 +30,7 @@ namespace lightbody
   std::vector<MinimumThickness> adr_minimum_thickness(const Case &c);
 
   // The equivalent thickness of another metal for a reference mild steel thickness e0 (ADR
-  // 6.8.2.1.18, footnote: Rm0 = 370 MPa, A0 = 27 %): e1 = 464 e0 / (Rm1 A1)^(2/3).
+  // 6.8.2.1.18, footnote: e1 = 464 e0 / (Rm1 A1)^(2/3), 464 from Rm0 = 370 MPa, A0 = 27 %).
   double adr_equivalent_thickness(double e0_mm, double Rm_MPa, double elongation_percent);
 
   struct Verdict

@@ -94,3 +94,33 @@ TEST(DesignCheck, DeflectionLimit)
   // Without a limit there is none (not a limit of zero).
   EXPECT_FALSE(run_file(file).results->load_cases[0].deflection_limit_mm.has_value());
 }
+
+// A weld in a work-hardened alloy: 5083-H116 (Rp0.2 215 MPa) has no confirmed HAZ value; the
+// documented rule takes the O-temper strength (125 MPa, EN 485-2 5083-O) in the heat-affected
+// band, marks it assumed, and the verdict cannot be PASS on it.
+TEST(DesignCheck, WorkHardenedWeldUsesTheOTemperStrength)
+{
+  const std::string yaml  = R"(
+mesh: {size: 20 mm}
+parts:
+  a: {material: 5083-H116, thickness: 5 mm, quad: {corners: [[0, 0, 0], [300, 0, 0], [300, 100, 0], [0, 100, 0]]}}
+  b: {material: 5083-H116, thickness: 5 mm, quad: {corners: [[300, 0, 0], [600, 0, 0], [600, 100, 0], [300, 100, 0]]}}
+supports:
+  clamp: {edge: a.edge4, fix: all}
+load_cases:
+  tip: {edge_forces: [{edge: b.edge2, force_per_length: "0 0 -0.1 N/mm"}]}
+criteria: {allowable: proof, safety_factor: 1.5, buckling: checked_separately}
+)";
+  const RunOutcome  r     = run_yaml(yaml);
+  const auto       &basis = r.results->design;
+  double            lo = 1e300, hi = 0;
+  for (double a : basis.allowable_MPa)
+    lo = std::min(lo, a), hi = std::max(hi, a);
+  EXPECT_NEAR(lo, 125 / 1.5, 1e-9);
+  EXPECT_NEAR(hi, 215 / 1.5, 1e-9);
+  ASSERT_EQ(basis.weld_strengths.size(), 1u);
+  EXPECT_TRUE(basis.weld_strengths[0].assumed);
+  EXPECT_EQ(r.results->verdict.status, Verdict::Status::conditional);
+  ASSERT_EQ(r.results->verdict.conditions.size(), 1u);
+  EXPECT_NE(r.results->verdict.conditions[0].find("5083-H116"), std::string::npos);
+}
