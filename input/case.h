@@ -215,6 +215,13 @@ namespace lightbody
       SourceLocation where;
     };
     std::map<std::string, HazStrength> haz_strength;
+    // What the allowable f is compared with: the stress categories of design by analysis
+    // (membrane <= f, membrane + bending <= 1.5 f), or the raw (peak) von Mises stress <= f.
+    enum class StressBasis
+    {
+      categories,
+      peak
+    } stress = StressBasis::categories;
     // Buckling is not checked by lightbody: unless the engineer states that it was checked
     // separately, a verdict lists it as a condition.
     bool buckling_checked_separately = false;

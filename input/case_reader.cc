@@ -348,6 +348,12 @@ namespace lightbody
                 error(kv.second, path, "Rp02_haz must not exceed Rm_haz");
               c.criteria.haz_strength[name] = h;
             }
+        const std::string basis = text(cr, "criteria", "stress", false);
+        if (basis == "peak")
+          c.criteria.stress = CriteriaSpec::StressBasis::peak;
+        else if (!basis.empty() && basis != "categories")
+          error(cr["stress"], "criteria.stress",
+                "unknown value \"" + basis + "\"" + suggestion(basis, {"categories", "peak"}));
         const std::string buckling = text(cr, "criteria", "buckling", false);
         if (buckling == "checked_separately")
           c.criteria.buckling_checked_separately = true;

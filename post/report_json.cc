@@ -50,6 +50,8 @@ namespace lightbody
           j["utilization"] = {{"max", lc.max_utilization},
                               {"part", lc.max_utilization_part},
                               {"location_mm", vec(lc.max_utilization_location_mm)},
+                              {"category", lc.max_utilization_category},
+                              {"peak_max", lc.max_peak_utilization},
                               {"by_part", by_part}};
         }
       j["reaction_sum_N"]    = vec(lc.reaction_sum_N);

@@ -141,9 +141,19 @@ namespace lightbody
               : "Allowable stress Rp0.2 / " + fixed(c.criteria.safety_factor, 2) +
                   " (`criteria.safety_factor`, a documented default of 1.5).");
           a.push_back(
+            c.criteria.stress == CriteriaSpec::StressBasis::categories
+              ? "Stress categories (design by analysis, EN 13445-3 Annex C, ASME VIII-2 5.2.2): at "
+                "every element column the stress through the thickness is linearised; the "
+                "membrane (average) von Mises stress is compared with f and the membrane + "
+                "bending (linearised surface) von Mises stress with 1.5 f, f the allowable "
+                "above. The raw (peak) surface stress is reported but does not govern "
+                "(`criteria.stress: peak` makes it govern)."
+              : "Stress basis `criteria.stress: peak`: the raw von Mises stress at every node "
+                "is compared with the allowable f.");
+          a.push_back(
             "Heat-affected zones: " + c.criteria.haz_width_text() +
             " either side of every weld (Aluminum Association rule; EN 1999-1-1 b_haz not "
-            "confirmed), with the EN 1999-1-1 HAZ strengths where confirmed.");
+            "confirmed), with the weld strengths below.");
         }
       return a;
     }
@@ -272,8 +282,10 @@ namespace lightbody
       {
         s << "| `" << lc.name << "` | " << fixed(lc.max_von_mises_MPa, 1) << " | "
           << lc.max_von_mises_part << " " << at(lc.max_von_mises_location_mm) << " | "
-          << (r.design.checked ? fixed(lc.max_utilization, 3) : std::string("-")) << " | "
-          << fixed(lc.max_displacement_mm, 2)
+          << (r.design.checked
+                ? fixed(lc.max_utilization, 3) + " (" + lc.max_utilization_category + ")"
+                : std::string("-"))
+          << " | " << fixed(lc.max_displacement_mm, 2)
           << (lc.deflection_limit_mm ? " (limit " + fixed(*lc.deflection_limit_mm, 0) + ")"
                                      : std::string())
           << " | " << fixed(norm(lc.reaction_sum_N) / 1000, 2) << " | "

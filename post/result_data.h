@@ -68,15 +68,23 @@ namespace lightbody
     std::vector<std::array<double, 6>> stress;
     std::vector<double>                von_mises;
     std::vector<std::array<double, 3>> principal;
+    // Stress categories at every node (post/stress_categories.h): von Mises of the membrane
+    // (average through the thickness) and linearised membrane + bending stress (the larger of the
+    // two surfaces), and of the linearised stress at the top and bottom surface.
+    std::vector<double> membrane_von_mises, membrane_bending_von_mises, top_von_mises,
+      bottom_von_mises;
 
     // Design check (when the case has criteria): von Mises over the allowable stress of the
     // elements around each node (the lowest: heat-affected elements govern at a weld).
-    std::vector<double>   utilization;
-    double                max_utilization = 0;
-    std::string           max_utilization_part;
-    Vec3                  max_utilization_location_mm{};
-    std::vector<double>   part_max_utilization; // per model part
-    std::optional<double> deflection_limit_mm;  // not given: none
+    std::vector<double> utilization;
+    double              max_utilization = 0;
+    std::string         max_utilization_part;
+    Vec3                max_utilization_location_mm{};
+    // The stress category of the largest utilization: "membrane", "membrane+bending" or "peak".
+    std::string           max_utilization_category;
+    double                max_peak_utilization = 0; // raw von Mises / f, for information
+    std::vector<double>   part_max_utilization;     // per model part
+    std::optional<double> deflection_limit_mm;      // not given: none
     bool                  passed = true; // utilization <= 1 and displacement within the limit
     // Parts whose largest displacement is beyond the validity of a linear analysis, one line
     // each: the verdict cannot be PASS.

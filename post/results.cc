@@ -1,4 +1,5 @@
 #include "post/results.h"
+#include "post/stress_categories.h"
 
 #include "input/errors.h"
 #include "input/units.h"
@@ -24,15 +25,6 @@ namespace lightbody
   namespace
   {
     Vec3 vec(const Point<3> &p) { return {p[0], p[1], p[2]}; }
-
-    std::array<double, 6> stress_from_strain(const SymmetricTensor<2, 3> &eps, const Material &m)
-    {
-      const double lambda = m.lame_lambda();
-      const double mu     = m.lame_mu();
-      const double tr     = trace(eps);
-      const auto   s      = lambda * tr * unit_symmetric_tensor<3>() + 2 * mu * eps;
-      return {{s[0][0], s[1][1], s[2][2], s[0][1], s[1][2], s[0][2]}};
-    }
 
     // Maps local system DoFs to (component, node) of the scalar Q2 element.
     struct NodeMap
@@ -104,6 +96,15 @@ namespace lightbody
                          ": join that part along an edge or support it");
     }
   } // namespace
+
+  std::array<double, 6> stress_from_strain(const SymmetricTensor<2, 3> &eps, const Material &m)
+  {
+    const double lambda = m.lame_lambda();
+    const double mu     = m.lame_mu();
+    const double tr     = trace(eps);
+    const auto   s      = lambda * tr * unit_symmetric_tensor<3>() + 2 * mu * eps;
+    return {{s[0][0], s[1][1], s[2][2], s[0][1], s[1][2], s[0][2]}};
+  }
 
   double von_mises(const std::array<double, 6> &s)
   {
@@ -451,16 +452,27 @@ namespace lightbody
         {
           r.utilization.resize(nodes.points.size());
           r.part_max_utilization.assign(model.parts.size(), 0.0);
+          const bool categories = c.criteria.stress == CriteriaSpec::StressBasis::categories;
           for (std::size_t n = 0; n < nodes.points.size(); ++n)
             {
-              r.utilization[n] = r.von_mises[n] / nodes.allowable[n];
-              double &part_max = r.part_max_utilization[nodes.part[n]];
-              part_max         = std::max(part_max, r.utilization[n]);
+              const double f         = nodes.allowable[n];
+              const double peak      = r.von_mises[n] / f;
+              r.max_peak_utilization = std::max(r.max_peak_utilization, peak);
+              // Design by analysis: membrane <= f, membrane + bending <= 1.5 f.
+              const double membrane = r.membrane_von_mises[n] / f;
+              const double combined = r.membrane_bending_von_mises[n] / (1.5 * f);
+              r.utilization[n]      = categories ? std::max(membrane, combined) : peak;
+              const char *category  = !categories            ? "peak"
+                                      : membrane >= combined ? "membrane"
+                                                             : "membrane+bending";
+              double     &part_max  = r.part_max_utilization[nodes.part[n]];
+              part_max              = std::max(part_max, r.utilization[n]);
               if (r.utilization[n] > r.max_utilization)
                 {
                   r.max_utilization             = r.utilization[n];
                   r.max_utilization_part        = model.parts[nodes.part[n]].name;
                   r.max_utilization_location_mm = vec(nodes.points[n]);
+                  r.max_utilization_category    = category;
                 }
             }
           r.passed = r.max_utilization <= 1;
@@ -556,6 +568,7 @@ namespace lightbody
         r.description = spec.description;
         std::vector<Vec3> u_node;
         nodal_fields(*results, l, nodes, r, u_node);
+        stress_categories(*results, l, r);
         maxima(model, nodes, u_node, r);
         design_check(model, nodes, c, spec, results->design.checked, r);
         reactions(s, l, nodes, r);

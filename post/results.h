@@ -5,6 +5,7 @@
 #include "solver/solution.h"
 
 #include <deal.II/dofs/dof_handler.h>
+#include <deal.II/base/symmetric_tensor.h>
 #include <deal.II/fe/fe_q.h>
 
 #include <array>
@@ -51,6 +52,10 @@ namespace lightbody
   MassReport compute_mass(const Model &model);
 
   std::unique_ptr<Results> compute_results(const Solution &s, const Case &c);
+
+  // Hooke's law: the six-component stress (xx, yy, zz, xy, yz, xz) of a strain.
+  std::array<double, 6> stress_from_strain(const dealii::SymmetricTensor<2, 3> &eps,
+                                           const Material                      &m);
 
   // The six-component stress (xx, yy, zz, xy, yz, xz) as von Mises and principal values.
   double                von_mises(const std::array<double, 6> &s);

@@ -145,6 +145,19 @@ namespace lightbody
                           "principal_stress_" + std::to_string(k + 1) + "_MPa");
     for (unsigned k = 0; k < 6; ++k)
       out.add_data_vector(r.node_handler, fields[k], names[k]);
+    // Stress categories: membrane, linearised membrane + bending, and the two surfaces.
+    std::vector<Vector<double>> categories;
+    categories.reserve(4); // DataOut keeps references to them
+    for (const auto &[values, name] :
+         {std::pair{&res.membrane_von_mises, "membrane_von_mises_MPa"},
+          std::pair{&res.membrane_bending_von_mises, "membrane_bending_von_mises_MPa"},
+          std::pair{&res.top_von_mises, "top_von_mises_MPa"},
+          std::pair{&res.bottom_von_mises, "bottom_von_mises_MPa"}})
+      if (values->size() == n)
+        {
+          categories.emplace_back(values->begin(), values->end());
+          out.add_data_vector(r.node_handler, categories.back(), name);
+        }
     Vector<double> utilization(res.utilization.begin(), res.utilization.end());
     if (!res.utilization.empty())
       out.add_data_vector(r.node_handler, utilization, "utilization");
