@@ -134,7 +134,10 @@ namespace lightbody
     const bool flat = t.heads == TankSpec::Heads::flat;
     auto      &ns   = c.named_surfaces;
     for (const auto &s : shells)
-      ns["shell"].push_back(s + ".bottom");
+      {
+        ns["shell"].push_back(s + ".bottom");
+        ns["shell_outside"].push_back(s + ".top");
+      }
     ns["head_front"] = {flat ? "head_front.top" : "head_front.bottom"};
     ns["head_rear"]  = {"head_rear.bottom"};
     for (const auto &[x, name] : baffles)
@@ -173,6 +176,13 @@ namespace lightbody
     };
     // The bottom of the section: the point at -90 degrees is the lowest; a saddle holds the arc
     // of the given angle around it.
+    // Saddles and subframe hold the outside of the shell over their footprint (a box).
+    auto bedding = [](RegionSpec r) {
+      r.kind    = RegionSpec::Kind::surface;
+      r.surface = "shell_outside";
+      r.in_box  = true;
+      return r;
+    };
     const double z_bottom = section.point(-M_PI / 2)[1];
     const double z_saddle = section.point(-M_PI / 2 + t.saddle_angle / 2)[1];
     const double tol      = t.shell_thickness;
@@ -185,8 +195,9 @@ namespace lightbody
               if (!(s >= 0 && s <= t.length))
                 fail("mounting.saddles.stations",
                      "a saddle must lie under the shell (0 <= station <= length)");
-              regions["saddles"].push_back(box({s - t.saddle_width / 2, -big, z_bottom - tol},
-                                               {s + t.saddle_width / 2, big, z_saddle + 1e-6}));
+              regions["saddles"].push_back(
+                bedding(box({s - t.saddle_width / 2, -big, z_bottom - tol},
+                            {s + t.saddle_width / 2, big, z_saddle + 1e-6})));
             }
           if (t.saddle_stations.empty())
             fail("mounting.saddles.stations", "give at least two saddle stations");
@@ -199,7 +210,7 @@ namespace lightbody
             const double y = t.subframe_spacing / 2, w = t.subframe_width / 2;
             for (double side : {-1.0, 1.0})
               regions["subframe"].push_back(
-                box({-1, side * y - w, z_bottom - tol}, {t.length + 1, side * y + w, 0}));
+                bedding(box({-1, side * y - w, z_bottom - tol}, {t.length + 1, side * y + w, 0})));
             regions["anchor"].push_back(
               box({-1, -1, z_bottom - tol}, {t.length / 10, 1, z_bottom + tol}));
             break;
@@ -224,11 +235,14 @@ namespace lightbody
           {
             case TankSpec::Mounting::saddles:
             case TankSpec::Mounting::subframe:
-              // The shell is welded to its saddles (or subframe): held in every direction there,
-              // so that longitudinal and lateral loads reach the chassis through the mounting.
+              // The shell is welded to its saddles (or subframe), which rest elastically on the
+              // chassis: a bedding in every direction over their exact footprint, so that
+              // longitudinal and lateral loads reach the chassis through the mounting and the
+              // stresses at the footprint's edges are finite (a rigid patch has a singular
+              // corner: its peak grows without bound under refinement).
               hold.name = t.mounting == TankSpec::Mounting::saddles ? "saddles" : "subframe";
               hold.named_region = hold.name;
-              hold.fixed        = {true, true, true};
+              hold.bedding = Vec3{t.mounting_stiffness, t.mounting_stiffness, t.mounting_stiffness};
               c.supports.push_back(hold);
               break;
             case TankSpec::Mounting::ends:

@@ -160,6 +160,8 @@ namespace lightbody
     // Saddles, a subframe, or the head rims.
     void Reader::read_tank_mounting(const YAML::Node &n, const std::string &path, TankSpec &t)
     {
+      t.mounting_stiffness =
+        default_of("body.tank.mounting.saddles", "stiffness", Quantity::stiffness_per_area);
       const YAML::Node m = n["mounting"];
       if (!m)
         error(n, path + ".mounting", "is required: saddles, subframe or ends");
@@ -183,8 +185,10 @@ namespace lightbody
                                    });
                   if (t.saddle_stations.size() < 2)
                     error(sd, sp + ".stations", "give at least two saddle stations");
-                  t.saddle_width = default_of(sp, "width", Quantity::length);
-                  t.saddle_angle = default_of(sp, "angle", Quantity::angle);
+                  t.saddle_width       = default_of(sp, "width", Quantity::length);
+                  t.mounting_stiffness = positive(sd, sp, "stiffness", Quantity::stiffness_per_area,
+                                                  1e6, &t.mounting_stiffness);
+                  t.saddle_angle       = default_of(sp, "angle", Quantity::angle);
                   t.saddle_width =
                     positive(sd, sp, "width", Quantity::length, max_dimension_mm, &t.saddle_width);
                   t.saddle_angle = quantity(sd, sp, "angle", Quantity::angle, &t.saddle_angle);
@@ -200,10 +204,12 @@ namespace lightbody
               if (is_map(sf, sp))
                 {
                   check_keys(sf, sp, keys_of("body.tank.mounting.subframe"));
-                  t.subframe_spacing = positive(sf, sp, "spacing", Quantity::length);
-                  t.subframe_width   = default_of(sp, "width", Quantity::length);
-                  t.subframe_width   = positive(sf, sp, "width", Quantity::length, max_dimension_mm,
-                                                &t.subframe_width);
+                  t.subframe_spacing   = positive(sf, sp, "spacing", Quantity::length);
+                  t.subframe_width     = default_of(sp, "width", Quantity::length);
+                  t.mounting_stiffness = positive(sf, sp, "stiffness", Quantity::stiffness_per_area,
+                                                  1e6, &t.mounting_stiffness);
+                  t.subframe_width = positive(sf, sp, "width", Quantity::length, max_dimension_mm,
+                                              &t.subframe_width);
                   if (t.subframe_spacing >= 2 * t.section.a)
                     error(sf["spacing"], sp + ".spacing",
                           "the longitudinals must lie under the tank (spacing < width)");

@@ -116,9 +116,12 @@ namespace lightbody
     {
       edges,
       box,
-      plane
+      plane,
+      surface // the faces of a part side or named surface, inside the box when one is given
     } kind = Kind::edges;
-    std::vector<std::string> edges; // "part.edge_name"
+    std::vector<std::string> edges;   // "part.edge_name"
+    std::string              surface; // "part.side" or a named surface
+    bool                     in_box = false;
     Vec3                     box_min{}, box_max{};
     Vec3                     plane_point{}, plane_normal{};
     std::optional<double>    tolerance; // not given: chosen from the model size
@@ -130,7 +133,16 @@ namespace lightbody
     RegionSpec          region;
     std::string         named_region; // a region a body generator defined (e.g. "saddles")
     std::array<bool, 3> fixed{{false, false, false}};
+    // Elastic supports: a bedding (N/mm^3 per global direction) spread over the exact area of a
+    // surface region, or springs to ground (N/mm per global direction, the total shared equally
+    // among the region's nodes). They hold without constraining.
+    std::optional<Vec3> bedding, spring;
+    // Prescribed displacement (mm) of the fixed components: a support moved, e.g. a mount
+    // lifted for a chassis-twist case.
+    std::optional<Vec3> displacement;
     SourceLocation      where;
+
+    bool elastic() const { return bedding.has_value() || spring.has_value(); }
   };
 
   struct PressureLoad
@@ -310,6 +322,8 @@ namespace lightbody
     std::vector<double> saddle_stations;
     double              saddle_width = 0, saddle_angle = 0; // defaults: input/keys.cc
     double              subframe_spacing = 0, subframe_width = 0;
+    // Elastic bedding of the saddles or subframe on the chassis (N/mm^3, every direction).
+    double mounting_stiffness = 0; // default: input/keys.cc
   };
 
   // A plate part of a frame body: material and gauge.

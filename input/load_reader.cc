@@ -15,15 +15,19 @@ namespace lightbody
       s.name      = name;
       s.where     = where(n, path);
       int regions = 0;
-      for (const char *k : {"edges", "edge", "box", "plane", "symmetry", "region"})
+      for (const char *k : {"edges", "edge", "box", "plane", "symmetry", "region", "surface"})
         regions += n[k] ? 1 : 0;
+      // A surface's footprint may be cut by a box.
+      if (n["surface"] && n["box"])
+        --regions;
       if (regions != 1)
         {
           error(n, path,
-                "needs exactly one region: edges, edge, box, plane, symmetry (a plane), or region "
-                "(one a body defines, e.g. saddles)");
+                "needs exactly one region: edges, edge, box, plane, symmetry (a plane), surface "
+                "(with an optional box), or region (one a body defines, e.g. saddles)");
           return;
         }
+      read_elastic_support(n, path, s);
       if (n["region"])
         {
           s.named_region = text(n, path, "region");
@@ -32,6 +36,20 @@ namespace lightbody
         }
       if (n["region"])
         ;
+      else if (n["surface"])
+        {
+          s.region.kind    = RegionSpec::Kind::surface;
+          s.region.surface = text(n, path, "surface");
+          references_.push_back(
+            {"surface", s.region.surface, where(n["surface"], path), path + ".surface"});
+          if (const YAML::Node b = n["box"]; b && is_map(b, path + ".box"))
+            {
+              check_keys(b, path + ".box", keys_of("supports.NAME.box"));
+              s.region.in_box  = true;
+              s.region.box_min = required_vector(b, path + ".box", "min", Quantity::length);
+              s.region.box_max = required_vector(b, path + ".box", "max", Quantity::length);
+            }
+        }
       else if (n["edges"] || n["edge"])
         {
           const char *k      = n["edges"] ? "edges" : "edge";
@@ -95,7 +113,17 @@ namespace lightbody
                 }
             }
         }
-      if (!n["symmetry"])
+      if (s.elastic())
+        {
+          if (n["fix"] || n["displacement"])
+            error(n["fix"] ? n["fix"] : n["displacement"], path,
+                  "an elastic support (stiffness or spring) holds without fixing: remove fix "
+                  "and displacement");
+        }
+      else if (n["surface"])
+        error(n, path + ".surface",
+              "a surface region is for an elastic bedding: give stiffness (N/mm^3)");
+      else if (!n["symmetry"])
         {
           const YAML::Node f = n["fix"];
           if (!f)
@@ -127,6 +155,43 @@ namespace lightbody
             }
         }
       c.supports.push_back(s);
+    }
+
+    // stiffness (a bedding on a surface), spring (to ground), displacement (of fixed components).
+    void Reader::read_elastic_support(const YAML::Node &n, const std::string &path, SupportSpec &s)
+    {
+      // A scalar for all three directions, or [kx, ky, kz].
+      auto per_direction = [&](const char *key, Quantity q) {
+        const YAML::Node v = n[key];
+        Vec3             k{0, 0, 0};
+        if (v.IsScalar())
+          {
+            bool         ok;
+            const double x = number(v, path + "." + key, q, ok);
+            k              = {x, x, x};
+          }
+        else
+          k = vector(v, path + "." + key, q);
+        if (!(k[0] >= 0 && k[1] >= 0 && k[2] >= 0) || !(k[0] + k[1] + k[2] > 0))
+          error(v, path + "." + key, "must be at least 0 in every direction and not all 0");
+        return k;
+      };
+      if (n["stiffness"])
+        {
+          if (!n["surface"] && !n["region"])
+            error(n["stiffness"], path + ".stiffness",
+                  "a bedding stiffness (N/mm^3) is spread over an area: give surface (and "
+                  "optionally box) or a body's region (saddles, subframe) as the region");
+          s.bedding = per_direction("stiffness", Quantity::stiffness_per_area);
+        }
+      if (n["spring"])
+        {
+          if (n["stiffness"])
+            error(n["spring"], path + ".spring", "give either stiffness or spring, not both");
+          s.spring = per_direction("spring", Quantity::force_per_length);
+        }
+      if (n["displacement"])
+        s.displacement = vector(n["displacement"], path + ".displacement", Quantity::length);
     }
 
     void Reader::read_load_case(const std::string &name, const YAML::Node &n, Case &c)
@@ -247,11 +312,18 @@ namespace lightbody
                          l.force = required_vector(e, k, "force", Quantity::force);
                          lc.point_loads.push_back(l);
                        });
-      if (norm(lc.acceleration) == 0 && lc.pressures.empty() && lc.hydrostatic.empty() &&
+      // A support moved by a prescribed displacement loads the body by itself (a chassis twist).
+      const bool moved = std::any_of(c.supports.begin(), c.supports.end(), [&](const auto &sp) {
+        return sp.displacement && norm(*sp.displacement) > 0 &&
+               (lc.supports.empty() ||
+                std::find(lc.supports.begin(), lc.supports.end(), sp.name) != lc.supports.end());
+      });
+      if (!moved && norm(lc.acceleration) == 0 && lc.pressures.empty() && lc.hydrostatic.empty() &&
           lc.edge_loads.empty() && lc.point_loads.empty() && lc.distributed.empty())
         error(n, path,
               "applies no load (give acceleration, pressures, hydrostatic, edge_forces, "
-              "point_forces or distributed_forces)");
+              "point_forces or distributed_forces, or move a support with "
+              "supports.NAME.displacement)");
       c.load_cases.push_back(lc);
     }
   } // namespace reading

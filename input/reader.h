@@ -39,6 +39,7 @@ namespace lightbody
           case Quantity::force: unit = " N"; break;
           case Quantity::force_per_length: unit = " N/mm"; break;
           case Quantity::mass: factor = units::kg_per_tonne, unit = " kg"; break;
+          case Quantity::stiffness_per_area: unit = " N/mm^3"; break;
           case Quantity::angle: factor = 180 / M_PI, unit = " deg"; break;
           case Quantity::dimensionless: break;
         }
@@ -381,6 +382,7 @@ namespace lightbody
       void read_bulkheads(const YAML::Node &n, const std::string &path, TankSpec &t);
       void read_rings(const YAML::Node &n, const std::string &path, TankSpec &t);
       void read_tank_mounting(const YAML::Node &n, const std::string &path, TankSpec &t);
+      void read_elastic_support(const YAML::Node &n, const std::string &path, SupportSpec &s);
       void read_gmsh_surface(const YAML::Node &g, const std::string &gp, PartSpec &p);
       void read_quad_surface(const YAML::Node &g, const std::string &gp, PartSpec &p);
       void read_cylinder_surface(const YAML::Node &g, const std::string &gp, PartSpec &p);

@@ -70,6 +70,7 @@ namespace lightbody
           case Quantity::force_per_length: return {1, 0, -2};
           case Quantity::mass: return {1, 0, 0};
           case Quantity::dimensionless: return {0, 0, 0};
+          case Quantity::stiffness_per_area: return {1, -2, -2};
           case Quantity::angle: return {0, 0, 0, true};
         }
       return {};
@@ -178,6 +179,7 @@ namespace lightbody
         case Quantity::force_per_length: return "a force per length";
         case Quantity::mass: return "a mass";
         case Quantity::dimensionless: return "a plain number";
+        case Quantity::stiffness_per_area: return "a stiffness per area (N/mm^3)";
         case Quantity::angle: return "an angle";
       }
     return "a value";

@@ -16,7 +16,8 @@ namespace lightbody
     force_per_length,
     mass,
     dimensionless,
-    angle // internal unit: radian; a plain number in a case file is degrees
+    stiffness_per_area, // N/mm^3: an elastic bedding
+    angle               // internal unit: radian; a plain number in a case file is degrees
   };
 
   const char *quantity_name(Quantity q);

@@ -179,6 +179,7 @@ namespace lightbody
       std::vector<unsigned char>      component_;
       std::vector<unsigned>           active_;       // supports of the set being solved
       std::vector<unsigned>           active_cases_; // its load cases
+      Vector<double>                  lifting_;      // -K g of prescribed displacements g
 
       std::vector<unsigned> support_set(const LoadCaseSpec &lc) const;
       // " in load cases a, b" when the case has more than one support set, for messages.
@@ -198,6 +199,7 @@ namespace lightbody
                   std::vector<bool> &selected) const;
       void apply_ties();
       void assemble_system();
+      void assemble_elastic_supports();
       void assemble_loads();
       void check_rigid_body_modes() const;
       void factorise();
@@ -263,8 +265,10 @@ namespace lightbody
           else
             for (const auto &r : case_.named_regions.at(spec.named_region))
               select(r, spec, selected);
+          // Rigid supports hold their fixed components, elastic ones those with a stiffness.
+          const Vec3 k = spec.bedding ? *spec.bedding : spec.spring ? *spec.spring : Vec3{0, 0, 0};
           for (std::size_t d = 0; d < selected.size(); ++d)
-            if (selected[d] && spec.fixed[component_[d]])
+            if (selected[d] && (spec.elastic() ? k[component_[d]] > 0 : spec.fixed[component_[d]]))
               sd.dofs.push_back(d);
           if (sd.dofs.empty())
             throw InputError(spec.where, "supports." + spec.name,
@@ -281,9 +285,18 @@ namespace lightbody
       Solution       &s = *solution_;
       constraints_.clear();
       for (unsigned i : active_)
-        for (auto d : s.supports[i].dofs)
-          if (!constraints_.is_constrained(d))
-            constraints_.add_line(d);
+        {
+          const SupportSpec &spec = case_.supports[i];
+          if (spec.elastic())
+            continue;
+          for (auto d : s.supports[i].dofs)
+            if (!constraints_.is_constrained(d))
+              {
+                constraints_.add_line(d);
+                if (spec.displacement && (*spec.displacement)[component_[d]] != 0)
+                  constraints_.set_inhomogeneity(d, (*spec.displacement)[component_[d]]);
+              }
+        }
       apply_ties();
       constraints_.close();
 
@@ -335,6 +348,10 @@ namespace lightbody
       CopyData         copy;
       double           worst_jxw  = 1;
       unsigned         worst_cell = 0;
+      // Prescribed displacements: the known values' forces move to the right-hand side.
+      const bool           prescribed = constraints_.has_inhomogeneities();
+      const Vector<double> zero(cell_dofs);
+      lifting_.reinit(prescribed ? s.dof_handler.n_dofs() : 0);
       WorkStream::run(
         s.dof_handler.begin_active(), s.dof_handler.end(),
         [](const DoFHandler<3>::active_cell_iterator &cell, ElementStiffness &sc, CopyData &cd) {
@@ -345,15 +362,100 @@ namespace lightbody
         [&](const CopyData &cd) {
           if (cd.min_jxw < worst_jxw)
             worst_jxw = cd.min_jxw, worst_cell = cd.cell;
-          constraints_.distribute_local_to_global(cd.K, cd.dofs, stiffness_);
+          if (prescribed)
+            constraints_.distribute_local_to_global(cd.K, zero, cd.dofs, stiffness_, lifting_);
+          else
+            constraints_.distribute_local_to_global(cd.K, cd.dofs, stiffness_);
         },
         scratch, copy);
+      assemble_elastic_supports();
       if (worst_jxw <= 0)
         {
           const Triangulation<3>::active_cell_iterator cell(&model_.triangulation, 0, worst_cell);
           throw ModelError("part \"" + model_.parts[cell->material_id()].name +
                            "\": inverted or degenerate element near " + point_text(cell->center()) +
                            "; check the part's geometry");
+        }
+    }
+
+    // Elastic supports of the active set: a bedding k (N/mm^3 per global direction) integrated
+    // over the exact footprint, int_A k_c N_i N_j dA on the faces of its surface (inside its
+    // box), with a composite face rule so that the held area does not depend on where the mesh
+    // lines fall; springs (N/mm) shared equally among the support's nodes.
+    void ElasticProblem::assemble_elastic_supports()
+    {
+      const Solution &s = *solution_;
+      // 8 x 8 sub-squares of 3 x 3 Gauss points per face: the footprint's edge is resolved to
+      // 1/24 of the element size.
+      const QIterated<2>                   rule(QGauss<1>(3), 8);
+      FEFaceValues<3>                      fv(*model_.mapping, s.fe, rule,
+                                              update_values | update_quadrature_points | update_JxW_values);
+      FullMatrix<double>                   local(cell_dofs, cell_dofs);
+      std::vector<types::global_dof_index> dofs(cell_dofs);
+      for (unsigned i : active_)
+        {
+          const SupportSpec &spec = case_.supports[i];
+          if (spec.spring)
+            {
+              std::array<unsigned, 3> nodes{{0, 0, 0}};
+              for (auto d : s.supports[i].dofs)
+                ++nodes[component_[d]];
+              FullMatrix<double>                   k(1, 1);
+              std::vector<types::global_dof_index> one(1);
+              for (auto d : s.supports[i].dofs)
+                {
+                  k(0, 0) = (*spec.spring)[component_[d]] / nodes[component_[d]];
+                  one[0]  = d;
+                  constraints_.distribute_local_to_global(k, one, stiffness_);
+                }
+            }
+          if (!spec.bedding)
+            continue;
+          std::vector<const RegionSpec *> regions;
+          if (spec.named_region.empty())
+            regions.push_back(&spec.region);
+          else
+            for (const auto &r : case_.named_regions.at(spec.named_region))
+              regions.push_back(&r);
+          for (const RegionSpec *region : regions)
+            {
+              const auto it = model_.surfaces.find(region->surface);
+              if (region->kind != RegionSpec::Kind::surface || it == model_.surfaces.end())
+                continue;
+              for (const FaceRef &f : it->second)
+                {
+                  const DoFHandler<3>::active_cell_iterator cell(&model_.triangulation, 0, f.cell,
+                                                                 &s.dof_handler);
+                  fv.reinit(cell, f.face);
+                  local    = 0;
+                  bool any = false;
+                  for (unsigned q = 0; q < rule.size(); ++q)
+                    {
+                      const Point<3> &x  = fv.quadrature_point(q);
+                      bool            in = true;
+                      for (unsigned k = 0; k < 3 && region->in_box; ++k)
+                        in = in && x[k] >= region->box_min[k] && x[k] <= region->box_max[k];
+                      if (!in)
+                        continue;
+                      any = true;
+                      for (unsigned a = 0; a < cell_dofs; ++a)
+                        {
+                          const unsigned c  = s.fe.system_to_component_index(a).first;
+                          const double   Na = fv.shape_value(a, q);
+                          if (Na == 0)
+                            continue;
+                          const double kw = (*spec.bedding)[c] * Na * fv.JxW(q);
+                          for (unsigned b = 0; b < cell_dofs; ++b)
+                            if (s.fe.system_to_component_index(b).first == c)
+                              local(a, b) += kw * fv.shape_value(b, q);
+                        }
+                    }
+                  if (!any)
+                    continue;
+                  cell->get_dof_indices(dofs);
+                  constraints_.distribute_local_to_global(local, dofs, stiffness_);
+                }
+            }
         }
     }
 
@@ -495,6 +597,8 @@ namespace lightbody
           LoadCaseSolution &l = solution_->load_cases[i];
           Vector<double>    b = l.load;
           constraints_.condense(b);
+          if (lifting_.size() == b.size())
+            b += lifting_;
           cholesky_->solve(b.data());
           constraints_.distribute(b);
           for (double v : b)

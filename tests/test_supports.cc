@@ -1,0 +1,120 @@
+// Elastic supports and prescribed displacements (issue: a verdict an engineer can sign).
+#include "run_helpers.h"
+
+#include <cmath>
+
+using namespace lightbody;
+using namespace lightbody::testing;
+
+namespace
+{
+  // Plate 1000 x 500 x 5 mm in the xy plane (6061-T6: E = 70 000 MPa, nu = 0.3).
+  const std::string plate = R"(
+parts:
+  plate: {material: 6061-T6, thickness: 5 mm, quad: {corners: [[0, 0, 0], [1000, 0, 0], [1000, 500, 0], [0, 500, 0]]}}
+)";
+
+  double reaction_z(const LoadCaseResult &lc, const std::string &support)
+  {
+    for (const auto &r : lc.reactions)
+      if (r.support == support)
+        return r.force_N[2];
+    ADD_FAILURE() << "no support " << support;
+    return 0;
+  }
+} // namespace
+
+// A bedding k on the bottom face inside x < 333.3 mm (a line no mesh follows) and a total force
+// F spread over the top face inside the same footprint: the footprint sinks uniformly by
+// w = F / (k A), A = 333.3 x 500 mm, and the unloaded rest of the plate follows rigidly (a
+// Winkler foundation under a uniform load). The footprint is integrated exactly (to the
+// composite rule), so w does not depend on where the mesh lines fall: meshes of 50 and 70 mm.
+TEST(ElasticSupports, BeddingFootprintDoesNotDependOnTheMesh)
+{
+  const double k = 0.05, F = 1000, A = 333.3 * 500;
+  for (const char *size : {"50 mm", "70 mm"})
+    {
+      const std::string yaml = std::string("mesh: {size: ") + size + "}\n" + plate + R"(
+supports:
+  bed:
+    surface: plate.bottom
+    box: {min: [-1, -1, -10], max: [333.3, 501, 10]}
+    stiffness: 0.05 N/mm^3
+load_cases:
+  press: {distributed_forces: [{surface: plate.top, force: "0 0 -1000 N", box: {min: [-1, -1, -10], max: [333.3, 501, 10]}}]}
+probes:
+  inside: [100, 250, 0]
+  outside: [900, 250, 0]
+)";
+      const RunOutcome  r    = run_yaml(yaml);
+      const auto       &lc   = r.results->load_cases.at(0);
+      const double      w    = F / (k * A);
+      EXPECT_NEAR(-probe(lc, "inside").displacement_mm[2], w, 0.005 * w) << size;
+      EXPECT_NEAR(-probe(lc, "outside").displacement_mm[2], w, 0.005 * w) << size;
+      EXPECT_NEAR(reaction_z(lc, "bed"), F, 1e-6 * F) << size;
+      EXPECT_LT(lc.equilibrium_error, 1e-8) << size;
+      EXPECT_LT(lc.max_von_mises_MPa, 0.01) << size; // a rigid translation: no stress
+    }
+}
+
+// Springs to ground: a stiff plate (50 mm S355, weight W) hanging on springs of k = 1000 N/mm
+// (total, shared by the nodes) along its two short edges: each edge carries W / 2 and sinks by
+// W / (2 k); the plate's own bending (5 q L^4 / 384 EI = 0.02 mm) is small against that.
+TEST(ElasticSupports, SpringsCarryAndSinkByForceOverStiffness)
+{
+  const std::string yaml = R"(
+mesh: {size: 100 mm}
+parts:
+  plate: {material: S355, thickness: 50 mm, quad: {corners: [[0, 0, 0], [1000, 0, 0], [1000, 500, 0], [0, 500, 0]]}}
+supports:
+  left: {edge: plate.edge4, spring: 1000 N/mm}
+  right: {edge: plate.edge2, spring: 1000 N/mm}
+load_cases:
+  weight: {acceleration: [0, 0, "-1 g"]}
+probes:
+  edge: [0, 250, 0]
+)";
+  const RunOutcome  r    = run_yaml(yaml);
+  const auto       &lc   = r.results->load_cases.at(0);
+  const double      W    = 7.85e-9 * 1000 * 500 * 50 * 9806.65;
+  EXPECT_NEAR(reaction_z(lc, "left"), W / 2, 1e-6 * W);
+  EXPECT_NEAR(reaction_z(lc, "right"), W / 2, 1e-6 * W);
+  EXPECT_NEAR(-probe(lc, "edge").displacement_mm[2], W / 2000, 0.03 * W / 2000);
+}
+
+// Chassis twist: a plate on its four corners, one corner lifted by 5 mm, no load. Pure twist:
+// corner forces +P at one diagonal and -P at the other, P = 2 D (1 - nu) delta / (a b) (the
+// twisted plate, w = delta x y / (a b), M_xy = D (1 - nu) delta / (a b), corner force 2 M_xy;
+// Timoshenko & Woinowsky-Krieger, Theory of Plates and Shells, section 11), D = E t^3 / (12 (1 -
+// nu^2)). The reactions balance (sum zero) and the lifted corner moves exactly 5 mm. The corners
+// hold z along their whole node line; x and y are held at mid-surface nodes only, which leaves
+// the normals free to turn (holding x or y of a whole node line would clamp its rotation).
+TEST(ElasticSupports, ChassisTwistReactionsBalance)
+{
+  const std::string yaml = "mesh: {size: 25 mm}\n" + plate + R"(
+supports:
+  c00: {box: {min: [-1, -1, -10], max: [1, 1, 10]}, fix: [z]}
+  c10: {box: {min: [999, -1, -10], max: [1001, 1, 10]}, fix: [z]}
+  pin: {box: {min: [-1, -1, -0.1], max: [1, 1, 0.1]}, fix: [x, y]}
+  roller: {box: {min: [999, -1, -0.1], max: [1001, 1, 0.1]}, fix: [y]}
+  c01: {box: {min: [-1, 499, -10], max: [1, 501, 10]}, fix: [z]}
+  lifted: {box: {min: [999, 499, -10], max: [1001, 501, 10]}, fix: [z], displacement: [0, 0, 5 mm]}
+load_cases:
+  twist: {}
+probes:
+  corner: [1000, 500, 0]
+)";
+  const RunOutcome  r    = run_yaml(yaml);
+  const auto       &lc   = r.results->load_cases.at(0);
+  const double      E = 70000, nu = 0.3, t = 5, a = 1000, b = 500, delta = 5;
+  const double      D   = E * t * t * t / (12 * (1 - nu * nu));
+  const double      P   = 2 * D * (1 - nu) * delta / (a * b);
+  const double      r00 = reaction_z(lc, "c00"), r10 = reaction_z(lc, "c10");
+  const double      r01 = reaction_z(lc, "c01"), r11 = reaction_z(lc, "lifted");
+  EXPECT_NEAR(probe(lc, "corner").displacement_mm[2], delta, 1e-9);
+  EXPECT_NEAR(r00 + r10 + r01 + r11, 0, 1e-6 * P);
+  EXPECT_NEAR(r11, P, 0.05 * P);
+  EXPECT_NEAR(r00, P, 0.05 * P);
+  EXPECT_NEAR(r10, -P, 0.05 * P);
+  EXPECT_NEAR(r01, -P, 0.05 * P);
+}
