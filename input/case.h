@@ -234,6 +234,9 @@ namespace lightbody
       categories,
       peak
     } stress = StressBasis::categories;
+    // Convergence evidence: the load cases above `near_limit` utilization are re-solved on a
+    // finer mesh (off for sweeps: the verdict then says it was not checked).
+    bool convergence_check = true;
     // Buckling is not checked by lightbody: unless the engineer states that it was checked
     // separately, a verdict lists it as a condition.
     bool buckling_checked_separately = false;

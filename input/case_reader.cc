@@ -348,6 +348,13 @@ namespace lightbody
                 error(kv.second, path, "Rp02_haz must not exceed Rm_haz");
               c.criteria.haz_strength[name] = h;
             }
+        const std::string convergence = text(cr, "criteria", "convergence", false);
+        if (convergence == "off")
+          c.criteria.convergence_check = false;
+        else if (!convergence.empty() && convergence != "check")
+          error(cr["convergence"], "criteria.convergence",
+                "unknown value \"" + convergence + "\"" +
+                  suggestion(convergence, {"check", "off"}));
         const std::string basis = text(cr, "criteria", "stress", false);
         if (basis == "peak")
           c.criteria.stress = CriteriaSpec::StressBasis::peak;

@@ -212,6 +212,7 @@ namespace lightbody
       {"criteria", "haz_width", "length", "max(25 mm, 3 t)", "heat-affected band from each weld"},
       {"criteria", "max_deflection", "length", "", "largest displacement allowed in every case"},
       {"criteria", "stress", "categories or peak", "categories", "categories: membrane <= f and membrane + bending <= 1.5 f (EN 13445-3 Annex C, ASME VIII-2 5.2.2); peak: the surface von Mises <= f"},
+      {"criteria", "convergence", "check or off", "check", "re-solve the load cases above 0.7 utilization on a mesh 1/sqrt(2) finer and flag values that grow by more than 5 % (off for sweeps: the verdict is then conditional)"},
       {"criteria", "haz_strength", "NAME: mapping", "", "heat-affected strengths for a material or a part (NAME), overriding the library's"},
       {"criteria", "buckling", "not_checked or checked_separately", "not_checked", "lightbody does not check buckling: not_checked makes the verdict conditional on it"},
       {"criteria.haz_strength.NAME", "Rp02_haz", "pressure", "", "proof strength in the heat-affected zone"},

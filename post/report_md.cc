@@ -75,6 +75,24 @@ namespace lightbody
     {
       std::vector<std::string> a;
       const DesignLoadsSpec   &d = c.design_loads;
+      for (const auto &sp : c.supports)
+        if (sp.bedding)
+          a.push_back("Support `" + sp.name + "`: elastic bedding " + fixed((*sp.bedding)[0], 3) +
+                      ", " + fixed((*sp.bedding)[1], 3) + ", " + fixed((*sp.bedding)[2], 3) +
+                      " N/mm^3 (x, y, z) over its footprint" +
+                      (c.has_tank && sp.named_region == sp.name
+                         ? " (the body's default, `body.tank.mounting.*.stiffness`, 0.1 N/mm^3 "
+                           "unless given: a documented default, not a measured chassis stiffness)"
+                         : "") +
+                      ".");
+        else if (sp.spring)
+          a.push_back("Support `" + sp.name + "`: springs to ground " + fixed((*sp.spring)[0], 1) +
+                      ", " + fixed((*sp.spring)[1], 1) + ", " + fixed((*sp.spring)[2], 1) +
+                      " N/mm (x, y, z), shared equally by its nodes.");
+        else if (sp.displacement)
+          a.push_back("Support `" + sp.name + "`: moved by (" + fixed((*sp.displacement)[0], 2) +
+                      ", " + fixed((*sp.displacement)[1], 2) + ", " +
+                      fixed((*sp.displacement)[2], 2) + ") mm in its fixed components.");
       switch (d.kind)
         {
           case DesignLoadsSpec::Template::adr:
@@ -315,6 +333,25 @@ namespace lightbody
             << " | `" << r.load_cases[parts[i].second.second].name << "` |\n";
         s << "\n";
       }
+
+    if (r.convergence.state == ConvergenceEvidence::State::checked)
+      {
+        const auto &ev = r.convergence;
+        s << "Convergence evidence: the load cases above 0.7 utilization re-solved with every "
+             "element size times 1/sqrt(2) (mesh.size "
+          << fixed(ev.mesh_size_mm, 1) << " -> " << fixed(ev.fine_mesh_size_mm, 1)
+          << " mm); a governing value that grows by more than 5 % is a singular point or an "
+             "unconverged stress:\n\n| load case | utilization | refined | change | where "
+             "(refined) | |\n|---|---:|---:|---:|---|---|\n";
+        for (const auto &cc : ev.cases)
+          s << "| `" << cc.load_case << "` | " << fixed(cc.coarse, 3) << " | " << fixed(cc.fine, 3)
+            << " | " << (cc.change >= 0 ? "+" : "") << fixed(100 * cc.change, 1) << " % | "
+            << cc.part << " " << at(cc.location_mm) << " | "
+            << (cc.singular ? "**singular or not converged**" : "converged") << " |\n";
+        s << "\n";
+      }
+    else if (r.convergence.state == ConvergenceEvidence::State::not_needed)
+      s << "Convergence evidence: not needed, " << r.convergence.note << ".\n\n";
 
     if (gov >= 0)
       {

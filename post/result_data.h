@@ -109,6 +109,31 @@ namespace lightbody
     std::vector<WeldStrength> weld_strengths;
   };
 
+  // Convergence evidence: the load cases near or above the limit re-solved on a finer mesh.
+  struct ConvergenceCheck
+  {
+    std::string load_case;
+    double      coarse = 0, fine = 0; // governing utilization on the run's and the finer mesh
+    double      change = 0;           // (fine - coarse) / coarse
+    std::string part;                 // where the finer mesh's maximum lies
+    Vec3        location_mm{};
+    bool        singular = false; // grows by more than convergence_tolerance
+  };
+  struct ConvergenceEvidence
+  {
+    enum class State
+    {
+      not_asked,    // no design check
+      off,          // criteria.convergence: off
+      not_needed,   // every load case below the threshold
+      not_possible, // the finer model is too large: `note` says why
+      checked
+    } state                                    = State::not_asked;
+    double                        mesh_size_mm = 0, fine_mesh_size_mm = 0;
+    std::string                   note;
+    std::vector<ConvergenceCheck> cases;
+  };
+
   struct ResultData
   {
     std::size_t                   dofs     = 0;
@@ -119,6 +144,7 @@ namespace lightbody
     DesignBasis                   design;
     std::vector<LoadCaseResult>   load_cases;
     std::vector<MinimumThickness> minimum_thickness; // ADR 6.8.2.1.18-19, tank bodies
+    ConvergenceEvidence           convergence;
     Verdict                       verdict;
     // Results the program stands behind but that deserve a look (a displacement many times the
     // part's gauge): printed on stderr and listed in report.md and report.json.

@@ -177,6 +177,36 @@ namespace lightbody
         v.failures.push_back("part \"" + m.part + "\": thickness " + mm(m.thickness_mm) +
                              " is below the ADR minimum " + mm(m.required_mm) + " (" + m.basis +
                              ")");
+    const ConvergenceEvidence &ev = r.convergence;
+    for (const auto &cc : ev.cases)
+      {
+        char line[700];
+        if (cc.fine > 1 && cc.coarse <= 1)
+          {
+            std::snprintf(line, sizeof line,
+                          "load case \"%s\": utilization %.3f on the finer mesh (mesh.size %.1f "
+                          "mm) at part \"%s\" exceeds 1",
+                          cc.load_case.c_str(), cc.fine, ev.fine_mesh_size_mm, cc.part.c_str());
+            v.failures.push_back(line);
+          }
+        if (cc.singular)
+          {
+            std::snprintf(line, sizeof line,
+                          "load case \"%s\": the utilization grows from %.3f to %.3f (%+.1f %%) "
+                          "when the mesh is refined from %.1f to %.1f mm, at part \"%s\" (%.0f, "
+                          "%.0f, %.0f) mm: a singular point or an unconverged stress, not a value "
+                          "to stand behind",
+                          cc.load_case.c_str(), cc.coarse, cc.fine, 100 * cc.change,
+                          ev.mesh_size_mm, ev.fine_mesh_size_mm, cc.part.c_str(), cc.location_mm[0],
+                          cc.location_mm[1], cc.location_mm[2]);
+            v.conditions.push_back(line);
+          }
+      }
+    if (ev.state == ConvergenceEvidence::State::off)
+      v.conditions.push_back("convergence under mesh refinement not checked "
+                             "(criteria.convergence: off)");
+    if (ev.state == ConvergenceEvidence::State::not_possible)
+      v.conditions.push_back("convergence under mesh refinement not checked: " + ev.note);
     if (r.design.checked)
       {
         for (const auto &w : r.design.weld_strengths)
