@@ -141,6 +141,32 @@ namespace lightbody
              {"passed", m.passed},
              {"basis", m.basis}});
       }
+    {
+      const ConvergenceEvidence &ev    = r.convergence;
+      const char                *state = "not_asked";
+      switch (ev.state)
+        {
+          case ConvergenceEvidence::State::not_asked: break;
+          case ConvergenceEvidence::State::off: state = "off"; break;
+          case ConvergenceEvidence::State::not_needed: state = "not_needed"; break;
+          case ConvergenceEvidence::State::not_possible: state = "not_possible"; break;
+          case ConvergenceEvidence::State::checked: state = "checked"; break;
+        }
+      Json cases = Json::array();
+      for (const auto &cc : ev.cases)
+        cases.push_back({{"load_case", cc.load_case},
+                         {"utilization", cc.coarse},
+                         {"utilization_refined", cc.fine},
+                         {"change", cc.change},
+                         {"part", cc.part},
+                         {"location_mm", vec(cc.location_mm)},
+                         {"singular", cc.singular}});
+      j["convergence"] = {{"state", state},
+                          {"mesh_size_mm", ev.mesh_size_mm},
+                          {"refined_mesh_size_mm", ev.fine_mesh_size_mm},
+                          {"note", ev.note},
+                          {"load_cases", cases}};
+    }
     j["verdict"]  = {{"status", verdict_text(r.verdict.status)},
                      {"failures", r.verdict.failures},
                      {"conditions", r.verdict.conditions}};
