@@ -423,13 +423,20 @@ namespace lightbody
           }
       }
 
-    // Mounting on the chassis rails: the sill flanges' bottom face nodes.
-    const double tol   = ts;
-    auto         mount = [&](double x0, double x1) {
+    // Mounting on the chassis rails: the sill flanges' bottom faces inside each mount's
+    // footprint, on an elastic bedding.
+    c.named_surfaces["sill_bottoms"] = {"sill_left_flange.bottom", "sill_right_flange.bottom"};
+    const double tol                 = ts;
+    auto         mount               = [&](double x0, double x1) {
       for (int side : {1, -1})
-        regions["mounts"].push_back(
-                  f.box({x0, side * s - b.sill_flange / 2, z_flange - ts / 2 - tol},
-                        {x1, side * s + b.sill_flange / 2, z_flange - ts / 2 + 1e-6}));
+        {
+          RegionSpec r = f.box({x0, side * s - b.sill_flange / 2, z_flange - ts / 2 - tol},
+                                                     {x1, side * s + b.sill_flange / 2, z_flange - ts / 2 + 1e-6});
+          r.kind       = RegionSpec::Kind::surface;
+          r.surface    = "sill_bottoms";
+          r.in_box     = true;
+          regions["mounts"].push_back(r);
+        }
     };
     if (b.mount_stations.empty())
       mount(-tfw, L);
@@ -478,8 +485,13 @@ namespace lightbody
             support("ram_pin", "ram_pin", {false, false, true});
           }
         else
-          // Brackets at the mounting points hold the body on the chassis in every direction.
-          support("mounts", "mounts", {true, true, true});
+          {
+            // The sill flanges rest on the chassis rails at the mounting points, held
+            // elastically in every direction (a rigid patch would have singular corners).
+            support("mounts", "mounts", {false, false, false});
+            const double k            = b.mount_stiffness;
+            c.supports.back().bedding = Vec3{k, k, k};
+          }
       }
   }
 } // namespace lightbody

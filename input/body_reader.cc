@@ -233,10 +233,12 @@ namespace lightbody
       FrameBodySpec &b = c.frame_body;
       c.has_frame_body = true;
       b.mount_length   = default_of("body.FRAME.mounting", "length", Quantity::length);
-      b.kind           = kind;
-      b.length         = positive(n, path, "length", Quantity::length);
-      b.width          = positive(n, path, "width", Quantity::length);
-      b.height         = positive(n, path, "height", Quantity::length);
+      b.mount_stiffness =
+        default_of("body.FRAME.mounting", "stiffness", Quantity::stiffness_per_area);
+      b.kind   = kind;
+      b.length = positive(n, path, "length", Quantity::length);
+      b.width  = positive(n, path, "width", Quantity::length);
+      b.height = positive(n, path, "height", Quantity::length);
       // A group: gauge (material, thickness, falling back to `fallback`) and named sizes.
       auto size_default = [&](const char *group_key, const char *size) {
         return default_of(group_section(path, group_key), size, Quantity::length);
@@ -344,8 +346,10 @@ namespace lightbody
                                      "a mounting point must lie under the body (0 to length)");
                              b.mount_stations.push_back(x);
                            });
-          b.mount_length = positive(m, path + ".mounting", "length", Quantity::length,
-                                    max_dimension_mm, &b.mount_length);
+          b.mount_length    = positive(m, path + ".mounting", "length", Quantity::length,
+                                       max_dimension_mm, &b.mount_length);
+          b.mount_stiffness = positive(m, path + ".mounting", "stiffness",
+                                       Quantity::stiffness_per_area, 1e6, &b.mount_stiffness);
         }
     }
   } // namespace reading

@@ -369,7 +369,8 @@ namespace lightbody
     // Mounting on the chassis: sill bottoms at given stations (each `mount_length` long), or
     // along the full length when there are none.
     std::vector<double> mount_stations;
-    double              mount_length = 0;
+    double              mount_length    = 0;
+    double              mount_stiffness = 0; // elastic bedding on the chassis, N/mm^3
     // Tipper: hinge brackets at the rear under the sills, a ram bracket under the floor.
     Gauge  bracket;
     double hinge_depth = 0, ram_station = 0, ram_depth = 0;

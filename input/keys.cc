@@ -160,6 +160,7 @@ namespace lightbody
       {"body.tipper.ram", "depth", "length", "250 mm", "bracket depth below the sills"},
       {"body.FRAME.mounting", "stations", "list of lengths", "", "mount centres from the front, 0 to length"},
       {"body.FRAME.mounting", "length", "length", "200 mm", "mount length along the body"},
+      {"body.FRAME.mounting", "stiffness", "stiffness per area", "1 N/mm^3", "elastic bedding of the sill flanges on the chassis rails, every direction (documented default: 12 kN/mm for a 200 mm mount)"},
 
       {"supports.NAME", "edges", "list of PART.edgeN", "", "nodes on these part edges"},
       {"supports.NAME", "edge", "PART.edgeN", "", "nodes on one part edge"},

@@ -339,7 +339,13 @@ namespace lightbody
             lc.hydrostatic.push_back(p);
           }
       };
-      ensure_support(c, "mounts", {true, true, true});
+      ensure_support(c, "mounts", {false, false, false});
+      for (auto &sp : c.supports)
+        if (sp.name == "mounts" && !sp.elastic() && sp.fixed == std::array<bool, 3>{})
+          {
+            const double k = c.frame_body.mount_stiffness;
+            sp.bedding     = Vec3{k, k, k};
+          }
       ensure_support(c, "hinge_pins", {true, true, true});
       ensure_support(c, "ram_pin", {false, false, true});
       const std::vector<std::string> on_chassis{"mounts"}, tipping{"hinge_pins", "ram_pin"};
