@@ -348,26 +348,12 @@ namespace lightbody
                 error(kv.second, path, "Rp02_haz must not exceed Rm_haz");
               c.criteria.haz_strength[name] = h;
             }
-        const std::string convergence = text(cr, "criteria", "convergence", false);
-        if (convergence == "off")
-          c.criteria.convergence_check = false;
-        else if (!convergence.empty() && convergence != "check")
-          error(cr["convergence"], "criteria.convergence",
-                "unknown value \"" + convergence + "\"" +
-                  suggestion(convergence, {"check", "off"}));
-        const std::string basis = text(cr, "criteria", "stress", false);
-        if (basis == "peak")
-          c.criteria.stress = CriteriaSpec::StressBasis::peak;
-        else if (!basis.empty() && basis != "categories")
-          error(cr["stress"], "criteria.stress",
-                "unknown value \"" + basis + "\"" + suggestion(basis, {"categories", "peak"}));
-        const std::string buckling = text(cr, "criteria", "buckling", false);
-        if (buckling == "checked_separately")
-          c.criteria.buckling_checked_separately = true;
-        else if (!buckling.empty() && buckling != "not_checked")
-          error(cr["buckling"], "criteria.buckling",
-                "unknown value \"" + buckling + "\"" +
-                  suggestion(buckling, {"not_checked", "checked_separately"}));
+        c.criteria.convergence_check = choice(cr, "criteria", "convergence", {"check", "off"}) == 0;
+        c.criteria.stress            = choice(cr, "criteria", "stress", {"categories", "peak"}) == 1
+                                         ? CriteriaSpec::StressBasis::peak
+                                         : CriteriaSpec::StressBasis::categories;
+        c.criteria.buckling_checked_separately =
+          choice(cr, "criteria", "buckling", {"not_checked", "checked_separately"}) == 1;
       }
     }
   } // namespace reading

@@ -52,7 +52,8 @@ namespace lightbody
     {
       list_.push_back({where, key, message});
     }
-    bool empty() const { return list_.empty(); }
+    bool        empty() const { return list_.empty(); }
+    std::size_t size() const { return list_.size(); }
     // Throws InputError when anything was collected.
     void throw_if_any() const;
 

@@ -162,8 +162,9 @@ namespace lightbody
     {
       // A scalar for all three directions, or [kx, ky, kz].
       auto per_direction = [&](const char *key, Quantity q) {
-        const YAML::Node v = n[key];
-        Vec3             k{0, 0, 0};
+        const YAML::Node  v      = n[key];
+        const std::size_t before = diag_.size(); // a value that cannot be read is reported once
+        Vec3              k{0, 0, 0};
         if (v.IsScalar())
           {
             bool         ok;
@@ -172,7 +173,8 @@ namespace lightbody
           }
         else
           k = vector(v, path + "." + key, q);
-        if (!(k[0] >= 0 && k[1] >= 0 && k[2] >= 0) || !(k[0] + k[1] + k[2] > 0))
+        if (diag_.size() == before &&
+            (!(k[0] >= 0 && k[1] >= 0 && k[2] >= 0) || !(k[0] + k[1] + k[2] > 0)))
           error(v, path + "." + key, "must be at least 0 in every direction and not all 0");
         return k;
       };

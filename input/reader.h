@@ -259,6 +259,23 @@ namespace lightbody
         return v;
       }
 
+      // A key whose value is one of `choices` (not given: the first); the index of the value.
+      std::size_t choice(const YAML::Node &parent, const std::string &path, const std::string &key,
+                         const std::vector<std::string> &choices)
+      {
+        const std::string v = text(parent, path, key, false);
+        if (v.empty())
+          return 0;
+        const auto it = std::find(choices.begin(), choices.end(), v);
+        if (it == choices.end())
+          {
+            error(parent[key], path + "." + key,
+                  "unknown value \"" + v + "\"" + suggestion(v, choices));
+            return 0;
+          }
+        return static_cast<std::size_t>(it - choices.begin());
+      }
+
       // [x, y, z] of quantities, or "x y z unit".
       Vec3 vector(const YAML::Node &n, const std::string &key, Quantity q)
       {
