@@ -161,7 +161,8 @@ namespace lightbody
     void Reader::read_elastic_support(const YAML::Node &n, const std::string &path, SupportSpec &s)
     {
       // A scalar for all three directions, or [kx, ky, kz].
-      auto per_direction = [&](const char *key, Quantity q) {
+      // Far stiffer than steel on steel (E / 1 mm = 2e5 N/mm^3): a typing error.
+      auto per_direction = [&](const char *key, Quantity q, double upper) {
         const YAML::Node  v      = n[key];
         const std::size_t before = diag_.size(); // a value that cannot be read is reported once
         Vec3              k{0, 0, 0};
@@ -176,6 +177,10 @@ namespace lightbody
         if (diag_.size() == before &&
             (!(k[0] >= 0 && k[1] >= 0 && k[2] >= 0) || !(k[0] + k[1] + k[2] > 0)))
           error(v, path + "." + key, "must be at least 0 in every direction and not all 0");
+        else if (diag_.size() == before && std::max({k[0], k[1], k[2]}) > upper)
+          error(v, path + "." + key,
+                "is implausibly large (more than " + in_user_units(upper, q) +
+                  "; a rigid support is `fix`)");
         return k;
       };
       if (n["stiffness"])
@@ -184,13 +189,13 @@ namespace lightbody
             error(n["stiffness"], path + ".stiffness",
                   "a bedding stiffness (N/mm^3) is spread over an area: give surface (and "
                   "optionally box) or a body's region (saddles, subframe) as the region");
-          s.bedding = per_direction("stiffness", Quantity::stiffness_per_area);
+          s.bedding = per_direction("stiffness", Quantity::stiffness_per_area, 1e6);
         }
       if (n["spring"])
         {
           if (n["stiffness"])
             error(n["spring"], path + ".spring", "give either stiffness or spring, not both");
-          s.spring = per_direction("spring", Quantity::force_per_length);
+          s.spring = per_direction("spring", Quantity::force_per_length, 1e9);
         }
       if (n["displacement"])
         s.displacement = vector(n["displacement"], path + ".displacement", Quantity::length);
