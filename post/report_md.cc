@@ -362,6 +362,13 @@ namespace lightbody
         else
           s << "*" << picture.message
             << ".* Open `results.pvd` in ParaView (post/paraview_view.py).\n\n";
+        // The marked governing point, when the convergence check found it singular.
+        for (const auto &cc : r.convergence.cases)
+          if (cc.load_case == r.load_cases[gov].name && cc.singular)
+            s << "**The marked governing point is a singular point or an unconverged stress:** "
+                 "its utilization grows from "
+              << fixed(cc.coarse, 3) << " to " << fixed(cc.fine, 3)
+              << " on the finer mesh; do not read it as the stress of the body.\n\n";
       }
 
     s << "## Load cases as run\n\n";
