@@ -226,7 +226,9 @@ exit codes: 0 success (verdict PASS, or nothing to check), 1 bad command line or
   int mesh(const Case &c, const std::string &out_dir, StageLog &log)
   {
     const MeshQuality q = mesh_case(c, out_dir, log);
-    char              line[256];
+    for (const auto &w : q.warnings)
+      std::cerr << "lightbody: warning: " << w << "\n";
+    char line[256];
     std::snprintf(line, sizeof(line),
                   "quality: min scaled Jacobian %.3f (%s), max aspect ratio %.1f (%s)",
                   q.min_scaled_jacobian, q.min_scaled_jacobian_part.c_str(), q.max_aspect_ratio,

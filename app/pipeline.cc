@@ -100,6 +100,7 @@ namespace lightbody
         }
       fine.mesh.size_mm               = ev.fine_mesh_size_mm;
       fine.criteria.convergence_check = false;
+      fine.mesh.max_angle_rad *= refinement_factor;
       for (auto &p : fine.parts)
         if (p.mesh_size)
           *p.mesh_size *= refinement_factor;
@@ -203,8 +204,9 @@ namespace lightbody
       StageLog::Scope t(log, "mesh");
       model = build_model(c);
     }
-    const MeshQuality q = mesh_quality(*model);
-    StageLog::Scope   t(log, "write");
+    MeshQuality q = mesh_quality(*model);
+    q.warnings    = model->warnings;
+    StageLog::Scope t(log, "write");
     write_folder_atomically(out_dir, c.input_files, [&](const fs::path &tmp) {
       write_mesh_view(*model, c, q, tmp.string());
       write_text_file(tmp / "case.yaml", "# lightbody " + std::string(version) + ", from " +

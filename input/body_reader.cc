@@ -34,7 +34,8 @@ namespace lightbody
         check_keys(g, gp, keys_of(gp));
         if (g["material"] || material.empty())
           material = text(g, gp, "material");
-        thickness = positive(g, gp, "thickness", Quantity::length, max_thickness_mm);
+        thickness = positive(g, gp, "thickness", Quantity::length, max_thickness_mm, nullptr,
+                             usual_thickness_mm);
       };
       const YAML::Node shell = n["shell"];
       if (!shell)
@@ -119,7 +120,8 @@ namespace lightbody
             b.station   = positive(e, k, "station", Quantity::length);
             b.thickness = t.shell_thickness;
             if (e["thickness"])
-              b.thickness = positive(e, k, "thickness", Quantity::length, max_thickness_mm);
+              b.thickness = positive(e, k, "thickness", Quantity::length, max_thickness_mm, nullptr,
+                                     usual_thickness_mm);
             if (e["material"])
               b.material = text(e, k, "material");
             if (!b.partition)
@@ -150,9 +152,9 @@ namespace lightbody
                              bool ok;
                              t.ring_stations.push_back(number(e, k, Quantity::length, ok));
                            });
-          t.ring_height = positive(r, path + ".rings", "height", Quantity::length);
-          t.ring_thickness =
-            positive(r, path + ".rings", "thickness", Quantity::length, max_thickness_mm);
+          t.ring_height    = positive(r, path + ".rings", "height", Quantity::length);
+          t.ring_thickness = positive(r, path + ".rings", "thickness", Quantity::length,
+                                      max_thickness_mm, nullptr, usual_thickness_mm);
           t.ring_material = r["material"] ? text(r, path + ".rings", "material") : t.shell_material;
         }
     }
@@ -265,7 +267,8 @@ namespace lightbody
         check_keys(e, gp, keys_of(group_section(path, key)));
         g.material  = e["material"] || !fallback ? text(e, gp, "material") : fallback->material;
         g.thickness = e["thickness"] || !fallback
-                        ? positive(e, gp, "thickness", Quantity::length, max_thickness_mm)
+                        ? positive(e, gp, "thickness", Quantity::length, max_thickness_mm, nullptr,
+                                   usual_thickness_mm)
                         : fallback->thickness;
         for (auto &sz : sizes)
           *sz.second = e[sz.first] ? positive(e, gp, sz.first, Quantity::length) : *sz.second;

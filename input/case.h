@@ -19,6 +19,9 @@ namespace lightbody
   {
     double   size_mm = 0; // target in-plane element size (default: input/keys.cc)
     unsigned layers  = 0; // quadratic element layers through the thickness
+    // Largest turn of a curved part's normal across one element (radians; default
+    // input/keys.cc): curved directions are divided finer to keep it.
+    double max_angle_rad = 0;
   };
 
   enum class SurfaceKind
@@ -124,7 +127,8 @@ namespace lightbody
     bool                     in_box = false;
     Vec3                     box_min{}, box_max{};
     Vec3                     plane_point{}, plane_normal{};
-    std::optional<double>    tolerance; // not given: chosen from the model size
+    bool                     edges_on_plane = false; // edges: only their nodes on the plane
+    std::optional<double>    tolerance;              // not given: chosen from the model size
   };
 
   struct SupportSpec
@@ -173,6 +177,16 @@ namespace lightbody
     SourceLocation where;
   };
 
+  // A force per area on the through-thickness faces of an edge: `value` pushes into the edge
+  // face (along its inward normal; negative pulls), or acts along `direction` when given.
+  struct EdgePressure
+  {
+    std::string         edge;
+    double              value = 0; // MPa
+    std::optional<Vec3> direction; // unit
+    SourceLocation      where;
+  };
+
   struct PointLoad
   {
     Vec3           point{};
@@ -199,6 +213,7 @@ namespace lightbody
     std::vector<PressureLoad>     pressures;
     std::vector<HydrostaticLoad>  hydrostatic;
     std::vector<EdgeLoad>         edge_loads;
+    std::vector<EdgePressure>     edge_pressures;
     std::vector<PointLoad>        point_loads;
     std::vector<DistributedForce> distributed;
     std::vector<std::string>      supports;       // the supports that hold it; empty: all

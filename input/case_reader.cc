@@ -21,6 +21,8 @@ namespace lightbody
       check_keys(n, "mesh", keys_of("mesh"));
       mesh.size_mm = positive(n, "mesh", "size", Quantity::length, max_dimension_mm, &mesh.size_mm);
       mesh.layers  = count(n, "mesh", "layers", 1, 8, mesh.layers);
+      mesh.max_angle_rad =
+        positive(n, "mesh", "max_angle", Quantity::angle, M_PI / 2, &mesh.max_angle_rad);
     }
 
     void Reader::read_material(const std::string &name, const YAML::Node &n, Case &c)
@@ -31,11 +33,11 @@ namespace lightbody
       check_keys(n, path, keys_of("materials.NAME"));
       Material m;
       m.name            = name;
-      m.E               = positive(n, path, "E", Quantity::pressure, 1e7);
+      m.E               = positive(n, path, "E", Quantity::pressure, 1e10);
       m.nu              = quantity(n, path, "nu", Quantity::dimensionless);
       m.density         = positive(n, path, "density", Quantity::density, 1e-7);
-      m.Rp02            = positive(n, path, "Rp02", Quantity::pressure, 1e4);
-      m.Rm              = positive(n, path, "Rm", Quantity::pressure, 1e4);
+      m.Rp02            = positive(n, path, "Rp02", Quantity::pressure, 1e6, nullptr, 1e4);
+      m.Rm              = positive(n, path, "Rm", Quantity::pressure, 1e6, nullptr, 1e4);
       const double zero = 0;
       m.Rp02_haz        = quantity(n, path, "Rp02_haz", Quantity::pressure, &zero);
       m.Rm_haz          = quantity(n, path, "Rm_haz", Quantity::pressure, &zero);
@@ -147,6 +149,9 @@ namespace lightbody
                         "no part named \"" + part + "\"" + suggestion(part, part_names));
               continue;
             }
+          // A gmsh part's edges are its file's line groups: checked when the file is read.
+          if (r.kind == "edge" && p->kind == SurfaceKind::gmsh)
+            continue;
           const std::vector<std::string> names =
             r.kind == "edge" ? edge_names(*p) : std::vector<std::string>{"top", "bottom"};
           if (std::find(names.begin(), names.end(), what) == names.end())
@@ -180,6 +185,7 @@ namespace lightbody
       check_keys(root, "", keys_of(""));
       c.mesh.size_mm = default_of("mesh", "size", Quantity::length);
       c.mesh.layers  = static_cast<unsigned>(default_of("mesh", "layers", Quantity::dimensionless));
+      c.mesh.max_angle_rad     = default_of("mesh", "max_angle", Quantity::angle);
       c.criteria.safety_factor = default_of("criteria", "safety_factor", Quantity::dimensionless);
       const bool has_body      = root["body"].IsDefined();
       c.name                   = text(root, "", "case", false);
@@ -286,6 +292,7 @@ namespace lightbody
       check_load_case_names(c);
       check_references(c, root);
       diag_.throw_if_any();
+      c.warnings.insert(c.warnings.end(), unusual_.begin(), unusual_.end());
       return c;
     }
 

@@ -23,6 +23,11 @@ namespace lightbody
 
       {"mesh", "size", "length", "50 mm", "in-plane element size"},
       {"mesh", "layers", "count 1 to 8", "1", "quadratic element layers through the thickness"},
+      {"mesh", "max_angle", "angle", "7.5 deg",
+       "largest turn of the surface normal across one element: curved directions (around "
+       "cylinders and tank sections, along sector arcs and head meridians) get at least turn / "
+       "max_angle elements; an element that still turns more than twice this is a warning "
+       "naming the part"},
 
       {"materials.NAME", "E", "pressure", "", "Young's modulus"},
       {"materials.NAME", "nu", "number", "", "Poisson's ratio, in [0, 0.5)"},
@@ -165,7 +170,7 @@ namespace lightbody
       {"supports.NAME", "edges", "list of PART.edgeN", "", "nodes on these part edges"},
       {"supports.NAME", "edge", "PART.edgeN", "", "nodes on one part edge"},
       {"supports.NAME", "box", "mapping", "", "nodes inside a box: min, max"},
-      {"supports.NAME", "plane", "mapping", "", "nodes on a plane: point, normal, tolerance"},
+      {"supports.NAME", "plane", "mapping", "", "nodes on a plane: point, normal, tolerance (with edge or edges: the edge's nodes on the plane)"},
       {"supports.NAME", "region", "name", "", "a region named by the body"},
       {"supports.NAME", "fix", "list of x, y, z, or all", "", "the held components"},
       {"supports.NAME", "symmetry", "mapping", "", "a symmetry plane: point, normal along x, y or z"},
@@ -187,6 +192,7 @@ namespace lightbody
       {"load_cases.NAME", "pressures", "list", "", "pressures on surfaces"},
       {"load_cases.NAME", "hydrostatic", "list", "", "liquid pressures"},
       {"load_cases.NAME", "edge_forces", "list", "", "forces per length on edges"},
+      {"load_cases.NAME", "edge_pressures", "list", "", "forces per area on the faces of edges"},
       {"load_cases.NAME", "point_forces", "list", "", "forces at points"},
       {"load_cases.NAME", "distributed_forces", "list", "", "total forces spread over surfaces"},
       {"load_cases.NAME", "supports", "list of names", "all", "the supports holding this case"},
@@ -200,6 +206,12 @@ namespace lightbody
       {"load_cases.NAME.hydrostatic[]", "gravity", "vector", "[0, 0, -1 g]", "the effective acceleration on the liquid"},
       {"load_cases.NAME.edge_forces[]", "edge", "PART.edgeN", "", "the loaded edge"},
       {"load_cases.NAME.edge_forces[]", "force_per_length", "force per length vector", "", "spread through the thickness"},
+      {"load_cases.NAME.edge_pressures[]", "edge", "PART.edgeN", "", "the loaded edge"},
+      {"load_cases.NAME.edge_pressures[]", "value", "pressure", "",
+       "force per area of the edge's through-thickness faces; pushes into the part (negative "
+       "pulls), normal to the edge in the part's plane"},
+      {"load_cases.NAME.edge_pressures[]", "direction", "direction", "the face's inward normal",
+       "the force's direction instead (a traction of the given value per area)"},
       {"load_cases.NAME.point_forces[]", "point", "point", "", "on the nearest through-thickness node line"},
       {"load_cases.NAME.point_forces[]", "force", "force vector", "", "the force"},
       {"load_cases.NAME.distributed_forces[]", "surface", "PART.face", "", "the loaded face"},

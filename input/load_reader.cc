@@ -17,14 +17,17 @@ namespace lightbody
       int regions = 0;
       for (const char *k : {"edges", "edge", "box", "plane", "symmetry", "region", "surface"})
         regions += n[k] ? 1 : 0;
-      // A surface's footprint may be cut by a box.
+      // A surface's footprint may be cut by a box, an edge by a plane.
       if (n["surface"] && n["box"])
+        --regions;
+      if ((n["edges"] || n["edge"]) && n["plane"])
         --regions;
       if (regions != 1)
         {
           error(n, path,
-                "needs exactly one region: edges, edge, box, plane, symmetry (a plane), surface "
-                "(with an optional box), or region (one a body defines, e.g. saddles)");
+                "needs exactly one region: edges, edge (with an optional plane), box, plane, "
+                "symmetry (a plane), surface (with an optional box), or region (one a body "
+                "defines, e.g. saddles)");
           return;
         }
       read_elastic_support(n, path, s);
@@ -52,9 +55,10 @@ namespace lightbody
         }
       else if (n["edges"] || n["edge"])
         {
-          const char *k      = n["edges"] ? "edges" : "edge";
-          s.region.kind      = RegionSpec::Kind::edges;
-          const YAML::Node e = n[k];
+          s.region.edges_on_plane = n["plane"] && read_plane(n, path, "plane", s.region);
+          const char *k           = n["edges"] ? "edges" : "edge";
+          s.region.kind           = RegionSpec::Kind::edges;
+          const YAML::Node e      = n[k];
           if (e.IsScalar())
             s.region.edges.push_back(e.Scalar());
           else if (e.IsSequence())
@@ -89,13 +93,8 @@ namespace lightbody
           const YAML::Node  pl       = n[k];
           const std::string pp       = path + "." + k;
           s.region.kind              = RegionSpec::Kind::plane;
-          if (is_map(pl, pp))
+          if (read_plane(n, path, k, s.region))
             {
-              check_keys(pl, pp, keys_of(std::string("supports.NAME.") + k));
-              s.region.plane_point  = required_vector(pl, pp, "point", Quantity::length);
-              s.region.plane_normal = direction(pl, pp, "normal", {0, 0, 1}, true);
-              if (pl["tolerance"])
-                s.region.tolerance = positive(pl, pp, "tolerance", Quantity::length);
               if (symmetry)
                 {
                   if (n["fix"])
@@ -155,6 +154,22 @@ namespace lightbody
             }
         }
       c.supports.push_back(s);
+    }
+
+    // A plane (point, normal, tolerance) under n[key]; false when it is not a mapping.
+    bool Reader::read_plane(const YAML::Node &n, const std::string &path, const char *key,
+                            RegionSpec &region)
+    {
+      const YAML::Node  pl = n[key];
+      const std::string pp = path + "." + key;
+      if (!is_map(pl, pp))
+        return false;
+      check_keys(pl, pp, keys_of(std::string("supports.NAME.") + key));
+      region.plane_point  = required_vector(pl, pp, "point", Quantity::length);
+      region.plane_normal = direction(pl, pp, "normal", {0, 0, 1}, true);
+      if (pl["tolerance"])
+        region.tolerance = positive(pl, pp, "tolerance", Quantity::length);
+      return true;
     }
 
     // stiffness (a bedding on a surface), spring (to ground), displacement (of fixed components).
@@ -308,6 +323,27 @@ namespace lightbody
                          references_.push_back({"edge", l.edge, where(e, k), k + ".edge"});
                          lc.edge_loads.push_back(l);
                        });
+      for_each_in_list(n["edge_pressures"], path + ".edge_pressures",
+                       [&](const YAML::Node &e, const std::string &k) {
+                         if (!is_map(e, k))
+                           return;
+                         check_keys(e, k, keys_of("load_cases.NAME.edge_pressures[]"));
+                         EdgePressure l;
+                         l.where = where(e, k);
+                         l.edge  = text(e, k, "edge");
+                         l.value = quantity(e, k, "value", Quantity::pressure);
+                         if (e["direction"])
+                           {
+                             const Vec3 d =
+                               vector(e["direction"], k + ".direction", Quantity::dimensionless);
+                             if (!(norm(d) > 0) || !std::isfinite(norm(d)))
+                               error(e["direction"], k + ".direction", "must be a non-zero vector");
+                             else
+                               l.direction = Vec3{d[0] / norm(d), d[1] / norm(d), d[2] / norm(d)};
+                           }
+                         references_.push_back({"edge", l.edge, where(e, k), k + ".edge"});
+                         lc.edge_pressures.push_back(l);
+                       });
       for_each_in_list(n["point_forces"], path + ".point_forces",
                        [&](const YAML::Node &e, const std::string &k) {
                          if (!is_map(e, k))
@@ -326,10 +362,11 @@ namespace lightbody
                 std::find(lc.supports.begin(), lc.supports.end(), sp.name) != lc.supports.end());
       });
       if (!moved && norm(lc.acceleration) == 0 && lc.pressures.empty() && lc.hydrostatic.empty() &&
-          lc.edge_loads.empty() && lc.point_loads.empty() && lc.distributed.empty())
+          lc.edge_loads.empty() && lc.edge_pressures.empty() && lc.point_loads.empty() &&
+          lc.distributed.empty())
         error(n, path,
               "applies no load (give acceleration, pressures, hydrostatic, edge_forces, "
-              "point_forces or distributed_forces, or move a support with "
+              "edge_pressures, point_forces or distributed_forces, or move a support with "
               "supports.NAME.displacement)");
       c.load_cases.push_back(lc);
     }

@@ -37,7 +37,8 @@ namespace lightbody
       p.name      = name;
       p.where     = where(n, path);
       p.material  = text(n, path, "material");
-      p.thickness = positive(n, path, "thickness", Quantity::length, max_thickness_mm);
+      p.thickness = positive(n, path, "thickness", Quantity::length, max_thickness_mm, nullptr,
+                             usual_thickness_mm);
       if (n["mesh_size"])
         p.mesh_size = positive(n, path, "mesh_size", Quantity::length, max_dimension_mm);
       if (n["layers"])

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <string>
 #include <vector>
@@ -20,8 +21,9 @@ namespace lightbody
   namespace reading
   {
     // Plausibility bounds for a vehicle body, in mm: catch "5 m" typed for "5 mm" and the like.
-    constexpr double max_thickness_mm = 100.0;
-    constexpr double max_dimension_mm = 50000.0;
+    constexpr double max_thickness_mm   = 2000.0; // beyond: not a wall
+    constexpr double usual_thickness_mm = 100.0;  // beyond: a warning
+    constexpr double max_dimension_mm   = 50000.0;
     // Case and load-case names become file and folder names.
     constexpr std::size_t max_name_length = 100;
 
@@ -149,6 +151,7 @@ namespace lightbody
       std::vector<std::string> override_keys_; // values that came from --set
       Origins                  origins_;       // values that came from included files
       DiagnosticList           diag_;
+      std::vector<Diagnostic>  unusual_; // legal values beyond the usual: warnings of the case
 
       // The override a key's value came from, if any ("a.b[0].c" matches --set a.b.0.c).
       const std::string *override_for(const std::string &key) const
@@ -239,8 +242,11 @@ namespace lightbody
         return number(n, key, q, ok);
       }
 
+      // A positive quantity: above `upper` an error (impossible or a typing slip), above `usual`
+      // a warning (physical, but outside what a body is made of).
       double positive(const YAML::Node &parent, const std::string &path, const std::string &name,
-                      Quantity q, double upper = max_dimension_mm, const double *fallback = nullptr)
+                      Quantity q, double upper = max_dimension_mm, const double *fallback = nullptr,
+                      double usual = std::numeric_limits<double>::infinity())
       {
         const YAML::Node n = parent[name];
         if (!n || !n.IsScalar())
@@ -255,6 +261,10 @@ namespace lightbody
               error(n, path + "." + name,
                     "\"" + n.Scalar() + "\" is implausibly large (more than " +
                       in_user_units(upper, q) + ")");
+            else if (v > usual)
+              unusual_.push_back({where(n, path + "." + name), path + "." + name,
+                                  "\"" + n.Scalar() + "\" is unusually large (more than " +
+                                    in_user_units(usual, q) + "); check the value and its unit"});
           }
         return v;
       }
@@ -410,6 +420,8 @@ namespace lightbody
       void read_frame(const YAML::Node &n, const std::string &path, PartSpec &p,
                       const char *origin_key, const char *axis_key);
       void read_support(const std::string &name, const YAML::Node &n, Case &c);
+      bool read_plane(const YAML::Node &n, const std::string &path, const char *key,
+                      RegionSpec &region);
       void read_tank(const YAML::Node &n, Case &c);
       void read_frame_body(const YAML::Node &n, Case &c, FrameBodySpec::Kind kind);
       void read_load_case(const std::string &name, const YAML::Node &n, Case &c);

@@ -441,6 +441,9 @@ namespace lightbody
                                      : "free surface at " + fmt(h.level, 5) + " mm"));
     for (const auto &e : lc.edge_loads)
       out.push_back("edge force " + vec(e.force_per_length, 1) + " N/mm on " + e.edge);
+    for (const auto &e : lc.edge_pressures)
+      out.push_back("edge pressure " + fmt(e.value, 4) + " MPa on " + e.edge +
+                    (e.direction ? " along " + vec(*e.direction, 1) : std::string()));
     for (const auto &p : lc.point_loads)
       out.push_back("point force " + vec(p.force, 1e-3) + " kN at " + vec(p.point, 1, 6) + " mm");
     for (const auto &d : lc.distributed)

@@ -3,6 +3,7 @@
 #include "input/errors.h"
 #include "input/input_file.h"
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <set>
@@ -12,10 +13,16 @@ namespace lightbody
 {
   namespace
   {
+    // A quadrilateral: 4 corner nodes, then for second order the 4 mid-side nodes (sides
+    // 0-1, 1-2, 2-3, 3-0) and the centre (gmsh's order; -1 where the element has none).
+    using Quad = std::array<long, 9>;
+
     struct Mesh
     {
-      std::map<long, Vec3>             nodes;
-      std::vector<std::array<long, 4>> quads; // of the wanted group, in file orientation
+      std::map<long, Vec3>                         nodes;
+      std::vector<Quad>                            quads; // of the wanted group, file orientation
+      std::map<std::pair<long, long>, std::string> named_sides; // corner pair -> line group
+      std::vector<std::string>                     line_groups; // names of dimension 1
     };
 
     [[noreturn]] void bad(const PartSpec &part, const std::string &msg)
@@ -43,8 +50,8 @@ namespace lightbody
         }
     }
 
-    // Physical surface tag of the wanted group name.
-    int group_tag(std::istream &in, const PartSpec &part)
+    // Physical surface tag of the wanted group name; the names of the line groups by tag.
+    int group_tag(std::istream &in, const PartSpec &part, std::map<int, std::string> &lines)
     {
       int n = -1;
       in >> n;
@@ -63,6 +70,8 @@ namespace lightbody
             a == std::string::npos || b <= a ? rest : rest.substr(a + 1, b - a - 1);
           if (dim == 2)
             names.push_back(name);
+          if (dim == 1)
+            lines[tag] = name;
           if (dim == 2 && name == part.gmsh_group)
             found = tag;
         }
@@ -88,13 +97,30 @@ namespace lightbody
           bad(part, "\"" + part.gmsh_file + "\": the declared number of " + what + " (" +
                       std::to_string(n) + ") does not fit the file");
       };
-      Mesh                             mesh;
-      std::string                      section;
-      double                           version = 0;
-      int                              tag     = -1;
-      std::map<int, std::set<int>>     entity_groups; // 4.1: surface entity -> physical tags
-      std::vector<std::array<long, 5>> elements;      // (physical or entity, n1..n4)
-      bool                             by_entity = false;
+      Mesh                              mesh;
+      std::string                       section;
+      double                            version = 0;
+      int                               tag     = -1;
+      std::map<int, std::set<int>>      entity_groups; // 4.1: surface entity -> physical tags
+      std::map<int, std::set<int>>      curve_groups;  // 4.1: curve entity -> physical tags
+      std::map<int, std::string>        line_names;    // physical line tag -> name
+      std::vector<std::array<long, 10>> elements;      // (physical or entity, nodes or -1)
+      std::vector<std::array<long, 3>>  lines;         // (physical or entity, end nodes)
+      bool                              by_entity = false;
+      // Quadrilaterals with all their nodes; lines by their end nodes.
+      auto keep = [&](long group, int type, const std::vector<long> &v) {
+        if (type == 3 || type == 10 || type == 16)
+          {
+            std::array<long, 10> e;
+            e.fill(-1);
+            e[0] = group;
+            for (std::size_t k = 0; k < v.size() && k < 9; ++k)
+              e[k + 1] = v[k];
+            elements.push_back(e);
+          }
+        else if (type == 1 || type == 8)
+          lines.push_back({{group, v[0], v[1]}});
+      };
       while (in >> section)
         {
           if (section == "$MeshFormat")
@@ -108,7 +134,7 @@ namespace lightbody
                             " is not supported (2.2 or 4.1)");
             }
           else if (section == "$PhysicalNames")
-            tag = group_tag(in, part);
+            tag = group_tag(in, part, line_names);
           else if (section == "$Entities")
             {
               long np = -1, nc = -1, ns = -1, nv = -1;
@@ -119,25 +145,29 @@ namespace lightbody
               count_ok(nv, 8, "entities");
               std::string line;
               std::getline(in, line);
-              for (long i = 0; i < np + nc; ++i)
+              for (long i = 0; i < np; ++i)
                 std::getline(in, line);
+              // Curves and surfaces: tag, bounding box, physical tags, ...
+              auto entity = [&](std::map<int, std::set<int>> &groups) {
+                std::getline(in, line);
+                std::istringstream s(line);
+                int                t = 0, nphys = 0;
+                double             box[6];
+                s >> t;
+                for (double &b : box)
+                  s >> b;
+                s >> nphys;
+                for (int k = 0; k < nphys && s; ++k)
+                  {
+                    int p;
+                    s >> p;
+                    groups[t].insert(std::abs(p));
+                  }
+              };
+              for (long i = 0; i < nc; ++i)
+                entity(curve_groups);
               for (long i = 0; i < ns; ++i)
-                {
-                  std::getline(in, line);
-                  std::istringstream s(line);
-                  int                t, nphys;
-                  double             box[6];
-                  s >> t;
-                  for (double &b : box)
-                    s >> b;
-                  s >> nphys;
-                  for (int k = 0; k < nphys; ++k)
-                    {
-                      int p;
-                      s >> p;
-                      entity_groups[t].insert(std::abs(p));
-                    }
-                }
+                entity(entity_groups);
             }
           else if (section == "$Nodes")
             {
@@ -207,8 +237,7 @@ namespace lightbody
                       std::vector<long> v(nn);
                       for (auto &x : v)
                         in >> x;
-                      if (type == 3 || type == 10 || type == 16)
-                        elements.push_back({{ntags > 0 ? tags[0] : -1, v[0], v[1], v[2], v[3]}});
+                      keep(ntags > 0 ? tags[0] : -1, type, v);
                     }
                 }
               else
@@ -232,8 +261,8 @@ namespace lightbody
                           in >> id;
                           for (auto &x : v)
                             in >> x;
-                          if (dim == 2 && (type == 3 || type == 10 || type == 16))
-                            elements.push_back({{ent, v[0], v[1], v[2], v[3]}});
+                          if (dim == 1 || dim == 2)
+                            keep(ent, type, v);
                         }
                     }
                 }
@@ -249,14 +278,31 @@ namespace lightbody
           const bool in_group =
             by_entity ? entity_groups[static_cast<int>(e[0])].count(tag) > 0 : e[0] == tag;
           if (in_group)
-            mesh.quads.push_back({{e[1], e[2], e[3], e[4]}});
+            {
+              Quad q;
+              std::copy(e.begin() + 1, e.end(), q.begin());
+              mesh.quads.push_back(q);
+            }
+        }
+      for (const auto &[t, name] : line_names)
+        mesh.line_groups.push_back(name);
+      for (const auto &l : lines)
+        {
+          std::set<int> groups;
+          if (by_entity)
+            groups = curve_groups[static_cast<int>(l[0])];
+          else
+            groups.insert(static_cast<int>(l[0]));
+          for (int g : groups)
+            if (line_names.count(g))
+              mesh.named_sides[{std::min(l[1], l[2]), std::max(l[1], l[2])}] = line_names[g];
         }
       if (mesh.quads.empty())
         bad(part, "group \"" + part.gmsh_group + "\" of \"" + part.gmsh_file +
                     "\" has no quadrilaterals (mesh the surface with quads: Recombine)");
       for (const auto &q : mesh.quads)
         for (long id : q)
-          if (!mesh.nodes.count(id))
+          if (id >= 0 && !mesh.nodes.count(id))
             bad(part, "\"" + part.gmsh_file + "\": a quadrilateral uses the missing node " +
                         std::to_string(id));
       return mesh;
@@ -264,61 +310,171 @@ namespace lightbody
 
   } // namespace
 
+  namespace
+  {
+    // Quadratic Lagrange polynomials on [0, 1] through 0, 1 and 1/2 (index 0, 1, 2), and their
+    // derivatives.
+    double lagrange(int a, double x)
+    {
+      return a == 0 ? (2 * x - 1) * (x - 1) : a == 1 ? x * (2 * x - 1) : 4 * x * (1 - x);
+    }
+    double lagrange_derivative(int a, double x)
+    {
+      return a == 0 ? 4 * x - 3 : a == 1 ? 4 * x - 1 : 4 - 8 * x;
+    }
+    // The (u, v) indices of gmsh's nine quadrilateral nodes: corners, mid-sides, centre.
+    constexpr int node_u[9] = {0, 1, 1, 0, 2, 1, 2, 0, 2};
+    constexpr int node_v[9] = {0, 0, 1, 1, 0, 2, 1, 2, 2};
+
+    // Biquadratic interpolation of nine values, or its derivative along u (du) or v (dv).
+    Vec3 biquadratic(const std::array<Vec3, 9> &c, double u, double v, int du = 0, int dv = 0)
+    {
+      Vec3 r{0, 0, 0};
+      for (int k = 0; k < 9; ++k)
+        {
+          const double w = (du ? lagrange_derivative(node_u[k], u) : lagrange(node_u[k], u)) *
+                           (dv ? lagrange_derivative(node_v[k], v) : lagrange(node_v[k], v));
+          for (int d = 0; d < 3; ++d)
+            r[d] += w * c[k][d];
+        }
+      return r;
+    }
+
+    Vec3 unit(const Vec3 &a)
+    {
+      const double l = norm(a);
+      return {a[0] / l, a[1] / l, a[2] / l};
+    }
+
+    // The nine node positions of a second-order quadrilateral; an 8-node one's centre from its
+    // serendipity interpolation.
+    std::array<Vec3, 9> nine_points(const Mesh &mesh, const Quad &q)
+    {
+      std::array<Vec3, 9> x;
+      for (int k = 0; k < 8; ++k)
+        x[k] = mesh.nodes.at(q[k]);
+      if (q[8] >= 0)
+        x[8] = mesh.nodes.at(q[8]);
+      else
+        for (int d = 0; d < 3; ++d)
+          x[8][d] = -0.25 * (x[0][d] + x[1][d] + x[2][d] + x[3][d]) +
+                    0.5 * (x[4][d] + x[5][d] + x[6][d] + x[7][d]);
+      return x;
+    }
+
+    // Patches of second-order quadrilaterals: the surface as meshed (biquadratic through the
+    // nine nodes) and, at every node, the mean of the adjacent elements' own surface normals
+    // there, interpolated the same way: neighbours extrude to the same points, and a node on a
+    // plane of symmetry keeps its normal in that plane as closely as the mesh follows the
+    // surface.
+    std::vector<Patch> second_order_patches(const Mesh &mesh)
+    {
+      std::map<long, Vec3>             normal_sum;
+      std::vector<std::array<Vec3, 9>> element_normals;
+      for (const auto &q : mesh.quads)
+        {
+          const auto          x = nine_points(mesh, q);
+          std::array<Vec3, 9> n;
+          for (int k = 0; k < 9; ++k)
+            {
+              const double u = node_u[k] == 2 ? 0.5 : node_u[k];
+              const double v = node_v[k] == 2 ? 0.5 : node_v[k];
+              n[k]           = unit(cross(biquadratic(x, u, v, 1, 0), biquadratic(x, u, v, 0, 1)));
+              if (k < 8 || q[8] >= 0)
+                for (int d = 0; d < 3; ++d)
+                  normal_sum[q[k]][d] += n[k][d];
+            }
+          element_normals.push_back(n);
+        }
+      std::vector<Patch> patches;
+      for (std::size_t e = 0; e < mesh.quads.size(); ++e)
+        {
+          const Quad         &q = mesh.quads[e];
+          const auto          x = nine_points(mesh, q);
+          std::array<Vec3, 9> n = element_normals[e];
+          for (int k = 0; k < 9; ++k)
+            if (k < 8 || q[8] >= 0)
+              n[k] = unit(normal_sum.at(q[k]));
+          Patch p;
+          p.point        = [x](double u, double v) { return biquadratic(x, u, v); };
+          p.exact_normal = [n](double u, double v) { return unit(biquadratic(n, u, v)); };
+          patches.push_back(p);
+        }
+      return patches;
+    }
+
+    // Patches of linear quadrilaterals: bilinear, extruded along the nodes' normals averaged
+    // over the quadrilaterals around them (diagonal cross products, area-weighted).
+    std::vector<Patch> first_order_patches(const Mesh &mesh)
+    {
+      std::map<long, Vec3> normal;
+      for (const auto &q : mesh.quads)
+        {
+          const Vec3 n = cross(mesh.nodes.at(q[2]) - mesh.nodes.at(q[0]),
+                               mesh.nodes.at(q[3]) - mesh.nodes.at(q[1]));
+          for (int k = 0; k < 4; ++k)
+            for (int d = 0; d < 3; ++d)
+              normal[q[k]][d] += n[d];
+        }
+      auto bilinear = [](const std::array<Vec3, 4> &c, double u, double v) {
+        Vec3 r;
+        for (int d = 0; d < 3; ++d)
+          r[d] = (1 - u) * (1 - v) * c[0][d] + u * (1 - v) * c[1][d] + u * v * c[2][d] +
+                 (1 - u) * v * c[3][d];
+        return r;
+      };
+      std::vector<Patch> patches;
+      for (const auto &q : mesh.quads)
+        {
+          // Patch corners in the (u, v) order of the quad: q0 (0,0), q1 (1,0), q2 (1,1), q3 (0,1).
+          const std::array<Vec3, 4> x{
+            {mesh.nodes.at(q[0]), mesh.nodes.at(q[1]), mesh.nodes.at(q[2]), mesh.nodes.at(q[3])}};
+          const std::array<Vec3, 4> n{{unit(normal.at(q[0])), unit(normal.at(q[1])),
+                                       unit(normal.at(q[2])), unit(normal.at(q[3]))}};
+          Patch                     p;
+          p.point        = [x, bilinear](double u, double v) { return bilinear(x, u, v); };
+          p.exact_normal = [n, bilinear](double u, double v) { return unit(bilinear(n, u, v)); };
+          patches.push_back(p);
+        }
+      return patches;
+    }
+  } // namespace
+
   std::vector<Patch> gmsh_patches(const PartSpec &part)
   {
     const Mesh mesh = read_msh(part);
-    // Nodal normals: the sum of the quads' normals (diagonal cross products, area-weighted).
-    std::map<long, Vec3>                 normal;
-    std::map<std::pair<long, long>, int> edge_count;
+    const bool second_order =
+      std::all_of(mesh.quads.begin(), mesh.quads.end(), [](const Quad &q) { return q[4] >= 0; });
+    std::vector<Patch> patches =
+      second_order ? second_order_patches(mesh) : first_order_patches(mesh);
+    // Sides: v = 0 is q0-q1, u = 1 is q1-q2, v = 1 is q3-q2, u = 0 is q0-q3. A side no other
+    // quadrilateral shares is on the edge "boundary"; a side on a named line group, on that edge.
+    std::map<std::pair<long, long>, int> side_count;
+    auto key = [](long a, long b) { return std::make_pair(std::min(a, b), std::max(a, b)); };
     for (const auto &q : mesh.quads)
+      for (int k = 0; k < 4; ++k)
+        ++side_count[key(q[k], q[(k + 1) % 4])];
+    for (std::size_t e = 0; e < mesh.quads.size(); ++e)
       {
-        const Vec3 n =
-          cross(operator-(mesh.nodes.at(q[2]), mesh.nodes.at(q[0])), operator-(
-                                                                       mesh.nodes.at(q[3]),
-                                                                       mesh.nodes.at(q[1])));
-        for (long id : q)
-          for (int d = 0; d < 3; ++d)
-            normal[id][d] += n[d];
-        for (int k = 0; k < 4; ++k)
-          ++edge_count[{std::min(q[k], q[(k + 1) % 4]), std::max(q[k], q[(k + 1) % 4])}];
-      }
-    for (auto &[id, n] : normal)
-      {
-        const double l = std::sqrt(n[0] * n[0] + n[1] * n[1] + n[2] * n[2]);
-        for (double &c : n)
-          c /= l;
-      }
-    std::vector<Patch> patches;
-    for (const auto &q : mesh.quads)
-      {
-        // Patch corners in the (u, v) order of the quad: q0 (0,0), q1 (1,0), q2 (1,1), q3 (0,1).
-        const std::array<Vec3, 4> x{
-          {mesh.nodes.at(q[0]), mesh.nodes.at(q[1]), mesh.nodes.at(q[2]), mesh.nodes.at(q[3])}};
-        const std::array<Vec3, 4> n{
-          {normal.at(q[0]), normal.at(q[1]), normal.at(q[2]), normal.at(q[3])}};
-        auto bilinear = [](const std::array<Vec3, 4> &c, double u, double v) {
-          Vec3 r;
-          for (int d = 0; d < 3; ++d)
-            r[d] = (1 - u) * (1 - v) * c[0][d] + u * (1 - v) * c[1][d] + u * v * c[2][d] +
-                   (1 - u) * v * c[3][d];
-          return r;
-        };
-        Patch p;
-        p.point        = [x, bilinear](double u, double v) { return bilinear(x, u, v); };
-        p.exact_normal = [n, bilinear](double u, double v) {
-          Vec3         r = bilinear(n, u, v);
-          const double l = std::sqrt(r[0] * r[0] + r[1] * r[1] + r[2] * r[2]);
-          return Vec3{r[0] / l, r[1] / l, r[2] / l};
-        };
-        // Sides: v = 0 is q0-q1, u = 1 is q1-q2, v = 1 is q3-q2, u = 0 is q0-q3.
+        const Quad                                &q = mesh.quads[e];
         const std::array<std::pair<long, long>, 4> sides{
-          {{q[0], q[1]}, {q[1], q[2]}, {q[3], q[2]}, {q[0], q[3]}}};
+          {key(q[0], q[1]), key(q[1], q[2]), key(q[3], q[2]), key(q[0], q[3])}};
         for (int s = 0; s < 4; ++s)
-          if (edge_count[{std::min(sides[s].first, sides[s].second),
-                          std::max(sides[s].first, sides[s].second)}] == 1)
-            p.side_edge[s] = "boundary";
-        patches.push_back(p);
+          {
+            if (side_count[sides[s]] == 1)
+              patches[e].side_edge[s] = "boundary";
+            if (const auto it = mesh.named_sides.find(sides[s]); it != mesh.named_sides.end())
+              patches[e].side_group[s] = it->second;
+          }
       }
     return patches;
+  }
+
+  std::vector<std::string> gmsh_edge_names(const PartSpec &part)
+  {
+    std::vector<std::string> names{"boundary"};
+    for (const auto &n : read_msh(part).line_groups)
+      names.push_back(n);
+    return names;
   }
 } // namespace lightbody

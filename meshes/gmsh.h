@@ -5,8 +5,13 @@
 
 namespace lightbody
 {
-  // The patches of the part's group; the nodes' normals are averaged over the quadrilaterals
-  // around them so that neighbours extrude to the same points. The group's free edges are the
-  // edge "boundary". Throws InputError naming the part for a missing file, group or bad format.
+  // The patches of the part's group, one per quadrilateral: second-order quadrilaterals (8 or 9
+  // nodes) keep their curved shape; each node is extruded along one normal shared by all
+  // quadrilaterals around it. The group's free edges are the edge "boundary"; sides on a
+  // physical line group are the edge of that group's name (`part.NAME`). Throws InputError naming
+  // the part for a missing file, group or bad format.
   std::vector<Patch> gmsh_patches(const PartSpec &part);
+
+  // The part's edge names: "boundary" and the file's physical line groups.
+  std::vector<std::string> gmsh_edge_names(const PartSpec &part);
 } // namespace lightbody

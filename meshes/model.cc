@@ -117,6 +117,72 @@ namespace lightbody
     return r;
   }
 
+  std::optional<std::pair<unsigned, Point<3>>> Model::locate(const Point<3> &p) const
+  {
+    try
+      {
+        const auto found =
+          dealii::GridTools::find_active_cell_around_point(*mapping, triangulation, p);
+        if (found.first != triangulation.end())
+          return std::make_pair(found.first->active_cell_index(),
+                                dealii::GeometryInfo<3>::project_to_unit_cell(found.second));
+      }
+    catch (...)
+      {
+      }
+    // Not inside: the nearest cell whose projected point lies within a quarter gauge.
+    std::optional<std::pair<unsigned, Point<3>>> best;
+    double                                       nearest = 1e300;
+    for (const auto &cell : triangulation.active_cell_iterators())
+      {
+        const double tol      = 0.25 * parts[cell->material_id()].thickness;
+        const auto   box      = cell->bounding_box();
+        bool         near_box = true;
+        for (unsigned d = 0; d < 3; ++d)
+          near_box =
+            near_box && p[d] >= box.lower_bound(d) - tol && p[d] <= box.upper_bound(d) + tol;
+        if (!near_box)
+          continue;
+        try
+          {
+            const Point<3> xi = dealii::GeometryInfo<3>::project_to_unit_cell(
+              mapping->transform_real_to_unit_cell(cell, p));
+            const double dist = mapping->transform_unit_to_real_cell(cell, xi).distance(p);
+            if (dist <= tol && dist < nearest)
+              nearest = dist, best = std::make_pair(cell->active_cell_index(), xi);
+          }
+        catch (...)
+          {
+          }
+      }
+    return best;
+  }
+
+  std::string Model::missing_edge_message(const std::string &name) const
+  {
+    const std::string part = name.substr(0, name.rfind('.') + 1);
+    std::string       known;
+    for (const auto &[key, faces] : edges)
+      if (key.rfind(part, 0) == 0 && !faces.empty())
+        known += (known.empty() ? "" : ", ") + key;
+    return "edge \"" + name + "\" has no element faces in the model" +
+           (known.empty() ? std::string() : " (the part's edges: " + known + ")");
+  }
+
+  unsigned Model::thickness_axis(unsigned cell) const
+  {
+    const double w0   = parameters(cell, Point<3>(0, 0, 0))[2];
+    unsigned     best = 0;
+    double       most = -1;
+    for (unsigned d = 0; d < 3; ++d)
+      {
+        const double dw = std::abs(parameters(cell, Point<3>::unit_vector(d))[2] - w0);
+        if (dw > most)
+          most = dw, best = d;
+      }
+    return best;
+  }
+
   dealii::Tensor<1, 3> Model::normal(unsigned cell, const Point<3> &unit_point) const
   {
     const auto           pr = parameters(cell, unit_point);
@@ -169,6 +235,33 @@ namespace lightbody
     private:
       using FaceVertices = std::pair<unsigned, std::array<unsigned, 4>>;
 
+      // A curved part whose elements turn through more than twice mesh.max_angle is meshed too
+      // coarsely to follow its shape: a warning naming the part.
+      void check_curvature(const PartSpec &part, double h, const std::vector<Patch> &patches)
+      {
+        const double      limit = case_.mesh.max_angle_rad;
+        const ElementTurn t     = element_turn(patches);
+        if (!(limit > 0) || t.angle <= 2 * limit)
+          return;
+        char         text[400];
+        const double deg = 180 / M_PI;
+        if (part.kind == SurfaceKind::gmsh)
+          std::snprintf(text, sizeof text,
+                        "part \"%s\": the imported quadrilaterals turn through up to %.1f deg "
+                        "(curvature radius %.0f mm), more than twice mesh.max_angle (%.1f deg); "
+                        "the part is too coarse to follow its curvature: refine the gmsh mesh to "
+                        "about %.0f mm there",
+                        part.name.c_str(), t.angle * deg, t.radius, limit * deg, t.radius * limit);
+        else
+          std::snprintf(text, sizeof text,
+                        "part \"%s\": elements of %.0f mm turn through up to %.1f deg (curvature "
+                        "radius %.0f mm), more than twice mesh.max_angle (%.1f deg); the part is "
+                        "too coarse to follow its curvature: a mesh_size of %.0f mm or less would",
+                        part.name.c_str(), h, t.angle * deg, t.radius, limit * deg,
+                        t.radius * limit);
+        model_->warnings.push_back(text);
+      }
+
       // The patches of every part, and the model size (for the merge tolerance) from a rough
       // sample of them.
       void sample_patches()
@@ -176,7 +269,9 @@ namespace lightbody
         Point<3> lo(1e300, 1e300, 1e300), hi(-1e300, -1e300, -1e300);
         for (const auto &part : case_.parts)
           {
-            part_patches_.push_back(mid_surface_patches(part, case_.mesh_size_of(part)));
+            const Sizing h = sizing_of(case_, part);
+            part_patches_.push_back(mid_surface_patches(part, h));
+            check_curvature(part, h.h, part_patches_.back());
             for (const auto &p : part_patches_.back())
               for (double u : {0.0, 0.5, 1.0})
                 for (double v : {0.0, 0.5, 1.0})
@@ -208,17 +303,19 @@ namespace lightbody
               at(i, j, k) = merger_->insert(
                 model_->position(patch_index, double(i) / nu, double(j) / nv, -t / 2 + k * t / L),
                 pi);
-        for (unsigned s = 0; s < 4; ++s)
+        for (unsigned s = 0; s < 8; ++s)
           {
-            if (patch.side_edge[s].empty())
+            const std::string &name = s < 4 ? patch.side_edge[s] : patch.side_group[s - 4];
+            if (name.empty())
               continue;
-            auto          &set = edge_vertices_[spec.name + "." + patch.side_edge[s]];
-            const unsigned n   = (s % 2 == 0) ? nu : nv;
+            auto          &set  = edge_vertices_[spec.name + "." + name];
+            const unsigned side = s % 4;
+            const unsigned n    = (side % 2 == 0) ? nu : nv;
             for (unsigned m = 0; m <= n; ++m)
               for (unsigned k = 0; k <= L; ++k)
                 {
-                  const unsigned i = s == 0 || s == 2 ? m : (s == 1 ? nu : 0);
-                  const unsigned j = s == 1 || s == 3 ? m : (s == 0 ? 0 : nv);
+                  const unsigned i = side == 0 || side == 2 ? m : (side == 1 ? nu : 0);
+                  const unsigned j = side == 1 || side == 3 ? m : (side == 0 ? 0 : nv);
                   set.insert(at(i, j, k));
                 }
           }

@@ -11,6 +11,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -48,6 +49,8 @@ namespace lightbody
     double                                      size = 0; // bounding-box diagonal, for tolerances
     std::vector<Joint>                          joints;
     std::vector<Tie>                            ties;
+    // Meshing warnings (a curved part meshed too coarsely), for the reports.
+    std::vector<std::string> warnings;
 
     // Unit normal of the part's mid-surface (towards "top") at a point inside the given cell,
     // given in the cell's reference coordinates.
@@ -67,6 +70,14 @@ namespace lightbody
     dealii::Point<3> position(unsigned patch, double u, double v, double zeta) const;
     // Patch parameters (u, v, zeta) of a reference point of a cell.
     std::array<double, 3> parameters(unsigned cell, const dealii::Point<3> &unit_point) const;
+    // The cell holding a point and the point's reference coordinates in it. A point up to a
+    // quarter of the gauge outside every cell (a coordinate rounded on a curved or side face)
+    // snaps onto the nearest cell. Nothing when the point is farther from the parts.
+    std::optional<std::pair<unsigned, dealii::Point<3>>> locate(const dealii::Point<3> &p) const;
+    // "edge \"NAME\" has no element faces in the model" with the edges the part has.
+    std::string missing_edge_message(const std::string &name) const;
+    // The reference axis (0, 1 or 2) of a cell along which the thickness offset zeta changes.
+    unsigned thickness_axis(unsigned cell) const;
   };
 
   // Finds the joints between parts: shared nodes, and edge faces that lie on another part's face

@@ -24,10 +24,22 @@ namespace lightbody
     // Divisions around a full circle: a multiple of 8, so that a cylinder, an annulus and the
     // O-grid of a disc or head of the same radius put their nodes at the same angles (0, 45, ...
     // degrees from the reference) and share them where they meet.
-    unsigned circumferential_divisions(double perimeter, double h)
+    unsigned circumferential_divisions(double perimeter, const Sizing &z)
     {
-      return 8 * std::max<unsigned>(1, static_cast<unsigned>(std::min(
-                                         max_divisions, std::ceil(perimeter / (8 * h) - 1e-9))));
+      // At least 2 pi / max_angle elements around (exact for circles).
+      const double by_size  = std::ceil(perimeter / (8 * z.h) - 1e-9);
+      const double by_angle = z.max_angle > 0 ? std::ceil(2 * M_PI / (8 * z.max_angle) - 1e-9) : 1;
+      return 8 * std::max<unsigned>(
+                   1, static_cast<unsigned>(std::min(max_divisions, std::max(by_size, by_angle))));
+    }
+
+    // Divisions of an arc that turns through `angle`: by size, and at least angle / max_angle.
+    unsigned arc_divisions(double length, double angle, const Sizing &z, unsigned at_least = 1)
+    {
+      const unsigned by_size = divisions(length, z.h, at_least);
+      if (!(z.max_angle > 0))
+        return by_size;
+      return std::max(by_size, divisions(angle, z.max_angle, at_least));
     }
 
     // Largest length of the u (or v) parameter lines at v (or u) = 0, 1/2, 1, by sampling.
@@ -110,12 +122,14 @@ namespace lightbody
     // Five patches covering a disc-like surface (flat disc or dished head) without a pole:
     // a central square and four patches between the square and the rim, in the coordinates of
     // the unit disc, then lifted by `lift` onto the surface.
+    // `turn`: how far the normal turns from the centre to the rim (0 flat, pi / 2 a head).
     std::vector<Patch> o_grid(const std::function<Vec3(double, double)> &lift, double rim_length,
-                              double radial_length, double h, const std::string &rim_name)
+                              double radial_length, double turn, const Sizing &z,
+                              const std::string &rim_name)
     {
-      const double       s = 0.4; // half-width of the central square in unit-disc coordinates
-      const unsigned     n = circumferential_divisions(rim_length, h) / 4;
-      const unsigned     m = divisions(radial_length * (1 - s * std::sqrt(2.0) * 0.85), h);
+      const double   s = 0.4; // half-width of the central square in unit-disc coordinates
+      const unsigned n = circumferential_divisions(rim_length, z) / 4;
+      const unsigned m = arc_divisions(radial_length * (1 - s * std::sqrt(2.0) * 0.85), turn, z);
       std::vector<Patch> patches;
       Patch              centre;
       centre.point = [lift, s](double u, double v) { return lift(-s + 2 * s * u, -s + 2 * s * v); };
@@ -181,7 +195,7 @@ namespace lightbody
       std::function<Vec3(const Vec3 &)> top;
     };
 
-    MidSurface quad_surface(const PartSpec &part, double h)
+    MidSurface quad_surface(const PartSpec &part, const Sizing &z)
     {
       MidSurface s;
       const auto c = part.corners;
@@ -190,15 +204,15 @@ namespace lightbody
         return (1 - u) * (1 - v) * c[0] + u * (1 - v) * c[1] + u * v * c[2] + (1 - u) * v * c[3];
       };
       p.side_edge  = {{"edge1", "edge2", "edge3", "edge4"}};
-      p.n_u        = divisions(side_length(p.point, true), h);
-      p.n_v        = divisions(side_length(p.point, false), h);
+      p.n_u        = divisions(side_length(p.point, true), z.h);
+      p.n_v        = divisions(side_length(p.point, false), z.h);
       const Vec3 t = cross(c[1] - c[0], c[3] - c[0]);
       s.top        = [t](const Vec3 &) { return t; };
       s.patches.push_back(p);
       return s;
     }
 
-    MidSurface cylinder_surface(const PartSpec &part, double h)
+    MidSurface cylinder_surface(const PartSpec &part, const Sizing &z)
     {
       const auto [o, ax, e1, e2] = Frame(part);
       MidSurface   s;
@@ -211,17 +225,17 @@ namespace lightbody
       };
       p.side_edge = {
         {part.full_circle ? "" : "side_start", "end", part.full_circle ? "" : "side_end", "start"}};
-      p.n_u = divisions(L, h);
+      p.n_u = divisions(L, z.h);
       // Ramanujan's perimeter: exact for a circle, so that heads of the same radius match.
       const double perimeter = M_PI * (3 * (a + b) - std::sqrt((3 * a + b) * (a + 3 * b)));
-      p.n_v                  = part.full_circle ? circumferential_divisions(perimeter, h)
-                                                : divisions(side_length(p.point, false), h, 2);
+      p.n_v                  = part.full_circle ? circumferential_divisions(perimeter, z)
+                                                : arc_divisions(side_length(p.point, false), t1 - t0, z, 2);
       s.top                  = away_from_axis(o, ax);
       s.patches.push_back(p);
       return s;
     }
 
-    MidSurface disc_surface(const PartSpec &part, double h)
+    MidSurface disc_surface(const PartSpec &part, const Sizing &z)
     {
       const auto [o, ax, e1, e2] = Frame(part);
       MidSurface   s;
@@ -237,18 +251,18 @@ namespace lightbody
           };
           p.side_edge = {{part.full_circle ? "" : "side_start", "outer",
                           part.full_circle ? "" : "side_end", "inner"}};
-          p.n_u       = divisions(ro - ri, h);
-          p.n_v       = part.full_circle ? circumferential_divisions(2 * M_PI * ro, h)
-                                         : divisions(side_length(p.point, false), h, 2);
+          p.n_u       = divisions(ro - ri, z.h);
+          p.n_v       = part.full_circle ? circumferential_divisions(2 * M_PI * ro, z)
+                                         : divisions(side_length(p.point, false), z.h, 2);
           s.patches.push_back(p);
         }
       else
         s.patches = o_grid([=](double x, double y) { return o + (ro * x) * e1 + (ro * y) * e2; },
-                           2 * M_PI * ro, ro, h, "outer");
+                           2 * M_PI * ro, ro, 0, z, "outer");
       return s;
     }
 
-    MidSurface head_surface(const PartSpec &part, double h)
+    MidSurface head_surface(const PartSpec &part, const Sizing &z)
     {
       const auto [o, ax, e1, e2] = Frame(part);
       MidSurface    s;
@@ -261,12 +275,12 @@ namespace lightbody
         const double f = rho > 1e-14 ? rz[0] / rho : 0.0;
         return o + rz[1] * ax + (f * x) * e1 + (f * y) * e2;
       };
-      s.patches = o_grid(lift, 2 * M_PI * part.outer_radius, meridian, h, "rim");
+      s.patches = o_grid(lift, 2 * M_PI * part.outer_radius, meridian, M_PI / 2, z, "rim");
       s.top     = [o](const Vec3 &x) { return x - o; };
       return s;
     }
 
-    MidSurface section_shell_surface(const PartSpec &part, double h)
+    MidSurface section_shell_surface(const PartSpec &part, const Sizing &z)
     {
       const auto [o, ax, e1, e2] = Frame(part);
       MidSurface         s;
@@ -278,14 +292,14 @@ namespace lightbody
         return o + (u * L) * ax + q[0] * e1 + q[1] * e2;
       };
       p.side_edge = {{"", "end", "", "start"}};
-      p.n_u       = divisions(L, h);
-      p.n_v       = circumferential_divisions(section_perimeter(part.section), h);
+      p.n_u       = divisions(L, z.h);
+      p.n_v       = circumferential_divisions(section_perimeter(part.section), z);
       s.top       = away_from_axis(o, ax);
       s.patches.push_back(p);
       return s;
     }
 
-    MidSurface section_head_surface(const PartSpec &part, double h)
+    MidSurface section_head_surface(const PartSpec &part, const Sizing &z)
     {
       const auto [o, ax, e1, e2] = Frame(part);
       MidSurface         s;
@@ -313,12 +327,12 @@ namespace lightbody
         const double f   = rz[0] / R;
         return o + rz[1] * ax + (f * q[0]) * e1 + (f * q[1]) * e2;
       };
-      s.patches = o_grid(lift, section_perimeter(part.section), meridian, h, "rim");
+      s.patches = o_grid(lift, section_perimeter(part.section), meridian, M_PI / 2, z, "rim");
       s.top     = [o](const Vec3 &x) { return x - o; };
       return s;
     }
 
-    MidSurface section_plate_surface(const PartSpec &part, double h)
+    MidSurface section_plate_surface(const PartSpec &part, const Sizing &z)
     {
       const auto [o, ax, e1, e2] = Frame(part);
       MidSurface         s;
@@ -336,8 +350,8 @@ namespace lightbody
             return o + (rho * q[0]) * e1 + (rho * q[1]) * e2;
           };
           p.side_edge = {{"", "outer", "", "inner"}};
-          p.n_u       = divisions((1 - rho_in) * size, h);
-          p.n_v       = circumferential_divisions(section_perimeter(part.section), h);
+          p.n_u       = divisions((1 - rho_in) * size, z.h);
+          p.n_v       = circumferential_divisions(section_perimeter(part.section), z);
           s.patches.push_back(p);
         }
       else
@@ -347,11 +361,11 @@ namespace lightbody
             const auto   q   = cs.inner_point(std::atan2(y, x), inset);
             return o + (rho * q[0]) * e1 + (rho * q[1]) * e2;
           },
-          section_perimeter(part.section), size, h, "outer");
+          section_perimeter(part.section), size, 0, z, "outer");
       return s;
     }
 
-    MidSurface section_ring_surface(const PartSpec &part, double h)
+    MidSurface section_ring_surface(const PartSpec &part, const Sizing &z)
     {
       const auto [o, ax, e1, e2] = Frame(part);
       MidSurface         s;
@@ -364,15 +378,15 @@ namespace lightbody
         return o + q[0] * e1 + q[1] * e2;
       };
       p.side_edge = {{"", "inner", "", "outer"}};
-      p.n_u       = divisions(depth, h);
-      p.n_v       = circumferential_divisions(section_perimeter(part.section), h);
+      p.n_u       = divisions(depth, z.h);
+      p.n_v       = circumferential_divisions(section_perimeter(part.section), z);
       s.top       = [ax](const Vec3 &) { return ax; };
       s.patches.push_back(p);
       return s;
     }
   } // namespace
 
-  std::vector<Patch> mid_surface_patches(const PartSpec &part, double h)
+  std::vector<Patch> mid_surface_patches(const PartSpec &part, const Sizing &h)
   {
     MidSurface s;
     switch (part.kind)
@@ -392,12 +406,59 @@ namespace lightbody
     return s.patches;
   }
 
+  ElementTurn element_turn(const std::vector<Patch> &patches)
+  {
+    auto angle = [](const Vec3 &a, const Vec3 &b) {
+      // atan2 of |a x b| and a . b: accurate for small angles, unlike acos.
+      const Vec3 c = cross(a, b);
+      return std::atan2(norm(c), dot(a, b));
+    };
+    ElementTurn most;
+    for (const auto &p : patches)
+      {
+        // Normals at the quadratic node positions of the patch's grid; an element's turn is
+        // the largest of its three lines along u and three along v (through the middle).
+        const unsigned    nu = 2 * p.n_u + 1, nv = 2 * p.n_v + 1;
+        std::vector<Vec3> n(nu * nv), x(nu * nv);
+        for (unsigned j = 0; j < nv; ++j)
+          for (unsigned i = 0; i < nu; ++i)
+            {
+              const double u = double(i) / (nu - 1), v = double(j) / (nv - 1);
+              n[j * nu + i] = p.normal(u, v);
+              x[j * nu + i] = p.point(u, v);
+            }
+        auto turn = [&](unsigned a, unsigned b, unsigned c) {
+          const double t = angle(n[a], n[b]) + angle(n[b], n[c]);
+          if (t > most.angle)
+            {
+              const double length = norm(x[b] - x[a]) + norm(x[c] - x[b]);
+              most.angle          = t;
+              most.radius         = length / t;
+            }
+        };
+        for (unsigned ej = 0; ej < p.n_v; ++ej)
+          for (unsigned ei = 0; ei < p.n_u; ++ei)
+            for (unsigned k = 0; k < 3; ++k)
+              {
+                const unsigned i = 2 * ei, j = 2 * ej;
+                turn((j + k) * nu + i, (j + k) * nu + i + 1, (j + k) * nu + i + 2);
+                turn(j * nu + i + k, (j + 1) * nu + i + k, (j + 2) * nu + i + k);
+              }
+      }
+    return most;
+  }
+
+  Sizing sizing_of(const Case &c, const PartSpec &part)
+  {
+    return {c.mesh_size_of(part), c.mesh.max_angle_rad};
+  }
+
   ModelSize estimate_model_size(const Case &c)
   {
     ModelSize size;
     for (const auto &part : c.parts)
       {
-        const double   h      = c.mesh_size_of(part);
+        const Sizing   h      = sizing_of(c, part);
         const unsigned layers = c.layers_of(part);
         for (const auto &p : mid_surface_patches(part, h))
           {

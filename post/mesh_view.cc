@@ -135,12 +135,13 @@ namespace lightbody
       j["joints"].push_back({{"parts", {jt.part_a, jt.part_b}},
                              {"kind", jt.kind == Joint::Kind::tied ? "tied" : "shared_nodes"},
                              {"length_mm", jt.length_mm}});
-    j["quality"] = {{"min_scaled_jacobian", quality.min_scaled_jacobian},
-                    {"min_scaled_jacobian_part", quality.min_scaled_jacobian_part},
-                    {"min_scaled_jacobian_location_mm", vec(quality.min_scaled_jacobian_location)},
-                    {"max_aspect_ratio", quality.max_aspect_ratio},
-                    {"max_aspect_ratio_part", quality.max_aspect_ratio_part},
-                    {"max_aspect_ratio_location_mm", vec(quality.max_aspect_ratio_location)}};
+    j["quality"]  = {{"min_scaled_jacobian", quality.min_scaled_jacobian},
+                     {"min_scaled_jacobian_part", quality.min_scaled_jacobian_part},
+                     {"min_scaled_jacobian_location_mm", vec(quality.min_scaled_jacobian_location)},
+                     {"max_aspect_ratio", quality.max_aspect_ratio},
+                     {"max_aspect_ratio_part", quality.max_aspect_ratio_part},
+                     {"max_aspect_ratio_location_mm", vec(quality.max_aspect_ratio_location)}};
+    j["warnings"] = quality.warnings;
     write_text_file(dir + "/mesh.json",
                     j.dump(2, ' ', false, Json::error_handler_t::replace) + "\n");
   }

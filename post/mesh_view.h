@@ -5,6 +5,7 @@
 #include "input/case.h"
 
 #include <string>
+#include <vector>
 
 namespace lightbody
 {
@@ -17,9 +18,10 @@ namespace lightbody
     Vec3        min_scaled_jacobian_location{};
     // Longest over shortest element edge. Solid-shell elements are flat by design: their
     // in-plane size over their thickness is expected here.
-    double      max_aspect_ratio = 1;
-    std::string max_aspect_ratio_part;
-    Vec3        max_aspect_ratio_location{};
+    double                   max_aspect_ratio = 1;
+    std::string              max_aspect_ratio_part;
+    Vec3                     max_aspect_ratio_location{};
+    std::vector<std::string> warnings; // the model's meshing warnings
   };
 
   // Throws ModelError naming the part and place of the worst element when it is inverted or

@@ -1,4 +1,6 @@
 #include "post/results.h"
+
+#include "solver/shell_element.h"
 #include "post/stress_categories.h"
 
 #include "input/errors.h"
@@ -344,37 +346,46 @@ namespace lightbody
       std::vector<unsigned char> component;
     };
 
-    // Stresses averaged over the elements around each node, and the nodal displacements.
-    void nodal_fields(const Results &results, const LoadCaseSolution &l, const NodeTable &nodes,
-                      LoadCaseResult &r, std::vector<Vec3> &u_node)
+    // Stresses averaged over the elements around each node, and the nodal displacements, of
+    // every load case (the element's strain rows are made once per cell for all of them).
+    void nodal_fields(const Results &results, const NodeTable &nodes,
+                      std::vector<LoadCaseResult> &rs, std::vector<std::vector<Vec3>> &u_nodes)
     {
       const Solution                      &s = results.solution;
       const NodeMap                        map(s.fe);
       const Quadrature<3>                  at_nodes(results.fe_scalar.get_unit_support_points());
-      FEValues<3>                          fv(*s.model.mapping, s.fe, at_nodes, update_gradients);
-      const FEValuesExtractors::Vector     displacement(0);
+      ShellStrains                         strains(s.model, at_nodes);
+      Vector<double>                       local(s.fe.n_dofs_per_cell());
       std::vector<types::global_dof_index> sys_dofs(s.fe.n_dofs_per_cell()),
         node_dofs(results.fe_scalar.n_dofs_per_cell());
       std::vector<SymmetricTensor<2, 3>> eps(at_nodes.size());
-      r.stress.assign(nodes.points.size(), {{0, 0, 0, 0, 0, 0}});
-      u_node.assign(nodes.points.size(), {0, 0, 0});
+      for (unsigned lc = 0; lc < rs.size(); ++lc)
+        {
+          rs[lc].stress.assign(nodes.points.size(), {{0, 0, 0, 0, 0, 0}});
+          u_nodes[lc].assign(nodes.points.size(), {0, 0, 0});
+        }
       auto node_cell = results.node_handler.begin_active();
       for (const auto &cell : s.dof_handler.active_cell_iterators())
         {
-          fv.reinit(cell);
-          fv[displacement].get_function_symmetric_gradients(l.displacement, eps);
+          strains.reinit(cell);
           cell->get_dof_indices(sys_dofs);
           node_cell->get_dof_indices(node_dofs);
           const Material &m = s.model.parts[cell->material_id()].material;
-          for (unsigned q = 0; q < at_nodes.size(); ++q)
+          for (unsigned lc = 0; lc < rs.size(); ++lc)
             {
-              const auto sigma = stress_from_strain(eps[q], m);
-              for (unsigned k = 0; k < 6; ++k)
-                r.stress[node_dofs[q]][k] += sigma[k] / nodes.count[node_dofs[q]];
+              const LoadCaseSolution &l = s.load_cases[lc];
+              cell->get_dof_values(l.displacement, local);
+              strains.strains(local, eps);
+              for (unsigned q = 0; q < at_nodes.size(); ++q)
+                {
+                  const auto sigma = stress_from_strain(eps[q], m);
+                  for (unsigned k = 0; k < 6; ++k)
+                    rs[lc].stress[node_dofs[q]][k] += sigma[k] / nodes.count[node_dofs[q]];
+                }
+              for (unsigned i = 0; i < sys_dofs.size(); ++i)
+                u_nodes[lc][node_dofs[map.of_system[i].second]][map.of_system[i].first] =
+                  l.displacement[sys_dofs[i]];
             }
-          for (unsigned i = 0; i < sys_dofs.size(); ++i)
-            u_node[node_dofs[map.of_system[i].second]][map.of_system[i].first] =
-              l.displacement[sys_dofs[i]];
           ++node_cell;
         }
     }
@@ -517,29 +528,27 @@ namespace lightbody
     {
       const Model   &model = s.model;
       const Point<3> p(probe.point[0], probe.point[1], probe.point[2]);
-      std::pair<DoFHandler<3>::active_cell_iterator, Point<3>> found;
-      bool                                                     ok = true;
-      try
-        {
-          found = GridTools::find_active_cell_around_point(*model.mapping, s.dof_handler, p);
-          ok    = found.first != s.dof_handler.end();
-        }
-      catch (...)
-        {
-          ok = false;
-        }
-      if (!ok)
+      const auto     found = model.locate(p);
+      if (!found)
         throw InputError(probe.where, "probes." + probe.name,
-                         "the point is not inside any part of the model");
-      const Quadrature<3> q(GeometryInfo<3>::project_to_unit_cell(found.second));
-      FEValues<3>         pv(*model.mapping, s.fe, q, update_values | update_gradients);
-      const FEValuesExtractors::Vector displacement(0);
-      pv.reinit(found.first);
-      std::vector<Tensor<1, 3>>          u(1);
-      std::vector<SymmetricTensor<2, 3>> e(1);
+                         "the point is not inside any part of the model (nor within a quarter "
+                         "gauge of one)");
+      const DoFHandler<3>::active_cell_iterator cell(&model.triangulation, 0, found->first,
+                                                     &s.dof_handler);
+      const Quadrature<3>                       q(found->second);
+      FEValues<3>                               pv(*model.mapping, s.fe, q, update_values);
+      const FEValuesExtractors::Vector          displacement(0);
+      pv.reinit(cell);
+      std::vector<Tensor<1, 3>> u(1);
       pv[displacement].get_function_values(l.displacement, u);
-      pv[displacement].get_function_symmetric_gradients(l.displacement, e);
-      const PartMesh &part = model.parts[found.first->material_id()];
+      // The element's own (assumed) strains, as in the stiffness.
+      ShellStrains                       strains(model, q);
+      Vector<double>                     local(s.fe.n_dofs_per_cell());
+      std::vector<SymmetricTensor<2, 3>> e;
+      strains.reinit(cell);
+      cell->get_dof_values(l.displacement, local);
+      strains.strains(local, e);
+      const PartMesh &part = model.parts[cell->material_id()];
       ProbeResult     pr;
       pr.name  = probe.name;
       pr.point = probe.point;
@@ -557,18 +566,22 @@ namespace lightbody
     auto         results = std::make_unique<Results>(s);
     const Model &model   = s.model;
     results->mass        = compute_mass(model);
+    results->warnings    = model.warnings;
     results->design      = design_basis(model, c.criteria);
-    const NodeTable nodes(*results, s);
-    for (unsigned lc = 0; lc < s.load_cases.size(); ++lc)
+    const NodeTable                nodes(*results, s);
+    const std::size_t              n_cases = s.load_cases.size();
+    std::vector<LoadCaseResult>    rs(n_cases);
+    std::vector<std::vector<Vec3>> u_nodes(n_cases);
+    nodal_fields(*results, nodes, rs, u_nodes);
+    stress_categories(*results, rs);
+    for (unsigned lc = 0; lc < n_cases; ++lc)
       {
-        const LoadCaseSolution &l    = s.load_cases[lc];
-        const LoadCaseSpec     &spec = c.load_cases[lc];
-        LoadCaseResult          r;
-        r.name        = l.name;
-        r.description = spec.description;
-        std::vector<Vec3> u_node;
-        nodal_fields(*results, l, nodes, r, u_node);
-        stress_categories(*results, l, r);
+        const LoadCaseSolution  &l      = s.load_cases[lc];
+        const LoadCaseSpec      &spec   = c.load_cases[lc];
+        LoadCaseResult          &r      = rs[lc];
+        const std::vector<Vec3> &u_node = u_nodes[lc];
+        r.name                          = l.name;
+        r.description                   = spec.description;
         maxima(model, nodes, u_node, r);
         design_check(model, nodes, c, spec, results->design.checked, r);
         reactions(s, l, nodes, r);
@@ -581,7 +594,6 @@ namespace lightbody
         results->load_cases.push_back(std::move(r));
       }
     results->minimum_thickness = adr_minimum_thickness(c);
-    results->verdict           = make_verdict(*results, c);
-    return results;
+    return results; // the verdict follows the convergence check (app/pipeline.cc)
   }
 } // namespace lightbody

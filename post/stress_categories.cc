@@ -1,5 +1,7 @@
 #include "post/stress_categories.h"
 
+#include "solver/shell_element.h"
+
 #include <deal.II/base/quadrature_lib.h>
 #include <deal.II/fe/fe_values.h>
 
@@ -58,16 +60,17 @@ namespace lightbody
     }
   } // namespace
 
-  void stress_categories(const Results &results, const LoadCaseSolution &l, LoadCaseResult &r)
+  void stress_categories(const Results &results, std::vector<LoadCaseResult> &rs)
   {
-    const Solution                           &s     = results.solution;
-    const Model                              &model = s.model;
-    const QGauss<1>                           gauss(thickness_points);
-    std::vector<std::unique_ptr<FEValues<3>>> fv;
+    const Solution                            &s     = results.solution;
+    const Model                               &model = s.model;
+    const QGauss<1>                            gauss(thickness_points);
+    std::vector<std::unique_ptr<ShellStrains>> strains;
     for (unsigned d = 0; d < 3; ++d)
-      fv.push_back(
-        std::make_unique<FEValues<3>>(*model.mapping, s.fe, column_points(d), update_gradients));
-    const FEValuesExtractors::Vector   displacement(0);
+      strains.push_back(std::make_unique<ShellStrains>(model, column_points(d)));
+    const std::vector<Quadrature<3>>   points = {column_points(0), column_points(1),
+                                                 column_points(2)};
+    Vector<double>                     local(s.fe.n_dofs_per_cell());
     std::vector<SymmetricTensor<2, 3>> eps(9 * thickness_points);
 
     // The patch grid position of a unit-cell point of a cell.
@@ -78,55 +81,57 @@ namespace lightbody
       return ColumnKey{g.patch, std::lround(2.0 * patch.n_u * pr[0]),
                        std::lround(2.0 * patch.n_v * pr[1])};
     };
-    // The reference axis along which the thickness parameter w changes.
-    auto thickness_axis = [&](unsigned cell) {
-      const double w0   = model.parameters(cell, Point<3>(0, 0, 0))[2];
-      unsigned     best = 0;
-      double       most = -1;
-      for (unsigned d = 0; d < 3; ++d)
-        {
-          const double dw = std::abs(model.parameters(cell, Point<3>::unit_vector(d))[2] - w0);
-          if (dw > most)
-            most = dw, best = d;
-        }
-      return best;
-    };
-
-    std::map<ColumnKey, Column> columns;
+    // Per column, one running integral for every load case.
+    const std::size_t                        n_cases = rs.size();
+    std::map<ColumnKey, std::vector<Column>> columns;
     for (const auto &cell : s.dof_handler.active_cell_iterators())
       {
         const unsigned  index = cell->active_cell_index();
-        const unsigned  d     = thickness_axis(index);
-        FEValues<3>    &f     = *fv[d];
+        const unsigned  d     = model.thickness_axis(index);
         const Material &m     = model.parts[cell->material_id()].material;
-        f.reinit(cell);
-        f[displacement].get_function_symmetric_gradients(l.displacement, eps);
-        const auto &points = f.get_quadrature().get_points();
+        strains[d]->reinit(cell);
+        const auto &column = points[d].get_points();
+        // The cell's nine columns: their thickness parameters and running integrals.
+        double               w0[9], w1[9];
+        std::vector<Column> *group[9];
         for (unsigned ab = 0; ab < 9; ++ab)
           {
-            Point<3> lower = points[ab * thickness_points], upper = lower;
+            Point<3> lower = column[ab * thickness_points], upper = lower;
             lower[d] = 0, upper[d] = 1;
-            const double w0  = model.parameters(index, lower)[2];
-            const double w1  = model.parameters(index, upper)[2];
-            Column      &col = columns[key_of(index, lower)];
-            for (unsigned g = 0; g < thickness_points; ++g)
+            w0[ab]    = model.parameters(index, lower)[2];
+            w1[ab]    = model.parameters(index, upper)[2];
+            group[ab] = &columns[key_of(index, lower)];
+            group[ab]->resize(n_cases);
+          }
+        for (unsigned lc = 0; lc < n_cases; ++lc)
+          {
+            cell->get_dof_values(s.load_cases[lc].displacement, local);
+            strains[d]->strains(local, eps);
+            for (unsigned ab = 0; ab < 9; ++ab)
               {
-                const double weight = gauss.weight(g) * std::abs(w1 - w0);
-                const double w      = w0 + gauss.point(g)[0] * (w1 - w0);
-                const Six    sigma  = stress_from_strain(eps[ab * thickness_points + g], m);
-                col.s0              = plus(col.s0, sigma, weight);
-                col.s1              = plus(col.s1, sigma, weight * w);
+                Column &col = (*group[ab])[lc];
+                for (unsigned g = 0; g < thickness_points; ++g)
+                  {
+                    const double weight = gauss.weight(g) * std::abs(w1[ab] - w0[ab]);
+                    const double w      = w0[ab] + gauss.point(g)[0] * (w1[ab] - w0[ab]);
+                    const Six    sigma  = stress_from_strain(eps[ab * thickness_points + g], m);
+                    col.s0              = plus(col.s0, sigma, weight);
+                    col.s1              = plus(col.s1, sigma, weight * w);
+                  }
+                col.covered += std::abs(w1[ab] - w0[ab]);
               }
-            col.covered += std::abs(w1 - w0);
           }
       }
 
     // Every node takes the categories of its column.
     const std::size_t n_nodes = results.node_handler.n_dofs();
-    r.membrane_von_mises.assign(n_nodes, 0.0);
-    r.membrane_bending_von_mises.assign(n_nodes, 0.0);
-    r.top_von_mises.assign(n_nodes, 0.0);
-    r.bottom_von_mises.assign(n_nodes, 0.0);
+    for (auto &r : rs)
+      {
+        r.membrane_von_mises.assign(n_nodes, 0.0);
+        r.membrane_bending_von_mises.assign(n_nodes, 0.0);
+        r.top_von_mises.assign(n_nodes, 0.0);
+        r.bottom_von_mises.assign(n_nodes, 0.0);
+      }
     const auto                          &support = results.fe_scalar.get_unit_support_points();
     std::vector<types::global_dof_index> node_dofs(results.fe_scalar.n_dofs_per_cell());
     for (const auto &cell : results.node_handler.active_cell_iterators())
@@ -137,20 +142,26 @@ namespace lightbody
         for (unsigned q = 0; q < support.size(); ++q)
           {
             const auto it = columns.find(key_of(index, support[q]));
-            if (it == columns.end() || !(it->second.covered > 0))
+            if (it == columns.end())
               continue;
-            const Column &c        = it->second;
-            const Six     membrane = plus(Six{}, c.s0, 1 / c.covered);
-            // sigma(w) = membrane + bending 2 w / t: int sigma w dw = bending t^2 / 6 per
-            // column, and `covered` holds the thickness once per adjacent column.
-            const Six    bending            = plus(Six{}, c.s1, 6 / (t * c.covered));
-            const double top                = von_mises(plus(membrane, bending, 1));
-            const double bottom             = von_mises(plus(membrane, bending, -1));
-            const auto   n                  = node_dofs[q];
-            r.membrane_von_mises[n]         = von_mises(membrane);
-            r.membrane_bending_von_mises[n] = std::max(top, bottom);
-            r.top_von_mises[n]              = top;
-            r.bottom_von_mises[n]           = bottom;
+            for (unsigned lc = 0; lc < n_cases; ++lc)
+              {
+                if (!(it->second[lc].covered > 0))
+                  continue;
+                LoadCaseResult &r        = rs[lc];
+                const Column   &c        = it->second[lc];
+                const Six       membrane = plus(Six{}, c.s0, 1 / c.covered);
+                // sigma(w) = membrane + bending 2 w / t: int sigma w dw = bending t^2 / 6 per
+                // column, and `covered` holds the thickness once per adjacent column.
+                const Six    bending            = plus(Six{}, c.s1, 6 / (t * c.covered));
+                const double top                = von_mises(plus(membrane, bending, 1));
+                const double bottom             = von_mises(plus(membrane, bending, -1));
+                const auto   n                  = node_dofs[q];
+                r.membrane_von_mises[n]         = von_mises(membrane);
+                r.membrane_bending_von_mises[n] = std::max(top, bottom);
+                r.top_von_mises[n]              = top;
+                r.bottom_von_mises[n]           = bottom;
+              }
           }
       }
   }

@@ -7,8 +7,9 @@
 
 namespace lightbody
 {
-  // Fills r.membrane_von_mises, r.membrane_bending_von_mises, r.top_von_mises and
-  // r.bottom_von_mises at every Q2 node (the values of the node's column: nodes through the
-  // thickness share them). "top" is the side the part's mid-surface normal faces.
-  void stress_categories(const Results &results, const LoadCaseSolution &l, LoadCaseResult &r);
+  // Fills membrane_von_mises, membrane_bending_von_mises, top_von_mises and bottom_von_mises
+  // at every Q2 node (the values of the node's column: nodes through the thickness share them)
+  // of every load case rs[i] (the solution's load case i). "top" is the side the part's
+  // mid-surface normal faces.
+  void stress_categories(const Results &results, std::vector<LoadCaseResult> &rs);
 } // namespace lightbody

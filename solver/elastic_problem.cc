@@ -3,6 +3,7 @@
 #include "solver/cholmod_factor.h"
 #include "input/errors.h"
 #include "solver/loads.h"
+#include "solver/shell_element.h"
 #include "solver/supports.h"
 #include "solver/ties.h"
 
@@ -31,80 +32,29 @@ namespace lightbody
 
   namespace
   {
-    constexpr unsigned n_scalar  = 27;           // FE_Q(2) shape functions on a hexahedron
-    constexpr unsigned n_q       = 27;           // QGauss(3)
-    constexpr unsigned cell_dofs = 3 * n_scalar; // displacement DoFs of a cell
+    constexpr unsigned cell_dofs = ShellStrains::n_cell_dofs; // displacement DoFs of a cell
 
-    using Gradients = Eigen::Matrix<double, n_q, n_scalar>;
-    using Block     = Eigen::Matrix<double, n_scalar, n_scalar>;
-
-    // Element stiffness of a quadratic hexahedron, isotropic linear elasticity:
-    // K_ab^ij = int lambda d_i phi_a d_j phi_b + mu (delta_ij grad phi_a . grad phi_b
-    //           + d_j phi_a d_i phi_b).
-    // The nine integrals A_ij = G_i^T W G_j are matrix products, which keeps assembly fast.
+    // Element stiffness of the solid-shell (solver/shell_element.h), isotropic linear
+    // elasticity, integrated with the 3 x 3 x 3 Gauss rule.
     class ElementStiffness
     {
     public:
-      ElementStiffness(const Model &model, const FESystem<3> &fe)
-        : model_(model), fe_scalar_(2),
-          values_(*model.mapping, fe_scalar_, QGauss<3>(3), update_gradients | update_JxW_values)
-      {
-        for (unsigned i = 0; i < fe.n_dofs_per_cell(); ++i)
-          {
-            const auto ci                      = fe.system_to_component_index(i);
-            system_index_[ci.second][ci.first] = i;
-          }
-      }
-      ElementStiffness(const ElementStiffness &o)
-        : ElementStiffness(o.model_, FESystem<3>(FE_Q<3>(2), 3))
+      explicit ElementStiffness(const Model &model) : model_(model), strains_(model, QGauss<3>(3))
       {
       }
 
       // Returns the smallest JxW: a non-positive value is an inverted element.
-      double compute(const Triangulation<3>::active_cell_iterator &cell, FullMatrix<double> &K)
+      double compute(const Triangulation<3>::cell_iterator &cell, FullMatrix<double> &K)
       {
-        values_.reinit(cell);
+        const double    min_jxw = strains_.reinit(cell);
         const Material &m       = model_.parts[cell->material_id()].material;
-        const double    lambda  = m.lame_lambda();
-        const double    mu      = m.lame_mu();
-        double          min_jxw = 1e300;
-        for (unsigned q = 0; q < n_q; ++q)
-          {
-            const double w = values_.JxW(q);
-            min_jxw        = std::min(min_jxw, w);
-            for (unsigned a = 0; a < n_scalar; ++a)
-              {
-                const Tensor<1, 3> &g = values_.shape_grad(a, q);
-                for (unsigned d = 0; d < 3; ++d)
-                  {
-                    G_[d](q, a)  = g[d];
-                    WG_[d](q, a) = w * g[d];
-                  }
-              }
-          }
-        for (unsigned i = 0; i < 3; ++i)
-          for (unsigned j = i; j < 3; ++j)
-            A_[i][j].noalias() = G_[i].transpose() * WG_[j];
-        const Block trace = A_[0][0] + A_[1][1] + A_[2][2];
-        auto        Aij   = [&](unsigned i, unsigned j, unsigned a, unsigned b) {
-          return i <= j ? A_[i][j](a, b) : A_[j][i](b, a);
-        };
-        for (unsigned a = 0; a < n_scalar; ++a)
-          for (unsigned b = 0; b < n_scalar; ++b)
-            for (unsigned i = 0; i < 3; ++i)
-              for (unsigned j = 0; j < 3; ++j)
-                K(system_index_[a][i], system_index_[b][j]) =
-                  lambda * Aij(i, j, a, b) + mu * ((i == j ? trace(a, b) : 0.0) + Aij(j, i, a, b));
+        strains_.stiffness(m.lame_lambda(), m.lame_mu(), K);
         return min_jxw;
       }
 
     private:
       const Model &model_;
-      FE_Q<3>      fe_scalar_;
-      FEValues<3>  values_;
-      unsigned     system_index_[n_scalar][3];
-      Gradients    G_[3], WG_[3];
-      Block        A_[3][3];
+      ShellStrains strains_;
     };
 
     struct CopyData
@@ -344,7 +294,7 @@ namespace lightbody
     {
       StageLog::Scope  t(log_, "assemble");
       const Solution  &s = *solution_;
-      ElementStiffness scratch(model_, s.fe);
+      ElementStiffness scratch(model_);
       CopyData         copy;
       double           worst_jxw  = 1;
       unsigned         worst_cell = 0;
@@ -620,7 +570,7 @@ namespace lightbody
           supported[d] = true;
       for (unsigned i : active_cases_)
         s.load_cases[i].reaction.reinit(s.dof_handler.n_dofs());
-      ElementStiffness                     element(model_, s.fe);
+      ElementStiffness                     element(model_);
       FullMatrix<double>                   K(cell_dofs, cell_dofs);
       std::vector<types::global_dof_index> dofs(cell_dofs);
       Vector<double>                       u(cell_dofs), f(cell_dofs);

@@ -119,6 +119,15 @@ namespace lightbody
         throw InputError(where, key, "\"" + name + "\" has no element faces in the model");
       return it->second;
     }
+    // An edge's faces; a missing edge is named with the edges the part has.
+    const std::vector<FaceRef> &faces_of(const Model &model, const std::string &name,
+                                         const SourceLocation &where, const std::string &key)
+    {
+      const auto it = model.edges.find(name);
+      if (it == model.edges.end() || it->second.empty())
+        throw InputError(where, key, model.missing_edge_message(name));
+      return it->second;
+    }
 
     // A point force spread along the through-thickness line of nodes nearest to the point, with
     // the consistent weights of quadratic elements (1/6, 4/6, 1/6 per layer).
@@ -127,21 +136,16 @@ namespace lightbody
                         const std::vector<unsigned char> &component, Vector<double> &f)
     {
       const Point<3> p(pl.point[0], pl.point[1], pl.point[2]);
-      std::pair<Triangulation<3>::active_cell_iterator, Point<3>> found;
-      try
-        {
-          found = GridTools::find_active_cell_around_point(*model.mapping, model.triangulation, p);
-        }
-      catch (...)
-        {
-          found.first = model.triangulation.end();
-        }
-      if (found.first == model.triangulation.end())
-        throw InputError(pl.where, "point_forces.point", "the point is not on any part");
-      const unsigned     cell_index = found.first->active_cell_index();
-      const Tensor<1, 3> n          = model.normal(cell_index, found.second);
-      const double       t          = model.parts[found.first->material_id()].thickness;
-      const unsigned     layers     = model.parts[found.first->material_id()].layers;
+      const auto     found = model.locate(p);
+      if (!found)
+        throw InputError(pl.where, "point_forces.point",
+                         "the point is not on any part (nor within a quarter gauge of one)");
+      const unsigned     cell_index = found->first;
+      const Tensor<1, 3> n          = model.normal(cell_index, found->second);
+      const unsigned     part =
+        Triangulation<3>::active_cell_iterator(&model.triangulation, 0, cell_index)->material_id();
+      const double   t      = model.parts[part].thickness;
+      const unsigned layers = model.parts[part].layers;
 
       // The nearest node line of this cell, by distance from the line through p along n.
       const DoFHandler<3>::active_cell_iterator cell(&model.triangulation, 0, cell_index,
@@ -281,8 +285,13 @@ namespace lightbody
           },
           rule);
       }
+    for (const auto &e : lc.edge_pressures)
+      add_face_load(model, s, faces_of(model, e.edge, e.where, "edge_pressures.edge"), f,
+                    [&](const Point<3> &, const Tensor<1, 3> &n, double) {
+                      return e.direction ? e.value * tensor(*e.direction) : -e.value * n;
+                    });
     for (const auto &e : lc.edge_loads)
-      add_face_load(model, s, faces_of(model.edges, e.edge, e.where, "edge_forces.edge"), f,
+      add_face_load(model, s, faces_of(model, e.edge, e.where, "edge_forces.edge"), f,
                     [&](const Point<3> &, const Tensor<1, 3> &, double thickness) {
                       return tensor(e.force_per_length) / thickness; // spread through thickness
                     });

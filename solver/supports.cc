@@ -2,9 +2,57 @@
 
 #include "input/errors.h"
 
+#include <algorithm>
+#include <map>
+
 namespace lightbody
 {
   using namespace dealii;
+
+  namespace
+  {
+    // A plane holds whole through-thickness node lines: where a line lies in the plane but its
+    // outer nodes miss it by more than the tolerance (the extrusion normals of an imported
+    // faceted mesh tilt at its boundary), a support of the middle node alone would be a hinge.
+    // A line is completed when one of its nodes is held and none lies farther from the plane than
+    // a quarter of the line's length (a line crossing the plane is not in it).
+    template <class Distance>
+    void complete_lines(const Model &model, const DoFHandler<3> &dof_handler,
+                        const std::vector<Point<3>> &support_points, const Distance &distance,
+                        std::vector<bool> &selected)
+    {
+      const auto                          &fe   = dof_handler.get_fe();
+      const std::vector<Point<3>>         &unit = fe.get_unit_support_points();
+      std::vector<types::global_dof_index> dofs(fe.n_dofs_per_cell());
+      for (const auto &cell : dof_handler.active_cell_iterators())
+        {
+          const unsigned d = model.thickness_axis(cell->active_cell_index());
+          cell->get_dof_indices(dofs);
+          // Lines: the cell's DoFs grouped by their in-plane position in the unit cell.
+          std::map<std::pair<long, long>, std::vector<unsigned>> lines;
+          for (unsigned i = 0; i < dofs.size(); ++i)
+            lines[{std::lround(2 * unit[i][(d + 1) % 3]), std::lround(2 * unit[i][(d + 2) % 3])}]
+              .push_back(i);
+          for (const auto &[key, members] : lines)
+            {
+              if (std::none_of(members.begin(), members.end(),
+                               [&](unsigned i) { return selected[dofs[i]]; }))
+                continue;
+              double length = 0, farthest = 0;
+              for (unsigned i : members)
+                {
+                  farthest = std::max(farthest, std::abs(distance(support_points[dofs[i]])));
+                  for (unsigned j : members)
+                    length =
+                      std::max(length, support_points[dofs[i]].distance(support_points[dofs[j]]));
+                }
+              if (farthest <= 0.25 * length)
+                for (unsigned i : members)
+                  selected[dofs[i]] = true;
+            }
+        }
+    }
+  } // namespace
 
   // Marks the DoFs of a region: part edges (whole through-thickness faces), the nodes inside a
   // box, or the nodes on a plane.
@@ -13,6 +61,13 @@ namespace lightbody
                      const SupportSpec &spec, std::vector<bool> &selected)
   {
     const double default_tol = 1e-6 * std::max(model_.size, 1.0);
+    const double tol         = region.tolerance.value_or(default_tol);
+    auto         distance    = [&](const Point<3> &x) {
+      double dist = 0;
+      for (unsigned k = 0; k < 3; ++k)
+        dist += (x[k] - region.plane_point[k]) * region.plane_normal[k];
+      return dist;
+    };
     if (region.kind == RegionSpec::Kind::edges)
       {
         std::vector<types::global_dof_index> face_dofs(dof_handler.get_fe().n_dofs_per_face());
@@ -21,19 +76,19 @@ namespace lightbody
             const auto it = model_.edges.find(edge);
             if (it == model_.edges.end() || it->second.empty())
               throw InputError(spec.where, "supports." + spec.name,
-                               "edge \"" + edge + "\" has no element faces in the model");
+                               model_.missing_edge_message(edge));
             for (const FaceRef &f : it->second)
               {
                 const DoFHandler<3>::active_cell_iterator cell(&model_.triangulation, 0, f.cell,
                                                                &dof_handler);
                 cell->face(f.face)->get_dof_indices(face_dofs);
                 for (auto d : face_dofs)
-                  selected[d] = true;
+                  selected[d] = selected[d] || !region.edges_on_plane ||
+                                std::abs(distance(support_points_[d])) <= tol;
               }
           }
         return;
       }
-    const double tol = region.tolerance.value_or(default_tol);
     if (region.kind == RegionSpec::Kind::surface)
       {
         // The DoFs of the surface's faces (inside the box when one is given).
@@ -80,13 +135,10 @@ namespace lightbody
             selected[d] = selected[d] || in;
           }
         else
-          {
-            double dist = 0;
-            for (unsigned k = 0; k < 3; ++k)
-              dist += (x[k] - region.plane_point[k]) * region.plane_normal[k];
-            selected[d] = selected[d] || std::abs(dist) <= tol;
-          }
+          selected[d] = selected[d] || std::abs(distance(x)) <= tol;
       }
+    if (region.kind == RegionSpec::Kind::plane)
+      complete_lines(model_, dof_handler, support_points_, distance, selected);
   }
 
 } // namespace lightbody

@@ -1,0 +1,275 @@
+#include "solver/shell_element.h"
+
+#include <deal.II/fe/fe_q.h>
+#include <deal.II/fe/fe_system.h>
+#include <deal.II/fe/fe_values.h>
+
+#include <Eigen/Dense>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+namespace lightbody
+{
+  using namespace dealii;
+
+  namespace
+  {
+    constexpr unsigned n_scalar = 27; // FE_Q(2) shape functions of a hexahedron
+    constexpr unsigned n_dofs   = ShellStrains::n_cell_dofs;
+    constexpr unsigned n_tying  = 16; // per level: 6 for rr/rt, 6 for ss/st, 4 for rs
+
+    using Row  = Eigen::Matrix<double, 1, n_dofs>;
+    using Rows = Eigen::Matrix<double, 6, n_dofs>; // xx yy zz xy yz xz (tensor components)
+
+    // Tying positions of MITC9 in the natural coordinates r, s of [-1, 1]: a = 1/sqrt(3) and
+    // b = sqrt(3/5) (Bucalem & Bathe 1993, Fig. 2).
+    const double a_tie = 1 / std::sqrt(3.0);
+    const double b_tie = std::sqrt(0.6);
+
+    // Linear Lagrange polynomials through -a, a and quadratic ones through -b, 0, b.
+    double linear(unsigned i, double x)
+    {
+      return i == 0 ? (a_tie - x) / (2 * a_tie) : (x + a_tie) / (2 * a_tie);
+    }
+    double quadratic(unsigned i, double x)
+    {
+      const double b2 = b_tie * b_tie;
+      return i == 0   ? x * (x - b_tie) / (2 * b2)
+             : i == 1 ? (b2 - x * x) / b2
+                      : x * (x + b_tie) / (2 * b2);
+    }
+
+    // Natural (r, s) of tying point k of a level: 0..5 for e_rr and e_rt (r = +-a, s = -b, 0,
+    // b), 6..11 for e_ss and e_st (the same with r and s exchanged), 12..15 for e_rs (+-a, +-a).
+    std::array<double, 2> tying_point(unsigned k)
+    {
+      const double three[3] = {-b_tie, 0, b_tie}, two[2] = {-a_tie, a_tie};
+      if (k < 6)
+        return {{two[k / 3], three[k % 3]}};
+      if (k < 12)
+        return {{three[(k - 6) % 3], two[(k - 6) / 3]}};
+      return {{two[(k - 12) / 2], two[(k - 12) % 2]}};
+    }
+
+    // The interpolation weight of tying point k at (r, s), in the same numbering.
+    double tying_weight(unsigned k, double r, double s)
+    {
+      if (k < 6)
+        return linear(k / 3, r) * quadratic(k % 3, s);
+      if (k < 12)
+        return linear((k - 6) / 3, s) * quadratic((k - 6) % 3, r);
+      return linear((k - 12) / 2, r) * linear((k - 12) % 2, s);
+    }
+  } // namespace
+
+  struct ShellStrains::Impl
+  {
+    // The evaluation points and the tying points for one thickness axis of the unit cell.
+    struct Layout
+    {
+      unsigned                                        n_levels = 0;
+      std::vector<unsigned>                           level;  // of each evaluation point
+      std::vector<std::array<double, n_tying>>        weight; // of each evaluation point
+      std::vector<std::array<Tensor<1, 3>, n_scalar>> grad;   // reference gradients, all points
+      std::unique_ptr<FEValues<3>>                    values;
+    };
+
+    Impl(const Model &m, const Quadrature<3> &q) : model(m), points(q), fe_scalar(2)
+    {
+      const FESystem<3> fe(FE_Q<3>(2), 3);
+      for (unsigned i = 0; i < n_dofs; ++i)
+        {
+          const auto ci = fe.system_to_component_index(i);
+          component[i]  = ci.first;
+          scalar[i]     = ci.second;
+        }
+      B.resize(points.size());
+    }
+
+    const Layout &layout_of(unsigned d)
+    {
+      if (!layout[d])
+        layout[d] = make_layout(d);
+      return *layout[d];
+    }
+
+    std::unique_ptr<Layout> make_layout(unsigned d) const
+    {
+      auto                  l = std::make_unique<Layout>();
+      const unsigned        R = (d + 1) % 3, S = (d + 2) % 3;
+      std::vector<double>   levels;
+      std::vector<Point<3>> all = points.get_points();
+      std::vector<double>   w   = points.get_weights();
+      for (const auto &p : points.get_points())
+        {
+          auto it = std::find_if(levels.begin(), levels.end(),
+                                 [&](double z) { return std::abs(z - p[d]) < 1e-12; });
+          l->level.push_back(it - levels.begin());
+          if (it == levels.end())
+            levels.push_back(p[d]);
+          std::array<double, n_tying> weights;
+          for (unsigned k = 0; k < n_tying; ++k)
+            weights[k] = tying_weight(k, 2 * p[R] - 1, 2 * p[S] - 1);
+          l->weight.push_back(weights);
+        }
+      l->n_levels = levels.size();
+      for (double z : levels)
+        for (unsigned k = 0; k < n_tying; ++k)
+          {
+            const auto rs = tying_point(k);
+            Point<3>   p;
+            p[d] = z;
+            p[R] = 0.5 * (1 + rs[0]);
+            p[S] = 0.5 * (1 + rs[1]);
+            all.push_back(p);
+            w.push_back(0);
+          }
+      for (const auto &p : all)
+        {
+          std::array<Tensor<1, 3>, n_scalar> g;
+          for (unsigned a = 0; a < n_scalar; ++a)
+            g[a] = fe_scalar.shape_grad(a, p);
+          l->grad.push_back(g);
+        }
+      l->values = std::make_unique<FEValues<3>>(*model.mapping, fe_scalar, Quadrature<3>(all, w),
+                                                update_jacobians | update_inverse_jacobians |
+                                                  update_JxW_values);
+      return l;
+    }
+
+    // Row of the covariant strain E_ij = (g_i . du/dxi_j + g_j . du/dxi_i) / 2 at point p.
+    void covariant_row(const Layout &l, unsigned p, unsigned i, unsigned j, Row &row) const
+    {
+      const auto &J = l.values->jacobian(p); // J[c][i] = dx_c / dxi_i
+      const auto &G = l.grad[p];
+      for (unsigned k = 0; k < n_dofs; ++k)
+        {
+          const unsigned c = component[k], a = scalar[k];
+          row[k] = 0.5 * (J[c][i] * G[a][j] + J[c][j] * G[a][i]);
+        }
+    }
+
+    double reinit(const Triangulation<3>::cell_iterator &cell)
+    {
+      const unsigned d = model.thickness_axis(cell->index());
+      const Layout  &l = layout_of(d);
+      const unsigned R = (d + 1) % 3, S = (d + 2) % 3, T = d;
+      l.values->reinit(cell);
+      const unsigned n = points.size();
+
+      // Covariant strains at the tying points of every level: the first row is e_rr, e_ss or
+      // e_rs, the second e_rt or e_st.
+      tied.resize(2 * n_tying * l.n_levels);
+      for (unsigned lv = 0; lv < l.n_levels; ++lv)
+        for (unsigned k = 0; k < n_tying; ++k)
+          {
+            const unsigned p = n + lv * n_tying + k;
+            Row &first = tied[2 * (lv * n_tying + k)], &second = tied[2 * (lv * n_tying + k) + 1];
+            if (k < 6)
+              covariant_row(l, p, R, R, first), covariant_row(l, p, R, T, second);
+            else if (k < 12)
+              covariant_row(l, p, S, S, first), covariant_row(l, p, S, T, second);
+            else
+              covariant_row(l, p, R, S, first);
+          }
+
+      double min_jxw = 1e300;
+      jxw.resize(n);
+      for (unsigned q = 0; q < n; ++q)
+        {
+          jxw[q]  = l.values->JxW(q);
+          min_jxw = std::min(min_jxw, jxw[q]);
+          // Assumed covariant strains E(i, j) at q, i, j reference axes.
+          Row            E[3][3];
+          const unsigned base = 2 * l.level[q] * n_tying;
+          const auto    &w    = l.weight[q];
+          for (auto *e : {&E[R][R], &E[R][T], &E[S][S], &E[S][T], &E[R][S]})
+            e->setZero();
+          for (unsigned k = 0; k < 6; ++k)
+            {
+              E[R][R] += w[k] * tied[base + 2 * k];
+              E[R][T] += w[k] * tied[base + 2 * k + 1];
+              E[S][S] += w[k + 6] * tied[base + 2 * (k + 6)];
+              E[S][T] += w[k + 6] * tied[base + 2 * (k + 6) + 1];
+            }
+          for (unsigned k = 12; k < n_tying; ++k)
+            E[R][S] += w[k] * tied[base + 2 * k];
+          covariant_row(l, q, T, T, E[T][T]);
+          E[T][R] = E[R][T], E[T][S] = E[S][T], E[S][R] = E[R][S];
+
+          // Cartesian strain eps = J^-T E J^-1: eps_ab = sum_ij K_ia K_jb E_ij, K = J^-1.
+          const auto           &K        = l.values->inverse_jacobian(q); // K[i][a] = dxi_i/dx_a
+          static const unsigned ab[6][2] = {{0, 0}, {1, 1}, {2, 2}, {0, 1}, {1, 2}, {0, 2}};
+          Rows                 &b        = B[q];
+          b.setZero();
+          for (unsigned v = 0; v < 6; ++v)
+            for (unsigned i = 0; i < 3; ++i)
+              for (unsigned j = 0; j < 3; ++j)
+                {
+                  const double f = K[i][ab[v][0]] * K[j][ab[v][1]];
+                  if (f != 0)
+                    b.row(v) += f * E[i][j];
+                }
+        }
+      return min_jxw;
+    }
+
+    const Model                           &model;
+    Quadrature<3>                          points;
+    FE_Q<3>                                fe_scalar;
+    unsigned                               component[n_dofs], scalar[n_dofs];
+    std::array<std::unique_ptr<Layout>, 3> layout;
+    std::vector<Row>                       tied;
+    std::vector<Rows>                      B;
+    std::vector<double>                    jxw;
+  };
+
+  ShellStrains::ShellStrains(const Model &model, const Quadrature<3> &points)
+    : impl_(std::make_unique<Impl>(model, points))
+  {
+  }
+
+  ShellStrains::ShellStrains(const ShellStrains &other)
+    : impl_(std::make_unique<Impl>(other.impl_->model, other.impl_->points))
+  {
+  }
+
+  ShellStrains::~ShellStrains() = default;
+
+  double ShellStrains::reinit(const Triangulation<3>::cell_iterator &cell)
+  {
+    return impl_->reinit(cell);
+  }
+
+  void ShellStrains::stiffness(double lambda, double mu, FullMatrix<double> &K) const
+  {
+    Eigen::Matrix<double, n_dofs, n_dofs> k = Eigen::Matrix<double, n_dofs, n_dofs>::Zero();
+    Eigen::Matrix<double, 6, 6>           D = Eigen::Matrix<double, 6, 6>::Zero();
+    D.topLeftCorner<3, 3>().setConstant(lambda);
+    for (unsigned v = 0; v < 6; ++v)
+      D(v, v) += v < 3 ? 2 * mu : 4 * mu;
+    for (unsigned q = 0; q < impl_->B.size(); ++q)
+      {
+        const Rows DB = (impl_->jxw[q] * D) * impl_->B[q];
+        k.noalias() += impl_->B[q].transpose() * DB;
+      }
+    for (unsigned i = 0; i < n_dofs; ++i)
+      for (unsigned j = 0; j < n_dofs; ++j)
+        K(i, j) = 0.5 * (k(i, j) + k(j, i));
+  }
+
+  void ShellStrains::strains(const Vector<double>               &cell_values,
+                             std::vector<SymmetricTensor<2, 3>> &eps) const
+  {
+    Eigen::Map<const Eigen::Matrix<double, n_dofs, 1>> u(cell_values.begin());
+    eps.resize(impl_->B.size());
+    for (unsigned q = 0; q < impl_->B.size(); ++q)
+      {
+        const Eigen::Matrix<double, 6, 1> e = impl_->B[q] * u;
+        eps[q][0][0] = e[0], eps[q][1][1] = e[1], eps[q][2][2] = e[2];
+        eps[q][0][1] = e[3], eps[q][1][2] = e[4], eps[q][0][2] = e[5];
+      }
+  }
+} // namespace lightbody

@@ -1,0 +1,50 @@
+#pragma once
+// The solid-shell element: the 27-node hexahedron (FE_Q(2) for each displacement component)
+// whose in-plane and transverse-shear strains are assumed covariant strains interpolated from
+// tying points (the MITC9 scheme of Bucalem & Bathe, "Higher-order MITC general shell elements",
+// Int. J. Numer. Meth. Engng 36 (1993) 3729-3754), applied at every level through the
+// thickness; the thickness strain stays the compatible one, so the stress keeps its
+// through-thickness profile and the wall can change thickness. The fully integrated element
+// locks on coarse curved meshes (membrane and shear locking); the assumed strains remove it
+// without spurious zero-energy modes.
+#include "meshes/model.h"
+
+#include <deal.II/base/quadrature.h>
+#include <deal.II/base/symmetric_tensor.h>
+#include <deal.II/grid/tria.h>
+#include <deal.II/lac/full_matrix.h>
+#include <deal.II/lac/vector.h>
+
+#include <memory>
+#include <vector>
+
+namespace lightbody
+{
+  // The element's strains at a fixed set of points of the unit cell, cell by cell. The matrix
+  // and the vector are in the order of FESystem<3>(FE_Q<3>(2), 3)'s cell DoFs.
+  class ShellStrains
+  {
+  public:
+    static constexpr unsigned n_cell_dofs = 81;
+
+    // points: where the strains are wanted; their weights give the stiffness integral.
+    ShellStrains(const Model &model, const dealii::Quadrature<3> &points);
+    ShellStrains(const ShellStrains &other);
+    ~ShellStrains();
+
+    // Prepares the strain-displacement rows of the cell; returns the smallest point weight times
+    // Jacobian determinant (not positive: the element is inverted).
+    double reinit(const dealii::Triangulation<3>::cell_iterator &cell);
+
+    // The element stiffness int B^T D B of an isotropic material, by the points' weights.
+    void stiffness(double lambda, double mu, dealii::FullMatrix<double> &K) const;
+
+    // The strains at the points for the cell's DoF values.
+    void strains(const dealii::Vector<double>               &cell_values,
+                 std::vector<dealii::SymmetricTensor<2, 3>> &eps) const;
+
+  private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+  };
+} // namespace lightbody
