@@ -22,7 +22,6 @@ namespace lightbody
       std::map<long, Vec3>                         nodes;
       std::vector<Quad>                            quads; // of the wanted group, file orientation
       std::map<std::pair<long, long>, std::string> named_sides; // corner pair -> line group
-      std::vector<std::string>                     line_groups; // names of dimension 1
     };
 
     [[noreturn]] void bad(const PartSpec &part, const std::string &msg)
@@ -284,8 +283,6 @@ namespace lightbody
               mesh.quads.push_back(q);
             }
         }
-      for (const auto &[t, name] : line_names)
-        mesh.line_groups.push_back(name);
       for (const auto &l : lines)
         {
           std::set<int> groups;
@@ -470,11 +467,4 @@ namespace lightbody
     return patches;
   }
 
-  std::vector<std::string> gmsh_edge_names(const PartSpec &part)
-  {
-    std::vector<std::string> names{"boundary"};
-    for (const auto &n : read_msh(part).line_groups)
-      names.push_back(n);
-    return names;
-  }
 } // namespace lightbody

@@ -11,7 +11,4 @@ namespace lightbody
   // physical line group are the edge of that group's name (`part.NAME`). Throws InputError naming
   // the part for a missing file, group or bad format.
   std::vector<Patch> gmsh_patches(const PartSpec &part);
-
-  // The part's edge names: "boundary" and the file's physical line groups.
-  std::vector<std::string> gmsh_edge_names(const PartSpec &part);
 } // namespace lightbody

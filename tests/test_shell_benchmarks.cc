@@ -105,11 +105,15 @@ probes:
 // The pinched cylinder from gmsh meshes (tests/data/make_benchmark_meshes.py): second-order
 // quadrilaterals keep the curved shape, and the symmetry planes hold whole through-thickness
 // lines (linear quadrilaterals: the extrusion normals at the boundary tilt, and holding only the
-// middle node was a hinge, +171 %). Reference as above, 0.78206 mm.
+// middle node was a hinge, +171 %). 8-node quadrilaterals (centre from the serendipity
+// interpolation) and the MSH 4.1 format (line groups on curve entities) too. Reference as above,
+// 0.78206 mm.
 TEST(ShellBenchmarks, PinchedCylinderFromGmsh)
 {
   const double reference = 1.8248e-5 * 1000 * 3e6 / 70000;
   for (const auto &[file, tolerance] : {std::pair{"pinched_cylinder_8x13_q9.msh", 0.03},
+                                        std::pair{"pinched_cylinder_8x13_q8.msh", 0.03},
+                                        std::pair{"pinched_cylinder_8x13_q9_v41.msh", 0.03},
                                         std::pair{"pinched_cylinder_16x26_q9.msh", 0.03},
                                         std::pair{"pinched_cylinder_16x26_q4.msh", 0.05}})
     {

@@ -9,9 +9,11 @@ import math, os
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def write_msh(path, surface_name, f, nu, nv, order, lines):
+def write_msh(path, surface_name, f, nu, nv, order, lines, nodes_per_quad=9, version="2.2"):
     """f(s, t) -> (x, y, z) on [0, 1]^2; nu x nv quadrilaterals; lines: {name: side} with side one
-    of 's0', 's1', 't0', 't1' (the grid line s = 0, ...)."""
+    of 's0', 's1', 't0', 't1' (the grid line s = 0, ...). Second order: 9-node quadrilaterals, or
+    8-node ones (nodes_per_quad=8, the centre left out). version "4.1" writes one curve entity per
+    line group and one surface entity."""
     step = 2 if order == 2 else 1
     ni, nj = step * nu + 1, step * nv + 1
     ids = {}
@@ -44,10 +46,12 @@ def write_msh(path, surface_name, f, nu, nv, order, lines):
                 n = [ids[(i, j)], ids[(i + 2, j)], ids[(i + 2, j + 2)], ids[(i, j + 2)],
                      ids[(i + 1, j)], ids[(i + 2, j + 1)], ids[(i + 1, j + 2)], ids[(i, j + 1)],
                      ids[(i + 1, j + 1)]]
-                elements.append((10, 1, n))
+                elements.append((10, 1, n) if nodes_per_quad == 9 else (16, 1, n[:8]))
             else:
                 n = [ids[(i, j)], ids[(i + 1, j)], ids[(i + 1, j + 1)], ids[(i, j + 1)]]
                 elements.append((3, 1, n))
+    if version == "4.1":
+        return write_msh41(path, surface_name, nodes, elements, tags)
     with open(os.path.join(HERE, path), "w") as out:
         out.write("$MeshFormat\n2.2 0 8\n$EndMeshFormat\n$PhysicalNames\n")
         out.write(f"{1 + len(lines)}\n2 1 \"{surface_name}\"\n")
@@ -59,6 +63,41 @@ def write_msh(path, surface_name, f, nu, nv, order, lines):
         out.write(f"$EndNodes\n$Elements\n{len(elements)}\n")
         for k, (etype, tag, n) in enumerate(elements):
             out.write(f"{k + 1} {etype} 2 {tag} {tag} " + " ".join(map(str, n)) + "\n")
+        out.write("$EndElements\n")
+
+
+def write_msh41(path, surface_name, nodes, elements, tags):
+    """MSH 4.1: entity k (k = line group tags) for each line group, surface entity 1."""
+    lo = [min(x[d] for x in nodes) for d in range(3)]
+    hi = [max(x[d] for x in nodes) for d in range(3)]
+    box = " ".join(f"{v:.12g}" for v in lo + hi)
+    with open(os.path.join(HERE, path), "w") as out:
+        out.write("$MeshFormat\n4.1 0 8\n$EndMeshFormat\n$PhysicalNames\n")
+        out.write(f"{1 + len(tags)}\n2 1 \"{surface_name}\"\n")
+        for name, tag in tags.items():
+            out.write(f"1 {tag} \"{name}\"\n")
+        out.write("$EndPhysicalNames\n$Entities\n")
+        out.write(f"0 {len(tags)} 1 0\n")
+        for name, tag in tags.items():
+            out.write(f"{tag} {box} 1 {tag} 0\n")
+        out.write(f"1 {box} 1 1 0\n$EndEntities\n")
+        out.write(f"$Nodes\n1 {len(nodes)} 1 {len(nodes)}\n2 1 0 {len(nodes)}\n")
+        for k in range(len(nodes)):
+            out.write(f"{k + 1}\n")
+        for x in nodes:
+            out.write(f"{x[0]:.12g} {x[1]:.12g} {x[2]:.12g}\n")
+        out.write("$EndNodes\n")
+        blocks = {}
+        for etype, tag, n in elements:
+            key = (1 if etype in (1, 8) else 2, tag if etype in (1, 8) else 1, etype)
+            blocks.setdefault(key, []).append(n)
+        out.write(f"$Elements\n{len(blocks)} {len(elements)} 1 {len(elements)}\n")
+        k = 0
+        for (dim, entity, etype), members in blocks.items():
+            out.write(f"{dim} {entity} {etype} {len(members)}\n")
+            for n in members:
+                k += 1
+                out.write(f"{k} " + " ".join(map(str, n)) + "\n")
         out.write("$EndElements\n")
 
 
@@ -89,6 +128,11 @@ if __name__ == "__main__":
     # a coarse one (30 degrees per element around): too coarse to follow the curvature
     write_msh("pinched_cylinder_2x3_q4.msh", "shell", cylinder_octant, 3, 2, 1,
               {"diaphragm": "t0"})
+    # the same octant as 8-node quadrilaterals, and in MSH 4.1
+    write_msh("pinched_cylinder_8x13_q8.msh", "shell", cylinder_octant, 13, 8, 2,
+              {"diaphragm": "t0"}, nodes_per_quad=8)
+    write_msh("pinched_cylinder_8x13_q9_v41.msh", "shell", cylinder_octant, 13, 8, 2,
+              {"diaphragm": "t0"}, version="4.1")
     for n, order in ((8, 2), (16, 2), (16, 1)):
         # the diaphragm is the end y = 0 (t = 0)
         write_msh(f"pinched_cylinder_{n}x{n * 13 // 8}_q{9 if order == 2 else 4}.msh", "shell",
