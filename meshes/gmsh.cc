@@ -444,6 +444,21 @@ namespace lightbody
       std::all_of(mesh.quads.begin(), mesh.quads.end(), [](const Quad &q) { return q[4] >= 0; });
     std::vector<Patch> patches =
       second_order ? second_order_patches(mesh) : first_order_patches(mesh);
+    // A quadrilateral without a normal somewhere (collapsed, or folded onto its neighbours so
+    // that the node normals cancel) cannot be extruded.
+    for (std::size_t e = 0; e < patches.size(); ++e)
+      for (double u : {0.0, 0.5, 1.0})
+        for (double v : {0.0, 0.5, 1.0})
+          {
+            const Vec3 n = patches[e].normal(u, v);
+            if (!std::isfinite(n[0]) || !std::isfinite(n[1]) || !std::isfinite(n[2]))
+              bad(part, "\"" + part.gmsh_file + "\": the quadrilateral with nodes " +
+                          std::to_string(mesh.quads[e][0]) + ", " +
+                          std::to_string(mesh.quads[e][1]) + ", " +
+                          std::to_string(mesh.quads[e][2]) + ", " +
+                          std::to_string(mesh.quads[e][3]) +
+                          " is degenerate or folded onto its neighbours (no surface normal)");
+          }
     // Sides: v = 0 is q0-q1, u = 1 is q1-q2, v = 1 is q3-q2, u = 0 is q0-q3. A side no other
     // quadrilateral shares is on the edge "boundary"; a side on a named line group, on that edge.
     std::map<std::pair<long, long>, int> side_count;
