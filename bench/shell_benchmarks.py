@@ -17,11 +17,12 @@ Published values:
     pinched hemisphere with an 18 degree hole (test 6), displacement under a force: 0.0940
   NAFEMS, The Standard NAFEMS Benchmarks (TNSB rev. 3, 1990):
     LE1 elliptic membrane, sigma_yy at D: 92.7 MPa
+    LE10 thick plate under pressure, sigma_yy at D: -5.38 MPa
 All are scaled as in cases/verification/*.yaml and tests/test_shell_benchmarks.cc. The gmsh
 meshes are written by tests/data/make_benchmark_meshes.py at each grid.
 
 usage: python3 bench/shell_benchmarks.py [--build build] [--repeat 3] [--no-ccx]
-                                        [--only scordelis pinched hemisphere le1]
+                                        [--only scordelis pinched hemisphere le1 le10]
 """
 import argparse, json, math, os, shutil, statistics, subprocess, sys, tempfile, time
 
@@ -105,6 +106,20 @@ BENCHMARKS = {
             "probes:\n  D: [2000, 0, 0]\n" % f),
         "mesh": meshes.elliptic_membrane, "membrane": True, "probe": "D",
         "grids": [(3, 2, None), (6, 4, None), (12, 8, None), (24, 16, None)],
+    },
+    "le10": {
+        "name": "NAFEMS LE10 thick plate (quarter, 4 layers)", "reference": -5.38, "stress": 1,
+        "gmsh": lambda f: MATERIAL % ("210000 MPa", "0.3", "7850 kg/m^3") + (
+            "parts:\n  p: {material: m, thickness: 600 mm, layers: 4, "
+            "gmsh: {file: %s, group: membrane}}\n"
+            "supports:\n  px: {symmetry: {point: [0, 0, 0], normal: [1, 0, 0]}}\n"
+            "  py: {symmetry: {point: [0, 0, 0], normal: [0, 1, 0]}}\n"
+            "  outer: {edge: p.outer, fix: [x, y]}\n"
+            "  mid: {edge: p.outer, plane: {point: [0, 0, 0], normal: [0, 0, 1]}, fix: [z]}\n"
+            "load_cases:\n  pressure: {pressures: [{surface: p.bottom, value: 1 MPa}]}\n"
+            "probes:\n  D: [2000, 0, 300]\n" % f),
+        "mesh": meshes.elliptic_membrane, "membrane": True, "probe": "D",
+        "grids": [(6, 4, None), (12, 8, None), (24, 16, None)],
     },
 }
 

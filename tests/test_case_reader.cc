@@ -172,6 +172,23 @@ TEST(CaseReader, MaterialsOutsideStructuralMetalsWarn)
   EXPECT_TRUE(read_case_from_string(plate, "case.yaml").warnings.empty());
 }
 
+// Unusual but physical values warn (a thick plate, a benchmark's strengths); impossible ones stay
+// errors (a gauge over 2 m).
+TEST(CaseReader, UnusualValuesWarnImpossibleOnesAreErrors)
+{
+  const Case c = read_case_from_string(
+    replace(plate, "    thickness: 5 mm\n", "    thickness: 600 mm\n"), "case.yaml");
+  ASSERT_EQ(c.warnings.size(), 1u);
+  EXPECT_NE(c.warnings[0].to_string().find(
+              "parts.floor.thickness: \"600 mm\" is unusually large (more than 100 mm)"),
+            std::string::npos)
+    << c.warnings[0].to_string();
+  EXPECT_DOUBLE_EQ(c.parts.at(0).thickness, 600);
+  const auto e = errors_of(replace(plate, "    thickness: 5 mm\n", "    thickness: 3 m\n"));
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_NE(e[0].find("is implausibly large (more than 2000 mm)"), std::string::npos) << e[0];
+}
+
 // What the YAML library would accept silently: a key given twice (it keeps the first), a second
 // document, a NUL byte, foreign tags, aliases that expand without bound.
 TEST(CaseReader, StrictYaml)
