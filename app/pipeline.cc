@@ -100,6 +100,10 @@ namespace lightbody
         }
       fine.mesh.size_mm               = ev.fine_mesh_size_mm;
       fine.criteria.convergence_check = false;
+      // The evidence is about the stresses: no buckling or vibration on the finer mesh.
+      fine.modal.reset();
+      for (auto &lc : fine.load_cases)
+        lc.buckling_modes = 0;
       fine.mesh.max_angle_rad *= refinement_factor;
       for (auto &p : fine.parts)
         if (p.mesh_size)
@@ -174,6 +178,8 @@ namespace lightbody
       for (unsigned i = 0; i < r.load_cases.size(); ++i)
         write_vtu(r, i, (tmp / (file_stem(r.load_cases[i].name) + ".vtu")).string());
       write_pvd(r, (tmp / "results.pvd").string());
+      if (r.modal)
+        write_modal_vtu(r, (tmp / "modal.vtu").string());
       // The exact case as run and the program that ran it, for anyone who finds the folder.
       write_text_file(tmp / "case.yaml", "# lightbody " + std::string(version) + ", from " +
                                            outcome.case_data.file + " with overrides applied\n" +
@@ -191,8 +197,30 @@ namespace lightbody
                                    (tmp / (name + "_von_mises.png")).string(),
                                    outcome.case_data.name + ": " + g.name, &spot);
         }
-      write_report_json(r, outcome.case_data, log, picture, (tmp / "report.json").string());
-      write_report_md(r, outcome.case_data, picture, (tmp / "report.md").string());
+      // The lowest buckling mode of all load cases, for report.md.
+      Picture buckling;
+      int     lowest = -1;
+      for (unsigned i = 0; i < r.load_cases.size(); ++i)
+        if (!r.load_cases[i].buckling.load_factors.empty() &&
+            (lowest < 0 || r.load_cases[i].buckling.load_factors[0] <
+                             r.load_cases[lowest].buckling.load_factors[0]))
+          lowest = static_cast<int>(i);
+      if (lowest >= 0)
+        {
+          const auto       &b    = r.load_cases[lowest].buckling;
+          const std::string name = file_stem(r.load_cases[lowest].name);
+          char              title[300];
+          std::snprintf(title, sizeof title, "%s: %s, buckling mode 1, load factor %.3g",
+                        outcome.case_data.name.c_str(), r.load_cases[lowest].name.c_str(),
+                        b.load_factors[0]);
+          buckling = render_picture(renderer, (tmp / (name + ".vtu")).string(),
+                                    (tmp / (name + "_buckling_mode_1.png")).string(), title,
+                                    &b.peaks[0].location_mm, 120, "buckling_mode_1");
+        }
+      write_report_json(r, outcome.case_data, log, picture, (tmp / "report.json").string(),
+                        lowest >= 0 ? &buckling : nullptr);
+      write_report_md(r, outcome.case_data, picture, (tmp / "report.md").string(),
+                      lowest >= 0 ? &buckling : nullptr);
     });
   }
 

@@ -216,9 +216,32 @@ namespace lightbody
     std::vector<EdgePressure>     edge_pressures;
     std::vector<PointLoad>        point_loads;
     std::vector<DistributedForce> distributed;
-    std::vector<std::string>      supports;       // the supports that hold it; empty: all
-    std::optional<double>         max_deflection; // mm; not given: the criteria's (or none)
+    std::vector<std::string>      supports;           // the supports that hold it; empty: all
+    std::optional<double>         max_deflection;     // mm; not given: the criteria's (or none)
+    unsigned                      buckling_modes = 0; // linear buckling: lowest load factors
     SourceLocation                where;
+  };
+
+  // A mass carried by the body but not part of its structure (payload, equipment), for the
+  // natural frequencies: spread over a surface (within a box, when given) or at a point.
+  struct NonStructuralMass
+  {
+    double              mass = 0; // tonne
+    std::string         surface;
+    bool                in_box = false;
+    Vec3                box_min{}, box_max{};
+    std::optional<Vec3> point;
+    SourceLocation      where;
+  };
+
+  // Natural frequencies: the lowest modes of the body on the given supports (none: free).
+  struct ModalSpec
+  {
+    unsigned                       modes = 0;
+    std::vector<std::string>       supports; // empty: all the case's supports
+    bool                           free = false;
+    std::vector<NonStructuralMass> masses;
+    SourceLocation                 where;
   };
 
   // Design check: the allowable stress and the heat-affected bands along welds.
@@ -255,6 +278,8 @@ namespace lightbody
     // Buckling is not checked by lightbody: unless the engineer states that it was checked
     // separately, a verdict lists it as a condition.
     bool buckling_checked_separately = false;
+    // The lowest linear buckling load factor a load case with a buckling analysis must reach.
+    double buckling_factor = 0; // default: input/keys.cc
 
     // The heat-affected band either side of a weld in a part of the given gauge: the given
     // width, or by default 25 mm or 3 t, whichever is wider (US Aluminum Association rule;
@@ -412,6 +437,7 @@ namespace lightbody
     std::vector<ProbeSpec>          probes;
     CriteriaSpec                    criteria;
     DesignLoadsSpec                 design_loads;
+    std::optional<ModalSpec>        modal;
 
     // Filled by a body generator: named surfaces (name -> "part.side" list), named regions
     // (name -> union of regions) and default supports for a case that gives none.

@@ -187,9 +187,11 @@ namespace lightbody
       c.mesh.layers  = static_cast<unsigned>(default_of("mesh", "layers", Quantity::dimensionless));
       c.mesh.max_angle_rad     = default_of("mesh", "max_angle", Quantity::angle);
       c.criteria.safety_factor = default_of("criteria", "safety_factor", Quantity::dimensionless);
-      const bool has_body      = root["body"].IsDefined();
-      c.name                   = text(root, "", "case", false);
-      c.description            = text(root, "", "description", false);
+      c.criteria.buckling_factor =
+        default_of("criteria", "buckling_factor", Quantity::dimensionless);
+      const bool has_body = root["body"].IsDefined();
+      c.name              = text(root, "", "case", false);
+      c.description       = text(root, "", "description", false);
       if (root["case"])
         {
           if (const std::string why = case_name_problem(c.name); !why.empty())
@@ -246,11 +248,11 @@ namespace lightbody
         }
       each("parts", !has_body,
            [&](const std::string &k, const YAML::Node &v) { read_part(k, v, c); });
-      each("supports", !has_body,
+      each("supports", !has_body && !root["modal"],
            [&](const std::string &k, const YAML::Node &v) { read_support(k, v, c); });
       if (root["design_loads"])
         read_design_loads(root["design_loads"], c);
-      each("load_cases", !root["design_loads"],
+      each("load_cases", !root["design_loads"] && !root["modal"],
            [&](const std::string &k, const YAML::Node &v) { read_load_case(k, v, c); });
       if (const YAML::Node cr = root["criteria"]; cr && is_map(cr, "criteria"))
         read_criteria(cr, c);
@@ -289,6 +291,10 @@ namespace lightbody
                 diag_.add(d.where, d.key, d.message);
             }
         }
+      if (root["buckling"] && diag_.empty())
+        read_buckling(root["buckling"], c);
+      if (root["modal"])
+        read_modal(root["modal"], c);
       check_load_case_names(c);
       check_references(c, root);
       diag_.throw_if_any();
@@ -361,6 +367,12 @@ namespace lightbody
                                          : CriteriaSpec::StressBasis::categories;
         c.criteria.buckling_checked_separately =
           choice(cr, "criteria", "buckling", {"not_checked", "checked_separately"}) == 1;
+        const double bf = c.criteria.buckling_factor;
+        c.criteria.buckling_factor =
+          quantity(cr, "criteria", "buckling_factor", Quantity::dimensionless, &bf);
+        if (!(c.criteria.buckling_factor >= 1) || !std::isfinite(c.criteria.buckling_factor))
+          error(cr["buckling_factor"], "criteria.buckling_factor",
+                "must be a number of at least 1");
       }
     }
   } // namespace reading

@@ -216,6 +216,105 @@ namespace lightbody
         s.displacement = vector(n["displacement"], path + ".displacement", Quantity::length);
     }
 
+    std::vector<std::string> Reader::support_names(const YAML::Node &sn, const std::string &path)
+    {
+      std::vector<std::string> names;
+      if (!sn.IsSequence() || sn.size() == 0)
+        error(sn, path, "must be a non-empty list of support names");
+      else
+        for (std::size_t i = 0; i < sn.size(); ++i)
+          {
+            const std::string k = path + "[" + std::to_string(i) + "]";
+            if (!sn[i].IsScalar())
+              error(sn[i], k, "must be a support name");
+            else
+              {
+                names.push_back(sn[i].Scalar());
+                references_.push_back({"support", sn[i].Scalar(), where(sn[i], k), k});
+              }
+          }
+      return names;
+    }
+
+    void Reader::read_modal(const YAML::Node &n, Case &c)
+    {
+      if (!is_map(n, "modal"))
+        return;
+      check_keys(n, "modal", keys_of("modal"));
+      ModalSpec m;
+      m.where = where(n, "modal");
+      if (!n["modes"])
+        error(n, "modal.modes", "is required");
+      m.modes = count(n, "modal", "modes", 1, 200, 1);
+      if (const YAML::Node sn = n["supports"])
+        {
+          if (sn.IsScalar() && sn.Scalar() == "none")
+            m.free = true;
+          else
+            m.supports = support_names(sn, "modal.supports");
+        }
+      for_each_in_list(n["masses"], "modal.masses", [&](const YAML::Node &e, const std::string &k) {
+        if (!is_map(e, k))
+          return;
+        check_keys(e, k, keys_of("modal.masses[]"));
+        NonStructuralMass nm;
+        nm.where = where(e, k);
+        nm.mass  = positive(e, k, "mass", Quantity::mass);
+        if (e["point"] && e["surface"])
+          error(e, k, "give either surface or point, not both");
+        else if (e["point"])
+          nm.point = required_vector(e, k, "point", Quantity::length);
+        else
+          {
+            nm.surface = text(e, k, "surface");
+            references_.push_back({"surface", nm.surface, where(e, k), k + ".surface"});
+          }
+        if (const YAML::Node b = e["box"]; b && is_map(b, k + ".box"))
+          {
+            if (nm.point)
+              error(b, k + ".box", "applies to a surface, not to a point mass");
+            check_keys(b, k + ".box", keys_of("modal.masses[].box"));
+            nm.in_box  = true;
+            nm.box_min = required_vector(b, k + ".box", "min", Quantity::length);
+            nm.box_max = required_vector(b, k + ".box", "max", Quantity::length);
+          }
+        m.masses.push_back(nm);
+      });
+      c.modal = m;
+    }
+
+    // The top-level `buckling`: after the templates have made their load cases.
+    void Reader::read_buckling(const YAML::Node &n, Case &c)
+    {
+      if (!is_map(n, "buckling"))
+        return;
+      check_keys(n, "buckling", keys_of("buckling"));
+      if (!n["modes"])
+        error(n, "buckling.modes", "is required");
+      const unsigned           modes = count(n, "buckling", "modes", 1, 50, 1);
+      std::vector<std::string> names;
+      if (const YAML::Node ln = n["load_cases"])
+        {
+          if (!ln.IsSequence() || ln.size() == 0)
+            error(ln, "buckling.load_cases", "must be a non-empty list of load case names");
+          else
+            for (std::size_t i = 0; i < ln.size(); ++i)
+              {
+                const std::string k = "buckling.load_cases[" + std::to_string(i) + "]";
+                if (!ln[i].IsScalar())
+                  error(ln[i], k, "must be a load case name");
+                else if (std::none_of(c.load_cases.begin(), c.load_cases.end(),
+                                      [&](const auto &lc) { return lc.name == ln[i].Scalar(); }))
+                  error(ln[i], k, "no load case named \"" + ln[i].Scalar() + "\"");
+                else
+                  names.push_back(ln[i].Scalar());
+              }
+        }
+      for (auto &lc : c.load_cases)
+        if (names.empty() || std::find(names.begin(), names.end(), lc.name) != names.end())
+          lc.buckling_modes = std::max(lc.buckling_modes, modes);
+    }
+
     void Reader::read_load_case(const std::string &name, const YAML::Node &n, Case &c)
     {
       const std::string path = "load_cases." + name;
@@ -230,23 +329,15 @@ namespace lightbody
         lc.acceleration = vector(n["acceleration"], path + ".acceleration", Quantity::acceleration);
       if (n["max_deflection"])
         lc.max_deflection = positive(n, path, "max_deflection", Quantity::length);
-      if (const YAML::Node sn = n["supports"])
+      if (const YAML::Node b = n["buckling"]; b && is_map(b, path + ".buckling"))
         {
-          if (!sn.IsSequence() || sn.size() == 0)
-            error(sn, path + ".supports", "must be a non-empty list of support names");
-          else
-            for (std::size_t i = 0; i < sn.size(); ++i)
-              {
-                const std::string k = path + ".supports[" + std::to_string(i) + "]";
-                if (!sn[i].IsScalar())
-                  error(sn[i], k, "must be a support name");
-                else
-                  {
-                    lc.supports.push_back(sn[i].Scalar());
-                    references_.push_back({"support", sn[i].Scalar(), where(sn[i], k), k});
-                  }
-              }
+          check_keys(b, path + ".buckling", keys_of("load_cases.NAME.buckling"));
+          if (!b["modes"])
+            error(b, path + ".buckling.modes", "is required");
+          lc.buckling_modes = count(b, path + ".buckling", "modes", 1, 50, 1);
         }
+      if (const YAML::Node sn = n["supports"])
+        lc.supports = support_names(sn, path + ".supports");
       for_each_in_list(n["distributed_forces"], path + ".distributed_forces",
                        [&](const YAML::Node &e, const std::string &k) {
                          if (!is_map(e, k))

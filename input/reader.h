@@ -410,6 +410,9 @@ namespace lightbody
       void read_rings(const YAML::Node &n, const std::string &path, TankSpec &t);
       void read_tank_mounting(const YAML::Node &n, const std::string &path, TankSpec &t);
       void read_elastic_support(const YAML::Node &n, const std::string &path, SupportSpec &s);
+      std::vector<std::string> support_names(const YAML::Node &n, const std::string &path);
+      void                     read_modal(const YAML::Node &n, Case &c);
+      void                     read_buckling(const YAML::Node &n, Case &c);
       void read_gmsh_surface(const YAML::Node &g, const std::string &gp, PartSpec &p);
       void read_quad_surface(const YAML::Node &g, const std::string &gp, PartSpec &p);
       void read_cylinder_surface(const YAML::Node &g, const std::string &gp, PartSpec &p);

@@ -58,7 +58,8 @@ namespace lightbody
   } // namespace
 
   Picture render_picture(const std::string &program, const std::string &vtu, const std::string &png,
-                         const std::string &title, const Vec3 *spot, double timeout_s)
+                         const std::string &title, const Vec3 *spot, double timeout_s,
+                         const std::string &mode)
   {
     Picture pic;
     pic.file = std::filesystem::path(png).filename().string();
@@ -85,6 +86,8 @@ namespace lightbody
     if (spot)
       args.push_back(std::to_string((*spot)[0]) + "," + std::to_string((*spot)[1]) + "," +
                      std::to_string((*spot)[2]));
+    if (!mode.empty())
+      args.insert(args.end(), {"--mode", mode});
 
     const std::string          log = png + ".log";
     posix_spawn_file_actions_t actions;

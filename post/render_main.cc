@@ -30,13 +30,21 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <string>
 
 int main(int argc, char **argv)
 {
+  // --mode NAME (last): warp by the vector field NAME (a mode shape) and colour by its size.
+  const char *mode = nullptr;
+  if (argc >= 6 && std::strcmp(argv[argc - 2], "--mode") == 0)
+    {
+      mode = argv[argc - 1];
+      argc -= 2;
+    }
   if (argc != 4 && argc != 5)
     {
-      std::fprintf(stderr, "usage: lightbody-render IN.vtu OUT.png TITLE [X,Y,Z]\n");
+      std::fprintf(stderr, "usage: lightbody-render IN.vtu OUT.png TITLE [X,Y,Z] [--mode NAME]\n");
       return 1;
     }
   double     spot[3];
@@ -45,12 +53,14 @@ int main(int argc, char **argv)
   vtkNew<vtkXMLUnstructuredGridReader> reader;
   reader->SetFileName(argv[1]);
   reader->Update();
-  vtkUnstructuredGrid *grid = reader->GetOutput();
-  if (!grid || grid->GetNumberOfPoints() == 0 || !grid->GetPointData()->GetArray("von_mises_MPa") ||
-      !grid->GetPointData()->GetArray("displacement_mm"))
+  vtkUnstructuredGrid *grid        = reader->GetOutput();
+  const char          *warp_field  = mode ? mode : "displacement_mm";
+  const char          *color_field = mode ? mode : "von_mises_MPa";
+  if (!grid || grid->GetNumberOfPoints() == 0 || !grid->GetPointData()->GetArray(color_field) ||
+      !grid->GetPointData()->GetArray(warp_field))
     {
-      std::fprintf(stderr, "lightbody-render: %s has no von_mises_MPa and displacement_mm\n",
-                   argv[1]);
+      std::fprintf(stderr, "lightbody-render: %s has no %s and %s\n", argv[1], color_field,
+                   warp_field);
       return 1;
     }
 
@@ -59,9 +69,9 @@ int main(int argc, char **argv)
   grid->GetBounds(bounds);
   const double size =
     std::max({bounds[1] - bounds[0], bounds[3] - bounds[2], bounds[5] - bounds[4]});
-  double       u_max = grid->GetPointData()->GetArray("displacement_mm")->GetMaxNorm();
+  double       u_max = grid->GetPointData()->GetArray(warp_field)->GetMaxNorm();
   const double scale = u_max > 0 ? 0.05 * size / u_max : 1.0;
-  grid->GetPointData()->SetActiveVectors("displacement_mm");
+  grid->GetPointData()->SetActiveVectors(warp_field);
   vtkNew<vtkWarpVector> warp;
   warp->SetInputData(grid);
   warp->SetScaleFactor(scale);
@@ -71,15 +81,16 @@ int main(int argc, char **argv)
   surface->SetNonlinearSubdivisionLevel(2);
 
   double range[2];
-  grid->GetPointData()->GetArray("von_mises_MPa")->GetRange(range);
+  grid->GetPointData()->GetArray(color_field)->GetRange(range, mode ? -1 : 0); // -1: magnitude
   vtkNew<vtkLookupTable> colours;
+  colours->SetVectorModeToMagnitude();
   colours->SetHueRange(0.667, 0.0); // blue (low) to red (high)
   colours->SetTableRange(range);
   colours->Build();
   vtkNew<vtkPolyDataMapper> mapper;
   mapper->SetInputConnection(surface->GetOutputPort());
   mapper->SetScalarModeToUsePointFieldData();
-  mapper->SelectColorArray("von_mises_MPa");
+  mapper->SelectColorArray(color_field);
   mapper->SetLookupTable(colours);
   mapper->SetScalarRange(range);
   mapper->ScalarVisibilityOn();
@@ -88,7 +99,7 @@ int main(int argc, char **argv)
 
   vtkNew<vtkScalarBarActor> bar;
   bar->SetLookupTable(colours);
-  bar->SetTitle("von Mises (MPa)");
+  bar->SetTitle(mode ? "mode shape (largest 1)" : "von Mises (MPa)");
   bar->SetNumberOfLabels(6);
   bar->SetLabelFormat("%-#6.3g");
   bar->SetVerticalTitleSeparation(10);
@@ -99,7 +110,10 @@ int main(int argc, char **argv)
   bar->GetLabelTextProperty()->SetColor(0, 0, 0);
 
   char caption[512];
-  if (has_spot)
+  if (mode)
+    std::snprintf(caption, sizeof caption, "%s\nmode shape %s, largest displacement shown as %.3g mm%s",
+                  argv[3], mode, scale * u_max, has_spot ? "; marker: where it is largest" : "");
+  else if (has_spot)
     std::snprintf(
       caption, sizeof caption,
       "%s\ndeformation x %.3g (max %.3g mm); marker: governing point (%.0f, %.0f, %.0f) mm",

@@ -68,7 +68,50 @@ namespace lightbody
                                {"part", p.part}};
       if (!lc.outside_linear_validity.empty())
         j["outside_linear_validity"] = lc.outside_linear_validity;
+      if (lc.buckling.analysed)
+        {
+          const BucklingResult &b     = lc.buckling;
+          Json                  modes = Json::array();
+          for (std::size_t k = 0; k < b.load_factors.size(); ++k)
+            modes.push_back({{"load_factor", b.load_factors[k]},
+                             {"field", "buckling_mode_" + std::to_string(k + 1)},
+                             {"largest_at_mm", vec(b.peaks[k].location_mm)},
+                             {"part", b.peaks[k].part}});
+          j["buckling"] = {
+            {"modes_requested", b.requested},
+            {"load_factors", b.load_factors},
+            {"modes", modes},
+            {"required_load_factor", b.required},
+            {"passed", b.passed},
+            {"converged", b.converged},
+            {"note", b.load_factors.empty() ? "no buckling mode with a load factor below 1e6" : ""},
+            {"geometric_stiffness_time_s", b.assembly_seconds},
+            {"eigen_solver",
+             {{"restarts", b.iterations}, {"products", b.products}, {"time_s", b.seconds}}}};
+        }
       return j;
+    }
+
+    Json modal_json(const ModalResult &m)
+    {
+      Json modes = Json::array();
+      for (std::size_t k = 0; k < m.frequencies_Hz.size(); ++k)
+        modes.push_back({{"frequency_Hz", m.frequencies_Hz[k]},
+                         {"field", "mode_" + std::to_string(k + 1)},
+                         {"rigid_body", k < m.rigid_body_modes},
+                         {"effective_mass_kg", m.effective_mass_kg[k]},
+                         {"largest_at_mm", vec(m.peaks[k].location_mm)},
+                         {"part", m.peaks[k].part}});
+      return {{"frequencies_Hz", m.frequencies_Hz},
+              {"rigid_body_modes", m.rigid_body_modes},
+              {"supports", m.supports},
+              {"modes", modes},
+              {"movable_mass_kg", m.movable_mass_kg},
+              {"structural_mass_kg", m.structural_mass_kg},
+              {"added_mass_kg", m.added_mass_kg},
+              {"converged", m.converged},
+              {"eigen_solver",
+               {{"restarts", m.iterations}, {"products", m.products}, {"time_s", m.seconds}}}};
     }
 
     Json weld_strengths_json(const DesignBasis &d)
@@ -85,7 +128,7 @@ namespace lightbody
   } // namespace
 
   void write_report_json(const ResultData &r, const Case &c, const StageLog &log,
-                         const Picture &picture, const std::string &path)
+                         const Picture &picture, const std::string &path, const Picture *buckling)
   {
     Json j;
     j["case"]             = c.name;
@@ -167,6 +210,8 @@ namespace lightbody
                           {"note", ev.note},
                           {"load_cases", cases}};
     }
+    if (r.modal)
+      j["modal"] = modal_json(*r.modal);
     j["verdict"]  = {{"status", verdict_text(r.verdict.status)},
                      {"failures", r.verdict.failures},
                      {"conditions", r.verdict.conditions}};
@@ -178,6 +223,8 @@ namespace lightbody
     j["picture"] = picture.made ? Json(picture.file) : Json(nullptr);
     if (!picture.made)
       j["picture_message"] = picture.message;
+    if (buckling)
+      j["buckling_picture"] = buckling->made ? Json(buckling->file) : Json(nullptr);
     // Seconds per stage; a stage that ran more than once (one per support set) is summed.
     Json stages = Json::object();
     for (const auto &[stage, seconds] : log.stages())

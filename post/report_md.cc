@@ -177,8 +177,92 @@ namespace lightbody
     }
   } // namespace
 
+  namespace
+  {
+    // Buckling load factors and natural frequencies, when they were asked for.
+    void write_eigen_sections(const ResultData &r, const Case &c, std::ostringstream &s)
+    {
+      const bool any = std::any_of(r.load_cases.begin(), r.load_cases.end(),
+                                   [](const LoadCaseResult &l) { return l.buckling.analysed; });
+      if (any)
+        {
+          s << "## Buckling\n\nLinear buckling (bifurcation of the linear stress state): the "
+               "load factors by which a whole load case must be multiplied for the body to buckle. "
+               "A case passes when its lowest factor is at least "
+            << fixed(c.criteria.buckling_factor, 2)
+            << " (criteria.buckling_factor). Linear buckling does not include imperfections or "
+               "plasticity; the required factor covers them. Mode shapes: point fields "
+               "`buckling_mode_1`, ... in the load case's .vtu.\n\n"
+               "| load case | load factors (ascending) | mode 1 largest at (mm) | result |\n"
+               "|---|---|---|---|\n";
+          for (const auto &lc : r.load_cases)
+            {
+              const BucklingResult &b = lc.buckling;
+              if (!b.analysed)
+                {
+                  s << "| `" << lc.name << "` | not analysed | | |\n";
+                  continue;
+                }
+              std::string factors;
+              for (double f : b.load_factors)
+                factors += (factors.empty() ? "" : ", ") + fixed(f, f < 10 ? 3 : 1);
+              s << "| `" << lc.name << "` | "
+                << (factors.empty() ? std::string("none below 1e6 (no compression)") : factors)
+                << " | "
+                << (b.peaks.empty() ? std::string("-")
+                                    : b.peaks.front().part + " " + at(b.peaks.front().location_mm))
+                << " | "
+                << (!b.converged ? "**not converged**"
+                    : b.passed   ? "pass"
+                                 : "**FAIL**")
+                << " |\n";
+            }
+          s << "\n";
+        }
+      if (r.modal)
+        {
+          const ModalResult &m = *r.modal;
+          s << "## Natural frequencies\n\n"
+            << (m.supports.empty() ? std::string("Free body (no supports)")
+                                   : "On the supports " +
+                                       [&] {
+                                         std::string t;
+                                         for (const auto &n : m.supports)
+                                           t += (t.empty() ? "" : ", ") + n;
+                                         return t;
+                                       }())
+            << "; structural mass " << fixed(m.structural_mass_kg, 1) << " kg, added mass "
+            << fixed(m.added_mass_kg, 1) << " kg"
+            << (m.rigid_body_modes > 0 ? "; the first " + std::to_string(m.rigid_body_modes) +
+                                           " modes are rigid-body modes (0 Hz)"
+                                       : std::string())
+            << ". Effective masses as a share of the mass that can move in each direction; "
+               "mode shapes in `modal.vtu` (`mode_1`, ...).\n\n"
+               "| mode | frequency (Hz) | effective mass x / y / z (%) | largest at (mm) |\n"
+               "|---:|---:|---|---|\n";
+          for (std::size_t k = 0; k < m.frequencies_Hz.size(); ++k)
+            {
+              std::string shares;
+              for (unsigned d = 0; d < 3; ++d)
+                shares += (d ? " / " : "") +
+                          (m.movable_mass_kg[d] > 0
+                             ? fixed(100 * m.effective_mass_kg[k][d] / m.movable_mass_kg[d], 1)
+                             : std::string("-"));
+              s << "| " << k + 1 << " | "
+                << (k < m.rigid_body_modes ? std::string("0 (rigid)")
+                                           : fixed(m.frequencies_Hz[k], 2))
+                << " | " << shares << " | " << m.peaks[k].part << " " << at(m.peaks[k].location_mm)
+                << " |\n";
+            }
+          if (!m.converged)
+            s << "\n**The eigen solver did not converge for all modes asked for.**\n";
+          s << "\n";
+        }
+    }
+  } // namespace
+
   void write_report_md(const ResultData &r, const Case &c, const Picture &picture,
-                       const std::string &path)
+                       const std::string &path, const Picture *buckling)
   {
     std::ostringstream s;
     s << "# Calculation note: " << c.name << "\n\n";
@@ -310,6 +394,16 @@ namespace lightbody
           << (lc.passed ? "pass" : "**FAIL**") << " |\n";
       }
     s << "\n";
+
+    write_eigen_sections(r, c, s);
+    if (buckling)
+      {
+        s << "Lowest buckling mode:\n\n";
+        if (buckling->made)
+          s << "![lowest buckling mode](" << buckling->file << ")\n\n";
+        else
+          s << "*" << buckling->message << ".*\n\n";
+      }
 
     // Highest utilization per part over all load cases: where the body is working hardest.
     if (r.design.checked && !r.load_cases.empty())

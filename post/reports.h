@@ -22,13 +22,15 @@ namespace lightbody
   // `spot`: the place to show and mark (the governing point), or null.
   Picture render_picture(const std::string &program, const std::string &vtu, const std::string &png,
                          const std::string &title, const Vec3 *spot = nullptr,
-                         double timeout_s = 120);
+                         double timeout_s = 120, const std::string &mode = "");
 
   // report.json: the machine-readable summary.
+  // `buckling`: the picture of the lowest buckling mode, when a case has one.
   void write_report_json(const ResultData &r, const Case &c, const StageLog &log,
-                         const Picture &picture, const std::string &path);
+                         const Picture &picture, const std::string &path,
+                         const Picture *buckling = nullptr);
   // report.md: the calculation note (case, masses with the S355 comparison, design basis, load
   // cases as expanded, results per load case, the picture).
   void write_report_md(const ResultData &r, const Case &c, const Picture &picture,
-                       const std::string &path);
+                       const std::string &path, const Picture *buckling = nullptr);
 } // namespace lightbody

@@ -46,6 +46,42 @@ namespace lightbody
     Vec3        force_N{};
   };
 
+  // Where a mode shape is largest.
+  struct ModeShapePeak
+  {
+    Vec3        location_mm{};
+    std::string part;
+  };
+
+  // Linear buckling of a load case: the load factors on the whole case (ascending).
+  struct BucklingResult
+  {
+    bool                       analysed  = false;
+    unsigned                   requested = 0;
+    std::vector<double>        load_factors;
+    std::vector<ModeShapePeak> peaks;
+    double                     required   = 0; // criteria.buckling_factor
+    bool                       passed     = true;
+    bool                       converged  = true;
+    unsigned                   iterations = 0, products = 0;
+    double                     assembly_seconds = 0, seconds = 0;
+  };
+
+  // Natural frequencies of the body on the modal supports.
+  struct ModalResult
+  {
+    std::vector<double>                frequencies_Hz; // ascending; rigid-body modes first
+    std::vector<std::array<double, 3>> effective_mass_kg;
+    std::vector<ModeShapePeak>         peaks;
+    std::array<double, 3>              movable_mass_kg{{0, 0, 0}};
+    double                             structural_mass_kg = 0, added_mass_kg = 0;
+    unsigned                           rigid_body_modes = 0;
+    std::vector<std::string>           supports; // empty: a free body
+    bool                               converged  = true;
+    unsigned                           iterations = 0, products = 0;
+    double                             seconds = 0;
+  };
+
   struct LoadCaseResult
   {
     std::string name;
@@ -89,6 +125,7 @@ namespace lightbody
     // Parts whose largest displacement is beyond the validity of a linear analysis, one line
     // each: the verdict cannot be PASS.
     std::vector<std::string> outside_linear_validity;
+    BucklingResult           buckling;
   };
 
   // Allowable stress of every element under the case's criteria, with heat-affected bands along
@@ -145,6 +182,7 @@ namespace lightbody
     std::vector<LoadCaseResult>   load_cases;
     std::vector<MinimumThickness> minimum_thickness; // ADR 6.8.2.1.18-19, tank bodies
     ConvergenceEvidence           convergence;
+    std::optional<ModalResult>    modal;
     Verdict                       verdict;
     // Results the program stands behind but that deserve a look (a displacement many times the
     // part's gauge): printed on stderr and listed in report.md and report.json.

@@ -1,5 +1,7 @@
 #include "post/results.h"
 
+#include "post/eigen_results.h"
+
 #include "solver/shell_element.h"
 #include "post/stress_categories.h"
 
@@ -593,6 +595,7 @@ namespace lightbody
           results->warnings.push_back("load case \"" + r.name + "\": " + w);
         results->load_cases.push_back(std::move(r));
       }
+    eigen_results(s, c, *results);
     results->minimum_thickness = adr_minimum_thickness(c);
     return results; // the verdict follows the convergence check (app/pipeline.cc)
   }

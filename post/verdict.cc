@@ -169,6 +169,25 @@ namespace lightbody
           }
         for (const auto &w : lc.outside_linear_validity)
           v.conditions.push_back("load case \"" + lc.name + "\": " + w);
+        const BucklingResult &b = lc.buckling;
+        if (b.analysed)
+          {
+            asked = true;
+            if (!b.converged)
+              v.conditions.push_back("load case \"" + lc.name +
+                                     "\": the buckling eigen solver did not converge");
+            else if (!b.load_factors.empty() && b.load_factors.front() < b.required)
+              {
+                const Vec3 &x = b.peaks.front().location_mm;
+                std::snprintf(line, sizeof line,
+                              "load case \"%s\": buckling load factor %.3g is below the required "
+                              "%.3g (criteria.buckling_factor); mode 1 largest at part \"%s\" "
+                              "(%.0f, %.0f, %.0f) mm",
+                              lc.name.c_str(), b.load_factors.front(), b.required,
+                              b.peaks.front().part.c_str(), x[0], x[1], x[2]);
+                v.failures.push_back(line);
+              }
+          }
       }
     for (const auto &m : r.minimum_thickness)
       if (!m.checked)
@@ -213,9 +232,14 @@ namespace lightbody
           if (w.assumed)
             v.conditions.push_back("welds in " + w.material + " checked with heat-affected " +
                                    "strengths that are not confirmed: " + w.basis);
-        if (!c.criteria.buckling_checked_separately)
+        std::string unchecked;
+        for (const auto &lc : r.load_cases)
+          if (!lc.buckling.analysed)
+            unchecked += (unchecked.empty() ? "\"" : ", \"") + lc.name + "\"";
+        if (!c.criteria.buckling_checked_separately && !unchecked.empty())
           v.conditions.push_back(
-            "buckling of thin walls in compression is not checked by lightbody (state "
+            "buckling of thin walls in compression is not checked in load cases " + unchecked +
+            " (add `buckling: {modes: 5}` to the case or to the load case, or state "
             "`criteria.buckling: checked_separately` once it has been checked)");
       }
     if (!asked)

@@ -161,12 +161,41 @@ namespace lightbody
     Vector<double> utilization(res.utilization.begin(), res.utilization.end());
     if (!res.utilization.empty())
       out.add_data_vector(r.node_handler, utilization, "utilization");
+    // Buckling mode shapes, largest displacement 1 (scale them in ParaView's Warp By Vector).
+    const auto &modes = s.load_cases[lc].buckling.modes;
+    for (std::size_t k = 0; k < modes.size(); ++k)
+      out.add_data_vector(modes[k],
+                          std::vector<std::string>(3, "buckling_mode_" + std::to_string(k + 1)),
+                          DataOut<3>::type_dof_data, vector_kind);
 
     std::map<std::string, std::vector<int>> cell_fields;
     if (r.design.checked)
       cell_fields["heat_affected"] =
         std::vector<int>(r.design.heat_affected.begin(), r.design.heat_affected.end());
     write_quadratic_vtu(out, model, cell_fields, path);
+  }
+
+  void write_modal_vtu(const Results &r, const std::string &path)
+  {
+    const Solution &s = r.solution;
+    DataOut<3>      out;
+    out.attach_dof_handler(s.dof_handler);
+    const std::vector<DataComponentInterpretation::DataComponentInterpretation> vector_kind(
+      3, DataComponentInterpretation::component_is_part_of_vector);
+    // Mode shapes scaled to a largest displacement of 1 (mass-normalised in the solver).
+    std::vector<Vector<double>> modes;
+    modes.reserve(s.modal->modes.size()); // DataOut keeps references to them
+    for (std::size_t k = 0; k < s.modal->modes.size(); ++k)
+      {
+        modes.push_back(s.modal->modes[k]);
+        const double peak = modes.back().linfty_norm();
+        if (peak > 0)
+          modes.back() /= peak;
+        out.add_data_vector(modes.back(),
+                            std::vector<std::string>(3, "mode_" + std::to_string(k + 1)),
+                            DataOut<3>::type_dof_data, vector_kind);
+      }
+    write_quadratic_vtu(out, s.model, {}, path);
   }
 
   void write_pvd(const Results &r, const std::string &path)

@@ -19,6 +19,9 @@ namespace lightbody
                            const std::map<std::string, std::vector<int>> &cell_fields,
                            const std::string                             &path);
 
+  // <dir>/modal.vtu: the natural mode shapes as point fields mode_1, mode_2, ...
+  void write_modal_vtu(const Results &r, const std::string &path);
+
   // <dir>/results.pvd listing the .vtu files, one step per load case.
   void write_pvd(const Results &r, const std::string &path);
 } // namespace lightbody

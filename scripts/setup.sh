@@ -3,7 +3,8 @@
 # packages already present are left alone.
 set -euo pipefail
 packages=(cmake g++ make libdeal.ii-dev libeigen3-dev libsuitesparse-dev libopenblas-dev
-          libvtk9-dev libyaml-cpp-dev libgtest-dev nlohmann-json3-dev
+          libvtk9-dev libyaml-cpp-dev libgtest-dev nlohmann-json3-dev libspectra-dev
+          calculix-ccx  # the reference peer of the CalculiX cross-checks in the tests
           xvfb xauth)  # off-screen rendering of report.md's picture on a headless machine
 missing=()
 for p in "${packages[@]}"; do

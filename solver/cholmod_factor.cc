@@ -6,6 +6,7 @@
 #include <dlfcn.h>
 
 #include <cstring>
+#include <initializer_list>
 
 namespace lightbody
 {
@@ -72,20 +73,42 @@ namespace lightbody
     return -1;
   }
 
+  namespace
+  {
+    // x := op(x) for CHOLMOD's solve systems applied in turn.
+    void cholmod_steps(cholmod_factor *L, cholmod_common &cm, std::size_t n, double *x,
+                       std::initializer_list<int> systems)
+    {
+      cholmod_dense *b = cholmod_l_allocate_dense(n, 1, n, CHOLMOD_REAL, &cm);
+      if (!b)
+        throw ModelError("out of memory in the sparse Cholesky solve");
+      std::memcpy(b->x, x, n * sizeof(double));
+      for (int sys : systems)
+        {
+          cholmod_dense *r = cholmod_l_solve(sys, L, b, &cm);
+          cholmod_l_free_dense(&b, &cm);
+          if (!r)
+            throw ModelError("the sparse Cholesky solve failed");
+          b = r;
+        }
+      std::memcpy(x, b->x, n * sizeof(double));
+      cholmod_l_free_dense(&b, &cm);
+    }
+  } // namespace
+
   void SparseCholesky::solve(double *x) const
   {
-    auto          &cm = impl_->common;
-    cholmod_dense *b  = cholmod_l_allocate_dense(n_, 1, n_, CHOLMOD_REAL, &cm);
-    std::memcpy(b->x, x, n_ * sizeof(double));
-    cholmod_dense *r = cholmod_l_solve(CHOLMOD_A, impl_->L, b, &cm);
-    if (!r)
-      {
-        cholmod_l_free_dense(&b, &cm);
-        throw ModelError("the sparse Cholesky solve failed");
-      }
-    std::memcpy(x, r->x, n_ * sizeof(double));
-    cholmod_l_free_dense(&r, &cm);
-    cholmod_l_free_dense(&b, &cm);
+    cholmod_steps(impl_->L, impl_->common, n_, x, {CHOLMOD_A});
+  }
+
+  void SparseCholesky::solve_lower(double *x) const
+  {
+    cholmod_steps(impl_->L, impl_->common, n_, x, {CHOLMOD_P, CHOLMOD_L});
+  }
+
+  void SparseCholesky::solve_upper(double *x) const
+  {
+    cholmod_steps(impl_->L, impl_->common, n_, x, {CHOLMOD_Lt, CHOLMOD_Pt});
   }
 
   double SparseCholesky::factor_nonzeros() const { return impl_->common.lnz; }

@@ -29,6 +29,10 @@ namespace lightbody
     long factorise();
     // Solves A x = b in place.
     void solve(double *b_in_x_out) const;
+    // The two halves of the solve with A = P^T L L^T P: x := L^-1 P x and x := P^T L^-T x, for
+    // eigenproblems that need the symmetric form L^-1 P B P^T L^-T.
+    void solve_lower(double *x) const;
+    void solve_upper(double *x) const;
 
     double      factor_nonzeros() const;
     double      flops() const;

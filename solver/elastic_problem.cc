@@ -1,6 +1,7 @@
 #include "solver/elastic_problem.h"
 
 #include "solver/cholmod_factor.h"
+#include "solver/eigen_analysis.h"
 #include "input/errors.h"
 #include "solver/loads.h"
 #include "solver/shell_element.h"
@@ -19,7 +20,10 @@
 
 #include <Eigen/Dense>
 
+#include <chrono>
+#include <cmath>
 #include <cstdio>
+#include <tuple>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -110,8 +114,11 @@ namespace lightbody
             assemble_system();
             factorise();
             solve();
+            buckling();
             compute_reactions();
           }
+        if (case_.modal)
+          vibration();
         return std::move(solution_);
       }
 
@@ -127,9 +134,10 @@ namespace lightbody
       AffineConstraints<double>       constraints_;
       std::vector<Point<3>>           support_points_;
       std::vector<unsigned char>      component_;
-      std::vector<unsigned>           active_;       // supports of the set being solved
-      std::vector<unsigned>           active_cases_; // its load cases
-      Vector<double>                  lifting_;      // -K g of prescribed displacements g
+      std::vector<unsigned>           active_;        // supports of the set being solved
+      std::vector<unsigned>           active_cases_;  // its load cases
+      Vector<double>                  lifting_;       // -K g of prescribed displacements g
+      bool                            modal_ = false; // the modal support set is being built
 
       std::vector<unsigned> support_set(const LoadCaseSpec &lc) const;
       // " in load cases a, b" when the case has more than one support set, for messages.
@@ -155,6 +163,15 @@ namespace lightbody
       void factorise();
       void solve();
       void compute_reactions();
+      void buckling();
+      void vibration();
+      // An eigen analysis follows the factorisation: the matrix structure is kept for it.
+      bool keep_pattern() const
+      {
+        return modal_ || std::any_of(active_cases_.begin(), active_cases_.end(), [&](unsigned i) {
+                 return case_.load_cases[i].buckling_modes > 0;
+               });
+      }
     };
 
     void ElasticProblem::setup_system()
@@ -243,7 +260,7 @@ namespace lightbody
             if (!constraints_.is_constrained(d))
               {
                 constraints_.add_line(d);
-                if (spec.displacement && (*spec.displacement)[component_[d]] != 0)
+                if (!modal_ && spec.displacement && (*spec.displacement)[component_[d]] != 0)
                   constraints_.set_inhomogeneity(d, (*spec.displacement)[component_[d]]);
               }
         }
@@ -252,7 +269,7 @@ namespace lightbody
 
       // A part of a multi-part model that is neither joined nor supported would only show up as
       // a singular matrix: name it instead.
-      if (model_.parts.size() > 1)
+      if (model_.parts.size() > 1 && !(modal_ && case_.modal->free))
         {
           std::vector<bool> held(model_.parts.size(), false);
           for (const auto &j : model_.joints)
@@ -486,7 +503,8 @@ namespace lightbody
     void ElasticProblem::factorise()
     {
       StageLog::Scope t(log_, "factorise");
-      check_rigid_body_modes();
+      if (!modal_)
+        check_rigid_body_modes();
       cholesky_ = std::make_unique<SparseCholesky>();
       // Lower triangle in compressed columns: row i of the symmetric matrix, entries j >= i,
       // is column i of the lower triangle.
@@ -513,7 +531,8 @@ namespace lightbody
         }
       p[n] = k;
       stiffness_.clear();
-      sparsity_.reinit(0, 0, 0);
+      if (!keep_pattern())
+        sparsity_.reinit(0, 0, 0);
 
       const double bytes     = cholesky_->analyse();
       const double available = options_.memory_limit_bytes > 0 ? options_.memory_limit_bytes
@@ -596,6 +615,93 @@ namespace lightbody
           if (supported[d])
             s.load_cases[c].reaction[d] -= s.load_cases[c].load[d];
       cholesky_.reset();
+    }
+    // Linear buckling of the set's load cases that ask for it, on the factor of K.
+    void ElasticProblem::buckling()
+    {
+      for (unsigned i : active_cases_)
+        {
+          const unsigned modes = case_.load_cases[i].buckling_modes;
+          if (modes == 0)
+            continue;
+          StageLog::Scope   t(log_, "buckling");
+          LoadCaseSolution &l = solution_->load_cases[i];
+          log_.message("buckling of \"" + l.name + "\": " + std::to_string(modes) + " modes");
+          SparseMatrix<double> KG(sparsity_);
+          const auto           t0 = std::chrono::steady_clock::now();
+          const bool           compression =
+            assemble_geometric_stiffness(model_, *solution_, l.displacement, constraints_, KG);
+          const double assembly =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+          l.buckling = buckling_modes(compression, *cholesky_, KG, modes, constraints_);
+          l.buckling.assembly_seconds = assembly;
+          std::ostringstream text;
+          text.precision(4);
+          text << "buckling of \"" << l.name << "\": ";
+          if (!compression)
+            text << "no compression anywhere, no buckling";
+          else if (l.buckling.factors.empty())
+            text << "no load factor below 1e6";
+          else
+            text << "load factors";
+          for (double f : l.buckling.factors)
+            text << " " << f;
+          text << " (geometric stiffness " << l.buckling.assembly_seconds << " s, eigen solver "
+               << l.buckling.seconds << " s: " << l.buckling.iterations << " restarts, "
+               << l.buckling.products << " products"
+               << (l.buckling.converged ? "" : "; NOT CONVERGED") << ")";
+          log_.message(text.str());
+        }
+    }
+
+    // Natural frequencies on the modal support set: K + s M factorised (s > 0 keeps a free body
+    // definite: its rigid-body modes come out at omega = 0), the largest 1 / (omega^2 + s).
+    void ElasticProblem::vibration()
+    {
+      const ModalSpec &spec = *case_.modal;
+      Solution        &s    = *solution_;
+      modal_                = true;
+      active_cases_.clear();
+      active_.clear();
+      if (!spec.free)
+        {
+          LoadCaseSpec holder;
+          holder.supports = spec.supports;
+          active_         = support_set(holder);
+        }
+      if (solution_->support_sets > 0 || !active_.empty())
+        log_.message("modal: " + std::to_string(spec.modes) + " modes, " +
+                     (active_.empty() ? std::string("free body")
+                                      : std::to_string(active_.size()) + " supports"));
+      build_constraints();
+      assemble_system();
+      SparseMatrix<double> M(sparsity_);
+      double               structural = 0, added = 0;
+      {
+        StageLog::Scope t(log_, "assemble");
+        std::tie(structural, added) = assemble_mass(model_, s, spec, constraints_, M);
+      }
+      // The shift: (2 pi 1 Hz)^2, below any body's first elastic mode.
+      const double shift = std::pow(2 * M_PI * 1.0, 2);
+      stiffness_.add(shift, M);
+      factorise();
+      StageLog::Scope t(log_, "modal");
+      ModalSolution m = vibration_modes(*cholesky_, shift, M, constraints_, component_, spec.modes);
+      m.supports      = active_;
+      m.structural_mass = structural;
+      m.added_mass      = added;
+      std::ostringstream text;
+      text.precision(4);
+      text << "modal: frequencies";
+      for (double w2 : m.omega2)
+        text << " " << std::sqrt(std::max(w2, 0.0)) / (2 * M_PI);
+      text << " Hz (" << m.rigid_body_modes << " rigid-body modes, " << m.iterations
+           << " restarts, " << m.products << " products" << (m.converged ? "" : "; NOT CONVERGED")
+           << ")";
+      log_.message(text.str());
+      s.modal = std::move(m);
+      cholesky_.reset();
+      modal_ = false;
     }
   } // namespace
 

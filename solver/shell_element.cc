@@ -73,6 +73,7 @@ namespace lightbody
       std::vector<unsigned>                           level;  // of each evaluation point
       std::vector<std::array<double, n_tying>>        weight; // of each evaluation point
       std::vector<std::array<Tensor<1, 3>, n_scalar>> grad;   // reference gradients, all points
+      std::vector<std::array<double, n_scalar>>       value;  // shape values, evaluation points
       std::unique_ptr<FEValues<3>>                    values;
     };
 
@@ -126,6 +127,13 @@ namespace lightbody
             all.push_back(p);
             w.push_back(0);
           }
+      for (const auto &p : points.get_points())
+        {
+          std::array<double, n_scalar> v;
+          for (unsigned a = 0; a < n_scalar; ++a)
+            v[a] = fe_scalar.shape_value(a, p);
+          l->value.push_back(v);
+        }
       for (const auto &p : all)
         {
           std::array<Tensor<1, 3>, n_scalar> g;
@@ -155,6 +163,7 @@ namespace lightbody
     {
       const unsigned d = model.thickness_axis(cell->index());
       const Layout  &l = layout_of(d);
+      current          = &l;
       const unsigned R = (d + 1) % 3, S = (d + 2) % 3, T = d;
       l.values->reinit(cell);
       const unsigned n = points.size();
@@ -221,6 +230,7 @@ namespace lightbody
     FE_Q<3>                                fe_scalar;
     unsigned                               component[n_dofs], scalar[n_dofs];
     std::array<std::unique_ptr<Layout>, 3> layout;
+    const Layout                          *current = nullptr; // of the cell of the last reinit
     std::vector<Row>                       tied;
     std::vector<Rows>                      B;
     std::vector<double>                    jxw;
@@ -258,6 +268,51 @@ namespace lightbody
     for (unsigned i = 0; i < n_dofs; ++i)
       for (unsigned j = 0; j < n_dofs; ++j)
         K(i, j) = 0.5 * (k(i, j) + k(j, i));
+  }
+
+  void ShellStrains::geometric_stiffness(const std::vector<SymmetricTensor<2, 3>> &stress,
+                                         FullMatrix<double>                       &KG) const
+  {
+    const Impl                               &m = *impl_;
+    const auto                               &l = *m.current;
+    Eigen::Matrix<double, n_scalar, n_scalar> g = Eigen::Matrix<double, n_scalar, n_scalar>::Zero();
+    Eigen::Matrix<double, n_scalar, 3>        gx;
+    for (unsigned q = 0; q < m.jxw.size(); ++q)
+      {
+        // Cartesian gradients: dN/dx_c = sum_i dN/dxi_i dxi_i/dx_c.
+        const auto &K = l.values->inverse_jacobian(q);
+        for (unsigned a = 0; a < n_scalar; ++a)
+          for (unsigned c = 0; c < 3; ++c)
+            {
+              double v = 0;
+              for (unsigned i = 0; i < 3; ++i)
+                v += l.grad[q][a][i] * K[i][c];
+              gx(a, c) = v;
+            }
+        Eigen::Matrix3d S;
+        for (unsigned i = 0; i < 3; ++i)
+          for (unsigned j = 0; j < 3; ++j)
+            S(i, j) = m.jxw[q] * stress[q][i][j];
+        g.noalias() += gx * S * gx.transpose();
+      }
+    for (unsigned i = 0; i < n_dofs; ++i)
+      for (unsigned j = 0; j < n_dofs; ++j)
+        KG(i, j) = m.component[i] == m.component[j] ? g(m.scalar[i], m.scalar[j]) : 0;
+  }
+
+  void ShellStrains::mass(double density, FullMatrix<double> &M) const
+  {
+    const Impl                               &m = *impl_;
+    const auto                               &l = *m.current;
+    Eigen::Matrix<double, n_scalar, n_scalar> g = Eigen::Matrix<double, n_scalar, n_scalar>::Zero();
+    for (unsigned q = 0; q < m.jxw.size(); ++q)
+      {
+        const Eigen::Map<const Eigen::Matrix<double, n_scalar, 1>> N(l.value[q].data());
+        g.noalias() += (density * m.jxw[q]) * N * N.transpose();
+      }
+    for (unsigned i = 0; i < n_dofs; ++i)
+      for (unsigned j = 0; j < n_dofs; ++j)
+        M(i, j) = m.component[i] == m.component[j] ? g(m.scalar[i], m.scalar[j]) : 0;
   }
 
   void ShellStrains::strains(const Vector<double>               &cell_values,

@@ -39,6 +39,15 @@ namespace lightbody
     // The element stiffness int B^T D B of an isotropic material, by the points' weights.
     void stiffness(double lambda, double mu, dealii::FullMatrix<double> &K) const;
 
+    // The geometric (initial-stress) stiffness int grad N_a . sigma . grad N_b dV, the same for
+    // each displacement component, for the stress sigma at the points (MPa): the second
+    // variation of the Green-Lagrange strain energy that linear buckling adds to the stiffness.
+    void geometric_stiffness(const std::vector<dealii::SymmetricTensor<2, 3>> &stress,
+                             dealii::FullMatrix<double>                       &KG) const;
+
+    // The consistent mass matrix density int N_a N_b dV of each displacement component.
+    void mass(double density, dealii::FullMatrix<double> &M) const;
+
     // The strains at the points for the cell's DoF values.
     void strains(const dealii::Vector<double>               &cell_values,
                  std::vector<dealii::SymmetricTensor<2, 3>> &eps) const;

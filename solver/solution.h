@@ -8,6 +8,8 @@
 #include <deal.II/fe/fe_system.h>
 #include <deal.II/lac/vector.h>
 
+#include <array>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,6 +21,37 @@ namespace lightbody
     std::vector<dealii::types::global_dof_index> dofs;
   };
 
+  // Linear buckling of a load case: (K + lambda K_G(sigma)) phi = 0 for the case's stress.
+  struct BucklingSolution
+  {
+    unsigned                            requested = 0;
+    std::vector<double>                 factors; // ascending, positive load factors lambda
+    std::vector<dealii::Vector<double>> modes;   // largest displacement component 1
+    bool                                converged  = true;
+    unsigned                            iterations = 0, products = 0;
+    double                              assembly_seconds = 0; // the geometric stiffness
+    double                              seconds          = 0; // the eigen solve
+  };
+
+  // Natural vibration: K phi = omega^2 M phi on the modal support set.
+  struct ModalSolution
+  {
+    std::vector<double>                 omega2; // ascending, 1/s^2
+    std::vector<dealii::Vector<double>> modes;  // mass-normalised, phi^T M phi = 1
+    // Effective (participating) mass of each mode in x, y, z (tonne) and the mass that can
+    // move in each direction (the whole mass of the structure and the added masses, less what
+    // the supports hold).
+    std::vector<std::array<double, 3>> effective_mass;
+    std::array<double, 3>              total_mass{{0, 0, 0}};
+    double                             structural_mass = 0, added_mass = 0; // tonne
+    unsigned                           rigid_body_modes = 0;
+    double                             shift            = 0; // s of K + s M, 1/s^2
+    std::vector<unsigned>              supports;
+    bool                               converged  = true;
+    unsigned                           iterations = 0, products = 0;
+    double                             seconds = 0;
+  };
+
   struct LoadCaseSolution
   {
     std::string            name;
@@ -26,6 +59,7 @@ namespace lightbody
     dealii::Vector<double> load;         // consistent nodal forces, N (before constraints)
     dealii::Vector<double> reaction;     // support reactions, N (zero away from supports)
     std::vector<unsigned>  supports;     // indices into Solution::supports that hold this case
+    BucklingSolution       buckling;     // requested == 0: not analysed
   };
 
   struct SolverStatistics
@@ -48,6 +82,7 @@ namespace lightbody
     std::vector<SupportDofs>      supports;         // every support of the case
     unsigned                      support_sets = 0; // distinct sets, one factor each
     std::vector<LoadCaseSolution> load_cases;
+    std::optional<ModalSolution>  modal;
     SolverStatistics              statistics;
   };
 } // namespace lightbody

@@ -243,10 +243,10 @@ TEST(Output, ReportMdIsACalculationNoteWithPicture)
   StageLog log;
   write_results(r, log, out.string(), LIGHTBODY_RENDERER);
   const std::string md = slurp(out / "report.md");
-  for (const char *text : {"# Calculation note: half_shell", "## Mass", "## Design basis",
-                           "## Results per load case", "| `weight` |", "| `inner pressure` |",
-                           "Rp0.2 / 1.50", "65.6 %", "## Load cases as run", "**Verdict: CONDITIONAL**",
-                           "buckling of thin walls in compression is not checked"})
+  for (const char *text :
+       {"# Calculation note: half_shell", "## Mass", "## Design basis", "## Results per load case",
+        "| `weight` |", "| `inner pressure` |", "Rp0.2 / 1.50", "65.6 %", "## Load cases as run",
+        "**Verdict: CONDITIONAL**", "buckling of thin walls in compression is not checked"})
     EXPECT_NE(md.find(text), std::string::npos) << text << "\n" << md;
   const std::string json = slurp(out / "report.json");
   EXPECT_NE(json.find("\"governing_load_case\""), std::string::npos);
@@ -296,5 +296,68 @@ TEST(Output, NoDisplayMeansAMessageNotAFailure)
   write_results(r, log, out.string(), "/nonexistent/lightbody-render");
   EXPECT_NE(slurp(out / "report.md").find("renderer lightbody-render was not found"),
             std::string::npos);
+  fs::remove_all(out);
+}
+
+// Buckling and vibration in the result files: the mode shapes as point vectors in the load
+// case's .vtu and in modal.vtu, their summaries in report.json and report.md, and the picture
+// of the lowest buckling mode.
+TEST(Output, BucklingAndModalResultsAreWritten)
+{
+  const std::string yaml = std::string(curved_case) + R"(
+buckling: {modes: 2, load_cases: [weight]}
+modal:
+  modes: 3
+  masses: [{surface: shell.top, mass: 20 kg}]
+criteria: {allowable: proof}
+)";
+  const RunOutcome  r    = run_yaml(yaml);
+  const fs::path    out  = fs::temp_directory_path() / "lightbody_eigen_output_test";
+  fs::remove_all(out);
+  StageLog log;
+  write_results(r, log, out.string(), LIGHTBODY_RENDERER);
+
+  auto read = [](const fs::path &p) {
+    auto reader = vtkSmartPointer<vtkXMLUnstructuredGridReader>::New();
+    reader->SetFileName(p.c_str());
+    reader->Update();
+    return vtkSmartPointer<vtkUnstructuredGrid>(reader->GetOutput());
+  };
+  const auto weight = read(out / "weight.vtu");
+  for (const char *name : {"buckling_mode_1", "buckling_mode_2"})
+    {
+      vtkDataArray *a = weight->GetPointData()->GetArray(name);
+      ASSERT_NE(a, nullptr) << name;
+      EXPECT_EQ(a->GetNumberOfComponents(), 3);
+      EXPECT_NEAR(a->GetMaxNorm(), 1, 0.05); // largest component 1 at a node
+    }
+  EXPECT_EQ(read(out / "inner_pressure.vtu")->GetPointData()->GetArray("buckling_mode_1"), nullptr);
+  const auto modal = read(out / "modal.vtu");
+  for (const char *name : {"mode_1", "mode_2", "mode_3"})
+    EXPECT_NE(modal->GetPointData()->GetArray(name), nullptr) << name;
+
+  const auto  json = nlohmann::json::parse(slurp(out / "report.json"));
+  const auto &b    = json["load_cases"][0]["buckling"];
+  ASSERT_EQ(b["load_factors"].size(), 2u);
+  EXPECT_LE(b["load_factors"][0].get<double>(), b["load_factors"][1].get<double>());
+  EXPECT_EQ(b["modes"][0]["field"], "buckling_mode_1");
+  EXPECT_FALSE(json["load_cases"][1].contains("buckling"));
+  ASSERT_EQ(json["modal"]["frequencies_Hz"].size(), 3u);
+  EXPECT_NEAR(json["modal"]["added_mass_kg"].get<double>(), 20, 1e-9);
+  EXPECT_EQ(json["modal"]["modes"][0]["effective_mass_kg"].size(), 3u);
+
+  const std::string md = slurp(out / "report.md");
+  for (const char *text : {"## Buckling", "| `weight` |", "| `inner pressure` | not analysed",
+                           "## Natural frequencies", "added mass 20.0 kg",
+                           "buckling of thin walls in compression is not checked in load cases "
+                           "\"inner pressure\""})
+    EXPECT_NE(md.find(text), std::string::npos) << text << "\n" << md;
+  const bool can_render =
+    std::getenv("DISPLAY") || std::system("command -v xvfb-run >/dev/null 2>&1") == 0;
+  if (can_render)
+    {
+      EXPECT_TRUE(fs::exists(out / "weight_buckling_mode_1.png")) << md;
+      EXPECT_NE(md.find("](weight_buckling_mode_1.png)"), std::string::npos) << md;
+    }
   fs::remove_all(out);
 }

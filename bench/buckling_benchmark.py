@@ -1,0 +1,59 @@
+#!/usr/bin/env python3
+"""Linear buckling against the static solve it rests on: the default tank's governing case
+(adr_travel_2g), the N lowest load factors. Prints, per run and as medians: the static solve
+(assembly, factorisation, solve), the geometric stiffness, the eigen solver's time, restarts and
+products (one product = a multiplication by K_G and two triangular solves with the factor), the
+time per product, and the ratio buckling / static (issue target: at most 2 for 10 modes).
+
+usage: python3 bench/buckling_benchmark.py [--build build] [--repeat 3] [--modes 10]
+"""
+import argparse, json, os, statistics, subprocess, sys, tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CASE = os.path.join(ROOT, "cases", "tank_8m3_elliptical.yaml")
+LOAD_CASE = "adr_travel_2g"
+
+
+def run_once(exe, modes, out):
+    cmd = [exe, "run", CASE, "--out", out, "--set", f"buckling.modes={modes}",
+           "--set", f"buckling.load_cases=[{LOAD_CASE}]", "--set", "criteria.convergence=off"]
+    proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if proc.returncode not in (0, 3, 6):
+        sys.exit(f"lightbody failed ({proc.returncode}): {proc.stderr[-2000:]}")
+    report = json.load(open(os.path.join(out, "report.json")))
+    t = report["time_s"]
+    static = t["assemble"] + t["factorise"] + t["solve"]
+    b = next(lc["buckling"] for lc in report["load_cases"] if lc["name"] == LOAD_CASE)
+    e = b["eigen_solver"]
+    return {"dofs": report["dofs"], "static_s": static, "kg_s": b["geometric_stiffness_time_s"],
+            "eigen_s": e["time_s"], "restarts": e["restarts"], "products": e["products"],
+            "factors": b["load_factors"]}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", default=os.path.join(ROOT, "build"))
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--modes", type=int, default=10)
+    args = ap.parse_args()
+    exe = os.path.join(args.build, "lightbody")
+    runs = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for i in range(args.repeat):
+            r = run_once(exe, args.modes, os.path.join(tmp, f"run{i}"))
+            runs.append(r)
+            print(f"run {i + 1}: {r['dofs']} DOFs, static {r['static_s']:.1f} s, K_G "
+                  f"{r['kg_s']:.1f} s, eigen {r['eigen_s']:.1f} s ({r['restarts']} restarts, "
+                  f"{r['products']} products), lowest factors "
+                  + ", ".join(f"{f:.3f}" for f in r["factors"][:3]), flush=True)
+    med = {k: statistics.median(r[k] for r in runs)
+           for k in ("static_s", "kg_s", "eigen_s", "products")}
+    buckling = med["kg_s"] + med["eigen_s"]
+    print(f"\nmedians of {args.repeat}: static solve {med['static_s']:.1f} s; buckling "
+          f"{buckling:.1f} s (K_G {med['kg_s']:.1f} s, eigen {med['eigen_s']:.1f} s, "
+          f"{med['products']:.0f} products, {med['eigen_s'] / med['products']:.3f} s each); "
+          f"ratio buckling / static {buckling / med['static_s']:.2f} (target <= 2)")
+
+
+if __name__ == "__main__":
+    main()

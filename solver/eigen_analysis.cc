@@ -1,0 +1,290 @@
+#include "solver/eigen_analysis.h"
+
+#include "input/errors.h"
+#include "solver/eigen_solver.h"
+#include "solver/shell_element.h"
+
+#include <deal.II/base/quadrature_lib.h>
+#include <deal.II/base/work_stream.h>
+#include <deal.II/fe/fe_values.h>
+#include <deal.II/fe/mapping.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+namespace lightbody
+{
+  using namespace dealii;
+
+  namespace
+  {
+    constexpr unsigned cell_dofs = ShellStrains::n_cell_dofs;
+
+    // Zero rows and columns for the constrained DoFs (their diagonal too): the eigenproblem
+    // then has nothing there.
+    void clear_constrained(const AffineConstraints<double> &c, SparseMatrix<double> &A)
+    {
+      for (const auto &line : c.get_lines())
+        A.diag_element(line.index) = 0;
+    }
+
+    // The constrained DoFs of a mode from the free ones (homogeneous: prescribed displacements
+    // are of the static case, not of the mode).
+    void distribute_homogeneous(const AffineConstraints<double> &c, Vector<double> &v)
+    {
+      for (const auto &line : c.get_lines())
+        {
+          double x = 0;
+          for (const auto &[j, w] : line.entries)
+            x += w * v[j];
+          v[line.index] = x;
+        }
+    }
+
+    double seconds_since(std::chrono::steady_clock::time_point t0)
+    {
+      return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    }
+  } // namespace
+
+  bool assemble_geometric_stiffness(const Model &model, const Solution &s, const Vector<double> &u,
+                                    const AffineConstraints<double> &constraints,
+                                    SparseMatrix<double>            &KG)
+  {
+    struct Scratch
+    {
+      explicit Scratch(const Model &m) : strains(m, QGauss<3>(3)) {}
+      Scratch(const Scratch &o) : strains(o.strains) {}
+      ShellStrains                       strains;
+      Vector<double>                     cell_u = Vector<double>(cell_dofs);
+      std::vector<SymmetricTensor<2, 3>> eps, sigma;
+    };
+    struct Copy
+    {
+      FullMatrix<double>                   local{cell_dofs, cell_dofs};
+      std::vector<types::global_dof_index> dofs = std::vector<types::global_dof_index>(cell_dofs);
+      double                               compression = 0, largest = 0; // MPa
+    };
+    double compression = 0, largest = 0;
+    WorkStream::run(
+      s.dof_handler.begin_active(), s.dof_handler.end(),
+      [&](const DoFHandler<3>::active_cell_iterator &cell, Scratch &sc, Copy &cd) {
+        cell->get_dof_indices(cd.dofs);
+        for (unsigned i = 0; i < cell_dofs; ++i)
+          sc.cell_u[i] = u[cd.dofs[i]];
+        sc.strains.reinit(cell);
+        sc.strains.strains(sc.cell_u, sc.eps);
+        const Material &m = model.parts[cell->material_id()].material;
+        sc.sigma.resize(sc.eps.size());
+        cd.compression = cd.largest = 0;
+        for (unsigned q = 0; q < sc.eps.size(); ++q)
+          {
+            sc.sigma[q] = m.lame_lambda() * trace(sc.eps[q]) * unit_symmetric_tensor<3>() +
+                          2 * m.lame_mu() * sc.eps[q];
+            const auto principal = eigenvalues(sc.sigma[q]); // descending
+            cd.largest     = std::max({cd.largest, std::abs(principal[0]), std::abs(principal[2])});
+            cd.compression = std::max(cd.compression, -principal[2]);
+          }
+        sc.strains.geometric_stiffness(sc.sigma, cd.local);
+      },
+      [&](const Copy &cd) {
+        compression = std::max(compression, cd.compression);
+        largest     = std::max(largest, cd.largest);
+        constraints.distribute_local_to_global(cd.local, cd.dofs, KG);
+      },
+      Scratch(model), Copy());
+    clear_constrained(constraints, KG);
+    // Compression below a millionth of the largest stress is round-off of the stress recovery
+    // (measured: 1e-8 in a plate in pure tension), and would buckle above a load factor of 1e6.
+    return compression > 1e-6 * largest;
+  }
+
+  std::pair<double, double> assemble_mass(const Model &model, const Solution &s,
+                                          const ModalSpec                 &modal,
+                                          const AffineConstraints<double> &constraints,
+                                          SparseMatrix<double>            &M)
+  {
+    ShellStrains                         strains(model, QGauss<3>(3));
+    FullMatrix<double>                   local(cell_dofs, cell_dofs);
+    std::vector<types::global_dof_index> dofs(cell_dofs);
+    double                               structural = 0, added = 0;
+    for (const auto &cell : s.dof_handler.active_cell_iterators())
+      {
+        cell->get_dof_indices(dofs);
+        strains.reinit(cell);
+        strains.mass(model.parts[cell->material_id()].material.density, local);
+        for (unsigned i = 0; i < cell_dofs; ++i)
+          for (unsigned j = 0; j < cell_dofs; ++j)
+            if (s.fe.system_to_component_index(i).first == 0)
+              structural += local(i, j);
+        constraints.distribute_local_to_global(local, dofs, M);
+      }
+
+    for (std::size_t k = 0; k < modal.masses.size(); ++k)
+      {
+        const NonStructuralMass &nm  = modal.masses[k];
+        const std::string        key = "modal.masses[" + std::to_string(k) + "]";
+        if (nm.point)
+          {
+            // The mass at the point, spread by the cell's shape functions there.
+            const Point<3> p((*nm.point)[0], (*nm.point)[1], (*nm.point)[2]);
+            const auto     found = model.locate(p);
+            if (!found)
+              throw InputError(nm.where, key + ".point",
+                               "the point is not on any part (nor within a quarter gauge of one)");
+            const DoFHandler<3>::active_cell_iterator cell(&model.triangulation, 0, found->first,
+                                                           &s.dof_handler);
+            cell->get_dof_indices(dofs);
+            for (unsigned i = 0; i < cell_dofs; ++i)
+              for (unsigned j = 0; j < cell_dofs; ++j)
+                local(i, j) =
+                  s.fe.system_to_component_index(i).first == s.fe.system_to_component_index(j).first
+                    ? nm.mass * s.fe.shape_value(i, found->second) *
+                        s.fe.shape_value(j, found->second)
+                    : 0;
+            constraints.distribute_local_to_global(local, dofs, M);
+            added += nm.mass;
+            continue;
+          }
+        // Spread over the surface's area (inside the box): mass / A int N_a N_b dA.
+        const auto it = model.surfaces.find(nm.surface);
+        if (it == model.surfaces.end() || it->second.empty())
+          throw InputError(nm.where, key + ".surface",
+                           "\"" + nm.surface + "\" has no element faces in the model");
+        const QIterated<2> rule(QGauss<1>(3), nm.in_box ? 8 : 1);
+        FEFaceValues<3>    fv(*model.mapping, s.fe, rule,
+                              update_values | update_quadrature_points | update_JxW_values);
+        auto               inside = [&](const Point<3> &x) {
+          for (unsigned k = 0; k < 3 && nm.in_box; ++k)
+            if (x[k] < nm.box_min[k] || x[k] > nm.box_max[k])
+              return false;
+          return true;
+        };
+        double area = 0;
+        for (const FaceRef &f : it->second)
+          {
+            fv.reinit(
+              DoFHandler<3>::active_cell_iterator(&model.triangulation, 0, f.cell, &s.dof_handler),
+              f.face);
+            for (unsigned q = 0; q < rule.size(); ++q)
+              if (inside(fv.quadrature_point(q)))
+                area += fv.JxW(q);
+          }
+        if (!(area > 0))
+          throw InputError(nm.where, key + ".surface",
+                           "\"" + nm.surface + "\" has no area inside the given box");
+        const double per_area = nm.mass / area;
+        for (const FaceRef &f : it->second)
+          {
+            const DoFHandler<3>::active_cell_iterator cell(&model.triangulation, 0, f.cell,
+                                                           &s.dof_handler);
+            fv.reinit(cell, f.face);
+            local = 0;
+            for (unsigned q = 0; q < rule.size(); ++q)
+              if (inside(fv.quadrature_point(q)))
+                for (unsigned i = 0; i < cell_dofs; ++i)
+                  {
+                    const double wi = per_area * fv.JxW(q) * fv.shape_value(i, q);
+                    if (wi == 0)
+                      continue;
+                    for (unsigned j = 0; j < cell_dofs; ++j)
+                      if (s.fe.system_to_component_index(i).first ==
+                          s.fe.system_to_component_index(j).first)
+                        local(i, j) += wi * fv.shape_value(j, q);
+                  }
+            cell->get_dof_indices(dofs);
+            constraints.distribute_local_to_global(local, dofs, M);
+          }
+        added += nm.mass;
+      }
+    clear_constrained(constraints, M);
+    return {structural, added};
+  }
+
+  BucklingSolution buckling_modes(bool compression, const SparseCholesky &K,
+                                  const SparseMatrix<double> &KG, unsigned modes,
+                                  const AffineConstraints<double> &c)
+  {
+    const auto       t0 = std::chrono::steady_clock::now();
+    BucklingSolution b;
+    b.requested = modes;
+    if (!compression)
+      return b;
+    // nu = -1 / lambda: the most negative nu are the lowest positive load factors.
+    EigenPairs e = extreme_eigenpairs(K, KG, modes, EigenEnd::smallest);
+    b.converged  = e.converged;
+    b.iterations = e.iterations;
+    b.products   = e.products;
+    for (std::size_t k = 0; k < e.values.size(); ++k)
+      {
+        // A load factor above 1e6 is no buckling at all (compression too small to speak of).
+        if (!(e.values[k] < -1e-6))
+          continue;
+        Vector<double> &phi = e.vectors[k];
+        distribute_homogeneous(c, phi);
+        const double peak = phi.linfty_norm();
+        if (!(peak > 0) || !std::isfinite(peak))
+          throw ModelError("a buckling mode is not finite");
+        // The sign that makes the largest component positive, so that runs agree.
+        const auto at = std::max_element(
+          phi.begin(), phi.end(), [](double x, double y) { return std::abs(x) < std::abs(y); });
+        phi *= (*at > 0 ? 1 : -1) / peak;
+        b.factors.push_back(-1 / e.values[k]);
+        b.modes.push_back(std::move(phi));
+      }
+    b.seconds = seconds_since(t0);
+    return b;
+  }
+
+  ModalSolution vibration_modes(const SparseCholesky &K_shifted, double shift,
+                                const SparseMatrix<double> &M, const AffineConstraints<double> &c,
+                                const std::vector<unsigned char> &component, unsigned modes)
+  {
+    const auto    t0 = std::chrono::steady_clock::now();
+    ModalSolution m;
+    m.shift      = shift;
+    EigenPairs e = extreme_eigenpairs(K_shifted, M, modes, EigenEnd::largest);
+    m.converged  = e.converged;
+    m.iterations = e.iterations;
+    m.products   = e.products;
+    // Rigid translations r_d: the mass that can move and each mode's share of it.
+    std::array<Vector<double>, 3> Mr;
+    for (unsigned d = 0; d < 3; ++d)
+      {
+        Vector<double> r(M.m());
+        for (std::size_t i = 0; i < r.size(); ++i)
+          r[i] = component[i] == d && !c.is_constrained(i) ? 1 : 0;
+        Mr[d].reinit(M.m());
+        M.vmult(Mr[d], r);
+        m.total_mass[d] = r * Mr[d];
+      }
+    for (std::size_t k = 0; k < e.values.size(); ++k)
+      {
+        // nu = 1 / (omega^2 + s); phi^T (K + s M) phi = 1 gives phi^T M phi = nu.
+        const double nu = e.values[k];
+        // The null space of M (the held DoFs) gives nu = 0 up to round-off: not a mode. Nor is
+        // anything 1e5 times the first frequency, beyond what any mesh resolves.
+        if (!(nu > 1e-10 * e.values[0]))
+          continue;
+        Vector<double> phi = e.vectors[k];
+        phi /= std::sqrt(nu);
+        const double          omega2 = 1 / nu - shift;
+        std::array<double, 3> eff;
+        for (unsigned d = 0; d < 3; ++d)
+          {
+            const double gamma = phi * Mr[d];
+            eff[d]             = gamma * gamma;
+          }
+        distribute_homogeneous(c, phi);
+        // Rigid-body modes: omega^2 within the eigen solver's accuracy of zero.
+        if (std::abs(omega2) < 1e-3 * shift)
+          ++m.rigid_body_modes;
+        m.omega2.push_back(omega2);
+        m.modes.push_back(std::move(phi));
+        m.effective_mass.push_back(eff);
+      }
+    m.seconds = seconds_since(t0);
+    return m;
+  }
+} // namespace lightbody

@@ -1,0 +1,36 @@
+#pragma once
+// Extreme eigenpairs of A^-1 B for a factorised symmetric positive definite A and a symmetric
+// B: Lanczos with implicit restarts (Spectra) on the symmetric form C = L^-1 P B P^T L^-T of the
+// factor A = P^T L L^T P, so that every product is one multiplication by B and two triangular
+// solves with the factor already made. This is shift-and-invert with the shift in A: buckling
+// (A = K, B = K_G) and vibration (A = K + s M, B = M). Spectra stays inside the .cc.
+#include "solver/cholmod_factor.h"
+
+#include <deal.II/lac/sparse_matrix.h>
+#include <deal.II/lac/vector.h>
+
+#include <vector>
+
+namespace lightbody
+{
+  struct EigenPairs
+  {
+    // nu with A^-1 B phi = nu phi, the most extreme first; phi normalised to phi^T A phi = 1.
+    std::vector<double>                 values;
+    std::vector<dealii::Vector<double>> vectors;
+    unsigned                            iterations = 0; // restarts of the Lanczos process
+    unsigned                            products   = 0; // products with C
+    bool                                converged  = false;
+  };
+
+  enum class EigenEnd
+  {
+    smallest, // most negative first (buckling: nu = -1 / load factor)
+    largest   // largest first (vibration: nu = 1 / (omega^2 + s))
+  };
+
+  // The `count` eigenpairs at one end of the spectrum. Returns what converged (all of them when
+  // `converged`). Throws ModelError when the factor's solves fail.
+  EigenPairs extreme_eigenpairs(const SparseCholesky &A, const dealii::SparseMatrix<double> &B,
+                                unsigned count, EigenEnd end, double tolerance = 1e-9);
+} // namespace lightbody
