@@ -75,7 +75,8 @@ exit codes: 0 success (verdict PASS, or nothing to check), 1 bad command line or
       {
         out.replace(out.find("REPLACE"), 7, "");
         return "usage: lightbody run CASE [--out DIR] [--set KEY=VALUE ...] [--threads N] "
-               "[--max-memory GB] [--quiet]\n\nMeshes, solves and post-processes CASE and writes "
+               "[--max-memory GB] [--output LEVEL] [--quiet]\n\nMeshes, solves and post-processes "
+               "CASE and writes "
                "the result folder (see the README's Output files).\n\n" +
                out + set_help +
                "--threads N   threads for assembly and factorisation, 1 to 4 x the cores "
@@ -83,6 +84,8 @@ exit codes: 0 success (verdict PASS, or nothing to check), 1 bad command line or
                "--max-memory GB  memory the run may use, in GB (default: 90 % of what is "
                "available);\n              a larger model stops before meshing or factorising, "
                "with the estimate\n"
+               "--output LEVEL  summary: report.json, report.md, case.yaml; fields: also the "
+               ".vtu files;\n              full (default): also the pictures\n"
                "--quiet       no progress lines on stderr\n";
       }
     if (command == "mesh")
@@ -155,7 +158,8 @@ exit codes: 0 success (verdict PASS, or nothing to check), 1 bad command line or
     std::string           case_path, out_dir;
     std::vector<Override> overrides;
     RunOptions            options;
-    bool                  quiet = false;
+    bool                  quiet  = false;
+    OutputLevel           output = OutputLevel::full;
   };
 
   // Throws std::invalid_argument (or InputError for a malformed --set) naming the problem.
@@ -193,6 +197,19 @@ exit codes: 0 success (verdict PASS, or nothing to check), 1 bad command line or
           cl.options.memory_limit_bytes = gigabytes("--max-memory", value("--max-memory")) * 1e9;
         else if (a == "--quiet")
           cl.quiet = true;
+        else if (a == "--output" && cl.name == "run")
+          {
+            const std::string level = value("--output");
+            if (level == "summary")
+              cl.output = OutputLevel::summary;
+            else if (level == "fields")
+              cl.output = OutputLevel::fields;
+            else if (level == "full")
+              cl.output = OutputLevel::full;
+            else
+              throw std::invalid_argument("--output must be summary, fields or full, not \"" +
+                                          level + "\"");
+          }
         else if (!a.empty() && a[0] == '-')
           throw std::invalid_argument("unknown option \"" + a + "\" for " + cl.name +
                                       " (see lightbody " + cl.name + " --help)");
@@ -239,7 +256,8 @@ exit codes: 0 success (verdict PASS, or nothing to check), 1 bad command line or
   }
 
   // lightbody run: mesh, solve, post-process, write; exit code 3 when a criterion failed.
-  int run(const Case &c, const RunOptions &options, const std::string &out_dir, StageLog &log)
+  int run(const Case &c, const RunOptions &options, const std::string &out_dir, StageLog &log,
+          OutputLevel output)
   {
     RunOutcome outcome = run_case(c, options, log);
     for (const auto &lc : outcome.results->load_cases)
@@ -267,7 +285,7 @@ exit codes: 0 success (verdict PASS, or nothing to check), 1 bad command line or
       const std::string renderer =
         ec ? std::string()
            : (std::filesystem::path(self).parent_path() / "lightbody-render").string();
-      write_results(outcome, log, out_dir, renderer);
+      write_results(outcome, log, out_dir, renderer, output);
     }
     std::cout << "results: " << out_dir << "\n";
     const Verdict &v     = outcome.results->verdict;
@@ -357,7 +375,7 @@ int main(int argc, char **argv)
       check_result_folder(out_dir, c.input_files);
       if (command.name == "mesh")
         return mesh(c, out_dir, log);
-      return run(c, command.options, out_dir, log);
+      return run(c, command.options, out_dir, log, command.output);
     }
   catch (const InputError &e)
     {

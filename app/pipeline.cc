@@ -171,15 +171,22 @@ namespace lightbody
   }
 
   void write_results(const RunOutcome &outcome, const StageLog &log, const std::string &out_dir,
-                     const std::string &renderer)
+                     const std::string &renderer, OutputLevel level)
   {
     write_folder_atomically(out_dir, outcome.case_data.input_files, [&](const fs::path &tmp) {
       const Results &r = *outcome.results;
-      for (unsigned i = 0; i < r.load_cases.size(); ++i)
-        write_vtu(r, i, (tmp / (file_stem(r.load_cases[i].name) + ".vtu")).string());
-      write_pvd(r, (tmp / "results.pvd").string());
-      if (r.modal)
-        write_modal_vtu(r, (tmp / "modal.vtu").string());
+      if (level != OutputLevel::summary)
+        {
+          for (unsigned i = 0; i < r.load_cases.size(); ++i)
+            write_vtu(r, i, (tmp / (file_stem(r.load_cases[i].name) + ".vtu")).string());
+          write_pvd(r, (tmp / "results.pvd").string());
+          if (r.modal)
+            write_modal_vtu(r, (tmp / "modal.vtu").string());
+        }
+      // The pictures are rendered from the .vtu files: `full` only.
+      const char *no_picture = level == OutputLevel::summary
+                                 ? "no picture (--output summary: no .vtu files either)"
+                                 : "no picture (--output fields)";
       // The exact case as run and the program that ran it, for anyone who finds the folder.
       write_text_file(tmp / "case.yaml", "# lightbody " + std::string(version) + ", from " +
                                            outcome.case_data.file + " with overrides applied\n" +
@@ -193,9 +200,15 @@ namespace lightbody
           const std::string name = file_stem(g.name);
           const Vec3        spot =
             r.design.checked ? g.max_utilization_location_mm : g.max_von_mises_location_mm;
-          picture = render_picture(renderer, (tmp / (name + ".vtu")).string(),
-                                   (tmp / (name + "_von_mises.png")).string(),
-                                   outcome.case_data.name + ": " + g.name, &spot);
+          if (level != OutputLevel::full)
+            {
+              picture.message = no_picture;
+              picture.fields  = level == OutputLevel::fields;
+            }
+          else
+            picture = render_picture(renderer, (tmp / (name + ".vtu")).string(),
+                                     (tmp / (name + "_von_mises.png")).string(),
+                                     outcome.case_data.name + ": " + g.name, &spot);
         }
       // The lowest buckling mode of all load cases, for report.md.
       Picture buckling;
@@ -213,9 +226,12 @@ namespace lightbody
           std::snprintf(title, sizeof title, "%s: %s, buckling mode 1, load factor %.3g",
                         outcome.case_data.name.c_str(), r.load_cases[lowest].name.c_str(),
                         b.load_factors[0]);
-          buckling = render_picture(renderer, (tmp / (name + ".vtu")).string(),
-                                    (tmp / (name + "_buckling_mode_1.png")).string(), title,
-                                    &b.peaks[0].location_mm, 120, "buckling_mode_1");
+          if (level != OutputLevel::full)
+            buckling.message = no_picture;
+          else
+            buckling = render_picture(renderer, (tmp / (name + ".vtu")).string(),
+                                      (tmp / (name + "_buckling_mode_1.png")).string(), title,
+                                      &b.peaks[0].location_mm, 120, "buckling_mode_1");
         }
       write_report_json(r, outcome.case_data, log, picture, (tmp / "report.json").string(),
                         lowest >= 0 ? &buckling : nullptr);

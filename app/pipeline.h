@@ -35,12 +35,21 @@ namespace lightbody
   // Meshes, solves and post-processes a case.
   RunOutcome run_case(const Case &c, const RunOptions &options, StageLog &log);
 
+  // What a run writes: report.json, report.md and case.yaml always; `fields` adds the .vtu files
+  // (and results.pvd, modal.vtu); `full` (the default) adds the pictures.
+  enum class OutputLevel
+  {
+    summary,
+    fields,
+    full
+  };
+
   // Writes the result files into `out_dir`: first into a temporary folder beside it, moved into
   // place only when complete, so that a failed run never leaves a folder that looks complete.
   // `renderer`: the lightbody-render program for report.md's picture ("" for none: the report
   // then says so).
   void write_results(const RunOutcome &outcome, const StageLog &log, const std::string &out_dir,
-                     const std::string &renderer = "");
+                     const std::string &renderer = "", OutputLevel level = OutputLevel::full);
 
   struct MeshQuality;
   // Meshes a case without solving and writes the mesh view (model.vtu, mesh.json, case.yaml)

@@ -454,8 +454,9 @@ namespace lightbody
         if (picture.made)
           s << "![von Mises stress, " << r.load_cases[gov].name << "](" << picture.file << ")\n\n";
         else
-          s << "*" << picture.message
-            << ".* Open `results.pvd` in ParaView (post/paraview_view.py).\n\n";
+          s << "*" << picture.message << ".*"
+            << (picture.fields ? " Open `results.pvd` in ParaView (post/paraview_view.py)." : "")
+            << "\n\n";
         // The marked governing point, when the convergence check found it singular.
         for (const auto &cc : r.convergence.cases)
           if (cc.load_case == r.load_cases[gov].name && cc.singular)

@@ -13,8 +13,9 @@ namespace lightbody
   struct Picture
   {
     bool        made = false;
-    std::string file;    // beside report.md
-    std::string message; // why there is no picture
+    std::string file;          // beside report.md
+    std::string message;       // why there is no picture
+    bool        fields = true; // the .vtu files were written (not --output summary)
   };
 
   // Runs the renderer program (lightbody-render) on a .vtu: directly when there is an X display,

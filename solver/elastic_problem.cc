@@ -669,10 +669,9 @@ namespace lightbody
           holder.supports = spec.supports;
           active_         = support_set(holder);
         }
-      if (solution_->support_sets > 0 || !active_.empty())
-        log_.message("modal: " + std::to_string(spec.modes) + " modes, " +
-                     (active_.empty() ? std::string("free body")
-                                      : std::to_string(active_.size()) + " supports"));
+      log_.message("modal: " + std::to_string(spec.modes) + " modes, " +
+                   (active_.empty() ? std::string("free body")
+                                    : std::to_string(active_.size()) + " supports"));
       build_constraints();
       assemble_system();
       SparseMatrix<double> M(sparsity_);
