@@ -534,13 +534,16 @@ namespace lightbody
       if (!keep_pattern())
         sparsity_.reinit(0, 0, 0);
 
-      const double bytes     = cholesky_->analyse();
+      // A buckling or vibration analysis keeps a second matrix (K_G or M) beside the factor.
+      const double extra     = keep_pattern() ? 12.0 * sparsity_.n_nonzero_elements() : 0.0;
+      const double bytes     = cholesky_->analyse() + extra;
       const double available = options_.memory_limit_bytes > 0 ? options_.memory_limit_bytes
                                                                : 0.9 * available_memory_bytes();
-      solution_->statistics.factor_bytes = bytes;
+      solution_->statistics.factor_bytes = bytes - extra;
       if (bytes > available)
         {
           throw ModelError("the factorisation would need about " + memory_text(bytes) +
+                           (extra > 0 ? " (with the buckling or vibration matrix)" : "") +
                            " but only " + memory_text(available) +
                            " may be used; use a coarser mesh (mesh.size, parts.NAME.mesh_size) or "
                            "fewer layers, or run on a machine with more memory");
