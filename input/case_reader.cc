@@ -246,8 +246,15 @@ namespace lightbody
                 read_frame_body(body["tipper"], c, FrameBodySpec::Kind::tipper);
             }
         }
-      each("parts", !has_body,
-           [&](const std::string &k, const YAML::Node &v) { read_part(k, v, c); });
+      // With a body, parts are read once the body is expanded: an entry naming a body part (or
+      // a pattern of them) overrides its gauge, material, layers or mesh size.
+      std::vector<std::pair<std::string, YAML::Node>> own_parts;
+      each("parts", !has_body, [&](const std::string &k, const YAML::Node &v) {
+        if (has_body)
+          own_parts.emplace_back(k, v);
+        else
+          read_part(k, v, c);
+      });
       each("supports", !has_body && !root["modal"],
            [&](const std::string &k, const YAML::Node &v) { read_support(k, v, c); });
       if (root["design_loads"])
@@ -266,17 +273,14 @@ namespace lightbody
       // A body becomes parts only when its own values are sound.
       if ((c.has_tank || c.has_frame_body) && diag_.empty())
         {
-          const std::size_t own = c.parts.size();
           if (c.has_tank)
             expand_tank(c, where(root["body"], "body"));
           else
             expand_frame_body(c, where(root["body"], "body"));
-          // Parts written by hand join the body's; their names must not collide.
-          for (std::size_t i = 0; i < own; ++i)
-            for (std::size_t j = own; j < c.parts.size(); ++j)
-              if (c.parts[i].name == c.parts[j].name)
-                diag_.add(c.parts[i].where, "parts." + c.parts[i].name,
-                          "this name is taken by a part of the body");
+          const std::size_t body_parts = c.parts.size();
+          for (const auto &[name, node] : own_parts)
+            if (!override_body_parts(name, node, c, body_parts))
+              read_part(name, node, c);
         }
       // Templates need the body's surfaces and dimensions.
       if (c.design_loads.kind != DesignLoadsSpec::Template::none && diag_.empty())

@@ -16,6 +16,9 @@ namespace lightbody
   // Parses "KEY=VALUE"; throws InputError naming the argument when there is no '='.
   Override parse_override(const std::string &argument);
 
+  // A part name against a pattern: '*' stands for any run of characters, '?' for one.
+  bool name_matches(const std::string &pattern, const std::string &name);
+
   // Reads and validates a case file, applying overrides first. All problems found are reported
   // together in one InputError.
   Case read_case(const std::string &path, const std::vector<Override> &overrides = {});

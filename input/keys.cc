@@ -58,7 +58,7 @@ namespace lightbody
       {"parts.NAME", "thickness", "length", "", "the gauge"},
       {"parts.NAME", "mesh_size", "length", "mesh.size", "in-plane element size of this part"},
       {"parts.NAME", "layers", "count 1 to 8", "mesh.layers", "element layers of this part"},
-      {"parts.NAME", "quad", "mapping", "", "mid-surface: a bilinear quadrilateral (one mid-surface per part)"},
+      {"parts.NAME", "quad", "mapping", "", "mid-surface: a bilinear quadrilateral (one mid-surface per part; none: NAME is a part of the body, or a pattern with * and ?, whose material, thickness, mesh_size or layers are changed)"},
       {"parts.NAME", "cylinder", "mapping", "", "mid-surface: a circular or elliptical cylinder or a sector of one"},
       {"parts.NAME", "disc", "mapping", "", "mid-surface: a flat disc, annulus or sector"},
       {"parts.NAME", "head", "mapping", "", "mid-surface: a dished head"},

@@ -1,12 +1,113 @@
 // parts: one part of the case, its material, gauge, mesh settings and mid-surface.
 #include "input/reader.h"
 
+#include <algorithm>
 #include <filesystem>
 
 namespace lightbody
 {
+  bool name_matches(const std::string &pattern, const std::string &name)
+  {
+    // Iterative glob: '*' any run of characters, '?' one character.
+    std::size_t p = 0, n = 0, star = std::string::npos, mark = 0;
+    while (n < name.size())
+      {
+        if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == name[n]))
+          {
+            ++p;
+            ++n;
+          }
+        else if (p < pattern.size() && pattern[p] == '*')
+          {
+            star = p++;
+            mark = n;
+          }
+        else if (star != std::string::npos)
+          {
+            p = star + 1;
+            n = ++mark;
+          }
+        else
+          return false;
+      }
+    while (p < pattern.size() && pattern[p] == '*')
+      ++p;
+    return p == pattern.size();
+  }
+
   namespace reading
   {
+    bool Reader::override_body_parts(const std::string &name, const YAML::Node &n, Case &c,
+                                     std::size_t body_parts)
+    {
+      const std::string              path  = "parts." + name;
+      const std::vector<std::string> kinds = {"quad", "cylinder", "disc", "head", "gmsh"};
+      const bool                     has_surface =
+        n.IsMap() && std::any_of(kinds.begin(), kinds.end(), [&](const auto &k) { return n[k]; });
+      std::vector<std::string> names;
+      std::vector<std::size_t> matched;
+      for (std::size_t i = 0; i < body_parts; ++i)
+        {
+          names.push_back(c.parts[i].name);
+          if (name_matches(name, c.parts[i].name))
+            matched.push_back(i);
+        }
+      if (has_surface)
+        {
+          if (!matched.empty())
+            error(n, path,
+                  "this name is taken by a part of the body; to change that part give only "
+                  "material, thickness, layers or mesh_size");
+          return !matched.empty();
+        }
+      if (!is_map(n, path))
+        return true;
+      const bool pattern = name.find_first_of("*?") != std::string::npos;
+      if (matched.empty())
+        {
+          error(n, path,
+                pattern ? "matches no part of the body (parts: " + join(names) + ")"
+                        : "names no part of the body" + suggestion(name, names) +
+                            "; a part of the case's own needs a mid-surface (quad, cylinder, "
+                            "disc, head or gmsh)");
+          return true;
+        }
+      const std::vector<std::string> allowed = {"material", "thickness", "mesh_size", "layers"};
+      check_keys(n, path, allowed);
+      if (n.size() == 0)
+        error(n, path, "give material, thickness, mesh_size or layers to override");
+      // Each value is read once, then given to every matched part.
+      const std::string material  = n["material"] ? text(n, path, "material") : std::string();
+      const double      thickness = n["thickness"]
+                                      ? positive(n, path, "thickness", Quantity::length,
+                                                 max_thickness_mm, nullptr, usual_thickness_mm)
+                                      : 0;
+      const double      mesh_size =
+        n["mesh_size"] ? positive(n, path, "mesh_size", Quantity::length, max_dimension_mm) : 0;
+      const unsigned layers = n["layers"] ? count(n, path, "layers", 1, 8, 1) : 0;
+      for (const std::size_t i : matched)
+        {
+          PartSpec &p = c.parts[i];
+          if (!material.empty())
+            p.material = material;
+          if (thickness > 0)
+            p.thickness = thickness;
+          if (mesh_size > 0)
+            p.mesh_size = mesh_size;
+          if (layers > 0)
+            p.layers = layers;
+          p.where = where(n, path);
+        }
+      if (thickness > 0)
+        for (const std::size_t i : matched)
+          if (c.parts[i].kind == SurfaceKind::cylinder || c.parts[i].kind == SurfaceKind::head)
+            {
+              check_thin(n, path, c.parts[i]);
+              break;
+            }
+      return true;
+    }
+
     void Reader::read_frame(const YAML::Node &n, const std::string &path, PartSpec &p,
                             const char *origin_key, const char *axis_key)
     {

@@ -405,6 +405,11 @@ namespace lightbody
       void read_mesh(const YAML::Node &n, MeshSettings &mesh);
       void read_material(const std::string &name, const YAML::Node &n, Case &c);
       void read_part(const std::string &name, const YAML::Node &n, Case &c);
+      // `parts.NAME` of a case with a body: when NAME (a name, or a pattern with * and ?) names
+      // parts among the first `body_parts` of c.parts, their material, thickness, layers and
+      // mesh size are overridden and true is returned; false for a part of the case's own.
+      bool override_body_parts(const std::string &name, const YAML::Node &n, Case &c,
+                               std::size_t body_parts);
       void read_tank_section(const YAML::Node &n, const std::string &path, TankSpec &t);
       void read_bulkheads(const YAML::Node &n, const std::string &path, TankSpec &t);
       void read_rings(const YAML::Node &n, const std::string &path, TankSpec &t);

@@ -305,3 +305,70 @@ TEST(KeyTable, UnknownKeyNamesTheNearestTableKey)
   EXPECT_NE(e[0].find("mesh.layer"), std::string::npos) << e[0];
   EXPECT_NE(e[0].find("did you mean \"layers\""), std::string::npos) << e[0];
 }
+
+// Parts of a generated body take their own gauge, material, layers and mesh size by name or by a
+// pattern, in the case file and by --set; names that match nothing, keys that do not apply and a
+// mid-surface on a body part's name are errors naming the key.
+TEST(CaseReader, BodyPartsAreOverriddenByNameOrPattern)
+{
+  const std::string tipper = std::string(LIGHTBODY_SOURCE_DIR) + "/cases/tipper_12m3.yaml";
+  const Case        base   = read_case(tipper);
+  const Case        c      = read_case(tipper, {{"parts.crossmember_*.thickness", "4 mm"},
+                                                {"parts.floor.material", "6082-T6"},
+                                                {"parts.floor.layers", "2"},
+                                                {"parts.side_left.mesh_size", "30 mm"}});
+  ASSERT_EQ(c.parts.size(), base.parts.size());
+  unsigned crossmembers = 0;
+  for (std::size_t i = 0; i < c.parts.size(); ++i)
+    {
+      const PartSpec &p = c.parts[i], &b = base.parts[i];
+      ASSERT_EQ(p.name, b.name);
+      if (p.name.rfind("crossmember_", 0) == 0)
+        {
+          ++crossmembers;
+          EXPECT_DOUBLE_EQ(p.thickness, 4) << p.name;
+        }
+      else
+        EXPECT_DOUBLE_EQ(p.thickness, b.thickness) << p.name;
+      EXPECT_EQ(p.material, p.name == "floor" ? "6082-T6" : b.material) << p.name;
+    }
+  EXPECT_EQ(crossmembers, 36u); // 12 crossmembers of three parts each
+  EXPECT_EQ(c.parts[0].layers.value_or(0), 2u);
+  EXPECT_DOUBLE_EQ(c.parts[1].mesh_size.value_or(0), 30);
+
+  auto message = [&](const std::vector<Override> &o) {
+    try
+      {
+        read_case(tipper, o);
+      }
+    catch (const InputError &e)
+      {
+        return e.diagnostics().front().to_string();
+      }
+    return std::string("no error");
+  };
+  EXPECT_NE(message({{"parts.flor.thickness", "4 mm"}})
+              .find("parts.flor: names no part of the body (did you mean \"floor\"?)"),
+            std::string::npos);
+  EXPECT_NE(message({{"parts.crossbeam_*.thickness", "4 mm"}}).find("matches no part of the body"),
+            std::string::npos);
+  EXPECT_NE(message({{"parts.floor.thicknes", "4 mm"}}).find("parts.floor.thicknes: unknown key"),
+            std::string::npos);
+  EXPECT_NE(message({{"parts.floor.thickness", "0 mm"}}).find("must be positive"),
+            std::string::npos);
+  EXPECT_NE(message({{"parts.floor.quad.corners", "[[0,0,0],[1,0,0],[1,1,0],[0,1,0]]"}})
+              .find("this name is taken by a part of the body"),
+            std::string::npos);
+}
+
+TEST(CaseReader, NamePatterns)
+{
+  EXPECT_TRUE(name_matches("crossmember_*", "crossmember_1_left"));
+  EXPECT_TRUE(name_matches("*_left", "crossmember_1_left"));
+  EXPECT_TRUE(name_matches("post_?_web", "post_1_web"));
+  EXPECT_FALSE(name_matches("post_?_web", "post_12_web"));
+  EXPECT_TRUE(name_matches("*", "floor"));
+  EXPECT_FALSE(name_matches("floor", "floor_2"));
+  EXPECT_TRUE(name_matches("a*b*c", "axxbyyc"));
+  EXPECT_FALSE(name_matches("a*b*c", "axxbyy"));
+}
