@@ -8,6 +8,8 @@
 #include "input/errors.h"
 #include "input/keys.h"
 #include "app/pipeline.h"
+#include "app/size.h"
+#include "app/sweep.h"
 #include "input/templates.h"
 
 #include <cstdio>
@@ -34,13 +36,16 @@ namespace
     criterion_failed = 3, // verdict FAIL: solved, written, but a check failed
     model_error      = 4,
     internal_error   = 5,
-    conditional      = 6 // verdict CONDITIONAL: the checks made pass, some rest on conditions
+    conditional      = 6, // verdict CONDITIONAL: the checks made pass, some rest on conditions
+    points_failed    = 7  // sweep: sweep.csv written, some points failed (their rows say why)
   };
 
   const char *usage = R"(usage:
   lightbody run CASE [--out DIR] [--set KEY=VALUE ...] [--threads N] [--max-memory GB] [--quiet]
   lightbody mesh CASE [--out DIR] [--set KEY=VALUE ...] [--quiet]
   lightbody cases CASE [--set KEY=VALUE ...]
+  lightbody sweep CASE --vary KEY=V1,V2,... [--vary ...] [--zip] [--jobs N] [--out DIR] [...]
+  lightbody size CASE --parts P1,P2,... --gauges 3,4,5,6,8 [--materials M1,...] [--out DIR] [...]
   lightbody keys
   lightbody COMMAND --help
   lightbody --version
@@ -48,12 +53,16 @@ namespace
 run       mesh, solve and post-process the case file CASE (YAML).
 mesh      mesh only: write the model (parts, named surfaces, supports, joints) and its quality.
 cases     list the load cases of CASE as they will run (nothing is solved or written).
+sweep     run CASE at every combination of the --vary values; DIR/sweep.csv, one row per point.
+size      the lightest catalogue gauges of the given parts for which every check passes.
 keys      print every key a case file may hold, with its default (Markdown).
 
 exit codes: 0 success (verdict PASS, or nothing to check), 1 bad command line or --out
             folder, 2 bad case file, 3 verdict FAIL, 4 model cannot be solved (free body,
             mechanism, non-finite results, too large), 5 internal or I/O error, 6 verdict
-            CONDITIONAL (the checks made pass; report.md lists what was not checked or assumed)
+            CONDITIONAL (the checks made pass; report.md lists what was not checked or assumed),
+            7 sweep: some points failed (sweep.csv says why); size: 0 a passing design found,
+            3 none within the catalogue
 )";
 
   const char *out_help =
@@ -87,6 +96,51 @@ exit codes: 0 success (verdict PASS, or nothing to check), 1 bad command line or
                "--output LEVEL  summary: report.json, report.md, case.yaml; fields: also the "
                ".vtu files;\n              full (default): also the pictures\n"
                "--quiet       no progress lines on stderr\n";
+      }
+    if (command == "sweep")
+      {
+        out.replace(out.find("REPLACE"), 7, "-sweep");
+        return "usage: lightbody sweep CASE --vary KEY=V1,V2,... [--vary ...] [--zip] [--jobs N] "
+               "[--out DIR]\n       [--set KEY=VALUE ...] [--threads N] [--max-memory GB] "
+               "[--output LEVEL] [--quiet]\n\n"
+               "Runs CASE once per point of the study, each point a `lightbody run` with its "
+               "values set,\nin DIR/point_NNN (logs in DIR/logs); DIR/sweep.csv holds one row per "
+               "point: the values,\nstatus, verdict, masses (total and per material), per load "
+               "case the largest utilization,\nits part, pass/fail and the lowest buckling "
+               "factor, the run time and any error. A point\nthat fails is a row with its error; "
+               "the others go on.\n\n"
+               "--vary K=V1,V2  a key as for --set and its values (commas inside [] or quotes "
+               "belong to the\n              value); several --vary: every combination\n"
+               "--zip         pair the i-th values of every --vary instead (equal lengths)\n"
+               "--jobs N      points run at a time, in separate processes (default: the cores)\n"
+               "--threads N   threads per point (default: the cores shared among the jobs)\n"
+               "--max-memory GB  memory per point\n"
+               "--output LEVEL  of each point: summary (default), fields or full\n" +
+               out + set_help + "--quiet       no progress lines on stderr\n";
+      }
+    if (command == "size")
+      {
+        out.replace(out.find("REPLACE"), 7, "-size");
+        return "usage: lightbody size CASE --parts P1,P2,... --gauges 3,4,5,6,8 [--materials "
+               "M1,M2,...]\n       [--out DIR] [--set KEY=VALUE ...] [--threads N] [--max-memory "
+               "GB] [--max-iterations N]\n       [--output LEVEL] [--quiet]\n\n"
+               "Finds the lightest assignment of catalogue gauges to the parts for which every "
+               "load case\npasses (stress utilization, buckling factors, the ADR minimum "
+               "thickness), by fully stressed\ndesign: each solve moves every group to the "
+               "smallest gauge its utilization allows, until the\ngauges repeat; the lightest "
+               "passing design is checked once more with the case's convergence\ncheck. Writes "
+               "DIR/sized.yaml (run it with lightbody run), sizing.md, sizing.json and the\nfinal "
+               "run's result folder DIR/result.\n\n"
+               "--parts P,..  part names or patterns (* any characters, ? one); the parts of one "
+               "pattern\n              share a gauge\n"
+               "--gauges G,.. the catalogue in mm\n"
+               "--materials M,..  size the parts in each material in turn and keep the lightest "
+               "(default:\n              the parts keep theirs)\n"
+               "--max-iterations N  solves before the final check (default 12)\n"
+               "--output LEVEL  of DIR/result: summary (default), fields or full\n" +
+               out + set_help +
+               "--threads N, --max-memory GB  as for run\n--quiet       no progress lines on "
+               "stderr\n";
       }
     if (command == "mesh")
       {
@@ -160,7 +214,32 @@ exit codes: 0 success (verdict PASS, or nothing to check), 1 bad command line or
     RunOptions            options;
     bool                  quiet  = false;
     OutputLevel           output = OutputLevel::full;
+    // sweep
+    std::vector<SweepVariable> vary;
+    bool                       zip  = false;
+    unsigned                   jobs = 0;
+    // size
+    std::vector<std::string> parts, materials;
+    std::vector<double>      gauges;
+    unsigned                 max_iterations = 12;
   };
+
+  std::vector<std::string> comma_list(const std::string &flag, const std::string &text)
+  {
+    std::vector<std::string> items;
+    std::stringstream        ss(text);
+    std::string              item;
+    while (std::getline(ss, item, ','))
+      {
+        const auto a = item.find_first_not_of(' '), b = item.find_last_not_of(' ');
+        if (a == std::string::npos)
+          throw std::invalid_argument(flag + " has an empty item in \"" + text + "\"");
+        items.push_back(item.substr(a, b - a + 1));
+      }
+    if (items.empty())
+      throw std::invalid_argument(flag + " needs a comma-separated list");
+    return items;
+  }
 
   // Throws std::invalid_argument (or InputError for a malformed --set) naming the problem.
   CommandLine parse_command_line(const std::vector<std::string> &args)
@@ -169,6 +248,10 @@ exit codes: 0 success (verdict PASS, or nothing to check), 1 bad command line or
     cl.name               = args[0];
     const bool mesh_only  = cl.name == "mesh";
     const bool cases_only = cl.name == "cases";
+    const bool sweep      = cl.name == "sweep";
+    const bool size       = cl.name == "size";
+    if (sweep || size)
+      cl.output = OutputLevel::summary;
     for (std::size_t i = 1; i < args.size(); ++i)
       {
         const std::string &a     = args[i];
@@ -197,7 +280,25 @@ exit codes: 0 success (verdict PASS, or nothing to check), 1 bad command line or
           cl.options.memory_limit_bytes = gigabytes("--max-memory", value("--max-memory")) * 1e9;
         else if (a == "--quiet")
           cl.quiet = true;
-        else if (a == "--output" && cl.name == "run")
+        else if (a == "--vary" && sweep)
+          cl.vary.push_back(parse_vary(value("--vary")));
+        else if (a == "--zip" && sweep)
+          cl.zip = true;
+        else if (a == "--jobs" && sweep)
+          {
+            const long cores = std::max(1u, std::thread::hardware_concurrency());
+            cl.jobs = static_cast<unsigned>(whole_number("--jobs", value("--jobs"), 1, 4 * cores));
+          }
+        else if (a == "--parts" && size)
+          cl.parts = comma_list("--parts", value("--parts"));
+        else if (a == "--materials" && size)
+          cl.materials = comma_list("--materials", value("--materials"));
+        else if (a == "--gauges" && size)
+          cl.gauges = parse_gauges(value("--gauges"));
+        else if (a == "--max-iterations" && size)
+          cl.max_iterations = static_cast<unsigned>(
+            whole_number("--max-iterations", value("--max-iterations"), 1, 100));
+        else if (a == "--output" && (cl.name == "run" || sweep || size))
           {
             const std::string level = value("--output");
             if (level == "summary")
@@ -221,6 +322,12 @@ exit codes: 0 success (verdict PASS, or nothing to check), 1 bad command line or
       }
     if (cl.case_path.empty())
       throw std::invalid_argument(cl.name + " needs a case file (see lightbody --help)");
+    if (sweep)
+      sweep_points(cl.vary, cl.zip); // no --vary, a key twice, unequal --zip lists
+    if (size && cl.parts.empty())
+      throw std::invalid_argument("size needs --parts P1,P2,... (names or patterns)");
+    if (size && cl.gauges.empty())
+      throw std::invalid_argument("size needs --gauges, e.g. --gauges 3,4,5,6,8");
     return cl;
   }
 
@@ -309,6 +416,72 @@ exit codes: 0 success (verdict PASS, or nothing to check), 1 bad command line or
       }
     return ok;
   }
+  // lightbody sweep: every point a run of its own; exit 7 when some failed.
+  int sweep(const CommandLine &command, StageLog &log)
+  {
+    SweepOptions o;
+    o.case_path          = command.case_path;
+    o.overrides          = command.overrides;
+    o.vary               = command.vary;
+    o.zip                = command.zip;
+    o.jobs               = command.jobs;
+    o.threads            = command.options.threads;
+    o.memory_limit_bytes = command.options.memory_limit_bytes;
+    o.output             = command.output;
+    std::error_code ec;
+    o.program = std::filesystem::read_symlink("/proc/self/exe", ec).string();
+    if (ec)
+      throw std::runtime_error("cannot find the lightbody program to run the points");
+    o.out_dir = command.out_dir;
+    if (o.out_dir.empty())
+      o.out_dir = "results/" + read_case(o.case_path, o.overrides).name + "-sweep";
+    const auto  rows   = run_sweep(o, log);
+    std::size_t failed = 0;
+    for (const auto &r : rows)
+      failed += r.status != "ok";
+    std::cout << "sweep: " << o.out_dir << "/sweep.csv (" << rows.size() << " points, " << failed
+              << " failed)\n";
+    return failed ? points_failed : ok;
+  }
+  // lightbody size: exit 0 with a passing design, 3 without.
+  int size(const CommandLine &command, StageLog &log)
+  {
+    SizeOptions o;
+    o.case_path      = command.case_path;
+    o.overrides      = command.overrides;
+    o.groups         = command.parts;
+    o.gauges_mm      = command.gauges;
+    o.materials      = command.materials;
+    o.max_iterations = command.max_iterations;
+    o.run            = command.options;
+    o.output         = command.output;
+    o.out_dir        = command.out_dir;
+    if (o.out_dir.empty())
+      o.out_dir = "results/" + read_case(o.case_path, o.overrides).name + "-size";
+    std::error_code   ec;
+    const std::string self = std::filesystem::read_symlink("/proc/self/exe", ec).string();
+    if (!ec)
+      o.renderer = (std::filesystem::path(self).parent_path() / "lightbody-render").string();
+    const SizingReport report = size_case(o, log);
+    for (const auto &r : report.results)
+      {
+        char line[300];
+        std::snprintf(line, sizeof(line), "%s: %s, %.1f kg -> %.1f kg in %zu solves",
+                      r.material.empty() ? "sized" : r.material.c_str(),
+                      r.passed ? "passes" : ("no passing design (" + r.note + ")").c_str(),
+                      r.start_mass_kg, r.final_mass_kg, r.steps.size());
+        std::cout << line << "\n";
+        for (const auto &g : r.groups)
+          {
+            std::snprintf(line, sizeof(line), "  %s: %g -> %g mm (utilization %.3f in %s; %s)",
+                          g.pattern.c_str(), g.start_mm, g.final_mm, g.utilization,
+                          g.governing_case.c_str(), g.governed_by.c_str());
+            std::cout << line << "\n";
+          }
+      }
+    std::cout << "sized case: " << o.out_dir << "/sized.yaml\n";
+    return report.best >= 0 ? ok : criterion_failed;
+  }
 } // namespace
 
 int main(int argc, char **argv)
@@ -336,7 +509,8 @@ int main(int argc, char **argv)
       std::cout << lightbody::key_reference_markdown();
       return ok;
     }
-  if (args[0] != "run" && args[0] != "mesh" && args[0] != "cases")
+  if (args[0] != "run" && args[0] != "mesh" && args[0] != "cases" && args[0] != "sweep" &&
+      args[0] != "size")
     return fail(usage_error, "unknown command \"" + args[0] + "\" (see lightbody --help)");
   for (std::size_t i = 1; i < args.size(); ++i)
     if (args[i] == "--help" || args[i] == "-h")
@@ -363,6 +537,10 @@ int main(int argc, char **argv)
                  : [](const std::string &line) { std::cerr << "lightbody: " << line << "\n"; });
   try
     {
+      if (command.name == "sweep")
+        return sweep(command, log);
+      if (command.name == "size")
+        return size(command, log);
       const Case c = read_case(command.case_path, command.overrides);
       for (const auto &w : c.warnings)
         std::cerr << "lightbody: warning: " << w.to_string() << "\n";

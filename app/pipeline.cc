@@ -25,6 +25,21 @@ namespace lightbody
   RunOutcome::RunOutcome()                       = default;
   RunOutcome::~RunOutcome()                      = default;
   RunOutcome::RunOutcome(RunOutcome &&) noexcept = default;
+  RunOutcome &RunOutcome::operator=(RunOutcome &&other) noexcept
+  {
+    if (this != &other)
+      {
+        // What refers to the model goes first.
+        results.reset();
+        solution.reset();
+        model.reset();
+        case_data = std::move(other.case_data);
+        model     = std::move(other.model);
+        solution  = std::move(other.solution);
+        results   = std::move(other.results);
+      }
+    return *this;
+  }
 
   namespace
   {

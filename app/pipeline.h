@@ -24,6 +24,7 @@ namespace lightbody
     RunOutcome();
     ~RunOutcome();
     RunOutcome(RunOutcome &&) noexcept;
+    RunOutcome &operator=(RunOutcome &&) noexcept;
     // Declared in this order so that results go before the solution and the solution before
     // the model they refer to.
     Case                      case_data;

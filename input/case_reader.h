@@ -16,6 +16,11 @@ namespace lightbody
   // Parses "KEY=VALUE"; throws InputError naming the argument when there is no '='.
   Override parse_override(const std::string &argument);
 
+  // A case file that includes `include` and sets the overrides on top of it (list items by index
+  // cannot be created this way: InputError).
+  std::string case_with_overrides(const std::string           &include,
+                                  const std::vector<Override> &overrides);
+
   // A part name against a pattern: '*' stands for any run of characters, '?' for one.
   bool name_matches(const std::string &pattern, const std::string &name);
 

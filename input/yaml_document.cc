@@ -319,6 +319,17 @@ namespace lightbody
       return merged;
     }
 
+    std::string overrides_yaml(const std::string &include, const std::vector<Override> &overrides)
+    {
+      YAML::Node root(YAML::NodeType::Map);
+      root["include"].push_back(include);
+      for (const auto &o : overrides)
+        apply_override(root, o, "sized case");
+      YAML::Emitter out;
+      out << root;
+      return std::string(out.c_str()) + "\n";
+    }
+
     Case read_document(const YAML::Node &root_in, const std::string &name,
                        const std::vector<Override> &overrides)
     {
@@ -363,4 +374,11 @@ namespace lightbody
       return c;
     }
   } // namespace reading
+
+  std::string case_with_overrides(const std::string           &include,
+                                  const std::vector<Override> &overrides)
+  {
+    return reading::overrides_yaml(include, overrides);
+  }
+
 } // namespace lightbody

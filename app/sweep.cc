@@ -1,0 +1,472 @@
+// lightbody sweep: the points of a study as separate `lightbody run` processes, a few at a time,
+// gathered into sweep.csv.
+#include "app/sweep.h"
+
+#include "input/errors.h"
+#include "post/result_folder.h"
+
+#include <nlohmann/json.hpp>
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <map>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+extern char **environ;
+
+namespace lightbody
+{
+  namespace fs = std::filesystem;
+
+  SweepVariable parse_vary(const std::string &argument)
+  {
+    const auto eq = argument.find('=');
+    if (eq == std::string::npos || eq == 0)
+      throw std::invalid_argument("--vary \"" + argument +
+                                  "\" must be KEY=V1,V2,..., e.g. parts.floor.thickness=4,5,6");
+    SweepVariable v;
+    v.key                   = argument.substr(0, eq);
+    const std::string text  = argument.substr(eq + 1);
+    int               depth = 0;
+    char              quote = 0;
+    std::string       item;
+    for (const char ch : text)
+      {
+        if (quote)
+          quote = ch == quote ? 0 : quote;
+        else if (ch == '"' || ch == '\'')
+          quote = ch;
+        else if (ch == '[' || ch == '{')
+          ++depth;
+        else if ((ch == ']' || ch == '}') && depth > 0)
+          --depth;
+        if (ch == ',' && depth == 0 && !quote)
+          {
+            v.values.push_back(item);
+            item.clear();
+          }
+        else
+          item += ch;
+      }
+    v.values.push_back(item);
+    for (auto &value : v.values)
+      {
+        const auto first = value.find_first_not_of(' '), last = value.find_last_not_of(' ');
+        value = first == std::string::npos ? std::string() : value.substr(first, last - first + 1);
+        if (value.empty())
+          throw std::invalid_argument("--vary " + v.key + ": an empty value in \"" + text + "\"");
+      }
+    return v;
+  }
+
+  std::vector<std::vector<std::string>> sweep_points(const std::vector<SweepVariable> &vary,
+                                                     bool                              zip)
+  {
+    if (vary.empty())
+      throw std::invalid_argument("a sweep needs at least one --vary KEY=V1,V2,...");
+    std::set<std::string> keys;
+    for (const auto &v : vary)
+      if (!keys.insert(v.key).second)
+        throw std::invalid_argument("--vary " + v.key + " is given twice");
+    std::vector<std::vector<std::string>> points;
+    if (zip)
+      {
+        for (const auto &v : vary)
+          if (v.values.size() != vary.front().values.size())
+            throw std::invalid_argument("--zip pairs the i-th values: --vary " + v.key + " has " +
+                                        std::to_string(v.values.size()) + " values, --vary " +
+                                        vary.front().key + " " +
+                                        std::to_string(vary.front().values.size()));
+        for (std::size_t i = 0; i < vary.front().values.size(); ++i)
+          {
+            points.emplace_back();
+            for (const auto &v : vary)
+              points.back().push_back(v.values[i]);
+          }
+        return points;
+      }
+    std::size_t total = 1;
+    for (const auto &v : vary)
+      {
+        total *= v.values.size();
+        if (total > 10000)
+          throw std::invalid_argument("the sweep has more than 10000 points; split it");
+      }
+    for (std::size_t n = 0; n < total; ++n)
+      {
+        std::vector<std::string> point(vary.size());
+        std::size_t              rest = n;
+        for (std::size_t k = vary.size(); k-- > 0;)
+          {
+            point[k] = vary[k].values[rest % vary[k].values.size()];
+            rest /= vary[k].values.size();
+          }
+        points.push_back(point);
+      }
+    return points;
+  }
+
+  SweepRow sweep_row_from_report(const std::string &report_json)
+  {
+    const auto r = nlohmann::json::parse(report_json);
+    SweepRow   row;
+    row.verdict           = r.at("verdict").at("status").get<std::string>();
+    row.total_mass_kg     = r.at("mass").at("total_kg").get<double>();
+    const auto &part_mass = r.at("mass").at("parts");
+    for (const auto &p : r.at("parts"))
+      {
+        const std::string name = p.at("name").get<std::string>();
+        if (part_mass.contains(name))
+          row.mass_by_material_kg[p.at("material").get<std::string>()] +=
+            part_mass.at(name).get<double>();
+      }
+    for (const auto &lc : r.at("load_cases"))
+      {
+        SweepLoadCase s;
+        s.name   = lc.at("name").get<std::string>();
+        s.passed = lc.value("passed", true);
+        if (lc.contains("utilization") && lc.at("utilization").is_object())
+          {
+            s.max_utilization = lc.at("utilization").at("max").get<double>();
+            s.governing_part  = lc.at("utilization").value("part", "");
+          }
+        if (lc.contains("buckling") && lc.at("buckling").is_object())
+          {
+            const auto &f = lc.at("buckling").at("load_factors");
+            if (!f.empty())
+              s.buckling_factor = f.front().get<double>();
+            s.passed = s.passed && lc.at("buckling").value("passed", true);
+          }
+        row.load_cases.push_back(s);
+      }
+    return row;
+  }
+
+  namespace
+  {
+    // A CSV field: quoted when it holds a comma, a quote or a line break.
+    std::string csv_field(const std::string &text)
+    {
+      if (text.find_first_of(",\"\n\r") == std::string::npos)
+        return text;
+      std::string q = "\"";
+      for (const char ch : text)
+        q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+      return q + "\"";
+    }
+    std::string number(double v, const char *format = "%.6g")
+    {
+      char buf[64];
+      std::snprintf(buf, sizeof(buf), format, v);
+      return buf;
+    }
+  } // namespace
+
+  std::string sweep_csv(const std::vector<SweepVariable> &vary, const std::vector<SweepRow> &rows)
+  {
+    // Materials and load cases in order of first appearance over all rows.
+    std::vector<std::string> materials, cases;
+    for (const auto &row : rows)
+      {
+        for (const auto &m : row.mass_by_material_kg)
+          if (std::find(materials.begin(), materials.end(), m.first) == materials.end())
+            materials.push_back(m.first);
+        for (const auto &lc : row.load_cases)
+          if (std::find(cases.begin(), cases.end(), lc.name) == cases.end())
+            cases.push_back(lc.name);
+      }
+    std::vector<std::string> header = {"point"};
+    for (const auto &v : vary)
+      header.push_back(v.key);
+    for (const char *h : {"status", "verdict", "total_mass_kg"})
+      header.emplace_back(h);
+    for (const auto &m : materials)
+      header.push_back("mass_" + m + "_kg");
+    for (const auto &c : cases)
+      for (const char *h : {"_max_utilization", "_governing_part", "_passed", "_buckling_factor"})
+        header.push_back(c + h);
+    for (const char *h : {"run_time_s", "folder", "error"})
+      header.emplace_back(h);
+
+    std::string out;
+    auto        line = [&](const std::vector<std::string> &fields) {
+      for (std::size_t i = 0; i < fields.size(); ++i)
+        out += (i ? "," : "") + csv_field(fields[i]);
+      out += "\n";
+    };
+    line(header);
+    for (const auto &row : rows)
+      {
+        const bool               ok     = row.status == "ok";
+        std::vector<std::string> fields = {std::to_string(row.point)};
+        fields.insert(fields.end(), row.values.begin(), row.values.end());
+        fields.push_back(row.status);
+        fields.push_back(row.verdict);
+        fields.push_back(ok ? number(row.total_mass_kg, "%.3f") : "");
+        for (const auto &m : materials)
+          {
+            const auto it = row.mass_by_material_kg.find(m);
+            fields.push_back(
+              ok ? number(it == row.mass_by_material_kg.end() ? 0 : it->second, "%.3f") : "");
+          }
+        for (const auto &c : cases)
+          {
+            const auto it = std::find_if(row.load_cases.begin(), row.load_cases.end(),
+                                         [&](const SweepLoadCase &lc) { return lc.name == c; });
+            if (it == row.load_cases.end())
+              {
+                fields.insert(fields.end(), 4, "");
+                continue;
+              }
+            fields.push_back(it->max_utilization >= 0 ? number(it->max_utilization, "%.4f") : "");
+            fields.push_back(it->governing_part);
+            fields.push_back(it->passed ? "true" : "false");
+            fields.push_back(it->buckling_factor >= 0 ? number(it->buckling_factor, "%.4f") : "");
+          }
+        fields.push_back(number(row.seconds, "%.2f"));
+        fields.push_back(row.folder);
+        fields.push_back(row.error);
+        line(fields);
+      }
+    return out;
+  }
+
+  void check_sweep_variables(const SweepOptions &options)
+  {
+    for (const auto &v : options.vary)
+      {
+        std::string first_problem;
+        bool        any_read = false;
+        for (const auto &value : v.values)
+          {
+            std::vector<Override> o = options.overrides;
+            o.push_back({v.key, value});
+            try
+              {
+                read_case(options.case_path, o);
+                any_read = true;
+                break;
+              }
+            catch (const InputError &e)
+              {
+                if (first_problem.empty())
+                  first_problem = e.diagnostics().front().to_string();
+              }
+          }
+        if (!any_read)
+          throw InputError({"--vary " + v.key, 0, 0}, v.key,
+                           "no value of it can be read: " + first_problem);
+      }
+  }
+
+  namespace
+  {
+    // The first lines of a failed point's stderr that say what went wrong (warnings left out).
+    std::string failure_text(const fs::path &log_file)
+    {
+      std::ifstream in(log_file);
+      std::string   line, text;
+      while (std::getline(in, line))
+        {
+          if (line.rfind("lightbody: warning:", 0) == 0 || line.empty())
+            continue;
+          if (line.rfind("lightbody: ", 0) == 0)
+            line = line.substr(11);
+          text += (text.empty() ? "" : " | ") + line;
+          if (text.size() > 600)
+            break;
+        }
+      return text;
+    }
+
+    struct Running
+    {
+      std::size_t                           index;
+      std::chrono::steady_clock::time_point start;
+    };
+
+    std::string duration(double s)
+    {
+      if (s < 90)
+        return number(std::ceil(s), "%.0f") + " s";
+      if (s < 5400)
+        return number(std::ceil(s / 60), "%.0f") + " min";
+      return number(s / 3600, "%.1f") + " h";
+    }
+  } // namespace
+
+  std::vector<SweepRow> run_sweep(const SweepOptions &options, StageLog &log)
+  {
+    const auto points = sweep_points(options.vary, options.zip);
+    const Case base   = read_case(options.case_path, options.overrides);
+    check_sweep_variables(options);
+    check_result_folder(options.out_dir, base.input_files);
+
+    const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+    const unsigned jobs  = static_cast<unsigned>(std::min<std::size_t>(
+      options.jobs > 0 ? options.jobs : cores, std::max<std::size_t>(points.size(), 1)));
+    const int      threads =
+      options.threads > 0 ? options.threads : static_cast<int>(std::max(1u, cores / jobs));
+    const std::string case_path = fs::absolute(options.case_path).string();
+
+    std::vector<SweepRow> rows(points.size());
+    write_folder_atomically(options.out_dir, base.input_files, [&](const fs::path &dir) {
+      fs::create_directories(dir / "logs");
+      std::vector<Running> running;
+      std::size_t          next = 0, done = 0, failed = 0;
+      double               busy_seconds = 0;
+      const auto           started      = std::chrono::steady_clock::now();
+
+      auto start_point = [&](std::size_t i) {
+        char name[32];
+        std::snprintf(name, sizeof(name), "point_%03zu", i + 1);
+        SweepRow &row                 = rows[i];
+        row.point                     = i + 1;
+        row.values                    = points[i];
+        row.folder                    = name;
+        std::vector<std::string> args = {options.program,
+                                         "run",
+                                         case_path,
+                                         "--out",
+                                         (dir / name).string(),
+                                         "--quiet",
+                                         "--threads",
+                                         std::to_string(threads),
+                                         "--output",
+                                         options.output == OutputLevel::summary  ? "summary"
+                                         : options.output == OutputLevel::fields ? "fields"
+                                                                                 : "full"};
+        if (options.memory_limit_bytes > 0)
+          {
+            args.push_back("--max-memory");
+            args.push_back(number(options.memory_limit_bytes / 1e9, "%.3f"));
+          }
+        for (const auto &o : options.overrides)
+          {
+            args.push_back("--set");
+            args.push_back(o.key + "=" + o.value);
+          }
+        for (std::size_t k = 0; k < options.vary.size(); ++k)
+          {
+            args.push_back("--set");
+            args.push_back(options.vary[k].key + "=" + points[i][k]);
+          }
+        std::vector<char *> argv;
+        for (auto &a : args)
+          argv.push_back(a.data());
+        argv.push_back(nullptr);
+        const std::string log_file = (dir / "logs" / (std::string(name) + ".txt")).string();
+        posix_spawn_file_actions_t actions;
+        posix_spawn_file_actions_init(&actions);
+        posix_spawn_file_actions_addopen(&actions, 1, log_file.c_str(),
+                                         O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        posix_spawn_file_actions_adddup2(&actions, 1, 2);
+        pid_t     pid = 0;
+        const int rc =
+          posix_spawn(&pid, options.program.c_str(), &actions, nullptr, argv.data(), environ);
+        posix_spawn_file_actions_destroy(&actions);
+        if (rc != 0)
+          throw std::runtime_error("cannot start " + options.program + ": " + std::strerror(rc));
+        return pid;
+      };
+
+      std::map<pid_t, Running> active;
+      while (done < points.size())
+        {
+          while (active.size() < jobs && next < points.size())
+            {
+              const pid_t pid = start_point(next);
+              active[pid]     = {next, std::chrono::steady_clock::now()};
+              ++next;
+            }
+          int         status = 0;
+          const pid_t pid    = waitpid(-1, &status, 0);
+          if (pid < 0)
+            {
+              if (errno == EINTR)
+                continue;
+              throw std::runtime_error(std::string("waiting for a sweep point: ") +
+                                       std::strerror(errno));
+            }
+          const auto it = active.find(pid);
+          if (it == active.end())
+            continue;
+          const Running r = it->second;
+          active.erase(it);
+          SweepRow &row = rows[r.index];
+          row.seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - r.start).count();
+          busy_seconds += row.seconds;
+          ++done;
+          const fs::path log_file = dir / "logs" / (row.folder + ".txt");
+          row.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+          const bool solved =
+            WIFEXITED(status) && (row.exit_code == 0 || row.exit_code == 3 || row.exit_code == 6);
+          if (solved)
+            {
+              try
+                {
+                  std::ifstream     in(dir / row.folder / "report.json");
+                  std::stringstream text;
+                  text << in.rdbuf();
+                  SweepRow parsed  = sweep_row_from_report(text.str());
+                  parsed.point     = row.point;
+                  parsed.values    = row.values;
+                  parsed.folder    = row.folder;
+                  parsed.exit_code = row.exit_code;
+                  parsed.seconds   = row.seconds;
+                  row              = parsed;
+                  row.status       = "ok";
+                }
+              catch (const std::exception &e)
+                {
+                  row.status = "failed";
+                  row.error  = std::string("report.json unreadable: ") + e.what();
+                }
+            }
+          else
+            {
+              row.status = "failed";
+              row.error  = WIFEXITED(status)
+                             ? failure_text(log_file)
+                             : "stopped by signal " + std::to_string(WTERMSIG(status));
+              if (row.error.empty())
+                row.error = "exit code " + std::to_string(row.exit_code);
+              row.folder.clear(); // nothing was written for it; its log is in logs/
+            }
+          if (row.status == "failed")
+            ++failed;
+          // The table so far, so that a long study can be read while it runs.
+          std::vector<SweepRow> finished;
+          for (const auto &x : rows)
+            if (!x.status.empty())
+              finished.push_back(x);
+          write_text_file(dir / "sweep.csv", sweep_csv(options.vary, finished));
+
+          const double elapsed =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+          const std::size_t left = points.size() - done;
+          const double      eta  = left ? busy_seconds / done * left / jobs : 0;
+          log.message("sweep: " + std::to_string(done) + "/" + std::to_string(points.size()) +
+                      " done, " + std::to_string(failed) + " failed, " + std::to_string(left) +
+                      " left; " + duration(elapsed) + " so far" +
+                      (left ? ", about " + duration(eta) + " left" : std::string()) + " (point " +
+                      std::to_string(row.point) + ": " +
+                      (row.status == "ok" ? row.verdict : "failed") + ")");
+        }
+    });
+    return rows;
+  }
+} // namespace lightbody

@@ -1,0 +1,262 @@
+// Studies: `lightbody sweep` (every point a run of the program, gathered in sweep.csv) and
+// `lightbody size` (fully stressed design on catalogue gauges), checked against the closed form
+// of a simply supported plate under pressure.
+//
+// Simply supported rectangular plate a x b = 1000 x 500 mm (a/b = 2), uniform pressure q, nu = 0.3:
+// at the centre M_y = 0.1017 q b^2 and M_x = 0.0464 q b^2 (Timoshenko & Woinowsky-Krieger, Theory
+// of Plates and Shells, 2nd ed., Table 8), so the surface stresses are sigma_y = 0.6102 q b^2/t^2
+// (Roark's Formulas for Stress and Strain, 7th ed., Table 11.4 case 1a, beta = 0.6102 at a/b = 2)
+// and sigma_x = 0.2784 q b^2/t^2; von Mises 0.5291 q b^2/t^2. With Rp0.2 = 125 MPa and
+// `allowable: proof` (f = Rp0.2/1.5, membrane + bending <= 1.5 f = 125 MPa) the utilization is
+// u = 0.5291 q b^2 / (125 t^2).
+#include "app/size.h"
+#include "app/sweep.h"
+#include "post/result_folder.h"
+#include "post/results.h"
+#include "input/errors.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+using namespace lightbody;
+namespace fs = std::filesystem;
+
+namespace
+{
+  const std::string plate_case = R"(case: ss_plate
+mesh: {size: 50 mm}
+materials:
+  al: {E: 70 GPa, nu: 0.3, density: 2700 kg/m^3, Rp02: 125 MPa, Rm: 275 MPa}
+parts:
+  plate:
+    material: al
+    thickness: 8 mm
+    quad: {corners: [[0, 0, 0], [1000, 0, 0], [1000, 500, 0], [0, 500, 0]]}
+supports:
+  edges_w:
+    edges: [plate.edge1, plate.edge2, plate.edge3, plate.edge4]
+    plane: {point: [0, 0, 0], normal: [0, 0, 1]}
+    fix: [z]
+  corner_xy: {box: {min: [-0.1, -0.1, -0.1], max: [0.1, 0.1, 0.1]}, fix: [x, y]}
+  corner_y: {box: {min: [999.9, -0.1, -0.1], max: [1000.1, 0.1, 0.1]}, fix: [y]}
+load_cases:
+  pressure:
+    pressures: [{surface: plate.top, value: 0.02 MPa}]
+criteria: {allowable: proof, convergence: off}
+)";
+
+  double closed_form_utilization(double q, double t)
+  {
+    return 0.5291 * q * 500 * 500 / (125 * t * t);
+  }
+
+  // A fresh folder under the build tree with the case file in it.
+  fs::path case_folder(const std::string &name)
+  {
+    const fs::path dir = fs::path(LIGHTBODY_BINARY_DIR) / "test-output" / "studies" / name;
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    std::ofstream(dir / "plate.yaml") << plate_case;
+    return dir;
+  }
+
+  std::string read_text(const fs::path &p)
+  {
+    std::ifstream     in(p);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+  }
+
+  std::vector<std::vector<std::string>> csv_rows(const std::string &text)
+  {
+    std::vector<std::vector<std::string>> rows;
+    std::stringstream                     lines(text);
+    std::string                           line;
+    while (std::getline(lines, line))
+      {
+        std::vector<std::string> fields;
+        std::string              field;
+        bool                     quoted = false;
+        for (std::size_t i = 0; i < line.size(); ++i)
+          {
+            const char ch = line[i];
+            if (ch == '"' && quoted && i + 1 < line.size() && line[i + 1] == '"')
+              field += line[++i];
+            else if (ch == '"')
+              quoted = !quoted;
+            else if (ch == ',' && !quoted)
+              {
+                fields.push_back(field);
+                field.clear();
+              }
+            else
+              field += ch;
+          }
+        fields.push_back(field);
+        rows.push_back(fields);
+      }
+    return rows;
+  }
+
+  std::size_t column(const std::vector<std::string> &header, const std::string &name)
+  {
+    const auto it = std::find(header.begin(), header.end(), name);
+    EXPECT_NE(it, header.end()) << name;
+    return static_cast<std::size_t>(it - header.begin());
+  }
+
+  SweepOptions sweep_options(const fs::path &dir)
+  {
+    SweepOptions o;
+    o.case_path = (dir / "plate.yaml").string();
+    o.out_dir   = (dir / "sweep").string();
+    o.program   = LIGHTBODY_PROGRAM;
+    return o;
+  }
+} // namespace
+
+TEST(Sweep, VaryParsingAndPoints)
+{
+  const SweepVariable v = parse_vary("load_cases.a.acceleration=[0, 0, -1] g,\"1, 2\",3");
+  ASSERT_EQ(v.values.size(), 3u);
+  EXPECT_EQ(v.values[0], "[0, 0, -1] g");
+  EXPECT_EQ(v.values[1], "\"1, 2\"");
+  EXPECT_THROW(parse_vary("parts.a.thickness"), std::invalid_argument);
+  EXPECT_THROW(parse_vary("parts.a.thickness=4,,5"), std::invalid_argument);
+
+  const auto full = sweep_points({{"a", {"1", "2"}}, {"b", {"x", "y", "z"}}}, false);
+  ASSERT_EQ(full.size(), 6u);
+  EXPECT_EQ(full[1], (std::vector<std::string>{"1", "y"}));
+  EXPECT_EQ(full[3], (std::vector<std::string>{"2", "x"}));
+  const auto zip = sweep_points({{"a", {"1", "2"}}, {"b", {"x", "y"}}}, true);
+  ASSERT_EQ(zip.size(), 2u);
+  EXPECT_EQ(zip[1], (std::vector<std::string>{"2", "y"}));
+  EXPECT_THROW(sweep_points({{"a", {"1", "2"}}, {"b", {"x"}}}, true), std::invalid_argument);
+  EXPECT_THROW(sweep_points({{"a", {"1"}}, {"a", {"2"}}}, false), std::invalid_argument);
+  EXPECT_THROW(sweep_points({}, false), std::invalid_argument);
+}
+
+// A 2 x 2 sweep of gauge and pressure: four rows, four folders, each utilization within 3 % of
+// the closed form, masses rho a b t.
+TEST(Sweep, TwoByTwoGivesFourRowsAgainstTheClosedForm)
+{
+  const fs::path dir = case_folder("two_by_two");
+  SweepOptions   o   = sweep_options(dir);
+  o.vary             = {{"parts.plate.thickness", {"4 mm", "5 mm"}},
+                        {"load_cases.pressure.pressures.0.value", {"0.02 MPa", "0.01 MPa"}}};
+  StageLog   log;
+  const auto rows = run_sweep(o, log);
+  ASSERT_EQ(rows.size(), 4u);
+  const auto csv = csv_rows(read_text(dir / "sweep" / "sweep.csv"));
+  ASSERT_EQ(csv.size(), 5u);
+  const auto  &h   = csv[0];
+  const double t[] = {4, 4, 5, 5};
+  const double q[] = {0.02, 0.01, 0.02, 0.01};
+  for (std::size_t i = 0; i < 4; ++i)
+    {
+      const auto &r = csv[i + 1];
+      EXPECT_EQ(r[column(h, "point")], std::to_string(i + 1));
+      EXPECT_EQ(r[column(h, "status")], "ok");
+      EXPECT_EQ(r[column(h, "parts.plate.thickness")], (t[i] == 4 ? "4 mm" : "5 mm"));
+      const double u  = std::stod(r[column(h, "pressure_max_utilization")]);
+      const double uc = closed_form_utilization(q[i], t[i]);
+      EXPECT_NEAR(u, uc, 0.03 * uc) << "point " << i + 1;
+      EXPECT_EQ(r[column(h, "pressure_passed")], uc <= 1 ? "true" : "false");
+      EXPECT_EQ(r[column(h, "verdict")], uc <= 1 ? "CONDITIONAL" : "FAIL");
+      EXPECT_NEAR(std::stod(r[column(h, "total_mass_kg")]), 2.7e-6 * 1000 * 500 * t[i], 1e-3);
+      EXPECT_EQ(r[column(h, "mass_al_kg")], r[column(h, "total_mass_kg")]);
+      EXPECT_TRUE(fs::exists(dir / "sweep" / r[column(h, "folder")] / "report.json"));
+    }
+  EXPECT_TRUE(fs::exists(dir / "sweep" / result_marker));
+}
+
+// A point that cannot run is a row with its error; the others go on. An unknown key is refused
+// before any point runs.
+TEST(Sweep, FailedPointIsARowAndUnknownKeysAreErrors)
+{
+  const fs::path dir = case_folder("failing_point");
+  SweepOptions   o   = sweep_options(dir);
+  o.vary             = {{"parts.plate.thickness", {"5 mm", "-1 mm"}}};
+  StageLog   log;
+  const auto rows = run_sweep(o, log);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].status, "ok");
+  EXPECT_EQ(rows[1].status, "failed");
+  EXPECT_EQ(rows[1].exit_code, 2);
+  EXPECT_NE(rows[1].error.find("parts.plate.thickness: \"-1 mm\" must be positive"),
+            std::string::npos)
+    << rows[1].error;
+  const auto csv = csv_rows(read_text(dir / "sweep" / "sweep.csv"));
+  ASSERT_EQ(csv.size(), 3u);
+  EXPECT_EQ(csv[2][column(csv[0], "status")], "failed");
+  EXPECT_NE(csv[2][column(csv[0], "error")].find("must be positive"), std::string::npos);
+
+  o.vary    = {{"parts.plate.thicknes", {"4 mm", "5 mm"}}};
+  o.out_dir = (dir / "unknown").string();
+  try
+    {
+      run_sweep(o, log);
+      ADD_FAILURE() << "an unknown key ran";
+    }
+  catch (const InputError &e)
+    {
+      const std::string m = e.diagnostics().front().to_string();
+      EXPECT_NE(m.find("--vary parts.plate.thicknes"), std::string::npos) << m;
+      EXPECT_NE(m.find("unknown key (did you mean \"thickness\"?)"), std::string::npos) << m;
+    }
+  EXPECT_FALSE(fs::exists(dir / "unknown"));
+}
+
+// Sizing from 8 mm with the catalogue 3, 4, 5, 6, 8 mm: the closed form gives u = 1.32 at 4 mm
+// and 0.85 at 5 mm, so 5 mm is the lightest gauge that passes. The sized case reproduces it and
+// the gauge below fails when run.
+TEST(Size, SimplySupportedPlatePicksTheSmallestPassingGauge)
+{
+  const fs::path dir = case_folder("size_plate");
+  SizeOptions    o;
+  o.case_path = (dir / "plate.yaml").string();
+  o.out_dir   = (dir / "sized").string();
+  o.groups    = {"plate"};
+  o.gauges_mm = parse_gauges("3,4,5,6,8 mm");
+  StageLog           log;
+  const SizingReport report = size_case(o, log);
+  ASSERT_EQ(report.best, 0);
+  const SizingResult &s = report.results[0];
+  EXPECT_TRUE(s.passed);
+  ASSERT_EQ(s.groups.size(), 1u);
+  EXPECT_DOUBLE_EQ(s.groups[0].start_mm, 8);
+  EXPECT_DOUBLE_EQ(s.groups[0].final_mm, 5);
+  EXPECT_EQ(s.groups[0].governing_case, "pressure");
+  EXPECT_NEAR(s.groups[0].utilization, closed_form_utilization(0.02, 5),
+              0.03 * closed_form_utilization(0.02, 5));
+  EXPECT_NEAR(s.start_mass_kg, 2.7e-6 * 1000 * 500 * 8, 1e-3);
+  EXPECT_NEAR(s.final_mass_kg, 2.7e-6 * 1000 * 500 * 5, 1e-3);
+  EXPECT_LE(s.steps.size(), 5u);
+
+  // The sized case file gives 5 mm; one gauge less fails.
+  const Case sized = read_case((dir / "sized" / "sized.yaml").string());
+  ASSERT_EQ(sized.parts.size(), 1u);
+  EXPECT_DOUBLE_EQ(sized.parts[0].thickness, 5);
+  const Case thinner =
+    read_case((dir / "sized" / "sized.yaml").string(), {{"parts.plate.thickness", "4 mm"}});
+  StageLog         quiet;
+  const RunOutcome at4 = run_case(thinner, {}, quiet);
+  EXPECT_FALSE(at4.results->load_cases[0].passed);
+  EXPECT_NEAR(at4.results->load_cases[0].max_utilization, closed_form_utilization(0.02, 4),
+              0.03 * closed_form_utilization(0.02, 4));
+  EXPECT_TRUE(fs::exists(dir / "sized" / "result" / "report.json"));
+  EXPECT_TRUE(fs::exists(dir / "sized" / "sizing.md"));
+
+  // Groups that name nothing, or a part twice, are errors before anything runs.
+  o.out_dir = (dir / "bad").string();
+  o.groups  = {"plat"};
+  EXPECT_THROW(size_case(o, log), InputError);
+  o.groups = {"plate", "p*"};
+  EXPECT_THROW(size_case(o, log), InputError);
+  EXPECT_FALSE(fs::exists(dir / "bad"));
+}
