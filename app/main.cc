@@ -362,6 +362,30 @@ exit codes: 0 success (verdict PASS, or nothing to check), 1 bad command line or
     return ok;
   }
 
+  // This program's path ("" when it cannot be found).
+  std::string this_program()
+  {
+    std::error_code   ec;
+    const std::string self = std::filesystem::read_symlink("/proc/self/exe", ec).string();
+    return ec ? std::string() : self;
+  }
+
+  // The renderer for report.md's picture sits beside this program.
+  std::string renderer()
+  {
+    const std::string self = this_program();
+    return self.empty() ? self
+                        : (std::filesystem::path(self).parent_path() / "lightbody-render").string();
+  }
+
+  // --out, or results/<case name><suffix>.
+  std::string default_out(const CommandLine &command, const std::string &suffix)
+  {
+    if (!command.out_dir.empty())
+      return command.out_dir;
+    return "results/" + read_case(command.case_path, command.overrides).name + suffix;
+  }
+
   // lightbody run: mesh, solve, post-process, write; exit code 3 when a criterion failed.
   int run(const Case &c, const RunOptions &options, const std::string &out_dir, StageLog &log,
           OutputLevel output)
@@ -386,13 +410,7 @@ exit codes: 0 success (verdict PASS, or nothing to check), 1 bad command line or
       std::cerr << "lightbody: warning: " << w << "\n";
     {
       StageLog::Scope t(log, "write");
-      // The renderer for report.md's picture sits beside this program.
-      std::error_code   ec;
-      const std::string self = std::filesystem::read_symlink("/proc/self/exe", ec).string();
-      const std::string renderer =
-        ec ? std::string()
-           : (std::filesystem::path(self).parent_path() / "lightbody-render").string();
-      write_results(outcome, log, out_dir, renderer, output);
+      write_results(outcome, log, out_dir, renderer(), output);
     }
     std::cout << "results: " << out_dir << "\n";
     const Verdict &v     = outcome.results->verdict;
@@ -428,13 +446,10 @@ exit codes: 0 success (verdict PASS, or nothing to check), 1 bad command line or
     o.threads            = command.options.threads;
     o.memory_limit_bytes = command.options.memory_limit_bytes;
     o.output             = command.output;
-    std::error_code ec;
-    o.program = std::filesystem::read_symlink("/proc/self/exe", ec).string();
-    if (ec)
+    o.program            = this_program();
+    if (o.program.empty())
       throw std::runtime_error("cannot find the lightbody program to run the points");
-    o.out_dir = command.out_dir;
-    if (o.out_dir.empty())
-      o.out_dir = "results/" + read_case(o.case_path, o.overrides).name + "-sweep";
+    o.out_dir          = default_out(command, "-sweep");
     const auto  rows   = run_sweep(o, log);
     std::size_t failed = 0;
     for (const auto &r : rows)
@@ -447,21 +462,16 @@ exit codes: 0 success (verdict PASS, or nothing to check), 1 bad command line or
   int size(const CommandLine &command, StageLog &log)
   {
     SizeOptions o;
-    o.case_path      = command.case_path;
-    o.overrides      = command.overrides;
-    o.groups         = command.parts;
-    o.gauges_mm      = command.gauges;
-    o.materials      = command.materials;
-    o.max_iterations = command.max_iterations;
-    o.run            = command.options;
-    o.output         = command.output;
-    o.out_dir        = command.out_dir;
-    if (o.out_dir.empty())
-      o.out_dir = "results/" + read_case(o.case_path, o.overrides).name + "-size";
-    std::error_code   ec;
-    const std::string self = std::filesystem::read_symlink("/proc/self/exe", ec).string();
-    if (!ec)
-      o.renderer = (std::filesystem::path(self).parent_path() / "lightbody-render").string();
+    o.case_path               = command.case_path;
+    o.overrides               = command.overrides;
+    o.groups                  = command.parts;
+    o.gauges_mm               = command.gauges;
+    o.materials               = command.materials;
+    o.max_iterations          = command.max_iterations;
+    o.run                     = command.options;
+    o.output                  = command.output;
+    o.out_dir                 = default_out(command, "-size");
+    o.renderer                = renderer();
     const SizingReport report = size_case(o, log);
     for (const auto &r : report.results)
       {
