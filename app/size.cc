@@ -395,6 +395,30 @@ namespace lightbody
     {
       std::ostringstream md;
       md << "# Gauge sizing of " << case_name << "\n\n";
+      if (report.results.size() > 1)
+        {
+          // Like for like: each material sized to the same criteria, not the same gauges.
+          md << "Each material sized to the same criteria and catalogue:\n\n"
+                "| material | sized mass (kg) | passes | against the lightest "
+                "|\n|---|---|---|---|\n";
+          for (const auto &s : report.results)
+            {
+              char         line[200];
+              const double lightest =
+                report.best >= 0 ? report.results[report.best].final_mass_kg : 0;
+              std::snprintf(line, sizeof(line), "| %s | %.1f | %s | %s |\n", s.material.c_str(),
+                            s.final_mass_kg, s.passed ? "yes" : "no",
+                            s.passed && lightest > 0
+                              ? ("+" +
+                                 std::to_string(static_cast<int>(
+                                   std::lround(100 * (s.final_mass_kg - lightest) / lightest))) +
+                                 " %")
+                                  .c_str()
+                              : "");
+              md << line;
+            }
+          md << "\n";
+        }
       for (std::size_t k = 0; k < report.results.size(); ++k)
         {
           const SizingResult &s = report.results[k];

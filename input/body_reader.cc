@@ -323,6 +323,18 @@ namespace lightbody
             {
               b.top_rail_width = size_default("top_rail", "width");
               group("top_rail", b.top_rail, &b.walls, {{"width", &b.top_rail_width}}, false);
+              // The posts' tops end under the rail: it must reach over them.
+              const double over_posts = b.walls.thickness + b.post_depth + b.post.thickness;
+              if (b.has_posts && b.top_rail_width < over_posts)
+                {
+                  if (n["top_rail"].IsMap() && n["top_rail"]["width"])
+                    error(n["top_rail"]["width"], path + ".top_rail.width",
+                          "the top rail must cover the posts' tops: at least the wall gauge + "
+                          "post depth + post gauge = " +
+                            std::to_string(static_cast<int>(std::ceil(over_posts))) + " mm");
+                  else
+                    b.top_rail_width = over_posts;
+                }
             }
           b.hinge_depth = size_default("hinges", "depth");
           group("hinges", b.bracket, &b.sill, {{"depth", &b.hinge_depth}}, false);

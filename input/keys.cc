@@ -170,7 +170,7 @@ namespace lightbody
       {"body.box.rear_frame", "header_height", "length", "150 mm", "rear header height"},
       {"body.tipper.top_rail", "material", "name", "the walls'", "material"},
       {"body.tipper.top_rail", "thickness", "length", "the walls'", "gauge"},
-      {"body.tipper.top_rail", "width", "length", "100 mm", "rail width"},
+      {"body.tipper.top_rail", "width", "length", "100 mm", "rail width (with posts: at least wall gauge + post depth + post gauge, the default then)"},
       {"body.tipper.hinges", "material", "name", "the sills'", "material"},
       {"body.tipper.hinges", "thickness", "length", "the sills'", "gauge"},
       {"body.tipper.hinges", "depth", "length", "120 mm", "bracket depth below the sills"},

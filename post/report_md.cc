@@ -329,10 +329,11 @@ namespace lightbody
     for (const auto &[m, v] : by_material)
       s << "| " << m << " | " << fixed(v.first, 1) << " | "
         << fixed(100 * v.first / std::max(r.mass.total_kg, 1e-300), 1) << " % |\n";
-    s << "\nThe same body in S355 steel (same gauges, " << fixed(steel_density * 1e12, 0)
-      << " kg/m^3): " << fixed(steel, 1) << " kg; the aluminium body saves "
-      << fixed(steel - r.mass.total_kg, 1) << " kg ("
-      << fixed(100 * (1 - r.mass.total_kg / std::max(steel, 1e-300)), 1) << " %).\n\n";
+    s << "\nThe same body in S355 steel with the same gauges (" << fixed(steel_density * 1e12, 0)
+      << " kg/m^3) would weigh " << fixed(steel, 1)
+      << " kg. This is not a like-for-like saving: a steel body would have thinner gauges. "
+         "`lightbody size CASE --parts ... --gauges ... --materials ALLOY,S355` sizes both to "
+         "the same criteria and compares their masses (sizing.md).\n\n";
     s << "<details><summary>Mass by part</summary>\n\n| part | material | mass (kg) "
          "|\n|---|---|---:|\n";
     for (const auto &p : r.mass.parts)

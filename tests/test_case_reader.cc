@@ -372,3 +372,27 @@ TEST(CaseReader, NamePatterns)
   EXPECT_TRUE(name_matches("a*b*c", "axxbyyc"));
   EXPECT_FALSE(name_matches("a*b*c", "axxbyy"));
 }
+
+// A tipper's top rail must reach over its posts' tops: by default it does, a narrower width given
+// is an error naming the key and the width needed.
+TEST(CaseReader, TipperTopRailCoversThePosts)
+{
+  const std::string tipper = std::string(LIGHTBODY_SOURCE_DIR) + "/cases/tipper_12m3.yaml";
+  const Override    posts  = {"body.tipper.posts",
+                              "{thickness: 5 mm, pitch: 800 mm, depth: 100 mm, flange: 60 mm}"};
+  const Case        c = read_case(tipper, {posts, {"body.tipper.top_rail", "{thickness: 8 mm}"}});
+  EXPECT_DOUBLE_EQ(c.frame_body.top_rail_width, 5 + 100 + 5); // walls 5 mm, posts 100 x 5 mm
+  try
+    {
+      read_case(tipper, {posts, {"body.tipper.top_rail", "{thickness: 8 mm, width: 100 mm}"}});
+      ADD_FAILURE() << "a rail narrower than the posts was accepted";
+    }
+  catch (const InputError &e)
+    {
+      EXPECT_NE(e.diagnostics().front().to_string().find(
+                  "body.tipper.top_rail.width: the top rail must cover the posts' tops: at least "
+                  "the wall gauge + post depth + post gauge = 110 mm"),
+                std::string::npos)
+        << e.diagnostics().front().to_string();
+    }
+}

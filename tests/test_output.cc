@@ -231,8 +231,9 @@ load_cases:
 }
 
 // report.md (issue 4, item 5) for a one-alloy body with a design check: the calculation note's
-// sections, a row per load case, the S355 comparison (same volume at 7850 instead of 2700 kg/m^3
-// saves 1 - 2700/7850 = 65.6 %, EN 1991-1-1 A.4 / EN 1993-1-1 densities) and the picture of the
+// sections, a row per load case, the S355 body of the same gauges (same volume at 7850 instead of
+// 2700 kg/m^3, EN 1991-1-1 A.4 / EN 1993-1-1 densities), said not to be a like-for-like saving,
+// with the sizing command that makes one, and the picture of the
 // governing case, rendered off-screen (under Xvfb on a machine without a display).
 TEST(Output, ReportMdIsACalculationNoteWithPicture)
 {
@@ -245,9 +246,15 @@ TEST(Output, ReportMdIsACalculationNoteWithPicture)
   const std::string md = slurp(out / "report.md");
   for (const char *text :
        {"# Calculation note: half_shell", "## Mass", "## Design basis", "## Results per load case",
-        "| `weight` |", "| `inner pressure` |", "Rp0.2 / 1.50", "65.6 %", "## Load cases as run",
+        "| `weight` |", "| `inner pressure` |", "Rp0.2 / 1.50", "not a like-for-like saving", "--materials ALLOY,S355",
+        "## Load cases as run",
         "**Verdict: CONDITIONAL**", "buckling of thin walls in compression is not checked"})
     EXPECT_NE(md.find(text), std::string::npos) << text << "\n" << md;
+  // The steel body's mass is the aluminium body's x 7850/2700.
+  const double steel = r.results->mass.total_kg * 7850.0 / 2700.0;
+  char         mass[64];
+  std::snprintf(mass, sizeof mass, "would weigh %.1f kg", steel);
+  EXPECT_NE(md.find(mass), std::string::npos) << mass;
   const std::string json = slurp(out / "report.json");
   EXPECT_NE(json.find("\"governing_load_case\""), std::string::npos);
   EXPECT_NE(json.find("\"by_part\""), std::string::npos);
