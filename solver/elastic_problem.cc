@@ -535,8 +535,11 @@ namespace lightbody
         sparsity_.reinit(0, 0, 0);
 
       // A buckling or vibration analysis keeps a second matrix (K_G or M) beside the factor.
-      const double extra     = keep_pattern() ? 12.0 * sparsity_.n_nonzero_elements() : 0.0;
-      const double bytes     = cholesky_->analyse() + extra;
+      const double extra          = keep_pattern() ? 12.0 * sparsity_.n_nonzero_elements() : 0.0;
+      const auto   analysis_start = std::chrono::steady_clock::now();
+      const double bytes          = cholesky_->analyse() + extra;
+      const double analysis_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - analysis_start).count();
       const double available = options_.memory_limit_bytes > 0 ? options_.memory_limit_bytes
                                                                : 0.9 * available_memory_bytes();
       solution_->statistics.factor_bytes = bytes - extra;
@@ -548,6 +551,16 @@ namespace lightbody
                            " may be used; use a coarser mesh (mesh.size, parts.NAME.mesh_size) or "
                            "fewer layers, or run on a machine with more memory");
         }
+      {
+        char line[200];
+        std::snprintf(line, sizeof(line),
+                      "matrix: %.1f M nonzeros (lower half), %zu constrained DoFs; factor: %.1f M "
+                      "nonzeros, %.1f Gflop (ordering and analysis %.2f s)",
+                      1e-6 * static_cast<double>(k), constraints_.n_constraints(),
+                      1e-6 * cholesky_->factor_nonzeros(), 1e-9 * cholesky_->flops(),
+                      analysis_seconds);
+        log_.message(line);
+      }
       const long failed = cholesky_->factorise();
       cholesky_->release_matrix();
       if (failed >= 0)
