@@ -95,6 +95,9 @@ exit codes: 0 success (verdict PASS, or nothing to check), 1 bad command line or
                "with the estimate\n"
                "--output LEVEL  summary: report.json, report.md, case.yaml; fields: also the "
                ".vtu files;\n              full (default): also the pictures\n"
+               "--ordering-cache DIR  keep fill-reducing orderings in DIR and reuse them for "
+               "matrices of the same\n              structure (runs that differ only in gauges or "
+               "materials; sweeps do this)\n"
                "--quiet       no progress lines on stderr\n";
       }
     if (command == "sweep")
@@ -275,6 +278,12 @@ exit codes: 0 success (verdict PASS, or nothing to check), 1 bad command line or
             const long cores = std::max(1u, std::thread::hardware_concurrency());
             cl.options.threads =
               static_cast<int>(whole_number("--threads", value("--threads"), 1, 4 * cores));
+          }
+        else if (a == "--ordering-cache" && cl.name == "run")
+          {
+            cl.options.ordering_cache = value("--ordering-cache");
+            if (cl.options.ordering_cache.empty())
+              throw std::invalid_argument("--ordering-cache needs a folder name");
           }
         else if (a == "--max-memory" && !cases_only && !mesh_only)
           cl.options.memory_limit_bytes = gigabytes("--max-memory", value("--max-memory")) * 1e9;

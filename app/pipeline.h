@@ -17,6 +17,9 @@ namespace lightbody
   {
     int    threads            = 0; // 0: all cores
     double memory_limit_bytes = 0; // for the factorisation; 0: the memory available
+    // A folder where fill-reducing orderings are kept between runs of the same matrix structure
+    // ("": none); see SolverOptions::ordering_cache.
+    std::string ordering_cache;
   };
 
   struct RunOutcome

@@ -122,7 +122,14 @@ namespace lightbody
   {
     const auto r = nlohmann::json::parse(report_json);
     SweepRow   row;
-    row.verdict           = r.at("verdict").at("status").get<std::string>();
+    row.verdict = r.at("verdict").at("status").get<std::string>();
+    if (r.contains("ordering"))
+      {
+        const auto &o        = r.at("ordering");
+        const int   reused   = o.value("reused", 0);
+        row.ordering_reused  = reused > 0 && reused == o.value("factorisations", 0);
+        row.ordering_seconds = o.value("time_s", 0.0);
+      }
     row.total_mass_kg     = r.at("mass").at("total_kg").get<double>();
     const auto &part_mass = r.at("mass").at("parts");
     for (const auto &p : r.at("parts"))
@@ -197,7 +204,7 @@ namespace lightbody
     for (const auto &c : cases)
       for (const char *h : {"_max_utilization", "_governing_part", "_passed", "_buckling_factor"})
         header.push_back(c + h);
-    for (const char *h : {"run_time_s", "folder", "error"})
+    for (const char *h : {"ordering_reused", "ordering_s", "run_time_s", "folder", "error"})
       header.emplace_back(h);
 
     std::string out;
@@ -235,6 +242,8 @@ namespace lightbody
             fields.push_back(it->passed ? "true" : "false");
             fields.push_back(it->buckling_factor >= 0 ? number(it->buckling_factor, "%.4f") : "");
           }
+        fields.push_back(ok ? (row.ordering_reused ? "true" : "false") : "");
+        fields.push_back(ok ? number(row.ordering_seconds, "%.2f") : "");
         fields.push_back(number(row.seconds, "%.2f"));
         fields.push_back(row.folder);
         fields.push_back(row.error);
@@ -344,6 +353,8 @@ namespace lightbody
                                          "--quiet",
                                          "--threads",
                                          std::to_string(threads),
+                                         "--ordering-cache",
+                                         (dir / ".orderings").string(),
                                          "--output",
                                          options.output == OutputLevel::summary  ? "summary"
                                          : options.output == OutputLevel::fields ? "fields"
@@ -465,6 +476,25 @@ namespace lightbody
                       (left ? ", about " + duration(eta) + " left" : std::string()) + " (point " +
                       std::to_string(row.point) + ": " +
                       (row.status == "ok" ? row.verdict : "failed") + ")");
+        }
+      // The saving of the shared orderings: what the points that made theirs spent, against
+      // those that reused one. The cache itself is not a result.
+      std::error_code ec;
+      fs::remove_all(dir / ".orderings", ec);
+      double   made_s = 0, reused_s = 0;
+      unsigned made = 0, reused = 0;
+      for (const auto &r : rows)
+        if (r.status == "ok")
+          (r.ordering_reused ? (++reused, reused_s) : (++made, made_s)) += r.ordering_seconds;
+      if (made > 0 && reused > 0)
+        {
+          char line[240];
+          std::snprintf(line, sizeof(line),
+                        "sweep: %u point(s) reused an ordering (analysis %.2f s each) instead of "
+                        "ordering their matrix (%.2f s each at %u point(s)): %.1f s saved",
+                        reused, reused_s / reused, made_s / made, made,
+                        reused * (made_s / made - reused_s / reused));
+          log.message(line);
         }
     });
     return rows;

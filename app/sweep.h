@@ -64,6 +64,9 @@ namespace lightbody
     std::vector<SweepLoadCase>    load_cases;
     double                        seconds = 0;
     std::string                   error;
+    // The factorisations' orderings: taken from the sweep's ordering cache, and their time.
+    bool   ordering_reused  = false;
+    double ordering_seconds = 0;
   };
 
   // The row of a point from its report.json text (values, folder, status and time not set).

@@ -230,6 +230,10 @@ namespace lightbody
     for (const auto &[stage, seconds] : log.stages())
       stages[stage] = stages.value(stage, 0.0) + seconds;
     j["time_s"] = stages;
+    // The factorisations' orderings: made, taken from an ordering cache (sweeps), and their time.
+    j["ordering"] = {{"factorisations", r.orderings},
+                     {"reused", r.orderings_reused},
+                     {"time_s", r.ordering_seconds}};
 
     // Names come from the user's file and may hold any bytes: invalid UTF-8 is replaced, not
     // refused, so that the report is always valid JSON.

@@ -173,8 +173,11 @@ namespace lightbody
 
   struct ResultData
   {
-    std::size_t                   dofs     = 0;
-    std::size_t                   elements = 0;
+    std::size_t dofs = 0;
+    // Fill-reducing orderings made and taken from an ordering cache, and their time.
+    unsigned                      orderings = 0, orderings_reused = 0;
+    double                        ordering_seconds = 0;
+    std::size_t                   elements         = 0;
     std::vector<PartMesh>         parts;
     std::vector<Joint>            joints;
     MassReport                    mass;

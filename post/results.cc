@@ -129,10 +129,13 @@ namespace lightbody
     : solution(s), fe_scalar(2), node_handler(s.model.triangulation)
   {
     node_handler.distribute_dofs(fe_scalar);
-    dofs     = s.statistics.dofs;
-    elements = s.model.triangulation.n_active_cells();
-    parts    = s.model.parts;
-    joints   = s.model.joints;
+    dofs             = s.statistics.dofs;
+    orderings        = s.statistics.orderings;
+    orderings_reused = s.statistics.orderings_reused;
+    ordering_seconds = s.statistics.ordering_seconds;
+    elements         = s.model.triangulation.n_active_cells();
+    parts            = s.model.parts;
+    joints           = s.model.joints;
   }
 
   MassReport compute_mass(const Model &model)

@@ -50,9 +50,22 @@ namespace lightbody
   int64_t *SparseCholesky::row_index() { return static_cast<int64_t *>(impl_->A->i); }
   double  *SparseCholesky::values() { return static_cast<double *>(impl_->A->x); }
 
-  double SparseCholesky::analyse()
+  double SparseCholesky::analyse(const std::vector<int64_t> *order)
   {
-    impl_->L = cholmod_l_analyze(impl_->A, &impl_->common);
+    if (order && order->size() == n_)
+      {
+        // The given ordering only: no AMD or METIS of our own.
+        const int nmethods               = impl_->common.nmethods;
+        const int method                 = impl_->common.method[0].ordering;
+        impl_->common.nmethods           = 1;
+        impl_->common.method[0].ordering = CHOLMOD_GIVEN;
+        impl_->L = cholmod_l_analyze_p(impl_->A, const_cast<int64_t *>(order->data()), nullptr, 0,
+                                       &impl_->common);
+        impl_->common.nmethods           = nmethods;
+        impl_->common.method[0].ordering = method;
+      }
+    else
+      impl_->L = cholmod_l_analyze(impl_->A, &impl_->common);
     if (!impl_->L)
       throw ModelError("the sparse Cholesky analysis failed (CHOLMOD status " +
                        std::to_string(impl_->common.status) + ")");
@@ -109,6 +122,35 @@ namespace lightbody
   void SparseCholesky::solve_upper(double *x) const
   {
     cholmod_steps(impl_->L, impl_->common, n_, x, {CHOLMOD_Lt, CHOLMOD_Pt});
+  }
+
+  std::vector<int64_t> SparseCholesky::ordering() const
+  {
+    const int64_t *perm = static_cast<const int64_t *>(impl_->L->Perm);
+    return std::vector<int64_t>(perm, perm + n_);
+  }
+
+  uint64_t SparseCholesky::structure_fingerprint() const
+  {
+    // FNV-1a over the sizes and the index arrays.
+    uint64_t h    = 1469598103934665603ull;
+    auto     feed = [&](uint64_t v) {
+      for (int b = 0; b < 8; ++b)
+        {
+          h ^= (v >> (8 * b)) & 0xff;
+          h *= 1099511628211ull;
+        }
+    };
+    const auto   *p   = static_cast<const int64_t *>(impl_->A->p);
+    const auto   *i   = static_cast<const int64_t *>(impl_->A->i);
+    const int64_t nnz = p[n_];
+    feed(n_);
+    feed(static_cast<uint64_t>(nnz));
+    for (std::size_t c = 0; c <= n_; ++c)
+      feed(static_cast<uint64_t>(p[c]));
+    for (int64_t k = 0; k < nnz; ++k)
+      feed(static_cast<uint64_t>(i[k]));
+    return h;
   }
 
   double SparseCholesky::factor_nonzeros() const { return impl_->common.lnz; }

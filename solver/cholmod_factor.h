@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <vector>
 
 namespace lightbody
 {
@@ -23,7 +24,13 @@ namespace lightbody
     double  *values();
 
     // Orders and computes the symbolic factor; returns the bytes the numeric factor will need.
-    double analyse();
+    // `order`: a fill-reducing ordering to use instead of computing one (a permutation of
+    // 0..n-1, e.g. ordering() of an earlier matrix with the same structure).
+    double analyse(const std::vector<int64_t> *order = nullptr);
+    // The fill-reducing ordering of the analysis.
+    std::vector<int64_t> ordering() const;
+    // A fingerprint of the matrix structure (sizes, column pointers, row indices).
+    uint64_t structure_fingerprint() const;
     // Numeric factorisation. Returns -1 on success, or the column (equation) at which the matrix
     // was found not positive definite: a free body or a mechanism.
     long factorise();

@@ -23,6 +23,8 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
+#include <unistd.h>
 #include <tuple>
 #include <fstream>
 #include <map>
@@ -161,6 +163,7 @@ namespace lightbody
       void assemble_loads();
       void check_rigid_body_modes() const;
       void factorise();
+      bool analyse_with_cache();
       void solve();
       void compute_reactions();
       void buckling();
@@ -500,6 +503,76 @@ namespace lightbody
         }
     }
 
+    // The symbolic analysis, with the ordering from options_.ordering_cache where it holds one
+    // for this matrix structure (stored there otherwise). Returns whether it was reused.
+    bool ElasticProblem::analyse_with_cache()
+    {
+      namespace fs         = std::filesystem;
+      SolverStatistics &st = solution_->statistics;
+      ++st.orderings;
+      if (options_.ordering_cache.empty())
+        {
+          st.factor_bytes = cholesky_->analyse();
+          return false;
+        }
+      const std::size_t n = cholesky_->size();
+      char              name[64];
+      std::snprintf(name, sizeof(name), "ordering-%016llx.bin",
+                    static_cast<unsigned long long>(cholesky_->structure_fingerprint()));
+      const fs::path       file = fs::path(options_.ordering_cache) / name;
+      std::vector<int64_t> order;
+      {
+        std::ifstream in(file, std::ios::binary);
+        uint64_t      size = 0;
+        if (in && in.read(reinterpret_cast<char *>(&size), sizeof(size)) && size == n)
+          {
+            order.resize(n);
+            if (!in.read(reinterpret_cast<char *>(order.data()), n * sizeof(int64_t)))
+              order.clear();
+          }
+      }
+      // Only a whole permutation of 0..n-1 is used.
+      if (!order.empty())
+        {
+          std::vector<char> seen(n, 0);
+          for (const int64_t v : order)
+            if (v < 0 || static_cast<std::size_t>(v) >= n || seen[v]++)
+              {
+                order.clear();
+                break;
+              }
+        }
+      if (!order.empty())
+        {
+          st.factor_bytes = cholesky_->analyse(&order);
+          ++st.orderings_reused;
+          return true;
+        }
+      st.factor_bytes = cholesky_->analyse();
+      // Stored for the next run: written beside and renamed, so that a run reading it at the
+      // same time sees the whole file or none. A cache that cannot be written is only slower.
+      std::error_code ec;
+      fs::create_directories(options_.ordering_cache, ec);
+      const fs::path tmp = file.string() + ".tmp" + std::to_string(::getpid());
+      {
+        std::ofstream        out(tmp, std::ios::binary);
+        const uint64_t       size     = n;
+        std::vector<int64_t> computed = cholesky_->ordering();
+        out.write(reinterpret_cast<const char *>(&size), sizeof(size));
+        out.write(reinterpret_cast<const char *>(computed.data()), n * sizeof(int64_t));
+        if (!out)
+          {
+            out.close();
+            fs::remove(tmp, ec);
+            return false;
+          }
+      }
+      fs::rename(tmp, file, ec);
+      if (ec)
+        fs::remove(tmp, ec);
+      return false;
+    }
+
     void ElasticProblem::factorise()
     {
       StageLog::Scope t(log_, "factorise");
@@ -537,12 +610,13 @@ namespace lightbody
       // A buckling or vibration analysis keeps a second matrix (K_G or M) beside the factor.
       const double extra          = keep_pattern() ? 12.0 * sparsity_.n_nonzero_elements() : 0.0;
       const auto   analysis_start = std::chrono::steady_clock::now();
-      const double bytes          = cholesky_->analyse() + extra;
+      const bool   reused         = analyse_with_cache();
+      const double bytes          = solution_->statistics.factor_bytes + extra;
       const double analysis_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - analysis_start).count();
       const double available = options_.memory_limit_bytes > 0 ? options_.memory_limit_bytes
                                                                : 0.9 * available_memory_bytes();
-      solution_->statistics.factor_bytes = bytes - extra;
+      solution_->statistics.ordering_seconds += analysis_seconds;
       if (bytes > available)
         {
           throw ModelError("the factorisation would need about " + memory_text(bytes) +
@@ -555,9 +629,10 @@ namespace lightbody
         char line[200];
         std::snprintf(line, sizeof(line),
                       "matrix: %.1f M nonzeros (lower half), %zu constrained DoFs; factor: %.1f M "
-                      "nonzeros, %.1f Gflop (ordering and analysis %.2f s)",
+                      "nonzeros, %.1f Gflop (%s %.2f s)",
                       1e-6 * static_cast<double>(k), constraints_.n_constraints(),
                       1e-6 * cholesky_->factor_nonzeros(), 1e-9 * cholesky_->flops(),
+                      reused ? "ordering reused, analysis" : "ordering and analysis",
                       analysis_seconds);
         log_.message(line);
       }

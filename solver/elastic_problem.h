@@ -14,6 +14,10 @@ namespace lightbody
   {
     // Memory the factorisation may use, in bytes; 0: what the machine has available now.
     double memory_limit_bytes = 0;
+    // A folder of fill-reducing orderings, one file per matrix structure: an ordering found
+    // there is used instead of computing one, and one computed is stored ("": none). Runs that
+    // differ only in gauges or materials (the points of a sweep) share their ordering.
+    std::string ordering_cache;
   };
 
   // The memory the machine has available now (MemAvailable), in bytes.

@@ -68,6 +68,10 @@ namespace lightbody
     std::size_t matrix_nonzeros = 0;
     double      factor_nonzeros = 0;
     double      factor_bytes    = 0;
+    // Fill-reducing orderings: made (one per factorisation), taken from the ordering cache, and
+    // the time spent ordering and analysing.
+    unsigned orderings = 0, orderings_reused = 0;
+    double   ordering_seconds = 0;
   };
 
   class Solution

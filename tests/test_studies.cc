@@ -149,6 +149,7 @@ TEST(Sweep, TwoByTwoGivesFourRowsAgainstTheClosedForm)
   SweepOptions   o   = sweep_options(dir);
   o.vary             = {{"parts.plate.thickness", {"4 mm", "5 mm"}},
                         {"load_cases.pressure.pressures.0.value", {"0.02 MPa", "0.01 MPa"}}};
+  o.jobs             = 1; // one after the other: points 2 to 4 find point 1's ordering
   StageLog   log;
   const auto rows = run_sweep(o, log);
   ASSERT_EQ(rows.size(), 4u);
@@ -171,7 +172,22 @@ TEST(Sweep, TwoByTwoGivesFourRowsAgainstTheClosedForm)
       EXPECT_NEAR(std::stod(r[column(h, "total_mass_kg")]), 2.7e-6 * 1000 * 500 * t[i], 1e-3);
       EXPECT_EQ(r[column(h, "mass_al_kg")], r[column(h, "total_mass_kg")]);
       EXPECT_TRUE(fs::exists(dir / "sweep" / r[column(h, "folder")] / "report.json"));
+      // Gauges and loads leave the matrix structure alone: its ordering is made once.
+      EXPECT_EQ(r[column(h, "ordering_reused")], i == 0 ? "false" : "true") << "point " << i + 1;
     }
+  // A reused ordering gives the result of a run that makes its own (to round-off).
+  StageLog         quiet;
+  const RunOutcome fresh =
+    run_case(read_case((dir / "plate.yaml").string(),
+                       {{"parts.plate.thickness", "5 mm"},
+                        {"load_cases.pressure.pressures.0.value", "0.01 MPa"}}),
+             {}, quiet);
+  EXPECT_EQ(fresh.results->orderings_reused, 0u);
+  EXPECT_NEAR(rows[3].load_cases.at(0).max_utilization,
+              fresh.results->load_cases[0].max_utilization,
+              1e-4 * fresh.results->load_cases[0].max_utilization);
+  EXPECT_TRUE(rows[3].ordering_reused);
+  EXPECT_FALSE(fs::exists(dir / "sweep" / ".orderings")); // the cache is not a result
   EXPECT_TRUE(fs::exists(dir / "sweep" / result_marker));
 }
 
