@@ -22,6 +22,8 @@ def without_times(report):
     report = dict(report)
     for key in ("time_s", "result_folder"):
         report.pop(key, None)
+    if isinstance(report.get("ordering"), dict):
+        report["ordering"] = {k: v for k, v in report["ordering"].items() if k != "time_s"}
     for lc in report.get("load_cases", []):
         b = lc.get("buckling")
         if isinstance(b, dict):
