@@ -13,6 +13,7 @@
 #include "app/size.h"
 
 #include "input/errors.h"
+#include "input/materials.h"
 #include "post/result_folder.h"
 #include "post/results.h"
 
@@ -461,7 +462,17 @@ namespace lightbody
     if (!read.criteria.given)
       throw InputError({read.file, 0, 0}, "criteria",
                        "sizing needs a design check: give `criteria` in the case file");
-    // The sized case: the original included, the --set values and the gauges on top.
+    for (const auto &m : o.materials)
+      if (!read.user_materials.count(m) && !library_material(m, o.gauges_mm.front()))
+        {
+          std::vector<std::string> known = library_material_names();
+          for (const auto &u : read.user_materials)
+            known.push_back(u.first);
+          std::string list;
+          for (const auto &k : known)
+            list += (list.empty() ? "" : ", ") + k;
+          throw InputError({"--materials", 0, 0}, m, "unknown material (known: " + list + ")");
+        }
     check_result_folder(o.out_dir, read.input_files);
 
     SizingReport                   report;
