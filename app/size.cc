@@ -12,6 +12,7 @@
 // convergence check; a group that fails there moves up one gauge until the check passes.
 #include "app/size.h"
 
+#include "input/bodies.h"
 #include "input/errors.h"
 #include "input/materials.h"
 #include "post/result_folder.h"
@@ -202,6 +203,8 @@ namespace lightbody
       for (std::size_t g = 0; g < groups.size(); ++g)
         for (const std::size_t i : groups[g])
           c.parts[i].thickness = gauges[g];
+      if (c.has_tank)
+        fit_tank_insets(c); // the baffles follow the shell's inner face
     }
 
     // A group fails in the final check: a part of it above 1, or a failing buckling mode in it.

@@ -21,6 +21,28 @@ namespace lightbody
     return L;
   }
 
+  void fit_tank_insets(Case &c)
+  {
+    for (auto &p : c.parts)
+      {
+        if (p.kind != SurfaceKind::section_plate && p.kind != SurfaceKind::section_ring)
+          continue;
+        double       thinnest = 0;
+        const double x        = p.origin[0];
+        for (const auto &s : c.parts)
+          if (s.kind == SurfaceKind::section_shell)
+            {
+              const double x0 = s.origin[0], x1 = s.origin[0] + s.length, tol = 1e-6 * (1 + x1);
+              // Flat heads sit just inside the shell's ends.
+              if (x >= x0 - tol - s.thickness && x <= x1 + tol + s.thickness &&
+                  (thinnest == 0 || s.thickness < thinnest))
+                thinnest = s.thickness;
+            }
+        if (thinnest > 0)
+          p.inset = thinnest / 2;
+      }
+  }
+
   void expand_tank(Case &c, const SourceLocation &where)
   {
     const TankSpec &t    = c.tank;

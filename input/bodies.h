@@ -10,6 +10,11 @@ namespace lightbody
   // named regions ("saddles", "anchor", "subframe", "ends") and, when the case gives no
   // supports, the default supports of its mounting. Throws InputError for impossible layouts.
   void expand_tank(Case &c, const SourceLocation &where);
+  // A tank's plates (partitions, baffles, flat heads) and rings sit half the shell's gauge inside
+  // the shell's mid-surface, on its inner face: after the shells' gauges were changed (parts.NAME
+  // overrides), each takes the gauge of the shell at its station (the thinner of two that meet
+  // there).
+  void fit_tank_insets(Case &c);
 
   // Appends a box or tipper body: plates joined by ties, named surfaces ("floor_top",
   // "front_wall_inner", "side_left_inner", "side_right_inner", "roof", "rear_frame",

@@ -281,6 +281,8 @@ namespace lightbody
           for (const auto &[name, node] : own_parts)
             if (!override_body_parts(name, node, c, body_parts))
               read_part(name, node, c);
+          if (c.has_tank)
+            fit_tank_insets(c);
         }
       // Templates need the body's surfaces and dimensions.
       if (c.design_loads.kind != DesignLoadsSpec::Template::none && diag_.empty())

@@ -396,3 +396,23 @@ TEST(CaseReader, TipperTopRailCoversThePosts)
         << e.diagnostics().front().to_string();
     }
 }
+
+// A tank's baffles sit on the shell's inner face: when a shell's gauge is overridden they follow
+// it (half the gauge inside the mid-surface; at a joint of two shells, the thinner one's).
+TEST(CaseReader, TankBafflesFollowAnOverriddenShellGauge)
+{
+  const std::string tank    = std::string(LIGHTBODY_SOURCE_DIR) + "/cases/tank_8m3_elliptical.yaml";
+  const Case        same    = read_case(tank);
+  const Case        c       = read_case(tank, {{"parts.shell_*.thickness", "9 mm"}});
+  const Case        one     = read_case(tank, {{"parts.shell_1.thickness", "9 mm"}});
+  unsigned          baffles = 0;
+  for (std::size_t i = 0; i < c.parts.size(); ++i)
+    if (c.parts[i].kind == SurfaceKind::section_plate)
+      {
+        ++baffles;
+        EXPECT_DOUBLE_EQ(same.parts[i].inset, 3) << same.parts[i].name; // 6 mm shells
+        EXPECT_DOUBLE_EQ(c.parts[i].inset, 4.5) << c.parts[i].name;
+        EXPECT_DOUBLE_EQ(one.parts[i].inset, 3) << one.parts[i].name; // the thinner neighbour
+      }
+  EXPECT_EQ(baffles, 2u);
+}
