@@ -205,9 +205,12 @@ namespace lightbody
           c.parts[i].thickness = gauges[g];
       if (c.has_tank)
         fit_tank_insets(c); // the baffles follow the shell's inner face
+      else if (c.has_frame_body)
+        fit_frame_body(c); // the plates follow their neighbours' faces
     }
 
-    // A group fails in the final check: a part of it above 1, or a failing buckling mode in it.
+    // A group fails in the final check: a part of it above 1 (on the run's mesh or the
+    // convergence check's finer one), or a failing buckling mode in it.
     std::vector<bool> failing_groups(const Results                               &r,
                                      const std::vector<std::vector<std::size_t>> &groups,
                                      const Case                                  &c)
@@ -231,6 +234,10 @@ namespace lightbody
               }
             for (const auto &m : r.minimum_thickness)
               if (m.part == name && !m.passed)
+                failing[g] = true;
+            // Above 1 on the convergence check's finer mesh.
+            for (const auto &cc : r.convergence.cases)
+              if (cc.part == name && cc.fine > 1)
                 failing[g] = true;
           }
       return failing;

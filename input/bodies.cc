@@ -21,6 +21,22 @@ namespace lightbody
     return L;
   }
 
+  void fit_frame_body(Case &c)
+  {
+    Case scratch;
+    scratch.frame_body = c.frame_body;
+    for (const auto &p : c.parts)
+      scratch.frame_body.part_gauges[p.name] = p.thickness;
+    expand_frame_body(scratch, SourceLocation{}); // only the corners are kept
+    for (const auto &q : scratch.parts)
+      for (auto &p : c.parts)
+        if (p.name == q.name)
+          p.corners = q.corners;
+    for (const char *r : {"mounts", "anchor", "hinge_pins", "ram_pin"})
+      if (scratch.named_regions.count(r))
+        c.named_regions[r] = scratch.named_regions[r];
+  }
+
   void fit_tank_insets(Case &c)
   {
     for (auto &p : c.parts)
@@ -288,11 +304,20 @@ namespace lightbody
     Vec3 add(const Vec3 &a, const Vec3 &b) { return {a[0] + b[0], a[1] + b[1], a[2] + b[2]}; }
 
     // The toolkit of frame bodies: flat plates given by a corner and two edge vectors (the top
-    // side faces du x dv), joined to their neighbours by the ties the mesher finds.
+    // side faces du x dv), joined to their neighbours by the ties the mesher finds. A plate's
+    // gauge is its group's, or the gauge its part was given (parts.NAME); where one plate sits on
+    // another's face, the position follows that part's gauge (t()).
     class FrameBuilder
     {
     public:
       FrameBuilder(Case &c, const SourceLocation &where) : c_(c), where_(where) {}
+
+      double t(const std::string &name, const Gauge &g) const
+      {
+        const auto &given = c_.frame_body.part_gauges;
+        const auto  it    = given.find(name);
+        return it == given.end() ? g.thickness : it->second;
+      }
 
       std::string plate(const std::string &name, const Gauge &g, const Vec3 &p0, const Vec3 &du,
                         const Vec3 &dv)
@@ -325,39 +350,89 @@ namespace lightbody
 
   namespace
   {
-    // Posts (a web and an outer flange each) outside the side walls at the post pitch and outside
-    // the front wall, evenly across its width; returns the side posts' stations.
-    std::vector<double> add_wall_posts(FrameBuilder &f, const FrameBodySpec &b, double L, double W,
-                                       double H, double z0, double yo, double tfw)
+    // The side posts' stations: at the post pitch, or (a tipper's U-frames) each on the
+    // crossmember nearest to it.
+    std::vector<double> post_stations(const FrameBodySpec &b, const std::vector<double> &on)
     {
       std::vector<double> stations;
-      const double        tp = b.post.thickness;
-      int                 k  = 0;
+      const double        L = b.length;
       for (double xp = b.post_pitch; xp < L - b.post_pitch / 2; xp += b.post_pitch)
         {
-          stations.push_back(xp);
+          double x = on.empty() ? xp : on.front();
+          for (double xc : on)
+            if (std::abs(xc - xp) < std::abs(x - xp))
+              x = xc;
+          if (stations.empty() || x > stations.back() + 1e-9)
+            stations.push_back(x);
+        }
+      return stations;
+    }
+
+    std::string side_name(const char *prefix, int side)
+    {
+      return std::string(prefix) + (side > 0 ? "_left" : "_right");
+    }
+
+    // The frame body's dimensions that follow from the gauges.
+    struct FrameLayout
+    {
+      double              L, W, H, tf, tfw, tt, z0, z1, s;
+      double              tw[2], yo[2]; // side walls (0 left, 1 right): gauge, outer face
+      bool                u_frame;
+      double              yf[2], xf, xb; // floor edges
+      std::vector<double> crossmember_stations, stations;
+      int                 n_across = 0; // bays of the posts across the end walls
+      static int          at(int side) { return side > 0 ? 0 : 1; }
+    };
+
+    // Posts (a web and an outer flange each) outside the side walls at the given stations (their
+    // flanges reaching `knee` below the floor's top) and outside the front wall (a tipper's also
+    // outside the tailgate), evenly across its width.
+    void add_wall_posts(FrameBuilder &f, const FrameBodySpec &b, const FrameLayout &l, double knee)
+    {
+      int k = 0;
+      for (double xp : l.stations)
+        {
           ++k;
           for (int side : {1, -1})
             {
-              const std::string n =
-                std::string(side > 0 ? "post_left_" : "post_right_") + std::to_string(k);
-              f.plate(n + "_web", b.post, {xp, side * yo, z0}, {0, side * b.post_depth, 0},
-                      {0, 0, H});
+              const std::string n  = side_name("post", side) + "_" + std::to_string(k);
+              const double      yo = l.yo[FrameLayout::at(side)];
+              f.plate(n + "_web", b.post, {xp, side * yo, l.z0}, {0, side * b.post_depth, 0},
+                      {0, 0, l.H});
+              const double tp = f.t(n + "_flange", b.post);
               f.plate(n + "_flange", b.post,
-                      {xp - b.post_flange / 2, side * (yo + b.post_depth + tp / 2), z0},
-                      {b.post_flange, 0, 0}, {0, 0, H});
+                      {xp - b.post_flange / 2, side * (yo + b.post_depth + tp / 2), l.z0 - knee},
+                      {b.post_flange, 0, 0}, {0, 0, l.H + knee});
             }
         }
-      const int n_front = std::max(1, static_cast<int>(std::lround(W / b.post_pitch)));
-      for (int j = 1; j < n_front; ++j)
-        {
-          const double      yp = -W / 2 + j * W / n_front;
-          const std::string n  = "post_front_" + std::to_string(j);
-          f.plate(n + "_web", b.post, {-tfw, yp, z0}, {-b.post_depth, 0, 0}, {0, 0, H});
-          f.plate(n + "_flange", b.post, {-tfw - b.post_depth - tp / 2, yp - b.post_flange / 2, z0},
-                  {0, b.post_flange, 0}, {0, 0, H});
-        }
-      return stations;
+      // Across an end wall whose outer face is at x_face, outwards in direction dir (+-1).
+      auto across = [&](const std::string &prefix, double x_face, double dir) {
+        for (int j = 1; j < l.n_across; ++j)
+          {
+            const double      yp = -l.W / 2 + j * l.W / l.n_across;
+            const std::string n  = prefix + std::to_string(j);
+            f.plate(n + "_web", b.post, {x_face, yp, l.z0}, {dir * b.post_depth, 0, 0},
+                    {0, 0, l.H});
+            const double tp = f.t(n + "_flange", b.post);
+            f.plate(n + "_flange", b.post,
+                    {x_face + dir * (b.post_depth + tp / 2), yp - b.post_flange / 2, l.z0},
+                    {0, b.post_flange, 0}, {0, 0, l.H});
+          }
+      };
+      across("post_front_", -l.tfw, -1);
+      if (b.kind == FrameBodySpec::Kind::tipper)
+        across("post_rear_", l.L, 1);
+    }
+
+    // The thickest flange of the posts across an end wall: how far they reach out.
+    double end_posts_reach(const FrameBuilder &f, const FrameBodySpec &b, const FrameLayout &l,
+                           const std::string &prefix)
+    {
+      double t = b.post.thickness;
+      for (int j = 1; j < l.n_across; ++j)
+        t = std::max(t, f.t(prefix + std::to_string(j) + "_flange", b.post));
+      return b.post_depth + t;
     }
   } // namespace
 
@@ -365,98 +440,192 @@ namespace lightbody
   {
     const FrameBodySpec &b = c.frame_body;
     FrameBuilder         f(c, where);
-    const double         L = b.length, W = b.width, H = b.height;
-    const double         tf = b.floor.thickness, tw = b.walls.thickness, tfw = b.front.thickness;
-    const double         Lx = L + tfw;                 // floor, walls and roof run from -tfw to L
-    const double         yo = W / 2 + tw;              // outer faces of the side walls
-    const double         z0 = tf / 2, z1 = tf / 2 + H; // inside, floor top to roof (or side top)
-    auto                &ns      = c.named_surfaces;
-    auto                &regions = c.named_regions;
+    FrameLayout          l;
+    l.L = b.length, l.W = b.width, l.H = b.height;
+    l.tf = f.t("floor", b.floor), l.tfw = f.t("front_wall", b.front);
+    l.tt = f.t("tailgate", b.tailgate);
+    l.z0 = l.tf / 2, l.z1 = l.tf / 2 + l.H; // inside: floor top to roof (or side top)
+    l.s = b.sill_spacing / 2;
+    for (int side : {1, -1})
+      {
+        const int k = FrameLayout::at(side);
+        l.tw[k]     = f.t(side_name("side", side), b.walls);
+        l.yo[k]     = l.W / 2 + l.tw[k];
+      }
+    const double L = l.L, W = l.W, H = l.H, tf = l.tf, tfw = l.tfw, z0 = l.z0, z1 = l.z1;
+    const double Lx      = L + tfw; // walls, roof and sills run from -tfw to L
+    auto        &ns      = c.named_surfaces;
+    auto        &regions = c.named_regions;
+    const bool   tipper  = b.kind == FrameBodySpec::Kind::tipper;
+    // A tipper's side posts stand on crossmembers (U-frames): the floor and the crossmembers run
+    // out to the posts' flanges, which reach down to the crossmembers' bottom edges; the floor
+    // runs out under the front wall's and the tailgate's posts.
+    l.u_frame = tipper && b.has_posts;
+    for (double xc = b.crossmember_pitch / 2; xc < L; xc += b.crossmember_pitch)
+      l.crossmember_stations.push_back(xc);
+    if (b.has_posts)
+      {
+        l.stations = post_stations(b, l.u_frame ? l.crossmember_stations : std::vector<double>{});
+        l.n_across = std::max(1, static_cast<int>(std::lround(W / b.post_pitch)));
+      }
+    for (int k : {0, 1})
+      l.yf[k] = l.yo[k] + (l.u_frame ? b.post_depth : 0);
+    l.xf = -tfw - (l.u_frame ? end_posts_reach(f, b, l, "post_front_") : 0);
+    l.xb = L + (l.u_frame ? end_posts_reach(f, b, l, "post_rear_") : 0);
 
-    ns["floor_top"]       = {f.plate("floor", b.floor, {-tfw, -yo, 0}, {Lx, 0, 0}, {0, 2 * yo, 0}) +
+    ns["floor_top"]       = {f.plate("floor", b.floor, {l.xf, -l.yf[1], 0}, {l.xb - l.xf, 0, 0},
+                                     {0, l.yf[0] + l.yf[1], 0}) +
                              ".top"};
     ns["side_left_inner"] = {
-      f.plate("side_left", b.walls, {-tfw, W / 2 + tw / 2, z0}, {Lx, 0, 0}, {0, 0, H}) + ".top"};
+      f.plate("side_left", b.walls, {-tfw, W / 2 + l.tw[0] / 2, z0}, {Lx, 0, 0}, {0, 0, H}) +
+      ".top"};
     ns["side_right_inner"] = {
-      f.plate("side_right", b.walls, {-tfw, -W / 2 - tw / 2, z0}, {0, 0, H}, {Lx, 0, 0}) + ".top"};
+      f.plate("side_right", b.walls, {-tfw, -W / 2 - l.tw[1] / 2, z0}, {0, 0, H}, {Lx, 0, 0}) +
+      ".top"};
     ns["front_wall_inner"] = {
       f.plate("front_wall", b.front, {-tfw / 2, -W / 2, z0}, {0, W, 0}, {0, 0, H}) + ".top"};
 
     if (b.kind == FrameBodySpec::Kind::box)
       {
-        const double tr = b.roof.thickness;
-        ns["roof"]      = {
-               f.plate("roof", b.roof, {-tfw, -yo, z1 + tr / 2}, {0, 2 * yo, 0}, {Lx, 0, 0}) + ".top"};
+        const double tr = f.t("roof", b.roof);
+        ns["roof"]      = {f.plate("roof", b.roof, {-tfw, -l.yo[1], z1 + tr / 2},
+                                   {0, l.yo[0] + l.yo[1], 0}, {Lx, 0, 0}) +
+                           ".top"};
         // Rear portal frame around the door opening: two posts under a header.
-        const double x = L - b.rear_frame.thickness / 2, wp = b.rear_post_width,
-                     hh  = b.rear_header_height;
+        const double wp = b.rear_post_width, hh = b.rear_header_height;
+        auto         x   = [&](const char *name) { return L - f.t(name, b.rear_frame) / 2; };
         ns["rear_frame"] = {
-          f.plate("rear_post_left", b.rear_frame, {x, W / 2 - wp, z0}, {0, 0, H - hh}, {0, wp, 0}) +
+          f.plate("rear_post_left", b.rear_frame, {x("rear_post_left"), W / 2 - wp, z0},
+                  {0, 0, H - hh}, {0, wp, 0}) +
             ".top",
-          f.plate("rear_post_right", b.rear_frame, {x, -W / 2, z0}, {0, 0, H - hh}, {0, wp, 0}) +
+          f.plate("rear_post_right", b.rear_frame, {x("rear_post_right"), -W / 2, z0},
+                  {0, 0, H - hh}, {0, wp, 0}) +
             ".top",
-          f.plate("rear_header", b.rear_frame, {x, -W / 2, z1 - hh}, {0, 0, hh}, {0, W, 0}) +
+          f.plate("rear_header", b.rear_frame, {x("rear_header"), -W / 2, z1 - hh}, {0, 0, hh},
+                  {0, W, 0}) +
             ".top"};
         // Wall posts on the sides and the front wall, a roof bow between each pair of side posts.
-        const auto stations = add_wall_posts(f, b, L, W, H, z0, yo, tfw);
-        for (std::size_t k = 0; k < stations.size(); ++k)
-          f.plate("roof_bow_" + std::to_string(k + 1), b.post, {stations[k], -W / 2, z1}, {0, W, 0},
-                  {0, 0, -b.post_depth});
+        add_wall_posts(f, b, l, 0);
+        for (std::size_t k = 0; k < l.stations.size(); ++k)
+          f.plate("roof_bow_" + std::to_string(k + 1), b.post, {l.stations[k], -W / 2, z1},
+                  {0, W, 0}, {0, 0, -b.post_depth});
       }
     else
       {
-        ns["tailgate_inner"] = {f.plate("tailgate", b.tailgate,
-                                        {L - b.tailgate.thickness / 2, -W / 2, z0}, {0, 0, H},
-                                        {0, W, 0}) +
-                                ".top"};
+        ns["tailgate_inner"] = {
+          f.plate("tailgate", b.tailgate, {L - l.tt / 2, -W / 2, z0}, {0, 0, H}, {0, W, 0}) +
+          ".top"};
         if (b.has_posts)
-          add_wall_posts(f, b, L, W, H, z0, yo, tfw);
-        // Top rails: flat bars on the side walls' top edges, from the inner face outwards.
+          add_wall_posts(f, b, l, tf + b.crossmember_height);
+        // Top rails and canopy cover the side walls and the side posts: as wide as the rail
+        // given, at least to the thickest post flange's outer face on that side.
+        double wr[2];
+        for (int side : {1, -1})
+          {
+            const int k  = FrameLayout::at(side);
+            double    tp = b.post.thickness;
+            for (std::size_t j = 1; j <= l.stations.size(); ++j)
+              tp = std::max(
+                tp, f.t(side_name("post", side) + "_" + std::to_string(j) + "_flange", b.post));
+            const double over = l.tw[k] + (b.has_posts ? b.post_depth + tp : 0);
+            wr[k]             = std::max(b.top_rail_width, over);
+          }
+        // Canopy: a plate on the front wall's top edge from `canopy_length` forward of it back to
+        // the first side post, over the side walls' tops; its bottom face level with the rails'.
+        // Loaded in its plane by the front wall, it spans between the side walls.
+        double xr = -tfw; // where the top rails begin
+        if (b.canopy_length > 0)
+          {
+            xr = l.stations.empty() ? b.canopy_length : l.stations.front() + b.post_flange / 2;
+            f.plate("canopy", b.canopy,
+                    {-tfw - b.canopy_length, -W / 2 - wr[1], z1 + f.t("canopy", b.canopy) / 2},
+                    {xr + tfw + b.canopy_length, 0, 0}, {0, W + wr[0] + wr[1], 0});
+          }
+        // Top rails: flat bars on the side walls' top edges, from the inner face outwards, and
+        // across the tailgate's top (over its posts): loaded in its plane by the tailgate, the
+        // rear rail spans between the side walls.
         if (b.top_rail_width > 0)
-          for (int side : {1, -1})
-            f.plate(
-              side > 0 ? "top_rail_left" : "top_rail_right", b.top_rail,
-              {-tfw, side > 0 ? W / 2 : -W / 2 - b.top_rail_width, z1 + b.top_rail.thickness / 2},
-              {Lx, 0, 0}, {0, b.top_rail_width, 0});
+          {
+            const double x_rear = L - l.tt;
+            for (int side : {1, -1})
+              {
+                const std::string n = side_name("top_rail", side);
+                const int         k = FrameLayout::at(side);
+                f.plate(n, b.top_rail,
+                        {xr, side > 0 ? W / 2 : -W / 2 - wr[k], z1 + f.t(n, b.top_rail) / 2},
+                        {x_rear - xr, 0, 0}, {0, wr[k], 0});
+              }
+            f.plate("top_rail_rear", b.top_rail,
+                    {x_rear, -W / 2 - wr[1], z1 + f.t("top_rail_rear", b.top_rail) / 2},
+                    {std::max(l.xb - x_rear, std::max(wr[0], wr[1])), 0, 0},
+                    {0, W + wr[0] + wr[1], 0});
+          }
       }
 
     // Underframe: C-section sills (web and bottom flange) and crossmember webs between them.
-    const double s = b.sill_spacing / 2, ts = b.sill.thickness, zs = -tf / 2 - b.sill_height;
-    const double z_flange = zs - ts / 2;
+    const double s = l.s, zs = -tf / 2 - b.sill_height;
+    double       t_web[2], t_flange[2], z_flange[2];
     for (int side : {1, -1})
       {
-        const std::string n = side > 0 ? "sill_left" : "sill_right";
+        const std::string n = side_name("sill", side);
+        const int         k = FrameLayout::at(side);
+        t_web[k]            = f.t(n + "_web", b.sill);
+        t_flange[k]         = f.t(n + "_flange", b.sill);
+        z_flange[k]         = zs - t_flange[k] / 2;
         f.plate(n + "_web", b.sill, {-tfw, side * s, -tf / 2}, {Lx, 0, 0}, {0, 0, -b.sill_height});
-        f.plate(n + "_flange", b.sill, {-tfw, side * s - b.sill_flange / 2, z_flange}, {Lx, 0, 0},
-                {0, b.sill_flange, 0});
+        f.plate(n + "_flange", b.sill, {-tfw, side * s - b.sill_flange / 2, z_flange[k]},
+                {Lx, 0, 0}, {0, b.sill_flange, 0});
       }
+    // Between the sill webs' inner faces, and from their outer faces out.
+    const double in_l = s - t_web[0] / 2, in_r = -s + t_web[1] / 2;
+    const double out_l = s + t_web[0] / 2, out_r = -s - t_web[1] / 2;
+    // A tipper's ram cross member: two webs between the sill webs either side of the ram
+    // bracket, which carry the ram's force into the sills (a crossmember there gives way to it).
+    const double        ram_half = 150, t_ram = f.t("ram_bracket", b.bracket);
+    const char         *ram_names[2] = {"ram_crossmember_front", "ram_crossmember_rear"};
+    std::vector<double> ram_webs, t_ram_webs;
+    if (tipper)
+      for (int k : {0, 1})
+        {
+          t_ram_webs.push_back(f.t(ram_names[k], b.bracket));
+          ram_webs.push_back(b.ram_station + (k == 0 ? -1 : 1) * (ram_half + t_ram_webs[k] / 2));
+        }
     int j = 0;
-    for (double xc = b.crossmember_pitch / 2; xc < L; xc += b.crossmember_pitch)
+    for (double xc : l.crossmember_stations)
       {
         ++j;
         const std::string n = "crossmember_" + std::to_string(j);
         const Vec3        down{0, 0, -b.crossmember_height};
-        f.plate(n + "_middle", b.crossmember, {xc, -s + ts / 2, -tf / 2}, {0, 2 * s - ts, 0}, down);
-        if (yo > s + ts / 2)
+        bool              clash = false;
+        for (std::size_t k = 0; k < ram_webs.size(); ++k)
+          clash = clash || std::abs(ram_webs[k] - xc) <
+                             (t_ram_webs[k] + f.t(n + "_middle", b.crossmember)) / 2 + 1;
+        if (!clash)
+          f.plate(n + "_middle", b.crossmember, {xc, in_r, -tf / 2}, {0, in_l - in_r, 0}, down);
+        if (l.yf[0] > out_l && l.yf[1] > -out_r)
           {
-            f.plate(n + "_left", b.crossmember, {xc, s + ts / 2, -tf / 2}, {0, yo - s - ts / 2, 0},
+            f.plate(n + "_left", b.crossmember, {xc, out_l, -tf / 2}, {0, l.yf[0] - out_l, 0},
                     down);
-            f.plate(n + "_right", b.crossmember, {xc, -yo, -tf / 2}, {0, yo - s - ts / 2, 0}, down);
+            f.plate(n + "_right", b.crossmember, {xc, -l.yf[1], -tf / 2}, {0, l.yf[1] + out_r, 0},
+                    down);
           }
       }
 
     // Mounting on the chassis rails: the sill flanges' bottom faces inside each mount's
     // footprint, on an elastic bedding.
     c.named_surfaces["sill_bottoms"] = {"sill_left_flange.bottom", "sill_right_flange.bottom"};
-    const double tol                 = ts;
-    auto         mount               = [&](double x0, double x1) {
+    auto bottom                      = [&](int side) {
+      return z_flange[FrameLayout::at(side)] - t_flange[FrameLayout::at(side)] / 2;
+    };
+    auto mount = [&](double x0, double x1) {
       for (int side : {1, -1})
         {
-          RegionSpec r = f.box({x0, side * s - b.sill_flange / 2, z_flange - ts / 2 - tol},
-                                                     {x1, side * s + b.sill_flange / 2, z_flange - ts / 2 + 1e-6});
-          r.kind       = RegionSpec::Kind::surface;
-          r.surface    = "sill_bottoms";
-          r.in_box     = true;
+          const double tol = t_flange[FrameLayout::at(side)];
+          RegionSpec   r   = f.box({x0, side * s - b.sill_flange / 2, bottom(side) - tol},
+                                   {x1, side * s + b.sill_flange / 2, bottom(side) + 1e-6});
+          r.kind           = RegionSpec::Kind::surface;
+          r.surface        = "sill_bottoms";
+          r.in_box         = true;
           regions["mounts"].push_back(r);
         }
     };
@@ -467,27 +636,35 @@ namespace lightbody
         mount(x - b.mount_length / 2, x + b.mount_length / 2);
     const double xa = b.mount_stations.empty() ? 0.0 : b.mount_stations.front();
     for (int side : {1, -1})
-      regions["anchor"].push_back(
-        f.box({xa - b.mount_length / 2, side * s - 1, z_flange - ts / 2 - tol},
-              {xa + b.mount_length / 2, side * s + 1, z_flange - ts / 2 + 1e-6}));
-
-    if (b.kind == FrameBodySpec::Kind::tipper)
       {
-        // Hinge brackets at the rear beside the sill webs, the ram bracket on the centre line.
-        const double tb = b.bracket.thickness, zb = z_flange - b.hinge_depth;
+        const double tol = t_flange[FrameLayout::at(side)];
+        regions["anchor"].push_back(
+          f.box({xa - b.mount_length / 2, side * s - 1, bottom(side) - tol},
+                {xa + b.mount_length / 2, side * s + 1, bottom(side) + 1e-6}));
+      }
+
+    if (tipper)
+      {
+        // Hinge brackets at the rear beside the sill webs, the ram bracket on the centre line
+        // between the ram cross member's webs.
         for (int side : {1, -1})
           {
-            const double y = side * (s + ts / 2 + tb / 2);
-            f.plate(side > 0 ? "hinge_bracket_left" : "hinge_bracket_right", b.bracket,
-                    {L - 300, y, -tf / 2}, {300, 0, 0}, {0, 0, zb + tf / 2});
+            const std::string n  = side_name("hinge_bracket", side);
+            const int         k  = FrameLayout::at(side);
+            const double      tb = f.t(n, b.bracket), zb = z_flange[k] - b.hinge_depth;
+            const double      y = side * (s + t_web[k] / 2 + tb / 2);
+            f.plate(n, b.bracket, {L - 300, y, -tf / 2}, {300, 0, 0}, {0, 0, zb + tf / 2});
             regions["hinge_pins"].push_back(
               f.box({L - 150 - 40, y - tb, zb - 1}, {L - 150 + 40, y + tb, zb + 80}));
           }
         const double zr = -tf / 2 - b.ram_depth;
-        f.plate("ram_bracket", b.bracket, {b.ram_station - 150, 0, -tf / 2}, {300, 0, 0},
-                {0, 0, -b.ram_depth});
+        f.plate("ram_bracket", b.bracket, {b.ram_station - ram_half, 0, -tf / 2},
+                {2 * ram_half, 0, 0}, {0, 0, -b.ram_depth});
+        for (int k : {0, 1})
+          f.plate(ram_names[k], b.bracket, {ram_webs[k], in_r, -tf / 2}, {0, in_l - in_r, 0},
+                  {0, 0, -b.sill_height});
         regions["ram_pin"].push_back(
-          f.box({b.ram_station - 40, -tb, zr - 1}, {b.ram_station + 40, tb, zr + 80}));
+          f.box({b.ram_station - 40, -t_ram, zr - 1}, {b.ram_station + 40, t_ram, zr + 80}));
       }
 
     if (c.supports.empty())

@@ -21,6 +21,10 @@ namespace lightbody
   // "tailgate_inner"), named regions ("mounts", "anchor", "hinge_pins", "ram_pin") and default
   // supports.
   void expand_frame_body(Case &c, const SourceLocation &where);
+  // A frame body's plates sit on each other's faces: after parts' gauges were changed
+  // (parts.NAME overrides), each plate is placed again on the faces of its neighbours as they are
+  // now (a thicker floor lifts the walls, a thicker sill web moves the crossmembers' ends).
+  void fit_frame_body(Case &c);
 
   // Mid-surface perimeter of a cross-section.
   double section_perimeter(const SectionSpec &s);

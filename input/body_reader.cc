@@ -12,7 +12,8 @@ namespace lightbody
       {
         if (key == "sills" || key == "crossmembers" || key == "posts")
           return "body.FRAME." + key;
-        if (key == "rear_frame" || key == "top_rail" || key == "hinges" || key == "ram")
+        if (key == "rear_frame" || key == "top_rail" || key == "hinges" || key == "ram" ||
+            key == "canopy")
           return path + "." + key;
         return "body.FRAME.GAUGE";
       }
@@ -335,6 +336,21 @@ namespace lightbody
                   else
                     b.top_rail_width = over_posts;
                 }
+            }
+          if (n["canopy"])
+            {
+              b.canopy_length    = size_default("canopy", "length");
+              const Gauge &under = b.top_rail_width > 0 ? b.top_rail : b.walls;
+              group("canopy", b.canopy, &under, {{"length", &b.canopy_length}}, false);
+              // The front posts' tops end under the canopy: it must reach over them.
+              const double over_posts = b.post_depth + b.post.thickness;
+              if (b.has_posts && b.canopy_length < over_posts)
+                error(n["canopy"].IsMap() && n["canopy"]["length"] ? n["canopy"]["length"]
+                                                                   : n["canopy"],
+                      path + ".canopy.length",
+                      "the canopy must cover the front posts' tops: at least the post depth + "
+                      "post gauge = " +
+                        std::to_string(static_cast<int>(std::ceil(over_posts))) + " mm");
             }
           b.hinge_depth = size_default("hinges", "depth");
           group("hinges", b.bracket, &b.sill, {{"depth", &b.hinge_depth}}, false);

@@ -404,6 +404,10 @@ namespace lightbody
     // Tipper: flat top rails on the side walls' top edges, `top_rail_width` outwards (0: none).
     Gauge  top_rail;
     double top_rail_width = 0;
+    // Tipper: a plate over the front wall's top reaching `canopy_length` forward and back over the
+    // side walls' tops to the first post (0: none).
+    Gauge  canopy;
+    double canopy_length = 0;
     Gauge  rear_frame;
     double rear_post_width = 0, rear_header_height = 0;
     // Mounting on the chassis: sill bottoms at given stations (each `mount_length` long), or
@@ -415,6 +419,9 @@ namespace lightbody
     Gauge  bracket;
     double hinge_depth = 0, ram_station = 0, ram_depth = 0;
     bool   tipping = false; // supports: on hinge and ram pins (tipping) or on the subframe
+    // Gauges of single parts that differ from their group's (parts.NAME overrides): the
+    // generator places the plates on them (fit_frame_body).
+    std::map<std::string, double> part_gauges;
   };
 
   struct Case

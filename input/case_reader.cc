@@ -283,6 +283,8 @@ namespace lightbody
               read_part(name, node, c);
           if (c.has_tank)
             fit_tank_insets(c);
+          else
+            fit_frame_body(c);
         }
       // Templates need the body's surfaces and dimensions.
       if (c.design_loads.kind != DesignLoadsSpec::Template::none && diag_.empty())

@@ -627,13 +627,13 @@ namespace lightbody
         }
       {
         char line[200];
-        std::snprintf(line, sizeof(line),
-                      "matrix: %.1f M nonzeros (lower half), %zu constrained DoFs; factor: %.1f M "
-                      "nonzeros, %.1f Gflop (%s %.2f s)",
-                      1e-6 * static_cast<double>(k), constraints_.n_constraints(),
-                      1e-6 * cholesky_->factor_nonzeros(), 1e-9 * cholesky_->flops(),
-                      reused ? "ordering reused, analysis" : "ordering and analysis",
-                      analysis_seconds);
+        std::snprintf(
+          line, sizeof(line),
+          "matrix: %.1f M nonzeros (lower half), %zu constrained DoFs; factor: %.1f M "
+          "nonzeros, %.1f Gflop (%s %.2f s)",
+          1e-6 * static_cast<double>(k), static_cast<std::size_t>(constraints_.n_constraints()),
+          1e-6 * cholesky_->factor_nonzeros(), 1e-9 * cholesky_->flops(),
+          reused ? "ordering reused, analysis" : "ordering and analysis", analysis_seconds);
         log_.message(line);
       }
       const long failed = cholesky_->factorise();

@@ -395,6 +395,20 @@ TEST(CaseReader, TipperTopRailCoversThePosts)
                 std::string::npos)
         << e.diagnostics().front().to_string();
     }
+  // The canopy likewise reaches over the front wall's posts.
+  try
+    {
+      read_case(tipper, {posts, {"body.tipper.canopy", "{length: 80 mm}"}});
+      ADD_FAILURE() << "a canopy shorter than the posts' depth was accepted";
+    }
+  catch (const InputError &e)
+    {
+      EXPECT_NE(e.diagnostics().front().to_string().find(
+                  "body.tipper.canopy.length: the canopy must cover the front posts' tops: at "
+                  "least the post depth + post gauge = 105 mm"),
+                std::string::npos)
+        << e.diagnostics().front().to_string();
+    }
 }
 
 // A tank's baffles sit on the shell's inner face: when a shell's gauge is overridden they follow
