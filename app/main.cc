@@ -44,6 +44,7 @@ namespace
   lightbody run CASE [--out DIR] [--set KEY=VALUE ...] [--threads N] [--max-memory GB] [--quiet]
   lightbody mesh CASE [--out DIR] [--set KEY=VALUE ...] [--quiet]
   lightbody cases CASE [--set KEY=VALUE ...]
+  lightbody export CASE --format ccx [--out DIR] [--set KEY=VALUE ...] [--quiet]
   lightbody sweep CASE --vary KEY=V1,V2,... [--vary ...] [--zip] [--jobs N] [--out DIR] [...]
   lightbody size CASE --parts P1,P2,... --gauges 3,4,5,6,8 [--materials M1,...] [--out DIR] [...]
   lightbody keys
@@ -53,6 +54,7 @@ namespace
 run       mesh, solve and post-process the case file CASE (YAML).
 mesh      mesh only: write the model (parts, named surfaces, supports, joints) and its quality.
 cases     list the load cases of CASE as they will run (nothing is solved or written).
+export    write the model of CASE as a CalculiX (Abaqus-format) input deck, for a cross-check.
 sweep     run CASE at every combination of the --vary values; DIR/sweep.csv, one row per point.
 size      the lightest catalogue gauges of the given parts for which every check passes.
 keys      print every key a case file may hold, with its default (Markdown).
@@ -84,7 +86,8 @@ exit codes: 0 success (verdict PASS, or nothing to check), 1 bad command line or
       {
         out.replace(out.find("REPLACE"), 7, "");
         return "usage: lightbody run CASE [--out DIR] [--set KEY=VALUE ...] [--threads N] "
-               "[--max-memory GB] [--output LEVEL] [--quiet]\n\nMeshes, solves and post-processes "
+               "[--max-memory GB] [--output LEVEL] [--fields LIST] [--quiet]\n\nMeshes, solves and "
+               "post-processes "
                "CASE and writes "
                "the result folder (see the README's Output files).\n\n" +
                out + set_help +
@@ -95,6 +98,8 @@ exit codes: 0 success (verdict PASS, or nothing to check), 1 bad command line or
                "with the estimate\n"
                "--output LEVEL  summary: report.json, report.md, case.yaml; fields: also the "
                ".vtu files;\n              full (default): also the pictures\n"
+               "--fields LIST  the .vtu files' point fields, names or patterns (default: all), "
+               "e.g.\n              displacement_mm,von_mises_MPa,utilization,principal_*\n"
                "--ordering-cache DIR  keep fill-reducing orderings in DIR and reuse them for "
                "matrices of the same\n              structure (runs that differ only in gauges or "
                "materials; sweeps do this)\n"
@@ -144,6 +149,20 @@ exit codes: 0 success (verdict PASS, or nothing to check), 1 bad command line or
                out + set_help +
                "--threads N, --max-memory GB  as for run\n--quiet       no progress lines on "
                "stderr\n";
+      }
+    if (command == "export")
+      {
+        out.replace(out.find("REPLACE"), 7, "-ccx");
+        return "usage: lightbody export CASE --format ccx [--out DIR] [--set KEY=VALUE ...] "
+               "[--quiet]\n\n"
+               "Writes DIR/<case>.inp, the model of CASE as a CalculiX (Abaqus-format) deck: nodes "
+               "and C3D20R\nbricks (the 27-node cells without face and centre nodes), materials, "
+               "ties (*TIE), fixed\nsupports (*BOUNDARY) and springs, one *STATIC step per load "
+               "case (GRAV, pressures as\n*DLOAD, point loads as *CLOAD), probes as node sets with "
+               "*NODE PRINT; and case.yaml.\nRun it with `ccx <case>` in DIR. Elastic beddings, "
+               "liquid and distributed loads and edge\nloads are refused (exit 2).\n\n"
+               "--format ccx  the deck's format (CalculiX)\n" +
+               out + set_help + "--quiet       no progress lines on stderr\n";
       }
     if (command == "mesh")
       {
@@ -211,12 +230,14 @@ exit codes: 0 success (verdict PASS, or nothing to check), 1 bad command line or
   // The command line of run, mesh and cases, checked.
   struct CommandLine
   {
-    std::string           name; // run, mesh or cases
-    std::string           case_path, out_dir;
-    std::vector<Override> overrides;
-    RunOptions            options;
-    bool                  quiet  = false;
-    OutputLevel           output = OutputLevel::full;
+    std::string              name; // run, mesh or cases
+    std::string              case_path, out_dir;
+    std::vector<Override>    overrides;
+    RunOptions               options;
+    bool                     quiet  = false;
+    OutputLevel              output = OutputLevel::full;
+    std::vector<std::string> fields; // run: the .vtu files' point fields
+    std::string              format; // export
     // sweep
     std::vector<SweepVariable> vary;
     bool                       zip  = false;
@@ -249,7 +270,7 @@ exit codes: 0 success (verdict PASS, or nothing to check), 1 bad command line or
   {
     CommandLine cl;
     cl.name               = args[0];
-    const bool mesh_only  = cl.name == "mesh";
+    const bool mesh_only  = cl.name == "mesh" || cl.name == "export";
     const bool cases_only = cl.name == "cases";
     const bool sweep      = cl.name == "sweep";
     const bool size       = cl.name == "size";
@@ -307,6 +328,19 @@ exit codes: 0 success (verdict PASS, or nothing to check), 1 bad command line or
         else if (a == "--max-iterations" && size)
           cl.max_iterations = static_cast<unsigned>(
             whole_number("--max-iterations", value("--max-iterations"), 1, 100));
+        else if (a == "--format" && cl.name == "export")
+          {
+            const std::string format = value("--format");
+            if (format != "ccx")
+              throw std::invalid_argument("--format must be ccx (CalculiX), not \"" + format +
+                                          "\"");
+            cl.format = format;
+          }
+        else if (a == "--fields" && cl.name == "run")
+          {
+            cl.fields = comma_list("--fields", value("--fields"));
+            check_field_names(cl.fields);
+          }
         else if (a == "--output" && (cl.name == "run" || sweep || size))
           {
             const std::string level = value("--output");
@@ -333,6 +367,8 @@ exit codes: 0 success (verdict PASS, or nothing to check), 1 bad command line or
       throw std::invalid_argument(cl.name + " needs a case file (see lightbody --help)");
     if (sweep)
       sweep_points(cl.vary, cl.zip); // no --vary, a key twice, unequal --zip lists
+    if (cl.name == "export" && cl.format.empty())
+      throw std::invalid_argument("export needs --format ccx");
     if (size && cl.parts.empty())
       throw std::invalid_argument("size needs --parts P1,P2,... (names or patterns)");
     if (size && cl.gauges.empty())
@@ -397,7 +433,7 @@ exit codes: 0 success (verdict PASS, or nothing to check), 1 bad command line or
 
   // lightbody run: mesh, solve, post-process, write; exit code 3 when a criterion failed.
   int run(const Case &c, const RunOptions &options, const std::string &out_dir, StageLog &log,
-          OutputLevel output)
+          OutputLevel output, const std::vector<std::string> &fields)
   {
     RunOutcome outcome = run_case(c, options, log);
     for (const auto &lc : outcome.results->load_cases)
@@ -419,7 +455,7 @@ exit codes: 0 success (verdict PASS, or nothing to check), 1 bad command line or
       std::cerr << "lightbody: warning: " << w << "\n";
     {
       StageLog::Scope t(log, "write");
-      write_results(outcome, log, out_dir, renderer(), output);
+      write_results(outcome, log, out_dir, renderer(), output, fields);
     }
     std::cout << "results: " << out_dir << "\n";
     const Verdict &v     = outcome.results->verdict;
@@ -529,7 +565,7 @@ int main(int argc, char **argv)
       return ok;
     }
   if (args[0] != "run" && args[0] != "mesh" && args[0] != "cases" && args[0] != "sweep" &&
-      args[0] != "size")
+      args[0] != "size" && args[0] != "export")
     return fail(usage_error, "unknown command \"" + args[0] + "\" (see lightbody --help)");
   for (std::size_t i = 1; i < args.size(); ++i)
     if (args[i] == "--help" || args[i] == "-h")
@@ -567,12 +603,20 @@ int main(int argc, char **argv)
         return list_cases(c);
       std::string out_dir = command.out_dir;
       if (out_dir.empty())
-        out_dir = "results/" + c.name + (command.name == "mesh" ? "-mesh" : "");
+        out_dir = "results/" + c.name +
+                  (command.name == "mesh"     ? "-mesh"
+                   : command.name == "export" ? "-ccx"
+                                              : "");
       // Before any work: a folder that is not ours is refused now, not after the solve.
       check_result_folder(out_dir, c.input_files);
       if (command.name == "mesh")
         return mesh(c, out_dir, log);
-      return run(c, command.options, out_dir, log, command.output);
+      if (command.name == "export")
+        {
+          std::cout << "deck: " << export_ccx(c, out_dir, log) << "\n";
+          return ok;
+        }
+      return run(c, command.options, out_dir, log, command.output, command.fields);
     }
   catch (const InputError &e)
     {

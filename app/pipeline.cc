@@ -3,7 +3,9 @@
 #include "lightbody/version.h"
 #include "meshes/model.h"
 #include "meshes/surfaces.h"
+#include "input/case_reader.h"
 #include "input/errors.h"
+#include "post/ccx_export.h"
 #include "post/mesh_view.h"
 #include "post/result_folder.h"
 #include "post/results.h"
@@ -14,7 +16,10 @@
 
 #include <deal.II/base/multithread_info.h>
 
+#include <algorithm>
+#include <chrono>
 #include <filesystem>
+#include <future>
 #include <fstream>
 #include <cstdio>
 
@@ -186,70 +191,128 @@ namespace lightbody
     return out;
   }
 
-  void write_results(const RunOutcome &outcome, const StageLog &log, const std::string &out_dir,
-                     const std::string &renderer, OutputLevel level)
+  void check_field_names(const std::vector<std::string> &fields)
   {
+    const auto &known = result_field_names();
+    for (const auto &f : fields)
+      if (std::none_of(known.begin(), known.end(), [&](const std::string &k) {
+            return name_matches(f, k) || name_matches(k, f);
+          }))
+        {
+          std::string list;
+          for (const auto &k : known)
+            list += (list.empty() ? "" : ", ") + k;
+          throw std::invalid_argument("--fields: \"" + f +
+                                      "\" names no result field (fields: " + list + ")");
+        }
+  }
+
+  void write_results(const RunOutcome &outcome, const StageLog &log, const std::string &out_dir,
+                     const std::string &renderer, OutputLevel level,
+                     const std::vector<std::string> &fields)
+  {
+    using Clock = std::chrono::steady_clock;
+    auto since  = [](Clock::time_point t) {
+      return std::chrono::duration<double>(Clock::now() - t).count();
+    };
     write_folder_atomically(out_dir, outcome.case_data.input_files, [&](const fs::path &tmp) {
-      const Results &r = *outcome.results;
-      if (level != OutputLevel::summary)
-        {
-          for (unsigned i = 0; i < r.load_cases.size(); ++i)
-            write_vtu(r, i, (tmp / (file_stem(r.load_cases[i].name) + ".vtu")).string());
-          write_pvd(r, (tmp / "results.pvd").string());
-          if (r.modal)
-            write_modal_vtu(r, (tmp / "modal.vtu").string());
-        }
-      // The pictures are rendered from the .vtu files: `full` only.
-      const char *no_picture = level == OutputLevel::summary
-                                 ? "no picture (--output summary: no .vtu files either)"
-                                 : "no picture (--output fields)";
-      // The exact case as run and the program that ran it, for anyone who finds the folder.
-      write_text_file(tmp / "case.yaml", "# lightbody " + std::string(version) + ", from " +
-                                           outcome.case_data.file + " with overrides applied\n" +
-                                           outcome.case_data.effective_yaml + "\n");
-      // The picture of the governing load case, for report.md.
-      Picture   picture;
-      const int gov = governing_load_case(r);
-      if (gov >= 0)
-        {
-          const auto       &g    = r.load_cases[gov];
-          const std::string name = file_stem(g.name);
-          const Vec3        spot =
-            r.design.checked ? g.max_utilization_location_mm : g.max_von_mises_location_mm;
-          if (level != OutputLevel::full)
-            {
-              picture.message = no_picture;
-              picture.fields  = level == OutputLevel::fields;
-            }
-          else
-            picture = render_picture(renderer, (tmp / (name + ".vtu")).string(),
-                                     (tmp / (name + "_von_mises.png")).string(),
-                                     outcome.case_data.name + ": " + g.name, &spot);
-        }
-      // The lowest buckling mode of all load cases, for report.md.
-      Picture buckling;
-      int     lowest = -1;
+      const Results &r          = *outcome.results;
+      StageLog       timed      = log;
+      const char    *no_picture = level == OutputLevel::summary
+                                    ? "no picture (--output summary: no .vtu files either)"
+                                    : "no picture (--output fields)";
+      auto vtu = [&](unsigned i) { return tmp / (file_stem(r.load_cases[i].name) + ".vtu"); };
+
+      // The governing load case (for report.md's picture) and the lowest buckling mode.
+      const int gov    = governing_load_case(r);
+      int       lowest = -1;
       for (unsigned i = 0; i < r.load_cases.size(); ++i)
         if (!r.load_cases[i].buckling.load_factors.empty() &&
             (lowest < 0 || r.load_cases[i].buckling.load_factors[0] <
                              r.load_cases[lowest].buckling.load_factors[0]))
           lowest = static_cast<int>(i);
-      if (lowest >= 0)
+      // The pictures are rendered from the .vtu files (`full` only): each starts as soon as its
+      // file is written, in another process, while the remaining files are written.
+      const FieldSelection  selection{fields};
+      Picture               picture, buckling;
+      std::future<Picture>  picture_job, buckling_job;
+      std::vector<unsigned> order;
+      for (int first : {gov, lowest})
+        if (first >= 0 && std::find(order.begin(), order.end(), first) == order.end())
+          order.push_back(static_cast<unsigned>(first));
+      for (unsigned i = 0; i < r.load_cases.size(); ++i)
+        if (std::find(order.begin(), order.end(), i) == order.end())
+          order.push_back(i);
+      const auto picture_start  = Clock::now();
+      double     fields_s       = 0;
+      auto       start_pictures = [&](unsigned written) {
+        if (level != OutputLevel::full)
+          return;
+        if (gov >= 0 && written == static_cast<unsigned>(gov))
+          {
+            const auto &g = r.load_cases[gov];
+            const Vec3  spot =
+              r.design.checked ? g.max_utilization_location_mm : g.max_von_mises_location_mm;
+            picture_job = std::async(std::launch::async, [&, spot] {
+              return render_picture(renderer, vtu(gov).string(),
+                                          (tmp / (file_stem(g.name) + "_von_mises.png")).string(),
+                                          outcome.case_data.name + ": " + g.name, &spot);
+            });
+          }
+        if (lowest >= 0 && written == static_cast<unsigned>(lowest))
+          {
+            const auto &b = r.load_cases[lowest].buckling;
+            char        title[300];
+            std::snprintf(title, sizeof title, "%s: %s, buckling mode 1, load factor %.3g",
+                                outcome.case_data.name.c_str(), r.load_cases[lowest].name.c_str(),
+                                b.load_factors[0]);
+            buckling_job = std::async(std::launch::async, [&, title = std::string(title)] {
+              return render_picture(
+                      renderer, vtu(lowest).string(),
+                      (tmp / (file_stem(r.load_cases[lowest].name) + "_buckling_mode_1.png")).string(),
+                      title, &b.peaks[0].location_mm, 120, "buckling_mode_1");
+            });
+          }
+      };
+      if (level != OutputLevel::summary)
         {
-          const auto       &b    = r.load_cases[lowest].buckling;
-          const std::string name = file_stem(r.load_cases[lowest].name);
-          char              title[300];
-          std::snprintf(title, sizeof title, "%s: %s, buckling mode 1, load factor %.3g",
-                        outcome.case_data.name.c_str(), r.load_cases[lowest].name.c_str(),
-                        b.load_factors[0]);
-          if (level != OutputLevel::full)
-            buckling.message = no_picture;
-          else
-            buckling = render_picture(renderer, (tmp / (name + ".vtu")).string(),
-                                      (tmp / (name + "_buckling_mode_1.png")).string(), title,
-                                      &b.peaks[0].location_mm, 120, "buckling_mode_1");
+          // The pictures need their case's von Mises stress and buckling mode.
+          FieldSelection with_pictures = selection;
+          if (!fields.empty() && level == OutputLevel::full)
+            with_pictures.patterns.insert(with_pictures.patterns.end(),
+                                          {"von_mises_MPa", "displacement_mm", "buckling_mode_1"});
+          const auto start = Clock::now();
+          for (unsigned i : order)
+            {
+              write_vtu(r, i, vtu(i).string(),
+                        static_cast<int>(i) == gov || static_cast<int>(i) == lowest ? with_pictures
+                                                                                    : selection);
+              start_pictures(i);
+            }
+          write_pvd(r, (tmp / "results.pvd").string());
+          if (r.modal)
+            write_modal_vtu(r, (tmp / "modal.vtu").string());
+          fields_s = since(start);
+          timed.record("write_fields", fields_s);
         }
-      write_report_json(r, outcome.case_data, log, picture, (tmp / "report.json").string(),
+      // The exact case as run and the program that ran it, for anyone who finds the folder.
+      write_text_file(tmp / "case.yaml", "# lightbody " + std::string(version) + ", from " +
+                                           outcome.case_data.file + " with overrides applied\n" +
+                                           outcome.case_data.effective_yaml + "\n");
+      if (picture_job.valid())
+        picture = picture_job.get();
+      else if (gov >= 0)
+        {
+          picture.message = no_picture;
+          picture.fields  = level == OutputLevel::fields;
+        }
+      if (buckling_job.valid())
+        buckling = buckling_job.get();
+      else if (lowest >= 0)
+        buckling.message = no_picture;
+      if (level == OutputLevel::full && (gov >= 0 || lowest >= 0))
+        timed.record("picture", since(picture_start));
+      write_report_json(r, outcome.case_data, timed, picture, (tmp / "report.json").string(),
                         lowest >= 0 ? &buckling : nullptr);
       write_report_md(r, outcome.case_data, picture, (tmp / "report.md").string(),
                       lowest >= 0 ? &buckling : nullptr);
@@ -274,5 +337,24 @@ namespace lightbody
                                            "\n");
     });
     return q;
+  }
+
+  std::string export_ccx(const Case &c, const std::string &out_dir, StageLog &log)
+  {
+    check_model_size(c, mesh_bytes_per_dof, 0, log);
+    std::unique_ptr<Model> model;
+    {
+      StageLog::Scope t(log, "mesh");
+      model = build_model(c);
+    }
+    const std::string deck = file_stem(c.name) + ".inp";
+    StageLog::Scope   t(log, "write");
+    write_folder_atomically(out_dir, c.input_files, [&](const fs::path &tmp) {
+      write_ccx_deck(*model, c, (tmp / deck).string());
+      write_text_file(tmp / "case.yaml", "# lightbody " + std::string(version) + ", from " +
+                                           c.file + " with overrides applied\n" + c.effective_yaml +
+                                           "\n");
+    });
+    return (fs::path(out_dir) / deck).string();
   }
 } // namespace lightbody

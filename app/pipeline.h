@@ -52,11 +52,20 @@ namespace lightbody
   // place only when complete, so that a failed run never leaves a folder that looks complete.
   // `renderer`: the lightbody-render program for report.md's picture ("" for none: the report
   // then says so).
+  // `fields`: the point fields of the .vtu files (names or patterns; empty: all). report.json
+  // gets the time of writing the .vtu files (`write_fields`) and of the pictures (`picture`,
+  // rendered while the other files are written).
   void write_results(const RunOutcome &outcome, const StageLog &log, const std::string &out_dir,
-                     const std::string &renderer = "", OutputLevel level = OutputLevel::full);
+                     const std::string &renderer = "", OutputLevel level = OutputLevel::full,
+                     const std::vector<std::string> &fields = {});
+  // Throws std::invalid_argument naming a --fields item that matches no result field.
+  void check_field_names(const std::vector<std::string> &fields);
 
   struct MeshQuality;
   // Meshes a case without solving and writes the mesh view (model.vtu, mesh.json, case.yaml)
   // the same atomic way. Throws ModelError for inverted or degenerate elements.
   MeshQuality mesh_case(const Case &c, const std::string &out_dir, StageLog &log);
+  // Meshes a case and writes its CalculiX deck (out_dir/<case>.inp) and case.yaml the same
+  // atomic way; returns the deck's path.
+  std::string export_ccx(const Case &c, const std::string &out_dir, StageLog &log);
 } // namespace lightbody

@@ -78,10 +78,7 @@ namespace lightbody
     nodes.distribute_dofs(fe);
     std::vector<Point<3>> points(nodes.n_dofs());
     DoFTools::map_dofs_to_support_points(*model.mapping, nodes, points);
-    DataOut<3> out;
-    out.attach_dof_handler(nodes);
-    std::vector<Vector<double>> flags;
-    flags.reserve(c.supports.size());
+    std::map<std::string, std::vector<double>> flags;
     for (const auto &spec : c.supports)
       {
         std::vector<bool> selected(nodes.n_dofs(), false);
@@ -90,10 +87,7 @@ namespace lightbody
         else
           for (const auto &r : c.named_regions.at(spec.named_region))
             select_region(model, nodes, points, r, spec, selected);
-        flags.emplace_back(nodes.n_dofs());
-        for (std::size_t d = 0; d < selected.size(); ++d)
-          flags.back()[d] = selected[d];
-        out.add_data_vector(flags.back(), "support:" + spec.name);
+        flags["support:" + spec.name].assign(selected.begin(), selected.end());
       }
     std::map<std::string, std::vector<int>> cell_fields;
     const std::size_t                       n = model.triangulation.n_active_cells();
@@ -112,7 +106,7 @@ namespace lightbody
         for (const auto &l : t.leaders)
           tied[l.cell] = std::max(tied[l.cell], 2); // 1: follows, 2: leads
       }
-    write_quadratic_vtu(out, model, cell_fields, dir + "/model.vtu");
+    write_model_vtu(model, nodes, flags, cell_fields, dir + "/model.vtu");
 
     const MassReport mass = compute_mass(model);
     using Json            = nlohmann::ordered_json;

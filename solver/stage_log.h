@@ -49,6 +49,8 @@ namespace lightbody
     };
 
     const std::vector<std::pair<std::string, double>> &stages() const { return stages_; }
+    // A stage timed elsewhere (on another thread, or split into parts).
+    void record(const std::string &name, double seconds) { stages_.emplace_back(name, seconds); }
 
   private:
     std::function<void(const std::string &)>    sink_;

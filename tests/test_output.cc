@@ -8,6 +8,8 @@
 #include <vtkCellData.h>
 #include <vtkCellType.h>
 #include <vtkDataArray.h>
+#include <vtkFieldData.h>
+#include <vtkStringArray.h>
 #include <vtkPointData.h>
 #include <vtkSmartPointer.h>
 #include <vtkUnstructuredGrid.h>
@@ -15,6 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -61,8 +64,9 @@ TEST(Output, VtuHasQuadraticCellsNamedFieldsAndCurvedGeometry)
   ASSERT_TRUE(fs::exists(out / "weight.vtu"));
   ASSERT_TRUE(fs::exists(out / "inner_pressure.vtu"));
   const std::string pvd = slurp(out / "results.pvd");
-  EXPECT_NE(pvd.find("weight.vtu"), std::string::npos);
-  EXPECT_NE(pvd.find("inner_pressure.vtu"), std::string::npos);
+  EXPECT_NE(pvd.find("name=\"weight\" file=\"weight.vtu\""), std::string::npos) << pvd;
+  EXPECT_NE(pvd.find("name=\"inner pressure\" file=\"inner_pressure.vtu\""), std::string::npos)
+    << pvd;
   EXPECT_NE(slurp(out / "report.json").find("\"total_kg\""), std::string::npos);
   EXPECT_NE(slurp(out / "case.yaml").find("half_shell"), std::string::npos);
 
@@ -75,6 +79,52 @@ TEST(Output, VtuHasQuadraticCellsNamedFieldsAndCurvedGeometry)
   for (vtkIdType i = 0; i < grid->GetNumberOfCells(); ++i)
     ASSERT_EQ(grid->GetCellType(i), VTK_LAGRANGE_HEXAHEDRON);
   EXPECT_EQ(grid->GetCell(0)->GetNumberOfPoints(), 27);
+  // Merged: one point per quadratic node, shared by the cells around it (27 per cell unmerged).
+  EXPECT_EQ(grid->GetNumberOfPoints(), static_cast<vtkIdType>(r.results->node_handler.n_dofs()));
+  EXPECT_LT(grid->GetNumberOfPoints(), 27 * grid->GetNumberOfCells() / 2);
+  // The cells' corners in VTK's order span the cell: its first and seventh corners are
+  // opposite (one element of a 5 mm shell: the diagonal longer than the gauge).
+  {
+    double a[3], b[3];
+    grid->GetPoint(grid->GetCell(0)->GetPointId(0), a);
+    grid->GetPoint(grid->GetCell(0)->GetPointId(6), b);
+    EXPECT_GT(std::hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]), 5.0);
+  }
+  // VTK's node order: every edge's mid-node (8 to 19) lies midway between its end corners (up
+  // to the sagitta of the curved edges), the centre node (26) at the corners' mean.
+  const int edges[12][2] = {{0, 1}, {1, 2}, {3, 2}, {0, 3}, {4, 5}, {5, 6},
+                            {7, 6}, {4, 7}, {0, 4}, {1, 5}, {2, 6}, {3, 7}};
+  double    worst_edge   = 0;
+  for (vtkIdType c = 0; c < grid->GetNumberOfCells(); ++c)
+    {
+      vtkCell *cell = grid->GetCell(c);
+      double   p[27][3];
+      for (int k = 0; k < 27; ++k)
+        grid->GetPoint(cell->GetPointId(k), p[k]);
+      for (int e = 0; e < 12; ++e)
+        {
+          const double *a = p[edges[e][0]], *b = p[edges[e][1]], *m = p[8 + e];
+          const double  length = std::hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]);
+          const double  off    = std::hypot(m[0] - (a[0] + b[0]) / 2, m[1] - (a[1] + b[1]) / 2,
+                                            m[2] - (a[2] + b[2]) / 2);
+          worst_edge           = std::max(worst_edge, off / length);
+        }
+      double mean[3] = {0, 0, 0};
+      for (int k = 0; k < 8; ++k)
+        for (int d = 0; d < 3; ++d)
+          mean[d] += p[k][d] / 8;
+      EXPECT_LT(std::hypot(mean[0] - p[26][0], mean[1] - p[26][1], mean[2] - p[26][2]), 2.0) << c;
+    }
+  EXPECT_LT(worst_edge, 0.02);
+  // The load case's name, and each cell's gauge.
+  auto *name = vtkStringArray::SafeDownCast(grid->GetFieldData()->GetAbstractArray("load_case"));
+  ASSERT_NE(name, nullptr);
+  EXPECT_EQ(name->GetValue(0), "weight");
+  ASSERT_NE(grid->GetCellData()->GetArray("thickness_mm"), nullptr);
+  double t_range[2];
+  grid->GetCellData()->GetArray("thickness_mm")->GetRange(t_range);
+  EXPECT_DOUBLE_EQ(t_range[0], 5.0);
+  EXPECT_DOUBLE_EQ(t_range[1], 5.0);
 
   // Curvature: every point lies on the cylinder's solid between r = 597.5 and 602.5 mm, the
   // mid-edge nodes included (a faceted output would put them inside).
@@ -99,8 +149,36 @@ TEST(Output, VtuHasQuadraticCellsNamedFieldsAndCurvedGeometry)
   pd->GetArray("von_mises_MPa")->GetRange(range);
   const double max_vm = r.results->load_cases[0].max_von_mises_MPa;
   EXPECT_NEAR(range[1], max_vm, 1e-5 * max_vm); // float32 in the file
+  // The displacement at the nodes: its largest magnitude is the solution's.
+  const double u_max = r.results->load_cases[0].max_displacement_mm;
+  EXPECT_NEAR(pd->GetArray("displacement_mm")->GetMaxNorm(), u_max, 1e-5 * u_max);
   EXPECT_NE(grid->GetCellData()->GetArray("part"), nullptr);
   EXPECT_NE(grid->GetCellData()->GetArray("material"), nullptr);
+  fs::remove_all(out);
+}
+
+// --fields: only the point fields asked for (names or patterns) are written; report.json times
+// the writing of the .vtu files.
+TEST(Output, FieldSelection)
+{
+  const RunOutcome r   = run_yaml(curved_case);
+  const fs::path   out = fs::temp_directory_path() / "lightbody_fields_test";
+  fs::remove_all(out);
+  StageLog log;
+  write_results(r, log, out.string(), "", OutputLevel::fields, {"von_mises_MPa", "principal_*"});
+  auto reader = vtkSmartPointer<vtkXMLUnstructuredGridReader>::New();
+  reader->SetFileName((out / "inner_pressure.vtu").c_str());
+  reader->Update();
+  vtkPointData *pd = reader->GetOutput()->GetPointData();
+  EXPECT_EQ(pd->GetNumberOfArrays(), 4);
+  for (const char *name : {"von_mises_MPa", "principal_stress_1_MPa", "principal_stress_2_MPa",
+                           "principal_stress_3_MPa"})
+    EXPECT_NE(pd->GetArray(name), nullptr) << name;
+  EXPECT_EQ(pd->GetArray("displacement_mm"), nullptr);
+  EXPECT_NE(reader->GetOutput()->GetCellData()->GetArray("thickness_mm"), nullptr);
+  EXPECT_NE(slurp(out / "report.json").find("\"write_fields\""), std::string::npos);
+  EXPECT_NO_THROW(check_field_names({"utilization", "buckling_mode_2", "stress_*"}));
+  EXPECT_THROW(check_field_names({"von_mises"}), std::invalid_argument);
   fs::remove_all(out);
 }
 
@@ -183,8 +261,13 @@ load_cases:
   vtkUnstructuredGrid *grid = reader->GetOutput();
   ASSERT_EQ(grid->GetNumberOfCells(),
             static_cast<vtkIdType>(model->triangulation.n_active_cells()));
-  for (const char *name : {"part", "material", "tied", "surface:thick.top", "surface:thin.bottom"})
+  for (const char *name :
+       {"part", "material", "thickness_mm", "tied", "surface:thick.top", "surface:thin.bottom"})
     EXPECT_NE(grid->GetCellData()->GetArray(name), nullptr) << name;
+  double gauges[2];
+  grid->GetCellData()->GetArray("thickness_mm")->GetRange(gauges);
+  EXPECT_DOUBLE_EQ(gauges[0], 3.0);
+  EXPECT_DOUBLE_EQ(gauges[1], 5.0);
   auto *support = grid->GetPointData()->GetArray("support:clamp");
   ASSERT_NE(support, nullptr);
   double range[2];
@@ -246,9 +329,9 @@ TEST(Output, ReportMdIsACalculationNoteWithPicture)
   const std::string md = slurp(out / "report.md");
   for (const char *text :
        {"# Calculation note: half_shell", "## Mass", "## Design basis", "## Results per load case",
-        "| `weight` |", "| `inner pressure` |", "Rp0.2 / 1.50", "not a like-for-like saving", "--materials ALLOY,S355",
-        "## Load cases as run",
-        "**Verdict: CONDITIONAL**", "buckling of thin walls in compression is not checked"})
+        "| `weight` |", "| `inner pressure` |", "Rp0.2 / 1.50", "not a like-for-like saving",
+        "--materials ALLOY,S355", "## Load cases as run", "**Verdict: CONDITIONAL**",
+        "buckling of thin walls in compression is not checked"})
     EXPECT_NE(md.find(text), std::string::npos) << text << "\n" << md;
   // The steel body's mass is the aluminium body's x 7850/2700.
   const double steel = r.results->mass.total_kg * 7850.0 / 2700.0;

@@ -1,0 +1,267 @@
+#include "post/ccx_export.h"
+
+#include "input/errors.h"
+#include "post/result_folder.h"
+#include "solver/supports.h"
+
+#include <deal.II/dofs/dof_handler.h>
+#include <deal.II/dofs/dof_tools.h>
+#include <deal.II/fe/fe_q.h>
+
+#include <vtkHigherOrderHexahedron.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <set>
+#include <sstream>
+
+namespace lightbody
+{
+  using namespace dealii;
+
+  namespace
+  {
+    // Abaqus names: letters, digits and underscores, at most 80 characters.
+    std::string deck_name(const std::string &prefix, const std::string &name)
+    {
+      std::string out = prefix;
+      for (char c : name)
+        out += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+      return out.substr(0, 80);
+    }
+
+    std::string number(double v)
+    {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%.10g", v);
+      return buf;
+    }
+
+    // The C3D20 face of deal.II's face f (x-, x+, y-, y+, z-, z+): S1 is the face of nodes
+    // 1-2-3-4 (z-), S2 5-8-7-6 (z+), S3 1-5-6-2 (y-), S4 2-6-7-3 (x+), S5 3-7-8-4 (y+), S6 4-8-5-1
+    // (x-).
+    constexpr int abaqus_face[6] = {6, 4, 3, 5, 1, 2};
+  } // namespace
+
+  void write_ccx_deck(const Model &model, const Case &c, const std::string &path)
+  {
+    const FE_Q<3> fe(2);
+    DoFHandler<3> nodes(model.triangulation);
+    nodes.distribute_dofs(fe);
+    std::vector<Point<3>> x(nodes.n_dofs());
+    DoFTools::map_dofs_to_support_points(*model.mapping, nodes, x);
+
+    // The C3D20 position (0..19) of each local node, -1 for the face and centre nodes: the
+    // first 20 nodes of VTK's quadratic hexahedron are Abaqus's C3D20 order.
+    const int        order[3] = {2, 2, 2};
+    std::vector<int> position(fe.n_dofs_per_cell());
+    for (unsigned k = 0; k < fe.n_dofs_per_cell(); ++k)
+      {
+        const Point<3> &p = fe.get_unit_support_points()[k];
+        const int       v = vtkHigherOrderHexahedron::PointIndexFromIJK(
+                static_cast<int>(std::lround(2 * p[0])), static_cast<int>(std::lround(2 * p[1])),
+                static_cast<int>(std::lround(2 * p[2])), order);
+        position[k] = v < 20 ? v : -1;
+      }
+    const unsigned n_cells = model.triangulation.n_active_cells();
+    std::vector<std::array<types::global_dof_index, 20>> elements(n_cells);
+    std::vector<bool>                                    used(nodes.n_dofs(), false);
+    std::vector<unsigned>                                part_of(n_cells);
+    std::vector<types::global_dof_index>                 dofs(fe.n_dofs_per_cell());
+    for (const auto &cell : nodes.active_cell_iterators())
+      {
+        cell->get_dof_indices(dofs);
+        const unsigned i = cell->active_cell_index();
+        part_of[i]       = cell->material_id();
+        for (unsigned k = 0; k < dofs.size(); ++k)
+          if (position[k] >= 0)
+            {
+              elements[i][position[k]] = dofs[k];
+              used[dofs[k]]            = true;
+            }
+      }
+    auto node_id = [](types::global_dof_index d) { return std::to_string(d + 1); };
+    auto elem_id = [](unsigned cell) { return std::to_string(cell + 1); };
+
+    std::ostringstream deck;
+    deck << "** lightbody: case " << c.name << " (" << c.file << ")\n"
+         << "** units: mm, N, MPa, tonne, s. C3D20R bricks: lightbody's 27-node cells without\n"
+         << "** their face and centre nodes.\n*HEADING\n"
+         << c.name << "\n*NODE, NSET=NALL\n";
+    for (types::global_dof_index d = 0; d < x.size(); ++d)
+      if (used[d])
+        deck << node_id(d) << ", " << number(x[d][0]) << ", " << number(x[d][1]) << ", "
+             << number(x[d][2]) << "\n";
+    for (unsigned p = 0; p < model.parts.size(); ++p)
+      {
+        deck << "*ELEMENT, TYPE=C3D20R, ELSET=" << deck_name("P_", model.parts[p].name) << "\n";
+        for (unsigned i = 0; i < n_cells; ++i)
+          if (part_of[i] == p)
+            {
+              deck << elem_id(i);
+              for (unsigned k = 0; k < 20; ++k)
+                deck << (k == 15 ? ",\n" : ", ") << node_id(elements[i][k]);
+              deck << "\n";
+            }
+      }
+    deck << "*ELSET, ELSET=EALL\n";
+    for (unsigned p = 0; p < model.parts.size(); ++p)
+      deck << deck_name("P_", model.parts[p].name) << "\n";
+
+    // Materials and sections.
+    std::map<std::string, const Material *> materials;
+    for (const auto &p : model.parts)
+      materials.emplace(p.material.name, &p.material);
+    for (const auto &[name, m] : materials)
+      deck << "*MATERIAL, NAME=" << deck_name("M_", name) << "\n*ELASTIC\n"
+           << number(m->E) << ", " << number(m->nu) << "\n*DENSITY\n"
+           << number(m->density) << "\n";
+    for (const auto &p : model.parts)
+      deck << "*SOLID SECTION, ELSET=" << deck_name("P_", p.name)
+           << ", MATERIAL=" << deck_name("M_", p.material.name) << "\n";
+
+    // Ties: per pair of parts, the following faces on the leading faces.
+    std::map<std::pair<unsigned, unsigned>, std::pair<std::set<std::pair<unsigned, unsigned>>,
+                                                      std::set<std::pair<unsigned, unsigned>>>>
+      ties;
+    for (const auto &t : model.ties)
+      for (const auto &l : t.leaders)
+        {
+          auto &tie = ties[{part_of[t.follower.cell], part_of[l.cell]}];
+          tie.first.insert({t.follower.cell, t.follower.face});
+          tie.second.insert({l.cell, l.face});
+        }
+    double thickest = 0;
+    for (const auto &p : model.parts)
+      thickest = std::max(thickest, p.thickness);
+    unsigned k = 0;
+    for (const auto &[parts, faces] : ties)
+      {
+        ++k;
+        for (const auto &[name, set] : {std::pair{"TS" + std::to_string(k), &faces.first},
+                                        std::pair{"TM" + std::to_string(k), &faces.second}})
+          {
+            deck << "*SURFACE, NAME=" << name << ", TYPE=ELEMENT\n";
+            for (const auto &[cell, face] : *set)
+              deck << elem_id(cell) << ", S" << abaqus_face[face] << "\n";
+          }
+        deck << "** " << model.parts[parts.first].name << " tied to "
+             << model.parts[parts.second].name << "\n*TIE, NAME=T" << k
+             << ", POSITION TOLERANCE=" << number(thickest) << ", ADJUST=NO\nTS" << k << ", TM" << k
+             << "\n";
+      }
+
+    // Supports: node sets; the fixed ones as boundary conditions, springs as SPRING1 elements.
+    std::map<std::string, std::vector<types::global_dof_index>> support_nodes;
+    unsigned                                                    spring_element = n_cells;
+    for (const auto &spec : c.supports)
+      {
+        if (spec.bedding)
+          throw InputError(spec.where, "supports." + spec.name,
+                           "an elastic bedding is not written to CalculiX decks yet (give the "
+                           "support `spring` or `fix` for the export)");
+        std::vector<bool> selected(nodes.n_dofs(), false);
+        if (spec.named_region.empty())
+          select_region(model, nodes, x, spec.region, spec, selected);
+        else
+          for (const auto &r : c.named_regions.at(spec.named_region))
+            select_region(model, nodes, x, r, spec, selected);
+        auto &list = support_nodes[spec.name];
+        for (types::global_dof_index d = 0; d < selected.size(); ++d)
+          if (selected[d] && used[d])
+            list.push_back(d);
+        deck << "*NSET, NSET=" << deck_name("S_", spec.name) << "\n";
+        for (auto d : list)
+          deck << node_id(d) << "\n";
+        if (spec.spring)
+          for (unsigned dir = 0; dir < 3; ++dir)
+            if ((*spec.spring)[dir] > 0 && !list.empty())
+              {
+                const std::string set = deck_name("K_", spec.name) + "_" + std::to_string(dir + 1);
+                deck << "*ELEMENT, TYPE=SPRING1, ELSET=" << set << "\n";
+                for (auto d : list)
+                  deck << ++spring_element << ", " << node_id(d) << "\n";
+                deck << "*SPRING, ELSET=" << set << "\n"
+                     << dir + 1 << "\n"
+                     << number((*spec.spring)[dir] / static_cast<double>(list.size())) << "\n";
+              }
+      }
+
+    // Probes: the nearest node.
+    std::vector<std::pair<std::string, types::global_dof_index>> probes;
+    auto                                                         nearest = [&](const Vec3 &p) {
+      types::global_dof_index best = 0;
+      double                  d2   = -1;
+      const Point<3>          q(p[0], p[1], p[2]);
+      for (types::global_dof_index d = 0; d < x.size(); ++d)
+        if (used[d] && (d2 < 0 || x[d].distance_square(q) < d2))
+          best = d, d2 = x[d].distance_square(q);
+      return best;
+    };
+    for (const auto &p : c.probes)
+      {
+        probes.emplace_back(deck_name("PROBE_", p.name), nearest(p.point));
+        deck << "*NSET, NSET=" << probes.back().first << "\n"
+             << node_id(probes.back().second) << "\n";
+      }
+
+    // One step per load case.
+    for (const auto &lc : c.load_cases)
+      {
+        auto refuse = [&](const char *what) {
+          throw InputError(lc.where, "load_cases." + lc.name,
+                           std::string(what) + " are not written to CalculiX decks yet");
+        };
+        if (!lc.hydrostatic.empty())
+          refuse("hydrostatic (liquid) pressures");
+        if (!lc.distributed.empty())
+          refuse("distributed forces");
+        if (!lc.edge_loads.empty() || !lc.edge_pressures.empty())
+          refuse("edge loads and edge pressures");
+        deck << "** load case " << lc.name << "\n*STEP\n*STATIC\n*BOUNDARY, OP=NEW\n";
+        for (const auto &spec : c.supports)
+          {
+            if (!lc.supports.empty() &&
+                std::find(lc.supports.begin(), lc.supports.end(), spec.name) == lc.supports.end())
+              continue;
+            for (unsigned dir = 0; dir < 3; ++dir)
+              if (spec.fixed[dir])
+                deck << deck_name("S_", spec.name) << ", " << dir + 1 << ", " << dir + 1 << ", "
+                     << number(spec.displacement ? (*spec.displacement)[dir] : 0.0) << "\n";
+          }
+        const double a = std::sqrt(lc.acceleration[0] * lc.acceleration[0] +
+                                   lc.acceleration[1] * lc.acceleration[1] +
+                                   lc.acceleration[2] * lc.acceleration[2]);
+        if (a > 0)
+          deck << "*DLOAD\nEALL, GRAV, " << number(a) << ", " << number(lc.acceleration[0] / a)
+               << ", " << number(lc.acceleration[1] / a) << ", " << number(lc.acceleration[2] / a)
+               << "\n";
+        for (const auto &p : lc.pressures)
+          {
+            const auto it = model.surfaces.find(p.surface);
+            if (it == model.surfaces.end())
+              throw InputError(p.where, "pressures.surface",
+                               "\"" + p.surface + "\" has no element faces in the model");
+            deck << "*DLOAD\n";
+            for (const auto &f : it->second)
+              deck << elem_id(f.cell) << ", P" << abaqus_face[f.face] << ", " << number(p.pressure)
+                   << "\n";
+          }
+        if (!lc.point_loads.empty())
+          {
+            deck << "*CLOAD\n";
+            for (const auto &pl : lc.point_loads)
+              for (unsigned dir = 0; dir < 3; ++dir)
+                if (pl.force[dir] != 0)
+                  deck << node_id(nearest(pl.point)) << ", " << dir + 1 << ", "
+                       << number(pl.force[dir]) << "\n";
+          }
+        for (const auto &[set, node] : probes)
+          deck << "*NODE PRINT, NSET=" << set << "\nU\n";
+        deck << "*NODE FILE\nU\n*EL FILE\nS\n*END STEP\n";
+      }
+    write_text_file(path, deck.str());
+  }
+} // namespace lightbody
