@@ -234,6 +234,14 @@ namespace lightbody
     j["ordering"] = {{"factorisations", r.orderings},
                      {"reused", r.orderings_reused},
                      {"time_s", r.ordering_seconds}};
+    // The numeric factorisations' rate beside the machine's DGEMM rate (null: not measured,
+    // every factorisation was small).
+    j["factorisation"] = {
+      {"gflop", 1e-9 * r.factor_flops},
+      {"time_s", r.factor_seconds},
+      {"gflop_per_s",
+       r.factor_seconds > 0 ? Json(1e-9 * r.factor_flops / r.factor_seconds) : Json(nullptr)},
+      {"dgemm_gflop_per_s", r.dgemm_rate > 0 ? Json(1e-9 * r.dgemm_rate) : Json(nullptr)}};
 
     // Names come from the user's file and may hold any bytes: invalid UTF-8 is replaced, not
     // refused, so that the report is always valid JSON.

@@ -175,9 +175,12 @@ namespace lightbody
   {
     std::size_t dofs = 0;
     // Fill-reducing orderings made and taken from an ordering cache, and their time.
-    unsigned                      orderings = 0, orderings_reused = 0;
-    double                        ordering_seconds = 0;
-    std::size_t                   elements         = 0;
+    unsigned orderings = 0, orderings_reused = 0;
+    double   ordering_seconds = 0;
+    // The numeric factorisations: flops, time and the machine's DGEMM rate (flop/s; 0 when not
+    // measured).
+    double                        factor_flops = 0, factor_seconds = 0, dgemm_rate = 0;
+    std::size_t                   elements = 0;
     std::vector<PartMesh>         parts;
     std::vector<Joint>            joints;
     MassReport                    mass;

@@ -133,6 +133,9 @@ namespace lightbody
     orderings        = s.statistics.orderings;
     orderings_reused = s.statistics.orderings_reused;
     ordering_seconds = s.statistics.ordering_seconds;
+    factor_flops     = s.statistics.factor_flops;
+    factor_seconds   = s.statistics.factor_seconds;
+    dgemm_rate       = s.statistics.dgemm_rate;
     elements         = s.model.triangulation.n_active_cells();
     parts            = s.model.parts;
     joints           = s.model.joints;

@@ -1,5 +1,8 @@
 #include "solver/cholmod_factor.h"
 
+#include <chrono>
+#include <vector>
+
 #include "input/errors.h"
 
 #include <cholmod.h>
@@ -7,6 +10,11 @@
 
 #include <cstring>
 #include <initializer_list>
+
+extern "C" void dgemm_(const char *transa, const char *transb, const int *m, const int *n,
+                       const int *k, const double *alpha, const double *a, const int *lda,
+                       const double *b, const int *ldb, const double *beta, double *c,
+                       const int *ldc);
 
 namespace lightbody
 {
@@ -169,5 +177,22 @@ namespace lightbody
     using Setter = void (*)(int);
     if (auto f = reinterpret_cast<Setter>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads")))
       f(n);
+  }
+
+  double dgemm_rate()
+  {
+    static const double rate = [] {
+      const int           n = 1000;
+      std::vector<double> a(n * n, 1.0), b(n * n, 0.5), c(n * n, 0.0);
+      const double        one = 1.0, zero = 0.0;
+      const char          no = 'N';
+      dgemm_(&no, &no, &n, &n, &n, &one, a.data(), &n, b.data(), &n, &zero, c.data(), &n); // warm
+      const auto start = std::chrono::steady_clock::now();
+      dgemm_(&no, &no, &n, &n, &n, &one, a.data(), &n, b.data(), &n, &zero, c.data(), &n);
+      const double s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      return s > 0 ? 2.0 * n * n * n / s : 0.0;
+    }();
+    return rate;
   }
 } // namespace lightbody

@@ -72,6 +72,10 @@ namespace lightbody
     // the time spent ordering and analysing.
     unsigned orderings = 0, orderings_reused = 0;
     double   ordering_seconds = 0;
+    // The numeric factorisations: their flop counts (CHOLMOD's analysis) and time, and the
+    // machine's DGEMM rate (flop/s) they are compared with (0: no factorisation was large enough
+    // to measure it).
+    double factor_flops = 0, factor_seconds = 0, dgemm_rate = 0;
   };
 
   class Solution

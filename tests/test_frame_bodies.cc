@@ -111,7 +111,7 @@ TEST(FrameBodies, TipperMassAndTippingPosition)
   volume += 2 * Lx * (200 + 80) * 8;                         // longitudinals
   volume += 12 * (992 + 2 * (yf - 504)) * 120 * 6.0; // crossmembers at 400 mm (200 ... 4600)
   volume += 2 * 300 * 354 * 15.0;  // hinge brackets down to 150 mm below the sills
-  volume += 300 * 300 * 15.0;      // ram bracket
+  volume += 300 * 200 * 15.0;      // ram bracket, as deep as the sills
   volume += 2 * 992 * 200 * 15.0;  // ram cross member's webs
   const double expected = volume * rho_al;
   EXPECT_NEAR(compute_mass(*model).total_kg, expected, 0.005 * expected);
