@@ -436,14 +436,16 @@ namespace lightbody
           char                line[300];
           md << "## " << (s.material.empty() ? "Materials as given" : s.material)
              << (static_cast<int>(k) == report.best ? " (lightest passing design)" : "") << "\n\n";
-          std::snprintf(
-            line, sizeof(line),
-            "%s. Mass %.1f kg at the start, %.1f kg sized: %.1f kg (%.1f %%) saved; "
-            "%u iterations, %zu solves.\n\n",
-            s.passed ? "Passes" : ("No passing design: " + s.note).c_str(), s.start_mass_kg,
-            s.final_mass_kg, s.start_mass_kg - s.final_mass_kg,
-            s.start_mass_kg > 0 ? 100 * (s.start_mass_kg - s.final_mass_kg) / s.start_mass_kg : 0.0,
-            s.iterations, s.steps.size());
+          // A start that failed its checks may need more metal, not less: say which.
+          const double change = s.final_mass_kg - s.start_mass_kg;
+          std::snprintf(line, sizeof(line),
+                        "%s. Mass %.1f kg at the start, %.1f kg sized: %.1f kg (%.1f %%) %s; "
+                        "%u iterations, %zu solves.\n\n",
+                        s.passed ? "Passes" : ("No passing design: " + s.note).c_str(),
+                        s.start_mass_kg, s.final_mass_kg, std::abs(change),
+                        s.start_mass_kg > 0 ? 100 * std::abs(change) / s.start_mass_kg : 0.0,
+                        change > 0 ? "added (the start failed its checks)" : "saved", s.iterations,
+                        s.steps.size());
           md << line;
           md << "| parts | start | sized | utilization | governing load case | set by |\n"
                 "|---|---|---|---|---|---|\n";

@@ -24,6 +24,9 @@ def without_times(report):
         report.pop(key, None)
     if isinstance(report.get("ordering"), dict):
         report["ordering"] = {k: v for k, v in report["ordering"].items() if k != "time_s"}
+    if isinstance(report.get("factorisation"), dict):
+        report["factorisation"] = {k: v for k, v in report["factorisation"].items()
+                                   if k not in ("time_s", "gflop_per_s", "dgemm_gflop_per_s")}
     for lc in report.get("load_cases", []):
         b = lc.get("buckling")
         if isinstance(b, dict):
