@@ -162,13 +162,8 @@ namespace lightbody
           throw InputError(spec.where, "supports." + spec.name,
                            "an elastic bedding is not written to CalculiX decks yet (give the "
                            "support `spring` or `fix` for the export)");
-        std::vector<bool> selected(nodes.n_dofs(), false);
-        if (spec.named_region.empty())
-          select_region(model, nodes, x, spec.region, spec, selected);
-        else
-          for (const auto &r : c.named_regions.at(spec.named_region))
-            select_region(model, nodes, x, r, spec, selected);
-        auto &list = support_nodes[spec.name];
+        const std::vector<bool> selected = select_support(model, nodes, x, spec, c);
+        auto                   &list     = support_nodes[spec.name];
         for (types::global_dof_index d = 0; d < selected.size(); ++d)
           if (selected[d] && used[d])
             list.push_back(d);

@@ -81,12 +81,7 @@ namespace lightbody
     std::map<std::string, std::vector<double>> flags;
     for (const auto &spec : c.supports)
       {
-        std::vector<bool> selected(nodes.n_dofs(), false);
-        if (spec.named_region.empty())
-          select_region(model, nodes, points, spec.region, spec, selected);
-        else
-          for (const auto &r : c.named_regions.at(spec.named_region))
-            select_region(model, nodes, points, r, spec, selected);
+        const std::vector<bool> selected = select_support(model, nodes, points, spec, c);
         flags["support:" + spec.name].assign(selected.begin(), selected.end());
       }
     std::map<std::string, std::vector<int>> cell_fields;

@@ -111,8 +111,9 @@ int main(int argc, char **argv)
 
   char caption[512];
   if (mode)
-    std::snprintf(caption, sizeof caption, "%s\nmode shape %s, largest displacement shown as %.3g mm%s",
-                  argv[3], mode, scale * u_max, has_spot ? "; marker: where it is largest" : "");
+    std::snprintf(caption, sizeof caption,
+                  "%s\nmode shape %s, largest displacement shown as %.3g mm%s", argv[3], mode,
+                  scale * u_max, has_spot ? "; marker: where it is largest" : "");
   else if (has_spot)
     std::snprintf(
       caption, sizeof caption,

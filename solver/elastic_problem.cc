@@ -155,8 +155,6 @@ namespace lightbody
       void setup_system();
       void select_supports();
       void build_constraints();
-      void select(const RegionSpec &region, const SupportSpec &spec,
-                  std::vector<bool> &selected) const;
       void apply_ties();
       void assemble_system();
       void assemble_elastic_supports();
@@ -200,12 +198,6 @@ namespace lightbody
                    std::to_string(s.statistics.dofs) + " DOFs");
     }
 
-    void ElasticProblem::select(const RegionSpec &region, const SupportSpec &spec,
-                                std::vector<bool> &selected) const
-    {
-      select_region(model_, solution_->dof_handler, support_points_, region, spec, selected);
-    }
-
     std::vector<unsigned> ElasticProblem::support_set(const LoadCaseSpec &lc) const
     {
       std::vector<unsigned> set;
@@ -229,12 +221,8 @@ namespace lightbody
         {
           SupportDofs sd;
           sd.name = spec.name;
-          std::vector<bool> selected(s.dof_handler.n_dofs(), false);
-          if (spec.named_region.empty())
-            select(spec.region, spec, selected);
-          else
-            for (const auto &r : case_.named_regions.at(spec.named_region))
-              select(r, spec, selected);
+          const std::vector<bool> selected =
+            select_support(model_, s.dof_handler, support_points_, spec, case_);
           // Rigid supports hold their fixed components, elastic ones those with a stiffness.
           const Vec3 k = spec.bedding ? *spec.bedding : spec.spring ? *spec.spring : Vec3{0, 0, 0};
           for (std::size_t d = 0; d < selected.size(); ++d)

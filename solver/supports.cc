@@ -141,4 +141,16 @@ namespace lightbody
       complete_lines(model_, dof_handler, support_points_, distance, selected);
   }
 
+  std::vector<bool> select_support(const Model &model, const DoFHandler<3> &dof_handler,
+                                   const std::vector<Point<3>> &support_points,
+                                   const SupportSpec &spec, const Case &c)
+  {
+    std::vector<bool> selected(dof_handler.n_dofs(), false);
+    if (spec.named_region.empty())
+      select_region(model, dof_handler, support_points, spec.region, spec, selected);
+    else
+      for (const auto &r : c.named_regions.at(spec.named_region))
+        select_region(model, dof_handler, support_points, r, spec, selected);
+    return selected;
+  }
 } // namespace lightbody

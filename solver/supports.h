@@ -14,4 +14,9 @@ namespace lightbody
   void select_region(const Model &model, const dealii::DoFHandler<3> &dof_handler,
                      const std::vector<dealii::Point<3>> &support_points, const RegionSpec &region,
                      const SupportSpec &spec, std::vector<bool> &selected);
+  // The DoFs of a support: its own region, or every region of the named region it refers to
+  // (a body generator's, in `c`).
+  std::vector<bool> select_support(const Model &model, const dealii::DoFHandler<3> &dof_handler,
+                                   const std::vector<dealii::Point<3>> &support_points,
+                                   const SupportSpec &spec, const Case &c);
 } // namespace lightbody
