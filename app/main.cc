@@ -613,7 +613,8 @@ int main(int argc, char **argv)
         return mesh(c, out_dir, log);
       if (command.name == "export")
         {
-          std::cout << "deck: " << export_ccx(c, out_dir, log) << "\n";
+          const std::string deck = export_ccx(c, out_dir, log);
+          std::cout << "deck: " << deck << "\n";
           return ok;
         }
       return run(c, command.options, out_dir, log, command.output, command.fields);
