@@ -91,6 +91,7 @@ bad = subprocess.run([lightbody, "export", case, "--format", "ccx", "--out",
                       "load_cases.pressure.edge_forces=[{edge: plate.edge1, force_per_length: [0, 0, 1]}]"],
                      capture_output=True, text=True)
 assert bad.returncode == 2, (bad.returncode, bad.stderr)
+assert bad.stdout == "", bad.stdout  # no "deck:" line for a deck not written
 assert "edge loads and edge pressures are not written to CalculiX decks yet" in bad.stderr, bad.stderr
 assert not os.path.exists(os.path.join(work, "bad"))
 bad = subprocess.run([lightbody, "export", case, "--format", "abaqus"], capture_output=True,
