@@ -74,8 +74,9 @@ namespace lightbody
     }
 
     // Values a file may expand to through YAML aliases, and how deep it may nest: far above any
-    // body, far below what exhausts the memory ("billion laughs").
-    constexpr std::size_t max_yaml_values = 1000000;
+    // body (a case file holds a few thousand values), far below what exhausts the memory or
+    // takes seconds to check ("billion laughs").
+    constexpr std::size_t max_yaml_values = 200000;
     constexpr int         max_yaml_depth  = 64;
 
     // Tags a case file may carry: none, or the core schema's own.
