@@ -120,7 +120,9 @@ exit codes: 0 success (verdict PASS, or nothing to check), 1 bad command line or
                "--vary K=V1,V2  a key as for --set and its values (commas inside [] or quotes "
                "belong to the\n              value); several --vary: every combination\n"
                "--zip         pair the i-th values of every --vary instead (equal lengths)\n"
-               "--jobs N      points run at a time, in separate processes (default: the cores)\n"
+               "--jobs N      points run at a time, by worker processes that each run their points "
+               "in turn and\n              reuse the matrix structure of the last (default: the "
+               "cores)\n"
                "--threads N   threads per point (default: the cores shared among the jobs)\n"
                "--max-memory GB  memory per point\n"
                "--output LEVEL  of each point: summary (default), fields or full\n" +
@@ -153,15 +155,17 @@ exit codes: 0 success (verdict PASS, or nothing to check), 1 bad command line or
     if (command == "export")
       {
         out.replace(out.find("REPLACE"), 7, "-ccx");
-        return "usage: lightbody export CASE --format ccx [--out DIR] [--set KEY=VALUE ...] "
-               "[--quiet]\n\n"
+        return "usage: lightbody export CASE --format ccx [--out DIR] [--load-cases A,B] "
+               "[--set KEY=VALUE ...]\n       [--quiet]\n\n"
                "Writes DIR/<case>.inp, the model of CASE as a CalculiX (Abaqus-format) deck: nodes "
                "and C3D20R\nbricks (the 27-node cells without face and centre nodes), materials, "
                "ties (*TIE), fixed\nsupports (*BOUNDARY) and springs, one *STATIC step per load "
                "case (GRAV, pressures as\n*DLOAD, point loads as *CLOAD), probes as node sets with "
                "*NODE PRINT; and case.yaml.\nRun it with `ccx <case>` in DIR. Elastic beddings, "
-               "liquid and distributed loads and edge\nloads are refused (exit 2).\n\n"
-               "--format ccx  the deck's format (CalculiX)\n" +
+               "liquid and distributed loads and edge\nloads are refused (exit 2): leave such load "
+               "cases out with --load-cases.\n\n"
+               "--format ccx  the deck's format (CalculiX)\n"
+               "--load-cases A,B  only these load cases (default: all)\n" +
                out + set_help + "--quiet       no progress lines on stderr\n";
       }
     if (command == "mesh")
@@ -236,8 +240,9 @@ exit codes: 0 success (verdict PASS, or nothing to check), 1 bad command line or
     RunOptions               options;
     bool                     quiet  = false;
     OutputLevel              output = OutputLevel::full;
-    std::vector<std::string> fields; // run: the .vtu files' point fields
-    std::string              format; // export
+    std::vector<std::string> fields;     // run: the .vtu files' point fields
+    std::string              format;     // export
+    std::vector<std::string> load_cases; // export: the load cases written (empty: all)
     // sweep
     std::vector<SweepVariable> vary;
     bool                       zip  = false;
@@ -328,6 +333,8 @@ exit codes: 0 success (verdict PASS, or nothing to check), 1 bad command line or
         else if (a == "--max-iterations" && size)
           cl.max_iterations = static_cast<unsigned>(
             whole_number("--max-iterations", value("--max-iterations"), 1, 100));
+        else if (a == "--load-cases" && cl.name == "export")
+          cl.load_cases = comma_list("--load-cases", value("--load-cases"));
         else if (a == "--format" && cl.name == "export")
           {
             const std::string format = value("--format");
@@ -537,122 +544,159 @@ exit codes: 0 success (verdict PASS, or nothing to check), 1 bad command line or
     std::cout << "sized case: " << o.out_dir << "/sized.yaml\n";
     return report.best >= 0 ? ok : criterion_failed;
   }
+  // One command (run, mesh, cases, export, sweep, size) from its arguments to its exit code.
+  // `sweep_point`: a point run by a sweep worker, which keeps the matrix structure for its
+  // next points.
+  int execute(const std::vector<std::string> &args, bool sweep_point);
 } // namespace
 
 int main(int argc, char **argv)
 {
   std::vector<std::string> args(argv + 1, argv + argc);
-  if (args.empty())
-    {
-      std::cerr << usage;
-      return usage_error;
-    }
-  if (args[0] == "--help" || args[0] == "-h" || args[0] == "help")
-    {
-      std::cout << usage;
-      return ok;
-    }
-  if (args[0] == "--version")
-    {
-      std::cout << "lightbody " << version << "\n";
-      return ok;
-    }
-  if (args[0] == "keys")
-    {
-      if (args.size() > 1)
-        return fail(usage_error, "keys takes no arguments");
-      std::cout << lightbody::key_reference_markdown();
-      return ok;
-    }
-  if (args[0] != "run" && args[0] != "mesh" && args[0] != "cases" && args[0] != "sweep" &&
-      args[0] != "size" && args[0] != "export")
-    return fail(usage_error, "unknown command \"" + args[0] + "\" (see lightbody --help)");
-  for (std::size_t i = 1; i < args.size(); ++i)
-    if (args[i] == "--help" || args[i] == "-h")
+  // A sweep's worker process: runs the points it is sent, one after another (app/sweep.h).
+  if (args.size() == 1 && args[0] == "sweep-worker")
+    return serve_sweep_points(
+      [](const std::vector<std::string> &point) { return execute(point, true); });
+  return execute(args, false);
+}
+
+namespace
+{
+  int execute(const std::vector<std::string> &args, bool sweep_point)
+  {
+    if (args.empty())
       {
-        std::cout << command_usage(args[0]);
+        std::cerr << usage;
+        return usage_error;
+      }
+    if (args[0] == "--help" || args[0] == "-h" || args[0] == "help")
+      {
+        std::cout << usage;
         return ok;
       }
-  CommandLine command;
-  try
-    {
-      command = parse_command_line(args);
-    }
-  catch (const InputError &e)
-    {
-      return fail(usage_error, e.what());
-    }
-  catch (const std::invalid_argument &e)
-    {
-      return fail(usage_error, e.what());
-    }
-
-  StageLog log(command.quiet
-                 ? std::function<void(const std::string &)>()
-                 : [](const std::string &line) { std::cerr << "lightbody: " << line << "\n"; });
-  try
-    {
-      if (command.name == "sweep")
-        return sweep(command, log);
-      if (command.name == "size")
-        return size(command, log);
-      const Case c = read_case(command.case_path, command.overrides);
-      for (const auto &w : c.warnings)
-        std::cerr << "lightbody: warning: " << w.to_string() << "\n";
-      if (command.name == "cases")
-        return list_cases(c);
-      std::string out_dir = command.out_dir;
-      if (out_dir.empty())
-        out_dir = "results/" + c.name +
-                  (command.name == "mesh"     ? "-mesh"
-                   : command.name == "export" ? "-ccx"
-                                              : "");
-      // Before any work: a folder that is not ours is refused now, not after the solve.
-      check_result_folder(out_dir, c.input_files);
-      if (command.name == "mesh")
-        return mesh(c, out_dir, log);
-      if (command.name == "export")
+    if (args[0] == "--version")
+      {
+        std::cout << "lightbody " << version << "\n";
+        return ok;
+      }
+    if (args[0] == "keys")
+      {
+        if (args.size() > 1)
+          return fail(usage_error, "keys takes no arguments");
+        std::cout << lightbody::key_reference_markdown();
+        return ok;
+      }
+    if (args[0] != "run" && args[0] != "mesh" && args[0] != "cases" && args[0] != "sweep" &&
+        args[0] != "size" && args[0] != "export")
+      return fail(usage_error, "unknown command \"" + args[0] + "\" (see lightbody --help)");
+    for (std::size_t i = 1; i < args.size(); ++i)
+      if (args[i] == "--help" || args[i] == "-h")
         {
-          const std::string deck = export_ccx(c, out_dir, log);
-          std::cout << "deck: " << deck << "\n";
+          std::cout << command_usage(args[0]);
           return ok;
         }
-      return run(c, command.options, out_dir, log, command.output, command.fields);
-    }
-  catch (const InputError &e)
-    {
-      for (const auto &d : e.diagnostics())
-        std::cerr << d.to_string() << "\n";
-      return fail(input_error, std::to_string(e.diagnostics().size()) +
-                                 " problem(s) in the case; nothing was written");
-    }
-  catch (const ModelError &e)
-    {
-      return fail(model_error, std::string(e.what()) + "; nothing was written");
-    }
-  catch (const OutputFolderError &e)
-    {
-      return fail(usage_error, e.what());
-    }
-  catch (const std::bad_alloc &)
-    {
-      return fail(model_error,
-                  "out of memory; use a coarser mesh (mesh.size, parts.NAME.mesh_size) "
-                  "or --max-memory to stop earlier; nothing was written");
-    }
-  catch (const std::exception &e)
-    {
-      // Library messages (deal.II's carry a stack trace) are cut to their first line that says
-      // something.
-      std::string        text = e.what(), line;
-      std::istringstream lines(text);
-      std::string        first;
-      while (std::getline(lines, line))
-        if (line.find_first_not_of(" -") != std::string::npos)
+    CommandLine command;
+    try
+      {
+        command                         = parse_command_line(args);
+        command.options.reuse_structure = sweep_point && command.name == "run";
+      }
+    catch (const InputError &e)
+      {
+        return fail(usage_error, e.what());
+      }
+    catch (const std::invalid_argument &e)
+      {
+        return fail(usage_error, e.what());
+      }
+
+    StageLog log(command.quiet
+                   ? std::function<void(const std::string &)>()
+                   : [](const std::string &line) { std::cerr << "lightbody: " << line << "\n"; });
+    try
+      {
+        if (command.name == "sweep")
+          return sweep(command, log);
+        if (command.name == "size")
+          return size(command, log);
+        const Case c = read_case(command.case_path, command.overrides);
+        for (const auto &w : c.warnings)
+          std::cerr << "lightbody: warning: " << w.to_string() << "\n";
+        if (command.name == "cases")
+          return list_cases(c);
+        std::string out_dir = command.out_dir;
+        if (out_dir.empty())
+          out_dir = "results/" + c.name +
+                    (command.name == "mesh"     ? "-mesh"
+                     : command.name == "export" ? "-ccx"
+                                                : "");
+        // Before any work: a folder that is not ours is refused now, not after the solve.
+        check_result_folder(out_dir, c.input_files);
+        if (command.name == "mesh")
+          return mesh(c, out_dir, log);
+        if (command.name == "export")
           {
-            first = line;
-            break;
+            Case exported = c;
+            if (!command.load_cases.empty())
+              {
+                exported.load_cases.clear();
+                for (const auto &name : command.load_cases)
+                  {
+                    const auto it =
+                      std::find_if(c.load_cases.begin(), c.load_cases.end(),
+                                   [&](const LoadCaseSpec &lc) { return lc.name == name; });
+                    if (it == c.load_cases.end())
+                      {
+                        std::string names;
+                        for (const auto &lc : c.load_cases)
+                          names += (names.empty() ? "" : ", ") + lc.name;
+                        return fail(usage_error, "--load-cases: the case has no load case \"" +
+                                                   name + "\" (it has " + names + ")");
+                      }
+                    exported.load_cases.push_back(*it);
+                  }
+              }
+            const std::string deck = export_ccx(exported, out_dir, log);
+            std::cout << "deck: " << deck << "\n";
+            return ok;
           }
-      return fail(internal_error, (first.empty() ? text : first) + "; nothing was written");
-    }
-}
+        return run(c, command.options, out_dir, log, command.output, command.fields);
+      }
+    catch (const InputError &e)
+      {
+        for (const auto &d : e.diagnostics())
+          std::cerr << d.to_string() << "\n";
+        return fail(input_error, std::to_string(e.diagnostics().size()) +
+                                   " problem(s) in the case; nothing was written");
+      }
+    catch (const ModelError &e)
+      {
+        return fail(model_error, std::string(e.what()) + "; nothing was written");
+      }
+    catch (const OutputFolderError &e)
+      {
+        return fail(usage_error, e.what());
+      }
+    catch (const std::bad_alloc &)
+      {
+        return fail(model_error,
+                    "out of memory; use a coarser mesh (mesh.size, parts.NAME.mesh_size) "
+                    "or --max-memory to stop earlier; nothing was written");
+      }
+    catch (const std::exception &e)
+      {
+        // Library messages (deal.II's carry a stack trace) are cut to their first line that says
+        // something.
+        std::string        text = e.what(), line;
+        std::istringstream lines(text);
+        std::string        first;
+        while (std::getline(lines, line))
+          if (line.find_first_not_of(" -") != std::string::npos)
+            {
+              first = line;
+              break;
+            }
+        return fail(internal_error, (first.empty() ? text : first) + "; nothing was written");
+      }
+  }
+} // namespace

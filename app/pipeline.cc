@@ -181,6 +181,7 @@ namespace lightbody
     SolverOptions solver;
     solver.memory_limit_bytes = options.memory_limit_bytes;
     solver.ordering_cache     = options.ordering_cache;
+    solver.reuse_structure    = options.reuse_structure;
     out.solution              = solve_load_cases(*out.model, out.case_data, log, solver);
     {
       StageLog::Scope t(log, "post");

@@ -1,6 +1,7 @@
 #pragma once
 // The whole run as a library call: Case -> Model -> Solution -> Results -> files. No global
-// state: a script or a sweep can call it many times in one process.
+// state (but for the matrix structures kept with RunOptions::reuse_structure): a script or a
+// sweep can call it many times in one process.
 #include "input/case.h"
 #include "solver/stage_log.h"
 
@@ -20,6 +21,9 @@ namespace lightbody
     // A folder where fill-reducing orderings are kept between runs of the same matrix structure
     // ("": none); see SolverOptions::ordering_cache.
     std::string ordering_cache;
+    // Keep the matrix structure and symbolic factorisation for later runs in this process; see
+    // SolverOptions::reuse_structure.
+    bool reuse_structure = false;
   };
 
   struct RunOutcome

@@ -26,6 +26,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <stdexcept>
@@ -272,6 +273,7 @@ namespace lightbody
       std::vector<double>           best;
       double                        best_mass = 0;
       std::vector<std::string>      why;
+      std::optional<Solved>         kept; // the best solve, when the final check is the same
       const std::string             tag  = material.empty() ? "" : " (" + material + ")";
       auto                          step = [&](const Case &cc, const std::vector<double> &g) {
         const auto t0 = std::chrono::steady_clock::now();
@@ -295,12 +297,15 @@ namespace lightbody
           ++result.iterations;
           if (result.steps.size() == 1)
             result.start_mass_kg = s.mass_kg;
+          std::vector<double> next = next_gauges(*s.outcome.results, groups, gauges, o, c, why);
           if (s.passed && (best.empty() || s.mass_kg < best_mass))
             {
               best      = gauges;
               best_mass = s.mass_kg;
+              // Without a convergence check the final check would repeat this solve.
+              if (!convergence)
+                kept = std::move(s);
             }
-          std::vector<double> next = next_gauges(*s.outcome.results, groups, gauges, o, c, why);
           if (next == gauges)
             break;
           if (seen.count(next))
@@ -325,7 +330,10 @@ namespace lightbody
       for (unsigned extra = 0;; ++extra)
         {
           assign(c, groups, best);
-          Solved s             = step(c, best);
+          if (extra == 0 && kept)
+            log.message("size" + tag +
+                        ": the lightest passing solve is the final check (no convergence check)");
+          Solved s             = extra == 0 && kept ? std::move(*kept) : step(c, best);
           final_outcome        = std::move(s.outcome);
           result.passed        = s.passed;
           result.final_mass_kg = s.mass_kg;

@@ -1,5 +1,5 @@
-// lightbody sweep: the points of a study as separate `lightbody run` processes, a few at a time,
-// gathered into sweep.csv.
+// lightbody sweep: the points of a study run by a few worker processes, each running its points
+// one after another, gathered into sweep.csv.
 #include "app/sweep.h"
 
 #include "input/errors.h"
@@ -8,7 +8,10 @@
 #include <nlohmann/json.hpp>
 
 #include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <spawn.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,6 +22,7 @@
 #include <cstring>
 #include <map>
 #include <fstream>
+#include <iostream>
 #include <set>
 #include <sstream>
 #include <stdexcept>
@@ -129,7 +133,12 @@ namespace lightbody
         const int   reused   = o.value("reused", 0);
         row.ordering_reused  = reused > 0 && reused == o.value("factorisations", 0);
         row.ordering_seconds = o.value("time_s", 0.0);
+        const int made       = o.value("factorisations", 0);
+        row.structure_reused = made > 0 && o.value("symbolic_reused", 0) == made &&
+                               o.value("structures_reused", 0) == made;
       }
+    if (r.contains("time_s"))
+      row.setup_seconds = r.at("time_s").value("setup", 0.0);
     row.total_mass_kg     = r.at("mass").at("total_kg").get<double>();
     const auto &part_mass = r.at("mass").at("parts");
     for (const auto &p : r.at("parts"))
@@ -204,7 +213,8 @@ namespace lightbody
     for (const auto &c : cases)
       for (const char *h : {"_max_utilization", "_governing_part", "_passed", "_buckling_factor"})
         header.push_back(c + h);
-    for (const char *h : {"ordering_reused", "ordering_s", "run_time_s", "folder", "error"})
+    for (const char *h : {"ordering_reused", "ordering_s", "structure_reused", "setup_s",
+                          "run_time_s", "folder", "error"})
       header.emplace_back(h);
 
     std::string out;
@@ -244,6 +254,8 @@ namespace lightbody
           }
         fields.push_back(ok ? (row.ordering_reused ? "true" : "false") : "");
         fields.push_back(ok ? number(row.ordering_seconds, "%.2f") : "");
+        fields.push_back(ok ? (row.structure_reused ? "true" : "false") : "");
+        fields.push_back(ok ? number(row.setup_seconds, "%.2f") : "");
         fields.push_back(number(row.seconds, "%.2f"));
         fields.push_back(row.folder);
         fields.push_back(row.error);
@@ -300,10 +312,153 @@ namespace lightbody
       return text;
     }
 
-    struct Running
+    // A worker process (`lightbody sweep-worker`) and the point it is running; points go in and
+    // "exit N" comes back over one socket (its standard input and output).
+    class Worker
     {
-      std::size_t                           index;
-      std::chrono::steady_clock::time_point start;
+    public:
+      struct Ended
+      {
+        std::size_t                           index;
+        std::chrono::steady_clock::time_point start;
+        int                                   exit_code;
+        int                                   signal; // the worker was stopped by it (0: not)
+      };
+
+      static Worker start(const std::string &program)
+      {
+        int sv[2];
+        if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
+          throw std::runtime_error(std::string("cannot start a sweep worker: ") +
+                                   std::strerror(errno));
+        posix_spawn_file_actions_t actions;
+        posix_spawn_file_actions_init(&actions);
+        posix_spawn_file_actions_adddup2(&actions, sv[1], 0);
+        posix_spawn_file_actions_adddup2(&actions, sv[1], 1);
+        std::string         self = program, command = "sweep-worker";
+        std::vector<char *> argv = {self.data(), command.data(), nullptr};
+        Worker              w;
+        const int           rc =
+          posix_spawn(&w.pid_, program.c_str(), &actions, nullptr, argv.data(), environ);
+        posix_spawn_file_actions_destroy(&actions);
+        ::close(sv[1]);
+        if (rc != 0)
+          {
+            ::close(sv[0]);
+            throw std::runtime_error("cannot start " + program + ": " + std::strerror(rc));
+          }
+        w.socket = sv[0];
+        return w;
+      }
+
+      Worker() = default;
+      Worker(Worker &&o) noexcept { *this = std::move(o); }
+      Worker &operator=(Worker &&o) noexcept
+      {
+        std::swap(pid_, o.pid_);
+        std::swap(socket, o.socket);
+        std::swap(buffer_, o.buffer_);
+        std::swap(busy_, o.busy_);
+        std::swap(index_, o.index_);
+        std::swap(start_, o.start_);
+        return *this;
+      }
+      Worker(const Worker &)            = delete;
+      Worker &operator=(const Worker &) = delete;
+      // A sweep that stops on an error does not leave its workers behind.
+      ~Worker()
+      {
+        if (pid_ > 0)
+          {
+            ::close(socket);
+            ::kill(pid_, SIGTERM);
+            int status = 0;
+            ::waitpid(pid_, &status, 0);
+          }
+      }
+
+      bool alive() const { return pid_ > 0; }
+      bool busy() const { return busy_; }
+
+      // Sends point `index`; a worker that died meanwhile reports it through receive().
+      void send(std::size_t index, const std::string &log_file,
+                const std::vector<std::string> &args)
+      {
+        busy_                  = true;
+        index_                 = index;
+        start_                 = std::chrono::steady_clock::now();
+        const std::string line = nlohmann::json{{"log", log_file}, {"args", args}}.dump() + "\n";
+        for (std::size_t sent = 0; sent < line.size();)
+          {
+            const ssize_t n = ::send(socket, line.data() + sent, line.size() - sent, MSG_NOSIGNAL);
+            if (n < 0 && errno == EINTR)
+              continue;
+            if (n <= 0)
+              return;
+            sent += static_cast<std::size_t>(n);
+          }
+      }
+
+      // Reads what the worker wrote: the points that ended (the running one, with the signal or
+      // exit status, when the worker died).
+      std::vector<Ended> receive()
+      {
+        std::vector<Ended> ended;
+        char               chunk[4096];
+        const ssize_t      n = ::recv(socket, chunk, sizeof(chunk), 0);
+        if (n < 0 && errno == EINTR)
+          return ended;
+        if (n > 0)
+          {
+            buffer_.append(chunk, static_cast<std::size_t>(n));
+            for (std::size_t eol; (eol = buffer_.find('\n')) != std::string::npos;)
+              {
+                const std::string line = buffer_.substr(0, eol);
+                buffer_.erase(0, eol + 1);
+                int code = 0;
+                if (busy_ && std::sscanf(line.c_str(), "exit %d", &code) == 1)
+                  {
+                    ended.push_back({index_, start_, code, 0});
+                    busy_ = false;
+                  }
+              }
+            return ended;
+          }
+        // The worker ended: a point it was running ends with it.
+        ::close(socket);
+        int status = 0;
+        ::waitpid(pid_, &status, 0);
+        pid_ = -1;
+        if (busy_)
+          {
+            const int code =
+              WIFEXITED(status) && WEXITSTATUS(status) != 0 ? WEXITSTATUS(status) : 5;
+            ended.push_back({index_, start_, code, WIFSIGNALED(status) ? WTERMSIG(status) : 0});
+            busy_ = false;
+          }
+        return ended;
+      }
+
+      // No more points: the worker ends at the end of its input.
+      void stop()
+      {
+        if (pid_ <= 0)
+          return;
+        ::shutdown(socket, SHUT_WR);
+        int status = 0;
+        ::waitpid(pid_, &status, 0);
+        ::close(socket);
+        pid_ = -1;
+      }
+
+      int socket = -1;
+
+    private:
+      pid_t                                 pid_ = -1;
+      std::string                           buffer_;
+      bool                                  busy_  = false;
+      std::size_t                           index_ = 0;
+      std::chrono::steady_clock::time_point start_;
     };
 
     std::string duration(double s)
@@ -333,23 +488,16 @@ namespace lightbody
     std::vector<SweepRow> rows(points.size());
     write_folder_atomically(options.out_dir, base.input_files, [&](const fs::path &dir) {
       fs::create_directories(dir / "logs");
-      std::vector<Running> running;
-      std::size_t          next = 0, done = 0, failed = 0;
-      double               busy_seconds = 0;
-      const auto           started      = std::chrono::steady_clock::now();
+      std::size_t next = 0, done = 0, failed = 0;
+      double      busy_seconds = 0;
+      const auto  started      = std::chrono::steady_clock::now();
 
-      auto start_point = [&](std::size_t i) {
-        char name[32];
-        std::snprintf(name, sizeof(name), "point_%03zu", i + 1);
-        SweepRow &row                 = rows[i];
-        row.point                     = i + 1;
-        row.values                    = points[i];
-        row.folder                    = name;
-        std::vector<std::string> args = {options.program,
-                                         "run",
+      // The `lightbody run` arguments of point i.
+      auto point_args = [&](std::size_t i) {
+        std::vector<std::string> args = {"run",
                                          case_path,
                                          "--out",
-                                         (dir / name).string(),
+                                         (dir / rows[i].folder).string(),
                                          "--quiet",
                                          "--threads",
                                          std::to_string(threads),
@@ -374,129 +522,216 @@ namespace lightbody
             args.push_back("--set");
             args.push_back(options.vary[k].key + "=" + points[i][k]);
           }
-        std::vector<char *> argv;
-        for (auto &a : args)
-          argv.push_back(a.data());
-        argv.push_back(nullptr);
-        const std::string log_file = (dir / "logs" / (std::string(name) + ".txt")).string();
-        posix_spawn_file_actions_t actions;
-        posix_spawn_file_actions_init(&actions);
-        posix_spawn_file_actions_addopen(&actions, 1, log_file.c_str(),
-                                         O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        posix_spawn_file_actions_adddup2(&actions, 1, 2);
-        pid_t     pid = 0;
-        const int rc =
-          posix_spawn(&pid, options.program.c_str(), &actions, nullptr, argv.data(), environ);
-        posix_spawn_file_actions_destroy(&actions);
-        if (rc != 0)
-          throw std::runtime_error("cannot start " + options.program + ": " + std::strerror(rc));
-        return pid;
+        return args;
+      };
+      for (std::size_t i = 0; i < points.size(); ++i)
+        {
+          char name[32];
+          std::snprintf(name, sizeof(name), "point_%03zu", i + 1);
+          rows[i].point  = i + 1;
+          rows[i].values = points[i];
+          rows[i].folder = name;
+        }
+
+      // A point has ended with `exit_code` (or its worker was stopped by `signal`).
+      auto finish = [&](std::size_t index, std::chrono::steady_clock::time_point start,
+                        int exit_code, int signal) {
+        SweepRow &row = rows[index];
+        row.seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        busy_seconds += row.seconds;
+        ++done;
+        const fs::path log_file = dir / "logs" / (row.folder + ".txt");
+        row.exit_code           = signal ? 128 + signal : exit_code;
+        const bool solved       = !signal && (exit_code == 0 || exit_code == 3 || exit_code == 6);
+        if (solved)
+          {
+            try
+              {
+                std::ifstream     in(dir / row.folder / "report.json");
+                std::stringstream text;
+                text << in.rdbuf();
+                SweepRow parsed  = sweep_row_from_report(text.str());
+                parsed.point     = row.point;
+                parsed.values    = row.values;
+                parsed.folder    = row.folder;
+                parsed.exit_code = row.exit_code;
+                parsed.seconds   = row.seconds;
+                row              = parsed;
+                row.status       = "ok";
+              }
+            catch (const std::exception &e)
+              {
+                row.status = "failed";
+                row.error  = std::string("report.json unreadable: ") + e.what();
+              }
+          }
+        else
+          {
+            row.status = "failed";
+            row.error =
+              signal ? "stopped by signal " + std::to_string(signal) : failure_text(log_file);
+            if (row.error.empty())
+              row.error = "exit code " + std::to_string(row.exit_code);
+            row.folder.clear(); // nothing was written for it; its log is in logs/
+          }
+        if (row.status == "failed")
+          ++failed;
+        // The table so far, so that a long study can be read while it runs.
+        std::vector<SweepRow> finished;
+        for (const auto &x : rows)
+          if (!x.status.empty())
+            finished.push_back(x);
+        write_text_file(dir / "sweep.csv", sweep_csv(options.vary, finished));
+
+        const double elapsed =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        const std::size_t left = points.size() - done;
+        const double      eta  = left ? busy_seconds / done * left / jobs : 0;
+        log.message("sweep: " + std::to_string(done) + "/" + std::to_string(points.size()) +
+                    " done, " + std::to_string(failed) + " failed, " + std::to_string(left) +
+                    " left; " + duration(elapsed) + " so far" +
+                    (left ? ", about " + duration(eta) + " left" : std::string()) + " (point " +
+                    std::to_string(row.point) + ": " +
+                    (row.status == "ok" ? row.verdict : "failed") + ")");
       };
 
-      std::map<pid_t, Running> active;
+      std::vector<Worker> workers;
       while (done < points.size())
         {
-          while (active.size() < jobs && next < points.size())
+          // Idle workers take the next points; more workers start while points wait.
+          for (auto &w : workers)
+            if (w.alive() && !w.busy() && next < points.size())
+              {
+                const std::string log_file = (dir / "logs" / (rows[next].folder + ".txt")).string();
+                w.send(next, log_file, point_args(next));
+                ++next;
+              }
+          std::size_t alive = 0;
+          for (const auto &w : workers)
+            alive += w.alive();
+          while (alive < jobs && next < points.size())
             {
-              const pid_t pid = start_point(next);
-              active[pid]     = {next, std::chrono::steady_clock::now()};
+              workers.push_back(Worker::start(options.program));
+              ++alive;
+              const std::string log_file = (dir / "logs" / (rows[next].folder + ".txt")).string();
+              workers.back().send(next, log_file, point_args(next));
               ++next;
             }
-          int         status = 0;
-          const pid_t pid    = waitpid(-1, &status, 0);
-          if (pid < 0)
+          // Wait for a point to end (or a worker to die).
+          std::vector<pollfd>   fds;
+          std::vector<Worker *> polled;
+          for (auto &w : workers)
+            if (w.alive())
+              {
+                fds.push_back({w.socket, POLLIN, 0});
+                polled.push_back(&w);
+              }
+          if (fds.empty())
+            break;
+          if (poll(fds.data(), fds.size(), -1) < 0)
             {
               if (errno == EINTR)
                 continue;
-              throw std::runtime_error(std::string("waiting for a sweep point: ") +
+              throw std::runtime_error(std::string("waiting for the sweep's points: ") +
                                        std::strerror(errno));
             }
-          const auto it = active.find(pid);
-          if (it == active.end())
-            continue;
-          const Running r = it->second;
-          active.erase(it);
-          SweepRow &row = rows[r.index];
-          row.seconds =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - r.start).count();
-          busy_seconds += row.seconds;
-          ++done;
-          const fs::path log_file = dir / "logs" / (row.folder + ".txt");
-          row.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-          const bool solved =
-            WIFEXITED(status) && (row.exit_code == 0 || row.exit_code == 3 || row.exit_code == 6);
-          if (solved)
-            {
-              try
-                {
-                  std::ifstream     in(dir / row.folder / "report.json");
-                  std::stringstream text;
-                  text << in.rdbuf();
-                  SweepRow parsed  = sweep_row_from_report(text.str());
-                  parsed.point     = row.point;
-                  parsed.values    = row.values;
-                  parsed.folder    = row.folder;
-                  parsed.exit_code = row.exit_code;
-                  parsed.seconds   = row.seconds;
-                  row              = parsed;
-                  row.status       = "ok";
-                }
-              catch (const std::exception &e)
-                {
-                  row.status = "failed";
-                  row.error  = std::string("report.json unreadable: ") + e.what();
-                }
-            }
-          else
-            {
-              row.status = "failed";
-              row.error  = WIFEXITED(status)
-                             ? failure_text(log_file)
-                             : "stopped by signal " + std::to_string(WTERMSIG(status));
-              if (row.error.empty())
-                row.error = "exit code " + std::to_string(row.exit_code);
-              row.folder.clear(); // nothing was written for it; its log is in logs/
-            }
-          if (row.status == "failed")
-            ++failed;
-          // The table so far, so that a long study can be read while it runs.
-          std::vector<SweepRow> finished;
-          for (const auto &x : rows)
-            if (!x.status.empty())
-              finished.push_back(x);
-          write_text_file(dir / "sweep.csv", sweep_csv(options.vary, finished));
-
-          const double elapsed =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-          const std::size_t left = points.size() - done;
-          const double      eta  = left ? busy_seconds / done * left / jobs : 0;
-          log.message("sweep: " + std::to_string(done) + "/" + std::to_string(points.size()) +
-                      " done, " + std::to_string(failed) + " failed, " + std::to_string(left) +
-                      " left; " + duration(elapsed) + " so far" +
-                      (left ? ", about " + duration(eta) + " left" : std::string()) + " (point " +
-                      std::to_string(row.point) + ": " +
-                      (row.status == "ok" ? row.verdict : "failed") + ")");
+          for (std::size_t k = 0; k < fds.size(); ++k)
+            if (fds[k].revents != 0)
+              {
+                Worker &w = *polled[k];
+                for (const auto &[index, start, code, signal] : w.receive())
+                  finish(index, start, code, signal);
+              }
+          workers.erase(std::remove_if(workers.begin(), workers.end(),
+                                       [](const Worker &w) { return !w.alive(); }),
+                        workers.end());
         }
+      for (auto &w : workers)
+        w.stop();
       // The saving of the shared orderings: what the points that made theirs spent, against
       // those that reused one. The cache itself is not a result.
       std::error_code ec;
       fs::remove_all(dir / ".orderings", ec);
-      double   made_s = 0, reused_s = 0;
-      unsigned made = 0, reused = 0;
+      // Setup (DoFs, constraints, matrix structure) and analysis (ordering, symbolic
+      // factorisation) per point: made afresh, with the ordering reused, or with the structure
+      // and symbolic factorisation kept by the worker.
+      double   made_s = 0, ordering_s = 0, structure_s = 0;
+      unsigned made = 0, ordering = 0, structure = 0;
       for (const auto &r : rows)
         if (r.status == "ok")
-          (r.ordering_reused ? (++reused, reused_s) : (++made, made_s)) += r.ordering_seconds;
-      if (made > 0 && reused > 0)
+          {
+            const double s = r.setup_seconds + r.ordering_seconds;
+            if (r.structure_reused)
+              ++structure, structure_s += s;
+            else if (r.ordering_reused)
+              ++ordering, ordering_s += s;
+            else
+              ++made, made_s += s;
+          }
+      if (made > 0 && structure + ordering > 0)
         {
-          char line[240];
-          std::snprintf(line, sizeof(line),
-                        "sweep: %u point(s) reused an ordering (analysis %.2f s each) instead of "
-                        "ordering their matrix (%.2f s each at %u point(s)): %.1f s saved",
-                        reused, reused_s / reused, made_s / made, made,
-                        reused * (made_s / made - reused_s / reused));
+          const double each = made_s / made;
+          std::string  line = "sweep: setup and analysis of the matrix " + number(each, "%.2f") +
+                             " s at " + std::to_string(made) + " point(s) that made their own";
+          if (structure > 0)
+            line += ", " + number(structure_s / structure, "%.2f") + " s at " +
+                    std::to_string(structure) +
+                    " that reused an earlier point's structure and symbolic factorisation";
+          if (ordering > 0)
+            line += ", " + number(ordering_s / ordering, "%.2f") + " s at " +
+                    std::to_string(ordering) + " that reused an ordering";
+          line += ": " + number(each * (structure + ordering) - structure_s - ordering_s, "%.1f") +
+                  " s saved";
           log.message(line);
         }
     });
     return rows;
+  }
+  int serve_sweep_points(const std::function<int(const std::vector<std::string> &)> &run_point)
+  {
+    // Answers go to the original standard output; what the points print goes to their logs.
+    const int reply = ::fcntl(1, F_DUPFD_CLOEXEC, 3);
+    const int null  = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (reply < 0 || null < 0)
+      return 5;
+    ::dup2(null, 1);
+    std::string line;
+    while (std::getline(std::cin, line))
+      {
+        std::string              log_file;
+        std::vector<std::string> args;
+        try
+          {
+            const auto point = nlohmann::json::parse(line);
+            log_file         = point.at("log").get<std::string>();
+            args             = point.at("args").get<std::vector<std::string>>();
+          }
+        catch (const std::exception &)
+          {
+            return 1; // not a sweep talking to us
+          }
+        int code = 5;
+        std::cout.flush();
+        std::cerr.flush();
+        std::fflush(nullptr);
+        const int log = ::open(log_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        if (log >= 0)
+          {
+            ::dup2(log, 1);
+            ::dup2(log, 2);
+            ::close(log);
+            code = run_point(args);
+            std::cout.flush();
+            std::cerr.flush();
+            std::fflush(nullptr);
+            ::dup2(null, 1);
+            ::dup2(null, 2);
+          }
+        const std::string answer = "exit " + std::to_string(code) + "\n";
+        if (::write(reply, answer.data(), answer.size()) != static_cast<ssize_t>(answer.size()))
+          return 1;
+      }
+    return 0;
   }
 } // namespace lightbody

@@ -1,11 +1,13 @@
 #pragma once
 // Parametric studies: `lightbody sweep`. Every point of the study is a `lightbody run` of the case
-// with its own --set values, in its own process and folder; the points run in parallel, a failed
-// point becomes a row with its error, and DIR/sweep.csv gathers one row per point.
+// with its own --set values and its own folder, run by one of a few worker processes (one per
+// job, each running its points one after another); a failed point becomes a row with its error,
+// a worker that dies is replaced, and DIR/sweep.csv gathers one row per point.
 #include "app/pipeline.h"
 #include "input/case_reader.h"
 #include "solver/stage_log.h"
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -67,6 +69,10 @@ namespace lightbody
     // The factorisations' orderings: taken from the sweep's ordering cache, and their time.
     bool   ordering_reused  = false;
     double ordering_seconds = 0;
+    // The matrix structure and symbolic factorisations kept from an earlier point run by the
+    // same worker; the setup stage's time (DoFs, constraints, matrix structure).
+    bool   structure_reused = false;
+    double setup_seconds    = 0;
   };
 
   // The row of a point from its report.json text (values, folder, status and time not set).
@@ -85,4 +91,12 @@ namespace lightbody
   // lightbody's, swapped into place when complete), one line of progress on `log` per finished
   // point. Returns the rows in point order.
   std::vector<SweepRow> run_sweep(const SweepOptions &options, StageLog &log);
+
+  // The worker side of run_sweep (`lightbody sweep-worker`, started by the sweep, not by hand):
+  // reads one point per line on standard input, {"log": FILE, "args": ["run", CASE, ...]},
+  // runs `run_point(args)` with standard output and error going to FILE, and answers
+  // "exit N" on its original standard output; returns 0 at the end of the input. The points
+  // run in one process, so that those with the matrix structure of an earlier one reuse it
+  // and its symbolic factorisation (RunOptions::reuse_structure).
+  int serve_sweep_points(const std::function<int(const std::vector<std::string> &)> &run_point);
 } // namespace lightbody

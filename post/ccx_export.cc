@@ -207,7 +207,9 @@ namespace lightbody
       {
         auto refuse = [&](const char *what) {
           throw InputError(lc.where, "load_cases." + lc.name,
-                           std::string(what) + " are not written to CalculiX decks yet");
+                           std::string(what) +
+                             " are not written to CalculiX decks yet (export the other load "
+                             "cases with --load-cases)");
         };
         if (!lc.hydrostatic.empty())
           refuse("hydrostatic (liquid) pressures");

@@ -231,8 +231,12 @@ namespace lightbody
       stages[stage] = stages.value(stage, 0.0) + seconds;
     j["time_s"] = stages;
     // The factorisations' orderings: made, taken from an ordering cache (sweeps), and their time.
+    // Matrix structures and symbolic factorisations kept from an earlier run in the same
+    // process (a sweep worker's points) count among the reused.
     j["ordering"] = {{"factorisations", r.orderings},
                      {"reused", r.orderings_reused},
+                     {"symbolic_reused", r.symbolic_reused},
+                     {"structures_reused", r.structures_reused},
                      {"time_s", r.ordering_seconds}};
     // The numeric factorisations' rate beside the machine's DGEMM rate (null: not measured,
     // every factorisation was small).

@@ -177,6 +177,8 @@ namespace lightbody
     // Fill-reducing orderings made and taken from an ordering cache, and their time.
     unsigned orderings = 0, orderings_reused = 0;
     double   ordering_seconds = 0;
+    // Matrix structures and symbolic factorisations kept from an earlier run in the process.
+    unsigned structures_reused = 0, symbolic_reused = 0;
     // The numeric factorisations: flops, time and the machine's DGEMM rate (flop/s; 0 when not
     // measured).
     double                        factor_flops = 0, factor_seconds = 0, dgemm_rate = 0;

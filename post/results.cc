@@ -129,16 +129,18 @@ namespace lightbody
     : solution(s), fe_scalar(2), node_handler(s.model.triangulation)
   {
     node_handler.distribute_dofs(fe_scalar);
-    dofs             = s.statistics.dofs;
-    orderings        = s.statistics.orderings;
-    orderings_reused = s.statistics.orderings_reused;
-    ordering_seconds = s.statistics.ordering_seconds;
-    factor_flops     = s.statistics.factor_flops;
-    factor_seconds   = s.statistics.factor_seconds;
-    dgemm_rate       = s.statistics.dgemm_rate;
-    elements         = s.model.triangulation.n_active_cells();
-    parts            = s.model.parts;
-    joints           = s.model.joints;
+    dofs              = s.statistics.dofs;
+    orderings         = s.statistics.orderings;
+    orderings_reused  = s.statistics.orderings_reused;
+    ordering_seconds  = s.statistics.ordering_seconds;
+    structures_reused = s.statistics.structures_reused;
+    symbolic_reused   = s.statistics.symbolic_reused;
+    factor_flops      = s.statistics.factor_flops;
+    factor_seconds    = s.statistics.factor_seconds;
+    dgemm_rate        = s.statistics.dgemm_rate;
+    elements          = s.model.triangulation.n_active_cells();
+    parts             = s.model.parts;
+    joints            = s.model.joints;
   }
 
   MassReport compute_mass(const Model &model)

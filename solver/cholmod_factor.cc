@@ -4,12 +4,15 @@
 #include <vector>
 
 #include "input/errors.h"
+#include "solver/fingerprint.h"
 
 #include <cholmod.h>
 #include <dlfcn.h>
 
 #include <cstring>
 #include <initializer_list>
+#include <list>
+#include <mutex>
 
 extern "C" void dgemm_(const char *transa, const char *transb, const int *m, const int *n,
                        const int *k, const double *alpha, const double *a, const int *lda,
@@ -81,6 +84,94 @@ namespace lightbody
     return 8.0 * impl_->L->xsize + 8.0 * impl_->L->ssize;
   }
 
+  namespace
+  {
+    // Symbolic factors kept between runs in one process (a sweep worker's points), by matrix
+    // structure fingerprint, with the analysis statistics a copy does not carry.
+    struct KeptSymbolic
+    {
+      uint64_t        fingerprint = 0;
+      cholmod_factor *L           = nullptr;
+      double          flops = 0, nonzeros = 0;
+    };
+
+    class SymbolicCache
+    {
+    public:
+      SymbolicCache() { cholmod_l_start(&common_); }
+      ~SymbolicCache()
+      {
+        for (auto &k : kept_)
+          cholmod_l_free_factor(&k.L, &common_);
+        cholmod_l_finish(&common_);
+      }
+      // A copy of the kept factor into `common`'s ownership, or nullptr.
+      cholmod_factor *take(uint64_t fingerprint, cholmod_common &common, double &flops,
+                           double &nonzeros)
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        for (auto it = kept_.begin(); it != kept_.end(); ++it)
+          if (it->fingerprint == fingerprint)
+            {
+              kept_.splice(kept_.begin(), kept_, it); // most recently used first
+              flops    = it->flops;
+              nonzeros = it->nonzeros;
+              return cholmod_l_copy_factor(it->L, &common);
+            }
+        return nullptr;
+      }
+      void keep(uint64_t fingerprint, cholmod_factor *L, double flops, double nonzeros)
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        for (const auto &k : kept_)
+          if (k.fingerprint == fingerprint)
+            return;
+        KeptSymbolic k{fingerprint, cholmod_l_copy_factor(L, &common_), flops, nonzeros};
+        if (!k.L)
+          return; // out of memory: only slower later
+        kept_.push_front(k);
+        while (kept_.size() > 4)
+          {
+            cholmod_l_free_factor(&kept_.back().L, &common_);
+            kept_.pop_back();
+          }
+      }
+
+    private:
+      std::mutex              mutex_;
+      cholmod_common          common_;
+      std::list<KeptSymbolic> kept_;
+    };
+
+    SymbolicCache &symbolic_cache()
+    {
+      static SymbolicCache cache;
+      return cache;
+    }
+  } // namespace
+
+  double SparseCholesky::reuse_symbolic(uint64_t fingerprint)
+  {
+    double          flops = 0, nonzeros = 0;
+    cholmod_factor *L = symbolic_cache().take(fingerprint, impl_->common, flops, nonzeros);
+    if (!L || L->n != n_)
+      {
+        if (L)
+          cholmod_l_free_factor(&L, &impl_->common);
+        return 0;
+      }
+    impl_->L          = L;
+    impl_->common.fl  = flops;
+    impl_->common.lnz = nonzeros;
+    return 8.0 * impl_->L->xsize + 8.0 * impl_->L->ssize;
+  }
+
+  void SparseCholesky::keep_symbolic(uint64_t fingerprint) const
+  {
+    if (impl_->L && impl_->L->xtype == CHOLMOD_PATTERN)
+      symbolic_cache().keep(fingerprint, impl_->L, impl_->common.fl, impl_->common.lnz);
+  }
+
   long SparseCholesky::factorise()
   {
     const int ok = cholmod_l_factorize(impl_->A, impl_->L, &impl_->common);
@@ -140,25 +231,19 @@ namespace lightbody
 
   uint64_t SparseCholesky::structure_fingerprint() const
   {
-    // FNV-1a over the sizes and the index arrays.
-    uint64_t h    = 1469598103934665603ull;
-    auto     feed = [&](uint64_t v) {
-      for (int b = 0; b < 8; ++b)
-        {
-          h ^= (v >> (8 * b)) & 0xff;
-          h *= 1099511628211ull;
-        }
-    };
-    const auto   *p   = static_cast<const int64_t *>(impl_->A->p);
-    const auto   *i   = static_cast<const int64_t *>(impl_->A->i);
-    const int64_t nnz = p[n_];
+    // Over the sizes and the index arrays.
+    Fingerprint   f;
+    auto          feed = [&](uint64_t v) { f.feed(v); };
+    const auto   *p    = static_cast<const int64_t *>(impl_->A->p);
+    const auto   *i    = static_cast<const int64_t *>(impl_->A->i);
+    const int64_t nnz  = p[n_];
     feed(n_);
     feed(static_cast<uint64_t>(nnz));
     for (std::size_t c = 0; c <= n_; ++c)
       feed(static_cast<uint64_t>(p[c]));
     for (int64_t k = 0; k < nnz; ++k)
       feed(static_cast<uint64_t>(i[k]));
-    return h;
+    return f.value;
   }
 
   double SparseCholesky::factor_nonzeros() const { return impl_->common.lnz; }

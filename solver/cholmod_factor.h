@@ -27,6 +27,14 @@ namespace lightbody
     // `order`: a fill-reducing ordering to use instead of computing one (a permutation of
     // 0..n-1, e.g. ordering() of an earlier matrix with the same structure).
     double analyse(const std::vector<int64_t> *order = nullptr);
+    // The symbolic factor of an earlier analysis of a matrix with this structure fingerprint,
+    // kept in this process by keep_symbolic(): copied instead of analysing again (no ordering,
+    // no symbolic analysis). Returns the bytes the numeric factor will need, or 0 when none is
+    // kept.
+    double reuse_symbolic(uint64_t fingerprint);
+    // Keeps a copy of the symbolic factor (call after analyse(), before factorise()) for later
+    // matrices with the same structure in this process; the four most recent are kept.
+    void keep_symbolic(uint64_t fingerprint) const;
     // The fill-reducing ordering of the analysis.
     std::vector<int64_t> ordering() const;
     // A fingerprint of the matrix structure (sizes, column pointers, row indices).

@@ -2,6 +2,7 @@
 
 #include "solver/cholmod_factor.h"
 #include "solver/eigen_analysis.h"
+#include "solver/fingerprint.h"
 #include "input/errors.h"
 #include "solver/loads.h"
 #include "solver/shell_element.h"
@@ -27,7 +28,9 @@
 #include <unistd.h>
 #include <tuple>
 #include <fstream>
+#include <list>
 #include <map>
+#include <mutex>
 #include <sstream>
 
 namespace lightbody
@@ -70,6 +73,41 @@ namespace lightbody
       double                               min_jxw = 1;
       unsigned                             cell    = 0;
     };
+
+    // The matrix structures of the last runs in this process that kept theirs
+    // (reuse_structure): up to four, for a point's static, modal and convergence-check
+    // structures, by the fingerprint of their DoFs and constraints, most recent first.
+    class KeptStructures
+    {
+    public:
+      std::shared_ptr<const SparsityPattern> find(uint64_t fingerprint)
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        for (auto it = kept_.begin(); it != kept_.end(); ++it)
+          if (it->first == fingerprint)
+            {
+              kept_.splice(kept_.begin(), kept_, it);
+              return kept_.front().second;
+            }
+        return nullptr;
+      }
+      void keep(uint64_t fingerprint, std::shared_ptr<const SparsityPattern> pattern)
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        kept_.emplace_front(fingerprint, std::move(pattern));
+        if (kept_.size() > 4)
+          kept_.pop_back();
+      }
+
+    private:
+      std::mutex                                                             mutex_;
+      std::list<std::pair<uint64_t, std::shared_ptr<const SparsityPattern>>> kept_;
+    };
+    KeptStructures &kept_structures()
+    {
+      static KeptStructures kept;
+      return kept;
+    }
 
     std::string point_text(const Point<3> &p)
     {
@@ -125,21 +163,21 @@ namespace lightbody
       }
 
     private:
-      const Model                    &model_;
-      const Case                     &case_;
-      StageLog                       &log_;
-      SolverOptions                   options_;
-      std::unique_ptr<Solution>       solution_;
-      SparsityPattern                 sparsity_;
-      SparseMatrix<double>            stiffness_;
-      std::unique_ptr<SparseCholesky> cholesky_;
-      AffineConstraints<double>       constraints_;
-      std::vector<Point<3>>           support_points_;
-      std::vector<unsigned char>      component_;
-      std::vector<unsigned>           active_;        // supports of the set being solved
-      std::vector<unsigned>           active_cases_;  // its load cases
-      Vector<double>                  lifting_;       // -K g of prescribed displacements g
-      bool                            modal_ = false; // the modal support set is being built
+      const Model                           &model_;
+      const Case                            &case_;
+      StageLog                              &log_;
+      SolverOptions                          options_;
+      std::unique_ptr<Solution>              solution_;
+      std::shared_ptr<const SparsityPattern> sparsity_;
+      SparseMatrix<double>                   stiffness_;
+      std::unique_ptr<SparseCholesky>        cholesky_;
+      AffineConstraints<double>              constraints_;
+      std::vector<Point<3>>                  support_points_;
+      std::vector<unsigned char>             component_;
+      std::vector<unsigned>                  active_;        // supports of the set being solved
+      std::vector<unsigned>                  active_cases_;  // its load cases
+      Vector<double>                         lifting_;       // -K g of prescribed displacements g
+      bool                                   modal_ = false; // the modal support set is being built
 
       std::vector<unsigned> support_set(const LoadCaseSpec &lc) const;
       // " in load cases a, b" when the case has more than one support set, for messages.
@@ -156,12 +194,14 @@ namespace lightbody
       void select_supports();
       void build_constraints();
       void apply_ties();
+      void make_sparsity();
       void assemble_system();
       void assemble_elastic_supports();
       void assemble_loads();
       void check_rigid_body_modes() const;
       void factorise();
       bool analyse_with_cache();
+      bool analyse_with_ordering_cache(uint64_t fingerprint);
       void solve();
       void compute_reactions();
       void buckling();
@@ -285,11 +325,47 @@ namespace lightbody
                                "\" is joined to no other part and not supported; check that its "
                                "edges meet the neighbouring parts");
         }
+      make_sparsity();
+      stiffness_.reinit(*sparsity_);
+      s.statistics.matrix_nonzeros = sparsity_->n_nonzero_elements();
+    }
+
+    // The matrix structure of the DoFs and constraints, or the one kept from an earlier run in
+    // this process with the same (SolverOptions::reuse_structure).
+    void ElasticProblem::make_sparsity()
+    {
+      Solution   &s = *solution_;
+      Fingerprint f;
+      if (options_.reuse_structure)
+        {
+          f.feed(s.dof_handler.n_dofs());
+          std::vector<types::global_dof_index> dofs(s.fe.n_dofs_per_cell());
+          for (const auto &cell : s.dof_handler.active_cell_iterators())
+            {
+              cell->get_dof_indices(dofs);
+              for (auto d : dofs)
+                f.feed(d);
+            }
+          for (const auto &line : constraints_.get_lines())
+            {
+              f.feed(line.index);
+              f.feed(line.entries.size());
+              for (const auto &e : line.entries)
+                f.feed(e.first);
+            }
+          if ((sparsity_ = kept_structures().find(f.value)))
+            {
+              ++s.statistics.structures_reused;
+              return;
+            }
+        }
       DynamicSparsityPattern dsp(s.dof_handler.n_dofs());
       DoFTools::make_sparsity_pattern(s.dof_handler, dsp, constraints_, false);
-      sparsity_.copy_from(dsp);
-      stiffness_.reinit(sparsity_);
-      s.statistics.matrix_nonzeros = sparsity_.n_nonzero_elements();
+      auto pattern = std::make_shared<SparsityPattern>();
+      pattern->copy_from(dsp);
+      sparsity_ = pattern;
+      if (options_.reuse_structure)
+        kept_structures().keep(f.value, sparsity_);
     }
 
     void ElasticProblem::apply_ties()
@@ -491,13 +567,37 @@ namespace lightbody
         }
     }
 
-    // The symbolic analysis, with the ordering from options_.ordering_cache where it holds one
-    // for this matrix structure (stored there otherwise). Returns whether it was reused.
+    // The symbolic analysis: the symbolic factor kept in this process for this matrix structure
+    // (SolverOptions::reuse_structure), else with the ordering cache. Returns whether the
+    // ordering was reused.
     bool ElasticProblem::analyse_with_cache()
+    {
+      SolverStatistics &st = solution_->statistics;
+      ++st.orderings;
+      const uint64_t fingerprint = cholesky_->structure_fingerprint();
+      if (options_.reuse_structure)
+        {
+          const double bytes = cholesky_->reuse_symbolic(fingerprint);
+          if (bytes > 0)
+            {
+              st.factor_bytes = bytes;
+              ++st.orderings_reused;
+              ++st.symbolic_reused;
+              return true;
+            }
+        }
+      const bool reused = analyse_with_ordering_cache(fingerprint);
+      if (options_.reuse_structure)
+        cholesky_->keep_symbolic(fingerprint);
+      return reused;
+    }
+
+    // The symbolic analysis with the ordering from options_.ordering_cache where it holds one
+    // for this matrix structure (stored there otherwise). Returns whether it was reused.
+    bool ElasticProblem::analyse_with_ordering_cache(uint64_t fingerprint)
     {
       namespace fs         = std::filesystem;
       SolverStatistics &st = solution_->statistics;
-      ++st.orderings;
       if (options_.ordering_cache.empty())
         {
           st.factor_bytes = cholesky_->analyse();
@@ -506,7 +606,7 @@ namespace lightbody
       const std::size_t n = cholesky_->size();
       char              name[64];
       std::snprintf(name, sizeof(name), "ordering-%016llx.bin",
-                    static_cast<unsigned long long>(cholesky_->structure_fingerprint()));
+                    static_cast<unsigned long long>(fingerprint));
       const fs::path       file = fs::path(options_.ordering_cache) / name;
       std::vector<int64_t> order;
       {
@@ -593,10 +693,10 @@ namespace lightbody
       p[n] = k;
       stiffness_.clear();
       if (!keep_pattern())
-        sparsity_.reinit(0, 0, 0);
+        sparsity_.reset();
 
       // A buckling or vibration analysis keeps a second matrix (K_G or M) beside the factor.
-      const double extra          = keep_pattern() ? 12.0 * sparsity_.n_nonzero_elements() : 0.0;
+      const double extra          = keep_pattern() ? 12.0 * sparsity_->n_nonzero_elements() : 0.0;
       const auto   analysis_start = std::chrono::steady_clock::now();
       const bool   reused         = analyse_with_cache();
       const double bytes          = solution_->statistics.factor_bytes + extra;
@@ -729,7 +829,7 @@ namespace lightbody
           StageLog::Scope   t(log_, "buckling");
           LoadCaseSolution &l = solution_->load_cases[i];
           log_.message("buckling of \"" + l.name + "\": " + std::to_string(modes) + " modes");
-          SparseMatrix<double> KG(sparsity_);
+          SparseMatrix<double> KG(*sparsity_);
           const auto           t0 = std::chrono::steady_clock::now();
           const bool           compression =
             assemble_geometric_stiffness(model_, *solution_, l.displacement, constraints_, KG);
@@ -776,7 +876,7 @@ namespace lightbody
                                     : std::to_string(active_.size()) + " supports"));
       build_constraints();
       assemble_system();
-      SparseMatrix<double> M(sparsity_);
+      SparseMatrix<double> M(*sparsity_);
       double               structural = 0, added = 0;
       {
         StageLog::Scope t(log_, "assemble");

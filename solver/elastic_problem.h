@@ -18,6 +18,10 @@ namespace lightbody
     // there is used instead of computing one, and one computed is stored ("": none). Runs that
     // differ only in gauges or materials (the points of a sweep) share their ordering.
     std::string ordering_cache;
+    // Keep the matrix structure and the symbolic factorisation in this process and reuse them in
+    // a later run whose DoFs and constraints (or whose matrix structure) are the same: a sweep
+    // worker runs many points that differ only in gauges, materials or loads.
+    bool reuse_structure = false;
   };
 
   // The memory the machine has available now (MemAvailable), in bytes.

@@ -72,6 +72,9 @@ namespace lightbody
     // the time spent ordering and analysing.
     unsigned orderings = 0, orderings_reused = 0;
     double   ordering_seconds = 0;
+    // Of those, kept in this process from an earlier run (SolverOptions::reuse_structure): matrix
+    // structures and symbolic factorisations.
+    unsigned structures_reused = 0, symbolic_reused = 0;
     // The numeric factorisations: their flop counts (CHOLMOD's analysis) and time, and the
     // machine's DGEMM rate (flop/s) they are compared with (0: no factorisation was large enough
     // to measure it).

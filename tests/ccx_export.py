@@ -94,6 +94,19 @@ assert bad.returncode == 2, (bad.returncode, bad.stderr)
 assert bad.stdout == "", bad.stdout  # no "deck:" line for a deck not written
 assert "edge loads and edge pressures are not written to CalculiX decks yet" in bad.stderr, bad.stderr
 assert not os.path.exists(os.path.join(work, "bad"))
+# --load-cases writes only the cases named, so a case with a liquid load can still be exported.
+liquid = os.path.join(work, "liquid.yaml")
+open(liquid, "w").write(open(box).read().replace(
+    "load_cases:\n", "load_cases:\n  liquid: {hydrostatic: [{surface: top.top, density: "
+    "1000 kg/m^3, level: 500 mm}]}\n"))
+bad = subprocess.run([lightbody, "export", liquid, "--format", "ccx", "--out",
+                      os.path.join(work, "liquid"), "--quiet"], capture_output=True, text=True)
+assert bad.returncode == 2 and "--load-cases" in bad.stderr, (bad.returncode, bad.stderr)
+subprocess.run([lightbody, "export", liquid, "--format", "ccx", "--out",
+                os.path.join(work, "liquid"), "--quiet", "--load-cases", "tip"], check=True)
+deck = open(os.path.join(work, "liquid", "box.inp")).read()
+assert deck.count("*STEP") == 1 and "** load case tip" in deck and "load case liquid" not in deck
+
 bad = subprocess.run([lightbody, "export", case, "--format", "abaqus"], capture_output=True,
                      text=True)
 assert bad.returncode == 1 and "--format must be ccx" in bad.stderr, bad.stderr
