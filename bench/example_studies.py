@@ -26,7 +26,7 @@ STUDIES = {
         "vary": {"parts.roof.thickness": ["2 mm", "3 mm"]},
         "parts": ["side_*", "roof", "front_wall", "floor", "post_left_*", "post_right_*",
                   "post_front_*", "roof_bow_*", "crossmember_*", "sill_*", "rear_*"],
-        "gauges": [1.5, 2, 2.5, 3, 4, 5, 6, 8, 10, 12],
+        "gauges": [1.5, 2, 2.5, 3, 4, 5, 6, 8, 10, 12, 15, 20],
     },
     "tipper": {
         "case": "tipper_12m3.yaml",
