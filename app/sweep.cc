@@ -596,17 +596,18 @@ namespace lightbody
                     (row.status == "ok" ? row.verdict : "failed") + ")");
       };
 
+      // The next point to `w`, its log in logs/.
+      auto dispatch = [&](Worker &w) {
+        w.send(next, (dir / "logs" / (rows[next].folder + ".txt")).string(), point_args(next));
+        ++next;
+      };
       std::vector<Worker> workers;
       while (done < points.size())
         {
           // Idle workers take the next points; more workers start while points wait.
           for (auto &w : workers)
             if (w.alive() && !w.busy() && next < points.size())
-              {
-                const std::string log_file = (dir / "logs" / (rows[next].folder + ".txt")).string();
-                w.send(next, log_file, point_args(next));
-                ++next;
-              }
+              dispatch(w);
           std::size_t alive = 0;
           for (const auto &w : workers)
             alive += w.alive();
@@ -614,9 +615,7 @@ namespace lightbody
             {
               workers.push_back(Worker::start(options.program));
               ++alive;
-              const std::string log_file = (dir / "logs" / (rows[next].folder + ".txt")).string();
-              workers.back().send(next, log_file, point_args(next));
-              ++next;
+              dispatch(workers.back());
             }
           // Wait for a point to end (or a worker to die).
           std::vector<pollfd>   fds;
