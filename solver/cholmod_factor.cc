@@ -5,11 +5,15 @@
 
 #include "input/errors.h"
 #include "solver/fingerprint.h"
+#include "solver/huge_pages.h"
 
 #include <cholmod.h>
 #include <dlfcn.h>
 
+#include <cstdlib>
 #include <cstring>
+#include <sstream>
+#include <string>
 #include <initializer_list>
 #include <list>
 #include <mutex>
@@ -21,6 +25,77 @@ extern "C" void dgemm_(const char *transa, const char *transb, const int *m, con
 
 namespace lightbody
 {
+  namespace
+  {
+    // Settings of the supernodal factorisation for bench/factor_benchmark.py to compare:
+    // LIGHTBODY_CHOLMOD="nrelax=a,b,c zrelax=x,y,z ordering=amd|metis|nesdis|default".
+    void tune(cholmod_common &c)
+    {
+      const char *given = std::getenv("LIGHTBODY_CHOLMOD");
+      if (!given)
+        return;
+      std::istringstream in(given);
+      std::string        item;
+      while (in >> item)
+        {
+          const auto eq = item.find('=');
+          if (eq == std::string::npos)
+            continue;
+          const std::string   key = item.substr(0, eq), value = item.substr(eq + 1);
+          std::vector<double> numbers;
+          std::istringstream  list(value);
+          for (std::string n; std::getline(list, n, ',');)
+            numbers.push_back(std::atof(n.c_str()));
+          if (key == "nrelax" && numbers.size() == 3)
+            for (int k = 0; k < 3; ++k)
+              c.nrelax[k] = static_cast<std::size_t>(numbers[k]);
+          else if (key == "zrelax" && numbers.size() == 3)
+            for (int k = 0; k < 3; ++k)
+              c.zrelax[k] = numbers[k];
+          else if (key == "ordering" && value != "default")
+            {
+              c.nmethods           = 1;
+              c.method[0].ordering = value == "amd"     ? CHOLMOD_AMD
+                                     : value == "metis" ? CHOLMOD_METIS
+                                                        : CHOLMOD_NESDIS;
+              c.postorder          = 1;
+            }
+        }
+    }
+  } // namespace
+
+  namespace
+  {
+    // CHOLMOD's large blocks as transparent huge pages (solver/huge_pages.h).
+    void *huge_malloc(std::size_t n)
+    {
+      void *p = std::malloc(n);
+      advise_huge_pages(p, n);
+      return p;
+    }
+    void *huge_calloc(std::size_t count, std::size_t size)
+    {
+      void *p = std::calloc(count, size);
+      advise_huge_pages(p, count * size);
+      return p;
+    }
+    void *huge_realloc(void *old, std::size_t n)
+    {
+      void *p = std::realloc(old, n);
+      advise_huge_pages(p, n);
+      return p;
+    }
+    void use_huge_pages()
+    {
+      static std::once_flag once;
+      std::call_once(once, [] {
+        SuiteSparse_config.malloc_func  = huge_malloc;
+        SuiteSparse_config.calloc_func  = huge_calloc;
+        SuiteSparse_config.realloc_func = huge_realloc;
+      });
+    }
+  } // namespace
+
   struct SparseCholesky::Impl
   {
     cholmod_common  common;
@@ -30,12 +105,14 @@ namespace lightbody
 
   SparseCholesky::SparseCholesky() : impl_(std::make_unique<Impl>())
   {
+    use_huge_pages();
     cholmod_l_start(&impl_->common);
     impl_->common.supernodal = CHOLMOD_SUPERNODAL;
     impl_->common.print      = 0;
     // Let the caller report failures in the model's terms rather than CHOLMOD's.
     impl_->common.error_handler              = nullptr;
     impl_->common.quick_return_if_not_posdef = 1;
+    tune(impl_->common);
   }
 
   SparseCholesky::~SparseCholesky()

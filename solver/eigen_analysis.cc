@@ -212,7 +212,11 @@ namespace lightbody
     if (!compression)
       return b;
     // nu = -1 / lambda: the most negative nu are the lowest positive load factors.
-    EigenPairs e = extreme_eigenpairs(K, KG, modes, EigenEnd::smallest);
+    // A subspace of 40: the buckling modes of the example bodies converged within the first 40
+    // Lanczos vectors, where a subspace of 23 restarted 2-3 times (measured, 3 modes: default tank
+    // 44 + 63 products with 23, 41 + 41 with 40; van 62 with 23, 41 with 40; 30 and 60 were worse
+    // than 40). Each product is two triangular solves with the whole factor (0.2 s on the tank).
+    EigenPairs e = extreme_eigenpairs(K, KG, modes, EigenEnd::smallest, 1e-9, 40);
     b.converged  = e.converged;
     b.iterations = e.iterations;
     b.products   = e.products;

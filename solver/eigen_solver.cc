@@ -40,12 +40,13 @@ namespace lightbody
   } // namespace
 
   EigenPairs extreme_eigenpairs(const SparseCholesky &A, const dealii::SparseMatrix<double> &B,
-                                unsigned count, EigenEnd end, double tolerance)
+                                unsigned count, EigenEnd end, double tolerance, unsigned subspace)
   {
     EigenPairs out;
     const auto n   = static_cast<Eigen::Index>(A.size());
     const auto nev = std::min<Eigen::Index>(count, n - 1);
-    const auto ncv = std::min<Eigen::Index>(n, std::max<Eigen::Index>(2 * nev + 1, nev + 20));
+    const auto ncv = std::min<Eigen::Index>(
+      n, std::max<Eigen::Index>({2 * nev + 1, nev + 20, static_cast<Eigen::Index>(subspace)}));
     const auto rule =
       end == EigenEnd::smallest ? Spectra::SortRule::SmallestAlge : Spectra::SortRule::LargestAlge;
     FactoredPencil                         op(A, B);

@@ -30,7 +30,9 @@ namespace lightbody
   };
 
   // The `count` eigenpairs at one end of the spectrum. Returns what converged (all of them when
-  // `converged`). Throws ModelError when the factor's solves fail.
+  // `converged`). Throws ModelError when the factor's solves fail. The Lanczos subspace has
+  // max(2 count + 1, count + 20, subspace) vectors.
   EigenPairs extreme_eigenpairs(const SparseCholesky &A, const dealii::SparseMatrix<double> &B,
-                                unsigned count, EigenEnd end, double tolerance = 1e-9);
+                                unsigned count, EigenEnd end, double tolerance = 1e-9,
+                                unsigned subspace = 0);
 } // namespace lightbody

@@ -743,10 +743,18 @@ namespace lightbody
               log_.message(line);
             }
         }
-      const auto factor_start = std::chrono::steady_clock::now();
-      const long failed       = cholesky_->factorise();
-      stats.factor_seconds +=
+      const auto   factor_start = std::chrono::steady_clock::now();
+      const long   failed       = cholesky_->factorise();
+      const double numeric =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - factor_start).count();
+      stats.factor_seconds += numeric;
+      if (cholesky_->flops() > 2e10 && numeric > 0)
+        {
+          char line[120];
+          std::snprintf(line, sizeof(line), "factorised in %.2f s (%.1f Gflop/s)", numeric,
+                        1e-9 * cholesky_->flops() / numeric);
+          log_.message(line);
+        }
       stats.factor_flops += cholesky_->flops();
       cholesky_->release_matrix();
       if (failed >= 0)

@@ -1,0 +1,84 @@
+#!/usr/bin/env python3
+"""The sparse Cholesky factorisation of an example body under several CHOLMOD settings.
+
+For each setting (ordering, supernode relaxation), runs `lightbody run CASE --output summary`
+until its factorisation is done and reads from its progress lines: the ordering and analysis time,
+the factor's flops, the numeric factorisation time and rate, and the machine's DGEMM rate that
+lightbody measures beside it (1000 x 1000, the BLAS threads of the run). Settings are given to
+lightbody through the environment variable LIGHTBODY_CHOLMOD, used by this benchmark only:
+"nrelax=a,b,c zrelax=x,y,z ordering=amd|metis|nesdis|default" (CHOLMOD's Common->nrelax,
+Common->zrelax and method[0].ordering; the default tries AMD and METIS and keeps the better).
+The settings are run in turn, --repeat times, and medians printed.
+
+usage: python3 bench/factor_benchmark.py [--build build] [--case cases/tank_8m3_elliptical.yaml]
+                                         [--repeat 3]
+"""
+import argparse, os, re, statistics, subprocess, sys, tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SETTINGS = [
+    ("default (CHOLMOD's)", None),
+    ("metis only", "ordering=metis"),
+    ("amd only", "ordering=amd"),
+    ("nesdis only", "ordering=nesdis"),
+    ("larger supernodes", "nrelax=16,64,256 zrelax=0.8,0.2,0.1"),
+]
+
+
+def one(binary, case, setting):
+    env = dict(os.environ)
+    env.pop("LIGHTBODY_CHOLMOD", None)
+    if setting:
+        env["LIGHTBODY_CHOLMOD"] = setting
+    out = tempfile.mkdtemp(prefix="factor_bench_")
+    p = subprocess.Popen([binary, "run", case, "--out", os.path.join(out, "r"), "--output",
+                          "summary"], stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                         text=True, env=env)
+    row = {}
+    for line in p.stderr:
+        m = re.search(r"factor: ([0-9.]+) M nonzeros, ([0-9.]+) Gflop \(.*? ([0-9.]+) s\)", line)
+        if m:
+            row.update(factor_M=float(m.group(1)), gflop=float(m.group(2)),
+                       analysis_s=float(m.group(3)))
+        m = re.search(r"DGEMM ([0-9.]+) Gflop/s", line)
+        if m:
+            row["dgemm"] = float(m.group(1))
+        m = re.search(r"factorised in ([0-9.]+) s \(([0-9.]+) Gflop/s\)", line)
+        if m:
+            row.update(numeric_s=float(m.group(1)), rate=float(m.group(2)))
+            p.kill()
+            break
+    p.wait()
+    subprocess.run(["rm", "-rf", out])
+    if "numeric_s" not in row:
+        sys.exit("lightbody ended before its factorisation (a model under 20 Gflop is not timed)")
+    return row
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--build", default=os.path.join(ROOT, "build"))
+    ap.add_argument("--case", default=os.path.join(ROOT, "cases", "tank_8m3_elliptical.yaml"))
+    ap.add_argument("--repeat", type=int, default=3)
+    a = ap.parse_args()
+    binary = os.path.join(a.build, "lightbody")
+    rows = {name: [] for name, _ in SETTINGS}
+    for _ in range(a.repeat):
+        for name, setting in SETTINGS:
+            rows[name].append(one(binary, a.case, setting))
+            r = rows[name][-1]
+            print(f"  {name}: analysis {r['analysis_s']:.2f} s, numeric {r['numeric_s']:.2f} s",
+                  flush=True)
+    print(f"\n{os.path.basename(a.case)}, medians of {a.repeat}:")
+    print("| setting | factor M nonzeros | Gflop | analysis s | numeric s | Gflop/s | "
+          "DGEMM Gflop/s | % of DGEMM |")
+    print("|---|---|---|---|---|---|---|---|")
+    for name, _ in SETTINGS:
+        med = {k: statistics.median(r[k] for r in rows[name]) for k in rows[name][0]}
+        print(f"| {name} | {med['factor_M']:.1f} | {med['gflop']:.1f} | {med['analysis_s']:.2f} "
+              f"| {med['numeric_s']:.2f} | {med['rate']:.1f} | {med['dgemm']:.1f} | "
+              f"{100 * med['rate'] / med['dgemm']:.0f} |")
+
+
+if __name__ == "__main__":
+    main()
