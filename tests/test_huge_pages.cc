@@ -22,6 +22,9 @@ TEST(HugePages, LargeBlocksOfNewAreAdvisedSmallOnesAreNot)
 {
   if (!kernel_has_huge_pages())
     GTEST_SKIP() << "no transparent huge pages in this kernel";
+#if defined(__SANITIZE_ADDRESS__)
+  GTEST_SKIP() << "operator new stays AddressSanitizer's (app/operator_new.cc)";
+#endif
   std::vector<double> large(8u << 20); // 64 MB
   EXPECT_TRUE(lightbody::huge_pages_advised(large.data()));
   auto small = std::make_unique<double[]>(1000);
