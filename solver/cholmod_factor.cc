@@ -58,14 +58,10 @@ namespace lightbody
               c.method[0].ordering = value == "amd"     ? CHOLMOD_AMD
                                      : value == "metis" ? CHOLMOD_METIS
                                                         : CHOLMOD_NESDIS;
-              c.postorder          = 1;
             }
         }
     }
-  } // namespace
 
-  namespace
-  {
     // CHOLMOD's large blocks as transparent huge pages (solver/huge_pages.h).
     void *huge_malloc(std::size_t n)
     {
