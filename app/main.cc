@@ -9,6 +9,7 @@
 #include "input/keys.h"
 #include "app/pipeline.h"
 #include "app/size.h"
+#include "app/mpi_world.h"
 #include "app/sweep.h"
 #include "input/templates.h"
 
@@ -554,10 +555,25 @@ int main(int argc, char **argv)
 {
   std::vector<std::string> args(argv + 1, argv + argc);
   // A sweep's worker process: runs the points it is sent, one after another (app/sweep.h).
+  // (It never joins MPI, though it inherits a launcher's environment.)
   if (args.size() == 1 && args[0] == "sweep-worker")
     return serve_sweep_points(
       [](const std::vector<std::string> &point) { return execute(point, true); });
-  return execute(args, false);
+  // Under mpirun: rank 0 runs the command, the other ranks run the points of its sweep.
+  const MpiWorld &world = start_mpi();
+  int             code  = ok;
+  if (world.rank > 0)
+    {
+      const std::string program = this_program();
+      code                      = program.empty() ? internal_error : serve_sweep_rank(program);
+    }
+  else
+    {
+      code = execute(args, false);
+      release_sweep_ranks();
+    }
+  finish_mpi();
+  return code;
 }
 
 namespace
@@ -609,6 +625,19 @@ namespace
       {
         return fail(usage_error, e.what());
       }
+
+    // Several processes of an MPI launch share the points of a sweep; a model is not yet
+    // distributed over them, and each running the whole command would write the same folder.
+    const int processes = mpi_world().size;
+    if (processes > 1 && command.name != "sweep")
+      return fail(
+        usage_error,
+        "started by mpirun with " + std::to_string(processes) + " processes: only `sweep` " +
+          "spreads over processes (its points); `" + command.name +
+          "` runs in one process: start it without mpirun or with -np 1; nothing was " + "written");
+    if (processes > 1 && command.jobs > 0)
+      return fail(usage_error, "--jobs: under mpirun every process runs one point at a time; "
+                               "choose the number of points at a time with mpirun -np");
 
     StageLog log(command.quiet
                    ? std::function<void(const std::string &)>()

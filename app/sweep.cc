@@ -2,10 +2,13 @@
 // one after another, gathered into sweep.csv.
 #include "app/sweep.h"
 
+#include "app/mpi_world.h"
 #include "input/errors.h"
 #include "post/result_folder.h"
 
 #include <nlohmann/json.hpp>
+
+#include <mpi.h>
 
 #include <fcntl.h>
 #include <poll.h>
@@ -461,6 +464,73 @@ namespace lightbody
       std::chrono::steady_clock::time_point start_;
     };
 
+    // Messages between rank 0 of an MPI launch and the others: a point (its JSON text; empty:
+    // no more points) and the end of one (exit code and signal).
+    constexpr int point_tag = 17, ended_tag = 18;
+
+    // The other processes of an MPI launch, each running one point at a time (serve_sweep_rank).
+    class RemoteRanks
+    {
+    public:
+      explicit RemoteRanks(int size)
+        : index_(static_cast<std::size_t>(std::max(size, 1)), idle), start_(index_.size())
+      {
+      }
+
+      // A rank without a point (0: none).
+      int idle_rank() const
+      {
+        for (std::size_t r = 1; r < index_.size(); ++r)
+          if (index_[r] == idle)
+            return static_cast<int>(r);
+        return 0;
+      }
+      bool busy() const
+      {
+        return std::any_of(index_.begin() + 1, index_.end(),
+                           [](std::size_t i) { return i != idle; });
+      }
+
+      void send(int rank, std::size_t index, const std::string &point)
+      {
+        index_[rank] = index;
+        start_[rank] = std::chrono::steady_clock::now();
+        MPI_Send(point.data(), static_cast<int>(point.size()), MPI_CHAR, rank, point_tag,
+                 MPI_COMM_WORLD);
+      }
+
+      // The points that ended since the last call, with the rank that ran each; does not wait.
+      std::vector<std::pair<Worker::Ended, int>> receive()
+      {
+        std::vector<std::pair<Worker::Ended, int>> ended;
+        while (busy())
+          {
+            int        arrived = 0;
+            MPI_Status status;
+            MPI_Iprobe(MPI_ANY_SOURCE, ended_tag, MPI_COMM_WORLD, &arrived, &status);
+            if (!arrived)
+              break;
+            int answer[2] = {5, 0};
+            MPI_Recv(answer, 2, MPI_INT, status.MPI_SOURCE, ended_tag, MPI_COMM_WORLD,
+                     MPI_STATUS_IGNORE);
+            const auto rank = static_cast<std::size_t>(status.MPI_SOURCE);
+            if (rank >= index_.size() || index_[rank] == idle)
+              continue;
+            ended.push_back(
+              {{index_[rank], start_[rank], answer[0], answer[1]}, status.MPI_SOURCE});
+            index_[rank] = idle;
+          }
+        return ended;
+      }
+
+    private:
+      static constexpr std::size_t                       idle = static_cast<std::size_t>(-1);
+      std::vector<std::size_t>                           index_; // the point each rank runs
+      std::vector<std::chrono::steady_clock::time_point> start_;
+    };
+
+    bool ranks_released = false;
+
     std::string duration(double s)
     {
       if (s < 90)
@@ -478,15 +548,27 @@ namespace lightbody
     check_sweep_variables(options);
     check_result_folder(options.out_dir, base.input_files);
 
-    const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-    const unsigned jobs  = static_cast<unsigned>(std::min<std::size_t>(
-      options.jobs > 0 ? options.jobs : cores, std::max<std::size_t>(points.size(), 1)));
+    // Under mpirun with several processes every process runs one point at a time, rank 0's by a
+    // worker of its own while it hands out the points; the cores of a machine are shared among
+    // the processes on it.
+    const MpiWorld &world  = mpi_world();
+    const bool      spread = world.active && world.size > 1;
+    const unsigned  cores  = std::max(1u, std::thread::hardware_concurrency());
+    const unsigned  jobs =
+      spread ? 1u
+              : static_cast<unsigned>(std::min<std::size_t>(
+                 options.jobs > 0 ? options.jobs : cores, std::max<std::size_t>(points.size(), 1)));
+    const unsigned slots = jobs + (spread ? static_cast<unsigned>(world.size - 1) : 0u);
     const int      threads =
-      options.threads > 0 ? options.threads : static_cast<int>(std::max(1u, cores / jobs));
+      options.threads > 0
+             ? options.threads
+             : static_cast<int>(std::max(1u, cores / (spread ? world.local_size : jobs)));
     const std::string case_path = fs::absolute(options.case_path).string();
 
     std::vector<SweepRow> rows(points.size());
-    write_folder_atomically(options.out_dir, base.input_files, [&](const fs::path &dir) {
+    write_folder_atomically(options.out_dir, base.input_files, [&](const fs::path &folder) {
+      // Absolute: the other processes of an MPI launch may start elsewhere.
+      const fs::path dir = fs::absolute(folder);
       fs::create_directories(dir / "logs");
       std::size_t next = 0, done = 0, failed = 0;
       double      busy_seconds = 0;
@@ -535,7 +617,7 @@ namespace lightbody
 
       // A point has ended with `exit_code` (or its worker was stopped by `signal`).
       auto finish = [&](std::size_t index, std::chrono::steady_clock::time_point start,
-                        int exit_code, int signal) {
+                        int exit_code, int signal, int rank) {
         SweepRow &row = rows[index];
         row.seconds =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -587,12 +669,13 @@ namespace lightbody
         const double elapsed =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         const std::size_t left = points.size() - done;
-        const double      eta  = left ? busy_seconds / done * left / jobs : 0;
+        const double      eta  = left ? busy_seconds / done * left / slots : 0;
         log.message("sweep: " + std::to_string(done) + "/" + std::to_string(points.size()) +
                     " done, " + std::to_string(failed) + " failed, " + std::to_string(left) +
                     " left; " + duration(elapsed) + " so far" +
                     (left ? ", about " + duration(eta) + " left" : std::string()) + " (point " +
-                    std::to_string(row.point) + ": " +
+                    std::to_string(row.point) +
+                    (spread ? " on process " + std::to_string(rank) : std::string()) + ": " +
                     (row.status == "ok" ? row.verdict : "failed") + ")");
       };
 
@@ -602,8 +685,17 @@ namespace lightbody
         ++next;
       };
       std::vector<Worker> workers;
+      RemoteRanks         remote(spread ? world.size : 1);
       while (done < points.size())
         {
+          // Idle processes of an MPI launch take the next points.
+          for (int r; next < points.size() && (r = remote.idle_rank()) > 0; ++next)
+            remote.send(
+              r, next,
+              nlohmann::json{{"log", (dir / "logs" / (rows[next].folder + ".txt")).string()},
+                             {"args", point_args(next)},
+                             {"threads_auto", options.threads <= 0}}
+                .dump());
           // Idle workers take the next points; more workers start while points wait.
           for (auto &w : workers)
             if (w.alive() && !w.busy() && next < points.size())
@@ -626,9 +718,10 @@ namespace lightbody
                 fds.push_back({w.socket, POLLIN, 0});
                 polled.push_back(&w);
               }
-          if (fds.empty())
+          if (fds.empty() && !remote.busy())
             break;
-          if (poll(fds.data(), fds.size(), -1) < 0)
+          // (The other processes' answers are looked for every 20 ms.)
+          if (poll(fds.data(), fds.size(), remote.busy() ? 20 : -1) < 0)
             {
               if (errno == EINTR)
                 continue;
@@ -640,8 +733,10 @@ namespace lightbody
               {
                 Worker &w = *polled[k];
                 for (const auto &[index, start, code, signal] : w.receive())
-                  finish(index, start, code, signal);
+                  finish(index, start, code, signal, world.rank);
               }
+          for (const auto &[e, rank] : remote.receive())
+            finish(e.index, e.start, e.exit_code, e.signal, rank);
           workers.erase(std::remove_if(workers.begin(), workers.end(),
                                        [](const Worker &w) { return !w.alive(); }),
                         workers.end());
@@ -687,6 +782,63 @@ namespace lightbody
     });
     return rows;
   }
+  int serve_sweep_rank(const std::string &program)
+  {
+    const MpiWorld &world = mpi_world();
+    const int       threads =
+      static_cast<int>(std::max(1u, std::thread::hardware_concurrency() /
+                                      static_cast<unsigned>(std::max(world.local_size, 1))));
+    Worker worker;
+    for (;;)
+      {
+        MPI_Status status;
+        MPI_Probe(0, point_tag, MPI_COMM_WORLD, &status);
+        int length = 0;
+        MPI_Get_count(&status, MPI_CHAR, &length);
+        std::string text(static_cast<std::size_t>(length), '\0');
+        MPI_Recv(text.data(), length, MPI_CHAR, 0, point_tag, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+        if (text.empty())
+          return 0;
+        int answer[2] = {5, 0};
+        try
+          {
+            const auto point = nlohmann::json::parse(text);
+            auto       args  = point.at("args").get<std::vector<std::string>>();
+            if (point.value("threads_auto", false))
+              for (std::size_t i = 0; i + 1 < args.size(); ++i)
+                if (args[i] == "--threads")
+                  args[i + 1] = std::to_string(threads);
+            if (!worker.alive())
+              worker = Worker::start(program);
+            worker.send(0, point.at("log").get<std::string>(), args);
+            while (worker.alive() && worker.busy())
+              for (const auto &e : worker.receive())
+                answer[0] = e.exit_code, answer[1] = e.signal;
+          }
+        catch (const std::exception &e)
+          {
+            std::cerr << "lightbody: process " << world.rank << ": " << e.what() << "\n";
+          }
+        // Rank 0 sends nothing while a point runs but the end of the sweep (when it stopped on
+        // an error): then the answer is not wanted.
+        int stop = 0;
+        MPI_Iprobe(0, point_tag, MPI_COMM_WORLD, &stop, MPI_STATUS_IGNORE);
+        if (stop)
+          return 0;
+        MPI_Send(answer, 2, MPI_INT, 0, ended_tag, MPI_COMM_WORLD);
+      }
+  }
+
+  void release_sweep_ranks()
+  {
+    const MpiWorld &world = mpi_world();
+    if (!world.active || world.rank != 0 || ranks_released)
+      return;
+    ranks_released = true;
+    for (int r = 1; r < world.size; ++r)
+      MPI_Send(nullptr, 0, MPI_CHAR, r, point_tag, MPI_COMM_WORLD);
+  }
+
   int serve_sweep_points(const std::function<int(const std::vector<std::string> &)> &run_point)
   {
     // Answers go to the original standard output; what the points print goes to their logs.

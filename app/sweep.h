@@ -99,4 +99,16 @@ namespace lightbody
   // run in one process, so that those with the matrix structure of an earlier one reuse it
   // and its symbolic factorisation (RunOptions::reuse_structure).
   int serve_sweep_points(const std::function<int(const std::vector<std::string> &)> &run_point);
+
+  // Under mpirun with N > 1 processes (app/mpi_world.h) rank 0 runs the sweep (run_sweep) and
+  // hands its points to the other ranks too, one at a time each: what ranks 1..N-1 do, until rank
+  // 0 releases them, is serve_sweep_rank: each point goes to a worker process of the rank's own
+  // (`program sweep-worker`, as above), with --threads set to the machine's cores shared among
+  // the launch's processes on it unless the sweep gave --threads. The folders are written where
+  // rank 0 says: the machines share the file system. Returns 0.
+  int serve_sweep_rank(const std::string &program);
+
+  // Releases ranks 1..N-1 from serve_sweep_rank (once; nothing outside an MPI launch): rank 0
+  // calls it before it ends, whatever the command did.
+  void release_sweep_ranks();
 } // namespace lightbody

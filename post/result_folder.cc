@@ -18,10 +18,43 @@ namespace lightbody
 
   namespace
   {
-    // Temporary folders are named by this prefix and the writing process's id, independent of
-    // the target's name (a long legal name plus a suffix could exceed the file-name limit).
+    // Temporary folders are named by this prefix, the machine's name and the writing process's
+    // id, independent of the target's name (a long legal name plus a suffix could exceed the
+    // file-name limit). The machine's name: on a file system shared by the machines of a cluster
+    // a process id says whether the writer is alive only on the machine that wrote it.
     const std::string partial_prefix = ".lightbody-partial-";
-    const std::string marker_title   = "lightbody result folder";
+
+    std::string host_name()
+    {
+      char name[HOST_NAME_MAX + 1] = {};
+      if (gethostname(name, sizeof(name) - 1) != 0 || name[0] == '\0')
+        return "host";
+      std::string host = name;
+      for (char &ch : host)
+        if (ch == '/' || ch == '-')
+          ch = '_';
+      return host;
+    }
+
+    // The process id of a temporary folder written on this machine (0: another machine's, or not
+    // a temporary folder). Names of earlier versions carry the id alone.
+    long local_writer(const std::string &name)
+    {
+      if (name.rfind(partial_prefix, 0) != 0)
+        return 0;
+      std::string rest = name.substr(partial_prefix.size());
+      const auto  dash = rest.rfind('-');
+      if (dash != std::string::npos)
+        {
+          if (rest.substr(0, dash) != host_name())
+            return 0;
+          rest = rest.substr(dash + 1);
+        }
+      if (rest.empty() || rest.find_first_not_of("0123456789") != std::string::npos)
+        return 0;
+      return std::atol(rest.c_str());
+    }
+    const std::string marker_title = "lightbody result folder";
 
     [[noreturn]] void refuse(const fs::path &dir, const std::string &why)
     {
@@ -83,7 +116,7 @@ namespace lightbody
       refuse(target, "is not a result folder of its own (give a new folder name)");
     if (name.size() > NAME_MAX)
       refuse(target, "the folder name is longer than " + std::to_string(NAME_MAX) + " characters");
-    if (target.string().size() + partial_prefix.size() + 32 > PATH_MAX)
+    if (target.string().size() + partial_prefix.size() + HOST_NAME_MAX + 32 > PATH_MAX)
       refuse(target, "the path is longer than the system allows");
     for (const auto &in : inputs)
       if (inside(in, target))
@@ -143,18 +176,17 @@ namespace lightbody
       for (auto it = created.rbegin(); it != created.rend(); ++it)
         fs::remove(*it, ec); // only when empty
     };
-    const fs::path tmp = parent / (partial_prefix + std::to_string(getpid()));
+    const fs::path tmp = parent / (partial_prefix + host_name() + "-" + std::to_string(getpid()));
     try
       {
         fs::create_directories(parent);
-        // Left-overs of runs that were killed while writing (their process is gone): only
-        // folders that carry our name and the marker of a started write.
+        // Left-overs of runs that were killed while writing (their process, on this machine, is
+        // gone): only folders that carry our name and the marker of a started write.
         for (const auto &e : fs::directory_iterator(parent))
           {
-            const std::string name = e.path().filename().string();
-            if (name.rfind(partial_prefix, 0) != 0 || !fs::is_directory(e.symlink_status()))
+            const long pid = local_writer(e.path().filename().string());
+            if (pid <= 0 || !fs::is_directory(e.symlink_status()))
               continue;
-            const long pid = std::atol(name.c_str() + partial_prefix.size());
             if (pid > 0 && pid != getpid() && kill(static_cast<pid_t>(pid), 0) != 0 &&
                 errno == ESRCH && fs::exists(e.path() / result_marker))
               fs::remove_all(e.path());

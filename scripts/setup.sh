@@ -5,6 +5,7 @@ set -euo pipefail
 packages=(cmake g++ make libdeal.ii-dev libeigen3-dev libsuitesparse-dev libopenblas-dev
           libvtk9-dev libyaml-cpp-dev libgtest-dev nlohmann-json3-dev libspectra-dev
           calculix-ccx  # the reference peer of the CalculiX cross-checks in the tests
+          openmpi-bin  # mpirun: sweeps spread over the processes of an MPI launch
           xvfb xauth  # off-screen rendering of report.md's picture on a headless machine
           pybind11-dev python3-dev python3-matplotlib)  # the Python module and its example study
 missing=()

@@ -89,6 +89,36 @@ endforeach()
 expect_no_leftovers(${w}/results)
 expect_no_leftovers(${w})
 
+# Left-overs of killed runs: a temporary folder of a process gone on this machine (its marker
+# says it is ours) is removed by the next run into the same parent; one written on another
+# machine (a file system shared by a cluster) and one without the marker are kept.
+cmake_host_system_information(RESULT host QUERY HOSTNAME)
+string(REPLACE "-" "_" host "${host}")
+string(REPLACE "/" "_" host "${host}")
+foreach(left ".lightbody-partial-${host}-999999999" ".lightbody-partial-999999998"
+             ".lightbody-partial-other_node-999999997" ".lightbody-partial-${host}-999999996")
+  file(MAKE_DIRECTORY ${w}/results/${left})
+  file(WRITE ${w}/results/${left}/part.vtu "half")
+  if(NOT left MATCHES "996$")
+    file(WRITE ${w}/results/${left}/.lightbody "lightbody result folder, being written\n")
+  endif()
+endforeach()
+execute_process(COMMAND ${LIGHTBODY} run ${case} --out ${w}/results/first --quiet RESULT_VARIABLE rc ERROR_VARIABLE err)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "run with left-overs beside: exit ${rc}\n${err}")
+endif()
+foreach(gone ".lightbody-partial-${host}-999999999" ".lightbody-partial-999999998")
+  if(EXISTS ${w}/results/${gone})
+    message(FATAL_ERROR "the left-over ${gone} of a process gone on this machine was kept")
+  endif()
+endforeach()
+foreach(kept ".lightbody-partial-other_node-999999997" ".lightbody-partial-${host}-999999996")
+  if(NOT EXISTS ${w}/results/${kept}/part.vtu)
+    message(FATAL_ERROR "${kept} (another machine's, or without the marker) was removed")
+  endif()
+  file(REMOVE_RECURSE ${w}/results/${kept})
+endforeach()
+
 # A file the user put into a result folder is not lost: the folder is refused.
 file(WRITE ${w}/results/first/my_notes.md "keep me")
 expect_refused("run over a result folder holding the user's file" run ${case} --out ${w}/results/first)

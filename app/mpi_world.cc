@@ -1,0 +1,46 @@
+#include "app/mpi_world.h"
+
+#include <mpi.h>
+
+#include <cstdlib>
+
+namespace lightbody
+{
+  namespace
+  {
+    MpiWorld world;
+  } // namespace
+
+  bool launched_by_mpi()
+  {
+    for (const char *name : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMI_RANK", "PMIX_RANK"})
+      if (std::getenv(name) != nullptr)
+        return true;
+    return false;
+  }
+
+  const MpiWorld &start_mpi()
+  {
+    if (world.active || !launched_by_mpi())
+      return world;
+    int provided = 0;
+    MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided);
+    world.active = true;
+    MPI_Comm_rank(MPI_COMM_WORLD, &world.rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &world.size);
+    MPI_Comm local;
+    MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &local);
+    MPI_Comm_size(local, &world.local_size);
+    MPI_Comm_free(&local);
+    return world;
+  }
+
+  const MpiWorld &mpi_world() { return world; }
+
+  void finish_mpi()
+  {
+    if (world.active)
+      MPI_Finalize();
+    world = MpiWorld();
+  }
+} // namespace lightbody

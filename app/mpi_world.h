@@ -1,0 +1,26 @@
+#pragma once
+// The processes of an MPI launch (mpirun, mpiexec, srun). lightbody joins MPI only when a launcher
+// started it: a plain `lightbody run` never loads MPI's start-up, and the worker processes a sweep
+// starts (which inherit the launcher's environment) never join.
+namespace lightbody
+{
+  struct MpiWorld
+  {
+    bool active     = false; // MPI was initialised by start_mpi()
+    int  rank       = 0;
+    int  size       = 1;
+    int  local_size = 1; // processes of this launch on this machine
+  };
+
+  // Whether the environment shows an MPI launcher (Open MPI, MPICH / Intel MPI, PMIx).
+  bool launched_by_mpi();
+
+  // Initialises MPI when launched_by_mpi(); otherwise returns the single-process world.
+  const MpiWorld &start_mpi();
+
+  // The world start_mpi() made (the single-process world before it or without a launcher).
+  const MpiWorld &mpi_world();
+
+  // Finalises MPI if start_mpi() initialised it.
+  void finish_mpi();
+} // namespace lightbody
