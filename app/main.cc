@@ -11,7 +11,10 @@
 #include "app/size.h"
 #include "app/mpi_world.h"
 #include "app/sweep.h"
+#include "solver/distributed_factor.h"
 #include "input/templates.h"
+
+#include <mpi.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -559,19 +562,38 @@ int main(int argc, char **argv)
   if (args.size() == 1 && args[0] == "sweep-worker")
     return serve_sweep_points(
       [](const std::vector<std::string> &point) { return execute(point, true); });
-  // Under mpirun: rank 0 runs the command, the other ranks run the points of its sweep.
+  // Under mpirun: rank 0 runs the command; the other ranks run the points of its sweep, or join
+  // the factorisations and solves of its run (MUMPS through PETSc).
   const MpiWorld &world = start_mpi();
-  int             code  = ok;
+  enum Role : int
+  {
+    idle,
+    sweep_points,
+    factorisations
+  };
+  int role = !args.empty() && args[0] == "sweep" ? sweep_points
+             : !args.empty() && args[0] == "run" ? factorisations
+                                                 : idle;
+  if (world.size > 1)
+    MPI_Bcast(&role, 1, MPI_INT, 0, MPI_COMM_WORLD);
+  if (world.size > 1 && role == factorisations)
+    start_distributed_factors();
+  int code = ok;
   if (world.rank > 0)
     {
       const std::string program = this_program();
-      code                      = program.empty() ? internal_error : serve_sweep_rank(program);
+      if (role == sweep_points)
+        code = program.empty() ? internal_error : serve_sweep_rank(program);
+      else if (role == factorisations)
+        serve_distributed_factors();
     }
   else
     {
       code = execute(args, false);
       release_sweep_ranks();
+      stop_distributed_factors();
     }
+  finish_distributed_factors();
   finish_mpi();
   return code;
 }
@@ -629,12 +651,12 @@ namespace
     // Several processes of an MPI launch share the points of a sweep; a model is not yet
     // distributed over them, and each running the whole command would write the same folder.
     const int processes = mpi_world().size;
-    if (processes > 1 && command.name != "sweep")
-      return fail(
-        usage_error,
-        "started by mpirun with " + std::to_string(processes) + " processes: only `sweep` " +
-          "spreads over processes (its points); `" + command.name +
-          "` runs in one process: start it without mpirun or with -np 1; nothing was " + "written");
+    if (processes > 1 && command.name != "sweep" && command.name != "run")
+      return fail(usage_error, "started by mpirun with " + std::to_string(processes) +
+                                 " processes: only `run` (its factorisations) and `sweep` (its " +
+                                 "points) spread over processes; `" + command.name +
+                                 "` runs in one process: start it without mpirun or with -np 1; " +
+                                 "nothing was written");
     if (processes > 1 && command.jobs > 0)
       return fail(usage_error, "--jobs: under mpirun every process runs one point at a time; "
                                "choose the number of points at a time with mpirun -np");

@@ -1,6 +1,7 @@
 #include "solver/elastic_problem.h"
 
 #include "solver/cholmod_factor.h"
+#include "solver/distributed_factor.h"
 #include "solver/eigen_analysis.h"
 #include "solver/fingerprint.h"
 #include "input/errors.h"
@@ -171,6 +172,7 @@ namespace lightbody
       std::shared_ptr<const SparsityPattern> sparsity_;
       SparseMatrix<double>                   stiffness_;
       std::unique_ptr<SparseCholesky>        cholesky_;
+      std::unique_ptr<DistributedCholesky>   distributed_; // under mpirun: MUMPS over the ranks
       AffineConstraints<double>              constraints_;
       std::vector<Point<3>>                  support_points_;
       std::vector<unsigned char>             component_;
@@ -200,6 +202,7 @@ namespace lightbody
       void assemble_loads();
       void check_rigid_body_modes() const;
       void factorise();
+      void factorise_distributed();
       bool analyse_with_cache();
       bool analyse_with_ordering_cache(uint64_t fingerprint);
       void solve();
@@ -666,6 +669,15 @@ namespace lightbody
       StageLog::Scope t(log_, "factorise");
       if (!modal_)
         check_rigid_body_modes();
+      // Under mpirun the factorisation is shared by the processes, but for the eigen analyses,
+      // which need the triangular halves of CHOLMOD's factor.
+      if (distributed_factors_available())
+        {
+          if (!keep_pattern())
+            return factorise_distributed();
+          log_.message("factorising on this process alone: the buckling and vibration analyses "
+                       "use the single-process factor");
+        }
       cholesky_ = std::make_unique<SparseCholesky>();
       // Lower triangle in compressed columns: row i of the symmetric matrix, entries j >= i,
       // is column i of the lower triangle.
@@ -768,6 +780,80 @@ namespace lightbody
       solution_->statistics.factor_nonzeros = cholesky_->factor_nonzeros();
     }
 
+    // The factorisation shared by the processes of an MPI launch (MUMPS through PETSc): the
+    // whole matrix goes from this process (rank 0) into it.
+    void ElasticProblem::factorise_distributed()
+    {
+      SolverStatistics    &stats = solution_->statistics;
+      const std::size_t    n     = stiffness_.m();
+      std::vector<int64_t> row_ptr(n + 1, 0);
+      std::vector<int>     columns;
+      std::vector<double>  values;
+      columns.reserve(stiffness_.n_nonzero_elements());
+      values.reserve(stiffness_.n_nonzero_elements());
+      for (std::size_t i = 0; i < n; ++i)
+        {
+          for (auto it = stiffness_.begin(i); it != stiffness_.end(i); ++it)
+            {
+              columns.push_back(static_cast<int>(it->column()));
+              values.push_back(it->value());
+            }
+          row_ptr[i + 1] = static_cast<int64_t>(columns.size());
+        }
+      stiffness_.clear();
+      sparsity_.reset();
+      distributed_              = std::make_unique<DistributedCholesky>();
+      const auto analysis_start = std::chrono::steady_clock::now();
+      distributed_->set_matrix(n, row_ptr, columns, values);
+      std::vector<int>().swap(columns);
+      std::vector<double>().swap(values);
+      const double bytes = distributed_->analyse();
+      const double analysis_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - analysis_start).count();
+      ++stats.orderings;
+      stats.ordering_seconds += analysis_seconds;
+      stats.factor_bytes     = bytes;
+      const double available = options_.memory_limit_bytes > 0 ? options_.memory_limit_bytes
+                                                               : 0.9 * available_memory_bytes();
+      if (bytes > available)
+        throw ModelError("the factorisation would need about " + memory_text(bytes) +
+                         " on one of the processes but only " + memory_text(available) +
+                         " may be used; use more processes, a coarser mesh (mesh.size, "
+                         "parts.NAME.mesh_size) or machines with more memory");
+      {
+        char line[240];
+        std::snprintf(
+          line, sizeof(line),
+          "matrix: %.1f M nonzeros (both halves), %zu constrained DoFs; factor (MUMPS over %d "
+          "processes): %.1f M nonzeros, %.1f Gflop, %s per process at most (ordering "
+          "and analysis %.2f s)",
+          1e-6 * static_cast<double>(row_ptr[n]),
+          static_cast<std::size_t>(constraints_.n_constraints()), distributed_->processes(),
+          1e-6 * distributed_->factor_nonzeros(), 1e-9 * distributed_->flops(),
+          memory_text(bytes).c_str(), analysis_seconds);
+        log_.message(line);
+      }
+      const auto   factor_start = std::chrono::steady_clock::now();
+      const bool   factorised   = distributed_->factorise();
+      const double numeric =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - factor_start).count();
+      stats.factor_seconds += numeric;
+      stats.factor_flops += distributed_->flops();
+      if (!factorised)
+        throw ModelError("the stiffness matrix is singular or not positive definite" +
+                         cases_text() +
+                         ": part of the body is not held (a part joined to nothing, or a "
+                         "mechanism)");
+      stats.factor_nonzeros = distributed_->factor_nonzeros();
+      if (distributed_->flops() > 2e10 && numeric > 0)
+        {
+          char line[120];
+          std::snprintf(line, sizeof(line), "factorised in %.2f s (%.1f Gflop/s)", numeric,
+                        1e-9 * distributed_->flops() / numeric);
+          log_.message(line);
+        }
+    }
+
     void ElasticProblem::solve()
     {
       StageLog::Scope t(log_, "solve");
@@ -778,7 +864,10 @@ namespace lightbody
           constraints_.condense(b);
           if (lifting_.size() == b.size())
             b += lifting_;
-          cholesky_->solve(b.data());
+          if (distributed_)
+            distributed_->solve(b.data());
+          else
+            cholesky_->solve(b.data());
           constraints_.distribute(b);
           for (double v : b)
             if (!std::isfinite(v))
@@ -825,6 +914,7 @@ namespace lightbody
           if (supported[d])
             s.load_cases[c].reaction[d] -= s.load_cases[c].load[d];
       cholesky_.reset();
+      distributed_.reset();
     }
     // Linear buckling of the set's load cases that ask for it, on the factor of K.
     void ElasticProblem::buckling()

@@ -1,7 +1,7 @@
 """A sweep spread over the processes of an MPI launch (issue 16, item 4) against the same sweep
 in one process: the same sweep.csv (but the time and reuse columns), points run by every process,
 the exit code of a sweep with a failed point (7), every process released when rank 0 stops
-early, and the commands that do not spread refused with nothing written.
+early, and a command that does not spread refused with nothing written.
 
 usage: python3 mpi_sweep.py MPIRUN LIGHTBODY CASE OUT_DIR
 """
@@ -67,10 +67,10 @@ check(rc == 2 and "--vary parts.plate.thicknes" in text, "unknown key: exit 2, g
 check(not os.path.exists(os.path.join(out, "bad")), "unknown key: nothing written")
 
 # Commands that do not spread over processes are refused, nothing written.
-rc, text = launch(2, "run", case, "--out", "run", timeout=120)
-check(rc == 1 and "only `sweep` spreads over processes" in text,
-      "run under mpirun -np 2: exit 1, got %d\n%s" % (rc, text))
-check(not os.path.exists(os.path.join(out, "run")), "run under mpirun -np 2: nothing written")
+rc, text = launch(2, "mesh", case, "--out", "mesh", timeout=120)
+check(rc == 1 and "only `run` (its factorisations) and `sweep` (its points) spread" in text,
+      "mesh under mpirun -np 2: exit 1, got %d\n%s" % (rc, text))
+check(not os.path.exists(os.path.join(out, "mesh")), "mesh under mpirun -np 2: nothing written")
 rc, text = launch(2, "sweep", case, *vary, "--jobs", "2", "--out", "jobs", timeout=120)
 check(rc == 1 and "--jobs: under mpirun" in text, "--jobs under mpirun: exit 1, got %d\n%s" % (rc, text))
 

@@ -1,0 +1,254 @@
+#include "solver/distributed_factor.h"
+
+#include <mpi.h>
+#include <petscmat.h>
+
+#include <stdexcept>
+#include <string>
+
+namespace lightbody
+{
+  namespace
+  {
+    // Commands from rank 0 to the others, broadcast: {command, n}.
+    enum Command : int
+    {
+      stop_serving = 0,
+      new_matrix   = 1,
+      analyse_it   = 2,
+      factorise_it = 3,
+      solve_it     = 4,
+      free_it      = 5
+    };
+
+    bool petsc_started = false;
+    bool stopped       = false;
+
+    int rank()
+    {
+      int r = 0;
+      MPI_Comm_rank(MPI_COMM_WORLD, &r);
+      return r;
+    }
+
+    void check(PetscErrorCode code, const char *what)
+    {
+      if (code != 0)
+        throw std::runtime_error(std::string("the distributed factorisation (PETSc/MUMPS) failed "
+                                             "in ") +
+                                 what + " (PETSc error " + std::to_string(code) + ")");
+    }
+
+    void broadcast(int command, long n = 0)
+    {
+      long message[2] = {command, n};
+      MPI_Bcast(message, 2, MPI_LONG, 0, MPI_COMM_WORLD);
+    }
+  } // namespace
+
+  // The PETSc objects of one factorisation, alike on every process; rank 0 holds all rows.
+  struct DistributedCholesky::Impl
+  {
+    Mat    A = nullptr, F = nullptr;
+    Vec    b = nullptr, x = nullptr;
+    long   n        = 0;
+    double nonzeros = 0, flop_count = 0;
+
+    PetscInt local() const { return rank() == 0 ? static_cast<PetscInt>(n) : 0; }
+
+    // Collective: the matrix with rank 0's rows (the other ranks have none).
+    void create(const std::vector<int64_t> *row_ptr, const std::vector<int> *columns,
+                const std::vector<double> *values)
+    {
+      check(MatCreate(PETSC_COMM_WORLD, &A), "MatCreate");
+      check(MatSetSizes(A, local(), local(), n, n), "MatSetSizes");
+      check(MatSetType(A, MATMPIAIJ), "MatSetType");
+      std::vector<PetscInt> row_nonzeros(static_cast<std::size_t>(local()));
+      for (PetscInt i = 0; i < local(); ++i)
+        row_nonzeros[i] = static_cast<PetscInt>((*row_ptr)[i + 1] - (*row_ptr)[i]);
+      check(MatMPIAIJSetPreallocation(A, 0, row_nonzeros.data(), 0, nullptr), "preallocation");
+      if (local() > 0)
+        {
+          std::vector<PetscInt> cols;
+          for (PetscInt i = 0; i < local(); ++i)
+            {
+              const int64_t begin = (*row_ptr)[i], end = (*row_ptr)[i + 1];
+              cols.assign(columns->begin() + begin, columns->begin() + end);
+              check(MatSetValues(A, 1, &i, static_cast<PetscInt>(end - begin), cols.data(),
+                                 values->data() + begin, INSERT_VALUES),
+                    "MatSetValues");
+            }
+        }
+      check(MatAssemblyBegin(A, MAT_FINAL_ASSEMBLY), "MatAssemblyBegin");
+      check(MatAssemblyEnd(A, MAT_FINAL_ASSEMBLY), "MatAssemblyEnd");
+      check(MatSetOption(A, MAT_SYMMETRIC, PETSC_TRUE), "MatSetOption");
+      check(MatSetOption(A, MAT_SPD, PETSC_TRUE), "MatSetOption");
+      check(MatCreateVecs(A, &x, &b), "MatCreateVecs");
+    }
+
+    double analyse()
+    {
+      check(MatGetFactor(A, MATSOLVERMUMPS, MAT_FACTOR_CHOLESKY, &F), "MatGetFactor");
+      MatFactorInfo info;
+      check(MatFactorInfoInitialize(&info), "MatFactorInfoInitialize");
+      check(MatCholeskyFactorSymbolic(F, A, nullptr, &info), "the analysis");
+      PetscInt entries = 0, megabytes = 0;
+      check(MatMumpsGetInfog(F, 20, &entries), "INFOG(20)");
+      check(MatMumpsGetInfog(F, 16, &megabytes), "INFOG(16)");
+      PetscReal estimated = 0;
+      check(MatMumpsGetRinfog(F, 1, &estimated), "RINFOG(1)");
+      // (MUMPS gives counts above 2^31 as minus millions.)
+      nonzeros   = entries < 0 ? -1e6 * entries : static_cast<double>(entries);
+      flop_count = estimated;
+      return 1e6 * megabytes;
+    }
+
+    bool factorise()
+    {
+      MatFactorInfo info;
+      check(MatFactorInfoInitialize(&info), "MatFactorInfoInitialize");
+      check(MatCholeskyFactorNumeric(F, A, &info), "the factorisation");
+      MatFactorError error = MAT_FACTOR_NOERROR;
+      check(MatFactorGetError(F, &error), "MatFactorGetError");
+      PetscReal done = 0;
+      if (MatMumpsGetRinfog(F, 3, &done) == 0 && done > 0)
+        flop_count = done;
+      return error == MAT_FACTOR_NOERROR;
+    }
+
+    void solve(double *data)
+    {
+      PetscScalar *v = nullptr;
+      check(VecGetArray(b, &v), "VecGetArray");
+      for (PetscInt i = 0; i < local(); ++i)
+        v[i] = data ? data[i] : 0;
+      check(VecRestoreArray(b, &v), "VecRestoreArray");
+      check(MatSolve(F, b, x), "the solve");
+      const PetscScalar *r = nullptr;
+      check(VecGetArrayRead(x, &r), "VecGetArrayRead");
+      for (PetscInt i = 0; i < local(); ++i)
+        data[i] = r[i];
+      check(VecRestoreArrayRead(x, &r), "VecRestoreArrayRead");
+    }
+
+    void free()
+    {
+      if (F)
+        MatDestroy(&F);
+      if (A)
+        MatDestroy(&A);
+      if (b)
+        VecDestroy(&b);
+      if (x)
+        VecDestroy(&x);
+    }
+  };
+
+  void start_distributed_factors()
+  {
+    int initialised = 0, size = 1;
+    MPI_Initialized(&initialised);
+    if (!initialised || petsc_started)
+      return;
+    MPI_Comm_size(MPI_COMM_WORLD, &size);
+    if (size < 2)
+      return;
+    PetscInitializeNoArguments();
+    // Errors come back as codes (and become exceptions), not as PETSc's printed traces.
+    PetscPushErrorHandler(PetscReturnErrorHandler, nullptr);
+    petsc_started = true;
+  }
+
+  void finish_distributed_factors()
+  {
+    if (petsc_started)
+      PetscFinalize();
+    petsc_started = false;
+  }
+
+  bool distributed_factors_available() { return petsc_started && !stopped && rank() == 0; }
+
+  void serve_distributed_factors()
+  {
+    DistributedCholesky::Impl f;
+    for (;;)
+      {
+        long message[2] = {0, 0};
+        MPI_Bcast(message, 2, MPI_LONG, 0, MPI_COMM_WORLD);
+        try
+          {
+            switch (message[0])
+              {
+                case new_matrix:
+                  f.free();
+                  f.n = message[1];
+                  f.create(nullptr, nullptr, nullptr);
+                  break;
+                case analyse_it: f.analyse(); break;
+                case factorise_it: f.factorise(); break;
+                case solve_it: f.solve(nullptr); break;
+                case free_it: f.free(); break;
+                default: f.free(); return;
+              }
+          }
+        catch (const std::exception &)
+          {
+            // Rank 0 meets the same failure and reports it.
+          }
+      }
+  }
+
+  void stop_distributed_factors()
+  {
+    if (!petsc_started || stopped || rank() != 0)
+      return;
+    stopped = true;
+    broadcast(stop_serving);
+  }
+
+  DistributedCholesky::DistributedCholesky() : impl_(std::make_unique<Impl>()) {}
+
+  DistributedCholesky::~DistributedCholesky()
+  {
+    if (impl_->A)
+      broadcast(free_it);
+    impl_->free();
+  }
+
+  void DistributedCholesky::set_matrix(std::size_t n, const std::vector<int64_t> &row_ptr,
+                                       const std::vector<int>    &columns,
+                                       const std::vector<double> &values)
+  {
+    impl_->free();
+    impl_->n = static_cast<long>(n);
+    broadcast(new_matrix, impl_->n);
+    impl_->create(&row_ptr, &columns, &values);
+  }
+
+  double DistributedCholesky::analyse()
+  {
+    broadcast(analyse_it);
+    return impl_->analyse();
+  }
+
+  bool DistributedCholesky::factorise()
+  {
+    broadcast(factorise_it);
+    return impl_->factorise();
+  }
+
+  void DistributedCholesky::solve(double *b_in_x_out) const
+  {
+    broadcast(solve_it);
+    impl_->solve(b_in_x_out);
+  }
+
+  double DistributedCholesky::factor_nonzeros() const { return impl_->nonzeros; }
+  double DistributedCholesky::flops() const { return impl_->flop_count; }
+  int    DistributedCholesky::processes() const
+  {
+    int size = 1;
+    MPI_Comm_size(MPI_COMM_WORLD, &size);
+    return size;
+  }
+} // namespace lightbody

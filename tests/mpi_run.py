@@ -1,0 +1,73 @@
+"""`lightbody run` under mpirun (issue 16): the factorisations shared by the processes (MUMPS
+through PETSc) give the single-process results: displacements to 1e-8 relative (the largest
+displacement and the probes' displacements against the largest), the reported maxima, reactions
+and buckling factors to 1e-6, the same verdict, for N = 1, 2 and 4 processes (more processes than
+cores: Open MPI's oversubscription). The case has three support sets, one with a buckling analysis
+(factorised on rank 0 alone: the eigen solver needs CHOLMOD's triangular halves).
+
+usage: python3 mpi_run.py MPIRUN LIGHTBODY CASE OUT_DIR
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+mpirun, program, case, out = sys.argv[1:5]
+shutil.rmtree(out, ignore_errors=True)
+os.makedirs(out)
+env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
+           OMPI_MCA_rmaps_base_oversubscribe="1")
+failures = []
+
+
+def check(condition, what):
+    if not condition:
+        failures.append(what)
+        print("FAILED:", what, file=sys.stderr)
+
+
+def run(n, folder):
+    command = ([mpirun, "-np", str(n)] if n else []) + [program, "run", case, "--out", folder]
+    p = subprocess.run(command, cwd=out, env=env, capture_output=True, text=True, timeout=600)
+    report = None
+    if p.returncode in (0, 6):
+        with open(os.path.join(out, folder, "report.json")) as f:
+            report = json.load(f)
+    return p.returncode, p.stderr, report
+
+
+def close(a, b, tolerance, scale):
+    return abs(a - b) <= tolerance * scale
+
+
+rc, _, one = run(0, "one")
+check(rc in (0, 6) and one is not None, "the single-process run: exit %d" % rc)
+for n in (1, 2, 4):
+    rc, text, many = run(n, "np%d" % n)
+    check(rc in (0, 6) and many is not None, "mpirun -np %d: exit %d\n%s" % (n, rc, text))
+    if many is None or one is None:
+        continue
+    if n > 1:
+        check("MUMPS over %d processes" % n in text, "-np %d: the factor is shared:\n%s" % (n, text))
+    check(many["verdict"]["status"] == one["verdict"]["status"], "-np %d: the verdict" % n)
+    for a, b in zip(one["load_cases"], many["load_cases"]):
+        name = "-np %d, %s: " % (n, a["name"])
+        u = a["max_displacement_mm"]
+        check(close(b["max_displacement_mm"], u, 1e-8, u),
+              name + "largest displacement %r against %r" % (b["max_displacement_mm"], u))
+        for probe, value in a["probes"].items():
+            for x, y in zip(value["displacement_mm"], b["probes"][probe]["displacement_mm"]):
+                check(close(y, x, 1e-8, u), name + "probe %s displacement %r against %r" % (probe, y, x))
+        s = a["max_von_mises_MPa"]["value"]
+        check(close(b["max_von_mises_MPa"]["value"], s, 1e-6, s), name + "largest von Mises")
+        applied = max(abs(v) for v in a["applied_sum_N"])
+        for x, y in zip(a["reaction_sum_N"], b["reaction_sum_N"]):
+            check(close(y, x, 1e-6, applied), name + "reaction sum %r against %r" % (y, x))
+        if isinstance(a.get("buckling"), dict):
+            fa, fb = a["buckling"]["load_factors"], b["buckling"]["load_factors"]
+            check(len(fa) == len(fb) and len(fa) > 0 and
+                  all(close(y, x, 1e-6, x) for x, y in zip(fa, fb)),
+                  name + "buckling factors %r against %r" % (fb, fa))
+
+sys.exit(1 if failures else 0)
