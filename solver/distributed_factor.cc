@@ -1,10 +1,15 @@
 #include "solver/distributed_factor.h"
 
+#include "solver/cholmod_factor.h"
+
 #include <mpi.h>
 #include <petscmat.h>
 
+#include <algorithm>
+#include <chrono>
 #include <stdexcept>
 #include <string>
+#include <thread>
 
 namespace lightbody
 {
@@ -39,10 +44,28 @@ namespace lightbody
                                  what + " (PETSc error " + std::to_string(code) + ")");
     }
 
+    // The commands travel by a non-blocking broadcast, and the other ranks wait for the next one
+    // asleep: a blocking MPI call spins, and on a machine shared with rank 0 it would take a core
+    // from rank 0's assembly, post-processing and sparse products.
     void broadcast(int command, long n = 0)
     {
-      long message[2] = {command, n};
-      MPI_Bcast(message, 2, MPI_LONG, 0, MPI_COMM_WORLD);
+      long        message[2] = {command, n};
+      MPI_Request request;
+      MPI_Ibcast(message, 2, MPI_LONG, 0, MPI_COMM_WORLD, &request);
+      MPI_Wait(&request, MPI_STATUS_IGNORE);
+    }
+
+    void next_command(long message[2])
+    {
+      MPI_Request request;
+      MPI_Ibcast(message, 2, MPI_LONG, 0, MPI_COMM_WORLD, &request);
+      for (int done = 0;;)
+        {
+          MPI_Test(&request, &done, MPI_STATUS_IGNORE);
+          if (done)
+            return;
+          std::this_thread::sleep_for(std::chrono::microseconds(200));
+        }
     }
   } // namespace
 
@@ -154,6 +177,15 @@ namespace lightbody
     if (size < 2)
       return;
     PetscInitializeNoArguments();
+    // The BLAS of the factorisation: the machine's cores shared among the launch's processes on
+    // it (rank 0's --threads overrides it there).
+    MPI_Comm local;
+    int      local_size = 1;
+    MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &local);
+    MPI_Comm_size(local, &local_size);
+    MPI_Comm_free(&local);
+    set_blas_threads(static_cast<int>(
+      std::max(1u, std::thread::hardware_concurrency() / static_cast<unsigned>(local_size))));
     // Errors come back as codes (and become exceptions), not as PETSc's printed traces.
     PetscPushErrorHandler(PetscReturnErrorHandler, nullptr);
     petsc_started = true;
@@ -174,7 +206,7 @@ namespace lightbody
     for (;;)
       {
         long message[2] = {0, 0};
-        MPI_Bcast(message, 2, MPI_LONG, 0, MPI_COMM_WORLD);
+        next_command(message);
         try
           {
             switch (message[0])

@@ -202,7 +202,7 @@ namespace lightbody
     return {structural, added};
   }
 
-  BucklingSolution buckling_modes(bool compression, const SparseCholesky &K,
+  BucklingSolution buckling_modes(bool compression, const FactoredMatrix &K,
                                   const SparseMatrix<double> &KG, unsigned modes,
                                   const AffineConstraints<double> &c)
   {
@@ -241,7 +241,7 @@ namespace lightbody
     return b;
   }
 
-  ModalSolution vibration_modes(const SparseCholesky &K_shifted, double shift,
+  ModalSolution vibration_modes(const FactoredMatrix &K_shifted, double shift,
                                 const SparseMatrix<double> &M, const AffineConstraints<double> &c,
                                 const std::vector<unsigned char> &component, unsigned modes)
   {

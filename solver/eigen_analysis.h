@@ -2,7 +2,7 @@
 // Linear buckling and natural vibration on the factorised stiffness (solver/ internal): the
 // geometric stiffness of a load case's stress state, the consistent mass matrix with the
 // non-structural masses, and the eigenpairs turned into load factors and frequencies.
-#include "solver/cholmod_factor.h"
+#include "solver/eigen_solver.h"
 #include "solver/solution.h"
 
 #include <deal.II/lac/affine_constraints.h>
@@ -29,12 +29,12 @@ namespace lightbody
 
   // The lowest `modes` buckling load factors of K (factorised) and K_G.
   // `compression`: the answer of assemble_geometric_stiffness (without it: no modes, no solve).
-  BucklingSolution buckling_modes(bool compression, const SparseCholesky &K,
+  BucklingSolution buckling_modes(bool compression, const FactoredMatrix &K,
                                   const dealii::SparseMatrix<double> &KG, unsigned modes,
                                   const dealii::AffineConstraints<double> &c);
 
   // The lowest natural frequencies from the factor of K + shift M.
-  ModalSolution vibration_modes(const SparseCholesky &K_shifted, double shift,
+  ModalSolution vibration_modes(const FactoredMatrix &K_shifted, double shift,
                                 const dealii::SparseMatrix<double>      &M,
                                 const dealii::AffineConstraints<double> &c,
                                 const std::vector<unsigned char> &component, unsigned modes);

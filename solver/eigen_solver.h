@@ -3,12 +3,16 @@
 // B: Lanczos with implicit restarts (Spectra) on the symmetric form C = L^-1 P B P^T L^-T of the
 // factor A = P^T L L^T P, so that every product is one multiplication by B and two triangular
 // solves with the factor already made. This is shift-and-invert with the shift in A: buckling
-// (A = K, B = K_G) and vibration (A = K + s M, B = M). Spectra stays inside the .cc.
+// (A = K, B = K_G) and vibration (A = K + s M, B = M). A factor shared by the processes of an MPI
+// launch has no triangular halves: then Lanczos runs in the A inner product on A^-1 B (Spectra's
+// regular-inverse mode), each product one full solve and two sparse products. Spectra stays
+// inside the .cc.
 #include "solver/cholmod_factor.h"
 
 #include <deal.II/lac/sparse_matrix.h>
 #include <deal.II/lac/vector.h>
 
+#include <functional>
 #include <vector>
 
 namespace lightbody
@@ -29,10 +33,20 @@ namespace lightbody
     largest   // largest first (vibration: nu = 1 / (omega^2 + s))
   };
 
+  // The factorised A: CHOLMOD's factor, or a full solve (x := A^-1 x) with A itself.
+  struct FactoredMatrix
+  {
+    const SparseCholesky               *cholesky = nullptr;
+    std::function<void(double *)>       solve;
+    const dealii::SparseMatrix<double> *matrix = nullptr;
+
+    std::size_t size() const { return cholesky ? cholesky->size() : matrix->m(); }
+  };
+
   // The `count` eigenpairs at one end of the spectrum. Returns what converged (all of them when
   // `converged`). Throws ModelError when the factor's solves fail. The Lanczos subspace has
   // max(2 count + 1, count + 20, subspace) vectors.
-  EigenPairs extreme_eigenpairs(const SparseCholesky &A, const dealii::SparseMatrix<double> &B,
+  EigenPairs extreme_eigenpairs(const FactoredMatrix &A, const dealii::SparseMatrix<double> &B,
                                 unsigned count, EigenEnd end, double tolerance = 1e-9,
                                 unsigned subspace = 0);
 } // namespace lightbody

@@ -209,6 +209,19 @@ namespace lightbody
       void compute_reactions();
       void buckling();
       void vibration();
+      // The factor of the set for the eigen solver.
+      FactoredMatrix factored() const
+      {
+        FactoredMatrix f;
+        if (distributed_)
+          {
+            f.solve  = [this](double *x) { distributed_->solve(x); };
+            f.matrix = &stiffness_;
+          }
+        else
+          f.cholesky = cholesky_.get();
+        return f;
+      }
       // An eigen analysis follows the factorisation: the matrix structure is kept for it.
       bool keep_pattern() const
       {
@@ -669,15 +682,9 @@ namespace lightbody
       StageLog::Scope t(log_, "factorise");
       if (!modal_)
         check_rigid_body_modes();
-      // Under mpirun the factorisation is shared by the processes, but for the eigen analyses,
-      // which need the triangular halves of CHOLMOD's factor.
+      // Under mpirun the factorisation is shared by the processes.
       if (distributed_factors_available())
-        {
-          if (!keep_pattern())
-            return factorise_distributed();
-          log_.message("factorising on this process alone: the buckling and vibration analyses "
-                       "use the single-process factor");
-        }
+        return factorise_distributed();
       cholesky_ = std::make_unique<SparseCholesky>();
       // Lower triangle in compressed columns: row i of the symmetric matrix, entries j >= i,
       // is column i of the lower triangle.
@@ -800,8 +807,13 @@ namespace lightbody
             }
           row_ptr[i + 1] = static_cast<int64_t>(columns.size());
         }
-      stiffness_.clear();
-      sparsity_.reset();
+      // An eigen analysis follows: it needs K (or K + s M) itself beside the factor, which has no
+      // triangular halves.
+      if (!keep_pattern())
+        {
+          stiffness_.clear();
+          sparsity_.reset();
+        }
       distributed_              = std::make_unique<DistributedCholesky>();
       const auto analysis_start = std::chrono::steady_clock::now();
       distributed_->set_matrix(n, row_ptr, columns, values);
@@ -813,10 +825,11 @@ namespace lightbody
       ++stats.orderings;
       stats.ordering_seconds += analysis_seconds;
       stats.factor_bytes     = bytes;
+      const double kept      = keep_pattern() ? 24.0 * sparsity_->n_nonzero_elements() : 0.0;
       const double available = options_.memory_limit_bytes > 0 ? options_.memory_limit_bytes
                                                                : 0.9 * available_memory_bytes();
-      if (bytes > available)
-        throw ModelError("the factorisation would need about " + memory_text(bytes) +
+      if (bytes + kept > available)
+        throw ModelError("the factorisation would need about " + memory_text(bytes + kept) +
                          " on one of the processes but only " + memory_text(available) +
                          " may be used; use more processes, a coarser mesh (mesh.size, "
                          "parts.NAME.mesh_size) or machines with more memory");
@@ -933,7 +946,7 @@ namespace lightbody
             assemble_geometric_stiffness(model_, *solution_, l.displacement, constraints_, KG);
           const double assembly =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-          l.buckling = buckling_modes(compression, *cholesky_, KG, modes, constraints_);
+          l.buckling = buckling_modes(compression, factored(), KG, modes, constraints_);
           l.buckling.assembly_seconds = assembly;
           std::ostringstream text;
           text.precision(4);
@@ -985,7 +998,7 @@ namespace lightbody
       stiffness_.add(shift, M);
       factorise();
       StageLog::Scope t(log_, "modal");
-      ModalSolution m = vibration_modes(*cholesky_, shift, M, constraints_, component_, spec.modes);
+      ModalSolution m = vibration_modes(factored(), shift, M, constraints_, component_, spec.modes);
       m.supports      = active_;
       m.structural_mass = structural;
       m.added_mass      = added;
@@ -1000,6 +1013,7 @@ namespace lightbody
       log_.message(text.str());
       s.modal = std::move(m);
       cholesky_.reset();
+      distributed_.reset();
       modal_ = false;
     }
   } // namespace

@@ -2,8 +2,9 @@
 through PETSc) give the single-process results: displacements to 1e-8 relative (the largest
 displacement and the probes' displacements against the largest), the reported maxima, reactions
 and buckling factors to 1e-6, the same verdict, for N = 1, 2 and 4 processes (more processes than
-cores: Open MPI's oversubscription). The case has three support sets, one with a buckling analysis
-(factorised on rank 0 alone: the eigen solver needs CHOLMOD's triangular halves).
+cores: Open MPI's oversubscription). The case has three support sets, one with a buckling
+analysis, and natural frequencies: the eigen solver runs on the shared factor in the stiffness's
+inner product (no triangular halves), one process on CHOLMOD's halves.
 
 usage: python3 mpi_run.py MPIRUN LIGHTBODY CASE OUT_DIR
 """
@@ -69,5 +70,13 @@ for n in (1, 2, 4):
             check(len(fa) == len(fb) and len(fa) > 0 and
                   all(close(y, x, 1e-6, x) for x, y in zip(fa, fb)),
                   name + "buckling factors %r against %r" % (fb, fa))
+    fa, fb = one["modal"]["frequencies_Hz"], many["modal"]["frequencies_Hz"]
+    check(len(fa) == 3 and len(fb) == 3 and all(close(y, x, 1e-6, x) for x, y in zip(fa, fb)),
+          "-np %d: natural frequencies %r against %r" % (n, fb, fa))
+    ma = [m["effective_mass_kg"][2] for m in one["modal"]["modes"]]
+    mb = [m["effective_mass_kg"][2] for m in many["modal"]["modes"]]
+    total = sum(ma) + 1e-30
+    check(all(close(y, x, 1e-6, total) for x, y in zip(ma, mb)),
+          "-np %d: effective masses %r against %r" % (n, mb, ma))
 
 sys.exit(1 if failures else 0)
