@@ -54,6 +54,7 @@ namespace
   lightbody keys
   lightbody COMMAND --help
   lightbody --version
+  mpirun -np N lightbody run|sweep ...   (the factorisations, or the points, over N processes)
 
 run       mesh, solve and post-process the case file CASE (YAML).
 mesh      mesh only: write the model (parts, named surfaces, supports, joints) and its quality.

@@ -241,6 +241,8 @@ namespace lightbody
     // The numeric factorisations' rate beside the machine's DGEMM rate (null: not measured,
     // every factorisation was small).
     j["factorisation"] = {
+      {"solver", r.factor_solver},
+      {"processes", r.factor_processes},
       {"gflop", 1e-9 * r.factor_flops},
       {"time_s", r.factor_seconds},
       {"gflop_per_s",

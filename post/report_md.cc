@@ -273,6 +273,11 @@ namespace lightbody
     s << "| program | lightbody " << version << " |\n";
     s << "| model | " << r.parts.size() << " parts, " << r.joints.size() << " joints, "
       << r.elements << " quadratic solid-shell elements, " << r.dofs << " DOFs |\n";
+    s << "| solver | linear elastic, sparse direct ("
+      << (r.factor_processes > 1
+            ? "MUMPS over " + std::to_string(r.factor_processes) + " MPI processes"
+            : r.factor_solver)
+      << ") |\n";
     s << "| units | mm, N, MPa; masses in kg |\n\n";
 
     // Overall verdict first: the reader's first question.

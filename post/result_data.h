@@ -182,7 +182,9 @@ namespace lightbody
     // The numeric factorisations: flops, time and the machine's DGEMM rate (flop/s; 0 when not
     // measured).
     double                        factor_flops = 0, factor_seconds = 0, dgemm_rate = 0;
-    std::size_t                   elements = 0;
+    std::string                   factor_solver    = "CHOLMOD";
+    int                           factor_processes = 1;
+    std::size_t                   elements         = 0;
     std::vector<PartMesh>         parts;
     std::vector<Joint>            joints;
     MassReport                    mass;

@@ -138,6 +138,8 @@ namespace lightbody
     factor_flops      = s.statistics.factor_flops;
     factor_seconds    = s.statistics.factor_seconds;
     dgemm_rate        = s.statistics.dgemm_rate;
+    factor_solver     = s.statistics.factor_solver;
+    factor_processes  = s.statistics.factor_processes;
     elements          = s.model.triangulation.n_active_cells();
     parts             = s.model.parts;
     joints            = s.model.joints;

@@ -126,7 +126,8 @@ namespace lightbody
       return 1e6 * megabytes;
     }
 
-    bool factorise()
+    // 0: factorised; 1: singular (a zero pivot); 2: out of memory; 3: another MUMPS failure.
+    int factorise()
     {
       MatFactorInfo info;
       check(MatFactorInfoInitialize(&info), "MatFactorInfoInitialize");
@@ -136,7 +137,10 @@ namespace lightbody
       PetscReal done = 0;
       if (MatMumpsGetRinfog(F, 3, &done) == 0 && done > 0)
         flop_count = done;
-      return error == MAT_FACTOR_NOERROR;
+      return error == MAT_FACTOR_NOERROR             ? 0
+             : error == MAT_FACTOR_NUMERIC_ZEROPIVOT ? 1
+             : error == MAT_FACTOR_OUTMEMORY         ? 2
+                                                     : 3;
     }
 
     void solve(double *data)
@@ -263,7 +267,7 @@ namespace lightbody
     return impl_->analyse();
   }
 
-  bool DistributedCholesky::factorise()
+  int DistributedCholesky::factorise()
   {
     broadcast(factorise_it);
     return impl_->factorise();

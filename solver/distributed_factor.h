@@ -38,8 +38,9 @@ namespace lightbody
     // Ordering and symbolic analysis; returns the memory the numeric factorisation will need
     // on the process that needs most (MUMPS's estimate), in bytes.
     double analyse();
-    // Numeric factorisation; false when the matrix is found singular or not positive definite.
-    bool factorise();
+    // Numeric factorisation: 0 done; 1 the matrix is singular (a zero pivot: a free body or a
+    // mechanism); 2 out of memory; 3 another failure of MUMPS.
+    int factorise();
     // Solves A x = b in place (b and x on rank 0).
     void solve(double *b_in_x_out) const;
 

@@ -79,6 +79,10 @@ namespace lightbody
     // machine's DGEMM rate (flop/s) they are compared with (0: no factorisation was large enough
     // to measure it).
     double factor_flops = 0, factor_seconds = 0, dgemm_rate = 0;
+    // The sparse direct solver and the processes sharing its factorisations: CHOLMOD in this
+    // process, or MUMPS over the processes of an MPI launch.
+    std::string factor_solver    = "CHOLMOD";
+    int         factor_processes = 1;
   };
 
   class Solution

@@ -10,22 +10,9 @@ usage: python3 mpi_run.py MPIRUN LIGHTBODY CASE OUT_DIR
 """
 import json
 import os
-import shutil
 import subprocess
-import sys
 
-mpirun, program, case, out = sys.argv[1:5]
-shutil.rmtree(out, ignore_errors=True)
-os.makedirs(out)
-env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
-           OMPI_MCA_rmaps_base_oversubscribe="1")
-failures = []
-
-
-def check(condition, what):
-    if not condition:
-        failures.append(what)
-        print("FAILED:", what, file=sys.stderr)
+from mpi_common import case, check, env, finish, mpirun, out, program
 
 
 def run(n, folder):
@@ -52,6 +39,13 @@ for n in (1, 2, 4):
     if n > 1:
         check("MUMPS over %d processes" % n in text, "-np %d: the factor is shared:\n%s" % (n, text))
     check(many["verdict"]["status"] == one["verdict"]["status"], "-np %d: the verdict" % n)
+    solver = (many["factorisation"]["solver"], many["factorisation"]["processes"])
+    check(solver == (("MUMPS", n) if n > 1 else ("CHOLMOD", 1)),
+          "-np %d: report.json names the solver: %r" % (n, solver))
+    with open(os.path.join(out, "np%d" % n, "report.md")) as f:
+        note = f.read()
+    check(("MUMPS over %d MPI processes" % n if n > 1 else "sparse direct (CHOLMOD)") in note,
+          "-np %d: report.md names the solver" % n)
     for a, b in zip(one["load_cases"], many["load_cases"]):
         name = "-np %d, %s: " % (n, a["name"])
         u = a["max_displacement_mm"]
@@ -79,4 +73,4 @@ for n in (1, 2, 4):
     check(all(close(y, x, 1e-6, total) for x, y in zip(ma, mb)),
           "-np %d: effective masses %r against %r" % (n, mb, ma))
 
-sys.exit(1 if failures else 0)
+finish()

@@ -7,22 +7,9 @@ usage: python3 mpi_sweep.py MPIRUN LIGHTBODY CASE OUT_DIR
 """
 import csv
 import os
-import shutil
 import subprocess
-import sys
 
-mpirun, program, case, out = sys.argv[1:5]
-shutil.rmtree(out, ignore_errors=True)
-os.makedirs(out)
-env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
-           OMPI_MCA_rmaps_base_oversubscribe="1")
-failures = []
-
-
-def check(condition, what):
-    if not condition:
-        failures.append(what)
-        print("FAILED:", what, file=sys.stderr)
+from mpi_common import case, check, env, finish, mpirun, out, program
 
 
 def launch(n, *args, timeout=300):
@@ -79,4 +66,4 @@ rc, text = launch(1, "run", case, "--out", "single", "--quiet", timeout=300)
 check(rc in (0, 6) and os.path.isfile(os.path.join(out, "single", "report.json")),
       "run under mpirun -np 1: a plain run, got %d\n%s" % (rc, text))
 
-sys.exit(1 if failures else 0)
+finish()
