@@ -578,7 +578,7 @@ int main(int argc, char **argv)
   if (world.size > 1)
     MPI_Bcast(&role, 1, MPI_INT, 0, MPI_COMM_WORLD);
   if (world.size > 1 && role == factorisations)
-    start_distributed_factors();
+    start_distributed_factors(world.local_size);
   int code = ok;
   if (world.rank > 0)
     {

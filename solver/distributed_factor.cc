@@ -171,7 +171,7 @@ namespace lightbody
     }
   };
 
-  void start_distributed_factors()
+  void start_distributed_factors(int local_processes)
   {
     int initialised = 0, size = 1;
     MPI_Initialized(&initialised);
@@ -183,13 +183,9 @@ namespace lightbody
     PetscInitializeNoArguments();
     // The BLAS of the factorisation: the machine's cores shared among the launch's processes on
     // it (rank 0's --threads overrides it there).
-    MPI_Comm local;
-    int      local_size = 1;
-    MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &local);
-    MPI_Comm_size(local, &local_size);
-    MPI_Comm_free(&local);
-    set_blas_threads(static_cast<int>(
-      std::max(1u, std::thread::hardware_concurrency() / static_cast<unsigned>(local_size))));
+    set_blas_threads(
+      static_cast<int>(std::max(1u, std::thread::hardware_concurrency() /
+                                      static_cast<unsigned>(std::max(local_processes, 1)))));
     // Errors come back as codes (and become exceptions), not as PETSc's printed traces.
     PetscPushErrorHandler(PetscReturnErrorHandler, nullptr);
     petsc_started = true;

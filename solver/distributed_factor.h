@@ -11,8 +11,9 @@
 namespace lightbody
 {
   // Initialises PETSc on every process of a launch of several (call after MPI_Init, on every
-  // rank, before anything else of this file); finish_distributed_factors() finalises it.
-  void start_distributed_factors();
+  // rank, before anything else of this file), `local_processes` of them on this machine;
+  // finish_distributed_factors() finalises it.
+  void start_distributed_factors(int local_processes);
   void finish_distributed_factors();
 
   // Whether this is rank 0 of a launch whose other ranks serve factorisations.
