@@ -45,7 +45,8 @@ namespace
   };
 
   const char *usage = R"(usage:
-  lightbody run CASE [--out DIR] [--set KEY=VALUE ...] [--threads N] [--max-memory GB] [--quiet]
+  lightbody run CASE [--out DIR] [--set KEY=VALUE ...] [--threads N] [--max-memory GB]
+                     [--solver auto|direct|iterative] [--quiet]
   lightbody mesh CASE [--out DIR] [--set KEY=VALUE ...] [--quiet]
   lightbody cases CASE [--set KEY=VALUE ...]
   lightbody export CASE --format ccx [--out DIR] [--set KEY=VALUE ...] [--quiet]
@@ -91,7 +92,8 @@ exit codes: 0 success (verdict PASS, or nothing to check), 1 bad command line or
       {
         out.replace(out.find("REPLACE"), 7, "");
         return "usage: lightbody run CASE [--out DIR] [--set KEY=VALUE ...] [--threads N] "
-               "[--max-memory GB] [--output LEVEL] [--fields LIST] [--quiet]\n\nMeshes, solves and "
+               "[--max-memory GB] [--solver S] [--output LEVEL] [--fields LIST] "
+               "[--quiet]\n\nMeshes, solves and "
                "post-processes "
                "CASE and writes "
                "the result folder (see the README's Output files).\n\n" +
@@ -99,8 +101,11 @@ exit codes: 0 success (verdict PASS, or nothing to check), 1 bad command line or
                "--threads N   threads for assembly and factorisation, 1 to 4 x the cores "
                "(default: all cores)\n"
                "--max-memory GB  memory the run may use, in GB (default: 90 % of what is "
-               "available);\n              a larger model stops before meshing or factorising, "
-               "with the estimate\n"
+               "available);\n              a larger model stops before meshing, or is solved "
+               "iteratively when\n              the direct factor would not fit (see --solver)\n"
+               "--solver S    auto (default): the direct sparse factorisation unless its factor "
+               "would not\n              fit in memory, then conjugate gradients with algebraic "
+               "multigrid; direct;\n              iterative\n"
                "--output LEVEL  summary: report.json, report.md, case.yaml; fields: also the "
                ".vtu files;\n              full (default): also the pictures\n"
                "--fields LIST  the .vtu files' point fields, names or patterns (default: all), "
@@ -130,6 +135,7 @@ exit codes: 0 success (verdict PASS, or nothing to check), 1 bad command line or
                "cores)\n"
                "--threads N   threads per point (default: the cores shared among the jobs)\n"
                "--max-memory GB  memory per point\n"
+               "--solver S    as for run\n"
                "--output LEVEL  of each point: summary (default), fields or full\n" +
                out + set_help + "--quiet       no progress lines on stderr\n";
       }
@@ -138,7 +144,7 @@ exit codes: 0 success (verdict PASS, or nothing to check), 1 bad command line or
         out.replace(out.find("REPLACE"), 7, "-size");
         return "usage: lightbody size CASE --parts P1,P2,... --gauges 3,4,5,6,8 [--materials "
                "M1,M2,...]\n       [--out DIR] [--set KEY=VALUE ...] [--threads N] [--max-memory "
-               "GB] [--max-iterations N]\n       [--output LEVEL] [--quiet]\n\n"
+               "GB] [--max-iterations N]\n       [--solver S] [--output LEVEL] [--quiet]\n\n"
                "Finds the lightest assignment of catalogue gauges to the parts for which every "
                "load case\npasses (stress utilization, buckling factors, the ADR minimum "
                "thickness), by fully stressed\ndesign: each solve moves every group to the "
@@ -154,8 +160,8 @@ exit codes: 0 success (verdict PASS, or nothing to check), 1 bad command line or
                "--max-iterations N  solves before the final check (default 12)\n"
                "--output LEVEL  of DIR/result: summary (default), fields or full\n" +
                out + set_help +
-               "--threads N, --max-memory GB  as for run\n--quiet       no progress lines on "
-               "stderr\n";
+               "--threads N, --max-memory GB, --solver S  as for run\n--quiet       no "
+               "progress lines on stderr\n";
       }
     if (command == "export")
       {
@@ -315,6 +321,19 @@ exit codes: 0 success (verdict PASS, or nothing to check), 1 bad command line or
             cl.options.ordering_cache = value("--ordering-cache");
             if (cl.options.ordering_cache.empty())
               throw std::invalid_argument("--ordering-cache needs a folder name");
+          }
+        else if (a == "--solver" && !cases_only && !mesh_only)
+          {
+            const std::string v = value("--solver");
+            if (v == "auto")
+              cl.options.linear_solver = LinearSolver::automatic;
+            else if (v == "direct")
+              cl.options.linear_solver = LinearSolver::direct;
+            else if (v == "iterative")
+              cl.options.linear_solver = LinearSolver::iterative;
+            else
+              throw std::invalid_argument("--solver: \"" + v +
+                                          "\" is not one of auto, direct, iterative");
           }
         else if (a == "--max-memory" && !cases_only && !mesh_only)
           cl.options.memory_limit_bytes = gigabytes("--max-memory", value("--max-memory")) * 1e9;
@@ -502,6 +521,7 @@ exit codes: 0 success (verdict PASS, or nothing to check), 1 bad command line or
     o.jobs               = command.jobs;
     o.threads            = command.options.threads;
     o.memory_limit_bytes = command.options.memory_limit_bytes;
+    o.linear_solver      = command.options.linear_solver;
     o.output             = command.output;
     o.program            = this_program();
     if (o.program.empty())

@@ -182,6 +182,7 @@ namespace lightbody
     solver.memory_limit_bytes = options.memory_limit_bytes;
     solver.ordering_cache     = options.ordering_cache;
     solver.reuse_structure    = options.reuse_structure;
+    solver.linear_solver      = options.linear_solver;
     out.solution              = solve_load_cases(*out.model, out.case_data, log, solver);
     {
       StageLog::Scope t(log, "post");

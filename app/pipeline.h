@@ -3,6 +3,7 @@
 // state (but for the matrix structures kept with RunOptions::reuse_structure): a script or a
 // sweep can call it many times in one process.
 #include "input/case.h"
+#include "solver/linear_solver.h"
 #include "solver/stage_log.h"
 
 #include <memory>
@@ -24,6 +25,8 @@ namespace lightbody
     // Keep the matrix structure and symbolic factorisation for later runs in this process; see
     // SolverOptions::reuse_structure.
     bool reuse_structure = false;
+    // --solver: direct, iterative, or automatic (direct unless its factor does not fit).
+    LinearSolver linear_solver = LinearSolver::automatic;
   };
 
   struct RunOutcome

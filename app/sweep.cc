@@ -589,6 +589,11 @@ namespace lightbody
                                          options.output == OutputLevel::summary  ? "summary"
                                          : options.output == OutputLevel::fields ? "fields"
                                                                                  : "full"};
+        if (options.linear_solver != LinearSolver::automatic)
+          {
+            args.push_back("--solver");
+            args.push_back(options.linear_solver == LinearSolver::direct ? "direct" : "iterative");
+          }
         if (options.memory_limit_bytes > 0)
           {
             args.push_back("--max-memory");

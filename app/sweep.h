@@ -39,7 +39,8 @@ namespace lightbody
     unsigned                   jobs    = 0; // points at a time; 0: one per core
     int                        threads = 0; // per point; 0: the cores shared among the jobs
     double                     memory_limit_bytes = 0; // per point; 0: the run's own default
-    OutputLevel                output             = OutputLevel::summary;
+    LinearSolver               linear_solver = LinearSolver::automatic; // --solver of the points
+    OutputLevel                output        = OutputLevel::summary;
     std::string                out_dir;
     std::string                program; // the lightbody executable that runs a point
   };

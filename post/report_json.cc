@@ -248,6 +248,17 @@ namespace lightbody
       {"gflop_per_s",
        r.factor_seconds > 0 ? Json(1e-9 * r.factor_flops / r.factor_seconds) : Json(nullptr)},
       {"dgemm_gflop_per_s", r.dgemm_rate > 0 ? Json(1e-9 * r.dgemm_rate) : Json(nullptr)}};
+    // The iterative solver's work (null: the direct solver solved every load case).
+    const IterativeStatistics &it = r.iterative;
+    j["iterative"]                = it.solves == 0 ? Json(nullptr)
+                                                   : Json{{"solves", it.solves},
+                                           {"iterations_max", it.iterations_max},
+                                           {"iterations_total", it.iterations_total},
+                                           {"relative_residual_max", it.residual_max},
+                                           {"time_s", it.seconds},
+                                           {"preconditioner_time_s", it.preconditioner_seconds},
+                                           {"multigrid_levels", it.levels},
+                                           {"grid_complexity", it.grid_complexity}};
 
     // Names come from the user's file and may hold any bytes: invalid UTF-8 is replaced, not
     // refused, so that the report is always valid JSON.

@@ -273,11 +273,23 @@ namespace lightbody
     s << "| program | lightbody " << version << " |\n";
     s << "| model | " << r.parts.size() << " parts, " << r.joints.size() << " joints, "
       << r.elements << " quadratic solid-shell elements, " << r.dofs << " DOFs |\n";
-    s << "| solver | linear elastic, sparse direct ("
-      << (r.factor_processes > 1
-            ? "MUMPS over " + std::to_string(r.factor_processes) + " MPI processes"
-            : r.factor_solver)
-      << ") |\n";
+    if (r.factor_solver == "CG+GAMG")
+      s << "| solver | linear elastic, conjugate gradients with algebraic multigrid (PETSc GAMG"
+        << (r.factor_processes > 1 ? ", " + std::to_string(r.factor_processes) + " MPI processes"
+                                   : std::string())
+        << "): at most " << r.iterative.iterations_max << " iterations, relative residual " <<
+        [&] {
+          char text[32];
+          std::snprintf(text, sizeof(text), "%.1e", r.iterative.residual_max);
+          return std::string(text);
+        }()
+        << " at most |\n";
+    else
+      s << "| solver | linear elastic, sparse direct ("
+        << (r.factor_processes > 1
+              ? "MUMPS over " + std::to_string(r.factor_processes) + " MPI processes"
+              : r.factor_solver)
+        << ") |\n";
     s << "| units | mm, N, MPa; masses in kg |\n\n";
 
     // Overall verdict first: the reader's first question.

@@ -2,6 +2,7 @@
 // Results as plain data (no deal.II): masses, maxima, reactions, probes, utilization and the
 // nodal fields of every load case, with the model's parts and joints. The report writers and
 // scripts read this; post/results.h adds the finite-element data it was computed on.
+#include "solver/linear_solver.h"
 #include "input/case.h"
 #include "meshes/model_parts.h"
 #include "post/verdict.h"
@@ -184,7 +185,8 @@ namespace lightbody
     double                        factor_flops = 0, factor_seconds = 0, dgemm_rate = 0;
     std::string                   factor_solver    = "CHOLMOD";
     int                           factor_processes = 1;
-    std::size_t                   elements         = 0;
+    IterativeStatistics           iterative; // factor_solver "CG+GAMG"
+    std::size_t                   elements = 0;
     std::vector<PartMesh>         parts;
     std::vector<Joint>            joints;
     MassReport                    mass;

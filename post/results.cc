@@ -140,6 +140,7 @@ namespace lightbody
     dgemm_rate        = s.statistics.dgemm_rate;
     factor_solver     = s.statistics.factor_solver;
     factor_processes  = s.statistics.factor_processes;
+    iterative         = s.statistics.iterative;
     elements          = s.model.triangulation.n_active_cells();
     parts             = s.model.parts;
     joints            = s.model.joints;

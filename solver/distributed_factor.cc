@@ -1,12 +1,15 @@
 #include "solver/distributed_factor.h"
 
 #include "solver/cholmod_factor.h"
+#include "solver/iterative_solver.h"
+#include "solver/petsc_commands.h"
 
 #include <mpi.h>
 #include <petscmat.h>
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -15,45 +18,11 @@ namespace lightbody
 {
   namespace
   {
-    // Commands from rank 0 to the others, broadcast: {command, n}.
-    enum Command : int
-    {
-      stop_serving = 0,
-      new_matrix   = 1,
-      analyse_it   = 2,
-      factorise_it = 3,
-      solve_it     = 4,
-      free_it      = 5
-    };
+    using namespace petsc;
 
-    bool petsc_started = false;
-    bool stopped       = false;
-
-    int rank()
-    {
-      int r = 0;
-      MPI_Comm_rank(MPI_COMM_WORLD, &r);
-      return r;
-    }
-
-    void check(PetscErrorCode code, const char *what)
-    {
-      if (code != 0)
-        throw std::runtime_error(std::string("the distributed factorisation (PETSc/MUMPS) failed "
-                                             "in ") +
-                                 what + " (PETSc error " + std::to_string(code) + ")");
-    }
-
-    // The commands travel by a non-blocking broadcast, and the other ranks wait for the next one
-    // asleep: a blocking MPI call spins, and on a machine shared with rank 0 it would take a core
-    // from rank 0's assembly, post-processing and sparse products.
-    void broadcast(int command, long n = 0)
-    {
-      long        message[2] = {command, n};
-      MPI_Request request;
-      MPI_Ibcast(message, 2, MPI_LONG, 0, MPI_COMM_WORLD, &request);
-      MPI_Wait(&request, MPI_STATUS_IGNORE);
-    }
+    bool petsc_started  = false;
+    bool petsc_owns_mpi = false; // started in one process: finalised at exit
+    bool stopped        = false;
 
     void next_command(long message[2])
     {
@@ -67,7 +36,72 @@ namespace lightbody
           std::this_thread::sleep_for(std::chrono::microseconds(200));
         }
     }
+
+    void finish_at_exit()
+    {
+      if (petsc_started)
+        PetscFinalize();
+      petsc_started = false;
+    }
   } // namespace
+
+  namespace petsc
+  {
+    void start()
+    {
+      if (petsc_started)
+        return;
+      int initialised = 0;
+      MPI_Initialized(&initialised);
+      check(PetscInitializeNoArguments(), "PetscInitialize");
+      // Errors come back as codes (and become exceptions), not as PETSc's printed traces.
+      PetscPushErrorHandler(PetscReturnErrorHandler, nullptr);
+      petsc_started = true;
+      if (!initialised && !petsc_owns_mpi)
+        {
+          petsc_owns_mpi = true;
+          std::atexit(finish_at_exit);
+        }
+    }
+
+    int rank()
+    {
+      int initialised = 0, r = 0;
+      MPI_Initialized(&initialised);
+      if (initialised)
+        MPI_Comm_rank(MPI_COMM_WORLD, &r);
+      return r;
+    }
+
+    int size()
+    {
+      int initialised = 0, s = 1;
+      MPI_Initialized(&initialised);
+      if (initialised)
+        MPI_Comm_size(MPI_COMM_WORLD, &s);
+      return s;
+    }
+
+    void check(int code, const char *what)
+    {
+      if (code != 0)
+        throw std::runtime_error(std::string("the PETSc solver failed in ") + what +
+                                 " (PETSc error " + std::to_string(code) + ")");
+    }
+
+    // The commands travel by a non-blocking broadcast, and the other ranks wait for the next one
+    // asleep: a blocking MPI call spins, and on a machine shared with rank 0 it would take a core
+    // from rank 0's assembly, post-processing and sparse products.
+    void broadcast(int command, long n)
+    {
+      if (size() < 2)
+        return;
+      long        message[2] = {command, n};
+      MPI_Request request;
+      MPI_Ibcast(message, 2, MPI_LONG, 0, MPI_COMM_WORLD, &request);
+      MPI_Wait(&request, MPI_STATUS_IGNORE);
+    }
+  } // namespace petsc
 
   // The PETSc objects of one factorisation, alike on every process; rank 0 holds all rows.
   struct DistributedCholesky::Impl
@@ -158,47 +192,40 @@ namespace lightbody
       check(VecRestoreArrayRead(x, &r), "VecRestoreArrayRead");
     }
 
+    // (PETSc's destroy functions pass over null objects.)
     void free()
     {
-      if (F)
-        MatDestroy(&F);
-      if (A)
-        MatDestroy(&A);
-      if (b)
-        VecDestroy(&b);
-      if (x)
-        VecDestroy(&x);
+      MatDestroy(&F);
+      MatDestroy(&A);
+      VecDestroy(&b);
+      VecDestroy(&x);
     }
   };
 
   void start_distributed_factors(int local_processes)
   {
-    int initialised = 0, size = 1;
+    int initialised = 0;
     MPI_Initialized(&initialised);
-    if (!initialised || petsc_started)
+    if (!initialised || petsc_started || size() < 2)
       return;
-    MPI_Comm_size(MPI_COMM_WORLD, &size);
-    if (size < 2)
-      return;
-    PetscInitializeNoArguments();
+    petsc::start();
     // The BLAS of the factorisation: the machine's cores shared among the launch's processes on
     // it (rank 0's --threads overrides it there).
     set_blas_threads(
       static_cast<int>(std::max(1u, std::thread::hardware_concurrency() /
                                       static_cast<unsigned>(std::max(local_processes, 1)))));
-    // Errors come back as codes (and become exceptions), not as PETSc's printed traces.
-    PetscPushErrorHandler(PetscReturnErrorHandler, nullptr);
-    petsc_started = true;
   }
 
   void finish_distributed_factors()
   {
-    if (petsc_started)
-      PetscFinalize();
-    petsc_started = false;
+    if (!petsc_owns_mpi)
+      finish_at_exit();
   }
 
-  bool distributed_factors_available() { return petsc_started && !stopped && rank() == 0; }
+  bool distributed_factors_available()
+  {
+    return petsc_started && !stopped && size() > 1 && rank() == 0;
+  }
 
   void serve_distributed_factors()
   {
@@ -220,7 +247,8 @@ namespace lightbody
                 case factorise_it: f.factorise(); break;
                 case solve_it: f.solve(nullptr); break;
                 case free_it: f.free(); break;
-                default: f.free(); return;
+                case stop_serving: f.free(); return;
+                default: serve_iterative_command(message); break;
               }
           }
         catch (const std::exception &)

@@ -4,6 +4,7 @@
 #include "solver/distributed_factor.h"
 #include "solver/eigen_analysis.h"
 #include "solver/fingerprint.h"
+#include "solver/iterative_solver.h"
 #include "input/errors.h"
 #include "solver/loads.h"
 #include "solver/shell_element.h"
@@ -31,7 +32,9 @@
 #include <fstream>
 #include <list>
 #include <map>
+#include <limits>
 #include <mutex>
+#include <numeric>
 #include <sstream>
 
 namespace lightbody
@@ -173,6 +176,8 @@ namespace lightbody
       SparseMatrix<double>                   stiffness_;
       std::unique_ptr<SparseCholesky>        cholesky_;
       std::unique_ptr<DistributedCholesky>   distributed_; // under mpirun: MUMPS over the ranks
+      std::unique_ptr<IterativeSolver>       iterative_;   // CG with algebraic multigrid
+      std::vector<types::global_dof_index>   line_order_;  // its DoF numbering: new -> old
       AffineConstraints<double>              constraints_;
       std::vector<Point<3>>                  support_points_;
       std::vector<unsigned char>             component_;
@@ -203,6 +208,20 @@ namespace lightbody
       void check_rigid_body_modes() const;
       void factorise();
       void factorise_distributed();
+      // The iterative solver instead of a factorisation; `why` is said in the log.
+      void prepare_iterative(const std::string &why);
+      // Solves K x = b in place with the iterative solver; throws ModelError if it does not
+      // converge (`what` names the solve).
+      void iterative_solve(double *b, double tolerance, const std::string &what) const;
+      // The direct solver's factor would need `bytes`: "" if it fits in what may be used, else
+      // (automatic choice) why the iterative solver is to be used, or a ModelError (direct solver
+      // chosen). `extra` is the part of `bytes` an eigen analysis keeps.
+      std::string too_large_for_direct(double bytes, double extra, const char *where) const;
+      double      memory_available() const
+      {
+        return options_.memory_limit_bytes > 0 ? options_.memory_limit_bytes
+                                               : 0.9 * available_memory_bytes();
+      }
       bool analyse_with_cache();
       bool analyse_with_ordering_cache(uint64_t fingerprint);
       void solve();
@@ -236,6 +255,16 @@ namespace lightbody
         if (distributed_)
           {
             f.solve  = [this](double *x) { distributed_->solve(x); };
+            f.matrix = &stiffness_;
+          }
+        else if (iterative_)
+          {
+            // The eigen solver takes the solves as exact: they are made tighter than a load
+            // case's (a tenth of its residual: eigenvalues to 1e-7 of the direct solver's on the
+            // plates of the tests).
+            f.solve = [this](double *x) {
+              iterative_solve(x, 0.1 * options_.iterative_tolerance, "the eigen analysis");
+            };
             f.matrix = &stiffness_;
           }
         else
@@ -702,6 +731,8 @@ namespace lightbody
       StageLog::Scope t(log_, "factorise");
       if (!modal_)
         check_rigid_body_modes();
+      if (options_.linear_solver == LinearSolver::iterative)
+        return prepare_iterative("chosen (--solver iterative)");
       // Under mpirun the factorisation is shared by the processes.
       if (distributed_factors_available())
         return factorise_distributed();
@@ -730,9 +761,15 @@ namespace lightbody
             ri[k] = r, x[k] = v, ++k;
         }
       p[n] = k;
-      stiffness_.clear();
-      if (!keep_pattern())
-        sparsity_.reset();
+      // (K itself is kept until the analysis has said whether its factor fits: if not, the
+      // iterative solver takes it.)
+      const bool automatic = options_.linear_solver == LinearSolver::automatic;
+      if (!automatic)
+        {
+          stiffness_.clear();
+          if (!keep_pattern())
+            sparsity_.reset();
+        }
 
       // A buckling or vibration analysis keeps a second matrix (K_G or M) beside the factor.
       const double extra          = keep_pattern() ? 12.0 * sparsity_->n_nonzero_elements() : 0.0;
@@ -741,16 +778,22 @@ namespace lightbody
       const double bytes          = solution_->statistics.factor_bytes + extra;
       const double analysis_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - analysis_start).count();
-      const double available = options_.memory_limit_bytes > 0 ? options_.memory_limit_bytes
-                                                               : 0.9 * available_memory_bytes();
       solution_->statistics.ordering_seconds += analysis_seconds;
-      if (bytes > available)
+      if (const std::string why = too_large_for_direct(bytes, extra, ""); !why.empty())
         {
-          throw ModelError("the factorisation would need about " + memory_text(bytes) +
-                           (extra > 0 ? " (with the buckling or vibration matrix)" : "") +
-                           " but only " + memory_text(available) +
-                           " may be used; use a coarser mesh (mesh.size, parts.NAME.mesh_size) or "
-                           "fewer layers, or run on a machine with more memory");
+          cholesky_.reset();
+          return prepare_iterative(why);
+        }
+      if (automatic)
+        {
+          if (!keep_pattern())
+            {
+              stiffness_.clear();
+              sparsity_.reset();
+            }
+          else
+            // (kept by the eigen analysis beside the factor, as the direct path does)
+            stiffness_.clear();
         }
       {
         char line[200];
@@ -818,7 +861,8 @@ namespace lightbody
         }
       // An eigen analysis follows: it needs K (or K + s M) itself beside the factor, which has no
       // triangular halves.
-      if (!keep_pattern())
+      const bool automatic = options_.linear_solver == LinearSolver::automatic;
+      if (!keep_pattern() && !automatic)
         {
           stiffness_.clear();
           sparsity_.reset();
@@ -837,13 +881,18 @@ namespace lightbody
       stats.factor_solver    = "MUMPS";
       stats.factor_processes = distributed_->processes();
       const double kept      = keep_pattern() ? 24.0 * sparsity_->n_nonzero_elements() : 0.0;
-      const double available = options_.memory_limit_bytes > 0 ? options_.memory_limit_bytes
-                                                               : 0.9 * available_memory_bytes();
-      if (bytes + kept > available)
-        throw ModelError("the factorisation would need about " + memory_text(bytes + kept) +
-                         " on one of the processes but only " + memory_text(available) +
-                         " may be used; use more processes, a coarser mesh (mesh.size, "
-                         "parts.NAME.mesh_size) or machines with more memory");
+      if (const std::string why =
+            too_large_for_direct(bytes + kept, kept, " on one of the processes");
+          !why.empty())
+        {
+          distributed_.reset();
+          return prepare_iterative(why);
+        }
+      if (!keep_pattern() && automatic)
+        {
+          stiffness_.clear();
+          sparsity_.reset();
+        }
       {
         char line[240];
         std::snprintf(
@@ -872,6 +921,205 @@ namespace lightbody
       stats.factor_nonzeros = distributed_->factor_nonzeros();
     }
 
+    std::string ElasticProblem::too_large_for_direct(double bytes, double extra,
+                                                     const char *where) const
+    {
+      const double available = memory_available();
+      if (bytes <= available)
+        return "";
+      const std::string need = "the factorisation would need about " + memory_text(bytes) +
+                               (extra > 0 ? " (with the buckling or vibration matrix)" : "") +
+                               where + " but only " + memory_text(available) + " may be used";
+      if (options_.linear_solver == LinearSolver::automatic)
+        return "instead of the direct solver: " + need;
+      throw ModelError(need + "; use the iterative solver (--solver iterative), " +
+                       (distributed_factors_available() ? "more processes, " : "") +
+                       "a coarser mesh (mesh.size, parts.NAME.mesh_size) or fewer layers, or run "
+                       "on a machine with more memory");
+    }
+
+    // The nodes of the model grouped by through-thickness line (the nodes of a line are stiffly
+    // coupled through the thin wall): their DoFs, line after line, in blocks of three nodes
+    // (nine DoFs). A line of another length (several element layers; two lines that share a
+    // node where parts meet) is filled up to a whole number of blocks with placeholder DoFs
+    // (numbers::invalid_dof_index). Returns the numbering (new -> old, or a placeholder).
+    std::vector<types::global_dof_index> through_thickness_lines(const Solution &s)
+    {
+      const std::size_t     nodes = s.dof_handler.n_dofs() / 3;
+      std::vector<unsigned> parent(nodes);
+      std::iota(parent.begin(), parent.end(), 0u);
+      auto find = [&](unsigned a) {
+        while (parent[a] != a)
+          a = parent[a] = parent[parent[a]];
+        return a;
+      };
+      const auto                             &points = s.fe.get_unit_support_points();
+      std::vector<types::global_dof_index>    dofs(s.fe.n_dofs_per_cell());
+      std::map<std::pair<int, int>, unsigned> first;
+      for (const auto &cell : s.dof_handler.active_cell_iterators())
+        {
+          // The thickness: the reference direction of the shortest edges.
+          double length[3] = {0, 0, 0};
+          for (unsigned v = 0; v < 8; ++v)
+            for (unsigned d = 0; d < 3; ++d)
+              if (!(v & (1u << d)))
+                length[d] += cell->vertex(v).distance(cell->vertex(v | (1u << d)));
+          const unsigned t = static_cast<unsigned>(std::min_element(length, length + 3) - length);
+          const unsigned a = (t + 1) % 3, b = (t + 2) % 3;
+          cell->get_dof_indices(dofs);
+          first.clear();
+          for (unsigned i = 0; i < dofs.size(); ++i)
+            {
+              if (s.fe.system_to_component_index(i).first != 0)
+                continue;
+              const std::pair<int, int> key(static_cast<int>(std::lround(2 * points[i][a])),
+                                            static_cast<int>(std::lround(2 * points[i][b])));
+              const unsigned            node = static_cast<unsigned>(dofs[i] / 3);
+              const auto [it, added]         = first.emplace(key, node);
+              if (!added)
+                parent[find(node)] = find(it->second);
+            }
+        }
+      std::vector<std::vector<unsigned>> lines;
+      std::vector<int>                   line_of(nodes, -1);
+      for (unsigned v = 0; v < nodes; ++v)
+        {
+          const unsigned r = find(v);
+          if (line_of[r] < 0)
+            {
+              line_of[r] = static_cast<int>(lines.size());
+              lines.emplace_back();
+            }
+          lines[line_of[r]].push_back(v);
+        }
+      std::vector<types::global_dof_index> order;
+      order.reserve(3 * nodes + 3 * lines.size());
+      for (const auto &line : lines)
+        {
+          for (unsigned v : line)
+            for (unsigned c = 0; c < 3; ++c)
+              order.push_back(3 * types::global_dof_index(v) + c);
+          while (order.size() % 9 != 0)
+            order.push_back(numbers::invalid_dof_index);
+        }
+      return order;
+    }
+
+    void ElasticProblem::prepare_iterative(const std::string &why)
+    {
+      SolverStatistics &st = solution_->statistics;
+      const std::size_t n  = stiffness_.m();
+      // The rigid-body modes need every node's three DoFs together: deal.II numbers the DoFs of
+      // a vector-valued element node by node (no renumbering is made).
+      for (std::size_t d = 0; d < n; ++d)
+        {
+          const std::size_t first = d - d % 3;
+          if (component_[d] != d % 3 || support_points_[d].distance(support_points_[first]) > 0)
+            throw std::logic_error("the DoFs are not numbered node by node");
+        }
+      // The solver's numbering: through-thickness lines together, so that the multigrid
+      // coarsens them as one (a shell's node with its rotations) and its smoother solves them
+      // as blocks.
+      line_order_                            = through_thickness_lines(*solution_);
+      const std::size_t                    m = line_order_.size();
+      std::vector<types::global_dof_index> position(n);
+      // (A placeholder takes no part in the rigid-body modes: NaN.)
+      std::vector<double> coordinates(m, std::numeric_limits<double>::quiet_NaN());
+      double              diagonal = 0;
+      for (std::size_t i = 0; i < m; ++i)
+        if (line_order_[i] != numbers::invalid_dof_index)
+          {
+            position[line_order_[i]] = i;
+            coordinates[i]           = support_points_[line_order_[i]][i % 3];
+            diagonal += std::abs(stiffness_.diag_element(line_order_[i]));
+          }
+      diagonal /= std::max<std::size_t>(n, 1);
+      log_.message("linear solver: conjugate gradients with algebraic multigrid (PETSc GAMG, "
+                   "rigid-body modes), " +
+                   why);
+      iterative_         = std::make_unique<IterativeSolver>();
+      const double setup = iterative_->set_matrix(
+        m,
+        [&](std::size_t i, std::vector<int> &columns, std::vector<double> &values) {
+          columns.clear();
+          values.clear();
+          const auto row = line_order_[i];
+          // A placeholder: its own equation, x = 0.
+          if (row == numbers::invalid_dof_index)
+            {
+              columns.push_back(static_cast<int>(i));
+              values.push_back(diagonal);
+              return;
+            }
+          for (auto it = stiffness_.begin(row); it != stiffness_.end(row); ++it)
+            {
+              columns.push_back(static_cast<int>(position[it->column()]));
+              values.push_back(it->value());
+            }
+        },
+        coordinates, 9);
+      // An eigen analysis multiplies by K itself.
+      if (!keep_pattern())
+        {
+          stiffness_.clear();
+          sparsity_.reset();
+        }
+      st.factor_solver    = "CG+GAMG";
+      st.factor_processes = iterative_->processes();
+      st.iterative.preconditioner_seconds += setup;
+      st.iterative.levels          = iterative_->levels();
+      st.iterative.grid_complexity = iterative_->grid_complexity();
+      char line[240];
+      std::snprintf(line, sizeof(line),
+                    "preconditioner: %d levels, grid complexity %.2f, %zu placeholder DoFs, set "
+                    "up in %.2f s over %d process%s",
+                    iterative_->levels(), iterative_->grid_complexity(), m - n, setup,
+                    iterative_->processes(), iterative_->processes() > 1 ? "es" : "");
+      log_.message(line);
+    }
+
+    void ElasticProblem::iterative_solve(double *b, double tolerance, const std::string &what) const
+    {
+      SolverStatistics   &st    = solution_->statistics;
+      const auto          start = std::chrono::steady_clock::now();
+      const std::size_t   m     = line_order_.size();
+      std::vector<double> x(m, 0.0);
+      for (std::size_t i = 0; i < m; ++i)
+        if (line_order_[i] != numbers::invalid_dof_index)
+          x[i] = b[line_order_[i]];
+      const IterativeOutcome out =
+        iterative_->solve(x.data(), tolerance, options_.iterative_max_iterations);
+      for (std::size_t i = 0; i < m; ++i)
+        if (line_order_[i] != numbers::invalid_dof_index)
+          b[line_order_[i]] = x[i];
+      const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      ++st.iterative.solves;
+      st.iterative.iterations_max =
+        std::max(st.iterative.iterations_max, static_cast<unsigned>(out.iterations));
+      st.iterative.iterations_total += out.iterations;
+      st.iterative.seconds += seconds;
+      st.iterative.residual_max = std::max(st.iterative.residual_max, out.residual);
+      if (!out.converged)
+        {
+          char text[160];
+          std::snprintf(text, sizeof(text),
+                        ": the iterative solver did not converge in %d iterations (relative "
+                        "residual %.2e, asked %.1e)",
+                        out.iterations, out.residual, tolerance);
+          throw ModelError(what + text + cases_text() +
+                           "; use the direct solver (--solver direct), with more memory or more "
+                           "processes, or a coarser mesh");
+        }
+      if (what.rfind("load case", 0) == 0)
+        {
+          char text[160];
+          std::snprintf(text, sizeof(text), ": %d iterations (relative residual %.1e) in %.2f s",
+                        out.iterations, out.residual, seconds);
+          log_.message(what + text);
+        }
+    }
+
     void ElasticProblem::solve()
     {
       StageLog::Scope t(log_, "solve");
@@ -884,6 +1132,8 @@ namespace lightbody
             b += lifting_;
           if (distributed_)
             distributed_->solve(b.data());
+          else if (iterative_)
+            iterative_solve(b.data(), options_.iterative_tolerance, "load case \"" + l.name + "\"");
           else
             cholesky_->solve(b.data());
           constraints_.distribute(b);
@@ -933,6 +1183,7 @@ namespace lightbody
             s.load_cases[c].reaction[d] -= s.load_cases[c].load[d];
       cholesky_.reset();
       distributed_.reset();
+      iterative_.reset();
     }
     // Linear buckling of the set's load cases that ask for it, on the factor of K.
     void ElasticProblem::buckling()
@@ -1019,6 +1270,7 @@ namespace lightbody
       s.modal = std::move(m);
       cholesky_.reset();
       distributed_.reset();
+      iterative_.reset();
       modal_ = false;
     }
   } // namespace

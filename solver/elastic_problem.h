@@ -1,4 +1,5 @@
 #pragma once
+#include "solver/linear_solver.h"
 #include "solver/solution.h"
 #include "solver/stage_log.h"
 
@@ -21,7 +22,11 @@ namespace lightbody
     // Keep the matrix structure and the symbolic factorisation in this process and reuse them in
     // a later run whose DoFs and constraints (or whose matrix structure) are the same: a sweep
     // worker runs many points that differ only in gauges, materials or loads.
-    bool reuse_structure = false;
+    bool         reuse_structure = false;
+    LinearSolver linear_solver   = LinearSolver::automatic;
+    // The iterative solver stops at this residual relative to the load (||f - K u|| / ||f||).
+    double iterative_tolerance      = 1e-9;
+    int    iterative_max_iterations = 2000;
   };
 
   // The memory the machine has available now (MemAvailable), in bytes.

@@ -1,6 +1,7 @@
 #pragma once
 // The solver's output: one displacement field per load case on the model's mesh, the consistent
 // nodal loads and the support reactions.
+#include "solver/linear_solver.h"
 #include "meshes/model.h"
 #include "input/case.h"
 
@@ -83,6 +84,8 @@ namespace lightbody
     // process, or MUMPS over the processes of an MPI launch.
     std::string factor_solver    = "CHOLMOD";
     int         factor_processes = 1;
+    // The iterative solver's (factor_solver "CG+GAMG"), when it was used.
+    IterativeStatistics iterative;
   };
 
   class Solution

@@ -37,3 +37,43 @@ def check(condition, what):
 
 def finish():
     sys.exit(1 if failures else 0)
+
+
+def close(a, b, tolerance, scale):
+    return abs(a - b) <= tolerance * scale
+
+
+def compare(one, many, label, displacement_tolerance, modes):
+    """report.json `many` against `one`: the verdict; per load case the largest displacement and
+    the probes' displacements to `displacement_tolerance` of the largest, the largest von Mises
+    stress, the reaction sums and buckling factors to 1e-6; `modes` natural frequencies and their
+    vertical effective masses to 1e-6."""
+    check(many["verdict"]["status"] == one["verdict"]["status"], label + ": the verdict")
+    for a, b in zip(one["load_cases"], many["load_cases"]):
+        name = "%s, %s: " % (label, a["name"])
+        u = a["max_displacement_mm"]
+        check(close(b["max_displacement_mm"], u, displacement_tolerance, u),
+              name + "largest displacement %r against %r" % (b["max_displacement_mm"], u))
+        for probe, value in a["probes"].items():
+            for x, y in zip(value["displacement_mm"], b["probes"][probe]["displacement_mm"]):
+                check(close(y, x, displacement_tolerance, u),
+                      name + "probe %s displacement %r against %r" % (probe, y, x))
+        s = a["max_von_mises_MPa"]["value"]
+        check(close(b["max_von_mises_MPa"]["value"], s, 1e-6, s), name + "largest von Mises")
+        applied = max(abs(v) for v in a["applied_sum_N"])
+        for x, y in zip(a["reaction_sum_N"], b["reaction_sum_N"]):
+            check(close(y, x, 1e-6, applied), name + "reaction sum %r against %r" % (y, x))
+        if isinstance(a.get("buckling"), dict):
+            fa, fb = a["buckling"]["load_factors"], b["buckling"]["load_factors"]
+            check(len(fa) == len(fb) and len(fa) > 0 and
+                  all(close(y, x, 1e-6, x) for x, y in zip(fa, fb)),
+                  name + "buckling factors %r against %r" % (fb, fa))
+    fa, fb = one["modal"]["frequencies_Hz"], many["modal"]["frequencies_Hz"]
+    check(len(fa) == modes and len(fb) == modes and
+          all(close(y, x, 1e-6, x) for x, y in zip(fa, fb)),
+          "%s: natural frequencies %r against %r" % (label, fb, fa))
+    ma = [m["effective_mass_kg"][2] for m in one["modal"]["modes"]]
+    mb = [m["effective_mass_kg"][2] for m in many["modal"]["modes"]]
+    total = sum(ma) + 1e-30
+    check(all(close(y, x, 1e-6, total) for x, y in zip(ma, mb)),
+          "%s: effective masses %r against %r" % (label, mb, ma))

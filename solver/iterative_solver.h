@@ -1,0 +1,58 @@
+#pragma once
+// Preconditioned conjugate gradients for models whose direct factor does not fit in memory:
+// PETSc's CG with its smoothed-aggregation algebraic multigrid (GAMG), given the six rigid-body
+// modes of every node so that it coarsens an elastic body as a body (plain AMG on a thin-walled
+// body needs thousands of iterations). In one process PETSc is started on first use; under
+// mpirun the rows are spread over the processes (rank 0 sends them, the others serve its
+// commands, see distributed_factor.h). PETSc stays inside the .cc.
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <vector>
+
+namespace lightbody
+{
+  struct IterativeOutcome
+  {
+    int    iterations = 0;
+    double residual   = 0; // ||b - A x|| / ||b||
+    bool   converged  = false;
+  };
+
+  class IterativeSolver
+  {
+  public:
+    IterativeSolver();
+    ~IterativeSolver();
+    IterativeSolver(const IterativeSolver &)            = delete;
+    IterativeSolver &operator=(const IterativeSolver &) = delete;
+
+    // Fills the columns and values of row i of the symmetric matrix (both halves).
+    using RowFunction = std::function<void(std::size_t, std::vector<int> &, std::vector<double> &)>;
+
+    // The matrix of n DoFs, three per node: DoFs 3k, 3k + 1, 3k + 2 are the x, y and z
+    // displacements of node k, whose coordinates are node_coordinates[3k .. 3k + 2] (the
+    // rigid-body modes are made from them; NaN: a placeholder, outside the modes). Then the
+    // preconditioner: its set-up time in seconds is returned.
+    // `block`: the matrix's block size, a multiple of 3 (DoFs that belong together: the
+    // multigrid aggregates them as one and its smoother solves them together).
+    double set_matrix(std::size_t n, const RowFunction &row,
+                      const std::vector<double> &node_coordinates, unsigned block = 3);
+    // Solves A x = b in place (b and x on rank 0) to a relative residual `tolerance`, starting
+    // from zero; at most `max_iterations`.
+    IterativeOutcome solve(double *b_in_x_out, double tolerance, int max_iterations) const;
+
+    int    processes() const;
+    double grid_complexity() const; // unknowns on all levels / unknowns of the finest
+    int    levels() const;
+
+    struct Impl; // (also what the other ranks hold while they serve)
+
+  private:
+    std::unique_ptr<Impl> impl_;
+  };
+
+  // Ranks 1..N-1 of a launch: carries out the iterative solver's command `message` (from the
+  // loop of serve_distributed_factors); false if the command is not one of its own.
+  bool serve_iterative_command(const long message[2]);
+} // namespace lightbody

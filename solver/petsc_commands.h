@@ -1,0 +1,30 @@
+#pragma once
+// Shared by the PETSc solvers of this folder (distributed_factor.cc, iterative_solver.cc), not
+// by the rest of the program: PETSc's start and the commands rank 0 sends to the other ranks of
+// an MPI launch.
+namespace lightbody::petsc
+{
+  // Starts PETSc in this process if it is not yet running (in one process: on first use, and
+  // finalised at exit).
+  void start();
+  int  rank(); // in MPI_COMM_WORLD (0 in one process)
+  int  size(); // processes of the launch (1 in one process)
+  // Rank 0: sends {command, n} to the other ranks (nothing in one process).
+  void broadcast(int command, long n = 0);
+  // Throws std::runtime_error for a PETSc error code, naming `what`.
+  void check(int code, const char *what);
+
+  // The commands: the direct factorisation's, then the iterative solver's.
+  enum Command : int
+  {
+    stop_serving     = 0,
+    new_matrix       = 1,
+    analyse_it       = 2,
+    factorise_it     = 3,
+    solve_it         = 4,
+    free_it          = 5,
+    iterative_matrix = 10,
+    iterative_solve  = 11,
+    iterative_free   = 12
+  };
+} // namespace lightbody::petsc

@@ -1,0 +1,49 @@
+"""The iterative solver (issue 16: conjugate gradients with PETSc's algebraic multigrid given the
+rigid-body modes) from the command line, in one process (--solver iterative) and with its rows
+spread over two processes (mpirun -np 2), against the direct solver in one process: the largest
+displacement and the probes' displacements to 1e-7 of the largest (the solves stop at a relative
+residual of 1e-9), the reported maxima and reactions to 1e-6, buckling factors and natural
+frequencies to 1e-6, the same verdict; report.json and report.md name the solver and its iterations.
+
+usage: python3 mpi_iterative.py MPIRUN LIGHTBODY CASE OUT_DIR
+"""
+import json
+import os
+import subprocess
+
+from mpi_common import case, check, compare, env, finish, mpirun, out, program
+
+
+def run(n, folder, solver):
+    command = (([mpirun, "-np", str(n)] if n else []) +
+               [program, "run", case, "--out", folder, "--solver", solver, "--output", "summary"])
+    p = subprocess.run(command, cwd=out, env=env, capture_output=True, text=True, timeout=600)
+    report = None
+    if p.returncode in (0, 6):
+        with open(os.path.join(out, folder, "report.json")) as f:
+            report = json.load(f)
+    return p.returncode, p.stderr, report
+
+
+rc, text, direct = run(0, "direct", "direct")
+check(rc in (0, 6) and direct is not None, "the direct run: exit %d\n%s" % (rc, text))
+for n in (0, 2):
+    label = "one process" if n == 0 else "mpirun -np %d" % n
+    rc, text, it = run(n, "iterative%d" % n, "iterative")
+    check(rc in (0, 6) and it is not None, "%s: exit %d\n%s" % (label, rc, text))
+    if it is None or direct is None:
+        continue
+    check("conjugate gradients with algebraic multigrid" in text, label + ": the log names it")
+    check(it["factorisation"]["solver"] == "CG+GAMG" and
+          it["factorisation"]["processes"] == max(n, 1),
+          label + ": report.json names the solver: %r" % it["factorisation"])
+    iterative = it["iterative"]
+    check(iterative is not None and 0 < iterative["iterations_max"] < 400 and
+          iterative["relative_residual_max"] <= 1e-9,
+          label + ": iterations and residual: %r" % iterative)
+    with open(os.path.join(out, "iterative%d" % n, "report.md")) as f:
+        check("conjugate gradients with algebraic multigrid" in f.read(),
+              label + ": report.md names the solver")
+    compare(direct, it, label, 1e-7, 2)
+
+finish()
