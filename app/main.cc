@@ -581,8 +581,11 @@ int main(int argc, char **argv)
   // A sweep's worker process: runs the points it is sent, one after another (app/sweep.h).
   // (It never joins MPI, though it inherits a launcher's environment.)
   if (args.size() == 1 && args[0] == "sweep-worker")
-    return serve_sweep_points(
-      [](const std::vector<std::string> &point) { return execute(point, true); });
+    {
+      leave_launch_environment();
+      return serve_sweep_points(
+        [](const std::vector<std::string> &point) { return execute(point, true); });
+    }
   // Under mpirun: rank 0 runs the command; the other ranks run the points of its sweep, or join
   // the factorisations and solves of its run (MUMPS through PETSc).
   const MpiWorld &world = start_mpi();

@@ -3,6 +3,10 @@
 #include <mpi.h>
 
 #include <cstdlib>
+#include <string>
+#include <vector>
+
+#include <unistd.h>
 
 namespace lightbody
 {
@@ -36,6 +40,21 @@ namespace lightbody
   }
 
   const MpiWorld &mpi_world() { return world; }
+
+  void leave_launch_environment()
+  {
+    std::vector<std::string> names;
+    for (char **e = environ; e && *e; ++e)
+      {
+        const std::string entry(*e);
+        const std::string name = entry.substr(0, entry.find('='));
+        for (const char *prefix : {"OMPI_", "PMIX_", "PMI_"})
+          if (name.rfind(prefix, 0) == 0)
+            names.push_back(name);
+      }
+    for (const auto &name : names)
+      unsetenv(name.c_str());
+  }
 
   void finish_mpi()
   {

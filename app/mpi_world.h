@@ -1,7 +1,7 @@
 #pragma once
 // The processes of an MPI launch (mpirun, mpiexec, srun). lightbody joins MPI only when a launcher
-// started it: a plain `lightbody run` never loads MPI's start-up, and the worker processes a sweep
-// starts (which inherit the launcher's environment) never join.
+// started it: a plain `lightbody run` loads MPI's start-up only for the iterative solver (PETSc,
+// as a world of one), and the worker processes a sweep starts never join a launch.
 namespace lightbody
 {
   struct MpiWorld
@@ -23,4 +23,9 @@ namespace lightbody
 
   // Finalises MPI if start_mpi() initialised it.
   void finish_mpi();
+
+  // Removes the launcher's variables (OMPI_*, PMIX_*, PMI_*) from this process's environment: a
+  // sweep's worker inherits them, and a point that starts PETSc (the iterative solver) must start
+  // MPI as a world of its own, not as a second copy of its launcher's rank.
+  void leave_launch_environment();
 } // namespace lightbody

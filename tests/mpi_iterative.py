@@ -7,6 +7,7 @@ frequencies to 1e-6, the same verdict; report.json and report.md name the solver
 
 usage: python3 mpi_iterative.py MPIRUN LIGHTBODY CASE OUT_DIR
 """
+import csv
 import json
 import os
 import subprocess
@@ -45,5 +46,21 @@ for n in (0, 2):
         check("conjugate gradients with algebraic multigrid" in f.read(),
               label + ": report.md names the solver")
     compare(direct, it, label, 1e-7, 2)
+
+# A sweep under mpirun whose points use the iterative solver: each point's worker starts PETSc (and
+# MPI) as a process of its own, not as a copy of its launcher's rank.
+sweep = os.path.join(out, "sweep")
+plate = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "cases", "verification",
+                     "clamped_plate.yaml")
+p = subprocess.run([mpirun, "-np", "2", program, "sweep", plate, "--out", sweep, "--solver",
+                    "iterative", "--vary", "parts.plate.thickness=5,6", "--quiet"],
+                   cwd=out, env=env, capture_output=True, text=True, timeout=600)
+check(p.returncode in (0, 6), "mpirun -np 2 sweep --solver iterative: exit %d\n%s" %
+      (p.returncode, p.stderr))
+if p.returncode in (0, 6):
+    with open(os.path.join(sweep, "sweep.csv")) as f:
+        rows = list(csv.DictReader(f))
+    check(len(rows) == 2 and all(r["status"] == "ok" for r in rows),
+          "the sweep's points: %r" % [(r["status"], r["error"]) for r in rows])
 
 finish()
