@@ -89,6 +89,15 @@ namespace lightbody
                                  " (PETSc error " + std::to_string(code) + ")");
     }
 
+    void assemble_spd(Mat A, Vec *x, Vec *b)
+    {
+      check(MatAssemblyBegin(A, MAT_FINAL_ASSEMBLY), "MatAssemblyBegin");
+      check(MatAssemblyEnd(A, MAT_FINAL_ASSEMBLY), "MatAssemblyEnd");
+      check(MatSetOption(A, MAT_SYMMETRIC, PETSC_TRUE), "MatSetOption");
+      check(MatSetOption(A, MAT_SPD, PETSC_TRUE), "MatSetOption");
+      check(MatCreateVecs(A, x, b), "MatCreateVecs");
+    }
+
     // The commands travel by a non-blocking broadcast, and the other ranks wait for the next one
     // asleep: a blocking MPI call spins, and on a machine shared with rank 0 it would take a core
     // from rank 0's assembly, post-processing and sparse products.
@@ -136,11 +145,7 @@ namespace lightbody
                     "MatSetValues");
             }
         }
-      check(MatAssemblyBegin(A, MAT_FINAL_ASSEMBLY), "MatAssemblyBegin");
-      check(MatAssemblyEnd(A, MAT_FINAL_ASSEMBLY), "MatAssemblyEnd");
-      check(MatSetOption(A, MAT_SYMMETRIC, PETSC_TRUE), "MatSetOption");
-      check(MatSetOption(A, MAT_SPD, PETSC_TRUE), "MatSetOption");
-      check(MatCreateVecs(A, &x, &b), "MatCreateVecs");
+      assemble_spd(A, &x, &b);
     }
 
     double analyse()

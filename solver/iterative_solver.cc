@@ -123,11 +123,7 @@ namespace lightbody
                     "MatSetValues");
             }
         }
-      check(MatAssemblyBegin(A, MAT_FINAL_ASSEMBLY), "MatAssemblyBegin");
-      check(MatAssemblyEnd(A, MAT_FINAL_ASSEMBLY), "MatAssemblyEnd");
-      check(MatSetOption(A, MAT_SYMMETRIC, PETSC_TRUE), "MatSetOption");
-      check(MatSetOption(A, MAT_SPD, PETSC_TRUE), "MatSetOption");
-      check(MatCreateVecs(A, &x, &b), "MatCreateVecs");
+      assemble_spd(A, &x, &b);
 
       // The six rigid-body modes, from the nodes' coordinates (about their centre, made
       // orthonormal); zero at placeholders (NaN coordinates).

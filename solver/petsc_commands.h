@@ -2,6 +2,8 @@
 // Shared by the PETSc solvers of this folder (distributed_factor.cc, iterative_solver.cc), not
 // by the rest of the program: PETSc's start and the commands rank 0 sends to the other ranks of
 // an MPI launch.
+#include <petscmat.h>
+
 namespace lightbody::petsc
 {
   // Starts PETSc in this process if it is not yet running (in one process: on first use, and
@@ -13,6 +15,9 @@ namespace lightbody::petsc
   void broadcast(int command, long n = 0);
   // Throws std::runtime_error for a PETSc error code, naming `what`.
   void check(int code, const char *what);
+  // Collective: assembles the symmetric positive definite matrix A (its values set) and makes
+  // its vectors.
+  void assemble_spd(Mat A, Vec *x, Vec *b);
 
   // The commands: the direct factorisation's, then the iterative solver's.
   enum Command : int

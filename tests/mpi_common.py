@@ -1,5 +1,6 @@
 """What the MPI tests share: their arguments, a fresh output folder, the environment for Open MPI
 (root allowed, more processes than cores allowed) and the failures collected."""
+import json
 import os
 import shutil
 import subprocess
@@ -37,6 +38,19 @@ def check(condition, what):
 
 def finish():
     sys.exit(1 if failures else 0)
+
+
+def run(n, folder, extra=()):
+    """`lightbody run CASE --out folder` (under `mpirun -np n` for n > 0, with `extra` options):
+    the exit code, stderr and report.json (None when the run wrote none)."""
+    command = ([mpirun, "-np", str(n)] if n else []) + [program, "run", case, "--out", folder]
+    p = subprocess.run(command + list(extra), cwd=out, env=env, capture_output=True, text=True,
+                       timeout=600)
+    report = None
+    if p.returncode in (0, 6):
+        with open(os.path.join(out, folder, "report.json")) as f:
+            report = json.load(f)
+    return p.returncode, p.stderr, report
 
 
 def close(a, b, tolerance, scale):

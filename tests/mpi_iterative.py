@@ -8,29 +8,19 @@ frequencies to 1e-6, the same verdict; report.json and report.md name the solver
 usage: python3 mpi_iterative.py MPIRUN LIGHTBODY CASE OUT_DIR
 """
 import csv
-import json
 import os
 import subprocess
 
-from mpi_common import case, check, compare, env, finish, mpirun, out, program
+from mpi_common import check, compare, env, finish, mpirun, out, program, run
 
 
-def run(n, folder, solver):
-    command = (([mpirun, "-np", str(n)] if n else []) +
-               [program, "run", case, "--out", folder, "--solver", solver, "--output", "summary"])
-    p = subprocess.run(command, cwd=out, env=env, capture_output=True, text=True, timeout=600)
-    report = None
-    if p.returncode in (0, 6):
-        with open(os.path.join(out, folder, "report.json")) as f:
-            report = json.load(f)
-    return p.returncode, p.stderr, report
 
 
-rc, text, direct = run(0, "direct", "direct")
+rc, text, direct = run(0, "direct", ["--solver", "direct", "--output", "summary"])
 check(rc in (0, 6) and direct is not None, "the direct run: exit %d\n%s" % (rc, text))
 for n in (0, 2):
     label = "one process" if n == 0 else "mpirun -np %d" % n
-    rc, text, it = run(n, "iterative%d" % n, "iterative")
+    rc, text, it = run(n, "iterative%d" % n, ["--solver", "iterative", "--output", "summary"])
     check(rc in (0, 6) and it is not None, "%s: exit %d\n%s" % (label, rc, text))
     if it is None or direct is None:
         continue

@@ -8,21 +8,11 @@ inner product (no triangular halves), one process on CHOLMOD's halves.
 
 usage: python3 mpi_run.py MPIRUN LIGHTBODY CASE OUT_DIR
 """
-import json
 import os
-import subprocess
 
-from mpi_common import case, check, compare, env, finish, mpirun, out, program
+from mpi_common import check, compare, finish, out, run
 
 
-def run(n, folder):
-    command = ([mpirun, "-np", str(n)] if n else []) + [program, "run", case, "--out", folder]
-    p = subprocess.run(command, cwd=out, env=env, capture_output=True, text=True, timeout=600)
-    report = None
-    if p.returncode in (0, 6):
-        with open(os.path.join(out, folder, "report.json")) as f:
-            report = json.load(f)
-    return p.returncode, p.stderr, report
 
 
 rc, _, one = run(0, "one")
