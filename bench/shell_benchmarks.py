@@ -23,6 +23,7 @@ meshes are written by tests/data/make_benchmark_meshes.py at each grid.
 
 usage: python3 bench/shell_benchmarks.py [--build build] [--repeat 3] [--no-ccx]
                                         [--only scordelis pinched hemisphere le1 le10]
+                                        [--fibres quadratic|straight]
 """
 import argparse, json, math, os, shutil, statistics, subprocess, sys, tempfile, time
 
@@ -130,7 +131,7 @@ def timed(cmd, cwd=None):
     return time.monotonic() - start, proc
 
 
-def run_lightbody(exe, b, grid, tmp):
+def run_lightbody(exe, b, grid, tmp, fibres="quadratic"):
     nu, nv, size = grid
     out = os.path.join(tmp, "lb")
     if "case" in b:
@@ -143,7 +144,8 @@ def run_lightbody(exe, b, grid, tmp):
         case, extra = os.path.join(tmp, "b.yaml"), []
         with open(case, "w") as f:
             f.write(b["gmsh"](msh))
-    wall, proc = timed([exe, "run", case, "--out", out, "--quiet"] + extra)
+    wall, proc = timed([exe, "run", case, "--out", out, "--quiet", "--set",
+                        f"mesh.fibres={fibres}"] + extra)
     if proc.returncode not in (0, 3, 6):
         sys.exit(f"lightbody failed: {proc.stderr.decode()}")
     report = json.load(open(os.path.join(out, "report.json")))
@@ -237,6 +239,8 @@ def main():
     ap.add_argument("--build", default=os.path.join(ROOT, "build"))
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--no-ccx", action="store_true")
+    ap.add_argument("--fibres", choices=["quadratic", "straight"], default="quadratic",
+                    help="lightbody's mesh.fibres")
     ap.add_argument("--only", nargs="+", choices=list(BENCHMARKS), default=list(BENCHMARKS))
     args = ap.parse_args()
     exe = os.path.join(args.build, "lightbody")
@@ -255,7 +259,7 @@ def main():
                   f"{'mesh-post s':>11} | {'C3D20R DOFs':>11} {'error %':>8} {'time s':>7}")
             first, rows = {"lightbody": None, "C3D20R": None}, {"lightbody": [], "C3D20R": []}
             for grid in b["grids"]:
-                lb = [run_lightbody(exe, b, grid, tmp) for _ in range(args.repeat)]
+                lb = [run_lightbody(exe, b, grid, tmp, args.fibres) for _ in range(args.repeat)]
                 lb_t, lb_dofs, lb_err = med([r[0] for r in lb]), lb[0][1], \
                     100 * (lb[0][2] - ref) / ref
                 rows["lightbody"].append((lb_dofs, lb_err))

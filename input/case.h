@@ -22,6 +22,10 @@ namespace lightbody
     // Largest turn of a curved part's normal across one element (radians; default
     // input/keys.cc): curved directions are divided finer to keep it.
     double max_angle_rad = 0;
+    // Through-thickness lines of single-layer parts kept straight in the wall's plane (the
+    // middle node follows its ends, plus a stretch along the line): fewer unknowns, for thin
+    // walls (mesh.fibres; input/keys.cc).
+    bool straight_fibres = false;
   };
 
   enum class SurfaceKind

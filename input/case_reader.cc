@@ -23,6 +23,7 @@ namespace lightbody
       mesh.layers  = count(n, "mesh", "layers", 1, 8, mesh.layers);
       mesh.max_angle_rad =
         positive(n, "mesh", "max_angle", Quantity::angle, M_PI / 2, &mesh.max_angle_rad);
+      mesh.straight_fibres = choice(n, "mesh", "fibres", {"quadratic", "straight"}) == 1;
     }
 
     void Reader::read_material(const std::string &name, const YAML::Node &n, Case &c)

@@ -43,6 +43,11 @@ namespace lightbody
        "cylinders and tank sections, along sector arcs and head meridians) get at least turn / "
        "max_angle elements; an element that still turns more than twice this is a warning "
        "naming the part"},
+      {"mesh", "fibres", "quadratic or straight", "quadratic",
+       "through-thickness lines of single-layer parts: quadratic (the 27-node element's own, "
+       "exact for thick walls), or straight in the wall's plane with a quadratic stretch along "
+       "them (two of the nine unknowns of each line fewer: about half the factorisation work and "
+       "a third less memory; transverse shear without a correction, so thin walls only)"},
 
       {"materials.NAME", "E", "pressure", "", "Young's modulus"},
       {"materials.NAME", "nu", "number", "", "Poisson's ratio, in [0, 0.5)"},

@@ -137,6 +137,7 @@ namespace lightbody
     j["units"]            = "mm, N, MPa, tonne, s; masses in kg";
     j["dofs"]             = r.dofs;
     j["elements"]         = r.elements;
+    j["fibres"]           = c.mesh.straight_fibres ? "straight" : "quadratic";
     j["mass"]["total_kg"] = r.mass.total_kg;
     j["mass"]["parts"]    = Json::object();
     for (const auto &p : r.mass.parts)

@@ -272,7 +272,9 @@ namespace lightbody
     s << "| case file | `" << c.file << "` (as run: `case.yaml`) |\n";
     s << "| program | lightbody " << version << " |\n";
     s << "| model | " << r.parts.size() << " parts, " << r.joints.size() << " joints, "
-      << r.elements << " quadratic solid-shell elements, " << r.dofs << " DOFs |\n";
+      << r.elements << " quadratic solid-shell elements"
+      << (c.mesh.straight_fibres ? " (single-layer parts with straight fibres)" : "") << ", "
+      << r.dofs << " DOFs |\n";
     if (r.factor_solver == "CG+GAMG")
       s << "| solver | linear elastic, conjugate gradients with algebraic multigrid (PETSc GAMG"
         << (r.factor_processes > 1 ? ", " + std::to_string(r.factor_processes) + " MPI processes"

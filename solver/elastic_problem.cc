@@ -23,6 +23,7 @@
 
 #include <Eigen/Dense>
 
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -179,12 +180,16 @@ namespace lightbody
       std::unique_ptr<IterativeSolver>       iterative_;   // CG with algebraic multigrid
       std::vector<types::global_dof_index>   line_order_;  // its DoF numbering: new -> old
       AffineConstraints<double>              constraints_;
-      std::vector<Point<3>>                  support_points_;
-      std::vector<unsigned char>             component_;
-      std::vector<unsigned>                  active_;        // supports of the set being solved
-      std::vector<unsigned>                  active_cases_;  // its load cases
-      Vector<double>                         lifting_;       // -K g of prescribed displacements g
-      bool                                   modal_ = false; // the modal support set is being built
+      // The straight-fibre constraints as made (before close()): DoF, then its masters.
+      std::vector<
+        std::pair<types::global_dof_index, std::vector<std::pair<types::global_dof_index, double>>>>
+                                 fibres_;
+      std::vector<Point<3>>      support_points_;
+      std::vector<unsigned char> component_;
+      std::vector<unsigned>      active_;        // supports of the set being solved
+      std::vector<unsigned>      active_cases_;  // its load cases
+      Vector<double>             lifting_;       // -K g of prescribed displacements g
+      bool                       modal_ = false; // the modal support set is being built
 
       std::vector<unsigned> support_set(const LoadCaseSpec &lc) const;
       // " in load cases a, b" when the case has more than one support set, for messages.
@@ -201,6 +206,7 @@ namespace lightbody
       void select_supports();
       void build_constraints();
       void apply_ties();
+      void straight_fibres();
       void make_sparsity();
       void assemble_system();
       void assemble_elastic_supports();
@@ -347,6 +353,7 @@ namespace lightbody
       StageLog::Scope t(log_, "setup");
       Solution       &s = *solution_;
       constraints_.clear();
+      fibres_.clear();
       for (unsigned i : active_)
         {
           const SupportSpec &spec = case_.supports[i];
@@ -361,6 +368,8 @@ namespace lightbody
               }
         }
       apply_ties();
+      if (case_.mesh.straight_fibres)
+        straight_fibres();
       constraints_.close();
 
       // A part of a multi-part model that is neither joined nor supported would only show up as
@@ -431,6 +440,89 @@ namespace lightbody
       sparsity_ = pattern;
       if (options_.reuse_structure)
         kept_structures().keep(f.value, sparsity_);
+    }
+
+    // mesh.fibres straight: each through-thickness line of a single-layer part stays straight in
+    // the wall's plane: its middle node moves as the mean of its ends plus a stretch along the
+    // line (the quadratic thickness change that keeps bending free of Poisson locking), two
+    // constraints per middle node (the seven-parameter shell kinematics, Buechter, Ramm and
+    // Roehl 1994). A middle node that a support or a tie holds, or that is not the middle of the
+    // same line in every cell, keeps its three DoFs.
+    void ElasticProblem::straight_fibres()
+    {
+      Solution                            &s      = *solution_;
+      const auto                          &points = s.fe.get_unit_support_points();
+      std::vector<types::global_dof_index> dofs(s.fe.n_dofs_per_cell());
+      const std::size_t                    nodes = s.dof_handler.n_dofs() / 3;
+      // For each node: the two ends of its line when it is a middle node (the same in every
+      // cell), or a mark that it is not.
+      constexpr unsigned                   none = std::numeric_limits<unsigned>::max();
+      std::vector<std::array<unsigned, 2>> ends(nodes, {{none, none}});
+      std::vector<bool>                    excluded(nodes, false);
+      for (const auto &cell : s.dof_handler.active_cell_iterators())
+        {
+          const bool     single = model_.parts[cell->material_id()].layers == 1;
+          const unsigned t      = model_.thickness_axis(cell->active_cell_index());
+          const unsigned a = (t + 1) % 3, b = (t + 2) % 3;
+          cell->get_dof_indices(dofs);
+          std::map<std::pair<int, int>, std::array<unsigned, 3>> lines;
+          for (unsigned i = 0; i < dofs.size(); ++i)
+            {
+              if (s.fe.system_to_component_index(i).first != 0)
+                continue;
+              const std::pair<int, int> key(static_cast<int>(std::lround(2 * points[i][a])),
+                                            static_cast<int>(std::lround(2 * points[i][b])));
+              lines[key][std::lround(2 * points[i][t])] = static_cast<unsigned>(dofs[i] / 3);
+            }
+          for (const auto &[key, line] : lines)
+            {
+              for (unsigned e : {0u, 2u})
+                excluded[line[e]] = true;
+              if (!single)
+                excluded[line[1]] = true;
+              auto &m = ends[line[1]];
+              if (m[0] == none)
+                m = {{line[0], line[2]}};
+              else if (!((m[0] == line[0] && m[1] == line[2]) ||
+                         (m[0] == line[2] && m[1] == line[0])))
+                excluded[line[1]] = true;
+            }
+        }
+      // Nodes of the set's supports, rigid or elastic, keep their DoFs: a support's reaction is
+      // then the force on its own nodes.
+      std::vector<bool> held(s.dof_handler.n_dofs(), false);
+      for (unsigned i : active_)
+        for (auto d : s.supports[i].dofs)
+          held[d] = true;
+      for (unsigned v = 0; v < nodes; ++v)
+        {
+          if (excluded[v] || ends[v][0] == none)
+            continue;
+          const types::global_dof_index m = 3 * types::global_dof_index(v);
+          if (held[m] || held[m + 1] || held[m + 2] || constraints_.is_constrained(m) ||
+              constraints_.is_constrained(m + 1) || constraints_.is_constrained(m + 2))
+            continue;
+          const types::global_dof_index top    = 3 * types::global_dof_index(ends[v][0]),
+                                        bottom = 3 * types::global_dof_index(ends[v][1]);
+          const Tensor<1, 3> d                 = support_points_[top] - support_points_[bottom];
+          unsigned           k                 = 0;
+          for (unsigned c = 1; c < 3; ++c)
+            if (std::abs(d[c]) > std::abs(d[k]))
+              k = c;
+          for (unsigned j = 0; j < 3; ++j)
+            if (j != k)
+              {
+                const double r = d[j] / d[k];
+                fibres_.push_back({m + j,
+                                   {{top + j, 0.5},
+                                    {bottom + j, 0.5},
+                                    {m + k, r},
+                                    {top + k, -0.5 * r},
+                                    {bottom + k, -0.5 * r}}});
+                constraints_.add_line(m + j);
+                constraints_.add_entries(m + j, fibres_.back().second);
+              }
+        }
     }
 
     void ElasticProblem::apply_ties()
@@ -1154,6 +1246,14 @@ namespace lightbody
       for (unsigned i : active_)
         for (auto d : s.supports[i].dofs)
           supported[d] = true;
+      // A straight fibre's middle node passes its share of the forces on to its line's ends:
+      // where an end is supported, that share is part of the reaction. (Every cell around the
+      // middle node holds the ends, so the cells below see all of it.)
+      std::vector<bool> wanted = supported;
+      for (const auto &[slave, masters] : fibres_)
+        if (std::any_of(masters.begin(), masters.end(),
+                        [&](auto &e) { return supported[e.first]; }))
+          wanted[slave] = true;
       for (unsigned i : active_cases_)
         s.load_cases[i].reaction.reinit(s.dof_handler.n_dofs());
       ElementStiffness                     element(model_);
@@ -1173,14 +1273,25 @@ namespace lightbody
                 u[i] = l.displacement[dofs[i]];
               K.vmult(f, u);
               for (unsigned i = 0; i < cell_dofs; ++i)
-                if (supported[dofs[i]])
+                if (wanted[dofs[i]])
                   l.reaction[dofs[i]] += f[i];
             }
         }
       for (unsigned c : active_cases_)
-        for (std::size_t d = 0; d < supported.size(); ++d)
-          if (supported[d])
-            s.load_cases[c].reaction[d] -= s.load_cases[c].load[d];
+        {
+          Vector<double> &reaction = s.load_cases[c].reaction;
+          for (std::size_t d = 0; d < wanted.size(); ++d)
+            if (wanted[d])
+              reaction[d] -= s.load_cases[c].load[d];
+          for (const auto &[slave, masters] : fibres_)
+            if (wanted[slave] && !supported[slave])
+              {
+                for (const auto &[master, weight] : masters)
+                  if (supported[master])
+                    reaction[master] += weight * reaction[slave];
+                reaction[slave] = 0;
+              }
+        }
       cholesky_.reset();
       distributed_.reset();
       iterative_.reset();
