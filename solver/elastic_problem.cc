@@ -53,7 +53,11 @@ namespace lightbody
     class ElementStiffness
     {
     public:
-      explicit ElementStiffness(const Model &model) : model_(model), strains_(model, QGauss<3>(3))
+      // straight_fibres: single-layer parts have straight through-thickness lines (mesh.fibres),
+      // whose constant transverse shear takes the shear correction factor 5/6 (the energy of the
+      // parabolic shear stress that carries the same shear force).
+      ElementStiffness(const Model &model, bool straight_fibres)
+        : model_(model), strains_(model, QGauss<3>(3)), straight_fibres_(straight_fibres)
       {
       }
 
@@ -61,14 +65,17 @@ namespace lightbody
       double compute(const Triangulation<3>::cell_iterator &cell, FullMatrix<double> &K)
       {
         const double    min_jxw = strains_.reinit(cell);
-        const Material &m       = model_.parts[cell->material_id()].material;
-        strains_.stiffness(m.lame_lambda(), m.lame_mu(), K);
+        const auto     &part    = model_.parts[cell->material_id()];
+        const Material &m       = part.material;
+        strains_.stiffness(m.lame_lambda(), m.lame_mu(), K,
+                           straight_fibres_ && part.layers == 1 ? 5.0 / 6.0 : 1.0);
         return min_jxw;
       }
 
     private:
       const Model &model_;
       ShellStrains strains_;
+      bool         straight_fibres_;
     };
 
     struct CopyData
@@ -443,8 +450,8 @@ namespace lightbody
     }
 
     // mesh.fibres straight: each through-thickness line of a single-layer part stays straight in
-    // the wall's plane: its middle node moves as the mean of its ends plus a stretch along the
-    // line (the quadratic thickness change that keeps bending free of Poisson locking), two
+    // the wall's plane: its middle node moves with the line through its ends plus a stretch along
+    // the line (the quadratic thickness change that keeps bending free of Poisson locking), two
     // constraints per middle node (the seven-parameter shell kinematics, Buechter, Ramm and
     // Roehl 1994). A middle node that a support or a tie holds, or that is not the middle of the
     // same line in every cell, keeps its three DoFs.
@@ -505,20 +512,26 @@ namespace lightbody
           const types::global_dof_index top    = 3 * types::global_dof_index(ends[v][0]),
                                         bottom = 3 * types::global_dof_index(ends[v][1]);
           const Tensor<1, 3> d                 = support_points_[top] - support_points_[bottom];
-          unsigned           k                 = 0;
+          // The middle node's place on the line (a rigid rotation must pass the constraint): off
+          // the line, it keeps its DoFs.
+          const Tensor<1, 3> r = support_points_[m] - support_points_[bottom];
+          const double       f = (r * d) / (d * d);
+          if ((r - f * d).norm() > 1e-6 * d.norm())
+            continue;
+          unsigned k = 0;
           for (unsigned c = 1; c < 3; ++c)
             if (std::abs(d[c]) > std::abs(d[k]))
               k = c;
           for (unsigned j = 0; j < 3; ++j)
             if (j != k)
               {
-                const double r = d[j] / d[k];
+                const double c = d[j] / d[k];
                 fibres_.push_back({m + j,
-                                   {{top + j, 0.5},
-                                    {bottom + j, 0.5},
-                                    {m + k, r},
-                                    {top + k, -0.5 * r},
-                                    {bottom + k, -0.5 * r}}});
+                                   {{top + j, f},
+                                    {bottom + j, 1 - f},
+                                    {m + k, c},
+                                    {top + k, -f * c},
+                                    {bottom + k, -(1 - f) * c}}});
                 constraints_.add_line(m + j);
                 constraints_.add_entries(m + j, fibres_.back().second);
               }
@@ -535,7 +548,7 @@ namespace lightbody
     {
       StageLog::Scope  t(log_, "assemble");
       const Solution  &s = *solution_;
-      ElementStiffness scratch(model_);
+      ElementStiffness scratch(model_, case_.mesh.straight_fibres);
       CopyData         copy;
       double           worst_jxw  = 1;
       unsigned         worst_cell = 0;
@@ -1256,7 +1269,7 @@ namespace lightbody
           wanted[slave] = true;
       for (unsigned i : active_cases_)
         s.load_cases[i].reaction.reinit(s.dof_handler.n_dofs());
-      ElementStiffness                     element(model_);
+      ElementStiffness                     element(model_, case_.mesh.straight_fibres);
       FullMatrix<double>                   K(cell_dofs, cell_dofs);
       std::vector<types::global_dof_index> dofs(cell_dofs);
       Vector<double>                       u(cell_dofs), f(cell_dofs);

@@ -186,9 +186,15 @@ namespace lightbody
 
       double min_jxw = 1e300;
       jxw.resize(n);
+      normal.resize(n);
       for (unsigned q = 0; q < n; ++q)
         {
-          jxw[q]  = l.values->JxW(q);
+          jxw[q] = l.values->JxW(q);
+          // The wall's normal: the gradient of the thickness coordinate.
+          const auto &Kq = l.values->inverse_jacobian(q);
+          for (unsigned a = 0; a < 3; ++a)
+            normal[q][a] = Kq[T][a];
+          normal[q] /= normal[q].norm();
           min_jxw = std::min(min_jxw, jxw[q]);
           // Assumed covariant strains E(i, j) at q, i, j reference axes.
           Row            E[3][3];
@@ -234,6 +240,7 @@ namespace lightbody
     std::vector<Row>                       tied;
     std::vector<Rows>                      B;
     std::vector<double>                    jxw;
+    std::vector<Tensor<1, 3>>              normal; // unit normal of the wall at each point
   };
 
   ShellStrains::ShellStrains(const Model &model, const Quadrature<3> &points)
@@ -253,16 +260,42 @@ namespace lightbody
     return impl_->reinit(cell);
   }
 
-  void ShellStrains::stiffness(double lambda, double mu, FullMatrix<double> &K) const
+  void ShellStrains::stiffness(double lambda, double mu, FullMatrix<double> &K,
+                               double transverse_shear) const
   {
     Eigen::Matrix<double, n_dofs, n_dofs> k = Eigen::Matrix<double, n_dofs, n_dofs>::Zero();
     Eigen::Matrix<double, 6, 6>           D = Eigen::Matrix<double, 6, 6>::Zero();
     D.topLeftCorner<3, 3>().setConstant(lambda);
     for (unsigned v = 0; v < 6; ++v)
       D(v, v) += v < 3 ? 2 * mu : 4 * mu;
+    static const unsigned ab[6][2] = {{0, 0}, {1, 1}, {2, 2}, {0, 1}, {1, 2}, {0, 2}};
     for (unsigned q = 0; q < impl_->B.size(); ++q)
       {
-        const Rows DB = (impl_->jxw[q] * D) * impl_->B[q];
+        Eigen::Matrix<double, 6, 6> Dq = D;
+        if (transverse_shear != 1)
+          {
+            // The energy 4 mu (eps_1n^2 + eps_2n^2) of the transverse shear strains (tensor
+            // components eps_in = e_i . eps . n, e_1, e_2 orthonormal in the wall's plane) is
+            // scaled by the factor: D -= (1 - factor) 4 mu (a_1 a_1^T + a_2 a_2^T), a_i . eps =
+            // eps_in in the Voigt order of B.
+            const Tensor<1, 3> &n = impl_->normal[q];
+            Tensor<1, 3>        e1;
+            e1[std::abs(n[0]) < 0.9 ? 0 : 1] = 1;
+            e1 -= (e1 * n) * n;
+            e1 /= e1.norm();
+            const Tensor<1, 3> e2 = cross_product_3d(n, e1);
+            for (const Tensor<1, 3> *e : std::array<const Tensor<1, 3> *, 2>{{&e1, &e2}})
+              {
+                Eigen::Matrix<double, 6, 1> a;
+                for (unsigned v = 0; v < 6; ++v)
+                  {
+                    const unsigned i = ab[v][0], j = ab[v][1];
+                    a[v] = i == j ? (*e)[i] * n[i] : (*e)[i] * n[j] + (*e)[j] * n[i];
+                  }
+                Dq.noalias() -= ((1 - transverse_shear) * 4 * mu) * a * a.transpose();
+              }
+          }
+        const Rows DB = (impl_->jxw[q] * Dq) * impl_->B[q];
         k.noalias() += impl_->B[q].transpose() * DB;
       }
     for (unsigned i = 0; i < n_dofs; ++i)

@@ -36,8 +36,11 @@ namespace lightbody
     // Jacobian determinant (not positive: the element is inverted).
     double reinit(const dealii::Triangulation<3>::cell_iterator &cell);
 
-    // The element stiffness int B^T D B of an isotropic material, by the points' weights.
-    void stiffness(double lambda, double mu, dealii::FullMatrix<double> &K) const;
+    // The element stiffness int B^T D B of an isotropic material, by the points' weights; the
+    // energy of the transverse shear strains (normal to the wall) times `transverse_shear` (a
+    // shear correction factor where the through-thickness lines are kept straight).
+    void stiffness(double lambda, double mu, dealii::FullMatrix<double> &K,
+                   double transverse_shear = 1) const;
 
     // The geometric (initial-stress) stiffness int grad N_a . sigma . grad N_b dV, the same for
     // each displacement component, for the stress sigma at the points (MPa): the second

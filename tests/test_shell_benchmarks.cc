@@ -370,3 +370,62 @@ TEST(ShellBenchmarks, StraightFibresReactionsAndLayers)
   EXPECT_EQ(layered_straight.solution->statistics.matrix_nonzeros,
             layered.solution->statistics.matrix_nonzeros);
 }
+
+// Straight fibres carry a constant transverse shear strain through the gauge, with the shear
+// correction factor 5/6 of a rectangular section (Cowper, "The shear coefficient in Timoshenko's
+// beam theory", J. Appl. Mech. 33 (1966) 335-340: 10 (1 + nu) / (12 + 11 nu) = 5/6 at nu = 0). A
+// thick cantilever, L = 100, 20 x 20 mm, nu = 0, clamped end, 1 kN at the tip: Timoshenko's
+// P L^3 / (3 E I) + P L / (k G A) = 0.35714 + 0.00857 = 0.365714 mm (with k = 1: 0.364286 mm,
+// which the quadratic single layer gives; straight fibres without the factor gave it too).
+TEST(ShellBenchmarks, StraightFibresShearCorrection)
+{
+  const double P = 1000, L = 100, E = 70000, G = E / 2, b = 20, t = 20;
+  const double timoshenko =
+    P * L * L * L / (3 * E * b * t * t * t / 12) + P * L / (5.0 / 6 * G * b * t);
+  const RunOutcome r = run_yaml(R"(
+criteria: {convergence: off}
+mesh: {size: 5 mm, fibres: straight}
+materials:
+  m: {E: 70000 MPa, nu: 0, density: 2700 kg/m^3, Rp02: 5000 MPa, Rm: 6000 MPa, source: test}
+parts:
+  strip: {material: m, thickness: 20 mm, quad: {corners: [[0, 0, 0], [100, 0, 0], [100, 20, 0], [0, 20, 0]]}}
+supports:
+  held: {edges: [strip.edge4], fix: all}
+load_cases:
+  tip: {edge_forces: [{edge: strip.edge2, force_per_length: [0, 0, -50 N/mm]}]}
+probes:
+  tip: [100, 10, 0]
+)");
+  const double     w = -probe(r.results->load_cases.at(0), "tip").displacement_mm[2];
+  EXPECT_NEAR(w / timoshenko, 1, 5e-4) << w << " " << timoshenko;
+  expect_equilibrium(r);
+}
+
+// The constraints of straight fibres pass every rigid-body motion: a free curved panel (a
+// 90-degree cylinder segment, R = 300 mm, 3 mm) has exactly six rigid-body modes with them, as
+// with quadratic fibres, and the same first elastic frequency within 0.5 %.
+TEST(ShellBenchmarks, StraightFibresKeepTheRigidBodyModes)
+{
+  const std::string   panel = R"(
+criteria: {convergence: off}
+materials:
+  al: {E: 70000 MPa, nu: 0.3, density: 2700 kg/m^3, Rp02: 200 MPa, Rm: 260 MPa, source: x}
+parts:
+  arc: {material: al, thickness: 3 mm,
+        cylinder: {origin: [0, 0, 0], axis: [0, 1, 0], radius: 300 mm, length: 200 mm,
+                   angles: [0, 90]}}
+modal: {modes: 7, supports: none}
+)";
+  std::vector<double> first;
+  for (const char *fibres : {"quadratic", "straight"})
+    {
+      const RunOutcome   o = run_yaml(panel, {{"mesh.fibres", fibres}});
+      const ModalResult &m = *o.results->modal;
+      ASSERT_EQ(m.frequencies_Hz.size(), 7u) << fibres;
+      EXPECT_EQ(m.rigid_body_modes, 6u) << fibres;
+      for (unsigned k = 0; k < 6; ++k)
+        EXPECT_LT(m.frequencies_Hz[k], 0.1) << fibres;
+      first.push_back(m.frequencies_Hz[6]);
+    }
+  EXPECT_NEAR(first[1] / first[0], 1, 5e-3) << first[0] << " " << first[1];
+}
