@@ -375,7 +375,7 @@ TEST(ShellBenchmarks, StraightFibresReactionsAndLayers)
 // beam theory", J. Appl. Mech. 33 (1966) 335-340: 10 (1 + nu) / (12 + 11 nu) = 5/6 at nu = 0). A
 // thick cantilever, L = 100, 20 x 20 mm, nu = 0, clamped end, 1 kN at the tip: Timoshenko's
 // P L^3 / (3 E I) + P L / (k G A) = 0.35714 + 0.00857 = 0.365714 mm (with k = 1: 0.364286 mm,
-// which the quadratic single layer gives; straight fibres without the factor gave it too).
+// which the quadratic single layer gives).
 TEST(ShellBenchmarks, StraightFibresShearCorrection)
 {
   const double P = 1000, L = 100, E = 70000, G = E / 2, b = 20, t = 20;
