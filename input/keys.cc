@@ -47,7 +47,7 @@ namespace lightbody
        "through-thickness lines of single-layer parts: quadratic (the 27-node element's own, "
        "exact for thick walls), or straight in the wall's plane with a quadratic stretch along "
        "them (two of the nine unknowns of each line fewer: about half the factorisation work and "
-       "a third less memory; the transverse shear constant through the gauge with the factor 5/6)"},
+       "a third less memory; the transverse shear constant through the gauge with the factor 5/6; junctions differ by up to 10 %, so the verdict is at best CONDITIONAL: for studies)"},
 
       {"materials.NAME", "E", "pressure", "", "Young's modulus"},
       {"materials.NAME", "nu", "number", "", "Poisson's ratio, in [0, 0.5)"},
