@@ -1,5 +1,6 @@
 #include "solver/elastic_problem.h"
 
+#include "solver/cell_lines.h"
 #include "solver/cholmod_factor.h"
 #include "solver/distributed_factor.h"
 #include "solver/eigen_analysis.h"
@@ -53,29 +54,29 @@ namespace lightbody
     class ElementStiffness
     {
     public:
-      // straight_fibres: single-layer parts have straight through-thickness lines (mesh.fibres),
-      // whose constant transverse shear takes the shear correction factor 5/6 (the energy of the
-      // parabolic shear stress that carries the same shear force).
-      ElementStiffness(const Model &model, bool straight_fibres)
-        : model_(model), strains_(model, QGauss<3>(3)), straight_fibres_(straight_fibres)
+      // straight: by active cell, whether its through-thickness lines are held straight
+      // (mesh.fibres; empty: none is), its constant transverse shear then taking the shear
+      // correction factor 5/6 (the energy of the parabolic shear stress that carries the same
+      // shear force).
+      ElementStiffness(const Model &model, const std::vector<bool> &straight)
+        : model_(model), strains_(model, QGauss<3>(3)), straight_(straight)
       {
       }
 
       // Returns the smallest JxW: a non-positive value is an inverted element.
       double compute(const Triangulation<3>::cell_iterator &cell, FullMatrix<double> &K)
       {
-        const double    min_jxw = strains_.reinit(cell);
-        const auto     &part    = model_.parts[cell->material_id()];
-        const Material &m       = part.material;
-        strains_.stiffness(m.lame_lambda(), m.lame_mu(), K,
-                           straight_fibres_ && part.layers == 1 ? 5.0 / 6.0 : 1.0);
+        const double    min_jxw  = strains_.reinit(cell);
+        const Material &m        = model_.parts[cell->material_id()].material;
+        const bool      straight = !straight_.empty() && straight_[cell->active_cell_index()];
+        strains_.stiffness(m.lame_lambda(), m.lame_mu(), K, straight ? 5.0 / 6.0 : 1.0);
         return min_jxw;
       }
 
     private:
-      const Model &model_;
-      ShellStrains strains_;
-      bool         straight_fibres_;
+      const Model             &model_;
+      ShellStrains             strains_;
+      const std::vector<bool> &straight_;
     };
 
     struct CopyData
@@ -191,6 +192,7 @@ namespace lightbody
       std::vector<
         std::pair<types::global_dof_index, std::vector<std::pair<types::global_dof_index, double>>>>
                                  fibres_;
+      std::vector<bool>          straight_cells_; // by active cell: its centre line is straight
       std::vector<Point<3>>      support_points_;
       std::vector<unsigned char> component_;
       std::vector<unsigned>      active_;        // supports of the set being solved
@@ -361,6 +363,7 @@ namespace lightbody
       Solution       &s = *solution_;
       constraints_.clear();
       fibres_.clear();
+      straight_cells_.clear();
       for (unsigned i : active_)
         {
           const SupportSpec &spec = case_.supports[i];
@@ -454,13 +457,17 @@ namespace lightbody
     // the line (the quadratic thickness change that keeps bending free of Poisson locking), two
     // constraints per middle node (the seven-parameter shell kinematics, Buechter, Ramm and
     // Roehl 1994). A middle node that a support or a tie holds, or that is not the middle of the
-    // same line in every cell, keeps its three DoFs.
+    // same line in every cell, keeps its three DoFs. A cell whose centre line is straight (a
+    // line along a support or joint may not be) takes the shear correction (straight_cells_).
     void ElasticProblem::straight_fibres()
     {
-      Solution                            &s      = *solution_;
-      const auto                          &points = s.fe.get_unit_support_points();
+      Solution                            &s = *solution_;
+      const CellLines                      cell_lines(s.fe);
       std::vector<types::global_dof_index> dofs(s.fe.n_dofs_per_cell());
       const std::size_t                    nodes = s.dof_handler.n_dofs() / 3;
+      auto                                 node  = [&](const CellLines::Line &line, unsigned k) {
+        return static_cast<unsigned>(dofs[line[3 * k]] / 3);
+      };
       // For each node: the two ends of its line when it is a middle node (the same in every
       // cell), or a mark that it is not.
       constexpr unsigned                   none = std::numeric_limits<unsigned>::max();
@@ -468,31 +475,20 @@ namespace lightbody
       std::vector<bool>                    excluded(nodes, false);
       for (const auto &cell : s.dof_handler.active_cell_iterators())
         {
+          const unsigned index  = cell->active_cell_index();
           const bool     single = model_.parts[cell->material_id()].layers == 1;
-          const unsigned t      = model_.thickness_axis(cell->active_cell_index());
-          const unsigned a = (t + 1) % 3, b = (t + 2) % 3;
           cell->get_dof_indices(dofs);
-          std::map<std::pair<int, int>, std::array<unsigned, 3>> lines;
-          for (unsigned i = 0; i < dofs.size(); ++i)
+          for (const auto &line : cell_lines.along(model_.thickness_axis(index)))
             {
-              if (s.fe.system_to_component_index(i).first != 0)
-                continue;
-              const std::pair<int, int> key(static_cast<int>(std::lround(2 * points[i][a])),
-                                            static_cast<int>(std::lround(2 * points[i][b])));
-              lines[key][std::lround(2 * points[i][t])] = static_cast<unsigned>(dofs[i] / 3);
-            }
-          for (const auto &[key, line] : lines)
-            {
-              for (unsigned e : {0u, 2u})
-                excluded[line[e]] = true;
+              const unsigned first = node(line, 0), middle = node(line, 1), last = node(line, 2);
+              excluded[first] = excluded[last] = true;
               if (!single)
-                excluded[line[1]] = true;
-              auto &m = ends[line[1]];
-              if (m[0] == none)
-                m = {{line[0], line[2]}};
-              else if (!((m[0] == line[0] && m[1] == line[2]) ||
-                         (m[0] == line[2] && m[1] == line[0])))
-                excluded[line[1]] = true;
+                excluded[middle] = true;
+              auto &e = ends[middle];
+              if (e[0] == none)
+                e = {{first, last}};
+              else if (!((e[0] == first && e[1] == last) || (e[0] == last && e[1] == first)))
+                excluded[middle] = true;
             }
         }
       // Nodes of the set's supports, rigid or elastic, keep their DoFs: a support's reaction is
@@ -501,6 +497,7 @@ namespace lightbody
       for (unsigned i : active_)
         for (auto d : s.supports[i].dofs)
           held[d] = true;
+      std::vector<bool> straight(nodes, false);
       for (unsigned v = 0; v < nodes; ++v)
         {
           if (excluded[v] || ends[v][0] == none)
@@ -509,12 +506,12 @@ namespace lightbody
           if (held[m] || held[m + 1] || held[m + 2] || constraints_.is_constrained(m) ||
               constraints_.is_constrained(m + 1) || constraints_.is_constrained(m + 2))
             continue;
-          const types::global_dof_index top    = 3 * types::global_dof_index(ends[v][0]),
-                                        bottom = 3 * types::global_dof_index(ends[v][1]);
-          const Tensor<1, 3> d                 = support_points_[top] - support_points_[bottom];
+          const types::global_dof_index a = 3 * types::global_dof_index(ends[v][0]),
+                                        b = 3 * types::global_dof_index(ends[v][1]);
+          const Tensor<1, 3> d            = support_points_[a] - support_points_[b];
           // The middle node's place on the line (a rigid rotation must pass the constraint): off
           // the line, it keeps its DoFs.
-          const Tensor<1, 3> r = support_points_[m] - support_points_[bottom];
+          const Tensor<1, 3> r = support_points_[m] - support_points_[b];
           const double       f = (r * d) / (d * d);
           if ((r - f * d).norm() > 1e-6 * d.norm())
             continue;
@@ -527,14 +524,23 @@ namespace lightbody
               {
                 const double c = d[j] / d[k];
                 fibres_.push_back({m + j,
-                                   {{top + j, f},
-                                    {bottom + j, 1 - f},
+                                   {{a + j, f},
+                                    {b + j, 1 - f},
                                     {m + k, c},
-                                    {top + k, -f * c},
-                                    {bottom + k, -(1 - f) * c}}});
+                                    {a + k, -f * c},
+                                    {b + k, -(1 - f) * c}}});
                 constraints_.add_line(m + j);
                 constraints_.add_entries(m + j, fibres_.back().second);
               }
+          straight[v] = true;
+        }
+      straight_cells_.assign(model_.triangulation.n_active_cells(), false);
+      for (const auto &cell : s.dof_handler.active_cell_iterators())
+        {
+          const unsigned index = cell->active_cell_index();
+          cell->get_dof_indices(dofs);
+          straight_cells_[index] =
+            straight[node(cell_lines.along(model_.thickness_axis(index))[4], 1)];
         }
     }
 
@@ -548,7 +554,7 @@ namespace lightbody
     {
       StageLog::Scope  t(log_, "assemble");
       const Solution  &s = *solution_;
-      ElementStiffness scratch(model_, case_.mesh.straight_fibres);
+      ElementStiffness scratch(model_, straight_cells_);
       CopyData         copy;
       double           worst_jxw  = 1;
       unsigned         worst_cell = 0;
@@ -1058,32 +1064,16 @@ namespace lightbody
           a = parent[a] = parent[parent[a]];
         return a;
       };
-      const auto                             &points = s.fe.get_unit_support_points();
-      std::vector<types::global_dof_index>    dofs(s.fe.n_dofs_per_cell());
-      std::map<std::pair<int, int>, unsigned> first;
+      const CellLines                      cell_lines(s.fe);
+      std::vector<types::global_dof_index> dofs(s.fe.n_dofs_per_cell());
       for (const auto &cell : s.dof_handler.active_cell_iterators())
         {
-          // The thickness: the reference direction of the shortest edges.
-          double length[3] = {0, 0, 0};
-          for (unsigned v = 0; v < 8; ++v)
-            for (unsigned d = 0; d < 3; ++d)
-              if (!(v & (1u << d)))
-                length[d] += cell->vertex(v).distance(cell->vertex(v | (1u << d)));
-          const unsigned t = static_cast<unsigned>(std::min_element(length, length + 3) - length);
-          const unsigned a = (t + 1) % 3, b = (t + 2) % 3;
           cell->get_dof_indices(dofs);
-          first.clear();
-          for (unsigned i = 0; i < dofs.size(); ++i)
-            {
-              if (s.fe.system_to_component_index(i).first != 0)
-                continue;
-              const std::pair<int, int> key(static_cast<int>(std::lround(2 * points[i][a])),
-                                            static_cast<int>(std::lround(2 * points[i][b])));
-              const unsigned            node = static_cast<unsigned>(dofs[i] / 3);
-              const auto [it, added]         = first.emplace(key, node);
-              if (!added)
-                parent[find(node)] = find(it->second);
-            }
+          for (const auto &line :
+               cell_lines.along(s.model.thickness_axis(cell->active_cell_index())))
+            for (unsigned k = 1; k < 3; ++k)
+              parent[find(static_cast<unsigned>(dofs[line[3 * k]] / 3))] =
+                find(static_cast<unsigned>(dofs[line[0]] / 3));
         }
       std::vector<std::vector<unsigned>> lines;
       std::vector<int>                   line_of(nodes, -1);
@@ -1269,7 +1259,7 @@ namespace lightbody
           wanted[slave] = true;
       for (unsigned i : active_cases_)
         s.load_cases[i].reaction.reinit(s.dof_handler.n_dofs());
-      ElementStiffness                     element(model_, case_.mesh.straight_fibres);
+      ElementStiffness                     element(model_, straight_cells_);
       FullMatrix<double>                   K(cell_dofs, cell_dofs);
       std::vector<types::global_dof_index> dofs(cell_dofs);
       Vector<double>                       u(cell_dofs), f(cell_dofs);
@@ -1297,7 +1287,7 @@ namespace lightbody
             if (wanted[d])
               reaction[d] -= s.load_cases[c].load[d];
           for (const auto &[slave, masters] : fibres_)
-            if (wanted[slave] && !supported[slave])
+            if (wanted[slave])
               {
                 for (const auto &[master, weight] : masters)
                   if (supported[master])

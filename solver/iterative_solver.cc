@@ -63,10 +63,14 @@ namespace lightbody
       std::vector<double>   values;
       std::vector<PetscInt> counts_d(static_cast<std::size_t>(local())),
         counts_o(static_cast<std::size_t>(local()));
+      // Rows with their diagonal alone (constrained DoFs, placeholders): not part of the
+      // rigid-body modes.
+      std::vector<bool> alone;
       if (row)
         {
           diagonal.resize(static_cast<std::size_t>(n));
           off_diagonal.resize(static_cast<std::size_t>(n));
+          alone.resize(static_cast<std::size_t>(n));
           int owner = 0;
           for (long i = 0; i < n; ++i)
             {
@@ -80,6 +84,7 @@ namespace lightbody
                 in += c >= lo && c < hi;
               diagonal[i]     = in;
               off_diagonal[i] = static_cast<PetscInt>(columns.size()) - in;
+              alone[i]        = columns.size() == 1 && columns[0] == i;
             }
         }
       if (processes > 1)
@@ -126,7 +131,8 @@ namespace lightbody
       assemble_spd(A, &x, &b);
 
       // The six rigid-body modes, from the nodes' coordinates (about their centre, made
-      // orthonormal); zero at placeholders (NaN coordinates).
+      // orthonormal); zero at placeholders (NaN coordinates) and rows of their diagonal alone
+      // (a constrained DoF: a mode that moved it would not be one of the matrix's).
       std::vector<double> mode;
       double              centre[3] = {0, 0, 0};
       if (coordinates)
@@ -147,7 +153,7 @@ namespace lightbody
               for (long i = 0; i < n; ++i)
                 {
                   const long base = i - i % 3;
-                  if (std::isnan((*coordinates)[base]))
+                  if (std::isnan((*coordinates)[base]) || alone[static_cast<std::size_t>(i)])
                     continue;
                   const int    c    = static_cast<int>(i % 3);
                   const double p[3] = {(*coordinates)[base] - centre[0],

@@ -1,9 +1,9 @@
 #include "solver/supports.h"
 
 #include "input/errors.h"
+#include "solver/cell_lines.h"
 
 #include <algorithm>
-#include <map>
 
 namespace lightbody
 {
@@ -21,19 +21,12 @@ namespace lightbody
                         const std::vector<Point<3>> &support_points, const Distance &distance,
                         std::vector<bool> &selected)
     {
-      const auto                          &fe   = dof_handler.get_fe();
-      const std::vector<Point<3>>         &unit = fe.get_unit_support_points();
-      std::vector<types::global_dof_index> dofs(fe.n_dofs_per_cell());
+      const CellLines                      lines(dof_handler.get_fe());
+      std::vector<types::global_dof_index> dofs(dof_handler.get_fe().n_dofs_per_cell());
       for (const auto &cell : dof_handler.active_cell_iterators())
         {
-          const unsigned d = model.thickness_axis(cell->active_cell_index());
           cell->get_dof_indices(dofs);
-          // Lines: the cell's DoFs grouped by their in-plane position in the unit cell.
-          std::map<std::pair<long, long>, std::vector<unsigned>> lines;
-          for (unsigned i = 0; i < dofs.size(); ++i)
-            lines[{std::lround(2 * unit[i][(d + 1) % 3]), std::lround(2 * unit[i][(d + 2) % 3])}]
-              .push_back(i);
-          for (const auto &[key, members] : lines)
+          for (const auto &members : lines.along(model.thickness_axis(cell->active_cell_index())))
             {
               if (std::none_of(members.begin(), members.end(),
                                [&](unsigned i) { return selected[dofs[i]]; }))

@@ -1,5 +1,9 @@
 // Elastic supports and prescribed displacements (issue: a verdict an engineer can sign).
 #include "run_helpers.h"
+#include "solver/cell_lines.h"
+
+#include <deal.II/fe/fe_q.h>
+#include <deal.II/fe/fe_system.h>
 
 #include <cmath>
 
@@ -168,7 +172,7 @@ criteria: {allowable: proof, buckling: checked_separately}
 // tank's peak 0.82, 0.99, 1.27 at 60, 45, 30 mm).
 TEST(Convergence, SaddleSupportedCylinderConverges)
 {
-  const std::string tank = R"(
+  const std::string   tank = R"(
 body:
   tank:
     section: circular
@@ -196,4 +200,42 @@ criteria: {allowable: adr, convergence: off, buckling: checked_separately}
   EXPECT_LT(std::abs(u[2] - u[0]), 0.05 * u[2]);
   EXPECT_LT(std::abs(peak[2] - peak[1]), 0.01 * peak[2]);
   EXPECT_LT(std::abs(peak[2] - peak[0]), 0.05 * peak[2]);
+}
+
+// The nine through-thickness lines of the 27-node cell (solver/cell_lines.h), which the
+// supports, the straight fibres and the iterative solver's numbering share: along each reference
+// axis t, every line holds three nodes of one in-plane place, at t = 0, 1/2, 1 in order, with
+// the three components of each node; together the lines hold each of the 81 DoFs once, and line
+// 4 passes through the cell's centre.
+TEST(CellLines, NineLinesOfThreeNodesAlongEachAxis)
+{
+  const dealii::FESystem<3> fe(dealii::FE_Q<3>(2), 3);
+  const CellLines           cell_lines(fe);
+  const auto               &points = fe.get_unit_support_points();
+  for (unsigned t = 0; t < 3; ++t)
+    {
+      std::vector<unsigned> seen(fe.n_dofs_per_cell(), 0);
+      for (unsigned l = 0; l < 9; ++l)
+        {
+          const auto &line = cell_lines.along(t)[l];
+          for (unsigned k = 0; k < 3; ++k)
+            for (unsigned c = 0; c < 3; ++c)
+              {
+                const unsigned i = line[3 * k + c];
+                ASSERT_LT(i, fe.n_dofs_per_cell());
+                ++seen[i];
+                EXPECT_EQ(fe.system_to_component_index(i).first, c);
+                EXPECT_DOUBLE_EQ(points[i][t], 0.5 * k);
+                for (unsigned d = 0; d < 3; ++d)
+                  if (d != t)
+                    EXPECT_DOUBLE_EQ(points[i][d], points[line[0]][d]);
+              }
+        }
+      for (unsigned i = 0; i < fe.n_dofs_per_cell(); ++i)
+        EXPECT_EQ(seen[i], 1u) << "DoF " << i << " along axis " << t;
+      for (unsigned d = 0; d < 3; ++d)
+        if (d != t)
+          EXPECT_DOUBLE_EQ(points[cell_lines.along(t)[4][0]][d], 0.5);
+    }
+  EXPECT_THROW(CellLines(dealii::FESystem<3>(dealii::FE_Q<3>(1), 3)), std::logic_error);
 }
