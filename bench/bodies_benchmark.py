@@ -5,7 +5,9 @@ repeated runs (the machine is shared and noisy).
 
 usage: python3 bench/bodies_benchmark.py [--build build] [--repeat 3] [--cases tank_8m3_elliptical ...]
 """
-import argparse, json, os, statistics, subprocess, sys, tempfile, time
+import argparse, json, os, statistics, sys, tempfile
+
+from timing import timed
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CASES = ["tank_8m3_elliptical", "van_body_6200", "tipper_12m3"]
@@ -14,12 +16,7 @@ STAGES = ["mesh", "setup", "loads", "assemble", "factorise", "solve", "post", "w
 
 def run_once(exe, case, out):
     cmd = [exe, "run", os.path.join(ROOT, "cases", case + ".yaml"), "--out", out]
-    start = time.monotonic()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.monotonic() - start
-    err = proc.stderr.read().decode()
-    code = os.waitstatus_to_exitcode(status)
+    code, wall, peak_mb, err = timed(cmd)
     if code not in (0, 3):  # 3: solved, a criterion failed (the tipper)
         sys.exit(f"lightbody failed on {case} ({code}): {err}")
     # The write stage (files and the picture) is logged, not in report.json (written inside it).
@@ -29,7 +26,7 @@ def run_once(exe, case, out):
             write = float(line.split()[2])
     report = json.load(open(os.path.join(out, "report.json")))
     sets = sum(1 for line in err.splitlines() if "support set" in line) or 1
-    return wall, usage.ru_maxrss / 1024.0, report, write, sets
+    return wall, peak_mb, report, write, sets
 
 
 def main():

@@ -22,7 +22,9 @@ Models and references:
 
 usage: python3 bench/compare_calculix.py [--build build] [--repeat 1] [--only plate scordelis tank]
 """
-import argparse, json, os, re, shutil, statistics, subprocess, sys, tempfile, time
+import argparse, json, os, re, shutil, statistics, sys, tempfile
+
+from timing import timed
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 E, NU, T, A, Q = 70000.0, 0.33, 5.0, 1000.0, 0.01
@@ -39,16 +41,6 @@ MODELS = {
              "sizes": [120, 85, 60], "reference": None, "reference_size": 42.43,
              "load_case": "test_pressure"},
 }
-
-
-def timed(cmd, cwd=None, env=None):
-    start = time.monotonic()
-    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.monotonic() - start
-    err = proc.stderr.read().decode(errors="replace")
-    return os.waitstatus_to_exitcode(status), wall, usage.ru_maxrss / 1024.0, err
 
 
 def run_lightbody(exe, model, size, out):

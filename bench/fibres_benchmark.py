@@ -7,19 +7,16 @@ load case) with the relative change. Medians over --repeat pairs (the machine is
 usage: python3 bench/fibres_benchmark.py [--build build] [--repeat 3]
                                          [--case cases/tank_8m3_elliptical.yaml]
 """
-import argparse, json, os, re, statistics, subprocess, sys, tempfile, time
+import argparse, json, os, re, statistics, sys, tempfile
+
+from timing import timed
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def run_once(exe, case, fibres, out):
     cmd = [exe, "run", case, "--out", out, "--output", "summary", "--set", f"mesh.fibres={fibres}"]
-    start = time.monotonic()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.monotonic() - start
-    err = proc.stderr.read().decode()
-    code = os.waitstatus_to_exitcode(status)
+    code, wall, peak_mb, err = timed(cmd)
     if code not in (0, 3, 6):
         sys.exit(f"lightbody failed ({code}): {err}")
     m = re.search(r"factor: ([0-9.]+) M nonzeros, ([0-9.]+) Gflop", err)
@@ -31,7 +28,7 @@ def run_once(exe, case, fibres, out):
         factors = b.get("load_factors") or []
         cases[lc["name"]] = (lc["utilization"]["max"], lc["max_displacement_mm"],
                              factors[0] if factors else None)
-    return {"wall": wall, "peak_gb": usage.ru_maxrss / 1e6, "factorise": t.get("factorise", 0),
+    return {"wall": wall, "peak_gb": peak_mb / 1024.0, "factorise": t.get("factorise", 0),
             "buckling": t.get("buckling", 0), "factor_M": float(m.group(1)) if m else 0,
             "gflop": float(m.group(2)) if m else 0, "cases": cases}
 

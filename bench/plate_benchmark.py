@@ -5,7 +5,9 @@ refinement. Prints medians over repeated runs (the machine is shared and noisy).
 usage: python3 bench/plate_benchmark.py [--build build] [--repeat 3] [--sizes 50 25 12.5 8.333333]
 Target (issue 2): about 230 000 DOFs end to end in under 15 s and under 3 GB on 2 cores.
 """
-import argparse, json, os, statistics, subprocess, sys, tempfile, time
+import argparse, json, os, statistics, sys, tempfile
+
+from timing import timed
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CASE = os.path.join(ROOT, "cases", "verification", "clamped_plate.yaml")
@@ -16,14 +18,11 @@ W_REF = 0.0012653 * Q * A**4 / (E * T**3 / (12 * (1 - NU**2)))
 
 def run_once(exe, size, out):
     cmd = [exe, "run", CASE, "--out", out, "--quiet", "--set", f"mesh.size={size}"]
-    start = time.monotonic()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.monotonic() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(f"lightbody failed at size {size}: {proc.stderr.read().decode()}")
+    code, wall, peak_mb, err = timed(cmd)
+    if code != 0:
+        sys.exit(f"lightbody failed at size {size}: {err}")
     report = json.load(open(os.path.join(out, "report.json")))
-    return wall, usage.ru_maxrss / 1024.0, report
+    return wall, peak_mb, report
 
 
 def main():

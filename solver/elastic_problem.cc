@@ -188,10 +188,11 @@ namespace lightbody
       std::unique_ptr<IterativeSolver>       iterative_;   // CG with algebraic multigrid
       std::vector<types::global_dof_index>   line_order_;  // its DoF numbering: new -> old
       AffineConstraints<double>              constraints_;
-      // The straight-fibre constraints as made (before close()): DoF, then its masters.
+      // The ties' and straight fibres' constraints as made (before close(), which folds a
+      // supported master into the inhomogeneity): DoF, then its masters; for the reactions.
       std::vector<
         std::pair<types::global_dof_index, std::vector<std::pair<types::global_dof_index, double>>>>
-                                 fibres_;
+                                 chains_;
       std::vector<bool>          straight_cells_; // by active cell: its centre line is straight
       std::vector<Point<3>>      support_points_;
       std::vector<unsigned char> component_;
@@ -362,7 +363,7 @@ namespace lightbody
       StageLog::Scope t(log_, "setup");
       Solution       &s = *solution_;
       constraints_.clear();
-      fibres_.clear();
+      chains_.clear();
       straight_cells_.clear();
       for (unsigned i : active_)
         {
@@ -380,6 +381,9 @@ namespace lightbody
       apply_ties();
       if (case_.mesh.straight_fibres)
         straight_fibres();
+      for (const auto &line : constraints_.get_lines())
+        if (!line.entries.empty())
+          chains_.emplace_back(line.index, line.entries);
       constraints_.close();
 
       // A part of a multi-part model that is neither joined nor supported would only show up as
@@ -523,14 +527,10 @@ namespace lightbody
             if (j != k)
               {
                 const double c = d[j] / d[k];
-                fibres_.push_back({m + j,
-                                   {{a + j, f},
-                                    {b + j, 1 - f},
-                                    {m + k, c},
-                                    {a + k, -f * c},
-                                    {b + k, -(1 - f) * c}}});
                 constraints_.add_line(m + j);
-                constraints_.add_entries(m + j, fibres_.back().second);
+                constraints_.add_entries(
+                  m + j,
+                  {{a + j, f}, {b + j, 1 - f}, {m + k, c}, {a + k, -f * c}, {b + k, -(1 - f) * c}});
               }
           straight[v] = true;
         }
@@ -1249,14 +1249,39 @@ namespace lightbody
       for (unsigned i : active_)
         for (auto d : s.supports[i].dofs)
           supported[d] = true;
-      // A straight fibre's middle node passes its share of the forces on to its line's ends:
-      // where an end is supported, that share is part of the reaction. (Every cell around the
-      // middle node holds the ends, so the cells below see all of it.)
+      // A DoF that a tie or a straight fibre makes follow others passes its share of the forces
+      // on to them (the constraints as made, chains_): a supported master receives its part
+      // of the reaction. Wanted: the supported DoFs and every following DoF whose masters, at
+      // any depth, include one.
       std::vector<bool> wanted = supported;
-      for (const auto &[slave, masters] : fibres_)
-        if (std::any_of(masters.begin(), masters.end(),
-                        [&](auto &e) { return supported[e.first]; }))
-          wanted[slave] = true;
+      for (bool grown = true; grown;)
+        {
+          grown = false;
+          for (const auto &[slave, masters] : chains_)
+            if (!wanted[slave] && std::any_of(masters.begin(), masters.end(),
+                                              [&](const auto &e) { return wanted[e.first]; }))
+              wanted[slave] = grown = true;
+        }
+      // The order to pass the shares on: a DoF after every DoF that passes some to it.
+      std::vector<std::size_t> order;
+      {
+        std::vector<unsigned>    incoming(wanted.size(), 0);
+        std::vector<std::size_t> line_of(wanted.size(), chains_.size());
+        for (std::size_t k = 0; k < chains_.size(); ++k)
+          if (wanted[chains_[k].first])
+            {
+              line_of[chains_[k].first] = k;
+              for (const auto &[master, weight] : chains_[k].second)
+                incoming[master] += wanted[master];
+            }
+        for (std::size_t k = 0; k < chains_.size(); ++k)
+          if (wanted[chains_[k].first] && incoming[chains_[k].first] == 0)
+            order.push_back(k);
+        for (std::size_t next = 0; next < order.size(); ++next)
+          for (const auto &[master, weight] : chains_[order[next]].second)
+            if (wanted[master] && --incoming[master] == 0 && line_of[master] < chains_.size())
+              order.push_back(line_of[master]);
+      }
       for (unsigned i : active_cases_)
         s.load_cases[i].reaction.reinit(s.dof_handler.n_dofs());
       ElementStiffness                     element(model_, straight_cells_);
@@ -1266,7 +1291,7 @@ namespace lightbody
       for (const auto &cell : s.dof_handler.active_cell_iterators())
         {
           cell->get_dof_indices(dofs);
-          if (std::none_of(dofs.begin(), dofs.end(), [&](auto d) { return supported[d]; }))
+          if (std::none_of(dofs.begin(), dofs.end(), [&](auto d) { return wanted[d]; }))
             continue;
           element.compute(cell, K);
           for (unsigned c : active_cases_)
@@ -1286,14 +1311,14 @@ namespace lightbody
           for (std::size_t d = 0; d < wanted.size(); ++d)
             if (wanted[d])
               reaction[d] -= s.load_cases[c].load[d];
-          for (const auto &[slave, masters] : fibres_)
-            if (wanted[slave])
-              {
-                for (const auto &[master, weight] : masters)
-                  if (supported[master])
-                    reaction[master] += weight * reaction[slave];
-                reaction[slave] = 0;
-              }
+          for (std::size_t k : order)
+            {
+              const auto &[slave, masters] = chains_[k];
+              for (const auto &[master, weight] : masters)
+                if (wanted[master])
+                  reaction[master] += weight * reaction[slave];
+              reaction[slave] = 0;
+            }
         }
       cholesky_.reset();
       distributed_.reset();

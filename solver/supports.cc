@@ -26,22 +26,22 @@ namespace lightbody
       for (const auto &cell : dof_handler.active_cell_iterators())
         {
           cell->get_dof_indices(dofs);
-          for (const auto &members : lines.along(model.thickness_axis(cell->active_cell_index())))
+          for (const auto &line : lines.along(model.thickness_axis(cell->active_cell_index())))
             {
-              if (std::none_of(members.begin(), members.end(),
-                               [&](unsigned i) { return selected[dofs[i]]; }))
+              const auto members = line.begin(), end = line.begin() + lines.size();
+              if (std::none_of(members, end, [&](unsigned i) { return selected[dofs[i]]; }))
                 continue;
               double length = 0, farthest = 0;
-              for (unsigned i : members)
+              for (auto i = members; i != end; ++i)
                 {
-                  farthest = std::max(farthest, std::abs(distance(support_points[dofs[i]])));
-                  for (unsigned j : members)
-                    length =
-                      std::max(length, support_points[dofs[i]].distance(support_points[dofs[j]]));
+                  const Point<3> &x = support_points[dofs[*i]];
+                  farthest          = std::max(farthest, std::abs(distance(x)));
+                  for (auto j = members; j != end; ++j)
+                    length = std::max(length, x.distance(support_points[dofs[*j]]));
                 }
               if (farthest <= 0.25 * length)
-                for (unsigned i : members)
-                  selected[dofs[i]] = true;
+                for (auto i = members; i != end; ++i)
+                  selected[dofs[*i]] = true;
             }
         }
     }

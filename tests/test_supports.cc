@@ -203,39 +203,49 @@ criteria: {allowable: adr, convergence: off, buckling: checked_separately}
 }
 
 // The nine through-thickness lines of the 27-node cell (solver/cell_lines.h), which the
-// supports, the straight fibres and the iterative solver's numbering share: along each reference
-// axis t, every line holds three nodes of one in-plane place, at t = 0, 1/2, 1 in order, with
-// the three components of each node; together the lines hold each of the 81 DoFs once, and line
-// 4 passes through the cell's centre.
+// supports, the straight fibres and the iterative solver's numbering share, for the displacement
+// element (three components) and the node numbering of the mesh view and the export (one): along
+// each reference axis t, every line holds three nodes of one in-plane place, at t = 0, 1/2, 1 in
+// order, with each node's components; together the lines hold each DoF once, and line 4 passes
+// through the cell's centre.
 TEST(CellLines, NineLinesOfThreeNodesAlongEachAxis)
 {
-  const dealii::FESystem<3> fe(dealii::FE_Q<3>(2), 3);
-  const CellLines           cell_lines(fe);
-  const auto               &points = fe.get_unit_support_points();
-  for (unsigned t = 0; t < 3; ++t)
+  for (unsigned components : {3u, 1u})
     {
-      std::vector<unsigned> seen(fe.n_dofs_per_cell(), 0);
-      for (unsigned l = 0; l < 9; ++l)
+      const dealii::FESystem<3>       vector_fe(dealii::FE_Q<3>(2), 3);
+      const dealii::FE_Q<3>           scalar_fe(2);
+      const dealii::FiniteElement<3> &fe =
+        components == 3 ? static_cast<const dealii::FiniteElement<3> &>(vector_fe) : scalar_fe;
+      const CellLines cell_lines(fe);
+      ASSERT_EQ(cell_lines.components(), components);
+      ASSERT_EQ(cell_lines.size(), 3 * components);
+      const auto &points = fe.get_unit_support_points();
+      for (unsigned t = 0; t < 3; ++t)
         {
-          const auto &line = cell_lines.along(t)[l];
-          for (unsigned k = 0; k < 3; ++k)
-            for (unsigned c = 0; c < 3; ++c)
-              {
-                const unsigned i = line[3 * k + c];
-                ASSERT_LT(i, fe.n_dofs_per_cell());
-                ++seen[i];
-                EXPECT_EQ(fe.system_to_component_index(i).first, c);
-                EXPECT_DOUBLE_EQ(points[i][t], 0.5 * k);
-                for (unsigned d = 0; d < 3; ++d)
-                  if (d != t)
-                    EXPECT_DOUBLE_EQ(points[i][d], points[line[0]][d]);
-              }
+          std::vector<unsigned> seen(fe.n_dofs_per_cell(), 0);
+          for (unsigned l = 0; l < 9; ++l)
+            {
+              const auto &line = cell_lines.along(t)[l];
+              for (unsigned k = 0; k < 3; ++k)
+                for (unsigned c = 0; c < components; ++c)
+                  {
+                    const unsigned i = line[components * k + c];
+                    ASSERT_LT(i, fe.n_dofs_per_cell());
+                    ++seen[i];
+                    EXPECT_EQ(fe.system_to_component_index(i).first, c);
+                    EXPECT_DOUBLE_EQ(points[i][t], 0.5 * k);
+                    for (unsigned d = 0; d < 3; ++d)
+                      if (d != t)
+                        EXPECT_DOUBLE_EQ(points[i][d], points[line[0]][d]);
+                  }
+            }
+          for (unsigned i = 0; i < fe.n_dofs_per_cell(); ++i)
+            EXPECT_EQ(seen[i], 1u) << "DoF " << i << " along axis " << t;
+          for (unsigned d = 0; d < 3; ++d)
+            if (d != t)
+              EXPECT_DOUBLE_EQ(points[cell_lines.along(t)[4][0]][d], 0.5);
         }
-      for (unsigned i = 0; i < fe.n_dofs_per_cell(); ++i)
-        EXPECT_EQ(seen[i], 1u) << "DoF " << i << " along axis " << t;
-      for (unsigned d = 0; d < 3; ++d)
-        if (d != t)
-          EXPECT_DOUBLE_EQ(points[cell_lines.along(t)[4][0]][d], 0.5);
     }
   EXPECT_THROW(CellLines(dealii::FESystem<3>(dealii::FE_Q<3>(1), 3)), std::logic_error);
+  EXPECT_THROW(CellLines(dealii::FESystem<3>(dealii::FE_Q<3>(2), 2)), std::logic_error);
 }
