@@ -511,27 +511,43 @@ namespace lightbody
     void reactions(const Solution &s, const LoadCaseSolution &l, const NodeTable &nodes,
                    LoadCaseResult &r)
     {
-      std::vector<bool> supported(s.dof_handler.n_dofs(), false);
+      // A DoF held rigidly and by a bedding has both forces: each counted once.
+      const std::size_t n = s.dof_handler.n_dofs();
+      std::vector<bool> rigid(n, false), elastic(n, false);
       for (unsigned i : l.supports)
         for (auto d : s.supports[i].dofs)
-          supported[d] = true;
-      double load_scale = 0;
-      for (std::size_t d = 0; d < l.load.size(); ++d)
+          (s.supports[i].elastic ? elastic : rigid)[d] = true;
+      const bool springs = l.spring_reaction.size() == n;
+      // The error is measured against the sum of |nodal loads|, or with no loads (a prescribed
+      // displacement alone) against the sum of |reactions|.
+      double load_scale = 0, reaction_scale = 0;
+      for (std::size_t d = 0; d < n; ++d)
         {
-          r.applied_sum_N[nodes.component[d]] += l.load[d];
+          const unsigned c = nodes.component[d];
+          r.applied_sum_N[c] += l.load[d];
           load_scale += std::abs(l.load[d]);
-          if (supported[d])
-            r.reaction_sum_N[nodes.component[d]] += l.reaction[d];
+          if (rigid[d])
+            {
+              r.reaction_sum_N[c] += l.reaction[d];
+              reaction_scale += std::abs(l.reaction[d]);
+            }
+          if (elastic[d] && springs)
+            {
+              r.reaction_sum_N[c] += l.spring_reaction[d];
+              reaction_scale += std::abs(l.spring_reaction[d]);
+            }
         }
-      r.equilibrium_error =
-        load_scale > 0 ? norm(r.reaction_sum_N + r.applied_sum_N) / load_scale : 0;
+      const double scale  = load_scale > 0 ? load_scale : reaction_scale;
+      r.equilibrium_error = scale > 0 ? norm(r.reaction_sum_N + r.applied_sum_N) / scale : 0;
       for (unsigned i : l.supports)
         {
-          const SupportDofs &sd = s.supports[i];
-          ReactionResult     rr;
+          const SupportDofs    &sd = s.supports[i];
+          const Vector<double> &v  = sd.elastic ? l.spring_reaction : l.reaction;
+          ReactionResult        rr;
           rr.support = sd.name;
-          for (auto d : sd.dofs)
-            rr.force_N[nodes.component[d]] += l.reaction[d];
+          if (v.size() == n)
+            for (auto d : sd.dofs)
+              rr.force_N[nodes.component[d]] += v[d];
           r.reactions.push_back(rr);
         }
     }

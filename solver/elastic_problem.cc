@@ -32,6 +32,7 @@
 #include <unistd.h>
 #include <tuple>
 #include <fstream>
+#include <functional>
 #include <list>
 #include <map>
 #include <limits>
@@ -220,6 +221,11 @@ namespace lightbody
       void make_sparsity();
       void assemble_system();
       void assemble_elastic_supports();
+      // Calls block(k, dofs) for every piece of the active set's elastic supports: a spring's
+      // 1 x 1 stiffness at one DoF, a bedding's face matrix at a cell's DoFs.
+      void elastic_blocks(
+        const std::function<void(const FullMatrix<double> &,
+                                 const std::vector<types::global_dof_index> &)> &block) const;
       void assemble_loads();
       void check_rigid_body_modes() const;
       void factorise();
@@ -341,7 +347,8 @@ namespace lightbody
       for (const auto &spec : case_.supports)
         {
           SupportDofs sd;
-          sd.name = spec.name;
+          sd.name    = spec.name;
+          sd.elastic = spec.elastic();
           const std::vector<bool> selected =
             select_support(model_, s.dof_handler, support_points_, spec, case_);
           // Rigid supports hold their fixed components, elastic ones those with a stiffness.
@@ -594,6 +601,22 @@ namespace lightbody
     // lines fall; springs (N/mm) shared equally among the support's nodes.
     void ElasticProblem::assemble_elastic_supports()
     {
+      // (With prescribed displacements their springs' forces move to the right-hand side too.)
+      const bool prescribed = lifting_.size() == stiffness_.m();
+      elastic_blocks(
+        [&](const FullMatrix<double> &k, const std::vector<types::global_dof_index> &dofs) {
+          if (prescribed)
+            constraints_.distribute_local_to_global(k, Vector<double>(dofs.size()), dofs,
+                                                    stiffness_, lifting_);
+          else
+            constraints_.distribute_local_to_global(k, dofs, stiffness_);
+        });
+    }
+
+    void ElasticProblem::elastic_blocks(
+      const std::function<void(const FullMatrix<double> &,
+                               const std::vector<types::global_dof_index> &)> &block) const
+    {
       const Solution &s = *solution_;
       // 8 x 8 sub-squares of 3 x 3 Gauss points per face: the footprint's edge is resolved to
       // 1/24 of the element size.
@@ -616,7 +639,7 @@ namespace lightbody
                 {
                   k(0, 0) = (*spec.spring)[component_[d]] / nodes[component_[d]];
                   one[0]  = d;
-                  constraints_.distribute_local_to_global(k, one, stiffness_);
+                  block(k, one);
                 }
             }
           if (!spec.bedding)
@@ -663,7 +686,7 @@ namespace lightbody
                   if (!any)
                     continue;
                   cell->get_dof_indices(dofs);
-                  constraints_.distribute_local_to_global(local, dofs, stiffness_);
+                  block(local, dofs);
                 }
             }
         }
@@ -1239,21 +1262,28 @@ namespace lightbody
         }
     }
 
-    // Reactions K u - f at the supported DoFs, from the element matrices of the cells that touch
-    // a support (the global matrix with its constrained rows is gone by now).
+    // Reactions at the supported DoFs (the global matrix with its constrained rows is gone by
+    // now). A rigid support's: K u + K_s u - f from the element matrices of the cells around it
+    // and the springs there, with what the DoFs that ties and straight fibres make follow it
+    // pass on. An elastic support's: its springs' forces, -K_s u, wherever they act (also at a
+    // DoF that a rigid support holds or that a tie makes follow others).
     void ElasticProblem::compute_reactions()
     {
       StageLog::Scope   t(log_, "reactions");
       Solution         &s = *solution_;
-      std::vector<bool> supported(s.dof_handler.n_dofs(), false);
+      const std::size_t n = s.dof_handler.n_dofs();
+      std::vector<bool> rigid(n, false);
+      bool              elastic = false;
       for (unsigned i : active_)
-        for (auto d : s.supports[i].dofs)
-          supported[d] = true;
-      // A DoF that a tie or a straight fibre makes follow others passes its share of the forces
-      // on to them (the constraints as made, chains_): a supported master receives its part
-      // of the reaction. Wanted: the supported DoFs and every following DoF whose masters, at
-      // any depth, include one.
-      std::vector<bool> wanted = supported;
+        if (case_.supports[i].elastic())
+          elastic = true;
+        else
+          for (auto d : s.supports[i].dofs)
+            rigid[d] = true;
+      // A following DoF passes its share of the forces (K u - f and the springs' K_s u) on to
+      // its masters (the constraints as made, chains_). Wanted: the rigidly held DoFs and every
+      // following DoF whose masters, at any depth, include one.
+      std::vector<bool> wanted = rigid;
       for (bool grown = true; grown;)
         {
           grown = false;
@@ -1265,8 +1295,8 @@ namespace lightbody
       // The order to pass the shares on: a DoF after every DoF that passes some to it.
       std::vector<std::size_t> order;
       {
-        std::vector<unsigned>    incoming(wanted.size(), 0);
-        std::vector<std::size_t> line_of(wanted.size(), chains_.size());
+        std::vector<unsigned>    incoming(n, 0);
+        std::vector<std::size_t> line_of(n, chains_.size());
         for (std::size_t k = 0; k < chains_.size(); ++k)
           if (wanted[chains_[k].first])
             {
@@ -1283,7 +1313,10 @@ namespace lightbody
               order.push_back(line_of[master]);
       }
       for (unsigned i : active_cases_)
-        s.load_cases[i].reaction.reinit(s.dof_handler.n_dofs());
+        {
+          s.load_cases[i].reaction.reinit(n);
+          s.load_cases[i].spring_reaction.reinit(0);
+        }
       ElementStiffness                     element(model_, straight_cells_);
       FullMatrix<double>                   K(cell_dofs, cell_dofs);
       std::vector<types::global_dof_index> dofs(cell_dofs);
@@ -1305,12 +1338,34 @@ namespace lightbody
                   l.reaction[dofs[i]] += f[i];
             }
         }
-      for (unsigned c : active_cases_)
+      // The springs' forces K_s u, per load case.
+      std::vector<Vector<double>> spring(active_cases_.size());
+      if (elastic)
         {
-          Vector<double> &reaction = s.load_cases[c].reaction;
-          for (std::size_t d = 0; d < wanted.size(); ++d)
+          for (auto &v : spring)
+            v.reinit(n);
+          Vector<double> ku;
+          elastic_blocks([&](const FullMatrix<double>                   &k,
+                             const std::vector<types::global_dof_index> &block_dofs) {
+            Vector<double> x(block_dofs.size());
+            ku.reinit(block_dofs.size());
+            for (unsigned j = 0; j < active_cases_.size(); ++j)
+              {
+                for (unsigned i = 0; i < block_dofs.size(); ++i)
+                  x[i] = s.load_cases[active_cases_[j]].displacement[block_dofs[i]];
+                k.vmult(ku, x);
+                for (unsigned i = 0; i < block_dofs.size(); ++i)
+                  spring[j][block_dofs[i]] += ku[i];
+              }
+          });
+        }
+      for (unsigned j = 0; j < active_cases_.size(); ++j)
+        {
+          const LoadCaseSolution &l        = s.load_cases[active_cases_[j]];
+          Vector<double>         &reaction = s.load_cases[active_cases_[j]].reaction;
+          for (std::size_t d = 0; d < n; ++d)
             if (wanted[d])
-              reaction[d] -= s.load_cases[c].load[d];
+              reaction[d] += (elastic ? spring[j][d] : 0.0) - l.load[d];
           for (std::size_t k : order)
             {
               const auto &[slave, masters] = chains_[k];
@@ -1318,6 +1373,11 @@ namespace lightbody
                 if (wanted[master])
                   reaction[master] += weight * reaction[slave];
               reaction[slave] = 0;
+            }
+          if (elastic)
+            {
+              spring[j] *= -1;
+              s.load_cases[active_cases_[j]].spring_reaction = std::move(spring[j]);
             }
         }
       cholesky_.reset();

@@ -20,6 +20,7 @@ namespace lightbody
   {
     std::string                                  name;
     std::vector<dealii::types::global_dof_index> dofs;
+    bool                                         elastic = false; // bedding or springs
   };
 
   // Linear buckling of a load case: (K + lambda K_G(sigma)) phi = 0 for the case's stress.
@@ -56,11 +57,12 @@ namespace lightbody
   struct LoadCaseSolution
   {
     std::string            name;
-    dealii::Vector<double> displacement; // mm
-    dealii::Vector<double> load;         // consistent nodal forces, N (before constraints)
-    dealii::Vector<double> reaction;     // support reactions, N (zero away from supports)
-    std::vector<unsigned>  supports;     // indices into Solution::supports that hold this case
-    BucklingSolution       buckling;     // requested == 0: not analysed
+    dealii::Vector<double> displacement;    // mm
+    dealii::Vector<double> load;            // consistent nodal forces, N (before constraints)
+    dealii::Vector<double> reaction;        // rigid supports' reactions, N (zero elsewhere)
+    dealii::Vector<double> spring_reaction; // elastic supports' forces -K_s u, N (empty: none)
+    std::vector<unsigned>  supports;        // indices into Solution::supports that hold this case
+    BucklingSolution       buckling;        // requested == 0: not analysed
   };
 
   struct SolverStatistics
