@@ -192,13 +192,15 @@ load_cases:
 // comes back whole, with quadratic and with straight fibres.
 TEST(Joints, SupportOnATiedFaceBalances)
 {
-  const std::string yaml = R"(
+  const std::string roof_and_header = R"(
 mesh: {size: 100 mm}
 parts:
   roof: {material: 5083-H116, thickness: 2 mm,
          quad: {corners: [[0, 0, 0], [400, 0, 0], [400, 400, 0], [0, 400, 0]]}}
   header: {material: 5083-H116, thickness: 10 mm,
            quad: {corners: [[405, 0, -150], [405, 400, -150], [405, 400, 10], [405, 0, 10]]}}
+)";
+  const std::string yaml            = roof_and_header + R"(
 supports:
   edges_w:
     edges: [roof.edge1, roof.edge3, roof.edge4]
@@ -224,13 +226,7 @@ load_cases:
   // with its tied corner lifted by 0.5 mm: measured 8.5e-5 without the lift and 2.0e-4 with it
   // (refused) before the springs' forces counted at following DoFs and went with a prescribed
   // value to the right-hand side; now 1e-10.
-  const std::string bedded = R"(
-mesh: {size: 100 mm}
-parts:
-  roof: {material: 5083-H116, thickness: 2 mm,
-         quad: {corners: [[0, 0, 0], [400, 0, 0], [400, 400, 0], [0, 400, 0]]}}
-  header: {material: 5083-H116, thickness: 10 mm,
-           quad: {corners: [[405, 0, -150], [405, 400, -150], [405, 400, 10], [405, 0, 10]]}}
+  const std::string bedded = roof_and_header + R"(
 supports:
   header_top: {edges: [header.edge3], fix: all}
   header_side: {box: {min: [390, -1, -200], max: [420, 1, 20]}, fix: [x, y]}
