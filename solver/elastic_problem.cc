@@ -221,6 +221,13 @@ namespace lightbody
       void make_sparsity();
       void assemble_system();
       void assemble_elastic_supports();
+      // The active set's elastic supports as assembled, for their reactions.
+      struct Spring
+      {
+        std::vector<types::global_dof_index> dofs;
+        FullMatrix<double>                   k;
+      };
+      std::vector<Spring> springs_;
       // Calls block(k, dofs) for every piece of the active set's elastic supports: a spring's
       // 1 x 1 stiffness at one DoF, a bedding's face matrix at a cell's DoFs.
       void elastic_blocks(
@@ -603,8 +610,27 @@ namespace lightbody
     {
       // (With prescribed displacements their springs' forces move to the right-hand side too.)
       const bool prescribed = lifting_.size() == stiffness_.m();
+      springs_.clear();
       elastic_blocks(
         [&](const FullMatrix<double> &k, const std::vector<types::global_dof_index> &dofs) {
+          // Kept for the reactions: the DoFs with a stiffness (a face's nodes) and theirs.
+          std::vector<unsigned> used;
+          for (unsigned i = 0; i < dofs.size(); ++i)
+            for (unsigned j = 0; j < dofs.size(); ++j)
+              if (k(i, j) != 0)
+                {
+                  used.push_back(i);
+                  break;
+                }
+          Spring kept{std::vector<types::global_dof_index>(used.size()),
+                      FullMatrix<double>(used.size(), used.size())};
+          for (unsigned i = 0; i < used.size(); ++i)
+            {
+              kept.dofs[i] = dofs[used[i]];
+              for (unsigned j = 0; j < used.size(); ++j)
+                kept.k(i, j) = k(used[i], used[j]);
+            }
+          springs_.push_back(std::move(kept));
           if (prescribed)
             constraints_.distribute_local_to_global(k, Vector<double>(dofs.size()), dofs,
                                                     stiffness_, lifting_);
@@ -1344,20 +1370,20 @@ namespace lightbody
         {
           for (auto &v : spring)
             v.reinit(n);
-          Vector<double> ku;
-          elastic_blocks([&](const FullMatrix<double>                   &k,
-                             const std::vector<types::global_dof_index> &block_dofs) {
-            Vector<double> x(block_dofs.size());
-            ku.reinit(block_dofs.size());
-            for (unsigned j = 0; j < active_cases_.size(); ++j)
-              {
-                for (unsigned i = 0; i < block_dofs.size(); ++i)
-                  x[i] = s.load_cases[active_cases_[j]].displacement[block_dofs[i]];
-                k.vmult(ku, x);
-                for (unsigned i = 0; i < block_dofs.size(); ++i)
-                  spring[j][block_dofs[i]] += ku[i];
-              }
-          });
+          Vector<double> x, ku;
+          for (const Spring &block : springs_)
+            {
+              x.reinit(block.dofs.size());
+              ku.reinit(block.dofs.size());
+              for (unsigned j = 0; j < active_cases_.size(); ++j)
+                {
+                  for (unsigned i = 0; i < block.dofs.size(); ++i)
+                    x[i] = s.load_cases[active_cases_[j]].displacement[block.dofs[i]];
+                  block.k.vmult(ku, x);
+                  for (unsigned i = 0; i < block.dofs.size(); ++i)
+                    spring[j][block.dofs[i]] += ku[i];
+                }
+            }
         }
       for (unsigned j = 0; j < active_cases_.size(); ++j)
         {
@@ -1380,6 +1406,7 @@ namespace lightbody
               s.load_cases[active_cases_[j]].spring_reaction = std::move(spring[j]);
             }
         }
+      springs_.clear();
       cholesky_.reset();
       distributed_.reset();
       iterative_.reset();
