@@ -539,15 +539,24 @@ namespace lightbody
         }
       const double scale  = load_scale > 0 ? load_scale : reaction_scale;
       r.equilibrium_error = scale > 0 ? norm(r.reaction_sum_N + r.applied_sum_N) / scale : 0;
+      // Each support's force, adding up to the sum above: an elastic support's own springs'; a
+      // DoF that two rigid supports hold has one constraint force, listed under the first.
+      std::vector<bool> listed(n, false);
       for (unsigned i : l.supports)
         {
-          const SupportDofs    &sd = s.supports[i];
-          const Vector<double> &v  = sd.elastic ? l.spring_reaction : l.reaction;
-          ReactionResult        rr;
+          const SupportDofs &sd = s.supports[i];
+          ReactionResult     rr;
           rr.support = sd.name;
-          if (v.size() == n)
+          if (sd.elastic && i < l.spring_force.size())
+            for (unsigned c = 0; c < 3; ++c)
+              rr.force_N[c] = l.spring_force[i][c];
+          else if (!sd.elastic && l.reaction.size() == n)
             for (auto d : sd.dofs)
-              rr.force_N[nodes.component[d]] += v[d];
+              if (!listed[d])
+                {
+                  listed[d] = true;
+                  rr.force_N[nodes.component[d]] += l.reaction[d];
+                }
           r.reactions.push_back(rr);
         }
     }

@@ -32,7 +32,6 @@
 #include <unistd.h>
 #include <tuple>
 #include <fstream>
-#include <functional>
 #include <list>
 #include <map>
 #include <limits>
@@ -220,23 +219,23 @@ namespace lightbody
       void straight_fibres();
       void make_sparsity();
       void assemble_system();
-      void assemble_elastic_supports();
-      // The active set's elastic supports as assembled, for their reactions.
+      // Adds the active set's elastic supports to the stiffness (and, with prescribed
+      // displacements, their forces to the lifting) and keeps them in springs_.
+      void assemble_elastic_supports(bool prescribed);
+      // A piece of an elastic support: a spring's 1 x 1 stiffness at one DoF, a bedding's face
+      // matrix at the DoFs of the face's nodes.
       struct Spring
       {
+        unsigned                             support; // index into case_.supports
         std::vector<types::global_dof_index> dofs;
         FullMatrix<double>                   k;
       };
-      std::vector<Spring> springs_;
-      // Calls block(k, dofs) for every piece of the active set's elastic supports: a spring's
-      // 1 x 1 stiffness at one DoF, a bedding's face matrix at a cell's DoFs.
-      void elastic_blocks(
-        const std::function<void(const FullMatrix<double> &,
-                                 const std::vector<types::global_dof_index> &)> &block) const;
-      void assemble_loads();
-      void check_rigid_body_modes() const;
-      void factorise();
-      void factorise_distributed();
+      std::vector<Spring> springs_; // the active set's, as assembled, for their reactions
+      std::vector<Spring> elastic_blocks() const;
+      void                assemble_loads();
+      void                check_rigid_body_modes() const;
+      void                factorise();
+      void                factorise_distributed();
       // The iterative solver instead of a factorisation; `why` is said in the log.
       void prepare_iterative(const std::string &why);
       // Solves K x = b in place with the iterative solver; throws ModelError if it does not
@@ -592,7 +591,7 @@ namespace lightbody
             constraints_.distribute_local_to_global(cd.K, cd.dofs, stiffness_);
         },
         scratch, copy);
-      assemble_elastic_supports();
+      assemble_elastic_supports(prescribed);
       if (worst_jxw <= 0)
         {
           const Triangulation<3>::active_cell_iterator cell(&model_.triangulation, 0, worst_cell);
@@ -606,44 +605,42 @@ namespace lightbody
     // over the exact footprint, int_A k_c N_i N_j dA on the faces of its surface (inside its
     // box), with a composite face rule so that the held area does not depend on where the mesh
     // lines fall; springs (N/mm) shared equally among the support's nodes.
-    void ElasticProblem::assemble_elastic_supports()
+    void ElasticProblem::assemble_elastic_supports(bool prescribed)
     {
-      // (With prescribed displacements their springs' forces move to the right-hand side too.)
-      const bool prescribed = lifting_.size() == stiffness_.m();
-      springs_.clear();
-      elastic_blocks(
-        [&](const FullMatrix<double> &k, const std::vector<types::global_dof_index> &dofs) {
-          // Kept for the reactions: the DoFs with a stiffness (a face's nodes) and theirs.
-          std::vector<unsigned> used;
-          for (unsigned i = 0; i < dofs.size(); ++i)
-            for (unsigned j = 0; j < dofs.size(); ++j)
-              if (k(i, j) != 0)
-                {
-                  used.push_back(i);
-                  break;
-                }
-          Spring kept{std::vector<types::global_dof_index>(used.size()),
-                      FullMatrix<double>(used.size(), used.size())};
-          for (unsigned i = 0; i < used.size(); ++i)
-            {
-              kept.dofs[i] = dofs[used[i]];
-              for (unsigned j = 0; j < used.size(); ++j)
-                kept.k(i, j) = k(used[i], used[j]);
-            }
-          springs_.push_back(std::move(kept));
-          if (prescribed)
-            constraints_.distribute_local_to_global(k, Vector<double>(dofs.size()), dofs,
-                                                    stiffness_, lifting_);
-          else
-            constraints_.distribute_local_to_global(k, dofs, stiffness_);
-        });
+      springs_ = elastic_blocks();
+      for (const Spring &b : springs_)
+        if (prescribed) // the springs' forces at the prescribed values move to the right side
+          constraints_.distribute_local_to_global(b.k, Vector<double>(b.dofs.size()), b.dofs,
+                                                  stiffness_, lifting_);
+        else
+          constraints_.distribute_local_to_global(b.k, b.dofs, stiffness_);
     }
 
-    void ElasticProblem::elastic_blocks(
-      const std::function<void(const FullMatrix<double> &,
-                               const std::vector<types::global_dof_index> &)> &block) const
+    std::vector<ElasticProblem::Spring> ElasticProblem::elastic_blocks() const
     {
-      const Solution &s = *solution_;
+      const Solution     &s = *solution_;
+      std::vector<Spring> blocks;
+      // A face matrix restricted to the DoFs with a stiffness (the face's nodes).
+      const auto keep = [&](unsigned support, const FullMatrix<double> &k,
+                            const std::vector<types::global_dof_index> &dofs) {
+        std::vector<unsigned> used;
+        for (unsigned i = 0; i < dofs.size(); ++i)
+          for (unsigned j = 0; j < dofs.size(); ++j)
+            if (k(i, j) != 0)
+              {
+                used.push_back(i);
+                break;
+              }
+        Spring b{support, std::vector<types::global_dof_index>(used.size()),
+                 FullMatrix<double>(used.size(), used.size())};
+        for (unsigned i = 0; i < used.size(); ++i)
+          {
+            b.dofs[i] = dofs[used[i]];
+            for (unsigned j = 0; j < used.size(); ++j)
+              b.k(i, j) = k(used[i], used[j]);
+          }
+        blocks.push_back(std::move(b));
+      };
       // 8 x 8 sub-squares of 3 x 3 Gauss points per face: the footprint's edge is resolved to
       // 1/24 of the element size.
       const QIterated<2>                   rule(QGauss<1>(3), 8);
@@ -659,13 +656,11 @@ namespace lightbody
               std::array<unsigned, 3> nodes{{0, 0, 0}};
               for (auto d : s.supports[i].dofs)
                 ++nodes[component_[d]];
-              FullMatrix<double>                   k(1, 1);
-              std::vector<types::global_dof_index> one(1);
               for (auto d : s.supports[i].dofs)
                 {
-                  k(0, 0) = (*spec.spring)[component_[d]] / nodes[component_[d]];
-                  one[0]  = d;
-                  block(k, one);
+                  Spring b{i, {d}, FullMatrix<double>(1, 1)};
+                  b.k(0, 0) = (*spec.spring)[component_[d]] / nodes[component_[d]];
+                  blocks.push_back(std::move(b));
                 }
             }
           if (!spec.bedding)
@@ -712,10 +707,11 @@ namespace lightbody
                   if (!any)
                     continue;
                   cell->get_dof_indices(dofs);
-                  block(local, dofs);
+                  keep(i, local, dofs);
                 }
             }
         }
+      return blocks;
     }
 
     void ElasticProblem::assemble_loads()
@@ -1342,6 +1338,7 @@ namespace lightbody
         {
           s.load_cases[i].reaction.reinit(n);
           s.load_cases[i].spring_reaction.reinit(0);
+          s.load_cases[i].spring_force.clear();
         }
       ElementStiffness                     element(model_, straight_cells_);
       FullMatrix<double>                   K(cell_dofs, cell_dofs);
@@ -1364,12 +1361,15 @@ namespace lightbody
                   l.reaction[dofs[i]] += f[i];
             }
         }
-      // The springs' forces K_s u, per load case.
-      std::vector<Vector<double>> spring(active_cases_.size());
+      // The springs' forces K_s u, per load case, at each DoF and per support.
+      std::vector<Vector<double>>                     spring(active_cases_.size());
+      std::vector<std::vector<std::array<double, 3>>> own(active_cases_.size());
       if (elastic)
         {
           for (auto &v : spring)
             v.reinit(n);
+          for (auto &v : own)
+            v.assign(s.supports.size(), {{0, 0, 0}});
           Vector<double> x, ku;
           for (const Spring &block : springs_)
             {
@@ -1381,7 +1381,10 @@ namespace lightbody
                     x[i] = s.load_cases[active_cases_[j]].displacement[block.dofs[i]];
                   block.k.vmult(ku, x);
                   for (unsigned i = 0; i < block.dofs.size(); ++i)
-                    spring[j][block.dofs[i]] += ku[i];
+                    {
+                      spring[j][block.dofs[i]] += ku[i];
+                      own[j][block.support][component_[block.dofs[i]]] -= ku[i];
+                    }
                 }
             }
         }
@@ -1404,6 +1407,7 @@ namespace lightbody
             {
               spring[j] *= -1;
               s.load_cases[active_cases_[j]].spring_reaction = std::move(spring[j]);
+              s.load_cases[active_cases_[j]].spring_force    = std::move(own[j]);
             }
         }
       springs_.clear();

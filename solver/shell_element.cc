@@ -18,7 +18,7 @@ namespace lightbody
   {
     constexpr unsigned n_scalar = 27; // FE_Q(2) shape functions of a hexahedron
     constexpr unsigned n_dofs   = ShellStrains::n_cell_dofs;
-    constexpr unsigned n_tying  = 16; // per level: 6 for rr/rt, 6 for ss/st, 4 for rs
+    constexpr unsigned n_tying  = 25; // per level: 6 rr/rt, 6 ss/st, 4 rs, 9 tt
 
     using Row  = Eigen::Matrix<double, 1, n_dofs>;
     using Rows = Eigen::Matrix<double, 6, n_dofs>; // xx yy zz xy yz xz (tensor components)
@@ -28,7 +28,8 @@ namespace lightbody
     const double a_tie = 1 / std::sqrt(3.0);
     const double b_tie = std::sqrt(0.6);
 
-    // Linear Lagrange polynomials through -a, a and quadratic ones through -b, 0, b.
+    // Linear Lagrange polynomials through -a, a, quadratic ones through -b, 0, b and through the
+    // nodes -1, 0, 1.
     double linear(unsigned i, double x)
     {
       return i == 0 ? (a_tie - x) / (2 * a_tie) : (x + a_tie) / (2 * a_tie);
@@ -40,9 +41,14 @@ namespace lightbody
              : i == 1 ? (b2 - x * x) / b2
                       : x * (x + b_tie) / (2 * b2);
     }
+    double nodal(unsigned i, double x)
+    {
+      return i == 0 ? 0.5 * x * (x - 1) : i == 1 ? 1 - x * x : 0.5 * x * (x + 1);
+    }
 
     // Natural (r, s) of tying point k of a level: 0..5 for e_rr and e_rt (r = +-a, s = -b, 0,
-    // b), 6..11 for e_ss and e_st (the same with r and s exchanged), 12..15 for e_rs (+-a, +-a).
+    // b), 6..11 for e_ss and e_st (the same with r and s exchanged), 12..15 for e_rs (+-a, +-a),
+    // 16..24 for e_tt (the nine node lines, r, s = -1, 0, 1).
     std::array<double, 2> tying_point(unsigned k)
     {
       const double three[3] = {-b_tie, 0, b_tie}, two[2] = {-a_tie, a_tie};
@@ -50,7 +56,9 @@ namespace lightbody
         return {{two[k / 3], three[k % 3]}};
       if (k < 12)
         return {{three[(k - 6) % 3], two[(k - 6) / 3]}};
-      return {{two[(k - 12) / 2], two[(k - 12) % 2]}};
+      if (k < 16)
+        return {{two[(k - 12) / 2], two[(k - 12) % 2]}};
+      return {{double((k - 16) / 3) - 1, double((k - 16) % 3) - 1}};
     }
 
     // The interpolation weight of tying point k at (r, s), in the same numbering.
@@ -60,7 +68,9 @@ namespace lightbody
         return linear(k / 3, r) * quadratic(k % 3, s);
       if (k < 12)
         return linear((k - 6) / 3, s) * quadratic((k - 6) % 3, r);
-      return linear((k - 12) / 2, r) * linear((k - 12) % 2, s);
+      if (k < 16)
+        return linear((k - 12) / 2, r) * linear((k - 12) % 2, s);
+      return nodal((k - 16) / 3, r) * nodal((k - 16) % 3, s);
     }
   } // namespace
 
@@ -168,8 +178,8 @@ namespace lightbody
       l.values->reinit(cell);
       const unsigned n = points.size();
 
-      // Covariant strains at the tying points of every level: the first row is e_rr, e_ss or
-      // e_rs, the second e_rt or e_st.
+      // Covariant strains at the tying points of every level: the first row is e_rr, e_ss, e_rs
+      // or e_tt, the second e_rt or e_st.
       tied.resize(2 * n_tying * l.n_levels);
       for (unsigned lv = 0; lv < l.n_levels; ++lv)
         for (unsigned k = 0; k < n_tying; ++k)
@@ -180,8 +190,10 @@ namespace lightbody
               covariant_row(l, p, R, R, first), covariant_row(l, p, R, T, second);
             else if (k < 12)
               covariant_row(l, p, S, S, first), covariant_row(l, p, S, T, second);
-            else
+            else if (k < 16)
               covariant_row(l, p, R, S, first);
+            else
+              covariant_row(l, p, T, T, first);
           }
 
       double min_jxw = 1e300;
@@ -200,7 +212,7 @@ namespace lightbody
           Row            E[3][3];
           const unsigned base = 2 * l.level[q] * n_tying;
           const auto    &w    = l.weight[q];
-          for (auto *e : {&E[R][R], &E[R][T], &E[S][S], &E[S][T], &E[R][S]})
+          for (auto *e : {&E[R][R], &E[R][T], &E[S][S], &E[S][T], &E[R][S], &E[T][T]})
             e->setZero();
           for (unsigned k = 0; k < 6; ++k)
             {
@@ -209,9 +221,10 @@ namespace lightbody
               E[S][S] += w[k + 6] * tied[base + 2 * (k + 6)];
               E[S][T] += w[k + 6] * tied[base + 2 * (k + 6) + 1];
             }
-          for (unsigned k = 12; k < n_tying; ++k)
+          for (unsigned k = 12; k < 16; ++k)
             E[R][S] += w[k] * tied[base + 2 * k];
-          covariant_row(l, q, T, T, E[T][T]);
+          for (unsigned k = 16; k < n_tying; ++k)
+            E[T][T] += w[k] * tied[base + 2 * k];
           E[T][R] = E[R][T], E[T][S] = E[S][T], E[S][R] = E[R][S];
 
           // Cartesian strain eps = J^-T E J^-1: eps_ab = sum_ij K_ia K_jb E_ij, K = J^-1.

@@ -3,10 +3,16 @@
 // whose in-plane and transverse-shear strains are assumed covariant strains interpolated from
 // tying points (the MITC9 scheme of Bucalem & Bathe, "Higher-order MITC general shell elements",
 // Int. J. Numer. Meth. Engng 36 (1993) 3729-3754), applied at every level through the
-// thickness; the thickness strain stays the compatible one, so the stress keeps its
-// through-thickness profile and the wall can change thickness. The fully integrated element
-// locks on coarse curved meshes (membrane and shear locking); the assumed strains remove it
-// without spurious zero-energy modes.
+// thickness. The thickness strain is sampled on the nine through-thickness node lines and
+// interpolated biquadratically (assumed natural strain at the nodes: Betsch, Gruttmann & Stein,
+// Comput. Methods Appl. Mech. Engrg. 130 (1996) 57-79; Bischoff & Ramm, Int. J. Numer. Meth.
+// Engng 40 (1997) 4427-4449): on a curved wall the compatible thickness strain couples a node
+// line's rotation with its neighbours' directions and stiffens bending (curvature thickness
+// locking); at a node line it involves that line alone. On a flat wall of constant thickness
+// the two are the same. The stress keeps its through-thickness profile and the wall can change
+// thickness. The fully integrated element locks on coarse curved meshes (membrane, shear and
+// curvature thickness locking); the assumed strains remove it without spurious zero-energy
+// modes.
 #include "meshes/model.h"
 
 #include <deal.II/base/quadrature.h>

@@ -61,8 +61,12 @@ namespace lightbody
     dealii::Vector<double> load;            // consistent nodal forces, N (before constraints)
     dealii::Vector<double> reaction;        // rigid supports' reactions, N (zero elsewhere)
     dealii::Vector<double> spring_reaction; // elastic supports' forces -K_s u, N (empty: none)
-    std::vector<unsigned>  supports;        // indices into Solution::supports that hold this case
-    BucklingSolution       buckling;        // requested == 0: not analysed
+    // Each elastic support's own force -K_s u (x, y, z), N, by index into Solution::supports
+    // (zero for the rigid ones; empty: no elastic support): two elastic supports at one node
+    // each keep theirs.
+    std::vector<std::array<double, 3>> spring_force;
+    std::vector<unsigned> supports; // indices into Solution::supports that hold this case
+    BucklingSolution      buckling; // requested == 0: not analysed
   };
 
   struct SolverStatistics

@@ -14,13 +14,15 @@ namespace
 } // namespace
 
 // Scordelis-Lo roof (test 3a), published 0.3024 (x 100 in the scaled case: 30.24 mm).
-// Measured with this element: 4 x 3 -1.5 %, 8 x 6 -0.6 %, 16 x 12 -0.5 %, 32 x 24 -0.45 % (the
-// 3D solid held through its thickness at the diaphragm converges 0.4 % below the shell value;
-// CalculiX C3D20R on the same grids: +0.4, -0.3, -0.33 %).
+// Measured with this element: 4 x 3 -1.28 %, 8 x 6 -0.61 %, 16 x 12 -0.52 %, 32 x 24 -0.45 %,
+// 64 x 48 -0.40 % (the 3D solid held through its thickness at the diaphragm converges about
+// 0.4 % below the shell value: the fully integrated element without assumed strains also gives
+// -0.40 % at 64 x 48; CalculiX C3D20R on the same grids: +0.4, -0.3, -0.33 %). With the
+// compatible thickness strain 4 x 3 was -1.50 %.
 TEST(ShellBenchmarks, ScordelisLoRoof)
 {
   const double reference = 30.24;
-  for (const auto &[size, tolerance] : {std::pair{"625 mm", 0.025}, std::pair{"312.5 mm", 0.015}})
+  for (const auto &[size, tolerance] : {std::pair{"625 mm", 0.014}, std::pair{"312.5 mm", 0.015}})
     {
       const RunOutcome r =
         run_file("cases/verification/scordelis_lo_roof.yaml", {{"mesh.size", size}});
@@ -151,19 +153,27 @@ probes:
 // under a force 0.0940 (MacNeal & Harder's reference). Scaled: R = 1000 mm, t = 4 mm,
 // E = 68 250 MPa, 10 N on the quarter per force: 0.094 x 10 x 1000 / 100 = 9.4 mm. One
 // mid-surface node holds z (holding its whole line would also hold the edge's rotation).
-// Measured: 8 x 8 -1.6 %, 16 x 16 -0.6 % (second order); 16 x 16 linear quadrilaterals -3.8 %.
+// Measured (second order): 4 x 4 -1.74 %, 8 x 8 -1.02 %, 16 x 16 -0.56 %, 48 x 48 -0.43 %
+// (C3D20R on the same grids -22.4, -0.94, -0.35, -0.30 %: the 3D model converges a few tenths
+// of a per cent under the shell value). With the compatible thickness strain (curvature thickness
+// locking, see solver/shell_element.h) 4 x 4 was -4.86 % and 8 x 8 -1.58 %. 16 x 16 linear
+// quadrilaterals -3.8 %.
 TEST(ShellBenchmarks, PinchedHemisphereFromGmsh)
 {
   const double reference = 9.4;
   for (const auto &[file, tolerance] :
-       {std::pair{"hemisphere_8x8_q9.msh", 0.03}, std::pair{"hemisphere_16x16_q9.msh", 0.02}})
+       {std::pair{"hemisphere_4x4_q9.msh", 0.025}, std::pair{"hemisphere_8x8_q9.msh", 0.013},
+        std::pair{"hemisphere_16x16_q9.msh", 0.008}})
     {
       const RunOutcome r  = run_in_tests(pinched_hemisphere(file));
       const auto      &lc = r.results->load_cases.at(0);
       const double ua = probe(lc, "a").displacement_mm[0], ub = -probe(lc, "b").displacement_mm[1];
       EXPECT_NEAR(relative_error(ua, reference), 0, tolerance) << file << ": " << ua;
       EXPECT_NEAR(relative_error(ub, reference), 0, tolerance) << file << ": " << ub;
-      expect_equilibrium(r);
+      // The solve's round-off against the 4 mm wall's thickness stiffness (E A / t of a 390 mm
+      // element) is about 1e-6 of the 20 N load here (4 x 4: 1.3e-6, 8 x 8: 8e-7; the
+      // compatible thickness strain gave 7e-7 and 8e-8): 1e-5.
+      EXPECT_LT(lc.equilibrium_error, 1e-5) << file;
     }
 }
 
@@ -292,7 +302,8 @@ probes:
 // single-layer part stays straight in the wall's plane and keeps a quadratic stretch along
 // itself). On thin shells it must give the quadratic fibres' answer with about half the
 // factorisation work. Measured (bench/shell_benchmarks.py, both settings): Scordelis-Lo 6 x 8
-// -0.62 % both; hemisphere 8 x 8 -1.59 % against -1.58 %; pinched cylinder 26 x 16 +1.03 % both.
+// -0.60 % against -0.61 %; hemisphere 8 x 8 -1.01 % against -1.02 %; pinched cylinder 26 x 16
+// +1.22 % against +1.03 %.
 // The default tank: factor 200.5 -> 98.6 Gflop, governing utilization 0.42375 -> 0.42365.
 TEST(ShellBenchmarks, StraightFibresOnThinShells)
 {

@@ -86,6 +86,42 @@ probes:
   EXPECT_NEAR(-probe(lc, "edge").displacement_mm[2], W / 2000, 0.03 * W / 2000);
 }
 
+// Two supports of a load case that hold the same nodes: the left edge held (all) and a box
+// around its lower corner held in z; two spring supports on the right edge, one over the whole
+// edge and one over its upper half. A rigidly held node has one constraint force, listed under
+// the first support in the case file; each spring support lists its own springs' force. So the
+// supports' forces add up to the weight (before, the shared nodes' forces were listed under both
+// supports of each pair), and the upper half, with twice the spring stiffness of the lower half
+// under a symmetric load, takes more than half of the right edge's share.
+TEST(Reactions, SupportsHoldingTheSameNodesAddUpToTheLoad)
+{
+  const std::string yaml   = "mesh: {size: 50 mm}\n" + plate + R"(
+supports:
+  left: {edge: plate.edge4, fix: all}
+  corner: {box: {min: [-1, -1, -10], max: [100, 100, 10]}, fix: [z]}
+  right: {edge: plate.edge2, spring: 50 N/mm}
+  right_upper: {box: {min: [999, 249, -10], max: [1001, 501, 10]}, spring: 50 N/mm}
+load_cases:
+  weight: {acceleration: [0, 0, "-1 g"]}
+)";
+  const RunOutcome  r      = run_yaml(yaml);
+  const auto       &lc     = r.results->load_cases.at(0);
+  double            sum[3] = {0, 0, 0};
+  for (const auto &rr : lc.reactions)
+    for (unsigned c = 0; c < 3; ++c)
+      sum[c] += rr.force_N[c];
+  const double W = 2.7e-9 * 1000 * 500 * 5 * 9806.65;
+  EXPECT_NEAR(sum[2], W, 1e-6 * W);
+  EXPECT_NEAR(sum[2], lc.reaction_sum_N[2], 1e-9 * W);
+  // The corner box holds nodes the edge does not, so it lists a force too.
+  for (const char *name : {"left", "corner", "right", "right_upper"})
+    EXPECT_GT(std::abs(reaction_z(lc, name)), 1e-3 * W) << name;
+  const double right = reaction_z(lc, "right"), upper = reaction_z(lc, "right_upper");
+  EXPECT_GT(upper, 0.5 * right); // the upper half has both springs
+  EXPECT_LT(upper, right);       // and half the nodes
+  EXPECT_LT(lc.equilibrium_error, 1e-6);
+}
+
 // Chassis twist: a plate on its four corners, one corner lifted by 5 mm, no load. Pure twist:
 // corner forces +P at one diagonal and -P at the other, P = 2 D (1 - nu) delta / (a b) (the
 // twisted plate, w = delta x y / (a b), M_xy = D (1 - nu) delta / (a b), corner force 2 M_xy;
@@ -272,14 +308,18 @@ TEST(CellLines, NineLinesOfThreeNodesAlongEachAxis)
                     EXPECT_DOUBLE_EQ(points[i][t], 0.5 * k);
                     for (unsigned d = 0; d < 3; ++d)
                       if (d != t)
-                        EXPECT_DOUBLE_EQ(points[i][d], points[line[0]][d]);
+                        {
+                          EXPECT_DOUBLE_EQ(points[i][d], points[line[0]][d]);
+                        }
                   }
             }
           for (unsigned i = 0; i < fe.n_dofs_per_cell(); ++i)
             EXPECT_EQ(seen[i], 1u) << "DoF " << i << " along axis " << t;
           for (unsigned d = 0; d < 3; ++d)
             if (d != t)
-              EXPECT_DOUBLE_EQ(points[cell_lines.along(t)[4][0]][d], 0.5);
+              {
+                EXPECT_DOUBLE_EQ(points[cell_lines.along(t)[4][0]][d], 0.5);
+              }
         }
     }
   EXPECT_THROW(CellLines(dealii::FESystem<3>(dealii::FE_Q<3>(1), 3)), std::logic_error);

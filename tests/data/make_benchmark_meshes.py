@@ -137,7 +137,7 @@ if __name__ == "__main__":
         # the diaphragm is the end y = 0 (t = 0)
         write_msh(f"pinched_cylinder_{n}x{n * 13 // 8}_q{9 if order == 2 else 4}.msh", "shell",
                   cylinder_octant, n * 13 // 8, n, order, {"diaphragm": "t0"})
-    for n, order in ((8, 2), (16, 2), (16, 1)):
+    for n, order in ((4, 2), (8, 2), (16, 2), (16, 1)):
         write_msh(f"hemisphere_{n}x{n}_q{9 if order == 2 else 4}.msh", "shell",
                   hemisphere_quarter, n, n, order, {"hole": "t1", "equator": "t0"})
     for nu, nv in ((3, 2), (6, 4), (12, 8)):
