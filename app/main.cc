@@ -459,7 +459,7 @@ exit codes: 0 success (verdict PASS, or nothing to check), 1 bad command line or
   {
     if (!command.out_dir.empty())
       return command.out_dir;
-    return "results/" + read_case(command.case_path, command.overrides).name + suffix;
+    return default_result_folder(read_case(command.case_path, command.overrides).name, suffix);
   }
 
   // lightbody run: mesh, solve, post-process, write; exit code 3 when a criterion failed.
@@ -701,10 +701,9 @@ namespace
           return list_cases(c);
         std::string out_dir = command.out_dir;
         if (out_dir.empty())
-          out_dir = "results/" + c.name +
-                    (command.name == "mesh"     ? "-mesh"
-                     : command.name == "export" ? "-ccx"
-                                                : "");
+          out_dir = default_result_folder(c.name, command.name == "mesh"     ? "-mesh"
+                                                  : command.name == "export" ? "-ccx"
+                                                                             : "");
         // Before any work: a folder that is not ours is refused now, not after the solve.
         check_result_folder(out_dir, c.input_files);
         if (command.name == "mesh")

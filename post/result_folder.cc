@@ -230,4 +230,9 @@ namespace lightbody
         throw;
       }
   }
+
+  std::string default_result_folder(const std::string &case_name, const std::string &suffix)
+  {
+    return "results/" + case_name + suffix;
+  }
 } // namespace lightbody

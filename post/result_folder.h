@@ -23,6 +23,10 @@ namespace lightbody
     using std::runtime_error::runtime_error;
   };
 
+  // The folder a command writes when no folder is given: results/<case name><suffix> (the
+  // suffix "" for run, "-mesh", "-ccx", "-sweep", "-size"), relative to the current folder.
+  std::string default_result_folder(const std::string &case_name, const std::string &suffix);
+
   // Checks that `out_dir` may be written: it does not exist yet (its parents may be created), or
   // it is a lightbody result folder holding none of `inputs` (the case file, includes, meshes).
   // Throws OutputFolderError naming the folder and the reason.

@@ -66,7 +66,7 @@ namespace
     {
       py::gil_scoped_release free;
       const Case             c = read_case(case_path, overrides);
-      dir                      = out.empty() ? "results/" + c.name : out;
+      dir                      = out.empty() ? default_result_folder(c.name, "") : out;
       check_result_folder(dir, c.input_files);
       StageLog   log;
       RunOptions options;
@@ -99,7 +99,8 @@ namespace
     o.jobs    = jobs;
     o.output  = level_of(output);
     o.program = program();
-    o.out_dir = out.empty() ? "results/" + read_case(case_path, o.overrides).name + "-sweep" : out;
+    o.out_dir =
+      out.empty() ? default_result_folder(read_case(case_path, o.overrides).name, "-sweep") : out;
     sweep_points(o.vary, o.zip);
     {
       py::gil_scoped_release free;
@@ -147,7 +148,8 @@ namespace
       list += (list.empty() ? "" : ",") + std::to_string(g);
     o.gauges_mm = parse_gauges(list);
     o.materials = materials;
-    o.out_dir   = out.empty() ? "results/" + read_case(case_path, o.overrides).name + "-size" : out;
+    o.out_dir =
+      out.empty() ? default_result_folder(read_case(case_path, o.overrides).name, "-size") : out;
     {
       py::gil_scoped_release free;
       StageLog               log;
