@@ -1,6 +1,7 @@
 #include "solver/eigen_analysis.h"
 
 #include "input/errors.h"
+#include "solver/condensed_assembly.h"
 #include "solver/eigen_solver.h"
 #include "solver/shell_element.h"
 
@@ -12,6 +13,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <optional>
 
 namespace lightbody
 {
@@ -66,7 +68,10 @@ namespace lightbody
       std::vector<types::global_dof_index> dofs = std::vector<types::global_dof_index>(cell_dofs);
       double                               compression = 0, largest = 0; // MPa
     };
-    double compression = 0, largest = 0;
+    double                           compression = 0, largest = 0;
+    std::optional<CondensedAssembly> condensed;
+    if (CondensedAssembly::needed(constraints))
+      condensed.emplace(s.dof_handler);
     WorkStream::run(
       s.dof_handler.begin_active(), s.dof_handler.end(),
       [&](const DoFHandler<3>::active_cell_iterator &cell, Scratch &sc, Copy &cd) {
@@ -91,9 +96,14 @@ namespace lightbody
       [&](const Copy &cd) {
         compression = std::max(compression, cd.compression);
         largest     = std::max(largest, cd.largest);
-        constraints.distribute_local_to_global(cd.local, cd.dofs, KG);
+        if (condensed)
+          condensed->add(cd.local, cd.dofs);
+        else
+          constraints.distribute_local_to_global(cd.local, cd.dofs, KG);
       },
       Scratch(model), Copy());
+    if (condensed)
+      condensed->condense(constraints, KG, nullptr);
     clear_constrained(constraints, KG);
     // Compression below a millionth of the largest stress is round-off of the stress recovery
     // (measured: 1e-8 in a plate in pure tension), and would buckle above a load factor of 1e6.
@@ -109,6 +119,15 @@ namespace lightbody
     FullMatrix<double>                   local(cell_dofs, cell_dofs);
     std::vector<types::global_dof_index> dofs(cell_dofs);
     double                               structural = 0, added = 0;
+    std::optional<CondensedAssembly>     condensed;
+    if (CondensedAssembly::needed(constraints))
+      condensed.emplace(s.dof_handler);
+    const auto add = [&] {
+      if (condensed)
+        condensed->add(local, dofs);
+      else
+        constraints.distribute_local_to_global(local, dofs, M);
+    };
     for (const auto &cell : s.dof_handler.active_cell_iterators())
       {
         cell->get_dof_indices(dofs);
@@ -118,7 +137,7 @@ namespace lightbody
           for (unsigned j = 0; j < cell_dofs; ++j)
             if (s.fe.system_to_component_index(i).first == 0)
               structural += local(i, j);
-        constraints.distribute_local_to_global(local, dofs, M);
+        add();
       }
 
     for (std::size_t k = 0; k < modal.masses.size(); ++k)
@@ -143,7 +162,7 @@ namespace lightbody
                     ? nm.mass * s.fe.shape_value(i, found->second) *
                         s.fe.shape_value(j, found->second)
                     : 0;
-            constraints.distribute_local_to_global(local, dofs, M);
+            add();
             added += nm.mass;
             continue;
           }
@@ -194,10 +213,12 @@ namespace lightbody
                         local(i, j) += wi * fv.shape_value(j, q);
                   }
             cell->get_dof_indices(dofs);
-            constraints.distribute_local_to_global(local, dofs, M);
+            add();
           }
         added += nm.mass;
       }
+    if (condensed)
+      condensed->condense(constraints, M, nullptr);
     clear_constrained(constraints, M);
     return {structural, added};
   }

@@ -2,6 +2,7 @@
 
 #include "solver/cell_lines.h"
 #include "solver/cholmod_factor.h"
+#include "solver/condensed_assembly.h"
 #include "solver/distributed_factor.h"
 #include "solver/eigen_analysis.h"
 #include "solver/fingerprint.h"
@@ -37,6 +38,7 @@
 #include <limits>
 #include <mutex>
 #include <numeric>
+#include <optional>
 #include <sstream>
 
 namespace lightbody
@@ -575,6 +577,10 @@ namespace lightbody
       const bool           prescribed = constraints_.has_inhomogeneities();
       const Vector<double> zero(cell_dofs);
       lifting_.reinit(prescribed ? s.dof_handler.n_dofs() : 0);
+      // Ties: the cells' matrices without the constraints, condensed once (CondensedAssembly).
+      std::optional<CondensedAssembly> condensed;
+      if (CondensedAssembly::needed(constraints_))
+        condensed.emplace(s.dof_handler);
       WorkStream::run(
         s.dof_handler.begin_active(), s.dof_handler.end(),
         [](const DoFHandler<3>::active_cell_iterator &cell, ElementStiffness &sc, CopyData &cd) {
@@ -585,12 +591,17 @@ namespace lightbody
         [&](const CopyData &cd) {
           if (cd.min_jxw < worst_jxw)
             worst_jxw = cd.min_jxw, worst_cell = cd.cell;
-          if (prescribed)
+          if (condensed)
+            condensed->add(cd.K, cd.dofs);
+          else if (prescribed)
             constraints_.distribute_local_to_global(cd.K, zero, cd.dofs, stiffness_, lifting_);
           else
             constraints_.distribute_local_to_global(cd.K, cd.dofs, stiffness_);
         },
         scratch, copy);
+      if (condensed)
+        condensed->condense(constraints_, stiffness_, prescribed ? &lifting_ : nullptr);
+      condensed.reset();
       assemble_elastic_supports(prescribed);
       if (worst_jxw <= 0)
         {
