@@ -10,23 +10,18 @@ displacement or buckling factor between the two paths.
 usage: python3 bench/assembly_benchmark.py [--build build] [--case cases/tipper_12m3.yaml]
                                            [--repeat 2]
 """
-import argparse, json, os, re, statistics, sys, tempfile
+import argparse, os, re, statistics, sys, tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from timing import timed  # noqa: E402
+from timing import run_summary  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PATHS = {"per cell": "1", "condensed once": "0"}
 
 
 def run_once(exe, case, per_cell, out):
-    env = dict(os.environ, LIGHTBODY_PER_CELL_CONSTRAINTS=per_cell)
-    cmd = [exe, "run", case, "--out", out, "--output", "summary", "--set",
-           "criteria.convergence=off"]
-    code, wall, peak_mb, err = timed(cmd, env=env)
-    if code not in (0, 3, 6):
-        sys.exit(f"lightbody failed ({code}): {err[-2000:]}")
-    report = json.load(open(os.path.join(out, "report.json")))
+    report, wall, peak_mb, err = run_summary(exe, case, out,
+                                             {"LIGHTBODY_PER_CELL_CONSTRAINTS": per_cell})
     kg = [float(x) for x in re.findall(r"geometric stiffness ([0-9.]+) s", err)]
     values = {}
     for lc in report["load_cases"]:

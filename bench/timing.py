@@ -15,3 +15,16 @@ def timed(cmd, cwd=None, env=None):
         errors.seek(0)
         text = errors.read().decode(errors="replace")
     return os.waitstatus_to_exitcode(status), wall, usage.ru_maxrss / 1024.0, text
+
+
+def run_summary(exe, case, out, env_extra):
+    """`lightbody run CASE --output summary` with the convergence check off and env_extra added to
+    the environment; exits naming the code when the run fails. Returns (report.json as read, wall
+    time in s, peak resident set in MB, stderr text)."""
+    import json, sys
+    cmd = [exe, "run", case, "--out", out, "--output", "summary", "--set",
+           "criteria.convergence=off"]
+    code, wall, peak_mb, err = timed(cmd, env=dict(os.environ, **env_extra))
+    if code not in (0, 3, 6):
+        sys.exit(f"lightbody failed ({code}): {err[-2000:]}")
+    return json.load(open(os.path.join(out, "report.json"))), wall, peak_mb, err

@@ -10,10 +10,13 @@
 namespace lightbody
 {
   // Constraints for the model's ties: on each joint, the following part's face displacement is
-  // the L2 projection (mortar) of the leading part's displacement onto the follower's face space,
-  // u_f = M_ff^-1 M_fl u_l. Unlike node-to-face interpolation, this passes the patch test on
-  // non-matching meshes (the jump is orthogonal to constant tractions). DoFs already constrained
-  // (supports) or shared with the leading part keep their own values.
+  // the mortar projection of the leading part's displacement onto the follower's face space,
+  // tested with the dual (biorthogonal) basis of the follower's faces: u_f = D^-1 M~_fl u_l with
+  // D diagonal, so that a tied DoF follows only the leading faces under its own face functions.
+  // Unlike node-to-face interpolation, this passes the patch test on non-matching meshes
+  // (constant tractions pass, and any quadratic displacement of the follower's face space is
+  // reproduced exactly). DoFs already constrained (supports) or shared with the leading part keep
+  // their own values.
   void add_tie_constraints(const Model &model, const dealii::DoFHandler<3> &dof_handler,
                            const dealii::FESystem<3>         &fe,
                            dealii::AffineConstraints<double> &constraints);
