@@ -562,7 +562,7 @@ namespace lightbody
     void ElasticProblem::apply_ties()
     {
       Solution &s = *solution_;
-      add_tie_constraints(model_, s.dof_handler, s.fe, constraints_);
+      add_tie_constraints(model_, s.dof_handler, s.fe, constraints_, tie_basis_from_environment());
     }
 
     void ElasticProblem::assemble_system()

@@ -78,8 +78,8 @@ namespace lightbody
     {
     public:
       TieProjection(const Model &model, const DoFHandler<3> &dof_handler, const FESystem<3> &fe,
-                    AffineConstraints<double> &constraints)
-        : model_(model), dofs_(dof_handler), fe_(fe), constraints_(constraints),
+                    AffineConstraints<double> &constraints, TieBasis basis)
+        : model_(model), dofs_(dof_handler), fe_(fe), constraints_(constraints), basis_(basis),
           // A composite rule: leader shape functions have kinks inside follower faces.
           rule_(QGauss<1>(3), 8), fv_(*model.mapping, fe, rule_,
                                       update_values | update_quadrature_points | update_JxW_values)
@@ -215,7 +215,7 @@ namespace lightbody
                   it->second[a * q2_nodes + l] += Na * leader_value[l];
               }
           }
-        if (dual_basis())
+        if (basis_ == TieBasis::dual)
           make_dual(out);
         return out;
       }
@@ -230,17 +230,6 @@ namespace lightbody
       // exactly (a line reproduces every quadratic field, so the patch test holds), and the
       // psi_a sum to one (constant tractions pass). The 9-node face's integrals are all positive
       // (1/36, 4/36 and 16/36 of the area on a parallelogram), which the dual basis needs.
-      static bool dual_basis()
-      {
-        // LIGHTBODY_TIE_BASIS=standard keeps the standard basis (M^-1 over the joint), for
-        // bench/ties_benchmark.py only.
-        static const bool dual = [] {
-          const char *given = std::getenv("LIGHTBODY_TIE_BASIS");
-          return !(given && std::string(given) == "standard");
-        }();
-        return dual;
-      }
-
       static void make_dual(FaceIntegrals &f)
       {
         std::array<unsigned, q2_nodes> node{};
@@ -315,13 +304,28 @@ namespace lightbody
         Eigen::SparseMatrix<double> M(n, n), B(n, m);
         M.setFromTriplets(mff_.begin(), mff_.end());
         B.setFromTriplets(b_.begin(), b_.end());
-        Eigen::SimplicialLDLT<Eigen::SparseMatrix<double>> ldlt(M);
-        if (ldlt.info() != Eigen::Success)
+        // X = M^-1 B, one column per contributing DoF. With the dual basis on every face M is
+        // diagonal and X is B's rows divided by it; a face that kept the standard basis couples
+        // its DoFs, and then M is factorised.
+        const Eigen::VectorXd diagonal = M.diagonal();
+        const bool is_diagonal         = M.nonZeros() == n && (diagonal.array() > 0).all() && [&] {
+          for (const auto &t : mff_)
+            if (t.row() != t.col() && t.value() != 0)
+              return false;
+          return true;
+        }();
+        Eigen::SimplicialLDLT<Eigen::SparseMatrix<double>> ldlt;
+        if (!is_diagonal)
+          {
+            ldlt.compute(M);
+            if (ldlt.info() != Eigen::Success)
+              throw ModelError("part \"" + model_.parts[part_].name +
+                               "\": its tie to the neighbouring parts is degenerate");
+          }
+        else if ((diagonal.array() <= 1e-12 * diagonal.maxCoeff()).any())
           throw ModelError("part \"" + model_.parts[part_].name +
                            "\": its tie to the neighbouring parts is degenerate");
-        // X = M^-1 B, one column per contributing DoF (with the dual basis M is diagonal).
         std::vector<std::vector<std::pair<types::global_dof_index, double>>> lines(n);
-        Eigen::VectorXd                                                      rhs(n);
         // Weights below 1e-6 of a node's are dropped: they change no result by more than about
         // 1e-5 relative. In the standard basis the weights decay along the joint without ending;
         // keeping them down to 1e-10 made the van example's matrix 1.5 times larger and its
@@ -330,20 +334,25 @@ namespace lightbody
         // Each line's weights sum to one (a rigid translation passes the tie exactly); the
         // dropped ones are given back to the kept ones in proportion, so that no force is lost.
         std::vector<double> sum_all(n, 0.0), sum_kept(n, 0.0);
-        for (int j = 0; j < m; ++j)
-          {
-            rhs                     = Eigen::VectorXd(B.col(j));
-            const Eigen::VectorXd x = ldlt.solve(rhs);
-            for (int i = 0; i < n; ++i)
-              {
-                sum_all[i] += x[i];
-                if (std::abs(x[i]) > drop)
-                  {
-                    lines[i].emplace_back(col_dof_[j], x[i]);
-                    sum_kept[i] += x[i];
-                  }
-              }
-          }
+        auto                enter = [&](int i, int j, double x) {
+          sum_all[i] += x;
+          if (std::abs(x) > drop)
+            {
+              lines[i].emplace_back(col_dof_[j], x);
+              sum_kept[i] += x;
+            }
+        };
+        if (is_diagonal)
+          for (int j = 0; j < m; ++j)
+            for (Eigen::SparseMatrix<double>::InnerIterator it(B, j); it; ++it)
+              enter(it.row(), j, it.value() / diagonal[it.row()]);
+        else
+          for (int j = 0; j < m; ++j)
+            {
+              const Eigen::VectorXd x = ldlt.solve(Eigen::VectorXd(B.col(j)));
+              for (int i = 0; i < n; ++i)
+                enter(i, j, x[i]);
+            }
         for (int i = 0; i < n; ++i)
           if (std::abs(sum_kept[i]) > 0.5 * std::abs(sum_all[i]) && sum_kept[i] != 0)
             for (auto &entry : lines[i])
@@ -362,6 +371,7 @@ namespace lightbody
       const DoFHandler<3>                                     &dofs_;
       const FESystem<3>                                       &fe_;
       AffineConstraints<double>                               &constraints_;
+      const TieBasis                                           basis_;
       const QIterated<2>                                       rule_;
       FEFaceValues<3>                                          fv_;
       unsigned                                                 system_index_[q2_nodes][3];
@@ -376,8 +386,15 @@ namespace lightbody
     };
   } // namespace
 
+  TieBasis tie_basis_from_environment()
+  {
+    const char *given = std::getenv("LIGHTBODY_TIE_BASIS");
+    return given && std::string(given) == "standard" ? TieBasis::standard : TieBasis::dual;
+  }
+
   void add_tie_constraints(const Model &model, const DoFHandler<3> &dof_handler,
-                           const FESystem<3> &fe, AffineConstraints<double> &constraints)
+                           const FESystem<3> &fe, AffineConstraints<double> &constraints,
+                           TieBasis basis)
   {
     if (model.ties.empty())
       return;
@@ -388,7 +405,7 @@ namespace lightbody
       by_part[Triangulation<3>::active_cell_iterator(&model.triangulation, 0, t.follower.cell)
                 ->material_id()]
         .push_back(&t);
-    TieProjection projection(model, dof_handler, fe, constraints);
+    TieProjection projection(model, dof_handler, fe, constraints, basis);
     for (const auto &[part, ties] : by_part)
       projection.constrain(part, ties);
   }

@@ -17,7 +17,21 @@ namespace lightbody
   // (constant tractions pass, and any quadratic displacement of the follower's face space is
   // reproduced exactly). DoFs already constrained (supports) or shared with the leading part keep
   // their own values.
+  //
+  // TieBasis::standard tests with the face functions themselves (M_ff^-1 over the whole joint:
+  // long constraint lines, weights below 1e-6 dropped); kept for the benchmark's comparison.
+  enum class TieBasis
+  {
+    dual,
+    standard
+  };
+
+  // LIGHTBODY_TIE_BASIS=standard gives the standard basis (read for bench/ties_benchmark.py
+  // only), anything else the dual one.
+  TieBasis tie_basis_from_environment();
+
   void add_tie_constraints(const Model &model, const dealii::DoFHandler<3> &dof_handler,
                            const dealii::FESystem<3>         &fe,
-                           dealii::AffineConstraints<double> &constraints);
+                           dealii::AffineConstraints<double> &constraints,
+                           TieBasis                           basis = TieBasis::dual);
 } // namespace lightbody
