@@ -307,22 +307,16 @@ namespace lightbody
         // X = M^-1 B, one column per contributing DoF. With the dual basis on every face M is
         // diagonal and X is B's rows divided by it; a face that kept the standard basis couples
         // its DoFs, and then M is factorised.
-        const Eigen::VectorXd diagonal = M.diagonal();
-        const bool is_diagonal         = M.nonZeros() == n && (diagonal.array() > 0).all() && [&] {
-          for (const auto &t : mff_)
-            if (t.row() != t.col() && t.value() != 0)
-              return false;
-          return true;
-        }();
+        // n stored entries with a positive diagonal are the diagonal alone.
+        const Eigen::VectorXd diagonal    = M.diagonal();
+        const bool            is_diagonal = M.nonZeros() == n && (diagonal.array() > 0).all();
+
         Eigen::SimplicialLDLT<Eigen::SparseMatrix<double>> ldlt;
-        if (!is_diagonal)
-          {
-            ldlt.compute(M);
-            if (ldlt.info() != Eigen::Success)
-              throw ModelError("part \"" + model_.parts[part_].name +
-                               "\": its tie to the neighbouring parts is degenerate");
-          }
-        else if ((diagonal.array() <= 1e-12 * diagonal.maxCoeff()).any())
+
+        const bool degenerate = is_diagonal
+                                  ? (diagonal.array() <= 1e-12 * diagonal.maxCoeff()).any()
+                                  : ldlt.compute(M).info() != Eigen::Success;
+        if (degenerate)
           throw ModelError("part \"" + model_.parts[part_].name +
                            "\": its tie to the neighbouring parts is degenerate");
         std::vector<std::vector<std::pair<types::global_dof_index, double>>> lines(n);
