@@ -259,7 +259,8 @@ namespace lightbody
                                            {"time_s", it.seconds},
                                            {"preconditioner_time_s", it.preconditioner_seconds},
                                            {"multigrid_levels", it.levels},
-                                           {"grid_complexity", it.grid_complexity}};
+                                           {"grid_complexity", it.grid_complexity},
+                                           {"subdomain_dofs", it.subdomain_dofs}};
 
     // Names come from the user's file and may hold any bytes: invalid UTF-8 is replaced, not
     // refused, so that the report is always valid JSON.

@@ -277,6 +277,9 @@ namespace lightbody
       << r.dofs << " DOFs |\n";
     if (r.factor_solver == "CG+GAMG")
       s << "| solver | linear elastic, conjugate gradients with algebraic multigrid (PETSc GAMG"
+        << (r.iterative.subdomain_dofs > 0 ? ", exact solves on subdomains of " +
+                                               std::to_string(r.iterative.subdomain_dofs) + " DoFs"
+                                           : std::string(", line blocks"))
         << (r.factor_processes > 1 ? ", " + std::to_string(r.factor_processes) + " MPI processes"
                                    : std::string())
         << "): at most " << r.iterative.iterations_max << " iterations, relative residual " <<

@@ -27,6 +27,8 @@ namespace lightbody
     // The iterative solver stops at this residual relative to the load (||f - K u|| / ||f||).
     double iterative_tolerance      = 1e-9;
     int    iterative_max_iterations = 2000;
+    // The iterative solver's smoother solves subdomains of about this many DoFs exactly.
+    std::size_t iterative_subdomain_dofs = 10000;
   };
 
   // The memory the machine has available now (MemAvailable), in bytes.

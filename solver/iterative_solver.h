@@ -1,10 +1,12 @@
 #pragma once
 // Preconditioned conjugate gradients for models whose direct factor does not fit in memory:
-// PETSc's CG with its smoothed-aggregation algebraic multigrid (GAMG), given the six rigid-body
-// modes of every node so that it coarsens an elastic body as a body (plain AMG on a thin-walled
-// body needs thousands of iterations). In one process PETSc is started on first use; under
-// mpirun the rows are spread over the processes (rank 0 sends them, the others serve its
-// commands, see distributed_factor.h). PETSc stays inside the .cc.
+// PETSc's CG with a smoothed-aggregation multigrid (GAMG), given the six rigid-body modes of
+// every node so that it coarsens an elastic body as a body (plain AMG on a thin-walled body
+// needs thousands of iterations): two levels smoothed by exact solves on subdomains (additive
+// Schwarz) with the coarse level factorised, or, leaner, GAMG's levels smoothed block-wise. In one
+// process PETSc is started on first use; under mpirun the rows are spread over the processes (rank
+// 0 sends them, the others serve its commands, see distributed_factor.h). PETSc stays inside the
+// .cc.
 #include <cstddef>
 #include <functional>
 #include <memory>
@@ -35,9 +37,13 @@ namespace lightbody
     // rigid-body modes are made from them; NaN: a placeholder, outside the modes). Then the
     // preconditioner: its set-up time in seconds is returned.
     // `block`: the matrix's block size, a multiple of 3 (DoFs that belong together: the
-    // multigrid aggregates them as one and its smoother solves them together).
+    // multigrid aggregates them as one and never splits them between subdomains).
+    // `subdomain_dofs`: the size of the smoother's subdomains (consecutive rows; at least one
+    // per process); 0: no subdomains, the multigrid's levels smoothed by the inverse of each
+    // block (about half the memory, several times the iterations; see the .cc).
     double set_matrix(std::size_t n, const RowFunction &row,
-                      const std::vector<double> &node_coordinates, unsigned block = 3);
+                      const std::vector<double> &node_coordinates, unsigned block = 3,
+                      std::size_t subdomain_dofs = 10000);
     // Solves A x = b in place (b and x on rank 0) to a relative residual `tolerance`, starting
     // from zero; at most `max_iterations`.
     IterativeOutcome solve(double *b_in_x_out, double tolerance, int max_iterations) const;

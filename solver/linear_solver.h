@@ -1,4 +1,5 @@
 #pragma once
+#include <cstddef>
 namespace lightbody
 {
   // The linear solver of a run: the sparse direct factorisation (CHOLMOD in one process, MUMPS
@@ -22,5 +23,8 @@ namespace lightbody
     double   seconds = 0, residual_max = 0, preconditioner_seconds = 0;
     int      levels          = 0;
     double   grid_complexity = 0;
+    // The multigrid's smoother: exact solves on subdomains of this many DoFs, or (0) the
+    // inverse of each through-thickness line's block where those would not fit in memory.
+    std::size_t subdomain_dofs = 0;
   };
 } // namespace lightbody
