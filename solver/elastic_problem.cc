@@ -32,6 +32,7 @@
 #include <filesystem>
 #include <unistd.h>
 #include <tuple>
+#include <cstdlib>
 #include <fstream>
 #include <list>
 #include <map>
@@ -1186,12 +1187,17 @@ namespace lightbody
           }
       diagonal /= std::max<std::size_t>(n, 1);
       iterative_ = std::make_unique<IterativeSolver>();
-      // The smoother on subdomains needs about 14 kB per DoF at the run's peak (measured
-      // 11.4-13.7 kB on the tank shell from 81 k to 1.35 M DoFs), the line blocks about half of
-      // that (6.1 kB at 1.35 M): the leaner one where the other would not fit.
-      const double      schwarz_bytes = 14e3 * static_cast<double>(m) / iterative_->processes();
+      // The smoother on subdomains, or the leaner line blocks where it would not fit beside what
+      // the run holds (K too if an eigen analysis keeps it).
+      const double schwarz_bytes =
+        static_cast<double>(m) * IterativeSolver::added_bytes_per_dof(
+                                   options_.iterative_subdomain_dofs, iterative_->processes()) +
+        (keep_pattern() && sparsity_ ? 12.0 * sparsity_->n_nonzero_elements() : 0.0);
+      const double      may_add = options_.memory_limit_bytes > 0
+                                    ? options_.memory_limit_bytes - resident_memory_bytes()
+                                    : 0.9 * available_memory_bytes();
       const std::size_t subdomain =
-        schwarz_bytes <= memory_available() ? options_.iterative_subdomain_dofs : 0;
+        schwarz_bytes <= may_add ? options_.iterative_subdomain_dofs : 0;
       log_.message(
         "linear solver: conjugate gradients with algebraic multigrid (PETSc GAMG, "
         "rigid-body modes, " +
@@ -1218,19 +1224,22 @@ namespace lightbody
               values.push_back(it->value());
             }
         },
-        coordinates, 9, subdomain);
-      // An eigen analysis multiplies by K itself.
-      if (!keep_pattern())
-        {
-          stiffness_.clear();
-          sparsity_.reset();
-        }
+        coordinates, 9, subdomain,
+        [&] {
+          // K itself goes once PETSc holds its copy, before the preconditioner is made (an eigen
+          // analysis multiplies by it: kept).
+          if (!keep_pattern())
+            {
+              stiffness_.clear();
+              sparsity_.reset();
+            }
+        });
       st.factor_solver    = "CG+GAMG";
       st.factor_processes = iterative_->processes();
       st.iterative.preconditioner_seconds += setup;
       st.iterative.levels          = iterative_->levels();
       st.iterative.grid_complexity = iterative_->grid_complexity();
-      st.iterative.subdomain_dofs  = subdomain;
+      st.iterative.subdomain_dofs  = iterative_->subdomain_dofs();
       char line[240];
       std::snprintf(line, sizeof(line),
                     "preconditioner: %d levels, grid complexity %.2f, %zu placeholder DoFs, set "
@@ -1526,6 +1535,15 @@ namespace lightbody
       modal_ = false;
     }
   } // namespace
+
+  double resident_memory_bytes()
+  {
+    std::ifstream in("/proc/self/status");
+    for (std::string line; std::getline(in, line);)
+      if (line.rfind("VmRSS:", 0) == 0)
+        return 1024 * std::atof(line.c_str() + 6);
+    return 0;
+  }
 
   double available_memory_bytes()
   {

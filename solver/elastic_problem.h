@@ -33,6 +33,8 @@ namespace lightbody
 
   // The memory the machine has available now (MemAvailable), in bytes.
   double available_memory_bytes();
+  // This process's resident memory (Linux; 0 where it cannot be read), in bytes.
+  double resident_memory_bytes();
   // "1.73 GB", "12 MB", "850 kB": a size in bytes as a person reads it.
   std::string memory_text(double bytes);
 

@@ -41,16 +41,26 @@ namespace lightbody
     // `subdomain_dofs`: the size of the smoother's subdomains (consecutive rows; at least one
     // per process); 0: no subdomains, the multigrid's levels smoothed by the inverse of each
     // block (about half the memory, several times the iterations; see the .cc).
+    // `copied`: called once the rows have been read, before the preconditioner is made (the
+    // caller may free its own matrix there to lower the peak).
     double set_matrix(std::size_t n, const RowFunction &row,
                       const std::vector<double> &node_coordinates, unsigned block = 3,
-                      std::size_t subdomain_dofs = 10000);
+                      std::size_t subdomain_dofs = 10000, const std::function<void()> &copied = {});
     // Solves A x = b in place (b and x on rank 0) to a relative residual `tolerance`, starting
     // from zero; at most `max_iterations`.
     IterativeOutcome solve(double *b_in_x_out, double tolerance, int max_iterations) const;
 
+    // The memory per DoF and process this solver adds to what the run holds when it is given
+    // the matrix (measured, see the .cc; the caller's own copy of the matrix freed by `copied`),
+    // for choosing the smoother beforehand: `subdomain_dofs` as for set_matrix.
+    static double added_bytes_per_dof(std::size_t subdomain_dofs, int processes);
+
     int    processes() const;
     double grid_complexity() const; // unknowns on all levels / unknowns of the finest
     int    levels() const;
+    // The size of the subdomains the finest level's smoother solves (as asked, or a smoother
+    // PETSC_OPTIONS chose; 0: none, e.g. line blocks).
+    std::size_t subdomain_dofs() const;
 
     struct Impl; // (also what the other ranks hold while they serve)
 
