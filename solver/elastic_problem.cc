@@ -1187,24 +1187,26 @@ namespace lightbody
           }
       diagonal /= std::max<std::size_t>(n, 1);
       iterative_ = std::make_unique<IterativeSolver>();
-      // The smoother on subdomains, or the leaner line blocks where it would not fit beside what
-      // the run holds (K too if an eigen analysis keeps it).
-      const double schwarz_bytes =
-        static_cast<double>(m) * IterativeSolver::added_bytes_per_dof(
-                                   options_.iterative_subdomain_dofs, iterative_->processes()) +
+      // What the solver will add to what the run holds (K too if an eigen analysis keeps it),
+      // said with the choice, and a warning where it may not fit. (The subdomains are also the
+      // leaner smoother: the line blocks' multigrid of many levels needs more.)
+      const std::size_t subdomain = options_.iterative_subdomain_dofs;
+      const double      adds =
+        static_cast<double>(m) *
+          IterativeSolver::added_bytes_per_dof(subdomain, iterative_->processes()) +
         (keep_pattern() && sparsity_ ? 12.0 * sparsity_->n_nonzero_elements() : 0.0);
-      const double      may_add = options_.memory_limit_bytes > 0
-                                    ? options_.memory_limit_bytes - resident_memory_bytes()
-                                    : 0.9 * available_memory_bytes();
-      const std::size_t subdomain =
-        schwarz_bytes <= may_add ? options_.iterative_subdomain_dofs : 0;
-      log_.message(
-        "linear solver: conjugate gradients with algebraic multigrid (PETSc GAMG, "
-        "rigid-body modes, " +
-        (subdomain > 0
-           ? "exact solves on subdomains of " + std::to_string(subdomain) + " DoFs"
-           : "line blocks: subdomains (about " + memory_text(schwarz_bytes) + ") would not fit") +
-        "), " + why);
+      const double may_add = options_.memory_limit_bytes > 0
+                               ? options_.memory_limit_bytes - resident_memory_bytes()
+                               : 0.9 * available_memory_bytes();
+      log_.message("linear solver: conjugate gradients with algebraic multigrid (PETSc GAMG, "
+                   "rigid-body modes, " +
+                   (subdomain > 0
+                      ? "exact solves on subdomains of " + std::to_string(subdomain) + " DoFs"
+                      : std::string("line blocks")) +
+                   "; about " + memory_text(adds) + " more), " + why);
+      if (adds > may_add)
+        log_.message("warning: the iterative solver may need more memory than the " +
+                     memory_text(std::max(may_add, 0.0)) + " left for this run");
       const double setup = iterative_->set_matrix(
         m,
         [&](std::size_t i, std::vector<int> &columns, std::vector<double> &values) {

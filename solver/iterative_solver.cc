@@ -388,7 +388,8 @@ namespace lightbody
       // is factorised whole (CHOLMOD; MUMPS over the processes). A thin wall's bending, which
       // point smoothers and aggregates of rigid-body modes resolve poorly, is solved within the
       // subdomains. Without: as many levels as GAMG makes, smoothed by the inverse of each
-      // through-thickness line's block: about half the memory, eight times the iterations.
+      // through-thickness line's block: eight times the iterations (and, since the subdomains
+      // take plain aggregates, no less memory).
       // Measured on cases/tank_shell_5083.yaml (relative residual 1e-9, the most iterations of
       // its two load cases, one process, 2026-12-02): 81 k DoFs: line blocks 324 iterations,
       // 132 s; two levels with line blocks 177, 67 s; two levels, subdomains of 1.3 k / 5 k /
@@ -401,8 +402,9 @@ namespace lightbody
       // subdomain's factor but not its matrix (PETSc's PCASM keeps both), with the caller's
       // matrix freed before the set-up: the same iterations, 356 k DoFs 2.83 GB (PCASM 4.13 GB),
       // 1.35 M 10.4 GB (15.4 GB), 9.0 min (10.4); with one smoothing step (below) 1.35 M: 30
-      // iterations, 4.8 min; 2.12 M: 30, 8.0 min, 16.5 GB. Over processes PCASM (a subdomain's
-      // overlap reaches into other processes' rows).
+      // iterations, 4.8 min; 2.12 M: 30, 8.0 min, 16.5 GB; and plain aggregates (below) 1.35 M:
+      // 33 iterations, 3.0 min, 6.0 GB; 2.12 M: 33, 5.3 min, 9.4 GB. Over processes PCASM (a
+      // subdomain's overlap reaches into other processes' rows).
       const bool        schwarz = subdomain > 0, asm_ = schwarz && processes > 1;
       const std::string blocks =
         asm_ ? std::to_string(std::max<long>(processes, (n + subdomain - 1) / subdomain)) : "";
@@ -413,6 +415,12 @@ namespace lightbody
       // tank shell at 356 k DoFs 42 iterations and 46 s of solves against 34 and 99 s with
       // PETSc's two (81 k: 37 and 11 s against 29 and 17 s; three: 27 and 21 s).
       default_option("-mg_levels_ksp_max_it", schwarz ? "1" : none);
+      // Plain (unsmoothed) aggregates for the two levels: a sparser prolongator, a coarse matrix
+      // with fewer entries to form and factorise. Tank shell, 356 k DoFs: 47 iterations against
+      // 42, set-up 9.6 s against 25.2, solves 36 s against 39, peak 1.82 GB against 2.90 (110 k:
+      // 49 against 46 iterations, 2.9 s against 7.3, 0.73 GB against 1.03). The line blocks'
+      // levels keep the smoothed ones.
+      default_option("-pc_gamg_agg_nsmooths", schwarz ? "0" : none);
       default_option("-mg_levels_pc_type", asm_      ? "asm"
                                            : schwarz ? register_subdomains()
                                                      : "pbjacobi");
@@ -566,10 +574,11 @@ namespace lightbody
   {
     // Whole runs of cases/tank_shell_5083.yaml, peak resident memory less the memory held when
     // the solver was given the matrix, per DoF (2026-12-02): subdomains of our own in one
-    // process 5.1 kB at 356 k DoFs (2.83 - 1.02 GB), 5.2 kB at 1.35 M (10.43 - 3.42 GB); PETSc's
-    // PCASM (over processes; before the caller's matrix was freed early) about 9-11 kB; line
-    // blocks about 3.6 kB at 1.35 M. Divided evenly over the processes.
-    const double per_dof = subdomain_dofs == 0 ? 4e3 : processes > 1 ? 11e3 : 6e3;
+    // process, plain aggregates, 2.2 kB at 356 k DoFs (1.82 - 1.02 GB), 1.9 kB at 1.35 M
+    // (6.03 - 3.42 GB); PETSc's PCASM (over processes, smoothed aggregates, before the caller's
+    // matrix was freed early) about 9-11 kB; line blocks about 3.6 kB at 1.35 M. Divided evenly
+    // over the processes.
+    const double per_dof = subdomain_dofs == 0 ? 4e3 : processes > 1 ? 11e3 : 3e3;
     return per_dof / std::max(processes, 1);
   }
 

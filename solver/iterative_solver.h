@@ -3,7 +3,7 @@
 // PETSc's CG with a smoothed-aggregation multigrid (GAMG), given the six rigid-body modes of
 // every node so that it coarsens an elastic body as a body (plain AMG on a thin-walled body
 // needs thousands of iterations): two levels smoothed by exact solves on subdomains (additive
-// Schwarz) with the coarse level factorised, or, leaner, GAMG's levels smoothed block-wise. In one
+// Schwarz) with the coarse level factorised, or GAMG's levels smoothed block-wise. In one
 // process PETSc is started on first use; under mpirun the rows are spread over the processes (rank
 // 0 sends them, the others serve its commands, see distributed_factor.h). PETSc stays inside the
 // .cc.
@@ -40,7 +40,7 @@ namespace lightbody
     // multigrid aggregates them as one and never splits them between subdomains).
     // `subdomain_dofs`: the size of the smoother's subdomains (consecutive rows; at least one
     // per process); 0: no subdomains, the multigrid's levels smoothed by the inverse of each
-    // block (about half the memory, several times the iterations; see the .cc).
+    // block (several times the iterations, no less memory; see the .cc).
     // `copied`: called once the rows have been read, before the preconditioner is made (the
     // caller may free its own matrix there to lower the peak).
     double set_matrix(std::size_t n, const RowFunction &row,
@@ -51,8 +51,8 @@ namespace lightbody
     IterativeOutcome solve(double *b_in_x_out, double tolerance, int max_iterations) const;
 
     // The memory per DoF and process this solver adds to what the run holds when it is given
-    // the matrix (measured, see the .cc; the caller's own copy of the matrix freed by `copied`),
-    // for choosing the smoother beforehand: `subdomain_dofs` as for set_matrix.
+    // the matrix (measured, see the .cc; the caller's own copy of the matrix freed by `copied`):
+    // `subdomain_dofs` as for set_matrix.
     static double added_bytes_per_dof(std::size_t subdomain_dofs, int processes);
 
     int    processes() const;
