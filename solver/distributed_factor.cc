@@ -84,9 +84,15 @@ namespace lightbody
 
     void check(int code, const char *what)
     {
-      if (code != 0)
-        throw std::runtime_error(std::string("the PETSc solver failed in ") + what +
-                                 " (PETSc error " + std::to_string(code) + ")");
+      if (code == 0)
+        return;
+      // PETSc keeps the first message of the failure (its own, or one of our preconditioner's).
+      const char *generic = nullptr;
+      char       *message = nullptr;
+      PetscErrorMessage(code, &generic, &message);
+      const std::string reason = message && *message ? std::string(": ") + message : "";
+      throw std::runtime_error(std::string("the PETSc solver failed in ") + what +
+                               " (PETSc error " + std::to_string(code) + ")" + reason);
     }
 
     void assemble_spd(Mat A, Vec *x, Vec *b)

@@ -253,6 +253,13 @@ namespace lightbody
         return options_.memory_limit_bytes > 0 ? options_.memory_limit_bytes
                                                : 0.9 * available_memory_bytes();
       }
+      // What this run may still add: the limit less what the process holds now (the machine's
+      // available memory already leaves it out).
+      double memory_left() const
+      {
+        return memory_available() -
+               (options_.memory_limit_bytes > 0 ? resident_memory_bytes() : 0.0);
+      }
       bool analyse_with_cache();
       bool analyse_with_ordering_cache(uint64_t fingerprint);
       void solve();
@@ -1195,9 +1202,7 @@ namespace lightbody
         static_cast<double>(m) *
           IterativeSolver::added_bytes_per_dof(subdomain, iterative_->processes()) +
         (keep_pattern() && sparsity_ ? 12.0 * sparsity_->n_nonzero_elements() : 0.0);
-      const double may_add = options_.memory_limit_bytes > 0
-                               ? options_.memory_limit_bytes - resident_memory_bytes()
-                               : 0.9 * available_memory_bytes();
+      const double may_add = memory_left();
       log_.message("linear solver: conjugate gradients with algebraic multigrid (PETSc GAMG, "
                    "rigid-body modes, " +
                    (subdomain > 0

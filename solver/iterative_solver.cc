@@ -55,6 +55,7 @@ namespace lightbody
       std::vector<std::vector<PetscInt>>           rows; // sorted, with the overlap
       std::vector<std::unique_ptr<SparseCholesky>> factors;
       std::vector<double>                          work;
+      std::string failure; // why the last set-up or apply failed (PETSc's error text carries it)
     };
 
     PetscErrorCode subdomains_setup(PC pc)
@@ -121,9 +122,12 @@ namespace lightbody
               for (PetscInt row : rows)
                 local[row] = -1;
               f->analyse();
-              if (f->factorise() >= 0)
+              if (const long row = f->factorise(); row >= 0)
                 {
-                  error = PETSC_ERR_MAT_CH_ZRPVT;
+                  error     = PETSC_ERR_MAT_CH_ZRPVT;
+                  s.failure = "subdomain " + std::to_string(k + 1) + " of " +
+                              std::to_string(count) + " is not positive definite (at its row " +
+                              std::to_string(row) + ")";
                   break;
                 }
               f->release_matrix();
@@ -131,14 +135,16 @@ namespace lightbody
               s.factors.push_back(std::move(f));
             }
         }
-      catch (const std::exception &)
+      catch (const std::exception &e)
         {
-          error = PETSC_ERR_MEM;
+          error     = PETSC_ERR_MEM;
+          s.failure = e.what();
         }
       PetscCall(MatSeqAIJRestoreArrayRead(A, &a));
       PetscCall(MatRestoreRowIJ(A, 0, PETSC_FALSE, PETSC_FALSE, &m, &ia, &ja, &done));
       if (error)
-        SETERRQ(PETSC_COMM_SELF, error, "subdomains: a subdomain's factorisation failed");
+        SETERRQ(PETSC_COMM_SELF, error, "a subdomain's factorisation failed: %s",
+                s.failure.c_str());
       return 0;
     }
 
@@ -164,14 +170,15 @@ namespace lightbody
                 ya[rows[j]] += s.work[j];
             }
         }
-      catch (const std::exception &)
+      catch (const std::exception &e)
         {
-          error = PETSC_ERR_MEM;
+          error     = PETSC_ERR_MEM;
+          s.failure = e.what();
         }
       PetscCall(VecRestoreArray(y, &ya));
       PetscCall(VecRestoreArrayRead(x, &xa));
       if (error)
-        SETERRQ(PETSC_COMM_SELF, error, "subdomains: a subdomain's solve failed");
+        SETERRQ(PETSC_COMM_SELF, error, "a subdomain's solve failed: %s", s.failure.c_str());
       return 0;
     }
 

@@ -4,6 +4,7 @@
 // in the memory allowed, and a solve that does not converge is an error, never a result.
 #include "run_helpers.h"
 #include "solver/elastic_problem.h"
+#include "solver/iterative_solver.h"
 
 #include <algorithm>
 #include <cmath>
@@ -252,6 +253,47 @@ load_cases:
         const std::string text = e.what();
         EXPECT_NE(text.find("load case \"pressure\""), std::string::npos) << text;
         EXPECT_NE(text.find("did not converge in 5 iterations"), std::string::npos) << text;
+      }
+  }
+
+  // A subdomain whose matrix is not positive definite (a negative diagonal entry in the last of
+  // four subdomains of a chain of springs) stops the set-up with the reason: which subdomain, and
+  // PETSc's error, not only "the preconditioner's set-up failed".
+  TEST(IterativeSolver, ASubdomainThatCannotBeFactorisedSaysWhy)
+  {
+    const std::size_t   n = 1200; // 400 nodes, 4 subdomains of 300 DoFs
+    std::vector<double> coordinates(n);
+    for (std::size_t d = 0; d < n; ++d)
+      {
+        const std::size_t node = d / 3;
+        coordinates[d]         = d % 3 == 0   ? double(node % 10)
+                                 : d % 3 == 1 ? double(node / 10 % 10)
+                                              : double(node / 100);
+      }
+    IterativeSolver solver;
+    const auto row = [&](std::size_t i, std::vector<int> &columns, std::vector<double> &values) {
+      columns.clear();
+      values.clear();
+      // Each component a chain: DoF i couples to i - 3 and i + 3.
+      if (i >= 3)
+        columns.push_back(int(i - 3)), values.push_back(-1.0);
+      columns.push_back(int(i));
+      values.push_back(i == n - 10 ? -5.0 : 2.5);
+      if (i + 3 < n)
+        columns.push_back(int(i + 3)), values.push_back(-1.0);
+    };
+    try
+      {
+        solver.set_matrix(n, row, coordinates, 3, 300);
+        ADD_FAILURE() << "expected the set-up to fail";
+      }
+    catch (const std::exception &e)
+      {
+        const std::string text = e.what();
+        std::printf("%s\n", text.c_str());
+        EXPECT_NE(text.find("the preconditioner's set-up"), std::string::npos) << text;
+        EXPECT_NE(text.find("subdomain 4 of 4 is not positive definite"), std::string::npos)
+          << text;
       }
   }
 } // namespace lightbody::testing
