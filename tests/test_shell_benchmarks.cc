@@ -328,7 +328,11 @@ TEST(ShellBenchmarks, StraightFibresOnThinShells)
     run_in_tests(pinched_hemisphere("hemisphere_8x8_q9.msh", "mesh: {fibres: straight}\n"));
   const double u = probe(h.results->load_cases.at(0), "a").displacement_mm[0];
   EXPECT_NEAR(relative_error(u, 9.4), 0, 0.03) << u;
-  expect_equilibrium(h);
+  // Round-off against the thin wall's thickness stiffness, as in PinchedHemisphereFromGmsh (with
+  // straight fibres 4 x 4: 1.0e-6, 8 x 8: 1.2e-6, 16 x 16: 8e-7; it moves by a few times with
+  // the order of the element's sums): 1e-5.
+  for (const auto &lc : h.results->load_cases)
+    EXPECT_LT(lc.equilibrium_error, 1e-5) << lc.name;
 }
 
 namespace
