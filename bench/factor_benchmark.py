@@ -6,8 +6,10 @@ until its factorisation is done and reads from its progress lines: the ordering 
 the factor's flops, the numeric factorisation time and rate, and the machine's DGEMM rate that
 lightbody measures beside it (1000 x 1000, the BLAS threads of the run). Settings are given to
 lightbody through the environment variable LIGHTBODY_CHOLMOD, used by this benchmark only:
-"nrelax=a,b,c zrelax=x,y,z ordering=amd|metis|nesdis|default" (CHOLMOD's Common->nrelax,
-Common->zrelax and method[0].ordering; the default tries AMD and METIS and keeps the better).
+"nrelax=a,b,c zrelax=x,y,z ordering=amd|metis|nesdis|default openmp=n" (CHOLMOD's
+Common->nrelax, Common->zrelax and method[0].ordering; the default tries AMD and METIS and keeps
+the better; openmp: the largest OpenMP team CHOLMOD's loops get, one by default, four being
+CHOLMOD's own choice, see solver/cholmod_factor.cc).
 The settings are run in turn, --repeat times, and medians printed.
 
 usage: python3 bench/factor_benchmark.py [--build build] [--case cases/tank_8m3_elliptical.yaml]
@@ -22,6 +24,8 @@ SETTINGS = [
     ("amd only", "ordering=amd"),
     ("nesdis only", "ordering=nesdis"),
     ("larger supernodes", "nrelax=16,64,256 zrelax=0.8,0.2,0.1"),
+    ("OpenMP team of four (CHOLMOD's own)", "openmp=4"),
+    ("OpenMP team of two", "openmp=2"),
 ]
 
 

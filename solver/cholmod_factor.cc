@@ -17,6 +17,8 @@
 #include <initializer_list>
 #include <list>
 #include <mutex>
+#include <algorithm>
+#include <atomic>
 
 extern "C" void dgemm_(const char *transa, const char *transb, const int *m, const int *n,
                        const int *k, const double *alpha, const double *a, const int *lda,
@@ -25,10 +27,17 @@ extern "C" void dgemm_(const char *transa, const char *transb, const int *m, con
 
 namespace lightbody
 {
+  // The largest OpenMP team a library gets, and the parallel regions started through the cap
+  // (see GOMP_parallel at the end).
+  std::atomic<unsigned>      openmp_team_cap{1};
+  std::atomic<unsigned long> openmp_regions_started{0};
+
+  unsigned long openmp_regions() { return openmp_regions_started; }
+
   namespace
   {
     // Settings of the supernodal factorisation for bench/factor_benchmark.py to compare:
-    // LIGHTBODY_CHOLMOD="nrelax=a,b,c zrelax=x,y,z ordering=amd|metis|nesdis|default".
+    // LIGHTBODY_CHOLMOD="nrelax=a,b,c zrelax=x,y,z ordering=amd|metis|nesdis|default openmp=n".
     void tune(cholmod_common &c)
     {
       const char *given = std::getenv("LIGHTBODY_CHOLMOD");
@@ -52,6 +61,8 @@ namespace lightbody
           else if (key == "zrelax" && numbers.size() == 3)
             for (int k = 0; k < 3; ++k)
               c.zrelax[k] = numbers[k];
+          else if (key == "openmp" && numbers.size() == 1 && numbers[0] >= 1)
+            openmp_team_cap = static_cast<unsigned>(numbers[0]);
           else if (key == "ordering" && value != "default")
             {
               c.nmethods           = 1;
@@ -354,3 +365,27 @@ namespace lightbody
     return rate;
   }
 } // namespace lightbody
+
+// CHOLMOD's supernodal factorisation (SuiteSparse 5, t_cholmod_super_numeric.c) clears and
+// assembles each large supernode in an OpenMP loop on a fixed team of four threads
+// (num_threads(4), which omp_set_num_threads cannot lower), beside the BLAS's own threads. On
+// the 2-core machine (2026-12-02, alternating runs) a team of one is fastest: clamped plate at
+// 6.6 k DoFs, factorise stage 31-33 ms against 50-64 ms with four and 67-183 ms with two (a team
+// as large as the cores keeps its threads spinning between the loops, taking the cores from
+// the BLAS); tank_shell_5083 at 356 k DoFs, numeric factorisation 4.9-5.4 s against 5.7-5.8 s
+// with four and 10.5-11.3 s with two. The executable's definition comes first in the symbol
+// lookup, so CHOLMOD's calls come here: the team is capped (one; LIGHTBODY_CHOLMOD="openmp=n"
+// for bench/factor_benchmark.py) and libgomp's own GOMP_parallel does the rest. The dense work
+// keeps the BLAS's threads (--threads).
+extern "C" void GOMP_parallel(void (*fn)(void *), void *data, unsigned num_threads, unsigned flags)
+{
+  using Real             = void (*)(void (*)(void *), void *, unsigned, unsigned);
+  static const Real real = reinterpret_cast<Real>(dlsym(RTLD_NEXT, "GOMP_parallel"));
+  if (!real)
+    std::abort(); // (a caller of GOMP_parallel without libgomp loaded: impossible)
+  ++lightbody::openmp_regions_started;
+  const unsigned cap = lightbody::openmp_team_cap;
+  if (num_threads == 0 || num_threads > cap)
+    num_threads = cap;
+  real(fn, data, num_threads, flags);
+}

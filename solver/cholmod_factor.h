@@ -63,6 +63,9 @@ namespace lightbody
 
   // Sets the number of BLAS threads the factorisation uses, where the BLAS allows it.
   void set_blas_threads(int n);
+  // The OpenMP parallel regions the libraries (CHOLMOD's factorisation) started in this process,
+  // each on a team capped at one thread (measured faster; see GOMP_parallel in the .cc).
+  unsigned long openmp_regions();
   // The BLAS's dense matrix-multiply rate on this machine, in flop/s, measured once per process
   // (a 1000 x 1000 DGEMM, about 0.1 s): the ceiling of a supernodal factorisation's rate.
   double dgemm_rate();
