@@ -10,6 +10,7 @@
 
 #include <deal.II/base/quadrature_lib.h>
 #include <deal.II/base/symmetric_tensor.h>
+#include <deal.II/base/work_stream.h>
 #include <deal.II/dofs/dof_tools.h>
 #include <deal.II/fe/fe_values.h>
 #include <deal.II/grid/grid_tools.h>
@@ -359,48 +360,85 @@ namespace lightbody
       std::vector<unsigned char> component;
     };
 
+    // Per thread: the element's strains at its nodes.
+    struct NodalScratch
+    {
+      NodalScratch(const Model &model, const Quadrature<3> &at_nodes, unsigned cell_dofs)
+        : strains(model, at_nodes), local(cell_dofs), eps(at_nodes.size())
+      {
+      }
+      NodalScratch(const NodalScratch &o)
+        : strains(o.strains), local(o.local.size()), eps(o.eps.size())
+      {
+      }
+      ShellStrains                       strains;
+      Vector<double>                     local;
+      std::vector<SymmetricTensor<2, 3>> eps;
+    };
+
+    // Per cell: its DoFs and nodes, the stress at each node and the displacement of each DoF,
+    // load case after load case.
+    struct NodalCopy
+    {
+      std::vector<types::global_dof_index> sys_dofs, node_dofs;
+      std::vector<std::array<double, 6>>   sigma;
+      std::vector<double>                  u;
+    };
+
     // Stresses averaged over the elements around each node, and the nodal displacements, of
-    // every load case (the element's strain rows are made once per cell for all of them).
+    // every load case (the element's strain rows are made once per cell for all of them). The
+    // cells are worked in parallel and added up in their order (the same sums as one thread).
     void nodal_fields(const Results &results, const NodeTable &nodes,
                       std::vector<LoadCaseResult> &rs, std::vector<std::vector<Vec3>> &u_nodes)
     {
-      const Solution                      &s = results.solution;
-      const NodeMap                        map(s.fe);
-      const Quadrature<3>                  at_nodes(results.fe_scalar.get_unit_support_points());
-      ShellStrains                         strains(s.model, at_nodes);
-      Vector<double>                       local(s.fe.n_dofs_per_cell());
-      std::vector<types::global_dof_index> sys_dofs(s.fe.n_dofs_per_cell()),
-        node_dofs(results.fe_scalar.n_dofs_per_cell());
-      std::vector<SymmetricTensor<2, 3>> eps(at_nodes.size());
-      for (unsigned lc = 0; lc < rs.size(); ++lc)
+      const Solution     &s = results.solution;
+      const NodeMap       map(s.fe);
+      const Quadrature<3> at_nodes(results.fe_scalar.get_unit_support_points());
+      const unsigned      cell_dofs = s.fe.n_dofs_per_cell(), n_points = at_nodes.size();
+      const std::size_t   n_cases = rs.size();
+      for (unsigned lc = 0; lc < n_cases; ++lc)
         {
           rs[lc].stress.assign(nodes.points.size(), {{0, 0, 0, 0, 0, 0}});
           u_nodes[lc].assign(nodes.points.size(), {0, 0, 0});
         }
-      auto node_cell = results.node_handler.begin_active();
-      for (const auto &cell : s.dof_handler.active_cell_iterators())
-        {
-          strains.reinit(cell);
-          cell->get_dof_indices(sys_dofs);
-          node_cell->get_dof_indices(node_dofs);
+      NodalCopy prototype;
+      prototype.sys_dofs.resize(cell_dofs);
+      prototype.node_dofs.resize(results.fe_scalar.n_dofs_per_cell());
+      prototype.sigma.resize(n_cases * n_points);
+      prototype.u.resize(n_cases * cell_dofs);
+      WorkStream::run(
+        s.dof_handler.begin_active(), s.dof_handler.end(),
+        [&](const DoFHandler<3>::active_cell_iterator &cell, NodalScratch &sc, NodalCopy &cd) {
+          sc.strains.reinit(cell);
+          cell->get_dof_indices(cd.sys_dofs);
+          const DoFHandler<3>::active_cell_iterator node_cell(&s.model.triangulation, cell->level(),
+                                                              cell->index(), &results.node_handler);
+          node_cell->get_dof_indices(cd.node_dofs);
           const Material &m = s.model.parts[cell->material_id()].material;
-          for (unsigned lc = 0; lc < rs.size(); ++lc)
+          for (unsigned lc = 0; lc < n_cases; ++lc)
             {
               const LoadCaseSolution &l = s.load_cases[lc];
-              cell->get_dof_values(l.displacement, local);
-              strains.strains(local, eps);
-              for (unsigned q = 0; q < at_nodes.size(); ++q)
-                {
-                  const auto sigma = stress_from_strain(eps[q], m);
-                  for (unsigned k = 0; k < 6; ++k)
-                    rs[lc].stress[node_dofs[q]][k] += sigma[k] / nodes.count[node_dofs[q]];
-                }
-              for (unsigned i = 0; i < sys_dofs.size(); ++i)
-                u_nodes[lc][node_dofs[map.of_system[i].second]][map.of_system[i].first] =
-                  l.displacement[sys_dofs[i]];
+              cell->get_dof_values(l.displacement, sc.local);
+              sc.strains.strains(sc.local, sc.eps);
+              for (unsigned q = 0; q < n_points; ++q)
+                cd.sigma[lc * n_points + q] = stress_from_strain(sc.eps[q], m);
+              for (unsigned i = 0; i < cell_dofs; ++i)
+                cd.u[lc * cell_dofs + i] = l.displacement[cd.sys_dofs[i]];
             }
-          ++node_cell;
-        }
+        },
+        [&](const NodalCopy &cd) {
+          for (unsigned lc = 0; lc < n_cases; ++lc)
+            {
+              for (unsigned q = 0; q < n_points; ++q)
+                for (unsigned k = 0; k < 6; ++k)
+                  rs[lc].stress[cd.node_dofs[q]][k] +=
+                    cd.sigma[lc * n_points + q][k] / nodes.count[cd.node_dofs[q]];
+              for (unsigned i = 0; i < cell_dofs; ++i)
+                u_nodes[lc][cd.node_dofs[map.of_system[i].second]][map.of_system[i].first] =
+                  cd.u[lc * cell_dofs + i];
+            }
+        },
+        NodalScratch(s.model, at_nodes, cell_dofs), prototype);
     }
 
     // von Mises and principal stresses at every node; the largest displacement and stress with

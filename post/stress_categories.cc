@@ -3,9 +3,11 @@
 #include "solver/shell_element.h"
 
 #include <deal.II/base/quadrature_lib.h>
+#include <deal.II/base/work_stream.h>
 #include <deal.II/fe/fe_values.h>
 
 #include <cmath>
+#include <memory>
 #include <map>
 #include <tuple>
 
@@ -60,18 +62,42 @@ namespace lightbody
     }
   } // namespace
 
+  namespace
+  {
+    // Per thread: the element's strains at the column points of each thickness axis.
+    struct ColumnScratch
+    {
+      explicit ColumnScratch(const Model &model, unsigned cell_dofs)
+        : local(cell_dofs), eps(9 * thickness_points)
+      {
+        for (unsigned d = 0; d < 3; ++d)
+          strains.push_back(std::make_unique<ShellStrains>(model, column_points(d)));
+      }
+      ColumnScratch(const ColumnScratch &o) : local(o.local.size()), eps(o.eps.size())
+      {
+        for (const auto &st : o.strains)
+          strains.push_back(std::make_unique<ShellStrains>(*st));
+      }
+      std::vector<std::unique_ptr<ShellStrains>> strains;
+      Vector<double>                             local;
+      std::vector<SymmetricTensor<2, 3>>         eps;
+    };
+
+    // Per cell: its nine columns and what the cell adds to each, load case after load case.
+    struct ColumnCopy
+    {
+      ColumnKey           key[9];
+      std::vector<Column> add; // [lc * 9 + column]
+    };
+  } // namespace
+
   void stress_categories(const Results &results, std::vector<LoadCaseResult> &rs)
   {
-    const Solution                            &s     = results.solution;
-    const Model                               &model = s.model;
-    const QGauss<1>                            gauss(thickness_points);
-    std::vector<std::unique_ptr<ShellStrains>> strains;
-    for (unsigned d = 0; d < 3; ++d)
-      strains.push_back(std::make_unique<ShellStrains>(model, column_points(d)));
-    const std::vector<Quadrature<3>>   points = {column_points(0), column_points(1),
-                                                 column_points(2)};
-    Vector<double>                     local(s.fe.n_dofs_per_cell());
-    std::vector<SymmetricTensor<2, 3>> eps(9 * thickness_points);
+    const Solution                  &s     = results.solution;
+    const Model                     &model = s.model;
+    const QGauss<1>                  gauss(thickness_points);
+    const std::vector<Quadrature<3>> points = {column_points(0), column_points(1),
+                                               column_points(2)};
 
     // The patch grid position of a unit-cell point of a cell.
     auto key_of = [&](unsigned cell, const Point<3> &xi) {
@@ -81,47 +107,66 @@ namespace lightbody
       return ColumnKey{g.patch, std::lround(2.0 * patch.n_u * pr[0]),
                        std::lround(2.0 * patch.n_v * pr[1])};
     };
-    // Per column, one running integral for every load case.
+    // Per column, one running integral for every load case. The cells are worked in parallel
+    // and added in their order (the same sums with any number of threads).
     const std::size_t                        n_cases = rs.size();
     std::map<ColumnKey, std::vector<Column>> columns;
-    for (const auto &cell : s.dof_handler.active_cell_iterators())
-      {
+    ColumnCopy                               prototype;
+    prototype.add.resize(9 * n_cases);
+    WorkStream::run(
+      s.dof_handler.begin_active(), s.dof_handler.end(),
+      [&](const DoFHandler<3>::active_cell_iterator &cell, ColumnScratch &sc, ColumnCopy &cd) {
         const unsigned  index = cell->active_cell_index();
         const unsigned  d     = model.thickness_axis(index);
         const Material &m     = model.parts[cell->material_id()].material;
-        strains[d]->reinit(cell);
+        sc.strains[d]->reinit(cell);
         const auto &column = points[d].get_points();
-        // The cell's nine columns: their thickness parameters and running integrals.
-        double               w0[9], w1[9];
-        std::vector<Column> *group[9];
+        // The cell's nine columns: their thickness parameters and keys.
+        double w0[9], w1[9];
         for (unsigned ab = 0; ab < 9; ++ab)
           {
             Point<3> lower = column[ab * thickness_points], upper = lower;
             lower[d] = 0, upper[d] = 1;
-            w0[ab]    = model.parameters(index, lower)[2];
-            w1[ab]    = model.parameters(index, upper)[2];
-            group[ab] = &columns[key_of(index, lower)];
-            group[ab]->resize(n_cases);
+            w0[ab]     = model.parameters(index, lower)[2];
+            w1[ab]     = model.parameters(index, upper)[2];
+            cd.key[ab] = key_of(index, lower);
           }
         for (unsigned lc = 0; lc < n_cases; ++lc)
           {
-            cell->get_dof_values(s.load_cases[lc].displacement, local);
-            strains[d]->strains(local, eps);
+            cell->get_dof_values(s.load_cases[lc].displacement, sc.local);
+            sc.strains[d]->strains(sc.local, sc.eps);
             for (unsigned ab = 0; ab < 9; ++ab)
               {
-                Column &col = (*group[ab])[lc];
+                Column &col = cd.add[lc * 9 + ab];
+                col         = Column{};
                 for (unsigned g = 0; g < thickness_points; ++g)
                   {
                     const double weight = gauss.weight(g) * std::abs(w1[ab] - w0[ab]);
                     const double w      = w0[ab] + gauss.point(g)[0] * (w1[ab] - w0[ab]);
-                    const Six    sigma  = stress_from_strain(eps[ab * thickness_points + g], m);
+                    const Six    sigma  = stress_from_strain(sc.eps[ab * thickness_points + g], m);
                     col.s0              = plus(col.s0, sigma, weight);
                     col.s1              = plus(col.s1, sigma, weight * w);
                   }
-                col.covered += std::abs(w1[ab] - w0[ab]);
+                col.covered = std::abs(w1[ab] - w0[ab]);
               }
           }
-      }
+      },
+      [&](const ColumnCopy &cd) {
+        for (unsigned ab = 0; ab < 9; ++ab)
+          {
+            std::vector<Column> &group = columns[cd.key[ab]];
+            group.resize(n_cases);
+            for (unsigned lc = 0; lc < n_cases; ++lc)
+              {
+                const Column &a = cd.add[lc * 9 + ab];
+                Column       &c = group[lc];
+                c.s0            = plus(c.s0, a.s0, 1);
+                c.s1            = plus(c.s1, a.s1, 1);
+                c.covered += a.covered;
+              }
+          }
+      },
+      ColumnScratch(model, s.fe.n_dofs_per_cell()), prototype);
 
     // Every node takes the categories of its column.
     const std::size_t n_nodes = results.node_handler.n_dofs();
