@@ -5,7 +5,13 @@
 products (one product = a multiplication by K_G and two triangular solves with the factor), the
 time per product, and the ratio buckling / static (issue target: at most 2 for 10 modes).
 
+With --solve-threads, runs instead, alternating, the forward and back substitutions on one BLAS
+thread (lightbody's default) and on two (LIGHTBODY_CHOLMOD="solve_threads=2", the BLAS's own
+count, used by this benchmark only), first on a quiet machine and then beside a busy process
+that keeps one core (a shell loop): the eigen solver's time and time per product of each.
+
 usage: python3 bench/buckling_benchmark.py [--build build] [--repeat 3] [--modes 10]
+                                           [--solve-threads]
 """
 import argparse, json, os, statistics, subprocess, sys, tempfile
 
@@ -14,10 +20,16 @@ CASE = os.path.join(ROOT, "cases", "tank_8m3_elliptical.yaml")
 LOAD_CASE = "adr_travel_2g"
 
 
-def run_once(exe, modes, out):
+def run_once(exe, modes, out, cholmod=None):
     cmd = [exe, "run", CASE, "--out", out, "--set", f"buckling.modes={modes}",
-           "--set", f"buckling.load_cases=[{LOAD_CASE}]", "--set", "criteria.convergence=off"]
-    proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+           "--set", f"buckling.load_cases=[{LOAD_CASE}]", "--set", "criteria.convergence=off",
+           "--output", "summary"]
+    env = dict(os.environ)
+    env.pop("LIGHTBODY_CHOLMOD", None)
+    if cholmod:
+        env["LIGHTBODY_CHOLMOD"] = cholmod
+    proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                          env=env)
     if proc.returncode not in (0, 3, 6):
         sys.exit(f"lightbody failed ({proc.returncode}): {proc.stderr[-2000:]}")
     report = json.load(open(os.path.join(out, "report.json")))
@@ -30,13 +42,48 @@ def run_once(exe, modes, out):
             "factors": b["load_factors"]}
 
 
+def solve_threads(exe, modes, repeat):
+    settings = [("one BLAS thread (default)", None), ("two BLAS threads", "solve_threads=2")]
+    table = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for load in ("quiet", "one core busy"):
+            busy = None
+            if load != "quiet":
+                busy = subprocess.Popen(["sh", "-c", "while :; do :; done"])
+            try:
+                runs = {name: [] for name, _ in settings}
+                for i in range(repeat):
+                    for name, setting in settings:
+                        r = run_once(exe, modes, os.path.join(tmp, f"r{len(table)}{i}"), setting)
+                        runs[name].append(r)
+                        print(f"{load}, {name}: eigen solver {r['eigen_s']:.2f} s "
+                              f"({r['products']} products)", flush=True)
+            finally:
+                if busy:
+                    busy.kill()
+                    busy.wait()
+            for name, _ in settings:
+                eigen = statistics.median(r["eigen_s"] for r in runs[name])
+                products = statistics.median(r["products"] for r in runs[name])
+                table.append((load, name, eigen, products))
+    print(f"\n{modes} modes of {LOAD_CASE}, medians of {repeat}:")
+    print("| machine | substitutions | eigen solver s | products | s per product |")
+    print("|---|---|---|---|---|")
+    for load, name, eigen, products in table:
+        print(f"| {load} | {name} | {eigen:.2f} | {products:.0f} | {eigen / products:.3f} |")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default=os.path.join(ROOT, "build"))
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--modes", type=int, default=10)
+    ap.add_argument("--solve-threads", action="store_true")
     args = ap.parse_args()
     exe = os.path.join(args.build, "lightbody")
+    if args.solve_threads:
+        solve_threads(exe, args.modes, args.repeat)
+        return
     runs = []
     with tempfile.TemporaryDirectory() as tmp:
         for i in range(args.repeat):

@@ -29,15 +29,18 @@ namespace lightbody
 {
   // The largest OpenMP team a library gets, and the parallel regions started through the cap
   // (see GOMP_parallel at the end).
-  std::atomic<unsigned>      openmp_team_cap{1};
+  std::atomic<unsigned> openmp_team_cap{1};
+  // The BLAS threads of a forward or back substitution (see cholmod_steps).
+  std::atomic<int>           solve_blas_threads{1};
   std::atomic<unsigned long> openmp_regions_started{0};
 
   unsigned long openmp_regions() { return openmp_regions_started; }
 
   namespace
   {
-    // Settings of the supernodal factorisation for bench/factor_benchmark.py to compare:
-    // LIGHTBODY_CHOLMOD="nrelax=a,b,c zrelax=x,y,z ordering=amd|metis|nesdis|default openmp=n".
+    // Settings of the supernodal factorisation for bench/factor_benchmark.py and
+    // bench/buckling_benchmark.py to compare: LIGHTBODY_CHOLMOD="nrelax=a,b,c zrelax=x,y,z
+    // ordering=amd|metis|nesdis|default openmp=n solve_threads=n".
     void tune(cholmod_common &c)
     {
       const char *given = std::getenv("LIGHTBODY_CHOLMOD");
@@ -63,6 +66,8 @@ namespace lightbody
               c.zrelax[k] = numbers[k];
           else if (key == "openmp" && numbers.size() == 1 && numbers[0] >= 1)
             openmp_team_cap = static_cast<unsigned>(numbers[0]);
+          else if (key == "solve_threads" && numbers.size() == 1 && numbers[0] >= 1)
+            solve_blas_threads = static_cast<int>(numbers[0]);
           else if (key == "ordering" && value != "default")
             {
               c.nmethods           = 1;
@@ -272,10 +277,39 @@ namespace lightbody
   namespace
   {
     // x := op(x) for CHOLMOD's solve systems applied in turn.
+    // The BLAS on solve_blas_threads threads while it lives, then as before. A substitution with
+    // one right-hand side is a sweep through the factor, thousands of small BLAS-2 calls (one
+    // per supernode), bound by memory: a second thread gains nothing on the 2-core machine, and
+    // where the other core is busy each call waits for its descheduled helper. Measured
+    // (2026-12-02, bench/buckling_benchmark.py --solve-threads --modes 3, default tank, 41
+    // products, medians of 2): quiet, one thread 8.70 s against two 10.69 s; beside a busy loop
+    // on the other core 11.18 against 26.70 s; beside a compilation 9.7-10.0 against 40.6 and
+    // 181.8 s (single runs).
+    class SolveThreads
+    {
+    public:
+      SolveThreads() : before_(blas_threads())
+      {
+        if (before_ != solve_blas_threads)
+          set_blas_threads(solve_blas_threads);
+      }
+      ~SolveThreads()
+      {
+        if (before_ != solve_blas_threads)
+          set_blas_threads(before_);
+      }
+      SolveThreads(const SolveThreads &)            = delete;
+      SolveThreads &operator=(const SolveThreads &) = delete;
+
+    private:
+      int before_;
+    };
+
     void cholmod_steps(cholmod_factor *L, cholmod_common &cm, std::size_t n, double *x,
                        std::initializer_list<int> systems)
     {
-      cholmod_dense *b = cholmod_l_allocate_dense(n, 1, n, CHOLMOD_REAL, &cm);
+      const SolveThreads threads;
+      cholmod_dense     *b = cholmod_l_allocate_dense(n, 1, n, CHOLMOD_REAL, &cm);
       if (!b)
         throw ModelError("out of memory in the sparse Cholesky solve");
       std::memcpy(b->x, x, n * sizeof(double));
@@ -337,6 +371,13 @@ namespace lightbody
   {
     if (impl_->A)
       cholmod_l_free_sparse(&impl_->A, &impl_->common);
+  }
+
+  int blas_threads()
+  {
+    using Getter    = int (*)();
+    static auto get = reinterpret_cast<Getter>(dlsym(RTLD_DEFAULT, "openblas_get_num_threads"));
+    return get ? get() : 1;
   }
 
   void set_blas_threads(int n)

@@ -63,6 +63,9 @@ namespace lightbody
 
   // Sets the number of BLAS threads the factorisation uses, where the BLAS allows it.
   void set_blas_threads(int n);
+  // The BLAS's thread count where it tells it (OpenBLAS), else 1. The factorisation uses them
+  // all; each forward or back substitution runs on one and gives them back.
+  int blas_threads();
   // The OpenMP parallel regions the libraries (CHOLMOD's factorisation) started in this process,
   // each on a team capped at one thread (measured faster; see GOMP_parallel in the .cc).
   unsigned long openmp_regions();

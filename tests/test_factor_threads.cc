@@ -5,10 +5,30 @@
 
 #include <gtest/gtest.h>
 
+#include <dlfcn.h>
+
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 
 extern "C" void GOMP_parallel(void (*fn)(void *), void *data, unsigned num_threads, unsigned flags);
+
+// The BLAS's triangular solve, as CHOLMOD calls it in a supernodal substitution with one
+// right-hand side: this test program's definition comes first in the symbol lookup, records the
+// BLAS's thread count at the call and passes it on to the BLAS's own.
+namespace
+{
+  std::atomic<int> threads_in_trsv{0};
+}
+extern "C" void dtrsv_(const char *uplo, const char *trans, const char *diag, const int *n,
+                       const double *a, const int *lda, double *x, const int *incx)
+{
+  using Trsv = void (*)(const char *, const char *, const char *, const int *, const double *,
+                        const int *, double *, const int *);
+  static const auto blas = reinterpret_cast<Trsv>(dlsym(RTLD_NEXT, "dtrsv_"));
+  threads_in_trsv        = std::max(threads_in_trsv.load(), lightbody::blas_threads());
+  blas(uplo, trans, diag, n, a, lda, x, incx);
+}
 
 namespace
 {
@@ -22,6 +42,53 @@ TEST(FactorThreads, ARegionAskedForFourThreadsRunsOnOne)
   EXPECT_EQ(threads, 1);
 }
 
+namespace
+{
+  // The lower triangle of A = I + 1 1^T / n, by columns, into c.
+  void fill_dense(lightbody::SparseCholesky &c, std::size_t n)
+  {
+    c.allocate(n, n * (n + 1) / 2);
+    int64_t    *p = c.col_ptr(), *r = c.row_index();
+    double     *x = c.values();
+    std::size_t k = 0;
+    for (std::size_t j = 0; j < n; ++j)
+      {
+        p[j] = static_cast<int64_t>(k);
+        for (std::size_t i = j; i < n; ++i, ++k)
+          r[k] = static_cast<int64_t>(i), x[k] = (i == j ? 1.0 : 0.0) + 1.0 / n;
+      }
+    p[n] = static_cast<int64_t>(k);
+  }
+} // namespace
+
+// The factorisation has the BLAS's threads; each substitution runs on one (a second only waits
+// for its helper where the other core is busy: solver/cholmod_factor.cc) and gives them back.
+TEST(FactorThreads, ASubstitutionRunsOnOneBlasThreadAndGivesThemBack)
+{
+  const int before = lightbody::blas_threads();
+  lightbody::set_blas_threads(2);
+  if (lightbody::blas_threads() != 2)
+    GTEST_SKIP() << "the BLAS does not tell or set its threads (not OpenBLAS)";
+  const std::size_t         n = 300;
+  lightbody::SparseCholesky c;
+  fill_dense(c, n);
+  c.analyse();
+  ASSERT_LT(c.factorise(), 0);
+  threads_in_trsv = 0;
+  std::vector<double> b(n, 2.0);
+  c.solve(b.data());
+  EXPECT_EQ(threads_in_trsv, 1);
+  EXPECT_EQ(lightbody::blas_threads(), 2);
+  for (double v : b)
+    EXPECT_NEAR(v, 1.0, 1e-12);
+  threads_in_trsv = 0;
+  c.solve_upper(b.data());
+  c.solve_lower(b.data());
+  EXPECT_EQ(threads_in_trsv, 1);
+  EXPECT_EQ(lightbody::blas_threads(), 2);
+  lightbody::set_blas_threads(before);
+}
+
 // A dense 300 x 300 block is one supernode of 90 000 entries, above the 1 024 from which
 // CHOLMOD clears and fills a supernode in an OpenMP loop: the factorisation starts regions, and
 // they come through the cap (counted), and the factor is right.
@@ -29,17 +96,7 @@ TEST(FactorThreads, CholmodsRegionsComeThroughTheCap)
 {
   const std::size_t         n = 300;
   lightbody::SparseCholesky c;
-  c.allocate(n, n * (n + 1) / 2);
-  int64_t    *p = c.col_ptr(), *r = c.row_index();
-  double     *x = c.values();
-  std::size_t k = 0;
-  for (std::size_t j = 0; j < n; ++j) // lower triangle of A = I + 1 1^T / n, by columns
-    {
-      p[j] = static_cast<int64_t>(k);
-      for (std::size_t i = j; i < n; ++i, ++k)
-        r[k] = static_cast<int64_t>(i), x[k] = (i == j ? 1.0 : 0.0) + 1.0 / n;
-    }
-  p[n] = static_cast<int64_t>(k);
+  fill_dense(c, n);
   c.analyse();
   const unsigned long before = lightbody::openmp_regions();
   ASSERT_LT(c.factorise(), 0);

@@ -171,30 +171,57 @@ load_cases:
     EXPECT_LT(std::abs(first[1] - first[0]), 0.006 * first[1]);
   }
 
+  namespace
+  {
+    // A load case of the plate: the pressure on edges 2 and 4 (compression positive), with the
+    // two lowest buckling modes.
+    std::string edge_load_case(const std::string &name, double mpa)
+    {
+      const std::string v = std::to_string(mpa);
+      return "  " + name + ":\n    edge_pressures:\n      - {edge: plate.edge2, value: " + v +
+             " MPa}\n      - {edge: plate.edge4, value: " + v + " MPa}\n    buckling: {modes: 2}\n";
+    }
+  } // namespace
+
+  // The load cases of a support set are analysed one after the other on one factor, each with
+  // its own geometric stiffness: the same edge compression doubled halves the load factors exactly
+  // (linear buckling), the same again gives the same, and a case in tension between them leaves
+  // nothing behind (a geometric stiffness kept from one case to the next fails this).
+  TEST(Buckling, EachCaseOfASetHasItsOwnGeometricStiffness)
+  {
+    const std::string base = plate(500, 500, 5, 50) + simply_supported(500) + "load_cases:\n" +
+                             edge_load_case("single", 10) + edge_load_case("tension", -10) +
+                             edge_load_case("double", 20) + edge_load_case("single_again", 10);
+    const RunOutcome o = run_yaml(base);
+    const auto      &c = o.results->load_cases;
+    ASSERT_EQ(c.size(), 4u);
+    ASSERT_EQ(c[0].buckling.load_factors.size(), 2u);
+    ASSERT_EQ(c[2].buckling.load_factors.size(), 2u);
+    ASSERT_EQ(c[3].buckling.load_factors.size(), 2u);
+    EXPECT_TRUE(c[1].buckling.load_factors.empty());
+    for (unsigned k = 0; k < 2; ++k)
+      {
+        const double single = c[0].buckling.load_factors[k];
+        EXPECT_NEAR(c[2].buckling.load_factors[k], single / 2, 1e-6 * single) << k;
+        EXPECT_NEAR(c[3].buckling.load_factors[k], single, 1e-6 * single) << k;
+      }
+  }
+
   // A case in tension has no buckling load: no factors, and it passes. A required factor above
   // the lowest one fails the case and names it in the verdict; a case without a buckling
   // analysis is listed as not checked.
   TEST(Buckling, CriterionAndCasesWithoutCompression)
   {
-    const std::string base = plate(500, 500, 5, 50) + simply_supported(500) + R"(
-criteria: {allowable: proof, buckling_factor: 3}
-load_cases:
-  compression:
-    edge_pressures:
-      - {edge: plate.edge2, value: 10 MPa}
-      - {edge: plate.edge4, value: 10 MPa}
-    buckling: {modes: 2}
-  tension:
-    edge_pressures:
-      - {edge: plate.edge2, value: -10 MPa}
-      - {edge: plate.edge4, value: -10 MPa}
-    buckling: {modes: 2}
+    const std::string base = plate(500, 500, 5, 50) + simply_supported(500) +
+                             "criteria: {allowable: proof, buckling_factor: 3}\nload_cases:\n" +
+                             edge_load_case("compression", 10) + edge_load_case("tension", -10) +
+                             R"(
   lateral:
     pressures:
       - {surface: plate.top, value: 0.001 MPa}
 )";
-    const RunOutcome  o    = run_yaml(base);
-    const auto       &r    = *o.results;
+    const RunOutcome o = run_yaml(base);
+    const auto      &r = *o.results;
     EXPECT_FALSE(r.load_cases[0].buckling.passed);
     EXPECT_FALSE(r.load_cases[0].passed);
     EXPECT_TRUE(r.load_cases[1].buckling.analysed);
