@@ -276,7 +276,6 @@ namespace lightbody
 
   namespace
   {
-    // x := op(x) for CHOLMOD's solve systems applied in turn.
     // The BLAS on solve_blas_threads threads while it lives, then as before. A substitution with
     // one right-hand side is a sweep through the factor, thousands of small BLAS-2 calls (one
     // per supernode), bound by memory: a second thread gains nothing on the 2-core machine, and
@@ -288,23 +287,24 @@ namespace lightbody
     class SolveThreads
     {
     public:
-      SolveThreads() : before_(blas_threads())
+      SolveThreads() : before_(blas_threads()), during_(solve_blas_threads)
       {
-        if (before_ != solve_blas_threads)
-          set_blas_threads(solve_blas_threads);
+        if (before_ != during_)
+          set_blas_threads(during_);
       }
       ~SolveThreads()
       {
-        if (before_ != solve_blas_threads)
+        if (before_ != during_)
           set_blas_threads(before_);
       }
       SolveThreads(const SolveThreads &)            = delete;
       SolveThreads &operator=(const SolveThreads &) = delete;
 
     private:
-      int before_;
+      int before_, during_;
     };
 
+    // x := op(x) for CHOLMOD's solve systems applied in turn.
     void cholmod_steps(cholmod_factor *L, cholmod_common &cm, std::size_t n, double *x,
                        std::initializer_list<int> systems)
     {
@@ -384,9 +384,10 @@ namespace lightbody
   {
     // OpenBLAS reads its thread count at load time; its setter exists only in OpenBLAS, so look it
     // up rather than link against one BLAS in particular.
-    using Setter = void (*)(int);
-    if (auto f = reinterpret_cast<Setter>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads")))
-      f(n);
+    using Setter    = void (*)(int);
+    static auto set = reinterpret_cast<Setter>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
+    if (set)
+      set(n);
   }
 
   double dgemm_rate()
