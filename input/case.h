@@ -470,8 +470,9 @@ namespace lightbody
     const PartSpec *find_part(const std::string &name) const;
   };
 
-  // A file name from a load-case name: letters, digits, '-', '_' and '.' kept, the rest '_'.
-  // The case reader refuses load cases whose names give the same file.
+  // A file name from a load-case name: letters, digits, '-', '_' and '.' kept, the rest '_', a
+  // leading '.' too. The case reader refuses load cases whose names give the same file (case
+  // ignored) or modal.vtu.
   std::string file_stem(const std::string &name);
 
   // Why `name` cannot name a case (its result folder is results/<name>), or "" when it can:

@@ -5,6 +5,7 @@
 #include "input/templates.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -311,9 +312,16 @@ namespace lightbody
       return c;
     }
 
-    // Each load case writes <file_stem(name)>.vtu: names must be short and give distinct files.
+    // Each load case writes <file_stem(name)>.vtu: names must be short and give distinct files,
+    // also where the file system ignores case (a share of a cluster or another machine), and not
+    // the vibration modes' modal.vtu.
     void Reader::check_load_case_names(const Case &c)
     {
+      const auto folded = [](std::string s) {
+        for (char &ch : s)
+          ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        return s;
+      };
       std::map<std::string, const LoadCaseSpec *> by_file;
       for (const auto &lc : c.load_cases)
         {
@@ -321,13 +329,19 @@ namespace lightbody
           if (lc.name.size() > max_name_length)
             diag_.add(lc.where, key,
                       "the name is longer than " + std::to_string(max_name_length) + " characters");
-          const auto [it, fresh] = by_file.emplace(file_stem(lc.name), &lc);
+          const std::string stem = file_stem(lc.name);
+          if (c.modal && folded(stem) == "modal")
+            diag_.add(lc.where, key,
+                      "\"" + lc.name + "\" would be written to " + stem +
+                        ".vtu, over the vibration modes' modal.vtu; rename the load case");
+          const auto [it, fresh] = by_file.emplace(folded(stem), &lc);
           if (!fresh)
             diag_.add(lc.where, key,
                       "\"" + lc.name + "\" and \"" + it->second->name +
-                        "\" would both be written to " + it->first +
-                        ".vtu; rename one (letters, digits, '-', '_' and '.' are kept, "
-                        "anything else becomes '_')");
+                        "\" would both be written to " + file_stem(it->second->name) +
+                        ".vtu (file names differing only in case are one file on some file "
+                        "systems); rename one (letters, digits, '-', '_' and '.' are kept, "
+                        "anything else becomes '_', a leading '.' too)");
         }
     }
 
@@ -460,6 +474,9 @@ namespace lightbody
       s += (std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_' || ch == '.')
              ? ch
              : '_';
+    // (A leading dot would hide the file.)
+    if (!s.empty() && s[0] == '.')
+      s[0] = '_';
     return s.empty() ? std::string("load_case") : s;
   }
 

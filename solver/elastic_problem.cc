@@ -133,6 +133,24 @@ namespace lightbody
       return s.str();
     }
 
+    // A wall 1e5 times thinner than the body loses its stiffness to round-off (a 0.001 mm
+    // plate of 300 mm: its clamped edge, 0.001 mm deep, holds no rotation in double precision):
+    // the messages of a body that is not held say so beside the usual causes.
+    std::string thin_wall_hint(const Model &model)
+    {
+      const PartMesh *thinnest = nullptr;
+      for (const auto &p : model.parts)
+        if (p.thickness > 0 && (!thinnest || p.thickness < thinnest->thickness))
+          thinnest = &p;
+      if (!thinnest || !(model.size > 1e5 * thinnest->thickness))
+        return "";
+      char sizes[120];
+      std::snprintf(sizes, sizeof sizes, "%g mm against a body of %.0f mm", thinnest->thickness,
+                    model.size);
+      return "; or part \"" + thinnest->name + "\" is too thin for the body (" + sizes +
+             "): its stiffness is lost in round-off; check its thickness";
+    }
+
     class ElasticProblem
     {
     public:
@@ -808,7 +826,8 @@ namespace lightbody
           for (const auto &f : free)
             list += (list.empty() ? "" : ", ") + f;
           throw ModelError("the body is free to move (" + list + ")" + cases_text() +
-                           ": the supports do not hold it; add or extend supports");
+                           ": the supports do not hold it; add or extend supports" +
+                           thin_wall_hint(model_));
         }
     }
 
@@ -1016,7 +1035,8 @@ namespace lightbody
             "the stiffness matrix is singular at the node " + point_text(support_points_[failed]) +
             " (" + std::string(1, "xyz"[component_[failed]]) + " direction)" + cases_text() +
             ": part of the body is not held (a part joined to nothing, "
-            "or a mechanism)");
+            "or a mechanism)" +
+            thin_wall_hint(model_));
         }
       solution_->statistics.factor_nonzeros = cholesky_->factor_nonzeros();
     }

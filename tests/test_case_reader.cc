@@ -272,6 +272,27 @@ TEST(CaseReader, NamesThatWouldBeFilesAreChecked)
   EXPECT_NE(e[0].find("\"front_wall\" and \"front wall\" would both be written to front_wall.vtu"),
             std::string::npos)
     << e[0];
+  // One file where the file system ignores case.
+  const auto upper =
+    errors_of(replace(plate, "  load:\n", "  Load: {acceleration: [0, 0, 1]}\n  load:\n"));
+  ASSERT_EQ(upper.size(), 1u);
+  EXPECT_NE(upper[0].find("\"load\" and \"Load\" would both be written to Load.vtu"),
+            std::string::npos)
+    << upper[0];
+  // A load case named modal would overwrite the vibration modes' file (and they it): refused
+  // only where there are vibration modes.
+  const std::string modal_case = replace(plate, "  load:\n", "  Modal:\n") + "modal: {modes: 2}\n";
+  const auto        modal      = errors_of(modal_case);
+  ASSERT_EQ(modal.size(), 1u);
+  EXPECT_NE(modal[0].find("load_cases.Modal: \"Modal\" would be written to Modal.vtu, over the "
+                          "vibration modes' modal.vtu"),
+            std::string::npos)
+    << modal[0];
+  EXPECT_TRUE(errors_of(replace(plate, "  load:\n", "  modal:\n")).empty());
+  // A leading dot would hide the load case's file.
+  EXPECT_EQ(file_stem(".hidden"), "_hidden");
+  EXPECT_EQ(file_stem("../x"), "_._x");
+  EXPECT_EQ(file_stem(""), "load_case");
 }
 
 // The key table (input/keys.cc) is the one source of allowed keys and defaults: a case that gives

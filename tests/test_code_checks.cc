@@ -117,8 +117,9 @@ namespace
     ResultData r;
     r.design.checked = true;
     LoadCaseResult lc;
-    lc.name            = "a";
-    lc.max_utilization = 0.8;
+    lc.name                = "a";
+    lc.max_utilization     = 0.8;
+    lc.max_displacement_mm = 1.5;
     r.load_cases.push_back(lc);
     return r;
   }
@@ -168,6 +169,19 @@ TEST(Verdict, PassFailConditional)
   EXPECT_EQ(make_verdict(thin, c).status, Verdict::Status::fail);
   thin.minimum_thickness[0].checked = false;
   EXPECT_EQ(make_verdict(thin, c).status, Verdict::Status::conditional);
+
+  // A load case without load (every displacement zero) checks nothing: never PASS.
+  ResultData unloaded                        = checked_result();
+  unloaded.load_cases[0].max_utilization     = 0;
+  unloaded.load_cases[0].max_displacement_mm = 0;
+  v                                          = make_verdict(unloaded, c);
+  EXPECT_EQ(v.status, Verdict::Status::conditional);
+  ASSERT_EQ(v.conditions.size(), 1u);
+  EXPECT_NE(v.conditions[0].find("load case \"a\": applies no load"), std::string::npos);
+  // A failure elsewhere still fails.
+  unloaded.load_cases.push_back(checked_result().load_cases[0]);
+  unloaded.load_cases[1].max_utilization = 1.5;
+  EXPECT_EQ(make_verdict(unloaded, c).status, Verdict::Status::fail);
 
   // Nothing asked: no verdict.
   Case       plain;
