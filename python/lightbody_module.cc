@@ -91,6 +91,12 @@ namespace
       {
         SweepVariable v;
         v.key = py::str(item.first);
+        // A text is iterable too: "4 mm" would become the values 4, space, m, m.
+        if (py::isinstance<py::str>(item.second) || py::isinstance<py::bytes>(item.second) ||
+            !py::isinstance<py::iterable>(item.second))
+          throw py::type_error(
+            "vary[\"" + v.key + "\"]: give a list of values, such as [4, 5, 6] " +
+            "or [\"4 mm\", \"5 mm\"], not " + std::string(py::str(py::repr(item.second))));
         for (auto value : py::reinterpret_borrow<py::iterable>(item.second))
           v.values.push_back(py::str(value));
         o.vary.push_back(v);

@@ -1126,12 +1126,27 @@ namespace lightbody
     std::string ElasticProblem::too_large_for_direct(double bytes, double extra,
                                                      const char *where) const
     {
-      const double available = memory_available();
+      // With --max-memory, what the run holds counts against it (the machine's available memory
+      // already leaves it out), less the stiffness matrix that the direct path frees next.
+      double held = 0;
+      if (options_.memory_limit_bytes > 0)
+        {
+          const double nonzeros =
+            options_.linear_solver == LinearSolver::automatic && !stiffness_.empty()
+              ? static_cast<double>(stiffness_.n_nonzero_elements())
+              : 0.0;
+          held = std::max(0.0, resident_memory_bytes() - (keep_pattern() ? 8.0 : 12.0) * nonzeros);
+        }
+      const double available = memory_available() - held;
       if (bytes <= available)
         return "";
       const std::string need = "the factorisation would need about " + memory_text(bytes) +
                                (extra > 0 ? " (with the buckling or vibration matrix)" : "") +
-                               where + " but only " + memory_text(available) + " may be used";
+                               where + " but only " + memory_text(std::max(0.0, available)) +
+                               " may be used" +
+                               (held > 0 ? " (--max-memory " + memory_text(memory_available()) +
+                                             " less the " + memory_text(held) + " the run holds)"
+                                         : std::string());
       if (options_.linear_solver == LinearSolver::automatic)
         return "instead of the direct solver: " + need;
       throw ModelError(need + "; use the iterative solver (--solver iterative), " +

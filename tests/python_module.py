@@ -83,4 +83,13 @@ try:
     raise AssertionError("no error for an unknown --vary key")
 except lightbody.InputError as e:
     assert "thicknes" in str(e)
+# A text or a number where a list of values belongs is a TypeError, not a sweep over the text's
+# characters ("4 mm" as 4, space, m, m).
+for bad in ("4 mm", 5):
+    try:
+        lightbody.sweep(case, vary={"parts.plate.thickness": bad}, out=os.path.join(out, "sweep3"))
+        raise AssertionError("no error for vary values " + repr(bad))
+    except TypeError as e:
+        assert "give a list of values" in str(e), e
+    assert not os.path.exists(os.path.join(out, "sweep3"))
 print("python module: run equals the command line, sweep rows, errors: ok")

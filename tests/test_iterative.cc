@@ -234,6 +234,23 @@ load_cases:
       {
         EXPECT_NE(std::string(e.what()).find("--solver iterative"), std::string::npos) << e.what();
       }
+    // What the run holds counts against the limit: a limit of what this process holds now
+    // plus half the factor leaves no room for the factor (compared with the factor alone, as
+    // until 2026-12-02, it fitted: the process holds far more than half the plate's factor).
+    const double factor = d->statistics.factor_bytes;
+    ASSERT_GT(factor, 0);
+    ASSERT_GT(resident_memory_bytes(), factor);
+    SolverOptions held      = with(LinearSolver::direct);
+    held.memory_limit_bytes = resident_memory_bytes() + 0.5 * factor;
+    try
+      {
+        solve(*m, c, held);
+        ADD_FAILURE() << "expected a ModelError";
+      }
+    catch (const ModelError &e)
+      {
+        EXPECT_NE(std::string(e.what()).find(" the run holds)"), std::string::npos) << e.what();
+      }
   }
 
   // A solve stopped before its tolerance is an error naming the load case, never a result.
