@@ -15,6 +15,9 @@ usage: python3 bench/buckling_benchmark.py [--build build] [--repeat 3] [--modes
 """
 import argparse, json, os, statistics, subprocess, sys, tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from timing import busy_core  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CASE = os.path.join(ROOT, "cases", "tank_8m3_elliptical.yaml")
 LOAD_CASE = "adr_travel_2g"
@@ -47,10 +50,7 @@ def solve_threads(exe, modes, repeat):
     table = []
     with tempfile.TemporaryDirectory() as tmp:
         for load in ("quiet", "one core busy"):
-            busy = None
-            if load != "quiet":
-                busy = subprocess.Popen(["sh", "-c", "while :; do :; done"])
-            try:
+            with busy_core(load != "quiet"):
                 runs = {name: [] for name, _ in settings}
                 for i in range(repeat):
                     for name, setting in settings:
@@ -58,10 +58,6 @@ def solve_threads(exe, modes, repeat):
                         runs[name].append(r)
                         print(f"{load}, {name}: eigen solver {r['eigen_s']:.2f} s "
                               f"({r['products']} products)", flush=True)
-            finally:
-                if busy:
-                    busy.kill()
-                    busy.wait()
             for name, _ in settings:
                 eigen = statistics.median(r["eigen_s"] for r in runs[name])
                 products = statistics.median(r["products"] for r in runs[name])

@@ -12,10 +12,18 @@ the better; openmp: the largest OpenMP team CHOLMOD's loops get, one by default,
 CHOLMOD's own choice, see solver/cholmod_factor.cc).
 The settings are run in turn, --repeat times, and medians printed.
 
+--busy: instead, beside a shell loop that keeps one core busy, the factorisation as lightbody
+makes it (the BLAS's threads less the cores other processes keep busy, measured for 0.1 s before
+it starts) against all the machine's cores as BLAS threads ("factor_threads=n", the behaviour
+before 2026-12-02), alternating.
+
 usage: python3 bench/factor_benchmark.py [--build build] [--case cases/tank_8m3_elliptical.yaml]
-                                         [--repeat 3]
+                                         [--repeat 3] [--busy]
 """
 import argparse, os, re, statistics, subprocess, sys, tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from timing import busy_core  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SETTINGS = [
@@ -64,20 +72,29 @@ def main():
     ap.add_argument("--build", default=os.path.join(ROOT, "build"))
     ap.add_argument("--case", default=os.path.join(ROOT, "cases", "tank_8m3_elliptical.yaml"))
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--busy", action="store_true",
+                    help="beside a busy core: threads from the load against all cores")
     a = ap.parse_args()
     binary = os.path.join(a.build, "lightbody")
-    rows = {name: [] for name, _ in SETTINGS}
-    for _ in range(a.repeat):
-        for name, setting in SETTINGS:
-            rows[name].append(one(binary, a.case, setting))
-            r = rows[name][-1]
-            print(f"  {name}: analysis {r['analysis_s']:.2f} s, numeric {r['numeric_s']:.2f} s",
-                  flush=True)
-    print(f"\n{os.path.basename(a.case)}, medians of {a.repeat}:")
+    settings = SETTINGS
+    if a.busy:
+        settings = [("threads less the busy cores (default)", None),
+                    (f"all {os.cpu_count()} cores as BLAS threads",
+                     f"factor_threads={os.cpu_count()}")]
+    rows = {name: [] for name, _ in settings}
+    with busy_core(a.busy):
+        for _ in range(a.repeat):
+            for name, setting in settings:
+                rows[name].append(one(binary, a.case, setting))
+                r = rows[name][-1]
+                print(f"  {name}: analysis {r['analysis_s']:.2f} s, numeric "
+                      f"{r['numeric_s']:.2f} s", flush=True)
+    print(f"\n{os.path.basename(a.case)}, medians of {a.repeat}"
+          f"{', one core kept busy by a shell loop' if a.busy else ''}:")
     print("| setting | factor M nonzeros | Gflop | analysis s | numeric s | Gflop/s | "
           "DGEMM Gflop/s | % of DGEMM |")
     print("|---|---|---|---|---|---|---|---|")
-    for name, _ in SETTINGS:
+    for name, _ in settings:
         med = {k: statistics.median(r[k] for r in rows[name]) for k in rows[name][0]}
         print(f"| {name} | {med['factor_M']:.1f} | {med['gflop']:.1f} | {med['analysis_s']:.2f} "
               f"| {med['numeric_s']:.2f} | {med['rate']:.1f} | {med['dgemm']:.1f} | "

@@ -1,6 +1,18 @@
 """One timed run of a program for the bench scripts: exit code, whole-process wall time, peak
-memory and what it wrote to stderr."""
-import os, subprocess, tempfile, time
+memory and what it wrote to stderr; and a core kept busy beside the runs."""
+import contextlib, os, subprocess, tempfile, time
+
+
+@contextlib.contextmanager
+def busy_core(busy=True):
+    """Keeps one core busy (a shell loop) while the block runs, when busy is true."""
+    loop = subprocess.Popen(["sh", "-c", "while :; do :; done"]) if busy else None
+    try:
+        yield
+    finally:
+        if loop:
+            loop.kill()
+            loop.wait()
 
 
 def timed(cmd, cwd=None, env=None):

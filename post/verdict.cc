@@ -169,12 +169,13 @@ namespace lightbody
           }
         for (const auto &w : lc.outside_linear_validity)
           v.conditions.push_back("load case \"" + lc.name + "\": " + w);
-        // Zero loads (a pressure of 0 MPa, a zero acceleration) give zero stresses: such a load
-        // case passes whatever the design, a check of nothing, not a PASS.
+        // Zero loads (a pressure of 0 MPa, a zero acceleration), or loads only where the body is
+        // held, give zero stresses: such a load case passes whatever the design, a check of
+        // nothing, not a PASS.
         if (!(lc.max_displacement_mm > 0))
           v.conditions.push_back("load case \"" + lc.name +
-                                 "\": applies no load (its displacements are zero everywhere), "
-                                 "so it checks nothing; give its loads or leave it out");
+                                 "\": nothing moves (no load, or loads only on held nodes): it "
+                                 "checks nothing; give its loads or leave it out");
         const BucklingResult &b = lc.buckling;
         if (b.analysed)
           {

@@ -40,8 +40,14 @@ namespace lightbody
     // A fingerprint of the matrix structure (sizes, column pointers, row indices).
     uint64_t structure_fingerprint() const;
     // Numeric factorisation. Returns -1 on success, or the column (equation) at which the matrix
-    // was found not positive definite: a free body or a mechanism.
+    // was found not positive definite: a free body or a mechanism. A factorisation above 20
+    // Gflop first measures, over 0.1 s, the cores other processes keep busy and runs on the
+    // BLAS's threads less those (at least one; factor_threads()), giving them back after.
     long factorise();
+    // The BLAS threads of the last factorisation and the cores that other processes kept busy
+    // at its start (-1: not measured: a small factorisation, one thread, or no /proc/stat).
+    int    factor_threads() const;
+    double busy_cores_of_others() const;
     // Solves A x = b in place.
     void solve(double *b_in_x_out) const;
     // The two halves of the solve with A = P^T L L^T P: x := L^-1 P x and x := P^T L^-T x, for
@@ -60,6 +66,14 @@ namespace lightbody
     std::unique_ptr<Impl> impl_;
     std::size_t           n_ = 0;
   };
+
+  // The cores that other processes keep busy, measured over `window_s` seconds: the busy time
+  // of the cores this process may run on (/proc/stat, steal included) less this process's own
+  // (getrusage), per second of the window; -1 where it cannot be read.
+  double busy_cores_of_others(double window_s);
+  // The BLAS threads for a factorisation: `threads` less the cores other processes keep busy,
+  // rounded to the nearest, at least 1 (`others` < 0: unknown, `threads` unchanged).
+  int threads_beside(int threads, double others);
 
   // Sets the number of BLAS threads the factorisation uses, where the BLAS allows it.
   void set_blas_threads(int n);

@@ -1028,6 +1028,16 @@ namespace lightbody
         }
       const long failed = numeric_factorisation([&] { return cholesky_->factorise(); },
                                                 [&] { return cholesky_->flops(); });
+      if (cholesky_->busy_cores_of_others() >= 0 && cholesky_->factor_threads() < blas_threads())
+        {
+          char line[200];
+          std::snprintf(line, sizeof(line),
+                        "factorised on %d BLAS thread%s of %d: other processes kept %.1f cores "
+                        "busy",
+                        cholesky_->factor_threads(), cholesky_->factor_threads() == 1 ? "" : "s",
+                        blas_threads(), cholesky_->busy_cores_of_others());
+          log_.message(line);
+        }
       cholesky_->release_matrix();
       if (failed >= 0)
         {

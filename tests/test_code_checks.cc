@@ -11,6 +11,7 @@
 #include "input/case_reader.h"
 #include "post/result_data.h"
 #include "post/verdict.h"
+#include "run_helpers.h"
 
 #include <gtest/gtest.h>
 
@@ -177,7 +178,9 @@ TEST(Verdict, PassFailConditional)
   v                                          = make_verdict(unloaded, c);
   EXPECT_EQ(v.status, Verdict::Status::conditional);
   ASSERT_EQ(v.conditions.size(), 1u);
-  EXPECT_NE(v.conditions[0].find("load case \"a\": applies no load"), std::string::npos);
+  EXPECT_NE(
+    v.conditions[0].find("load case \"a\": nothing moves (no load, or loads only on held nodes)"),
+    std::string::npos);
   // A failure elsewhere still fails.
   unloaded.load_cases.push_back(checked_result().load_cases[0]);
   unloaded.load_cases[1].max_utilization = 1.5;
@@ -192,4 +195,40 @@ TEST(Verdict, PassFailConditional)
   none.load_cases[0].deflection_limit_mm = 1.0;
   none.load_cases[0].max_displacement_mm = 2.0;
   EXPECT_EQ(make_verdict(none, plain).status, Verdict::Status::fail);
+}
+
+// The same end to end: a plate under a pressure of 0 MPa solves to displacements of exactly zero
+// and its verdict is CONDITIONAL, naming the load case; under 0.01 MPa it passes.
+TEST(Verdict, AZeroPressureChecksNothing)
+{
+  const std::string yaml       = R"(
+case: unloaded
+mesh: {size: 100 mm}
+parts:
+  plate: {material: 5083-H116, thickness: 5 mm,
+          quad: {corners: [[0, 0, 0], [500, 0, 0], [500, 500, 0], [0, 500, 0]]}}
+supports:
+  clamp: {edges: [plate.edge1, plate.edge3], fix: all}
+load_cases:
+  pressure: {pressures: [{surface: plate.top, value: 0 MPa}]}
+criteria: {allowable: proof, buckling: checked_separately, convergence: off}
+)";
+  const auto        verdict_of = [&](const std::string &text) {
+    const RunOutcome r = lightbody::testing::run_yaml(text);
+    return std::make_pair(make_verdict(*r.results, r.case_data),
+                                 r.results->load_cases.at(0).max_displacement_mm);
+  };
+  const auto [unloaded, u0] = verdict_of(yaml);
+  EXPECT_EQ(u0, 0.0);
+  EXPECT_EQ(unloaded.status, Verdict::Status::conditional);
+  bool named = false;
+  for (const auto &line : unloaded.conditions)
+    named = named || line.find("load case \"pressure\": nothing moves") != std::string::npos;
+  EXPECT_TRUE(named);
+  std::string loaded = yaml;
+  loaded.replace(loaded.find("value: 0 MPa"), 12, "value: 0.01 MPa");
+  const auto [verdict, u] = verdict_of(loaded);
+  EXPECT_GT(u, 0.0);
+  for (const auto &line : verdict.conditions)
+    EXPECT_EQ(line.find("nothing moves"), std::string::npos) << line;
 }

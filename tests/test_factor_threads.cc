@@ -6,6 +6,9 @@
 #include <gtest/gtest.h>
 
 #include <dlfcn.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -106,4 +109,38 @@ TEST(FactorThreads, CholmodsRegionsComeThroughTheCap)
   c.solve(b.data());
   for (double v : b)
     EXPECT_NEAR(v, 1.0, 1e-12);
+}
+
+// A factorisation runs on the BLAS's threads less the cores other processes keep busy, rounded,
+// at least one; unknown load changes nothing.
+TEST(FactorThreads, ThreadsLessTheCoresOthersKeepBusy)
+{
+  using lightbody::threads_beside;
+  EXPECT_EQ(threads_beside(2, 0.0), 2);
+  EXPECT_EQ(threads_beside(2, 0.3), 2);
+  EXPECT_EQ(threads_beside(2, 0.7), 1);
+  EXPECT_EQ(threads_beside(2, 1.0), 1);
+  EXPECT_EQ(threads_beside(2, 1.9), 1);
+  EXPECT_EQ(threads_beside(4, 1.4), 3);
+  EXPECT_EQ(threads_beside(2, -1), 2);
+  EXPECT_EQ(threads_beside(1, 0.0), 1);
+}
+
+// Another process spinning on a core is counted as (nearly) a busy core, whatever else the
+// machine runs beside this test: the measure is the machine's busy time less this process's.
+TEST(FactorThreads, AProcessSpinningBesideIsABusyCore)
+{
+  if (lightbody::busy_cores_of_others(0.05) < 0)
+    GTEST_SKIP() << "no /proc/stat";
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0)
+    for (volatile unsigned long i = 0;; i = i + 1)
+      {
+      }
+  const double others = lightbody::busy_cores_of_others(0.3);
+  kill(child, SIGKILL);
+  waitpid(child, nullptr, 0);
+  EXPECT_GE(others, 0.6);
+  EXPECT_LE(others, static_cast<double>(sysconf(_SC_NPROCESSORS_ONLN)) + 0.2);
 }
