@@ -5,11 +5,14 @@ For each benchmark and grid: DOFs, error against the published value and whole-p
 (median of --repeat runs), for lightbody and, where CalculiX is installed, for C3D20R (one
 20-node reduced-integration brick through the thickness on the same structured grid, with the
 same supports and loads), then the time each code needs to come within 1 % of the published
-value and the error each has at about equal DOFs. lightbody runs with `--output fields` (the .vtu
-files, no picture: CalculiX renders none). "mesh-post s" is lightbody's time from meshing to the
-end of post-processing (report.json's time_s without writing the files): the whole process adds
-about 0.25 s of start-up and the writing. Where lightbody's element size gives another grid than
-CalculiX's (the Scordelis-Lo roof's 78.125 mm: 23 elements around, not 24), a line says so.
+value and the error each has at about equal DOFs. On the gmsh membranes (NAFEMS LE1, LE10)
+CalculiX runs the deck `lightbody export` writes from lightbody's own mesh (the 27-node cells
+without their face and centre nodes) and the stress is its nodal value in the .frd file.
+lightbody runs with `--output fields` (the .vtu files, no picture: CalculiX renders none).
+"mesh-post s" is lightbody's time from meshing to the end of post-processing (report.json's
+time_s without writing the files): the whole process adds about 0.25 s of start-up and the
+writing. Where lightbody's element size gives another grid than CalculiX's (the Scordelis-Lo
+roof's 78.125 mm: 23 elements around, not 24), a line says so.
 
 Published values:
   R. H. MacNeal and R. L. Harder, "A proposed standard set of problems to test finite element
@@ -133,19 +136,25 @@ def timed(cmd, cwd=None):
     return time.monotonic() - start, proc
 
 
-def run_lightbody(exe, b, grid, tmp, fibres="quadratic"):
+def lightbody_case(b, grid, tmp):
+    """The case file of the benchmark at the grid (written to tmp for a gmsh mesh) and the
+    command-line settings it needs."""
     nu, nv, size = grid
-    out = os.path.join(tmp, "lb")
     if "case" in b:
-        case, extra = os.path.join(ROOT, b["case"]), ["--set", f"mesh.size={size}"]
-    else:
-        msh = os.path.join(tmp, "b.msh")
-        lines = {"outer": "t1", "inner": "t0"} if b.get("membrane") else {}
-        meshes.write_msh(msh, "membrane" if b.get("membrane") else "shell", b["mesh"], nu, nv, 2,
-                         lines)
-        case, extra = os.path.join(tmp, "b.yaml"), []
-        with open(case, "w") as f:
-            f.write(b["gmsh"](msh))
+        return os.path.join(ROOT, b["case"]), ["--set", f"mesh.size={size}"]
+    msh = os.path.join(tmp, "b.msh")
+    lines = {"outer": "t1", "inner": "t0"} if b.get("membrane") else {}
+    meshes.write_msh(msh, "membrane" if b.get("membrane") else "shell", b["mesh"], nu, nv, 2,
+                     lines)
+    case = os.path.join(tmp, "b.yaml")
+    with open(case, "w") as f:
+        f.write(b["gmsh"](msh))
+    return case, []
+
+
+def run_lightbody(exe, b, grid, tmp, fibres="quadratic"):
+    out = os.path.join(tmp, "lb")
+    case, extra = lightbody_case(b, grid, tmp)
     # --output fields: the .vtu files but no picture (CalculiX renders none either).
     wall, proc = timed([exe, "run", case, "--out", out, "--quiet", "--output", "fields", "--set",
                         f"mesh.fibres={fibres}"] + extra)
@@ -238,6 +247,39 @@ def run_ccx(b, grid, tmp):
     return wall, dofs, b["sign"] * u
 
 
+def frd_nodal_stress(path, node):
+    """The six stresses (xx, yy, zz, xy, yz, zx) CalculiX writes for the node in the .frd file
+    (extrapolated from the integration points and averaged over the elements around it)."""
+    in_stress = False
+    for line in open(path):
+        if line.startswith(" -4"):
+            in_stress = line.split()[1] == "STRESS"
+        elif in_stress and line.startswith(" -1") and int(line[3:13]) == node:
+            return [float(line[13 + 12 * k:25 + 12 * k]) for k in range(6)]
+    sys.exit(f"{path}: no stress of node {node}")
+
+
+def run_ccx_export(exe, b, grid, tmp):
+    """CalculiX on the deck `lightbody export` writes from lightbody's own mesh (C3D20R: the
+    27-node cells without their face and centre nodes): the stress at the probe's node."""
+    case, extra = lightbody_case(b, grid, tmp)
+    deck_dir = os.path.join(tmp, "deck")
+    shutil.rmtree(deck_dir, ignore_errors=True)
+    proc = subprocess.run([exe, "export", case, "--format", "ccx", "--out", deck_dir, "--quiet"] +
+                          extra, capture_output=True, text=True)
+    if proc.returncode != 0:
+        sys.exit(f"lightbody export failed: {proc.stderr}")
+    name = [f for f in os.listdir(deck_dir) if f.endswith(".inp")][0][:-4]
+    text = open(os.path.join(deck_dir, name + ".inp")).read()
+    nodes = text.split("*NODE, NSET=NALL\n")[1].split("*")[0].strip().splitlines()
+    node = int(text.split(f"*NSET, NSET=PROBE_{b['probe']}")[1].split()[0])
+    wall, proc = timed(["ccx", "-i", name], cwd=deck_dir)
+    if proc.returncode != 0:
+        sys.exit(f"CalculiX failed: {proc.stderr.decode()}")
+    value = frd_nodal_stress(os.path.join(deck_dir, name + ".frd"), node)[b["stress"]]
+    return wall, 3 * len(nodes), value
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default=os.path.join(ROOT, "build"))
@@ -257,7 +299,9 @@ def main():
         for key in args.only:
             b = BENCHMARKS[key]
             ref = b["reference"]
-            use_ccx = have_ccx and "surface" in b
+            use_ccx = have_ccx and ("surface" in b or "stress" in b)
+            ccx = (lambda grid: run_ccx(b, grid, tmp)) if "surface" in b else \
+                (lambda grid: run_ccx_export(exe, b, grid, tmp))
             print(f"\n{b['name']}: published {ref:.6g} (scaled)")
             print(f"{'grid':>9} | {'lightbody DOFs':>14} {'error %':>8} {'time s':>7} "
                   f"{'mesh-post s':>11} | {'C3D20R DOFs':>11} {'error %':>8} {'time s':>7}")
@@ -281,7 +325,7 @@ def main():
                 if abs(lb_err) <= 1 and first["lightbody"] is None:
                     first["lightbody"] = (f"{grid[0]} x {grid[1]}", lb_t)
                 if use_ccx:
-                    cx = [run_ccx(b, grid, tmp) for _ in range(args.repeat)]
+                    cx = [ccx(grid) for _ in range(args.repeat)]
                     cx_t, cx_dofs, cx_err = med([r[0] for r in cx]), cx[0][1], \
                         100 * (cx[0][2] - ref) / ref
                     rows["C3D20R"].append((cx_dofs, cx_err))

@@ -4,6 +4,7 @@
 #include "input/input_file.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <map>
 #include <set>
@@ -106,10 +107,24 @@ namespace lightbody
       std::vector<std::array<long, 10>> elements;      // (physical or entity, nodes or -1)
       std::vector<std::array<long, 3>>  lines;         // (physical or entity, end nodes)
       bool                              by_entity = false;
+      // gmsh numbers nodes from 1; a node given twice would leave one of its positions unused.
+      auto add_node = [&](long id, const Vec3 &x) {
+        if (!in)
+          return; // reported after the section
+        if (id <= 0)
+          bad(part, "\"" + part.gmsh_file + "\": node number " + std::to_string(id) +
+                      " (gmsh numbers nodes from 1)");
+        if (!mesh.nodes.emplace(id, x).second)
+          bad(part, "\"" + part.gmsh_file + "\": node " + std::to_string(id) + " is given twice");
+      };
       // Quadrilaterals with all their nodes; lines by their end nodes.
       auto keep = [&](long group, int type, const std::vector<long> &v) {
         if (type == 3 || type == 10 || type == 16)
           {
+            for (long id : v)
+              if (in && id <= 0)
+                bad(part, "\"" + part.gmsh_file + "\": a quadrilateral uses the node number " +
+                            std::to_string(id) + " (gmsh numbers nodes from 1)");
             std::array<long, 10> e;
             e.fill(-1);
             e[0] = group;
@@ -180,7 +195,7 @@ namespace lightbody
                       long id;
                       Vec3 x;
                       in >> id >> x[0] >> x[1] >> x[2];
-                      mesh.nodes[id] = x;
+                      add_node(id, x);
                     }
                 }
               else
@@ -211,7 +226,7 @@ namespace lightbody
                                 double u;
                                 in >> u;
                               }
-                          mesh.nodes[id] = x;
+                          add_node(id, x);
                         }
                     }
                 }
@@ -364,6 +379,15 @@ namespace lightbody
     // there, interpolated the same way: neighbours extrude to the same points, and a node on a
     // plane of symmetry keeps its normal in that plane as closely as the mesh follows the
     // surface.
+    // The lengthening of a node's extrusion: 1 / the mean cosine between its normal and the
+    // normals the quadrilaterals around it have there (a symmetric fold of angle a: 1 / cos(a / 2),
+    // which keeps the thickness of both faces; a smooth surface: 1 to the square of the turn),
+    // at most 2 (a fold of 120 degrees).
+    double lengthening(double cosine_sum, int count)
+    {
+      return 1 / std::max(cosine_sum / count, 0.5);
+    }
+
     std::vector<Patch> second_order_patches(const Mesh &mesh)
     {
       std::map<long, Vec3>             normal_sum;
@@ -383,18 +407,38 @@ namespace lightbody
             }
           element_normals.push_back(n);
         }
+      std::map<long, std::pair<double, int>> cosines; // node -> sum over its elements, count
+      for (std::size_t e = 0; e < mesh.quads.size(); ++e)
+        for (int k = 0; k < 9; ++k)
+          if (k < 8 || mesh.quads[e][8] >= 0)
+            {
+              auto &c = cosines[mesh.quads[e][k]];
+              c.first += dot(unit(normal_sum.at(mesh.quads[e][k])), element_normals[e][k]);
+              ++c.second;
+            }
       std::vector<Patch> patches;
       for (std::size_t e = 0; e < mesh.quads.size(); ++e)
         {
           const Quad         &q = mesh.quads[e];
           const auto          x = nine_points(mesh, q);
-          std::array<Vec3, 9> n = element_normals[e];
+          std::array<Vec3, 9> n = element_normals[e], d;
           for (int k = 0; k < 9; ++k)
-            if (k < 8 || q[8] >= 0)
-              n[k] = unit(normal_sum.at(q[k]));
+            {
+              double f = 1;
+              if (k < 8 || q[8] >= 0)
+                {
+                  n[k]         = unit(normal_sum.at(q[k]));
+                  const auto c = cosines.at(q[k]);
+                  f            = lengthening(c.first, c.second);
+                }
+              d[k] = f * n[k];
+            }
           Patch p;
           p.point        = [x](double u, double v) { return biquadratic(x, u, v); };
           p.exact_normal = [n](double u, double v) { return unit(biquadratic(n, u, v)); };
+          // The nodes' vectors interpolated as they are: across a fold the component normal to
+          // each face stays that of a unit normal, so the faces keep their thickness.
+          p.extrusion = [d](double u, double v) { return biquadratic(d, u, v); };
           patches.push_back(p);
         }
       return patches;
@@ -413,6 +457,18 @@ namespace lightbody
             for (int d = 0; d < 3; ++d)
               normal[q[k]][d] += n[d];
         }
+      std::map<long, std::pair<double, int>> cosines; // node -> sum over its elements, count
+      for (const auto &q : mesh.quads)
+        {
+          const Vec3 n = unit(cross(mesh.nodes.at(q[2]) - mesh.nodes.at(q[0]),
+                                    mesh.nodes.at(q[3]) - mesh.nodes.at(q[1])));
+          for (int k = 0; k < 4; ++k)
+            {
+              auto &c = cosines[q[k]];
+              c.first += dot(unit(normal.at(q[k])), n);
+              ++c.second;
+            }
+        }
       auto bilinear = [](const std::array<Vec3, 4> &c, double u, double v) {
         Vec3 r;
         for (int d = 0; d < 3; ++d)
@@ -428,18 +484,124 @@ namespace lightbody
             {mesh.nodes.at(q[0]), mesh.nodes.at(q[1]), mesh.nodes.at(q[2]), mesh.nodes.at(q[3])}};
           const std::array<Vec3, 4> n{{unit(normal.at(q[0])), unit(normal.at(q[1])),
                                        unit(normal.at(q[2])), unit(normal.at(q[3]))}};
-          Patch                     p;
+          std::array<Vec3, 4>       d;
+          for (int k = 0; k < 4; ++k)
+            {
+              const auto c = cosines.at(q[k]);
+              d[k]         = lengthening(c.first, c.second) * n[k];
+            }
+          Patch p;
           p.point        = [x, bilinear](double u, double v) { return bilinear(x, u, v); };
           p.exact_normal = [n, bilinear](double u, double v) { return unit(bilinear(n, u, v)); };
+          p.extrusion    = [d, bilinear](double u, double v) { return bilinear(d, u, v); };
           patches.push_back(p);
         }
       return patches;
     }
   } // namespace
 
+  namespace
+  {
+    std::string corners_of(const Quad &q)
+    {
+      return std::to_string(q[0]) + ", " + std::to_string(q[1]) + ", " + std::to_string(q[2]) +
+             ", " + std::to_string(q[3]);
+    }
+
+    // The quadrilaterals reversed: corners 0, 3, 2, 1, the mid-sides and the centre with them.
+    Quad reversed(const Quad &q)
+    {
+      return {{q[0], q[3], q[2], q[1], q[7], q[6], q[5], q[4], q[8]}};
+    }
+
+    // Refuses what cannot be a mid-surface (a quadrilateral repeating a node or given twice, a
+    // side shared by more than two quadrilaterals) and orients the quadrilaterals alike: gmsh
+    // orients each geometric surface of a group by its own definition, so a group of several
+    // surfaces may hold both orientations, and the node normals averaged over opposite
+    // orientations cancel or point sideways. Each connected piece takes the orientation most of
+    // its quadrilaterals have (of the first in the file where as many have either); a piece that
+    // cannot be oriented (a Moebius band) is refused.
+    void check_and_orient(const PartSpec &part, Mesh &mesh)
+    {
+      const std::string                          file = "\"" + part.gmsh_file + "\": ";
+      std::map<std::array<long, 4>, std::size_t> seen;
+      for (std::size_t e = 0; e < mesh.quads.size(); ++e)
+        {
+          std::array<long, 4> c{
+            {mesh.quads[e][0], mesh.quads[e][1], mesh.quads[e][2], mesh.quads[e][3]}};
+          std::sort(c.begin(), c.end());
+          if (std::adjacent_find(c.begin(), c.end()) != c.end())
+            bad(part, file + "the quadrilateral with nodes " + corners_of(mesh.quads[e]) +
+                        " repeats a node");
+          if (!seen.emplace(c, e).second)
+            bad(part, file + "the quadrilateral with nodes " + corners_of(mesh.quads[e]) +
+                        " is given twice (two elements on the same nodes)");
+        }
+      // Each side: the quadrilaterals on it, and whether each runs along it from its lower
+      // node number to the higher.
+      std::map<std::pair<long, long>, std::vector<std::pair<std::size_t, bool>>> sides;
+      for (std::size_t e = 0; e < mesh.quads.size(); ++e)
+        for (int k = 0; k < 4; ++k)
+          {
+            const long a = mesh.quads[e][k], b = mesh.quads[e][(k + 1) % 4];
+            auto      &on = sides[{std::min(a, b), std::max(a, b)}];
+            on.emplace_back(e, a < b);
+            if (on.size() > 2)
+              bad(part, file + "the side between nodes " + std::to_string(std::min(a, b)) +
+                          " and " + std::to_string(std::max(a, b)) + " is shared by " +
+                          std::to_string(on.size()) +
+                          " quadrilaterals (a T or cross junction within one group): mesh each "
+                          "wall as a group and a part of its own and let the parts join");
+          }
+      std::vector<std::vector<std::pair<std::size_t, bool>>> neighbours(mesh.quads.size());
+      for (const auto &[side, on] : sides)
+        if (on.size() == 2)
+          {
+            // Alike oriented neighbours run along their common side in opposite directions.
+            const bool same_direction = on[0].second == on[1].second;
+            neighbours[on[0].first].emplace_back(on[1].first, same_direction);
+            neighbours[on[1].first].emplace_back(on[0].first, same_direction);
+          }
+      std::vector<int> flip(mesh.quads.size(), -1);
+      for (std::size_t start = 0; start < mesh.quads.size(); ++start)
+        {
+          if (flip[start] >= 0)
+            continue;
+          flip[start] = 0;
+          std::vector<std::size_t> stack{start}, piece;
+          while (!stack.empty())
+            {
+              const std::size_t e = stack.back();
+              stack.pop_back();
+              piece.push_back(e);
+              for (const auto &[f, same_direction] : neighbours[e])
+                {
+                  const int wanted = flip[e] ^ static_cast<int>(same_direction);
+                  if (flip[f] < 0)
+                    flip[f] = wanted, stack.push_back(f);
+                  else if (flip[f] != wanted)
+                    bad(part, file +
+                                "the surface cannot be given one orientation (a Moebius "
+                                "band?) at the quadrilateral with nodes " +
+                                corners_of(mesh.quads[f]));
+                }
+            }
+          const auto flipped =
+            std::count_if(piece.begin(), piece.end(), [&](std::size_t e) { return flip[e] == 1; });
+          if (2 * flipped > static_cast<long>(piece.size()))
+            for (std::size_t e : piece)
+              flip[e] ^= 1;
+        }
+      for (std::size_t e = 0; e < mesh.quads.size(); ++e)
+        if (flip[e])
+          mesh.quads[e] = reversed(mesh.quads[e]);
+    }
+  } // namespace
+
   std::vector<Patch> gmsh_patches(const PartSpec &part)
   {
-    const Mesh mesh = read_msh(part);
+    Mesh mesh = read_msh(part);
+    check_and_orient(part, mesh);
     const bool second_order =
       std::all_of(mesh.quads.begin(), mesh.quads.end(), [](const Quad &q) { return q[4] >= 0; });
     std::vector<Patch> patches =

@@ -7,7 +7,10 @@
 #include <deal.II/grid/grid_tools.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <cstdio>
+#include <map>
 #include <set>
 #include <unordered_map>
 
@@ -93,7 +96,7 @@ namespace lightbody
   {
     const Patch &p = patches[patch];
     const Vec3   x = p.point(u, v);
-    const Vec3   n = p.normal(u, v);
+    const Vec3   n = p.through(u, v);
     return Point<3>(x[0] + zeta * n[0], x[1] + zeta * n[1], x[2] + zeta * n[2]);
   }
 
@@ -445,10 +448,104 @@ namespace lightbody
       std::map<std::string, std::set<unsigned>> edge_vertices_;
     };
 
+    // Parts that fill the same space: a part given twice (copied and not moved: the nodes merge
+    // and every element is counted twice, in the mass and in the stiffness) or placed within
+    // another's thickness (a doubler drawn on the plate's mid-surface). Three points of each
+    // element across its thickness (a tenth of it inside each face, and the centre) are tested:
+    // one lying inside an element of another part whose wall runs the same way (normals within
+    // 25 degrees) is such an overlap. At joints the walls meet at an angle; a lap or a doubler
+    // beside the plate (mid-surfaces half the sum of the gauges apart) has its points outside;
+    // an overlap of less than a tenth of a gauge passes.
+    void check_overlap(const Model &m)
+    {
+      const unsigned                               n = m.triangulation.n_active_cells();
+      std::vector<std::array<dealii::Point<3>, 3>> samples(n);
+      std::vector<dealii::Tensor<1, 3>>            normal(n);
+      std::vector<std::pair<dealii::Point<3>, dealii::Point<3>>> box(n);
+      double                                                     spacing = 0;
+      const dealii::Point<3>                                     middle(0.5, 0.5, 0.5);
+      for (const auto &cell : m.triangulation.active_cell_iterators())
+        {
+          const unsigned i = cell->active_cell_index();
+          for (unsigned k = 0; k < 3; ++k)
+            {
+              dealii::Point<3> xi     = middle;
+              xi[m.thickness_axis(i)] = 0.1 + 0.4 * k;
+              samples[i][k]           = m.mapping->transform_unit_to_real_cell(cell, xi);
+            }
+          normal[i]    = m.normal(i, middle);
+          const auto b = cell->bounding_box().get_boundary_points();
+          // Curved cells bulge out of their vertices' box by their sagitta: a tenth of the
+          // diagonal more on every side.
+          const double margin = 0.1 * b.first.distance(b.second);
+          box[i]              = b;
+          for (unsigned d = 0; d < 3; ++d)
+            box[i].first[d] -= margin, box[i].second[d] += margin;
+          spacing = std::max(spacing, box[i].first.distance(box[i].second));
+        }
+      if (n == 0 || !(spacing > 0))
+        return;
+      // The cells' boxes in a grid of buckets as large as the largest box.
+      const auto key = [&](const dealii::Point<3> &x, unsigned d) {
+        return static_cast<long>(std::floor(x[d] / spacing));
+      };
+      std::map<std::array<long, 3>, std::vector<unsigned>> buckets;
+      for (unsigned i = 0; i < n; ++i)
+        for (long a = key(box[i].first, 0); a <= key(box[i].second, 0); ++a)
+          for (long b = key(box[i].first, 1); b <= key(box[i].second, 1); ++b)
+            for (long c = key(box[i].first, 2); c <= key(box[i].second, 2); ++c)
+              buckets[{{a, b, c}}].push_back(i);
+      const auto part      = [&](unsigned i) { return m.cell_geometry[i].part; };
+      const auto inside_of = [&](unsigned j, const dealii::Point<3> &x) {
+        for (unsigned d = 0; d < 3; ++d)
+          if (x[d] < box[j].first[d] || x[d] > box[j].second[d])
+            return false;
+        dealii::Point<3> xi;
+        try
+          {
+            xi = m.mapping->transform_real_to_unit_cell(
+              dealii::Triangulation<3>::active_cell_iterator(&m.triangulation, 0, j), x);
+          }
+        catch (...)
+          {
+            return false;
+          }
+        for (unsigned d = 0; d < 3; ++d)
+          if (!(xi[d] > 1e-3 && xi[d] < 1 - 1e-3))
+            return false;
+        return true;
+      };
+      const double parallel = std::cos(25 * M_PI / 180);
+      for (unsigned i = 0; i < n; ++i)
+        for (const dealii::Point<3> &x : samples[i])
+          {
+            const auto it = buckets.find({{key(x, 0), key(x, 1), key(x, 2)}});
+            if (it == buckets.end())
+              continue;
+            for (const unsigned j : it->second)
+              {
+                if (part(j) == part(i) || std::abs(normal[i] * normal[j]) < parallel ||
+                    !inside_of(j, x))
+                  continue;
+                char where[200];
+                std::snprintf(where, sizeof where, "(%.1f, %.1f, %.1f) mm", x[0], x[1], x[2]);
+                const std::string a = m.parts[part(i)].name, b = m.parts[part(j)].name;
+                throw ModelError("parts \"" + a + "\" and \"" + b +
+                                 "\" fill the same space (a point of \"" + a + "\" lies inside \"" +
+                                 b + "\" at " + where +
+                                 "): a part given twice, or drawn within another's thickness; a "
+                                 "doubler or lap plate lies beside the other part, its "
+                                 "mid-surface half the sum of the gauges away");
+              }
+          }
+    }
+
     std::unique_ptr<Model> build(const Case                                    &c,
                                  const std::set<std::pair<unsigned, unsigned>> &apart)
     {
-      return ModelBuilder(c, apart).build();
+      auto model = ModelBuilder(c, apart).build();
+      check_overlap(*model);
+      return model;
     }
   } // namespace
 

@@ -23,8 +23,17 @@ namespace lightbody
     // Where set (imported meshes), the normal to extrude along; otherwise du x dv.
     std::function<Vec3(double, double)> exact_normal;
 
+    // Where set (imported meshes), the vector a unit of the thickness coordinate extrudes along:
+    // the normal lengthened where the mesh folds, so that the faces on either side of the fold
+    // keep their thickness; otherwise the normal.
+    std::function<Vec3(double, double)> extrusion;
+
     // Unit normal: exact_normal, or from the surface derivatives, oriented as du x dv.
     Vec3 normal(double u, double v) const;
+
+    // The direction of the through-thickness lines, per unit of thickness: extrusion, or the
+    // normal.
+    Vec3 through(double u, double v) const { return extrusion ? extrusion(u, v) : normal(u, v); }
   };
 
   // How finely a part is divided: the in-plane element size, and the largest turn of the normal

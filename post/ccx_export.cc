@@ -215,8 +215,11 @@ namespace lightbody
           refuse("hydrostatic (liquid) pressures");
         if (!lc.distributed.empty())
           refuse("distributed forces");
-        if (!lc.edge_loads.empty() || !lc.edge_pressures.empty())
-          refuse("edge loads and edge pressures");
+        if (!lc.edge_loads.empty())
+          refuse("edge forces");
+        for (const auto &e : lc.edge_pressures)
+          if (e.direction)
+            refuse("edge pressures along a given direction");
         deck << "** load case " << lc.name << "\n*STEP\n*STATIC\n*BOUNDARY, OP=NEW\n";
         for (const auto &spec : c.supports)
           {
@@ -244,6 +247,18 @@ namespace lightbody
             deck << "*DLOAD\n";
             for (const auto &f : it->second)
               deck << elem_id(f.cell) << ", P" << abaqus_face[f.face] << ", " << number(p.pressure)
+                   << "\n";
+          }
+        // An edge pressure normal to the edge: a pressure on the element faces of the edge (the
+        // same sign: a positive value pushes into the face).
+        for (const auto &e : lc.edge_pressures)
+          {
+            const auto it = model.edges.find(e.edge);
+            if (it == model.edges.end() || it->second.empty())
+              throw InputError(e.where, "edge_pressures.edge", model.missing_edge_message(e.edge));
+            deck << "*DLOAD\n";
+            for (const auto &f : it->second)
+              deck << elem_id(f.cell) << ", P" << abaqus_face[f.face] << ", " << number(e.value)
                    << "\n";
           }
         if (!lc.point_loads.empty())

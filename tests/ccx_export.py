@@ -70,20 +70,53 @@ probes:
        plate % "[0, -50, -48], [2000, -50, -48], [2000, 50, -48], [0, 50, -48]",
        plate % "[0, 48, -46], [2000, 48, -46], [2000, 48, 46], [0, 48, 46]",
        plate % "[0, -48, -46], [2000, -48, -46], [2000, -48, 46], [0, -48, 46]"))
-box_dir = os.path.join(work, "box")
-subprocess.run([lightbody, "export", box, "--format", "ccx", "--out", box_dir, "--quiet"],
-               check=True)
-assert open(os.path.join(box_dir, "box.inp")).read().count("*TIE") == 4
-subprocess.run([ccx, "box"], cwd=box_dir, check=True, stdout=subprocess.DEVNULL,
-               stderr=subprocess.DEVNULL)
-match = re.search(r"displacements \(vx,vy,vz\) for set PROBE_TIP.*?\n\s*\n\s*(\d+)\s+(\S+)\s+(\S+)\s+(\S+)",
-                  open(os.path.join(box_dir, "box.dat")).read())
-w_ccx = float(match.group(4))
-subprocess.run([lightbody, "run", box, "--out", os.path.join(work, "box_run"), "--output",
-                "summary", "--quiet"], check=True)
-w_lb = json.load(open(os.path.join(work, "box_run", "report.json")))["load_cases"][0]["probes"]["tip"]["displacement_mm"][2]
+
+
+def both(case_file, name, probe, component):
+    """The probe's displacement component in CalculiX (on the exported deck) and in lightbody."""
+    deck_dir = os.path.join(work, name)
+    subprocess.run([lightbody, "export", case_file, "--format", "ccx", "--out", deck_dir,
+                    "--quiet"], check=True)
+    subprocess.run([ccx, name], cwd=deck_dir, check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+    match = re.search(r"displacements \(vx,vy,vz\) for set PROBE_" + probe.upper() +
+                      r".*?\n\s*\n\s*(\d+)\s+(\S+)\s+(\S+)\s+(\S+)",
+                      open(os.path.join(deck_dir, name + ".dat")).read())
+    run = os.path.join(work, name + "_run")
+    subprocess.run([lightbody, "run", case_file, "--out", run, "--output", "summary", "--quiet"],
+                   check=True)
+    report = json.load(open(os.path.join(run, "report.json")))
+    return (float(match.group(2 + component)),
+            report["load_cases"][0]["probes"][probe]["displacement_mm"][component])
+
+
+w_ccx, w_lb = both(box, "box", "tip", 2)
+assert open(os.path.join(work, "box", "box.inp")).read().count("*TIE") == 4
 print(f"tied box beam tip deflection: CalculiX {w_ccx:.4f} mm, lightbody {w_lb:.4f} mm")
 assert abs(w_ccx - w_lb) <= 0.01 * abs(w_lb), (w_ccx, w_lb)
+
+# An edge pressure (normal to the edge): a strip 1000 x 200 x 5 mm held at one end, pulled at
+# the other by -10 MPa. Its end moves sigma L / E = 10 x 1000 / 70 000 = 0.1429 mm (less a
+# little: the held end cannot contract); the deck's face pressure agrees within 1 %.
+strip = os.path.join(work, "strip.yaml")
+open(strip, "w").write("""case: strip
+mesh: {size: 50 mm}
+materials:
+  alu: {E: 70 GPa, nu: 0.3, density: 2700 kg/m^3, Rp02: 240 MPa, Rm: 260 MPa}
+parts:
+  s: {material: alu, thickness: 5 mm, quad: {corners: [[0, 0, 0], [1000, 0, 0], [1000, 200, 0], [0, 200, 0]]}}
+supports:
+  held: {edge: s.edge4, fix: all}
+load_cases:
+  pull: {edge_pressures: [{edge: s.edge2, value: -10 MPa}]}
+probes:
+  end: [1000, 100, 0]
+""")
+u_ccx, u_lb = both(strip, "strip", "end", 0)
+print(f"strip under edge pressure, end displacement: CalculiX {u_ccx:.5f} mm, lightbody "
+      f"{u_lb:.5f} mm, sigma L / E 0.14286 mm")
+assert abs(u_ccx - u_lb) <= 0.01 * abs(u_lb), (u_ccx, u_lb)
+assert 0.95 * 0.142857 <= u_lb <= 0.142857, u_lb
 
 # What a deck cannot say is refused, naming the key.
 bad = subprocess.run([lightbody, "export", case, "--format", "ccx", "--out",
@@ -92,7 +125,7 @@ bad = subprocess.run([lightbody, "export", case, "--format", "ccx", "--out",
                      capture_output=True, text=True)
 assert bad.returncode == 2, (bad.returncode, bad.stderr)
 assert bad.stdout == "", bad.stdout  # no "deck:" line for a deck not written
-assert "edge loads and edge pressures are not written to CalculiX decks yet" in bad.stderr, bad.stderr
+assert "edge forces are not written to CalculiX decks yet" in bad.stderr, bad.stderr
 assert not os.path.exists(os.path.join(work, "bad"))
 # --load-cases writes only the cases named, so a case with a liquid load can still be exported.
 liquid = os.path.join(work, "liquid.yaml")

@@ -73,3 +73,48 @@ load_cases:
   EXPECT_NEAR(m.total_kg, expected, 1e-5 * expected);
   EXPECT_NEAR(m.centre_of_gravity_mm[0], 2000, 1e-6);
 }
+
+// Parts that fill the same space count their material twice: a part copied and not moved, or a
+// doubler drawn within the plate's thickness, is refused (tests/bad_cases/part_given_twice.yaml,
+// part_within_another.yaml). A doubler beside the plate (mid-surfaces 4 mm apart: half of 4 + 4
+// mm, the faces touching) and a plate butting against another in its plane are not overlaps: the
+// mass is each part's area x thickness x density.
+TEST(Mass, PartsBesideEachOtherAreNotOverlaps)
+{
+  const std::string yaml  = R"(
+mesh: {size: 50 mm}
+parts:
+  plate: {material: 5083-H116, thickness: 4 mm,
+          quad: {corners: [[0, 0, 0], [1000, 0, 0], [1000, 500, 0], [0, 500, 0]]}}
+  doubler: {material: 5083-H116, thickness: 4 mm,
+            quad: {corners: [[250, 0, 4], [750, 0, 4], [750, 500, 4], [250, 500, 4]]}}
+  next: {material: 5083-H116, thickness: 4 mm,
+         quad: {corners: [[1000, 0, 0], [1500, 0, 0], [1500, 500, 0], [1000, 500, 0]]}}
+  web: {material: 5083-H116, thickness: 6 mm,
+        quad: {corners: [[0, 250, 0], [1000, 250, 0], [1000, 250, -200], [0, 250, -200]]}}
+supports:
+  s: {box: {min: [0, 0, -1], max: [1, 500, 1]}, fix: all}
+load_cases:
+  g: {acceleration: [0, 0, "-1 g"]}
+)";
+  const auto        model = build_model(read_case_from_string(yaml, "beside.yaml"));
+  const auto        m     = compute_mass(*model);
+  const double      rho   = 2.70e-6; // kg/mm^3, 5083-H116
+  EXPECT_NEAR(m.total_kg,
+              (1000 * 500 * 4 + 500 * 500 * 4 + 500 * 500 * 4) * rho + 1000 * 200 * 6 * rho,
+              1e-6 * m.total_kg);
+
+  // The same doubler 1 mm closer: within the plate's thickness.
+  std::string inside = yaml;
+  for (std::string::size_type at; (at = inside.find(", 4]")) != std::string::npos;)
+    inside.replace(at, 4, ", 3]");
+  try
+    {
+      build_model(read_case_from_string(inside, "inside.yaml"));
+      FAIL() << "expected a ModelError";
+    }
+  catch (const ModelError &e)
+    {
+      EXPECT_NE(std::string(e.what()).find("fill the same space"), std::string::npos) << e.what();
+    }
+}
