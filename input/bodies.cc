@@ -580,7 +580,8 @@ namespace lightbody
     const double in_l = s - t_web[0] / 2, in_r = -s + t_web[1] / 2;
     const double out_l = s + t_web[0] / 2, out_r = -s - t_web[1] / 2;
     // A tipper's ram cross member: two webs between the sill webs either side of the ram
-    // bracket, which carry the ram's force into the sills (a crossmember there gives way to it).
+    // bracket, which carry the ram's force into the sills (a crossmember on them or between them
+    // gives way to it).
     const double        ram_half = 150, t_ram = f.t("ram_bracket", b.bracket);
     const char         *ram_names[2] = {"ram_crossmember_front", "ram_crossmember_rear"};
     std::vector<double> ram_webs, t_ram_webs;
@@ -600,6 +601,8 @@ namespace lightbody
         for (std::size_t k = 0; k < ram_webs.size(); ++k)
           clash = clash || std::abs(ram_webs[k] - xc) <
                              (t_ram_webs[k] + f.t(n + "_middle", b.crossmember)) / 2 + 1;
+        // Between the ram webs it would run through the ram bracket.
+        clash = clash || (tipper && std::abs(xc - b.ram_station) < ram_half + 1);
         if (!clash)
           f.plate(n + "_middle", b.crossmember, {xc, in_r, -tf / 2}, {0, in_l - in_r, 0}, down);
         if (l.yf[0] > out_l && l.yf[1] > -out_r)
@@ -646,14 +649,18 @@ namespace lightbody
     if (tipper)
       {
         // Hinge brackets at the rear beside the sill webs, the ram bracket on the centre line
-        // between the ram cross member's webs.
+        // between the ram cross member's webs. A bracket passes through the sill's flange and is
+        // welded to it: two parts, above and below the flange, each tied to the flange's face
+        // (one plate through the flange would cross it unjoined).
         for (int side : {1, -1})
           {
             const std::string n  = side_name("hinge_bracket", side);
             const int         k  = FrameLayout::at(side);
             const double      tb = f.t(n, b.bracket), zb = z_flange[k] - b.hinge_depth;
-            const double      y = side * (s + t_web[k] / 2 + tb / 2);
-            f.plate(n, b.bracket, {L - 300, y, -tf / 2}, {300, 0, 0}, {0, 0, zb + tf / 2});
+            const double      y   = side * (s + t_web[k] / 2 + tb / 2);
+            const double      top = z_flange[k] + t_flange[k] / 2, under = top - t_flange[k];
+            f.plate(n, b.bracket, {L - 300, y, -tf / 2}, {300, 0, 0}, {0, 0, top + tf / 2});
+            f.plate(n + "_lower", b.bracket, {L - 300, y, under}, {300, 0, 0}, {0, 0, zb - under});
             regions["hinge_pins"].push_back(
               f.box({L - 150 - 40, y - tb, zb - 1}, {L - 150 + 40, y + tb, zb + 80}));
           }

@@ -11,6 +11,7 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <set>
 #include <unordered_map>
 
@@ -448,6 +449,168 @@ namespace lightbody
       std::map<std::string, std::set<unsigned>> edge_vertices_;
     };
 
+    using Triangle = std::array<dealii::Point<3>, 3>;
+
+    // Where the segment p-q meets the triangle (edges and ends included), if it does
+    // (Moeller and Trumbore, "Fast, minimum storage ray-triangle intersection", 1997).
+    std::optional<dealii::Point<3>> segment_meets(const dealii::Point<3> &p,
+                                                  const dealii::Point<3> &q, const Triangle &t)
+    {
+      const dealii::Tensor<1, 3> d = q - p, e1 = t[1] - t[0], e2 = t[2] - t[0];
+      const dealii::Tensor<1, 3> h   = dealii::cross_product_3d(d, e2);
+      const double               det = e1 * h;
+      if (std::abs(det) <= 1e-12 * e1.norm() * e2.norm() * d.norm())
+        return std::nullopt; // parallel
+      const double               tol = 1e-9;
+      const dealii::Tensor<1, 3> s   = p - t[0];
+      const double               u   = (s * h) / det;
+      if (u < -tol || u > 1 + tol)
+        return std::nullopt;
+      const dealii::Tensor<1, 3> r = dealii::cross_product_3d(s, e1);
+      const double               v = (d * r) / det;
+      if (v < -tol || u + v > 1 + tol)
+        return std::nullopt;
+      const double w = (e2 * r) / det;
+      if (w < -tol || w > 1 + tol)
+        return std::nullopt;
+      return p + w * d;
+    }
+
+    // Where two triangles meet, if they do: an edge of one passes through the other.
+    std::optional<dealii::Point<3>> triangles_meet(const Triangle &a, const Triangle &b)
+    {
+      for (const auto *pair : {&a, &b})
+        {
+          const Triangle &edges = *pair, &other = pair == &a ? b : a;
+          for (unsigned k = 0; k < 3; ++k)
+            if (const auto x = segment_meets(edges[k], edges[(k + 1) % 3], other))
+              return x;
+        }
+      return std::nullopt;
+    }
+
+    // Walls at an angle that are not joined may not cross: joints form where an edge meets a
+    // surface or an edge, so a stiffener drawn through a plate instead of ending at it crossed
+    // the plate unconnected. The mid-surfaces of the cells (half way through each cell, as eight
+    // triangles of a 3 x 3 grid of mapped points) of parts with no joint between them must not
+    // meet; walls running the same way are the overlap check's.
+    void check_crossing(const Model                                                      &m,
+                        const std::map<std::array<long, 3>, std::vector<unsigned>>       &buckets,
+                        const std::vector<std::pair<dealii::Point<3>, dealii::Point<3>>> &box,
+                        const std::vector<dealii::Tensor<1, 3>>                          &normal)
+    {
+      std::set<std::pair<unsigned, unsigned>> joined;
+      const auto                              index_of = [&](const std::string &name) {
+        for (unsigned p = 0; p < m.parts.size(); ++p)
+          if (m.parts[p].name == name)
+            return p;
+        return 0u;
+      };
+      for (const auto &joint : m.joints)
+        {
+          const unsigned a = index_of(joint.part_a), b = index_of(joint.part_b);
+          joined.insert({std::min(a, b), std::max(a, b)});
+        }
+      const auto part = [&](unsigned i) { return m.cell_geometry[i].part; };
+      std::map<unsigned, std::array<Triangle, 8>> surface;
+      const auto                                  triangles = [&](unsigned i) {
+        auto it = surface.find(i);
+        if (it != surface.end())
+          return it->second;
+        const dealii::Triangulation<3>::active_cell_iterator cell(&m.triangulation, 0, i);
+        const unsigned   axis = m.thickness_axis(i), r = (axis + 1) % 3, s = (axis + 2) % 3;
+        dealii::Point<3> grid[3][3];
+        for (unsigned a = 0; a < 3; ++a)
+          for (unsigned b = 0; b < 3; ++b)
+            {
+              dealii::Point<3> xi;
+              xi[axis] = 0.5;
+              xi[r]    = 0.5 * a;
+              xi[s]    = 0.5 * b;
+              grid[a][b] = m.mapping->transform_unit_to_real_cell(cell, xi);
+            }
+        std::array<Triangle, 8> t;
+        for (unsigned a = 0; a < 2; ++a)
+          for (unsigned b = 0; b < 2; ++b)
+            {
+              t[4 * a + 2 * b] = {{grid[a][b], grid[a + 1][b], grid[a + 1][b + 1]}};
+              t[4 * a + 2 * b + 1] = {{grid[a][b], grid[a + 1][b + 1], grid[a][b + 1]}};
+            }
+        return surface[i] = t;
+      };
+      // Where the mid-surfaces only touch at a part's edge (walls meeting at a corner, an edge
+      // on another's surface), the point lies on a face of the cell that no cell of its part
+      // lies beyond.
+      const auto on_part_edge = [&](unsigned i, const dealii::Point<3> &x) {
+        const dealii::Triangulation<3>::active_cell_iterator cell(&m.triangulation, 0, i);
+        dealii::Point<3>                                     xi;
+        try
+          {
+            xi = m.mapping->transform_real_to_unit_cell(cell, x);
+          }
+        catch (...)
+          {
+            return true; // not found: no crossing to report
+          }
+        const double tol = 0.01; // of the cell: the triangles are chords of curved cells
+        for (unsigned f = 0; f < dealii::GeometryInfo<3>::faces_per_cell; ++f)
+          {
+            const unsigned d = f / 2;
+            if (d == m.thickness_axis(i) || std::abs(xi[d] - (f % 2)) > tol)
+              continue;
+            if (cell->at_boundary(f) || cell->neighbor(f)->material_id() != cell->material_id())
+              return true;
+          }
+        return false;
+      };
+      const double                            parallel = std::cos(25 * M_PI / 180);
+      std::set<std::pair<unsigned, unsigned>> tested;
+      for (const auto &[key, cells] : buckets)
+        for (std::size_t x = 0; x < cells.size(); ++x)
+          for (std::size_t y = x + 1; y < cells.size(); ++y)
+            {
+              const unsigned i = std::min(cells[x], cells[y]), j = std::max(cells[x], cells[y]);
+              const unsigned a = std::min(part(i), part(j)), b = std::max(part(i), part(j));
+              if (a == b || joined.count({a, b}) || std::abs(normal[i] * normal[j]) >= parallel ||
+                  !tested.insert({i, j}).second)
+                continue;
+              bool apart = false;
+              for (unsigned d = 0; d < 3; ++d)
+                apart =
+                  apart || box[i].second[d] < box[j].first[d] || box[j].second[d] < box[i].first[d];
+              if (apart)
+                continue;
+              for (const Triangle &ti : triangles(i))
+                for (const Triangle &tj : triangles(j))
+                  if (const auto hit = triangles_meet(ti, tj))
+                    {
+                      const bool edge_i = on_part_edge(i, *hit), edge_j = on_part_edge(j, *hit);
+                      if (edge_i && edge_j)
+                        continue; // walls meeting at their edges (a corner)
+                      char where[200];
+                      std::snprintf(where, sizeof where, "(%.1f, %.1f, %.1f) mm", (*hit)[0],
+                                    (*hit)[1], (*hit)[2]);
+                      if (edge_i || edge_j)
+                        {
+                          const std::string a = m.parts[part(edge_i ? i : j)].name,
+                                            b = m.parts[part(edge_i ? j : i)].name;
+                          throw ModelError(
+                            "the edge of part \"" + a + "\" ends within the thickness of part \"" +
+                            b + "\" (at its mid-surface, " + where +
+                            ") without a joint: a wall is tied where its edge lies on the other "
+                            "part's face; end it at \"" +
+                            b + "\"'s face, half its gauge from the mid-surface");
+                        }
+                      throw ModelError(
+                        "parts \"" + m.parts[part(i)].name + "\" and \"" + m.parts[part(j)].name +
+                        "\" cross without a joint at " + where +
+                        ": parts are joined where an edge meets another part's surface or "
+                        "edge, not where one runs through the other; end the wall at the other "
+                        "or split it there into two parts");
+                    }
+            }
+    }
+
     // Parts that fill the same space: a part given twice (copied and not moved: the nodes merge
     // and every element is counted twice, in the mass and in the stiffness) or placed within
     // another's thickness (a doubler drawn on the plate's mid-surface). Three points of each
@@ -538,6 +701,7 @@ namespace lightbody
                                  "mid-surface half the sum of the gauges away");
               }
           }
+      check_crossing(m, buckets, box, normal);
     }
 
     std::unique_ptr<Model> build(const Case                                    &c,

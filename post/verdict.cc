@@ -148,7 +148,8 @@ namespace lightbody
   Verdict make_verdict(const ResultData &r, const Case &c)
   {
     Verdict v;
-    bool    asked = r.design.checked || !r.minimum_thickness.empty();
+    bool    asked   = r.design.checked || !r.minimum_thickness.empty();
+    bool    unsound = false;
     for (const auto &lc : r.load_cases)
       {
         asked = asked || lc.deflection_limit_mm.has_value();
@@ -169,6 +170,9 @@ namespace lightbody
           }
         for (const auto &w : lc.outside_linear_validity)
           v.conditions.push_back("load case \"" + lc.name + "\": " + w);
+        // Results the analysis cannot stand behind make the verdict conditional also where
+        // nothing was asked of them.
+        unsound = unsound || !lc.outside_linear_validity.empty() || !(lc.max_displacement_mm > 0);
         // Zero loads (a pressure of 0 MPa, a zero acceleration), or loads only where the body is
         // held, give zero stresses: such a load case passes whatever the design, a check of
         // nothing, not a PASS.
@@ -256,7 +260,7 @@ namespace lightbody
             " (add `buckling: {modes: 5}` to the case or to the load case, or state "
             "`criteria.buckling: checked_separately` once it has been checked)");
       }
-    if (!asked)
+    if (!asked && !unsound)
       v.status = Verdict::Status::none;
     else if (!v.failures.empty())
       v.status = Verdict::Status::fail;

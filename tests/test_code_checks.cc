@@ -190,7 +190,16 @@ TEST(Verdict, PassFailConditional)
   Case       plain;
   ResultData none;
   none.load_cases.push_back({});
+  none.load_cases[0].max_displacement_mm = 0.5;
   EXPECT_EQ(make_verdict(none, plain).status, Verdict::Status::none);
+  // Unless the results cannot be stood behind: outside linear validity, or nothing moved
+  // (exit 6, report.json passed false, instead of NOT CHECKED and passed true).
+  ResultData invalid = none;
+  invalid.load_cases[0].outside_linear_validity.push_back("part \"p\" moves 3e5 mm");
+  EXPECT_EQ(make_verdict(invalid, plain).status, Verdict::Status::conditional);
+  ResultData still                        = none;
+  still.load_cases[0].max_displacement_mm = 0;
+  EXPECT_EQ(make_verdict(still, plain).status, Verdict::Status::conditional);
   // A deflection limit alone is a check.
   none.load_cases[0].deflection_limit_mm = 1.0;
   none.load_cases[0].max_displacement_mm = 2.0;

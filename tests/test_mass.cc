@@ -1,6 +1,7 @@
 // Mass and centre of gravity: conservation of mass against area x thickness x density.
 #include "run_helpers.h"
 
+#include <algorithm>
 #include <cmath>
 
 using namespace lightbody;
@@ -74,11 +75,28 @@ load_cases:
   EXPECT_NEAR(m.centre_of_gravity_mm[0], 2000, 1e-6);
 }
 
+namespace
+{
+  // Building the model of the case text throws a ModelError whose message holds `text`.
+  void expect_model_error(const std::string &yaml, const std::string &name, const std::string &text)
+  {
+    try
+      {
+        build_model(read_case_from_string(yaml, name));
+        ADD_FAILURE() << name << ": expected a ModelError";
+      }
+    catch (const ModelError &e)
+      {
+        EXPECT_NE(std::string(e.what()).find(text), std::string::npos) << e.what();
+      }
+  }
+} // namespace
+
 // Parts that fill the same space count their material twice: a part copied and not moved, or a
 // doubler drawn within the plate's thickness, is refused (tests/bad_cases/part_given_twice.yaml,
-// part_within_another.yaml). A doubler beside the plate (mid-surfaces 4 mm apart: half of 4 + 4
-// mm, the faces touching) and a plate butting against another in its plane are not overlaps: the
-// mass is each part's area x thickness x density.
+// part_within_another.yaml). A web standing on the plate's face, a doubler beside the plate
+// (mid-surfaces 4 mm apart: half of 4 + 4 mm, the faces touching) and a plate butting against
+// another in its plane are not overlaps: the mass is each part's area x thickness x density.
 TEST(Mass, PartsBesideEachOtherAreNotOverlaps)
 {
   const std::string yaml  = R"(
@@ -91,15 +109,18 @@ parts:
   next: {material: 5083-H116, thickness: 4 mm,
          quad: {corners: [[1000, 0, 0], [1500, 0, 0], [1500, 500, 0], [1000, 500, 0]]}}
   web: {material: 5083-H116, thickness: 6 mm,
-        quad: {corners: [[0, 250, 0], [1000, 250, 0], [1000, 250, -200], [0, 250, -200]]}}
+        quad: {corners: [[0, 250, -2], [1000, 250, -2], [1000, 250, -202], [0, 250, -202]]}}
 supports:
   s: {box: {min: [0, 0, -1], max: [1, 500, 1]}, fix: all}
 load_cases:
   g: {acceleration: [0, 0, "-1 g"]}
 )";
   const auto        model = build_model(read_case_from_string(yaml, "beside.yaml"));
-  const auto        m     = compute_mass(*model);
-  const double      rho   = 2.70e-6; // kg/mm^3, 5083-H116
+  // The web stands on the plate's face: tied.
+  EXPECT_TRUE(std::any_of(model->joints.begin(), model->joints.end(),
+                          [](const Joint &j) { return j.part_a == "web" || j.part_b == "web"; }));
+  const auto   m   = compute_mass(*model);
+  const double rho = 2.70e-6; // kg/mm^3, 5083-H116
   EXPECT_NEAR(m.total_kg,
               (1000 * 500 * 4 + 500 * 500 * 4 + 500 * 500 * 4) * rho + 1000 * 200 * 6 * rho,
               1e-6 * m.total_kg);
@@ -108,13 +129,36 @@ load_cases:
   std::string inside = yaml;
   for (std::string::size_type at; (at = inside.find(", 4]")) != std::string::npos;)
     inside.replace(at, 4, ", 3]");
-  try
-    {
-      build_model(read_case_from_string(inside, "inside.yaml"));
-      FAIL() << "expected a ModelError";
-    }
-  catch (const ModelError &e)
-    {
-      EXPECT_NE(std::string(e.what()).find("fill the same space"), std::string::npos) << e.what();
-    }
+  expect_model_error(inside, "inside.yaml", "fill the same space");
+}
+
+// Walls at an angle cross only where joined: a stiffener drawn through the plate (its node line
+// 10 mm off the plate, so the crossing runs through the elements, not along a mesh line) is
+// refused (tests/bad_cases/parts_crossing.yaml: along a mesh line); the same stiffener ending at
+// the plate's mid-surface (the shell habit) lies within the plate, unjoined: refused; ending at
+// the plate's face it is tied.
+TEST(Mass, WallsCrossOnlyWhereJoined)
+{
+  const std::string through = R"(
+mesh: {size: 50 mm}
+parts:
+  plate: {material: 5083-H116, thickness: 4 mm,
+          quad: {corners: [[0, 0, 10], [1000, 0, 10], [1000, 500, 10], [0, 500, 10]]}}
+  stiffener: {material: 5083-H116, thickness: 4 mm,
+              quad: {corners: [[0, 230, -100], [1000, 230, -100], [1000, 230, 100], [0, 230, 100]]}}
+supports:
+  s: {box: {min: [0, 0, -100], max: [1, 500, 100]}, fix: all}
+load_cases:
+  g: {acceleration: [0, 0, "-1 g"]}
+)";
+  expect_model_error(through, "through.yaml", "cross without a joint");
+  std::string mid = through;
+  mid.replace(mid.find("[1000, 230, 100], [0, 230, 100]"), 31, "[1000, 230, 10], [0, 230, 10]");
+  expect_model_error(mid, "mid.yaml",
+                     "the edge of part \"stiffener\" ends within the thickness of part \"plate\"");
+  std::string face = through;
+  face.replace(face.find("[1000, 230, 100], [0, 230, 100]"), 31, "[1000, 230, 8], [0, 230, 8]");
+  const auto model = build_model(read_case_from_string(face, "face.yaml"));
+  ASSERT_EQ(model->joints.size(), 1u);
+  EXPECT_EQ(model->joints[0].kind, Joint::Kind::tied);
 }
