@@ -707,9 +707,7 @@ namespace lightbody
     std::unique_ptr<Model> build(const Case                                    &c,
                                  const std::set<std::pair<unsigned, unsigned>> &apart)
     {
-      auto model = ModelBuilder(c, apart).build();
-      check_overlap(*model);
-      return model;
+      return ModelBuilder(c, apart).build();
     }
   } // namespace
 
@@ -737,6 +735,9 @@ namespace lightbody
               if (a < b && tied.count({a, b}))
                 apart.insert({a, b});
       }
-    return apart.empty() ? std::move(model) : build(c, apart);
+    if (!apart.empty())
+      model = build(c, apart);
+    check_overlap(*model); // once, on the model that is kept
+    return model;
   }
 } // namespace lightbody
