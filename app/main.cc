@@ -82,7 +82,7 @@ exit codes: 0 success (verdict PASS, or nothing to check), 1 bad command line or
   const char *set_help =
     R"(--set K=V     override a value of the case, e.g. --set parts.floor.thickness="6 mm"
               (repeatable; the value is YAML; list items by index, e.g.
-              load_cases.a.pressures.0.value)
+              load_cases.a.pressures.0.value or load_cases.a.pressures[0].value)
 )";
 
   std::string command_usage(const std::string &command)
@@ -470,16 +470,17 @@ exit codes: 0 success (verdict PASS, or nothing to check), 1 bad command line or
     for (const auto &lc : outcome.results->load_cases)
       {
         char line[256];
-        std::snprintf(line, sizeof(line),
-                      "%s: max von Mises %.2f MPa (%s), max displacement %.3f mm, "
-                      "equilibrium error %.1e%s",
-                      lc.name.c_str(), lc.max_von_mises_MPa, lc.max_von_mises_part.c_str(),
-                      lc.max_displacement_mm, lc.equilibrium_error,
-                      lc.utilization.empty()
-                        ? ""
-                        : (", utilization " + std::to_string(lc.max_utilization) +
-                           (lc.passed ? " (pass)" : " (FAIL)"))
-                            .c_str());
+        std::snprintf(
+          line, sizeof(line),
+          "%s: max von Mises %.2f MPa%s, max displacement %.3f mm, "
+          "equilibrium error %.1e%s",
+          lc.name.c_str(), lc.max_von_mises_MPa,
+          lc.max_von_mises_part.empty() ? "" : (" (" + lc.max_von_mises_part + ")").c_str(),
+          lc.max_displacement_mm, lc.equilibrium_error,
+          lc.utilization.empty() ? ""
+                                 : (", utilization " + std::to_string(lc.max_utilization) +
+                                    (lc.passed ? " (pass)" : " (FAIL)"))
+                                     .c_str());
         log.message(line);
       }
     for (const auto &w : outcome.results->warnings)

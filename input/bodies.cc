@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 namespace lightbody
 {
@@ -69,8 +70,93 @@ namespace lightbody
       if (!(b.station > 0 && b.station < t.length))
         fail(b.partition ? "partitions" : "baffles",
              "a station must lie inside the shell (0 < station < length)");
+    // Partitions, baffles and rings stand across the shell: two at one station would fill the
+    // same space (they must be further apart than half the sum of their gauges).
+    {
+      struct Across
+      {
+        double      station, thickness;
+        std::string key, noun;
+      };
+      std::vector<Across> across;
+      for (const auto &b : t.bulkheads)
+        across.push_back({b.station, b.thickness, b.partition ? "partitions" : "baffles",
+                          b.partition ? "a partition" : "a baffle"});
+      for (double r : t.ring_stations)
+        across.push_back({r, t.ring_thickness, "rings", "a ring"});
+      std::sort(across.begin(), across.end(),
+                [](const Across &a, const Across &b) { return a.station < b.station; });
+      for (std::size_t k = 1; k < across.size(); ++k)
+        if (!(across[k].station - across[k - 1].station >
+              (across[k].thickness + across[k - 1].thickness) / 2))
+          {
+            char text[300];
+            std::snprintf(text, sizeof text,
+                          "%s at %.4g mm and %s at %.4g mm stand within each other's gauge: "
+                          "give one station per plate or ring",
+                          across[k - 1].noun.c_str(), across[k - 1].station, across[k].noun.c_str(),
+                          across[k].station);
+            fail(across[k].key, text);
+          }
+    }
     if (t.heads == TankSpec::Heads::torispherical && t.section.kind != SectionSpec::Kind::circle)
       fail("heads.shape", "torispherical heads need a circular section");
+    // A section curving tighter than a few gauges is no thin wall: the inside of the shell folds
+    // (a 2200 x 10 mm ellipse with a 6 mm shell ran into its baffles' edges).
+    if (const double r = CrossSection(t.section).smallest_radius(); !(r >= 2 * t.shell_thickness))
+      {
+        char text[300];
+        std::snprintf(text, sizeof text,
+                      "the section's tightest curve has a radius of %.3g mm, less than twice the "
+                      "shell's gauge (%.3g mm): no thin-walled tank; check width and height%s",
+                      r, t.shell_thickness,
+                      t.section.kind == SectionSpec::Kind::oval ? " and side_radius" : "");
+        fail("width", text);
+      }
+    // The heads likewise: a 2:1 head's meridian turns tightest at the rim (depth^2 / the larger
+    // semi-axis; a quarter of the radius on a circle), a torispherical head in its knuckle.
+    if (t.heads != TankSpec::Heads::flat)
+      {
+        const double depth = 0.5 * std::sqrt(t.section.a * t.section.b);
+        const double r     = t.heads == TankSpec::Heads::torispherical
+                               ? t.knuckle_radius
+                               : depth * depth / std::max(t.section.a, t.section.b);
+        if (!(r >= 2 * t.head_thickness))
+          {
+            char text[300];
+            std::snprintf(text, sizeof text,
+                          "the heads' tightest curve has a radius of %.3g mm, less than twice "
+                          "their gauge (%.3g mm): no thin-walled head; a larger %s or a thinner "
+                          "head",
+                          r, t.head_thickness,
+                          t.heads == TankSpec::Heads::torispherical ? "knuckle_radius" : "section");
+            fail("heads", text);
+          }
+      }
+    if (t.mounting == TankSpec::Mounting::saddles)
+      {
+        // A saddle's footprint lies under the shell, apart from the other saddles': one reaching
+        // past an end held only the part under the shell (a narrower saddle than given).
+        std::vector<double> stations = t.saddle_stations;
+        std::sort(stations.begin(), stations.end());
+        const double w = t.saddle_width;
+        for (std::size_t k = 0; k < stations.size(); ++k)
+          {
+            if (!(stations[k] - w / 2 >= 0 && stations[k] + w / 2 <= t.length))
+              fail("mounting.saddles", "a saddle (station " +
+                                         std::to_string(static_cast<long>(stations[k])) +
+                                         " mm, width " + std::to_string(static_cast<long>(w)) +
+                                         " mm) reaches past an end of the shell (0 to " +
+                                         std::to_string(static_cast<long>(t.length)) +
+                                         " mm): its whole width must lie under the shell");
+            if (k > 0 && !(stations[k] - stations[k - 1] > w))
+              fail("mounting.saddles",
+                   "saddles at " + std::to_string(static_cast<long>(stations[k - 1])) + " and " +
+                     std::to_string(static_cast<long>(stations[k])) + " mm overlap (width " +
+                     std::to_string(static_cast<long>(w)) +
+                     " mm): give stations further apart than the width");
+          }
+      }
 
     PartSpec base;
     base.where     = where;

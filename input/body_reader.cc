@@ -223,6 +223,23 @@ namespace lightbody
         }
     }
 
+    // Neighbouring posts' flanges must not overlap (they would fill the same space).
+    void Reader::check_post_flanges(const YAML::Node &n, const std::string &path,
+                                    const FrameBodySpec &b)
+    {
+      if (!(b.post_flange < b.post_pitch))
+        {
+          const YAML::Node p = n["posts"];
+          error(p && p.IsMap() && p["flange"] ? p["flange"]
+                : p                           ? p
+                                              : n,
+                path + ".posts.flange",
+                "neighbouring posts' flanges would overlap: the flange must be narrower than the "
+                "pitch (" +
+                  std::to_string(static_cast<long>(b.post_pitch)) + " mm)");
+        }
+    }
+
     void Reader::read_frame_body(const YAML::Node &n, Case &c, FrameBodySpec::Kind kind)
     {
       const bool        box  = kind == FrameBodySpec::Kind::box;
@@ -288,10 +305,24 @@ namespace lightbody
       if (b.sill_spacing >= b.width)
         error(n["sills"], path + ".sills.spacing",
               "the sills must lie under the floor (spacing < width)");
+      else if (b.sill_flange > b.sill_spacing)
+        error(n["sills"].IsMap() && n["sills"]["flange"] ? n["sills"]["flange"] : n["sills"],
+              path + ".sills.flange",
+              "the two sills' flanges would overlap: at most the spacing (" +
+                std::to_string(static_cast<long>(b.sill_spacing)) + " mm)");
       b.crossmember_pitch  = size_default("crossmembers", "pitch");
       b.crossmember_height = size_default("crossmembers", "height");
       group("crossmembers", b.crossmember, &b.sill,
             {{"pitch", &b.crossmember_pitch}, {"height", &b.crossmember_height}}, false);
+      // The crossmembers hang from the floor between the sills' webs, at most down to the
+      // sills' bottom flanges (deeper ones would run through the flanges).
+      if (b.crossmember_height > b.sill_height)
+        error(n["crossmembers"] && n["crossmembers"].IsMap() && n["crossmembers"]["height"]
+                ? n["crossmembers"]["height"]
+                : n,
+              path + ".crossmembers.height",
+              "the crossmembers end at the sills' bottom flanges: at most sills.height (" +
+                std::to_string(static_cast<long>(b.sill_height)) + " mm)");
       if (box)
         {
           group("roof", b.roof, &b.walls, {}, false);
@@ -299,7 +330,8 @@ namespace lightbody
           group("posts", b.post, &b.walls,
                 {{"pitch", &b.post_pitch}, {"depth", &b.post_depth}, {"flange", &b.post_flange}},
                 false);
-          b.has_posts          = true;
+          b.has_posts = true;
+          check_post_flanges(n, path, b);
           b.rear_post_width    = size_default("rear_frame", "post_width");
           b.rear_header_height = size_default("rear_frame", "header_height");
           group("rear_frame", b.rear_frame, &b.walls,
@@ -319,6 +351,7 @@ namespace lightbody
                 {{"pitch", &b.post_pitch}, {"depth", &b.post_depth}, {"flange", &b.post_flange}},
                 false);
               b.has_posts = true;
+              check_post_flanges(n, path, b);
             }
           if (n["top_rail"])
             {
@@ -358,6 +391,15 @@ namespace lightbody
           Gauge ram;
           group("ram", ram, &b.bracket, {{"station", &b.ram_station}, {"depth", &b.ram_depth}},
                 false);
+          // The ram bracket (300 mm long) and its cross member's webs lie under the floor, ahead
+          // of the hinge brackets (the last 300 mm).
+          const double ram_end = b.length - 300 - 150 - ram.thickness;
+          if (!(b.ram_station >= 150 + ram.thickness && b.ram_station <= ram_end))
+            error(n["ram"] && n["ram"].IsMap() && n["ram"]["station"] ? n["ram"]["station"] : n,
+                  path + ".ram.station",
+                  "the ram bracket must lie under the floor ahead of the hinge brackets: " +
+                    std::to_string(static_cast<long>(std::ceil(150 + ram.thickness))) + " to " +
+                    std::to_string(static_cast<long>(std::floor(ram_end))) + " mm");
           const std::string pos = text(n, path, "position", false);
           if (pos == "tipping")
             b.tipping = true;

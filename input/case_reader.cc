@@ -273,7 +273,8 @@ namespace lightbody
         c.probes.push_back(p);
       });
       // A body becomes parts only when its own values are sound.
-      if ((c.has_tank || c.has_frame_body) && diag_.empty())
+      const bool body_expands = (c.has_tank || c.has_frame_body) && diag_.empty();
+      if (body_expands)
         {
           if (c.has_tank)
             expand_tank(c, where(root["body"], "body"));
@@ -306,7 +307,10 @@ namespace lightbody
       if (root["modal"])
         read_modal(root["modal"], c);
       check_load_case_names(c);
-      check_references(c, root);
+      // Names of parts, surfaces, regions and supports a body would have defined are checked
+      // once it can be built (until then every one of them would be reported as unknown).
+      if (body_expands || !(c.has_tank || c.has_frame_body))
+        check_references(c, root);
       diag_.throw_if_any();
       c.warnings.insert(c.warnings.end(), unusual_.begin(), unusual_.end());
       return c;

@@ -158,7 +158,7 @@ namespace lightbody
       {
         const std::string d = dotted(key);
         for (const auto &o : override_keys_)
-          if (d == o || d.rfind(o + ".", 0) == 0)
+          if (const std::string od = dotted(o); d == od || d.rfind(od + ".", 0) == 0)
             return &o;
         return nullptr;
       }
@@ -432,6 +432,7 @@ namespace lightbody
                       RegionSpec &region);
       void read_tank(const YAML::Node &n, Case &c);
       void read_frame_body(const YAML::Node &n, Case &c, FrameBodySpec::Kind kind);
+      void check_post_flanges(const YAML::Node &n, const std::string &path, const FrameBodySpec &b);
       void read_load_case(const std::string &name, const YAML::Node &n, Case &c);
       void read_design_loads(const YAML::Node &n, Case &c);
       void read_criteria(const YAML::Node &n, Case &c);

@@ -1,5 +1,6 @@
 #include "input/section.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace lightbody
@@ -65,6 +66,18 @@ namespace lightbody
     const auto   a = point(theta - d), b = point(theta + d);
     const double tx = b[0] - a[0], ty = b[1] - a[1], n = std::hypot(tx, ty);
     return {ty / n, -tx / n};
+  }
+
+  double CrossSection::smallest_radius() const
+  {
+    switch (spec_.kind)
+      {
+        case SectionSpec::Kind::circle: return spec_.a;
+        case SectionSpec::Kind::ellipse:
+          return std::pow(std::min(spec_.a, spec_.b), 2) / std::max(spec_.a, spec_.b);
+        case SectionSpec::Kind::oval: return std::min(spec_.side_radius, top_radius_);
+      }
+    return 0;
   }
 
   std::array<double, 2> CrossSection::inner_point(double theta, double inset) const

@@ -20,6 +20,9 @@ namespace lightbody
     std::array<double, 2> normal(double theta) const;
     // The point `inset` inside the mid-surface along the normal.
     std::array<double, 2> inner_point(double theta, double inset) const;
+    // The smallest radius of curvature of the curve (an ellipse's at the ends of its longer
+    // axis, an oval's side or top arcs).
+    double smallest_radius() const;
 
   private:
     SectionSpec           spec_;

@@ -17,12 +17,29 @@ namespace lightbody
     // Walks a dotted key path, creating maps where needed, and sets the value.
     void apply_override(YAML::Node &root, const Override &o, const std::string &file)
     {
+      // A list index may also be written as the messages name list items: a.b[2].c is a.b.2.c.
+      std::string path;
+      bool        valid = true;
+      for (std::size_t k = 0; k < o.key.size(); ++k)
+        if (o.key[k] == '[')
+          {
+            const std::size_t close = o.key.find(']', k);
+            valid =
+              valid && close != std::string::npos && close > k + 1 &&
+              (close + 1 == o.key.size() || o.key[close + 1] == '.' || o.key[close + 1] == '[');
+            if (!valid)
+              break;
+            path += "." + o.key.substr(k + 1, close - k - 1);
+            k = close;
+          }
+        else
+          valid = valid && o.key[k] != ']', path += o.key[k];
       std::vector<std::string> parts;
-      std::stringstream        ss(o.key);
+      std::stringstream        ss(path);
       std::string              item;
       while (std::getline(ss, item, '.'))
         parts.push_back(item);
-      if (parts.empty() ||
+      if (!valid || parts.empty() || path.back() == '.' ||
           std::any_of(parts.begin(), parts.end(), [](const std::string &s) { return s.empty(); }))
         throw InputError({file + " (--set " + o.key + ")", 0, 0}, o.key, "is not a valid key path");
       const SourceLocation at{file + " (--set " + o.key + ")", 0, 0};

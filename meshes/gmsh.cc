@@ -101,11 +101,12 @@ namespace lightbody
       std::string                       section;
       double                            version = 0;
       int                               tag     = -1;
-      std::map<int, std::set<int>>      entity_groups; // 4.1: surface entity -> physical tags
-      std::map<int, std::set<int>>      curve_groups;  // 4.1: curve entity -> physical tags
-      std::map<int, std::string>        line_names;    // physical line tag -> name
-      std::vector<std::array<long, 10>> elements;      // (physical or entity, nodes or -1)
-      std::vector<std::array<long, 3>>  lines;         // (physical or entity, end nodes)
+      std::map<int, std::set<int>>      entity_groups;   // 4.1: surface entity -> physical tags
+      std::map<int, std::set<int>>      curve_groups;    // 4.1: curve entity -> physical tags
+      std::map<int, std::string>        line_names;      // physical line tag -> name
+      std::vector<std::array<long, 10>> elements;        // (physical or entity, nodes or -1)
+      std::vector<long>                 triangle_groups; // (physical or entity) of each triangle
+      std::vector<std::array<long, 3>>  lines;           // (physical or entity, end nodes)
       bool                              by_entity = false;
       // gmsh numbers nodes from 1; a node given twice would leave one of its positions unused.
       auto add_node = [&](long id, const Vec3 &x) {
@@ -134,6 +135,8 @@ namespace lightbody
           }
         else if (type == 1 || type == 8)
           lines.push_back({{group, v[0], v[1]}});
+        else if (type == 2 || type == 9)
+          triangle_groups.push_back(group);
       };
       while (in >> section)
         {
@@ -287,10 +290,20 @@ namespace lightbody
       if (tag < 0)
         bad(part,
             "\"" + part.gmsh_file + "\" has no $PhysicalNames: name the surface groups in gmsh");
+      const auto in_group_of = [&](long group) {
+        return by_entity ? entity_groups[static_cast<int>(group)].count(tag) > 0 : group == tag;
+      };
+      // Only quadrilaterals become elements: triangles of the group would be left out, a hole
+      // in the surface.
+      if (const auto n = std::count_if(triangle_groups.begin(), triangle_groups.end(), in_group_of))
+        bad(part, "group \"" + part.gmsh_group + "\" of \"" + part.gmsh_file + "\" has " +
+                    std::to_string(n) +
+                    " triangle(s): lightbody's elements are quadrilaterals, the triangles would be "
+                    "holes in the surface (mesh it with quadrilaterals only: Recombine, and "
+                    "Mesh.SubdivisionAlgorithm = 1)");
       for (const auto &e : elements)
         {
-          const bool in_group =
-            by_entity ? entity_groups[static_cast<int>(e[0])].count(tag) > 0 : e[0] == tag;
+          const bool in_group = in_group_of(e[0]);
           if (in_group)
             {
               Quad q;

@@ -492,25 +492,32 @@ namespace lightbody
     // Walls at an angle that are not joined may not cross: joints form where an edge meets a
     // surface or an edge, so a stiffener drawn through a plate instead of ending at it crossed
     // the plate unconnected. The mid-surfaces of the cells (half way through each cell, as eight
-    // triangles of a 3 x 3 grid of mapped points) of parts with no joint between them must not
-    // meet; walls running the same way are the overlap check's.
+    // triangles of a 3 x 3 grid of mapped points) of two parts must not meet but at a joint;
+    // walls running the same way are the overlap check's.
     void check_crossing(const Model                                                      &m,
                         const std::map<std::array<long, 3>, std::vector<unsigned>>       &buckets,
                         const std::vector<std::pair<dealii::Point<3>, dealii::Point<3>>> &box,
                         const std::vector<dealii::Tensor<1, 3>>                          &normal)
     {
-      std::set<std::pair<unsigned, unsigned>> joined;
-      const auto                              index_of = [&](const std::string &name) {
-        for (unsigned p = 0; p < m.parts.size(); ++p)
-          if (m.parts[p].name == name)
-            return p;
-        return 0u;
+      // Cells of two parts meet at a joint where they share a node (the parts' nodes merged
+      // along it) or where one's face is tied to the other's: only there may their mid-surfaces
+      // meet. Parts joined at one place are not thereby allowed to cross at another.
+      std::set<std::pair<unsigned, unsigned>> tied;
+      for (const Tie &t : m.ties)
+        for (const FaceRef &leader : t.leaders)
+          tied.insert(
+            {std::min(t.follower.cell, leader.cell), std::max(t.follower.cell, leader.cell)});
+      const auto at_joint = [&](unsigned i, unsigned j) {
+        if (tied.count({i, j}))
+          return true;
+        const dealii::Triangulation<3>::active_cell_iterator ci(&m.triangulation, 0, i),
+          cj(&m.triangulation, 0, j);
+        for (unsigned a = 0; a < dealii::GeometryInfo<3>::vertices_per_cell; ++a)
+          for (unsigned b = 0; b < dealii::GeometryInfo<3>::vertices_per_cell; ++b)
+            if (ci->vertex_index(a) == cj->vertex_index(b))
+              return true;
+        return false;
       };
-      for (const auto &joint : m.joints)
-        {
-          const unsigned a = index_of(joint.part_a), b = index_of(joint.part_b);
-          joined.insert({std::min(a, b), std::max(a, b)});
-        }
       const auto part = [&](unsigned i) { return m.cell_geometry[i].part; };
       std::map<unsigned, std::array<Triangle, 8>> surface;
       const auto                                  triangles = [&](unsigned i) {
@@ -571,8 +578,8 @@ namespace lightbody
             {
               const unsigned i = std::min(cells[x], cells[y]), j = std::max(cells[x], cells[y]);
               const unsigned a = std::min(part(i), part(j)), b = std::max(part(i), part(j));
-              if (a == b || joined.count({a, b}) || std::abs(normal[i] * normal[j]) >= parallel ||
-                  !tested.insert({i, j}).second)
+              if (a == b || std::abs(normal[i] * normal[j]) >= parallel ||
+                  !tested.insert({i, j}).second || at_joint(i, j))
                 continue;
               bool apart = false;
               for (unsigned d = 0; d < 3; ++d)
@@ -613,29 +620,39 @@ namespace lightbody
 
     // Parts that fill the same space: a part given twice (copied and not moved: the nodes merge
     // and every element is counted twice, in the mass and in the stiffness) or placed within
-    // another's thickness (a doubler drawn on the plate's mid-surface). Three points of each
-    // element across its thickness (a tenth of it inside each face, and the centre) are tested:
-    // one lying inside an element of another part whose wall runs the same way (normals within
-    // 25 degrees) is such an overlap. At joints the walls meet at an angle; a lap or a doubler
-    // beside the plate (mid-surfaces half the sum of the gauges apart) has its points outside;
-    // an overlap of less than a tenth of a gauge passes.
+    // another's thickness (a doubler drawn on the plate's mid-surface, neighbouring flanges
+    // drawn wider than their spacing). Fifteen points of each element are tested, three across
+    // its thickness (a tenth of it inside each face, and the centre) at its centre and near its
+    // four corners (a tenth of its width in from each side): one lying inside an element of
+    // another part whose wall runs the same way (normals within 25 degrees) is such an overlap.
+    // At joints the walls meet at an angle or butt; a lap or a doubler beside the plate
+    // (mid-surfaces half the sum of the gauges apart) has its points outside; an overlap of less
+    // than a tenth of a gauge through the thickness, or of an element's width in its plane,
+    // passes.
     void check_overlap(const Model &m)
     {
-      const unsigned                               n = m.triangulation.n_active_cells();
-      std::vector<std::array<dealii::Point<3>, 3>> samples(n);
-      std::vector<dealii::Tensor<1, 3>>            normal(n);
+      const unsigned                                n = m.triangulation.n_active_cells();
+      std::vector<std::array<dealii::Point<3>, 15>> samples(n);
+      std::vector<dealii::Tensor<1, 3>>             normal(n);
       std::vector<std::pair<dealii::Point<3>, dealii::Point<3>>> box(n);
       double                                                     spacing = 0;
       const dealii::Point<3>                                     middle(0.5, 0.5, 0.5);
       for (const auto &cell : m.triangulation.active_cell_iterators())
         {
-          const unsigned i = cell->active_cell_index();
-          for (unsigned k = 0; k < 3; ++k)
-            {
-              dealii::Point<3> xi     = middle;
-              xi[m.thickness_axis(i)] = 0.1 + 0.4 * k;
-              samples[i][k]           = m.mapping->transform_unit_to_real_cell(cell, xi);
-            }
+          const unsigned i    = cell->active_cell_index();
+          const unsigned axis = m.thickness_axis(i);
+          for (unsigned c = 0; c < 5; ++c)
+            for (unsigned k = 0; k < 3; ++k)
+              {
+                dealii::Point<3> xi = middle;
+                if (c > 0)
+                  {
+                    xi[(axis + 1) % 3] = c % 2 ? 0.1 : 0.9;
+                    xi[(axis + 2) % 3] = c < 3 ? 0.1 : 0.9;
+                  }
+                xi[axis]              = 0.1 + 0.4 * k;
+                samples[i][3 * c + k] = m.mapping->transform_unit_to_real_cell(cell, xi);
+              }
           normal[i]    = m.normal(i, middle);
           const auto b = cell->bounding_box().get_boundary_points();
           // Curved cells bulge out of their vertices' box by their sagitta: a tenth of the

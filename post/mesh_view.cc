@@ -14,6 +14,7 @@
 #include <deal.II/fe/fe_q.h>
 #include <deal.II/fe/fe_values.h>
 
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -42,7 +43,10 @@ namespace lightbody
             for (unsigned c = 0; c < 3; ++c)
               norms *= std::sqrt(J[0][c] * J[0][c] + J[1][c] * J[1][c] + J[2][c] * J[2][c]);
             const double sj = norms > 0 ? J.determinant() / norms : 0;
-            if (sj < q.min_scaled_jacobian)
+            // (not a number, from a degenerate geometry, counts as the worst)
+            if (!std::isnan(q.min_scaled_jacobian) &&
+                (std::isnan(sj) || sj < q.min_scaled_jacobian ||
+                 q.min_scaled_jacobian_part.empty()))
               q.min_scaled_jacobian = sj, q.min_scaled_jacobian_part = part,
               q.min_scaled_jacobian_location = at;
           }
@@ -56,7 +60,7 @@ namespace lightbody
           q.max_aspect_ratio = hi / lo, q.max_aspect_ratio_part = part,
           q.max_aspect_ratio_location = at;
       }
-    if (q.min_scaled_jacobian <= 0)
+    if (!(q.min_scaled_jacobian > 0))
       {
         char where[128];
         std::snprintf(where, sizeof(where), "(%.1f, %.1f, %.1f) mm",

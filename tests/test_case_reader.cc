@@ -250,6 +250,26 @@ TEST(CaseReader, OverrideListIndicesMustBeNumbers)
   const Case c =
     read_case_from_string(plate, "case.yaml", {{"load_cases.load.pressures.0.value", "1 bar"}});
   EXPECT_DOUBLE_EQ(c.load_cases[0].pressures[0].pressure, 0.1);
+  // Written as the messages name list items (pressures[0]); the brackets must close around a
+  // part of the path.
+  const Case b =
+    read_case_from_string(plate, "case.yaml", {{"load_cases.load.pressures[0].value", "2 bar"}});
+  EXPECT_DOUBLE_EQ(b.load_cases[0].pressures[0].pressure, 0.2);
+  for (const char *bad : {"load_cases.load.pressures[0.value", "load_cases.load.pressures[].value",
+                          "load_cases.load.pressures[0]x.value", "load_cases.load.pressures]0",
+                          "load_cases.load.pressures[0]."})
+    {
+      e = errors_of(plate, {{bad, "1 bar"}});
+      ASSERT_EQ(e.size(), 1u) << bad;
+      EXPECT_NE(e[0].find("is not a valid key path"), std::string::npos) << e[0];
+    }
+  e = errors_of(plate, {{"load_cases.load.pressures[0].value", "strong"}});
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_NE(e[0].find("case.yaml (--set load_cases.load.pressures[0].value)"), std::string::npos)
+    << e[0];
+  e = errors_of(plate, {{"load_cases.load.pressures[abc].value", "1 bar"}});
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_NE(e[0].find("give its index"), std::string::npos) << e[0];
   e = errors_of(plate, {{"mesh.size", "!!python/object 5"}});
   ASSERT_EQ(e.size(), 1u);
   EXPECT_NE(e[0].find("is not accepted"), std::string::npos) << e[0];

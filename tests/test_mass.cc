@@ -161,4 +161,26 @@ load_cases:
   const auto model = build_model(read_case_from_string(face, "face.yaml"));
   ASSERT_EQ(model->joints.size(), 1u);
   EXPECT_EQ(model->joints[0].kind, Joint::Kind::tied);
+  // Joined at one place, crossing at another: a web tied to a tube's inner face at its top
+  // runs through the tube's bottom unjoined (this passed while a joint anywhere let the pair
+  // cross everywhere).
+  const std::string tube = R"(
+mesh: {size: 50 mm}
+parts:
+  tube: {material: 5083-H116, thickness: 4 mm,
+         cylinder: {origin: [0, 0, 0], axis: [1, 0, 0], reference: [0, 0, -1], radius: 200 mm,
+                    length: 1000 mm}}
+  web: {material: 5083-H116, thickness: 4 mm,
+        quad: {corners: [[0, 0, -300], [1000, 0, -300], [1000, 0, 198], [0, 0, 198]]}}
+supports:
+  s: {box: {min: [-1, -300, -300], max: [1, 300, 300]}, fix: all}
+load_cases:
+  g: {acceleration: [0, 0, "-1 g"]}
+)";
+  expect_model_error(tube, "tube.yaml", "parts \"tube\" and \"web\" cross without a joint");
+  std::string inside = tube;
+  inside.replace(inside.find("-300], [1000, 0, -300]"), 22, "-198], [1000, 0, -198]");
+  const auto ring = build_model(read_case_from_string(inside, "inside.yaml"));
+  ASSERT_EQ(ring->joints.size(), 1u); // tied at the top and at the bottom: no crossing
+  EXPECT_NEAR(ring->joints[0].length_mm, 2000, 1);
 }
