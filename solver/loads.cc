@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 namespace lightbody
 {
@@ -89,6 +90,40 @@ namespace lightbody
           (volume(m) < target ? a : b) = m;
         }
       return 0.5 * (a + b);
+    }
+
+    // How far the faces are from enclosing a volume. For a closed surface (normals out of the
+    // volume V) the divergence theorem gives sum n dA = 0 and sum x_i n_j dA = V delta_ij; the
+    // larger of |sum n dA| / area and max |sum x_i n_j dA - V delta_ij| / |V| is 0 for a closed
+    // surface, about 1 for a plate or a shell open at its ends (whose normals alone cancel).
+    double opening_fraction(const Model &model, const std::vector<FaceRef> &faces,
+                            const Quadrature<2> &rule)
+    {
+      const FE_Q<3>   fe(1);
+      FEFaceValues<3> fv(*model.mapping, fe, rule,
+                         update_quadrature_points | update_normal_vectors | update_JxW_values);
+      Tensor<1, 3>    sum;
+      Tensor<2, 3>    moment;
+      double          area = 0;
+      for (const FaceRef &ref : faces)
+        {
+          fv.reinit(Triangulation<3>::active_cell_iterator(&model.triangulation, 0, ref.cell),
+                    ref.face);
+          for (unsigned q = 0; q < fv.n_quadrature_points; ++q)
+            {
+              const Tensor<1, 3> n = fv.normal_vector(q) * fv.JxW(q);
+              sum += n, area += fv.JxW(q);
+              moment += outer_product(Tensor<1, 3>(fv.quadrature_point(q)), n);
+            }
+        }
+      const double volume = trace(moment) / 3;
+      if (!(area > 0) || !(std::abs(volume) > 0))
+        return 1.0;
+      double off = 0;
+      for (unsigned i = 0; i < 3; ++i)
+        for (unsigned j = 0; j < 3; ++j)
+          off = std::max(off, std::abs(moment[i][j] - (i == j ? volume : 0.0)));
+      return std::max(sum.norm() / area, off / std::abs(volume));
     }
 
     // The area of the faces where `inside` holds, with the given rule.
@@ -248,7 +283,25 @@ namespace lightbody
           // liquid's mass times the acceleration.
           level = free_surface_level(model, faces, g_dir, 1.0, rule);
         else if (h.filling > 0)
-          level = free_surface_level(model, faces, g_dir, h.filling, rule);
+          {
+            // A tank's compartments measure 1e-13 (0.35 % between a head and a partition: the
+            // shell's inner face runs on half the partition's gauge behind its face); an open
+            // surface (a plate, a shell without its heads, sides facing different ways) about 1:
+            // it has no volume to fill, its level would be made up.
+            const double opening = opening_fraction(model, faces, QGauss<2>(3));
+            if (!(opening < 0.05))
+              {
+                char text[400];
+                std::snprintf(text, sizeof text,
+                              "\"%s\" does not enclose a volume (by the divergence theorem "
+                              "it is %.3g %% from closed): a filling needs a closed "
+                              "surface, e.g. a tank's compartment_K, its sides all facing the "
+                              "liquid; give `level` instead",
+                              h.surface.c_str(), 100 * opening);
+                throw InputError(h.where, "hydrostatic.filling", text);
+              }
+            level = free_surface_level(model, faces, g_dir, h.filling, rule);
+          }
         add_face_load(
           model, s, faces, f,
           [&](const Point<3> &x, const Tensor<1, 3> &normal, double) {

@@ -233,3 +233,37 @@ load_cases:
     EXPECT_NEAR(lc.applied_sum_N[d], rho * V * a[d], 1e-6 * scale) << "component " << d;
   expect_equilibrium(r);
 }
+
+// A filling is a fraction of the volume a surface encloses: the compartments between a head and
+// a partition (the shell's inner face running on half the partition's gauge behind it), with a
+// ring and a baffle inside, are closed (their liquid's weight is rho g filling V, to 0.3 %: the
+// pressure also acts on that strip of the shell, half a partition gauge over 1200 mm); a shell's
+// inner face alone encloses nothing (its normals cancel around, but it is open at its ends) and
+// is refused rather than given a made-up level.
+TEST(Tank, FillingNeedsAClosedSurface)
+{
+  std::string yaml = circular_tank;
+  yaml.replace(yaml.find("size: 80 mm"), 11, "size: 160 mm");
+  yaml.replace(yaml.find("  g: {acceleration"), std::string::npos,
+               "  water:\n    hydrostatic: [{surface: compartment_1, density: 1000 kg/m^3, "
+               "filling: 80 %}, {surface: compartment_2, density: 1000 kg/m^3, filling: 80 %}]\n");
+  const RunOutcome r = run_yaml(yaml);
+  const double     g = 9806.65, rho = 1000e-12;
+  const double     V =
+    enclosed_volume(*r.model, "compartment_1") + enclosed_volume(*r.model, "compartment_2");
+  EXPECT_NEAR(r.results->load_cases.at(0).applied_sum_N[2], -rho * g * 0.8 * V, 3e-3 * rho * g * V);
+  std::string open = yaml;
+  for (const char *c : {"compartment_1", "compartment_2"})
+    open.replace(open.find(c), std::string(c).size(), "shell_1.bottom");
+  try
+    {
+      run_yaml(open);
+      ADD_FAILURE() << "a filling of an open surface was accepted";
+    }
+  catch (const InputError &e)
+    {
+      EXPECT_NE(std::string(e.what()).find("\"shell_1.bottom\" does not enclose a volume"),
+                std::string::npos)
+        << e.what();
+    }
+}
