@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -18,7 +19,12 @@ namespace lightbody
   {
     std::string fixed(double v, int decimals)
     {
+      // Round-off of sums (6.749999999999995 kg beside its part's 6.750000000000001) would
+      // round the two differently: the value to 12 significant digits first.
       char b[64];
+      std::snprintf(b, sizeof b, "%.12g", v);
+      if (std::isfinite(v))
+        v = std::strtod(b, nullptr);
       std::snprintf(b, sizeof b, "%.*f", decimals, v);
       const std::string out = b;
       // "-0.0" reads as a sign where there is none.
@@ -400,9 +406,11 @@ namespace lightbody
         s << "\n";
       }
     s << "## Results per load case\n\n";
-    s << "| load case | max von Mises (MPa) | in part, at (mm) | utilization | max displacement "
-         "(mm) | "
-         "reactions (kN) | result |\n|---|---:|---|---:|---:|---:|---|\n";
+    if (r.load_cases.empty())
+      s << "No static load case: the case asks for the natural frequencies only.\n";
+    else
+      s << "| load case | max von Mises (MPa) | in part, at (mm) | utilization | max "
+           "displacement (mm) | reactions (kN) | result |\n|---|---:|---|---:|---:|---:|---|\n";
     for (const auto &lc : r.load_cases)
       {
         s << "| `" << lc.name << "` | " << fixed(lc.max_von_mises_MPa, 1) << " | "

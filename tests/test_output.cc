@@ -464,3 +464,33 @@ criteria: {allowable: proof}
     }
   fs::remove_all(out);
 }
+
+// A case that asks for the natural frequencies only: report.md says so instead of an empty
+// table of load cases; the total mass and the material's mass print alike (6.75 kg summed to
+// 6.749999999999995 printed as 6.7 beside the material's 6.8).
+TEST(Output, ModalOnlyReportAndRoundedMasses)
+{
+  const std::string yaml = R"(
+case: modal_only
+mesh: {size: 100 mm}
+parts:
+  plate: {material: 5083-H116, thickness: 5 mm,
+          quad: {corners: [[0, 0, 0], [1000, 0, 0], [1000, 500, 0], [0, 500, 0]]}}
+supports:
+  a: {edges: [plate.edge1], fix: all}
+modal: {modes: 2}
+)";
+  const RunOutcome r   = run_yaml(yaml);
+  const fs::path   out = fs::temp_directory_path() / "lightbody_modal_only_test";
+  fs::remove_all(out);
+  StageLog log;
+  write_results(r, log, out.string(), LIGHTBODY_RENDERER);
+  const std::string md = slurp(out / "report.md");
+  EXPECT_NE(md.find("No static load case: the case asks for the natural frequencies only."),
+            std::string::npos)
+    << md;
+  EXPECT_EQ(md.find("| load case | max von Mises"), std::string::npos) << md;
+  EXPECT_NE(md.find("Total **6.8 kg**"), std::string::npos) << md;
+  EXPECT_NE(md.find("| 5083-H116 | 6.8 |"), std::string::npos) << md;
+  fs::remove_all(out);
+}
