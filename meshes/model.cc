@@ -572,6 +572,8 @@ namespace lightbody
       };
       const double                            parallel = std::cos(25 * M_PI / 180);
       std::set<std::pair<unsigned, unsigned>> tested;
+      // Where two parts' mid-surfaces touch at both parts' edges: by part pair, the points.
+      std::map<std::pair<unsigned, unsigned>, std::vector<dealii::Point<3>>> corners;
       for (const auto &[key, cells] : buckets)
         for (std::size_t x = 0; x < cells.size(); ++x)
           for (std::size_t y = x + 1; y < cells.size(); ++y)
@@ -593,7 +595,10 @@ namespace lightbody
                     {
                       const bool edge_i = on_part_edge(i, *hit), edge_j = on_part_edge(j, *hit);
                       if (edge_i && edge_j)
-                        continue; // walls meeting at their edges (a corner)
+                        {
+                          corners[{a, b}].push_back(*hit); // walls meeting at their edges
+                          continue;
+                        }
                       char where[200];
                       std::snprintf(where, sizeof where, "(%.1f, %.1f, %.1f) mm", (*hit)[0],
                                     (*hit)[1], (*hit)[2]);
@@ -616,6 +621,34 @@ namespace lightbody
                         "or split it there into two parts");
                     }
             }
+      // Two walls at an angle whose edges meet along a line (an L corner drawn at the
+      // mid-surfaces, as shell models draw it) have no joint there: the corner opened (two side
+      // walls supported at their feet passed as separate plates). A point contact (corners of
+      // two parts touching) is left alone.
+      for (const auto &[pair, points] : corners)
+        {
+          const double gauge =
+            std::max(m.parts[pair.first].thickness, m.parts[pair.second].thickness);
+          dealii::Point<3> from = points.front(), to = points.front();
+          for (const auto &x : points)
+            if (x.distance(from) > to.distance(from))
+              to = x;
+          for (const auto &x : points)
+            if (x.distance(to) > from.distance(to))
+              from = x;
+          if (!(from.distance(to) > 2 * gauge))
+            continue;
+          char where[300];
+          std::snprintf(where, sizeof where, "from (%.1f, %.1f, %.1f) to (%.1f, %.1f, %.1f) mm",
+                        from[0], from[1], from[2], to[0], to[1], to[2]);
+          const std::string a = m.parts[pair.first].name, b = m.parts[pair.second].name;
+          throw ModelError(
+            "parts \"" + a + "\" and \"" + b + "\" meet edge to edge at an angle " + where +
+            " without a joint (a corner drawn at the mid-surfaces): walls are joined where an "
+            "edge lies on another part's face; for an L, run \"" +
+            a + "\" on by half \"" + b + "\"'s gauge and end \"" + b + "\" on \"" + a +
+            "\"'s face (half \"" + a + "\"'s gauge short of its mid-surface)");
+        }
     }
 
     // Parts that fill the same space: a part given twice (copied and not moved: the nodes merge

@@ -183,4 +183,22 @@ load_cases:
   const auto ring = build_model(read_case_from_string(inside, "inside.yaml"));
   ASSERT_EQ(ring->joints.size(), 1u); // tied at the top and at the bottom: no crossing
   EXPECT_NEAR(ring->joints[0].length_mm, 2000, 1);
+  // An L corner: drawn at the mid-surfaces it is refused (bad_case.corner_at_mid_surfaces); as
+  // the message says, one wall run on by half a gauge and the other ended on its face, it is tied.
+  const std::string corner = R"(
+mesh: {size: 100 mm}
+parts:
+  a: {material: 5083-H116, thickness: 5 mm,
+      quad: {corners: [[0, 0, 0], [1002.5, 0, 0], [1002.5, 0, 500], [0, 0, 500]]}}
+  b: {material: 5083-H116, thickness: 5 mm,
+      quad: {corners: [[1000, 2.5, 0], [1000, 800, 0], [1000, 800, 500], [1000, 2.5, 500]]}}
+supports:
+  s: {edges: [a.edge1, b.edge1], fix: all}
+load_cases:
+  p: {pressures: [{surface: a.top, value: 0.001 MPa}]}
+)";
+  const auto l = build_model(read_case_from_string(corner, "corner.yaml"));
+  ASSERT_EQ(l->joints.size(), 1u);
+  EXPECT_EQ(l->joints[0].kind, Joint::Kind::tied);
+  EXPECT_NEAR(l->joints[0].length_mm, 500, 1);
 }
