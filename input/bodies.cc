@@ -314,11 +314,8 @@ namespace lightbody
     switch (t.mounting)
       {
         case TankSpec::Mounting::saddles:
-          for (double s : t.saddle_stations)
+          for (double s : t.saddle_stations) // (under the shell: checked above)
             {
-              if (!(s >= 0 && s <= t.length))
-                fail("mounting.saddles.stations",
-                     "a saddle must lie under the shell (0 <= station <= length)");
               regions["saddles"].push_back(
                 bedding(box({s - t.saddle_width / 2, -big, z_bottom - tol},
                             {s + t.saddle_width / 2, big, z_saddle + 1e-6})));

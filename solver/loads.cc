@@ -49,6 +49,24 @@ namespace lightbody
         }
     }
 
+    // Calls point(x, n, JxW) at every quadrature point of the faces (n: the face's normal, out
+    // of its cell).
+    template <class Point_function>
+    void for_each_face_point(const Model &model, const std::vector<FaceRef> &faces,
+                             const Quadrature<2> &rule, Point_function point)
+    {
+      const FE_Q<3>   fe(1);
+      FEFaceValues<3> fv(*model.mapping, fe, rule,
+                         update_quadrature_points | update_normal_vectors | update_JxW_values);
+      for (const FaceRef &ref : faces)
+        {
+          fv.reinit(Triangulation<3>::active_cell_iterator(&model.triangulation, 0, ref.cell),
+                    ref.face);
+          for (unsigned q = 0; q < fv.n_quadrature_points; ++q)
+            point(fv.quadrature_point(q), fv.normal_vector(q), fv.JxW(q));
+        }
+    }
+
     // The height (against the acceleration g_dir) of the free surface that holds `filling` of
     // the volume enclosed by the faces. The liquid volume below height H is, by the divergence
     // theorem with F = u min(u.x, H) (u = -g_dir, div F = 1 below H, 0 above),
@@ -57,21 +75,13 @@ namespace lightbody
     double free_surface_level(const Model &model, const std::vector<FaceRef> &faces,
                               const Tensor<1, 3> &g_dir, double filling, const Quadrature<2> &rule)
     {
-      const FE_Q<3>       fe(1);
-      FEFaceValues<3>     fv(*model.mapping, fe, rule,
-                             update_quadrature_points | update_normal_vectors | update_JxW_values);
       std::vector<double> height, weight;
-      for (const FaceRef &ref : faces)
-        {
-          fv.reinit(Triangulation<3>::active_cell_iterator(&model.triangulation, 0, ref.cell),
-                    ref.face);
-          for (unsigned q = 0; q < fv.n_quadrature_points; ++q)
-            {
-              height.push_back(-(g_dir * fv.quadrature_point(q)));
-              // The face normal points into the liquid; out of the liquid is its opposite.
-              weight.push_back((g_dir * fv.normal_vector(q)) * fv.JxW(q));
-            }
-        }
+      for_each_face_point(model, faces, rule,
+                          [&](const Point<3> &x, const Tensor<1, 3> &n, double JxW) {
+                            height.push_back(-(g_dir * x));
+                            // The face normal points into the liquid; out of it is its opposite.
+                            weight.push_back((g_dir * n) * JxW);
+                          });
       const double lo     = *std::min_element(height.begin(), height.end());
       const double hi     = *std::max_element(height.begin(), height.end());
       auto         volume = [&](double H) {
@@ -99,23 +109,14 @@ namespace lightbody
     double opening_fraction(const Model &model, const std::vector<FaceRef> &faces,
                             const Quadrature<2> &rule)
     {
-      const FE_Q<3>   fe(1);
-      FEFaceValues<3> fv(*model.mapping, fe, rule,
-                         update_quadrature_points | update_normal_vectors | update_JxW_values);
-      Tensor<1, 3>    sum;
-      Tensor<2, 3>    moment;
-      double          area = 0;
-      for (const FaceRef &ref : faces)
-        {
-          fv.reinit(Triangulation<3>::active_cell_iterator(&model.triangulation, 0, ref.cell),
-                    ref.face);
-          for (unsigned q = 0; q < fv.n_quadrature_points; ++q)
-            {
-              const Tensor<1, 3> n = fv.normal_vector(q) * fv.JxW(q);
-              sum += n, area += fv.JxW(q);
-              moment += outer_product(Tensor<1, 3>(fv.quadrature_point(q)), n);
-            }
-        }
+      Tensor<1, 3> sum;
+      Tensor<2, 3> moment;
+      double       area = 0;
+      for_each_face_point(model, faces, rule,
+                          [&](const Point<3> &x, const Tensor<1, 3> &n, double JxW) {
+                            sum += n * JxW, area += JxW;
+                            moment += outer_product(Tensor<1, 3>(x), n * JxW);
+                          });
       const double volume = trace(moment) / 3;
       if (!(area > 0) || !(std::abs(volume) > 0))
         return 1.0;
@@ -131,17 +132,12 @@ namespace lightbody
     double surface_area(const Model &model, const std::vector<FaceRef> &faces,
                         const Quadrature<2> &rule, Inside inside)
     {
-      const FE_Q<3>   fe(1);
-      FEFaceValues<3> fv(*model.mapping, fe, rule, update_quadrature_points | update_JxW_values);
-      double          area = 0;
-      for (const FaceRef &ref : faces)
-        {
-          fv.reinit(Triangulation<3>::active_cell_iterator(&model.triangulation, 0, ref.cell),
-                    ref.face);
-          for (unsigned q = 0; q < fv.n_quadrature_points; ++q)
-            if (inside(fv.quadrature_point(q)))
-              area += fv.JxW(q);
-        }
+      double area = 0;
+      for_each_face_point(model, faces, rule,
+                          [&](const Point<3> &x, const Tensor<1, 3> &, double JxW) {
+                            if (inside(x))
+                              area += JxW;
+                          });
       return area;
     }
 
