@@ -60,11 +60,11 @@ namespace lightbody
       }
   }
 
-  void expand_tank(Case &c, const SourceLocation &where)
+  void expand_tank(Case &c, const std::function<SourceLocation(const std::string &)> &where)
   {
     const TankSpec &t    = c.tank;
     auto            fail = [&](const std::string &key, const std::string &msg) {
-      throw InputError(where, "body.tank." + key, msg);
+      throw InputError(where(key), "body.tank." + key, msg);
     };
     for (const auto &b : t.bulkheads)
       if (!(b.station > 0 && b.station < t.length))
@@ -130,7 +130,8 @@ namespace lightbody
                           "head",
                           r, t.head_thickness,
                           t.heads == TankSpec::Heads::torispherical ? "knuckle_radius" : "section");
-            fail("heads", text);
+            fail(t.heads == TankSpec::Heads::torispherical ? "heads.knuckle_radius" : "heads",
+                 text);
           }
       }
     if (t.mounting == TankSpec::Mounting::saddles)
@@ -143,14 +144,14 @@ namespace lightbody
         for (std::size_t k = 0; k < stations.size(); ++k)
           {
             if (!(stations[k] - w / 2 >= 0 && stations[k] + w / 2 <= t.length))
-              fail("mounting.saddles", "a saddle (station " +
-                                         std::to_string(static_cast<long>(stations[k])) +
-                                         " mm, width " + std::to_string(static_cast<long>(w)) +
-                                         " mm) reaches past an end of the shell (0 to " +
-                                         std::to_string(static_cast<long>(t.length)) +
-                                         " mm): its whole width must lie under the shell");
+              fail("mounting.saddles.stations",
+                   "a saddle (station " + std::to_string(static_cast<long>(stations[k])) +
+                     " mm, width " + std::to_string(static_cast<long>(w)) +
+                     " mm) reaches past an end of the shell (0 to " +
+                     std::to_string(static_cast<long>(t.length)) +
+                     " mm): its whole width must lie under the shell");
             if (k > 0 && !(stations[k] - stations[k - 1] > w))
-              fail("mounting.saddles",
+              fail("mounting.saddles.stations",
                    "saddles at " + std::to_string(static_cast<long>(stations[k - 1])) + " and " +
                      std::to_string(static_cast<long>(stations[k])) + " mm overlap (width " +
                      std::to_string(static_cast<long>(w)) +
@@ -159,7 +160,7 @@ namespace lightbody
       }
 
     PartSpec base;
-    base.where     = where;
+    base.where     = where("");
     base.origin    = {0, 0, 0};
     base.axis      = {1, 0, 0};
     base.reference = {0, 1, 0}; // width along y; axis x reference = z (height)
@@ -349,7 +350,7 @@ namespace lightbody
     if (c.supports.empty())
       {
         SupportSpec hold, anchor;
-        hold.where = anchor.where = where;
+        hold.where = anchor.where = where("mounting");
         anchor.name               = "anchor";
         anchor.named_region       = "anchor";
         switch (t.mounting)

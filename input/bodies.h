@@ -4,12 +4,16 @@
 // happens afterwards, as for parts written by hand.
 #include "input/case.h"
 
+#include <functional>
+
 namespace lightbody
 {
   // Appends the tank's parts, named surfaces ("compartment_1", "head_front", "shell", ...),
   // named regions ("saddles", "anchor", "subframe", "ends") and, when the case gives no
   // supports, the default supports of its mounting. Throws InputError for impossible layouts.
-  void expand_tank(Case &c, const SourceLocation &where);
+  // (Errors are located by `where`: a key under body.tank, e.g. "heads.shape", to the place in
+  // the case file that gave it.)
+  void expand_tank(Case &c, const std::function<SourceLocation(const std::string &)> &where);
   // A tank's plates (partitions, baffles, flat heads) and rings sit half the shell's gauge inside
   // the shell's mid-surface, on its inner face: after the shells' gauges were changed (parts.NAME
   // overrides), each takes the gauge of the shell at its station (the thinner of two that meet

@@ -299,17 +299,20 @@ namespace lightbody
       group("sills", b.sill, nullptr,
             {{"spacing", &b.sill_spacing}, {"height", &b.sill_height}, {"flange", &b.sill_flange}},
             true);
-      if (n["sills"] && !n["sills"]["spacing"])
-        error(n["sills"], path + ".sills.spacing",
-              "is required (centre distance of the chassis rails)");
-      if (b.sill_spacing >= b.width)
-        error(n["sills"], path + ".sills.spacing",
-              "the sills must lie under the floor (spacing < width)");
-      else if (b.sill_flange > b.sill_spacing)
-        error(n["sills"].IsMap() && n["sills"]["flange"] ? n["sills"]["flange"] : n["sills"],
-              path + ".sills.flange",
-              "the two sills' flanges would overlap: at most the spacing (" +
-                std::to_string(static_cast<long>(b.sill_spacing)) + " mm)");
+      // Where the sills are missing or not a mapping, that is said already.
+      if (const YAML::Node sills = n["sills"]; sills && sills.IsMap())
+        {
+          if (!sills["spacing"])
+            error(sills, path + ".sills.spacing",
+                  "is required (centre distance of the chassis rails)");
+          else if (b.sill_spacing >= b.width)
+            error(sills["spacing"], path + ".sills.spacing",
+                  "the sills must lie under the floor (spacing < width)");
+          else if (b.sill_flange > b.sill_spacing)
+            error(sills["flange"] ? sills["flange"] : sills, path + ".sills.flange",
+                  "the two sills' flanges would overlap: at most the spacing (" +
+                    std::to_string(static_cast<long>(b.sill_spacing)) + " mm)");
+        }
       b.crossmember_pitch  = size_default("crossmembers", "pitch");
       b.crossmember_height = size_default("crossmembers", "height");
       group("crossmembers", b.crossmember, &b.sill,

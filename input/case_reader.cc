@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <sstream>
 #include <set>
 
 namespace lightbody
@@ -277,7 +278,22 @@ namespace lightbody
       if (body_expands)
         {
           if (c.has_tank)
-            expand_tank(c, where(root["body"], "body"));
+            expand_tank(c, [&](const std::string &key) {
+              // The deepest node of body.tank.KEY the file gives (a default's: its parent).
+              YAML::Node        n    = root["body"]["tank"]; // read only: const lookups below
+              std::string       path = "body.tank";
+              std::stringstream parts(key);
+              for (std::string k; std::getline(parts, k, '.') && !k.empty();)
+                {
+                  const YAML::Node &cur  = n;
+                  const YAML::Node  next = cur.IsMap() ? cur[k] : YAML::Node();
+                  if (!next.IsDefined())
+                    break;
+                  n = next;
+                  path += "." + k;
+                }
+              return where(n, path);
+            });
           else
             expand_frame_body(c, where(root["body"], "body"));
           const std::size_t body_parts = c.parts.size();

@@ -168,7 +168,9 @@ namespace lightbody
         if (const std::string *o = override_for(key))
           return {file_ + " (--set " + *o + ")", 0, 0};
         const std::string file = origin_file(origins_, dotted(key), file_);
-        const YAML::Mark  m    = n.Mark();
+        if (!n.IsDefined()) // a key that is not there (yaml-cpp's invalid node has no mark)
+          return {file, 0, 0};
+        const YAML::Mark m = n.Mark();
         if (m.is_null())
           return {file, 0, 0};
         return {file, m.line + 1, m.column + 1};

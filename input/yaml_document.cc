@@ -68,6 +68,13 @@ namespace lightbody
                              std::to_string(list.size()) + " items)");
         return i;
       };
+      // KEY=null (or ~, or nothing) removes a key of a mapping: its default applies again, or
+      // the case's other form (a circle's section without the inherited height).
+      const bool remove = value.IsNull();
+      const auto absent = [&] {
+        return InputError(at, o.key,
+                          "is not in the case: a null value removes a key the case gives");
+      };
       YAML::Node cur = root;
       for (std::size_t i = 0; i + 1 < parts.size(); ++i)
         {
@@ -77,11 +84,24 @@ namespace lightbody
           else
             {
               if (!cur[parts[i]])
-                cur[parts[i]] = YAML::Node(YAML::NodeType::Map);
+                {
+                  if (remove)
+                    throw absent();
+                  cur[parts[i]] = YAML::Node(YAML::NodeType::Map);
+                }
               next.reset(cur[parts[i]]);
             }
           cur.reset(next);
         }
+      if (remove && cur.IsMap())
+        {
+          if (!cur[parts.back()])
+            throw absent();
+          cur.remove(parts.back());
+          return;
+        }
+      if (remove && !cur.IsSequence())
+        throw absent();
       if (cur.IsSequence())
         cur[index(parts.back(), cur)] = value;
       else if (cur.IsMap() || cur.IsNull())

@@ -275,6 +275,33 @@ TEST(CaseReader, OverrideListIndicesMustBeNumbers)
   EXPECT_NE(e[0].find("is not accepted"), std::string::npos) << e[0];
 }
 
+// --set KEY=null removes the key (its default applies again); a key the case does not give is an
+// error, not a silent no-op (a misspelt key would otherwise change nothing).
+TEST(CaseReader, OverrideWithNullRemovesTheKey)
+{
+  const Case given = read_case_from_string(plate, "case.yaml");
+  EXPECT_EQ(given.mesh.layers, 2u);
+  for (const char *null_text : {"null", "~", ""})
+    {
+      const Case c = read_case_from_string(plate, "case.yaml", {{"mesh.layers", null_text}});
+      EXPECT_EQ(c.mesh.layers, 1u) << null_text; // the default
+    }
+  const Case c = read_case_from_string(plate, "case.yaml", {{"load_cases.load.acceleration", "~"}});
+  ASSERT_EQ(c.load_cases.size(), 1u);
+  EXPECT_EQ(c.load_cases[0].pressures.size(), 1u);
+  EXPECT_DOUBLE_EQ(norm(c.load_cases[0].acceleration), 0);
+  for (const char *absent : {"mesh.layer", "meshes.size", "parts.floor.quad.edges"})
+    {
+      const auto e = errors_of(plate, {{absent, "null"}});
+      ASSERT_EQ(e.size(), 1u) << absent;
+      EXPECT_NE(e[0].find("is not in the case"), std::string::npos) << e[0];
+    }
+  // Removing a required key is the reader's error, located at the --set.
+  const auto e = errors_of(plate, {{"parts.floor.thickness", "null"}});
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_NE(e[0].find("parts.floor.thickness: is required"), std::string::npos) << e[0];
+}
+
 // Names become files and folders: a case name is a name, and two load cases may not share a file.
 TEST(CaseReader, NamesThatWouldBeFilesAreChecked)
 {
