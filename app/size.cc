@@ -8,6 +8,10 @@
 //                 required factor (plate buckling ~ t^2 to t^3: the larger step), and at least
 //                 t (lambda_req / lambda)^(1/3) where one is above it (the smaller step down)
 //   t_minimum   = the ADR minimum thickness of the group's tank parts
+//   t_linear    = t rho^(1/4)  (rho: the group's largest displacement over the limit of a linear
+//                           analysis, 10 gauges or 5 % of the part's size; a plate's deflection
+//                           ~ 1/t^3, its ratio to the gauge ~ 1/t^4): a design outside the
+//                           linear analysis's validity does not pass
 // until the gauges repeat. The lightest design that passed is then run with the case's own
 // convergence check; a group that fails there moves up one gauge until the check passes.
 #include "app/size.h"
@@ -134,10 +138,15 @@ namespace lightbody
       Solved   s;
       s.outcome        = run_case(c, options, quiet);
       const Results &r = *s.outcome.results;
-      s.passed         = r.verdict.status != Verdict::Status::fail;
-      s.mass_kg        = r.mass.total_kg;
+      // A design whose linear analysis is not valid somewhere (displacements of many gauges)
+      // is no passing design: its stresses are not results the sizing can stand behind.
+      s.passed  = r.verdict.status != Verdict::Status::fail;
+      s.mass_kg = r.mass.total_kg;
       for (const auto &lc : r.load_cases)
-        s.max_utilization = std::max(s.max_utilization, lc.max_utilization);
+        {
+          s.max_utilization = std::max(s.max_utilization, lc.max_utilization);
+          s.passed          = s.passed && lc.outside_linear_validity.empty();
+        }
       return s;
     }
 
@@ -169,6 +178,13 @@ namespace lightbody
                 continue;
               const double u = std::max(lc.part_max_utilization[p], 1e-3);
               raise(it->second, current[it->second] * std::pow(u, u > 1 ? 1.0 : 0.5), "stress");
+              // Displacements within a linear analysis's validity (ratio <= 1): a plate's
+              // deflection ~ 1/t^3, so its ratio to the gauge ~ 1/t^4 (the smaller step up, a
+              // bound on the step down; the iterations go on from there).
+              if (p < lc.part_linear_validity_ratio.size() && lc.part_linear_validity_ratio[p] > 0)
+                raise(it->second,
+                      current[it->second] * std::pow(lc.part_linear_validity_ratio[p], 0.25),
+                      "linear validity");
             }
           const BucklingResult &b = lc.buckling;
           if (!b.analysed)
@@ -225,7 +241,9 @@ namespace lightbody
               {
                 for (std::size_t p = 0; p < r.parts.size() && p < lc.part_max_utilization.size();
                      ++p)
-                  if (r.parts[p].name == name && lc.part_max_utilization[p] > 1)
+                  if (r.parts[p].name == name && (lc.part_max_utilization[p] > 1 ||
+                                                  (p < lc.part_linear_validity_ratio.size() &&
+                                                   lc.part_linear_validity_ratio[p] > 1)))
                     failing[g] = true;
                 if (lc.buckling.analysed && !lc.buckling.passed)
                   for (std::size_t k = 0; k < lc.buckling.peaks.size(); ++k)
@@ -525,7 +543,7 @@ namespace lightbody
       write_text_file(dir / "sized.yaml",
                       "# The gauges found by lightbody size: `lightbody run sized.yaml` reproduces "
                       "the design.\n" +
-                        case_with_overrides(include, sized));
+                        case_with_overrides(o.case_path, include, sized));
       nlohmann::ordered_json j;
       j["case"] = read.name;
       j["best"] = report.best;

@@ -251,13 +251,21 @@ namespace lightbody
         }
       // With a body, parts are read once the body is expanded: an entry naming a body part (or
       // a pattern of them) overrides its gauge, material, layers or mesh size.
-      std::vector<std::pair<std::string, YAML::Node>> own_parts;
+      // Without a body, a pattern (* and ?) changes the gauge, material, layers or mesh size
+      // of the case's own parts it matches (`--set 'parts.*.thickness=5'` in a sweep), once
+      // they are read.
+      std::vector<std::pair<std::string, YAML::Node>> own_parts, patterns;
       each("parts", !has_body, [&](const std::string &k, const YAML::Node &v) {
         if (has_body)
           own_parts.emplace_back(k, v);
+        else if (k.find_first_of("*?") != std::string::npos)
+          patterns.emplace_back(k, v);
         else
           read_part(k, v, c);
       });
+      for (const auto &[name, node] : patterns)
+        if (!override_body_parts(name, node, c, c.parts.size()))
+          read_part(name, node, c); // one with a mid-surface: a part of that name
       each("supports", !has_body && !root["modal"],
            [&](const std::string &k, const YAML::Node &v) { read_support(k, v, c); });
       if (root["design_loads"])

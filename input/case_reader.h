@@ -16,9 +16,11 @@ namespace lightbody
   // Parses "KEY=VALUE"; throws InputError naming the argument when there is no '='.
   Override parse_override(const std::string &argument);
 
-  // A case file that includes `include` and sets the overrides on top of it (list items by index
-  // cannot be created this way: InputError).
-  std::string case_with_overrides(const std::string           &include,
+  // A case file that reads as the case file `case_path` with the overrides: it includes
+  // `include` (case_path's path as seen from where the new file goes) and sets the overridden
+  // values on top of it (an overridden list item: the whole list); where an override removes a
+  // key (a null value), the whole case with its includes resolved.
+  std::string case_with_overrides(const std::string &case_path, const std::string &include,
                                   const std::vector<Override> &overrides);
 
   // A part name against a pattern: '*' stands for any run of characters, '?' for one.

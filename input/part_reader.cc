@@ -66,7 +66,9 @@ namespace lightbody
       if (matched.empty())
         {
           error(n, path,
-                pattern ? "matches no part of the body (parts: " + join(names) + ")"
+                pattern ? std::string(c.has_tank || c.has_frame_body ? "matches no part of the body"
+                                                                     : "matches no part") +
+                            " (parts: " + join(names) + ")"
                         : "names no part of the body" + suggestion(name, names) +
                             "; a part of the case's own needs a mid-surface (quad, cylinder, "
                             "disc, head or gmsh)");

@@ -172,7 +172,14 @@ namespace lightbody
           return {file, 0, 0};
         const YAML::Mark m = n.Mark();
         if (m.is_null())
-          return {file, 0, 0};
+          {
+            // A node the command line made (a mapping --set a.b.c created for a.b).
+            const std::string d = dotted(key);
+            for (const auto &o : override_keys_)
+              if (dotted(o).rfind(d + ".", 0) == 0)
+                return {file_ + " (--set " + o + ")", 0, 0};
+            return {file, 0, 0};
+          }
         return {file, m.line + 1, m.column + 1};
       }
       void error(const YAML::Node &n, const std::string &key, const std::string &msg)

@@ -14,8 +14,8 @@ namespace lightbody
   namespace reading
   {
 
-    // Walks a dotted key path, creating maps where needed, and sets the value.
-    void apply_override(YAML::Node &root, const Override &o, const std::string &file)
+    // The parts of an override's key path: a.b[2].c and a.b.2.c are a, b, 2, c.
+    std::vector<std::string> key_parts(const Override &o, const std::string &file)
     {
       // A list index may also be written as the messages name list items: a.b[2].c is a.b.2.c.
       std::string path;
@@ -42,8 +42,15 @@ namespace lightbody
       if (!valid || parts.empty() || path.back() == '.' ||
           std::any_of(parts.begin(), parts.end(), [](const std::string &s) { return s.empty(); }))
         throw InputError({file + " (--set " + o.key + ")", 0, 0}, o.key, "is not a valid key path");
-      const SourceLocation at{file + " (--set " + o.key + ")", 0, 0};
-      YAML::Node           value;
+      return parts;
+    }
+
+    // Walks a dotted key path, creating maps where needed, and sets the value.
+    void apply_override(YAML::Node &root, const Override &o, const std::string &file)
+    {
+      const std::vector<std::string> parts = key_parts(o, file);
+      const SourceLocation           at{file + " (--set " + o.key + ")", 0, 0};
+      YAML::Node                     value;
       try
         {
           value = load_yaml(o.value, at.file);
@@ -357,12 +364,67 @@ namespace lightbody
       return merged;
     }
 
-    std::string overrides_yaml(const std::string &include, const std::vector<Override> &overrides)
+    // The case file's document with its includes resolved; `files` gets the file and those it
+    // includes.
+    YAML::Node resolved(const YAML::Node &root, const std::string &name, Origins &origins,
+                        std::vector<std::string> *files = nullptr)
     {
+      std::vector<std::string>  chain{[&] {
+        std::error_code ec;
+        const auto      c = std::filesystem::weakly_canonical(name, ec);
+        return ec ? name : c.string();
+      }()};
+      std::vector<std::string>  own{name};
+      std::vector<std::string> &list = files ? *files : own;
+      list                           = {name};
+      return resolve_includes(root, name, chain, origins, list);
+    }
+
+    std::string overrides_yaml(const std::string &case_path, const std::string &include,
+                               const std::vector<Override> &overrides)
+    {
+      // The case as a run reads it: includes resolved, the overrides applied.
+      Origins    origins;
+      YAML::Node full =
+        resolved(load_yaml(read_input_file(case_path, "case file"), case_path), case_path, origins);
+      for (const auto &o : overrides)
+        apply_override(full, o, case_path);
+      // An included file's keys can be replaced, not removed: with a key removed, the whole case.
+      if (std::any_of(overrides.begin(), overrides.end(),
+                      [](const Override &o) { return load_yaml(o.value, o.key).IsNull(); }))
+        {
+          YAML::Emitter out;
+          out << full;
+          return std::string(out.c_str()) + "\n";
+        }
+      // Each overridden value under its key; a list item's whole list (an included list is
+      // replaced as a whole, so `a.0.b` is written as the list `a`).
       YAML::Node root(YAML::NodeType::Map);
       root["include"].push_back(include);
       for (const auto &o : overrides)
-        apply_override(root, o, "sized case");
+        {
+          const std::vector<std::string> parts = key_parts(o, case_path);
+          std::vector<std::string>       prefix;
+          YAML::Node                     value = full;
+          for (const auto &part : parts)
+            {
+              if (!value.IsMap())
+                break;
+              prefix.push_back(part);
+              const YAML::Node &map = value;
+              value.reset(map[part]);
+            }
+          YAML::Node cur = root;
+          for (std::size_t i = 0; i + 1 < prefix.size(); ++i)
+            {
+              if (!cur[prefix[i]] || !cur[prefix[i]].IsMap())
+                cur[prefix[i]] = YAML::Node(YAML::NodeType::Map);
+              YAML::Node next;
+              next.reset(cur[prefix[i]]);
+              cur.reset(next);
+            }
+          cur[prefix.back()] = YAML::Clone(value);
+        }
       YAML::Emitter out;
       out << root;
       return std::string(out.c_str()) + "\n";
@@ -372,13 +434,8 @@ namespace lightbody
                        const std::vector<Override> &overrides)
     {
       Origins                  origins;
-      std::vector<std::string> chain{[&] {
-        std::error_code ec;
-        const auto      c = std::filesystem::weakly_canonical(name, ec);
-        return ec ? name : c.string();
-      }()};
-      std::vector<std::string> files{name};
-      YAML::Node               root = resolve_includes(root_in, name, chain, origins, files);
+      std::vector<std::string> files;
+      YAML::Node               root = resolved(root_in, name, origins, &files);
       for (const auto &o : overrides)
         try
           {
@@ -413,10 +470,10 @@ namespace lightbody
     }
   } // namespace reading
 
-  std::string case_with_overrides(const std::string           &include,
+  std::string case_with_overrides(const std::string &case_path, const std::string &include,
                                   const std::vector<Override> &overrides)
   {
-    return reading::overrides_yaml(include, overrides);
+    return reading::overrides_yaml(case_path, include, overrides);
   }
 
 } // namespace lightbody

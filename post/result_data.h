@@ -126,7 +126,11 @@ namespace lightbody
     // Parts whose largest displacement is beyond the validity of a linear analysis, one line
     // each: the verdict cannot be PASS.
     std::vector<std::string> outside_linear_validity;
-    BucklingResult           buckling;
+    // Per model part: its largest displacement over the limit of a linear analysis (the smaller
+    // of large_displacement_per_thickness gauges and large_displacement_per_size of its size);
+    // above 1 the part is outside the analysis's validity.
+    std::vector<double> part_linear_validity_ratio;
+    BucklingResult      buckling;
   };
 
   // Allowable stress of every element under the case's criteria, with heat-affected bands along

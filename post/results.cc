@@ -498,11 +498,15 @@ namespace lightbody
             lo[p][d] = std::min(lo[p][d], nodes.points[n][d]),
             hi[p][d] = std::max(hi[p][d], nodes.points[n][d]);
         }
+      r.part_linear_validity_ratio.assign(n_parts, 0.0);
       for (std::size_t p = 0; p < n_parts; ++p)
         {
           const double t    = model.parts[p].thickness;
           const double size = norm(hi[p] - lo[p]);
-          std::string  why;
+          r.part_linear_validity_ratio[p] =
+            largest[p] /
+            std::min(large_displacement_per_thickness * t, large_displacement_per_size * size);
+          std::string why;
           if (largest[p] > large_displacement_per_thickness * t)
             why = number_text(large_displacement_per_thickness) + " times its gauge (" +
                   number_text(t) + " mm)";

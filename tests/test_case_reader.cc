@@ -275,6 +275,35 @@ TEST(CaseReader, OverrideListIndicesMustBeNumbers)
   EXPECT_NE(e[0].find("is not accepted"), std::string::npos) << e[0];
 }
 
+// Without a body, a pattern entry changes the case's own parts it matches (a sweep's
+// --vary 'parts.*.thickness=...'); it created a part named "*" ("parts.*.material: is required").
+TEST(CaseReader, PatternsChangeTheCasesOwnParts)
+{
+  std::string yaml = plate;
+  yaml.insert(yaml.find("supports:"), R"(  floor_2:
+    material: 5083-H116
+    thickness: 5 mm
+    quad: {corners: [[0, 500, 0], [1000, 500, 0], [1000, 1000, 0], [0, 1000, 0]]}
+  other:
+    material: 5083-H116
+    thickness: 3 mm
+    quad: {corners: [[0, 1000, 0], [1000, 1000, 0], [1000, 1500, 0], [0, 1500, 0]]}
+)");
+  const Case c = read_case_from_string(yaml, "case.yaml", {{"parts.floor*.thickness", "8 mm"}});
+  ASSERT_EQ(c.parts.size(), 3u);
+  for (const auto &p : c.parts)
+    EXPECT_DOUBLE_EQ(p.thickness, p.name == "other" ? 3 : 8) << p.name;
+  const Case d = read_case_from_string(yaml, "case.yaml", {{"parts.*.mesh_size", "25 mm"}});
+  for (const auto &p : d.parts)
+    EXPECT_DOUBLE_EQ(p.mesh_size.value_or(0), 25) << p.name;
+  const auto e = errors_of(yaml, {{"parts.wall_?.thickness", "4 mm"}});
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_NE(e[0].find("case.yaml (--set parts.wall_?.thickness): parts.wall_?: matches no part "
+                      "(parts: floor, floor_2, other)"),
+            std::string::npos)
+    << e[0];
+}
+
 // --set KEY=null removes the key (its default applies again); a key the case does not give is an
 // error, not a silent no-op (a misspelt key would otherwise change nothing).
 TEST(CaseReader, OverrideWithNullRemovesTheKey)
