@@ -66,10 +66,23 @@ namespace lightbody
     auto            fail = [&](const std::string &key, const std::string &msg) {
       throw InputError(where(key), "body.tank." + key, msg);
     };
+    // A plate across the shell lies within it, both faces (half its gauge either side of the
+    // station): one at 1 mm with a 5 mm gauge reached into the head's rim.
+    const auto inside = [&](double station, double thickness, const std::string &key) {
+      if (!(station - thickness / 2 > 0 && station + thickness / 2 < t.length))
+        {
+          char text[300];
+          std::snprintf(text, sizeof text,
+                        "a station must lie inside the shell, half the plate's gauge (%.4g mm) "
+                        "from its ends: between %.4g and %.4g mm, not %.4g mm",
+                        thickness / 2, thickness / 2, t.length - thickness / 2, station);
+          fail(key, text);
+        }
+    };
     for (const auto &b : t.bulkheads)
-      if (!(b.station > 0 && b.station < t.length))
-        fail(b.partition ? "partitions" : "baffles",
-             "a station must lie inside the shell (0 < station < length)");
+      inside(b.station, b.thickness, b.partition ? "partitions" : "baffles");
+    for (double r : t.ring_stations)
+      inside(r, t.ring_thickness, "rings.stations");
     // Partitions, baffles and rings stand across the shell: two at one station would fill the
     // same space (they must be further apart than half the sum of their gauges).
     {
@@ -248,8 +261,6 @@ namespace lightbody
         p.origin      = {t.ring_stations[i], 0, 0};
         p.inset       = t.shell_thickness / 2;
         p.ring_height = t.ring_height;
-        if (!(t.ring_stations[i] > 0 && t.ring_stations[i] < t.length))
-          fail("rings.stations", "a ring must lie inside the shell (0 < station < length)");
         c.parts.push_back(p);
         rings.emplace_back(t.ring_stations[i], p.name);
       }
