@@ -1,9 +1,13 @@
 #include "meshes/model.h"
 
+#include "input/errors.h"
+
 #include <deal.II/fe/mapping.h>
 #include <deal.II/grid/tria_accessor.h>
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
 #include <map>
 #include <set>
 
@@ -145,6 +149,7 @@ namespace lightbody
           if (!tied[i])
             try_tie(followers_[i], leaders);
         add_tie_joints();
+        check_partial_contacts();
       }
 
     private:
@@ -232,6 +237,86 @@ namespace lightbody
             }
       }
 
+      // An edge face that lies on other parts' faces only in part (some of its vertices, side
+      // midpoints and centre, not all): no tie forms there. Recorded with the part it touches.
+      // The direction out of a cell through face f (from the opposite face's centre).
+      dealii::Tensor<1, 3> outward(const FaceRef &f) const
+      {
+        const auto                 cell = cell_at(f.cell);
+        const dealii::Tensor<1, 3> d =
+          face_point(cell, f.face, 4) - face_point(cell, f.face ^ 1u, 4);
+        return d / d.norm();
+      }
+
+      // Face to face: the two faces' outward directions opposite (within 25 degrees), and at
+      // least two of the face's vertices, side midpoints and centre on the other face (not a
+      // line where a face crosses another, nor a point).
+      void note_partial_contact(const Candidate &s, const std::vector<Candidate> &leaders)
+      {
+        const auto                   cell = cell_at(s.face.cell);
+        const auto                   face = cell->face(s.face.face);
+        const dealii::Tensor<1, 3>   n    = outward(s.face);
+        std::map<unsigned, unsigned> hits; // by part touched: how many points, the first
+        std::map<unsigned, Point<3>> first;
+        for (unsigned k = 0; k < 9; ++k)
+          {
+            const Point<3> x = k < 4 ? face->vertex(k) : face_point(cell, s.face.face, k - 4);
+            for (const auto &m : leaders)
+              if (m.part != s.part && m.box.contains(x, tol_) &&
+                  n * outward(m.face) < -std::cos(25 * M_PI / 180) &&
+                  on_face(*model_.mapping, cell_at(m.face.cell), m.face.face, x, 1e-6))
+                {
+                  if (++hits[m.part] == 2)
+                    {
+                      partial_.push_back({s.face, s.part, m.part, first[m.part]});
+                      return;
+                    }
+                  first.emplace(m.part, x);
+                  break;
+                }
+          }
+      }
+
+      // Parts that touch only where an edge lies partly on the other's face, with no joint
+      // between them anywhere (directly or through other parts): the user meant them joined (a
+      // wall standing at the very end of a plate, half its gauge beyond it, formed no joint
+      // and passed as two separate structures). Partial contacts between parts joined
+      // elsewhere are left alone (the generated tipper's floor edges lie partly on its posts'
+      // flanges, which are narrower than a floor element).
+      void check_partial_contacts() const
+      {
+        std::vector<unsigned> root(model_.parts.size());
+        for (unsigned p = 0; p < root.size(); ++p)
+          root[p] = p;
+        const auto find = [&](unsigned p) {
+          while (root[p] != p)
+            p = root[p] = root[root[p]];
+          return p;
+        };
+        std::map<std::string, unsigned> index;
+        for (unsigned p = 0; p < model_.parts.size(); ++p)
+          index[model_.parts[p].name] = p;
+        for (const Joint &j : model_.joints)
+          root[find(index.at(j.part_a))] = find(index.at(j.part_b));
+        std::set<std::pair<unsigned, unsigned>> tied_faces;
+        for (const Tie &t : model_.ties)
+          tied_faces.insert({t.follower.cell, t.follower.face});
+        for (const Partial &c : partial_)
+          {
+            if (tied_faces.count({c.face.cell, c.face.face}) || find(c.part) == find(c.touches))
+              continue;
+            char where[200];
+            std::snprintf(where, sizeof where, "(%.1f, %.1f, %.1f) mm", c.at[0], c.at[1], c.at[2]);
+            const std::string a = model_.parts[c.part].name, b = model_.parts[c.touches].name;
+            throw ModelError("the edge of part \"" + a + "\" lies on a face of part \"" + b +
+                             "\" only in part (near " + where +
+                             ") and the two are joined nowhere: a wall is tied where its whole "
+                             "edge face lies on the other part's face; move \"" +
+                             a + "\" onto \"" + b + "\" or make \"" + b +
+                             "\" reach under the whole of its edge");
+          }
+      }
+
       bool try_tie(const Candidate &s, const std::vector<Candidate> &leaders)
       {
         const auto cell = cell_at(s.face.cell);
@@ -248,7 +333,10 @@ namespace lightbody
         for (unsigned k = 0; k < 5 && all; ++k)
           all = on_some_leader(s, leaders, face_point(cell, s.face.face, k), nullptr);
         if (!all)
-          return false;
+          {
+            note_partial_contact(s, leaders);
+            return false;
+          }
         add_leaders_on_grid(s, leaders, tie);
         // The joint partner: the part holding the face centre.
         unsigned partner = cell_at(tie.leaders.front().cell)->material_id();
@@ -309,6 +397,13 @@ namespace lightbody
           }
       }
 
+      struct Partial
+      {
+        FaceRef  face;
+        unsigned part, touches;
+        Point<3> at;
+      };
+      std::vector<Partial>   partial_;
       Model                 &model_;
       const double           tol_;
       std::vector<Candidate> followers_, edges_, surfaces_;

@@ -197,8 +197,46 @@ supports:
 load_cases:
   p: {pressures: [{surface: a.top, value: 0.001 MPa}]}
 )";
-  const auto l = build_model(read_case_from_string(corner, "corner.yaml"));
+  const auto        l      = build_model(read_case_from_string(corner, "corner.yaml"));
   ASSERT_EQ(l->joints.size(), 1u);
   EXPECT_EQ(l->joints[0].kind, Joint::Kind::tied);
   EXPECT_NEAR(l->joints[0].length_mm, 500, 1);
+}
+
+// An edge whose end face lies on another part's face only in part forms no tie: a wall standing
+// at the very end of a plate, half its gauge beyond it, with the wall held at its top, passed as
+// two separate plates ("2 parts, 0 joints"). Refused when the two are joined nowhere; joined
+// elsewhere (a rib tied to both), the partial contact is left as it is and the model builds.
+TEST(Mass, AnEdgePartlyOnAFaceOfAnUnjoinedPart)
+{
+  const std::string alone = R"(
+mesh: {size: 100 mm}
+parts:
+  plate: {material: 5083-H116, thickness: 10 mm,
+          quad: {corners: [[0, 0, 0], [1000, 0, 0], [1000, 500, 0], [0, 500, 0]]}}
+  wall: {material: 5083-H116, thickness: 6 mm,
+         quad: {corners: [[1000, 0, 5], [1000, 500, 5], [1000, 500, 505], [1000, 0, 505]]}}
+supports:
+  clamp: {edges: [plate.edge4], fix: all}
+  top: {box: {min: [990, -1, 504], max: [1010, 501, 506]}, fix: all}
+load_cases:
+  p: {pressures: [{surface: plate.top, value: 0.01 MPa}]}
+)";
+  expect_model_error(alone, "alone.yaml",
+                     "the edge of part \"wall\" lies on a face of part \"plate\" only in part");
+  // The wall moved onto the plate (its face half a gauge inside the plate's end): tied.
+  std::string onto = alone;
+  onto.replace(onto.find("[[1000, 0, 5], [1000, 500, 5], [1000, 500, 505], [1000, 0, 505]]"), 64,
+               "[[997, 0, 5], [997, 500, 5], [997, 500, 505], [997, 0, 505]]");
+  const auto tied = build_model(read_case_from_string(onto, "onto.yaml"));
+  ASSERT_EQ(tied->joints.size(), 1u);
+  EXPECT_NEAR(tied->joints[0].length_mm, 500, 1);
+  std::string rib = alone;
+  rib.insert(rib.find("supports:"), R"(  rib: {material: 5083-H116, thickness: 6 mm,
+        quad: {corners: [[500, 250, 5], [997, 250, 5], [997, 250, 505], [500, 250, 505]]}}
+)");
+  const auto joined = build_model(read_case_from_string(rib, "rib.yaml"));
+  ASSERT_EQ(joined->joints.size(), 2u);
+  for (const Joint &j : joined->joints)
+    EXPECT_EQ(j.part_a, "rib") << j.part_b;
 }
