@@ -230,122 +230,152 @@ namespace lightbody
     }
   } // namespace
 
+  namespace
+  {
+    Vector<double> load_vector(const Model &model, const Solution &s, const LoadCaseSpec &lc,
+                               const std::vector<Point<3>>      &support_points,
+                               const std::vector<unsigned char> &component);
+  } // namespace
+
+  // The loads' errors name their key within the load case ("pressures.surface"); the message
+  // names the whole key (load_cases.NAME.pressures.surface) like the reader's.
   Vector<double> assemble_load_vector(const Model &model, const Solution &s, const LoadCaseSpec &lc,
                                       const std::vector<Point<3>>      &support_points,
                                       const std::vector<unsigned char> &component)
   {
-    Vector<double> f(s.dof_handler.n_dofs());
-
-    const Tensor<1, 3> a = tensor(lc.acceleration);
-    if (a.norm() > 0)
+    try
       {
-        // Body force per volume = density * acceleration (weight and inertia alike).
-        FEValues<3> fv(*model.mapping, s.fe, QGauss<3>(3), update_values | update_JxW_values);
-        std::vector<types::global_dof_index> dofs(s.fe.n_dofs_per_cell());
-        for (const auto &cell : s.dof_handler.active_cell_iterators())
-          {
-            fv.reinit(cell);
-            cell->get_dof_indices(dofs);
-            const double rho = model.parts[cell->material_id()].material.density;
-            for (unsigned q = 0; q < fv.n_quadrature_points; ++q)
-              for (unsigned i = 0; i < dofs.size(); ++i)
-                {
-                  const unsigned c = s.fe.system_to_component_index(i).first;
-                  f[dofs[i]] += fv.shape_value(i, q) * rho * a[c] * fv.JxW(q);
-                }
-          }
+        return load_vector(model, s, lc, support_points, component);
       }
-    for (const auto &p : lc.pressures)
-      add_face_load(model, s, faces_of(model.surfaces, p.surface, p.where, "pressures.surface"), f,
-                    [&](const Point<3> &, const Tensor<1, 3> &normal, double) {
-                      return -p.pressure * normal; // pushes into the face
-                    });
-    for (const auto &h : lc.hydrostatic)
+    catch (const InputError &e)
       {
-        const Tensor<1, 3> g     = tensor(h.gravity);
-        const Tensor<1, 3> g_dir = g / g.norm();
-        const auto &faces = faces_of(model.surfaces, h.surface, h.where, "hydrostatic.surface");
-        double      level = h.level;
-        // Liquid pressure has a kink where the free surface crosses a face: a composite rule
-        // keeps its integral (and the resultant) accurate. A full compartment has no kink: the
-        // pressure is linear on every face and the plain Gauss rule is exact (and 64 times
-        // cheaper).
-        const Quadrature<2> rule =
-          h.full ? Quadrature<2>(QGauss<2>(3)) : Quadrature<2>(QIterated<2>(QGauss<1>(3), 8));
-        if (h.full)
-          // Full: the free surface touches the highest point of the wetted surface. On curved
-          // heads under a tilted acceleration that point lies between nodes; at the highest
-          // quadrature point every point of the rule is wet, so that the resultant is the
-          // liquid's mass times the acceleration.
-          level = free_surface_level(model, faces, g_dir, 1.0, rule);
-        else if (h.filling > 0)
-          {
-            // A tank's compartments measure 1e-13 (0.35 % between a head and a partition: the
-            // shell's inner face runs on half the partition's gauge behind its face); an open
-            // surface (a plate, a shell without its heads, sides facing different ways) about 1:
-            // it has no volume to fill, its level would be made up.
-            const double opening = opening_fraction(model, faces, QGauss<2>(3));
-            if (!(opening < 0.05))
-              {
-                char text[400];
-                std::snprintf(text, sizeof text,
-                              "\"%s\" does not enclose a volume (by the divergence theorem "
-                              "it is %.3g %% from closed): a filling needs a closed "
-                              "surface, e.g. a tank's compartment_K, its sides all facing the "
-                              "liquid; give `level` instead",
-                              h.surface.c_str(), 100 * opening);
-                throw InputError(h.where, "hydrostatic.filling", text);
-              }
-            level = free_surface_level(model, faces, g_dir, h.filling, rule);
-          }
-        add_face_load(
-          model, s, faces, f,
-          [&](const Point<3> &x, const Tensor<1, 3> &normal, double) {
-            // Depth below the free surface along gravity.
-            const double depth = level + g_dir * x;
-            return -(depth > 0 ? h.density * g.norm() * depth : 0.0) * normal;
-          },
-          rule);
+        std::vector<Diagnostic> named = e.diagnostics();
+        for (Diagnostic &d : named)
+          if (d.key.rfind("load_cases.", 0) != 0)
+            d.key = "load_cases." + lc.name + "." + d.key;
+        throw InputError(named);
       }
-    for (const auto &d : lc.distributed)
-      {
-        // Uniform traction F / A over the selected area; A is measured with the same rule, so
-        // the nodal forces sum to F exactly. A box cuts faces: a composite rule follows the cut.
-        const auto &faces =
-          faces_of(model.surfaces, d.surface, d.where, "distributed_forces.surface");
-        const QIterated<2> rule(QGauss<1>(3), d.in_box ? 8 : 1);
-        auto               inside = [&](const Point<3> &x) {
-          if (!d.in_box)
-            return true;
-          for (unsigned k = 0; k < 3; ++k)
-            if (x[k] < d.box_min[k] || x[k] > d.box_max[k])
-              return false;
-          return true;
-        };
-        const double area = surface_area(model, faces, rule, inside);
-        if (!(area > 0))
-          throw InputError(d.where, "distributed_forces.surface",
-                           "\"" + d.surface + "\" has no area inside the given box");
-        const Tensor<1, 3> t = tensor(d.force) / area;
-        add_face_load(
-          model, s, faces, f,
-          [&](const Point<3> &x, const Tensor<1, 3> &, double) {
-            return inside(x) ? t : Tensor<1, 3>();
-          },
-          rule);
-      }
-    for (const auto &e : lc.edge_pressures)
-      add_face_load(model, s, faces_of(model, e.edge, e.where, "edge_pressures.edge"), f,
-                    [&](const Point<3> &, const Tensor<1, 3> &n, double) {
-                      return e.direction ? e.value * tensor(*e.direction) : -e.value * n;
-                    });
-    for (const auto &e : lc.edge_loads)
-      add_face_load(model, s, faces_of(model, e.edge, e.where, "edge_forces.edge"), f,
-                    [&](const Point<3> &, const Tensor<1, 3> &, double thickness) {
-                      return tensor(e.force_per_length) / thickness; // spread through thickness
-                    });
-    for (const auto &pl : lc.point_loads)
-      add_point_load(model, s, pl, support_points, component, f);
-    return f;
   }
+
+  namespace
+  {
+    Vector<double> load_vector(const Model &model, const Solution &s, const LoadCaseSpec &lc,
+                               const std::vector<Point<3>>      &support_points,
+                               const std::vector<unsigned char> &component)
+    {
+      Vector<double> f(s.dof_handler.n_dofs());
+
+      const Tensor<1, 3> a = tensor(lc.acceleration);
+      if (a.norm() > 0)
+        {
+          // Body force per volume = density * acceleration (weight and inertia alike).
+          FEValues<3> fv(*model.mapping, s.fe, QGauss<3>(3), update_values | update_JxW_values);
+          std::vector<types::global_dof_index> dofs(s.fe.n_dofs_per_cell());
+          for (const auto &cell : s.dof_handler.active_cell_iterators())
+            {
+              fv.reinit(cell);
+              cell->get_dof_indices(dofs);
+              const double rho = model.parts[cell->material_id()].material.density;
+              for (unsigned q = 0; q < fv.n_quadrature_points; ++q)
+                for (unsigned i = 0; i < dofs.size(); ++i)
+                  {
+                    const unsigned c = s.fe.system_to_component_index(i).first;
+                    f[dofs[i]] += fv.shape_value(i, q) * rho * a[c] * fv.JxW(q);
+                  }
+            }
+        }
+      for (const auto &p : lc.pressures)
+        add_face_load(model, s, faces_of(model.surfaces, p.surface, p.where, "pressures.surface"),
+                      f, [&](const Point<3> &, const Tensor<1, 3> &normal, double) {
+                        return -p.pressure * normal; // pushes into the face
+                      });
+      for (const auto &h : lc.hydrostatic)
+        {
+          const Tensor<1, 3> g     = tensor(h.gravity);
+          const Tensor<1, 3> g_dir = g / g.norm();
+          const auto &faces = faces_of(model.surfaces, h.surface, h.where, "hydrostatic.surface");
+          double      level = h.level;
+          // Liquid pressure has a kink where the free surface crosses a face: a composite rule
+          // keeps its integral (and the resultant) accurate. A full compartment has no kink: the
+          // pressure is linear on every face and the plain Gauss rule is exact (and 64 times
+          // cheaper).
+          const Quadrature<2> rule =
+            h.full ? Quadrature<2>(QGauss<2>(3)) : Quadrature<2>(QIterated<2>(QGauss<1>(3), 8));
+          if (h.full)
+            // Full: the free surface touches the highest point of the wetted surface. On curved
+            // heads under a tilted acceleration that point lies between nodes; at the highest
+            // quadrature point every point of the rule is wet, so that the resultant is the
+            // liquid's mass times the acceleration.
+            level = free_surface_level(model, faces, g_dir, 1.0, rule);
+          else if (h.filling > 0)
+            {
+              // A tank's compartments measure 1e-13 (0.35 % between a head and a partition: the
+              // shell's inner face runs on half the partition's gauge behind its face); an open
+              // surface (a plate, a shell without its heads, sides facing different ways) about 1:
+              // it has no volume to fill, its level would be made up.
+              const double opening = opening_fraction(model, faces, QGauss<2>(3));
+              if (!(opening < 0.05))
+                {
+                  char text[400];
+                  std::snprintf(text, sizeof text,
+                                "\"%s\" does not enclose a volume (by the divergence theorem "
+                                "it is %.3g %% from closed): a filling needs a closed "
+                                "surface, e.g. a tank's compartment_K, its sides all facing the "
+                                "liquid; give `level` instead",
+                                h.surface.c_str(), 100 * opening);
+                  throw InputError(h.where, "hydrostatic.filling", text);
+                }
+              level = free_surface_level(model, faces, g_dir, h.filling, rule);
+            }
+          add_face_load(
+            model, s, faces, f,
+            [&](const Point<3> &x, const Tensor<1, 3> &normal, double) {
+              // Depth below the free surface along gravity.
+              const double depth = level + g_dir * x;
+              return -(depth > 0 ? h.density * g.norm() * depth : 0.0) * normal;
+            },
+            rule);
+        }
+      for (const auto &d : lc.distributed)
+        {
+          // Uniform traction F / A over the selected area; A is measured with the same rule, so
+          // the nodal forces sum to F exactly. A box cuts faces: a composite rule follows the cut.
+          const auto &faces =
+            faces_of(model.surfaces, d.surface, d.where, "distributed_forces.surface");
+          const QIterated<2> rule(QGauss<1>(3), d.in_box ? 8 : 1);
+          auto               inside = [&](const Point<3> &x) {
+            if (!d.in_box)
+              return true;
+            for (unsigned k = 0; k < 3; ++k)
+              if (x[k] < d.box_min[k] || x[k] > d.box_max[k])
+                return false;
+            return true;
+          };
+          const double area = surface_area(model, faces, rule, inside);
+          if (!(area > 0))
+            throw InputError(d.where, "distributed_forces.surface",
+                             "\"" + d.surface + "\" has no area inside the given box");
+          const Tensor<1, 3> t = tensor(d.force) / area;
+          add_face_load(
+            model, s, faces, f,
+            [&](const Point<3> &x, const Tensor<1, 3> &, double) {
+              return inside(x) ? t : Tensor<1, 3>();
+            },
+            rule);
+        }
+      for (const auto &e : lc.edge_pressures)
+        add_face_load(model, s, faces_of(model, e.edge, e.where, "edge_pressures.edge"), f,
+                      [&](const Point<3> &, const Tensor<1, 3> &n, double) {
+                        return e.direction ? e.value * tensor(*e.direction) : -e.value * n;
+                      });
+      for (const auto &e : lc.edge_loads)
+        add_face_load(model, s, faces_of(model, e.edge, e.where, "edge_forces.edge"), f,
+                      [&](const Point<3> &, const Tensor<1, 3> &, double thickness) {
+                        return tensor(e.force_per_length) / thickness; // spread through thickness
+                      });
+      for (const auto &pl : lc.point_loads)
+        add_point_load(model, s, pl, support_points, component, f);
+      return f;
+    }
+  } // namespace
 } // namespace lightbody
