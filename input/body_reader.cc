@@ -259,6 +259,9 @@ namespace lightbody
       b.length = positive(n, path, "length", Quantity::length);
       b.width  = positive(n, path, "width", Quantity::length);
       b.height = positive(n, path, "height", Quantity::length);
+      // Checks against the body's size only once it is known (else: follow-on errors such as
+      // "the ram bracket must lie ... 165 to -465 mm" beside "length: is required").
+      const bool sized = b.length > 0 && b.width > 0 && b.height > 0;
       // A group: gauge (material, thickness, falling back to `fallback`) and named sizes.
       auto size_default = [&](const char *group_key, const char *size) {
         return default_of(group_section(path, group_key), size, Quantity::length);
@@ -305,7 +308,7 @@ namespace lightbody
           if (!sills["spacing"])
             error(sills, path + ".sills.spacing",
                   "is required (centre distance of the chassis rails)");
-          else if (b.sill_spacing >= b.width)
+          else if (sized && b.sill_spacing >= b.width)
             error(sills["spacing"], path + ".sills.spacing",
                   "the sills must lie under the floor (spacing < width)");
           else if (b.sill_flange > b.sill_spacing)
@@ -340,7 +343,7 @@ namespace lightbody
           group("rear_frame", b.rear_frame, &b.walls,
                 {{"post_width", &b.rear_post_width}, {"header_height", &b.rear_header_height}},
                 false);
-          if (b.rear_header_height >= b.height || 2 * b.rear_post_width >= b.width)
+          if (sized && (b.rear_header_height >= b.height || 2 * b.rear_post_width >= b.width))
             error(n, path + ".rear_frame", "the rear frame leaves no door opening");
         }
       else
@@ -397,7 +400,7 @@ namespace lightbody
           // The ram bracket (300 mm long) and its cross member's webs lie under the floor, ahead
           // of the hinge brackets (the last 300 mm).
           const double ram_end = b.length - 300 - 150 - ram.thickness;
-          if (!(b.ram_station >= 150 + ram.thickness && b.ram_station <= ram_end))
+          if (sized && !(b.ram_station >= 150 + ram.thickness && b.ram_station <= ram_end))
             error(n["ram"] && n["ram"].IsMap() && n["ram"]["station"] ? n["ram"]["station"] : n,
                   path + ".ram.station",
                   "the ram bracket must lie under the floor ahead of the hinge brackets: " +
@@ -417,7 +420,7 @@ namespace lightbody
                            [&](const YAML::Node &e, const std::string &k) {
                              bool         ok;
                              const double x = number(e, k, Quantity::length, ok);
-                             if (ok && !(x >= 0 && x <= b.length))
+                             if (ok && sized && !(x >= 0 && x <= b.length))
                                error(e, k,
                                      "a mounting point must lie under the body (0 to length)");
                              b.mount_stations.push_back(x);

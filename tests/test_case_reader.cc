@@ -470,6 +470,31 @@ TEST(CaseReader, NamePatterns)
   EXPECT_FALSE(name_matches("a*b*c", "axxbyy"));
 }
 
+// A body without one of its dimensions is one error, not also the checks against that dimension
+// ("the ram bracket must lie under the floor ahead of the hinge brackets: 165 to -465 mm", mounting
+// points not under the body, no door opening, sills wider than the body).
+TEST(CaseReader, AMissingBodyDimensionIsOneError)
+{
+  for (const char *body : {"tipper_12m3", "van_body_6200"})
+    for (const char *dimension : {"length", "width", "height"})
+      {
+        const std::string file = std::string(LIGHTBODY_SOURCE_DIR) + "/cases/" + body + ".yaml";
+        const std::string key =
+          std::string("body.") + (body[0] == 't' ? "tipper." : "box.") + dimension;
+        try
+          {
+            read_case(file, {{key, "null"}});
+            ADD_FAILURE() << key << ": accepted";
+          }
+        catch (const InputError &e)
+          {
+            ASSERT_EQ(e.diagnostics().size(), 1u) << e.what();
+            EXPECT_EQ(e.diagnostics()[0].key, key);
+            EXPECT_EQ(e.diagnostics()[0].message, "is required (a length)");
+          }
+      }
+}
+
 // A tipper's top rail must reach over its posts' tops: by default it does, a narrower width given
 // is an error naming the key and the width needed.
 TEST(CaseReader, TipperTopRailCoversThePosts)
