@@ -25,12 +25,23 @@ using namespace lightbody;
 
 namespace
 {
+  // A value as the YAML text of --set: None is null (the key removed, as --set KEY=null), True
+  // and False are true and false, anything else its str().
+  std::string value_text(const py::handle &value)
+  {
+    if (value.is_none())
+      return "null";
+    if (py::isinstance<py::bool_>(value))
+      return value.cast<bool>() ? "true" : "false";
+    return py::str(value);
+  }
+
   // {"parts.floor.thickness": "5 mm", "mesh.size": 40}: values as text (numbers allowed).
   std::vector<Override> overrides_of(const py::dict &set)
   {
     std::vector<Override> o;
     for (auto item : set)
-      o.push_back({py::str(item.first), py::str(item.second)});
+      o.push_back({py::str(item.first), value_text(item.second)});
     return o;
   }
 
@@ -98,7 +109,7 @@ namespace
             "vary[\"" + v.key + "\"]: give a list of values, such as [4, 5, 6] " +
             "or [\"4 mm\", \"5 mm\"], not " + std::string(py::str(py::repr(item.second))));
         for (auto value : py::reinterpret_borrow<py::iterable>(item.second))
-          v.values.push_back(py::str(value));
+          v.values.push_back(value_text(value));
         o.vary.push_back(v);
       }
     o.zip     = zip;

@@ -62,6 +62,14 @@ for bad in ({"parts.plate.thicknes": "6 mm"}, {"parts.plate.thickness": "six"}):
         assert isinstance(e, ValueError)
         assert "parts.plate.thick" in str(e), str(e)
 assert not os.path.exists(os.path.join(out, "bad"))
+# None removes a key, as --set KEY=null does (it was the text "None": not a length).
+r = lightbody.run(case, set=dict(settings, **{"mesh.size": None}), out=os.path.join(out, "none"))
+assert r["elements"] != 0 and r["parts"][0]["thickness_mm"] == 6.0
+try:
+    lightbody.run(case, set={"mesh.sizes": None}, out=os.path.join(out, "bad"))
+    raise AssertionError("no error for removing a key the case does not give")
+except lightbody.InputError as e:
+    assert "is not in the case" in str(e), str(e)
 try:
     lightbody.run(case, output="everything")
     raise AssertionError("no error for output=everything")
