@@ -311,7 +311,38 @@ namespace lightbody
         {
           assign(c, groups, gauges);
           seen.insert(gauges);
-          Solved s = step(c, gauges);
+          std::optional<Solved> solved;
+          const auto            t0 = std::chrono::steady_clock::now();
+          try
+            {
+              solved = step(c, gauges);
+            }
+          catch (const ModelError &e)
+            {
+              // The case as given must solve; a lighter design that cannot (walls so thin that
+              // their stiffness is lost in round-off) fails, and every group moves up a gauge.
+              if (result.steps.empty())
+                throw;
+              result.steps.push_back(
+                {gauges, 0, false, 0,
+                 std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()});
+              log.message("size" + tag + ": solve " + std::to_string(result.steps.size()) +
+                          " cannot be solved, fails: " + e.what());
+              ++result.iterations;
+              std::vector<double> up = gauges;
+              for (std::size_t g = 0; g < up.size(); ++g)
+                {
+                  const auto above =
+                    std::upper_bound(o.gauges_mm.begin(), o.gauges_mm.end(), gauges[g]);
+                  if (above != o.gauges_mm.end())
+                    up[g] = *above;
+                }
+              if (up == gauges || seen.count(up))
+                break;
+              gauges = up;
+              continue;
+            }
+          Solved &s = *solved;
           ++result.iterations;
           if (result.steps.size() == 1)
             result.start_mass_kg = s.mass_kg;

@@ -370,6 +370,19 @@ TEST(Size, ADesignBeyondALinearAnalysisDoesNotPass)
   EXPECT_NEAR(lc.part_linear_validity_ratio[0], w / 20, 0.03 * w / 20);
   EXPECT_EQ(at2.results->verdict.status, Verdict::Status::conditional);
 
+  // A catalogue of foil gauges: the 0.01 mm design cannot be solved (its stiffness is lost in
+  // round-off). That design fails and the sizing goes on (it stopped with exit 4); the start
+  // passes, so it stays.
+  SizeOptions foil                = plate_sizing(dir, "0.001,0.01 mm");
+  foil.out_dir                    = (dir / "foil").string();
+  const SizingReport  foil_report = size_case(foil, log);
+  const SizingResult &f           = foil_report.results[0];
+  EXPECT_TRUE(f.passed);
+  EXPECT_DOUBLE_EQ(f.groups[0].final_mm, 8);
+  ASSERT_GE(f.steps.size(), 2u);
+  EXPECT_DOUBLE_EQ(f.steps[1].gauges_mm[0], 0.01);
+  EXPECT_FALSE(f.steps[1].passed);
+
   // The sized case reproduces the design also where an override removed a key (it cannot be
   // removed from an included file: the whole case is written).
   o.overrides.push_back({"criteria.allowable", "null"});
