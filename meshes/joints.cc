@@ -155,9 +155,10 @@ namespace lightbody
     private:
       struct Candidate
       {
-        FaceRef  face;
-        unsigned part;
-        Box      box;
+        FaceRef              face;
+        unsigned             part;
+        Box                  box;
+        dealii::Tensor<1, 3> out; // outward direction (see outward())
       };
 
       CellIt cell_at(unsigned i) const { return CellIt(&model_.triangulation, 0, i); }
@@ -183,7 +184,7 @@ namespace lightbody
         const double grow = 0.25 * b.lo.distance(b.hi);
         for (unsigned d = 0; d < 3; ++d)
           b.lo[d] -= grow, b.hi[d] += grow;
-        list.push_back({f, cell->material_id(), b});
+        list.push_back({f, cell->material_id(), b, outward(f)});
       }
 
       static bool holds(const Tie &tie, const FaceRef &f)
@@ -193,13 +194,14 @@ namespace lightbody
       }
 
       // Whether x lies on a leading face of another part than s's; records those faces.
-      bool on_some_leader(const Candidate &s, const std::vector<Candidate> &leaders,
-                          const Point<3> &x, Tie *record) const
+      bool on_some_leader(const std::vector<const Candidate *> &near, const Point<3> &x,
+                          Tie *record) const
       {
         bool found_one = false;
-        for (const auto &m : leaders)
+        for (const Candidate *c : near)
           {
-            if (m.part == s.part || !m.box.contains(x, tol_))
+            const Candidate &m = *c;
+            if (!m.box.contains(x, tol_))
               continue;
             if (!on_face(*model_.mapping, cell_at(m.face.cell), m.face.face, x, 1e-6))
               continue;
@@ -212,14 +214,10 @@ namespace lightbody
 
       // Leading faces between the tested points (a follower face across several finer leading
       // faces): the candidates overlapping the face are tried on a grid of points over it.
-      void add_leaders_on_grid(const Candidate &s, const std::vector<Candidate> &leaders,
+      void add_leaders_on_grid(const Candidate &s, const std::vector<const Candidate *> &near,
                                Tie &tie) const
       {
-        const auto                     cell = cell_at(s.face.cell);
-        std::vector<const Candidate *> near;
-        for (const auto &m : leaders)
-          if (m.part != s.part && m.box.overlaps(s.box, tol_))
-            near.push_back(&m);
+        const auto         cell = cell_at(s.face.cell);
         constexpr unsigned grid = 6;
         const unsigned     f = s.face.face, a = (f / 2 + 1) % 3, b = (f / 2 + 2) % 3;
         for (unsigned i = 0; i < grid; ++i)
@@ -237,8 +235,6 @@ namespace lightbody
             }
       }
 
-      // An edge face that lies on other parts' faces only in part (some of its vertices, side
-      // midpoints and centre, not all): no tie forms there. Recorded with the part it touches.
       // The direction out of a cell through face f (from the opposite face's centre).
       dealii::Tensor<1, 3> outward(const FaceRef &f) const
       {
@@ -248,30 +244,37 @@ namespace lightbody
         return d / d.norm();
       }
 
-      // Face to face: the two faces' outward directions opposite (within 25 degrees), and at
-      // least two of the face's vertices, side midpoints and centre on the other face (not a
-      // line where a face crosses another, nor a point).
-      void note_partial_contact(const Candidate &s, const std::vector<Candidate> &leaders)
+      // An edge face that lies on another part's face only in part (some of its vertices, side
+      // midpoints and centre, not all): no tie forms there. Recorded with the part it touches
+      // where the two lie face to face: their outward directions opposite (within 25 degrees)
+      // and at least two of the nine points on the other face (not a line where a face crosses
+      // another, nor a point).
+      void note_partial_contact(const Candidate &s, const std::vector<const Candidate *> &leaders)
       {
-        const auto                   cell = cell_at(s.face.cell);
-        const auto                   face = cell->face(s.face.face);
-        const dealii::Tensor<1, 3>   n    = outward(s.face);
+        const auto                     cell     = cell_at(s.face.cell);
+        const auto                     face     = cell->face(s.face.face);
+        const double                   opposite = -std::cos(25 * M_PI / 180);
+        std::vector<const Candidate *> near;
+        for (const Candidate *m : leaders)
+          if (s.out * m->out < opposite)
+            near.push_back(m);
+        if (near.empty())
+          return;
         std::map<unsigned, unsigned> hits; // by part touched: how many points, the first
         std::map<unsigned, Point<3>> first;
         for (unsigned k = 0; k < 9; ++k)
           {
             const Point<3> x = k < 4 ? face->vertex(k) : face_point(cell, s.face.face, k - 4);
-            for (const auto &m : leaders)
-              if (m.part != s.part && m.box.contains(x, tol_) &&
-                  n * outward(m.face) < -std::cos(25 * M_PI / 180) &&
-                  on_face(*model_.mapping, cell_at(m.face.cell), m.face.face, x, 1e-6))
+            for (const Candidate *m : near)
+              if (m->box.contains(x, tol_) &&
+                  on_face(*model_.mapping, cell_at(m->face.cell), m->face.face, x, 1e-6))
                 {
-                  if (++hits[m.part] == 2)
+                  if (++hits[m->part] == 2)
                     {
-                      partial_.push_back({s.face, s.part, m.part, first[m.part]});
+                      partial_.push_back({s.face, s.part, m->part, first[m->part]});
                       return;
                     }
-                  first.emplace(m.part, x);
+                  first.emplace(m->part, x);
                   break;
                 }
           }
@@ -323,21 +326,28 @@ namespace lightbody
         const auto face = cell->face(s.face.face);
         Tie        tie;
         tie.follower = s.face;
+        // The other parts' faces near this one (their boxes overlap), found once.
+        std::vector<const Candidate *> near;
+        for (const auto &m : leaders)
+          if (m.part != s.part && m.box.overlaps(s.box, tol_))
+            near.push_back(&m);
+        if (near.empty())
+          return false;
         // Every vertex must lie on the other parts' faces (one surface, possibly of several
         // parts joined by shared nodes, e.g. a shell split at a bulkhead station).
         bool all = true;
         for (unsigned v = 0; v < 4 && all; ++v)
-          all = on_some_leader(s, leaders, face->vertex(v), &tie);
+          all = on_some_leader(near, face->vertex(v), &tie);
         // Vertices on two different surfaces (a web between a wall and a flange) are not
         // enough: the edge midpoints and the centre must lie on the other faces too.
         for (unsigned k = 0; k < 5 && all; ++k)
-          all = on_some_leader(s, leaders, face_point(cell, s.face.face, k), nullptr);
+          all = on_some_leader(near, face_point(cell, s.face.face, k), nullptr);
         if (!all)
           {
-            note_partial_contact(s, leaders);
+            note_partial_contact(s, near);
             return false;
           }
-        add_leaders_on_grid(s, leaders, tie);
+        add_leaders_on_grid(s, near, tie);
         // The joint partner: the part holding the face centre.
         unsigned partner = cell_at(tie.leaders.front().cell)->material_id();
         for (const auto &f : tie.leaders)
