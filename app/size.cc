@@ -124,6 +124,13 @@ namespace lightbody
       return gauges.back();
     }
 
+    // The next catalogue gauge above t, or t at the top of the catalogue.
+    double gauge_above(const std::vector<double> &gauges, double t)
+    {
+      const auto up = std::upper_bound(gauges.begin(), gauges.end(), t);
+      return up == gauges.end() ? t : *up;
+    }
+
     struct Solved
     {
       RunOutcome outcome;
@@ -330,13 +337,8 @@ namespace lightbody
                           " cannot be solved, fails: " + e.what());
               ++result.iterations;
               std::vector<double> up = gauges;
-              for (std::size_t g = 0; g < up.size(); ++g)
-                {
-                  const auto above =
-                    std::upper_bound(o.gauges_mm.begin(), o.gauges_mm.end(), gauges[g]);
-                  if (above != o.gauges_mm.end())
-                    up[g] = *above;
-                }
+              for (double &t : up)
+                t = gauge_above(o.gauges_mm, t);
               if (up == gauges || seen.count(up))
                 break;
               gauges = up;
@@ -391,14 +393,10 @@ namespace lightbody
           const auto failing = failing_groups(*final_outcome.results, groups, c);
           bool       moved   = false;
           for (std::size_t g = 0; g < groups.size(); ++g)
-            if (failing[g])
+            if (failing[g] && gauge_above(o.gauges_mm, best[g]) != best[g])
               {
-                const auto up = std::upper_bound(o.gauges_mm.begin(), o.gauges_mm.end(), best[g]);
-                if (up != o.gauges_mm.end())
-                  {
-                    best[g] = *up;
-                    moved   = true;
-                  }
+                best[g] = gauge_above(o.gauges_mm, best[g]);
+                moved   = true;
               }
           if (!moved)
             {

@@ -367,26 +367,25 @@ namespace lightbody
     // The case file's document with its includes resolved; `files` gets the file and those it
     // includes.
     YAML::Node resolved(const YAML::Node &root, const std::string &name, Origins &origins,
-                        std::vector<std::string> *files = nullptr)
+                        std::vector<std::string> &files)
     {
-      std::vector<std::string>  chain{[&] {
+      std::vector<std::string> chain{[&] {
         std::error_code ec;
         const auto      c = std::filesystem::weakly_canonical(name, ec);
         return ec ? name : c.string();
       }()};
-      std::vector<std::string>  own{name};
-      std::vector<std::string> &list = files ? *files : own;
-      list                           = {name};
-      return resolve_includes(root, name, chain, origins, list);
+      files = {name};
+      return resolve_includes(root, name, chain, origins, files);
     }
 
     std::string overrides_yaml(const std::string &case_path, const std::string &include,
                                const std::vector<Override> &overrides)
     {
       // The case as a run reads it: includes resolved, the overrides applied.
-      Origins    origins;
-      YAML::Node full =
-        resolved(load_yaml(read_input_file(case_path, "case file"), case_path), case_path, origins);
+      Origins                  origins;
+      std::vector<std::string> files;
+      YAML::Node full = resolved(load_yaml(read_input_file(case_path, "case file"), case_path),
+                                 case_path, origins, files);
       for (const auto &o : overrides)
         apply_override(full, o, case_path);
       // An included file's keys can be replaced, not removed: with a key removed, the whole case.
@@ -414,16 +413,12 @@ namespace lightbody
               const YAML::Node &map = value;
               value.reset(map[part]);
             }
-          YAML::Node cur = root;
-          for (std::size_t i = 0; i + 1 < prefix.size(); ++i)
-            {
-              if (!cur[prefix[i]] || !cur[prefix[i]].IsMap())
-                cur[prefix[i]] = YAML::Node(YAML::NodeType::Map);
-              YAML::Node next;
-              next.reset(cur[prefix[i]]);
-              cur.reset(next);
-            }
-          cur[prefix.back()] = YAML::Clone(value);
+          std::string key;
+          for (const auto &part : prefix)
+            key += (key.empty() ? "" : ".") + part;
+          YAML::Emitter text;
+          text << YAML::Flow << value;
+          apply_override(root, {key, text.c_str()}, case_path);
         }
       YAML::Emitter out;
       out << root;
@@ -435,7 +430,7 @@ namespace lightbody
     {
       Origins                  origins;
       std::vector<std::string> files;
-      YAML::Node               root = resolved(root_in, name, origins, &files);
+      YAML::Node               root = resolved(root_in, name, origins, files);
       for (const auto &o : overrides)
         try
           {
