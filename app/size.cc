@@ -152,7 +152,8 @@ namespace lightbody
       for (const auto &lc : r.load_cases)
         {
           s.max_utilization = std::max(s.max_utilization, lc.max_utilization);
-          s.passed          = s.passed && lc.outside_linear_validity.empty();
+          s.passed =
+            s.passed && lc.outside_linear_validity.empty() && lc.round_off_imbalance.empty();
         }
       return s;
     }

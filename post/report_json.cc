@@ -54,10 +54,11 @@ namespace lightbody
                               {"peak_max", lc.max_peak_utilization},
                               {"by_part", by_part}};
         }
-      j["reaction_sum_N"]    = vec(lc.reaction_sum_N);
-      j["applied_sum_N"]     = vec(lc.applied_sum_N);
-      j["equilibrium_error"] = lc.equilibrium_error;
-      j["reactions_N"]       = Json::object();
+      j["reaction_sum_N"]        = vec(lc.reaction_sum_N);
+      j["applied_sum_N"]         = vec(lc.applied_sum_N);
+      j["equilibrium_error"]     = lc.equilibrium_error;
+      j["equilibrium_round_off"] = lc.equilibrium_round_off;
+      j["reactions_N"]           = Json::object();
       for (const auto &rr : lc.reactions)
         j["reactions_N"][rr.support] = vec(rr.force_N);
       j["probes"] = Json::object();

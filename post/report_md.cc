@@ -511,7 +511,11 @@ namespace lightbody
         for (const auto &rr : lc.reactions)
           s << " " << rr.support << " (" << fixed(rr.force_N[0] / 1000, 2) << ", "
             << fixed(rr.force_N[1] / 1000, 2) << ", " << fixed(rr.force_N[2] / 1000, 2) << ");";
-        s << " equilibrium error " << lc.equilibrium_error << "\n\n";
+        s << " equilibrium error " << lc.equilibrium_error;
+        if (!lc.round_off_imbalance.empty())
+          s << " (the round-off of thin walls: " << lc.equilibrium_round_off
+            << " expected; see the verdict)";
+        s << "\n\n";
       }
 
     write_text_file(path, s.str());

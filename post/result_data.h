@@ -96,7 +96,15 @@ namespace lightbody
     Vec3        reaction_sum_N{};
     Vec3        applied_sum_N{};
     // |reactions + applied loads| / sum of |nodal loads|: zero for exact equilibrium.
-    double                      equilibrium_error = 0;
+    double equilibrium_error = 0;
+    // The part of that error which rounding the displacements to double precision leaves:
+    // LoadCaseSolution::round_off_N over the same sum (1e-16 to 1e-8 on the example bodies; a
+    // wall whose gauge is a thousandth of its span or less reaches 1e-5 and more).
+    double equilibrium_round_off = 0;
+    // Non-empty when the error is above max_equilibrium_error but round-off explains it (a wall
+    // very thin against its span, displacements within a linear analysis): the results are
+    // written, the verdict cannot be PASS and this says why.
+    std::string                 round_off_imbalance;
     std::vector<ReactionResult> reactions;
     std::vector<ProbeResult>    probes;
 

@@ -170,9 +170,12 @@ namespace lightbody
           }
         for (const auto &w : lc.outside_linear_validity)
           v.conditions.push_back("load case \"" + lc.name + "\": " + w);
+        if (!lc.round_off_imbalance.empty())
+          v.conditions.push_back("load case \"" + lc.name + "\": " + lc.round_off_imbalance);
         // Results the analysis cannot stand behind make the verdict conditional also where
         // nothing was asked of them.
-        unsound = unsound || !lc.outside_linear_validity.empty() || !(lc.max_displacement_mm > 0);
+        unsound = unsound || !lc.outside_linear_validity.empty() ||
+                  !lc.round_off_imbalance.empty() || !(lc.max_displacement_mm > 0);
         // Zero loads (a pressure of 0 MPa, a zero acceleration), or loads only where the body is
         // held, give zero stresses: such a load case passes whatever the design, a check of
         // nothing, not a PASS.

@@ -220,6 +220,7 @@ namespace lightbody
       std::vector<unsigned>      active_;        // supports of the set being solved
       std::vector<unsigned>      active_cases_;  // its load cases
       Vector<double>             lifting_;       // -K g of prescribed displacements g
+      std::vector<double>        diagonal_;      // |K_ii| of the set's matrix, for round_off_N
       bool                       modal_ = false; // the modal support set is being built
 
       std::vector<unsigned> support_set(const LoadCaseSpec &lc) const;
@@ -629,6 +630,9 @@ namespace lightbody
         condensed->condense(constraints_, stiffness_, prescribed ? &lifting_ : nullptr);
       condensed.reset();
       assemble_elastic_supports(prescribed);
+      diagonal_.resize(stiffness_.m());
+      for (std::size_t i = 0; i < diagonal_.size(); ++i)
+        diagonal_[i] = std::abs(stiffness_.diag_element(i));
       if (worst_jxw <= 0)
         {
           const Triangulation<3>::active_cell_iterator cell(&model_.triangulation, 0, worst_cell);
@@ -1370,6 +1374,10 @@ namespace lightbody
           for (double v : b)
             if (!std::isfinite(v))
               throw ModelError("load case \"" + l.name + "\": the solution is not finite");
+          double round_off = 0;
+          for (std::size_t d = 0; d < b.size(); ++d)
+            round_off += diagonal_[d] * std::abs(b[d]);
+          l.round_off_N  = std::numeric_limits<double>::epsilon() * round_off;
           l.displacement = std::move(b);
         }
     }

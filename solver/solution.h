@@ -67,6 +67,12 @@ namespace lightbody
     std::vector<std::array<double, 3>> spring_force;
     std::vector<unsigned> supports; // indices into Solution::supports that hold this case
     BucklingSolution      buckling; // requested == 0: not analysed
+    // The forces that rounding the displacements to double precision leaves unbalanced, N:
+    // the machine epsilon times the sum over the DoFs of |K_ii u_i| (the stiffness matrix's
+    // diagonal). A thin wall's stiffness through its thickness is large against its bending
+    // stiffness, so that the best displacements double precision can hold leave an imbalance of
+    // this order, however exact the solve.
+    double round_off_N = 0;
   };
 
   struct SolverStatistics

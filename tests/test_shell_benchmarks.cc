@@ -301,6 +301,60 @@ probes:
     }
 }
 
+// MacNeal-Harder twisted beam (test 4): 12 long, 1.1 wide, 0.32 thick, twisted through 90 degrees
+// from root to tip, E = 29e6, nu = 0.22, clamped at the root, a unit load at the tip along the
+// root's width (published 1.754e-3 in its direction) or across it (5.424e-3). Measured: 12 x 2
+// 1.7481e-3 (-0.34 %) and 5.3942e-3 (-0.55 %), 24 x 4 1.7493e-3 and 5.4045e-3, 48 x 8 1.7498e-3
+// and 5.4088e-3 (a 3D solid's values, a quarter of a per cent under the published ones).
+// The thin beam, 0.0032 thick under loads of 1e-6 (published 1.294e-3 and 5.256e-3: T. Belytschko,
+// B. L. Wong and H. Stolarski, "Assumed strain stabilization procedure for the 9-node Lagrange
+// shell element", Int. J. Numer. Meth. Engng 28 (1989) 385-414): 12 x 2 1.317e-3 and 5.244e-3,
+// 24 x 4 1.294e-3 and 5.288e-3. Its gauge is 1/3750 of its length: the loads balance to 4e-3 to
+// 5e-2 only, the round-off of double precision (0.04 to 0.3 times equilibrium_round_off); until
+// 2026-12-03 it was refused as a mechanism (exit 4). It is written, CONDITIONAL; its values move
+// by about 1 % with the round-off (a refinement of the solve moved 12 x 2 to 1.325e-3).
+TEST(ShellBenchmarks, MacNealHarderTwistedBeam)
+{
+  struct Beam
+  {
+    const char *gauge, *load;
+    double      across, along; // published: load along the root's width, across it
+  };
+  for (const Beam &beam :
+       {Beam{"0.32 mm", "1", 5.424e-3, 1.754e-3}, Beam{"0.0032 mm", "1e-6", 5.256e-3, 1.294e-3}})
+    for (const auto &[file, tolerance] : {std::pair{"twisted_beam_12x2_q9.msh", 0.01},
+                                          std::pair{"twisted_beam_24x4_q9.msh", 0.005}})
+      for (unsigned direction : {1u, 2u})
+        {
+          const bool        thin  = std::string(beam.gauge) == "0.0032 mm";
+          const std::string force = direction == 1 ? std::string("[0, ") + beam.load + ", 0]"
+                                                   : std::string("[0, 0, ") + beam.load + "]";
+          const RunOutcome  r     = run_in_tests(
+                 std::string("criteria: {convergence: off}\nmaterials:\n  m: {E: 29000000 MPa, nu: "
+                                  "0.22, density: 7800 kg/m^3, Rp02: 5000 MPa, Rm: 6000 MPa, source: "
+                                  "benchmark}\nparts:\n  beam: {material: m, thickness: ") +
+                 beam.gauge + ", gmsh: {file: data/" + file +
+                 ", group: beam}}\nsupports:\n  root: {edge: beam.root, fix: all}\n"
+                      "load_cases:\n  tip: {point_forces: [{point: [12, 0, 0], force: " +
+                 force + "}]}\nprobes:\n  tip: [12, 0, 0]\n");
+          const auto  &lc        = r.results->load_cases.at(0);
+          const double u         = probe(lc, "tip").displacement_mm[direction];
+          const double published = direction == 1 ? beam.along : beam.across;
+          const double allowed   = thin ? 4 * tolerance : tolerance; // round-off: +-1 %
+          EXPECT_NEAR(relative_error(u, published), 0, allowed)
+            << beam.gauge << " " << file << " direction " << direction << ": " << u;
+          if (!thin)
+            {
+              expect_equilibrium(r);
+              continue;
+            }
+          EXPECT_GT(lc.equilibrium_error, max_equilibrium_error) << file;
+          EXPECT_LT(lc.equilibrium_error, lc.equilibrium_round_off) << file;
+          EXPECT_NE(lc.round_off_imbalance.find("round-off"), std::string::npos) << file;
+          EXPECT_EQ(r.results->verdict.status, Verdict::Status::conditional) << file;
+        }
+}
+
 // mesh.fibres: straight (the seven-parameter shell kinematics: each through-thickness line of a
 // single-layer part stays straight in the wall's plane and keeps a quadratic stretch along
 // itself). On thin shells it must give the quadratic fibres' answer with about half the

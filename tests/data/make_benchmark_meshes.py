@@ -124,6 +124,14 @@ def elliptic_membrane(s, t):
     return ((1 - t) * 2000 * c + t * 3250 * c, (1 - t) * 1000 * n + t * 2750 * n, 0.0)
 
 
+def twisted_beam(s, t):
+    """MacNeal-Harder twisted beam: 12 long (s along x), 1.1 wide (t across), the width turning
+    from y at the root (x = 0) to z at the tip (90 degrees)."""
+    th = s * math.pi / 2
+    w = 1.1 * (t - 0.5)
+    return (12 * s, w * math.cos(th), w * math.sin(th))
+
+
 if __name__ == "__main__":
     # a coarse one (30 degrees per element around): too coarse to follow the curvature
     write_msh("pinched_cylinder_2x3_q4.msh", "shell", cylinder_octant, 3, 2, 1,
@@ -143,3 +151,6 @@ if __name__ == "__main__":
     for nu, nv in ((3, 2), (6, 4), (12, 8)):
         write_msh(f"elliptic_membrane_{nu}x{nv}_q9.msh", "membrane", elliptic_membrane, nu, nv,
                   2, {"outer": "t1", "inner": "t0"})
+    for nu, nv in ((12, 2), (24, 4)):
+        write_msh(f"twisted_beam_{nu}x{nv}_q9.msh", "beam", twisted_beam, nu, nv, 2,
+                  {"root": "s0", "tip": "s1"})
