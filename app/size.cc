@@ -124,6 +124,15 @@ namespace lightbody
       return gauges.back();
     }
 
+    // Whether every gauge is one of the catalogue's.
+    bool in_catalogue(const std::vector<double> &catalogue, const std::vector<double> &gauges)
+    {
+      return std::all_of(gauges.begin(), gauges.end(), [&](double t) {
+        return std::any_of(catalogue.begin(), catalogue.end(),
+                           [&](double g) { return std::abs(g - t) <= 1e-9 * g; });
+      });
+    }
+
     // The next catalogue gauge above t, or t at the top of the catalogue.
     double gauge_above(const std::vector<double> &gauges, double t)
     {
@@ -297,7 +306,8 @@ namespace lightbody
 
       std::set<std::vector<double>> seen;
       std::vector<double>           best;
-      double                        best_mass = 0;
+      double                        best_mass    = 0;
+      bool                          start_passed = false; // and is off the catalogue
       std::vector<std::string>      why;
       std::optional<Solved>         kept; // the best solve, when the final check is the same
       const std::string             tag  = material.empty() ? "" : " (" + material + ")";
@@ -350,7 +360,12 @@ namespace lightbody
           if (result.steps.size() == 1)
             result.start_mass_kg = s.mass_kg;
           std::vector<double> next = next_gauges(*s.outcome.results, groups, gauges, o, c, why);
-          if (s.passed && (best.empty() || s.mass_kg < best_mass))
+          // A start off the catalogue (5.5 mm against 4, 6, 8 mm) is no design to buy: only
+          // catalogue gauges are sized designs (the start stays where none of them passes).
+          const bool catalogue = in_catalogue(o.gauges_mm, gauges);
+          if (s.passed && !catalogue && result.steps.size() == 1)
+            start_passed = true;
+          if (s.passed && catalogue && (best.empty() || s.mass_kg < best_mass))
             {
               best      = gauges;
               best_mass = s.mass_kg;
@@ -371,6 +386,13 @@ namespace lightbody
                 break;
             }
           gauges = next;
+        }
+      if (best.empty() && start_passed)
+        {
+          best = result.steps.front().gauges_mm;
+          log.message("size" + tag +
+                      ": no design of catalogue gauges passes; the start, off the catalogue, "
+                      "is kept");
         }
       if (best.empty())
         {

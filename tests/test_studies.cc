@@ -334,6 +334,25 @@ TEST(Size, SimplySupportedPlatePicksTheSmallestPassingGauge)
   EXPECT_FALSE(fs::exists(dir / "bad"));
 }
 
+// A start off the catalogue: 5.5 mm passes (u = 0.70) but is no gauge to buy from 4, 6, 8 mm;
+// 4 mm fails (u = 1.32), so the sizing ends at 6 mm, heavier than the start. Until 2026-12-03 it
+// kept 5.5 mm, the lightest design that had passed.
+TEST(Size, AStartOffTheCatalogueIsNotTheSizedDesign)
+{
+  const fs::path dir = case_folder("size_plate_off_catalogue");
+  SizeOptions    o   = plate_sizing(dir, "4,6,8 mm");
+  o.overrides        = {{"parts.plate.thickness", "5.5 mm"}};
+  StageLog            log;
+  const SizingReport  report = size_case(o, log);
+  const SizingResult &s      = report.results[0];
+  EXPECT_TRUE(s.passed);
+  ASSERT_EQ(s.groups.size(), 1u);
+  EXPECT_DOUBLE_EQ(s.groups[0].start_mm, 5.5);
+  EXPECT_DOUBLE_EQ(s.groups[0].final_mm, 6);
+  EXPECT_GT(s.final_mass_kg, s.start_mass_kg);
+  EXPECT_DOUBLE_EQ(read_case((dir / "sized" / "sized.yaml").string()).parts[0].thickness, 6);
+}
+
 // A light pressure: the stress passes at 2 mm (u = 1058 q / t^2 = 0.79) but the plate deflects
 // w = 0.01013 q b^4 / D = 37 mm there (Timoshenko & Woinowsky-Krieger, Theory of Plates and
 // Shells, Table 8, simply supported, b/a = 2: alpha = 0.01013), 18.5 gauges, beyond a linear
