@@ -43,6 +43,9 @@ namespace lightbody
   // displacements leaves (LoadCaseResult::equilibrium_round_off) is the round-off of thin walls,
   // not a mechanism (measured: 0.04 to 2 times it from 1e-9 to 5e-2).
   inline constexpr double round_off_margin = 10;
+  // Such an error up to this fraction is written (the verdict CONDITIONAL); above it the results
+  // are refused: the displacements are uncertain by about as much.
+  inline constexpr double max_round_off_imbalance = 0.1;
   // A displacement of more than this many times the gauge of the part where it occurs is outside
   // small-deflection (linear) plate theory, valid for deflections up to about the gauge
   // (Timoshenko & Woinowsky-Krieger, Theory of Plates and Shells, ch. 13): the verdict
