@@ -9,6 +9,17 @@
 
 namespace lightbody
 {
+  namespace
+  {
+    // A length in messages: "1250.5 mm", not truncated to whole millimetres.
+    std::string mm_text(double v)
+    {
+      char text[48];
+      std::snprintf(text, sizeof text, "%.6g mm", v);
+      return text;
+    }
+  } // namespace
+
   double section_perimeter(const SectionSpec &s)
   {
     const CrossSection c(s);
@@ -158,17 +169,14 @@ namespace lightbody
           {
             if (!(stations[k] - w / 2 >= 0 && stations[k] + w / 2 <= t.length))
               fail("mounting.saddles.stations",
-                   "a saddle (station " + std::to_string(static_cast<long>(stations[k])) +
-                     " mm, width " + std::to_string(static_cast<long>(w)) +
-                     " mm) reaches past an end of the shell (0 to " +
-                     std::to_string(static_cast<long>(t.length)) +
-                     " mm): its whole width must lie under the shell");
+                   "a saddle (station " + mm_text(stations[k]) + ", width " + mm_text(w) +
+                     ") reaches past an end of the shell (0 to " + mm_text(t.length) +
+                     "): its whole width must lie under the shell");
             if (k > 0 && !(stations[k] - stations[k - 1] > w))
-              fail("mounting.saddles.stations",
-                   "saddles at " + std::to_string(static_cast<long>(stations[k - 1])) + " and " +
-                     std::to_string(static_cast<long>(stations[k])) + " mm overlap (width " +
-                     std::to_string(static_cast<long>(w)) +
-                     " mm): give stations further apart than the width");
+              fail("mounting.saddles.stations", "saddles at " + mm_text(stations[k - 1]) + " and " +
+                                                  mm_text(stations[k]) + " overlap (width " +
+                                                  mm_text(w) +
+                                                  "): give stations further apart than the width");
           }
       }
 

@@ -236,7 +236,7 @@ namespace lightbody
                 path + ".posts.flange",
                 "neighbouring posts' flanges would overlap: the flange must be narrower than the "
                 "pitch (" +
-                  std::to_string(static_cast<long>(b.post_pitch)) + " mm)");
+                  reading::in_user_units(b.post_pitch, Quantity::length) + ")");
         }
     }
 
@@ -314,7 +314,7 @@ namespace lightbody
           else if (b.sill_flange > b.sill_spacing)
             error(sills["flange"] ? sills["flange"] : sills, path + ".sills.flange",
                   "the two sills' flanges would overlap: at most the spacing (" +
-                    std::to_string(static_cast<long>(b.sill_spacing)) + " mm)");
+                    reading::in_user_units(b.sill_spacing, Quantity::length) + ")");
         }
       b.crossmember_pitch  = size_default("crossmembers", "pitch");
       b.crossmember_height = size_default("crossmembers", "height");
@@ -328,7 +328,7 @@ namespace lightbody
                 : n,
               path + ".crossmembers.height",
               "the crossmembers end at the sills' bottom flanges: at most sills.height (" +
-                std::to_string(static_cast<long>(b.sill_height)) + " mm)");
+                reading::in_user_units(b.sill_height, Quantity::length) + ")");
       if (box)
         {
           group("roof", b.roof, &b.walls, {}, false);
@@ -405,7 +405,7 @@ namespace lightbody
                   path + ".ram.station",
                   "the ram bracket must lie under the floor ahead of the hinge brackets: " +
                     std::to_string(static_cast<long>(std::ceil(150 + ram.thickness))) + " to " +
-                    std::to_string(static_cast<long>(std::floor(ram_end))) + " mm");
+                    reading::in_user_units(std::floor(ram_end), Quantity::length));
           const std::string pos = text(n, path, "position", false);
           if (pos == "tipping")
             b.tipping = true;
