@@ -125,7 +125,7 @@ BENCHMARKS = {
             "load_cases:\n  pressure: {pressures: [{surface: p.bottom, value: 1 MPa}]}\n"
             "probes:\n  D: [2000, 0, 300]\n" % f),
         "mesh": meshes.elliptic_membrane, "membrane": True, "probe": "D",
-        "grids": [(6, 4, None), (12, 8, None), (24, 16, None)],
+        "grids": [(6, 4, None), (12, 8, None), (24, 16, None), (48, 32, None)],
     },
 }
 
