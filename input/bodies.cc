@@ -9,17 +9,6 @@
 
 namespace lightbody
 {
-  namespace
-  {
-    // A length in messages: "1250.5 mm", not truncated to whole millimetres.
-    std::string mm_text(double v)
-    {
-      char text[48];
-      std::snprintf(text, sizeof text, "%.6g mm", v);
-      return text;
-    }
-  } // namespace
-
   double section_perimeter(const SectionSpec &s)
   {
     const CrossSection c(s);
@@ -168,15 +157,18 @@ namespace lightbody
         for (std::size_t k = 0; k < stations.size(); ++k)
           {
             if (!(stations[k] - w / 2 >= 0 && stations[k] + w / 2 <= t.length))
-              fail("mounting.saddles.stations",
-                   "a saddle (station " + mm_text(stations[k]) + ", width " + mm_text(w) +
-                     ") reaches past an end of the shell (0 to " + mm_text(t.length) +
-                     "): its whole width must lie under the shell");
+              fail("mounting.saddles.stations", "a saddle (station " +
+                                                  in_user_units(stations[k], Quantity::length) +
+                                                  ", width " + in_user_units(w, Quantity::length) +
+                                                  ") reaches past an end of the shell (0 to " +
+                                                  in_user_units(t.length, Quantity::length) +
+                                                  "): its whole width must lie under the shell");
             if (k > 0 && !(stations[k] - stations[k - 1] > w))
-              fail("mounting.saddles.stations", "saddles at " + mm_text(stations[k - 1]) + " and " +
-                                                  mm_text(stations[k]) + " overlap (width " +
-                                                  mm_text(w) +
-                                                  "): give stations further apart than the width");
+              fail("mounting.saddles.stations",
+                   "saddles at " + in_user_units(stations[k - 1], Quantity::length) + " and " +
+                     in_user_units(stations[k], Quantity::length) + " overlap (width " +
+                     in_user_units(w, Quantity::length) +
+                     "): give stations further apart than the width");
           }
       }
 

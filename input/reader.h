@@ -27,28 +27,7 @@ namespace lightbody
     // Case and load-case names become file and folder names.
     constexpr std::size_t max_name_length = 100;
 
-    // An internal value in the unit an engineer reads it in: "100000 kg/m^3", "50000 mm".
-    inline std::string in_user_units(double v, Quantity q)
-    {
-      double      factor = 1;
-      const char *unit   = "";
-      switch (q)
-        {
-          case Quantity::length: unit = " mm"; break;
-          case Quantity::pressure: unit = " MPa"; break;
-          case Quantity::density: factor = 1e12, unit = " kg/m^3"; break;
-          case Quantity::acceleration: factor = 1.0 / units::standard_gravity, unit = " g"; break;
-          case Quantity::force: unit = " N"; break;
-          case Quantity::force_per_length: unit = " N/mm"; break;
-          case Quantity::mass: factor = units::kg_per_tonne, unit = " kg"; break;
-          case Quantity::stiffness_per_area: unit = " N/mm^3"; break;
-          case Quantity::angle: factor = 180 / M_PI, unit = " deg"; break;
-          case Quantity::dimensionless: break;
-        }
-      char text[64];
-      std::snprintf(text, sizeof text, "%.6g%s", v * factor, unit);
-      return text;
-    }
+    using lightbody::in_user_units;
 
     inline std::size_t edit_distance(const std::string &a, const std::string &b)
     {

@@ -3,6 +3,7 @@
 #include <array>
 #include <cctype>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <map>
 
@@ -217,5 +218,27 @@ namespace lightbody
     const Dimension d       = unit.dim;
     const double    si_unit = std::pow(1e3, d.M) * std::pow(1e-3, d.L);
     return value * unit.si_factor / si_unit;
+  }
+
+  std::string in_user_units(double v, Quantity q)
+  {
+    double      factor = 1;
+    const char *unit   = "";
+    switch (q)
+      {
+        case Quantity::length: unit = " mm"; break;
+        case Quantity::pressure: unit = " MPa"; break;
+        case Quantity::density: factor = 1e12, unit = " kg/m^3"; break;
+        case Quantity::acceleration: factor = 1.0 / units::standard_gravity, unit = " g"; break;
+        case Quantity::force: unit = " N"; break;
+        case Quantity::force_per_length: unit = " N/mm"; break;
+        case Quantity::mass: factor = units::kg_per_tonne, unit = " kg"; break;
+        case Quantity::stiffness_per_area: unit = " N/mm^3"; break;
+        case Quantity::angle: factor = 180 / M_PI, unit = " deg"; break;
+        case Quantity::dimensionless: break;
+      }
+    char text[64];
+    std::snprintf(text, sizeof text, "%.6g%s", v * factor, unit);
+    return text;
   }
 } // namespace lightbody

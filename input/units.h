@@ -34,6 +34,9 @@ namespace lightbody
   // and returns the value in the internal system.
   double parse_quantity(const std::string &text, Quantity expected);
 
+  // An internal value in the unit an engineer reads it in: "100000 kg/m^3", "1250.5 mm".
+  std::string in_user_units(double v, Quantity q);
+
   // Converts a bare number given in a case file to the internal system (degrees to radians for
   // angles, identity otherwise).
   double from_plain_number(double value, Quantity expected);
