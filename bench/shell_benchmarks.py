@@ -99,7 +99,7 @@ BENCHMARKS = {
         "mid_node_bcs": [((1, 0), (3,))],
         "forces": [((0, 0), (10.0, 0, 0)), ((1, 0), (0, -10.0, 0))],
         "probe_at": (0, 0),
-        "grids": [(4, 4, None), (8, 8, None), (16, 16, None)],
+        "grids": [(4, 4, None), (8, 8, None), (16, 16, None), (32, 32, None), (64, 64, None)],
     },
     "le1": {
         "name": "NAFEMS LE1 elliptic membrane (quarter)", "reference": 92.7, "stress": 1,
