@@ -122,7 +122,8 @@ namespace lightbody
       if (inside(in, target))
         refuse(target,
                "it holds the input file \"" + in + "\", which a result folder would replace");
-    // The parents: each must be a folder where it exists.
+    // The parents: each must be a folder where it exists, and the nearest that exists must take
+    // a new folder (tried now, before a run of minutes finds out at its end).
     for (fs::path p = target.parent_path(); !p.empty(); p = p.parent_path())
       {
         std::error_code ec;
@@ -131,6 +132,11 @@ namespace lightbody
           {
             if (!fs::is_directory(st))
               refuse(target, "\"" + p.string() + "\" is not a folder");
+            const fs::path probe =
+              p / (partial_prefix + "probe-" + host_name() + "-" + std::to_string(getpid()));
+            if (!fs::create_directory(probe, ec) && ec)
+              refuse(target, "cannot create a folder in \"" + p.string() + "\": " + ec.message());
+            fs::remove(probe, ec);
             break;
           }
         if (p == p.root_path())

@@ -70,6 +70,9 @@ foreach(command run mesh)
   if(EXISTS ${w}/new)
     message(FATAL_ERROR "a refused run created the parent folder ${w}/new")
   endif()
+  # A place where no folder can be made (/proc takes none, even from root): refused before the
+  # run, not after it.
+  expect_refused("${command} where no folder can be made" ${command} ${case} --out /proc/lightbody-results)
   expect_no_leftovers(${w})
 endforeach()
 
