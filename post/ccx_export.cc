@@ -2,6 +2,7 @@
 
 #include "input/errors.h"
 #include "post/result_folder.h"
+#include "solver/loads.h"
 #include "solver/supports.h"
 
 #include <deal.II/dofs/dof_handler.h>
@@ -43,6 +44,35 @@ namespace lightbody
     // 1-2-3-4 (z-), S2 5-8-7-6 (z+), S3 1-5-6-2 (y-), S4 2-6-7-3 (x+), S5 3-7-8-4 (y+), S6 4-8-5-1
     // (x-).
     constexpr int abaqus_face[6] = {6, 4, 3, 5, 1, 2};
+
+    // The eight nodes of a C3D20 face (deal.II's face f of the cell) with the values of their
+    // serendipity shape functions at xi (unit cell coordinates on the face): pairs of the local
+    // FE_Q(2) node (0..26) and weight. The face's centre node is not a C3D20 node.
+    std::vector<std::pair<unsigned, double>> face_node_weights(unsigned f, const Point<3> &xi)
+    {
+      static const FE_Q<3>                     fe(2);
+      const unsigned                           d = f / 2, a = (d + 1) % 3, b = (d + 2) % 3;
+      const double                             s = 2 * xi[a] - 1, t = 2 * xi[b] - 1;
+      std::vector<std::pair<unsigned, double>> out;
+      for (unsigned k = 0; k < fe.n_dofs_per_cell(); ++k)
+        {
+          const Point<3> &p = fe.get_unit_support_points()[k];
+          if (std::abs(p[d] - (f % 2)) > 1e-12)
+            continue;
+          const double sk = 2 * p[a] - 1, tk = 2 * p[b] - 1;
+          double       w;
+          if (sk == 0 && tk == 0)
+            continue; // the face centre
+          if (sk == 0)
+            w = 0.5 * (1 - s * s) * (1 + t * tk);
+          else if (tk == 0)
+            w = 0.5 * (1 + s * sk) * (1 - t * t);
+          else
+            w = 0.25 * (1 + s * sk) * (1 + t * tk) * (s * sk + t * tk - 1);
+          out.emplace_back(k, w);
+        }
+      return out;
+    }
   } // namespace
 
   void write_ccx_deck(const Model &model, const Case &c, const std::string &path)
@@ -205,21 +235,6 @@ namespace lightbody
     // One step per load case.
     for (const auto &lc : c.load_cases)
       {
-        auto refuse = [&](const char *what) {
-          throw InputError(lc.where, "load_cases." + lc.name,
-                           std::string(what) +
-                             " are not written to CalculiX decks yet (export the other load "
-                             "cases with --load-cases)");
-        };
-        if (!lc.hydrostatic.empty())
-          refuse("hydrostatic (liquid) pressures");
-        if (!lc.distributed.empty())
-          refuse("distributed forces");
-        if (!lc.edge_loads.empty())
-          refuse("edge forces");
-        for (const auto &e : lc.edge_pressures)
-          if (e.direction)
-            refuse("edge pressures along a given direction");
         deck << "** load case " << lc.name << "\n*STEP\n*STATIC\n*BOUNDARY, OP=NEW\n";
         for (const auto &spec : c.supports)
           {
@@ -238,6 +253,22 @@ namespace lightbody
           deck << "*DLOAD\nEALL, GRAV, " << number(a) << ", " << number(lc.acceleration[0] / a)
                << ", " << number(lc.acceleration[1] / a) << ", " << number(lc.acceleration[2] / a)
                << "\n";
+        // Uniform pressures and edge pressures normal to the edge as face pressures; the other
+        // face loads (liquid pressure, distributed forces, edge forces, edge pressures along a
+        // direction) as the consistent nodal forces of the C3D20 faces, from the tractions
+        // lightbody integrates itself.
+        LoadCaseSpec by_nodes = lc;
+        by_nodes.pressures.clear();
+        by_nodes.edge_pressures.clear();
+        for (const auto &e : lc.edge_pressures)
+          if (e.direction)
+            by_nodes.edge_pressures.push_back(e);
+        std::map<types::global_dof_index, Tensor<1, 3>> nodal;
+        visit_face_loads(model, by_nodes,
+                         [&](const FaceRef &ref, const Point<3> &xi, const Tensor<1, 3> &force) {
+                           for (const auto &[k, w] : face_node_weights(ref.face, xi))
+                             nodal[elements[ref.cell][position[k]]] += w * force;
+                         });
         for (const auto &p : lc.pressures)
           {
             const auto it = model.surfaces.find(p.surface);
@@ -253,6 +284,8 @@ namespace lightbody
         // same sign: a positive value pushes into the face).
         for (const auto &e : lc.edge_pressures)
           {
+            if (e.direction)
+              continue;
             const auto it = model.edges.find(e.edge);
             if (it == model.edges.end() || it->second.empty())
               throw InputError(e.where, "edge_pressures.edge", model.missing_edge_message(e.edge));
@@ -261,14 +294,15 @@ namespace lightbody
               deck << elem_id(f.cell) << ", P" << abaqus_face[f.face] << ", " << number(e.value)
                    << "\n";
           }
-        if (!lc.point_loads.empty())
+        for (const auto &pl : lc.point_loads)
+          nodal[nearest(pl.point)] += Tensor<1, 3>({pl.force[0], pl.force[1], pl.force[2]});
+        if (!nodal.empty())
           {
             deck << "*CLOAD\n";
-            for (const auto &pl : lc.point_loads)
+            for (const auto &[node, force] : nodal)
               for (unsigned dir = 0; dir < 3; ++dir)
-                if (pl.force[dir] != 0)
-                  deck << node_id(nearest(pl.point)) << ", " << dir + 1 << ", "
-                       << number(pl.force[dir]) << "\n";
+                if (force[dir] != 0)
+                  deck << node_id(node) << ", " << dir + 1 << ", " << number(force[dir]) << "\n";
           }
         for (const auto &[set, node] : probes)
           deck << "*NODE PRINT, NSET=" << set << "\nU\n";

@@ -2,6 +2,7 @@
 
 #include "input/errors.h"
 
+#include <deal.II/base/qprojector.h>
 #include <deal.II/base/quadrature_lib.h>
 #include <deal.II/fe/fe_q.h>
 #include <deal.II/fe/fe_values.h>
@@ -232,63 +233,16 @@ namespace lightbody
 
   namespace
   {
-    Vector<double> load_vector(const Model &model, const Solution &s, const LoadCaseSpec &lc,
-                               const std::vector<Point<3>>      &support_points,
-                               const std::vector<unsigned char> &component);
-  } // namespace
-
-  // The loads' errors name their key within the load case ("pressures.surface"); the message
-  // names the whole key (load_cases.NAME.pressures.surface) like the reader's.
-  Vector<double> assemble_load_vector(const Model &model, const Solution &s, const LoadCaseSpec &lc,
-                                      const std::vector<Point<3>>      &support_points,
-                                      const std::vector<unsigned char> &component)
-  {
-    try
-      {
-        return load_vector(model, s, lc, support_points, component);
-      }
-    catch (const InputError &e)
-      {
-        std::vector<Diagnostic> named = e.diagnostics();
-        for (Diagnostic &d : named)
-          if (d.key.rfind("load_cases.", 0) != 0)
-            d.key = "load_cases." + lc.name + "." + d.key;
-        throw InputError(named);
-      }
-  }
-
-  namespace
-  {
-    Vector<double> load_vector(const Model &model, const Solution &s, const LoadCaseSpec &lc,
-                               const std::vector<Point<3>>      &support_points,
-                               const std::vector<unsigned char> &component)
+    // The face loads of a load case: apply(faces, traction(x, n, thickness), rule) for each
+    // (pressures, liquid pressures, distributed forces, edge pressures, edge forces).
+    template <class Apply>
+    void face_loads(const Model &model, const LoadCaseSpec &lc, Apply apply)
     {
-      Vector<double> f(s.dof_handler.n_dofs());
-
-      const Tensor<1, 3> a = tensor(lc.acceleration);
-      if (a.norm() > 0)
-        {
-          // Body force per volume = density * acceleration (weight and inertia alike).
-          FEValues<3> fv(*model.mapping, s.fe, QGauss<3>(3), update_values | update_JxW_values);
-          std::vector<types::global_dof_index> dofs(s.fe.n_dofs_per_cell());
-          for (const auto &cell : s.dof_handler.active_cell_iterators())
-            {
-              fv.reinit(cell);
-              cell->get_dof_indices(dofs);
-              const double rho = model.parts[cell->material_id()].material.density;
-              for (unsigned q = 0; q < fv.n_quadrature_points; ++q)
-                for (unsigned i = 0; i < dofs.size(); ++i)
-                  {
-                    const unsigned c = s.fe.system_to_component_index(i).first;
-                    f[dofs[i]] += fv.shape_value(i, q) * rho * a[c] * fv.JxW(q);
-                  }
-            }
-        }
       for (const auto &p : lc.pressures)
-        add_face_load(model, s, faces_of(model.surfaces, p.surface, p.where, "pressures.surface"),
-                      f, [&](const Point<3> &, const Tensor<1, 3> &normal, double) {
-                        return -p.pressure * normal; // pushes into the face
-                      });
+        apply(faces_of(model.surfaces, p.surface, p.where, "pressures.surface"),
+              [&](const Point<3> &, const Tensor<1, 3> &normal, double) {
+                return -p.pressure * normal; // pushes into the face
+              });
       for (const auto &h : lc.hydrostatic)
         {
           const Tensor<1, 3> g     = tensor(h.gravity);
@@ -327,8 +281,8 @@ namespace lightbody
                 }
               level = free_surface_level(model, faces, g_dir, h.filling, rule);
             }
-          add_face_load(
-            model, s, faces, f,
+          apply(
+            faces,
             [&](const Point<3> &x, const Tensor<1, 3> &normal, double) {
               // Depth below the free surface along gravity.
               const double depth = level + g_dir * x;
@@ -356,23 +310,130 @@ namespace lightbody
             throw InputError(d.where, "distributed_forces.surface",
                              "\"" + d.surface + "\" has no area inside the given box");
           const Tensor<1, 3> t = tensor(d.force) / area;
-          add_face_load(
-            model, s, faces, f,
+          apply(
+            faces,
             [&](const Point<3> &x, const Tensor<1, 3> &, double) {
               return inside(x) ? t : Tensor<1, 3>();
             },
             rule);
         }
       for (const auto &e : lc.edge_pressures)
-        add_face_load(model, s, faces_of(model, e.edge, e.where, "edge_pressures.edge"), f,
-                      [&](const Point<3> &, const Tensor<1, 3> &n, double) {
-                        return e.direction ? e.value * tensor(*e.direction) : -e.value * n;
-                      });
+        apply(faces_of(model, e.edge, e.where, "edge_pressures.edge"),
+              [&](const Point<3> &, const Tensor<1, 3> &n, double) {
+                return e.direction ? e.value * tensor(*e.direction) : -e.value * n;
+              });
       for (const auto &e : lc.edge_loads)
-        add_face_load(model, s, faces_of(model, e.edge, e.where, "edge_forces.edge"), f,
-                      [&](const Point<3> &, const Tensor<1, 3> &, double thickness) {
-                        return tensor(e.force_per_length) / thickness; // spread through thickness
-                      });
+        apply(faces_of(model, e.edge, e.where, "edge_forces.edge"),
+              [&](const Point<3> &, const Tensor<1, 3> &, double thickness) {
+                return tensor(e.force_per_length) / thickness; // spread through thickness
+              });
+    }
+  } // namespace
+
+  namespace
+  {
+    Vector<double> load_vector(const Model &model, const Solution &s, const LoadCaseSpec &lc,
+                               const std::vector<Point<3>>      &support_points,
+                               const std::vector<unsigned char> &component);
+  } // namespace
+
+  namespace
+  {
+    // The loads' errors name their key within the load case ("pressures.surface"); the message
+    // names the whole key (load_cases.NAME.pressures.surface) like the reader's.
+    template <class Work>
+    auto naming_load_errors(const LoadCaseSpec &lc, Work work)
+    {
+      try
+        {
+          return work();
+        }
+      catch (const InputError &e)
+        {
+          std::vector<Diagnostic> named = e.diagnostics();
+          for (Diagnostic &d : named)
+            if (d.key.rfind("load_cases.", 0) != 0)
+              d.key = "load_cases." + lc.name + "." + d.key;
+          throw InputError(named);
+        }
+    }
+  } // namespace
+
+  Vector<double> assemble_load_vector(const Model &model, const Solution &s, const LoadCaseSpec &lc,
+                                      const std::vector<Point<3>>      &support_points,
+                                      const std::vector<unsigned char> &component)
+  {
+    return naming_load_errors(lc,
+                              [&] { return load_vector(model, s, lc, support_points, component); });
+  }
+
+  void visit_face_loads(const Model &model, const LoadCaseSpec &lc, const FaceLoadVisitor &visit)
+  {
+    naming_load_errors(lc, [&] {
+      face_loads(
+        model, lc,
+        [&](const std::vector<FaceRef> &faces, auto traction,
+            const Quadrature<2> &rule = QGauss<2>(3)) {
+          const FE_Q<3>   fe(1);
+          FEFaceValues<3> fv(*model.mapping, fe, rule,
+                             update_quadrature_points | update_normal_vectors | update_JxW_values);
+          for (const FaceRef &ref : faces)
+            {
+              const Triangulation<3>::active_cell_iterator cell(&model.triangulation, 0, ref.cell);
+              fv.reinit(cell, ref.face);
+              const double thickness = model.parts[cell->material_id()].thickness;
+              // The rule's points on the face in unit coordinates (a face seen from its
+              // cell in another orientation orders them otherwise: then found by the
+              // inverse mapping).
+              const Quadrature<3> unit =
+                QProjector<3>::project_to_face(ReferenceCells::Hexahedron, rule, ref.face);
+              for (unsigned q = 0; q < fv.n_quadrature_points; ++q)
+                {
+                  const Point<3> &x  = fv.quadrature_point(q);
+                  Point<3>        xi = unit.point(q);
+                  if (model.mapping->transform_unit_to_real_cell(cell, xi).distance(x) >
+                      1e-9 * std::max(model.size, 1.0))
+                    xi = model.mapping->transform_real_to_unit_cell(cell, x);
+                  visit(ref, xi, traction(x, fv.normal_vector(q), thickness) * fv.JxW(q));
+                }
+            }
+        });
+      return 0;
+    });
+  }
+
+  namespace
+  {
+    Vector<double> load_vector(const Model &model, const Solution &s, const LoadCaseSpec &lc,
+                               const std::vector<Point<3>>      &support_points,
+                               const std::vector<unsigned char> &component)
+    {
+      Vector<double> f(s.dof_handler.n_dofs());
+
+      const Tensor<1, 3> a = tensor(lc.acceleration);
+      if (a.norm() > 0)
+        {
+          // Body force per volume = density * acceleration (weight and inertia alike).
+          FEValues<3> fv(*model.mapping, s.fe, QGauss<3>(3), update_values | update_JxW_values);
+          std::vector<types::global_dof_index> dofs(s.fe.n_dofs_per_cell());
+          for (const auto &cell : s.dof_handler.active_cell_iterators())
+            {
+              fv.reinit(cell);
+              cell->get_dof_indices(dofs);
+              const double rho = model.parts[cell->material_id()].material.density;
+              for (unsigned q = 0; q < fv.n_quadrature_points; ++q)
+                for (unsigned i = 0; i < dofs.size(); ++i)
+                  {
+                    const unsigned c = s.fe.system_to_component_index(i).first;
+                    f[dofs[i]] += fv.shape_value(i, q) * rho * a[c] * fv.JxW(q);
+                  }
+            }
+        }
+      face_loads(model, lc,
+                 [&](const std::vector<FaceRef> &faces, auto traction,
+                     const Quadrature<2> &rule = QGauss<2>(3)) {
+                   add_face_load(model, s, faces, f, traction, rule);
+                 });
       for (const auto &pl : lc.point_loads)
         add_point_load(model, s, pl, support_points, component, f);
       return f;

@@ -2,6 +2,9 @@
 #include "solver/solution.h"
 
 #include <deal.II/base/point.h>
+#include <deal.II/base/tensor.h>
+
+#include <functional>
 
 #include <vector>
 
@@ -13,4 +16,12 @@ namespace lightbody
                                               const LoadCaseSpec                  &lc,
                                               const std::vector<dealii::Point<3>> &support_points,
                                               const std::vector<unsigned char>    &component);
+
+  // A load case's face loads (pressures, liquid pressures, distributed forces, edge pressures,
+  // edge forces) as forces at the quadrature points of the loaded faces: visit(face, the point in
+  // its cell's unit coordinates, traction times area weight in N). Their sum is the resultant of
+  // those loads; assemble_load_vector integrates the same tractions. Errors as there.
+  using FaceLoadVisitor =
+    std::function<void(const FaceRef &, const dealii::Point<3> &, const dealii::Tensor<1, 3> &)>;
+  void visit_face_loads(const Model &model, const LoadCaseSpec &lc, const FaceLoadVisitor &visit);
 } // namespace lightbody

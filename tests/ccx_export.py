@@ -118,27 +118,52 @@ print(f"strip under edge pressure, end displacement: CalculiX {u_ccx:.5f} mm, li
 assert abs(u_ccx - u_lb) <= 0.01 * abs(u_lb), (u_ccx, u_lb)
 assert 0.95 * 0.142857 <= u_lb <= 0.142857, u_lb
 
-# What a deck cannot say is refused, naming the key.
-bad = subprocess.run([lightbody, "export", case, "--format", "ccx", "--out",
-                      os.path.join(work, "bad"), "--quiet", "--set",
-                      "load_cases.pressure.edge_forces=[{edge: plate.edge1, force_per_length: [0, 0, 1]}]"],
-                     capture_output=True, text=True)
+# Edge forces as the consistent nodal forces of the C3D20 faces (*CLOAD): the strip held at one
+# end and loaded across its free end by 0.05 N/mm x 200 mm = 10 N; the forces sum to the load and
+# the tip deflection agrees within 1 %, between the beam's P L^3 / 3 E I = 10 x 1000^3 / (3 x
+# 70 000 x 200 x 5^3 / 12) = 22.86 mm and the plate strip's (1 - nu^2) times that, 20.80 mm (the
+# strip is 40 gauges wide and held across its whole end).
+bent = os.path.join(work, "bent.yaml")
+open(bent, "w").write(open(strip).read().replace("case: strip", "case: bent").replace(
+    "pull: {edge_pressures: [{edge: s.edge2, value: -10 MPa}]}",
+    "bend: {edge_forces: [{edge: s.edge2, force_per_length: [0, 0, 0.05 N/mm]}]}"))
+w_ccx, w_lb = both(bent, "bent", "end", 2)
+cload = open(os.path.join(work, "bent", "bent.inp")).read().split("*CLOAD\n")[1].split("*")[0]
+total = sum(float(line.split(",")[2]) for line in cload.split("\n") if line.strip())
+print(f"strip under an edge force, tip deflection: CalculiX {w_ccx:.4f} mm, lightbody {w_lb:.4f} "
+      f"mm, beam 22.86 mm, plate strip 20.80 mm; nodal forces {total:.6f} N")
+assert abs(total - 10) <= 1e-6, total
+assert abs(w_ccx - w_lb) <= 0.01 * abs(w_lb), (w_ccx, w_lb)
+assert 20.80 <= w_lb <= 22.86, w_lb
+
+# A liquid's pressure likewise: water 450 mm deep on the tied box beam's top.
+liquid = os.path.join(work, "liquid.yaml")
+open(liquid, "w").write(open(box).read().replace("case: box", "case: liquid").replace(
+    "tip: {pressures: [{surface: top.top, value: 0.01 MPa}]}",
+    "water: {hydrostatic: [{surface: top.top, density: 1000 kg/m^3, level: 500 mm}]}"))
+w_ccx, w_lb = both(liquid, "liquid", "tip", 2)
+print(f"tied box beam under water, tip deflection: CalculiX {w_ccx:.5f} mm, lightbody {w_lb:.5f} mm")
+assert abs(w_ccx - w_lb) <= 0.01 * abs(w_lb), (w_ccx, w_lb)
+
+# What a deck cannot say is refused, naming the key, and nothing is written.
+bedded = os.path.join(work, "bedded.yaml")
+open(bedded, "w").write(open(strip).read().replace(
+    "held: {edge: s.edge4, fix: all}", "held: {surface: s.bottom, stiffness: 0.1 N/mm^3}"))
+bad = subprocess.run([lightbody, "export", bedded, "--format", "ccx", "--out",
+                      os.path.join(work, "bad"), "--quiet"], capture_output=True, text=True)
 assert bad.returncode == 2, (bad.returncode, bad.stderr)
 assert bad.stdout == "", bad.stdout  # no "deck:" line for a deck not written
-assert "edge forces are not written to CalculiX decks yet" in bad.stderr, bad.stderr
+assert "an elastic bedding is not written to CalculiX decks yet" in bad.stderr, bad.stderr
+assert "supports.held" in bad.stderr, bad.stderr
 assert not os.path.exists(os.path.join(work, "bad"))
-# --load-cases writes only the cases named, so a case with a liquid load can still be exported.
-liquid = os.path.join(work, "liquid.yaml")
-open(liquid, "w").write(open(box).read().replace(
-    "load_cases:\n", "load_cases:\n  liquid: {hydrostatic: [{surface: top.top, density: "
-    "1000 kg/m^3, level: 500 mm}]}\n"))
-bad = subprocess.run([lightbody, "export", liquid, "--format", "ccx", "--out",
-                      os.path.join(work, "liquid"), "--quiet"], capture_output=True, text=True)
-assert bad.returncode == 2 and "--load-cases" in bad.stderr, (bad.returncode, bad.stderr)
-subprocess.run([lightbody, "export", liquid, "--format", "ccx", "--out",
-                os.path.join(work, "liquid"), "--quiet", "--load-cases", "tip"], check=True)
-deck = open(os.path.join(work, "liquid", "box.inp")).read()
-assert deck.count("*STEP") == 1 and "** load case tip" in deck and "load case liquid" not in deck
+# --load-cases writes only the cases named.
+both_cases = os.path.join(work, "two.yaml")
+open(both_cases, "w").write(open(liquid).read().replace(
+    "load_cases:\n", "load_cases:\n  tip: {pressures: [{surface: top.top, value: 0.01 MPa}]}\n"))
+subprocess.run([lightbody, "export", both_cases, "--format", "ccx", "--out",
+                os.path.join(work, "two"), "--quiet", "--load-cases", "tip"], check=True)
+deck = open(os.path.join(work, "two", "liquid.inp")).read()
+assert deck.count("*STEP") == 1 and "** load case tip" in deck and "load case water" not in deck
 
 bad = subprocess.run([lightbody, "export", case, "--format", "abaqus"], capture_output=True,
                      text=True)
