@@ -6,8 +6,9 @@ For each benchmark and grid: DOFs, error against the published value and whole-p
 20-node reduced-integration brick through the thickness on the same structured grid, with the
 same supports and loads), then the time each code needs to come within 1 % of the published
 value and the error each has at about equal DOFs. On the gmsh membranes (NAFEMS LE1, LE10)
-CalculiX runs the deck `lightbody export` writes from lightbody's own mesh (the 27-node cells
-without their face and centre nodes) and the stress is its nodal value in the .frd file.
+and the plates of LE5 and LE6 CalculiX runs the deck `lightbody export` writes from lightbody's
+own mesh (the 27-node cells without their face and centre nodes) and the stress is its nodal
+value in the .frd file.
 lightbody runs with `--output fields` (the .vtu files, no picture: CalculiX renders none).
 "mesh-post s" is lightbody's time from meshing to the end of post-processing (report.json's
 time_s without writing the files): the whole process adds about 0.25 s of start-up and the
@@ -23,11 +24,13 @@ Published values:
   NAFEMS, The Standard NAFEMS Benchmarks (TNSB rev. 3, 1990):
     LE1 elliptic membrane, sigma_yy at D: 92.7 MPa
     LE10 thick plate under pressure, sigma_yy at D: -5.38 MPa
+    LE5 Z-section cantilever, axial stress at A (flange edge, x = 2.5 m, mid-surface): -108 MPa
+    LE6 skew plate under pressure, largest principal stress at E (centre, lower surface): 0.802 MPa
 All are scaled as in cases/verification/*.yaml and tests/test_shell_benchmarks.cc. The gmsh
 meshes are written by tests/data/make_benchmark_meshes.py at each grid.
 
 usage: python3 bench/shell_benchmarks.py [--build build] [--repeat 3] [--no-ccx]
-                                        [--only scordelis pinched hemisphere le1 le10]
+                                        [--only scordelis pinched hemisphere le1 le10 le5 le6]
                                         [--fibres quadratic|straight]
 """
 import argparse, json, math, os, shutil, statistics, subprocess, sys, tempfile, time
@@ -127,6 +130,41 @@ BENCHMARKS = {
         "mesh": meshes.elliptic_membrane, "membrane": True, "probe": "D",
         "grids": [(6, 4, None), (12, 8, None), (24, 16, None), (48, 32, None)],
     },
+    "le5": {
+        "name": "NAFEMS LE5 Z-section cantilever (three tied plates)", "reference": -108.0,
+        "stress": 0,
+        "yaml": MATERIAL % ("210000 MPa", "0.3", "7800 kg/m^3") + (
+            "parts:\n"
+            "  web: {material: m, thickness: 100 mm, quad: {corners: [[0, -950, 0], "
+            "[10000, -950, 0], [10000, 950, 0], [0, 950, 0]]}}\n"
+            "  flange_pos: {material: m, thickness: 100 mm, quad: {corners: [[0, 1000, -50], "
+            "[10000, 1000, -50], [10000, 1000, 1000], [0, 1000, 1000]]}}\n"
+            "  flange_neg: {material: m, thickness: 100 mm, quad: {corners: [[0, -1000, 50], "
+            "[10000, -1000, 50], [10000, -1000, -1000], [0, -1000, -1000]]}}\n"
+            "supports:\n  root: {edges: [web.edge4, flange_pos.edge4, flange_neg.edge4], "
+            "fix: all}\n"
+            "load_cases:\n  torque:\n    edge_forces:\n"
+            "      - {edge: flange_pos.edge2, force_per_length: [0, 0, 571.4285714 N/mm]}\n"
+            "      - {edge: flange_neg.edge2, force_per_length: [0, 0, -571.4285714 N/mm]}\n"
+            "probes:\n  A: [2500, 1000, 1000]\n"),
+        "probe": "A",
+        # (elements along, across the web, the element size)
+        "grids": [(10, 2, 1000.0), (20, 4, 500.0), (40, 8, 250.0), (80, 16, 125.0)],
+    },
+    "le6": {
+        "name": "NAFEMS LE6 skew plate (30 deg)", "reference": 0.802, "principal": True,
+        "yaml": MATERIAL % ("210000 MPa", "0.3", "7800 kg/m^3") + (
+            "parts:\n  plate: {material: m, thickness: 10 mm, quad: {corners: [[0, 0, 0], "
+            "[1000, 0, 0], [1866.0254038, 500, 0], [866.0254038, 500, 0]]}}\n"
+            "supports:\n  edges: {edges: [plate.edge1, plate.edge2, plate.edge3, plate.edge4], "
+            "fix: [z]}\n"
+            "  A: {box: {min: [-1, -1, -10], max: [1, 1, 10]}, fix: [x, y]}\n"
+            "  B: {box: {min: [999, -1, -10], max: [1001, 1, 10]}, fix: [y]}\n"
+            "load_cases:\n  p: {pressures: [{surface: plate.top, value: 0.7 kPa}]}\n"
+            "probes:\n  E: [933.0127019, 250, -5]\n"),
+        "probe": "E",
+        "grids": [(8, 8, 125.0), (16, 16, 62.5), (32, 32, 31.25)],
+    },
 }
 
 
@@ -142,6 +180,11 @@ def lightbody_case(b, grid, tmp):
     nu, nv, size = grid
     if "case" in b:
         return os.path.join(ROOT, b["case"]), ["--set", f"mesh.size={size}"]
+    if "yaml" in b:
+        case = os.path.join(tmp, "b.yaml")
+        with open(case, "w") as f:
+            f.write(b["yaml"])
+        return case, ["--set", f"mesh.size={size}"]
     msh = os.path.join(tmp, "b.msh")
     lines = {"outer": "t1", "inner": "t0"} if b.get("membrane") else {}
     meshes.write_msh(msh, "membrane" if b.get("membrane") else "shell", b["mesh"], nu, nv, 2,
@@ -162,7 +205,7 @@ def run_lightbody(exe, b, grid, tmp, fibres="quadratic"):
         sys.exit(f"lightbody failed: {proc.stderr.decode()}")
     report = json.load(open(os.path.join(out, "report.json")))
     p = report["load_cases"][0]["probes"][b["probe"]]
-    value = p["stress_MPa"][b["stress"]] if "stress" in b else \
+    value = quantity(b, p["stress_MPa"]) if ("stress" in b or "principal" in b) else \
         b["sign"] * p["displacement_mm"][b["component"]]
     shutil.rmtree(out)
     compute = sum(v for k, v in report["time_s"].items()
@@ -247,6 +290,14 @@ def run_ccx(b, grid, tmp):
     return wall, dofs, b["sign"] * u
 
 
+def quantity(b, s):
+    """The benchmark's stress from the six (xx, yy, zz, xy, yz, zx): one component, or the largest
+    principal stress in the x-y plane."""
+    if b.get("principal"):
+        return 0.5 * (s[0] + s[1]) + math.hypot(0.5 * (s[0] - s[1]), s[3])
+    return s[b["stress"]]
+
+
 def frd_nodal_stress(path, node):
     """The six stresses (xx, yy, zz, xy, yz, zx) CalculiX writes for the node in the .frd file
     (extrapolated from the integration points and averaged over the elements around it)."""
@@ -276,7 +327,7 @@ def run_ccx_export(exe, b, grid, tmp):
     wall, proc = timed(["ccx", "-i", name], cwd=deck_dir)
     if proc.returncode != 0:
         sys.exit(f"CalculiX failed: {proc.stderr.decode()}")
-    value = frd_nodal_stress(os.path.join(deck_dir, name + ".frd"), node)[b["stress"]]
+    value = quantity(b, frd_nodal_stress(os.path.join(deck_dir, name + ".frd"), node))
     return wall, 3 * len(nodes), value
 
 
@@ -299,7 +350,7 @@ def main():
         for key in args.only:
             b = BENCHMARKS[key]
             ref = b["reference"]
-            use_ccx = have_ccx and ("surface" in b or "stress" in b)
+            use_ccx = have_ccx and ("surface" in b or "stress" in b or "principal" in b)
             ccx = (lambda grid: run_ccx(b, grid, tmp)) if "surface" in b else \
                 (lambda grid: run_ccx_export(exe, b, grid, tmp))
             print(f"\n{b['name']}: published {ref:.6g} (scaled)")
