@@ -15,8 +15,8 @@ Models and references:
   scordelis  cases/verification/scordelis_lo_roof.yaml (quarter), vertical displacement at the
              middle of the free edge; 0.3024 (MacNeal & Harder 1985, test 3a), x 100 in the case's
              units: 30.24 mm
-  tank       cases/tank_shell_5083.yaml, load case test_pressure only (the deck export leaves out
-             the liquid load), radial displacement at the top of the mid-span; no closed form:
+  tank       cases/tank_shell_5083.yaml, load case test_pressure only (the table's figures stay
+             comparable with earlier runs), radial displacement at the top of the mid-span; no closed form:
              the reference is lightbody's value on a finer mesh than any in the table (42.4 mm,
              about 0.7 M DOFs; printed)
 
