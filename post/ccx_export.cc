@@ -5,9 +5,12 @@
 #include "solver/loads.h"
 #include "solver/supports.h"
 
+#include <deal.II/base/qprojector.h>
+#include <deal.II/base/quadrature_lib.h>
 #include <deal.II/dofs/dof_handler.h>
 #include <deal.II/dofs/dof_tools.h>
 #include <deal.II/fe/fe_q.h>
+#include <deal.II/fe/fe_values.h>
 
 #include <vtkHigherOrderHexahedron.h>
 
@@ -72,6 +75,67 @@ namespace lightbody
           out.emplace_back(k, w);
         }
       return out;
+    }
+
+    // Each C3D20 node's share of a bedding's area (mm^2): per face, the diagonal of the face's
+    // consistent matrix int N_i N_i dA over the bedded part (inside the support's box, the
+    // same rule as lightbody's bedding: 8 x 8 sub-squares of 3 x 3 Gauss points), scaled to that
+    // part's area (row-sum lumping would give the corner nodes of a serendipity face negative
+    // shares).
+    std::map<types::global_dof_index, double>
+    bedded_areas(const Model &model, const Case &c, const SupportSpec &spec,
+                 const std::vector<std::array<types::global_dof_index, 20>> &elements,
+                 const std::vector<int>                                     &position)
+    {
+      std::vector<const RegionSpec *> regions;
+      if (spec.named_region.empty())
+        regions.push_back(&spec.region);
+      else
+        for (const auto &r : c.named_regions.at(spec.named_region))
+          regions.push_back(&r);
+      const QIterated<2> rule(QGauss<1>(3), 8);
+      const FE_Q<3>      fe(1);
+      FEFaceValues<3>    fv(*model.mapping, fe, rule, update_quadrature_points | update_JxW_values);
+      std::map<types::global_dof_index, double> area;
+      for (const RegionSpec *region : regions)
+        {
+          const auto it = model.surfaces.find(region->surface);
+          if (region->kind != RegionSpec::Kind::surface || it == model.surfaces.end())
+            continue;
+          for (const FaceRef &f : it->second)
+            {
+              const Triangulation<3>::active_cell_iterator cell(&model.triangulation, 0, f.cell);
+              fv.reinit(cell, f.face);
+              const Quadrature<3> unit =
+                QProjector<3>::project_to_face(ReferenceCells::Hexahedron, rule, f.face);
+              std::map<unsigned, double> diagonal;
+              double                     bedded = 0;
+              for (unsigned q = 0; q < rule.size(); ++q)
+                {
+                  const Point<3> &x  = fv.quadrature_point(q);
+                  bool            in = true;
+                  for (unsigned k = 0; k < 3 && region->in_box; ++k)
+                    in = in && x[k] >= region->box_min[k] && x[k] <= region->box_max[k];
+                  if (!in)
+                    continue;
+                  Point<3> xi = unit.point(q);
+                  if (model.mapping->transform_unit_to_real_cell(cell, xi).distance(x) >
+                      1e-9 * std::max(model.size, 1.0))
+                    xi = model.mapping->transform_real_to_unit_cell(cell, x);
+                  bedded += fv.JxW(q);
+                  for (const auto &[k, w] : face_node_weights(f.face, xi))
+                    diagonal[k] += w * w * fv.JxW(q);
+                }
+              double sum = 0;
+              for (const auto &[k, d] : diagonal)
+                sum += d;
+              if (!(bedded > 0) || !(sum > 0))
+                continue;
+              for (const auto &[k, d] : diagonal)
+                area[elements[f.cell][position[k]]] += d * bedded / sum;
+            }
+        }
+      return area;
     }
   } // namespace
 
@@ -152,22 +216,27 @@ namespace lightbody
       deck << "*SOLID SECTION, ELSET=" << deck_name("P_", p.name)
            << ", MATERIAL=" << deck_name("M_", p.material.name) << "\n";
 
-    // Ties: per pair of parts, the following faces on the leading faces.
-    std::map<std::pair<unsigned, unsigned>, std::pair<std::set<std::pair<unsigned, unsigned>>,
-                                                      std::set<std::pair<unsigned, unsigned>>>>
-      ties;
+    // Ties: per following part, its following faces on all their leading faces (of one or more
+    // parts). One tie per pair of parts would repeat a face that follows two parts (a baffle at
+    // the joint of two shell sections): CalculiX ties its nodes in the first and leaves them out
+    // of the second ("DOF not active"), projected on the first part's faces alone.
+    std::map<unsigned, std::pair<std::set<std::pair<unsigned, unsigned>>,
+                                 std::set<std::pair<unsigned, unsigned>>>>
+                                           ties;
+    std::map<unsigned, std::set<unsigned>> leading_parts;
     for (const auto &t : model.ties)
       for (const auto &l : t.leaders)
         {
-          auto &tie = ties[{part_of[t.follower.cell], part_of[l.cell]}];
+          auto &tie = ties[part_of[t.follower.cell]];
           tie.first.insert({t.follower.cell, t.follower.face});
           tie.second.insert({l.cell, l.face});
+          leading_parts[part_of[t.follower.cell]].insert(part_of[l.cell]);
         }
     double thickest = 0;
     for (const auto &p : model.parts)
       thickest = std::max(thickest, p.thickness);
     unsigned k = 0;
-    for (const auto &[parts, faces] : ties)
+    for (const auto &[follower, faces] : ties)
       {
         ++k;
         for (const auto &[name, set] : {std::pair{"TS" + std::to_string(k), &faces.first},
@@ -177,10 +246,11 @@ namespace lightbody
             for (const auto &[cell, face] : *set)
               deck << elem_id(cell) << ", S" << abaqus_face[face] << "\n";
           }
-        deck << "** " << model.parts[parts.first].name << " tied to "
-             << model.parts[parts.second].name << "\n*TIE, NAME=T" << k
-             << ", POSITION TOLERANCE=" << number(thickest) << ", ADJUST=NO\nTS" << k << ", TM" << k
-             << "\n";
+        deck << "** " << model.parts[follower].name << " tied to";
+        for (unsigned leader : leading_parts[follower])
+          deck << " " << model.parts[leader].name;
+        deck << "\n*TIE, NAME=T" << k << ", POSITION TOLERANCE=" << number(thickest)
+             << ", ADJUST=NO\nTS" << k << ", TM" << k << "\n";
       }
 
     // Supports: node sets; the fixed ones as boundary conditions, springs as SPRING1 elements.
@@ -188,10 +258,6 @@ namespace lightbody
     unsigned                                                    spring_element = n_cells;
     for (const auto &spec : c.supports)
       {
-        if (spec.bedding)
-          throw InputError(spec.where, "supports." + spec.name,
-                           "an elastic bedding is not written to CalculiX decks yet (give the "
-                           "support `spring` or `fix` for the export)");
         const std::vector<bool> selected = select_support(model, nodes, x, spec, c);
         auto                   &list     = support_nodes[spec.name];
         for (types::global_dof_index d = 0; d < selected.size(); ++d)
@@ -212,6 +278,30 @@ namespace lightbody
                      << dir + 1 << "\n"
                      << number((*spec.spring)[dir] / static_cast<double>(list.size())) << "\n";
               }
+        if (spec.bedding)
+          {
+            // The bedding k (N/mm^3) times each node's share of the bedded area: SPRING1
+            // elements, one set per direction and stiffness.
+            const auto area = bedded_areas(model, c, spec, elements, position);
+            for (unsigned dir = 0; dir < 3; ++dir)
+              {
+                if (!((*spec.bedding)[dir] > 0))
+                  continue;
+                std::map<std::string, std::vector<types::global_dof_index>> by_stiffness;
+                for (const auto &[node, a] : area)
+                  by_stiffness[number((*spec.bedding)[dir] * a)].push_back(node);
+                unsigned group = 0;
+                for (const auto &[k, group_nodes] : by_stiffness)
+                  {
+                    const std::string set = deck_name("B_", spec.name) + "_" +
+                                            std::to_string(dir + 1) + "_" + std::to_string(++group);
+                    deck << "*ELEMENT, TYPE=SPRING1, ELSET=" << set << "\n";
+                    for (auto d : group_nodes)
+                      deck << ++spring_element << ", " << node_id(d) << "\n";
+                    deck << "*SPRING, ELSET=" << set << "\n" << dir + 1 << "\n" << k << "\n";
+                  }
+              }
+          }
       }
 
     // Probes: the nearest node.
@@ -235,6 +325,15 @@ namespace lightbody
     // One step per load case.
     for (const auto &lc : c.load_cases)
       {
+        // Springs are elements: they hold in every step of the deck.
+        for (const auto &spec : c.supports)
+          if (spec.elastic() && !lc.supports.empty() &&
+              std::find(lc.supports.begin(), lc.supports.end(), spec.name) == lc.supports.end())
+            throw InputError(lc.where, "load_cases." + lc.name + ".supports",
+                             "the elastic support \"" + spec.name +
+                               "\" (spring elements in the deck) would hold this load case too, "
+                               "which it does not hold here; export the load cases it holds "
+                               "with --load-cases");
         deck << "** load case " << lc.name << "\n*STEP\n*STATIC\n*BOUNDARY, OP=NEW\n";
         for (const auto &spec : c.supports)
           {
