@@ -5,12 +5,10 @@
 #include "solver/loads.h"
 #include "solver/supports.h"
 
-#include <deal.II/base/qprojector.h>
 #include <deal.II/base/quadrature_lib.h>
 #include <deal.II/dofs/dof_handler.h>
 #include <deal.II/dofs/dof_tools.h>
 #include <deal.II/fe/fe_q.h>
-#include <deal.II/fe/fe_values.h>
 
 #include <vtkHigherOrderHexahedron.h>
 
@@ -93,9 +91,6 @@ namespace lightbody
       else
         for (const auto &r : c.named_regions.at(spec.named_region))
           regions.push_back(&r);
-      const QIterated<2> rule(QGauss<1>(3), 8);
-      const FE_Q<3>      fe(1);
-      FEFaceValues<3>    fv(*model.mapping, fe, rule, update_quadrature_points | update_JxW_values);
       std::map<types::global_dof_index, double> area;
       for (const RegionSpec *region : regions)
         {
@@ -104,28 +99,18 @@ namespace lightbody
             continue;
           for (const FaceRef &f : it->second)
             {
-              const Triangulation<3>::active_cell_iterator cell(&model.triangulation, 0, f.cell);
-              fv.reinit(cell, f.face);
-              const Quadrature<3> unit =
-                QProjector<3>::project_to_face(ReferenceCells::Hexahedron, rule, f.face);
               std::map<unsigned, double> diagonal;
               double                     bedded = 0;
-              for (unsigned q = 0; q < rule.size(); ++q)
-                {
-                  const Point<3> &x  = fv.quadrature_point(q);
-                  bool            in = true;
-                  for (unsigned k = 0; k < 3 && region->in_box; ++k)
-                    in = in && x[k] >= region->box_min[k] && x[k] <= region->box_max[k];
-                  if (!in)
-                    continue;
-                  Point<3> xi = unit.point(q);
-                  if (model.mapping->transform_unit_to_real_cell(cell, xi).distance(x) >
-                      1e-9 * std::max(model.size, 1.0))
-                    xi = model.mapping->transform_real_to_unit_cell(cell, x);
-                  bedded += fv.JxW(q);
-                  for (const auto &[k, w] : face_node_weights(f.face, xi))
-                    diagonal[k] += w * w * fv.JxW(q);
-                }
+              visit_face_points(model, {f}, QIterated<2>(QGauss<1>(3), 8),
+                                [&](const FaceRef &, const Point<3> &xi, const Point<3> &x,
+                                    const Tensor<1, 3> &, double JxW) {
+                                  for (unsigned k = 0; k < 3 && region->in_box; ++k)
+                                    if (x[k] < region->box_min[k] || x[k] > region->box_max[k])
+                                      return;
+                                  bedded += JxW;
+                                  for (const auto &[k, w] : face_node_weights(f.face, xi))
+                                    diagonal[k] += w * w * JxW;
+                                });
               double sum = 0;
               for (const auto &[k, d] : diagonal)
                 sum += d;

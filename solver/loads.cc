@@ -367,37 +367,48 @@ namespace lightbody
                               [&] { return load_vector(model, s, lc, support_points, component); });
   }
 
+  void visit_face_points(const Model &model, const std::vector<FaceRef> &faces,
+                         const Quadrature<2> &rule, const FacePointVisitor &visit)
+  {
+    const FE_Q<3>   fe(1);
+    FEFaceValues<3> fv(*model.mapping, fe, rule,
+                       update_quadrature_points | update_normal_vectors | update_JxW_values);
+    for (const FaceRef &ref : faces)
+      {
+        const Triangulation<3>::active_cell_iterator cell(&model.triangulation, 0, ref.cell);
+        fv.reinit(cell, ref.face);
+        // The rule's points on the face in unit coordinates (a face seen from its cell in another
+        // orientation orders them otherwise: then found by the inverse mapping).
+        const Quadrature<3> unit =
+          QProjector<3>::project_to_face(ReferenceCells::Hexahedron, rule, ref.face);
+        for (unsigned q = 0; q < fv.n_quadrature_points; ++q)
+          {
+            const Point<3> &x  = fv.quadrature_point(q);
+            Point<3>        xi = unit.point(q);
+            if (model.mapping->transform_unit_to_real_cell(cell, xi).distance(x) >
+                1e-9 * std::max(model.size, 1.0))
+              xi = model.mapping->transform_real_to_unit_cell(cell, x);
+            visit(ref, xi, x, fv.normal_vector(q), fv.JxW(q));
+          }
+      }
+  }
+
   void visit_face_loads(const Model &model, const LoadCaseSpec &lc, const FaceLoadVisitor &visit)
   {
     naming_load_errors(lc, [&] {
-      face_loads(
-        model, lc,
-        [&](const std::vector<FaceRef> &faces, auto traction,
-            const Quadrature<2> &rule = QGauss<2>(3)) {
-          const FE_Q<3>   fe(1);
-          FEFaceValues<3> fv(*model.mapping, fe, rule,
-                             update_quadrature_points | update_normal_vectors | update_JxW_values);
-          for (const FaceRef &ref : faces)
-            {
-              const Triangulation<3>::active_cell_iterator cell(&model.triangulation, 0, ref.cell);
-              fv.reinit(cell, ref.face);
-              const double thickness = model.parts[cell->material_id()].thickness;
-              // The rule's points on the face in unit coordinates (a face seen from its
-              // cell in another orientation orders them otherwise: then found by the
-              // inverse mapping).
-              const Quadrature<3> unit =
-                QProjector<3>::project_to_face(ReferenceCells::Hexahedron, rule, ref.face);
-              for (unsigned q = 0; q < fv.n_quadrature_points; ++q)
-                {
-                  const Point<3> &x  = fv.quadrature_point(q);
-                  Point<3>        xi = unit.point(q);
-                  if (model.mapping->transform_unit_to_real_cell(cell, xi).distance(x) >
-                      1e-9 * std::max(model.size, 1.0))
-                    xi = model.mapping->transform_real_to_unit_cell(cell, x);
-                  visit(ref, xi, traction(x, fv.normal_vector(q), thickness) * fv.JxW(q));
-                }
-            }
-        });
+      face_loads(model, lc,
+                 [&](const std::vector<FaceRef> &faces, auto traction,
+                     const Quadrature<2> &rule = QGauss<2>(3)) {
+                   visit_face_points(
+                     model, faces, rule,
+                     [&](const FaceRef &ref, const Point<3> &xi, const Point<3> &x,
+                         const Tensor<1, 3> &n, double JxW) {
+                       const unsigned part =
+                         Triangulation<3>::active_cell_iterator(&model.triangulation, 0, ref.cell)
+                           ->material_id();
+                       visit(ref, xi, traction(x, n, model.parts[part].thickness) * JxW);
+                     });
+                 });
       return 0;
     });
   }

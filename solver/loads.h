@@ -2,6 +2,7 @@
 #include "solver/solution.h"
 
 #include <deal.II/base/point.h>
+#include <deal.II/base/quadrature.h>
 #include <deal.II/base/tensor.h>
 
 #include <functional>
@@ -21,6 +22,14 @@ namespace lightbody
   // edge forces) as forces at the quadrature points of the loaded faces: visit(face, the point in
   // its cell's unit coordinates, traction times area weight in N). Their sum is the resultant of
   // those loads; assemble_load_vector integrates the same tractions. Errors as there.
+  // Calls visit(face, the point in its cell's unit coordinates, the point, the face's normal out
+  // of its cell, JxW) at every point of the rule on each face.
+  using FacePointVisitor =
+    std::function<void(const FaceRef &, const dealii::Point<3> &, const dealii::Point<3> &,
+                       const dealii::Tensor<1, 3> &, double)>;
+  void visit_face_points(const Model &model, const std::vector<FaceRef> &faces,
+                         const dealii::Quadrature<2> &rule, const FacePointVisitor &visit);
+
   using FaceLoadVisitor =
     std::function<void(const FaceRef &, const dealii::Point<3> &, const dealii::Tensor<1, 3> &)>;
   void visit_face_loads(const Model &model, const LoadCaseSpec &lc, const FaceLoadVisitor &visit);
