@@ -221,16 +221,36 @@ namespace lightbody
     for (const auto &p : model.parts)
       thickest = std::max(thickest, p.thickness);
     unsigned k = 0;
+    // The following side as nodes, each in one tie only: a node two following parts share (a
+    // side wall and the header it meets, both following the roof) in two ties, or a node of the
+    // leading faces themselves, made CalculiX stop ("zero coefficient on the dependent side of an
+    // equation").
+    std::set<types::global_dof_index> following;
     for (const auto &[follower, faces] : ties)
       {
+        // (Nodes of the leading faces themselves, shared by the two parts, stay out: they would
+        // depend on themselves.)
+        std::set<types::global_dof_index> leading;
+        for (const auto &[cell, face] : faces.second)
+          for (const auto &[local, w] : face_node_weights(face, Point<3>(0.5, 0.5, 0.5)))
+            leading.insert(elements[cell][position[local]]);
+        std::vector<types::global_dof_index> slaves;
+        for (const auto &[cell, face] : faces.first)
+          for (const auto &[local, w] : face_node_weights(face, Point<3>(0.5, 0.5, 0.5)))
+            {
+              const auto node = elements[cell][position[local]];
+              if (!leading.count(node) && following.insert(node).second)
+                slaves.push_back(node);
+            }
+        if (slaves.empty())
+          continue;
         ++k;
-        for (const auto &[name, set] : {std::pair{"TS" + std::to_string(k), &faces.first},
-                                        std::pair{"TM" + std::to_string(k), &faces.second}})
-          {
-            deck << "*SURFACE, NAME=" << name << ", TYPE=ELEMENT\n";
-            for (const auto &[cell, face] : *set)
-              deck << elem_id(cell) << ", S" << abaqus_face[face] << "\n";
-          }
+        deck << "*SURFACE, NAME=TS" << k << ", TYPE=NODE\n";
+        for (auto d : slaves)
+          deck << node_id(d) << "\n";
+        deck << "*SURFACE, NAME=TM" << k << ", TYPE=ELEMENT\n";
+        for (const auto &[cell, face] : faces.second)
+          deck << elem_id(cell) << ", S" << abaqus_face[face] << "\n";
         deck << "** " << model.parts[follower].name << " tied to";
         for (unsigned leader : leading_parts[follower])
           deck << " " << model.parts[leader].name;
