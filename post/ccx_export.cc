@@ -226,21 +226,75 @@ namespace lightbody
     // leading faces themselves, made CalculiX stop ("zero coefficient on the dependent side of an
     // equation").
     std::set<types::global_dof_index> following;
+    // Each following node's equation in CalculiX involves the nodes of the leading face it lies
+    // on (here: of every leading face whose box, widened by the tolerance, holds it). A node
+    // whose leading nodes lead back to it through other ties would close a loop of equations
+    // (parts each following the other in places: the van's side walls and rear header), which
+    // CalculiX cannot resolve: such a node is left out, and counted.
+    std::map<types::global_dof_index, std::vector<types::global_dof_index>> depends_on;
+    auto leads_back = [&](const std::vector<types::global_dof_index> &from,
+                          types::global_dof_index                     to) {
+      std::vector<types::global_dof_index> stack(from.begin(), from.end());
+      std::set<types::global_dof_index>    seen(from.begin(), from.end());
+      while (!stack.empty())
+        {
+          const auto n = stack.back();
+          stack.pop_back();
+          if (n == to)
+            return true;
+          const auto it = depends_on.find(n);
+          if (it != depends_on.end())
+            for (auto m : it->second)
+              if (seen.insert(m).second)
+                stack.push_back(m);
+        }
+      return false;
+    };
+    unsigned left_out = 0;
     for (const auto &[follower, faces] : ties)
       {
         // (Nodes of the leading faces themselves, shared by the two parts, stay out: they would
         // depend on themselves.)
         std::set<types::global_dof_index> leading;
+        std::vector<std::pair<std::array<double, 6>, std::vector<types::global_dof_index>>>
+          leading_faces;
         for (const auto &[cell, face] : faces.second)
-          for (const auto &[local, w] : face_node_weights(face, Point<3>(0.5, 0.5, 0.5)))
-            leading.insert(elements[cell][position[local]]);
+          {
+            std::array<double, 6>                box{{1e300, 1e300, 1e300, -1e300, -1e300, -1e300}};
+            std::vector<types::global_dof_index> face_nodes;
+            for (const auto &[local, w] : face_node_weights(face, Point<3>(0.5, 0.5, 0.5)))
+              {
+                const auto node = elements[cell][position[local]];
+                leading.insert(node);
+                face_nodes.push_back(node);
+                for (unsigned d = 0; d < 3; ++d)
+                  {
+                    box[d]     = std::min(box[d], x[node][d] - thickest);
+                    box[d + 3] = std::max(box[d + 3], x[node][d] + thickest);
+                  }
+              }
+            leading_faces.emplace_back(box, std::move(face_nodes));
+          }
         std::vector<types::global_dof_index> slaves;
         for (const auto &[cell, face] : faces.first)
           for (const auto &[local, w] : face_node_weights(face, Point<3>(0.5, 0.5, 0.5)))
             {
               const auto node = elements[cell][position[local]];
-              if (!leading.count(node) && following.insert(node).second)
-                slaves.push_back(node);
+              if (leading.count(node) || following.count(node))
+                continue;
+              std::vector<types::global_dof_index> on;
+              for (const auto &[box, face_nodes] : leading_faces)
+                if (x[node][0] >= box[0] && x[node][1] >= box[1] && x[node][2] >= box[2] &&
+                    x[node][0] <= box[3] && x[node][1] <= box[4] && x[node][2] <= box[5])
+                  on.insert(on.end(), face_nodes.begin(), face_nodes.end());
+              following.insert(node);
+              if (leads_back(on, node))
+                {
+                  ++left_out;
+                  continue;
+                }
+              depends_on[node] = std::move(on);
+              slaves.push_back(node);
             }
         if (slaves.empty())
           continue;
@@ -257,6 +311,10 @@ namespace lightbody
         deck << "\n*TIE, NAME=T" << k << ", POSITION TOLERANCE=" << number(thickest)
              << ", ADJUST=NO\nTS" << k << ", TM" << k << "\n";
       }
+    if (left_out > 0)
+      deck << "** " << left_out
+           << " following nodes are left out of the ties: their equations would close a loop "
+              "through other ties (parts each following the other in places)\n";
 
     // Supports: node sets; the fixed ones as boundary conditions, springs as SPRING1 elements.
     std::map<std::string, std::vector<types::global_dof_index>> support_nodes;
