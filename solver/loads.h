@@ -18,10 +18,6 @@ namespace lightbody
                                               const std::vector<dealii::Point<3>> &support_points,
                                               const std::vector<unsigned char>    &component);
 
-  // A load case's face loads (pressures, liquid pressures, distributed forces, edge pressures,
-  // edge forces) as forces at the quadrature points of the loaded faces: visit(face, the point in
-  // its cell's unit coordinates, traction times area weight in N). Their sum is the resultant of
-  // those loads; assemble_load_vector integrates the same tractions. Errors as there.
   // Calls visit(face, the point in its cell's unit coordinates, the point, the face's normal out
   // of its cell, JxW) at every point of the rule on each face.
   using FacePointVisitor =
@@ -30,6 +26,10 @@ namespace lightbody
   void visit_face_points(const Model &model, const std::vector<FaceRef> &faces,
                          const dealii::Quadrature<2> &rule, const FacePointVisitor &visit);
 
+  // A load case's face loads (pressures, liquid pressures, distributed forces, edge pressures,
+  // edge forces) as forces at the quadrature points of the loaded faces: visit(face, the point in
+  // its cell's unit coordinates, traction times area weight in N). Their sum is the resultant of
+  // those loads; assemble_load_vector integrates the same tractions. Errors as there.
   using FaceLoadVisitor =
     std::function<void(const FaceRef &, const dealii::Point<3> &, const dealii::Tensor<1, 3> &)>;
   void visit_face_loads(const Model &model, const LoadCaseSpec &lc, const FaceLoadVisitor &visit);
