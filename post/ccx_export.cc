@@ -85,14 +85,8 @@ namespace lightbody
                  const std::vector<std::array<types::global_dof_index, 20>> &elements,
                  const std::vector<int>                                     &position)
     {
-      std::vector<const RegionSpec *> regions;
-      if (spec.named_region.empty())
-        regions.push_back(&spec.region);
-      else
-        for (const auto &r : c.named_regions.at(spec.named_region))
-          regions.push_back(&r);
       std::map<types::global_dof_index, double> area;
-      for (const RegionSpec *region : regions)
+      for (const RegionSpec *region : support_regions(spec, c))
         {
           const auto it = model.surfaces.find(region->surface);
           if (region->kind != RegionSpec::Kind::surface || it == model.surfaces.end())

@@ -712,14 +712,8 @@ namespace lightbody
           if (!face_values)
             face_values.emplace(*model_.mapping, s.fe, rule,
                                 update_values | update_quadrature_points | update_JxW_values);
-          FEFaceValues<3>                &fv = *face_values;
-          std::vector<const RegionSpec *> regions;
-          if (spec.named_region.empty())
-            regions.push_back(&spec.region);
-          else
-            for (const auto &r : case_.named_regions.at(spec.named_region))
-              regions.push_back(&r);
-          for (const RegionSpec *region : regions)
+          FEFaceValues<3> &fv = *face_values;
+          for (const RegionSpec *region : support_regions(spec, case_))
             {
               const auto it = model_.surfaces.find(region->surface);
               if (region->kind != RegionSpec::Kind::surface || it == model_.surfaces.end())

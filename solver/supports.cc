@@ -139,11 +139,19 @@ namespace lightbody
                                    const SupportSpec &spec, const Case &c)
   {
     std::vector<bool> selected(dof_handler.n_dofs(), false);
+    for (const RegionSpec *r : support_regions(spec, c))
+      select_region(model, dof_handler, support_points, *r, spec, selected);
+    return selected;
+  }
+
+  std::vector<const RegionSpec *> support_regions(const SupportSpec &spec, const Case &c)
+  {
+    std::vector<const RegionSpec *> regions;
     if (spec.named_region.empty())
-      select_region(model, dof_handler, support_points, spec.region, spec, selected);
+      regions.push_back(&spec.region);
     else
       for (const auto &r : c.named_regions.at(spec.named_region))
-        select_region(model, dof_handler, support_points, r, spec, selected);
-    return selected;
+        regions.push_back(&r);
+    return regions;
   }
 } // namespace lightbody

@@ -14,6 +14,9 @@ namespace lightbody
   void select_region(const Model &model, const dealii::DoFHandler<3> &dof_handler,
                      const std::vector<dealii::Point<3>> &support_points, const RegionSpec &region,
                      const SupportSpec &spec, std::vector<bool> &selected);
+  // The regions of a support: its own, or every region of the named region it refers to (a
+  // body generator's, in `c`).
+  std::vector<const RegionSpec *> support_regions(const SupportSpec &spec, const Case &c);
   // The DoFs of a support: its own region, or every region of the named region it refers to
   // (a body generator's, in `c`).
   std::vector<bool> select_support(const Model &model, const dealii::DoFHandler<3> &dof_handler,
