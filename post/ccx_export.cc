@@ -91,27 +91,30 @@ namespace lightbody
           const auto it = model.surfaces.find(region->surface);
           if (region->kind != RegionSpec::Kind::surface || it == model.surfaces.end())
             continue;
-          for (const FaceRef &f : it->second)
+          // All faces in one pass (one set of face values, not one per face).
+          std::map<std::pair<unsigned, unsigned>, std::pair<double, std::map<unsigned, double>>>
+            by_face; // (cell, face) -> bedded area, diagonal
+          visit_face_points(model, it->second, QIterated<2>(QGauss<1>(3), 8),
+                            [&](const FaceRef &f, const Point<3> &xi, const Point<3> &x,
+                                const Tensor<1, 3> &, double JxW) {
+                              for (unsigned k = 0; k < 3 && region->in_box; ++k)
+                                if (x[k] < region->box_min[k] || x[k] > region->box_max[k])
+                                  return;
+                              auto &[bedded, diagonal] = by_face[{f.cell, f.face}];
+                              bedded += JxW;
+                              for (const auto &[k, w] : face_node_weights(f.face, xi))
+                                diagonal[k] += w * w * JxW;
+                            });
+          for (const auto &[face, share] : by_face)
             {
-              std::map<unsigned, double> diagonal;
-              double                     bedded = 0;
-              visit_face_points(model, {f}, QIterated<2>(QGauss<1>(3), 8),
-                                [&](const FaceRef &, const Point<3> &xi, const Point<3> &x,
-                                    const Tensor<1, 3> &, double JxW) {
-                                  for (unsigned k = 0; k < 3 && region->in_box; ++k)
-                                    if (x[k] < region->box_min[k] || x[k] > region->box_max[k])
-                                      return;
-                                  bedded += JxW;
-                                  for (const auto &[k, w] : face_node_weights(f.face, xi))
-                                    diagonal[k] += w * w * JxW;
-                                });
-              double sum = 0;
+              const auto &[bedded, diagonal] = share;
+              double sum                     = 0;
               for (const auto &[k, d] : diagonal)
                 sum += d;
               if (!(bedded > 0) || !(sum > 0))
                 continue;
               for (const auto &[k, d] : diagonal)
-                area[elements[f.cell][position[k]]] += d * bedded / sum;
+                area[elements[face.first][position[k]]] += d * bedded / sum;
             }
         }
       return area;

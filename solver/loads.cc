@@ -373,21 +373,28 @@ namespace lightbody
     const FE_Q<3>   fe(1);
     FEFaceValues<3> fv(*model.mapping, fe, rule,
                        update_quadrature_points | update_normal_vectors | update_JxW_values);
+    // The rule's points on every face in every orientation, as the face values take them: a
+    // face seen from its cell in another orientation orders them otherwise.
+    const auto          hex = ReferenceCells::Hexahedron;
+    const Quadrature<3> all = QProjector<3>::project_to_all_faces(hex, rule);
     for (const FaceRef &ref : faces)
       {
         const Triangulation<3>::active_cell_iterator cell(&model.triangulation, 0, ref.cell);
         fv.reinit(cell, ref.face);
-        // The rule's points on the face in unit coordinates (a face seen from its cell in another
-        // orientation orders them otherwise: then found by the inverse mapping).
-        const Quadrature<3> unit =
-          QProjector<3>::project_to_face(ReferenceCells::Hexahedron, rule, ref.face);
+        const unsigned offset = QProjector<3>::DataSetDescriptor::face(
+          hex, ref.face, cell->face_orientation(ref.face), cell->face_flip(ref.face),
+          cell->face_rotation(ref.face), rule.size());
+        // (Checked on the face's first point, one mapping per face: where it does not match,
+        // each point's unit position is found by the inverse mapping.)
+        const double tolerance = 1e-9 * std::max(model.size, 1.0);
+        const bool   matches   = fv.n_quadrature_points == 0 ||
+                             model.mapping->transform_unit_to_real_cell(cell, all.point(offset))
+                                 .distance(fv.quadrature_point(0)) <= tolerance;
         for (unsigned q = 0; q < fv.n_quadrature_points; ++q)
           {
-            const Point<3> &x  = fv.quadrature_point(q);
-            Point<3>        xi = unit.point(q);
-            if (model.mapping->transform_unit_to_real_cell(cell, xi).distance(x) >
-                1e-9 * std::max(model.size, 1.0))
-              xi = model.mapping->transform_real_to_unit_cell(cell, x);
+            const Point<3> &x = fv.quadrature_point(q);
+            const Point<3>  xi =
+              matches ? all.point(offset + q) : model.mapping->transform_real_to_unit_cell(cell, x);
             visit(ref, xi, x, fv.normal_vector(q), fv.JxW(q));
           }
       }
