@@ -5,13 +5,17 @@
 products (one product = a multiplication by K_G and two triangular solves with the factor), the
 time per product, and the ratio buckling / static (issue target: at most 2 for 10 modes).
 
+With --spectra, runs instead, alternating, lightbody's Lanczos and Spectra's
+(LIGHTBODY_EIGEN=spectra) at 3 and N modes: the eigen solver's time, products and the largest
+difference of the load factors.
+
 With --solve-threads, runs instead, alternating, the forward and back substitutions on one BLAS
 thread (lightbody's default) and on two (LIGHTBODY_CHOLMOD="solve_threads=2", the BLAS's own
 count, used by this benchmark only), first on a quiet machine and then beside a busy process
 that keeps one core (a shell loop): the eigen solver's time and time per product of each.
 
 usage: python3 bench/buckling_benchmark.py [--build build] [--repeat 3] [--modes 10]
-                                           [--solve-threads]
+                                           [--solve-threads] [--spectra]
 """
 import argparse, json, os, statistics, subprocess, sys, tempfile
 
@@ -23,7 +27,7 @@ CASE = os.path.join(ROOT, "cases", "tank_8m3_elliptical.yaml")
 LOAD_CASE = "adr_travel_2g"
 
 
-def run_once(exe, modes, out, cholmod=None):
+def run_once(exe, modes, out, cholmod=None, eigen=None):
     cmd = [exe, "run", CASE, "--out", out, "--set", f"buckling.modes={modes}",
            "--set", f"buckling.load_cases=[{LOAD_CASE}]", "--set", "criteria.convergence=off",
            "--output", "summary"]
@@ -31,6 +35,9 @@ def run_once(exe, modes, out, cholmod=None):
     env.pop("LIGHTBODY_CHOLMOD", None)
     if cholmod:
         env["LIGHTBODY_CHOLMOD"] = cholmod
+    env.pop("LIGHTBODY_EIGEN", None)
+    if eigen:
+        env["LIGHTBODY_EIGEN"] = eigen
     proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                           env=env)
     if proc.returncode not in (0, 3, 6):
@@ -69,14 +76,51 @@ def solve_threads(exe, modes, repeat):
         print(f"| {load} | {name} | {eigen:.2f} | {products:.0f} | {eigen / products:.3f} |")
 
 
+def compare_spectra(exe, modes_list, repeat):
+    """lightbody's Lanczos (checked after every product, thick restarts) against Spectra's
+    implicitly restarted Lanczos (LIGHTBODY_EIGEN=spectra) on the same factor, alternating."""
+    settings = [("lightbody Lanczos", None), ("Spectra", "spectra")]
+    table = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for modes in modes_list:
+            runs = {name: [] for name, _ in settings}
+            for i in range(repeat):
+                # In turn first and second (the first run after a pause meets colder memory).
+                for name, eigen in (settings if i % 2 == 0 else settings[::-1]):
+                    r = run_once(exe, modes, os.path.join(tmp, f"m{modes}{i}{name[0]}"),
+                                 eigen=eigen)
+                    runs[name].append(r)
+                    print(f"{modes} modes, {name}: eigen solver {r['eigen_s']:.2f} s "
+                          f"({r['products']} products, {r['restarts']} restarts), factors "
+                          + ", ".join(f"{f:.6f}" for f in r["factors"]), flush=True)
+            ours, peer = runs[settings[0][0]][0], runs[settings[1][0]][0]
+            diff = max(abs(a - b) / b for a, b in zip(ours["factors"], peer["factors"]))
+            for name, _ in settings:
+                eigen = statistics.median(r["eigen_s"] for r in runs[name])
+                products = statistics.median(r["products"] for r in runs[name])
+                table.append((modes, name, eigen, products, diff))
+    print(f"\n{LOAD_CASE}, medians of {repeat}:")
+    print("| modes | eigen solver | eigen solver s | products | s per product | "
+          "largest load-factor difference |")
+    print("|---|---|---|---|---|---|")
+    for modes, name, eigen, products, diff in table:
+        print(f"| {modes} | {name} | {eigen:.2f} | {products:.0f} | {eigen / products:.3f} | "
+              f"{diff:.1e} |")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default=os.path.join(ROOT, "build"))
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--modes", type=int, default=10)
     ap.add_argument("--solve-threads", action="store_true")
+    ap.add_argument("--spectra", action="store_true",
+                    help="compare with Spectra's Lanczos at 3 and --modes modes")
     args = ap.parse_args()
     exe = os.path.join(args.build, "lightbody")
+    if args.spectra:
+        compare_spectra(exe, sorted({3, args.modes}), args.repeat)
+        return
     if args.solve_threads:
         solve_threads(exe, args.modes, args.repeat)
         return

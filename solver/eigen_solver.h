@@ -1,12 +1,13 @@
 #pragma once
 // Extreme eigenpairs of A^-1 B for a factorised symmetric positive definite A and a symmetric
-// B: Lanczos with implicit restarts (Spectra) on the symmetric form C = L^-1 P B P^T L^-T of the
-// factor A = P^T L L^T P, so that every product is one multiplication by B and two triangular
-// solves with the factor already made. This is shift-and-invert with the shift in A: buckling
-// (A = K, B = K_G) and vibration (A = K + s M, B = M). A factor shared by the processes of an MPI
-// launch has no triangular halves: then Lanczos runs in the A inner product on A^-1 B (Spectra's
-// regular-inverse mode), each product one full solve and two sparse products. Spectra stays
-// inside the .cc.
+// B: Lanczos on the symmetric form C = L^-1 P B P^T L^-T of the factor A = P^T L L^T P, so that
+// every product is one multiplication by B and two triangular solves with the factor already
+// made; its convergence checked after every product, thick restarts (LIGHTBODY_EIGEN=spectra:
+// Spectra's implicitly restarted Lanczos instead, for the benchmark). This is shift-and-invert with
+// the shift in A: buckling (A = K, B = K_G) and vibration (A = K + s M, B = M). A factor shared by
+// the processes of an MPI launch has no triangular halves: then Lanczos runs in the A inner product
+// on A^-1 B (Spectra's regular-inverse mode), each product one full solve and two sparse products.
+// Spectra stays inside the .cc.
 #include "solver/cholmod_factor.h"
 
 #include <deal.II/lac/sparse_matrix.h>

@@ -1,0 +1,149 @@
+// The eigen solver on a CHOLMOD factor (solver/eigen_solver.cc: Lanczos checked after every
+// product, thick restarts) against closed forms: the tridiagonal matrix tridiag(-1, 2, -1) of
+// order n has the eigenvalues 2 - 2 cos(k pi / (n + 1)), k = 1..n (e.g. G. Strang, Linear
+// Algebra and its Applications, 4th ed., 2006, the second-difference matrix).
+#include "solver/cholmod_factor.h"
+#include "solver/eigen_solver.h"
+
+#include <deal.II/lac/dynamic_sparsity_pattern.h>
+#include <deal.II/lac/sparse_matrix.h>
+#include <deal.II/lac/sparsity_pattern.h>
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <memory>
+
+namespace
+{
+  using dealii::SparseMatrix;
+  using dealii::SparsityPattern;
+
+  double second_difference_eigenvalue(unsigned k, unsigned n)
+  {
+    return 2 - 2 * std::cos(k * M_PI / (n + 1));
+  }
+
+  // a * I + b * tridiag(-1, 2, -1) of order n, on `pattern`.
+  void fill(SparseMatrix<double> &m, double a, double b)
+  {
+    const unsigned n = m.m();
+    for (unsigned i = 0; i < n; ++i)
+      {
+        m.set(i, i, a + 2 * b);
+        if (i > 0)
+          m.set(i, i - 1, -b);
+        if (i + 1 < n)
+          m.set(i, i + 1, -b);
+      }
+  }
+
+  std::unique_ptr<lightbody::SparseCholesky> factorise(const SparseMatrix<double> &A)
+  {
+    const unsigned n = A.m();
+    auto           c = std::make_unique<lightbody::SparseCholesky>();
+    c->allocate(n, 2 * n - 1);
+    std::size_t k = 0;
+    for (unsigned j = 0; j < n; ++j)
+      {
+        c->col_ptr()[j] = static_cast<int64_t>(k);
+        for (unsigned i = j; i < std::min(n, j + 2); ++i)
+          {
+            c->row_index()[k] = i;
+            c->values()[k++]  = A.el(i, j);
+          }
+      }
+    c->col_ptr()[n] = static_cast<int64_t>(k);
+    c->analyse();
+    EXPECT_EQ(c->factorise(), -1);
+    return c;
+  }
+
+  // A^-1 B with A = a_A I + b_A T and B = a_B I + b_B T, T = tridiag(-1, 2, -1) of order n;
+  // A factorised.
+  struct Pencil
+  {
+    Pencil(unsigned n, double a_A, double b_A, double a_B, double b_B)
+    {
+      dealii::DynamicSparsityPattern d(n, n);
+      for (unsigned i = 0; i < n; ++i)
+        for (unsigned j = (i > 0 ? i - 1 : 0); j < std::min(n, i + 2); ++j)
+          d.add(i, j);
+      pattern.copy_from(d);
+      A.reinit(pattern);
+      B.reinit(pattern);
+      fill(A, a_A, b_A);
+      fill(B, a_B, b_B);
+      factor     = factorise(A);
+      f.cholesky = factor.get();
+    }
+    SparsityPattern                            pattern;
+    SparseMatrix<double>                       A, B;
+    std::unique_ptr<lightbody::SparseCholesky> factor;
+    lightbody::FactoredMatrix                  f;
+  };
+
+  // |B phi - nu A phi| / |nu A phi| and phi^T A phi for each pair.
+  void expect_pairs_solve_the_pencil(const Pencil &p, const lightbody::EigenPairs &e)
+  {
+    for (std::size_t k = 0; k < e.values.size(); ++k)
+      {
+        dealii::Vector<double> Ap(p.A.m()), Bp(p.A.m());
+        p.A.vmult(Ap, e.vectors[k]);
+        p.B.vmult(Bp, e.vectors[k]);
+        EXPECT_NEAR(e.vectors[k] * Ap, 1.0, 1e-9) << "pair " << k;
+        Bp.add(-e.values[k], Ap);
+        EXPECT_LT(Bp.l2_norm(), 1e-7 * std::abs(e.values[k]) * Ap.l2_norm()) << "pair " << k;
+      }
+  }
+} // namespace
+
+// Vibration's form, A^-1 B phi = nu phi with B = I: the largest nu = 1 / lambda_k of the
+// second-difference matrix, well separated.
+TEST(EigenSolver, LargestOfTheInverseSecondDifference)
+{
+  const unsigned n = 300;
+  const Pencil   p(n, 0, 1, 1, 0);
+  const auto     e = lightbody::extreme_eigenpairs(p.f, p.B, 6, lightbody::EigenEnd::largest);
+  ASSERT_TRUE(e.converged);
+  ASSERT_EQ(e.values.size(), 6u);
+  for (unsigned k = 0; k < 6; ++k)
+    EXPECT_NEAR(e.values[k], 1 / second_difference_eigenvalue(k + 1, n), 1e-9 * e.values[k])
+      << "k = " << k + 1;
+  expect_pairs_solve_the_pencil(p, e);
+}
+
+// Buckling's form, the most negative nu, on a clustered spectrum that takes restarts: A = I,
+// B = -tridiag(-1, 2, -1): nu = -lambda_k from the top of the spectrum, relative gaps of 1e-4.
+TEST(EigenSolver, MostNegativeOfAClusteredSpectrumThroughRestarts)
+{
+  const unsigned n = 400;
+  const Pencil   p(n, 1, 0, 0, -1);
+  const auto e = lightbody::extreme_eigenpairs(p.f, p.B, 5, lightbody::EigenEnd::smallest, 1e-9);
+  ASSERT_TRUE(e.converged);
+  EXPECT_GT(e.iterations, 0u) << "no restart: the test does not reach the thick restart";
+  ASSERT_EQ(e.values.size(), 5u);
+  for (unsigned k = 0; k < 5; ++k)
+    EXPECT_NEAR(e.values[k], -second_difference_eigenvalue(n - k, n), 1e-10) << "k = " << n - k;
+  expect_pairs_solve_the_pencil(p, e);
+}
+
+// The same pencil as before through Spectra (LIGHTBODY_EIGEN=spectra, the benchmark's peer):
+// the two solvers agree.
+TEST(EigenSolver, AgreesWithSpectra)
+{
+  const Pencil p(400, 1, 0, 0, -1);
+  const auto   a = lightbody::extreme_eigenpairs(p.f, p.B, 4, lightbody::EigenEnd::smallest, 1e-9);
+  setenv("LIGHTBODY_EIGEN", "spectra", 1);
+  const auto b = lightbody::extreme_eigenpairs(p.f, p.B, 4, lightbody::EigenEnd::smallest, 1e-9);
+  unsetenv("LIGHTBODY_EIGEN");
+  ASSERT_EQ(a.values.size(), 4u);
+  ASSERT_EQ(b.values.size(), 4u);
+  for (unsigned k = 0; k < 4; ++k)
+    {
+      EXPECT_NEAR(a.values[k], b.values[k], 1e-10);
+      // The same mode up to its sign.
+      EXPECT_NEAR(std::abs(a.vectors[k] * b.vectors[k]), 1.0, 1e-6) << "k = " << k;
+    }
+}
