@@ -384,12 +384,14 @@ namespace lightbody
         const unsigned offset = QProjector<3>::DataSetDescriptor::face(
           hex, ref.face, cell->face_orientation(ref.face), cell->face_flip(ref.face),
           cell->face_rotation(ref.face), rule.size());
-        // (Checked on the face's first point, one mapping per face: where it does not match,
-        // each point's unit position is found by the inverse mapping.)
+        // (Checked on the face's first two points, two mappings per face: a point on a diagonal
+        // of the face would not tell a face seen transposed; where they do not match, each
+        // point's unit position is found by the inverse mapping.)
         const double tolerance = 1e-9 * std::max(model.size, 1.0);
-        const bool   matches   = fv.n_quadrature_points == 0 ||
-                             model.mapping->transform_unit_to_real_cell(cell, all.point(offset))
-                                 .distance(fv.quadrature_point(0)) <= tolerance;
+        bool         matches   = true;
+        for (unsigned q = 0; q < std::min(2u, fv.n_quadrature_points) && matches; ++q)
+          matches = model.mapping->transform_unit_to_real_cell(cell, all.point(offset + q))
+                      .distance(fv.quadrature_point(q)) <= tolerance;
         for (unsigned q = 0; q < fv.n_quadrature_points; ++q)
           {
             const Point<3> &x = fv.quadrature_point(q);
