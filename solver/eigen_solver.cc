@@ -133,7 +133,6 @@ namespace lightbody
       Eigen::MatrixXd V(n, ncv + 1);
       advise_huge_pages(V.data(), sizeof(double) * static_cast<std::size_t>(V.size()));
       Eigen::MatrixXd                        H = Eigen::MatrixXd::Zero(ncv, ncv);
-      Eigen::VectorXd                        b = Eigen::VectorXd::Zero(ncv);
       std::mt19937_64                        random(20261203);
       std::uniform_real_distribution<double> uniform(-1, 1);
       const auto                             random_vector = [&](Eigen::Index m) {
@@ -159,7 +158,8 @@ namespace lightbody
       Eigen::VectorXd        w(n);
 
       EigenPairs                out;
-      Eigen::Index              m = 0;
+      Eigen::Index              m    = 0;
+      double                    beta = 0; // C V = V H + beta f e_m^T: the residual's size
       Eigen::VectorXd           theta;
       Eigen::MatrixXd           S;
       std::vector<Eigen::Index> order; // Ritz pairs, most wanted first
@@ -168,6 +168,15 @@ namespace lightbody
       // the start vector shows in the Ritz values only after some steps.
       const Eigen::Index least = std::min(n, std::max(2 * nev + 1, nev + 10));
       const auto         pair  = [&](Eigen::Index k) { return order[static_cast<std::size_t>(k)]; };
+      // How many of the most wanted Ritz pairs lead converged: residual beta |s_last| at most
+      // tolerance |theta|.
+      const auto leading_converged = [&] {
+        Eigen::Index k = 0;
+        while (k < std::min(m, nev) &&
+               std::abs(beta * S(m - 1, pair(k))) <= tolerance * std::abs(theta[pair(k)]))
+          ++k;
+        return k;
+      };
       for (;;)
         {
           // w = C f, orthogonalised against the basis and f: H's new column, beta f' the rest.
@@ -187,9 +196,8 @@ namespace lightbody
           H.block(0, m, m + 1, 1) = h;
           H.block(m, 0, 1, m + 1) = h.transpose();
           ++m;
-          double beta = w.norm();
-          b.setZero();
           const bool full = m == n;
+          beta            = full ? 0 : w.norm();
           if (!full)
             {
               if (beta > 1e-12 * H.topLeftCorner(m, m).cwiseAbs().maxCoeff())
@@ -200,7 +208,6 @@ namespace lightbody
                   beta = 0;
                   random_vector(m);
                 }
-              b[m - 1] = beta;
             }
 
           Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> ritz(H.topLeftCorner(m, m));
@@ -209,11 +216,7 @@ namespace lightbody
           order.resize(static_cast<std::size_t>(m));
           for (Eigen::Index k = 0; k < m; ++k)
             order[static_cast<std::size_t>(k)] = end == EigenEnd::smallest ? k : m - 1 - k;
-          Eigen::Index done = 0;
-          while (done < std::min(m, nev) && std::abs(b.head(m).dot(S.col(pair(done)))) <=
-                                              tolerance * std::abs(theta[pair(done)]))
-            ++done;
-          if ((m >= least && done >= nev) || full)
+          if ((m >= least && leading_converged() >= nev) || full)
             {
               out.converged = true;
               break;
@@ -227,7 +230,7 @@ namespace lightbody
               Eigen::MatrixXd    Sk(m, keep);
               for (Eigen::Index k = 0; k < keep; ++k)
                 Sk.col(k) = S.col(pair(k));
-              // (Their residuals, S^T b along f, come back as H's new column at the next step,
+              // (Their residuals, along f, come back as H's new column at the next step,
               // computed: V^T C f.)
               const Eigen::VectorXd f = V.col(m);
               V.leftCols(keep)        = (V.leftCols(m) * Sk).eval();
@@ -240,14 +243,7 @@ namespace lightbody
             }
         }
       // The leading wanted pairs that converged, most extreme first; phi = P^T L^-T y.
-      Eigen::Index count = std::min(m, nev);
-      if (!out.converged)
-        {
-          count = 0;
-          while (count < std::min(m, nev) && std::abs(b.head(m).dot(S.col(pair(count)))) <=
-                                               tolerance * std::abs(theta[pair(count)]))
-            ++count;
-        }
+      const Eigen::Index count = out.converged ? std::min(m, nev) : leading_converged();
       for (Eigen::Index k = 0; k < count; ++k)
         {
           out.values.push_back(theta[pair(k)]);
