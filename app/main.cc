@@ -16,6 +16,9 @@
 
 #include <mpi.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cstdio>
 #include <filesystem>
 #include <cmath>
@@ -23,6 +26,7 @@
 #include <thread>
 #include <algorithm>
 #include <iostream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -55,7 +59,7 @@ namespace
   lightbody keys
   lightbody COMMAND --help
   lightbody --version
-  mpirun -np N lightbody run|sweep ...   (the factorisations, or the points, over N processes)
+  mpirun -np N lightbody run|sweep ...   (the model and its factorisations, or the points, over N processes)
 
 run       mesh, solve and post-process the case file CASE (YAML).
 mesh      mesh only: write the model (parts, named surfaces, supports, joints) and its quality.
@@ -587,21 +591,23 @@ int main(int argc, char **argv)
       return serve_sweep_points(
         [](const std::vector<std::string> &point) { return execute(point, true); });
     }
-  // Under mpirun: rank 0 runs the command; the other ranks run the points of its sweep, or join
-  // the factorisations and solves of its run (MUMPS through PETSc).
+  // Under mpirun: `run` is run by every process (the SPMD run: each builds the model and
+  // assembles its share, the factorisation is shared, rank 0 post-processes and writes; the
+  // others print nothing); for `sweep` rank 0 hands the points to the other ranks; any other
+  // command is rank 0's (which refuses it).
   const MpiWorld &world = start_mpi();
   enum Role : int
   {
     idle,
     sweep_points,
-    factorisations
+    together
   };
   int role = !args.empty() && args[0] == "sweep" ? sweep_points
-             : !args.empty() && args[0] == "run" ? factorisations
+             : !args.empty() && args[0] == "run" ? together
                                                  : idle;
   if (world.size > 1)
     MPI_Bcast(&role, 1, MPI_INT, 0, MPI_COMM_WORLD);
-  if (world.size > 1 && role == factorisations)
+  if (world.size > 1 && role == together)
     start_distributed_factors(world.local_size);
   int code = ok;
   if (world.rank > 0)
@@ -609,15 +615,43 @@ int main(int argc, char **argv)
       const std::string program = this_program();
       if (role == sweep_points)
         code = program.empty() ? internal_error : serve_sweep_rank(program);
-      else if (role == factorisations)
-        serve_distributed_factors();
+      else if (role == together)
+        {
+          // (rank 0 says what there is to say; a failure of this process alone is said on the
+          // standard error it had, below)
+          std::fflush(nullptr);
+          const int own_stderr = dup(2), null = open("/dev/null", O_WRONLY);
+          if (null >= 0)
+            {
+              dup2(null, 1);
+              dup2(null, 2);
+              close(null);
+            }
+          code = execute(args, false);
+          // A failure that rank 0 shares ends there as well; one of this process alone would
+          // leave rank 0 waiting for it: the launch is stopped.
+          if (code != ok && !wait_for_all_processes(60))
+            {
+              const std::string text = "lightbody: process " + std::to_string(world.rank) +
+                                       " failed (exit " + std::to_string(code) +
+                                       "); stopping the launch\n";
+              if (own_stderr >= 0 && write(own_stderr, text.data(), text.size()) < 0)
+                code = internal_error;
+              MPI_Abort(MPI_COMM_WORLD, code);
+            }
+        }
     }
   else
     {
       code = execute(args, false);
       release_sweep_ranks();
-      stop_distributed_factors();
+      // Rank 0 failed where the others may still wait for it: stop the launch rather than hang.
+      const bool answered = code == ok || code == criterion_failed || code == conditional;
+      if (role == together && world.size > 1 && !answered && !wait_for_all_processes(60))
+        MPI_Abort(MPI_COMM_WORLD, code);
     }
+  if (role == together)
+    wait_for_all_processes();
   finish_distributed_factors();
   finish_mpi();
   return code;
@@ -678,7 +712,7 @@ namespace
     const int processes = mpi_world().size;
     if (processes > 1 && command.name != "sweep" && command.name != "run")
       return fail(usage_error, "started by mpirun with " + std::to_string(processes) +
-                                 " processes: only `run` (its factorisations) and `sweep` (its " +
+                                 " processes: only `run` (its model) and `sweep` (its " +
                                  "points) spread over processes; `" + command.name +
                                  "` runs in one process: start it without mpirun or with -np 1; " +
                                  "nothing was written");
@@ -695,18 +729,56 @@ namespace
           return sweep(command, log);
         if (command.name == "size")
           return size(command, log);
-        const Case c = read_case(command.case_path, command.overrides);
-        for (const auto &w : c.warnings)
-          std::cerr << "lightbody: warning: " << w.to_string() << "\n";
-        if (command.name == "cases")
-          return list_cases(c);
-        std::string out_dir = command.out_dir;
-        if (out_dir.empty())
-          out_dir = default_result_folder(c.name, command.name == "mesh"     ? "-mesh"
-                                                  : command.name == "export" ? "-ccx"
-                                                                             : "");
-        // Before any work: a folder that is not ours is refused now, not after the solve.
-        check_result_folder(out_dir, c.input_files);
+        // The SPMD run (`run` under mpirun): every process reads the case; rank 0 alone checks
+        // the result folder (and writes it); all go on only if each succeeded.
+        const bool          together = processes > 1 && command.name == "run";
+        const bool          follower = together && mpi_world().rank > 0;
+        std::string         out_dir  = command.out_dir;
+        std::exception_ptr  failure;
+        std::optional<Case> read;
+        try
+          {
+            read.emplace(read_case(command.case_path, command.overrides));
+          }
+        catch (...)
+          {
+            if (!together)
+              throw;
+            failure = std::current_exception();
+          }
+        if (read)
+          {
+            const Case &c = *read;
+            for (const auto &w : c.warnings)
+              std::cerr << "lightbody: warning: " << w.to_string() << "\n";
+            if (command.name == "cases")
+              return list_cases(c);
+            if (out_dir.empty())
+              out_dir = default_result_folder(c.name, command.name == "mesh"     ? "-mesh"
+                                                      : command.name == "export" ? "-ccx"
+                                                                                 : "");
+            // Before any work: a folder that is not ours is refused now, not after the solve.
+            try
+              {
+                if (!follower)
+                  check_result_folder(out_dir, c.input_files);
+              }
+            catch (...)
+              {
+                if (!together)
+                  throw;
+                failure = std::current_exception();
+              }
+          }
+        if (together && !every_process(!failure))
+          {
+            if (failure)
+              std::rethrow_exception(failure);
+            throw ModelError("another process of the launch could not read the case or rank 0 "
+                             "refused the result folder (is the case on a file system all "
+                             "machines share?)");
+          }
+        const Case &c = *read;
         if (command.name == "mesh")
           return mesh(c, out_dir, log);
         if (command.name == "export")
@@ -735,7 +807,18 @@ namespace
             std::cout << "deck: " << deck << "\n";
             return ok;
           }
-        return run(c, command.options, out_dir, log, command.output, command.fields);
+        RunOptions options = command.options;
+        if (together && options.threads == 0)
+          // (the machine's cores shared among the launch's processes on it)
+          options.threads = static_cast<int>(
+            std::max(1u, std::thread::hardware_concurrency() /
+                           static_cast<unsigned>(std::max(mpi_world().local_size, 1))));
+        if (follower)
+          {
+            run_case(c, options, log);
+            return ok;
+          }
+        return run(c, options, out_dir, log, command.output, command.fields);
       }
     catch (const InputError &e)
       {

@@ -56,6 +56,15 @@ namespace lightbody
       unsetenv(name.c_str());
   }
 
+  bool every_process(bool mine)
+  {
+    if (!world.active || world.size < 2)
+      return mine;
+    int own = mine ? 1 : 0, all = 0;
+    MPI_Allreduce(&own, &all, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+    return all == 1;
+  }
+
   void finish_mpi()
   {
     if (world.active)

@@ -21,6 +21,9 @@ namespace lightbody
   // The world start_mpi() made (the single-process world before it or without a launcher).
   const MpiWorld &mpi_world();
 
+  // Whether `mine` holds on every process of the launch (collective; `mine` in one process).
+  bool every_process(bool mine);
+
   // Finalises MPI if start_mpi() initialised it.
   void finish_mpi();
 

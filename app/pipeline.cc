@@ -11,7 +11,9 @@
 #include "post/results.h"
 #include "post/reports.h"
 #include "post/vtk_writer.h"
+#include "app/mpi_world.h"
 #include "solver/cholmod_factor.h"
+#include "solver/distributed_factor.h"
 #include "solver/elastic_problem.h"
 
 #include <deal.II/base/multithread_info.h>
@@ -86,29 +88,25 @@ namespace lightbody
     constexpr double refinement_factor     = 0.70710678118654752; // 1 / sqrt(2)
     constexpr double convergence_tolerance = 0.05;
 
-    void check_convergence(RunOutcome &out, const RunOptions &options, StageLog &log)
+    // The load cases to re-solve on the finer mesh (none: ev says why).
+    std::vector<unsigned> convergence_cases(RunOutcome &out)
     {
       ResultData          &r  = *out.results;
       ConvergenceEvidence &ev = r.convergence;
       const Case          &c  = out.case_data;
       if (!r.design.checked)
-        return;
+        return {};
       ev.mesh_size_mm      = c.mesh.size_mm;
       ev.fine_mesh_size_mm = refinement_factor * c.mesh.size_mm;
       if (!c.criteria.convergence_check)
         {
           ev.state = ConvergenceEvidence::State::off;
-          return;
+          return {};
         }
-      Case                  fine = c;
       std::vector<unsigned> which;
-      fine.load_cases.clear();
       for (unsigned i = 0; i < r.load_cases.size(); ++i)
         if (r.load_cases[i].max_utilization > near_limit)
-          {
-            which.push_back(i);
-            fine.load_cases.push_back(c.load_cases[i]);
-          }
+          which.push_back(i);
       if (which.empty())
         {
           ev.state = ConvergenceEvidence::State::not_needed;
@@ -116,9 +114,39 @@ namespace lightbody
           std::snprintf(text, sizeof text, "every load case's utilization is at most %.2g",
                         near_limit);
           ev.note = text;
-          return;
         }
-      fine.mesh.size_mm               = ev.fine_mesh_size_mm;
+      return which;
+    }
+
+    // The SPMD run (several processes, `follower`: not rank 0): rank 0 alone post-processes, and
+    // says which load cases the others re-solve with it.
+    void check_convergence(RunOutcome &out, const RunOptions &options, StageLog &log, bool together,
+                           bool follower)
+    {
+      std::vector<unsigned> which;
+      if (!follower)
+        which = convergence_cases(out);
+      if (together)
+        {
+          long count = static_cast<long>(which.size());
+          from_rank0(count);
+          which.resize(static_cast<std::size_t>(count));
+          for (unsigned &i : which)
+            {
+              long v = i;
+              from_rank0(v);
+              i = static_cast<unsigned>(v);
+            }
+        }
+      if (which.empty())
+        return;
+      const Case &c    = out.case_data;
+      Case        fine = c;
+      fine.load_cases.clear();
+      for (unsigned i : which)
+        fine.load_cases.push_back(c.load_cases[i]);
+      const double fine_mesh_size_mm  = refinement_factor * c.mesh.size_mm;
+      fine.mesh.size_mm               = fine_mesh_size_mm;
       fine.criteria.convergence_check = false;
       // The evidence is about the stresses: no buckling or vibration on the finer mesh.
       fine.modal.reset();
@@ -136,20 +164,27 @@ namespace lightbody
                     "convergence: re-solving at mesh.size %.1f mm: ", fine.mesh.size_mm);
       log.message(line + names);
       std::unique_ptr<RunOutcome> refined;
+      ResultData                 *r  = out.results.get();
+      ConvergenceEvidence        *ev = r ? &r->convergence : nullptr;
       try
         {
           refined = std::make_unique<RunOutcome>(run_case(fine, options, log));
         }
       catch (const ModelError &e)
         {
-          ev.state = ConvergenceEvidence::State::not_possible;
-          ev.note  = e.what();
+          if (ev)
+            {
+              ev->state = ConvergenceEvidence::State::not_possible;
+              ev->note  = e.what();
+            }
           return;
         }
-      ev.state = ConvergenceEvidence::State::checked;
+      if (follower)
+        return;
+      ev->state = ConvergenceEvidence::State::checked;
       for (unsigned k = 0; k < which.size(); ++k)
         {
-          const LoadCaseResult &a = r.load_cases[which[k]];
+          const LoadCaseResult &a = r->load_cases[which[k]];
           const LoadCaseResult &b = refined->results->load_cases[k];
           ConvergenceCheck      cc;
           cc.load_case   = a.name;
@@ -159,7 +194,7 @@ namespace lightbody
           cc.part        = b.max_utilization_part;
           cc.location_mm = b.max_utilization_location_mm;
           cc.singular    = cc.change > convergence_tolerance;
-          ev.cases.push_back(cc);
+          ev->cases.push_back(cc);
         }
     }
   } // namespace
@@ -183,13 +218,36 @@ namespace lightbody
     solver.ordering_cache     = options.ordering_cache;
     solver.reuse_structure    = options.reuse_structure;
     solver.linear_solver      = options.linear_solver;
-    out.solution              = solve_load_cases(*out.model, out.case_data, log, solver);
-    {
-      StageLog::Scope t(log, "post");
-      out.results = compute_results(*out.solution, out.case_data);
-    }
-    check_convergence(out, options, log);
-    out.results->verdict = make_verdict(*out.results, out.case_data);
+    // Under mpirun every process runs this (the SPMD run): the solve together, then rank 0 alone
+    // post-processes (the others only follow its convergence check); their outcome has no
+    // results.
+    const MpiWorld &world = mpi_world();
+    solver.together       = world.size > 1;
+    const bool follower   = solver.together && world.rank > 0;
+    out.solution          = solve_load_cases(*out.model, out.case_data, log, solver);
+    std::exception_ptr failure;
+    if (!follower)
+      try
+        {
+          StageLog::Scope t(log, "post");
+          out.results = compute_results(*out.solution, out.case_data);
+        }
+      catch (...)
+        {
+          failure = std::current_exception();
+        }
+    if (solver.together)
+      {
+        long failed = failure ? 1 : 0;
+        from_rank0(failed);
+        if (failed && follower)
+          throw ModelError("stopped: process 0 failed");
+      }
+    if (failure)
+      std::rethrow_exception(failure);
+    check_convergence(out, options, log, solver.together, follower);
+    if (!follower)
+      out.results->verdict = make_verdict(*out.results, out.case_data);
     return out;
   }
 

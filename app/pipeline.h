@@ -43,7 +43,9 @@ namespace lightbody
     std::unique_ptr<Results>  results;
   };
 
-  // Meshes, solves and post-processes a case.
+  // Meshes, solves and post-processes a case. Under an MPI launch of several processes every
+  // process calls it (the SPMD run, app/main.cc): the solve is made together, and only rank 0's
+  // outcome has results (the others' have none).
   RunOutcome run_case(const Case &c, const RunOptions &options, StageLog &log);
 
   // What a run writes: report.json, report.md and case.yaml always; `fields` adds the .vtu files

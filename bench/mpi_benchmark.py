@@ -5,7 +5,8 @@ Runs `lightbody run CASE --output summary` in one process (CHOLMOD) and under
 `mpirun -np N` (MUMPS through PETSc, the factorisations and solves shared by the N processes) for
 each N of --processes, --repeat times in turn, and prints the medians of the whole process's wall
 time and of the stages in report.json's time_s (setup, assembly, factorisation, solves, buckling),
-the factor's flops and rate, and the parallel efficiency T1 / (N TN) against the one-process run.
+the factor's flops and rate, the peak memory of the process that needs most (each process under
+/usr/bin/time) and the parallel efficiency T1 / (N TN) against the one-process run.
 Processes beyond the cores share them (Open MPI's oversubscription): on this 2-core machine the
 figures for N > 2 show the cost of sharing, not scaling. mpirun runs with --bind-to none.
 
@@ -25,6 +26,7 @@ def one(binary, case, n, sets):
     # (Open MPI binds each process to one core when there are no more processes than cores:
     # lightbody's threads would then share that core.)
     command = (["mpirun", "--bind-to", "none", "-np", str(n)] if n > 0 else []) + [
+        "/usr/bin/time", "-f", "peak-kB %M",
         binary, "run", case, "--out", os.path.join(out, "r"), "--output", "summary", "--quiet"]
     for s in sets:
         command += ["--set", s]
@@ -36,7 +38,8 @@ def one(binary, case, n, sets):
     with open(os.path.join(out, "r", "report.json")) as f:
         report = json.load(f)
     shutil.rmtree(out)
-    row = {"wall": wall}
+    peaks = [int(line.split()[1]) for line in p.stderr.splitlines() if line.startswith("peak-kB ")]
+    row = {"wall": wall, "peak": max(peaks) / 1e6 if peaks else 0.0}
     row.update({s: report["time_s"].get(s, 0.0) for s in STAGES})
     fac = report.get("factorisation", {})
     row["gflop"] = fac.get("gflop") or 0.0
@@ -65,15 +68,16 @@ def main():
     print("case: %s, %d DOFs; medians of %d runs; %d cores" %
           (os.path.relpath(a.case, ROOT), runs[0][0]["dofs"], a.repeat, os.cpu_count()))
     head = "%-20s %8s %6s" % ("run", "wall s", "eff.") + "".join(" %9s" % s for s in STAGES) + \
-        " %7s %8s"
-    print(head % ("numeric", "Gflop/s"))
+        " %7s %8s %8s"
+    print(head % ("numeric", "Gflop/s", "peak GB"))
     for n in counts:
         m = med[n]
         label = ("one process" if n == 0 else "mpirun -np %d" % n) + " (%s)" % runs[n][0]["solver"]
         eff = med[0]["wall"] / (max(n, 1) * m["wall"])
         rate = m["gflop"] / m["numeric"] if m["numeric"] > 0 else 0
         print("%-20s %8.1f %6.2f" % (label[:20], m["wall"], eff) +
-              "".join(" %9.2f" % m[s] for s in STAGES) + " %7.2f %8.1f" % (m["numeric"], rate))
+              "".join(" %9.2f" % m[s] for s in STAGES) +
+              " %7.2f %8.1f %8.2f" % (m["numeric"], rate, m["peak"]))
         if n:
             print("    speed-up against one process: %.2f" % (med[0]["wall"] / m["wall"]))
 

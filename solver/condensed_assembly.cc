@@ -32,10 +32,23 @@ namespace lightbody
                        [](const auto &l) { return !l.entries.empty(); });
   }
 
-  CondensedAssembly::CondensedAssembly(const DoFHandler<3> &dof_handler)
+  CondensedAssembly::CondensedAssembly(
+    const DoFHandler<3> &dof_handler, const std::vector<DoFHandler<3>::active_cell_iterator> *cells)
+    : share_(cells != nullptr)
   {
     DynamicSparsityPattern dsp(dof_handler.n_dofs());
-    DoFTools::make_sparsity_pattern(dof_handler, dsp);
+    if (cells)
+      {
+        std::vector<size_type> dofs(dof_handler.get_fe().n_dofs_per_cell());
+        for (const auto &cell : *cells)
+          {
+            cell->get_dof_indices(dofs);
+            for (size_type i : dofs)
+              dsp.add_entries(i, dofs.begin(), dofs.end());
+          }
+      }
+    else
+      DoFTools::make_sparsity_pattern(dof_handler, dsp);
     pattern_.copy_from(dsp);
     A0_.reinit(pattern_);
   }
@@ -155,7 +168,8 @@ namespace lightbody
           if (line[i])
             {
               const double d = std::abs(A0_.diag_element(i));
-              A.diag_element(i) += d != 0 ? d : mean_diagonal;
+              if (d != 0 || !share_)
+                A.diag_element(i) += d != 0 ? d : mean_diagonal;
               continue;
             }
           double lift = row_times_P(i, add);

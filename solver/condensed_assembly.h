@@ -29,7 +29,13 @@ namespace lightbody
     // then as fast and needs no second matrix).
     static bool needed(const dealii::AffineConstraints<double> &constraints);
 
-    explicit CondensedAssembly(const dealii::DoFHandler<3> &dof_handler);
+    // cells: the cells whose matrices will be added (null: all). With some only (a process's
+    // share in the SPMD run), A0 holds their couplings, and condense adds their share of
+    // P^T A0 P: a constrained DoF's diagonal only where these cells have one (the shares' sum is
+    // the whole matrix).
+    explicit CondensedAssembly(
+      const dealii::DoFHandler<3>                                    &dof_handler,
+      const std::vector<dealii::DoFHandler<3>::active_cell_iterator> *cells = nullptr);
 
     // A0 += the cell's matrix (not thread-safe: call it from the copier).
     void add(const dealii::FullMatrix<double>                   &local,
@@ -41,6 +47,7 @@ namespace lightbody
                   dealii::SparseMatrix<double> &A, dealii::Vector<double> *lifting) const;
 
   private:
+    bool                         share_ = false;
     dealii::SparsityPattern      pattern_;
     dealii::SparseMatrix<double> A0_;
   };

@@ -9,6 +9,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
+#include <functional>
+#include <limits>
 #include <cstdlib>
 #include <stdexcept>
 #include <string>
@@ -22,12 +25,12 @@ namespace lightbody
 
     bool petsc_started  = false;
     bool petsc_owns_mpi = false; // started in one process: finalised at exit
-    bool stopped        = false;
+    bool leading        = false; // rank 0, while the others serve its commands
 
-    void next_command(long message[2])
+    // Waits for a non-blocking operation asleep: a blocking MPI call spins, and on a machine
+    // shared with rank 0 it would take a core from rank 0's work.
+    void wait_asleep(MPI_Request &request)
     {
-      MPI_Request request;
-      MPI_Ibcast(message, 2, MPI_LONG, 0, MPI_COMM_WORLD, &request);
       for (int done = 0;;)
         {
           MPI_Test(&request, &done, MPI_STATUS_IGNORE);
@@ -35,6 +38,13 @@ namespace lightbody
             return;
           std::this_thread::sleep_for(std::chrono::microseconds(200));
         }
+    }
+
+    void next_command(long message[2])
+    {
+      MPI_Request request;
+      MPI_Ibcast(message, 2, MPI_LONG, 0, MPI_COMM_WORLD, &request);
+      wait_asleep(request);
     }
 
     void finish_at_exit()
@@ -105,11 +115,11 @@ namespace lightbody
     }
 
     // The commands travel by a non-blocking broadcast, and the other ranks wait for the next one
-    // asleep: a blocking MPI call spins, and on a machine shared with rank 0 it would take a core
-    // from rank 0's assembly, post-processing and sparse products.
+    // asleep (wait_asleep). Only while rank 0 leads: in the SPMD run's collective calls every
+    // process makes the call itself.
     void broadcast(int command, long n)
     {
-      if (size() < 2)
+      if (size() < 2 || !leading)
         return;
       long        message[2] = {command, n};
       MPI_Request request;
@@ -118,31 +128,55 @@ namespace lightbody
     }
   } // namespace petsc
 
-  // The PETSc objects of one factorisation, alike on every process; rank 0 holds all rows.
+  // The PETSc objects of one factorisation, alike on every process. Its rows: all on rank 0
+  // (set_matrix: rank 0 alone), or in bands of consecutive rows (set_shares: made together).
   struct DistributedCholesky::Impl
   {
     Mat    A = nullptr, F = nullptr;
     Vec    b = nullptr, x = nullptr;
     long   n        = 0;
-    double nonzeros = 0, flop_count = 0;
+    double nonzeros = 0, flop_count = 0, matrix_nonzeros = 0;
+    bool   together = false;
+    int    index    = 0; // the server's matrix of rank 0's products
+    // Rows of each process (MPI counts and displacements), and this process's.
+    std::vector<int> counts, firsts;
+    PetscInt         first = 0, local = 0;
 
-    PetscInt local() const { return rank() == 0 ? static_cast<PetscInt>(n) : 0; }
+    void set_layout(bool bands)
+    {
+      const int N = size();
+      together    = bands;
+      counts.assign(N, 0);
+      firsts.assign(N, 0);
+      if (n > std::numeric_limits<int>::max())
+        throw std::runtime_error("the shared factorisation takes at most 2^31 - 1 DoFs");
+      for (int q = 0; q < N; ++q)
+        {
+          const long begin = bands ? n * q / N : (q == 0 ? 0 : n);
+          const long end   = bands ? n * (q + 1) / N : n;
+          firsts[q]        = static_cast<int>(begin);
+          counts[q]        = static_cast<int>(end - begin);
+        }
+      first = firsts[rank()];
+      local = counts[rank()];
+    }
 
     // Collective: the matrix with rank 0's rows (the other ranks have none).
     void create(const std::vector<int64_t> *row_ptr, const std::vector<int> *columns,
                 const std::vector<double> *values)
     {
+      set_layout(false);
       check(MatCreate(PETSC_COMM_WORLD, &A), "MatCreate");
-      check(MatSetSizes(A, local(), local(), n, n), "MatSetSizes");
+      check(MatSetSizes(A, local, local, n, n), "MatSetSizes");
       check(MatSetType(A, MATMPIAIJ), "MatSetType");
-      std::vector<PetscInt> row_nonzeros(static_cast<std::size_t>(local()));
-      for (PetscInt i = 0; i < local(); ++i)
+      std::vector<PetscInt> row_nonzeros(static_cast<std::size_t>(local));
+      for (PetscInt i = 0; i < local; ++i)
         row_nonzeros[i] = static_cast<PetscInt>((*row_ptr)[i + 1] - (*row_ptr)[i]);
       check(MatMPIAIJSetPreallocation(A, 0, row_nonzeros.data(), 0, nullptr), "preallocation");
-      if (local() > 0)
+      if (local > 0)
         {
           std::vector<PetscInt> cols;
-          for (PetscInt i = 0; i < local(); ++i)
+          for (PetscInt i = 0; i < local; ++i)
             {
               const int64_t begin = (*row_ptr)[i], end = (*row_ptr)[i + 1];
               cols.assign(columns->begin() + begin, columns->begin() + end);
@@ -154,9 +188,144 @@ namespace lightbody
       assemble_spd(A, &x, &b);
     }
 
+    // Collective: the sum of the processes' shares, each row sent to the process that owns it:
+    // per destination the lengths of the rows of its band and their entries (4 + 8 bytes
+    // each), summed there into the preallocated PETSc matrix. `release` frees the share once
+    // packed.
+    double create_from_shares(const DistributedCholesky::ShareRows &share,
+                              const std::function<void()>          &release)
+    {
+      set_layout(true);
+      const int N = size();
+      // The share's row lengths (every row), then its entries in row order: the rows of a
+      // destination's band are consecutive.
+      std::vector<int> length(static_cast<std::size_t>(n), 0);
+      for (long i = 0; i < n; ++i)
+        share(static_cast<std::size_t>(i), [&](int64_t, double) { ++length[i]; });
+      std::vector<int64_t> send_count(N, 0);
+      for (int q = 0; q < N; ++q)
+        for (long i = firsts[q]; i < firsts[q] + counts[q]; ++i)
+          send_count[q] += length[i];
+      int64_t total = 0;
+      for (int q = 0; q < N; ++q)
+        total += send_count[q];
+      std::vector<int>    columns(static_cast<std::size_t>(total));
+      std::vector<double> values(static_cast<std::size_t>(total));
+      {
+        std::size_t k = 0;
+        for (long i = 0; i < n; ++i)
+          share(static_cast<std::size_t>(i), [&](int64_t j, double v) {
+            columns[k] = static_cast<int>(j);
+            values[k]  = v;
+            ++k;
+          });
+      }
+      if (release)
+        release();
+      std::vector<int64_t> receive_count(N, 0);
+      MPI_Alltoall(send_count.data(), 1, MPI_INT64_T, receive_count.data(), 1, MPI_INT64_T,
+                   MPI_COMM_WORLD);
+      constexpr int64_t most = std::numeric_limits<int>::max();
+      std::vector<int>  sc(N), sd(N), rc(N), rd(N), lc(N), ld(N);
+      int64_t           sent = 0, received = 0;
+      for (int q = 0; q < N; ++q)
+        {
+          if (sent + send_count[q] > most || received + receive_count[q] > most)
+            throw std::runtime_error("a process's share of the matrix exceeds 2^31 entries: use "
+                                     "more processes");
+          sc[q] = static_cast<int>(send_count[q]);
+          sd[q] = static_cast<int>(sent);
+          rc[q] = static_cast<int>(receive_count[q]);
+          rd[q] = static_cast<int>(received);
+          lc[q] = static_cast<int>(local);
+          ld[q] = static_cast<int>(q * local);
+          sent += send_count[q];
+          received += receive_count[q];
+        }
+      // The lengths of this process's rows in each source's share, source after source.
+      std::vector<int> lengths(static_cast<std::size_t>(N) * local);
+      MPI_Alltoallv(length.data(), counts.data(), firsts.data(), MPI_INT, lengths.data(), lc.data(),
+                    ld.data(), MPI_INT, MPI_COMM_WORLD);
+      std::vector<int>().swap(length);
+      std::vector<int>    got_columns(static_cast<std::size_t>(received));
+      std::vector<double> got(static_cast<std::size_t>(received));
+      MPI_Alltoallv(columns.data(), sc.data(), sd.data(), MPI_INT, got_columns.data(), rc.data(),
+                    rd.data(), MPI_INT, MPI_COMM_WORLD);
+      MPI_Alltoallv(values.data(), sc.data(), sd.data(), MPI_DOUBLE, got.data(), rc.data(),
+                    rd.data(), MPI_DOUBLE, MPI_COMM_WORLD);
+      std::vector<int>().swap(columns);
+      std::vector<double>().swap(values);
+
+      // Row i of this process: the sources' pieces, summed by column (twice: the counts for the
+      // preallocation, then the values).
+      std::vector<std::size_t> at(static_cast<std::size_t>(N));
+      for (int q = 0; q < N; ++q)
+        at[q] = static_cast<std::size_t>(rd[q]);
+      std::vector<std::pair<int, double>> row;
+      std::vector<PetscInt>               cols;
+      std::vector<PetscScalar>            vals;
+      const auto                          merge = [&](PetscInt i, std::vector<std::size_t> &at) {
+        row.clear();
+        for (int q = 0; q < N; ++q)
+          {
+            const int m = lengths[static_cast<std::size_t>(q) * local + i];
+            for (int e = 0; e < m; ++e, ++at[q])
+              row.emplace_back(got_columns[at[q]], got[at[q]]);
+          }
+        std::sort(row.begin(), row.end(),
+                                           [](const auto &a, const auto &b) { return a.first < b.first; });
+        cols.clear();
+        vals.clear();
+        for (const auto &[j, v] : row)
+          if (!cols.empty() && cols.back() == j)
+            vals.back() += v;
+          else
+            {
+              cols.push_back(j);
+              vals.push_back(v);
+            }
+      };
+      std::vector<PetscInt> diagonal_block(static_cast<std::size_t>(local), 0),
+        off_block(static_cast<std::size_t>(local), 0);
+      {
+        std::vector<std::size_t> position = at;
+        for (PetscInt i = 0; i < local; ++i)
+          {
+            merge(i, position);
+            for (PetscInt j : cols)
+              ++(j >= first && j < first + local ? diagonal_block[i] : off_block[i]);
+          }
+      }
+      check(MatCreate(PETSC_COMM_WORLD, &A), "MatCreate");
+      check(MatSetSizes(A, local, local, n, n), "MatSetSizes");
+      check(MatSetType(A, MATMPIAIJ), "MatSetType");
+      check(MatMPIAIJSetPreallocation(A, 0, diagonal_block.data(), 0, off_block.data()),
+            "preallocation");
+      double mine = 0;
+      for (PetscInt i = 0; i < local; ++i)
+        {
+          merge(i, at);
+          const PetscInt global = first + i;
+          check(MatSetValues(A, 1, &global, static_cast<PetscInt>(cols.size()), cols.data(),
+                             vals.data(), INSERT_VALUES),
+                "MatSetValues");
+          mine += static_cast<double>(cols.size());
+        }
+      assemble_spd(A, &x, &b);
+      double all = 0;
+      MPI_Allreduce(&mine, &all, 1, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
+      return all;
+    }
+
+    // MUMPS's workspace margin over its analysis's estimate, per cent (ICNTL(14); its default).
+    PetscInt margin = 20;
+
     double analyse()
     {
+      MatDestroy(&F);
       check(MatGetFactor(A, MATSOLVERMUMPS, MAT_FACTOR_CHOLESKY, &F), "MatGetFactor");
+      if (margin != 20)
+        check(MatMumpsSetIcntl(F, 14, margin), "ICNTL(14)");
       MatFactorInfo info;
       check(MatFactorInfoInitialize(&info), "MatFactorInfoInitialize");
       check(MatCholeskyFactorSymbolic(F, A, nullptr, &info), "the analysis");
@@ -172,13 +341,30 @@ namespace lightbody
     }
 
     // 0: factorised; 1: singular (a zero pivot); 2: out of memory; 3: another MUMPS failure.
+    // (MUMPS's INFOG, and so the answer, is the same on every process.)
     int factorise()
     {
-      MatFactorInfo info;
-      check(MatFactorInfoInitialize(&info), "MatFactorInfoInitialize");
-      check(MatCholeskyFactorNumeric(F, A, &info), "the factorisation");
       MatFactorError error = MAT_FACTOR_NOERROR;
-      check(MatFactorGetError(F, &error), "MatFactorGetError");
+      // MUMPS's workspace is its analysis's estimate plus ICNTL(14) per cent; its dynamic
+      // scheduling over processes may need more (INFOG(1) = -9: measured on a tied 15 k-DoF
+      // body over three processes on a loaded machine). Then the analysis and the
+      // factorisation are made again with the margin doubled, up to three times (MUMPS does not
+      // factorise again after a failed factorisation without a new analysis).
+      for (int attempt = 0;; ++attempt)
+        {
+          MatFactorInfo info;
+          check(MatFactorInfoInitialize(&info), "MatFactorInfoInitialize");
+          check(MatCholeskyFactorNumeric(F, A, &info), "the factorisation");
+          check(MatFactorGetError(F, &error), "MatFactorGetError");
+          PetscInt code = 0;
+          check(MatMumpsGetInfog(F, 1, &code), "INFOG(1)");
+          if (error == MAT_FACTOR_NOERROR && code < 0)
+            error = MAT_FACTOR_OTHER; // (never a factor MUMPS did not make)
+          if (attempt == 3 || error != MAT_FACTOR_OUTMEMORY || (code != -8 && code != -9))
+            break;
+          margin *= 2;
+          analyse();
+        }
       PetscReal done = 0;
       if (MatMumpsGetRinfog(F, 3, &done) == 0 && done > 0)
         flop_count = done;
@@ -188,19 +374,61 @@ namespace lightbody
                                                      : 3;
     }
 
+    // The vector v from `data`: this process's rows of it (everywhere: every process has the
+    // whole vector), else sent from rank 0.
+    void scatter(const double *data, Vec v, bool everywhere) const
+    {
+      PetscScalar *p = nullptr;
+      check(VecGetArray(v, &p), "VecGetArray");
+      if (everywhere)
+        std::copy(data + first, data + first + local, p);
+      else
+        MPI_Scatterv(data, counts.data(), firsts.data(), MPI_DOUBLE, p, static_cast<int>(local),
+                     MPI_DOUBLE, 0, MPI_COMM_WORLD);
+      check(VecRestoreArray(v, &p), "VecRestoreArray");
+    }
+    // `data` from v: on every process, else on rank 0.
+    void gather(Vec v, double *data, bool everywhere) const
+    {
+      const PetscScalar *p = nullptr;
+      check(VecGetArrayRead(v, &p), "VecGetArrayRead");
+      if (everywhere)
+        MPI_Allgatherv(p, static_cast<int>(local), MPI_DOUBLE, data, counts.data(), firsts.data(),
+                       MPI_DOUBLE, MPI_COMM_WORLD);
+      else
+        MPI_Gatherv(p, static_cast<int>(local), MPI_DOUBLE, data, counts.data(), firsts.data(),
+                    MPI_DOUBLE, 0, MPI_COMM_WORLD);
+      check(VecRestoreArrayRead(v, &p), "VecRestoreArrayRead");
+    }
+    // Whether the vectors of the calls are on every process: made together and not in rank 0's
+    // work alone.
+    bool everywhere() const { return together && !leading && !serving; }
+    bool serving = false; // a server's Impl while it serves rank 0's commands
+
     void solve(double *data)
     {
-      PetscScalar *v = nullptr;
-      check(VecGetArray(b, &v), "VecGetArray");
-      for (PetscInt i = 0; i < local(); ++i)
-        v[i] = data ? data[i] : 0;
-      check(VecRestoreArray(b, &v), "VecRestoreArray");
+      const bool all = everywhere();
+      scatter(data, b, all);
       check(MatSolve(F, b, x), "the solve");
-      const PetscScalar *r = nullptr;
-      check(VecGetArrayRead(x, &r), "VecGetArrayRead");
-      for (PetscInt i = 0; i < local(); ++i)
-        data[i] = r[i];
-      check(VecRestoreArrayRead(x, &r), "VecRestoreArrayRead");
+      gather(x, data, all);
+    }
+
+    void multiply(const double *in, double *out)
+    {
+      const bool all = everywhere();
+      scatter(in, x, all);
+      check(MatMult(A, x, b), "the product");
+      gather(b, out, all);
+    }
+
+    std::vector<double> absolute_diagonal()
+    {
+      check(MatGetDiagonal(A, x), "MatGetDiagonal");
+      std::vector<double> d(rank() == 0 || together ? n : 0);
+      gather(x, d.data(), together);
+      for (double &v : d)
+        v = std::abs(v);
+      return d;
     }
 
     // (PETSc's destroy functions pass over null objects.)
@@ -233,14 +461,33 @@ namespace lightbody
       finish_at_exit();
   }
 
-  bool distributed_factors_available()
+  int distributed_processes() { return petsc_started ? size() : 1; }
+  int distributed_rank() { return petsc_started ? rank() : 0; }
+
+  void lead_servers()
   {
-    return petsc_started && !stopped && size() > 1 && rank() == 0;
+    if (petsc_started && size() > 1 && rank() == 0)
+      leading = true;
   }
 
-  void serve_distributed_factors()
+  void release_servers(int status)
   {
-    DistributedCholesky::Impl f;
+    if (!leading)
+      return;
+    broadcast(release, status);
+    leading = false;
+  }
+
+  bool leading_servers() { return leading; }
+
+  int serve_rank0(DistributedCholesky *shared, DistributedCholesky *second)
+  {
+    DistributedCholesky::Impl  f;
+    DistributedCholesky::Impl *s = shared ? shared->impl_.get() : nullptr;
+    DistributedCholesky::Impl *t = second ? second->impl_.get() : nullptr;
+    for (auto *m : {s, t})
+      if (m)
+        m->serving = true;
     for (;;)
       {
         long message[2] = {0, 0};
@@ -258,7 +505,14 @@ namespace lightbody
                 case factorise_it: f.factorise(); break;
                 case solve_it: f.solve(nullptr); break;
                 case free_it: f.free(); break;
-                case stop_serving: f.free(); return;
+                case solve_shared: s->solve(nullptr); break;
+                case multiply_shared: (message[1] == 1 ? t : s)->multiply(nullptr, nullptr); break;
+                case release:
+                  f.free();
+                  for (auto *m : {s, t})
+                    if (m)
+                      m->serving = false;
+                  return static_cast<int>(message[1]);
                 default: serve_iterative_command(message); break;
               }
           }
@@ -269,19 +523,77 @@ namespace lightbody
       }
   }
 
-  void stop_distributed_factors()
+  void sum_over_processes(double *data, std::size_t n)
   {
-    if (!petsc_started || stopped || rank() != 0)
+    if (distributed_processes() < 2)
       return;
-    stopped = true;
-    broadcast(stop_serving);
+    constexpr std::size_t chunk = std::size_t(1) << 28;
+    for (std::size_t done = 0; done < n; done += chunk)
+      MPI_Allreduce(MPI_IN_PLACE, data + done, static_cast<int>(std::min(chunk, n - done)),
+                    MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
   }
 
-  DistributedCholesky::DistributedCholesky() : impl_(std::make_unique<Impl>()) {}
+  void max_over_processes(double *data, std::size_t n)
+  {
+    if (distributed_processes() < 2)
+      return;
+    MPI_Allreduce(MPI_IN_PLACE, data, static_cast<int>(n), MPI_DOUBLE, MPI_MAX, MPI_COMM_WORLD);
+  }
+
+  void min_over_processes(double &value, unsigned &index)
+  {
+    if (distributed_processes() < 2)
+      return;
+    struct
+    {
+      double value;
+      int    rank;
+    } mine{value, rank()}, least{0, 0};
+    MPI_Allreduce(&mine, &least, 1, MPI_DOUBLE_INT, MPI_MINLOC, MPI_COMM_WORLD);
+    value = least.value;
+    MPI_Bcast(&index, 1, MPI_UNSIGNED, least.rank, MPI_COMM_WORLD);
+  }
+
+  void from_rank0(long &value)
+  {
+    if (distributed_processes() < 2)
+      return;
+    MPI_Request request;
+    MPI_Ibcast(&value, 1, MPI_LONG, 0, MPI_COMM_WORLD, &request);
+    wait_asleep(request);
+  }
+
+  bool wait_for_all_processes(double timeout_seconds)
+  {
+    int initialised = 0, finalised = 0;
+    MPI_Initialized(&initialised);
+    MPI_Finalized(&finalised);
+    if (!initialised || finalised || size() < 2)
+      return true;
+    MPI_Request request;
+    MPI_Ibarrier(MPI_COMM_WORLD, &request);
+    const auto start = std::chrono::steady_clock::now();
+    for (int done = 0;;)
+      {
+        MPI_Test(&request, &done, MPI_STATUS_IGNORE);
+        if (done)
+          return true;
+        if (timeout_seconds > 0 &&
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() >
+              timeout_seconds)
+          return false;
+        std::this_thread::sleep_for(std::chrono::microseconds(500));
+      }
+  }
+
+  DistributedCholesky::DistributedCholesky(int index) : impl_(std::make_unique<Impl>())
+  {
+    impl_->index = index;
+  }
 
   DistributedCholesky::~DistributedCholesky()
   {
-    if (impl_->A)
+    if (impl_->A && !impl_->together)
       broadcast(free_it);
     impl_->free();
   }
@@ -296,24 +608,49 @@ namespace lightbody
     impl_->create(&row_ptr, &columns, &values);
   }
 
+  double DistributedCholesky::set_shares(std::size_t n, const ShareRows &rows,
+                                         const std::function<void()> &release)
+  {
+    impl_->free();
+    impl_->n               = static_cast<long>(n);
+    impl_->matrix_nonzeros = impl_->create_from_shares(rows, release);
+    return impl_->matrix_nonzeros;
+  }
+
   double DistributedCholesky::analyse()
   {
-    broadcast(analyse_it);
+    if (!impl_->together)
+      broadcast(analyse_it);
     return impl_->analyse();
   }
 
   int DistributedCholesky::factorise()
   {
-    broadcast(factorise_it);
+    if (!impl_->together)
+      broadcast(factorise_it);
     return impl_->factorise();
   }
 
   void DistributedCholesky::solve(double *b_in_x_out) const
   {
-    broadcast(solve_it);
+    broadcast(impl_->together ? solve_shared : solve_it);
     impl_->solve(b_in_x_out);
   }
 
+  void DistributedCholesky::multiply(const double *x, double *y) const
+  {
+    if (!impl_->together)
+      throw std::logic_error("DistributedCholesky::multiply: only of a factor made together");
+    broadcast(multiply_shared, impl_->index);
+    impl_->multiply(x, y);
+  }
+
+  std::vector<double> DistributedCholesky::absolute_diagonal() const
+  {
+    return impl_->absolute_diagonal();
+  }
+
+  double DistributedCholesky::nonzeros() const { return impl_->matrix_nonzeros; }
   double DistributedCholesky::factor_nonzeros() const { return impl_->nonzeros; }
   double DistributedCholesky::flops() const { return impl_->flop_count; }
   int    DistributedCholesky::processes() const

@@ -1,10 +1,15 @@
 #pragma once
 // A sparse Cholesky factorisation shared by the processes of an MPI launch: MUMPS through PETSc.
-// Rank 0 runs the whole pipeline and holds the matrix and the right-hand sides; the other ranks
-// join every factorisation and solve (serve_distributed_factors), so the factor, its memory and
-// its work are spread over all processes. PETSc stays inside the .cc.
+// Under `mpirun -np N lightbody run` every process runs the pipeline (the SPMD run): each
+// builds the model, assembles its share of the elements and hands its entries to the processes
+// that own their rows (set_shares), so that no process holds the whole matrix; the analysis,
+// the factorisation and the solves are then collective calls made by all processes together.
+// Where rank 0 works alone (an eigen analysis on the shared factor, the iterative solver), the
+// other processes serve its solves and products (serve_rank0) until it releases them. PETSc
+// stays inside the .cc.
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -16,35 +21,77 @@ namespace lightbody
   void start_distributed_factors(int local_processes);
   void finish_distributed_factors();
 
-  // Whether this is rank 0 of a launch whose other ranks serve factorisations.
-  bool distributed_factors_available();
+  // The processes of the launch (1 without one, or before start_distributed_factors) and this
+  // process's rank among them.
+  int distributed_processes();
+  int distributed_rank();
 
-  // What ranks 1..N-1 do: join the factorisations and solves rank 0 makes until it calls
-  // stop_distributed_factors().
-  void serve_distributed_factors();
-  void stop_distributed_factors();
+  // Rank 0, from now on alone: the other processes wait in serve_rank0 for its commands (its
+  // shared factors' and the iterative solver's). release_servers ends that: each server's
+  // serve_rank0 returns `status` (0: the run goes on; else rank 0 failed).
+  void lead_servers();
+  void release_servers(int status);
+  bool leading_servers();
+  // Ranks 1..N-1: serve rank 0's commands until it releases them; `shared`: the factor made
+  // together before, whose solves and products rank 0 may ask for, `second` a matrix made
+  // together for products alone (index 1; null: none).
+  class DistributedCholesky;
+  int serve_rank0(DistributedCholesky *shared, DistributedCholesky *second = nullptr);
+
+  // Collective helpers of the SPMD run (each a no-op in one process): the sum (the largest) over
+  // the processes of each entry of `data` (on every process); the smallest `value` with its `index`
+  // (the first process's where equal); rank 0's `value` on every process, the others waiting
+  // asleep.
+  void sum_over_processes(double *data, std::size_t n);
+  void max_over_processes(double *data, std::size_t n);
+  void min_over_processes(double &value, unsigned &index);
+  void from_rank0(long &value);
+
+  // Waits for the other processes (a barrier) without keeping a core busy: a process that has
+  // finished its part sleeps while rank 0 writes the results. Returns false when they have not
+  // all come within `timeout_seconds` (0: no limit).
+  bool wait_for_all_processes(double timeout_seconds = 0);
 
   class DistributedCholesky
   {
   public:
-    DistributedCholesky();
+    // index: which of the matrices a server holds rank 0's products are of (serve_rank0): 0
+    // the factor's, 1 the second. A matrix made together serves for products alone as well
+    // (neither analysed nor factorised).
+    explicit DistributedCholesky(int index = 0);
     ~DistributedCholesky(); // frees the factor on every process
     DistributedCholesky(const DistributedCholesky &)            = delete;
     DistributedCholesky &operator=(const DistributedCholesky &) = delete;
 
-    // The whole symmetric matrix (both halves) in compressed rows: row_ptr (n + 1), columns
-    // and values; handed to every process's share of the factorisation.
+    // Rank 0 alone (leading its servers): the whole symmetric matrix (both halves) in
+    // compressed rows: row_ptr (n + 1), columns and values; the other processes join it.
     void set_matrix(std::size_t n, const std::vector<int64_t> &row_ptr,
                     const std::vector<int> &columns, const std::vector<double> &values);
+    // A process's share of a matrix, row by row: row i's entries, each through `add`.
+    using ShareRows = std::function<void(
+      std::size_t row, const std::function<void(int64_t column, double value)> &add)>;
+    // Collective (every process, the SPMD run): this process's share of the symmetric n x n
+    // matrix, the sum over the processes. Each process then owns a band of about n / N
+    // consecutive rows; the shares of its rows are sent to it and summed. `release` (if given)
+    // is called once the share has been read, to free it. Returns the matrix's nonzeros (over
+    // all processes).
+    double set_shares(std::size_t n, const ShareRows &rows,
+                      const std::function<void()> &release = {});
     // Ordering and symbolic analysis; returns the memory the numeric factorisation will need
     // on the process that needs most (MUMPS's estimate), in bytes.
     double analyse();
     // Numeric factorisation: 0 done; 1 the matrix is singular (a zero pivot: a free body or a
     // mechanism); 2 out of memory; 3 another failure of MUMPS.
     int factorise();
-    // Solves A x = b in place (b and x on rank 0).
+    // Solves A x = b in place. Made together (set_shares, and rank 0 not leading): b and x on
+    // every process (rank 0's b is taken); else b and x on rank 0.
     void solve(double *b_in_x_out) const;
+    // y = A x, with x and y placed as solve's.
+    void multiply(const double *x, double *y) const;
+    // |A_ii| on every process (made together) or on rank 0.
+    std::vector<double> absolute_diagonal() const;
 
+    double nonzeros() const;        // the matrix's (set_shares), over all processes
     double factor_nonzeros() const; // MUMPS's count over all processes
     double flops() const;           // of the factorisation, over all processes
     int    processes() const;
@@ -52,6 +99,7 @@ namespace lightbody
     struct Impl; // (also what the other ranks hold while they serve)
 
   private:
+    friend int            serve_rank0(DistributedCholesky *shared, DistributedCholesky *second);
     std::unique_ptr<Impl> impl_;
   };
 } // namespace lightbody

@@ -50,9 +50,11 @@ namespace lightbody
     }
   } // namespace
 
-  bool assemble_geometric_stiffness(const Model &model, const Solution &s, const Vector<double> &u,
-                                    const AffineConstraints<double> &constraints,
-                                    SparseMatrix<double>            &KG)
+  StressRange
+  assemble_geometric_stiffness(const Model &model, const Solution &s, const Vector<double> &u,
+                               const AffineConstraints<double>                        &constraints,
+                               SparseMatrix<double>                                   &KG,
+                               const std::vector<DoFHandler<3>::active_cell_iterator> *cells)
   {
     struct Scratch
     {
@@ -68,13 +70,20 @@ namespace lightbody
       std::vector<types::global_dof_index> dofs = std::vector<types::global_dof_index>(cell_dofs);
       double                               compression = 0, largest = 0; // MPa
     };
-    double                           compression = 0, largest = 0;
+    StressRange                      range;
     std::optional<CondensedAssembly> condensed;
     if (CondensedAssembly::needed(constraints))
-      condensed.emplace(s.dof_handler);
+      condensed.emplace(s.dof_handler, cells);
+    const std::vector<DoFHandler<3>::active_cell_iterator> all =
+      cells ? std::vector<DoFHandler<3>::active_cell_iterator>()
+            : std::vector<DoFHandler<3>::active_cell_iterator>(
+                s.dof_handler.active_cell_iterators().begin(),
+                s.dof_handler.active_cell_iterators().end());
+    const auto &list = cells ? *cells : all;
     WorkStream::run(
-      s.dof_handler.begin_active(), s.dof_handler.end(),
-      [&](const DoFHandler<3>::active_cell_iterator &cell, Scratch &sc, Copy &cd) {
+      list.cbegin(), list.cend(),
+      [&](const auto &it, Scratch &sc, Copy &cd) {
+        const DoFHandler<3>::active_cell_iterator &cell = *it;
         cell->get_dof_indices(cd.dofs);
         for (unsigned i = 0; i < cell_dofs; ++i)
           sc.cell_u[i] = u[cd.dofs[i]];
@@ -94,8 +103,8 @@ namespace lightbody
         sc.strains.geometric_stiffness(sc.sigma, cd.local);
       },
       [&](const Copy &cd) {
-        compression = std::max(compression, cd.compression);
-        largest     = std::max(largest, cd.largest);
+        range.compression = std::max(range.compression, cd.compression);
+        range.largest     = std::max(range.largest, cd.largest);
         if (condensed)
           condensed->add(cd.local, cd.dofs);
         else
@@ -105,15 +114,13 @@ namespace lightbody
     if (condensed)
       condensed->condense(constraints, KG, nullptr);
     clear_constrained(constraints, KG);
-    // Compression below a millionth of the largest stress is round-off of the stress recovery
-    // (measured: 1e-8 in a plate in pure tension), and would buckle above a load factor of 1e6.
-    return compression > 1e-6 * largest;
+    return range;
   }
 
-  std::pair<double, double> assemble_mass(const Model &model, const Solution &s,
-                                          const ModalSpec                 &modal,
-                                          const AffineConstraints<double> &constraints,
-                                          SparseMatrix<double>            &M)
+  std::pair<double, double>
+  assemble_mass(const Model &model, const Solution &s, const ModalSpec &modal,
+                const AffineConstraints<double> &constraints, SparseMatrix<double> &M,
+                const std::vector<DoFHandler<3>::active_cell_iterator> *cells)
   {
     ShellStrains                         strains(model, QGauss<3>(3));
     FullMatrix<double>                   local(cell_dofs, cell_dofs);
@@ -121,24 +128,34 @@ namespace lightbody
     double                               structural = 0, added = 0;
     std::optional<CondensedAssembly>     condensed;
     if (CondensedAssembly::needed(constraints))
-      condensed.emplace(s.dof_handler);
+      condensed.emplace(s.dof_handler, cells);
     const auto add = [&] {
       if (condensed)
         condensed->add(local, dofs);
       else
         constraints.distribute_local_to_global(local, dofs, M);
     };
-    for (const auto &cell : s.dof_handler.active_cell_iterators())
-      {
-        cell->get_dof_indices(dofs);
-        strains.reinit(cell);
-        strains.mass(model.parts[cell->material_id()].material.density, local);
-        for (unsigned i = 0; i < cell_dofs; ++i)
-          for (unsigned j = 0; j < cell_dofs; ++j)
-            if (s.fe.system_to_component_index(i).first == 0)
-              structural += local(i, j);
-        add();
-      }
+    const auto one_cell = [&](const DoFHandler<3>::active_cell_iterator &cell) {
+      cell->get_dof_indices(dofs);
+      strains.reinit(cell);
+      strains.mass(model.parts[cell->material_id()].material.density, local);
+      for (unsigned i = 0; i < cell_dofs; ++i)
+        for (unsigned j = 0; j < cell_dofs; ++j)
+          if (s.fe.system_to_component_index(i).first == 0)
+            structural += local(i, j);
+      add();
+    };
+    // The cells whose matrices are added (a share: the non-structural masses' pieces on them).
+    std::vector<bool> mine(model.triangulation.n_active_cells(), cells == nullptr);
+    if (cells)
+      for (const auto &cell : *cells)
+        {
+          mine[cell->active_cell_index()] = true;
+          one_cell(cell);
+        }
+    else
+      for (const auto &cell : s.dof_handler.active_cell_iterators())
+        one_cell(cell);
 
     for (std::size_t k = 0; k < modal.masses.size(); ++k)
       {
@@ -154,6 +171,9 @@ namespace lightbody
                                "the point is not on any part (nor within a quarter gauge of one)");
             const DoFHandler<3>::active_cell_iterator cell(&model.triangulation, 0, found->first,
                                                            &s.dof_handler);
+            added += nm.mass;
+            if (!mine[cell->active_cell_index()])
+              continue;
             cell->get_dof_indices(dofs);
             for (unsigned i = 0; i < cell_dofs; ++i)
               for (unsigned j = 0; j < cell_dofs; ++j)
@@ -163,7 +183,6 @@ namespace lightbody
                         s.fe.shape_value(j, found->second)
                     : 0;
             add();
-            added += nm.mass;
             continue;
           }
         // Spread over the surface's area (inside the box): mass / A int N_a N_b dA.
@@ -198,6 +217,8 @@ namespace lightbody
           {
             const DoFHandler<3>::active_cell_iterator cell(&model.triangulation, 0, f.cell,
                                                            &s.dof_handler);
+            if (!mine[cell->active_cell_index()])
+              continue;
             fv.reinit(cell, f.face);
             local = 0;
             for (unsigned q = 0; q < rule.size(); ++q)
@@ -223,9 +244,8 @@ namespace lightbody
     return {structural, added};
   }
 
-  BucklingSolution buckling_modes(bool compression, const FactoredMatrix &K,
-                                  const SparseMatrix<double> &KG, unsigned modes,
-                                  const AffineConstraints<double> &c)
+  BucklingSolution buckling_modes(bool compression, const FactoredMatrix &K, const PencilMatrix &KG,
+                                  unsigned modes, const AffineConstraints<double> &c)
   {
     const auto       t0 = std::chrono::steady_clock::now();
     BucklingSolution b;
@@ -269,7 +289,7 @@ namespace lightbody
   }
 
   ModalSolution vibration_modes(const FactoredMatrix &K_shifted, double shift,
-                                const SparseMatrix<double> &M, const AffineConstraints<double> &c,
+                                const PencilMatrix &M, const AffineConstraints<double> &c,
                                 const std::vector<unsigned char> &component, unsigned modes)
   {
     const auto    t0 = std::chrono::steady_clock::now();
@@ -283,11 +303,11 @@ namespace lightbody
     std::array<Vector<double>, 3> Mr;
     for (unsigned d = 0; d < 3; ++d)
       {
-        Vector<double> r(M.m());
+        Vector<double> r(K_shifted.size());
         for (std::size_t i = 0; i < r.size(); ++i)
           r[i] = component[i] == d && !c.is_constrained(i) ? 1 : 0;
-        Mr[d].reinit(M.m());
-        M.vmult(Mr[d], r);
+        Mr[d].reinit(r.size());
+        M.vmult(r.data(), Mr[d].data(), r.size());
         m.total_mass[d] = r * Mr[d];
       }
     for (std::size_t k = 0; k < e.values.size(); ++k)

@@ -10,32 +10,44 @@
 
 namespace lightbody
 {
+  // The stress range of a load case: the largest compression (minus the smallest principal
+  // stress) and the largest principal stress in magnitude, MPa.
+  struct StressRange
+  {
+    double compression = 0, largest = 0;
+    // Some point of the body is in compression (compression below a millionth of the largest
+    // stress is round-off of the stress recovery, measured 1e-8 in a plate in pure tension, and
+    // would buckle above a load factor of 1e6): without it K_G is positive semi-definite and
+    // there is no positive buckling load factor.
+    bool compressed() const { return compression > 1e-6 * largest; }
+  };
+
   // K_G of the stress the displacement u causes, condensed by the constraints; the rows and
-  // columns of constrained DoFs are zero. Returns false when no point of the body is in
-  // compression (every principal stress >= 0): K_G is then positive semi-definite and there is
-  // no positive buckling load factor.
-  bool assemble_geometric_stiffness(const Model &model, const Solution &s,
-                                    const dealii::Vector<double>            &u,
-                                    const dealii::AffineConstraints<double> &constraints,
-                                    dealii::SparseMatrix<double>            &KG);
+  // columns of constrained DoFs are zero. `cells`: those whose matrices are added (null: all;
+  // some: a process's share in the SPMD run, KG's structure then made from them), and whose
+  // stress range is returned.
+  StressRange assemble_geometric_stiffness(
+    const Model &model, const Solution &s, const dealii::Vector<double> &u,
+    const dealii::AffineConstraints<double> &constraints, dealii::SparseMatrix<double> &KG,
+    const std::vector<dealii::DoFHandler<3>::active_cell_iterator> *cells = nullptr);
 
   // The consistent mass of the structure and of the modal case's non-structural masses,
-  // condensed by the constraints (constrained rows and columns zero). Returns the structural
-  // and the added mass (tonne).
-  std::pair<double, double> assemble_mass(const Model &model, const Solution &s,
-                                          const ModalSpec                         &modal,
-                                          const dealii::AffineConstraints<double> &constraints,
-                                          dealii::SparseMatrix<double>            &M);
+  // condensed by the constraints (constrained rows and columns zero); `cells` as above (the
+  // non-structural masses' pieces on them). Returns the structural mass (of the cells) and the
+  // added mass (all of it), tonne.
+  std::pair<double, double>
+  assemble_mass(const Model &model, const Solution &s, const ModalSpec &modal,
+                const dealii::AffineConstraints<double>                        &constraints,
+                dealii::SparseMatrix<double>                                   &M,
+                const std::vector<dealii::DoFHandler<3>::active_cell_iterator> *cells = nullptr);
 
   // The lowest `modes` buckling load factors of K (factorised) and K_G.
   // `compression`: the answer of assemble_geometric_stiffness (without it: no modes, no solve).
-  BucklingSolution buckling_modes(bool compression, const FactoredMatrix &K,
-                                  const dealii::SparseMatrix<double> &KG, unsigned modes,
-                                  const dealii::AffineConstraints<double> &c);
+  BucklingSolution buckling_modes(bool compression, const FactoredMatrix &K, const PencilMatrix &KG,
+                                  unsigned modes, const dealii::AffineConstraints<double> &c);
 
   // The lowest natural frequencies from the factor of K + shift M.
   ModalSolution vibration_modes(const FactoredMatrix &K_shifted, double shift,
-                                const dealii::SparseMatrix<double>      &M,
-                                const dealii::AffineConstraints<double> &c,
+                                const PencilMatrix &M, const dealii::AffineConstraints<double> &c,
                                 const std::vector<unsigned char> &component, unsigned modes);
 } // namespace lightbody

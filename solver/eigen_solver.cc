@@ -9,6 +9,7 @@
 #include <Eigen/Dense>
 
 #include <algorithm>
+#include <stdexcept>
 #include <cmath>
 #include <cstdlib>
 #include <random>
@@ -55,39 +56,38 @@ namespace lightbody
       mutable dealii::Vector<double>      t_, u_;
     };
 
-    // y = M x for a sparse matrix M.
+    // y = B x: Spectra's operator of the regular-inverse mode.
     class Product
     {
     public:
       using Scalar = double;
 
-      explicit Product(const dealii::SparseMatrix<double> &M) : M_(M), t_(M.m()), u_(M.m()) {}
-      Eigen::Index rows() const { return static_cast<Eigen::Index>(M_.m()); }
+      Product(const PencilMatrix &B, std::size_t n) : B_(B), n_(n) {}
+      Eigen::Index rows() const { return static_cast<Eigen::Index>(n_); }
       Eigen::Index cols() const { return rows(); }
 
-      void perform_op(const double *x, double *y) const
-      {
-        std::copy(x, x + M_.m(), t_.begin());
-        M_.vmult(u_, t_);
-        std::copy(u_.begin(), u_.end(), y);
-      }
+      void perform_op(const double *x, double *y) const { B_.vmult(x, y, n_); }
 
     private:
-      const dealii::SparseMatrix<double> &M_;
-      mutable dealii::Vector<double>      t_, u_;
+      const PencilMatrix &B_;
+      std::size_t         n_;
     };
 
     // A of the regular-inverse mode: its products and its solves (the factor's full solve).
     // Spectra's Lanczos step takes the A-norm of the residual and then its A-products with the
     // basis, each a product with A of the same vector: the last product is remembered (a
     // comparison of two vectors against a product with the whole matrix).
-    class SolvedMatrix : public Product
+    class SolvedMatrix
     {
     public:
+      using Scalar = double;
+
       SolvedMatrix(const FactoredMatrix &A)
-        : Product(*A.matrix), solve_(A.solve), last_x_(A.size()), last_y_(A.size())
+        : multiply_(A.multiply), solve_(A.solve), last_x_(A.size()), last_y_(A.size())
       {
       }
+      Eigen::Index rows() const { return static_cast<Eigen::Index>(last_x_.size()); }
+      Eigen::Index cols() const { return rows(); }
 
       void perform_op(const double *x, double *y) const
       {
@@ -95,7 +95,7 @@ namespace lightbody
         if (!known_ || !std::equal(x, x + n, last_x_.begin()))
           {
             std::copy(x, x + n, last_x_.begin());
-            Product::perform_op(x, last_y_.data());
+            multiply_(x, last_y_.data());
             known_ = true;
           }
         std::copy(last_y_.begin(), last_y_.end(), y);
@@ -108,9 +108,20 @@ namespace lightbody
       }
 
     private:
-      const std::function<void(double *)> &solve_;
-      mutable std::vector<double>          last_x_, last_y_;
-      mutable bool                         known_ = false;
+      const std::function<void(const double *, double *)> &multiply_;
+      const std::function<void(double *)>                 &solve_;
+      mutable std::vector<double>                          last_x_, last_y_;
+      mutable bool                                         known_ = false;
+    };
+
+    // The operator of the Lanczos process: w = C f (and, in the A inner product, A w), the
+    // products with A (null: the Euclidean inner product) and the map from the process's
+    // vectors to the eigenvectors (null: none).
+    struct LanczosOperator
+    {
+      std::function<void(const double *f, double *w, double *aw)> apply;
+      std::function<void(const double *x, double *ax)>            a_multiply;
+      std::function<void(double *)>                               back;
     };
 
     // Lanczos on C = L^-1 P B P^T L^-T (symmetric), its basis kept orthonormal in full (classical
@@ -123,15 +134,35 @@ namespace lightbody
     // 1998, ch. 13) and has converged when that is at most tolerance times |theta|. When the
     // basis is full, the most wanted half is kept as Ritz vectors (H diagonal) and the process
     // goes on from f.
-    EigenPairs thick_restart_lanczos(const SparseCholesky &A, const dealii::SparseMatrix<double> &B,
-                                     Eigen::Index nev, Eigen::Index ncv, EigenEnd end,
-                                     double tolerance)
+    EigenPairs thick_restart_lanczos(const LanczosOperator &C, Eigen::Index n, Eigen::Index nev,
+                                     Eigen::Index ncv, EigenEnd end, double tolerance)
     {
-      const Eigen::Index n = static_cast<Eigen::Index>(A.size());
-      ncv                  = std::min(n, std::max(ncv, nev + 2));
-      // Columns 0..m-1 the basis, column m the next vector f.
-      Eigen::MatrixXd V(n, ncv + 1);
+      ncv = std::min(n, std::max(ncv, nev + 2));
+      // Columns 0..m-1 the basis, column m the next vector f; in the A inner product also
+      // Y = A V, kept by the same combinations as V (no products with A but the start's).
+      const bool      a_inner = static_cast<bool>(C.a_multiply);
+      Eigen::MatrixXd V(n, ncv + 1), Y(a_inner ? n : 0, a_inner ? ncv + 1 : 0);
       advise_huge_pages(V.data(), sizeof(double) * static_cast<std::size_t>(V.size()));
+      if (a_inner)
+        advise_huge_pages(Y.data(), sizeof(double) * static_cast<std::size_t>(Y.size()));
+      // x -= V g, (A x -= Y g), with g = V^T (A x): orthogonalised against the first m columns
+      // twice (classical Gram-Schmidt); returns the sum of the g.
+      const auto orthogonalise = [&](Eigen::VectorXd &x, Eigen::VectorXd &ax, Eigen::Index m) {
+        Eigen::VectorXd h = Eigen::VectorXd::Zero(m);
+        for (int pass = 0; pass < 2; ++pass)
+          {
+            const Eigen::VectorXd g = V.leftCols(m).transpose() * (a_inner ? ax : x);
+            x -= V.leftCols(m) * g;
+            if (a_inner)
+              ax -= Y.leftCols(m) * g;
+            h += g;
+          }
+        return h;
+      };
+      // The norm of x (in the A inner product: sqrt(x^T A x)).
+      const auto norm = [&](const Eigen::VectorXd &x, const Eigen::VectorXd &ax) {
+        return a_inner ? std::sqrt(std::max(0.0, x.dot(ax))) : x.norm();
+      };
       Eigen::MatrixXd                        H = Eigen::MatrixXd::Zero(ncv, ncv);
       std::mt19937_64                        random(20261203);
       std::uniform_real_distribution<double> uniform(-1, 1);
@@ -139,23 +170,26 @@ namespace lightbody
         // A pseudo-random unit vector orthogonal to the first m columns (none: the space is full).
         for (int attempt = 0; attempt < 5; ++attempt)
           {
-            Eigen::VectorXd x(n);
+            Eigen::VectorXd x(n), ax(a_inner ? n : 0);
             for (Eigen::Index i = 0; i < n; ++i)
               x[i] = uniform(random);
-            for (int pass = 0; pass < 2; ++pass)
-              x -= V.leftCols(m) * (V.leftCols(m).transpose() * x).eval();
-            const double norm = x.norm();
-            if (norm > 1e-8)
+            if (a_inner)
+              C.a_multiply(x.data(), ax.data());
+            const double before = norm(x, ax);
+            orthogonalise(x, ax, m);
+            const double size = norm(x, ax);
+            if (size > 1e-8 * before)
               {
-                V.col(m) = x / norm;
+                V.col(m) = x / size;
+                if (a_inner)
+                  Y.col(m) = ax / size;
                 return true;
               }
           }
         return false;
       };
       random_vector(0);
-      dealii::Vector<double> t(static_cast<std::size_t>(n)), u(static_cast<std::size_t>(n));
-      Eigen::VectorXd        w(n);
+      Eigen::VectorXd w(n), aw(a_inner ? n : 0);
 
       EigenPairs                out;
       Eigen::Index              m    = 0;
@@ -180,28 +214,22 @@ namespace lightbody
       for (;;)
         {
           // w = C f, orthogonalised against the basis and f: H's new column, beta f' the rest.
-          std::copy(V.col(m).data(), V.col(m).data() + n, t.begin());
-          A.solve_upper(t.data());
-          B.vmult(u, t);
-          std::copy(u.begin(), u.end(), w.data());
-          A.solve_lower(w.data());
+          C.apply(V.col(m).data(), w.data(), a_inner ? aw.data() : nullptr);
           ++out.products;
-          Eigen::VectorXd h = Eigen::VectorXd::Zero(m + 1);
-          for (int pass = 0; pass < 2; ++pass)
-            {
-              const Eigen::VectorXd g = V.leftCols(m + 1).transpose() * w;
-              w -= V.leftCols(m + 1) * g;
-              h += g;
-            }
+          const Eigen::VectorXd h = orthogonalise(w, aw, m + 1);
           H.block(0, m, m + 1, 1) = h;
           H.block(m, 0, 1, m + 1) = h.transpose();
           ++m;
           const bool full = m == n;
-          beta            = full ? 0 : w.norm();
+          beta            = full ? 0 : norm(w, aw);
           if (!full)
             {
               if (beta > 1e-12 * H.topLeftCorner(m, m).cwiseAbs().maxCoeff())
-                V.col(m) = w / beta;
+                {
+                  V.col(m) = w / beta;
+                  if (a_inner)
+                    Y.col(m) = aw / beta;
+                }
               else
                 {
                   // An invariant subspace: no residual; go on from a new direction.
@@ -235,6 +263,12 @@ namespace lightbody
               const Eigen::VectorXd f = V.col(m);
               V.leftCols(keep)        = (V.leftCols(m) * Sk).eval();
               V.col(keep)             = f;
+              if (a_inner)
+                {
+                  const Eigen::VectorXd af = Y.col(m);
+                  Y.leftCols(keep)         = (Y.leftCols(m) * Sk).eval();
+                  Y.col(keep)              = af;
+                }
               H.setZero();
               for (Eigen::Index k = 0; k < keep; ++k)
                 H(k, k) = theta[pair(k)];
@@ -242,7 +276,7 @@ namespace lightbody
               ++out.iterations;
             }
         }
-      // The leading wanted pairs that converged, most extreme first; phi = P^T L^-T y.
+      // The leading wanted pairs that converged, most extreme first; phi = C.back(y).
       const Eigen::Index count = out.converged ? std::min(m, nev) : leading_converged();
       for (Eigen::Index k = 0; k < count; ++k)
         {
@@ -250,7 +284,8 @@ namespace lightbody
           dealii::Vector<double> phi(static_cast<std::size_t>(n));
           const Eigen::VectorXd  y = V.leftCols(m) * S.col(pair(k));
           std::copy(y.data(), y.data() + n, phi.begin());
-          A.solve_upper(phi.data());
+          if (C.back)
+            C.back(phi.data());
           out.vectors.push_back(std::move(phi));
         }
       return out;
@@ -295,9 +330,20 @@ namespace lightbody
     }
   } // namespace
 
-  EigenPairs extreme_eigenpairs(const FactoredMatrix &A, const dealii::SparseMatrix<double> &B,
-                                unsigned count, EigenEnd end, double tolerance, unsigned subspace)
+  void PencilMatrix::vmult(const double *x, double *y, std::size_t n) const
   {
+    if (!matrix)
+      return multiply(x, y);
+    dealii::Vector<double> in(x, x + n), out(n);
+    matrix->vmult(out, in);
+    std::copy(out.begin(), out.end(), y);
+  }
+
+  EigenPairs extreme_eigenpairs(const FactoredMatrix &A, const PencilMatrix &B, unsigned count,
+                                EigenEnd end, double tolerance, unsigned subspace)
+  {
+    if (A.cholesky && !B.matrix)
+      throw std::logic_error("extreme_eigenpairs: a CHOLMOD factor with a sparse matrix B");
     const auto n   = static_cast<Eigen::Index>(A.size());
     const auto nev = std::min<Eigen::Index>(count, n - 1);
     const auto ncv = std::min<Eigen::Index>(
@@ -305,18 +351,46 @@ namespace lightbody
     const auto rule =
       end == EigenEnd::smallest ? Spectra::SortRule::SmallestAlge : Spectra::SortRule::LargestAlge;
     if (A.cholesky && !spectra_requested())
-      return thick_restart_lanczos(*A.cholesky, B, nev, ncv, end, tolerance);
+      {
+        // C = L^-1 P B P^T L^-T, symmetric: two triangular solves and a product per step.
+        const SparseCholesky  &L = *A.cholesky;
+        dealii::Vector<double> t(A.size()), u(A.size());
+        LanczosOperator        C;
+        C.apply = [&](const double *f, double *w, double *) {
+          std::copy(f, f + A.size(), t.begin());
+          L.solve_upper(t.data());
+          B.matrix->vmult(u, t);
+          std::copy(u.begin(), u.end(), w);
+          L.solve_lower(w);
+        };
+        C.back = [&](double *x) { L.solve_upper(x); };
+        return thick_restart_lanczos(C, n, nev, ncv, end, tolerance);
+      }
+    if (!spectra_requested())
+      {
+        // A^-1 B, self-adjoint in the A inner product: a product with B and a full solve per
+        // step, A w = B f known without a product with A (Spectra's regular-inverse mode takes
+        // several).
+        LanczosOperator C;
+        C.apply = [&](const double *f, double *w, double *aw) {
+          B.vmult(f, aw, A.size());
+          std::copy(aw, aw + A.size(), w);
+          A.solve(w);
+        };
+        C.a_multiply = A.multiply;
+        return thick_restart_lanczos(C, n, nev, ncv, end, tolerance);
+      }
     if (A.cholesky)
       {
         // The vectors of C are L^T P phi.
-        FactoredPencil                         op(*A.cholesky, B);
+        FactoredPencil                         op(*A.cholesky, *B.matrix);
         Spectra::SymEigsSolver<FactoredPencil> eigs(op, nev, ncv);
         return extreme_pairs_of(eigs, rule, tolerance, A.size(),
                                 [&](double *x) { A.cholesky->solve_upper(x); });
       }
     // A^-1 B phi = nu phi with phi^T A phi = 1, as above.
-    Product                                                                            op(B);
-    SolvedMatrix                                                                       a(A);
+    Product      op(B, A.size());
+    SolvedMatrix a(A);
     Spectra::SymGEigsSolver<Product, SolvedMatrix, Spectra::GEigsMode::RegularInverse> eigs(
       op, a, nev, ncv);
     return extreme_pairs_of(eigs, rule, tolerance, A.size(), {});

@@ -5,9 +5,10 @@
 // made; its convergence checked after every product, thick restarts (LIGHTBODY_EIGEN=spectra:
 // Spectra's implicitly restarted Lanczos instead, for the benchmark). This is shift-and-invert with
 // the shift in A: buckling (A = K, B = K_G) and vibration (A = K + s M, B = M). A factor shared by
-// the processes of an MPI launch has no triangular halves: then Lanczos runs in the A inner product
-// on A^-1 B (Spectra's regular-inverse mode), each product one full solve and two sparse products.
-// Spectra stays inside the .cc.
+// the processes of an MPI launch (or the iterative solver) has no triangular halves: then the same
+// Lanczos runs in the A inner product on A^-1 B, each step one full solve and one product with B
+// (A w = B f is known, and A V is kept by the same combinations as V: no product with A but the
+// start vector's). Spectra stays inside the .cc.
 #include "solver/cholmod_factor.h"
 
 #include <deal.II/lac/sparse_matrix.h>
@@ -34,20 +35,37 @@ namespace lightbody
     largest   // largest first (vibration: nu = 1 / (omega^2 + s))
   };
 
-  // The factorised A: CHOLMOD's factor, or a full solve (x := A^-1 x) with A itself.
+  // The factorised A: CHOLMOD's factor, or a full solve (x := A^-1 x) with products by A
+  // itself (y := A x), of size n.
   struct FactoredMatrix
   {
-    const SparseCholesky               *cholesky = nullptr;
-    std::function<void(double *)>       solve;
-    const dealii::SparseMatrix<double> *matrix = nullptr;
+    const SparseCholesky                         *cholesky = nullptr;
+    std::function<void(double *)>                 solve;
+    std::function<void(const double *, double *)> multiply;
+    std::size_t                                   n = 0;
 
-    std::size_t size() const { return cholesky ? cholesky->size() : matrix->m(); }
+    std::size_t size() const { return cholesky ? cholesky->size() : n; }
+  };
+
+  // B of the pencil: a sparse matrix of this process, or products y := B x with a matrix
+  // spread over the processes of an MPI launch (then only with A's solves, not its halves).
+  struct PencilMatrix
+  {
+    PencilMatrix(const dealii::SparseMatrix<double> &m) : matrix(&m) {}
+    explicit PencilMatrix(std::function<void(const double *, double *)> product)
+      : multiply(std::move(product))
+    {
+    }
+    const dealii::SparseMatrix<double>           *matrix = nullptr;
+    std::function<void(const double *, double *)> multiply;
+
+    // y = B x for vectors of the pencil's size.
+    void vmult(const double *x, double *y, std::size_t n) const;
   };
 
   // The `count` eigenpairs at one end of the spectrum. Returns what converged (all of them when
   // `converged`). Throws ModelError when the factor's solves fail. The Lanczos subspace has
   // max(2 count + 1, count + 20, subspace) vectors.
-  EigenPairs extreme_eigenpairs(const FactoredMatrix &A, const dealii::SparseMatrix<double> &B,
-                                unsigned count, EigenEnd end, double tolerance = 1e-9,
-                                unsigned subspace = 0);
+  EigenPairs extreme_eigenpairs(const FactoredMatrix &A, const PencilMatrix &B, unsigned count,
+                                EigenEnd end, double tolerance = 1e-9, unsigned subspace = 0);
 } // namespace lightbody

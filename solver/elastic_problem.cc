@@ -125,6 +125,14 @@ namespace lightbody
       return kept;
     }
 
+    // y = A x on plain arrays of A's size.
+    void vmult(const SparseMatrix<double> &A, const double *x, double *y)
+    {
+      Vector<double> in(x, x + A.m()), out(A.m());
+      A.vmult(out, in);
+      std::copy(out.begin(), out.end(), y);
+    }
+
     std::string point_text(const Point<3> &p)
     {
       std::ostringstream s;
@@ -158,11 +166,39 @@ namespace lightbody
     public:
       ElasticProblem(const Model &model, const Case &c, StageLog &log, const SolverOptions &options)
         : model_(model), case_(c), log_(log), options_(options),
-          solution_(std::make_unique<Solution>(model))
+          solution_(std::make_unique<Solution>(model)),
+          together_(options.together && distributed_processes() > 1), rank_(distributed_rank())
       {
       }
 
+      // The SPMD run (together_): every process runs these same steps, each collective call
+      // made by all. Where rank 0 goes on alone (the iterative solver, chosen or taken when the
+      // shared factor would not fit), the others serve its commands and leave here.
       std::unique_ptr<Solution> run()
+      {
+        if (!together_)
+          return run_sets();
+        try
+          {
+            if (options_.linear_solver == LinearSolver::iterative)
+              go_on_alone();
+            auto s = run_sets();
+            release_servers(0);
+            return s;
+          }
+        catch (const HandedOver &)
+          {
+            return std::move(solution_);
+          }
+        catch (...)
+          {
+            release_servers(1);
+            throw;
+          }
+      }
+
+    private:
+      std::unique_ptr<Solution> run_sets()
       {
         setup_system();
         assemble_loads();
@@ -198,7 +234,6 @@ namespace lightbody
         return std::move(solution_);
       }
 
-    private:
       const Model                           &model_;
       const Case                            &case_;
       StageLog                              &log_;
@@ -224,6 +259,77 @@ namespace lightbody
       Vector<double>             lifting_;       // -K g of prescribed displacements g
       std::vector<double>        diagonal_;      // |K_ii| of the set's matrix, for round_off_N
       bool                       modal_ = false; // the modal support set is being built
+      // The SPMD run: every process of the launch runs this solve; `alone_`: rank 0 has gone on
+      // alone (the others serve it). This process's cells, its share of the matrix (their sums)
+      // while the processes assemble together, and the matrix of an eigen analysis (K_G or M)
+      // spread over the processes.
+      const bool                                       together_;
+      const int                                        rank_;
+      bool                                             alone_ = false;
+      std::vector<DoFHandler<3>::active_cell_iterator> share_cells_;
+      SparsityPattern                                  share_pattern_;
+      SparseMatrix<double>                             share_;
+      std::unique_ptr<DistributedCholesky>             eigen_matrix_;
+      // Vibration: the shift s of K + s M, and (one process, or rank 0 alone) the mass matrix.
+      double               shift_ = 0;
+      SparseMatrix<double> serial_mass_;
+      // The matrix spread over the processes from each one's share (collective).
+      // (share is freed once read)
+      std::unique_ptr<DistributedCholesky> shared_matrix(SparseMatrix<double> &share,
+                                                         int                   index) const;
+      // Rank 0's (or one process's) whole mass matrix of the modal set, added with the shift.
+      void assemble_serial_mass();
+      // The processes still work together (not rank 0 alone).
+      bool lockstep() const { return together_ && !alone_; }
+      // Thrown on ranks 1..N-1 when rank 0 has gone on alone and released them: their part of
+      // the solve is over.
+      struct HandedOver
+      {
+      };
+      // From here on rank 0 works alone: it leads the others, which serve it until it releases
+      // them (then HandedOver, or the ModelError of rank 0's failure).
+      void go_on_alone()
+      {
+        alone_ = true;
+        if (rank_ == 0)
+          return lead_servers();
+        follow(nullptr);
+        throw HandedOver{};
+      }
+      // Ranks 1..N-1: serve rank 0 (the solves and products of `shared`, the products of
+      // `second`) until it releases them; a failure of rank 0 (which reports it) stops them too.
+      void follow(DistributedCholesky *shared, DistributedCholesky *second = nullptr)
+      {
+        if (serve_rank0(shared, second) != 0)
+          throw ModelError("stopped: process 0 failed");
+      }
+      // Runs `work` on rank 0 while the others serve the shared factor's solves and products.
+      template <class Work>
+      void on_rank0(Work work)
+      {
+        if (!lockstep())
+          return work();
+        if (rank_ > 0)
+          return follow(distributed_.get(), eigen_matrix_.get());
+        lead_servers();
+        try
+          {
+            work();
+          }
+        catch (...)
+          {
+            release_servers(1);
+            throw;
+          }
+        release_servers(0);
+      }
+      void factorise_together();
+      // The numeric factorisation of the shared factor (distributed_) after its analysis, said
+      // in the log (`how` the matrix was made); throws ModelError if it fails.
+      void factorise_shared(double bytes, double analysis_seconds, const char *how);
+      // The shared factor's analysis (begun at `start` with making the matrix) in the
+      // statistics; returns MUMPS's memory estimate and the time.
+      std::pair<double, double> analyse_shared(std::chrono::steady_clock::time_point start);
 
       std::vector<unsigned> support_set(const LoadCaseSpec &lc) const;
       // " in load cases a, b" when the case has more than one support set, for messages.
@@ -243,9 +349,6 @@ namespace lightbody
       void straight_fibres();
       void make_sparsity();
       void assemble_system();
-      // Adds the active set's elastic supports to the stiffness (and, with prescribed
-      // displacements, their forces to the lifting) and keeps them in springs_.
-      void assemble_elastic_supports(bool prescribed);
       // A piece of an elastic support: a spring's 1 x 1 stiffness at one DoF, a bedding's face
       // matrix at the DoFs of the face's nodes.
       struct Spring
@@ -287,6 +390,14 @@ namespace lightbody
       void compute_reactions();
       void buckling();
       void vibration();
+      // B of an eigen analysis: `serial` (one process, or rank 0 alone), or products with the
+      // matrix spread over the processes (eigen_matrix_).
+      PencilMatrix pencil(const SparseMatrix<double> &serial) const
+      {
+        if (!lockstep())
+          return PencilMatrix(serial);
+        return PencilMatrix([this](const double *x, double *y) { eigen_matrix_->multiply(x, y); });
+      }
       // Runs `factorise` (the numeric factorisation) and counts its time and `flops()` (asked
       // after it); one of more than 20 Gflop says its time and rate. Returns what it returned.
       template <class Factorise, class Flops>
@@ -311,10 +422,17 @@ namespace lightbody
       FactoredMatrix factored() const
       {
         FactoredMatrix f;
-        if (distributed_)
+        f.n = solution_->dof_handler.n_dofs();
+        if (distributed_ && lockstep())
           {
-            f.solve  = [this](double *x) { distributed_->solve(x); };
-            f.matrix = &stiffness_;
+            // (rank 0's, while the others serve: the matrix is theirs and its own together)
+            f.solve    = [this](double *x) { distributed_->solve(x); };
+            f.multiply = [this](const double *x, double *y) { distributed_->multiply(x, y); };
+          }
+        else if (distributed_)
+          {
+            f.solve    = [this](double *x) { distributed_->solve(x); };
+            f.multiply = [this](const double *x, double *y) { vmult(stiffness_, x, y); };
           }
         else if (iterative_)
           {
@@ -324,7 +442,7 @@ namespace lightbody
             f.solve = [this](double *x) {
               iterative_solve(x, 0.1 * options_.iterative_tolerance, "the eigen analysis");
             };
-            f.matrix = &stiffness_;
+            f.multiply = [this](const double *x, double *y) { vmult(stiffness_, x, y); };
           }
         else
           f.cholesky = cholesky_.get();
@@ -456,6 +574,13 @@ namespace lightbody
               throw ModelError("part \"" + model_.parts[p].name +
                                "\" is joined to no other part and not supported; check that its "
                                "edges meet the neighbouring parts");
+        }
+      if (lockstep())
+        {
+          // Each process its share (assemble_system), also of an eigen analysis's matrix.
+          sparsity_.reset();
+          stiffness_.clear();
+          return;
         }
       make_sparsity();
       stiffness_.reinit(*sparsity_);
@@ -594,27 +719,63 @@ namespace lightbody
       add_tie_constraints(model_, s.dof_handler, s.fe, constraints_, tie_basis_from_environment());
     }
 
+    // The stiffness with the constraints (ties condensed where their lines are long), the
+    // elastic supports and, for prescribed displacements, their forces on the right-hand side
+    // (lifting_). In one process the whole matrix; in the SPMD run each process's share: the
+    // elements of its band of cells (the active cells in order, N equal bands), rank 0 adding the
+    // elastic supports, the lifting summed over the processes; the rows go to their owners in
+    // factorise_together.
     void ElasticProblem::assemble_system()
     {
-      StageLog::Scope  t(log_, "assemble");
-      const Solution  &s = *solution_;
-      ElementStiffness scratch(model_, straight_cells_);
-      CopyData         copy;
-      double           worst_jxw  = 1;
-      unsigned         worst_cell = 0;
+      StageLog::Scope   t(log_, "assemble");
+      const Solution   &s     = *solution_;
+      const std::size_t n     = s.dof_handler.n_dofs();
+      const bool        share = lockstep();
+      const long        N = share ? distributed_processes() : 1, rank = share ? rank_ : 0;
+      const long        C = model_.triangulation.n_active_cells();
+      std::vector<DoFHandler<3>::active_cell_iterator> &cells = share_cells_;
+      cells.clear();
+      for (const auto &cell : s.dof_handler.active_cell_iterators())
+        if (const long i = cell->active_cell_index(); i >= C * rank / N && i < C * (rank + 1) / N)
+          cells.push_back(cell);
+      // Elastic supports: a bedding k (N/mm^3 per global direction) integrated over the exact
+      // footprint, springs (N/mm) shared among the support's nodes (elastic_blocks).
+      springs_ = elastic_blocks();
+      if (share)
+        {
+          DynamicSparsityPattern               dsp(n);
+          std::vector<types::global_dof_index> dofs(cell_dofs);
+          for (const auto &cell : cells)
+            {
+              cell->get_dof_indices(dofs);
+              constraints_.add_entries_local_to_global(dofs, dsp, false);
+            }
+          if (rank == 0)
+            for (const Spring &b : springs_)
+              constraints_.add_entries_local_to_global(b.dofs, dsp, false);
+          share_.clear();
+          share_pattern_.copy_from(dsp);
+          share_.reinit(share_pattern_);
+        }
+      SparseMatrix<double> &target = share ? share_ : stiffness_;
+      ElementStiffness      scratch(model_, straight_cells_);
+      CopyData              copy;
+      double                worst_jxw  = 1;
+      unsigned              worst_cell = 0;
       // Prescribed displacements: the known values' forces move to the right-hand side.
       const bool           prescribed = constraints_.has_inhomogeneities();
       const Vector<double> zero(cell_dofs);
-      lifting_.reinit(prescribed ? s.dof_handler.n_dofs() : 0);
+      lifting_.reinit(prescribed ? n : 0);
       // Ties: the cells' matrices without the constraints, condensed once (CondensedAssembly).
       std::optional<CondensedAssembly> condensed;
       if (CondensedAssembly::needed(constraints_))
-        condensed.emplace(s.dof_handler);
+        condensed.emplace(s.dof_handler, share ? &cells : nullptr);
       WorkStream::run(
-        s.dof_handler.begin_active(), s.dof_handler.end(),
-        [](const DoFHandler<3>::active_cell_iterator &cell, ElementStiffness &sc, CopyData &cd) {
-          cd.min_jxw = sc.compute(cell, cd.K);
-          cd.cell    = cell->active_cell_index();
+        cells.cbegin(), cells.cend(),
+        [](const auto &it, ElementStiffness &sc, CopyData &cd) {
+          const DoFHandler<3>::active_cell_iterator &cell = *it;
+          cd.min_jxw                                      = sc.compute(cell, cd.K);
+          cd.cell                                         = cell->active_cell_index();
           cell->get_dof_indices(cd.dofs);
         },
         [&](const CopyData &cd) {
@@ -623,18 +784,36 @@ namespace lightbody
           if (condensed)
             condensed->add(cd.K, cd.dofs);
           else if (prescribed)
-            constraints_.distribute_local_to_global(cd.K, zero, cd.dofs, stiffness_, lifting_);
+            constraints_.distribute_local_to_global(cd.K, zero, cd.dofs, target, lifting_);
           else
-            constraints_.distribute_local_to_global(cd.K, cd.dofs, stiffness_);
+            constraints_.distribute_local_to_global(cd.K, cd.dofs, target);
         },
         scratch, copy);
       if (condensed)
-        condensed->condense(constraints_, stiffness_, prescribed ? &lifting_ : nullptr);
+        condensed->condense(constraints_, target, prescribed ? &lifting_ : nullptr);
       condensed.reset();
-      assemble_elastic_supports(prescribed);
-      diagonal_.resize(stiffness_.m());
-      for (std::size_t i = 0; i < diagonal_.size(); ++i)
-        diagonal_[i] = std::abs(stiffness_.diag_element(i));
+      if (rank == 0)
+        for (const Spring &b : springs_)
+          {
+            if (prescribed) // the springs' forces at the prescribed values move to the right side
+              constraints_.distribute_local_to_global(b.k, Vector<double>(b.dofs.size()), b.dofs,
+                                                      target, lifting_);
+            else
+              constraints_.distribute_local_to_global(b.k, b.dofs, target);
+          }
+      if (share)
+        {
+          if (prescribed)
+            sum_over_processes(lifting_.data(), lifting_.size());
+          min_over_processes(worst_jxw, worst_cell);
+        }
+      else
+        {
+          // (the shared matrix's diagonal comes from the processes, factorise_together)
+          diagonal_.resize(n);
+          for (std::size_t i = 0; i < n; ++i)
+            diagonal_[i] = std::abs(stiffness_.diag_element(i));
+        }
       if (worst_jxw <= 0)
         {
           const Triangulation<3>::active_cell_iterator cell(&model_.triangulation, 0, worst_cell);
@@ -644,21 +823,9 @@ namespace lightbody
         }
     }
 
-    // Elastic supports of the active set: a bedding k (N/mm^3 per global direction) integrated
-    // over the exact footprint, int_A k_c N_i N_j dA on the faces of its surface (inside its
+    // A bedding's face matrices: int_A k_c N_i N_j dA on the faces of its surface (inside its
     // box), with a composite face rule so that the held area does not depend on where the mesh
     // lines fall; springs (N/mm) shared equally among the support's nodes.
-    void ElasticProblem::assemble_elastic_supports(bool prescribed)
-    {
-      springs_ = elastic_blocks();
-      for (const Spring &b : springs_)
-        if (prescribed) // the springs' forces at the prescribed values move to the right side
-          constraints_.distribute_local_to_global(b.k, Vector<double>(b.dofs.size()), b.dofs,
-                                                  stiffness_, lifting_);
-        else
-          constraints_.distribute_local_to_global(b.k, b.dofs, stiffness_);
-    }
-
     std::vector<ElasticProblem::Spring> ElasticProblem::elastic_blocks() const
     {
       const Solution     &s = *solution_;
@@ -932,8 +1099,11 @@ namespace lightbody
         check_rigid_body_modes();
       if (options_.linear_solver == LinearSolver::iterative)
         return prepare_iterative("chosen (--solver iterative)");
-      // Under mpirun the factorisation is shared by the processes.
-      if (distributed_factors_available())
+      // Under mpirun the factorisation is shared by the processes: made together, or (rank 0
+      // alone) from rank 0's whole matrix.
+      if (lockstep())
+        return factorise_together();
+      if (leading_servers())
         return factorise_distributed();
       cholesky_ = std::make_unique<SparseCholesky>();
       // Lower triangle in compressed columns: row i of the symmetric matrix, entries j >= i,
@@ -1084,15 +1254,8 @@ namespace lightbody
       distributed_->set_matrix(n, row_ptr, columns, values);
       std::vector<int>().swap(columns);
       std::vector<double>().swap(values);
-      const double bytes = distributed_->analyse();
-      const double analysis_seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - analysis_start).count();
-      ++stats.orderings;
-      stats.ordering_seconds += analysis_seconds;
-      stats.factor_bytes     = bytes;
-      stats.factor_solver    = "MUMPS";
-      stats.factor_processes = distributed_->processes();
-      const double kept      = keep_pattern() ? 24.0 * sparsity_->n_nonzero_elements() : 0.0;
+      const auto [bytes, analysis_seconds] = analyse_shared(analysis_start);
+      const double kept = keep_pattern() ? 24.0 * sparsity_->n_nonzero_elements() : 0.0;
       if (const std::string why =
             too_large_for_direct(bytes + kept, kept, " on one of the processes");
           !why.empty())
@@ -1105,32 +1268,135 @@ namespace lightbody
           stiffness_.clear();
           sparsity_.reset();
         }
+      stats.matrix_nonzeros = static_cast<std::size_t>(row_ptr[n]);
+      factorise_shared(bytes, analysis_seconds, "");
+    }
+
+    // The SPMD run: the factorisation made by all processes together. Each hands its share (with
+    // the shifted mass of a vibration analysis) to the processes owning the rows;
+    // MUMPS orders and factorises the matrix spread over them. Where the factor would not fit,
+    // rank 0 goes on alone with the iterative solver (the others serve it).
+    void ElasticProblem::factorise_together()
+    {
+      SolverStatistics &stats          = solution_->statistics;
+      const auto        analysis_start = std::chrono::steady_clock::now();
+      distributed_                     = shared_matrix(share_, 0);
+      stats.matrix_nonzeros            = static_cast<std::size_t>(distributed_->nonzeros());
+      share_.clear();
+      if (!keep_pattern())
+        share_pattern_.reinit(0, 0, 0);
+      const auto [bytes, analysis_seconds] = analyse_shared(analysis_start);
+      // Rank 0 says whether the factor fits (its memory and options): 0 it does, 1 the iterative
+      // solver instead, 2 neither (rank 0 throws the error).
+      // (the eigen analysis's matrix, spread like K)
+      const double kept =
+        keep_pattern() ? 12.0 * stats.matrix_nonzeros / distributed_processes() : 0.0;
+      std::string        why;
+      std::exception_ptr failure;
+      long               decision = 0;
+      if (rank_ == 0)
+        try
+          {
+            why      = too_large_for_direct(bytes + kept, kept, " on one of the processes");
+            decision = why.empty() ? 0 : 1;
+          }
+        catch (const ModelError &)
+          {
+            failure  = std::current_exception();
+            decision = 2;
+          }
+      from_rank0(decision);
+      if (decision == 2)
+        {
+          if (failure)
+            std::rethrow_exception(failure);
+          throw ModelError("stopped: the factor does not fit (process 0 says why)");
+        }
+      if (decision == 1)
+        {
+          distributed_.reset();
+          eigen_matrix_.reset();
+          go_on_alone(); // (ranks 1..N-1 leave here)
+          // Rank 0's whole matrix for the iterative solver.
+          if (!sparsity_)
+            make_sparsity();
+          stiffness_.reinit(*sparsity_);
+          stats.matrix_nonzeros = sparsity_->n_nonzero_elements();
+          assemble_system();
+          if (modal_)
+            assemble_serial_mass();
+          return prepare_iterative(why);
+        }
+      factorise_shared(bytes, analysis_seconds,
+                       ", each process assembling its share of the elements");
+      diagonal_ = distributed_->absolute_diagonal();
+    }
+
+    std::pair<double, double>
+    ElasticProblem::analyse_shared(std::chrono::steady_clock::time_point start)
+    {
+      SolverStatistics &stats = solution_->statistics;
+      const double      bytes = distributed_->analyse();
+      const double      seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      ++stats.orderings;
+      stats.ordering_seconds += seconds;
+      stats.factor_bytes     = bytes;
+      stats.factor_solver    = "MUMPS";
+      stats.factor_processes = distributed_->processes();
+      return {bytes, seconds};
+    }
+
+    void ElasticProblem::factorise_shared(double bytes, double analysis_seconds, const char *how)
+    {
       {
-        char line[240];
-        std::snprintf(
-          line, sizeof(line),
-          "matrix: %.1f M nonzeros (both halves), %zu constrained DoFs; factor (MUMPS over %d "
-          "processes): %.1f M nonzeros, %.1f Gflop, %s per process at most (ordering "
-          "and analysis %.2f s)",
-          1e-6 * static_cast<double>(row_ptr[n]),
-          static_cast<std::size_t>(constraints_.n_constraints()), distributed_->processes(),
-          1e-6 * distributed_->factor_nonzeros(), 1e-9 * distributed_->flops(),
-          memory_text(bytes).c_str(), analysis_seconds);
+        char line[300];
+        std::snprintf(line, sizeof(line),
+                      "matrix: %.1f M nonzeros (both halves%s), %zu constrained DoFs; factor "
+                      "(MUMPS over %d processes): %.1f M nonzeros, %.1f Gflop, %s per process at "
+                      "most (ordering and analysis %.2f s)",
+                      1e-6 * static_cast<double>(solution_->statistics.matrix_nonzeros), how,
+                      static_cast<std::size_t>(constraints_.n_constraints()),
+                      distributed_->processes(), 1e-6 * distributed_->factor_nonzeros(),
+                      1e-9 * distributed_->flops(), memory_text(bytes).c_str(), analysis_seconds);
         log_.message(line);
       }
-      const int failure = numeric_factorisation([&] { return distributed_->factorise(); },
-                                                [&] { return distributed_->flops(); });
-      if (failure == 1)
+      const int failed = numeric_factorisation([&] { return distributed_->factorise(); },
+                                               [&] { return distributed_->flops(); });
+      if (failed == 1)
         throw ModelError("the stiffness matrix is singular" + cases_text() +
                          ": part of the body is not held (a part joined to nothing, or a "
                          "mechanism)");
-      if (failure == 2)
+      if (failed == 2)
         throw ModelError("the factorisation ran out of memory on one of the processes; use more "
                          "processes, a coarser mesh (mesh.size, parts.NAME.mesh_size) or "
                          "machines with more memory");
-      if (failure != 0)
+      if (failed != 0)
         throw ModelError("the distributed factorisation (MUMPS) failed" + cases_text());
-      stats.factor_nonzeros = distributed_->factor_nonzeros();
+      solution_->statistics.factor_nonzeros = distributed_->factor_nonzeros();
+    }
+
+    std::unique_ptr<DistributedCholesky> ElasticProblem::shared_matrix(SparseMatrix<double> &share,
+                                                                       int index) const
+    {
+      auto shared = std::make_unique<DistributedCholesky>(index);
+      shared->set_shares(
+        solution_->dof_handler.n_dofs(),
+        [&](std::size_t i, const std::function<void(int64_t, double)> &add) {
+          for (auto it = share.begin(i); it != share.end(i); ++it)
+            // (the structure's diagonal of a row outside this process's elements)
+            if (!(it->column() == i && it->value() == 0))
+              add(static_cast<int64_t>(it->column()), it->value());
+        },
+        [&] { share.clear(); });
+      return shared;
+    }
+
+    void ElasticProblem::assemble_serial_mass()
+    {
+      serial_mass_.reinit(*sparsity_);
+      assemble_mass(model_, *solution_, *case_.modal, constraints_, serial_mass_);
+      stiffness_.add(shift_, serial_mass_);
     }
 
     std::string ElasticProblem::too_large_for_direct(double bytes, double extra,
@@ -1160,7 +1426,7 @@ namespace lightbody
       if (options_.linear_solver == LinearSolver::automatic)
         return "instead of the direct solver: " + need;
       throw ModelError(need + "; use the iterative solver (--solver iterative), " +
-                       (distributed_factors_available() ? "more processes, " : "") +
+                       (together_ ? "more processes, " : "") +
                        "a coarser mesh (mesh.size, parts.NAME.mesh_size) or fewer layers, or run "
                        "on a machine with more memory");
     }
@@ -1385,6 +1651,13 @@ namespace lightbody
     // DoF that a rigid support holds or that a tie makes follow others).
     void ElasticProblem::compute_reactions()
     {
+      if (lockstep() && rank_ > 0)
+        {
+          // (rank 0's part: the SPMD run's Solution is rank 0's; the factor is freed together)
+          springs_.clear();
+          distributed_.reset();
+          return;
+        }
       StageLog::Scope   t(log_, "reactions");
       Solution         &s = *solution_;
       const std::size_t n = s.dof_handler.n_dofs();
@@ -1509,7 +1782,8 @@ namespace lightbody
       distributed_.reset();
       iterative_.reset();
     }
-    // Linear buckling of the set's load cases that ask for it, on the factor of K.
+    // Linear buckling of the set's load cases that ask for it, on the factor of K (in the SPMD
+    // run on rank 0, the other processes serving the shared factor's solves and products).
     void ElasticProblem::buckling()
     {
       for (unsigned i : active_cases_)
@@ -1520,13 +1794,35 @@ namespace lightbody
           StageLog::Scope   t(log_, "buckling");
           LoadCaseSolution &l = solution_->load_cases[i];
           log_.message("buckling of \"" + l.name + "\": " + std::to_string(modes) + " modes");
-          SparseMatrix<double> KG(*sparsity_);
+          // K_G: in the SPMD run each process's share, spread over them as K is.
+          SparseMatrix<double> KG;
           const auto           t0 = std::chrono::steady_clock::now();
-          const bool           compression =
-            assemble_geometric_stiffness(model_, *solution_, l.displacement, constraints_, KG);
+          StressRange          range;
+          if (lockstep())
+            {
+              KG.reinit(share_pattern_);
+              range = assemble_geometric_stiffness(model_, *solution_, l.displacement, constraints_,
+                                                   KG, &share_cells_);
+              double extremes[2] = {range.compression, range.largest};
+              max_over_processes(extremes, 2);
+              range.compression = extremes[0];
+              range.largest     = extremes[1];
+              eigen_matrix_     = shared_matrix(KG, 1);
+              KG.clear();
+            }
+          else
+            {
+              KG.reinit(*sparsity_);
+              range =
+                assemble_geometric_stiffness(model_, *solution_, l.displacement, constraints_, KG);
+            }
+          const bool   compression = range.compressed();
           const double assembly =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-          l.buckling = buckling_modes(compression, factored(), KG, modes, constraints_);
+          on_rank0([&] {
+            l.buckling = buckling_modes(compression, factored(), pencil(KG), modes, constraints_);
+          });
+          eigen_matrix_.reset();
           l.buckling.assembly_seconds = assembly;
           std::ostringstream text;
           text.precision(4);
@@ -1567,19 +1863,48 @@ namespace lightbody
                                     : std::to_string(active_.size()) + " supports"));
       build_constraints();
       assemble_system();
-      SparseMatrix<double> M(*sparsity_);
-      double               structural = 0, added = 0;
-      {
-        StageLog::Scope t(log_, "assemble");
-        std::tie(structural, added) = assemble_mass(model_, s, spec, constraints_, M);
-      }
       // The shift: (2 pi 1 Hz)^2, below any body's first elastic mode.
-      const double shift = std::pow(2 * M_PI * 1.0, 2);
-      stiffness_.add(shift, M);
+      shift_                  = std::pow(2 * M_PI * 1.0, 2);
+      const double shift      = shift_;
+      double       structural = 0, added = 0;
+      if (lockstep())
+        {
+          // Each process's share of M, added to its share of K and spread over the processes.
+          SparseMatrix<double> M(share_pattern_);
+          {
+            StageLog::Scope t(log_, "assemble");
+            std::tie(structural, added) =
+              assemble_mass(model_, s, spec, constraints_, M, &share_cells_);
+          }
+          sum_over_processes(&structural, 1);
+          share_.add(shift, M);
+          eigen_matrix_ = shared_matrix(M, 1);
+        }
+      else
+        {
+          std::tie(structural, added) = [&] {
+            StageLog::Scope t(log_, "assemble");
+            serial_mass_.reinit(*sparsity_);
+            return assemble_mass(model_, s, spec, constraints_, serial_mass_);
+          }();
+          stiffness_.add(shift, serial_mass_);
+        }
       factorise();
-      StageLog::Scope t(log_, "modal");
-      ModalSolution m = vibration_modes(factored(), shift, M, constraints_, component_, spec.modes);
-      m.supports      = active_;
+      ModalSolution m;
+      on_rank0([&] {
+        StageLog::Scope t(log_, "modal");
+        m = vibration_modes(factored(), shift, pencil(serial_mass_), constraints_, component_,
+                            spec.modes);
+      });
+      eigen_matrix_.reset();
+      serial_mass_.clear();
+      if (lockstep() && rank_ > 0)
+        {
+          distributed_.reset();
+          modal_ = false;
+          return;
+        }
+      m.supports        = active_;
       m.structural_mass = structural;
       m.added_mass      = added;
       std::ostringstream text;

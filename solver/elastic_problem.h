@@ -29,6 +29,11 @@ namespace lightbody
     int    iterative_max_iterations = 2000;
     // The iterative solver's smoother solves subdomains of about this many DoFs exactly.
     std::size_t iterative_subdomain_dofs = 10000;
+    // Every process of an MPI launch runs this same solve (the SPMD run, the same model on each):
+    // each assembles its share of the elements, the matrix is spread over them and factorised
+    // by MUMPS; rank 0's Solution is the whole one (the others hold the displacements too, not
+    // the reactions nor the eigen analyses'). Without several processes, a plain run.
+    bool together = false;
   };
 
   // The memory the machine has available now (MemAvailable), in bytes.

@@ -11,7 +11,7 @@ namespace lightbody::petsc
   void start();
   int  rank(); // in MPI_COMM_WORLD (0 in one process)
   int  size(); // processes of the launch (1 in one process)
-  // Rank 0: sends {command, n} to the other ranks (nothing in one process).
+  // Rank 0 leading (lead_servers): sends {command, n} to the other ranks (else nothing).
   void broadcast(int command, long n = 0);
   // Throws std::runtime_error for a PETSc error code, naming `what`.
   void check(int code, const char *what);
@@ -28,6 +28,9 @@ namespace lightbody::petsc
     factorise_it     = 3,
     solve_it         = 4,
     free_it          = 5,
+    solve_shared     = 6, // the solves and products of a factor made together (SPMD run)
+    multiply_shared  = 7,
+    release          = 8, // rank 0 works with the others again; n: its status
     iterative_matrix = 10,
     iterative_solve  = 11,
     iterative_free   = 12

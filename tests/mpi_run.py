@@ -6,8 +6,19 @@ cores: Open MPI's oversubscription). The case has three support sets, one with a
 analysis, and natural frequencies: the eigen solver runs on the shared factor in the stiffness's
 inner product (no triangular halves), one process on CHOLMOD's halves.
 
-usage: python3 mpi_run.py MPIRUN LIGHTBODY CASE OUT_DIR
+Since every process runs the pipeline (each builds the model and assembles its share of the
+elements, the rows sent to the processes that own them), a second case covers what the shares must
+add up to: tied parts of different meshes (the condensed assembly), straight fibres, a prescribed
+displacement (the right-hand side's share), springs and a bedding (rank 0's share).
+
+The tied case is a cantilevered thin wall, ill-conditioned: MUMPS and CHOLMOD differ by the
+round-off the condition number amplifies, 1.1e-8 of the largest displacement even with every
+element on one process (the same matrix, measured 2026-12-03), so it is compared to 5e-8.
+
+usage: python3 mpi_run.py MPIRUN LIGHTBODY CASE OUT_DIR [N,N,... [TOLERANCE]]
+       (default 1,2,4 and 1e-8)
 """
+import sys
 import os
 
 from mpi_common import check, compare, finish, out, run
@@ -17,7 +28,9 @@ from mpi_common import check, compare, finish, out, run
 
 rc, _, one = run(0, "one")
 check(rc in (0, 6) and one is not None, "the single-process run: exit %d" % rc)
-for n in (1, 2, 4):
+counts = [int(n) for n in sys.argv[5].split(",")] if len(sys.argv) > 5 else [1, 2, 4]
+tolerance = float(sys.argv[6]) if len(sys.argv) > 6 else 1e-8
+for n in counts:
     rc, text, many = run(n, "np%d" % n)
     check(rc in (0, 6) and many is not None, "mpirun -np %d: exit %d\n%s" % (n, rc, text))
     if many is None or one is None:
@@ -31,6 +44,6 @@ for n in (1, 2, 4):
         note = f.read()
     check(("MUMPS over %d MPI processes" % n if n > 1 else "sparse direct (CHOLMOD)") in note,
           "-np %d: report.md names the solver" % n)
-    compare(one, many, "-np %d" % n, 1e-8, 3)
+    compare(one, many, "-np %d" % n, tolerance, 3)
 
 finish()

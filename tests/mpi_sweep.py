@@ -55,7 +55,7 @@ check(not os.path.exists(os.path.join(out, "bad")), "unknown key: nothing writte
 
 # Commands that do not spread over processes are refused, nothing written.
 rc, text = launch(2, "mesh", case, "--out", "mesh", timeout=120)
-check(rc == 1 and "only `run` (its factorisations) and `sweep` (its points) spread" in text,
+check(rc == 1 and "only `run` (its model) and `sweep` (its points) spread" in text,
       "mesh under mpirun -np 2: exit 1, got %d\n%s" % (rc, text))
 check(not os.path.exists(os.path.join(out, "mesh")), "mesh under mpirun -np 2: nothing written")
 rc, text = launch(2, "sweep", case, *vary, "--jobs", "2", "--out", "jobs", timeout=120)

@@ -85,6 +85,21 @@ namespace
   };
 
   // |B phi - nu A phi| / |nu A phi| and phi^T A phi for each pair.
+  void expect_pairs_solve_the_pencil(const Pencil &p, const lightbody::EigenPairs &e);
+
+  // A = T, B = I (the pencil p) through the factor f: the six largest nu = 1 / lambda_k.
+  void expect_inverse_second_difference(const Pencil &p, const lightbody::FactoredMatrix &f)
+  {
+    const unsigned n = p.A.m();
+    const auto     e = lightbody::extreme_eigenpairs(f, p.B, 6, lightbody::EigenEnd::largest);
+    ASSERT_TRUE(e.converged);
+    ASSERT_EQ(e.values.size(), 6u);
+    for (unsigned k = 0; k < 6; ++k)
+      EXPECT_NEAR(e.values[k], 1 / second_difference_eigenvalue(k + 1, n), 1e-9 * e.values[k])
+        << "k = " << k + 1;
+    expect_pairs_solve_the_pencil(p, e);
+  }
+
   void expect_pairs_solve_the_pencil(const Pencil &p, const lightbody::EigenPairs &e)
   {
     for (std::size_t k = 0; k < e.values.size(); ++k)
@@ -103,15 +118,8 @@ namespace
 // second-difference matrix, well separated.
 TEST(EigenSolver, LargestOfTheInverseSecondDifference)
 {
-  const unsigned n = 300;
-  const Pencil   p(n, 0, 1, 1, 0);
-  const auto     e = lightbody::extreme_eigenpairs(p.f, p.B, 6, lightbody::EigenEnd::largest);
-  ASSERT_TRUE(e.converged);
-  ASSERT_EQ(e.values.size(), 6u);
-  for (unsigned k = 0; k < 6; ++k)
-    EXPECT_NEAR(e.values[k], 1 / second_difference_eigenvalue(k + 1, n), 1e-9 * e.values[k])
-      << "k = " << k + 1;
-  expect_pairs_solve_the_pencil(p, e);
+  const Pencil p(300, 0, 1, 1, 0);
+  expect_inverse_second_difference(p, p.f);
 }
 
 // Buckling's form, the most negative nu, on a clustered spectrum that takes restarts: A = I,
@@ -146,4 +154,75 @@ TEST(EigenSolver, AgreesWithSpectra)
       // The same mode up to its sign.
       EXPECT_NEAR(std::abs(a.vectors[k] * b.vectors[k]), 1.0, 1e-6) << "k = " << k;
     }
+}
+
+namespace
+{
+  // The factor as a factor shared by processes offers it: full solves and products with A (the
+  // Lanczos process then works in the A inner product, keeping A V without products).
+  lightbody::FactoredMatrix solves_only(const Pencil &p)
+  {
+    lightbody::FactoredMatrix g;
+    g.n        = p.A.m();
+    g.solve    = [&p](double *x) { p.factor->solve(x); };
+    g.multiply = [&p](const double *x, double *y) {
+      dealii::Vector<double> in(x, x + p.A.m()), out(p.A.m());
+      p.A.vmult(out, in);
+      std::copy(out.begin(), out.end(), y);
+    };
+    return g;
+  }
+} // namespace
+
+// A^-1 B in the A inner product (full solves, as on the factor MUMPS shares over processes), A
+// the second difference, B = I: nu = 1 / lambda_k (closed form), phi^T A phi = 1.
+TEST(EigenSolver, InTheInnerProductOfA)
+{
+  const Pencil p(300, 0, 1, 1, 0);
+  expect_inverse_second_difference(p, solves_only(p));
+}
+
+// The clustered spectrum through thick restarts in the A inner product, A = 2 I + T (not the
+// identity: the inner product matters), B = -T: nu = -lambda_k / (2 + lambda_k).
+TEST(EigenSolver, InTheInnerProductOfAThroughRestarts)
+{
+  const unsigned n = 400;
+  const Pencil   p(n, 2, 1, 0, -1);
+  const auto     e =
+    lightbody::extreme_eigenpairs(solves_only(p), p.B, 5, lightbody::EigenEnd::smallest, 1e-9);
+  ASSERT_TRUE(e.converged);
+  EXPECT_GT(e.iterations, 0u) << "no restart: the test does not reach the thick restart";
+  ASSERT_EQ(e.values.size(), 5u);
+  for (unsigned k = 0; k < 5; ++k)
+    {
+      const double lambda = second_difference_eigenvalue(n - k, n);
+      EXPECT_NEAR(e.values[k], -lambda / (2 + lambda), 1e-10) << "k = " << n - k;
+    }
+  expect_pairs_solve_the_pencil(p, e);
+}
+
+// A pencil whose matrices do not commute (A = D + T with a graded diagonal D, B = -T: A^-1 B is
+// not symmetric, so the inner product matters): the A inner product's Lanczos agrees with the
+// symmetric form on CHOLMOD's triangular halves (values and modes).
+TEST(EigenSolver, InTheInnerProductOfAAgreesWithTheSymmetricForm)
+{
+  const unsigned n = 300;
+  Pencil         p(n, 1, 1, 0, -1);
+  for (unsigned i = 0; i < n; ++i)
+    p.A.add(i, i, 3.0 * i / n);
+  p.factor     = factorise(p.A);
+  p.f.cholesky = p.factor.get();
+  const auto a = lightbody::extreme_eigenpairs(p.f, p.B, 4, lightbody::EigenEnd::smallest, 1e-10);
+  const auto b =
+    lightbody::extreme_eigenpairs(solves_only(p), p.B, 4, lightbody::EigenEnd::smallest, 1e-10);
+  ASSERT_EQ(a.values.size(), 4u);
+  ASSERT_EQ(b.values.size(), 4u);
+  for (unsigned k = 0; k < 4; ++k)
+    {
+      EXPECT_NEAR(a.values[k], b.values[k], 1e-9 * std::abs(a.values[k])) << "k = " << k;
+      dealii::Vector<double> Ab(n);
+      p.A.vmult(Ab, b.vectors[k]);
+      EXPECT_NEAR(std::abs(a.vectors[k] * Ab), 1.0, 1e-6) << "k = " << k;
+    }
+  expect_pairs_solve_the_pencil(p, b);
 }
