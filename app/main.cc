@@ -628,9 +628,10 @@ int main(int argc, char **argv)
               close(null);
             }
           code = execute(args, false);
-          // A failure that rank 0 shares ends there as well; one of this process alone would
-          // leave rank 0 waiting for it: the launch is stopped.
-          if (code != ok && !wait_for_all_processes(60))
+          // Every process meets the others once at the end (asleep, while rank 0 writes). A
+          // failure that rank 0 shares ends there as well; one of this process alone would leave
+          // rank 0 waiting for it: the launch is stopped.
+          if (!wait_for_all_processes(code == ok ? 0 : 60))
             {
               const std::string text = "lightbody: process " + std::to_string(world.rank) +
                                        " failed (exit " + std::to_string(code) +
@@ -647,11 +648,9 @@ int main(int argc, char **argv)
       release_sweep_ranks();
       // Rank 0 failed where the others may still wait for it: stop the launch rather than hang.
       const bool answered = code == ok || code == criterion_failed || code == conditional;
-      if (role == together && world.size > 1 && !answered && !wait_for_all_processes(60))
+      if (role == together && !wait_for_all_processes(answered ? 0 : 60))
         MPI_Abort(MPI_COMM_WORLD, code);
     }
-  if (role == together)
-    wait_for_all_processes();
   finish_distributed_factors();
   finish_mpi();
   return code;
