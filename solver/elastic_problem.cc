@@ -125,14 +125,6 @@ namespace lightbody
       return kept;
     }
 
-    // y = A x on plain arrays of A's size.
-    void vmult(const SparseMatrix<double> &A, const double *x, double *y)
-    {
-      Vector<double> in(x, x + A.m()), out(A.m());
-      A.vmult(out, in);
-      std::copy(out.begin(), out.end(), y);
-    }
-
     std::string point_text(const Point<3> &p)
     {
       std::ostringstream s;
@@ -432,7 +424,9 @@ namespace lightbody
         else if (distributed_)
           {
             f.solve    = [this](double *x) { distributed_->solve(x); };
-            f.multiply = [this](const double *x, double *y) { vmult(stiffness_, x, y); };
+            f.multiply = [this](const double *x, double *y) {
+              PencilMatrix(stiffness_).vmult(x, y, stiffness_.m());
+            };
           }
         else if (iterative_)
           {
@@ -442,7 +436,9 @@ namespace lightbody
             f.solve = [this](double *x) {
               iterative_solve(x, 0.1 * options_.iterative_tolerance, "the eigen analysis");
             };
-            f.multiply = [this](const double *x, double *y) { vmult(stiffness_, x, y); };
+            f.multiply = [this](const double *x, double *y) {
+              PencilMatrix(stiffness_).vmult(x, y, stiffness_.m());
+            };
           }
         else
           f.cholesky = cholesky_.get();
