@@ -814,7 +814,9 @@ namespace
                            static_cast<unsigned>(std::max(mpi_world().local_size, 1))));
         if (follower)
           {
-            run_case(c, options, log);
+            const RunOutcome outcome = run_case(c, options, log);
+            if (command.output != OutputLevel::summary)
+              write_result_pieces(outcome);
             return ok;
           }
         return run(c, options, out_dir, log, command.output, command.fields);

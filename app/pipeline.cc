@@ -44,6 +44,7 @@ namespace lightbody
         model     = std::move(other.model);
         solution  = std::move(other.solution);
         results   = std::move(other.results);
+        together  = other.together;
       }
     return *this;
   }
@@ -224,6 +225,7 @@ namespace lightbody
     const MpiWorld &world = mpi_world();
     solver.together       = world.size > 1;
     const bool follower   = solver.together && world.rank > 0;
+    out.together          = solver.together;
     out.solution          = solve_load_cases(*out.model, out.case_data, log, solver);
     std::exception_ptr failure;
     if (!follower)
@@ -231,6 +233,8 @@ namespace lightbody
         {
           StageLog::Scope t(log, "post");
           out.results = compute_results(*out.solution, out.case_data);
+          if (out.together)
+            out.results->field_file_extension = ".pvtu";
         }
       catch (...)
         {
@@ -249,6 +253,112 @@ namespace lightbody
     if (!follower)
       out.results->verdict = make_verdict(*out.results, out.case_data);
     return out;
+  }
+
+  namespace
+  {
+    // The SPMD run's point-field files: each process writes the piece of its band of cells
+    // (pieces/<file>_<rank>.vtu, with the cells around it as ghost cells) and rank 0 the
+    // <file>.pvtu that records them. Rank 0 sends the folder it writes into, then each file's
+    // name and fields; an empty message ends (or, as the folder, means nothing is written).
+    const std::string pieces_folder = "pieces";
+
+    class PieceWriter
+    {
+    public:
+      PieceWriter(const Model &model, const fs::path &dir)
+        : model_(model), dir_(dir), fe_(2), nodes_(model.triangulation), rank_(mpi_world().rank),
+          processes_(mpi_world().size)
+      {
+        nodes_.distribute_dofs(fe_); // the numbering of Results::node_handler
+        const auto [first, last] =
+          cell_share(model.triangulation.n_active_cells(), rank_, processes_);
+        band_ = {first, last};
+      }
+      // This process's piece of file `stem`; a failure is kept for the end.
+      void write(const std::string &stem, const VtuFields &f)
+      {
+        if (failure_)
+          return;
+        try
+          {
+            write_vtu(model_, nodes_, f, (dir_ / piece(stem, rank_)).string(), &band_);
+          }
+        catch (...)
+          {
+            failure_ = std::current_exception();
+          }
+      }
+      // Rank 0: the file's fields to the others, its own piece and the record.
+      void send(const std::string &stem, const VtuFields &f)
+      {
+        std::string message = stem + '\n' + serialise(f);
+        from_rank0(message);
+        write(stem, f);
+        std::vector<std::string> pieces;
+        for (int r = 0; r < processes_; ++r)
+          pieces.push_back(piece(stem, r));
+        write_pvtu(f, pieces, (dir_ / (stem + ".pvtu")).string());
+      }
+      // The others: the files rank 0 sends, until the empty message.
+      void receive()
+      {
+        for (std::string message; from_rank0(message), !message.empty(); message.clear())
+          {
+            const auto end = message.find('\n');
+            write(message.substr(0, end), deserialise(message.substr(end + 1)));
+          }
+      }
+      // The end of the files (rank 0: the empty message); throws if a process failed.
+      void finish()
+      {
+        if (rank_ == 0)
+          {
+            std::string end;
+            from_rank0(end);
+          }
+        const bool all = every_process(!failure_);
+        if (failure_)
+          std::rethrow_exception(failure_);
+        if (!all)
+          throw std::runtime_error("another process could not write its piece of the .vtu files "
+                                   "into " +
+                                   dir_.string() +
+                                   " (the result folder must be on a "
+                                   "file system all processes of the launch share)");
+      }
+
+    private:
+      static std::string piece(const std::string &stem, int rank)
+      {
+        return pieces_folder + "/" + stem + "_" + std::to_string(rank) + ".vtu";
+      }
+      const Model          &model_;
+      fs::path              dir_;
+      dealii::FE_Q<3>       fe_;
+      dealii::DoFHandler<3> nodes_;
+      int                   rank_, processes_;
+      CellBand              band_;
+      std::exception_ptr    failure_;
+    };
+  } // namespace
+
+  void write_result_pieces(const RunOutcome &outcome)
+  {
+    std::string dir;
+    from_rank0(dir);
+    if (dir.empty())
+      return; // (rank 0 writes no point fields, or could not start)
+    PieceWriter pieces(*outcome.model, dir);
+    pieces.receive();
+    try
+      {
+        pieces.finish();
+      }
+    catch (...)
+      {
+        // (rank 0 reports that this process failed)
+      }
   }
 
   void check_field_names(const std::vector<std::string> &fields)
@@ -275,108 +385,165 @@ namespace lightbody
     auto since  = [](Clock::time_point t) {
       return std::chrono::duration<double>(Clock::now() - t).count();
     };
-    write_folder_atomically(out_dir, outcome.case_data.input_files, [&](const fs::path &tmp) {
-      const Results &r          = *outcome.results;
-      StageLog       timed      = log;
-      const char    *no_picture = level == OutputLevel::summary
-                                    ? "no picture (--output summary: no .vtu files either)"
-                                    : "no picture (--output fields)";
-      auto vtu = [&](unsigned i) { return tmp / (file_stem(r.load_cases[i].name) + ".vtu"); };
+    // The SPMD run: every process writes its piece of each point-field file; the others learn
+    // where (or that nothing is written) before anything can fail here.
+    const bool pieces = outcome.together && level != OutputLevel::summary;
+    bool       told   = false;
+    try
+      {
+        write_folder_atomically(out_dir, outcome.case_data.input_files, [&](const fs::path &tmp) {
+          const Results &r          = *outcome.results;
+          StageLog       timed      = log;
+          const char    *no_picture = level == OutputLevel::summary
+                                        ? "no picture (--output summary: no .vtu files either)"
+                                        : "no picture (--output fields)";
+          auto           vtu        = [&](unsigned i) {
+            return tmp / (file_stem(r.load_cases[i].name) + r.field_file_extension);
+          };
 
-      // The governing load case (for report.md's picture) and the lowest buckling mode.
-      const int gov    = governing_load_case(r);
-      int       lowest = -1;
-      for (unsigned i = 0; i < r.load_cases.size(); ++i)
-        if (!r.load_cases[i].buckling.load_factors.empty() &&
-            (lowest < 0 || r.load_cases[i].buckling.load_factors[0] <
-                             r.load_cases[lowest].buckling.load_factors[0]))
-          lowest = static_cast<int>(i);
-      // The pictures are rendered from the .vtu files (`full` only): each starts as soon as its
-      // file is written, in another process, while the remaining files are written.
-      const FieldSelection  selection{fields};
-      Picture               picture, buckling;
-      std::future<Picture>  picture_job, buckling_job;
-      std::vector<unsigned> order;
-      for (int first : {gov, lowest})
-        if (first >= 0 && std::find(order.begin(), order.end(), first) == order.end())
-          order.push_back(static_cast<unsigned>(first));
-      for (unsigned i = 0; i < r.load_cases.size(); ++i)
-        if (std::find(order.begin(), order.end(), i) == order.end())
-          order.push_back(i);
-      const auto picture_start  = Clock::now();
-      double     fields_s       = 0;
-      auto       start_pictures = [&](unsigned written) {
-        if (level != OutputLevel::full)
-          return;
-        if (gov >= 0 && written == static_cast<unsigned>(gov))
-          {
-            const auto &g = r.load_cases[gov];
-            const Vec3  spot =
-              r.design.checked ? g.max_utilization_location_mm : g.max_von_mises_location_mm;
-            picture_job = std::async(std::launch::async, [&, spot] {
-              return render_picture(renderer, vtu(gov).string(),
-                                          (tmp / (file_stem(g.name) + "_von_mises.png")).string(),
-                                          outcome.case_data.name + ": " + g.name, &spot);
-            });
-          }
-        if (lowest >= 0 && written == static_cast<unsigned>(lowest))
-          {
-            const auto &b = r.load_cases[lowest].buckling;
-            char        title[300];
-            std::snprintf(title, sizeof title, "%s: %s, buckling mode 1, load factor %.3g",
-                                outcome.case_data.name.c_str(), r.load_cases[lowest].name.c_str(),
-                                b.load_factors[0]);
-            buckling_job = std::async(std::launch::async, [&, title = std::string(title)] {
-              return render_picture(
-                      renderer, vtu(lowest).string(),
-                      (tmp / (file_stem(r.load_cases[lowest].name) + "_buckling_mode_1.png")).string(),
-                      title, &b.peaks[0].location_mm, 120, "buckling_mode_1");
-            });
-          }
-      };
-      if (level != OutputLevel::summary)
-        {
-          // The pictures need their case's von Mises stress and buckling mode.
-          FieldSelection with_pictures = selection;
-          if (!fields.empty() && level == OutputLevel::full)
-            with_pictures.patterns.insert(with_pictures.patterns.end(),
-                                          {"von_mises_MPa", "displacement_mm", "buckling_mode_1"});
-          const auto start = Clock::now();
-          for (unsigned i : order)
+          // The governing load case (for report.md's picture) and the lowest buckling mode.
+          const int gov    = governing_load_case(r);
+          int       lowest = -1;
+          for (unsigned i = 0; i < r.load_cases.size(); ++i)
+            if (!r.load_cases[i].buckling.load_factors.empty() &&
+                (lowest < 0 || r.load_cases[i].buckling.load_factors[0] <
+                                 r.load_cases[lowest].buckling.load_factors[0]))
+              lowest = static_cast<int>(i);
+          // The pictures are rendered from the .vtu files (`full` only): each starts as soon as its
+          // file is written, in another process, while the remaining files are written.
+          const FieldSelection  selection{fields};
+          Picture               picture, buckling;
+          std::future<Picture>  picture_job, buckling_job;
+          std::vector<unsigned> order;
+          for (int first : {gov, lowest})
+            if (first >= 0 && std::find(order.begin(), order.end(), first) == order.end())
+              order.push_back(static_cast<unsigned>(first));
+          for (unsigned i = 0; i < r.load_cases.size(); ++i)
+            if (std::find(order.begin(), order.end(), i) == order.end())
+              order.push_back(i);
+          const auto picture_start  = Clock::now();
+          double     fields_s       = 0;
+          auto       start_pictures = [&](unsigned written) {
+            if (level != OutputLevel::full)
+              return;
+            if (gov >= 0 && written == static_cast<unsigned>(gov))
+              {
+                const auto &g = r.load_cases[gov];
+                const Vec3  spot =
+                  r.design.checked ? g.max_utilization_location_mm : g.max_von_mises_location_mm;
+                picture_job = std::async(std::launch::async, [&, spot] {
+                  return render_picture(renderer, vtu(gov).string(),
+                                              (tmp / (file_stem(g.name) + "_von_mises.png")).string(),
+                                              outcome.case_data.name + ": " + g.name, &spot);
+                });
+              }
+            if (lowest >= 0 && written == static_cast<unsigned>(lowest))
+              {
+                const auto &b = r.load_cases[lowest].buckling;
+                char        title[300];
+                std::snprintf(title, sizeof title, "%s: %s, buckling mode 1, load factor %.3g",
+                                    outcome.case_data.name.c_str(), r.load_cases[lowest].name.c_str(),
+                                    b.load_factors[0]);
+                buckling_job = std::async(std::launch::async, [&, title = std::string(title)] {
+                  return render_picture(
+                          renderer, vtu(lowest).string(),
+                          (tmp / (file_stem(r.load_cases[lowest].name) + "_buckling_mode_1.png"))
+                            .string(),
+                          title, &b.peaks[0].location_mm, 120, "buckling_mode_1");
+                });
+              }
+          };
+          if (level != OutputLevel::summary)
             {
-              write_vtu(r, i, vtu(i).string(),
-                        static_cast<int>(i) == gov || static_cast<int>(i) == lowest ? with_pictures
-                                                                                    : selection);
-              start_pictures(i);
+              // The pictures need their case's von Mises stress and buckling mode.
+              FieldSelection with_pictures = selection;
+              if (!fields.empty() && level == OutputLevel::full)
+                with_pictures.patterns.insert(
+                  with_pictures.patterns.end(),
+                  {"von_mises_MPa", "displacement_mm", "buckling_mode_1"});
+              auto selected = [&](unsigned i) {
+                return static_cast<int>(i) == gov || static_cast<int>(i) == lowest ? with_pictures
+                                                                                   : selection;
+              };
+              const auto start = Clock::now();
+              if (pieces)
+                {
+                  fs::create_directory(tmp / pieces_folder);
+                  std::string dir = tmp.string();
+                  from_rank0(dir);
+                  told = true;
+                  PieceWriter writer(*outcome.model, tmp);
+                  try
+                    {
+                      for (unsigned i : order)
+                        writer.send(file_stem(r.load_cases[i].name),
+                                    load_case_fields(r, i, selected(i)));
+                      if (r.modal)
+                        writer.send("modal", modal_fields(r));
+                    }
+                  catch (...)
+                    {
+                      try
+                        {
+                          writer.finish();
+                        }
+                      catch (...)
+                        {
+                        }
+                      throw;
+                    }
+                  writer.finish();
+                  // (the pictures read the pieces: they start when all are written)
+                  for (unsigned i : order)
+                    start_pictures(i);
+                }
+              else
+                {
+                  for (unsigned i : order)
+                    {
+                      write_vtu(r, i, vtu(i).string(), selected(i));
+                      start_pictures(i);
+                    }
+                  if (r.modal)
+                    write_modal_vtu(r, (tmp / "modal.vtu").string());
+                }
+              write_pvd(r, (tmp / "results.pvd").string(), r.field_file_extension);
+              fields_s = since(start);
+              timed.record("write_fields", fields_s);
             }
-          write_pvd(r, (tmp / "results.pvd").string());
-          if (r.modal)
-            write_modal_vtu(r, (tmp / "modal.vtu").string());
-          fields_s = since(start);
-          timed.record("write_fields", fields_s);
-        }
-      // The exact case as run and the program that ran it, for anyone who finds the folder.
-      write_text_file(tmp / "case.yaml", "# lightbody " + std::string(version) + ", from " +
-                                           outcome.case_data.file + " with overrides applied\n" +
-                                           outcome.case_data.effective_yaml + "\n");
-      if (picture_job.valid())
-        picture = picture_job.get();
-      else if (gov >= 0)
-        {
-          picture.message = no_picture;
-          picture.fields  = level == OutputLevel::fields;
-        }
-      if (buckling_job.valid())
-        buckling = buckling_job.get();
-      else if (lowest >= 0)
-        buckling.message = no_picture;
-      if (level == OutputLevel::full && (gov >= 0 || lowest >= 0))
-        timed.record("picture", since(picture_start));
-      write_report_json(r, outcome.case_data, timed, picture, (tmp / "report.json").string(),
-                        lowest >= 0 ? &buckling : nullptr);
-      write_report_md(r, outcome.case_data, picture, (tmp / "report.md").string(),
-                      lowest >= 0 ? &buckling : nullptr);
-    });
+          // The exact case as run and the program that ran it, for anyone who finds the folder.
+          write_text_file(tmp / "case.yaml", "# lightbody " + std::string(version) + ", from " +
+                                               outcome.case_data.file +
+                                               " with overrides applied\n" +
+                                               outcome.case_data.effective_yaml + "\n");
+          if (picture_job.valid())
+            picture = picture_job.get();
+          else if (gov >= 0)
+            {
+              picture.message = no_picture;
+              picture.fields  = level == OutputLevel::fields;
+            }
+          if (buckling_job.valid())
+            buckling = buckling_job.get();
+          else if (lowest >= 0)
+            buckling.message = no_picture;
+          if (level == OutputLevel::full && (gov >= 0 || lowest >= 0))
+            timed.record("picture", since(picture_start));
+          write_report_json(r, outcome.case_data, timed, picture, (tmp / "report.json").string(),
+                            lowest >= 0 ? &buckling : nullptr);
+          write_report_md(r, outcome.case_data, picture, (tmp / "report.md").string(),
+                          lowest >= 0 ? &buckling : nullptr);
+        });
+      }
+    catch (...)
+      {
+        if (pieces && !told)
+          {
+            std::string nothing;
+            from_rank0(nothing);
+          }
+        throw;
+      }
   }
 
   MeshQuality mesh_case(const Case &c, const std::string &out_dir, StageLog &log)

@@ -41,6 +41,9 @@ namespace lightbody
     std::unique_ptr<Model>    model;
     std::unique_ptr<Solution> solution;
     std::unique_ptr<Results>  results;
+    // The SPMD run (under mpirun): every process solved together; rank 0 alone has results,
+    // and every process writes its piece of the .vtu files (write_results, write_result_pieces).
+    bool together = false;
   };
 
   // Meshes, solves and post-processes a case. Under an MPI launch of several processes every
@@ -67,6 +70,10 @@ namespace lightbody
   void write_results(const RunOutcome &outcome, const StageLog &log, const std::string &out_dir,
                      const std::string &renderer = "", OutputLevel level = OutputLevel::full,
                      const std::vector<std::string> &fields = {});
+  // The other processes of the SPMD run: their pieces of the .vtu files that rank 0's
+  // write_results makes (into the folder rank 0 is writing, which must be on a file system they
+  // share); returns when rank 0 is done with them or could not write.
+  void write_result_pieces(const RunOutcome &outcome);
   // Throws std::invalid_argument naming a --fields item that matches no result field.
   void check_field_names(const std::vector<std::string> &fields);
 

@@ -25,6 +25,8 @@
 #include <vtkUnstructuredGrid.h>
 #include <vtkWarpVector.h>
 #include <vtkWindowToImageFilter.h>
+#include <vtkSmartPointer.h>
+#include <vtkXMLPUnstructuredGridReader.h>
 #include <vtkXMLUnstructuredGridReader.h>
 
 #include <algorithm>
@@ -50,10 +52,18 @@ int main(int argc, char **argv)
   double     spot[3];
   const bool has_spot =
     argc == 5 && std::sscanf(argv[4], "%lf,%lf,%lf", &spot[0], &spot[1], &spot[2]) == 3;
-  vtkNew<vtkXMLUnstructuredGridReader> reader;
+  // A .vtu, or the .pvtu record of an MPI run's pieces (their ghost cells make the faces
+  // between pieces inner faces).
+  const std::string             in     = argv[1];
+  const bool                    pieces = in.size() > 5 && in.substr(in.size() - 5) == ".pvtu";
+  vtkSmartPointer<vtkXMLReader> reader;
+  if (pieces)
+    reader = vtkSmartPointer<vtkXMLPUnstructuredGridReader>::New();
+  else
+    reader = vtkSmartPointer<vtkXMLUnstructuredGridReader>::New();
   reader->SetFileName(argv[1]);
   reader->Update();
-  vtkUnstructuredGrid *grid        = reader->GetOutput();
+  vtkUnstructuredGrid *grid = vtkUnstructuredGrid::SafeDownCast(reader->GetOutputDataObject(0));
   const char          *warp_field  = mode ? mode : "displacement_mm";
   const char          *color_field = mode ? mode : "von_mises_MPa";
   if (!grid || grid->GetNumberOfPoints() == 0 || !grid->GetPointData()->GetArray(color_field) ||

@@ -30,7 +30,7 @@ namespace lightbody
       j["name"] = lc.name;
       if (!lc.description.empty())
         j["description"] = lc.description;
-      j["file"]     = file_stem(lc.name) + ".vtu";
+      j["file"]     = file_stem(lc.name) + r.field_file_extension;
       j["supports"] = Json::array();
       for (const auto &rr : lc.reactions)
         j["supports"].push_back(rr.support);

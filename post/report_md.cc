@@ -198,7 +198,9 @@ namespace lightbody
             << fixed(c.criteria.buckling_factor, 2)
             << " (criteria.buckling_factor). Linear buckling does not include imperfections or "
                "plasticity; the required factor covers them. Mode shapes: point fields "
-               "`buckling_mode_1`, ... in the load case's .vtu.\n\n"
+               "`buckling_mode_1`, ... in the load case's "
+            << r.field_file_extension
+            << ".\n\n"
                "| load case | load factors (ascending) | mode 1 largest at (mm) | result |\n"
                "|---|---|---|---|\n";
           for (const auto &lc : r.load_cases)
@@ -243,7 +245,9 @@ namespace lightbody
                                            " modes are rigid-body modes (0 Hz)"
                                        : std::string())
             << ". Effective masses as a share of the mass that can move in each direction; "
-               "mode shapes in `modal.vtu` (`mode_1`, ...).\n\n"
+               "mode shapes in `modal"
+            << r.field_file_extension
+            << "` (`mode_1`, ...).\n\n"
                "| mode | frequency (Hz) | effective mass x / y / z (%) | largest at (mm) |\n"
                "|---:|---:|---|---|\n";
           for (std::size_t k = 0; k < m.frequencies_Hz.size(); ++k)

@@ -194,11 +194,14 @@ namespace lightbody
     unsigned structures_reused = 0, symbolic_reused = 0;
     // The numeric factorisations: flops, time and the machine's DGEMM rate (flop/s; 0 when not
     // measured).
-    double                        factor_flops = 0, factor_seconds = 0, dgemm_rate = 0;
-    std::string                   factor_solver    = "CHOLMOD";
-    int                           factor_processes = 1;
-    IterativeStatistics           iterative; // factor_solver "CG+GAMG"
-    std::size_t                   elements = 0;
+    double              factor_flops = 0, factor_seconds = 0, dgemm_rate = 0;
+    std::string         factor_solver    = "CHOLMOD";
+    int                 factor_processes = 1;
+    IterativeStatistics iterative; // factor_solver "CG+GAMG"
+    // The point-field files: one .vtu per load case, or in the SPMD run a .pvtu per load case
+    // recording one piece per process.
+    std::string                   field_file_extension = ".vtu";
+    std::size_t                   elements             = 0;
     std::vector<PartMesh>         parts;
     std::vector<Joint>            joints;
     MassReport                    mass;

@@ -9,6 +9,7 @@
 
 #include <vtkCellArray.h>
 #include <vtkCellData.h>
+#include <vtkDataSetAttributes.h>
 #include <vtkDoubleArray.h>
 #include <vtkErrorCode.h>
 #include <vtkFieldData.h>
@@ -26,7 +27,9 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
+#include <numeric>
 #include <sstream>
 
 namespace lightbody
@@ -65,54 +68,121 @@ namespace lightbody
 
   namespace
   {
-    // The model as a VTK grid with one point per node of the scalar quadratic numbering `nodes`
-    // (point i is DoF i), cells as 27-node Lagrange hexahedra, and the cells' part, material and
-    // thickness.
+    // Text inside an XML attribute.
+    std::string xml_text(const std::string &text)
+    {
+      std::string out;
+      for (char c : text)
+        switch (c)
+          {
+            case '&': out += "&amp;"; break;
+            case '<': out += "&lt;"; break;
+            case '>': out += "&gt;"; break;
+            case '"': out += "&quot;"; break;
+            default: out += c;
+          }
+      return out;
+    }
+
+    // The model as a VTK grid with one point per node of the scalar quadratic numbering `nodes`,
+    // cells as 27-node Lagrange hexahedra with their part, material and thickness: the whole
+    // model (point i is node i), or a piece: the cells of a band and, as ghost cells, those
+    // around it that share a node with it, on the nodes of those cells (in increasing order).
     class NodeGrid
     {
     public:
-      NodeGrid(const Model &model, const DoFHandler<3> &nodes)
-        : model_(model), nodes_(nodes), grid_(vtkSmartPointer<vtkUnstructuredGrid>::New())
+      NodeGrid(const Model &model, const DoFHandler<3> &nodes, const CellBand *piece)
+        : grid_(vtkSmartPointer<vtkUnstructuredGrid>::New())
       {
-        const std::size_t     n = nodes.n_dofs();
-        std::vector<Point<3>> x(n);
+        const std::size_t n_nodes  = nodes.n_dofs();
+        const unsigned    n_cells  = model.triangulation.n_active_cells();
+        const auto       &fe       = nodes.get_fe();
+        const unsigned    per_cell = fe.n_dofs_per_cell();
+        // Every cell's nodes, by active cell index.
+        std::vector<types::global_dof_index> cell_nodes(std::size_t(n_cells) * per_cell);
+        std::vector<types::global_dof_index> dofs(per_cell);
+        for (const auto &cell : nodes.active_cell_iterators())
+          {
+            cell->get_dof_indices(dofs);
+            std::copy(dofs.begin(), dofs.end(),
+                      cell_nodes.begin() + std::size_t(cell->active_cell_index()) * per_cell);
+          }
+        auto nodes_of = [&](unsigned c) {
+          return std::pair{cell_nodes.begin() + std::size_t(c) * per_cell,
+                           cell_nodes.begin() + std::size_t(c + 1) * per_cell};
+        };
+        std::vector<unsigned char> ghost;
+        if (!piece)
+          {
+            cells_.resize(n_cells);
+            std::iota(cells_.begin(), cells_.end(), 0u);
+            point_node_.resize(n_nodes);
+            std::iota(point_node_.begin(), point_node_.end(), types::global_dof_index(0));
+          }
+        else
+          {
+            std::vector<bool> in_band(n_nodes, false);
+            for (unsigned c = piece->first; c < piece->last; ++c)
+              for (auto [i, end] = nodes_of(c); i != end; ++i)
+                in_band[*i] = true;
+            for (unsigned c = 0; c < n_cells; ++c)
+              {
+                const bool own = c >= piece->first && c < piece->last;
+                auto [i, end]  = nodes_of(c);
+                if (own || std::any_of(i, end, [&](auto k) { return in_band[k]; }))
+                  {
+                    cells_.push_back(c);
+                    ghost.push_back(own ? 0 : vtkDataSetAttributes::DUPLICATECELL);
+                  }
+              }
+            std::vector<bool> used(n_nodes, false);
+            for (unsigned c : cells_)
+              for (auto [i, end] = nodes_of(c); i != end; ++i)
+                used[*i] = true;
+            for (std::size_t k = 0; k < n_nodes; ++k)
+              if (used[k])
+                point_node_.push_back(k);
+          }
+        std::vector<vtkIdType> point_of_node(n_nodes, -1);
+        for (std::size_t p = 0; p < point_node_.size(); ++p)
+          point_of_node[point_node_[p]] = static_cast<vtkIdType>(p);
+
+        std::vector<Point<3>> x(n_nodes);
         DoFTools::map_dofs_to_support_points(*model.mapping, nodes, x);
-        auto coordinates = vtkSmartPointer<vtkDoubleArray>::New();
+        const vtkIdType n_points    = static_cast<vtkIdType>(point_node_.size());
+        auto            coordinates = vtkSmartPointer<vtkDoubleArray>::New();
         coordinates->SetNumberOfComponents(3);
-        coordinates->SetNumberOfTuples(static_cast<vtkIdType>(n));
-        for (std::size_t i = 0; i < n; ++i)
+        coordinates->SetNumberOfTuples(n_points);
+        for (vtkIdType p = 0; p < n_points; ++p)
           for (unsigned d = 0; d < 3; ++d)
-            coordinates->SetTypedComponent(static_cast<vtkIdType>(i), static_cast<int>(d), x[i][d]);
+            coordinates->SetTypedComponent(p, static_cast<int>(d), x[point_node_[p]][d]);
         auto points = vtkSmartPointer<vtkPoints>::New();
         points->SetData(coordinates);
         grid_->SetPoints(points);
 
         // VTK's place of each local node of the quadratic element, from its unit support point.
-        const auto      &fe       = nodes.get_fe();
         const int        order[3] = {2, 2, 2};
-        std::vector<int> vtk_index(fe.n_dofs_per_cell());
-        for (unsigned k = 0; k < fe.n_dofs_per_cell(); ++k)
+        std::vector<int> vtk_index(per_cell);
+        for (unsigned k = 0; k < per_cell; ++k)
           {
             const Point<3> &p = fe.get_unit_support_points()[k];
             vtk_index[k]      = vtkHigherOrderHexahedron::PointIndexFromIJK(
                    static_cast<int>(std::lround(2 * p[0])), static_cast<int>(std::lround(2 * p[1])),
                    static_cast<int>(std::lround(2 * p[2])), order);
           }
-        const vtkIdType cells   = static_cast<vtkIdType>(model.triangulation.n_active_cells());
+        const vtkIdType cells   = static_cast<vtkIdType>(cells_.size());
         auto            offsets = vtkSmartPointer<vtkIdTypeArray>::New(),
              connectivity       = vtkSmartPointer<vtkIdTypeArray>::New();
         offsets->SetNumberOfValues(cells + 1);
         connectivity->SetNumberOfValues(cells * 27);
-        std::vector<types::global_dof_index> dofs(fe.n_dofs_per_cell());
-        for (const auto &cell : nodes.active_cell_iterators())
+        for (vtkIdType j = 0; j < cells; ++j)
           {
-            cell->get_dof_indices(dofs);
-            const vtkIdType c = static_cast<vtkIdType>(cell->active_cell_index());
-            for (unsigned k = 0; k < dofs.size(); ++k)
-              connectivity->SetValue(27 * c + vtk_index[k], static_cast<vtkIdType>(dofs[k]));
+            auto [i, end] = nodes_of(cells_[j]);
+            for (unsigned k = 0; i != end; ++i, ++k)
+              connectivity->SetValue(27 * j + vtk_index[k], point_of_node[*i]);
           }
-        for (vtkIdType c = 0; c <= cells; ++c)
-          offsets->SetValue(c, 27 * c);
+        for (vtkIdType j = 0; j <= cells; ++j)
+          offsets->SetValue(j, 27 * j);
         auto cell_array = vtkSmartPointer<vtkCellArray>::New();
         cell_array->SetData(offsets, connectivity);
         grid_->SetCells(VTK_LAGRANGE_HEXAHEDRON, cell_array);
@@ -126,8 +196,8 @@ namespace lightbody
               it = materials.insert(materials.end(), p.material.name);
             material_of_part.push_back(static_cast<int>(it - materials.begin()));
           }
-        std::vector<int>    part(cells), material(cells);
-        std::vector<double> thickness(cells);
+        std::vector<int>    part(n_cells), material(n_cells);
+        std::vector<double> thickness(n_cells);
         for (const auto &cell : model.triangulation.active_cell_iterators())
           {
             const auto i = cell->active_cell_index();
@@ -140,9 +210,18 @@ namespace lightbody
         auto t = vtkSmartPointer<vtkFloatArray>::New();
         t->SetName("thickness_mm");
         t->SetNumberOfValues(cells);
-        for (vtkIdType i = 0; i < cells; ++i)
-          t->SetValue(i, static_cast<float>(thickness[i]));
+        for (vtkIdType j = 0; j < cells; ++j)
+          t->SetValue(j, static_cast<float>(thickness[cells_[j]]));
         grid_->GetCellData()->AddArray(t);
+        if (piece)
+          {
+            auto g = vtkSmartPointer<vtkUnsignedCharArray>::New();
+            g->SetName(vtkDataSetAttributes::GhostArrayName());
+            g->SetNumberOfValues(cells);
+            for (vtkIdType j = 0; j < cells; ++j)
+              g->SetValue(j, ghost[j]);
+            grid_->GetCellData()->AddArray(g);
+          }
         auto part_names     = vtkSmartPointer<vtkStringArray>::New(),
              material_names = vtkSmartPointer<vtkStringArray>::New();
         part_names->SetName("part_names");
@@ -155,41 +234,30 @@ namespace lightbody
         grid_->GetFieldData()->AddArray(material_names);
       }
 
+      // An integer per active cell (by active cell index).
       void add_cell_field(const std::string &name, const std::vector<int> &values)
       {
         auto a = vtkSmartPointer<vtkIntArray>::New();
         a->SetName(name.c_str());
-        a->SetNumberOfValues(grid_->GetNumberOfCells());
-        for (vtkIdType i = 0; i < grid_->GetNumberOfCells(); ++i)
-          a->SetValue(i, values[i]);
+        a->SetNumberOfValues(static_cast<vtkIdType>(cells_.size()));
+        for (std::size_t j = 0; j < cells_.size(); ++j)
+          a->SetValue(static_cast<vtkIdType>(j), values[cells_[j]]);
         grid_->GetCellData()->AddArray(a);
       }
 
-      // A scalar on the nodes (values[i] at node i), written as float32.
+      // A field of `components` values per node (node-major, the scalar quadratic numbering),
+      // written as float32.
       template <class Values>
-      void add_point_field(const std::string &name, const Values &values)
+      void add_point_field(const std::string &name, unsigned components, const Values &values)
       {
         auto a = vtkSmartPointer<vtkFloatArray>::New();
         a->SetName(name.c_str());
-        a->SetNumberOfValues(grid_->GetNumberOfPoints());
-        for (vtkIdType i = 0; i < grid_->GetNumberOfPoints(); ++i)
-          a->SetValue(i, static_cast<float>(values[i]));
-        grid_->GetPointData()->AddArray(a);
-      }
-
-      // A vector field of the displacement numbering (`handler`, three components per node) at
-      // the nodes.
-      void add_point_vector(const std::string &name, const DoFHandler<3> &handler,
-                            const Vector<double> &v)
-      {
-        if (node_of_dof_.empty())
-          map_vector_dofs(handler);
-        auto a = vtkSmartPointer<vtkFloatArray>::New();
-        a->SetName(name.c_str());
-        a->SetNumberOfComponents(3);
-        a->SetNumberOfTuples(grid_->GetNumberOfPoints());
-        for (std::size_t i = 0; i < node_of_dof_.size(); ++i)
-          a->SetTypedComponent(node_of_dof_[i], component_of_dof_[i], static_cast<float>(v[i]));
+        a->SetNumberOfComponents(static_cast<int>(components));
+        a->SetNumberOfTuples(static_cast<vtkIdType>(point_node_.size()));
+        for (std::size_t p = 0; p < point_node_.size(); ++p)
+          for (unsigned k = 0; k < components; ++k)
+            a->SetTypedComponent(static_cast<vtkIdType>(p), static_cast<int>(k),
+                                 static_cast<float>(values[point_node_[p] * components + k]));
         grid_->GetPointData()->AddArray(a);
       }
 
@@ -227,55 +295,99 @@ namespace lightbody
       }
 
     private:
-      // Node and component of every DoF of the vector numbering: the k-th base function of a
-      // cell's vector element sits on the k-th node of the scalar one.
-      void map_vector_dofs(const DoFHandler<3> &handler)
+      vtkSmartPointer<vtkUnstructuredGrid> grid_;
+      std::vector<unsigned>                cells_;      // active cell index of each cell written
+      std::vector<types::global_dof_index> point_node_; // node of each point
+    };
+
+    // Node and component of every DoF of the displacement numbering: the k-th base function of
+    // a cell's vector element sits on the k-th node of the scalar one.
+    struct DofNodes
+    {
+      DofNodes(const DoFHandler<3> &handler, const DoFHandler<3> &nodes)
+        : node(handler.n_dofs(), 0), component(handler.n_dofs(), 0)
       {
-        node_of_dof_.assign(handler.n_dofs(), 0);
-        component_of_dof_.assign(handler.n_dofs(), 0);
         const auto                          &fe = handler.get_fe();
         std::vector<types::global_dof_index> vector_dofs(fe.n_dofs_per_cell()),
-          node_dofs(nodes_.get_fe().n_dofs_per_cell());
-        auto node_cell = nodes_.begin_active();
+          node_dofs(nodes.get_fe().n_dofs_per_cell());
+        auto node_cell = nodes.begin_active();
         for (const auto &cell : handler.active_cell_iterators())
           {
             cell->get_dof_indices(vector_dofs);
             node_cell->get_dof_indices(node_dofs);
             for (unsigned i = 0; i < vector_dofs.size(); ++i)
               {
-                const auto [component, k]         = fe.system_to_component_index(i);
-                node_of_dof_[vector_dofs[i]]      = static_cast<vtkIdType>(node_dofs[k]);
-                component_of_dof_[vector_dofs[i]] = static_cast<int>(component);
+                const auto [c, k]         = fe.system_to_component_index(i);
+                node[vector_dofs[i]]      = node_dofs[k];
+                component[vector_dofs[i]] = static_cast<unsigned char>(c);
               }
             ++node_cell;
           }
       }
+      // A vector of the displacement numbering as a field of three components per node.
+      PointField field(const std::string &name, const Vector<double> &v, std::size_t n_nodes,
+                       double scale = 1) const
+      {
+        PointField f{name, 3, std::vector<float>(3 * n_nodes, 0.0f)};
+        for (std::size_t i = 0; i < node.size(); ++i)
+          f.values[3 * node[i] + component[i]] = static_cast<float>(scale * v[i]);
+        return f;
+      }
+      std::vector<types::global_dof_index> node;
+      std::vector<unsigned char>           component;
+    };
 
-      const Model                         &model_;
-      const DoFHandler<3>                 &nodes_;
-      vtkSmartPointer<vtkUnstructuredGrid> grid_;
-      std::vector<vtkIdType>               node_of_dof_;
-      std::vector<int>                     component_of_dof_;
+    void put_bytes(std::string &out, const void *data, std::size_t n)
+    {
+      out.append(static_cast<const char *>(data), n);
+    }
+    void put_size(std::string &out, std::uint64_t n) { put_bytes(out, &n, sizeof n); }
+    struct ByteReader
+    {
+      const std::string &in;
+      std::size_t        at = 0;
+      void               get(void *data, std::size_t n)
+      {
+        if (n > in.size() - at)
+          throw std::runtime_error("a process received a truncated piece of the result files");
+        std::memcpy(data, in.data() + at, n);
+        at += n;
+      }
+      std::uint64_t size()
+      {
+        std::uint64_t n;
+        get(&n, sizeof n);
+        return n;
+      }
+      std::string text()
+      {
+        std::string t(size(), '\0');
+        get(t.data(), t.size());
+        return t;
+      }
     };
   } // namespace
 
-  void write_vtu(const Results &r, unsigned lc, const std::string &path,
-                 const FieldSelection &fields)
+  VtuFields load_case_fields(const Results &r, unsigned lc, const FieldSelection &fields)
   {
     const Solution       &s   = r.solution;
     const LoadCaseResult &res = r.load_cases[lc];
-    NodeGrid              grid(s.model, r.node_handler);
-    grid.add_text("load_case", res.name);
+    const std::size_t     n   = r.node_handler.n_dofs();
+    VtuFields             f;
+    f.load_case                     = res.name;
+    const auto               &modes = s.load_cases[lc].buckling.modes;
+    std::unique_ptr<DofNodes> dof_nodes;
+    if (fields.wants("displacement_mm") || !modes.empty())
+      dof_nodes = std::make_unique<DofNodes>(s.dof_handler, r.node_handler);
     if (fields.wants("displacement_mm"))
-      grid.add_point_vector("displacement_mm", s.dof_handler, s.load_cases[lc].displacement);
-    const std::size_t n     = r.node_handler.n_dofs();
-    auto              field = [&](const std::string &name, auto value_at) {
+      f.points.push_back(dof_nodes->field("displacement_mm", s.load_cases[lc].displacement, n));
+    auto field = [&](const std::string &name, auto value_at) {
       if (!fields.wants(name))
         return;
-      std::vector<double> v(n);
+      PointField p{name, 1, std::vector<float>(n)};
       for (std::size_t i = 0; i < n; ++i)
-        v[i] = value_at(i);
-      grid.add_point_field(name, v);
+        p.values[i] = static_cast<float>(value_at(i));
+      f.points.push_back(std::move(p));
     };
     field("von_mises_MPa", [&](std::size_t i) { return res.von_mises[i]; });
     for (unsigned k = 0; k < 3; ++k)
@@ -296,17 +408,86 @@ namespace lightbody
     if (res.utilization.size() == n)
       field("utilization", [&](std::size_t i) { return res.utilization[i]; });
     // Buckling mode shapes, largest displacement 1 (scale them in ParaView's Warp By Vector).
-    const auto &modes = s.load_cases[lc].buckling.modes;
     for (std::size_t k = 0; k < modes.size(); ++k)
       {
         const std::string name = "buckling_mode_" + std::to_string(k + 1);
         if (fields.wants(name))
-          grid.add_point_vector(name, s.dof_handler, modes[k]);
+          f.points.push_back(dof_nodes->field(name, modes[k], n));
       }
     if (r.design.checked)
-      grid.add_cell_field("heat_affected", std::vector<int>(r.design.heat_affected.begin(),
-                                                            r.design.heat_affected.end()));
+      f.heat_affected.assign(r.design.heat_affected.begin(), r.design.heat_affected.end());
+    return f;
+  }
+
+  VtuFields modal_fields(const Results &r)
+  {
+    const Solution &s = r.solution;
+    const DofNodes  dof_nodes(s.dof_handler, r.node_handler);
+    VtuFields       f;
+    // Mode shapes scaled to a largest displacement of 1 (mass-normalised in the solver).
+    for (std::size_t k = 0; k < s.modal->modes.size(); ++k)
+      {
+        const double peak = s.modal->modes[k].linfty_norm();
+        f.points.push_back(dof_nodes.field("mode_" + std::to_string(k + 1), s.modal->modes[k],
+                                           r.node_handler.n_dofs(), peak > 0 ? 1 / peak : 1));
+      }
+    return f;
+  }
+
+  std::string serialise(const VtuFields &f)
+  {
+    std::string out;
+    put_size(out, f.load_case.size());
+    out += f.load_case;
+    put_size(out, f.points.size());
+    for (const auto &p : f.points)
+      {
+        put_size(out, p.name.size());
+        out += p.name;
+        put_size(out, p.components);
+        put_size(out, p.values.size());
+        put_bytes(out, p.values.data(), p.values.size() * sizeof(float));
+      }
+    put_size(out, f.heat_affected.size());
+    put_bytes(out, f.heat_affected.data(), f.heat_affected.size() * sizeof(int));
+    return out;
+  }
+
+  VtuFields deserialise(const std::string &bytes)
+  {
+    ByteReader in{bytes};
+    VtuFields  f;
+    f.load_case = in.text();
+    f.points.resize(in.size());
+    for (auto &p : f.points)
+      {
+        p.name       = in.text();
+        p.components = static_cast<unsigned>(in.size());
+        p.values.resize(in.size());
+        in.get(p.values.data(), p.values.size() * sizeof(float));
+      }
+    f.heat_affected.resize(in.size());
+    in.get(f.heat_affected.data(), f.heat_affected.size() * sizeof(int));
+    return f;
+  }
+
+  void write_vtu(const Model &model, const DoFHandler<3> &nodes, const VtuFields &f,
+                 const std::string &path, const CellBand *piece)
+  {
+    NodeGrid grid(model, nodes, piece);
+    if (!f.load_case.empty())
+      grid.add_text("load_case", f.load_case);
+    for (const auto &p : f.points)
+      grid.add_point_field(p.name, p.components, p.values);
+    if (!f.heat_affected.empty())
+      grid.add_cell_field("heat_affected", f.heat_affected);
     grid.write(path);
+  }
+
+  void write_vtu(const Results &r, unsigned lc, const std::string &path,
+                 const FieldSelection &fields)
+  {
+    write_vtu(r.solution.model, r.node_handler, load_case_fields(r, lc, fields), path);
   }
 
   void write_model_vtu(const Model &model, const DoFHandler<3> &nodes,
@@ -314,9 +495,9 @@ namespace lightbody
                        const std::map<std::string, std::vector<int>>    &cell_fields,
                        const std::string                                &path)
   {
-    NodeGrid grid(model, nodes);
+    NodeGrid grid(model, nodes, nullptr);
     for (const auto &[name, values] : point_fields)
-      grid.add_point_field(name, values);
+      grid.add_point_field(name, 1, values);
     for (const auto &[name, values] : cell_fields)
       grid.add_cell_field(name, values);
     grid.write(path);
@@ -324,21 +505,38 @@ namespace lightbody
 
   void write_modal_vtu(const Results &r, const std::string &path)
   {
-    const Solution &s = r.solution;
-    NodeGrid        grid(s.model, r.node_handler);
-    // Mode shapes scaled to a largest displacement of 1 (mass-normalised in the solver).
-    for (std::size_t k = 0; k < s.modal->modes.size(); ++k)
-      {
-        Vector<double> mode = s.modal->modes[k];
-        const double   peak = mode.linfty_norm();
-        if (peak > 0)
-          mode /= peak;
-        grid.add_point_vector("mode_" + std::to_string(k + 1), s.dof_handler, mode);
-      }
-    grid.write(path);
+    write_vtu(r.solution.model, r.node_handler, modal_fields(r), path);
   }
 
-  void write_pvd(const Results &r, const std::string &path)
+  void write_pvtu(const VtuFields &f, const std::vector<std::string> &pieces,
+                  const std::string &path)
+  {
+    // The arrays as each piece has them (NodeGrid): VTK's types of float, int and unsigned char
+    // arrays, double coordinates.
+    std::ostringstream x;
+    x << "<?xml version=\"1.0\"?>\n"
+      << "<VTKFile type=\"PUnstructuredGrid\" version=\"0.1\" byte_order=\"LittleEndian\">\n"
+      << "  <PUnstructuredGrid GhostLevel=\"1\">\n    <PPointData>\n";
+    for (const auto &p : f.points)
+      x << "      <PDataArray type=\"Float32\" Name=\"" << xml_text(p.name)
+        << "\" NumberOfComponents=\"" << p.components << "\"/>\n";
+    x << "    </PPointData>\n    <PCellData>\n"
+      << "      <PDataArray type=\"Int32\" Name=\"part\"/>\n"
+      << "      <PDataArray type=\"Int32\" Name=\"material\"/>\n"
+      << "      <PDataArray type=\"Float32\" Name=\"thickness_mm\"/>\n"
+      << "      <PDataArray type=\"UInt8\" Name=\"" << vtkDataSetAttributes::GhostArrayName()
+      << "\"/>\n";
+    if (!f.heat_affected.empty())
+      x << "      <PDataArray type=\"Int32\" Name=\"heat_affected\"/>\n";
+    x << "    </PCellData>\n    <PPoints>\n"
+      << "      <PDataArray type=\"Float64\" NumberOfComponents=\"3\"/>\n    </PPoints>\n";
+    for (const auto &piece : pieces)
+      x << "    <Piece Source=\"" << xml_text(piece) << "\"/>\n";
+    x << "  </PUnstructuredGrid>\n</VTKFile>\n";
+    write_text_file(path, x.str());
+  }
+
+  void write_pvd(const Results &r, const std::string &path, const std::string &extension)
   {
     // One time step per load case (ParaView's time slider steps through them), named after it:
     // ParaView shows the name with each data set, and each .vtu carries it as `load_case`.
@@ -346,23 +544,10 @@ namespace lightbody
     pvd << "<?xml version=\"1.0\"?>\n"
         << "<VTKFile type=\"Collection\" version=\"0.1\" byte_order=\"LittleEndian\">\n"
         << "  <Collection>\n";
-    auto xml = [](const std::string &text) {
-      std::string out;
-      for (char c : text)
-        switch (c)
-          {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            default: out += c;
-          }
-      return out;
-    };
     for (unsigned i = 0; i < r.load_cases.size(); ++i)
       pvd << "    <DataSet timestep=\"" << i << "\" group=\"\" part=\"0\" name=\""
-          << xml(r.load_cases[i].name) << "\" file=\""
-          << xml(file_stem(r.load_cases[i].name) + ".vtu") << "\"/>\n";
+          << xml_text(r.load_cases[i].name) << "\" file=\""
+          << xml_text(file_stem(r.load_cases[i].name) + extension) << "\"/>\n";
     pvd << "  </Collection>\n</VTKFile>\n";
     write_text_file(path, pvd.str());
   }

@@ -21,9 +21,48 @@ namespace lightbody
   // Every point field a load case's .vtu can carry (buckling modes as `buckling_mode_*`).
   const std::vector<std::string> &result_field_names();
 
-  // <dir>/<load case>.vtu: displacement, stresses, categories and utilization at the nodes,
-  // buckling modes; part, material, thickness and heat-affected cells; the load case's name as
-  // field data `load_case`.
+  // A file's point fields as written: each a name, its components (1, or 3 for a vector) and
+  // its values node by node on the scalar quadratic numbering (Results::node_handler), component
+  // fastest; the load case's name (field data `load_case`, empty for none) and the cells'
+  // heat-affected flags (by active cell index; empty: not written).
+  struct PointField
+  {
+    std::string        name;
+    unsigned           components = 1;
+    std::vector<float> values;
+  };
+  struct VtuFields
+  {
+    std::string             load_case;
+    std::vector<PointField> points;
+    std::vector<int>        heat_affected;
+  };
+  // A load case's fields (displacement, stresses, categories and utilization at the nodes,
+  // buckling modes), those `fields` selects.
+  VtuFields load_case_fields(const Results &r, unsigned load_case,
+                             const FieldSelection &fields = {});
+  // The natural mode shapes as point fields mode_1, mode_2, ... (largest displacement 1).
+  VtuFields modal_fields(const Results &r);
+  // As bytes, to send to other processes, and back.
+  std::string serialise(const VtuFields &f);
+  VtuFields   deserialise(const std::string &bytes);
+
+  // A piece of the model for a process's .vtu: the active cells [first, last) (by active cell
+  // index); the cells around them that share a node are written too, as ghost cells
+  // (vtkGhostType 1), so that ParaView treats the faces between pieces as inner faces.
+  struct CellBand
+  {
+    unsigned first = 0, last = 0;
+  };
+  // A .vtu of the model (nodes: the scalar quadratic numbering) with `f`'s fields: the whole
+  // model, or the piece `piece`.
+  void write_vtu(const Model &model, const dealii::DoFHandler<3> &nodes, const VtuFields &f,
+                 const std::string &path, const CellBand *piece = nullptr);
+  // The .pvtu record of pieces written with `f`'s fields (paths relative to the record).
+  void write_pvtu(const VtuFields &f, const std::vector<std::string> &pieces,
+                  const std::string &path);
+
+  // <dir>/<load case>.vtu: load_case_fields written for the whole model.
   void write_vtu(const Results &r, unsigned load_case, const std::string &path,
                  const FieldSelection &fields = {});
 
@@ -37,7 +76,7 @@ namespace lightbody
   // <dir>/modal.vtu: the natural mode shapes as point fields mode_1, mode_2, ...
   void write_modal_vtu(const Results &r, const std::string &path);
 
-  // <dir>/results.pvd listing the .vtu files, one step per load case, each named after its load
-  // case.
-  void write_pvd(const Results &r, const std::string &path);
+  // <dir>/results.pvd listing each load case's file (`<load case><extension>`: .vtu, or .pvtu
+  // for pieces), one step per load case, each named after its load case.
+  void write_pvd(const Results &r, const std::string &path, const std::string &extension = ".vtu");
 } // namespace lightbody

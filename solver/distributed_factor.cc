@@ -563,6 +563,30 @@ namespace lightbody
     wait_asleep(request);
   }
 
+  void from_rank0(std::string &bytes)
+  {
+    if (distributed_processes() < 2)
+      return;
+    long size = static_cast<long>(bytes.size());
+    from_rank0(size);
+    bytes.resize(static_cast<std::size_t>(size));
+    constexpr std::size_t chunk = std::size_t(1) << 30;
+    for (std::size_t done = 0; done < bytes.size(); done += chunk)
+      {
+        MPI_Request request;
+        MPI_Ibcast(bytes.data() + done, static_cast<int>(std::min(chunk, bytes.size() - done)),
+                   MPI_CHAR, 0, MPI_COMM_WORLD, &request);
+        wait_asleep(request);
+      }
+  }
+
+  std::pair<unsigned, unsigned> cell_share(unsigned cells, int rank, int processes)
+  {
+    const unsigned long long c = cells, r = static_cast<unsigned>(rank),
+                             n = static_cast<unsigned>(std::max(processes, 1));
+    return {static_cast<unsigned>(c * r / n), static_cast<unsigned>(c * (r + 1) / n)};
+  }
+
   bool wait_for_all_processes(double timeout_seconds)
   {
     int initialised = 0, finalised = 0;

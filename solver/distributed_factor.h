@@ -11,6 +11,8 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <string>
+#include <utility>
 #include <vector>
 
 namespace lightbody
@@ -46,6 +48,11 @@ namespace lightbody
   void max_over_processes(double *data, std::size_t n);
   void min_over_processes(double &value, unsigned &index);
   void from_rank0(long &value);
+  void from_rank0(std::string &bytes);
+
+  // The active cells [first, last) that process `rank` of `processes` works on in the SPMD run
+  // (assembly, result pieces): the cells in order, in equal bands.
+  std::pair<unsigned, unsigned> cell_share(unsigned cells, int rank, int processes);
 
   // Waits for the other processes (a barrier) without keeping a core busy: a process that has
   // finished its part sleeps while rank 0 writes the results. Returns false when they have not

@@ -724,15 +724,16 @@ namespace lightbody
     void ElasticProblem::assemble_system()
     {
       StageLog::Scope   t(log_, "assemble");
-      const Solution   &s     = *solution_;
-      const std::size_t n     = s.dof_handler.n_dofs();
-      const bool        share = lockstep();
-      const long        N = share ? distributed_processes() : 1, rank = share ? rank_ : 0;
-      const long        C = model_.triangulation.n_active_cells();
+      const Solution   &s      = *solution_;
+      const std::size_t n      = s.dof_handler.n_dofs();
+      const bool        share  = lockstep();
+      const int         rank   = share ? rank_ : 0;
+      const auto [first, last] = cell_share(model_.triangulation.n_active_cells(), rank,
+                                            share ? distributed_processes() : 1);
       std::vector<DoFHandler<3>::active_cell_iterator> &cells = share_cells_;
       cells.clear();
       for (const auto &cell : s.dof_handler.active_cell_iterators())
-        if (const long i = cell->active_cell_index(); i >= C * rank / N && i < C * (rank + 1) / N)
+        if (const unsigned i = cell->active_cell_index(); i >= first && i < last)
           cells.push_back(cell);
       // Elastic supports: a bedding k (N/mm^3 per global direction) integrated over the exact
       // footprint, springs (N/mm) shared among the support's nodes (elastic_blocks).

@@ -11,6 +11,12 @@ elements, the rows sent to the processes that own them), a second case covers wh
 add up to: tied parts of different meshes (the condensed assembly), straight fibres, a prescribed
 displacement (the right-hand side's share), springs and a bedding (rank 0's share).
 
+Each process writes its piece of every point-field file (its band of cells, the cells around it
+as ghost cells) and rank 0 the .pvtu recording them: one .pvtu per load case and for the modes,
+each listing N pieces that exist and hold cells, with the point and cell arrays of the single
+process's .vtu (the values themselves: tests/test_output.cc, Output.PiecesRecordTheWholeModel);
+results.pvd and report.json name the .pvtu files.
+
 The tied case is a cantilevered thin wall, ill-conditioned: MUMPS and CHOLMOD differ by the
 round-off the condition number amplifies, 1.1e-8 of the largest displacement even with every
 element on one process (the same matrix, measured 2026-12-03), so it is compared to 5e-8.
@@ -18,12 +24,62 @@ element on one process (the same matrix, measured 2026-12-03), so it is compared
 usage: python3 mpi_run.py MPIRUN LIGHTBODY CASE OUT_DIR [N,N,... [TOLERANCE]]
        (default 1,2,4 and 1e-8)
 """
-import sys
 import os
+import re
+import sys
 
 from mpi_common import check, compare, finish, out, run
 
 
+
+
+def arrays(path):
+    """The names of the point and cell arrays a .vtu or .pvtu declares (its XML header)."""
+    with open(path, "rb") as f:
+        head = f.read(1 << 16).decode("latin-1")
+    head = head[:head.find("<AppendedData")] if "<AppendedData" in head else head
+    found = {}
+    for kind in ("PointData", "CellData"):
+        m = re.search(r"<P?%s[^>]*>(.*?)</P?%s>" % (kind, kind), head, re.S)
+        found[kind] = set(re.findall(r'Name="([^"]+)"', m.group(1))) if m else set()
+    return found, head
+
+
+def check_pieces(n, one, many):
+    """-np n's point-field files against the single process's."""
+    folder = os.path.join(out, "np%d" % n)
+    ext = ".pvtu" if n > 1 else ".vtu"
+    files = [lc["file"] for lc in many["load_cases"]]
+    check(all(f.endswith(ext) for f in files), "-np %d: report.json names %r" % (n, files))
+    with open(os.path.join(folder, "results.pvd")) as f:
+        pvd = f.read()
+    if n == 1:
+        return
+    for lc_one, lc_many in zip(one["load_cases"], many["load_cases"]):
+        record = os.path.join(folder, lc_many["file"])
+        check('file="%s"' % lc_many["file"] in pvd, "-np %d: results.pvd names %s" % (n, record))
+        check(os.path.isfile(record), "-np %d: %s written" % (n, record))
+        if not os.path.isfile(record):
+            continue
+        declared, text = arrays(record)
+        sources = re.findall(r'<Piece Source="([^"]+)"', text)
+        check(len(sources) == n, "-np %d: %s lists %d pieces" % (n, record, len(sources)))
+        for source in sources:
+            piece = os.path.join(folder, source)
+            if not os.path.isfile(piece):
+                check(False, "-np %d: piece %s written" % (n, piece))
+                continue
+            own, head = arrays(piece)
+            cells = re.search(r'NumberOfCells="(\d+)"', head)
+            check(cells is not None and int(cells.group(1)) > 0, "-np %d: %s holds cells" % (n, piece))
+            check(own == declared, "-np %d: %s has the arrays %s declares" % (n, piece, record))
+        single, _ = arrays(os.path.join(out, "one", lc_one["file"]))
+        single["CellData"].add("vtkGhostType")
+        check(declared == single, "-np %d: %s declares %r, the single .vtu %r" %
+              (n, record, declared, single))
+    modal = os.path.join(folder, "modal.pvtu")
+    check(os.path.isfile(modal) and not os.path.exists(os.path.join(folder, "modal.vtu")),
+          "-np %d: the modes as modal.pvtu" % n)
 
 
 rc, _, one = run(0, "one")
@@ -45,5 +101,6 @@ for n in counts:
     check(("MUMPS over %d MPI processes" % n if n > 1 else "sparse direct (CHOLMOD)") in note,
           "-np %d: report.md names the solver" % n)
     compare(one, many, "-np %d" % n, tolerance, 3)
+    check_pieces(n, one, many)
 
 finish()

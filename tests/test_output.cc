@@ -3,6 +3,7 @@
 #include "post/result_folder.h"
 #include "post/reports.h"
 #include "post/vtk_writer.h"
+#include "solver/distributed_factor.h"
 #include "run_helpers.h"
 
 #include <vtkCellData.h>
@@ -13,11 +14,16 @@
 #include <vtkPointData.h>
 #include <vtkSmartPointer.h>
 #include <vtkUnstructuredGrid.h>
+#include <vtkDataSetAttributes.h>
+#include <vtkXMLPUnstructuredGridReader.h>
 #include <vtkXMLUnstructuredGridReader.h>
 
 #include <nlohmann/json.hpp>
 
+#include <array>
 #include <cmath>
+#include <map>
+#include <set>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -156,6 +162,103 @@ TEST(Output, VtuHasQuadraticCellsNamedFieldsAndCurvedGeometry)
   EXPECT_NEAR(pd->GetArray("displacement_mm")->GetMaxNorm(), u_max, 1e-5 * u_max);
   EXPECT_NE(grid->GetCellData()->GetArray("part"), nullptr);
   EXPECT_NE(grid->GetCellData()->GetArray("material"), nullptr);
+  fs::remove_all(out);
+}
+
+// The SPMD run's point-field files: each process's piece (its band of cells and, as ghost cells,
+// those around it) and the .pvtu that records them give the whole model's cells and values: read
+// back by VTK's reader of pieces, every cell that is not a ghost is one of the single .vtu's, with
+// the same points and values, and each once. The fields sent between processes come back whole.
+TEST(Output, PiecesRecordTheWholeModel)
+{
+  const RunOutcome r   = run_yaml(curved_case);
+  const fs::path   out = fs::temp_directory_path() / "lightbody_pieces_test";
+  fs::remove_all(out);
+  fs::create_directories(out / "pieces");
+  const VtuFields sent = load_case_fields(*r.results, 0);
+  const VtuFields f    = deserialise(serialise(sent));
+  ASSERT_EQ(f.points.size(), sent.points.size());
+  EXPECT_EQ(f.load_case, "weight");
+  for (std::size_t k = 0; k < f.points.size(); ++k)
+    {
+      EXPECT_EQ(f.points[k].name, sent.points[k].name);
+      EXPECT_EQ(f.points[k].components, sent.points[k].components);
+      EXPECT_EQ(f.points[k].values, sent.points[k].values);
+    }
+  EXPECT_THROW(deserialise(serialise(sent).substr(0, 100)), std::runtime_error);
+
+  const Model   &model = *r.model;
+  const unsigned cells = model.triangulation.n_active_cells(), processes = 3;
+  write_vtu(model, r.results->node_handler, f, (out / "whole.vtu").string());
+  std::vector<std::string> pieces;
+  for (unsigned rank = 0; rank < processes; ++rank)
+    {
+      const auto [first, last] = cell_share(cells, static_cast<int>(rank), processes);
+      const CellBand band{first, last};
+      pieces.push_back("pieces/weight_" + std::to_string(rank) + ".vtu");
+      write_vtu(model, r.results->node_handler, f, (out / pieces.back()).string(), &band);
+    }
+  write_pvtu(f, pieces, (out / "weight.pvtu").string());
+
+  auto whole_reader = vtkSmartPointer<vtkXMLUnstructuredGridReader>::New();
+  whole_reader->SetFileName((out / "whole.vtu").c_str());
+  whole_reader->Update();
+  vtkUnstructuredGrid *whole  = whole_reader->GetOutput();
+  auto                 reader = vtkSmartPointer<vtkXMLPUnstructuredGridReader>::New();
+  reader->SetFileName((out / "weight.pvtu").c_str());
+  reader->Update();
+  vtkUnstructuredGrid *grid = reader->GetOutput();
+  ASSERT_EQ(whole->GetNumberOfCells(), static_cast<vtkIdType>(cells));
+  ASSERT_GT(grid->GetNumberOfCells(), static_cast<vtkIdType>(cells)); // with the ghosts
+  // The load case's name and the parts' names come with the pieces.
+  auto *name = vtkStringArray::SafeDownCast(grid->GetFieldData()->GetAbstractArray("load_case"));
+  ASSERT_NE(name, nullptr);
+  EXPECT_EQ(name->GetValue(0), "weight");
+  EXPECT_NE(grid->GetFieldData()->GetAbstractArray("part_names"), nullptr);
+  vtkDataArray *ghost = grid->GetCellData()->GetArray(vtkDataSetAttributes::GhostArrayName());
+  ASSERT_NE(ghost, nullptr);
+
+  // Each cell by its centre node (point 26 in VTK's order).
+  auto centre = [](vtkUnstructuredGrid *g, vtkIdType c) {
+    double x[3];
+    g->GetPoint(g->GetCell(c)->GetPointId(26), x);
+    return std::array<long, 3>{
+      {std::lround(x[0] * 100), std::lround(x[1] * 100), std::lround(x[2] * 100)}};
+  };
+  std::map<std::array<long, 3>, vtkIdType> whole_cell;
+  for (vtkIdType c = 0; c < whole->GetNumberOfCells(); ++c)
+    whole_cell[centre(whole, c)] = c;
+  ASSERT_EQ(whole_cell.size(), cells);
+  std::set<vtkIdType> seen;
+  double              worst = 0;
+  for (vtkIdType c = 0; c < grid->GetNumberOfCells(); ++c)
+    {
+      if (ghost->GetComponent(c, 0) != 0)
+        continue;
+      const auto it = whole_cell.find(centre(grid, c));
+      ASSERT_NE(it, whole_cell.end()) << c;
+      EXPECT_TRUE(seen.insert(it->second).second) << "cell written twice: " << c;
+      for (int k = 0; k < 27; ++k)
+        {
+          const vtkIdType a = grid->GetCell(c)->GetPointId(k),
+                          b = whole->GetCell(it->second)->GetPointId(k);
+          double xa[3], xb[3];
+          grid->GetPoint(a, xa);
+          whole->GetPoint(b, xb);
+          worst = std::max(worst, std::hypot(xa[0] - xb[0], xa[1] - xb[1], xa[2] - xb[2]));
+          for (const char *name : {"von_mises_MPa", "displacement_mm", "stress_xz_MPa"})
+            {
+              vtkDataArray *pa = grid->GetPointData()->GetArray(name),
+                           *pb = whole->GetPointData()->GetArray(name);
+              ASSERT_NE(pa, nullptr) << name;
+              for (int d = 0; d < pa->GetNumberOfComponents(); ++d)
+                ASSERT_EQ(pa->GetComponent(a, d), pb->GetComponent(b, d)) << name;
+            }
+        }
+      EXPECT_EQ(grid->GetCellData()->GetArray("thickness_mm")->GetComponent(c, 0), 5.0);
+    }
+  EXPECT_EQ(seen.size(), cells);
+  EXPECT_EQ(worst, 0.0);
   fs::remove_all(out);
 }
 
@@ -480,8 +583,8 @@ supports:
   a: {edges: [plate.edge1], fix: all}
 modal: {modes: 2}
 )";
-  const RunOutcome r   = run_yaml(yaml);
-  const fs::path   out = fs::temp_directory_path() / "lightbody_modal_only_test";
+  const RunOutcome  r    = run_yaml(yaml);
+  const fs::path    out  = fs::temp_directory_path() / "lightbody_modal_only_test";
   fs::remove_all(out);
   StageLog log;
   write_results(r, log, out.string(), LIGHTBODY_RENDERER);

@@ -372,8 +372,10 @@ TEST(Size, ADesignBeyondALinearAnalysisDoesNotPass)
   EXPECT_EQ(s.groups[0].governed_by, "linear validity");
   EXPECT_LT(s.groups[0].utilization, 0.5);
   for (const auto &step : s.steps)
-    if (step.gauges_mm[0] == 2)
-      EXPECT_FALSE(step.passed);
+    {
+      if (step.gauges_mm[0] == 2)
+        EXPECT_FALSE(step.passed);
+    }
 
   // At 2 mm the stress passes, the deflection is the closed form's and beyond 10 gauges.
   const Case thinner =
