@@ -7,11 +7,15 @@ each N of --processes, --repeat times in turn, and prints the medians of the who
 time and of the stages in report.json's time_s (setup, assembly, factorisation, solves, buckling),
 the factor's flops and rate, the peak memory of the process that needs most (each process under
 /usr/bin/time) and the parallel efficiency T1 / (N TN) against the one-process run.
+With --blas-peer every configuration runs a second time with LIGHTBODY_BLAS_COLUMNS=0: the
+library's DGEMM and DTRSM for products and solves of one column too (app/blas_columns.cc
+otherwise makes them DGEMV and DTRSV; MUMPS's solve phase on one right-hand side is made of them).
 Processes beyond the cores share them (Open MPI's oversubscription): on this 2-core machine the
 figures for N > 2 show the cost of sharing, not scaling. mpirun runs with --bind-to none.
 
 usage: python3 bench/mpi_benchmark.py [--build build] [--case cases/tank_8m3_elliptical.yaml]
                                       [--processes 2] [--repeat 3] [--set KEY=VALUE ...]
+                                      [--blas-peer]
 """
 import argparse, json, os, shutil, statistics, subprocess, tempfile, time
 
@@ -19,10 +23,12 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 STAGES = ["setup", "assemble", "factorise", "solve", "buckling", "modal", "post"]
 
 
-def one(binary, case, n, sets):
+def one(binary, case, n, sets, library_blas):
     out = tempfile.mkdtemp(prefix="mpi_bench_")
     env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
                OMPI_MCA_rmaps_base_oversubscribe="1")
+    if library_blas:
+        env["LIGHTBODY_BLAS_COLUMNS"] = "0"
     # (Open MPI binds each process to one core when there are no more processes than cores:
     # lightbody's threads would then share that core.)
     command = (["mpirun", "--bind-to", "none", "-np", str(n)] if n > 0 else []) + [
@@ -56,30 +62,43 @@ def main():
     ap.add_argument("--processes", default="2", help="comma-separated N for mpirun -np N")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--set", action="append", default=[], help="passed to lightbody run")
+    ap.add_argument("--blas-peer", action="store_true",
+                    help="also run each with the library's DGEMM/DTRSM for single columns")
     a = ap.parse_args()
     binary = os.path.join(a.build, "lightbody")
-    counts = [0] + [int(n) for n in a.processes.split(",")]
-    runs = {n: [] for n in counts}
+    counts = [(n, False) for n in [0] + [int(n) for n in a.processes.split(",")]]
+    if a.blas_peer:
+        counts += [(n, True) for n, _ in counts]
+    runs = {c: [] for c in counts}
     for _ in range(a.repeat):  # in turn, so that the machine's load falls on all alike
-        for n in counts:
-            runs[n].append(one(binary, a.case, n, a.set))
-    med = {n: {k: statistics.median(r[k] for r in runs[n]) for k in runs[n][0]
-               if k != "solver"} for n in counts}
+        for c in counts:
+            runs[c].append(one(binary, a.case, c[0], a.set, c[1]))
+    med = {c: {k: statistics.median(r[k] for r in runs[c]) for k in runs[c][0]
+               if k != "solver"} for c in counts}
+    base = med[(0, False)]
     print("case: %s, %d DOFs; medians of %d runs; %d cores" %
-          (os.path.relpath(a.case, ROOT), runs[0][0]["dofs"], a.repeat, os.cpu_count()))
-    head = "%-20s %8s %6s" % ("run", "wall s", "eff.") + "".join(" %9s" % s for s in STAGES) + \
+          (os.path.relpath(a.case, ROOT), runs[counts[0]][0]["dofs"], a.repeat, os.cpu_count()))
+    head = "%-34s %8s %6s" % ("run", "wall s", "eff.") + "".join(" %9s" % s for s in STAGES) + \
         " %7s %8s %8s"
     print(head % ("numeric", "Gflop/s", "peak GB"))
-    for n in counts:
-        m = med[n]
-        label = ("one process" if n == 0 else "mpirun -np %d" % n) + " (%s)" % runs[n][0]["solver"]
-        eff = med[0]["wall"] / (max(n, 1) * m["wall"])
+    for c in counts:
+        n, library_blas = c
+        m = med[c]
+        label = ("one process" if n == 0 else "mpirun -np %d" % n) + " (%s)" % runs[c][0]["solver"]
+        if library_blas:
+            label += " lib. BLAS"
+        eff = base["wall"] / (max(n, 1) * m["wall"])
         rate = m["gflop"] / m["numeric"] if m["numeric"] > 0 else 0
-        print("%-20s %8.1f %6.2f" % (label[:20], m["wall"], eff) +
+        print("%-34s %8.1f %6.2f" % (label[:34], m["wall"], eff) +
               "".join(" %9.2f" % m[s] for s in STAGES) +
               " %7.2f %8.1f %8.2f" % (m["numeric"], rate, m["peak"]))
-        if n:
-            print("    speed-up against one process: %.2f" % (med[0]["wall"] / m["wall"]))
+        if n and not library_blas:
+            print("    speed-up against one process: %.2f" % (base["wall"] / m["wall"]))
+        if library_blas:
+            own = med[(n, False)]
+            print("    single columns as DGEMV/DTRSV against the library's: wall %.2f, buckling "
+                  "%.2f (ratios of the medians)" % (own["wall"] / m["wall"],
+                                                     own["buckling"] / max(m["buckling"], 1e-9)))
 
 
 if __name__ == "__main__":
