@@ -24,6 +24,7 @@
 #include <future>
 #include <fstream>
 #include <cstdio>
+#include <type_traits>
 
 namespace lightbody
 {
@@ -275,14 +276,20 @@ namespace lightbody
           cell_share(model.triangulation.n_active_cells(), rank_, processes_);
         band_ = {first, last};
       }
-      // This process's piece of file `stem`; a failure is kept for the end.
-      void write(const std::string &stem, const VtuFields &f)
+      // This process's piece of file `stem` (fields: the fields, or the message that holds
+      // them); a failure is kept for the end, the messages still taken.
+      template <class Fields>
+      void write(const std::string &stem, const Fields &fields)
       {
         if (failure_)
           return;
         try
           {
-            write_vtu(model_, nodes_, f, (dir_ / piece(stem, rank_)).string(), &band_);
+            if constexpr (std::is_same_v<Fields, VtuFields>)
+              write_vtu(model_, nodes_, fields, (dir_ / piece(stem, rank_)).string(), &band_);
+            else
+              write_vtu(model_, nodes_, deserialise(fields), (dir_ / piece(stem, rank_)).string(),
+                        &band_);
           }
         catch (...)
           {
@@ -306,7 +313,7 @@ namespace lightbody
         for (std::string message; from_rank0(message), !message.empty(); message.clear())
           {
             const auto end = message.find('\n');
-            write(message.substr(0, end), deserialise(message.substr(end + 1)));
+            write(message.substr(0, end), message.substr(end + 1));
           }
       }
       // The end of the files (rank 0: the empty message); throws if a process failed.

@@ -474,6 +474,14 @@ namespace lightbody
   void write_vtu(const Model &model, const DoFHandler<3> &nodes, const VtuFields &f,
                  const std::string &path, const CellBand *piece)
   {
+    // (fields that came from another process: made on the same model, or refused here)
+    for (const auto &p : f.points)
+      if (p.values.size() != std::size_t(p.components) * nodes.n_dofs())
+        throw std::runtime_error("point field " + p.name + " has " +
+                                 std::to_string(p.values.size()) + " values for " +
+                                 std::to_string(nodes.n_dofs()) + " nodes");
+    if (!f.heat_affected.empty() && f.heat_affected.size() != model.triangulation.n_active_cells())
+      throw std::runtime_error("the heat-affected cells do not match the model's");
     NodeGrid grid(model, nodes, piece);
     if (!f.load_case.empty())
       grid.add_text("load_case", f.load_case);

@@ -112,15 +112,15 @@ namespace
     std::vector<std::array<double, 3>> nodes;
     for (int j = 0; j <= 8; ++j)
       for (int i = 0; i <= 10; ++i)
-        nodes.push_back({100.0 * i, 100.0 * std::min(j, 5), 100.0 * std::max(j - 5, 0)});
+        nodes.push_back({{100.0 * i, 100.0 * std::min(j, 5), 100.0 * std::max(j - 5, 0)}});
     const auto                       n = [](int i, int j) { return long(j * 11 + i + 1); };
     std::vector<std::array<long, 4>> quads;
     for (int j = 0; j < 8; ++j)
       for (int i = 0; i < 10; ++i)
         quads.push_back(
           wall_reversed && j >= 5
-            ? std::array<long, 4>{n(i, j), n(i, j + 1), n(i + 1, j + 1), n(i + 1, j)}
-            : std::array<long, 4>{n(i, j), n(i + 1, j), n(i + 1, j + 1), n(i, j + 1)});
+            ? std::array<long, 4>{{n(i, j), n(i, j + 1), n(i + 1, j + 1), n(i + 1, j)}}
+            : std::array<long, 4>{{n(i, j), n(i + 1, j), n(i + 1, j + 1), n(i, j + 1)}});
     return write_msh(name, nodes, quads);
   }
 } // namespace
@@ -165,32 +165,32 @@ probes:
 // What cannot be a mid-surface is refused naming the file and what is wrong.
 TEST(Gmsh, BrokenMeshesAreRefused)
 {
-  const std::vector<std::array<double, 3>> square{{0, 0, 0},   {100, 0, 0},   {200, 0, 0},
-                                                  {0, 100, 0}, {100, 100, 0}, {200, 100, 0}};
-  const std::vector<std::array<long, 4>>   two{{1, 2, 5, 4}, {2, 3, 6, 5}};
+  const std::vector<std::array<double, 3>> square{{{0, 0, 0}},   {{100, 0, 0}},   {{200, 0, 0}},
+                                                  {{0, 100, 0}}, {{100, 100, 0}}, {{200, 100, 0}}};
+  const std::vector<std::array<long, 4>>   two{{{1, 2, 5, 4}}, {{2, 3, 6, 5}}};
   auto                                     with_node = square;
-  with_node.push_back({100, 0, 300}); // 7, standing above the side 2-5
-  with_node.push_back({100, 100, 300});
+  with_node.push_back({{100, 0, 300}}); // 7, standing above the side 2-5
+  with_node.push_back({{100, 100, 300}});
   // A strip of six quadrilaterals closed with a half twist (a Moebius band): bottom nodes
   // 1..6, top nodes 7..12.
   std::vector<std::array<double, 3>> ring;
   for (int k = 0; k < 12; ++k)
-    ring.push_back({100 * std::cos(k % 6), 100 * std::sin(k % 6), k < 6 ? 0.0 : 50.0});
+    ring.push_back({{100 * std::cos(k % 6), 100 * std::sin(k % 6), k < 6 ? 0.0 : 50.0}});
   std::vector<std::array<long, 4>> band;
   for (long i = 1; i <= 5; ++i)
-    band.push_back({i, i + 1, i + 7, i + 6});
-  band.push_back({6, 7, 1, 12});
+    band.push_back({{i, i + 1, i + 7, i + 6}});
+  band.push_back({{6, 7, 1, 12}});
 
   const std::vector<std::tuple<std::string, std::vector<std::array<double, 3>>,
                                std::vector<std::array<long, 4>>, std::string>>
     broken{
-      {"twice", square, {{1, 2, 5, 4}, {2, 3, 6, 5}, {2, 5, 4, 1}}, "is given twice"},
-      {"repeats", square, {{1, 2, 5, 4}, {2, 3, 5, 5}}, "nodes 2, 3, 5, 5 repeats a node"},
+      {"twice", square, {{{1, 2, 5, 4}}, {{2, 3, 6, 5}}, {{2, 5, 4, 1}}}, "is given twice"},
+      {"repeats", square, {{{1, 2, 5, 4}}, {{2, 3, 5, 5}}}, "nodes 2, 3, 5, 5 repeats a node"},
       {"tee",
        with_node,
-       {{1, 2, 5, 4}, {2, 3, 6, 5}, {2, 5, 8, 7}},
+       {{{1, 2, 5, 4}}, {{2, 3, 6, 5}}, {{2, 5, 8, 7}}},
        "the side between nodes 2 and 5 is shared by 3 quadrilaterals"},
-      {"zero", square, {{1, 2, 5, 4}, {2, 3, 6, 0}}, "uses the node number 0"},
+      {"zero", square, {{{1, 2, 5, 4}}, {{2, 3, 6, 0}}}, "uses the node number 0"},
       {"moebius", ring, band, "cannot be given one orientation"},
     };
   for (const auto &[name, nodes, quads, message] : broken)

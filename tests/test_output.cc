@@ -186,6 +186,11 @@ TEST(Output, PiecesRecordTheWholeModel)
       EXPECT_EQ(f.points[k].values, sent.points[k].values);
     }
   EXPECT_THROW(deserialise(serialise(sent).substr(0, 100)), std::runtime_error);
+  VtuFields short_field = f; // (fields of another model are refused, not read past their end)
+  short_field.points[0].values.pop_back();
+  EXPECT_THROW(
+    write_vtu(*r.model, r.results->node_handler, short_field, (out / "short.vtu").string()),
+    std::runtime_error);
 
   const Model   &model = *r.model;
   const unsigned cells = model.triangulation.n_active_cells(), processes = 3;
