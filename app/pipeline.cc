@@ -267,11 +267,18 @@ namespace lightbody
     class PieceWriter
     {
     public:
-      PieceWriter(const Model &model, const fs::path &dir)
-        : model_(model), dir_(dir), fe_(2), nodes_(model.triangulation), rank_(mpi_world().rank),
-          processes_(mpi_world().size)
+      // nodes: the scalar quadratic numbering (rank 0's Results::node_handler); null: made here,
+      // the same numbering.
+      PieceWriter(const Model &model, const fs::path &dir,
+                  const dealii::DoFHandler<3> *nodes = nullptr)
+        : model_(model), dir_(dir), rank_(mpi_world().rank), processes_(mpi_world().size)
       {
-        nodes_.distribute_dofs(fe_); // the numbering of Results::node_handler
+        if (!nodes)
+          {
+            own_nodes_ = std::make_unique<dealii::DoFHandler<3>>(model.triangulation);
+            own_nodes_->distribute_dofs(fe_);
+          }
+        nodes_ = nodes ? nodes : own_nodes_.get();
         const auto [first, last] =
           cell_share(model.triangulation.n_active_cells(), rank_, processes_);
         band_ = {first, last};
@@ -286,9 +293,9 @@ namespace lightbody
         try
           {
             if constexpr (std::is_same_v<Fields, VtuFields>)
-              write_vtu(model_, nodes_, fields, (dir_ / piece(stem, rank_)).string(), &band_);
+              write_vtu(model_, *nodes_, fields, (dir_ / piece(stem, rank_)).string(), &band_);
             else
-              write_vtu(model_, nodes_, deserialise(fields), (dir_ / piece(stem, rank_)).string(),
+              write_vtu(model_, *nodes_, deserialise(fields), (dir_ / piece(stem, rank_)).string(),
                         &band_);
           }
         catch (...)
@@ -340,13 +347,14 @@ namespace lightbody
       {
         return pieces_folder + "/" + stem + "_" + std::to_string(rank) + ".vtu";
       }
-      const Model          &model_;
-      fs::path              dir_;
-      dealii::FE_Q<3>       fe_;
-      dealii::DoFHandler<3> nodes_;
-      int                   rank_, processes_;
-      CellBand              band_;
-      std::exception_ptr    failure_;
+      const Model                           &model_;
+      fs::path                               dir_;
+      dealii::FE_Q<3>                        fe_{2};
+      std::unique_ptr<dealii::DoFHandler<3>> own_nodes_;
+      const dealii::DoFHandler<3>           *nodes_;
+      int                                    rank_, processes_;
+      CellBand                               band_;
+      std::exception_ptr                     failure_;
     };
   } // namespace
 
@@ -479,7 +487,7 @@ namespace lightbody
                   std::string dir = tmp.string();
                   from_rank0(dir);
                   told = true;
-                  PieceWriter writer(*outcome.model, tmp);
+                  PieceWriter writer(*outcome.model, tmp, &r.node_handler);
                   try
                     {
                       for (unsigned i : order)
@@ -514,7 +522,7 @@ namespace lightbody
                   if (r.modal)
                     write_modal_vtu(r, (tmp / "modal.vtu").string());
                 }
-              write_pvd(r, (tmp / "results.pvd").string(), r.field_file_extension);
+              write_pvd(r, (tmp / "results.pvd").string());
               fields_s = since(start);
               timed.record("write_fields", fields_s);
             }

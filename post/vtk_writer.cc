@@ -544,7 +544,7 @@ namespace lightbody
     write_text_file(path, x.str());
   }
 
-  void write_pvd(const Results &r, const std::string &path, const std::string &extension)
+  void write_pvd(const Results &r, const std::string &path)
   {
     // One time step per load case (ParaView's time slider steps through them), named after it:
     // ParaView shows the name with each data set, and each .vtu carries it as `load_case`.
@@ -555,7 +555,7 @@ namespace lightbody
     for (unsigned i = 0; i < r.load_cases.size(); ++i)
       pvd << "    <DataSet timestep=\"" << i << "\" group=\"\" part=\"0\" name=\""
           << xml_text(r.load_cases[i].name) << "\" file=\""
-          << xml_text(file_stem(r.load_cases[i].name) + extension) << "\"/>\n";
+          << xml_text(file_stem(r.load_cases[i].name) + r.field_file_extension) << "\"/>\n";
     pvd << "  </Collection>\n</VTKFile>\n";
     write_text_file(path, pvd.str());
   }

@@ -76,7 +76,7 @@ namespace lightbody
   // <dir>/modal.vtu: the natural mode shapes as point fields mode_1, mode_2, ...
   void write_modal_vtu(const Results &r, const std::string &path);
 
-  // <dir>/results.pvd listing each load case's file (`<load case><extension>`: .vtu, or .pvtu
-  // for pieces), one step per load case, each named after its load case.
-  void write_pvd(const Results &r, const std::string &path, const std::string &extension = ".vtu");
+  // <dir>/results.pvd listing each load case's file (`<load case>` + r.field_file_extension:
+  // .vtu, or .pvtu for pieces), one step per load case, each named after its load case.
+  void write_pvd(const Results &r, const std::string &path);
 } // namespace lightbody
