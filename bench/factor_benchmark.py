@@ -20,10 +20,10 @@ before 2026-12-02), alternating.
 usage: python3 bench/factor_benchmark.py [--build build] [--case cases/tank_8m3_elliptical.yaml]
                                          [--repeat 3] [--busy]
 """
-import argparse, os, re, statistics, subprocess, sys, tempfile
+import os, re, statistics, subprocess, sys, tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from timing import busy_core  # noqa: E402
+from timing import busy_core, case_parser  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SETTINGS = [
@@ -68,10 +68,7 @@ def one(binary, case, setting):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--build", default=os.path.join(ROOT, "build"))
-    ap.add_argument("--case", default=os.path.join(ROOT, "cases", "tank_8m3_elliptical.yaml"))
-    ap.add_argument("--repeat", type=int, default=3)
+    ap = case_parser(__doc__, 3)
     ap.add_argument("--busy", action="store_true",
                     help="beside a busy core: threads from the load against all cores")
     a = ap.parse_args()

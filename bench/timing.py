@@ -1,6 +1,8 @@
 """One timed run of a program for the bench scripts: exit code, whole-process wall time, peak
 memory and what it wrote to stderr; and a core kept busy beside the runs."""
-import contextlib, os, subprocess, tempfile, time
+import argparse, contextlib, os, subprocess, tempfile, time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 @contextlib.contextmanager
@@ -40,3 +42,13 @@ def run_summary(exe, case, out, env_extra):
     if code not in (0, 3, 6):
         sys.exit(f"lightbody failed ({code}): {err[-2000:]}")
     return json.load(open(os.path.join(out, "report.json"))), wall, peak_mb, err
+
+
+def case_parser(doc, repeat):
+    """The arguments of a benchmark of one example body: --build, --case (default: the tank) and
+    --repeat (default: repeat); the description is doc's first line."""
+    ap = argparse.ArgumentParser(description=doc.split("\n")[0])
+    ap.add_argument("--build", default=os.path.join(ROOT, "build"))
+    ap.add_argument("--case", default=os.path.join(ROOT, "cases", "tank_8m3_elliptical.yaml"))
+    ap.add_argument("--repeat", type=int, default=repeat)
+    return ap

@@ -3,7 +3,11 @@
 #include <sys/mman.h>
 
 #include <cstdint>
+#include <cstdlib>
+#include <cstring>
 #include <fstream>
+#include <system_error>
+#include <thread>
 #include <sstream>
 #include <string>
 
@@ -18,6 +22,36 @@ namespace lightbody
     const auto start = (a + huge - 1) & ~(huge - 1), end = (a + n) & ~(huge - 1);
     if (end > start)
       madvise(reinterpret_cast<void *>(start), end - start, MADV_HUGEPAGE);
+  }
+
+  bool touch_in_parallel(void *p, std::size_t n)
+  {
+    static const bool enabled = [] {
+      const char *v = std::getenv("LIGHTBODY_PARALLEL_TOUCH");
+      return !(v && std::strcmp(v, "0") == 0) && std::thread::hardware_concurrency() > 1;
+    }();
+    if (!p || n < (std::size_t(64) << 20) || !enabled)
+      return false;
+    constexpr std::size_t page  = 4096;
+    volatile char        *bytes = static_cast<char *>(p);
+    const auto            touch = [bytes](std::size_t from, std::size_t to) {
+      for (std::size_t k = from; k < to; k += page)
+        bytes[k] = 0;
+    };
+    // The halves split at a 2 MB boundary, so that no huge page is faulted by both threads.
+    const std::size_t half = (n / 2) & ~((std::size_t(1) << 21) - 1);
+    try
+      {
+        std::thread helper(touch, half, n);
+        touch(0, half);
+        helper.join();
+      }
+    catch (const std::system_error &)
+      {
+        // No thread to be had: the pages come when the block is filled, as without this.
+        return false;
+      }
+    return true;
   }
 
   bool huge_pages_advised(const void *p)

@@ -12,6 +12,14 @@ namespace lightbody
   // Advises the whole 2 MB pages inside [p, p + n) as huge pages when n is at least 32 MB.
   void advise_huge_pages(void *p, std::size_t n);
 
+  // Touches the pages of a freshly allocated block of at least 64 MB (writing a zero byte into
+  // each 4 kB page) from two threads where the machine has two cores or more, so that the kernel
+  // provides and clears its pages on both at once instead of on the thread that fills it later,
+  // one page fault at a time. The block's contents must be free to change (malloc) or zero
+  // already (calloc of fresh memory). Smaller blocks, one core or LIGHTBODY_PARALLEL_TOUCH=0
+  // (for bench/memory_touch_benchmark.py's peer): nothing. Returns whether it touched.
+  bool touch_in_parallel(void *p, std::size_t n);
+
   // Whether the mapping at the first 2 MB boundary from p carries the huge-page advice
   // (/proc/self/smaps "hg"; the advice covers whole 2 MB pages only).
   bool huge_pages_advised(const void *p);

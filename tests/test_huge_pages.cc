@@ -1,12 +1,20 @@
 // Large blocks (the matrices and the factor) carry the transparent-huge-page advice; small ones
-// are left alone. What the kernel then does with the advice is the system's (measured effect in
-// solver/huge_pages.h); here only that the advice is given, where the kernel has the feature.
+// are left alone; the sparse Cholesky's blocks of 64 MB and more are in memory when allocated
+// (touched from two threads). What the kernel then does with the advice is the system's (measured
+// effect in solver/huge_pages.h); here only that the advice is given, where the kernel has the
+// feature.
 #include "solver/cholmod_factor.h"
 #include "solver/huge_pages.h"
 
 #include <gtest/gtest.h>
 
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdint>
 #include <filesystem>
+#include <thread>
 #include <memory>
 #include <vector>
 
@@ -41,4 +49,61 @@ TEST(HugePages, TheSparseCholeskyMatrixIsAdvised)
   c.allocate(1000, 6u << 20); // 48 MB of values, 48 MB of row indices
   EXPECT_TRUE(lightbody::huge_pages_advised(c.values()));
   EXPECT_TRUE(lightbody::huge_pages_advised(c.row_index()));
+}
+
+namespace
+{
+  // The pages of [p, p + n) in memory (mincore).
+  std::size_t resident_pages(void *p, std::size_t n)
+  {
+    const std::size_t          page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+    std::vector<unsigned char> in((n + page - 1) / page);
+    if (mincore(p, n, in.data()) != 0)
+      return 0;
+    std::size_t count = 0;
+    for (unsigned char c : in)
+      count += c & 1;
+    return count;
+  }
+} // namespace
+
+// A fresh block of 64 MB and more is in memory, every page of it, when touch_in_parallel returns
+// (mincore), and still zero; a smaller one is left alone.
+TEST(HugePages, LargeFreshBlocksAreTouchedWhole)
+{
+  if (std::thread::hardware_concurrency() < 2)
+    GTEST_SKIP() << "one core: nothing is touched";
+  const std::size_t page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+  const std::size_t n    = (std::size_t(96) << 20) + 5 * page;
+  void *p = mmap(nullptr, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  ASSERT_NE(p, MAP_FAILED);
+  EXPECT_EQ(resident_pages(p, n), 0u); // fresh anonymous memory: nothing yet
+  EXPECT_TRUE(lightbody::touch_in_parallel(p, n));
+  EXPECT_EQ(resident_pages(p, n), n / page);
+  const auto *bytes = static_cast<const unsigned char *>(p);
+  EXPECT_EQ(std::count(bytes, bytes + n, 0), static_cast<std::ptrdiff_t>(n));
+  munmap(p, n);
+
+  const std::size_t small = std::size_t(32) << 20;
+  void *q = mmap(nullptr, small, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  ASSERT_NE(q, MAP_FAILED);
+  EXPECT_FALSE(lightbody::touch_in_parallel(q, small));
+  EXPECT_EQ(resident_pages(q, small), 0u);
+  munmap(q, small);
+}
+
+// The factorisation's large blocks come through the same allocation: the sparse Cholesky
+// matrix's arrays (48 MB each here: not touched; 96 MB: touched) are in memory when allocated.
+TEST(HugePages, TheSparseCholeskyLargeArraysAreInMemoryWhenAllocated)
+{
+  if (std::thread::hardware_concurrency() < 2)
+    GTEST_SKIP() << "one core: nothing is touched";
+  lightbody::SparseCholesky c;
+  const std::size_t         nnz = 12u << 20; // 96 MB of values and of row indices
+  c.allocate(1000, nnz);
+  const std::size_t page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+  auto *start = reinterpret_cast<char *>((reinterpret_cast<std::uintptr_t>(c.values()) + page - 1) &
+                                         ~(page - 1));
+  const std::size_t whole = (nnz * sizeof(double) - page) / page * page;
+  EXPECT_EQ(resident_pages(start, whole), whole / page);
 }

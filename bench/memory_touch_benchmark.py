@@ -1,0 +1,87 @@
+#!/usr/bin/env python3
+"""First touch of the factor's memory from two threads against the thread that fills it.
+
+The sparse Cholesky factor of a large model is gigabytes of fresh memory (1.3 GB on the default
+tank): the kernel provides and clears each page when it is first written, and CHOLMOD clears the
+factor on one thread at the start of the numeric factorisation. lightbody touches CHOLMOD's
+blocks of 64 MB and more from two threads as they are allocated (solver/huge_pages.h,
+touch_in_parallel); the peer is the same program with LIGHTBODY_PARALLEL_TOUCH=0 (used by this
+benchmark only), where the pages come one fault at a time on that one thread.
+
+Runs `lightbody run CASE --output summary` both ways, alternating, --repeat times, and prints the
+medians of the numeric factorisation's time and rate (and the machine's DGEMM rate measured in
+the same run), of the whole process's wall, user and system time and of the stages of
+report.json's `time_s`, and the ratios.
+
+usage: python3 bench/memory_touch_benchmark.py [--build build] [--repeat 5]
+                                               [--case cases/tank_8m3_elliptical.yaml]
+                                               [--set key=value ...]
+"""
+import json, os, re, resource, statistics, subprocess, sys, tempfile, time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from timing import ROOT, case_parser  # noqa: E402
+
+
+def run(exe, case, sets, out, touch):
+    env = dict(os.environ)
+    env.pop("LIGHTBODY_PARALLEL_TOUCH", None)
+    if not touch:
+        env["LIGHTBODY_PARALLEL_TOUCH"] = "0"
+    cmd = [exe, "run", case, "--out", out, "--output", "summary"]
+    for s in sets:
+        cmd += ["--set", s]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.monotonic()
+    proc = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                          text=True)
+    wall = time.monotonic() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode not in (0, 3, 6):
+        sys.exit(f"lightbody failed ({proc.returncode}): {proc.stderr[-2000:]}")
+    report = json.load(open(os.path.join(out, "report.json")))
+    row = {"wall": wall, "user": after.ru_utime - before.ru_utime,
+           "system": after.ru_stime - before.ru_stime, "peak_GB": after.ru_maxrss / 1e6}
+    m = re.search(r"factorised in ([0-9.]+) s \(([0-9.]+) Gflop/s\)", proc.stderr)
+    if m:
+        row.update(numeric=float(m.group(1)), rate_Gflops=float(m.group(2)))
+    m = re.search(r"DGEMM ([0-9.]+) Gflop/s", proc.stderr)
+    if m:
+        row["dgemm_Gflops"] = float(m.group(1))
+    if "rate_Gflops" in row and "dgemm_Gflops" in row:
+        row["rate_of_dgemm_%"] = 100 * row["rate_Gflops"] / row["dgemm_Gflops"]
+    row.update(report["time_s"])
+    return row
+
+
+def main():
+    ap = case_parser(__doc__, 5)
+    ap.add_argument("--set", action="append", default=[], help="a case override, repeatable")
+    a = ap.parse_args()
+    exe = os.path.join(a.build, "lightbody")
+    rows = {True: [], False: []}
+    with tempfile.TemporaryDirectory() as tmp:
+        for i in range(a.repeat):
+            for touch in (True, False):
+                r = run(exe, a.case, a.set, os.path.join(tmp, f"r{i}{int(touch)}"), touch)
+                rows[touch].append(r)
+                print(f"{'two threads' if touch else 'one thread '}: wall {r['wall']:.2f} s, "
+                      f"system {r['system']:.2f} s, numeric factorisation "
+                      f"{r.get('numeric', 0):.2f} s", flush=True)
+    med = statistics.median
+    keys = [k for k in rows[True][0] if all(k in r for r in rows[True] + rows[False])]
+    print(f"\n{os.path.relpath(a.case, ROOT)} {' '.join(a.set)}, {os.cpu_count()} cores, "
+          f"medians of {a.repeat} alternating runs")
+    print("| | first touch from two threads | on the filling thread (peer) | ratio |")
+    print("|---|---|---|---|")
+    for k in keys:
+        x, y = med(r[k] for r in rows[True]), med(r[k] for r in rows[False])
+        name, unit = k, "s"
+        for suffix, u in (("_GB", "GB"), ("_Gflops", "Gflop/s"), ("_%", "%")):
+            if k.endswith(suffix):
+                name, unit = k[: -len(suffix)], u
+        print(f"| {name} ({unit}) | {x:.2f} | {y:.2f} | {x / y if y else float('nan'):.2f} |")
+
+
+if __name__ == "__main__":
+    main()
