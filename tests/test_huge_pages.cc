@@ -93,7 +93,7 @@ TEST(HugePages, LargeFreshBlocksAreTouchedWhole)
 }
 
 // The factorisation's large blocks come through the same allocation: the sparse Cholesky
-// matrix's arrays (48 MB each here: not touched; 96 MB: touched) are in memory when allocated.
+// matrix's values (96 MB here) are in memory, every whole page of them, as soon as allocated.
 TEST(HugePages, TheSparseCholeskyLargeArraysAreInMemoryWhenAllocated)
 {
   if (std::thread::hardware_concurrency() < 2)
