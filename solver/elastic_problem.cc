@@ -1173,15 +1173,17 @@ namespace lightbody
         log_.message(line);
       }
       // A factorisation of more than 20 Gflop takes seconds: say how long, from the machine's
-      // DGEMM rate (measured once, 0.1 s) and the rate reached so far; at first a fifth of DGEMM's
-      // (measured on the example bodies: 17-22 %, e.g. the default tank 29 Gflop/s against
-      // DGEMM's 170 on 2026-12-02, 21 against 96 on 2026-12-01).
+      // DGEMM rate (measured once, 0.1 s) and the rate reached so far; at first a quarter of
+      // DGEMM's (measured on the example bodies: 17-22 % on the machine of 2026-12-02, e.g. the
+      // default tank 29 Gflop/s against DGEMM's 170; 28-35 % on that of 2026-12-03, tank 34,
+      // van 31, tipper 27 Gflop/s against DGEMM's 91-99, the factor's memory touched from two
+      // threads).
       auto &stats = solution_->statistics;
       if (cholesky_->flops() > 2e10)
         {
           stats.dgemm_rate  = dgemm_rate();
           const double rate = stats.factor_seconds > 0 ? stats.factor_flops / stats.factor_seconds
-                                                       : 0.2 * stats.dgemm_rate;
+                                                       : 0.25 * stats.dgemm_rate;
           if (rate > 0)
             {
               char line[160];
