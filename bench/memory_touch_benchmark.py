@@ -17,10 +17,10 @@ usage: python3 bench/memory_touch_benchmark.py [--build build] [--repeat 5]
                                                [--case cases/tank_8m3_elliptical.yaml]
                                                [--set key=value ...]
 """
-import json, os, re, resource, statistics, subprocess, sys, tempfile, time
+import json, os, re, resource, statistics, sys, tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from timing import ROOT, case_parser  # noqa: E402
+from timing import ROOT, case_parser, timed  # noqa: E402
 
 
 def run(exe, case, sets, out, touch):
@@ -32,20 +32,17 @@ def run(exe, case, sets, out, touch):
     for s in sets:
         cmd += ["--set", s]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.monotonic()
-    proc = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                          text=True)
-    wall = time.monotonic() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if proc.returncode not in (0, 3, 6):
-        sys.exit(f"lightbody failed ({proc.returncode}): {proc.stderr[-2000:]}")
+    code, wall, peak_mb, err = timed(cmd, env=env)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # (wait4 adds the run's times to it)
+    if code not in (0, 3, 6):
+        sys.exit(f"lightbody failed ({code}): {err[-2000:]}")
     report = json.load(open(os.path.join(out, "report.json")))
     row = {"wall": wall, "user": after.ru_utime - before.ru_utime,
-           "system": after.ru_stime - before.ru_stime, "peak_GB": after.ru_maxrss / 1e6}
-    m = re.search(r"factorised in ([0-9.]+) s \(([0-9.]+) Gflop/s\)", proc.stderr)
+           "system": after.ru_stime - before.ru_stime, "peak_GB": peak_mb / 1024}
+    m = re.search(r"factorised in ([0-9.]+) s \(([0-9.]+) Gflop/s\)", err)
     if m:
         row.update(numeric=float(m.group(1)), rate_Gflops=float(m.group(2)))
-    m = re.search(r"DGEMM ([0-9.]+) Gflop/s", proc.stderr)
+    m = re.search(r"DGEMM ([0-9.]+) Gflop/s", err)
     if m:
         row["dgemm_Gflops"] = float(m.group(1))
     if "rate_Gflops" in row and "dgemm_Gflops" in row:

@@ -1175,9 +1175,8 @@ namespace lightbody
       // A factorisation of more than 20 Gflop takes seconds: say how long, from the machine's
       // DGEMM rate (measured once, 0.1 s) and the rate reached so far; at first a quarter of
       // DGEMM's (measured on the example bodies: 17-22 % on the machine of 2026-12-02, e.g. the
-      // default tank 29 Gflop/s against DGEMM's 170; 28-35 % on that of 2026-12-03, tank 34,
-      // van 31, tipper 27 Gflop/s against DGEMM's 91-99, the factor's memory touched from two
-      // threads).
+      // default tank 29 Gflop/s against DGEMM's 170; 27-35 % on that of 2026-12-03, tank 34,
+      // van 33, tipper 27 Gflop/s against DGEMM's 96-101, bench/memory_touch_benchmark.py).
       auto &stats = solution_->statistics;
       if (cholesky_->flops() > 2e10)
         {
