@@ -12,6 +12,7 @@
 #include "app/mpi_world.h"
 #include "app/sweep.h"
 #include "solver/distributed_factor.h"
+#include "solver/huge_pages.h"
 #include "input/templates.h"
 
 #include <mpi.h>
@@ -582,6 +583,7 @@ exit codes: 0 success (verdict PASS, or nothing to check), 1 bad command line or
 
 int main(int argc, char **argv)
 {
+  lightbody::restore_memory_release();
   std::vector<std::string> args(argv + 1, argv + argc);
   // A sweep's worker process: runs the points it is sent, one after another (app/sweep.h).
   // (It never joins MPI, though it inherits a launcher's environment.)

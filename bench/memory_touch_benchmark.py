@@ -1,12 +1,19 @@
 #!/usr/bin/env python3
-"""First touch of the factor's memory from two threads against the thread that fills it.
+"""Two of lightbody's memory measures, each against the same program without it.
 
-The sparse Cholesky factor of a large model is gigabytes of fresh memory (1.3 GB on the default
+--feature touch (default): first touch of the factor's memory from two threads against the
+thread that fills it. The sparse Cholesky factor of a large model is gigabytes of fresh memory (1.3 GB on the default
 tank): the kernel provides and clears each page when it is first written, and CHOLMOD clears the
 factor on one thread at the start of the numeric factorisation. lightbody touches CHOLMOD's
 blocks of 64 MB and more from two threads as they are allocated (solver/huge_pages.h,
 touch_in_parallel); the peer is the same program with LIGHTBODY_PARALLEL_TOUCH=0 (used by this
 benchmark only), where the pages come one fault at a time on that one thread.
+
+--feature release: freed memory given back. A library the Debian deal.II pulls in
+(libsuperlu_dist) turns off, as it is loaded, glibc's mapping of large blocks and its return of
+freed memory; lightbody turns them on again first thing (solver/huge_pages.h,
+restore_memory_release). The peer runs with LIGHTBODY_MALLOC_RELEASE=0 (this benchmark only):
+the matrices freed before the factorisation stay in the process. Compare the peak memory.
 
 Runs `lightbody run CASE --output summary` both ways, alternating, --repeat times, and prints the
 medians of the numeric factorisation's time and rate (and the machine's DGEMM rate measured in
@@ -15,7 +22,7 @@ report.json's `time_s`, and the ratios.
 
 usage: python3 bench/memory_touch_benchmark.py [--build build] [--repeat 5]
                                                [--case cases/tank_8m3_elliptical.yaml]
-                                               [--set key=value ...]
+                                               [--feature touch|release] [--set key=value ...]
 """
 import json, os, re, resource, statistics, sys, tempfile
 
@@ -23,11 +30,17 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from timing import ROOT, case_parser, timed  # noqa: E402
 
 
-def run(exe, case, sets, out, touch):
+SWITCH = {"touch": "LIGHTBODY_PARALLEL_TOUCH", "release": "LIGHTBODY_MALLOC_RELEASE"}
+NAMES = {"touch": ("first touch from two threads", "on the filling thread (peer)"),
+         "release": ("freed memory returned", "kept as the libraries set it (peer)")}
+
+
+def run(exe, case, sets, out, feature, on):
     env = dict(os.environ)
-    env.pop("LIGHTBODY_PARALLEL_TOUCH", None)
-    if not touch:
-        env["LIGHTBODY_PARALLEL_TOUCH"] = "0"
+    for v in SWITCH.values():
+        env.pop(v, None)
+    if not on:
+        env[SWITCH[feature]] = "0"
     cmd = [exe, "run", case, "--out", out, "--output", "summary"]
     for s in sets:
         cmd += ["--set", s]
@@ -54,22 +67,24 @@ def run(exe, case, sets, out, touch):
 def main():
     ap = case_parser(__doc__, 5)
     ap.add_argument("--set", action="append", default=[], help="a case override, repeatable")
+    ap.add_argument("--feature", choices=sorted(SWITCH), default="touch",
+                    help="the measure compared against the program without it")
     a = ap.parse_args()
     exe = os.path.join(a.build, "lightbody")
     rows = {True: [], False: []}
     with tempfile.TemporaryDirectory() as tmp:
         for i in range(a.repeat):
-            for touch in (True, False):
-                r = run(exe, a.case, a.set, os.path.join(tmp, f"r{i}{int(touch)}"), touch)
-                rows[touch].append(r)
-                print(f"{'two threads' if touch else 'one thread '}: wall {r['wall']:.2f} s, "
+            for on in (True, False):
+                r = run(exe, a.case, a.set, os.path.join(tmp, f"r{i}{int(on)}"), a.feature, on)
+                rows[on].append(r)
+                print(f"{'with it' if on else 'peer   '}: wall {r['wall']:.2f} s, "
                       f"system {r['system']:.2f} s, numeric factorisation "
-                      f"{r.get('numeric', 0):.2f} s", flush=True)
+                      f"{r.get('numeric', 0):.2f} s, peak {r['peak_GB']:.2f} GB", flush=True)
     med = statistics.median
     keys = [k for k in rows[True][0] if all(k in r for r in rows[True] + rows[False])]
     print(f"\n{os.path.relpath(a.case, ROOT)} {' '.join(a.set)}, {os.cpu_count()} cores, "
           f"medians of {a.repeat} alternating runs")
-    print("| | first touch from two threads | on the filling thread (peer) | ratio |")
+    print(f"| | {NAMES[a.feature][0]} | {NAMES[a.feature][1]} | ratio |")
     print("|---|---|---|---|")
     for k in keys:
         x, y = med(r[k] for r in rows[True]), med(r[k] for r in rows[False])

@@ -11,6 +11,7 @@
 #include "app/sweep.h"
 #include "input/errors.h"
 #include "post/result_folder.h"
+#include "solver/huge_pages.h"
 
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
@@ -181,6 +182,8 @@ namespace
 PYBIND11_MODULE(lightbody, m)
 {
   m.doc() = "lightbody: structural analysis of lightweight vehicle bodies (run, sweep, size)";
+  // (freed matrices leave the process again, solver/huge_pages.h)
+  lightbody::restore_memory_release();
   // Errors of the case file: ValueError with every problem, one per line (file:line:col: key: ...).
   static py::exception<InputError> input_error(m, "InputError", PyExc_ValueError);
   static py::exception<ModelError> model_error(m, "ModelError", PyExc_RuntimeError);

@@ -14,6 +14,7 @@
 #include <chrono>
 #include <cmath>
 #include <optional>
+#include <stdexcept>
 
 namespace lightbody
 {
@@ -50,71 +51,128 @@ namespace lightbody
     }
   } // namespace
 
+  namespace
+  {
+    // The cells' K_G of the stress the displacement u causes, each handed to `add` (from one
+    // thread at a time), and the stress range over them.
+    template <class Add>
+    StressRange
+    geometric_stiffness_of_cells(const Model &model, const Solution &s, const Vector<double> &u,
+                                 const std::vector<DoFHandler<3>::active_cell_iterator> *cells,
+                                 const Add                                              &add)
+    {
+      struct Scratch
+      {
+        explicit Scratch(const Model &m) : strains(m, QGauss<3>(3)) {}
+        Scratch(const Scratch &o) : strains(o.strains) {}
+        ShellStrains                       strains;
+        Vector<double>                     cell_u = Vector<double>(cell_dofs);
+        std::vector<SymmetricTensor<2, 3>> eps, sigma;
+      };
+      struct Copy
+      {
+        FullMatrix<double>                   local{cell_dofs, cell_dofs};
+        std::vector<types::global_dof_index> dofs = std::vector<types::global_dof_index>(cell_dofs);
+        double                               compression = 0, largest = 0; // MPa
+      };
+      StressRange                                            range;
+      const std::vector<DoFHandler<3>::active_cell_iterator> all =
+        cells ? std::vector<DoFHandler<3>::active_cell_iterator>()
+              : std::vector<DoFHandler<3>::active_cell_iterator>(
+                  s.dof_handler.active_cell_iterators().begin(),
+                  s.dof_handler.active_cell_iterators().end());
+      const auto &list = cells ? *cells : all;
+      WorkStream::run(
+        list.cbegin(), list.cend(),
+        [&](const auto &it, Scratch &sc, Copy &cd) {
+          const DoFHandler<3>::active_cell_iterator &cell = *it;
+          cell->get_dof_indices(cd.dofs);
+          for (unsigned i = 0; i < cell_dofs; ++i)
+            sc.cell_u[i] = u[cd.dofs[i]];
+          sc.strains.reinit(cell);
+          sc.strains.strains(sc.cell_u, sc.eps);
+          const Material &m = model.parts[cell->material_id()].material;
+          sc.sigma.resize(sc.eps.size());
+          cd.compression = cd.largest = 0;
+          for (unsigned q = 0; q < sc.eps.size(); ++q)
+            {
+              sc.sigma[q] = m.lame_lambda() * trace(sc.eps[q]) * unit_symmetric_tensor<3>() +
+                            2 * m.lame_mu() * sc.eps[q];
+              const auto principal = eigenvalues(sc.sigma[q]); // descending
+              cd.largest = std::max({cd.largest, std::abs(principal[0]), std::abs(principal[2])});
+              cd.compression = std::max(cd.compression, -principal[2]);
+            }
+          sc.strains.geometric_stiffness(sc.sigma, cd.local);
+        },
+        [&](const Copy &cd) {
+          range.compression = std::max(range.compression, cd.compression);
+          range.largest     = std::max(range.largest, cd.largest);
+          add(cd.local, cd.dofs);
+        },
+        Scratch(model), Copy());
+      return range;
+    }
+  } // namespace
+
   StressRange
   assemble_geometric_stiffness(const Model &model, const Solution &s, const Vector<double> &u,
                                const AffineConstraints<double>                        &constraints,
                                SparseMatrix<double>                                   &KG,
                                const std::vector<DoFHandler<3>::active_cell_iterator> *cells)
   {
-    struct Scratch
-    {
-      explicit Scratch(const Model &m) : strains(m, QGauss<3>(3)) {}
-      Scratch(const Scratch &o) : strains(o.strains) {}
-      ShellStrains                       strains;
-      Vector<double>                     cell_u = Vector<double>(cell_dofs);
-      std::vector<SymmetricTensor<2, 3>> eps, sigma;
-    };
-    struct Copy
-    {
-      FullMatrix<double>                   local{cell_dofs, cell_dofs};
-      std::vector<types::global_dof_index> dofs = std::vector<types::global_dof_index>(cell_dofs);
-      double                               compression = 0, largest = 0; // MPa
-    };
-    StressRange                      range;
     std::optional<CondensedAssembly> condensed;
     if (CondensedAssembly::needed(constraints))
       condensed.emplace(s.dof_handler, cells);
-    const std::vector<DoFHandler<3>::active_cell_iterator> all =
-      cells ? std::vector<DoFHandler<3>::active_cell_iterator>()
-            : std::vector<DoFHandler<3>::active_cell_iterator>(
-                s.dof_handler.active_cell_iterators().begin(),
-                s.dof_handler.active_cell_iterators().end());
-    const auto &list = cells ? *cells : all;
-    WorkStream::run(
-      list.cbegin(), list.cend(),
-      [&](const auto &it, Scratch &sc, Copy &cd) {
-        const DoFHandler<3>::active_cell_iterator &cell = *it;
-        cell->get_dof_indices(cd.dofs);
-        for (unsigned i = 0; i < cell_dofs; ++i)
-          sc.cell_u[i] = u[cd.dofs[i]];
-        sc.strains.reinit(cell);
-        sc.strains.strains(sc.cell_u, sc.eps);
-        const Material &m = model.parts[cell->material_id()].material;
-        sc.sigma.resize(sc.eps.size());
-        cd.compression = cd.largest = 0;
-        for (unsigned q = 0; q < sc.eps.size(); ++q)
-          {
-            sc.sigma[q] = m.lame_lambda() * trace(sc.eps[q]) * unit_symmetric_tensor<3>() +
-                          2 * m.lame_mu() * sc.eps[q];
-            const auto principal = eigenvalues(sc.sigma[q]); // descending
-            cd.largest     = std::max({cd.largest, std::abs(principal[0]), std::abs(principal[2])});
-            cd.compression = std::max(cd.compression, -principal[2]);
-          }
-        sc.strains.geometric_stiffness(sc.sigma, cd.local);
-      },
-      [&](const Copy &cd) {
-        range.compression = std::max(range.compression, cd.compression);
-        range.largest     = std::max(range.largest, cd.largest);
+    const StressRange range = geometric_stiffness_of_cells(
+      model, s, u, cells,
+      [&](const FullMatrix<double> &local, const std::vector<types::global_dof_index> &dofs) {
         if (condensed)
-          condensed->add(cd.local, cd.dofs);
+          condensed->add(local, dofs);
         else
-          constraints.distribute_local_to_global(cd.local, cd.dofs, KG);
-      },
-      Scratch(model), Copy());
+          constraints.distribute_local_to_global(local, dofs, KG);
+      });
     if (condensed)
       condensed->condense(constraints, KG, nullptr);
     clear_constrained(constraints, KG);
     return range;
+  }
+
+  GeometricStiffness::GeometricStiffness(const DoFHandler<3>             &dof_handler,
+                                         const AffineConstraints<double> &constraints,
+                                         const SparsityPattern           *structure)
+    : constraints_(&constraints)
+  {
+    if (CondensedAssembly::needed(constraints))
+      cells_ = std::make_shared<CondensedAssembly>(dof_handler);
+    else if (!structure)
+      throw std::logic_error("GeometricStiffness: no matrix structure");
+    else
+      matrix_ = std::make_shared<SparseMatrix<double>>(*structure);
+  }
+
+  StressRange GeometricStiffness::assemble(const Model &model, const Solution &s,
+                                           const Vector<double> &u)
+  {
+    if (matrix_)
+      {
+        *matrix_ = 0;
+        return assemble_geometric_stiffness(model, s, u, *constraints_, *matrix_);
+      }
+    cells_->clear();
+    return geometric_stiffness_of_cells(
+      model, s, u, nullptr,
+      [&](const FullMatrix<double> &local, const std::vector<types::global_dof_index> &dofs) {
+        cells_->add(local, dofs);
+      });
+  }
+
+  PencilMatrix GeometricStiffness::pencil() const
+  {
+    if (matrix_)
+      return PencilMatrix(*matrix_);
+    return PencilMatrix([cells = cells_, constraints = constraints_](const double *x, double *y) {
+      cells->multiply(*constraints, x, y);
+    });
   }
 
   std::pair<double, double>

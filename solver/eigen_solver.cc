@@ -34,10 +34,7 @@ namespace lightbody
     public:
       using Scalar = double;
 
-      FactoredPencil(const SparseCholesky &A, const dealii::SparseMatrix<double> &B)
-        : A_(A), B_(B), t_(A.size()), u_(A.size())
-      {
-      }
+      FactoredPencil(const SparseCholesky &A, const PencilMatrix &B) : A_(A), B_(B), t_(A.size()) {}
       Eigen::Index rows() const { return static_cast<Eigen::Index>(A_.size()); }
       Eigen::Index cols() const { return rows(); }
 
@@ -45,15 +42,14 @@ namespace lightbody
       {
         std::copy(x, x + A_.size(), t_.begin());
         A_.solve_upper(t_.data());
-        B_.vmult(u_, t_);
-        std::copy(u_.begin(), u_.end(), y);
+        B_.vmult(t_.data(), y, A_.size());
         A_.solve_lower(y);
       }
 
     private:
-      const SparseCholesky               &A_;
-      const dealii::SparseMatrix<double> &B_;
-      mutable dealii::Vector<double>      t_, u_;
+      const SparseCholesky          &A_;
+      const PencilMatrix            &B_;
+      mutable dealii::Vector<double> t_;
     };
 
     // y = B x: Spectra's operator of the regular-inverse mode.
@@ -342,8 +338,6 @@ namespace lightbody
   EigenPairs extreme_eigenpairs(const FactoredMatrix &A, const PencilMatrix &B, unsigned count,
                                 EigenEnd end, double tolerance, unsigned subspace)
   {
-    if (A.cholesky && !B.matrix)
-      throw std::logic_error("extreme_eigenpairs: a CHOLMOD factor with a sparse matrix B");
     const auto n   = static_cast<Eigen::Index>(A.size());
     const auto nev = std::min<Eigen::Index>(count, n - 1);
     const auto ncv = std::min<Eigen::Index>(
@@ -354,13 +348,12 @@ namespace lightbody
       {
         // C = L^-1 P B P^T L^-T, symmetric: two triangular solves and a product per step.
         const SparseCholesky  &L = *A.cholesky;
-        dealii::Vector<double> t(A.size()), u(A.size());
+        dealii::Vector<double> t(A.size());
         LanczosOperator        C;
         C.apply = [&](const double *f, double *w, double *) {
           std::copy(f, f + A.size(), t.begin());
           L.solve_upper(t.data());
-          B.matrix->vmult(u, t);
-          std::copy(u.begin(), u.end(), w);
+          B.vmult(t.data(), w, A.size());
           L.solve_lower(w);
         };
         C.back = [&](double *x) { L.solve_upper(x); };
@@ -383,7 +376,7 @@ namespace lightbody
     if (A.cholesky)
       {
         // The vectors of C are L^T P phi.
-        FactoredPencil                         op(*A.cholesky, *B.matrix);
+        FactoredPencil                         op(*A.cholesky, B);
         Spectra::SymEigsSolver<FactoredPencil> eigs(op, nev, ncv);
         return extreme_pairs_of(eigs, rule, tolerance, A.size(),
                                 [&](double *x) { A.cholesky->solve_upper(x); });

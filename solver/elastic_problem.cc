@@ -451,6 +451,13 @@ namespace lightbody
                  return case_.load_cases[i].buckling_modes > 0;
                });
       }
+      // Whether K's structure stays beside the (CHOLMOD) factor for the eigen analysis's matrix:
+      // the mass, or K_G where no constraint has entries (with ties K_G is the cells' matrices,
+      // GeometricStiffness: the default tank's 0.2 GB of structure goes before its factor).
+      bool keep_pattern_beside_factor() const
+      {
+        return modal_ || (keep_pattern() && !CondensedAssembly::needed(constraints_));
+      }
     };
 
     void ElasticProblem::setup_system()
@@ -1133,12 +1140,14 @@ namespace lightbody
       if (!automatic)
         {
           stiffness_.clear();
-          if (!keep_pattern())
+          if (!keep_pattern_beside_factor())
             sparsity_.reset();
         }
 
-      // A buckling or vibration analysis keeps a second matrix (K_G or M) beside the factor.
-      const double extra          = keep_pattern() ? 12.0 * sparsity_->n_nonzero_elements() : 0.0;
+      // A buckling or vibration analysis keeps a second matrix (K_G or M, or the cells' K_G of
+      // about as many entries) beside the factor.
+      const double extra =
+        keep_pattern() ? 12.0 * static_cast<double>(solution_->statistics.matrix_nonzeros) : 0.0;
       const auto   analysis_start = std::chrono::steady_clock::now();
       const bool   reused         = analyse_with_cache();
       const double bytes          = solution_->statistics.factor_bytes + extra;
@@ -1152,14 +1161,9 @@ namespace lightbody
         }
       if (automatic)
         {
-          if (!keep_pattern())
-            {
-              stiffness_.clear();
-              sparsity_.reset();
-            }
-          else
-            // (kept by the eigen analysis beside the factor, as the direct path does)
-            stiffness_.clear();
+          stiffness_.clear();
+          if (!keep_pattern_beside_factor())
+            sparsity_.reset();
         }
       {
         char line[200];
@@ -1409,7 +1413,8 @@ namespace lightbody
             options_.linear_solver == LinearSolver::automatic && !stiffness_.empty()
               ? static_cast<double>(stiffness_.n_nonzero_elements())
               : 0.0;
-          held = std::max(0.0, resident_memory_bytes() - (keep_pattern() ? 8.0 : 12.0) * nonzeros);
+          held = std::max(0.0, resident_memory_bytes() -
+                                 (keep_pattern_beside_factor() ? 8.0 : 12.0) * nonzeros);
         }
       const double available = memory_available() - held;
       if (bytes <= available)
@@ -1784,6 +1789,8 @@ namespace lightbody
     // run on rank 0, the other processes serving the shared factor's solves and products).
     void ElasticProblem::buckling()
     {
+      // (one process: K_G made again for each load case in the same memory)
+      std::optional<GeometricStiffness> serial;
       for (unsigned i : active_cases_)
         {
           const unsigned modes = case_.load_cases[i].buckling_modes;
@@ -1810,15 +1817,16 @@ namespace lightbody
             }
           else
             {
-              KG.reinit(*sparsity_);
-              range =
-                assemble_geometric_stiffness(model_, *solution_, l.displacement, constraints_, KG);
+              if (!serial)
+                serial.emplace(solution_->dof_handler, constraints_, sparsity_.get());
+              range = serial->assemble(model_, *solution_, l.displacement);
             }
           const bool   compression = range.compressed();
           const double assembly =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
           on_rank0([&] {
-            l.buckling = buckling_modes(compression, factored(), pencil(KG), modes, constraints_);
+            l.buckling = buckling_modes(
+              compression, factored(), serial ? serial->pencil() : pencil(KG), modes, constraints_);
           });
           eigen_matrix_.reset();
           l.buckling.assembly_seconds = assembly;

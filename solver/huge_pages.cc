@@ -1,5 +1,6 @@
 #include "solver/huge_pages.h"
 
+#include <malloc.h>
 #include <sys/mman.h>
 
 #include <cstdint>
@@ -52,6 +53,15 @@ namespace lightbody
         return false;
       }
     return true;
+  }
+
+  bool restore_memory_release()
+  {
+    const char *v = std::getenv("LIGHTBODY_MALLOC_RELEASE");
+    if (v && std::strcmp(v, "0") == 0)
+      return false;
+    return mallopt(M_MMAP_MAX, 65536) == 1 && mallopt(M_MMAP_THRESHOLD, 32 << 20) == 1 &&
+           mallopt(M_TRIM_THRESHOLD, 64 << 20) == 1;
   }
 
   bool huge_pages_advised(const void *p)

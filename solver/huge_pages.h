@@ -20,6 +20,18 @@ namespace lightbody
   // (for bench/memory_touch_benchmark.py's peer): nothing. Returns whether it touched.
   bool touch_in_parallel(void *p, std::size_t n);
 
+  // Gives the C library's allocator back its release of freed memory, which a library that
+  // deal.II pulls in turns off as it is loaded: libsuperlu_dist.so.8 (through PETSc) sets
+  // M_MMAP_MAX 0 and M_TRIM_THRESHOLD -1 (seen in gdb: mallopt(-4, 0) and mallopt(-1, -1) from
+  // its initialisers), so no block was mapped of its own and nothing freed left the process: the
+  // default tank's matrices freed before its factorisation (1.3 GB) stayed resident and its
+  // peak was 3.72 GB (2.85 GB with this). Blocks of 32 MB and more (glibc's ceiling for its own
+  // threshold) are mapped again, each unmapped when freed, and the heap's free top is returned
+  // above 64 MB. Call it first in main (after the libraries' initialisers).
+  // LIGHTBODY_MALLOC_RELEASE=0 leaves the allocator as the libraries set it (for
+  // bench/memory_touch_benchmark.py's peer). Returns whether it changed the settings.
+  bool restore_memory_release();
+
   // Whether the mapping at the first 2 MB boundary from p carries the huge-page advice
   // (/proc/self/smaps "hg"; the advice covers whole 2 MB pages only).
   bool huge_pages_advised(const void *p);

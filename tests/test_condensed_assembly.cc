@@ -78,6 +78,18 @@ namespace
       return k;
     }
 
+    // The cells' random matrices (seeded) added to `assembly`.
+    void add_cells(CondensedAssembly &assembly, unsigned seed) const
+    {
+      std::mt19937                         random(seed);
+      std::vector<types::global_dof_index> cell_dofs(fe.n_dofs_per_cell());
+      for (const auto &cell : dofs.active_cell_iterators())
+        {
+          cell->get_dof_indices(cell_dofs);
+          assembly.add(cell_matrix(random), cell_dofs);
+        }
+    }
+
     Triangulation<3>          tria;
     FESystem<3>               fe{FE_Q<3>(2), 3};
     DoFHandler<3>             dofs{tria};
@@ -129,6 +141,36 @@ TEST(CondensedAssembly, EqualsThePerCellExpansion)
   EXPECT_GT(compared, n);
 }
 
+// The product through the constraints (K_G of a buckling analysis with ties: no condensed
+// matrix beside the cells') equals the product with the condensed matrix, whose constrained rows
+// and columns are cleared (homogeneous: the prescribed values play no part), for any x.
+TEST(CondensedAssembly, ProductThroughTheConstraintsEqualsTheCondensedMatrix)
+{
+  Fixture              f;
+  const auto           n = f.dofs.n_dofs();
+  SparseMatrix<double> condensed(f.pattern);
+  CondensedAssembly    assembly(f.dofs);
+  f.add_cells(assembly, 11);
+  assembly.condense(f.constraints, condensed, nullptr);
+  for (const auto &line : f.constraints.get_lines())
+    condensed.diag_element(line.index) = 0;
+  std::mt19937                           random(5);
+  std::uniform_real_distribution<double> value(-1.0, 1.0);
+  for (unsigned trial = 0; trial < 3; ++trial)
+    {
+      Vector<double> x(n), expected(n), y(n);
+      for (auto &v : x)
+        v = value(random);
+      condensed.vmult(expected, x);
+      assembly.multiply(f.constraints, x.data(), y.data());
+      ASSERT_GT(expected.linfty_norm(), 1);
+      for (types::global_dof_index i = 0; i < n; ++i)
+        EXPECT_NEAR(y[i], expected[i], 1e-12 * expected.linfty_norm()) << "row " << i;
+      for (const auto &line : f.constraints.get_lines())
+        EXPECT_EQ(y[line.index], 0.0);
+    }
+}
+
 // Supports alone (lines without entries) take the per-cell path; a structure made without the
 // constraints lacks the ties' couplings, and the condensation says so instead of dropping them.
 TEST(CondensedAssembly, NeededOnlyForLinesWithEntriesAndRefusesAShortStructure)
@@ -144,14 +186,8 @@ TEST(CondensedAssembly, NeededOnlyForLinesWithEntriesAndRefusesAShortStructure)
   DoFTools::make_sparsity_pattern(f.dofs, dsp);
   SparsityPattern short_pattern;
   short_pattern.copy_from(dsp);
-  SparseMatrix<double>                 A(short_pattern);
-  CondensedAssembly                    assembly(f.dofs);
-  std::mt19937                         random(3);
-  std::vector<types::global_dof_index> cell_dofs(f.fe.n_dofs_per_cell());
-  for (const auto &cell : f.dofs.active_cell_iterators())
-    {
-      cell->get_dof_indices(cell_dofs);
-      assembly.add(f.cell_matrix(random), cell_dofs);
-    }
+  SparseMatrix<double> A(short_pattern);
+  CondensedAssembly    assembly(f.dofs);
+  f.add_cells(assembly, 3);
   EXPECT_THROW(assembly.condense(f.constraints, A, nullptr), std::logic_error);
 }
