@@ -6,9 +6,11 @@ until its factorisation is done and reads from its progress lines: the ordering 
 the factor's flops, the numeric factorisation time and rate, and the machine's DGEMM rate that
 lightbody measures beside it (1000 x 1000, the BLAS threads of the run). Settings are given to
 lightbody through the environment variable LIGHTBODY_CHOLMOD, used by this benchmark only:
-"nrelax=a,b,c zrelax=x,y,z ordering=amd|metis|nesdis|default openmp=n" (CHOLMOD's
-Common->nrelax, Common->zrelax and method[0].ordering; the default tries AMD and METIS and keeps
-the better; openmp: the largest OpenMP team CHOLMOD's loops get, one by default, four being
+"nrelax=a,b,c zrelax=x,y,z ordering=amd|metis|nesdis|cholmod|default openmp=n" (CHOLMOD's
+Common->nrelax, Common->zrelax and method[0].ordering; lightbody's default orders matrices of
+20 M nonzeros (lower half) and more by nested dissection alone, the others as CHOLMOD chooses:
+AMD, then METIS where AMD's fill is large, the better kept, which "cholmod" makes it do for all;
+openmp: the largest OpenMP team CHOLMOD's loops get, one by default, four being
 CHOLMOD's own choice, see solver/cholmod_factor.cc).
 The settings are run in turn, --repeat times, and medians printed.
 
@@ -18,7 +20,7 @@ it starts) against all the machine's cores as BLAS threads ("factor_threads=n", 
 before 2026-12-02), alternating.
 
 usage: python3 bench/factor_benchmark.py [--build build] [--case cases/tank_8m3_elliptical.yaml]
-                                         [--repeat 3] [--busy]
+                                         [--repeat 3] [--busy] [--only default nesdis ...]
 """
 import os, re, statistics, subprocess, sys, tempfile
 
@@ -27,7 +29,8 @@ from timing import busy_core, case_parser  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SETTINGS = [
-    ("default (CHOLMOD's)", None),
+    ("default (nested dissection from 20 M nonzeros, else CHOLMOD's)", None),
+    ("CHOLMOD's choice (AMD, then METIS, the better)", "ordering=cholmod"),
     ("metis only", "ordering=metis"),
     ("amd only", "ordering=amd"),
     ("nesdis only", "ordering=nesdis"),
@@ -71,9 +74,14 @@ def main():
     ap = case_parser(__doc__, 3)
     ap.add_argument("--busy", action="store_true",
                     help="beside a busy core: threads from the load against all cores")
+    ap.add_argument("--only", nargs="+", metavar="WORD",
+                    help="the settings whose name starts with one of these (default, nesdis, ...)")
     a = ap.parse_args()
     binary = os.path.join(a.build, "lightbody")
-    settings = SETTINGS
+    settings = [s for s in SETTINGS
+                if not a.only or any(s[0].lower().startswith(w.lower()) for w in a.only)]
+    if not settings:
+        sys.exit("--only: no setting's name starts with " + ", ".join(a.only))
     if a.busy:
         settings = [("threads less the busy cores (default)", None),
                     (f"all {os.cpu_count()} cores as BLAS threads",

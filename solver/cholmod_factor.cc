@@ -49,9 +49,13 @@ namespace lightbody
 
   namespace
   {
+    // CHOLMOD's own choice of ordering for every matrix (LIGHTBODY_CHOLMOD ordering=cholmod), not
+    // nested dissection for the large ones (nested_dissection below).
+    bool cholmod_ordering = false;
+
     // Settings of the supernodal factorisation for bench/factor_benchmark.py and
     // bench/buckling_benchmark.py to compare: LIGHTBODY_CHOLMOD="nrelax=a,b,c zrelax=x,y,z
-    // ordering=amd|metis|nesdis|default openmp=n solve_threads=n factor_threads=n".
+    // ordering=amd|metis|nesdis|cholmod|default openmp=n solve_threads=n factor_threads=n".
     void tune(cholmod_common &c)
     {
       const char *given = std::getenv("LIGHTBODY_CHOLMOD");
@@ -81,6 +85,8 @@ namespace lightbody
             solve_blas_threads = static_cast<int>(numbers[0]);
           else if (key == "factor_threads" && numbers.size() == 1 && numbers[0] >= 1)
             factor_blas_threads = static_cast<int>(numbers[0]);
+          else if (key == "ordering" && value == "cholmod")
+            cholmod_ordering = true;
           else if (key == "ordering" && value != "default")
             {
               c.nmethods           = 1;
@@ -170,6 +176,24 @@ namespace lightbody
   int64_t *SparseCholesky::row_index() { return static_cast<int64_t *>(impl_->A->i); }
   double  *SparseCholesky::values() { return static_cast<double *>(impl_->A->x); }
 
+  namespace
+  {
+    // Whether a matrix is ordered by CHOLMOD's nested dissection alone (CHOLMOD_NESDIS) instead
+    // of its default (AMD, then METIS where AMD's fill is large, the better kept): from
+    // SparseCholesky::nested_dissection_from nonzeros in the lower half, 20 M.
+    // bench/factor_benchmark.py, medians of 3, 2026-12-03, ordering and analysis + numeric
+    // factorisation: the default tank (27.7 M) 3.31 + 4.28 s against 2.74 + 5.21 s, factor 152.1 M
+    // nonzeros against 157.9 M, 52 % of DGEMM's rate against 41 %; the van (25.7 M) 3.39 + 4.04
+    // against 2.80 + 5.16 s, factor 130.0 against 136.4 M; below, the tipper (16.0 M) 2.17 + 2.34
+    // against 1.87 + 2.39 s and the clamped plate at 31.25 mm (2.5 M) 0.31 against 0.20 s of
+    // ordering: the default's AMD is then as good and quicker.
+    bool nested_dissection(const cholmod_sparse &A)
+    {
+      const auto *p = static_cast<const int64_t *>(A.p);
+      return static_cast<std::size_t>(p[A.ncol]) >= SparseCholesky::nested_dissection_from;
+    }
+  } // namespace
+
   double SparseCholesky::analyse(const std::vector<int64_t> *order)
   {
     if (order && order->size() == n_)
@@ -183,6 +207,13 @@ namespace lightbody
                                        &impl_->common);
         impl_->common.nmethods           = nmethods;
         impl_->common.method[0].ordering = method;
+      }
+    else if (impl_->common.nmethods == 0 && !cholmod_ordering && nested_dissection(*impl_->A))
+      {
+        impl_->common.nmethods           = 1;
+        impl_->common.method[0].ordering = CHOLMOD_NESDIS;
+        impl_->L                         = cholmod_l_analyze(impl_->A, &impl_->common);
+        impl_->common.nmethods           = 0;
       }
     else
       impl_->L = cholmod_l_analyze(impl_->A, &impl_->common);
@@ -403,6 +434,20 @@ namespace lightbody
 
   double SparseCholesky::factor_nonzeros() const { return impl_->common.lnz; }
   double SparseCholesky::flops() const { return impl_->common.fl; }
+
+  std::string SparseCholesky::ordering_method() const
+  {
+    if (!impl_->L)
+      return "";
+    switch (impl_->L->ordering)
+      {
+        case CHOLMOD_AMD: return "AMD";
+        case CHOLMOD_METIS: return "METIS";
+        case CHOLMOD_NESDIS: return "nested dissection";
+        case CHOLMOD_GIVEN: return "given";
+        default: return "natural";
+      }
+  }
 
   int    SparseCholesky::factor_threads() const { return impl_->threads; }
   double SparseCholesky::busy_cores_of_others() const { return impl_->others; }

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace lightbody
@@ -55,9 +56,16 @@ namespace lightbody
     void solve_lower(double *x) const;
     void solve_upper(double *x) const;
 
-    double      factor_nonzeros() const;
-    double      flops() const;
-    std::size_t size() const { return n_; }
+    double factor_nonzeros() const;
+    double flops() const;
+    // The fill-reducing ordering of the analysis: "AMD", "METIS", "nested dissection", "given"
+    // (an ordering kept from an earlier matrix) or "" before one.
+    std::string ordering_method() const;
+    // Matrices of this many nonzeros (lower half) and more are ordered by CHOLMOD's nested
+    // dissection alone, smaller ones as CHOLMOD chooses (AMD, then METIS where AMD's fill is
+    // large): measured in solver/cholmod_factor.cc.
+    inline static std::size_t nested_dissection_from = 20000000;
+    std::size_t               size() const { return n_; }
     // Releases the matrix (the factor stays) to bring the peak memory down.
     void release_matrix();
 

@@ -1166,14 +1166,17 @@ namespace lightbody
             sparsity_.reset();
         }
       {
-        char line[200];
-        std::snprintf(
-          line, sizeof(line),
-          "matrix: %.1f M nonzeros (lower half), %zu constrained DoFs; factor: %.1f M "
-          "nonzeros, %.1f Gflop (%s %.2f s)",
-          1e-6 * static_cast<double>(k), static_cast<std::size_t>(constraints_.n_constraints()),
-          1e-6 * cholesky_->factor_nonzeros(), 1e-9 * cholesky_->flops(),
-          reused ? "ordering reused, analysis" : "ordering and analysis", analysis_seconds);
+        char line[240];
+        std::snprintf(line, sizeof(line),
+                      "matrix: %.1f M nonzeros (lower half), %zu constrained DoFs; factor: %.1f M "
+                      "nonzeros, %.1f Gflop (%s %.2f s)",
+                      1e-6 * static_cast<double>(k),
+                      static_cast<std::size_t>(constraints_.n_constraints()),
+                      1e-6 * cholesky_->factor_nonzeros(), 1e-9 * cholesky_->flops(),
+                      (reused ? std::string("ordering reused, analysis")
+                              : "ordering (" + cholesky_->ordering_method() + ") and analysis")
+                        .c_str(),
+                      analysis_seconds);
         log_.message(line);
       }
       // A factorisation of more than 20 Gflop takes seconds: say how long, from the machine's
