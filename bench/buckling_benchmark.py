@@ -14,10 +14,19 @@ thread (lightbody's default) and on two (LIGHTBODY_CHOLMOD="solve_threads=2", th
 count, used by this benchmark only), first on a quiet machine and then beside a busy process
 that keeps one core (a shell loop): the eigen solver's time and time per product of each.
 
+With --side-by-side, runs instead, alternating, the default tank as the case file has it (two
+buckling analyses, adr_travel_2g and adr_up_1g, 3 modes each; convergence check off) three ways:
+the analyses side by side, each step's triangular solves of both one solve of two columns
+(lightbody's default); the same with the library's DGEMM and DTRSM for those two columns
+(LIGHTBODY_BLAS_COLUMNS=0: OpenBLAS packs the factor's blocks for them); and one after the other
+(LIGHTBODY_BUCKLING_TOGETHER=0, used by this benchmark only). Prints the buckling stage (both
+analyses), the solve stage (the six load cases: eight columns at a time in every setting but the
+library's), the whole run and the load factors.
+
 usage: python3 bench/buckling_benchmark.py [--build build] [--repeat 3] [--modes 10]
-                                           [--solve-threads] [--spectra]
+                                           [--solve-threads] [--spectra] [--side-by-side]
 """
-import argparse, json, os, statistics, subprocess, sys, tempfile
+import argparse, json, os, statistics, subprocess, sys, tempfile, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from timing import busy_core  # noqa: E402
@@ -108,6 +117,48 @@ def compare_spectra(exe, modes_list, repeat):
               f"{diff:.1e} |")
 
 
+def side_by_side(exe, repeat):
+    """The default tank's two buckling analyses side by side against one after the other."""
+    settings = [("side by side (default)", {}),
+                ("side by side, library BLAS", {"LIGHTBODY_BLAS_COLUMNS": "0"}),
+                ("one after the other", {"LIGHTBODY_BUCKLING_TOGETHER": "0"})]
+    runs = {name: [] for name, _ in settings}
+    with tempfile.TemporaryDirectory() as tmp:
+        for i in range(repeat):
+            for name, extra in (settings if i % 2 == 0 else settings[::-1]):
+                out = os.path.join(tmp, f"s{i}{len(runs[name])}{name[0]}")
+                env = dict(os.environ)
+                for key in ("LIGHTBODY_BLAS_COLUMNS", "LIGHTBODY_BUCKLING_TOGETHER"):
+                    env.pop(key, None)
+                env.update(extra)
+                start = time.monotonic()
+                proc = subprocess.run([exe, "run", CASE, "--out", out, "--set",
+                                       "criteria.convergence=off", "--output", "summary"],
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                      text=True, env=env)
+                wall = time.monotonic() - start
+                if proc.returncode not in (0, 3, 6):
+                    sys.exit(f"lightbody failed ({proc.returncode}): {proc.stderr[-2000:]}")
+                report = json.load(open(os.path.join(out, "report.json")))
+                factors = [f for lc in report["load_cases"] if lc.get("buckling")
+                           for f in lc["buckling"]["load_factors"]]
+                r = {"buckling": report["time_s"]["buckling"], "solve": report["time_s"]["solve"],
+                     "wall": wall, "factors": factors}
+                runs[name].append(r)
+                print(f"{name}: buckling {r['buckling']:.2f} s, solve {r['solve']:.2f} s, whole "
+                      f"run {wall:.1f} s, load factors " + " ".join(f"{f:.4f}" for f in factors),
+                      flush=True)
+    base = runs[settings[0][0]][0]["factors"]
+    print(f"\ndefault tank, two buckling analyses of 3 modes, medians of {repeat}:")
+    print("| setting | buckling s | solve s | whole run s | largest load-factor difference |")
+    print("|---|---|---|---|---|")
+    for name, _ in settings:
+        med = {k: statistics.median(r[k] for r in runs[name]) for k in ("buckling", "solve", "wall")}
+        diff = max(abs(a - b) / b for a, b in zip(runs[name][0]["factors"], base))
+        print(f"| {name} | {med['buckling']:.2f} | {med['solve']:.2f} | {med['wall']:.1f} | "
+              f"{diff:.1e} |")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default=os.path.join(ROOT, "build"))
@@ -116,8 +167,13 @@ def main():
     ap.add_argument("--solve-threads", action="store_true")
     ap.add_argument("--spectra", action="store_true",
                     help="compare with Spectra's Lanczos at 3 and --modes modes")
+    ap.add_argument("--side-by-side", action="store_true",
+                    help="the default tank's two buckling analyses side by side or one by one")
     args = ap.parse_args()
     exe = os.path.join(args.build, "lightbody")
+    if args.side_by_side:
+        side_by_side(exe, args.repeat)
+        return
     if args.spectra:
         compare_spectra(exe, sorted({3, args.modes}), args.repeat)
         return

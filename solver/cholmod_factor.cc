@@ -372,15 +372,17 @@ namespace lightbody
       int before_, during_;
     };
 
-    // x := op(x) for CHOLMOD's solve systems applied in turn.
+    // x := op(x) for CHOLMOD's solve systems applied in turn; x is n x columns, one column
+    // after the other.
     void cholmod_steps(cholmod_factor *L, cholmod_common &cm, std::size_t n, double *x,
-                       std::initializer_list<int> systems)
+                       std::initializer_list<int> systems, std::size_t columns = 1)
     {
       const SolveThreads threads;
-      cholmod_dense     *b = cholmod_l_allocate_dense(n, 1, n, CHOLMOD_REAL, &cm);
+      cholmod_dense     *b = cholmod_l_allocate_dense(n, columns, n, CHOLMOD_REAL, &cm);
       if (!b)
         throw ModelError("out of memory in the sparse Cholesky solve");
-      std::memcpy(b->x, x, n * sizeof(double));
+      const std::size_t values = n * columns;
+      std::memcpy(b->x, x, values * sizeof(double));
       for (int sys : systems)
         {
           cholmod_dense *r = cholmod_l_solve(sys, L, b, &cm);
@@ -389,7 +391,7 @@ namespace lightbody
             throw ModelError("the sparse Cholesky solve failed");
           b = r;
         }
-      std::memcpy(x, b->x, n * sizeof(double));
+      std::memcpy(x, b->x, values * sizeof(double));
       cholmod_l_free_dense(&b, &cm);
     }
   } // namespace
@@ -407,6 +409,21 @@ namespace lightbody
   void SparseCholesky::solve_upper(double *x) const
   {
     cholmod_steps(impl_->L, impl_->common, n_, x, {CHOLMOD_Lt, CHOLMOD_Pt});
+  }
+
+  void SparseCholesky::solve(double *x, std::size_t columns) const
+  {
+    cholmod_steps(impl_->L, impl_->common, n_, x, {CHOLMOD_A}, columns);
+  }
+
+  void SparseCholesky::solve_lower(double *x, std::size_t columns) const
+  {
+    cholmod_steps(impl_->L, impl_->common, n_, x, {CHOLMOD_P, CHOLMOD_L}, columns);
+  }
+
+  void SparseCholesky::solve_upper(double *x, std::size_t columns) const
+  {
+    cholmod_steps(impl_->L, impl_->common, n_, x, {CHOLMOD_Lt, CHOLMOD_Pt}, columns);
   }
 
   std::vector<int64_t> SparseCholesky::ordering() const

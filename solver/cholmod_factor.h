@@ -49,12 +49,18 @@ namespace lightbody
     // at its start (-1: not measured: a small factorisation, one thread, or no /proc/stat).
     int    factor_threads() const;
     double busy_cores_of_others() const;
-    // Solves A x = b in place.
+    // Solves A x = b in place; for `columns` right-hand sides at once (n x columns, one column
+    // after the other), one pass over the factor for all of them.
     void solve(double *b_in_x_out) const;
+    void solve(double *b_in_x_out, std::size_t columns) const;
     // The two halves of the solve with A = P^T L L^T P: x := L^-1 P x and x := P^T L^-T x, for
     // eigenproblems that need the symmetric form L^-1 P B P^T L^-T.
     void solve_lower(double *x) const;
     void solve_upper(double *x) const;
+    // The same for `columns` vectors at once (x: n x columns, one column after the other): one
+    // pass over the factor for all of them.
+    void solve_lower(double *x, std::size_t columns) const;
+    void solve_upper(double *x, std::size_t columns) const;
 
     double factor_nonzeros() const;
     double flops() const;

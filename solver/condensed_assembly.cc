@@ -211,27 +211,4 @@ namespace lightbody
       throw std::logic_error(
         "CondensedAssembly::condense: the matrix structure lacks an entry of P^T A P");
   }
-
-  void CondensedAssembly::multiply(const AffineConstraints<double> &constraints, const double *x,
-                                   double *y) const
-  {
-    if (share_)
-      throw std::logic_error("CondensedAssembly::multiply: the matrices of a share of the cells");
-    const size_type n = A0_.m();
-    Vector<double>  px(x, x + n), z(n);
-    for (const auto &l : constraints.get_lines())
-      {
-        double v = 0;
-        for (const auto &[j, w] : l.entries)
-          v += w * x[j];
-        px[l.index] = v;
-      }
-    A0_.vmult(z, px);
-    for (const auto &l : constraints.get_lines())
-      for (const auto &[j, w] : l.entries)
-        z[j] += w * z[l.index];
-    for (const auto &l : constraints.get_lines())
-      z[l.index] = 0;
-    std::copy(z.begin(), z.end(), y);
-  }
 } // namespace lightbody

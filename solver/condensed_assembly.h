@@ -37,9 +37,6 @@ namespace lightbody
       const dealii::DoFHandler<3>                                    &dof_handler,
       const std::vector<dealii::DoFHandler<3>::active_cell_iterator> *cells = nullptr);
 
-    // A0 = 0, for the cells' matrices of another state (the same structure).
-    void clear() { A0_ = 0; }
-
     // A0 += the cell's matrix (not thread-safe: call it from the copier).
     void add(const dealii::FullMatrix<double>                   &local,
              const std::vector<dealii::types::global_dof_index> &dofs);
@@ -48,12 +45,6 @@ namespace lightbody
     // lifting, when given (size n), += -P^T A0 g. Throws if A's structure lacks an entry.
     void condense(const dealii::AffineConstraints<double> &constraints,
                   dealii::SparseMatrix<double> &A, dealii::Vector<double> *lifting) const;
-
-    // y = P^T A0 P x for vectors of all DoFs (homogeneous: g left out), zero at the constrained
-    // DoFs: the product with the matrix condense() forms, without the diagonal it gives the
-    // constrained DoFs. For the cells of all processes only (not a share).
-    void multiply(const dealii::AffineConstraints<double> &constraints, const double *x,
-                  double *y) const;
 
   private:
     bool                         share_ = false;

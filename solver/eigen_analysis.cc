@@ -5,10 +5,14 @@
 #include "solver/eigen_solver.h"
 #include "solver/shell_element.h"
 
+#include <deal.II/base/multithread_info.h>
+#include <deal.II/base/parallel.h>
 #include <deal.II/base/quadrature_lib.h>
 #include <deal.II/base/work_stream.h>
 #include <deal.II/fe/fe_values.h>
 #include <deal.II/fe/mapping.h>
+
+#include <Eigen/Dense>
 
 #include <algorithm>
 #include <chrono>
@@ -53,13 +57,20 @@ namespace lightbody
 
   namespace
   {
-    // The cells' K_G of the stress the displacement u causes, each handed to `add` (from one
-    // thread at a time), and the stress range over them.
-    template <class Add>
-    StressRange
-    geometric_stiffness_of_cells(const Model &model, const Solution &s, const Vector<double> &u,
-                                 const std::vector<DoFHandler<3>::active_cell_iterator> *cells,
-                                 const Add                                              &add)
+    // For each cell, the stress the displacement u causes at its points, handed with the
+    // cell's strains to `local` (from several threads at once: the cells' own data only), then
+    // `add` (from one thread at a time) with the Copy `local` filled; returns the stress range
+    // over the cells.
+    struct CellCopy
+    {
+      FullMatrix<double>                   local{cell_dofs, cell_dofs};
+      std::vector<types::global_dof_index> dofs = std::vector<types::global_dof_index>(cell_dofs);
+      double                               compression = 0, largest = 0; // MPa
+    };
+    template <class Local, class Add>
+    StressRange stress_of_cells(const Model &model, const Solution &s, const Vector<double> &u,
+                                const std::vector<DoFHandler<3>::active_cell_iterator> *cells,
+                                const Local &local, const Add &add)
     {
       struct Scratch
       {
@@ -68,12 +79,6 @@ namespace lightbody
         ShellStrains                       strains;
         Vector<double>                     cell_u = Vector<double>(cell_dofs);
         std::vector<SymmetricTensor<2, 3>> eps, sigma;
-      };
-      struct Copy
-      {
-        FullMatrix<double>                   local{cell_dofs, cell_dofs};
-        std::vector<types::global_dof_index> dofs = std::vector<types::global_dof_index>(cell_dofs);
-        double                               compression = 0, largest = 0; // MPa
       };
       StressRange                                            range;
       const std::vector<DoFHandler<3>::active_cell_iterator> all =
@@ -84,7 +89,7 @@ namespace lightbody
       const auto &list = cells ? *cells : all;
       WorkStream::run(
         list.cbegin(), list.cend(),
-        [&](const auto &it, Scratch &sc, Copy &cd) {
+        [&](const auto &it, Scratch &sc, CellCopy &cd) {
           const DoFHandler<3>::active_cell_iterator &cell = *it;
           cell->get_dof_indices(cd.dofs);
           for (unsigned i = 0; i < cell_dofs; ++i)
@@ -102,14 +107,14 @@ namespace lightbody
               cd.largest = std::max({cd.largest, std::abs(principal[0]), std::abs(principal[2])});
               cd.compression = std::max(cd.compression, -principal[2]);
             }
-          sc.strains.geometric_stiffness(sc.sigma, cd.local);
+          local(cell, sc.strains, sc.sigma, cd);
         },
-        [&](const Copy &cd) {
+        [&](const CellCopy &cd) {
           range.compression = std::max(range.compression, cd.compression);
           range.largest     = std::max(range.largest, cd.largest);
-          add(cd.local, cd.dofs);
+          add(cd);
         },
-        Scratch(model), Copy());
+        Scratch(model), CellCopy());
       return range;
     }
   } // namespace
@@ -123,13 +128,16 @@ namespace lightbody
     std::optional<CondensedAssembly> condensed;
     if (CondensedAssembly::needed(constraints))
       condensed.emplace(s.dof_handler, cells);
-    const StressRange range = geometric_stiffness_of_cells(
+    const StressRange range = stress_of_cells(
       model, s, u, cells,
-      [&](const FullMatrix<double> &local, const std::vector<types::global_dof_index> &dofs) {
+      [](const auto &, const ShellStrains &strains, const auto &sigma, CellCopy &cd) {
+        strains.geometric_stiffness(sigma, cd.local);
+      },
+      [&](const CellCopy &cd) {
         if (condensed)
-          condensed->add(local, dofs);
+          condensed->add(cd.local, cd.dofs);
         else
-          constraints.distribute_local_to_global(local, dofs, KG);
+          constraints.distribute_local_to_global(cd.local, cd.dofs, KG);
       });
     if (condensed)
       condensed->condense(constraints, KG, nullptr);
@@ -137,42 +145,120 @@ namespace lightbody
     return range;
   }
 
-  GeometricStiffness::GeometricStiffness(const DoFHandler<3>             &dof_handler,
-                                         const AffineConstraints<double> &constraints,
-                                         const SparsityPattern           *structure)
-    : constraints_(&constraints)
+  // The cells' scalar matrices and, for the products, a vector of all DoFs through the
+  // constraints and one for each chunk of cells (added up after).
+  struct GeometricStiffness::Cells
   {
-    if (CondensedAssembly::needed(constraints))
-      cells_ = std::make_shared<CondensedAssembly>(dof_handler);
-    else if (!structure)
-      throw std::logic_error("GeometricStiffness: no matrix structure");
-    else
-      matrix_ = std::make_shared<SparseMatrix<double>>(*structure);
+    static constexpr unsigned nodes = ShellStrains::n_cell_nodes;
+
+    const AffineConstraints<double>     *constraints = nullptr;
+    std::size_t                          n = 0, n_cells = 0;
+    std::vector<types::global_dof_index> dofs; // per cell, node a's component c at 3 a + c
+    std::vector<double>                  g;    // per cell, 27 x 27
+    mutable Vector<double>               px;
+    mutable std::vector<Vector<double>>  chunk;
+
+    void product(const double *x, double *y) const
+    {
+      // px = P x: a constrained DoF's value from those it follows (homogeneous).
+      std::copy(x, x + n, px.begin());
+      distribute_homogeneous(*constraints, px);
+      const std::size_t chunks = chunk.size();
+      parallel::apply_to_subranges(
+        std::size_t(0), chunks,
+        [&](std::size_t begin, std::size_t end) {
+          for (std::size_t k = begin; k < end; ++k)
+            {
+              Vector<double>   &z     = chunk[k];
+              const std::size_t first = n_cells * k / chunks, last = n_cells * (k + 1) / chunks;
+              z = 0;
+              Eigen::Matrix<double, nodes, 3> X, Y;
+              for (std::size_t c = first; c < last; ++c)
+                {
+                  const types::global_dof_index *d = &dofs[c * 3 * nodes];
+                  for (unsigned a = 0; a < nodes; ++a)
+                    for (unsigned j = 0; j < 3; ++j)
+                      X(a, j) = px[d[3 * a + j]];
+                  Y.noalias() =
+                    Eigen::Map<const Eigen::Matrix<double, nodes, nodes, Eigen::RowMajor>>(
+                      &g[c * nodes * nodes]) *
+                    X;
+                  for (unsigned a = 0; a < nodes; ++a)
+                    for (unsigned j = 0; j < 3; ++j)
+                      z[d[3 * a + j]] += Y(a, j);
+                }
+            }
+        },
+        1);
+      parallel::apply_to_subranges(
+        std::size_t(0), n,
+        [&](std::size_t begin, std::size_t end) {
+          for (std::size_t i = begin; i < end; ++i)
+            {
+              double v = 0;
+              for (const auto &z : chunk)
+                v += z[i];
+              y[i] = v;
+            }
+        },
+        4096);
+      // y = P^T z: a constrained DoF's share to those it follows, its own row zero.
+      for (const auto &l : constraints->get_lines())
+        for (const auto &[j, w] : l.entries)
+          y[j] += w * y[l.index];
+      for (const auto &l : constraints->get_lines())
+        y[l.index] = 0;
+    }
+  };
+
+  double GeometricStiffness::bytes(std::size_t cells, std::size_t dofs)
+  {
+    const double per_cell = ShellStrains::n_cell_dofs * (8.0 + 8.0 * Cells::nodes / 3);
+    return per_cell * static_cast<double>(cells) +
+           8.0 * (1 + MultithreadInfo::n_threads()) * static_cast<double>(dofs);
+  }
+
+  GeometricStiffness::GeometricStiffness(const DoFHandler<3>             &dof_handler,
+                                         const AffineConstraints<double> &constraints)
+    : cells_(std::make_shared<Cells>())
+  {
+    Cells &c      = *cells_;
+    c.constraints = &constraints;
+    c.n           = dof_handler.n_dofs();
+    c.n_cells     = dof_handler.get_triangulation().n_active_cells();
+    c.dofs.resize(c.n_cells * cell_dofs);
+    c.g.resize(c.n_cells * Cells::nodes * Cells::nodes);
+    std::vector<types::global_dof_index> dofs(cell_dofs);
+    for (const auto &cell : dof_handler.active_cell_iterators())
+      {
+        cell->get_dof_indices(dofs);
+        types::global_dof_index *d = &c.dofs[cell->active_cell_index() * cell_dofs];
+        for (unsigned i = 0; i < cell_dofs; ++i)
+          d[3 * ShellStrains::node_of_dof(i) + ShellStrains::component_of_dof(i)] = dofs[i];
+      }
+    c.px.reinit(c.n);
+    c.chunk.resize(std::min<std::size_t>(std::max(1u, MultithreadInfo::n_threads()),
+                                         std::max<std::size_t>(1, c.n_cells / 64)),
+                   Vector<double>(c.n));
   }
 
   StressRange GeometricStiffness::assemble(const Model &model, const Solution &s,
                                            const Vector<double> &u)
   {
-    if (matrix_)
-      {
-        *matrix_ = 0;
-        return assemble_geometric_stiffness(model, s, u, *constraints_, *matrix_);
-      }
-    cells_->clear();
-    return geometric_stiffness_of_cells(
+    Cells &c = *cells_;
+    return stress_of_cells(
       model, s, u, nullptr,
-      [&](const FullMatrix<double> &local, const std::vector<types::global_dof_index> &dofs) {
-        cells_->add(local, dofs);
-      });
+      [&c](const DoFHandler<3>::active_cell_iterator &cell, const ShellStrains &strains,
+           const std::vector<SymmetricTensor<2, 3>> &sigma, CellCopy &) {
+        strains.geometric_stiffness(sigma,
+                                    &c.g[cell->active_cell_index() * Cells::nodes * Cells::nodes]);
+      },
+      [](const CellCopy &) {});
   }
 
   PencilMatrix GeometricStiffness::pencil() const
   {
-    if (matrix_)
-      return PencilMatrix(*matrix_);
-    return PencilMatrix([cells = cells_, constraints = constraints_](const double *x, double *y) {
-      cells->multiply(*constraints, x, y);
-    });
+    return PencilMatrix([cells = cells_](const double *x, double *y) { cells->product(x, y); });
   }
 
   std::pair<double, double>
@@ -302,14 +388,8 @@ namespace lightbody
     return {structural, added};
   }
 
-  BucklingSolution buckling_modes(bool compression, const FactoredMatrix &K, const PencilMatrix &KG,
-                                  unsigned modes, const AffineConstraints<double> &c)
+  namespace
   {
-    const auto       t0 = std::chrono::steady_clock::now();
-    BucklingSolution b;
-    b.requested = modes;
-    if (!compression)
-      return b;
     // nu = -1 / lambda: the most negative nu are the lowest positive load factors.
     // A basis of up to 40 vectors before a restart: the buckling modes of the example bodies
     // converge within it (Lanczos checked after every product, 3 modes: default tank 29 products,
@@ -321,29 +401,81 @@ namespace lightbody
     // example bodies' load factors agree to 10 digits with those of 1e-9, and Lanczos stops
     // sooner (products, 1e-9 -> 1e-6: van 76 -> 41, tipper 78 -> 76, tank 41 and 41 either way;
     // measured 2026-12-02).
-    EigenPairs e = extreme_eigenpairs(K, KG, modes, EigenEnd::smallest, 1e-6, 40);
-    b.converged  = e.converged;
-    b.iterations = e.iterations;
-    b.products   = e.products;
-    for (std::size_t k = 0; k < e.values.size(); ++k)
+    constexpr double   buckling_tolerance = 1e-6;
+    constexpr unsigned buckling_subspace  = 40;
+
+    // The load factors and modes of the eigenpairs of K^-1 K_G.
+    BucklingSolution buckling_of(EigenPairs e, unsigned modes, const AffineConstraints<double> &c)
+    {
+      BucklingSolution b;
+      b.requested  = modes;
+      b.converged  = e.converged;
+      b.iterations = e.iterations;
+      b.products   = e.products;
+      for (std::size_t k = 0; k < e.values.size(); ++k)
+        {
+          // A load factor above 1e6 is no buckling at all (compression too small to speak of).
+          if (!(e.values[k] < -1e-6))
+            continue;
+          Vector<double> &phi = e.vectors[k];
+          distribute_homogeneous(c, phi);
+          const double peak = phi.linfty_norm();
+          if (!(peak > 0) || !std::isfinite(peak))
+            throw ModelError("a buckling mode is not finite");
+          // The sign that makes the largest component positive, so that runs agree.
+          const auto at = std::max_element(
+            phi.begin(), phi.end(), [](double x, double y) { return std::abs(x) < std::abs(y); });
+          phi *= (*at > 0 ? 1 : -1) / peak;
+          b.factors.push_back(-1 / e.values[k]);
+          b.modes.push_back(std::move(phi));
+        }
+      return b;
+    }
+  } // namespace
+
+  BucklingSolution buckling_modes(bool compression, const FactoredMatrix &K, const PencilMatrix &KG,
+                                  unsigned modes, const AffineConstraints<double> &c)
+  {
+    const auto t0 = std::chrono::steady_clock::now();
+    if (!compression)
       {
-        // A load factor above 1e6 is no buckling at all (compression too small to speak of).
-        if (!(e.values[k] < -1e-6))
-          continue;
-        Vector<double> &phi = e.vectors[k];
-        distribute_homogeneous(c, phi);
-        const double peak = phi.linfty_norm();
-        if (!(peak > 0) || !std::isfinite(peak))
-          throw ModelError("a buckling mode is not finite");
-        // The sign that makes the largest component positive, so that runs agree.
-        const auto at = std::max_element(
-          phi.begin(), phi.end(), [](double x, double y) { return std::abs(x) < std::abs(y); });
-        phi *= (*at > 0 ? 1 : -1) / peak;
-        b.factors.push_back(-1 / e.values[k]);
-        b.modes.push_back(std::move(phi));
+        BucklingSolution b;
+        b.requested = modes;
+        return b;
       }
+    BucklingSolution b = buckling_of(
+      extreme_eigenpairs(K, KG, modes, EigenEnd::smallest, buckling_tolerance, buckling_subspace),
+      modes, c);
     b.seconds = seconds_since(t0);
     return b;
+  }
+
+  std::vector<BucklingSolution>
+  buckling_modes_together(const SparseCholesky &K, const std::vector<BucklingRequest> &requests,
+                          const AffineConstraints<double> &c)
+  {
+    const auto                    t0 = std::chrono::steady_clock::now();
+    std::vector<BucklingSolution> out(requests.size());
+    std::vector<EigenRequest>     solved;
+    std::vector<std::size_t>      which;
+    for (std::size_t k = 0; k < requests.size(); ++k)
+      {
+        out[k].requested = requests[k].modes;
+        if (requests[k].compression)
+          {
+            solved.push_back({requests[k].KG, requests[k].modes});
+            which.push_back(k);
+          }
+      }
+    std::vector<EigenPairs> pairs = extreme_eigenpairs_together(
+      K, solved, EigenEnd::smallest, buckling_tolerance, buckling_subspace);
+    const double seconds = seconds_since(t0);
+    for (std::size_t j = 0; j < which.size(); ++j)
+      {
+        out[which[j]]         = buckling_of(std::move(pairs[j]), requests[which[j]].modes, c);
+        out[which[j]].seconds = seconds;
+      }
+    return out;
   }
 
   ModalSolution vibration_modes(const FactoredMatrix &K_shifted, double shift,

@@ -33,32 +33,28 @@ namespace lightbody
     const dealii::AffineConstraints<double> &constraints, dealii::SparseMatrix<double> &KG,
     const std::vector<dealii::DoFHandler<3>::active_cell_iterator> *cells = nullptr);
 
-  class CondensedAssembly;
-
   // K_G of a load case as the eigen solver's products (one process), made again for each load
-  // case in the same memory. Where ties make constraints of many entries, the cells' matrices
-  // (CondensedAssembly) are kept and each product is taken through the constraints, P^T A0 P x,
-  // instead of forming the condensed matrix beside them: that matrix was the default tank's peak
-  // of memory (3.72 GB against 3.14 GB without it; the factor 1.3 GB). Else the matrix in K's
-  // structure, as assemble_geometric_stiffness makes it.
+  // case in the same memory: each cell's one 27 x 27 matrix (K_G repeats it for the three
+  // components), each product taken cell by cell and through the constraints, P^T (sum of the
+  // cells) P x. No matrix of all DoFs: the default tank's condensed K_G (0.4 GB beside the
+  // cells' 81 x 81 matrices, 0.6 GB with their structure) was its peak of memory; the cells'
+  // matrices take 62 MB.
   class GeometricStiffness
   {
   public:
-    // `structure`: K's, for the matrix made where no constraint has entries (else not used:
-    // may be null).
     GeometricStiffness(const dealii::DoFHandler<3>             &dof_handler,
-                       const dealii::AffineConstraints<double> &constraints,
-                       const dealii::SparsityPattern           *structure);
+                       const dealii::AffineConstraints<double> &constraints);
     // K_G of the stress the displacement u causes (all cells), in place of the one before;
     // returns the stress range.
     StressRange assemble(const Model &model, const Solution &s, const dealii::Vector<double> &u);
-    // The products y = K_G x (zero at the constrained DoFs).
+    // The products y = K_G x (zero at the constrained DoFs), from one thread at a time.
     PencilMatrix pencil() const;
+    // The memory it takes for a mesh of `cells` cells and `dofs` DoFs, bytes.
+    static double bytes(std::size_t cells, std::size_t dofs);
 
   private:
-    std::shared_ptr<dealii::SparseMatrix<double>> matrix_;
-    std::shared_ptr<CondensedAssembly>            cells_;
-    const dealii::AffineConstraints<double>      *constraints_ = nullptr;
+    struct Cells;
+    std::shared_ptr<Cells> cells_;
   };
 
   // The consistent mass of the structure and of the modal case's non-structural masses,
@@ -75,6 +71,19 @@ namespace lightbody
   // `compression`: the answer of assemble_geometric_stiffness (without it: no modes, no solve).
   BucklingSolution buckling_modes(bool compression, const FactoredMatrix &K, const PencilMatrix &KG,
                                   unsigned modes, const dealii::AffineConstraints<double> &c);
+
+  // The same for several load cases on one CHOLMOD factor, their eigen solves side by side, each
+  // step's triangular solves of all of them made as one (extreme_eigenpairs_together); `seconds`
+  // of each: the whole solve's.
+  struct BucklingRequest
+  {
+    bool                compression = false;
+    const PencilMatrix *KG          = nullptr;
+    unsigned            modes       = 0;
+  };
+  std::vector<BucklingSolution>
+  buckling_modes_together(const SparseCholesky &K, const std::vector<BucklingRequest> &requests,
+                          const dealii::AffineConstraints<double> &c);
 
   // The lowest natural frequencies from the factor of K + shift M.
   ModalSolution vibration_modes(const FactoredMatrix &K_shifted, double shift,

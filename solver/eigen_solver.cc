@@ -9,6 +9,10 @@
 #include <Eigen/Dense>
 
 #include <algorithm>
+#include <condition_variable>
+#include <exception>
+#include <mutex>
+#include <thread>
 #include <stdexcept>
 #include <cmath>
 #include <cstdlib>
@@ -326,6 +330,167 @@ namespace lightbody
     }
   } // namespace
 
+  namespace
+  {
+    // nev and ncv of the Lanczos process for `count` pairs of a pencil of size n.
+    std::pair<Eigen::Index, Eigen::Index> subspace_of(Eigen::Index n, unsigned count,
+                                                      unsigned subspace)
+    {
+      const auto nev = std::min<Eigen::Index>(count, n - 1);
+      const auto ncv = std::min<Eigen::Index>(
+        n, std::max<Eigen::Index>({2 * nev + 1, nev + 20, static_cast<Eigen::Index>(subspace)}));
+      return {nev, ncv};
+    }
+
+    // C = L^-1 P B P^T L^-T (symmetric): two triangular solves, solve(upper, x), and a product
+    // with B per step; t: a vector of the pencil's size to work in.
+    LanczosOperator symmetric_form(const std::function<void(bool, double *)> &solve,
+                                   const PencilMatrix &B, dealii::Vector<double> &t)
+    {
+      LanczosOperator C;
+      C.apply = [&solve, &B, &t](const double *f, double *w, double *) {
+        std::copy(f, f + t.size(), t.begin());
+        solve(true, t.data());
+        B.vmult(t.data(), w, t.size());
+        solve(false, w);
+      };
+      C.back = [&solve](double *x) { solve(true, x); };
+      return C;
+    }
+
+    // The triangular solves of several threads, each asking for one at a time: when every
+    // member has asked (or left), the last to ask makes them all, those of each kind as one solve
+    // of several columns, and the others wake with their vectors solved.
+    class SolveGroup
+    {
+    public:
+      SolveGroup(const SparseCholesky &L, unsigned members) : L_(L), members_(members) {}
+
+      // x := L^-1 P x (lower) or x := P^T L^-T x (upper).
+      void solve(bool upper, double *x)
+      {
+        std::unique_lock<std::mutex> lock(mutex_);
+        Request                      r{upper, x, false, nullptr};
+        pending_.push_back(&r);
+        if (pending_.size() == members_)
+          run(lock);
+        else
+          woken_.wait(lock, [&] { return r.done; });
+        if (r.error)
+          std::rethrow_exception(r.error);
+      }
+
+      // A member that asks for no more solves (done, or failed).
+      void leave()
+      {
+        std::unique_lock<std::mutex> lock(mutex_);
+        --members_;
+        if (members_ > 0 && pending_.size() == members_)
+          run(lock);
+      }
+
+    private:
+      struct Request
+      {
+        bool               upper;
+        double            *x;
+        bool               done = false;
+        std::exception_ptr error;
+      };
+
+      void run(std::unique_lock<std::mutex> &)
+      {
+        const std::size_t n = L_.size();
+        for (const bool upper : {false, true})
+          {
+            std::vector<Request *> those;
+            for (Request *r : pending_)
+              if (r->upper == upper)
+                those.push_back(r);
+            if (those.empty())
+              continue;
+            try
+              {
+                if (those.size() == 1)
+                  upper ? L_.solve_upper(those[0]->x) : L_.solve_lower(those[0]->x);
+                else
+                  {
+                    columns_.resize(n * those.size());
+                    for (std::size_t k = 0; k < those.size(); ++k)
+                      std::copy(those[k]->x, those[k]->x + n, columns_.begin() + k * n);
+                    upper ? L_.solve_upper(columns_.data(), those.size())
+                          : L_.solve_lower(columns_.data(), those.size());
+                    for (std::size_t k = 0; k < those.size(); ++k)
+                      std::copy(columns_.begin() + k * n, columns_.begin() + (k + 1) * n,
+                                those[k]->x);
+                  }
+              }
+            catch (...)
+              {
+                for (Request *r : those)
+                  r->error = std::current_exception();
+              }
+          }
+        for (Request *r : pending_)
+          r->done = true;
+        pending_.clear();
+        woken_.notify_all();
+      }
+
+      const SparseCholesky   &L_;
+      std::size_t             members_;
+      std::vector<Request *>  pending_;
+      std::vector<double>     columns_;
+      std::mutex              mutex_;
+      std::condition_variable woken_;
+    };
+  } // namespace
+
+  std::vector<EigenPairs> extreme_eigenpairs_together(const SparseCholesky            &A,
+                                                      const std::vector<EigenRequest> &requests,
+                                                      EigenEnd end, double tolerance,
+                                                      unsigned subspace)
+  {
+    std::vector<EigenPairs> out(requests.size());
+    if (requests.size() == 1 || spectra_requested())
+      {
+        FactoredMatrix f;
+        f.cholesky = &A;
+        for (std::size_t k = 0; k < requests.size(); ++k)
+          out[k] =
+            extreme_eigenpairs(f, *requests[k].B, requests[k].count, end, tolerance, subspace);
+        return out;
+      }
+    const auto                      n = static_cast<Eigen::Index>(A.size());
+    SolveGroup                      group(A, static_cast<unsigned>(requests.size()));
+    std::vector<std::exception_ptr> errors(requests.size());
+    std::vector<std::thread>        threads;
+    for (std::size_t k = 0; k < requests.size(); ++k)
+      threads.emplace_back([&, k] {
+        try
+          {
+            const auto [nev, ncv] = subspace_of(n, requests[k].count, subspace);
+            dealii::Vector<double>                    t(A.size());
+            const std::function<void(bool, double *)> solve = [&](bool upper, double *x) {
+              group.solve(upper, x);
+            };
+            out[k] = thick_restart_lanczos(symmetric_form(solve, *requests[k].B, t), n, nev, ncv,
+                                           end, tolerance);
+          }
+        catch (...)
+          {
+            errors[k] = std::current_exception();
+          }
+        group.leave();
+      });
+    for (auto &t : threads)
+      t.join();
+    for (const auto &e : errors)
+      if (e)
+        std::rethrow_exception(e);
+    return out;
+  }
+
   void PencilMatrix::vmult(const double *x, double *y, std::size_t n) const
   {
     if (!matrix)
@@ -338,26 +503,18 @@ namespace lightbody
   EigenPairs extreme_eigenpairs(const FactoredMatrix &A, const PencilMatrix &B, unsigned count,
                                 EigenEnd end, double tolerance, unsigned subspace)
   {
-    const auto n   = static_cast<Eigen::Index>(A.size());
-    const auto nev = std::min<Eigen::Index>(count, n - 1);
-    const auto ncv = std::min<Eigen::Index>(
-      n, std::max<Eigen::Index>({2 * nev + 1, nev + 20, static_cast<Eigen::Index>(subspace)}));
+    const auto n          = static_cast<Eigen::Index>(A.size());
+    const auto [nev, ncv] = subspace_of(n, count, subspace);
     const auto rule =
       end == EigenEnd::smallest ? Spectra::SortRule::SmallestAlge : Spectra::SortRule::LargestAlge;
     if (A.cholesky && !spectra_requested())
       {
-        // C = L^-1 P B P^T L^-T, symmetric: two triangular solves and a product per step.
-        const SparseCholesky  &L = *A.cholesky;
-        dealii::Vector<double> t(A.size());
-        LanczosOperator        C;
-        C.apply = [&](const double *f, double *w, double *) {
-          std::copy(f, f + A.size(), t.begin());
-          L.solve_upper(t.data());
-          B.vmult(t.data(), w, A.size());
-          L.solve_lower(w);
+        const SparseCholesky                     &L = *A.cholesky;
+        dealii::Vector<double>                    t(A.size());
+        const std::function<void(bool, double *)> solve = [&L](bool upper, double *x) {
+          upper ? L.solve_upper(x) : L.solve_lower(x);
         };
-        C.back = [&](double *x) { L.solve_upper(x); };
-        return thick_restart_lanczos(C, n, nev, ncv, end, tolerance);
+        return thick_restart_lanczos(symmetric_form(solve, B, t), n, nev, ncv, end, tolerance);
       }
     if (!spectra_requested())
       {

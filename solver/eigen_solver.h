@@ -68,4 +68,20 @@ namespace lightbody
   // max(2 count + 1, count + 20, subspace) vectors.
   EigenPairs extreme_eigenpairs(const FactoredMatrix &A, const PencilMatrix &B, unsigned count,
                                 EigenEnd end, double tolerance = 1e-9, unsigned subspace = 0);
+
+  // Several pencils (A, B_k) on one CHOLMOD factor, each its count_k eigenpairs (the buckling
+  // analyses of a support set's load cases): their Lanczos processes run side by side, one thread
+  // each, and the triangular solves they ask for at about the same time are made as one solve of
+  // several columns, one pass over the factor for all of them (the solves read the factor from
+  // memory and take about as long for a few columns as for one). Each result is what
+  // extreme_eigenpairs gives for its pencil alone, to round-off.
+  struct EigenRequest
+  {
+    const PencilMatrix *B     = nullptr;
+    unsigned            count = 0;
+  };
+  std::vector<EigenPairs> extreme_eigenpairs_together(const SparseCholesky            &A,
+                                                      const std::vector<EigenRequest> &requests,
+                                                      EigenEnd end, double tolerance,
+                                                      unsigned subspace);
 } // namespace lightbody

@@ -381,6 +381,25 @@ namespace lightbody
       void solve();
       void compute_reactions();
       void buckling();
+      // The buckling analyses of `cases` on K's CHOLMOD factor, side by side.
+      void buckling_together(const SparseCholesky &K, const std::vector<unsigned> &cases);
+      // At most this many buckling analyses side by side (memory: each its K_G and basis).
+      static constexpr std::size_t together_buckling = 4;
+      // What the set's buckling analyses hold beside the factor: K_G and the Lanczos basis (41
+      // vectors) of each analysis made at once.
+      double buckling_bytes() const
+      {
+        const auto cases =
+          std::count_if(active_cases_.begin(), active_cases_.end(),
+                        [&](unsigned i) { return case_.load_cases[i].buckling_modes > 0; });
+        const double dofs = static_cast<double>(solution_->statistics.dofs);
+        return static_cast<double>(std::min<std::size_t>(cases, together_buckling)) *
+               (GeometricStiffness::bytes(model_.triangulation.n_active_cells(),
+                                          solution_->statistics.dofs) +
+                41 * 8.0 * dofs);
+      }
+      void log_buckling(const LoadCaseSolution &l, bool compression,
+                        const std::string &solver_note);
       void vibration();
       // B of an eigen analysis: `serial` (one process, or rank 0 alone), or products with the
       // matrix spread over the processes (eigen_matrix_).
@@ -452,12 +471,9 @@ namespace lightbody
                });
       }
       // Whether K's structure stays beside the (CHOLMOD) factor for the eigen analysis's matrix:
-      // the mass, or K_G where no constraint has entries (with ties K_G is the cells' matrices,
-      // GeometricStiffness: the default tank's 0.2 GB of structure goes before its factor).
-      bool keep_pattern_beside_factor() const
-      {
-        return modal_ || (keep_pattern() && !CondensedAssembly::needed(constraints_));
-      }
+      // the mass (K_G is the cells' matrices, GeometricStiffness: the default tank's 0.2 GB of
+      // structure goes before its factor).
+      bool keep_pattern_beside_factor() const { return modal_; }
     };
 
     void ElasticProblem::setup_system()
@@ -1144,10 +1160,11 @@ namespace lightbody
             sparsity_.reset();
         }
 
-      // A buckling or vibration analysis keeps a second matrix (K_G or M, or the cells' K_G of
-      // about as many entries) beside the factor.
-      const double extra =
-        keep_pattern() ? 12.0 * static_cast<double>(solution_->statistics.matrix_nonzeros) : 0.0;
+      // A vibration analysis keeps a second matrix (M) beside the factor, a buckling analysis
+      // the cells' K_G.
+      const double extra          = modal_
+                                      ? 12.0 * static_cast<double>(solution_->statistics.matrix_nonzeros)
+                                      : buckling_bytes();
       const auto   analysis_start = std::chrono::steady_clock::now();
       const bool   reused         = analyse_with_cache();
       const double bytes          = solution_->statistics.factor_bytes + extra;
@@ -1180,16 +1197,17 @@ namespace lightbody
         log_.message(line);
       }
       // A factorisation of more than 20 Gflop takes seconds: say how long, from the machine's
-      // DGEMM rate (measured once, 0.1 s) and the rate reached so far; at first a quarter of
-      // DGEMM's (measured on the example bodies: 17-22 % on the machine of 2026-12-02, e.g. the
-      // default tank 29 Gflop/s against DGEMM's 170; 27-35 % on that of 2026-12-03, tank 34,
-      // van 33, tipper 27 Gflop/s against DGEMM's 96-101, bench/memory_touch_benchmark.py).
+      // DGEMM rate (measured once, 0.1 s) and the rate reached so far; at first 40 % of DGEMM's
+      // from 100 Gflop, else a quarter (the larger factors have the larger supernodes; measured
+      // 2026-12-04, bench/factor_benchmark.py --only default, medians of 3: default tank 204
+      // Gflop at 47 %, van 167 Gflop at 43 %, tipper 73 Gflop at 27 % of DGEMM's 97-99 Gflop/s).
       auto &stats = solution_->statistics;
       if (cholesky_->flops() > 2e10)
         {
           stats.dgemm_rate  = dgemm_rate();
           const double rate = stats.factor_seconds > 0 ? stats.factor_flops / stats.factor_seconds
-                                                       : 0.25 * stats.dgemm_rate;
+                              : cholesky_->flops() >= 1e11 ? 0.4 * stats.dgemm_rate
+                                                           : 0.25 * stats.dgemm_rate;
           if (rate > 0)
             {
               char line[160];
@@ -1625,28 +1643,55 @@ namespace lightbody
     void ElasticProblem::solve()
     {
       StageLog::Scope t(log_, "solve");
+      const auto      right_hand_side = [&](const LoadCaseSolution &l) {
+        Vector<double> b = l.load;
+        constraints_.condense(b);
+        if (lifting_.size() == b.size())
+          b += lifting_;
+        return b;
+      };
+      const auto keep = [&](LoadCaseSolution &l, Vector<double> &&u) {
+        constraints_.distribute(u);
+        for (double v : u)
+          if (!std::isfinite(v))
+            throw ModelError("load case \"" + l.name + "\": the solution is not finite");
+        double round_off = 0;
+        for (std::size_t d = 0; d < u.size(); ++d)
+          round_off += diagonal_[d] * std::abs(u[d]);
+        l.round_off_N  = std::numeric_limits<double>::epsilon() * round_off;
+        l.displacement = std::move(u);
+      };
+      if (!distributed_ && !iterative_)
+        {
+          // CHOLMOD: the load cases eight at a time, each solve one pass over the factor for
+          // all of them (the default tank's six: 0.3 s against 0.9 s one by one).
+          const std::size_t n = solution_->dof_handler.n_dofs();
+          for (std::size_t first = 0; first < active_cases_.size(); first += 8)
+            {
+              const std::size_t   count = std::min<std::size_t>(8, active_cases_.size() - first);
+              std::vector<double> columns(n * count);
+              for (std::size_t k = 0; k < count; ++k)
+                {
+                  const Vector<double> b =
+                    right_hand_side(solution_->load_cases[active_cases_[first + k]]);
+                  std::copy(b.begin(), b.end(), columns.begin() + k * n);
+                }
+              cholesky_->solve(columns.data(), count);
+              for (std::size_t k = 0; k < count; ++k)
+                keep(solution_->load_cases[active_cases_[first + k]],
+                     Vector<double>(columns.begin() + k * n, columns.begin() + (k + 1) * n));
+            }
+          return;
+        }
       for (unsigned i : active_cases_)
         {
           LoadCaseSolution &l = solution_->load_cases[i];
-          Vector<double>    b = l.load;
-          constraints_.condense(b);
-          if (lifting_.size() == b.size())
-            b += lifting_;
+          Vector<double>    b = right_hand_side(l);
           if (distributed_)
             distributed_->solve(b.data());
-          else if (iterative_)
-            iterative_solve(b.data(), options_.iterative_tolerance, "load case \"" + l.name + "\"");
           else
-            cholesky_->solve(b.data());
-          constraints_.distribute(b);
-          for (double v : b)
-            if (!std::isfinite(v))
-              throw ModelError("load case \"" + l.name + "\": the solution is not finite");
-          double round_off = 0;
-          for (std::size_t d = 0; d < b.size(); ++d)
-            round_off += diagonal_[d] * std::abs(b[d]);
-          l.round_off_N  = std::numeric_limits<double>::epsilon() * round_off;
-          l.displacement = std::move(b);
+            iterative_solve(b.data(), options_.iterative_tolerance, "load case \"" + l.name + "\"");
+          keep(l, std::move(b));
         }
     }
 
@@ -1792,13 +1837,37 @@ namespace lightbody
     // run on rank 0, the other processes serving the shared factor's solves and products).
     void ElasticProblem::buckling()
     {
+      std::vector<unsigned> wanted;
+      for (unsigned i : active_cases_)
+        if (case_.load_cases[i].buckling_modes > 0)
+          wanted.push_back(i);
+      if (wanted.empty())
+        return;
+      // LIGHTBODY_BUCKLING_TOGETHER=0 (bench/buckling_benchmark.py --side-by-side only): one
+      // after the other.
+      static const bool together = [] {
+        const char *given = std::getenv("LIGHTBODY_BUCKLING_TOGETHER");
+        return !given || std::string(given) != "0";
+      }();
+      if (together && !lockstep() && wanted.size() > 1)
+        if (const FactoredMatrix f = factored(); f.cholesky)
+          {
+            // One process on a CHOLMOD factor: the cases' eigen solves side by side, up to four
+            // at a time (each holds its K_G and its Lanczos basis, about 0.2 GB on the default
+            // tank), each step's solves of all of them one pass over the factor.
+            for (std::size_t first = 0; first < wanted.size(); first += together_buckling)
+              buckling_together(
+                *f.cholesky,
+                std::vector<unsigned>(wanted.begin() + first,
+                                      wanted.begin() +
+                                        std::min(wanted.size(), first + together_buckling)));
+            return;
+          }
       // (one process: K_G made again for each load case in the same memory)
       std::optional<GeometricStiffness> serial;
-      for (unsigned i : active_cases_)
+      for (unsigned i : wanted)
         {
-          const unsigned modes = case_.load_cases[i].buckling_modes;
-          if (modes == 0)
-            continue;
+          const unsigned    modes = case_.load_cases[i].buckling_modes;
           StageLog::Scope   t(log_, "buckling");
           LoadCaseSolution &l = solution_->load_cases[i];
           log_.message("buckling of \"" + l.name + "\": " + std::to_string(modes) + " modes");
@@ -1821,7 +1890,7 @@ namespace lightbody
           else
             {
               if (!serial)
-                serial.emplace(solution_->dof_handler, constraints_, sparsity_.get());
+                serial.emplace(solution_->dof_handler, constraints_);
               range = serial->assemble(model_, *solution_, l.displacement);
             }
           const bool   compression = range.compressed();
@@ -1833,23 +1902,67 @@ namespace lightbody
           });
           eigen_matrix_.reset();
           l.buckling.assembly_seconds = assembly;
-          std::ostringstream text;
-          text.precision(4);
-          text << "buckling of \"" << l.name << "\": ";
-          if (!compression)
-            text << "no compression anywhere, no buckling";
-          else if (l.buckling.factors.empty())
-            text << "no load factor below 1e6";
-          else
-            text << "load factors";
-          for (double f : l.buckling.factors)
-            text << " " << f;
-          text << " (geometric stiffness " << l.buckling.assembly_seconds << " s, eigen solver "
-               << l.buckling.seconds << " s: " << l.buckling.iterations << " restarts, "
-               << l.buckling.products << " products"
-               << (l.buckling.converged ? "" : "; NOT CONVERGED") << ")";
-          log_.message(text.str());
+          log_buckling(l, compression, "");
         }
+    }
+
+    void ElasticProblem::buckling_together(const SparseCholesky        &K,
+                                           const std::vector<unsigned> &cases)
+    {
+      StageLog::Scope                 t(log_, "buckling");
+      std::vector<GeometricStiffness> KG;
+      std::vector<PencilMatrix>       products;
+      std::vector<BucklingRequest>    requests(cases.size());
+      std::vector<double>             assembly(cases.size());
+      KG.reserve(cases.size());
+      products.reserve(cases.size());
+      std::string names;
+      for (std::size_t k = 0; k < cases.size(); ++k)
+        {
+          const LoadCaseSolution &l = solution_->load_cases[cases[k]];
+          names += (k > 0 ? ", \"" : "\"") + l.name + "\" (" +
+                   std::to_string(case_.load_cases[cases[k]].buckling_modes) + " modes)";
+          const auto t0 = std::chrono::steady_clock::now();
+          KG.emplace_back(solution_->dof_handler, constraints_);
+          requests[k].compression =
+            KG.back().assemble(model_, *solution_, l.displacement).compressed();
+          assembly[k] =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+          products.push_back(KG.back().pencil());
+          requests[k].modes = case_.load_cases[cases[k]].buckling_modes;
+        }
+      for (std::size_t k = 0; k < cases.size(); ++k)
+        requests[k].KG = &products[k];
+      log_.message("buckling of " + names + ", the eigen solves side by side");
+      std::vector<BucklingSolution> solved = buckling_modes_together(K, requests, constraints_);
+      for (std::size_t k = 0; k < cases.size(); ++k)
+        {
+          LoadCaseSolution &l         = solution_->load_cases[cases[k]];
+          l.buckling                  = std::move(solved[k]);
+          l.buckling.assembly_seconds = assembly[k];
+          log_buckling(l, requests[k].compression, cases.size() > 1 ? " (with the others)" : "");
+        }
+    }
+
+    void ElasticProblem::log_buckling(const LoadCaseSolution &l, bool compression,
+                                      const std::string &solver_note)
+    {
+      std::ostringstream text;
+      text.precision(4);
+      text << "buckling of \"" << l.name << "\": ";
+      if (!compression)
+        text << "no compression anywhere, no buckling";
+      else if (l.buckling.factors.empty())
+        text << "no load factor below 1e6";
+      else
+        text << "load factors";
+      for (double f : l.buckling.factors)
+        text << " " << f;
+      text << " (geometric stiffness " << l.buckling.assembly_seconds << " s, eigen solver"
+           << solver_note << " " << l.buckling.seconds << " s: " << l.buckling.iterations
+           << " restarts, " << l.buckling.products << " products"
+           << (l.buckling.converged ? "" : "; NOT CONVERGED") << ")";
+      log_.message(text.str());
     }
 
     // Natural frequencies on the modal support set: K + s M factorised (s > 0 keeps a free body

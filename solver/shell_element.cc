@@ -16,7 +16,7 @@ namespace lightbody
 
   namespace
   {
-    constexpr unsigned n_scalar = 27; // FE_Q(2) shape functions of a hexahedron
+    constexpr unsigned n_scalar = ShellStrains::n_cell_nodes;
     constexpr unsigned n_dofs   = ShellStrains::n_cell_dofs;
     constexpr unsigned n_tying  = 25; // per level: 6 rr/rt, 6 ss/st, 4 rs, 9 tt
 
@@ -350,12 +350,13 @@ namespace lightbody
   }
 
   void ShellStrains::geometric_stiffness(const std::vector<SymmetricTensor<2, 3>> &stress,
-                                         FullMatrix<double>                       &KG) const
+                                         double                                   *g_out) const
   {
-    const Impl                               &m = *impl_;
-    const auto                               &l = *m.current;
-    Eigen::Matrix<double, n_scalar, n_scalar> g = Eigen::Matrix<double, n_scalar, n_scalar>::Zero();
-    Eigen::Matrix<double, n_scalar, 3>        gx;
+    const Impl                                                            &m = *impl_;
+    const auto                                                            &l = *m.current;
+    Eigen::Map<Eigen::Matrix<double, n_scalar, n_scalar, Eigen::RowMajor>> g(g_out);
+    g.setZero();
+    Eigen::Matrix<double, n_scalar, 3> gx;
     for (unsigned q = 0; q < m.jxw.size(); ++q)
       {
         // Cartesian gradients: dN/dx_c = sum_i dN/dxi_i dxi_i/dx_c.
@@ -374,9 +375,29 @@ namespace lightbody
             S(i, j) = m.jxw[q] * stress[q][i][j];
         g.noalias() += gx * S * gx.transpose();
       }
+  }
+
+  void ShellStrains::geometric_stiffness(const std::vector<SymmetricTensor<2, 3>> &stress,
+                                         FullMatrix<double>                       &KG) const
+  {
+    const Impl                                                &m = *impl_;
+    Eigen::Matrix<double, n_scalar, n_scalar, Eigen::RowMajor> g;
+    geometric_stiffness(stress, g.data());
     for (unsigned i = 0; i < n_dofs; ++i)
       for (unsigned j = 0; j < n_dofs; ++j)
         KG(i, j) = m.component[i] == m.component[j] ? g(m.scalar[i], m.scalar[j]) : 0;
+  }
+
+  unsigned ShellStrains::node_of_dof(unsigned i)
+  {
+    static const FESystem<3> fe(FE_Q<3>(2), 3);
+    return fe.system_to_component_index(i).second;
+  }
+
+  unsigned ShellStrains::component_of_dof(unsigned i)
+  {
+    static const FESystem<3> fe(FE_Q<3>(2), 3);
+    return fe.system_to_component_index(i).first;
   }
 
   void ShellStrains::mass(double density, FullMatrix<double> &M) const

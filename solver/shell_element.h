@@ -31,7 +31,8 @@ namespace lightbody
   class ShellStrains
   {
   public:
-    static constexpr unsigned n_cell_dofs = 81;
+    static constexpr unsigned n_cell_dofs  = 81;
+    static constexpr unsigned n_cell_nodes = 27; // the scalar FE_Q(2) shape functions
 
     // points: where the strains are wanted; their weights give the stiffness integral.
     ShellStrains(const Model &model, const dealii::Quadrature<3> &points);
@@ -53,6 +54,14 @@ namespace lightbody
     // variation of the Green-Lagrange strain energy that linear buckling adds to the stiffness.
     void geometric_stiffness(const std::vector<dealii::SymmetricTensor<2, 3>> &stress,
                              dealii::FullMatrix<double>                       &KG) const;
+    // Its one scalar matrix g_ab (27 x 27, symmetric, a and b the FE_Q(2) shape functions of
+    // the cell in their order): KG's entry of DoFs i and j is g of their shape functions where
+    // they are of the same component, else zero.
+    void geometric_stiffness(const std::vector<dealii::SymmetricTensor<2, 3>> &stress,
+                             double                                           *g) const;
+    // The shape function (0 .. 26) and the component (0 .. 2) of each of the 81 cell DoFs.
+    static unsigned node_of_dof(unsigned i);
+    static unsigned component_of_dof(unsigned i);
 
     // The consistent mass matrix density int N_a N_b dV of each displacement component.
     void mass(double density, dealii::FullMatrix<double> &M) const;

@@ -1,7 +1,8 @@
 // app/blas_columns.cc: DGEMM and DTRSM of one column or one row, done as DGEMV and DTRSV, against
 // the definitions (C = alpha op(A) op(B) + beta C; B = alpha op(A)^-1 B, B = alpha B op(A)^-1)
 // computed here by plain loops, for every transposition, padded leading dimensions, and the
-// BLAS's rule that C is not read when beta is 0. The products of several columns go to the
+// BLAS's rule that C is not read when beta is 0; and the products op(A) B and lower triangular
+// solves of 2 to 8 columns, done there reading A once (with AVX2), alike. Other ones go to the
 // library, checked alike.
 #include <gtest/gtest.h>
 
@@ -35,7 +36,8 @@ namespace
 TEST(BlasColumns, ProductsOfOneColumnOrRowAreTheDefinition)
 {
   std::mt19937 g(7);
-  const int    shapes[][3] = {{37, 1, 23}, {1, 29, 17}, {41, 1, 1}, {1, 1, 9}, {13, 3, 11}};
+  const int    shapes[][3] = {{37, 1, 23}, {1, 29, 17}, {41, 1, 1}, {1, 1, 9},  {13, 3, 11},
+                              {57, 2, 31}, {64, 4, 70}, {23, 8, 5}, {19, 5, 3}, {6, 9, 7}};
   for (const auto &shape : shapes)
     for (const char ta : {'N', 'T'})
       for (const char tb : {'N', 'T'})
@@ -83,7 +85,9 @@ TEST(BlasColumns, TriangularSolvesOfOneColumnOrRowAreTheDefinition)
     for (const char uplo : {'U', 'L'})
       for (const char ta : {'N', 'T'})
         for (const char diag : {'N', 'U'})
-          for (const auto &[m, n] : {std::pair{31, 1}, std::pair{1, 27}, std::pair{9, 4}})
+          for (const auto &[m, n] :
+               {std::pair{31, 1}, std::pair{1, 27}, std::pair{9, 4}, std::pair{33, 2},
+                std::pair{40, 7}, std::pair{5, 8}, std::pair{12, 11}})
             {
               const int p   = side == 'L' ? m : n; // A is p x p
               const int lda = p + 2, ldb = m + 3;

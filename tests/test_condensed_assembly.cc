@@ -2,7 +2,11 @@
 // used where ties make constraint lines with many entries) equals deal.II's per-cell expansion
 // (AffineConstraints::distribute_local_to_global), entry by entry, with chains of constraints,
 // prescribed values and lines of up to 40 entries.
+#include "input/case_reader.h"
+#include "meshes/model.h"
 #include "solver/condensed_assembly.h"
+#include "solver/eigen_analysis.h"
+#include "solver/solution.h"
 
 #include <deal.II/dofs/dof_tools.h>
 #include <deal.II/fe/fe_q.h>
@@ -23,6 +27,42 @@ using lightbody::CondensedAssembly;
 
 namespace
 {
+  // Random constraints on n DoFs (seeded): 40 followers with 5-40 entries each (some on earlier
+  // followers: chains that close() resolves), 12 held DoFs (4 with a prescribed value), the rest
+  // free. Closed.
+  void random_constraints(types::global_dof_index n, AffineConstraints<double> &constraints,
+                          unsigned seed)
+  {
+    std::mt19937                         random(seed);
+    std::vector<types::global_dof_index> order(n);
+    for (types::global_dof_index i = 0; i < n; ++i)
+      order[i] = i;
+    std::shuffle(order.begin(), order.end(), random);
+    const unsigned                             followers = 40, held = 12;
+    std::uniform_real_distribution<double>     weight(-0.5, 1.0);
+    std::uniform_int_distribution<unsigned>    count(5, 40);
+    std::uniform_int_distribution<std::size_t> free_dof(followers + held, n - 1);
+    for (unsigned k = 0; k < held; ++k)
+      {
+        constraints.add_line(order[followers + k]);
+        if (k % 3 == 0)
+          constraints.set_inhomogeneity(order[followers + k], 0.1 * (k + 1));
+      }
+    for (unsigned k = 0; k < followers; ++k)
+      {
+        const auto d = order[k];
+        constraints.add_line(d);
+        const unsigned m = count(random);
+        for (unsigned e = 0; e < m; ++e)
+          constraints.add_entry(d, order[free_dof(random)], weight(random));
+        if (k > 0 && k % 4 == 0) // a chain: this follower also follows an earlier one
+          constraints.add_entry(d, order[k - 1], 0.3);
+        if (k % 5 == 0) // and one that a held DoF with a prescribed value leads
+          constraints.add_entry(d, order[followers], 0.2);
+      }
+    constraints.close();
+  }
+
   struct Fixture
   {
     Fixture()
@@ -30,37 +70,8 @@ namespace
       GridGenerator::subdivided_hyper_rectangle(tria, {3, 2, 1}, Point<3>(0, 0, 0),
                                                 Point<3>(3, 2, 0.1));
       dofs.distribute_dofs(fe);
-      const types::global_dof_index        n = dofs.n_dofs();
-      std::mt19937                         random(12345);
-      std::vector<types::global_dof_index> order(n);
-      for (types::global_dof_index i = 0; i < n; ++i)
-        order[i] = i;
-      std::shuffle(order.begin(), order.end(), random);
-      // 40 followers with 5-40 entries each (some on earlier followers: chains that close()
-      // resolves), 12 held DoFs (4 with a prescribed value), the rest free.
-      const unsigned                             followers = 40, held = 12;
-      std::uniform_real_distribution<double>     weight(-0.5, 1.0);
-      std::uniform_int_distribution<unsigned>    count(5, 40);
-      std::uniform_int_distribution<std::size_t> free_dof(followers + held, n - 1);
-      for (unsigned k = 0; k < held; ++k)
-        {
-          constraints.add_line(order[followers + k]);
-          if (k % 3 == 0)
-            constraints.set_inhomogeneity(order[followers + k], 0.1 * (k + 1));
-        }
-      for (unsigned k = 0; k < followers; ++k)
-        {
-          const auto d = order[k];
-          constraints.add_line(d);
-          const unsigned m = count(random);
-          for (unsigned e = 0; e < m; ++e)
-            constraints.add_entry(d, order[free_dof(random)], weight(random));
-          if (k > 0 && k % 4 == 0) // a chain: this follower also follows an earlier one
-            constraints.add_entry(d, order[k - 1], 0.3);
-          if (k % 5 == 0) // and one that a held DoF with a prescribed value leads
-            constraints.add_entry(d, order[followers], 0.2);
-        }
-      constraints.close();
+      const types::global_dof_index n = dofs.n_dofs();
+      random_constraints(n, constraints, 12345);
       DynamicSparsityPattern dsp(n);
       DoFTools::make_sparsity_pattern(dofs, dsp, constraints, false);
       pattern.copy_from(dsp);
@@ -141,33 +152,78 @@ TEST(CondensedAssembly, EqualsThePerCellExpansion)
   EXPECT_GT(compared, n);
 }
 
-// The product through the constraints (K_G of a buckling analysis with ties: no condensed
-// matrix beside the cells') equals the product with the condensed matrix, whose constrained rows
-// and columns are cleared (homogeneous: the prescribed values play no part), for any x.
-TEST(CondensedAssembly, ProductThroughTheConstraintsEqualsTheCondensedMatrix)
+// K_G as the eigen solver multiplies by it (GeometricStiffness: each cell's 27 x 27 matrix, the
+// product taken cell by cell and through the constraints) equals the assembled, condensed K_G
+// (assemble_geometric_stiffness, whose constrained rows and columns are zero) for any x: on a
+// curved part of two layers under a random displacement, with random constraints of many
+// entries and chains (the ties' kind) and with supports alone. The stress ranges agree too.
+TEST(GeometricStiffness, CellProductsEqualTheAssembledMatrix)
 {
-  Fixture              f;
-  const auto           n = f.dofs.n_dofs();
-  SparseMatrix<double> condensed(f.pattern);
-  CondensedAssembly    assembly(f.dofs);
-  f.add_cells(assembly, 11);
-  assembly.condense(f.constraints, condensed, nullptr);
-  for (const auto &line : f.constraints.get_lines())
-    condensed.diag_element(line.index) = 0;
-  std::mt19937                           random(5);
+  const auto          model = lightbody::build_model(lightbody::read_case_from_string(R"(
+materials:
+  al: {E: 70000 MPa, nu: 0.3, density: 2700 kg/m^3, Rp02: 200 MPa, Rm: 260 MPa, source: test}
+parts:
+  p:
+    material: al
+    thickness: 4 mm
+    mesh_size: 40 mm
+    layers: 2
+    cylinder: {origin: [0, 0, 0], axis: [0, 1, 0], radius: 300 mm, length: 120 mm, angles: [0, 60]}
+supports:
+  s: {box: {min: [-1e4, -1e4, -1e4], max: [1e4, 1e4, 1e4]}, fix: all}
+load_cases:
+  g: {acceleration: [0, 0, -1 g]}
+)",
+                                                                                      "kg.yaml"));
+  lightbody::Solution s(*model);
+  s.dof_handler.distribute_dofs(s.fe);
+  const auto n = s.dof_handler.n_dofs();
+  ASSERT_GT(model->triangulation.n_active_cells(), 8u);
+  std::mt19937                           random(3);
   std::uniform_real_distribution<double> value(-1.0, 1.0);
-  for (unsigned trial = 0; trial < 3; ++trial)
+  Vector<double>                         u(n);
+  for (auto &v : u)
+    v = 0.01 * value(random);
+
+  for (const bool ties : {true, false})
     {
-      Vector<double> x(n), expected(n), y(n);
-      for (auto &v : x)
-        v = value(random);
-      condensed.vmult(expected, x);
-      assembly.multiply(f.constraints, x.data(), y.data());
-      ASSERT_GT(expected.linfty_norm(), 1);
-      for (types::global_dof_index i = 0; i < n; ++i)
-        EXPECT_NEAR(y[i], expected[i], 1e-12 * expected.linfty_norm()) << "row " << i;
-      for (const auto &line : f.constraints.get_lines())
-        EXPECT_EQ(y[line.index], 0.0);
+      AffineConstraints<double> constraints;
+      if (ties)
+        random_constraints(n, constraints, 99);
+      else
+        {
+          for (types::global_dof_index i = 0; i < n; i += 17)
+            constraints.add_line(i);
+          constraints.close();
+        }
+      ASSERT_EQ(lightbody::CondensedAssembly::needed(constraints), ties);
+      DynamicSparsityPattern dsp(n);
+      DoFTools::make_sparsity_pattern(s.dof_handler, dsp, constraints, false);
+      SparsityPattern pattern;
+      pattern.copy_from(dsp);
+      SparseMatrix<double>         KG(pattern);
+      const lightbody::StressRange assembled =
+        lightbody::assemble_geometric_stiffness(*model, s, u, constraints, KG);
+      lightbody::GeometricStiffness cells(s.dof_handler, constraints);
+      const lightbody::StressRange  range = cells.assemble(*model, s, u);
+      EXPECT_EQ(range.compression, assembled.compression);
+      EXPECT_EQ(range.largest, assembled.largest);
+      ASSERT_GT(range.compression, 0);
+      const lightbody::PencilMatrix product = cells.pencil();
+      for (unsigned trial = 0; trial < 3; ++trial)
+        {
+          Vector<double> x(n), expected(n), y(n);
+          for (auto &v : x)
+            v = value(random);
+          KG.vmult(expected, x);
+          product.vmult(x.data(), y.data(), n);
+          ASSERT_GT(expected.linfty_norm(), 0);
+          for (types::global_dof_index i = 0; i < n; ++i)
+            EXPECT_NEAR(y[i], expected[i], 1e-11 * expected.linfty_norm())
+              << (ties ? "ties" : "supports") << ", row " << i;
+          for (const auto &line : constraints.get_lines())
+            EXPECT_EQ(y[line.index], 0.0);
+        }
     }
 }
 

@@ -226,3 +226,48 @@ TEST(EigenSolver, InTheInnerProductOfAAgreesWithTheSymmetricForm)
     }
   expect_pairs_solve_the_pencil(p, b);
 }
+
+// Several pencils on one factor, their Lanczos processes side by side with each step's solves
+// made as one solve of several columns (extreme_eigenpairs_together, the buckling analyses of a
+// support set's load cases): A = T = tridiag(-1, 2, -1) and B = -I, -(I + T), -(2 I - T), whose
+// most negative nu are -1 / lambda_k, -(1 / lambda_k + 1) and 1 - 2 / lambda_k for the lowest
+// lambda_k of T (closed form). They converge after different numbers of products, so that
+// processes leave the group while others go on; each result equals that of its pencil alone.
+TEST(EigenSolver, PencilsOnOneFactorSideBySide)
+{
+  const unsigned                             n = 300;
+  const Pencil                               p(n, 0, 1, -1, 0);  // A = T, B = -I
+  const Pencil                               q(n, 0, 1, -1, -1); // B = -(I + T)
+  const Pencil                               r(n, 0, 1, -2, 1);  // B = -(2 I - T)
+  const std::vector<lightbody::EigenRequest> requests = {{nullptr, 4}, {nullptr, 3}, {nullptr, 6}};
+  const lightbody::PencilMatrix              bp(p.B), bq(q.B), br(r.B);
+  std::vector<lightbody::EigenRequest>       given = requests;
+  given[0].B = &bp, given[1].B = &bq, given[2].B = &br;
+  const auto together = lightbody::extreme_eigenpairs_together(
+    *p.factor, given, lightbody::EigenEnd::smallest, 1e-9, 0);
+  ASSERT_EQ(together.size(), 3u);
+  const auto expected = [](unsigned which, double lambda) {
+    return which == 0 ? -1 / lambda : which == 1 ? -(1 / lambda + 1) : 1 - 2 / lambda;
+  };
+  const Pencil *pencils[] = {&p, &q, &r};
+  for (unsigned w = 0; w < 3; ++w)
+    {
+      const auto &e = together[w];
+      ASSERT_TRUE(e.converged) << w;
+      ASSERT_EQ(e.values.size(), given[w].count) << w;
+      for (unsigned k = 0; k < given[w].count; ++k)
+        EXPECT_NEAR(e.values[k], expected(w, second_difference_eigenvalue(k + 1, n)),
+                    1e-9 * std::abs(e.values[k]))
+          << "pencil " << w << ", k = " << k + 1;
+      // (each pencil's A is the same T: its own factor serves for the residuals)
+      expect_pairs_solve_the_pencil(*pencils[w], e);
+      const auto alone = lightbody::extreme_eigenpairs(p.f, *given[w].B, given[w].count,
+                                                       lightbody::EigenEnd::smallest, 1e-9);
+      ASSERT_EQ(alone.values.size(), e.values.size());
+      for (std::size_t k = 0; k < e.values.size(); ++k)
+        EXPECT_NEAR(alone.values[k], e.values[k], 1e-12 * std::abs(e.values[k])) << w << " " << k;
+      EXPECT_NEAR(alone.products, e.products, 1) << w;
+    }
+  EXPECT_NE(together[0].products, together[2].products)
+    << "the pencils converge together: no process leaves the group early";
+}
