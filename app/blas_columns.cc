@@ -289,7 +289,9 @@ extern "C"
           dgemv_("N", n, k, alpha, b, ldb, a, &incx, beta, c, ldc);
         return;
       }
-    if (*m > 1 && *k > 0 && b_plain && has_avx2() && few_columns(*n, [&](auto columns) {
+    // (alpha 0: the library's, which reads neither A nor B)
+    if (*m > 1 && *k > 0 && *alpha != 0 && b_plain && has_avx2() &&
+        few_columns(*n, [&](auto columns) {
           few_columns_product<decltype(columns)::value>(a_plain, *m, *k, *alpha, a, *lda, b, *ldb,
                                                         *beta, c, *ldc);
         }))
@@ -325,7 +327,7 @@ extern "C"
         return;
       }
     const bool lower = *uplo == 'L' || *uplo == 'l', unit = *diag == 'U' || *diag == 'u';
-    if (left && lower && *m > 1 && has_avx2() && few_columns(*n, [&](auto columns) {
+    if (left && lower && *m > 1 && *alpha != 0 && has_avx2() && few_columns(*n, [&](auto columns) {
           few_columns_solve<decltype(columns)::value>(plain, unit, *m, *alpha, a, *lda, b, *ldb);
         }))
       return;

@@ -465,24 +465,36 @@ namespace lightbody
     SolveGroup                      group(A, static_cast<unsigned>(requests.size()));
     std::vector<std::exception_ptr> errors(requests.size());
     std::vector<std::thread>        threads;
+    const auto                      member = [&](std::size_t k) {
+      try
+        {
+          const auto [nev, ncv] = subspace_of(n, requests[k].count, subspace);
+          dealii::Vector<double>                    t(A.size());
+          const std::function<void(bool, double *)> solve = [&](bool upper, double *x) {
+            group.solve(upper, x);
+          };
+          out[k] = thick_restart_lanczos(symmetric_form(solve, *requests[k].B, t), n, nev, ncv, end,
+                                                              tolerance);
+        }
+      catch (...)
+        {
+          errors[k] = std::current_exception();
+        }
+      group.leave();
+    };
     for (std::size_t k = 0; k < requests.size(); ++k)
-      threads.emplace_back([&, k] {
-        try
-          {
-            const auto [nev, ncv] = subspace_of(n, requests[k].count, subspace);
-            dealii::Vector<double>                    t(A.size());
-            const std::function<void(bool, double *)> solve = [&](bool upper, double *x) {
-              group.solve(upper, x);
-            };
-            out[k] = thick_restart_lanczos(symmetric_form(solve, *requests[k].B, t), n, nev, ncv,
-                                           end, tolerance);
-          }
-        catch (...)
-          {
-            errors[k] = std::current_exception();
-          }
-        group.leave();
-      });
+      try
+        {
+          threads.emplace_back(member, k);
+        }
+      catch (...)
+        {
+          // (no thread for this one and those after it: the others must not wait for them)
+          errors[k] = std::current_exception();
+          for (std::size_t m = k; m < requests.size(); ++m)
+            group.leave();
+          break;
+        }
     for (auto &t : threads)
       t.join();
     for (const auto &e : errors)

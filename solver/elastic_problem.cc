@@ -13,6 +13,7 @@
 #include "solver/supports.h"
 #include "solver/ties.h"
 
+#include <deal.II/base/multithread_info.h>
 #include <deal.II/base/quadrature_lib.h>
 #include <deal.II/base/work_stream.h>
 #include <deal.II/dofs/dof_tools.h>
@@ -393,7 +394,9 @@ namespace lightbody
           std::count_if(active_cases_.begin(), active_cases_.end(),
                         [&](unsigned i) { return case_.load_cases[i].buckling_modes > 0; });
         const double dofs = static_cast<double>(solution_->statistics.dofs);
-        return static_cast<double>(std::min<std::size_t>(cases, together_buckling)) *
+        return static_cast<double>(
+                 std::min<std::size_t>(cases, std::clamp<std::size_t>(MultithreadInfo::n_threads(),
+                                                                      1, together_buckling))) *
                (GeometricStiffness::bytes(model_.triangulation.n_active_cells(),
                                           solution_->statistics.dofs) +
                 41 * 8.0 * dofs);
@@ -1852,16 +1855,21 @@ namespace lightbody
       if (together && !lockstep() && wanted.size() > 1)
         if (const FactoredMatrix f = factored(); f.cholesky)
           {
-            // One process on a CHOLMOD factor: the cases' eigen solves side by side, up to four
-            // at a time (each holds its K_G and its Lanczos basis, about 0.2 GB on the default
-            // tank), each step's solves of all of them one pass over the factor.
-            for (std::size_t first = 0; first < wanted.size(); first += together_buckling)
-              buckling_together(
-                *f.cholesky,
-                std::vector<unsigned>(wanted.begin() + first,
-                                      wanted.begin() +
-                                        std::min(wanted.size(), first + together_buckling)));
-            return;
+            // One process on a CHOLMOD factor: the cases' eigen solves side by side, as many at a
+            // time as the run has threads, at most four (each holds its K_G and its Lanczos
+            // basis, about 0.2 GB on the default tank), each step's solves of all of them one
+            // pass over the factor.
+            const std::size_t group =
+              std::clamp<std::size_t>(MultithreadInfo::n_threads(), 1, together_buckling);
+            if (group > 1)
+              {
+                for (std::size_t first = 0; first < wanted.size(); first += group)
+                  buckling_together(
+                    *f.cholesky,
+                    std::vector<unsigned>(wanted.begin() + first,
+                                          wanted.begin() + std::min(wanted.size(), first + group)));
+                return;
+              }
           }
       // (one process: K_G made again for each load case in the same memory)
       std::optional<GeometricStiffness> serial;
