@@ -28,6 +28,20 @@ namespace lightbody
   {
     constexpr unsigned cell_dofs = ShellStrains::n_cell_dofs;
 
+    // nu = -1 / lambda: the most negative nu are the lowest positive load factors.
+    // A basis of up to 40 vectors before a restart: the buckling modes of the example bodies
+    // converge within it (Lanczos checked after every product, 3 modes: default tank 29 products,
+    // van 33; Spectra's implicitly restarted Lanczos, which checks after a whole subspace, took
+    // 44 + 63 products on the tank with 23, 41 + 41 with 40, and 30 and 60 were worse than 40).
+    // Each product is two triangular solves with the whole factor (0.15 s on the tank).
+    // Ritz residuals of 1e-6 of the load factor: a Ritz value's error is of the order of the
+    // squared residual over the gap to the next eigenvalue, far below the reported digits. The
+    // example bodies' load factors agree to 10 digits with those of 1e-9, and Lanczos stops
+    // sooner (products, 1e-9 -> 1e-6: van 76 -> 41, tipper 78 -> 76, tank 41 and 41 either way;
+    // measured 2026-12-02).
+    constexpr double   buckling_tolerance = 1e-6;
+    constexpr unsigned buckling_subspace  = 40;
+
     // Zero rows and columns for the constrained DoFs (their diagonal too): the eigenproblem
     // then has nothing there.
     void clear_constrained(const AffineConstraints<double> &c, SparseMatrix<double> &A)
@@ -211,11 +225,11 @@ namespace lightbody
     }
   };
 
-  double GeometricStiffness::bytes(std::size_t cells, std::size_t dofs)
+  double GeometricStiffness::analysis_bytes(std::size_t cells, std::size_t dofs)
   {
     const double per_cell = ShellStrains::n_cell_dofs * (8.0 + 8.0 * Cells::nodes / 3);
-    return per_cell * static_cast<double>(cells) +
-           8.0 * (1 + MultithreadInfo::n_threads()) * static_cast<double>(dofs);
+    const double vectors  = 1 + MultithreadInfo::n_threads() + (buckling_subspace + 1);
+    return per_cell * static_cast<double>(cells) + 8.0 * vectors * static_cast<double>(dofs);
   }
 
   GeometricStiffness::GeometricStiffness(const DoFHandler<3>             &dof_handler,
@@ -390,19 +404,6 @@ namespace lightbody
 
   namespace
   {
-    // nu = -1 / lambda: the most negative nu are the lowest positive load factors.
-    // A basis of up to 40 vectors before a restart: the buckling modes of the example bodies
-    // converge within it (Lanczos checked after every product, 3 modes: default tank 29 products,
-    // van 33; Spectra's implicitly restarted Lanczos, which checks after a whole subspace, took
-    // 44 + 63 products on the tank with 23, 41 + 41 with 40, and 30 and 60 were worse than 40).
-    // Each product is two triangular solves with the whole factor (0.15 s on the tank).
-    // Ritz residuals of 1e-6 of the load factor: a Ritz value's error is of the order of the
-    // squared residual over the gap to the next eigenvalue, far below the reported digits. The
-    // example bodies' load factors agree to 10 digits with those of 1e-9, and Lanczos stops
-    // sooner (products, 1e-9 -> 1e-6: van 76 -> 41, tipper 78 -> 76, tank 41 and 41 either way;
-    // measured 2026-12-02).
-    constexpr double   buckling_tolerance = 1e-6;
-    constexpr unsigned buckling_subspace  = 40;
 
     // The load factors and modes of the eigenpairs of K^-1 K_G.
     BucklingSolution buckling_of(EigenPairs e, unsigned modes, const AffineConstraints<double> &c)

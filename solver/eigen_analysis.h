@@ -49,8 +49,9 @@ namespace lightbody
     StressRange assemble(const Model &model, const Solution &s, const dealii::Vector<double> &u);
     // The products y = K_G x (zero at the constrained DoFs), from one thread at a time.
     PencilMatrix pencil() const;
-    // The memory it takes for a mesh of `cells` cells and `dofs` DoFs, bytes.
-    static double bytes(std::size_t cells, std::size_t dofs);
+    // The memory a buckling analysis holds beside the factor for a mesh of `cells` cells and
+    // `dofs` DoFs (K_G and the Lanczos basis), bytes.
+    static double analysis_bytes(std::size_t cells, std::size_t dofs);
 
   private:
     struct Cells;

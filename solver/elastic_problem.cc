@@ -386,20 +386,26 @@ namespace lightbody
       void buckling_together(const SparseCholesky &K, const std::vector<unsigned> &cases);
       // At most this many buckling analyses side by side (memory: each its K_G and basis).
       static constexpr std::size_t together_buckling = 4;
-      // What the set's buckling analyses hold beside the factor: K_G and the Lanczos basis (41
-      // vectors) of each analysis made at once.
+      // The set's load cases with a buckling analysis.
+      std::vector<unsigned> buckling_cases() const
+      {
+        std::vector<unsigned> cases;
+        for (unsigned i : active_cases_)
+          if (case_.load_cases[i].buckling_modes > 0)
+            cases.push_back(i);
+        return cases;
+      }
+      // How many buckling analyses run side by side: the run's threads, at most four.
+      static std::size_t buckling_group()
+      {
+        return std::clamp<std::size_t>(MultithreadInfo::n_threads(), 1, together_buckling);
+      }
+      // What the set's buckling analyses hold beside the factor (those made at once).
       double buckling_bytes() const
       {
-        const auto cases =
-          std::count_if(active_cases_.begin(), active_cases_.end(),
-                        [&](unsigned i) { return case_.load_cases[i].buckling_modes > 0; });
-        const double dofs = static_cast<double>(solution_->statistics.dofs);
-        return static_cast<double>(
-                 std::min<std::size_t>(cases, std::clamp<std::size_t>(MultithreadInfo::n_threads(),
-                                                                      1, together_buckling))) *
-               (GeometricStiffness::bytes(model_.triangulation.n_active_cells(),
-                                          solution_->statistics.dofs) +
-                41 * 8.0 * dofs);
+        return static_cast<double>(std::min(buckling_cases().size(), buckling_group())) *
+               GeometricStiffness::analysis_bytes(model_.triangulation.n_active_cells(),
+                                                  solution_->statistics.dofs);
       }
       void log_buckling(const LoadCaseSolution &l, bool compression,
                         const std::string &solver_note);
@@ -467,12 +473,7 @@ namespace lightbody
         return f;
       }
       // An eigen analysis follows the factorisation: the matrix structure is kept for it.
-      bool keep_pattern() const
-      {
-        return modal_ || std::any_of(active_cases_.begin(), active_cases_.end(), [&](unsigned i) {
-                 return case_.load_cases[i].buckling_modes > 0;
-               });
-      }
+      bool keep_pattern() const { return modal_ || !buckling_cases().empty(); }
       // Whether K's structure stays beside the (CHOLMOD) factor for the eigen analysis's matrix:
       // the mass (K_G is the cells' matrices, GeometricStiffness: the default tank's 0.2 GB of
       // structure goes before its factor).
@@ -1840,10 +1841,7 @@ namespace lightbody
     // run on rank 0, the other processes serving the shared factor's solves and products).
     void ElasticProblem::buckling()
     {
-      std::vector<unsigned> wanted;
-      for (unsigned i : active_cases_)
-        if (case_.load_cases[i].buckling_modes > 0)
-          wanted.push_back(i);
+      const std::vector<unsigned> wanted = buckling_cases();
       if (wanted.empty())
         return;
       // LIGHTBODY_BUCKLING_TOGETHER=0 (bench/buckling_benchmark.py --side-by-side only): one
@@ -1859,8 +1857,7 @@ namespace lightbody
             // time as the run has threads, at most four (each holds its K_G and its Lanczos
             // basis, about 0.2 GB on the default tank), each step's solves of all of them one
             // pass over the factor.
-            const std::size_t group =
-              std::clamp<std::size_t>(MultithreadInfo::n_threads(), 1, together_buckling);
+            const std::size_t group = buckling_group();
             if (group > 1)
               {
                 for (std::size_t first = 0; first < wanted.size(); first += group)

@@ -89,12 +89,10 @@ namespace lightbody
 
     Impl(const Model &m, const Quadrature<3> &q) : model(m), points(q), fe_scalar(2)
     {
-      const FESystem<3> fe(FE_Q<3>(2), 3);
       for (unsigned i = 0; i < n_dofs; ++i)
         {
-          const auto ci = fe.system_to_component_index(i);
-          component[i]  = ci.first;
-          scalar[i]     = ci.second;
+          component[i] = component_of_dof(i);
+          scalar[i]    = node_of_dof(i);
         }
       B.resize(points.size());
     }
@@ -388,16 +386,24 @@ namespace lightbody
         KG(i, j) = m.component[i] == m.component[j] ? g(m.scalar[i], m.scalar[j]) : 0;
   }
 
+  namespace
+  {
+    // FESystem<3>(FE_Q<3>(2), 3)'s cell DoFs: (component, shape function) of each.
+    const FESystem<3> &cell_system()
+    {
+      static const FESystem<3> fe(FE_Q<3>(2), 3);
+      return fe;
+    }
+  } // namespace
+
   unsigned ShellStrains::node_of_dof(unsigned i)
   {
-    static const FESystem<3> fe(FE_Q<3>(2), 3);
-    return fe.system_to_component_index(i).second;
+    return cell_system().system_to_component_index(i).second;
   }
 
   unsigned ShellStrains::component_of_dof(unsigned i)
   {
-    static const FESystem<3> fe(FE_Q<3>(2), 3);
-    return fe.system_to_component_index(i).first;
+    return cell_system().system_to_component_index(i).first;
   }
 
   void ShellStrains::mass(double density, FullMatrix<double> &M) const
