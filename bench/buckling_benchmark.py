@@ -23,8 +23,16 @@ the analyses side by side, each step's triangular solves of both one solve of tw
 analyses), the solve stage (the six load cases: eight columns at a time in every setting but the
 library's), the whole run and the load factors.
 
+With --blocks, runs instead, alternating, the same two analyses with each Lanczos step a block of
+1, 2, 3 or 4 vectors (LIGHTBODY_LANCZOS_BLOCK=b, read for this benchmark only; lightbody's default
+is as many as the modes, at most three), the triangular solves of several columns
+solver/supernodal_solve.cc's (interleaved columns, two threads), and as the peer the behaviour
+before 2026-12-04's change: one vector a step, the solves of several columns CHOLMOD's with
+app/blas_columns.cc's kernels (LIGHTBODY_SUPERNODAL_SOLVE=0, also read for benchmarks only).
+
 usage: python3 bench/buckling_benchmark.py [--build build] [--repeat 3] [--modes 10]
                                            [--solve-threads] [--spectra] [--side-by-side]
+                                           [--blocks]
 """
 import argparse, json, os, statistics, subprocess, sys, tempfile, time
 
@@ -117,18 +125,22 @@ def compare_spectra(exe, modes_list, repeat):
               f"{diff:.1e} |")
 
 
-def side_by_side(exe, repeat):
+ENVIRONMENT = ("LIGHTBODY_BLAS_COLUMNS", "LIGHTBODY_BUCKLING_TOGETHER", "LIGHTBODY_LANCZOS_BLOCK",
+               "LIGHTBODY_SUPERNODAL_SOLVE")
+
+
+def side_by_side(exe, repeat, settings=None):
     """The default tank's two buckling analyses side by side against one after the other."""
-    settings = [("side by side (default)", {}),
-                ("side by side, library BLAS", {"LIGHTBODY_BLAS_COLUMNS": "0"}),
-                ("one after the other", {"LIGHTBODY_BUCKLING_TOGETHER": "0"})]
+    settings = settings or [("side by side (default)", {}),
+                            ("side by side, library BLAS", {"LIGHTBODY_BLAS_COLUMNS": "0"}),
+                            ("one after the other", {"LIGHTBODY_BUCKLING_TOGETHER": "0"})]
     runs = {name: [] for name, _ in settings}
     with tempfile.TemporaryDirectory() as tmp:
         for i in range(repeat):
             for name, extra in (settings if i % 2 == 0 else settings[::-1]):
-                out = os.path.join(tmp, f"s{i}{len(runs[name])}{name[0]}")
+                out = os.path.join(tmp, f"s{i}-{settings.index((name, extra))}")
                 env = dict(os.environ)
-                for key in ("LIGHTBODY_BLAS_COLUMNS", "LIGHTBODY_BUCKLING_TOGETHER"):
+                for key in ENVIRONMENT:
                     env.pop(key, None)
                 env.update(extra)
                 start = time.monotonic()
@@ -169,8 +181,19 @@ def main():
                     help="compare with Spectra's Lanczos at 3 and --modes modes")
     ap.add_argument("--side-by-side", action="store_true",
                     help="the default tank's two buckling analyses side by side or one by one")
+    ap.add_argument("--blocks", action="store_true",
+                    help="the two analyses with Lanczos blocks of 1-4 vectors against the peer")
     args = ap.parse_args()
     exe = os.path.join(args.build, "lightbody")
+    if args.blocks:
+        side_by_side(exe, args.repeat, [
+            ("peer: one vector a step, CHOLMOD's solves",
+             {"LIGHTBODY_LANCZOS_BLOCK": "1", "LIGHTBODY_SUPERNODAL_SOLVE": "0"}),
+            ("blocks of 1", {"LIGHTBODY_LANCZOS_BLOCK": "1"}),
+            ("blocks of 2", {"LIGHTBODY_LANCZOS_BLOCK": "2"}),
+            ("blocks of 3 (default for 3 modes)", {}),
+            ("blocks of 4", {"LIGHTBODY_LANCZOS_BLOCK": "4"})])
+        return
     if args.side_by_side:
         side_by_side(exe, args.repeat)
         return

@@ -10,6 +10,7 @@
 #include "input/errors.h"
 #include "solver/fingerprint.h"
 #include "solver/huge_pages.h"
+#include "solver/supernodal_solve.h"
 
 #include <cholmod.h>
 #include <dlfcn.h>
@@ -139,6 +140,30 @@ namespace lightbody
     cholmod_factor *L       = nullptr;
     int             threads = 1;  // of the last factorisation
     double          others  = -1; // cores other processes kept busy at its start
+    // The solves of several columns (solver/supernodal_solve.h), made for the factor when first
+    // asked for: null until then, and after the factor changes.
+    mutable std::unique_ptr<SupernodalSolve> columns;
+    mutable std::mutex                       columns_mutex;
+
+    // The solver of several columns for the numeric factor, or null where there is none (not
+    // supernodal, not factorised, no AVX2, or LIGHTBODY_SUPERNODAL_SOLVE=0 for the benchmark).
+    const SupernodalSolve *columns_solve(std::size_t n) const
+    {
+      static const bool off = [] {
+        const char *v = std::getenv("LIGHTBODY_SUPERNODAL_SOLVE");
+        return v && std::strcmp(v, "0") == 0;
+      }();
+      if (off || !L || !L->is_super || !L->is_ll || L->xtype != CHOLMOD_REAL || L->minor < L->n ||
+          !SupernodalSolve::available())
+        return nullptr;
+      std::lock_guard<std::mutex> lock(columns_mutex);
+      if (!columns)
+        {
+          columns =
+            std::make_unique<SupernodalSolve>(supernodal_factor(*L, n), threads >= 2 ? 2 : 1);
+        }
+      return columns.get();
+    }
   };
 
   SparseCholesky::SparseCholesky() : impl_(std::make_unique<Impl>())
@@ -196,6 +221,7 @@ namespace lightbody
 
   double SparseCholesky::analyse(const std::vector<int64_t> *order)
   {
+    impl_->columns.reset();
     if (order && order->size() == n_)
       {
         // The given ordering only: no AMD or METIS of our own.
@@ -300,6 +326,7 @@ namespace lightbody
           cholmod_l_free_factor(&L, &impl_->common);
         return 0;
       }
+    impl_->columns.reset();
     impl_->L          = L;
     impl_->common.fl  = flops;
     impl_->common.lnz = nonzeros;
@@ -329,6 +356,7 @@ namespace lightbody
       impl_->threads = threads_beside(before, impl_->others);
     if (impl_->threads != before)
       set_blas_threads(impl_->threads);
+    impl_->columns.reset();
     const int ok = cholmod_l_factorize(impl_->A, impl_->L, &impl_->common);
     if (impl_->threads != before)
       set_blas_threads(before);
@@ -413,17 +441,30 @@ namespace lightbody
 
   void SparseCholesky::solve(double *x, std::size_t columns) const
   {
-    cholmod_steps(impl_->L, impl_->common, n_, x, {CHOLMOD_A}, columns);
+    const SupernodalSolve *fast =
+      columns > 1 && columns <= SupernodalSolve::most_columns ? impl_->columns_solve(n_) : nullptr;
+    if (!fast)
+      return cholmod_steps(impl_->L, impl_->common, n_, x, {CHOLMOD_A}, columns);
+    fast->lower(x, columns);
+    fast->upper(x, columns);
   }
 
   void SparseCholesky::solve_lower(double *x, std::size_t columns) const
   {
-    cholmod_steps(impl_->L, impl_->common, n_, x, {CHOLMOD_P, CHOLMOD_L}, columns);
+    const SupernodalSolve *fast =
+      columns > 1 && columns <= SupernodalSolve::most_columns ? impl_->columns_solve(n_) : nullptr;
+    if (!fast)
+      return cholmod_steps(impl_->L, impl_->common, n_, x, {CHOLMOD_P, CHOLMOD_L}, columns);
+    fast->lower(x, columns);
   }
 
   void SparseCholesky::solve_upper(double *x, std::size_t columns) const
   {
-    cholmod_steps(impl_->L, impl_->common, n_, x, {CHOLMOD_Lt, CHOLMOD_Pt}, columns);
+    const SupernodalSolve *fast =
+      columns > 1 && columns <= SupernodalSolve::most_columns ? impl_->columns_solve(n_) : nullptr;
+    if (!fast)
+      return cholmod_steps(impl_->L, impl_->common, n_, x, {CHOLMOD_Lt, CHOLMOD_Pt}, columns);
+    fast->upper(x, columns);
   }
 
   std::vector<int64_t> SparseCholesky::ordering() const

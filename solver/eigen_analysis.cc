@@ -1,4 +1,5 @@
 #include "solver/eigen_analysis.h"
+#include "solver/supernodal_solve.h"
 
 #include "input/errors.h"
 #include "solver/condensed_assembly.h"
@@ -165,41 +166,62 @@ namespace lightbody
   {
     static constexpr unsigned nodes = ShellStrains::n_cell_nodes;
 
-    const AffineConstraints<double>     *constraints = nullptr;
-    std::size_t                          n = 0, n_cells = 0;
-    std::vector<types::global_dof_index> dofs; // per cell, node a's component c at 3 a + c
-    std::vector<double>                  g;    // per cell, 27 x 27
-    mutable Vector<double>               px;
-    mutable std::vector<Vector<double>>  chunk;
+    // The most vectors of one product.
+    static constexpr std::size_t most_columns = 8;
 
-    void product(const double *x, double *y) const
+    const AffineConstraints<double>         *constraints = nullptr;
+    std::size_t                              n = 0, n_cells = 0;
+    std::vector<types::global_dof_index>     dofs;  // per cell, node a's component c at 3 a + c
+    std::vector<double>                      g;     // per cell, 27 x 27
+    mutable std::vector<Vector<double>>      px;    // P x, per vector
+    mutable std::vector<std::vector<double>> chunk; // per chunk of cells, DoF-major
+
+    // y = P^T (sum of the cells' K_G) P x for `columns` vectors (n x columns, one after the
+    // other): the cells' matrices read once for all of them.
+    void product(const double *x, double *y, std::size_t columns) const
+    {
+      for (std::size_t first = 0; first < columns; first += most_columns)
+        product_of_some(x + first * n, y + first * n, std::min(most_columns, columns - first));
+    }
+
+    void product_of_some(const double *x, double *y, const std::size_t columns) const
     {
       // px = P x: a constrained DoF's value from those it follows (homogeneous).
-      std::copy(x, x + n, px.begin());
-      distribute_homogeneous(*constraints, px);
+      if (px.size() < columns)
+        px.resize(columns, Vector<double>(n));
+      for (std::size_t j = 0; j < columns; ++j)
+        {
+          std::copy(x + j * n, x + (j + 1) * n, px[j].begin());
+          distribute_homogeneous(*constraints, px[j]);
+        }
       const std::size_t chunks = chunk.size();
+      const std::size_t width  = 3 * columns;
+      using Block =
+        Eigen::Matrix<double, nodes, Eigen::Dynamic, Eigen::RowMajor, nodes, 3 * most_columns>;
       parallel::apply_to_subranges(
         std::size_t(0), chunks,
         [&](std::size_t begin, std::size_t end) {
           for (std::size_t k = begin; k < end; ++k)
             {
-              Vector<double>   &z     = chunk[k];
-              const std::size_t first = n_cells * k / chunks, last = n_cells * (k + 1) / chunks;
-              z = 0;
-              Eigen::Matrix<double, nodes, 3> X, Y;
+              std::vector<double> &z     = chunk[k];
+              const std::size_t    first = n_cells * k / chunks, last = n_cells * (k + 1) / chunks;
+              z.assign(n * columns, 0.0);
+              Block X(nodes, width), Y(nodes, width);
               for (std::size_t c = first; c < last; ++c)
                 {
                   const types::global_dof_index *d = &dofs[c * 3 * nodes];
                   for (unsigned a = 0; a < nodes; ++a)
-                    for (unsigned j = 0; j < 3; ++j)
-                      X(a, j) = px[d[3 * a + j]];
+                    for (std::size_t j = 0; j < columns; ++j)
+                      for (unsigned i = 0; i < 3; ++i)
+                        X(a, 3 * j + i) = px[j][d[3 * a + i]];
                   Y.noalias() =
                     Eigen::Map<const Eigen::Matrix<double, nodes, nodes, Eigen::RowMajor>>(
-                      &g[c * nodes * nodes]) *
-                    X;
+                      &g[c * nodes * nodes])
+                      .lazyProduct(X);
                   for (unsigned a = 0; a < nodes; ++a)
-                    for (unsigned j = 0; j < 3; ++j)
-                      z[d[3 * a + j]] += Y(a, j);
+                    for (std::size_t j = 0; j < columns; ++j)
+                      for (unsigned i = 0; i < 3; ++i)
+                        z[d[3 * a + i] * columns + j] += Y(a, 3 * j + i);
                 }
             }
         },
@@ -208,27 +230,36 @@ namespace lightbody
         std::size_t(0), n,
         [&](std::size_t begin, std::size_t end) {
           for (std::size_t i = begin; i < end; ++i)
-            {
-              double v = 0;
-              for (const auto &z : chunk)
-                v += z[i];
-              y[i] = v;
-            }
+            for (std::size_t j = 0; j < columns; ++j)
+              {
+                double v = 0;
+                for (const auto &z : chunk)
+                  v += z[i * columns + j];
+                y[j * n + i] = v;
+              }
         },
         4096);
       // y = P^T z: a constrained DoF's share to those it follows, its own row zero.
-      for (const auto &l : constraints->get_lines())
-        for (const auto &[j, w] : l.entries)
-          y[j] += w * y[l.index];
-      for (const auto &l : constraints->get_lines())
-        y[l.index] = 0;
+      for (std::size_t j = 0; j < columns; ++j)
+        {
+          double *yj = y + j * n;
+          for (const auto &l : constraints->get_lines())
+            for (const auto &[i, w] : l.entries)
+              yj[i] += w * yj[l.index];
+          for (const auto &l : constraints->get_lines())
+            yj[l.index] = 0;
+        }
     }
   };
 
   double GeometricStiffness::analysis_bytes(std::size_t cells, std::size_t dofs)
   {
     const double per_cell = ShellStrains::n_cell_dofs * (8.0 + 8.0 * Cells::nodes / 3);
-    const double vectors  = 1 + MultithreadInfo::n_threads() + (buckling_subspace + 1);
+    // A Lanczos step's block b: P x and each thread's sums (b each), the basis (subspace + b),
+    // the step's vectors and the triangular solves' interleaved rows (two of n x 8).
+    const double b       = lanczos_block_most;
+    const double vectors = b * (1 + MultithreadInfo::n_threads()) + (buckling_subspace + b) +
+                           2 * b + 2 * SupernodalSolve::most_columns;
     return per_cell * static_cast<double>(cells) + 8.0 * vectors * static_cast<double>(dofs);
   }
 
@@ -250,10 +281,8 @@ namespace lightbody
         for (unsigned i = 0; i < cell_dofs; ++i)
           d[3 * ShellStrains::node_of_dof(i) + ShellStrains::component_of_dof(i)] = dofs[i];
       }
-    c.px.reinit(c.n);
     c.chunk.resize(std::min<std::size_t>(std::max(1u, MultithreadInfo::n_threads()),
-                                         std::max<std::size_t>(1, c.n_cells / 64)),
-                   Vector<double>(c.n));
+                                         std::max<std::size_t>(1, c.n_cells / 64)));
   }
 
   StressRange GeometricStiffness::assemble(const Model &model, const Solution &s,
@@ -272,7 +301,11 @@ namespace lightbody
 
   PencilMatrix GeometricStiffness::pencil() const
   {
-    return PencilMatrix([cells = cells_](const double *x, double *y) { cells->product(x, y); });
+    PencilMatrix p([cells = cells_](const double *x, double *y) { cells->product(x, y, 1); });
+    p.multiply_columns = [cells = cells_](const double *x, double *y, std::size_t columns) {
+      cells->product(x, y, columns);
+    };
+    return p;
   }
 
   std::pair<double, double>

@@ -20,6 +20,11 @@
 #include <string>
 #include <vector>
 
+extern "C" void dgemm_(const char *transa, const char *transb, const int *m, const int *n,
+                       const int *k, const double *alpha, const double *a, const int *lda,
+                       const double *b, const int *ldb, const double *beta, double *c,
+                       const int *ldc);
+
 namespace lightbody
 {
   namespace
@@ -114,127 +119,180 @@ namespace lightbody
       mutable bool                                         known_ = false;
     };
 
-    // The operator of the Lanczos process: w = C f (and, in the A inner product, A w), the
-    // products with A (null: the Euclidean inner product) and the map from the process's
-    // vectors to the eigenvectors (null: none).
+    // The operator of the Lanczos process: W = C F for a block of vectors (n x columns, one
+    // column after the other; in the A inner product also AW = A W), the products with A (null:
+    // the Euclidean inner product) and the map from the process's vectors to the eigenvectors
+    // (null: none).
     struct LanczosOperator
     {
-      std::function<void(const double *f, double *w, double *aw)> apply;
-      std::function<void(const double *x, double *ax)>            a_multiply;
-      std::function<void(double *)>                               back;
+      std::function<void(const double *F, double *W, double *AW, Eigen::Index columns)> apply;
+      std::function<void(const double *x, double *ax)>                                  a_multiply;
+      std::function<void(double *)>                                                     back;
     };
 
-    // Lanczos on C = L^-1 P B P^T L^-T (symmetric), its basis kept orthonormal in full (classical
-    // Gram-Schmidt, twice), checked after every product: it stops as soon as the wanted Ritz pairs
-    // have converged, where Spectra's implicitly restarted Lanczos checks only after a whole
-    // subspace (the default tank's buckling, 3 modes: 29 products against 41). Thick restart
-    // (Wu & Simon, SIAM J. Matrix Anal. Appl. 22 (2000) 602-616; Stewart's Krylov-Schur form):
-    // C V = V H + beta f e^T after each step, with f the next basis vector; a Ritz pair
-    // (theta, V s) has the residual beta |s_last| (Parlett, The Symmetric Eigenvalue Problem,
-    // 1998, ch. 13) and has converged when that is at most tolerance times |theta|. When the
-    // basis is full, the most wanted half is kept as Ritz vectors (H diagonal) and the process
-    // goes on from f.
-    EigenPairs thick_restart_lanczos(const LanczosOperator &C, Eigen::Index n, Eigen::Index nev,
-                                     Eigen::Index ncv, EigenEnd end, double tolerance)
+    // C = beta C + V_m^T X (transposed) or C = beta C - V_m X, V_m the first m columns of V,
+    // by the BLAS (Eigen's products copy V into blocks of their own first: the basis, 130 MB on
+    // the default tank, copied four times a step).
+    void product(bool transposed, const Eigen::MatrixXd &V, Eigen::Index m,
+                 const Eigen::MatrixXd &X, double beta, Eigen::MatrixXd &C)
     {
-      ncv = std::min(n, std::max(ncv, nev + 2));
-      // Columns 0..m-1 the basis, column m the next vector f; in the A inner product also
-      // Y = A V, kept by the same combinations as V (no products with A but the start's).
+      const int    n = static_cast<int>(V.rows()), k = static_cast<int>(m);
+      const int    columns = static_cast<int>(X.cols()), ld = static_cast<int>(V.rows());
+      const double one = 1, minus_one = -1;
+      if (transposed)
+        dgemm_("T", "N", &k, &columns, &n, &one, V.data(), &ld, X.data(), &n, &beta, C.data(), &k);
+      else
+        dgemm_("N", "N", &n, &columns, &k, &minus_one, V.data(), &ld, X.data(), &k, &beta, C.data(),
+               &n);
+    }
+
+    // Block Lanczos on C = L^-1 P B P^T L^-T (symmetric), b vectors a step, its basis kept
+    // orthonormal in full (classical Gram-Schmidt, twice), checked after every step: it stops as
+    // soon as the wanted Ritz pairs have converged, where Spectra's implicitly restarted Lanczos
+    // checks only after a whole subspace (the default tank's buckling, 3 modes: 29 products
+    // against 41). Thick restart (Wu & Simon, SIAM J. Matrix Anal. Appl. 22 (2000) 602-616;
+    // Stewart's Krylov-Schur form) of the block process (Golub & Underwood 1977; Grimes, Lewis &
+    // Simon, SIAM J. Matrix Anal. Appl. 15 (1994) 228-272): C V = V H + F R E^T after each step,
+    // F the next block of the basis and R (b x b, upper triangular) the last block's part along
+    // it; a Ritz pair (theta, V s) has the residual |R s_last| (s_last: the last b entries of s;
+    // Parlett, The Symmetric Eigenvalue Problem, 1998, ch. 13) and has converged when that is at
+    // most tolerance times |theta|. When the basis is full, the most wanted half is kept as Ritz
+    // vectors (H diagonal) and the process goes on from F. A block of several vectors costs one
+    // pass over the factor for all of them (solver/eigen_solver.h): fewer, dearer steps, and a
+    // cluster of eigenvalues (a near double buckling load) is found in one block.
+    EigenPairs thick_restart_lanczos(const LanczosOperator &C, Eigen::Index n, Eigen::Index nev,
+                                     Eigen::Index ncv, EigenEnd end, double tolerance,
+                                     Eigen::Index b = 1)
+    {
+      b   = std::max<Eigen::Index>(1, b);
+      ncv = std::min(n, std::max(ncv, nev + 1 + b));
+      if (n < ncv + 2 * b)
+        {
+          // A small pencil: one vector a step (its basis may fill the whole space).
+          b   = 1;
+          ncv = std::min(n, std::max(ncv, nev + 2));
+        }
+      // Columns 0..m-1 the basis, columns m..m+b-1 the next block F; in the A inner product
+      // also Y = A V, kept by the same combinations as V (no products with A but the start's).
       const bool      a_inner = static_cast<bool>(C.a_multiply);
-      Eigen::MatrixXd V(n, ncv + 1), Y(a_inner ? n : 0, a_inner ? ncv + 1 : 0);
+      Eigen::MatrixXd V(n, ncv + b), Y(a_inner ? n : 0, a_inner ? ncv + b : 0);
       advise_huge_pages(V.data(), sizeof(double) * static_cast<std::size_t>(V.size()));
       if (a_inner)
         advise_huge_pages(Y.data(), sizeof(double) * static_cast<std::size_t>(Y.size()));
-      // x -= V g, (A x -= Y g), with g = V^T (A x): orthogonalised against the first m columns
-      // twice (classical Gram-Schmidt); returns the sum of the g.
-      const auto orthogonalise = [&](Eigen::VectorXd &x, Eigen::VectorXd &ax, Eigen::Index m) {
-        Eigen::VectorXd h = Eigen::VectorXd::Zero(m);
+      // X -= V G, (A X -= Y G), with G = V^T (A X): orthogonalised against the first m columns
+      // twice (classical Gram-Schmidt); returns the sum of the G.
+      const auto orthogonalise = [&](Eigen::MatrixXd &X, Eigen::MatrixXd &AX, Eigen::Index m) {
+        Eigen::MatrixXd h = Eigen::MatrixXd::Zero(m, X.cols());
+        if (m == 0)
+          return h;
         for (int pass = 0; pass < 2; ++pass)
           {
-            const Eigen::VectorXd g = V.leftCols(m).transpose() * (a_inner ? ax : x);
-            x -= V.leftCols(m) * g;
+            Eigen::MatrixXd g(m, X.cols());
+            product(true, V, m, a_inner ? AX : X, 0, g);
+            product(false, V, m, g, 1, X);
             if (a_inner)
-              ax -= Y.leftCols(m) * g;
+              product(false, Y, m, g, 1, AX);
             h += g;
           }
         return h;
       };
-      // The norm of x (in the A inner product: sqrt(x^T A x)).
-      const auto norm = [&](const Eigen::VectorXd &x, const Eigen::VectorXd &ax) {
-        return a_inner ? std::sqrt(std::max(0.0, x.dot(ax))) : x.norm();
+      // The norm of column j of X (in the A inner product: sqrt(x^T A x)).
+      const auto norm = [&](const Eigen::MatrixXd &X, const Eigen::MatrixXd &AX, Eigen::Index j) {
+        return a_inner ? std::sqrt(std::max(0.0, X.col(j).dot(AX.col(j)))) : X.col(j).norm();
       };
       Eigen::MatrixXd                        H = Eigen::MatrixXd::Zero(ncv, ncv);
       std::mt19937_64                        random(20261203);
       std::uniform_real_distribution<double> uniform(-1, 1);
       const auto                             random_vector = [&](Eigen::Index m) {
-        // A pseudo-random unit vector orthogonal to the first m columns (none: the space is full).
+        // Column m: a pseudo-random unit vector orthogonal to the first m columns (none: the
+        // space is full).
         for (int attempt = 0; attempt < 5; ++attempt)
           {
-            Eigen::VectorXd x(n), ax(a_inner ? n : 0);
+            Eigen::MatrixXd x(n, 1), ax(a_inner ? n : 0, a_inner ? 1 : 0);
             for (Eigen::Index i = 0; i < n; ++i)
-              x[i] = uniform(random);
+              x(i, 0) = uniform(random);
             if (a_inner)
               C.a_multiply(x.data(), ax.data());
-            const double before = norm(x, ax);
+            const double before = norm(x, ax, 0);
             orthogonalise(x, ax, m);
-            const double size = norm(x, ax);
+            const double size = norm(x, ax, 0);
             if (size > 1e-8 * before)
               {
-                V.col(m) = x / size;
+                V.col(m) = x.col(0) / size;
                 if (a_inner)
-                  Y.col(m) = ax / size;
+                  Y.col(m) = ax.col(0) / size;
                 return true;
               }
           }
         return false;
       };
-      random_vector(0);
-      Eigen::VectorXd w(n), aw(a_inner ? n : 0);
+      for (Eigen::Index j = 0; j < b; ++j)
+        random_vector(j);
+      Eigen::MatrixXd W(n, b), AW(a_inner ? n : 0, a_inner ? b : 0);
 
       EigenPairs                out;
-      Eigen::Index              m    = 0;
-      double                    beta = 0; // C V = V H + beta f e_m^T: the residual's size
+      Eigen::Index              m = 0;
+      Eigen::MatrixXd           R = Eigen::MatrixXd::Zero(b, b); // C V = V H + F R E^T
       Eigen::VectorXd           theta;
       Eigen::MatrixXd           S;
       std::vector<Eigen::Index> order; // Ritz pairs, most wanted first
       const unsigned max_products = static_cast<unsigned>(std::max<Eigen::Index>(200 * ncv, 2000));
       // Not stopped before the basis has this many vectors: an eigenvector with a small share of
-      // the start vector shows in the Ritz values only after some steps.
+      // the start vectors shows in the Ritz values only after some steps.
       const Eigen::Index least = std::min(n, std::max(2 * nev + 1, nev + 10));
       const auto         pair  = [&](Eigen::Index k) { return order[static_cast<std::size_t>(k)]; };
-      // How many of the most wanted Ritz pairs lead converged: residual beta |s_last| at most
-      // tolerance |theta|.
+      // The residual of Ritz pair k: |R s_last|.
+      const auto residual = [&](Eigen::Index k) { return (R * S.block(m - b, k, b, 1)).norm(); };
+      // How many of the most wanted Ritz pairs lead converged: residual at most tolerance |theta|.
       const auto leading_converged = [&] {
         Eigen::Index k = 0;
-        while (k < std::min(m, nev) &&
-               std::abs(beta * S(m - 1, pair(k))) <= tolerance * std::abs(theta[pair(k)]))
+        while (k < std::min(m, nev) && residual(pair(k)) <= tolerance * std::abs(theta[pair(k)]))
           ++k;
         return k;
       };
       for (;;)
         {
-          // w = C f, orthogonalised against the basis and f: H's new column, beta f' the rest.
-          C.apply(V.col(m).data(), w.data(), a_inner ? aw.data() : nullptr);
-          ++out.products;
-          const Eigen::VectorXd h = orthogonalise(w, aw, m + 1);
-          H.block(0, m, m + 1, 1) = h;
-          H.block(m, 0, 1, m + 1) = h.transpose();
-          ++m;
+          // W = C F, orthogonalised against the basis and F: H's new columns; the rest is the
+          // next block (QR, column by column).
+          C.apply(V.col(m).data(), W.data(), a_inner ? AW.data() : nullptr, b);
+          out.products += static_cast<unsigned>(b);
+          ++out.steps;
+          const Eigen::MatrixXd h = orthogonalise(W, AW, m + b);
+          H.block(0, m, m + b, b) = h;
+          H.block(m, 0, b, m + b) = h.transpose();
+          H.block(m, m, b, b)     = 0.5 * (h.bottomRows(b) + h.bottomRows(b).transpose());
+          m += b;
           const bool full = m == n;
-          beta            = full ? 0 : norm(w, aw);
+          R.setZero();
           if (!full)
             {
-              if (beta > 1e-12 * H.topLeftCorner(m, m).cwiseAbs().maxCoeff())
+              const double scale = 1e-12 * H.topLeftCorner(m, m).cwiseAbs().maxCoeff();
+              for (Eigen::Index j = 0; j < b; ++j)
                 {
-                  V.col(m) = w / beta;
-                  if (a_inner)
-                    Y.col(m) = aw / beta;
-                }
-              else
-                {
-                  // An invariant subspace: no residual; go on from a new direction.
-                  beta = 0;
-                  random_vector(m);
+                  // Column j against the next block's columns made before it, twice.
+                  for (int pass = 0; pass < 2; ++pass)
+                    for (Eigen::Index i = 0; i < j; ++i)
+                      {
+                        const double g = V.col(m + i).dot(a_inner ? AW.col(j) : W.col(j));
+                        W.col(j) -= g * V.col(m + i);
+                        if (a_inner)
+                          AW.col(j) -= g * Y.col(m + i);
+                        R(i, j) += g;
+                      }
+                  const double beta = norm(W, AW, j);
+                  if (beta > scale)
+                    {
+                      R(j, j)      = beta;
+                      V.col(m + j) = W.col(j) / beta;
+                      if (a_inner)
+                        Y.col(m + j) = AW.col(j) / beta;
+                    }
+                  else
+                    {
+                      // An invariant subspace: no residual there; go on from a new direction.
+                      R.col(j).setZero();
+                      random_vector(m + j);
+                    }
                 }
             }
 
@@ -251,23 +309,24 @@ namespace lightbody
             }
           if (out.products >= max_products)
             break;
-          if (m == ncv)
+          if (m + b > ncv)
             {
-              // Thick restart: the most wanted half of the basis, as Ritz vectors; f stays.
-              const Eigen::Index keep = std::max(nev + 1, std::min(m - 1, nev + (ncv - nev) / 2));
-              Eigen::MatrixXd    Sk(m, keep);
+              // Thick restart: the most wanted half of the basis, as Ritz vectors; F stays.
+              const Eigen::Index keep =
+                std::min(m, std::max(nev + 1, std::min(ncv - b, nev + (ncv - nev) / 2)));
+              Eigen::MatrixXd Sk(m, keep);
               for (Eigen::Index k = 0; k < keep; ++k)
                 Sk.col(k) = S.col(pair(k));
-              // (Their residuals, along f, come back as H's new column at the next step,
-              // computed: V^T C f.)
-              const Eigen::VectorXd f = V.col(m);
+              // (Their residuals, along F, come back as H's new columns at the next step,
+              // computed: V^T C F.)
+              const Eigen::MatrixXd f = V.middleCols(m, b);
               V.leftCols(keep)        = (V.leftCols(m) * Sk).eval();
-              V.col(keep)             = f;
+              V.middleCols(keep, b)   = f;
               if (a_inner)
                 {
-                  const Eigen::VectorXd af = Y.col(m);
+                  const Eigen::MatrixXd af = Y.middleCols(m, b);
                   Y.leftCols(keep)         = (Y.leftCols(m) * Sk).eval();
-                  Y.col(keep)              = af;
+                  Y.middleCols(keep, b)    = af;
                 }
               H.setZero();
               for (Eigen::Index k = 0; k < keep; ++k)
@@ -342,35 +401,54 @@ namespace lightbody
       return {nev, ncv};
     }
 
-    // C = L^-1 P B P^T L^-T (symmetric): two triangular solves, solve(upper, x), and a product
-    // with B per step; t: a vector of the pencil's size to work in.
-    LanczosOperator symmetric_form(const std::function<void(bool, double *)> &solve,
-                                   const PencilMatrix &B, dealii::Vector<double> &t)
+    // The vectors of a Lanczos step on a CHOLMOD factor for nev wanted pairs (`given`: the
+    // caller's choice, 0: this one): as many as the pairs wanted, at most three
+    // (bench/buckling_benchmark.py --blocks, default tank, two analyses of 3 modes side by side,
+    // medians of 3, 2026-12-04: buckling 9.78 s with one vector a step, 6.92 with two, 6.33 with
+    // three, 7.53 with four (two restarts each); a subspace of 60 instead of 40 did not help).
+    // LIGHTBODY_LANCZOS_BLOCK=b (the benchmark's) overrides both.
+    Eigen::Index block_of(Eigen::Index nev, unsigned given)
+    {
+      if (const char *text = std::getenv("LIGHTBODY_LANCZOS_BLOCK"))
+        return std::max(1, std::atoi(text));
+      if (given > 0)
+        return given;
+      return std::clamp<Eigen::Index>(nev, 1, lanczos_block_most);
+    }
+
+    // C = L^-1 P B P^T L^-T (symmetric): two triangular solves, solve(upper, x, columns), and a
+    // product with B per vector of a step; t: room for a step's vectors.
+    using BlockSolve = std::function<void(bool upper, double *x, Eigen::Index columns)>;
+    LanczosOperator symmetric_form(const BlockSolve &solve, const PencilMatrix &B,
+                                   std::vector<double> &t, std::size_t n)
     {
       LanczosOperator C;
-      C.apply = [&solve, &B, &t](const double *f, double *w, double *) {
-        std::copy(f, f + t.size(), t.begin());
-        solve(true, t.data());
-        B.vmult(t.data(), w, t.size());
-        solve(false, w);
+      C.apply = [&solve, &B, &t, n](const double *f, double *w, double *, Eigen::Index columns) {
+        const std::size_t size = n * static_cast<std::size_t>(columns);
+        t.resize(size);
+        std::copy(f, f + size, t.begin());
+        solve(true, t.data(), columns);
+        B.vmult(t.data(), w, n, static_cast<std::size_t>(columns));
+        solve(false, w, columns);
       };
-      C.back = [&solve](double *x) { solve(true, x); };
+      C.back = [&solve](double *x) { solve(true, x, 1); };
       return C;
     }
 
-    // The triangular solves of several threads, each asking for one at a time: when every
-    // member has asked (or left), the last to ask makes them all, those of each kind as one solve
-    // of several columns, and the others wake with their vectors solved.
+    // The triangular solves of several threads, each asking for one of a few columns at a time:
+    // when every member has asked (or left), the last to ask makes them all, those of each kind
+    // as solves of up to eight columns (what app/blas_columns.cc's kernels take: one pass over the
+    // factor each), and the others wake with their vectors solved.
     class SolveGroup
     {
     public:
       SolveGroup(const SparseCholesky &L, unsigned members) : L_(L), members_(members) {}
 
-      // x := L^-1 P x (lower) or x := P^T L^-T x (upper).
-      void solve(bool upper, double *x)
+      // x := L^-1 P x (lower) or x := P^T L^-T x (upper), x: n x columns.
+      void solve(bool upper, double *x, Eigen::Index columns)
       {
         std::unique_lock<std::mutex> lock(mutex_);
-        Request                      r{upper, x, false, nullptr};
+        Request                      r{upper, x, static_cast<std::size_t>(columns), false, nullptr};
         pending_.push_back(&r);
         if (pending_.size() == members_)
           run(lock);
@@ -390,10 +468,13 @@ namespace lightbody
       }
 
     private:
+      static constexpr std::size_t most_columns = 8;
+
       struct Request
       {
         bool               upper;
         double            *x;
+        std::size_t        columns;
         bool               done = false;
         std::exception_ptr error;
       };
@@ -404,26 +485,34 @@ namespace lightbody
         for (const bool upper : {false, true})
           {
             std::vector<Request *> those;
+            std::vector<double *>  columns;
             for (Request *r : pending_)
               if (r->upper == upper)
-                those.push_back(r);
-            if (those.empty())
-              continue;
+                {
+                  those.push_back(r);
+                  for (std::size_t j = 0; j < r->columns; ++j)
+                    columns.push_back(r->x + j * n);
+                }
             try
               {
-                if (those.size() == 1)
-                  upper ? L_.solve_upper(those[0]->x) : L_.solve_lower(those[0]->x);
+                const auto solve = [&](double *x, std::size_t count) {
+                  upper ? L_.solve_upper(x, count) : L_.solve_lower(x, count);
+                };
+                if (those.size() == 1 && columns.size() <= most_columns)
+                  solve(those[0]->x, columns.size());
                 else
-                  {
-                    columns_.resize(n * those.size());
-                    for (std::size_t k = 0; k < those.size(); ++k)
-                      std::copy(those[k]->x, those[k]->x + n, columns_.begin() + k * n);
-                    upper ? L_.solve_upper(columns_.data(), those.size())
-                          : L_.solve_lower(columns_.data(), those.size());
-                    for (std::size_t k = 0; k < those.size(); ++k)
-                      std::copy(columns_.begin() + k * n, columns_.begin() + (k + 1) * n,
-                                those[k]->x);
-                  }
+                  for (std::size_t first = 0; first < columns.size(); first += most_columns)
+                    {
+                      const std::size_t count = std::min(most_columns, columns.size() - first);
+                      buffer_.resize(n * count);
+                      for (std::size_t k = 0; k < count; ++k)
+                        std::copy(columns[first + k], columns[first + k] + n,
+                                  buffer_.begin() + k * n);
+                      solve(buffer_.data(), count);
+                      for (std::size_t k = 0; k < count; ++k)
+                        std::copy(buffer_.begin() + k * n, buffer_.begin() + (k + 1) * n,
+                                  columns[first + k]);
+                    }
               }
             catch (...)
               {
@@ -440,7 +529,7 @@ namespace lightbody
       const SparseCholesky   &L_;
       std::size_t             members_;
       std::vector<Request *>  pending_;
-      std::vector<double>     columns_;
+      std::vector<double>     buffer_;
       std::mutex              mutex_;
       std::condition_variable woken_;
     };
@@ -469,12 +558,12 @@ namespace lightbody
       try
         {
           const auto [nev, ncv] = subspace_of(n, requests[k].count, subspace);
-          dealii::Vector<double>                    t(A.size());
-          const std::function<void(bool, double *)> solve = [&](bool upper, double *x) {
-            group.solve(upper, x);
+          std::vector<double> t;
+          const BlockSolve    solve = [&](bool upper, double *x, Eigen::Index columns) {
+            group.solve(upper, x, columns);
           };
-          out[k] = thick_restart_lanczos(symmetric_form(solve, *requests[k].B, t), n, nev, ncv, end,
-                                                              tolerance);
+          out[k] = thick_restart_lanczos(symmetric_form(solve, *requests[k].B, t, A.size()), n, nev,
+                                                              ncv, end, tolerance, block_of(nev, 0));
         }
       catch (...)
         {
@@ -503,6 +592,14 @@ namespace lightbody
     return out;
   }
 
+  void PencilMatrix::vmult(const double *x, double *y, std::size_t n, std::size_t columns) const
+  {
+    if (multiply_columns)
+      return multiply_columns(x, y, columns);
+    for (std::size_t j = 0; j < columns; ++j)
+      vmult(x + j * n, y + j * n, n);
+  }
+
   void PencilMatrix::vmult(const double *x, double *y, std::size_t n) const
   {
     if (!matrix)
@@ -513,7 +610,7 @@ namespace lightbody
   }
 
   EigenPairs extreme_eigenpairs(const FactoredMatrix &A, const PencilMatrix &B, unsigned count,
-                                EigenEnd end, double tolerance, unsigned subspace)
+                                EigenEnd end, double tolerance, unsigned subspace, unsigned block)
   {
     const auto n          = static_cast<Eigen::Index>(A.size());
     const auto [nev, ncv] = subspace_of(n, count, subspace);
@@ -521,12 +618,17 @@ namespace lightbody
       end == EigenEnd::smallest ? Spectra::SortRule::SmallestAlge : Spectra::SortRule::LargestAlge;
     if (A.cholesky && !spectra_requested())
       {
-        const SparseCholesky                     &L = *A.cholesky;
-        dealii::Vector<double>                    t(A.size());
-        const std::function<void(bool, double *)> solve = [&L](bool upper, double *x) {
-          upper ? L.solve_upper(x) : L.solve_lower(x);
+        const SparseCholesky &L = *A.cholesky;
+        std::vector<double>   t;
+        const BlockSolve      solve = [&L](bool upper, double *x, Eigen::Index columns) {
+          if (columns == 1)
+            upper ? L.solve_upper(x) : L.solve_lower(x);
+          else
+            upper ? L.solve_upper(x, static_cast<std::size_t>(columns))
+                       : L.solve_lower(x, static_cast<std::size_t>(columns));
         };
-        return thick_restart_lanczos(symmetric_form(solve, B, t), n, nev, ncv, end, tolerance);
+        return thick_restart_lanczos(symmetric_form(solve, B, t, A.size()), n, nev, ncv, end,
+                                     tolerance, block_of(nev, block));
       }
     if (!spectra_requested())
       {
@@ -534,10 +636,14 @@ namespace lightbody
         // step, A w = B f known without a product with A (Spectra's regular-inverse mode takes
         // several).
         LanczosOperator C;
-        C.apply = [&](const double *f, double *w, double *aw) {
-          B.vmult(f, aw, A.size());
-          std::copy(aw, aw + A.size(), w);
-          A.solve(w);
+        C.apply = [&](const double *f, double *w, double *aw, Eigen::Index columns) {
+          const std::size_t n = A.size();
+          for (Eigen::Index j = 0; j < columns; ++j)
+            {
+              B.vmult(f + j * n, aw + j * n, n);
+              std::copy(aw + j * n, aw + (j + 1) * n, w + j * n);
+              A.solve(w + j * n);
+            }
         };
         C.a_multiply = A.multiply;
         return thick_restart_lanczos(C, n, nev, ncv, end, tolerance);

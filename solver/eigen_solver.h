@@ -1,8 +1,8 @@
 #pragma once
 // Extreme eigenpairs of A^-1 B for a factorised symmetric positive definite A and a symmetric
-// B: Lanczos on the symmetric form C = L^-1 P B P^T L^-T of the factor A = P^T L L^T P, so that
-// every product is one multiplication by B and two triangular solves with the factor already
-// made; its convergence checked after every product, thick restarts (LIGHTBODY_EIGEN=spectra:
+// B: block Lanczos on the symmetric form C = L^-1 P B P^T L^-T of the factor A = P^T L L^T P, so
+// that every step is one multiplication by B and two triangular solves of a few columns with the
+// factor already made; its convergence checked after every step, thick restarts (LIGHTBODY_EIGEN=spectra:
 // Spectra's implicitly restarted Lanczos instead, for the benchmark). This is shift-and-invert with
 // the shift in A: buckling (A = K, B = K_G) and vibration (A = K + s M, B = M). A factor shared by
 // the processes of an MPI launch (or the iterative solver) has no triangular halves: then the same
@@ -26,6 +26,7 @@ namespace lightbody
     std::vector<dealii::Vector<double>> vectors;
     unsigned                            iterations = 0; // restarts of the Lanczos process
     unsigned                            products   = 0; // products with C
+    unsigned                            steps      = 0; // Lanczos steps (blocks of products)
     bool                                converged  = false;
   };
 
@@ -58,21 +59,33 @@ namespace lightbody
     }
     const dealii::SparseMatrix<double>           *matrix = nullptr;
     std::function<void(const double *, double *)> multiply;
+    // Products of several vectors at once (n x columns, one after the other), where B has them
+    // (null: one after the other).
+    std::function<void(const double *, double *, std::size_t)> multiply_columns;
 
     // y = B x for vectors of the pencil's size.
     void vmult(const double *x, double *y, std::size_t n) const;
+    // The same for `columns` vectors (n x columns, one after the other).
+    void vmult(const double *x, double *y, std::size_t n, std::size_t columns) const;
   };
 
   // The `count` eigenpairs at one end of the spectrum. Returns what converged (all of them when
   // `converged`). Throws ModelError when the factor's solves fail. The Lanczos subspace has
-  // max(2 count + 1, count + 20, subspace) vectors.
+  // max(2 count + 1, count + 20, subspace) vectors. On a CHOLMOD factor each Lanczos step takes
+  // a block of `block` vectors (0: min(count, lanczos_block_most)), one pass over the factor for
+  // all of them (solver/supernodal_solve.h): fewer steps, and an eigenvalue of multiplicity up to
+  // the block (the mode pairs of a cylinder) found as often as it repeats; elsewhere one vector a
+  // step.
   EigenPairs extreme_eigenpairs(const FactoredMatrix &A, const PencilMatrix &B, unsigned count,
-                                EigenEnd end, double tolerance = 1e-9, unsigned subspace = 0);
+                                EigenEnd end, double tolerance = 1e-9, unsigned subspace = 0,
+                                unsigned block = 0);
+  // The most vectors of a Lanczos step chosen by extreme_eigenpairs.
+  inline constexpr unsigned lanczos_block_most = 3;
 
   // Several pencils (A, B_k) on one CHOLMOD factor, each its count_k eigenpairs (the buckling
-  // analyses of a support set's load cases): their Lanczos processes run side by side, one thread
-  // each, and the triangular solves they ask for at about the same time are made as one solve of
-  // several columns, one pass over the factor for all of them (the solves read the factor from
+  // analyses of a support set's load cases): their block Lanczos processes run side by side, one
+  // thread each, and the triangular solves they ask for at about the same time are made as solves
+  // of up to eight columns, one pass over the factor for each (the solves read the factor from
   // memory and take about as long for a few columns as for one). Each result is what
   // extreme_eigenpairs gives for its pencil alone, to round-off.
   struct EigenRequest

@@ -1,5 +1,5 @@
 #pragma once
-// FNV-1a over 64-bit values: fingerprints of matrix structures, to recognise a structure seen
+// Fingerprints of matrix structures, to recognise a structure seen
 // before (an ordering or symbolic factorisation to reuse).
 #include <cstdint>
 
@@ -8,13 +8,13 @@ namespace lightbody
   struct Fingerprint
   {
     uint64_t value = 1469598103934665603ull;
-    void     feed(uint64_t v)
+    // One 64-bit value at a time (multiply, then fold the high half down): the default tank's
+    // matrix structure (27.7 M row indices) took 0.25 s byte by byte (FNV-1a), a quarter of a
+    // second of one core before every factorisation.
+    void feed(uint64_t v)
     {
-      for (int b = 0; b < 8; ++b)
-        {
-          value ^= (v >> (8 * b)) & 0xff;
-          value *= 1099511628211ull;
-        }
+      value = (value ^ v) * 0x9e3779b97f4a7c15ull;
+      value ^= value >> 32;
     }
   };
 } // namespace lightbody

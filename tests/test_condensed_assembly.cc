@@ -224,6 +224,23 @@ load_cases:
           for (const auto &line : constraints.get_lines())
             EXPECT_EQ(y[line.index], 0.0);
         }
+      // Several vectors at once (a Lanczos step's block; more than eight: in groups of eight),
+      // each as its own product.
+      for (const std::size_t columns : {3u, 10u})
+        {
+          std::vector<double> x(n * columns), y(n * columns);
+          for (auto &v : x)
+            v = value(random);
+          product.vmult(x.data(), y.data(), n, columns);
+          for (std::size_t j = 0; j < columns; ++j)
+            {
+              Vector<double> xj(x.begin() + j * n, x.begin() + (j + 1) * n), expected(n);
+              KG.vmult(expected, xj);
+              for (types::global_dof_index i = 0; i < n; ++i)
+                ASSERT_NEAR(y[j * n + i], expected[i], 1e-11 * expected.linfty_norm())
+                  << columns << " columns, column " << j << ", row " << i;
+            }
+        }
     }
 }
 

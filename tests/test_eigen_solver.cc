@@ -271,3 +271,46 @@ TEST(EigenSolver, PencilsOnOneFactorSideBySide)
   EXPECT_NE(together[0].products, together[2].products)
     << "the pencils converge together: no process leaves the group early";
 }
+
+// Each step's block of vectors (one, two, three: the few-column solves of
+// solver/supernodal_solve.h for more than one): the same closed-form pairs, with as many products
+// as steps times the block.
+TEST(EigenSolver, BlocksOfOneTwoAndThreeVectors)
+{
+  const unsigned n = 300;
+  const Pencil   p(n, 0, 1, 1, 0);
+  for (const unsigned block : {1u, 2u, 3u})
+    {
+      const auto e =
+        lightbody::extreme_eigenpairs(p.f, p.B, 6, lightbody::EigenEnd::largest, 1e-9, 0, block);
+      ASSERT_TRUE(e.converged) << block;
+      ASSERT_EQ(e.values.size(), 6u) << block;
+      EXPECT_EQ(e.products, e.steps * block);
+      for (unsigned k = 0; k < 6; ++k)
+        EXPECT_NEAR(e.values[k], 1 / second_difference_eigenvalue(k + 1, n), 1e-9 * e.values[k])
+          << "block " << block << ", k = " << k + 1;
+      expect_pairs_solve_the_pencil(p, e);
+    }
+}
+
+// An eigenvalue that repeats (a symmetric structure's mode pairs): two uncoupled copies of the
+// second difference, A = I and B = -(T_m + T_m) (block diagonal), so that every nu = -lambda_k
+// of T_m is there twice. A block of three vectors a step (the default for four pairs) finds each
+// as often as it repeats, with orthonormal modes: -lambda_m, -lambda_m, -lambda_(m-1),
+// -lambda_(m-1).
+TEST(EigenSolver, RepeatedEigenvaluesFoundAsOftenAsTheyRepeat)
+{
+  const unsigned m = 150, n = 2 * m;
+  Pencil         p(n, 1, 0, 0, -1);
+  p.B.set(m - 1, m, 0);
+  p.B.set(m, m - 1, 0);
+  const auto e = lightbody::extreme_eigenpairs(p.f, p.B, 4, lightbody::EigenEnd::smallest, 1e-9);
+  ASSERT_TRUE(e.converged);
+  ASSERT_EQ(e.values.size(), 4u);
+  for (unsigned k = 0; k < 4; ++k)
+    EXPECT_NEAR(e.values[k], -second_difference_eigenvalue(m - k / 2, m), 1e-9) << "k = " << k;
+  for (unsigned i = 0; i < 4; ++i)
+    for (unsigned j = i + 1; j < 4; ++j)
+      EXPECT_NEAR(e.vectors[i] * e.vectors[j], 0.0, 1e-6) << i << ", " << j;
+  expect_pairs_solve_the_pencil(p, e);
+}
