@@ -34,7 +34,10 @@ namespace lightbody
     // converge within it (Lanczos checked after every product, 3 modes: default tank 29 products,
     // van 33; Spectra's implicitly restarted Lanczos, which checks after a whole subspace, took
     // 44 + 63 products on the tank with 23, 41 + 41 with 40, and 30 and 60 were worse than 40).
-    // Each product is two triangular solves with the whole factor (0.15 s on the tank).
+    // Each product is two triangular solves with the whole factor (0.15 s on the tank); with
+    // blocks of three vectors a step (solver/eigen_solver.h) the tank's two analyses take 54 and
+    // 57 products in 18 and 19 steps, one restart each, and a subspace of 60 did not help
+    // (bench/buckling_benchmark.py --blocks, 2026-12-04).
     // Ritz residuals of 1e-6 of the load factor: a Ritz value's error is of the order of the
     // squared residual over the gap to the next eigenvalue, far below the reported digits. The
     // example bodies' load factors agree to 10 digits with those of 1e-9, and Lanczos stops
