@@ -8,6 +8,7 @@
 #include <system_error>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 namespace lightbody
 {

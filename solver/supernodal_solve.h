@@ -9,13 +9,12 @@
 // (each row's values side by side, padded to four or eight), each supernode's rows are read and
 // written once for all of them, the products are small register-blocked AVX2 kernels, and the
 // supernodal elimination tree is split in two sets of subtrees that two threads solve at the same
-// time (forward: the subtrees first, each thread adding its updates of the common ancestors in a
-// copy of its own; backward: the ancestors first, then the subtrees). Rounding differs from
-// CHOLMOD's (other order of the sums), nothing else.
+// time (forward: the subtrees first, the second thread working in a copy of its rows and of the
+// common ancestors', added after; backward: the ancestors first, then the subtrees). Rounding
+// differs from CHOLMOD's (other order of the sums), nothing else.
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <vector>
 
 namespace lightbody
 {
