@@ -145,10 +145,13 @@ namespace lightbody
     mutable std::unique_ptr<SupernodalSolve> columns;
     mutable std::mutex                       columns_mutex;
 
-    // The solver of several columns for the numeric factor, or null where there is none (not
-    // supernodal, not factorised, no AVX2, or LIGHTBODY_SUPERNODAL_SOLVE=0 for the benchmark).
-    const SupernodalSolve *columns_solve(std::size_t n) const
+    // The solver of `count` columns for the numeric factor, or null where CHOLMOD solves them
+    // (one column or more than SupernodalSolve takes, not supernodal, not factorised, no AVX2,
+    // or LIGHTBODY_SUPERNODAL_SOLVE=0 for the benchmark).
+    const SupernodalSolve *columns_solve(std::size_t n, std::size_t count) const
     {
+      if (count < 2 || count > SupernodalSolve::most_columns)
+        return nullptr;
       static const bool off = [] {
         const char *v = std::getenv("LIGHTBODY_SUPERNODAL_SOLVE");
         return v && std::strcmp(v, "0") == 0;
@@ -441,8 +444,7 @@ namespace lightbody
 
   void SparseCholesky::solve(double *x, std::size_t columns) const
   {
-    const SupernodalSolve *fast =
-      columns > 1 && columns <= SupernodalSolve::most_columns ? impl_->columns_solve(n_) : nullptr;
+    const SupernodalSolve *fast = impl_->columns_solve(n_, columns);
     if (!fast)
       return cholmod_steps(impl_->L, impl_->common, n_, x, {CHOLMOD_A}, columns);
     fast->lower(x, columns);
@@ -451,8 +453,7 @@ namespace lightbody
 
   void SparseCholesky::solve_lower(double *x, std::size_t columns) const
   {
-    const SupernodalSolve *fast =
-      columns > 1 && columns <= SupernodalSolve::most_columns ? impl_->columns_solve(n_) : nullptr;
+    const SupernodalSolve *fast = impl_->columns_solve(n_, columns);
     if (!fast)
       return cholmod_steps(impl_->L, impl_->common, n_, x, {CHOLMOD_P, CHOLMOD_L}, columns);
     fast->lower(x, columns);
@@ -460,8 +461,7 @@ namespace lightbody
 
   void SparseCholesky::solve_upper(double *x, std::size_t columns) const
   {
-    const SupernodalSolve *fast =
-      columns > 1 && columns <= SupernodalSolve::most_columns ? impl_->columns_solve(n_) : nullptr;
+    const SupernodalSolve *fast = impl_->columns_solve(n_, columns);
     if (!fast)
       return cholmod_steps(impl_->L, impl_->common, n_, x, {CHOLMOD_Lt, CHOLMOD_Pt}, columns);
     fast->upper(x, columns);

@@ -2,6 +2,7 @@
 
 #include "input/errors.h"
 #include "solver/huge_pages.h"
+#include "solver/supernodal_solve.h"
 
 #include <Spectra/SymEigsSolver.h>
 #include <Spectra/SymGEigsSolver.h>
@@ -468,7 +469,7 @@ namespace lightbody
       }
 
     private:
-      static constexpr std::size_t most_columns = 8;
+      static constexpr std::size_t most_columns = SupernodalSolve::most_columns;
 
       struct Request
       {
@@ -621,11 +622,8 @@ namespace lightbody
         const SparseCholesky &L = *A.cholesky;
         std::vector<double>   t;
         const BlockSolve      solve = [&L](bool upper, double *x, Eigen::Index columns) {
-          if (columns == 1)
-            upper ? L.solve_upper(x) : L.solve_lower(x);
-          else
-            upper ? L.solve_upper(x, static_cast<std::size_t>(columns))
-                       : L.solve_lower(x, static_cast<std::size_t>(columns));
+          upper ? L.solve_upper(x, static_cast<std::size_t>(columns))
+                : L.solve_lower(x, static_cast<std::size_t>(columns));
         };
         return thick_restart_lanczos(symmetric_form(solve, B, t, A.size()), n, nev, ncv, end,
                                      tolerance, block_of(nev, block));

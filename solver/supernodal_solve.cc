@@ -220,15 +220,15 @@ namespace lightbody
     mutable std::vector<double> room[2];
     mutable std::mutex          room_mutex;
 
-    // Room for the interleaved rows: the kept room while `lock` holds it, else `own`.
-    double *space(const std::unique_lock<std::mutex> &lock, std::size_t size,
-                  std::unique_ptr<double[]> &own) const
+    // Room k (0: the interleaved rows, 1: thread 1's copy) of `size` values: the kept room
+    // where the caller holds it (`kept`), else `own`.
+    double *space(bool kept, int k, std::size_t size, std::unique_ptr<double[]> &own) const
     {
-      if (lock.owns_lock())
+      if (kept)
         {
-          if (room[0].size() < size)
-            room[0].resize(size);
-          return room[0].data();
+          if (room[k].size() < size)
+            room[k].resize(size);
+          return room[k].data();
         }
       own.reset(new double[size]);
       return own.get();
@@ -367,11 +367,7 @@ namespace lightbody
         // Thread 1 works in a copy of its rows and of the common ancestors' (zero: its updates
         // of them), added after.
         std::unique_ptr<double[]> own;
-        if (kept && room[1].size() < f.n * NP)
-          room[1].resize(f.n * NP);
-        if (!kept)
-          own.reset(new double[f.n * NP]);
-        double *Y = kept ? room[1].data() : own.get();
+        double                   *Y = space(kept, 1, f.n * NP, own);
         for (const int64_t k : rows1)
           std::memcpy(Y + k * NP, X + k * NP, NP * sizeof(double));
         for (const int64_t k : top_rows)
@@ -427,7 +423,7 @@ namespace lightbody
     };
     std::unique_lock<std::mutex> lock(impl_->room_mutex, std::try_to_lock);
     std::unique_ptr<double[]>    own;
-    double                      *X = impl_->space(lock, n * NP, own);
+    double                      *X = impl_->space(lock.owns_lock(), 0, n * NP, own);
     for (std::size_t k = 0; k < n; ++k)
       {
         double           *r = X + k * NP;
