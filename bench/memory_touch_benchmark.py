@@ -61,6 +61,8 @@ def run(exe, case, sets, out, feature, on):
     if "rate_Gflops" in row and "dgemm_Gflops" in row:
         row["rate_of_dgemm_%"] = 100 * row["rate_Gflops"] / row["dgemm_Gflops"]
     row.update(report["time_s"])
+    if report.get("ordering", {}).get("time_s"):
+        row["ordering_and_analysis"] = report["ordering"]["time_s"]
     return row
 
 

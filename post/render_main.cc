@@ -9,6 +9,8 @@
 // marker shows the point.
 #include <vtkActor.h>
 #include <vtkCamera.h>
+#include <vtkDataArraySelection.h>
+#include <vtkDataSetAttributes.h>
 #include <vtkDataSetSurfaceFilter.h>
 #include <vtkLookupTable.h>
 #include <vtkNew.h>
@@ -62,10 +64,18 @@ int main(int argc, char **argv)
   else
     reader = vtkSmartPointer<vtkXMLUnstructuredGridReader>::New();
   reader->SetFileName(argv[1]);
+  // Only the two point fields drawn are read (a load case's file holds about twenty), and of the
+  // cell fields only the pieces' ghost marks.
+  const char *warp_field  = mode ? mode : "displacement_mm";
+  const char *color_field = mode ? mode : "von_mises_MPa";
+  reader->UpdateInformation();
+  reader->GetPointDataArraySelection()->DisableAllArrays();
+  reader->GetPointDataArraySelection()->EnableArray(warp_field);
+  reader->GetPointDataArraySelection()->EnableArray(color_field);
+  reader->GetCellDataArraySelection()->DisableAllArrays();
+  reader->GetCellDataArraySelection()->EnableArray(vtkDataSetAttributes::GhostArrayName());
   reader->Update();
   vtkUnstructuredGrid *grid = vtkUnstructuredGrid::SafeDownCast(reader->GetOutputDataObject(0));
-  const char          *warp_field  = mode ? mode : "displacement_mm";
-  const char          *color_field = mode ? mode : "von_mises_MPa";
   if (!grid || grid->GetNumberOfPoints() == 0 || !grid->GetPointData()->GetArray(color_field) ||
       !grid->GetPointData()->GetArray(warp_field))
     {

@@ -28,6 +28,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <numeric>
 #include <sstream>
@@ -276,8 +277,17 @@ namespace lightbody
         writer->SetInputData(grid_);
         writer->SetDataModeToAppended();
         writer->EncodeAppendedDataOff();
-        writer->SetCompressorTypeToZLib();
-        writer->SetCompressionLevel(1); // fastest: the files are written far more than read
+        // LZ4 at its standard speed (level 9 here): bench/write_benchmark.py. ParaView reads it
+        // from 5.5 on (VTK 8.1). LIGHTBODY_VTU_ZLIB=1 (the benchmark's peer only): zlib at its
+        // fastest level, as until 2026-12-04.
+        static const bool zlib = [] {
+          const char *v = std::getenv("LIGHTBODY_VTU_ZLIB");
+          return v && std::strcmp(v, "1") == 0;
+        }();
+        if (zlib)
+          writer->SetCompressorTypeToZLib(), writer->SetCompressionLevel(1);
+        else
+          writer->SetCompressorTypeToLZ4(), writer->SetCompressionLevel(9);
         // VTK reports a failed write (a full disk) as a many-line message of its own; the
         // error code says it in one line.
         const int display = vtkObject::GetGlobalWarningDisplay();

@@ -77,6 +77,10 @@ TEST(Output, VtuHasQuadraticCellsNamedFieldsAndCurvedGeometry)
     << pvd;
   EXPECT_NE(slurp(out / "report.json").find("\"total_kg\""), std::string::npos);
   EXPECT_NE(slurp(out / "case.yaml").find("half_shell"), std::string::npos);
+  // Binary, LZ4-compressed (post/vtk_writer.cc; bench/write_benchmark.py), read back below.
+  const std::string vtu = slurp(out / "weight.vtu");
+  EXPECT_NE(vtu.substr(0, 400).find("compressor=\"vtkLZ4DataCompressor\""), std::string::npos)
+    << vtu.substr(0, 400);
 
   auto reader = vtkSmartPointer<vtkXMLUnstructuredGridReader>::New();
   reader->SetFileName((out / "weight.vtu").c_str());
