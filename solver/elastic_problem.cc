@@ -950,11 +950,18 @@ namespace lightbody
     void ElasticProblem::assemble_loads()
     {
       StageLog::Scope t(log_, "loads");
+      // The body force's integrals once for all the load cases with an acceleration.
+      Vector<double> body_weights;
+      for (const auto &lc : case_.load_cases)
+        if ((lc.acceleration[0] != 0 || lc.acceleration[1] != 0 || lc.acceleration[2] != 0) &&
+            body_weights.size() == 0)
+          body_weights = body_force_weights(model_, *solution_);
       for (const auto &lc : case_.load_cases)
         {
           LoadCaseSolution l;
           l.name = lc.name;
-          l.load = assemble_load_vector(model_, *solution_, lc, support_points_, component_);
+          l.load = assemble_load_vector(model_, *solution_, lc, support_points_, component_,
+                                        body_weights.size() ? &body_weights : nullptr);
           solution_->load_cases.push_back(std::move(l));
         }
     }

@@ -334,7 +334,8 @@ namespace lightbody
   {
     Vector<double> load_vector(const Model &model, const Solution &s, const LoadCaseSpec &lc,
                                const std::vector<Point<3>>      &support_points,
-                               const std::vector<unsigned char> &component);
+                               const std::vector<unsigned char> &component,
+                               const Vector<double>             *body_weights);
   } // namespace
 
   namespace
@@ -361,10 +362,28 @@ namespace lightbody
 
   Vector<double> assemble_load_vector(const Model &model, const Solution &s, const LoadCaseSpec &lc,
                                       const std::vector<Point<3>>      &support_points,
-                                      const std::vector<unsigned char> &component)
+                                      const std::vector<unsigned char> &component,
+                                      const Vector<double>             *body_weights)
   {
-    return naming_load_errors(lc,
-                              [&] { return load_vector(model, s, lc, support_points, component); });
+    return naming_load_errors(
+      lc, [&] { return load_vector(model, s, lc, support_points, component, body_weights); });
+  }
+
+  Vector<double> body_force_weights(const Model &model, const Solution &s)
+  {
+    Vector<double> w(s.dof_handler.n_dofs());
+    FEValues<3>    fv(*model.mapping, s.fe, QGauss<3>(3), update_values | update_JxW_values);
+    std::vector<types::global_dof_index> dofs(s.fe.n_dofs_per_cell());
+    for (const auto &cell : s.dof_handler.active_cell_iterators())
+      {
+        fv.reinit(cell);
+        cell->get_dof_indices(dofs);
+        const double rho = model.parts[cell->material_id()].material.density;
+        for (unsigned q = 0; q < fv.n_quadrature_points; ++q)
+          for (unsigned i = 0; i < dofs.size(); ++i)
+            w[dofs[i]] += fv.shape_value(i, q) * rho * fv.JxW(q);
+      }
+    return w;
   }
 
   void visit_face_points(const Model &model, const std::vector<FaceRef> &faces,
@@ -426,28 +445,19 @@ namespace lightbody
   {
     Vector<double> load_vector(const Model &model, const Solution &s, const LoadCaseSpec &lc,
                                const std::vector<Point<3>>      &support_points,
-                               const std::vector<unsigned char> &component)
+                               const std::vector<unsigned char> &component,
+                               const Vector<double>             *body_weights)
     {
       Vector<double> f(s.dof_handler.n_dofs());
 
+      // Body force per volume = density * acceleration (weight and inertia alike).
       const Tensor<1, 3> a = tensor(lc.acceleration);
       if (a.norm() > 0)
         {
-          // Body force per volume = density * acceleration (weight and inertia alike).
-          FEValues<3> fv(*model.mapping, s.fe, QGauss<3>(3), update_values | update_JxW_values);
-          std::vector<types::global_dof_index> dofs(s.fe.n_dofs_per_cell());
-          for (const auto &cell : s.dof_handler.active_cell_iterators())
-            {
-              fv.reinit(cell);
-              cell->get_dof_indices(dofs);
-              const double rho = model.parts[cell->material_id()].material.density;
-              for (unsigned q = 0; q < fv.n_quadrature_points; ++q)
-                for (unsigned i = 0; i < dofs.size(); ++i)
-                  {
-                    const unsigned c = s.fe.system_to_component_index(i).first;
-                    f[dofs[i]] += fv.shape_value(i, q) * rho * a[c] * fv.JxW(q);
-                  }
-            }
+          const Vector<double> own = body_weights ? Vector<double>() : body_force_weights(model, s);
+          const Vector<double> &weights = body_weights ? *body_weights : own;
+          for (std::size_t d = 0; d < f.size(); ++d)
+            f[d] += a[component[d]] * weights[d];
         }
       face_loads(model, lc,
                  [&](const std::vector<FaceRef> &faces, auto traction,

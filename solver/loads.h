@@ -13,10 +13,18 @@ namespace lightbody
 {
   // Consistent nodal forces (N) of one load case: acceleration field, pressures, hydrostatic
   // liquid pressure, edge line forces and point forces, before any constraint is applied.
+  // `body_weights`: body_force_weights of the model, for the load cases with an acceleration
+  // (computed here when null).
   dealii::Vector<double> assemble_load_vector(const Model &model, const Solution &s,
                                               const LoadCaseSpec                  &lc,
                                               const std::vector<dealii::Point<3>> &support_points,
-                                              const std::vector<unsigned char>    &component);
+                                              const std::vector<unsigned char>    &component,
+                                              const dealii::Vector<double> *body_weights = nullptr);
+
+  // The body force of a unit acceleration along each DoF's own component, int rho N_i dV (N per
+  // m/s^2 ... in internal units): an acceleration a loads each DoF of component c with a_c times
+  // it. One pass over the cells for all the load cases.
+  dealii::Vector<double> body_force_weights(const Model &model, const Solution &s);
 
   // Calls visit(face, the point in its cell's unit coordinates, the point, the face's normal out
   // of its cell, JxW) at every point of the rule on each face.
