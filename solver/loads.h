@@ -21,9 +21,8 @@ namespace lightbody
                                               const std::vector<unsigned char>    &component,
                                               const dealii::Vector<double> *body_weights = nullptr);
 
-  // The body force of a unit acceleration along each DoF's own component, int rho N_i dV (N per
-  // m/s^2 ... in internal units): an acceleration a loads each DoF of component c with a_c times
-  // it. One pass over the cells for all the load cases.
+  // Each DoF's share of the mass, int rho N_i dV (tonne): an acceleration a (mm/s^2) loads each
+  // DoF of component c with a_c times it (N). One pass over the cells serves every load case.
   dealii::Vector<double> body_force_weights(const Model &model, const Solution &s);
 
   // Calls visit(face, the point in its cell's unit coordinates, the point, the face's normal out
