@@ -953,8 +953,7 @@ namespace lightbody
       // The body force's integrals once for all the load cases with an acceleration.
       Vector<double> body_weights;
       for (const auto &lc : case_.load_cases)
-        if ((lc.acceleration[0] != 0 || lc.acceleration[1] != 0 || lc.acceleration[2] != 0) &&
-            body_weights.size() == 0)
+        if (has_body_force(lc) && body_weights.size() == 0)
           body_weights = body_force_weights(model_, *solution_);
       for (const auto &lc : case_.load_cases)
         {

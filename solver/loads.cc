@@ -369,6 +369,8 @@ namespace lightbody
       lc, [&] { return load_vector(model, s, lc, support_points, component, body_weights); });
   }
 
+  bool has_body_force(const LoadCaseSpec &lc) { return tensor(lc.acceleration).norm() > 0; }
+
   Vector<double> body_force_weights(const Model &model, const Solution &s)
   {
     Vector<double> w(s.dof_handler.n_dofs());
@@ -451,9 +453,9 @@ namespace lightbody
       Vector<double> f(s.dof_handler.n_dofs());
 
       // Body force per volume = density * acceleration (weight and inertia alike).
-      const Tensor<1, 3> a = tensor(lc.acceleration);
-      if (a.norm() > 0)
+      if (has_body_force(lc))
         {
+          const Tensor<1, 3>   a   = tensor(lc.acceleration);
           const Vector<double> own = body_weights ? Vector<double>() : body_force_weights(model, s);
           const Vector<double> &weights = body_weights ? *body_weights : own;
           for (std::size_t d = 0; d < f.size(); ++d)

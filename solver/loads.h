@@ -21,6 +21,9 @@ namespace lightbody
                                               const std::vector<unsigned char>    &component,
                                               const dealii::Vector<double> *body_weights = nullptr);
 
+  // Whether the load case has an acceleration field (a body force).
+  bool has_body_force(const LoadCaseSpec &lc);
+
   // Each DoF's share of the mass, int rho N_i dV (tonne): an acceleration a (mm/s^2) loads each
   // DoF of component c with a_c times it (N). One pass over the cells serves every load case.
   dealii::Vector<double> body_force_weights(const Model &model, const Solution &s);

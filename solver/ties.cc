@@ -206,7 +206,6 @@ namespace lightbody
             // computed the 1D polynomials again: about a quarter of the van's set-up in perf).
             poly_space_.evaluate(xi, leader_value_, no_grads_, no_grad_grads_, no_third_,
                                  no_fourth_);
-            const std::vector<double> &leader_value = leader_value_;
             for (unsigned l = 0; l < q2_nodes; ++l)
               follower_value[l] = fv_.shape_value(system_index_[l][0], q);
             for (unsigned a = 0; a < q2_nodes; ++a)
@@ -217,7 +216,7 @@ namespace lightbody
                 for (unsigned bb = 0; bb < q2_nodes; ++bb)
                   out.ff[a * q2_nodes + bb] += Na * follower_value[bb];
                 for (unsigned l = 0; l < q2_nodes; ++l)
-                  it->second[a * q2_nodes + l] += Na * leader_value[l];
+                  it->second[a * q2_nodes + l] += Na * leader_value_[l];
               }
           }
         if (basis_ == TieBasis::dual)
