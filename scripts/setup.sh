@@ -2,7 +2,7 @@
 # Installs lightbody's build dependencies from Debian 12 packages. Non-interactive and idempotent:
 # packages already present are left alone.
 set -euo pipefail
-packages=(cmake g++ make libdeal.ii-dev libeigen3-dev libsuitesparse-dev libopenblas-dev
+packages=(cmake g++ make libdeal.ii-dev libeigen3-dev libsuitesparse-dev libmetis-dev libopenblas-dev
           libvtk9-dev libyaml-cpp-dev libgtest-dev nlohmann-json3-dev libspectra-dev
           calculix-ccx  # the reference peer of the CalculiX cross-checks in the tests
           openmpi-bin  # mpirun: sweeps spread over the processes of an MPI launch

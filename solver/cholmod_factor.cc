@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "input/errors.h"
+#include "solver/compressed_ordering.h"
 #include "solver/fingerprint.h"
 #include "solver/huge_pages.h"
 #include "solver/supernodal_solve.h"
@@ -53,6 +54,9 @@ namespace lightbody
     // CHOLMOD's own choice of ordering for every matrix (LIGHTBODY_CHOLMOD ordering=cholmod), not
     // nested dissection for the large ones (nested_dissection below).
     bool cholmod_ordering = false;
+    // The whole matrix's graph ordered as before, not its compressed graph, at every size
+    // (LIGHTBODY_CHOLMOD ordering=uncompressed, for bench/factor_benchmark.py).
+    bool uncompressed_ordering = false;
 
     // Settings of the supernodal factorisation for bench/factor_benchmark.py and
     // bench/buckling_benchmark.py to compare: LIGHTBODY_CHOLMOD="nrelax=a,b,c zrelax=x,y,z
@@ -88,6 +92,8 @@ namespace lightbody
             factor_blas_threads = static_cast<int>(numbers[0]);
           else if (key == "ordering" && value == "cholmod")
             cholmod_ordering = true;
+          else if (key == "ordering" && value == "uncompressed")
+            uncompressed_ordering = true;
           else if (key == "ordering" && value != "default")
             {
               c.nmethods           = 1;
@@ -144,6 +150,8 @@ namespace lightbody
     // asked for: null until then, and after the factor changes.
     mutable std::unique_ptr<SupernodalSolve> columns;
     mutable std::mutex                       columns_mutex;
+    // Whether the last analysis ordered the compressed graph (compressed_ordering below).
+    bool compressed_ordering = false;
 
     // The solver of `count` columns for the numeric factor, or null where CHOLMOD solves them
     // (one column or more than SupernodalSolve takes, not supernodal, not factorised, no AVX2,
@@ -215,16 +223,47 @@ namespace lightbody
     // against 2.80 + 5.16 s, factor 130.0 against 136.4 M; below, the tipper (16.0 M) 2.17 + 2.34
     // against 1.87 + 2.39 s and the clamped plate at 31.25 mm (2.5 M) 0.31 against 0.20 s of
     // ordering: the default's AMD is then as good and quicker.
+    // The compressed graph's METIS ordering (solver/compressed_ordering.h) is not used up here:
+    // on the default tank it orders in 0.4 s instead of 2.2 s, but the numeric factorisation
+    // took as much longer (bench/factor_benchmark.py --only default uncompressed, medians of 3,
+    // 2026-12-04: 1.51 + 5.82 s against 3.04 + 4.34 s, factor 158.9 M nonzeros against 152.1 M,
+    // same flops): the nested dissection's workspace, freed just before, gave the factor
+    // memory already in use, while on the build machine (a virtual machine) memory first
+    // touched costs about 1.4 s per GB; touching 0.9 GB beside the analysis won back 0.2 s of it.
+    // At 40 mm (factor 369 M nonzeros against 354 M) a single pair of runs: 27.0 against 19.3 s.
     bool nested_dissection(const cholmod_sparse &A)
     {
       const auto *p = static_cast<const int64_t *>(A.p);
       return static_cast<std::size_t>(p[A.ncol]) >= SparseCholesky::nested_dissection_from;
+    }
+
+    // The ordering of the matrix's compressed graph (solver/compressed_ordering.h) for matrices
+    // of SparseCholesky::compressed_ordering_from nonzeros (lower half) and more, below
+    // nested_dissection_from, or empty.
+    std::vector<int64_t> compressed_ordering(const cholmod_sparse &A)
+    {
+      const auto *p        = static_cast<const int64_t *>(A.p);
+      const auto  nonzeros = static_cast<std::size_t>(p[A.ncol]);
+      if (uncompressed_ordering || nonzeros < SparseCholesky::compressed_ordering_from ||
+          nonzeros >= SparseCholesky::nested_dissection_from)
+        return {};
+      return compressed_graph_ordering(static_cast<int64_t>(A.ncol), p,
+                                       static_cast<const int64_t *>(A.i));
     }
   } // namespace
 
   double SparseCholesky::analyse(const std::vector<int64_t> *order)
   {
     impl_->columns.reset();
+    impl_->compressed_ordering = false;
+    std::vector<int64_t> compressed;
+    if (!(order && order->size() == n_) && impl_->common.nmethods == 0 && !cholmod_ordering)
+      {
+        compressed                 = compressed_ordering(*impl_->A);
+        impl_->compressed_ordering = !compressed.empty();
+        if (impl_->compressed_ordering)
+          order = &compressed;
+      }
     if (order && order->size() == n_)
       {
         // The given ordering only: no AMD or METIS of our own.
@@ -322,7 +361,8 @@ namespace lightbody
   double SparseCholesky::reuse_symbolic(uint64_t fingerprint)
   {
     double          flops = 0, nonzeros = 0;
-    cholmod_factor *L = symbolic_cache().take(fingerprint, impl_->common, flops, nonzeros);
+    cholmod_factor *L          = symbolic_cache().take(fingerprint, impl_->common, flops, nonzeros);
+    impl_->compressed_ordering = false;
     if (!L || L->n != n_)
       {
         if (L)
@@ -502,7 +542,7 @@ namespace lightbody
         case CHOLMOD_AMD: return "AMD";
         case CHOLMOD_METIS: return "METIS";
         case CHOLMOD_NESDIS: return "nested dissection";
-        case CHOLMOD_GIVEN: return "given";
+        case CHOLMOD_GIVEN: return impl_->compressed_ordering ? "METIS, compressed graph" : "given";
         default: return "natural";
       }
   }

@@ -64,13 +64,18 @@ namespace lightbody
 
     double factor_nonzeros() const;
     double flops() const;
-    // The fill-reducing ordering of the analysis: "AMD", "METIS", "nested dissection", "given"
-    // (an ordering kept from an earlier matrix) or "" before one.
+    // The fill-reducing ordering of the analysis: "AMD", "METIS", "nested dissection", "METIS,
+    // compressed graph", "given" (an ordering kept from an earlier matrix) or "" before one.
     std::string ordering_method() const;
     // Matrices of this many nonzeros (lower half) and more are ordered by CHOLMOD's nested
     // dissection alone, smaller ones as CHOLMOD chooses (AMD, then METIS where AMD's fill is
     // large): measured in solver/cholmod_factor.cc.
     inline static std::size_t nested_dissection_from = 20000000;
+    // Matrices of this many nonzeros (lower half) and more, up to nested_dissection_from, whose
+    // graph compresses to half the unknowns or fewer (groups with the same neighbours: a
+    // solid-shell's through-thickness lines) are ordered on the compressed graph by METIS
+    // (solver/compressed_ordering.h) instead of as CHOLMOD chooses.
+    inline static std::size_t compressed_ordering_from = 5000000;
     std::size_t               size() const { return n_; }
     // Releases the matrix (the factor stays) to bring the peak memory down.
     void release_matrix();
