@@ -169,8 +169,9 @@ namespace lightbody
   {
     static constexpr unsigned nodes = ShellStrains::n_cell_nodes;
 
-    // The most vectors of one product.
-    static constexpr std::size_t most_columns = 8;
+    // The most vectors of one product: as many as one supernodal solve takes, so that the
+    // Lanczos processes run side by side make one product per solve.
+    static constexpr std::size_t most_columns = SupernodalSolve::most_columns;
 
     const AffineConstraints<double>         *constraints = nullptr;
     std::size_t                              n = 0, n_cells = 0;
