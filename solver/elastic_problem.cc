@@ -26,6 +26,7 @@
 
 #include <Eigen/Dense>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cmath>
@@ -951,16 +952,16 @@ namespace lightbody
     {
       StageLog::Scope t(log_, "loads");
       // The body force's integrals once for all the load cases with an acceleration.
-      Vector<double> body_weights;
-      for (const auto &lc : case_.load_cases)
-        if (has_body_force(lc) && body_weights.size() == 0)
-          body_weights = body_force_weights(model_, *solution_);
+      const bool any_body_force =
+        std::any_of(case_.load_cases.begin(), case_.load_cases.end(), has_body_force);
+      const Vector<double> body_weights =
+        any_body_force ? body_force_weights(model_, *solution_) : Vector<double>();
       for (const auto &lc : case_.load_cases)
         {
           LoadCaseSolution l;
           l.name = lc.name;
           l.load = assemble_load_vector(model_, *solution_, lc, support_points_, component_,
-                                        body_weights.size() ? &body_weights : nullptr);
+                                        any_body_force ? &body_weights : nullptr);
           solution_->load_cases.push_back(std::move(l));
         }
     }
