@@ -10,6 +10,9 @@ and the plates of LE5 and LE6 CalculiX runs the deck `lightbody export` writes f
 own mesh (the 27-node cells without their face and centre nodes) and the stress is its nodal
 value in the .frd file.
 lightbody runs with `--output fields` (the .vtu files, no picture: CalculiX renders none).
+`--ccx-element C3D20` runs CalculiX's fully integrated 20-node brick in place of C3D20R (the
+peer without the reduced integration's zero-energy modes: a single C3D20R element has six besides
+the six rigid-body modes).
 "mesh-post s" is lightbody's time from meshing to the end of post-processing (report.json's
 time_s without writing the files): the whole process adds about 0.25 s of start-up and the
 writing. Where lightbody's element size gives another grid than CalculiX's (the Scordelis-Lo
@@ -32,8 +35,11 @@ meshes are written by tests/data/make_benchmark_meshes.py at each grid.
 usage: python3 bench/shell_benchmarks.py [--build build] [--repeat 3] [--no-ccx]
                                         [--only scordelis pinched hemisphere le1 le10 le5 le6]
                                         [--fibres quadratic|straight]
+                                        [--ccx-element C3D20R|C3D20]
 """
 import argparse, json, math, os, shutil, statistics, subprocess, sys, tempfile, time
+
+CCX_ELEMENT = "C3D20R"  # CalculiX's brick (--ccx-element)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests", "data"))
@@ -230,7 +236,7 @@ def ccx_input(b, nu, nv):
                 ids[(i, j, k)] = len(ids) + 1
                 lines.append(f"{ids[(i, j, k)]}, " +
                              ", ".join(f"{x[d] + z * n[d]:.12g}" for d in range(3)))
-    lines.append("*ELEMENT, TYPE=C3D20R, ELSET=SHELL")
+    lines.append(f"*ELEMENT, TYPE={CCX_ELEMENT}, ELSET=SHELL")
     e = 0
     # Orientation: corners counter-clockwise about the normal, bottom (k = 0) first.
     ds = [mid(0.5 + 1e-6, 0.5)[d] - mid(0.5, 0.5)[d] for d in range(3)]
@@ -322,6 +328,10 @@ def run_ccx_export(exe, b, grid, tmp):
         sys.exit(f"lightbody export failed: {proc.stderr}")
     name = [f for f in os.listdir(deck_dir) if f.endswith(".inp")][0][:-4]
     text = open(os.path.join(deck_dir, name + ".inp")).read()
+    if CCX_ELEMENT != "C3D20R":
+        text = text.replace("TYPE=C3D20R", f"TYPE={CCX_ELEMENT}")
+        with open(os.path.join(deck_dir, name + ".inp"), "w") as f:
+            f.write(text)
     nodes = text.split("*NODE, NSET=NALL\n")[1].split("*")[0].strip().splitlines()
     node = int(text.split(f"*NSET, NSET=PROBE_{b['probe']}")[1].split()[0])
     wall, proc = timed(["ccx", "-i", name], cwd=deck_dir)
@@ -339,12 +349,16 @@ def main():
     ap.add_argument("--fibres", choices=["quadratic", "straight"], default="quadratic",
                     help="lightbody's mesh.fibres")
     ap.add_argument("--only", nargs="+", choices=list(BENCHMARKS), default=list(BENCHMARKS))
+    ap.add_argument("--ccx-element", choices=["C3D20R", "C3D20"], default="C3D20R",
+                    help="CalculiX's brick: reduced (default) or full integration")
     args = ap.parse_args()
+    global CCX_ELEMENT
+    CCX_ELEMENT = args.ccx_element
     exe = os.path.join(args.build, "lightbody")
     have_ccx = not args.no_ccx and shutil.which("ccx") is not None
     threads = os.environ.setdefault("OMP_NUM_THREADS", str(os.cpu_count()))
     print(f"median of {args.repeat} whole-process runs, {os.cpu_count()} cores; CalculiX "
-          f"{'C3D20R, OMP_NUM_THREADS=' + threads if have_ccx else 'not run'}")
+          f"{CCX_ELEMENT + ', OMP_NUM_THREADS=' + threads if have_ccx else 'not run'}")
     med = statistics.median
     with tempfile.TemporaryDirectory() as tmp:
         for key in args.only:
@@ -355,7 +369,7 @@ def main():
                 (lambda grid: run_ccx_export(exe, b, grid, tmp))
             print(f"\n{b['name']}: published {ref:.6g} (scaled)")
             print(f"{'grid':>9} | {'lightbody DOFs':>14} {'error %':>8} {'time s':>7} "
-                  f"{'mesh-post s':>11} | {'C3D20R DOFs':>11} {'error %':>8} {'time s':>7}")
+                  f"{'mesh-post s':>11} | {CCX_ELEMENT + ' DOFs':>11} {'error %':>8} {'time s':>7}")
             first, rows = {"lightbody": None, "C3D20R": None}, {"lightbody": [], "C3D20R": []}
             notes = []
             for grid in b["grids"]:
@@ -388,10 +402,10 @@ def main():
                 print(note)
             for code, hit in first.items():
                 if code == "lightbody" or use_ccx:
-                    print(f"  {code}: within 1 % first at " +
+                    print(f"  {code if code == 'lightbody' else CCX_ELEMENT}: within 1 % first at " +
                           (f"{hit[0]}, {hit[1]:.2f} s" if hit else "none of these grids"))
             if use_ccx and first["lightbody"] and first["C3D20R"]:
-                print(f"  time to 1 %, lightbody / C3D20R: "
+                print(f"  time to 1 %, lightbody / {CCX_ELEMENT}: "
                       f"{first['lightbody'][1] / first['C3D20R'][1]:.2f}")
             if use_ccx:
                 # C3D20R's error at lightbody's DOFs, interpolated in log(DOFs).
@@ -400,7 +414,7 @@ def main():
                     for (d0, e0), (d1, e1) in zip(pts, pts[1:]):
                         if d0 <= dofs <= d1:
                             f = math.log(dofs / d0) / math.log(d1 / d0)
-                            print(f"  at {dofs} DOFs: lightbody {err:+.2f} %, C3D20R "
+                            print(f"  at {dofs} DOFs: lightbody {err:+.2f} %, {CCX_ELEMENT} "
                                   f"{e0 + f * (e1 - e0):+.2f} % (interpolated)")
 
 
