@@ -193,7 +193,10 @@ namespace lightbody
 
       {"supports.NAME", "edges", "list of PART.edgeN", "", "nodes on these part edges"},
       {"supports.NAME", "edge", "PART.edgeN", "", "nodes on one part edge"},
-      {"supports.NAME", "box", "mapping", "", "nodes inside a box: min, max"},
+      {"supports.NAME", "box", "mapping", "",
+       "nodes inside a box: min, max (a wall's through-thickness line is held only at the "
+       "nodes inside: a box meant to clamp, `fix: all`, that holds the middle nodes of two lines "
+       "or more but not their faces is a hinge there, and the run warns, naming the support)"},
       {"supports.NAME", "plane", "mapping", "", "nodes on a plane: point, normal, tolerance (with edge or edges: the edge's nodes on the plane)"},
       {"supports.NAME", "region", "name", "", "a region named by the body"},
       {"supports.NAME", "fix", "list of x, y, z, or all", "", "the held components"},

@@ -687,7 +687,8 @@ namespace lightbody
     const Model &model   = s.model;
     results->mass        = compute_mass(model);
     results->warnings    = model.warnings;
-    results->design      = design_basis(model, c.criteria);
+    results->warnings.insert(results->warnings.end(), s.warnings.begin(), s.warnings.end());
+    results->design = design_basis(model, c.criteria);
     const NodeTable                nodes(*results, s);
     const std::size_t              n_cases = s.load_cases.size();
     std::vector<LoadCaseResult>    rs(n_cases);

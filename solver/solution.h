@@ -114,5 +114,6 @@ namespace lightbody
     std::vector<LoadCaseSolution> load_cases;
     std::optional<ModalSolution>  modal;
     SolverStatistics              statistics;
+    std::vector<std::string>      warnings; // about the supports, for the reports
   };
 } // namespace lightbody

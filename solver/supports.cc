@@ -144,6 +144,35 @@ namespace lightbody
     return selected;
   }
 
+  PartlyHeldLines middle_held_lines(const Model &model, const DoFHandler<3> &dof_handler,
+                                    const std::vector<Point<3>> &support_points,
+                                    const std::vector<bool>     &selected)
+  {
+    PartlyHeldLines                      held;
+    const CellLines                      lines(dof_handler.get_fe());
+    const unsigned                       c = lines.components();
+    std::vector<types::global_dof_index> dofs(dof_handler.get_fe().n_dofs_per_cell());
+    std::vector<bool>                    seen(selected.size(), false);
+    for (const auto &cell : dof_handler.active_cell_iterators())
+      {
+        cell->get_dof_indices(dofs);
+        for (const auto &line : lines.along(model.thickness_axis(cell->active_cell_index())))
+          {
+            // The first component of the k-th node up the line.
+            const auto node = [&](unsigned k) { return dofs[line[c * k]]; };
+            if (seen[node(1)])
+              continue;
+            seen[node(1)] = true;
+            if (selected[node(1)] && !(selected[node(0)] && selected[node(2)]) && held.count++ == 0)
+              {
+                held.first      = support_points[node(1)];
+                held.half_gauge = 0.5 * support_points[node(0)].distance(support_points[node(2)]);
+              }
+          }
+      }
+    return held;
+  }
+
   std::vector<const RegionSpec *> support_regions(const SupportSpec &spec, const Case &c)
   {
     std::vector<const RegionSpec *> regions;

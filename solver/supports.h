@@ -22,4 +22,18 @@ namespace lightbody
   std::vector<bool> select_support(const Model &model, const dealii::DoFHandler<3> &dof_handler,
                                    const std::vector<dealii::Point<3>> &support_points,
                                    const SupportSpec &spec, const Case &c);
+
+  // Through-thickness node lines of which `selected` holds the middle node but not both outer
+  // ones (a box around a wall's mid-surface): held there, the wall turns about the support like
+  // a hinge. Each line is counted once; `first` gets one such line's middle node and
+  // `half_gauge` half its length.
+  struct PartlyHeldLines
+  {
+    std::size_t      count = 0;
+    dealii::Point<3> first;
+    double           half_gauge = 0;
+  };
+  PartlyHeldLines middle_held_lines(const Model &model, const dealii::DoFHandler<3> &dof_handler,
+                                    const std::vector<dealii::Point<3>> &support_points,
+                                    const std::vector<bool>             &selected);
 } // namespace lightbody

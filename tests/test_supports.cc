@@ -325,3 +325,64 @@ TEST(CellLines, NineLinesOfThreeNodesAlongEachAxis)
   EXPECT_THROW(CellLines(dealii::FESystem<3>(dealii::FE_Q<3>(1), 3)), std::logic_error);
   EXPECT_THROW(CellLines(dealii::FESystem<3>(dealii::FE_Q<3>(2), 2)), std::logic_error);
 }
+
+// A box meant to clamp an edge (fix: all) that reaches only the wall's mid-surface holds the
+// middle node of each through-thickness line there, not the faces: the wall turns about it, a
+// hinge. The run says so, naming the support, and the deflection shows it: a strip 1000 mm long
+// between two such boxes under q = 100 Pa deflects at mid-span as a simply supported plate strip,
+// w = 5 q L^4 / (384 D), D = E t^3 / (12 (1 - nu^2)) (Timoshenko & Woinowsky-Krieger, Theory of
+// Plates and Shells, 1959, cylindrical bending: 1.62 mm), not as a clamped one, q L^4 / (384 D)
+// (0.325 mm); boxes reaching the faces (3 mm from the mid-surface of a 5 mm wall) clamp and are
+// not warned of, nor is a single line held at its middle node (a point restraint) or a box that
+// fixes some components only (a hinge meant as one). The long edges are free: each deflection
+// lies between the plate strip's (D) and the beam's (E t^3 / 12: 1 / (1 - nu^2) = 1.10 times).
+TEST(RigidSupports, BoxAroundTheMidSurfaceOnlyIsAHingeAndIsSaidSo)
+{
+  const double q = 1e-4, L = 1000, E = 70000, t = 5, nu = 0.3;
+  const double D         = E * t * t * t / (12 * (1 - nu * nu));
+  const double w_hinged  = 5 * q * L * L * L * L / (384 * D),
+               w_clamped = q * std::pow(L, 4) / (384 * D);
+  const auto run         = [&](const std::string &half_height, const std::string &fix) {
+    const std::string yaml =
+      "mesh: {size: 50 mm}\n" + plate + R"(
+supports:
+  left: {box: {min: [-1, -1, -)" +
+      half_height + R"(], max: [1, 501, )" + half_height + R"(]}, fix: )" + fix + R"(}
+  right: {box: {min: [999, -1, -)" +
+      half_height + R"(], max: [1001, 501, )" + half_height + R"(]}, fix: )" + fix + R"(}
+  point: {box: {min: [-1, -1, -1], max: [1, 1, 1]}, fix: all}
+load_cases:
+  press: {pressures: [{surface: plate.top, value: 100 Pa}]}
+probes:
+  middle: [500, 250, 0]
+)";
+    return run_yaml(yaml);
+  };
+  const auto said = [](const RunOutcome &r, const std::string &support) {
+    for (const auto &w : r.results->warnings)
+      if (w.find("support \"" + support + "\" holds the middle node") != std::string::npos)
+        return true;
+    return false;
+  };
+
+  const RunOutcome mid = run("1", "all");
+  EXPECT_TRUE(said(mid, "left"));
+  EXPECT_TRUE(said(mid, "right"));
+  EXPECT_FALSE(said(mid, "point"));
+  const double w_mid = -probe(mid.results->load_cases.at(0), "middle").displacement_mm[2];
+  EXPECT_GT(w_mid, 0.99 * w_hinged);
+  EXPECT_LT(w_mid, 1.01 * w_hinged / (1 - nu * nu));
+
+  const RunOutcome faces = run("3", "all");
+  EXPECT_FALSE(said(faces, "left"));
+  EXPECT_FALSE(said(faces, "right"));
+  const double w_faces = -probe(faces.results->load_cases.at(0), "middle").displacement_mm[2];
+  EXPECT_GT(w_faces, 0.99 * w_clamped);
+  EXPECT_LT(w_faces, 1.01 * w_clamped / (1 - nu * nu));
+  EXPECT_GT(w_mid, 4 * w_faces);
+
+  const RunOutcome hinge = run("1", "[x, y, z]");
+  EXPECT_TRUE(said(hinge, "left")); // all three components fixed, as with `all`
+  const RunOutcome z_only = run("1", "[y, z]");
+  EXPECT_FALSE(said(z_only, "left"));
+}
