@@ -554,12 +554,12 @@ namespace lightbody
                 char text[400];
                 std::snprintf(text, sizeof(text),
                               "support \"%s\" holds the middle node but not the faces of %zu "
-                              "through-thickness node line%s (one at (%.1f, %.1f, %.1f) mm): the "
+                              "through-thickness node lines (one at (%.1f, %.1f, %.1f) mm): the "
                               "wall turns about it there like a hinge, whatever `fix` says; to "
                               "hold the whole thickness, let the box reach the wall's faces "
                               "(%.3g mm from the mid-surface)",
-                              spec.name.c_str(), h.count, h.count == 1 ? "" : "s", h.first[0],
-                              h.first[1], h.first[2], h.half_gauge);
+                              spec.name.c_str(), h.count, h.first[0], h.first[1], h.first[2],
+                              h.half_gauge);
                 s.warnings.push_back(text);
               }
           s.supports.push_back(std::move(sd));

@@ -166,7 +166,7 @@ namespace lightbody
             if (selected[node(1)] && !(selected[node(0)] && selected[node(2)]) && held.count++ == 0)
               {
                 held.first      = support_points[node(1)];
-                held.half_gauge = 0.5 * support_points[node(0)].distance(support_points[node(2)]);
+                held.half_gauge = 0.5 * model.parts[cell->material_id()].thickness;
               }
           }
       }

@@ -25,8 +25,8 @@ namespace lightbody
 
   // Through-thickness node lines of which `selected` holds the middle node but not both outer
   // ones (a box around a wall's mid-surface): held there, the wall turns about the support like
-  // a hinge. Each line is counted once; `first` gets one such line's middle node and
-  // `half_gauge` half its length.
+  // a hinge. Each line is counted once (a cell's line: one layer of a wall of several);
+  // `first` gets one such line's middle node and `half_gauge` half its part's gauge.
   struct PartlyHeldLines
   {
     std::size_t      count = 0;
