@@ -539,29 +539,10 @@ namespace lightbody
             throw InputError(spec.where, "supports." + spec.name,
                              "selects no nodes of the model (check the region against the "
                              "geometry)");
-          // A box meant to clamp (all components fixed) that reaches only the mid-surface holds
-          // the walls' middle nodes: a hinge. (One line held so is a point restraint, and a
-          // support fixing some components may be meant as a hinge.)
-          const auto regions = support_regions(spec, case_);
-          if (!spec.elastic() && spec.fixed[0] && spec.fixed[1] && spec.fixed[2] &&
-              !regions.empty() &&
-              std::all_of(regions.begin(), regions.end(),
-                          [](const RegionSpec *r) { return r->kind == RegionSpec::Kind::box; }))
-            if (const PartlyHeldLines h =
-                  middle_held_lines(model_, s.dof_handler, support_points_, selected);
-                h.count > 1)
-              {
-                char text[400];
-                std::snprintf(text, sizeof(text),
-                              "support \"%s\" holds the middle node but not the faces of %zu "
-                              "through-thickness node lines (one at (%.1f, %.1f, %.1f) mm): the "
-                              "wall turns about it there like a hinge, whatever `fix` says; to "
-                              "hold the whole thickness, let the box reach the wall's faces "
-                              "(%.3g mm from the mid-surface)",
-                              spec.name.c_str(), h.count, h.first[0], h.first[1], h.first[2],
-                              h.half_gauge);
-                s.warnings.push_back(text);
-              }
+          if (std::string w =
+                hinge_warning(model_, s.dof_handler, support_points_, spec, case_, selected);
+              !w.empty())
+            s.warnings.push_back(std::move(w));
           s.supports.push_back(std::move(sd));
         }
     }

@@ -4,6 +4,7 @@
 #include "solver/cell_lines.h"
 
 #include <algorithm>
+#include <cstdio>
 
 namespace lightbody
 {
@@ -11,6 +12,21 @@ namespace lightbody
 
   namespace
   {
+    // Calls f(cell, line, dofs) for every through-thickness node line of every cell (a line
+    // shared by cells comes once per cell), dofs the cell's DoF indices.
+    template <class F>
+    void for_each_line(const Model &model, const DoFHandler<3> &dof_handler, const CellLines &lines,
+                       F &&f)
+    {
+      std::vector<types::global_dof_index> dofs(dof_handler.get_fe().n_dofs_per_cell());
+      for (const auto &cell : dof_handler.active_cell_iterators())
+        {
+          cell->get_dof_indices(dofs);
+          for (const auto &line : lines.along(model.thickness_axis(cell->active_cell_index())))
+            f(cell, line, dofs);
+        }
+    }
+
     // A plane holds whole through-thickness node lines: where a line lies in the plane but its
     // outer nodes miss it by more than the tolerance (the extrusion normals of an imported
     // faceted mesh tilt at its boundary), a support of the middle node alone would be a hinge.
@@ -21,29 +37,24 @@ namespace lightbody
                         const std::vector<Point<3>> &support_points, const Distance &distance,
                         std::vector<bool> &selected)
     {
-      const CellLines                      lines(dof_handler.get_fe());
-      std::vector<types::global_dof_index> dofs(dof_handler.get_fe().n_dofs_per_cell());
-      for (const auto &cell : dof_handler.active_cell_iterators())
-        {
-          cell->get_dof_indices(dofs);
-          for (const auto &line : lines.along(model.thickness_axis(cell->active_cell_index())))
-            {
-              const auto members = line.begin(), end = line.begin() + lines.size();
-              if (std::none_of(members, end, [&](unsigned i) { return selected[dofs[i]]; }))
-                continue;
-              double length = 0, farthest = 0;
-              for (auto i = members; i != end; ++i)
-                {
-                  const Point<3> &x = support_points[dofs[*i]];
-                  farthest          = std::max(farthest, std::abs(distance(x)));
-                  for (auto j = members; j != end; ++j)
-                    length = std::max(length, x.distance(support_points[dofs[*j]]));
-                }
-              if (farthest <= 0.25 * length)
-                for (auto i = members; i != end; ++i)
-                  selected[dofs[*i]] = true;
-            }
-        }
+      const CellLines lines(dof_handler.get_fe());
+      for_each_line(model, dof_handler, lines,
+                    [&](const auto &, const auto &line, const auto &dofs) {
+                      const auto members = line.begin(), end = line.begin() + lines.size();
+                      if (std::none_of(members, end, [&](unsigned i) { return selected[dofs[i]]; }))
+                        return;
+                      double length = 0, farthest = 0;
+                      for (auto i = members; i != end; ++i)
+                        {
+                          const Point<3> &x = support_points[dofs[*i]];
+                          farthest          = std::max(farthest, std::abs(distance(x)));
+                          for (auto j = members; j != end; ++j)
+                            length = std::max(length, x.distance(support_points[dofs[*j]]));
+                        }
+                      if (farthest <= 0.25 * length)
+                        for (auto i = members; i != end; ++i)
+                          selected[dofs[*i]] = true;
+                    });
     }
   } // namespace
 
@@ -144,33 +155,46 @@ namespace lightbody
     return selected;
   }
 
-  PartlyHeldLines middle_held_lines(const Model &model, const DoFHandler<3> &dof_handler,
-                                    const std::vector<Point<3>> &support_points,
-                                    const std::vector<bool>     &selected)
+  std::string hinge_warning(const Model &model, const DoFHandler<3> &dof_handler,
+                            const std::vector<Point<3>> &support_points, const SupportSpec &spec,
+                            const Case &c, const std::vector<bool> &selected)
   {
-    PartlyHeldLines                      held;
-    const CellLines                      lines(dof_handler.get_fe());
-    const unsigned                       c = lines.components();
-    std::vector<types::global_dof_index> dofs(dof_handler.get_fe().n_dofs_per_cell());
-    std::vector<bool>                    seen(selected.size(), false);
-    for (const auto &cell : dof_handler.active_cell_iterators())
-      {
-        cell->get_dof_indices(dofs);
-        for (const auto &line : lines.along(model.thickness_axis(cell->active_cell_index())))
+    const auto regions = support_regions(spec, c);
+    if (spec.elastic() || !(spec.fixed[0] && spec.fixed[1] && spec.fixed[2]) ||
+        std::any_of(regions.begin(), regions.end(),
+                    [](const RegionSpec *r) { return r->kind != RegionSpec::Kind::box; }))
+      return "";
+    // The lines held at the middle node but not at both outer ones, each once (a cell's line:
+    // one layer of a wall of several).
+    std::size_t       count = 0;
+    Point<3>          first;
+    double            half_gauge = 0;
+    const CellLines   lines(dof_handler.get_fe());
+    const unsigned    k = lines.components();
+    std::vector<bool> seen(selected.size(), false);
+    for_each_line(
+      model, dof_handler, lines, [&](const auto &cell, const auto &line, const auto &dofs) {
+        // The first component of the n-th node up the line.
+        const auto node = [&](unsigned n) { return dofs[line[k * n]]; };
+        if (seen[node(1)])
+          return;
+        seen[node(1)] = true;
+        if (selected[node(1)] && !(selected[node(0)] && selected[node(2)]) && count++ == 0)
           {
-            // The first component of the k-th node up the line.
-            const auto node = [&](unsigned k) { return dofs[line[c * k]]; };
-            if (seen[node(1)])
-              continue;
-            seen[node(1)] = true;
-            if (selected[node(1)] && !(selected[node(0)] && selected[node(2)]) && held.count++ == 0)
-              {
-                held.first      = support_points[node(1)];
-                held.half_gauge = 0.5 * model.parts[cell->material_id()].thickness;
-              }
+            first      = support_points[node(1)];
+            half_gauge = 0.5 * model.parts[cell->material_id()].thickness;
           }
-      }
-    return held;
+      });
+    if (count < 2)
+      return "";
+    char text[400];
+    std::snprintf(text, sizeof(text),
+                  "support \"%s\" holds the middle node but not the faces of %zu "
+                  "through-thickness node lines (one at (%.1f, %.1f, %.1f) mm): the wall turns "
+                  "about it there like a hinge, whatever `fix` says; to hold the whole thickness, "
+                  "let the box reach the wall's faces (%.3g mm from the mid-surface)",
+                  spec.name.c_str(), count, first[0], first[1], first[2], half_gauge);
+    return text;
   }
 
   std::vector<const RegionSpec *> support_regions(const SupportSpec &spec, const Case &c)

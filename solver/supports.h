@@ -3,6 +3,7 @@
 
 #include <deal.II/dofs/dof_handler.h>
 
+#include <string>
 #include <vector>
 
 namespace lightbody
@@ -23,17 +24,13 @@ namespace lightbody
                                    const std::vector<dealii::Point<3>> &support_points,
                                    const SupportSpec &spec, const Case &c);
 
-  // Through-thickness node lines of which `selected` holds the middle node but not both outer
-  // ones (a box around a wall's mid-surface): held there, the wall turns about the support like
-  // a hinge. Each line is counted once (a cell's line: one layer of a wall of several);
-  // `first` gets one such line's middle node and `half_gauge` half its part's gauge.
-  struct PartlyHeldLines
-  {
-    std::size_t      count = 0;
-    dealii::Point<3> first;
-    double           half_gauge = 0;
-  };
-  PartlyHeldLines middle_held_lines(const Model &model, const dealii::DoFHandler<3> &dof_handler,
-                                    const std::vector<dealii::Point<3>> &support_points,
-                                    const std::vector<bool>             &selected);
+  // A box support meant to clamp (rigid, all components fixed, every region a box) whose
+  // `selected` DoFs hold the middle node but not both outer ones of two through-thickness node
+  // lines or more (a box around a wall's mid-surface): there the wall turns about it like a
+  // hinge. Returns the warning naming the support, or "" (also for a single line: a point
+  // restraint, and for supports fixing some components: a hinge may be meant).
+  std::string hinge_warning(const Model &model, const dealii::DoFHandler<3> &dof_handler,
+                            const std::vector<dealii::Point<3>> &support_points,
+                            const SupportSpec &spec, const Case &c,
+                            const std::vector<bool> &selected);
 } // namespace lightbody
