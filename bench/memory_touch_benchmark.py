@@ -29,7 +29,8 @@ report.json's `time_s`, and the ratios.
 
 usage: python3 bench/memory_touch_benchmark.py [--build build] [--repeat 5]
                                                [--case cases/tank_8m3_elliptical.yaml]
-                                               [--feature touch|release|hugetlb] [--set key=value ...]
+                                               [--feature touch|release|hugetlb]
+                                               [--set key=value ...]
 """
 import json, os, re, resource, statistics, sys, tempfile
 
@@ -94,8 +95,9 @@ def main():
                 r = run(exe, a.case, a.set, os.path.join(tmp, f"r{i}{int(on)}"), a.feature, on)
                 rows[on].append(r)
                 print(f"{'with it' if on else 'peer   '}: wall {r['wall']:.2f} s, "
-                      f"system {r['system']:.2f} s, {r['page_faults_k']:.0f} k page faults, numeric factorisation "
-                      f"{r.get('numeric', 0):.2f} s, peak {r['peak_GB']:.2f} GB", flush=True)
+                      f"system {r['system']:.2f} s, {r['page_faults_k']:.0f} k page faults, "
+                      f"numeric factorisation {r.get('numeric', 0):.2f} s, "
+                      f"peak {r['peak_GB']:.2f} GB", flush=True)
     med = statistics.median
     keys = [k for k in rows[True][0] if all(k in r for r in rows[True] + rows[False])]
     print(f"\n{os.path.relpath(a.case, ROOT)} {' '.join(a.set)}, {os.cpu_count()} cores, "
@@ -105,7 +107,8 @@ def main():
     for k in keys:
         x, y = med(r[k] for r in rows[True]), med(r[k] for r in rows[False])
         name, unit = k, "s"
-        for suffix, u in (("_GB", "GB"), ("_Gflops", "Gflop/s"), ("_%", "%"), ("_k", "thousands")):
+        for suffix, u in (("_GB", "GB"), ("_Gflops", "Gflop/s"), ("_%", "%"),
+                          ("_k", "thousands")):
             if k.endswith(suffix):
                 name, unit = k[: -len(suffix)], u
         print(f"| {name} ({unit}) | {x:.2f} | {y:.2f} | {x / y if y else float('nan'):.2f} |")
