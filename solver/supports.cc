@@ -187,13 +187,18 @@ namespace lightbody
       });
     if (count < 2)
       return "";
-    char text[400];
-    std::snprintf(text, sizeof(text),
-                  "support \"%s\" holds the middle node but not the faces of %zu "
-                  "through-thickness node lines (one at (%.1f, %.1f, %.1f) mm): the wall turns "
-                  "about it there like a hinge, whatever `fix` says; to hold the whole thickness, "
-                  "let the box reach the wall's faces (%.3g mm from the mid-surface)",
-                  spec.name.c_str(), count, first[0], first[1], first[2], half_gauge);
+    const auto write = [&](char *text, std::size_t size) {
+      return std::snprintf(text, size,
+                           "support \"%s\" holds the middle node but not the faces of %zu "
+                           "through-thickness node lines (one at (%.1f, %.1f, %.1f) mm): the wall "
+                           "turns about it there like a hinge, whatever `fix` says; to hold the "
+                           "whole thickness, let the box reach the wall's faces (%.3g mm from the "
+                           "mid-surface)",
+                           spec.name.c_str(), count, first[0], first[1], first[2], half_gauge);
+    };
+    // (sized to the text: a support's name has no limit)
+    std::string text(static_cast<std::size_t>(std::max(0, write(nullptr, 0))), '\0');
+    write(text.data(), text.size() + 1);
     return text;
   }
 
