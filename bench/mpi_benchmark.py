@@ -5,8 +5,12 @@ Runs `lightbody run CASE --output summary` in one process (CHOLMOD) and under
 `mpirun -np N` (MUMPS through PETSc, the factorisations and solves shared by the N processes) for
 each N of --processes, --repeat times in turn, and prints the medians of the whole process's wall
 time and of the stages in report.json's time_s (setup, assembly, factorisation, solves, buckling),
-the factor's flops and rate, the peak memory of the process that needs most (each process under
-/usr/bin/time) and the parallel efficiency T1 / (N TN) against the one-process run.
+the factor's flops and rate, the peak memory of the process that needs most and of the one that
+needs least (each process under /usr/bin/time), the sum of the processes' peaks, and the parallel
+efficiency T1 / (N TN) against the one-process run. The memory of a process that does not fall
+with N is what every process holds whole (the libraries, `lightbody --version`'s peak, also
+printed; the model, its DoF numbering and its vectors): the line after the table fits
+peak = fixed + divided / N through the two most distant N of the distributed runs.
 With --blas-peer every configuration runs a second time with LIGHTBODY_BLAS_COLUMNS=0: the
 library's DGEMM and DTRSM for products and solves of one column too (app/blas_columns.cc
 otherwise makes them DGEMV and DTRSV; MUMPS's solve phase on one right-hand side is made of them).
@@ -45,7 +49,8 @@ def one(binary, case, n, sets, library_blas):
         report = json.load(f)
     shutil.rmtree(out)
     peaks = [int(line.split()[1]) for line in p.stderr.splitlines() if line.startswith("peak-kB ")]
-    row = {"wall": wall, "peak": max(peaks) / 1e6 if peaks else 0.0}
+    row = {"wall": wall, "peak": max(peaks) / 1e6 if peaks else 0.0,
+           "least": min(peaks) / 1e6 if peaks else 0.0, "all": sum(peaks) / 1e6}
     row.update({s: report["time_s"].get(s, 0.0) for s in STAGES})
     fac = report.get("factorisation", {})
     row["gflop"] = fac.get("gflop") or 0.0
@@ -53,6 +58,13 @@ def one(binary, case, n, sets, library_blas):
     row["solver"] = "%s x%d" % (fac.get("solver", "?"), fac.get("processes", 1))
     row["dofs"] = report.get("dofs", 0)
     return row
+
+
+def library_peak(binary):
+    """The peak memory of `lightbody --version`, GB: the libraries a process loads."""
+    p = subprocess.run(["/usr/bin/time", "-f", "peak-kB %M", binary, "--version"],
+                       capture_output=True, text=True)
+    return int(p.stderr.split("peak-kB ")[1].split()[0]) / 1e6
 
 
 def main():
@@ -76,11 +88,12 @@ def main():
     med = {c: {k: statistics.median(r[k] for r in runs[c]) for k in runs[c][0]
                if k != "solver"} for c in counts}
     base = med[(0, False)]
+    libraries = statistics.median(library_peak(binary) for _ in range(3))
     print("case: %s, %d DOFs; medians of %d runs; %d cores" %
           (os.path.relpath(a.case, ROOT), runs[counts[0]][0]["dofs"], a.repeat, os.cpu_count()))
     head = "%-34s %8s %6s" % ("run", "wall s", "eff.") + "".join(" %9s" % s for s in STAGES) + \
-        " %7s %8s %8s"
-    print(head % ("numeric", "Gflop/s", "peak GB"))
+        " %7s %8s %8s %8s %8s"
+    print(head % ("numeric", "Gflop/s", "peak GB", "least GB", "all GB"))
     for c in counts:
         n, library_blas = c
         m = med[c]
@@ -91,15 +104,31 @@ def main():
         rate = m["gflop"] / m["numeric"] if m["numeric"] > 0 else 0
         print("%-34s %8.1f %6.2f" % (label[:34], m["wall"], eff) +
               "".join(" %9.2f" % m[s] for s in STAGES) +
-              " %7.2f %8.1f %8.2f" % (m["numeric"], rate, m["peak"]))
+              " %7.2f %8.1f %8.2f %8.2f %8.2f" % (m["numeric"], rate, m["peak"], m["least"],
+                                                 m["all"]))
         if n and not library_blas:
-            print("    speed-up against one process: %.2f" % (base["wall"] / m["wall"]))
+            print("    speed-up against one process: %.2f; peak memory of the process that needs "
+                  "most against one process: %.2f (1/N = %.2f)" %
+                  (base["wall"] / m["wall"], m["peak"] / base["peak"], 1.0 / n))
         if library_blas:
             own = med[(n, False)]
             print("    single columns as DGEMV/DTRSV against the library's: wall %.2f, buckling "
                   "%.2f (ratios of the medians)" % (own["wall"] / m["wall"],
                                                      own["buckling"] / max(m["buckling"], 1e-9)))
-
+    # Peak = fixed + divided / N, fitted through the two most distant N of the distributed runs
+    # (through one process and N where there is one N: CHOLMOD's memory then enters the fit):
+    # what every process holds whatever N, and what the processes share among them.
+    shared = sorted(n for n, library_blas in counts if n > 1 and not library_blas)
+    if shared:
+        lo = shared[0] if len(shared) > 1 else 1
+        hi = shared[-1]
+        p_lo = med[(lo, False)]["peak"] if lo > 1 else base["peak"]
+        p_hi = med[(hi, False)]["peak"]
+        fixed = (hi * p_hi - lo * p_lo) / (hi - lo)
+        print("peak memory of a process = fixed + divided / N, through N = %d and %d: fixed %.2f "
+              "GB (of which the libraries, the peak of `lightbody --version`: %.2f GB), divided "
+              "%.2f GB (one process: %.2f GB in all)" %
+              (lo, hi, fixed, libraries, lo * (p_lo - fixed), base["peak"]))
 
 if __name__ == "__main__":
     main()

@@ -256,14 +256,17 @@ namespace lightbody
       std::vector<int>().swap(columns);
       std::vector<double>().swap(values);
 
-      // Row i of this process: the sources' pieces, summed by column (twice: the counts for the
-      // preallocation, then the values).
+      // Row i of this process: the sources' pieces summed by column, the upper triangle only
+      // (j >= i: the matrix is symmetric, PETSc's SBAIJ format keeps that half), the diagonal
+      // always there (a zero where the shares left it out). Twice: the counts for the
+      // preallocation, then the values. `both`: the row's entries in both halves, for the count.
       std::vector<std::size_t> at(static_cast<std::size_t>(N));
       for (int q = 0; q < N; ++q)
         at[q] = static_cast<std::size_t>(rd[q]);
       std::vector<std::pair<int, double>> row;
       std::vector<PetscInt>               cols;
       std::vector<PetscScalar>            vals;
+      std::size_t                         both  = 0;
       const auto                          merge = [&](PetscInt i, std::vector<std::size_t> &at) {
         row.clear();
         for (int q = 0; q < N; ++q)
@@ -274,16 +277,28 @@ namespace lightbody
           }
         std::sort(row.begin(), row.end(),
                                            [](const auto &a, const auto &b) { return a.first < b.first; });
-        cols.clear();
-        vals.clear();
-        for (const auto &[j, v] : row)
-          if (!cols.empty() && cols.back() == j)
-            vals.back() += v;
-          else
-            {
-              cols.push_back(j);
-              vals.push_back(v);
-            }
+        const PetscInt global = first + i;
+        cols.assign(1, global);
+        vals.assign(1, 0.0);
+        both = 0;
+        for (std::size_t e = 0; e < row.size(); ++e)
+          {
+            const auto [j, v] = row[e];
+            if (e == 0 || j != row[e - 1].first)
+              ++both;
+            if (j == global)
+              vals.front() += v;
+            else if (j > global)
+              {
+                if (cols.back() == j)
+                  vals.back() += v;
+                else
+                  {
+                    cols.push_back(j);
+                    vals.push_back(v);
+                  }
+              }
+          }
       };
       std::vector<PetscInt> diagonal_block(static_cast<std::size_t>(local), 0),
         off_block(static_cast<std::size_t>(local), 0);
@@ -293,13 +308,13 @@ namespace lightbody
           {
             merge(i, position);
             for (PetscInt j : cols)
-              ++(j >= first && j < first + local ? diagonal_block[i] : off_block[i]);
+              ++(j < first + local ? diagonal_block[i] : off_block[i]);
           }
       }
       check(MatCreate(PETSC_COMM_WORLD, &A), "MatCreate");
       check(MatSetSizes(A, local, local, n, n), "MatSetSizes");
-      check(MatSetType(A, MATMPIAIJ), "MatSetType");
-      check(MatMPIAIJSetPreallocation(A, 0, diagonal_block.data(), 0, off_block.data()),
+      check(MatSetType(A, MATMPISBAIJ), "MatSetType");
+      check(MatMPISBAIJSetPreallocation(A, 1, 0, diagonal_block.data(), 0, off_block.data()),
             "preallocation");
       double mine = 0;
       for (PetscInt i = 0; i < local; ++i)
@@ -309,7 +324,7 @@ namespace lightbody
           check(MatSetValues(A, 1, &global, static_cast<PetscInt>(cols.size()), cols.data(),
                              vals.data(), INSERT_VALUES),
                 "MatSetValues");
-          mine += static_cast<double>(cols.size());
+          mine += static_cast<double>(both);
         }
       assemble_spd(A, &x, &b);
       double all = 0;

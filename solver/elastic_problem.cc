@@ -1326,9 +1326,14 @@ namespace lightbody
       const auto [bytes, analysis_seconds] = analyse_shared(analysis_start);
       // Rank 0 says whether the factor fits (its memory and options): 0 it does, 1 the iterative
       // solver instead, 2 neither (rank 0 throws the error).
-      // (the eigen analysis's matrix, spread like K)
-      const double kept =
-        keep_pattern() ? 12.0 * stats.matrix_nonzeros / distributed_processes() : 0.0;
+      // (the eigen analysis's matrix, spread like K: its upper half and diagonal, 12 bytes an
+      // entry)
+      const double       kept = keep_pattern()
+                                  ? 6.0 *
+                                (static_cast<double>(stats.matrix_nonzeros) +
+                                 static_cast<double>(solution_->dof_handler.n_dofs())) /
+                                distributed_processes()
+                                  : 0.0;
       std::string        why;
       std::exception_ptr failure;
       long               decision = 0;
