@@ -189,19 +189,20 @@ namespace lightbody
     }
 
     // Collective: the sum of the processes' shares, each row sent to the process that owns it:
-    // per destination the lengths of the rows of its band and their entries (4 + 8 bytes
-    // each), summed there into the preallocated PETSc matrix. `release` frees the share once
-    // packed.
+    // per destination the lengths of the rows of its band and their entries on and right of
+    // the diagonal (4 + 8 bytes each), summed there into the preallocated PETSc matrix. `release`
+    // frees the share once packed.
     double create_from_shares(const DistributedCholesky::ShareRows &share,
                               const std::function<void()>          &release)
     {
       set_layout(true);
       const int N = size();
       // The share's row lengths (every row), then its entries in row order: the rows of a
-      // destination's band are consecutive.
+      // destination's band are consecutive. The upper triangle only (j >= i): the matrix is
+      // symmetric and PETSc's SBAIJ format keeps that half.
       std::vector<int> length(static_cast<std::size_t>(n), 0);
       for (long i = 0; i < n; ++i)
-        share(static_cast<std::size_t>(i), [&](int64_t, double) { ++length[i]; });
+        share(static_cast<std::size_t>(i), [&](int64_t j, double) { length[i] += j >= i; });
       std::vector<int64_t> send_count(N, 0);
       for (int q = 0; q < N; ++q)
         for (long i = firsts[q]; i < firsts[q] + counts[q]; ++i)
@@ -215,6 +216,8 @@ namespace lightbody
         std::size_t k = 0;
         for (long i = 0; i < n; ++i)
           share(static_cast<std::size_t>(i), [&](int64_t j, double v) {
+            if (j < i)
+              return;
             columns[k] = static_cast<int>(j);
             values[k]  = v;
             ++k;
@@ -256,10 +259,10 @@ namespace lightbody
       std::vector<int>().swap(columns);
       std::vector<double>().swap(values);
 
-      // Row i of this process: the sources' pieces summed by column, the upper triangle only
-      // (j >= i: the matrix is symmetric, PETSc's SBAIJ format keeps that half), the diagonal
-      // always there (a zero where the shares left it out). Twice: the counts for the
-      // preallocation, then the values. `both`: the row's entries in both halves, for the count.
+      // Row i of this process: the sources' pieces summed by column, the diagonal always there
+      // (a zero where the shares left it out). Twice: the counts for the preallocation, then
+      // the values. `both`: the row's entries in both halves, for the count (the structure is
+      // symmetric: an entry right of the diagonal has its mirror left of it).
       std::vector<std::size_t> at(static_cast<std::size_t>(N));
       for (int q = 0; q < N; ++q)
         at[q] = static_cast<std::size_t>(rd[q]);
@@ -285,7 +288,7 @@ namespace lightbody
           {
             const auto [j, v] = row[e];
             if (e == 0 || j != row[e - 1].first)
-              ++both;
+              both += j == global ? 1 : 2;
             if (j == global)
               vals.front() += v;
             else if (j > global)
