@@ -9,8 +9,8 @@ the factor's flops and rate, the peak memory of the process that needs most and 
 needs least (each process under /usr/bin/time), the sum of the processes' peaks, and the parallel
 efficiency T1 / (N TN) against the one-process run. The memory of a process that does not fall
 with N is what every process holds whole (the libraries, `lightbody --version`'s peak, also
-printed; the model, its DoF numbering and its vectors): the line after the table fits
-peak = fixed + divided / N through the two most distant N of the distributed runs.
+printed; the model, its DoF numbering and its vectors): given two N above 1, the line after the
+table fits peak = fixed + divided / N through the two most distant.
 With --blas-peer every configuration runs a second time with LIGHTBODY_BLAS_COLUMNS=0: the
 library's DGEMM and DTRSM for products and solves of one column too (app/blas_columns.cc
 otherwise makes them DGEMV and DTRSV; MUMPS's solve phase on one right-hand side is made of them).
@@ -116,19 +116,19 @@ def main():
                   "%.2f (ratios of the medians)" % (own["wall"] / m["wall"],
                                                      own["buckling"] / max(m["buckling"], 1e-9)))
     # Peak = fixed + divided / N, fitted through the two most distant N of the distributed runs
-    # (through one process and N where there is one N: CHOLMOD's memory then enters the fit):
-    # what every process holds whatever N, and what the processes share among them.
+    # (MUMPS's: one process, CHOLMOD, holds its memory differently): what every process holds
+    # whatever N, and what the processes share among them.
     shared = sorted(n for n, library_blas in counts if n > 1 and not library_blas)
-    if shared:
-        lo = shared[0] if len(shared) > 1 else 1
-        hi = shared[-1]
-        p_lo = med[(lo, False)]["peak"] if lo > 1 else base["peak"]
-        p_hi = med[(hi, False)]["peak"]
+    if len(shared) > 1:
+        lo, hi = shared[0], shared[-1]
+        p_lo, p_hi = med[(lo, False)]["peak"], med[(hi, False)]["peak"]
         fixed = (hi * p_hi - lo * p_lo) / (hi - lo)
         print("peak memory of a process = fixed + divided / N, through N = %d and %d: fixed %.2f "
               "GB (of which the libraries, the peak of `lightbody --version`: %.2f GB), divided "
               "%.2f GB (one process: %.2f GB in all)" %
               (lo, hi, fixed, libraries, lo * (p_lo - fixed), base["peak"]))
+    else:
+        print("(the fit fixed + divided / N needs two --processes above 1)")
 
 if __name__ == "__main__":
     main()
