@@ -264,6 +264,35 @@ namespace lightbody
                 << " | " << shares << " | " << m.peaks[k].part << " " << at(m.peaks[k].location_mm)
                 << " |\n";
             }
+          // A repeated frequency (a symmetric body's): any combination of its modes is a mode,
+          // so that only their effective masses summed mean something.
+          for (std::size_t first = m.rigid_body_modes; first < m.frequencies_Hz.size();)
+            {
+              std::size_t last = first;
+              while (last + 1 < m.frequencies_Hz.size() &&
+                     std::abs(m.frequencies_Hz[last + 1] - m.frequencies_Hz[first]) <=
+                       1e-6 * std::abs(m.frequencies_Hz[first]))
+                ++last;
+              if (last > first)
+                {
+                  std::string shares;
+                  for (unsigned d = 0; d < 3; ++d)
+                    {
+                      double sum = 0;
+                      for (std::size_t k = first; k <= last; ++k)
+                        sum += m.effective_mass_kg[k][d];
+                      shares += (d ? " / " : "") + (m.movable_mass_kg[d] > 0
+                                                      ? fixed(100 * sum / m.movable_mass_kg[d], 1)
+                                                      : std::string("-"));
+                    }
+                  s << "\nModes " << first + 1 << " to " << last + 1
+                    << " share one frequency (a repeated frequency, as of a symmetric body): any "
+                       "combination of their shapes is a mode too, so their effective masses "
+                       "are meaningful summed only: "
+                    << shares << " %.\n";
+                }
+              first = last + 1;
+            }
           if (!m.converged)
             s << "\n**The eigen solver did not converge for all modes asked for.**\n";
           s << "\n";

@@ -606,3 +606,49 @@ modal: {modes: 2}
   EXPECT_NE(md.find("| 5083-H116 | 6.8 |"), std::string::npos) << md;
   fs::remove_all(out);
 }
+
+// A repeated natural frequency: its modes are any basis of one eigenspace, so report.md says which
+// modes share it and gives their effective masses summed (what the eigenspace holds whatever the
+// basis). A plate of 2 x 1 elements clamped along its long edges has a triple lowest frequency
+// (3178.56 Hz; tests/data/mpi_repeated_frequency.yaml); the clamped-plate case of 1 x 1 does not
+// repeat.
+TEST(Output, RepeatedFrequencyModesShareTheirEffectiveMass)
+{
+  const std::string yaml = R"(
+case: repeated_frequency
+mesh: {size: 500 mm}
+parts:
+  plate: {material: 5083-H116, thickness: 5 mm,
+          quad: {corners: [[0, 0, 0], [1000, 0, 0], [1000, 500, 0], [0, 500, 0]]}}
+supports:
+  clamp: {edges: [plate.edge1, plate.edge3], fix: all}
+modal: {modes: 4}
+)";
+  const RunOutcome  r    = run_yaml(yaml);
+  ASSERT_TRUE(r.results && r.results->modal);
+  const ModalResult &m = *r.results->modal;
+  ASSERT_EQ(m.frequencies_Hz.size(), 4u);
+  EXPECT_NEAR(m.frequencies_Hz[1], m.frequencies_Hz[0], 1e-9 * m.frequencies_Hz[0]);
+  EXPECT_NEAR(m.frequencies_Hz[2], m.frequencies_Hz[0], 1e-9 * m.frequencies_Hz[0]);
+  EXPECT_GT(m.frequencies_Hz[3] - m.frequencies_Hz[0], 1e-6 * m.frequencies_Hz[0]);
+  const fs::path out = fs::temp_directory_path() / "lightbody_repeated_frequency_test";
+  fs::remove_all(out);
+  StageLog log;
+  write_results(r, log, out.string(), LIGHTBODY_RENDERER);
+  const std::string md = slurp(out / "report.md");
+  const auto        at = md.find("Modes 1 to 3 share one frequency");
+  ASSERT_NE(at, std::string::npos) << md;
+  EXPECT_EQ(md.find("Modes 1 to 4"), std::string::npos) << md;
+  // The sums printed: each direction's effective masses of modes 1-3 over what can move.
+  std::string shares;
+  for (unsigned d = 0; d < 3; ++d)
+    {
+      const double sum =
+        m.effective_mass_kg[0][d] + m.effective_mass_kg[1][d] + m.effective_mass_kg[2][d];
+      char text[32];
+      std::snprintf(text, sizeof text, "%.1f", 100 * sum / m.movable_mass_kg[d]);
+      shares += (d ? " / " : "") + std::string(text);
+    }
+  EXPECT_NE(md.find(shares + " %", at), std::string::npos) << shares << "\n" << md;
+  fs::remove_all(out);
+}
