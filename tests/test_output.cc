@@ -580,14 +580,19 @@ criteria: {allowable: proof}
 // A case that asks for the natural frequencies only: report.md says so instead of an empty
 // table of load cases; the total mass and the material's mass print alike (6.75 kg summed to
 // 6.749999999999995 printed as 6.7 beside the material's 6.8).
-TEST(Output, ModalOnlyReportAndRoundedMasses)
+namespace
 {
-  const std::string yaml = R"(
-case: modal_only
-mesh: {size: 100 mm}
+  // A 1000 x 500 x 5 mm plate of 5083, for the natural frequencies' reports.
+  const std::string modal_plate = R"(
 parts:
   plate: {material: 5083-H116, thickness: 5 mm,
           quad: {corners: [[0, 0, 0], [1000, 0, 0], [1000, 500, 0], [0, 500, 0]]}}
+)";
+} // namespace
+
+TEST(Output, ModalOnlyReportAndRoundedMasses)
+{
+  const std::string yaml = "case: modal_only\nmesh: {size: 100 mm}" + modal_plate + R"(
 supports:
   a: {edges: [plate.edge1], fix: all}
 modal: {modes: 2}
@@ -610,16 +615,10 @@ modal: {modes: 2}
 // A repeated natural frequency: its modes are any basis of one eigenspace, so report.md says which
 // modes share it and gives their effective masses summed (what the eigenspace holds whatever the
 // basis). A plate of 2 x 1 elements clamped along its long edges has a triple lowest frequency
-// (3178.56 Hz; tests/data/mpi_repeated_frequency.yaml); the clamped-plate case of 1 x 1 does not
-// repeat.
+// (3178.56 Hz; tests/data/mpi_repeated_frequency.yaml).
 TEST(Output, RepeatedFrequencyModesShareTheirEffectiveMass)
 {
-  const std::string yaml = R"(
-case: repeated_frequency
-mesh: {size: 500 mm}
-parts:
-  plate: {material: 5083-H116, thickness: 5 mm,
-          quad: {corners: [[0, 0, 0], [1000, 0, 0], [1000, 500, 0], [0, 500, 0]]}}
+  const std::string yaml = "case: repeated_frequency\nmesh: {size: 500 mm}" + modal_plate + R"(
 supports:
   clamp: {edges: [plate.edge1, plate.edge3], fix: all}
 modal: {modes: 4}
