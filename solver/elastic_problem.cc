@@ -1328,12 +1328,9 @@ namespace lightbody
       // solver instead, 2 neither (rank 0 throws the error).
       // (the eigen analysis's matrix, spread like K: its upper half and diagonal, 12 bytes an
       // entry)
-      const double       kept = keep_pattern()
-                                  ? 6.0 *
-                                (static_cast<double>(stats.matrix_nonzeros) +
-                                 static_cast<double>(solution_->dof_handler.n_dofs())) /
-                                distributed_processes()
-                                  : 0.0;
+      const double dofs = static_cast<double>(solution_->dof_handler.n_dofs());
+      const double kept =
+        keep_pattern() ? 6.0 * (stats.matrix_nonzeros + dofs) / distributed_processes() : 0.0;
       std::string        why;
       std::exception_ptr failure;
       long               decision = 0;
