@@ -130,5 +130,6 @@ def main():
     else:
         print("(the fit fixed + divided / N needs two --processes above 1)")
 
+
 if __name__ == "__main__":
     main()

@@ -250,14 +250,23 @@ namespace lightbody
             << "` (`mode_1`, ...).\n\n"
                "| mode | frequency (Hz) | effective mass x / y / z (%) | largest at (mm) |\n"
                "|---:|---:|---|---|\n";
+          // Modes first..last's effective masses summed, as shares of what can move: "x / y / z".
+          const auto shares_of = [&m](std::size_t first, std::size_t last) {
+            std::string shares;
+            for (unsigned d = 0; d < 3; ++d)
+              {
+                double sum = 0;
+                for (std::size_t k = first; k <= last; ++k)
+                  sum += m.effective_mass_kg[k][d];
+                shares += (d ? " / " : "") + (m.movable_mass_kg[d] > 0
+                                                ? fixed(100 * sum / m.movable_mass_kg[d], 1)
+                                                : std::string("-"));
+              }
+            return shares;
+          };
           for (std::size_t k = 0; k < m.frequencies_Hz.size(); ++k)
             {
-              std::string shares;
-              for (unsigned d = 0; d < 3; ++d)
-                shares += (d ? " / " : "") +
-                          (m.movable_mass_kg[d] > 0
-                             ? fixed(100 * m.effective_mass_kg[k][d] / m.movable_mass_kg[d], 1)
-                             : std::string("-"));
+              const std::string shares = shares_of(k, k);
               s << "| " << k + 1 << " | "
                 << (k < m.rigid_body_modes ? std::string("0 (rigid)")
                                            : fixed(m.frequencies_Hz[k], 2))
@@ -274,23 +283,11 @@ namespace lightbody
                        1e-6 * std::abs(m.frequencies_Hz[first]))
                 ++last;
               if (last > first)
-                {
-                  std::string shares;
-                  for (unsigned d = 0; d < 3; ++d)
-                    {
-                      double sum = 0;
-                      for (std::size_t k = first; k <= last; ++k)
-                        sum += m.effective_mass_kg[k][d];
-                      shares += (d ? " / " : "") + (m.movable_mass_kg[d] > 0
-                                                      ? fixed(100 * sum / m.movable_mass_kg[d], 1)
-                                                      : std::string("-"));
-                    }
-                  s << "\nModes " << first + 1 << " to " << last + 1
-                    << " share one frequency (a repeated frequency, as of a symmetric body): any "
-                       "combination of their shapes is a mode too, so their effective masses "
-                       "are meaningful summed only: "
-                    << shares << " %.\n";
-                }
+                s << "\nModes " << first + 1 << " to " << last + 1
+                  << " share one frequency (a repeated frequency, as of a symmetric body): any "
+                     "combination of their shapes is a mode too, so their effective masses "
+                     "are meaningful summed only: "
+                  << shares_of(first, last) << " %.\n";
               first = last + 1;
             }
           if (!m.converged)
