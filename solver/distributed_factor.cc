@@ -392,30 +392,38 @@ namespace lightbody
                                                      : 3;
     }
 
-    // The vector v from `data`: this process's rows of it (everywhere: every process has the
-    // whole vector), else sent from rank 0.
-    void scatter(const double *data, Vec v, bool everywhere) const
+    // This process's rows p of a vector from `data`: its own copy's (everywhere: every process
+    // has the whole vector), else sent from rank 0.
+    void scatter(const double *data, PetscScalar *p, bool everywhere) const
     {
-      PetscScalar *p = nullptr;
-      check(VecGetArray(v, &p), "VecGetArray");
       if (everywhere)
         std::copy(data + first, data + first + local, p);
       else
         MPI_Scatterv(data, counts.data(), firsts.data(), MPI_DOUBLE, p, static_cast<int>(local),
                      MPI_DOUBLE, 0, MPI_COMM_WORLD);
-      check(VecRestoreArray(v, &p), "VecRestoreArray");
     }
-    // `data` from v: on every process, else on rank 0.
-    void gather(Vec v, double *data, bool everywhere) const
+    // `data` from this process's rows p of a vector: on every process, else on rank 0.
+    void gather(const PetscScalar *p, double *data, bool everywhere) const
     {
-      const PetscScalar *p = nullptr;
-      check(VecGetArrayRead(v, &p), "VecGetArrayRead");
       if (everywhere)
         MPI_Allgatherv(p, static_cast<int>(local), MPI_DOUBLE, data, counts.data(), firsts.data(),
                        MPI_DOUBLE, MPI_COMM_WORLD);
       else
         MPI_Gatherv(p, static_cast<int>(local), MPI_DOUBLE, data, counts.data(), firsts.data(),
                     MPI_DOUBLE, 0, MPI_COMM_WORLD);
+    }
+    void scatter(const double *data, Vec v, bool everywhere) const
+    {
+      PetscScalar *p = nullptr;
+      check(VecGetArray(v, &p), "VecGetArray");
+      scatter(data, p, everywhere);
+      check(VecRestoreArray(v, &p), "VecRestoreArray");
+    }
+    void gather(Vec v, double *data, bool everywhere) const
+    {
+      const PetscScalar *p = nullptr;
+      check(VecGetArrayRead(v, &p), "VecGetArrayRead");
+      gather(p, data, everywhere);
       check(VecRestoreArrayRead(v, &p), "VecRestoreArrayRead");
     }
     // Whether the vectors of the calls are on every process: made together and not in rank 0's
@@ -429,6 +437,40 @@ namespace lightbody
       scatter(data, b, all);
       check(MatSolve(F, b, x), "the solve");
       gather(x, data, all);
+    }
+
+    // `columns` right-hand sides at once: MUMPS's solve phase on a dense block (PETSc's
+    // MatMatSolve), each process holding its rows of the block. (`data` is null on the servers.)
+    void solve(double *data, long columns)
+    {
+      const bool all = everywhere();
+      Mat        B = nullptr, X = nullptr;
+      try
+        {
+          check(MatCreateDense(PETSC_COMM_WORLD, local, PETSC_DECIDE, n, columns, nullptr, &B),
+                "MatCreateDense");
+          check(MatCreateDense(PETSC_COMM_WORLD, local, PETSC_DECIDE, n, columns, nullptr, &X),
+                "MatCreateDense");
+          PetscScalar *p = nullptr;
+          check(MatDenseGetArray(B, &p), "MatDenseGetArray");
+          for (long j = 0; j < columns; ++j)
+            scatter(data ? data + j * n : nullptr, p + j * local, all);
+          check(MatDenseRestoreArray(B, &p), "MatDenseRestoreArray");
+          check(MatMatSolve(F, B, X), "the solve");
+          const PetscScalar *q = nullptr;
+          check(MatDenseGetArrayRead(X, &q), "MatDenseGetArrayRead");
+          for (long j = 0; j < columns; ++j)
+            gather(q + j * local, data ? data + j * n : nullptr, all);
+          check(MatDenseRestoreArrayRead(X, &q), "MatDenseRestoreArrayRead");
+        }
+      catch (...)
+        {
+          MatDestroy(&B);
+          MatDestroy(&X);
+          throw;
+        }
+      MatDestroy(&B);
+      MatDestroy(&X);
     }
 
     void multiply(const double *in, double *out)
@@ -524,6 +566,8 @@ namespace lightbody
                 case solve_it: f.solve(nullptr); break;
                 case free_it: f.free(); break;
                 case solve_shared: s->solve(nullptr); break;
+                case solve_it_columns: f.solve(nullptr, message[1]); break;
+                case solve_shared_columns: s->solve(nullptr, message[1]); break;
                 case multiply_shared: (message[1] == 1 ? t : s)->multiply(nullptr, nullptr); break;
                 case release:
                   f.free();
@@ -677,6 +721,19 @@ namespace lightbody
   {
     broadcast(impl_->together ? solve_shared : solve_it);
     impl_->solve(b_in_x_out);
+  }
+
+  void DistributedCholesky::solve(double *b_in_x_out, std::size_t columns) const
+  {
+    if (columns < 2)
+      {
+        if (columns == 1)
+          solve(b_in_x_out);
+        return;
+      }
+    const long k = static_cast<long>(columns);
+    broadcast(impl_->together ? solve_shared_columns : solve_it_columns, k);
+    impl_->solve(b_in_x_out, k);
   }
 
   void DistributedCholesky::multiply(const double *x, double *y) const

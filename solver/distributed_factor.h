@@ -93,6 +93,9 @@ namespace lightbody
     // Solves A x = b in place. Made together (set_shares, and rank 0 not leading): b and x on
     // every process (rank 0's b is taken); else b and x on rank 0.
     void solve(double *b_in_x_out) const;
+    // The same for `columns` right-hand sides at once (n x columns, one after the other): one
+    // solve phase of MUMPS on the block (its fronts read once for all of them).
+    void solve(double *b_in_x_out, std::size_t columns) const;
     // y = A x, with x and y placed as solve's.
     void multiply(const double *x, double *y) const;
     // |A_ii| on every process (made together) or on rank 0.

@@ -2,13 +2,13 @@
 // Extreme eigenpairs of A^-1 B for a factorised symmetric positive definite A and a symmetric
 // B: block Lanczos on the symmetric form C = L^-1 P B P^T L^-T of the factor A = P^T L L^T P, so
 // that every step is one multiplication by B and two triangular solves of a few columns with the
-// factor already made; its convergence checked after every step, thick restarts (LIGHTBODY_EIGEN=spectra:
-// Spectra's implicitly restarted Lanczos instead, for the benchmark). This is shift-and-invert with
-// the shift in A: buckling (A = K, B = K_G) and vibration (A = K + s M, B = M). A factor shared by
-// the processes of an MPI launch (or the iterative solver) has no triangular halves: then the same
-// Lanczos runs in the A inner product on A^-1 B, each step one full solve and one product with B
-// (A w = B f is known, and A V is kept by the same combinations as V: no product with A but the
-// start vector's). Spectra stays inside the .cc.
+// factor already made; its convergence checked after every step, thick restarts
+// (LIGHTBODY_EIGEN=spectra: Spectra's implicitly restarted Lanczos instead, for the benchmark).
+// This is shift-and-invert with the shift in A: buckling (A = K, B = K_G) and vibration (A = K + s
+// M, B = M). A factor shared by the processes of an MPI launch (or the iterative solver) has no
+// triangular halves: then the same Lanczos runs in the A inner product on A^-1 B, each step one
+// full solve and one product with B (A w = B f is known, and A V is kept by the same combinations
+// as V: no product with A but the start vector's). Spectra stays inside the .cc.
 #include "solver/cholmod_factor.h"
 
 #include <deal.II/lac/sparse_matrix.h>
@@ -43,7 +43,10 @@ namespace lightbody
     const SparseCholesky                         *cholesky = nullptr;
     std::function<void(double *)>                 solve;
     std::function<void(const double *, double *)> multiply;
-    std::size_t                                   n = 0;
+    // Solves of several vectors at once (n x columns, one after the other), where the factor
+    // has them (null: one after the other).
+    std::function<void(double *, std::size_t)> solve_columns;
+    std::size_t                                n = 0;
 
     std::size_t size() const { return cholesky ? cholesky->size() : n; }
   };

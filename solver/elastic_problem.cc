@@ -444,18 +444,16 @@ namespace lightbody
       {
         FactoredMatrix f;
         f.n = solution_->dof_handler.n_dofs();
-        if (distributed_ && lockstep())
+        if (distributed_)
           {
-            // (rank 0's, while the others serve: the matrix is theirs and its own together)
-            f.solve    = [this](double *x) { distributed_->solve(x); };
-            f.multiply = [this](const double *x, double *y) { distributed_->multiply(x, y); };
-          }
-        else if (distributed_)
-          {
-            f.solve    = [this](double *x) { distributed_->solve(x); };
-            f.multiply = [this](const double *x, double *y) {
-              PencilMatrix(stiffness_).vmult(x, y, stiffness_.m());
-            };
+            f.solve         = [this](double *x) { distributed_->solve(x); };
+            f.solve_columns = [this](double *x, std::size_t k) { distributed_->solve(x, k); };
+            if (lockstep()) // (rank 0's, while the others serve: the matrix is theirs and its own)
+              f.multiply = [this](const double *x, double *y) { distributed_->multiply(x, y); };
+            else
+              f.multiply = [this](const double *x, double *y) {
+                PencilMatrix(stiffness_).vmult(x, y, stiffness_.m());
+              };
           }
         else if (iterative_)
           {
@@ -1678,10 +1676,11 @@ namespace lightbody
         l.round_off_N  = std::numeric_limits<double>::epsilon() * round_off;
         l.displacement = std::move(u);
       };
-      if (!distributed_ && !iterative_)
+      if (!iterative_)
         {
-          // CHOLMOD: the load cases eight at a time, each solve one pass over the factor for
-          // all of them (the default tank's six: 0.3 s against 0.9 s one by one).
+          // The direct factor (CHOLMOD's, or MUMPS's shared by the processes): the load cases
+          // eight at a time, each solve one pass over the factor for all of them (CHOLMOD, the
+          // default tank's six: 0.3 s against 0.9 s one by one).
           const std::size_t n = solution_->dof_handler.n_dofs();
           for (std::size_t first = 0; first < active_cases_.size(); first += 8)
             {
@@ -1693,7 +1692,10 @@ namespace lightbody
                     right_hand_side(solution_->load_cases[active_cases_[first + k]]);
                   std::copy(b.begin(), b.end(), columns.begin() + k * n);
                 }
-              cholesky_->solve(columns.data(), count);
+              if (distributed_)
+                distributed_->solve(columns.data(), count);
+              else
+                cholesky_->solve(columns.data(), count);
               for (std::size_t k = 0; k < count; ++k)
                 keep(solution_->load_cases[active_cases_[first + k]],
                      Vector<double>(columns.begin() + k * n, columns.begin() + (k + 1) * n));
@@ -1704,10 +1706,7 @@ namespace lightbody
         {
           LoadCaseSolution &l = solution_->load_cases[i];
           Vector<double>    b = right_hand_side(l);
-          if (distributed_)
-            distributed_->solve(b.data());
-          else
-            iterative_solve(b.data(), options_.iterative_tolerance, "load case \"" + l.name + "\"");
+          iterative_solve(b.data(), options_.iterative_tolerance, "load case \"" + l.name + "\"");
           keep(l, std::move(b));
         }
     }

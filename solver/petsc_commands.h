@@ -22,17 +22,19 @@ namespace lightbody::petsc
   // The commands: the direct factorisation's, then the iterative solver's.
   enum Command : int
   {
-    stop_serving     = 0,
-    new_matrix       = 1,
-    analyse_it       = 2,
-    factorise_it     = 3,
-    solve_it         = 4,
-    free_it          = 5,
-    solve_shared     = 6, // the solves and products of a factor made together (SPMD run)
-    multiply_shared  = 7,
-    release          = 8, // rank 0 works with the others again; n: its status
-    iterative_matrix = 10,
-    iterative_solve  = 11,
-    iterative_free   = 12
+    stop_serving         = 0,
+    new_matrix           = 1,
+    analyse_it           = 2,
+    factorise_it         = 3,
+    solve_it             = 4,
+    free_it              = 5,
+    solve_shared         = 6, // the solves and products of a factor made together (SPMD run)
+    multiply_shared      = 7,
+    release              = 8, // rank 0 works with the others again; n: its status
+    solve_it_columns     = 9, // solves of several right-hand sides at once; n: how many
+    iterative_matrix     = 10,
+    iterative_solve      = 11,
+    iterative_free       = 12,
+    solve_shared_columns = 13
   };
 } // namespace lightbody::petsc

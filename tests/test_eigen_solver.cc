@@ -204,6 +204,40 @@ TEST(EigenSolver, InTheInnerProductOfAThroughRestarts)
   expect_pairs_solve_the_pencil(p, e);
 }
 
+// The same with the solves of a step's vectors made as one call (FactoredMatrix::solve_columns,
+// the block solves of MUMPS's shared factor): the block call is taken, each step's vectors in it,
+// and the pairs are the closed form's (as above) and those of the solves one by one.
+TEST(EigenSolver, InTheInnerProductOfAWithBlockSolves)
+{
+  const unsigned            n = 400;
+  const Pencil              p(n, 2, 1, 0, -1);
+  lightbody::FactoredMatrix blocks = solves_only(p);
+  std::size_t               calls = 0, widest = 0;
+  blocks.solve = [](double *) { ADD_FAILURE() << "a single solve where the block was given"; };
+  blocks.solve_columns = [&](double *x, std::size_t columns) {
+    ++calls;
+    widest = std::max(widest, columns);
+    for (std::size_t j = 0; j < columns; ++j)
+      p.factor->solve(x + j * n);
+  };
+  const auto e =
+    lightbody::extreme_eigenpairs(blocks, p.B, 5, lightbody::EigenEnd::smallest, 1e-9, 40);
+  const auto one_by_one =
+    lightbody::extreme_eigenpairs(solves_only(p), p.B, 5, lightbody::EigenEnd::smallest, 1e-9, 40);
+  ASSERT_TRUE(e.converged);
+  EXPECT_EQ(widest, 3u) << "the step's three vectors are not solved in one call";
+  EXPECT_EQ(calls, e.steps) << "each step's vectors in one call";
+  ASSERT_EQ(e.values.size(), 5u);
+  ASSERT_EQ(one_by_one.values.size(), 5u);
+  for (unsigned k = 0; k < 5; ++k)
+    {
+      const double lambda = second_difference_eigenvalue(n - k, n);
+      EXPECT_NEAR(e.values[k], -lambda / (2 + lambda), 1e-10) << "k = " << n - k;
+      EXPECT_NEAR(e.values[k], one_by_one.values[k], 1e-13) << "k = " << n - k;
+    }
+  expect_pairs_solve_the_pencil(p, e);
+}
+
 // A pencil whose matrices do not commute (A = D + T with a graded diagonal D, B = -T: A^-1 B is
 // not symmetric, so the inner product matters): the A inner product's Lanczos agrees with the
 // symmetric form on CHOLMOD's triangular halves (values and modes).
