@@ -43,8 +43,11 @@ namespace lightbody
     // example bodies' load factors agree to 10 digits with those of 1e-9, and Lanczos stops
     // sooner (products, 1e-9 -> 1e-6: van 76 -> 41, tipper 78 -> 76, tank 41 and 41 either way;
     // measured 2026-12-02).
-    constexpr double   buckling_tolerance = 1e-6;
-    constexpr unsigned buckling_subspace  = 40;
+    constexpr double buckling_tolerance = 1e-6;
+    // (The natural frequencies' too: 6 of cases/van_body_6200.yaml took 90 products with the
+    // basis of 26 that 6 pairs would get, 81 with 40 and with 60; 12: 123 with 32, 114 with 40,
+    // 102 with 60; 2026-12-04.)
+    constexpr unsigned eigen_subspace = 40;
 
     // Zero rows and columns for the constrained DoFs (their diagonal too): the eigenproblem
     // then has nothing there.
@@ -256,15 +259,21 @@ namespace lightbody
     }
   };
 
-  double GeometricStiffness::analysis_bytes(std::size_t cells, std::size_t dofs)
+  double lanczos_bytes(unsigned modes, std::size_t dofs)
   {
-    const double per_cell = ShellStrains::n_cell_dofs * (8.0 + 8.0 * Cells::nodes / 3);
     // A Lanczos step's block b: P x and each thread's sums (b each), the basis (subspace + b),
     // the step's vectors and the triangular solves' interleaved rows (two of n x 8).
     const double b       = lanczos_block_most;
-    const double vectors = b * (1 + MultithreadInfo::n_threads()) + (buckling_subspace + b) +
-                           2 * b + 2 * SupernodalSolve::most_columns;
-    return per_cell * static_cast<double>(cells) + 8.0 * vectors * static_cast<double>(dofs);
+    const double vectors = b * (1 + MultithreadInfo::n_threads()) +
+                           (lanczos_subspace(modes, eigen_subspace) + b) + 2 * b +
+                           2 * SupernodalSolve::most_columns;
+    return 8.0 * vectors * static_cast<double>(dofs);
+  }
+
+  double GeometricStiffness::analysis_bytes(std::size_t cells, std::size_t dofs, unsigned modes)
+  {
+    const double per_cell = ShellStrains::n_cell_dofs * (8.0 + 8.0 * Cells::nodes / 3);
+    return per_cell * static_cast<double>(cells) + lanczos_bytes(modes, dofs);
   }
 
   GeometricStiffness::GeometricStiffness(const DoFHandler<3>             &dof_handler,
@@ -482,7 +491,7 @@ namespace lightbody
         return b;
       }
     BucklingSolution b = buckling_of(
-      extreme_eigenpairs(K, KG, modes, EigenEnd::smallest, buckling_tolerance, buckling_subspace),
+      extreme_eigenpairs(K, KG, modes, EigenEnd::smallest, buckling_tolerance, eigen_subspace),
       modes, c);
     b.seconds = seconds_since(t0);
     return b;
@@ -505,9 +514,9 @@ namespace lightbody
             which.push_back(k);
           }
       }
-    std::vector<EigenPairs> pairs = extreme_eigenpairs_together(
-      K, solved, EigenEnd::smallest, buckling_tolerance, buckling_subspace);
-    const double seconds = seconds_since(t0);
+    std::vector<EigenPairs> pairs   = extreme_eigenpairs_together(K, solved, EigenEnd::smallest,
+                                                                  buckling_tolerance, eigen_subspace);
+    const double            seconds = seconds_since(t0);
     for (std::size_t j = 0; j < which.size(); ++j)
       {
         out[which[j]]         = buckling_of(std::move(pairs[j]), requests[which[j]].modes, c);
@@ -523,7 +532,7 @@ namespace lightbody
     const auto    t0 = std::chrono::steady_clock::now();
     ModalSolution m;
     m.shift      = shift;
-    EigenPairs e = extreme_eigenpairs(K_shifted, M, modes, EigenEnd::largest);
+    EigenPairs e = extreme_eigenpairs(K_shifted, M, modes, EigenEnd::largest, 1e-9, eigen_subspace);
     m.converged  = e.converged;
     m.iterations = e.iterations;
     m.products   = e.products;

@@ -39,6 +39,10 @@ namespace lightbody
   // cells) P x. No matrix of all DoFs: the default tank's condensed K_G (0.4 GB beside the
   // cells' 81 x 81 matrices, 0.6 GB with their structure) was its peak of memory; the cells'
   // matrices take 62 MB.
+  // The memory the Lanczos process of an eigen analysis of `modes` modes holds on a mesh of
+  // `dofs` DoFs (its basis and a step's vectors on a CHOLMOD factor), bytes.
+  double lanczos_bytes(unsigned modes, std::size_t dofs);
+
   class GeometricStiffness
   {
   public:
@@ -49,9 +53,9 @@ namespace lightbody
     StressRange assemble(const Model &model, const Solution &s, const dealii::Vector<double> &u);
     // The products y = K_G x (zero at the constrained DoFs), from one thread at a time.
     PencilMatrix pencil() const;
-    // The memory a buckling analysis holds beside the factor for a mesh of `cells` cells and
-    // `dofs` DoFs (K_G and the Lanczos basis), bytes.
-    static double analysis_bytes(std::size_t cells, std::size_t dofs);
+    // The memory a buckling analysis of `modes` modes holds beside the factor for a mesh of
+    // `cells` cells and `dofs` DoFs (K_G and the Lanczos basis), bytes.
+    static double analysis_bytes(std::size_t cells, std::size_t dofs, unsigned modes);
 
   private:
     struct Cells;

@@ -397,8 +397,8 @@ namespace lightbody
                                                       unsigned subspace)
     {
       const auto nev = std::min<Eigen::Index>(count, n - 1);
-      const auto ncv = std::min<Eigen::Index>(
-        n, std::max<Eigen::Index>({2 * nev + 1, nev + 20, static_cast<Eigen::Index>(subspace)}));
+      const auto ncv =
+        std::min<Eigen::Index>(n, lanczos_subspace(static_cast<unsigned>(nev), subspace));
       return {nev, ncv};
     }
 

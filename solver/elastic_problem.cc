@@ -404,9 +404,12 @@ namespace lightbody
       // What the set's buckling analyses hold beside the factor (those made at once).
       double buckling_bytes() const
       {
+        unsigned modes = 0;
+        for (unsigned i : buckling_cases())
+          modes = std::max(modes, case_.load_cases[i].buckling_modes);
         return static_cast<double>(std::min(buckling_cases().size(), buckling_group())) *
                GeometricStiffness::analysis_bytes(model_.triangulation.n_active_cells(),
-                                                  solution_->statistics.dofs);
+                                                  solution_->statistics.dofs, modes);
       }
       void log_buckling(const LoadCaseSolution &l, bool compression,
                         const std::string &solver_note);
@@ -1173,10 +1176,11 @@ namespace lightbody
             sparsity_.reset();
         }
 
-      // A vibration analysis keeps a second matrix (M) beside the factor, a buckling analysis
-      // the cells' K_G.
+      // A vibration analysis keeps a second matrix (M) and its Lanczos basis beside the factor,
+      // a buckling analysis the cells' K_G and its basis.
       const double extra          = modal_
-                                      ? 12.0 * static_cast<double>(solution_->statistics.matrix_nonzeros)
+                                      ? 12.0 * static_cast<double>(solution_->statistics.matrix_nonzeros) +
+                                 lanczos_bytes(case_.modal->modes, solution_->statistics.dofs)
                                       : buckling_bytes();
       const auto   analysis_start = std::chrono::steady_clock::now();
       const bool   reused         = analyse_with_cache();
