@@ -33,16 +33,16 @@ namespace lightbody
     const dealii::AffineConstraints<double> &constraints, dealii::SparseMatrix<double> &KG,
     const std::vector<dealii::DoFHandler<3>::active_cell_iterator> *cells = nullptr);
 
+  // The memory the Lanczos process of an eigen analysis of `modes` modes holds on a mesh of
+  // `dofs` DoFs (its basis and a step's vectors on a CHOLMOD factor), bytes.
+  double lanczos_bytes(unsigned modes, std::size_t dofs);
+
   // K_G of a load case as the eigen solver's products (one process), made again for each load
   // case in the same memory: each cell's one 27 x 27 matrix (K_G repeats it for the three
   // components), each product taken cell by cell and through the constraints, P^T (sum of the
   // cells) P x. No matrix of all DoFs: the default tank's condensed K_G (0.4 GB beside the
   // cells' 81 x 81 matrices, 0.6 GB with their structure) was its peak of memory; the cells'
   // matrices take 62 MB.
-  // The memory the Lanczos process of an eigen analysis of `modes` modes holds on a mesh of
-  // `dofs` DoFs (its basis and a step's vectors on a CHOLMOD factor), bytes.
-  double lanczos_bytes(unsigned modes, std::size_t dofs);
-
   class GeometricStiffness
   {
   public:

@@ -404,12 +404,19 @@ namespace lightbody
       // What the set's buckling analyses hold beside the factor (those made at once).
       double buckling_bytes() const
       {
+        return static_cast<double>(std::min(buckling_cases().size(), buckling_group())) *
+               GeometricStiffness::analysis_bytes(model_.triangulation.n_active_cells(),
+                                                  solution_->statistics.dofs, eigen_modes());
+      }
+      // The most modes an eigen analysis of the set asks for (0: none).
+      unsigned eigen_modes() const
+      {
+        if (modal_)
+          return case_.modal->modes;
         unsigned modes = 0;
         for (unsigned i : buckling_cases())
           modes = std::max(modes, case_.load_cases[i].buckling_modes);
-        return static_cast<double>(std::min(buckling_cases().size(), buckling_group())) *
-               GeometricStiffness::analysis_bytes(model_.triangulation.n_active_cells(),
-                                                  solution_->statistics.dofs, modes);
+        return modes;
       }
       void log_buckling(const LoadCaseSolution &l, bool compression,
                         const std::string &solver_note);
@@ -1180,7 +1187,7 @@ namespace lightbody
       // a buckling analysis the cells' K_G and its basis.
       const double extra          = modal_
                                       ? 12.0 * static_cast<double>(solution_->statistics.matrix_nonzeros) +
-                                 lanczos_bytes(case_.modal->modes, solution_->statistics.dofs)
+                                 lanczos_bytes(eigen_modes(), solution_->statistics.dofs)
                                       : buckling_bytes();
       const auto   analysis_start = std::chrono::steady_clock::now();
       const bool   reused         = analyse_with_cache();
@@ -1295,7 +1302,10 @@ namespace lightbody
       std::vector<int>().swap(columns);
       std::vector<double>().swap(values);
       const auto [bytes, analysis_seconds] = analyse_shared(analysis_start);
-      const double kept = keep_pattern() ? 24.0 * sparsity_->n_nonzero_elements() : 0.0;
+      // (the matrix kept for the eigen analysis, and its Lanczos basis with the products with A)
+      const double kept = keep_pattern() ? 24.0 * sparsity_->n_nonzero_elements() +
+                                             2 * lanczos_bytes(eigen_modes(), n)
+                                         : 0.0;
       if (const std::string why =
             too_large_for_direct(bytes + kept, kept, " on one of the processes");
           !why.empty())
@@ -1330,9 +1340,13 @@ namespace lightbody
       // solver instead, 2 neither (rank 0 throws the error).
       // (the eigen analysis's matrix, spread like K: its upper half and diagonal, 12 bytes an
       // entry)
-      const double dofs = static_cast<double>(solution_->dof_handler.n_dofs());
-      const double kept =
-        keep_pattern() ? 6.0 * (stats.matrix_nonzeros + dofs) / distributed_processes() : 0.0;
+      // and rank 0's Lanczos basis with its products with A, twice what it is on one process's
+      // CHOLMOD factor)
+      const double       dofs = static_cast<double>(solution_->dof_handler.n_dofs());
+      const double       kept = keep_pattern()
+                                  ? 6.0 * (stats.matrix_nonzeros + dofs) / distributed_processes() +
+                                2 * lanczos_bytes(eigen_modes(), solution_->dof_handler.n_dofs())
+                                  : 0.0;
       std::string        why;
       std::exception_ptr failure;
       long               decision = 0;
