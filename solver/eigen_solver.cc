@@ -174,7 +174,8 @@ namespace lightbody
           ncv = std::min(n, std::max(ncv, nev + 2));
         }
       // Columns 0..m-1 the basis, columns m..m+b-1 the next block F; in the A inner product
-      // also Y = A V, kept by the same combinations as V (no products with A but the start's).
+      // also Y = A V: a product with A for each new vector, kept by the same combinations as V
+      // at a restart.
       const bool      a_inner = static_cast<bool>(C.a_multiply);
       Eigen::MatrixXd V(n, ncv + b), Y(a_inner ? n : 0, a_inner ? ncv + b : 0);
       advise_huge_pages(V.data(), sizeof(double) * static_cast<std::size_t>(V.size()));
@@ -643,9 +644,9 @@ namespace lightbody
       }
     if (!spectra_requested())
       {
-        // A^-1 B, self-adjoint in the A inner product: a product with B and a full solve per
-        // step, A w = B f known without a product with A (Spectra's regular-inverse mode takes
-        // several).
+        // A^-1 B, self-adjoint in the A inner product: a product with B, a full solve and a
+        // product with A per vector, A w = B f known for the orthogonalisation (Spectra's
+        // regular-inverse mode takes several products with A).
         LanczosOperator C;
         C.apply = [&](const double *f, double *w, double *aw, Eigen::Index columns) {
           const std::size_t n = A.size(), k = static_cast<std::size_t>(columns);

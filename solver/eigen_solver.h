@@ -7,8 +7,9 @@
 // This is shift-and-invert with the shift in A: buckling (A = K, B = K_G) and vibration (A = K + s
 // M, B = M). A factor shared by the processes of an MPI launch (or the iterative solver) has no
 // triangular halves: then the same Lanczos runs in the A inner product on A^-1 B, each step one
-// full solve and one product with B (A w = B f is known, and A V is kept by the same combinations
-// as V: no product with A but the start vector's). Spectra stays inside the .cc.
+// full solve, one product with B (A w = B f is known for the orthogonalisation) and one with A
+// for the new basis vector (A V kept by the recurrence drifts from the product at every step).
+// Spectra stays inside the .cc.
 #include "solver/cholmod_factor.h"
 
 #include <deal.II/lac/sparse_matrix.h>
