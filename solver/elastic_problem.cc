@@ -1339,9 +1339,8 @@ namespace lightbody
       // Rank 0 says whether the factor fits (its memory and options): 0 it does, 1 the iterative
       // solver instead, 2 neither (rank 0 throws the error).
       // (the eigen analysis's matrix, spread like K: its upper half and diagonal, 12 bytes an
-      // entry)
-      // and rank 0's Lanczos basis with its products with A, twice what it is on one process's
-      // CHOLMOD factor)
+      // entry; and rank 0's Lanczos basis with its products with A, twice what it is on one
+      // process's CHOLMOD factor)
       const double       dofs = static_cast<double>(solution_->dof_handler.n_dofs());
       const double       kept = keep_pattern()
                                   ? 6.0 * (stats.matrix_nonzeros + dofs) / distributed_processes() +
