@@ -27,8 +27,10 @@ namespace lightbody
   {
     if (world.active || !launched_by_mpi())
       return world;
+    // (SERIALIZED: rank 0's buckling analyses side by side ask for the shared factor's solves
+    // from their threads, one at a time; solver/distributed_factor.h, distributed_threads)
     int provided = 0;
-    MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided);
+    MPI_Init_thread(nullptr, nullptr, MPI_THREAD_SERIALIZED, &provided);
     world.active = true;
     MPI_Comm_rank(MPI_COMM_WORLD, &world.rank);
     MPI_Comm_size(MPI_COMM_WORLD, &world.size);

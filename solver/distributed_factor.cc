@@ -12,6 +12,7 @@
 #include <cmath>
 #include <functional>
 #include <limits>
+#include <mutex>
 #include <cstdlib>
 #include <stdexcept>
 #include <string>
@@ -26,6 +27,9 @@ namespace lightbody
     bool petsc_started  = false;
     bool petsc_owns_mpi = false; // started in one process: finalised at exit
     bool leading        = false; // rank 0, while the others serve its commands
+    // Rank 0's solves and products, one at a time when several threads ask for them
+    // (distributed_threads).
+    std::mutex commands;
 
     // Waits for a non-blocking operation asleep: a blocking MPI call spins, and on a machine
     // shared with rank 0 it would take a core from rank 0's work.
@@ -521,6 +525,15 @@ namespace lightbody
       finish_at_exit();
   }
 
+  bool distributed_threads()
+  {
+    int initialised = 0, provided = MPI_THREAD_SINGLE;
+    MPI_Initialized(&initialised);
+    if (initialised)
+      MPI_Query_thread(&provided);
+    return initialised && provided >= MPI_THREAD_SERIALIZED;
+  }
+
   int distributed_processes() { return petsc_started ? size() : 1; }
   int distributed_rank() { return petsc_started ? rank() : 0; }
 
@@ -540,12 +553,20 @@ namespace lightbody
 
   bool leading_servers() { return leading; }
 
-  int serve_rank0(DistributedCholesky *shared, DistributedCholesky *second)
+  int serve_rank0(DistributedCholesky *shared, const std::vector<DistributedCholesky *> &others)
   {
-    DistributedCholesky::Impl  f;
-    DistributedCholesky::Impl *s = shared ? shared->impl_.get() : nullptr;
-    DistributedCholesky::Impl *t = second ? second->impl_.get() : nullptr;
-    for (auto *m : {s, t})
+    DistributedCholesky::Impl                f;
+    std::vector<DistributedCholesky::Impl *> held{shared ? shared->impl_.get() : nullptr};
+    for (DistributedCholesky *m : others)
+      held.push_back(m ? m->impl_.get() : nullptr);
+    DistributedCholesky::Impl *s = held[0];
+    // (an index rank 0 does not hold here: its own failure, which it reports)
+    const auto product_matrix = [&](long index) {
+      if (index < 0 || static_cast<std::size_t>(index) >= held.size() || !held[index])
+        throw std::logic_error("serve_rank0: no matrix of that index");
+      return held[index];
+    };
+    for (auto *m : held)
       if (m)
         m->serving = true;
     for (;;)
@@ -568,10 +589,10 @@ namespace lightbody
                 case solve_shared: s->solve(nullptr); break;
                 case solve_it_columns: f.solve(nullptr, message[1]); break;
                 case solve_shared_columns: s->solve(nullptr, message[1]); break;
-                case multiply_shared: (message[1] == 1 ? t : s)->multiply(nullptr, nullptr); break;
+                case multiply_shared: product_matrix(message[1])->multiply(nullptr, nullptr); break;
                 case release:
                   f.free();
-                  for (auto *m : {s, t})
+                  for (auto *m : held)
                     if (m)
                       m->serving = false;
                   return static_cast<int>(message[1]);
@@ -719,6 +740,7 @@ namespace lightbody
 
   void DistributedCholesky::solve(double *b_in_x_out) const
   {
+    std::lock_guard<std::mutex> one_at_a_time(commands);
     broadcast(impl_->together ? solve_shared : solve_it);
     impl_->solve(b_in_x_out);
   }
@@ -731,7 +753,8 @@ namespace lightbody
           solve(b_in_x_out);
         return;
       }
-    const long k = static_cast<long>(columns);
+    const long                  k = static_cast<long>(columns);
+    std::lock_guard<std::mutex> one_at_a_time(commands);
     broadcast(impl_->together ? solve_shared_columns : solve_it_columns, k);
     impl_->solve(b_in_x_out, k);
   }
@@ -740,6 +763,7 @@ namespace lightbody
   {
     if (!impl_->together)
       throw std::logic_error("DistributedCholesky::multiply: only of a factor made together");
+    std::lock_guard<std::mutex> one_at_a_time(commands);
     broadcast(multiply_shared, impl_->index);
     impl_->multiply(x, y);
   }

@@ -35,10 +35,15 @@ namespace lightbody
   void release_servers(int status);
   bool leading_servers();
   // Ranks 1..N-1: serve rank 0's commands until it releases them; `shared`: the factor made
-  // together before, whose solves and products rank 0 may ask for, `second` a matrix made
-  // together for products alone (index 1; null: none).
+  // together before, whose solves and products rank 0 may ask for, `others` matrices made
+  // together for products alone (indices 1, 2, ...: the buckling analyses' K_G side by side).
   class DistributedCholesky;
-  int serve_rank0(DistributedCholesky *shared, DistributedCholesky *second = nullptr);
+  int serve_rank0(DistributedCholesky                      *shared,
+                  const std::vector<DistributedCholesky *> &others = {});
+  // Whether rank 0 may ask for its solves and products from several threads (MPI started with
+  // MPI_THREAD_SERIALIZED or more): its commands are then made one at a time (the solves and
+  // products of DistributedCholesky hold a lock).
+  bool distributed_threads();
 
   // Collective helpers of the SPMD run (each a no-op in one process): the sum (the largest) over
   // the processes of each entry of `data` (on every process); the smallest `value` with its `index`
@@ -63,8 +68,8 @@ namespace lightbody
   {
   public:
     // index: which of the matrices a server holds rank 0's products are of (serve_rank0): 0
-    // the factor's, 1 the second. A matrix made together serves for products alone as well
-    // (neither analysed nor factorised).
+    // the factor's, k > 0 the k-th of the others. A matrix made together serves for products alone
+    // as well (neither analysed nor factorised).
     explicit DistributedCholesky(int index = 0);
     ~DistributedCholesky(); // frees the factor on every process
     DistributedCholesky(const DistributedCholesky &)            = delete;
@@ -109,7 +114,8 @@ namespace lightbody
     struct Impl; // (also what the other ranks hold while they serve)
 
   private:
-    friend int            serve_rank0(DistributedCholesky *shared, DistributedCholesky *second);
+    friend int            serve_rank0(DistributedCholesky                      *shared,
+                                      const std::vector<DistributedCholesky *> &others);
     std::unique_ptr<Impl> impl_;
   };
 } // namespace lightbody

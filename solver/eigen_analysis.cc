@@ -498,7 +498,7 @@ namespace lightbody
   }
 
   std::vector<BucklingSolution>
-  buckling_modes_together(const SparseCholesky &K, const std::vector<BucklingRequest> &requests,
+  buckling_modes_together(const FactoredMatrix &K, const std::vector<BucklingRequest> &requests,
                           const AffineConstraints<double> &c)
   {
     const auto                    t0 = std::chrono::steady_clock::now();

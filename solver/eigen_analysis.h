@@ -77,9 +77,9 @@ namespace lightbody
   BucklingSolution buckling_modes(bool compression, const FactoredMatrix &K, const PencilMatrix &KG,
                                   unsigned modes, const dealii::AffineConstraints<double> &c);
 
-  // The same for several load cases on one CHOLMOD factor, their eigen solves side by side, each
-  // step's triangular solves of all of them made as one (extreme_eigenpairs_together); `seconds`
-  // of each: the whole solve's.
+  // The same for several load cases on one factor, their eigen solves side by side, each step's
+  // solves of all of them made as one (extreme_eigenpairs_together); `seconds` of each: the
+  // whole solve's.
   struct BucklingRequest
   {
     bool                compression = false;
@@ -87,7 +87,7 @@ namespace lightbody
     unsigned            modes       = 0;
   };
   std::vector<BucklingSolution>
-  buckling_modes_together(const SparseCholesky &K, const std::vector<BucklingRequest> &requests,
+  buckling_modes_together(const FactoredMatrix &K, const std::vector<BucklingRequest> &requests,
                           const dealii::AffineConstraints<double> &c);
 
   // The lowest natural frequencies from the factor of K + shift M.

@@ -450,16 +450,41 @@ namespace lightbody
       return C;
     }
 
-    // The triangular solves of several threads, each asking for one of a few columns at a time:
-    // when every member has asked (or left), the last to ask makes them all, those of each kind
-    // as solves of up to eight columns (what app/blas_columns.cc's kernels take: one pass over the
-    // factor each), and the others wake with their vectors solved.
+    // A^-1 B, self-adjoint in the A inner product: a product with B, a full solve and a product
+    // with A per vector, A w = B f known for the orthogonalisation (Spectra's regular-inverse
+    // mode takes several products with A); solve(x, columns): the full solves of a step's
+    // vectors.
+    using FullSolve = std::function<void(double *x, std::size_t columns)>;
+    LanczosOperator inner_product_form(const FactoredMatrix &A, const PencilMatrix &B,
+                                       const FullSolve &solve)
+    {
+      LanczosOperator C;
+      C.apply = [&A, &B, &solve](const double *f, double *w, double *aw, Eigen::Index columns) {
+        const std::size_t n = A.size(), k = static_cast<std::size_t>(columns);
+        B.vmult(f, aw, n, k);
+        std::copy(aw, aw + n * k, w);
+        solve(w, k);
+      };
+      C.a_multiply = A.multiply;
+      return C;
+    }
+
+    // The solves of several threads, each asking for a few columns at a time: when every member
+    // has asked (or left), the last to ask makes them all, those of each kind as solves of up to
+    // `most_columns` columns, and the others wake with their vectors solved. On CHOLMOD's factor
+    // the triangular solves, up to eight columns (what app/blas_columns.cc's kernels take: one
+    // pass over the factor each); on a factor shared by MPI processes its full solves (one kind).
     class SolveGroup
     {
     public:
-      SolveGroup(const SparseCholesky &L, unsigned members) : L_(L), members_(members) {}
+      // solve(upper, x, count): the solve of `count` columns of size n in x.
+      using Solve = std::function<void(bool upper, double *x, std::size_t count)>;
+      SolveGroup(std::size_t n, Solve solve, std::size_t most_columns, unsigned members)
+        : n_(n), solve_(std::move(solve)), most_columns_(most_columns), members_(members)
+      {
+      }
 
-      // x := L^-1 P x (lower) or x := P^T L^-T x (upper), x: n x columns.
+      // x := L^-1 P x (lower) or x := P^T L^-T x (upper; the full solve: either), x: n x columns.
       void solve(bool upper, double *x, Eigen::Index columns)
       {
         std::unique_lock<std::mutex> lock(mutex_);
@@ -483,8 +508,6 @@ namespace lightbody
       }
 
     private:
-      static constexpr std::size_t most_columns = SupernodalSolve::most_columns;
-
       struct Request
       {
         bool               upper;
@@ -496,7 +519,7 @@ namespace lightbody
 
       void run(std::unique_lock<std::mutex> &)
       {
-        const std::size_t n = L_.size();
+        const std::size_t n = n_, most_columns = most_columns_;
         for (const bool upper : {false, true})
           {
             std::vector<Request *> those;
@@ -510,9 +533,7 @@ namespace lightbody
                 }
             try
               {
-                const auto solve = [&](double *x, std::size_t count) {
-                  upper ? L_.solve_upper(x, count) : L_.solve_lower(x, count);
-                };
+                const auto solve = [&](double *x, std::size_t count) { solve_(upper, x, count); };
                 if (those.size() == 1 && columns.size() <= most_columns)
                   solve(those[0]->x, columns.size());
                 else
@@ -541,7 +562,9 @@ namespace lightbody
         woken_.notify_all();
       }
 
-      const SparseCholesky   &L_;
+      const std::size_t       n_;
+      const Solve             solve_;
+      const std::size_t       most_columns_;
       std::size_t             members_;
       std::vector<Request *>  pending_;
       std::vector<double>     buffer_;
@@ -550,23 +573,34 @@ namespace lightbody
     };
   } // namespace
 
-  std::vector<EigenPairs> extreme_eigenpairs_together(const SparseCholesky            &A,
+  std::vector<EigenPairs> extreme_eigenpairs_together(const FactoredMatrix            &A,
                                                       const std::vector<EigenRequest> &requests,
                                                       EigenEnd end, double tolerance,
                                                       unsigned subspace)
   {
     std::vector<EigenPairs> out(requests.size());
-    if (requests.size() == 1 || spectra_requested())
+    if (requests.size() == 1 || spectra_requested() || (!A.cholesky && !A.solve_columns))
       {
-        FactoredMatrix f;
-        f.cholesky = &A;
         for (std::size_t k = 0; k < requests.size(); ++k)
           out[k] =
-            extreme_eigenpairs(f, *requests[k].B, requests[k].count, end, tolerance, subspace);
+            extreme_eigenpairs(A, *requests[k].B, requests[k].count, end, tolerance, subspace);
         return out;
       }
-    const auto                      n = static_cast<Eigen::Index>(A.size());
-    SolveGroup                      group(A, static_cast<unsigned>(requests.size()));
+    const auto        n       = static_cast<Eigen::Index>(A.size());
+    const unsigned    members = static_cast<unsigned>(requests.size());
+    SolveGroup::Solve solve;
+    std::size_t       most_columns = SupernodalSolve::most_columns;
+    if (const SparseCholesky *L = A.cholesky)
+      solve = [L](bool upper, double *x, std::size_t count) {
+        upper ? L->solve_upper(x, count) : L->solve_lower(x, count);
+      };
+    else
+      {
+        // (a factor shared by MPI processes: one solve phase for the steps of all of them)
+        solve        = [&A](bool, double *x, std::size_t count) { A.solve_columns(x, count); };
+        most_columns = lanczos_block_most * members;
+      }
+    SolveGroup                      group(A.size(), solve, most_columns, members);
     std::vector<std::exception_ptr> errors(requests.size());
     std::vector<std::thread>        threads;
     const auto                      member = [&](std::size_t k) {
@@ -577,8 +611,13 @@ namespace lightbody
           const BlockSolve    solve = [&](bool upper, double *x, Eigen::Index columns) {
             group.solve(upper, x, columns);
           };
-          out[k] = thick_restart_lanczos(symmetric_form(solve, *requests[k].B, t, A.size()), n, nev,
-                                                              ncv, end, tolerance, block_of(nev, 0));
+          const FullSolve full = [&](double *x, std::size_t columns) {
+            group.solve(false, x, static_cast<Eigen::Index>(columns));
+          };
+          out[k] =
+            thick_restart_lanczos(A.cholesky ? symmetric_form(solve, *requests[k].B, t, A.size())
+                                                                  : inner_product_form(A, *requests[k].B, full),
+                                  n, nev, ncv, end, tolerance, block_of(nev, 0));
         }
       catch (...)
         {
@@ -644,21 +683,13 @@ namespace lightbody
       }
     if (!spectra_requested())
       {
-        // A^-1 B, self-adjoint in the A inner product: a product with B, a full solve and a
-        // product with A per vector, A w = B f known for the orthogonalisation (Spectra's
-        // regular-inverse mode takes several products with A).
-        LanczosOperator C;
-        C.apply = [&](const double *f, double *w, double *aw, Eigen::Index columns) {
-          const std::size_t n = A.size(), k = static_cast<std::size_t>(columns);
-          B.vmult(f, aw, n, k);
-          std::copy(aw, aw + n * k, w);
+        const FullSolve solve = [&A](double *x, std::size_t k) {
           if (A.solve_columns)
-            A.solve_columns(w, k);
-          else
-            for (std::size_t j = 0; j < k; ++j)
-              A.solve(w + j * n);
+            return A.solve_columns(x, k);
+          for (std::size_t j = 0; j < k; ++j)
+            A.solve(x + j * A.size());
         };
-        C.a_multiply = A.multiply;
+        const LanczosOperator C = inner_product_form(A, B, solve);
         // As many vectors a step as on a CHOLMOD factor (solved together where A can): one vector a
         // step finds one eigenvector of a repeated eigenvalue only, its Krylov space holding just
         // the start vector's part of the eigenspace (a plate of 2 x 1 elements with a triple

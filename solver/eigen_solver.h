@@ -100,18 +100,21 @@ namespace lightbody
   EigenPairs extreme_eigenpairs(const FactoredMatrix &A, const PencilMatrix &B, unsigned count,
                                 EigenEnd end, double tolerance = 1e-9, unsigned subspace = 0,
                                 unsigned block = 0);
-  // Several pencils (A, B_k) on one CHOLMOD factor, each its count_k eigenpairs (the buckling
-  // analyses of a support set's load cases): their block Lanczos processes run side by side, one
-  // thread each, and the triangular solves they ask for at about the same time are made as solves
-  // of up to eight columns, one pass over the factor for each (the solves read the factor from
-  // memory and take about as long for a few columns as for one). Each result is what
-  // extreme_eigenpairs gives for its pencil alone, to round-off.
+  // Several pencils (A, B_k) on one factor, each its count_k eigenpairs (the buckling analyses of
+  // a support set's load cases): their block Lanczos processes run side by side, one thread
+  // each, and the solves they ask for at about the same time are made together. On CHOLMOD's
+  // factor the triangular solves, as solves of up to eight columns, one pass over the factor for
+  // each (the solves read the factor from memory and take about as long for a few columns as for
+  // one); on a factor shared by MPI processes (A.solve_columns, with A.multiply and each B_k's
+  // products callable from any thread, one at a time) the full solves of all of them in one
+  // solve phase. Each result is what extreme_eigenpairs gives for its pencil alone, to
+  // round-off. A without solve_columns (the iterative solver): one pencil after the other.
   struct EigenRequest
   {
     const PencilMatrix *B     = nullptr;
     unsigned            count = 0;
   };
-  std::vector<EigenPairs> extreme_eigenpairs_together(const SparseCholesky            &A,
+  std::vector<EigenPairs> extreme_eigenpairs_together(const FactoredMatrix            &A,
                                                       const std::vector<EigenRequest> &requests,
                                                       EigenEnd end, double tolerance,
                                                       unsigned subspace);

@@ -291,20 +291,24 @@ namespace lightbody
         throw HandedOver{};
       }
       // Ranks 1..N-1: serve rank 0 (the solves and products of `shared`, the products of
-      // `second`) until it releases them; a failure of rank 0 (which reports it) stops them too.
-      void follow(DistributedCholesky *shared, DistributedCholesky *second = nullptr)
+      // `others`) until it releases them; a failure of rank 0 (which reports it) stops them too.
+      void follow(DistributedCholesky                      *shared,
+                  const std::vector<DistributedCholesky *> &others = {})
       {
-        if (serve_rank0(shared, second) != 0)
+        if (serve_rank0(shared, others) != 0)
           throw ModelError("stopped: process 0 failed");
       }
-      // Runs `work` on rank 0 while the others serve the shared factor's solves and products.
+      // Runs `work` on rank 0 while the others serve the shared factor's solves and products
+      // (and those of `others`: an eigen analysis's matrices, eigen_matrix_ unless given).
       template <class Work>
-      void on_rank0(Work work)
+      void on_rank0(Work work, std::vector<DistributedCholesky *> others = {})
       {
         if (!lockstep())
           return work();
+        if (others.empty())
+          others.push_back(eigen_matrix_.get());
         if (rank_ > 0)
-          return follow(distributed_.get(), eigen_matrix_.get());
+          return follow(distributed_.get(), others);
         lead_servers();
         try
           {
@@ -383,10 +387,39 @@ namespace lightbody
       void solve();
       void compute_reactions();
       void buckling();
-      // The buckling analyses of `cases` on K's CHOLMOD factor, side by side.
-      void buckling_together(const SparseCholesky &K, const std::vector<unsigned> &cases);
+      // The buckling analyses of `cases` side by side: on one process's CHOLMOD factor, or on the
+      // factor shared by the processes (the SPMD run: rank 0's eigen solves in threads, each
+      // step's solves of all of them one solve phase of MUMPS).
+      void buckling_together(const std::vector<unsigned> &cases);
+      // The SPMD run: each process's share of K_G of load case l spread over the processes, the
+      // servers' matrix `index` (collective); `range` the stresses over all processes.
+      std::unique_ptr<DistributedCholesky>
+      shared_geometric_stiffness(const LoadCaseSolution &l, int index, StressRange &range) const;
       // At most this many buckling analyses side by side (memory: each its K_G and basis).
       static constexpr std::size_t together_buckling = 4;
+      // Whether a support set's buckling analyses may run side by side
+      // (LIGHTBODY_BUCKLING_TOGETHER=0, bench/buckling_benchmark.py --side-by-side only: one
+      // after the other).
+      static bool side_by_side()
+      {
+        static const bool together = [] {
+          const char *given = std::getenv("LIGHTBODY_BUCKLING_TOGETHER");
+          return !given || std::string(given) != "0";
+        }();
+        return together;
+      }
+      // How many eigen analyses the SPMD run makes at once on the shared factor: the set's
+      // buckling analyses side by side (at most four; rank 0's threads ask for the solves, which
+      // needs MPI's serialized threads), else one.
+      std::size_t shared_eigen_group() const
+      {
+        if (modal_ || !side_by_side() || !distributed_threads())
+          return 1;
+        return std::clamp<std::size_t>(buckling_cases().size(), 1, together_buckling);
+      }
+      // What rank 0 chose for the set (factorise_together: shared_eigen_group where its memory
+      // allows, else 1; the same on every process).
+      std::size_t eigen_group_ = 1;
       // The set's load cases with a buckling analysis.
       std::vector<unsigned> buckling_cases() const
       {
@@ -1341,17 +1374,34 @@ namespace lightbody
       // (the eigen analysis's matrix, spread like K: its upper half and diagonal, 12 bytes an
       // entry; and rank 0's Lanczos basis with its products with A, twice what it is on one
       // process's CHOLMOD factor)
-      const double       dofs = static_cast<double>(solution_->dof_handler.n_dofs());
-      const double       kept = keep_pattern()
-                                  ? 6.0 * (stats.matrix_nonzeros + dofs) / distributed_processes() +
-                                2 * lanczos_bytes(eigen_modes(), solution_->dof_handler.n_dofs())
-                                  : 0.0;
+      const double dofs = static_cast<double>(solution_->dof_handler.n_dofs());
+      // (each of the analyses made at once: the set's buckling analyses side by side where that
+      // fits, else one after the other)
+      const auto kept_by = [&](long group) {
+        return keep_pattern()
+                 ? static_cast<double>(group) *
+                     (6.0 * (stats.matrix_nonzeros + dofs) / distributed_processes() +
+                      2 * lanczos_bytes(eigen_modes(), solution_->dof_handler.n_dofs()))
+                 : 0.0;
+      };
+      long               group = static_cast<long>(shared_eigen_group());
       std::string        why;
       std::exception_ptr failure;
       long               decision = 0;
       if (rank_ == 0)
         try
           {
+            if (group > 1)
+              try
+                {
+                  if (!too_large_for_direct(bytes + kept_by(group), kept_by(group), "").empty())
+                    group = 1;
+                }
+              catch (const ModelError &)
+                {
+                  group = 1;
+                }
+            const double kept = kept_by(group);
             why      = too_large_for_direct(bytes + kept, kept, " on one of the processes");
             decision = why.empty() ? 0 : 1;
           }
@@ -1361,6 +1411,11 @@ namespace lightbody
             decision = 2;
           }
       from_rank0(decision);
+      from_rank0(group);
+      eigen_group_ = static_cast<std::size_t>(group);
+      if (decision == 0 && eigen_group_ < shared_eigen_group())
+        log_.message("the buckling analyses of the set one after the other: side by side they "
+                     "would not fit in the memory");
       if (decision == 2)
         {
           if (failure)
@@ -1873,30 +1928,23 @@ namespace lightbody
       const std::vector<unsigned> wanted = buckling_cases();
       if (wanted.empty())
         return;
-      // LIGHTBODY_BUCKLING_TOGETHER=0 (bench/buckling_benchmark.py --side-by-side only): one
-      // after the other.
-      static const bool together = [] {
-        const char *given = std::getenv("LIGHTBODY_BUCKLING_TOGETHER");
-        return !given || std::string(given) != "0";
-      }();
-      if (together && !lockstep() && wanted.size() > 1)
-        if (const FactoredMatrix f = factored(); f.cholesky)
-          {
-            // One process on a CHOLMOD factor: the cases' eigen solves side by side, as many at a
-            // time as the run has threads, at most four (each holds its K_G and its Lanczos
-            // basis, about 0.2 GB on the default tank), each step's solves of all of them one
-            // pass over the factor.
-            const std::size_t group = buckling_group();
-            if (group > 1)
-              {
-                for (std::size_t first = 0; first < wanted.size(); first += group)
-                  buckling_together(
-                    *f.cholesky,
-                    std::vector<unsigned>(wanted.begin() + first,
-                                          wanted.begin() + std::min(wanted.size(), first + group)));
-                return;
-              }
-          }
+      // Side by side (each step's solves of all of them made together): in one process on a
+      // CHOLMOD factor as many at a time as the run has threads, at most four (each holds its
+      // K_G and its Lanczos basis, about 0.2 GB on the default tank), each step's solves one pass
+      // over the factor; in the SPMD run as many as rank 0 found room for (factorise_together),
+      // each step's solves one solve phase of MUMPS.
+      std::size_t group = 1;
+      if (lockstep())
+        group = eigen_group_;
+      else if (side_by_side() && factored().cholesky)
+        group = buckling_group();
+      if (wanted.size() > 1 && group > 1)
+        {
+          for (std::size_t first = 0; first < wanted.size(); first += group)
+            buckling_together(std::vector<unsigned>(
+              wanted.begin() + first, wanted.begin() + std::min(wanted.size(), first + group)));
+          return;
+        }
       // (one process: K_G made again for each load case in the same memory)
       std::optional<GeometricStiffness> serial;
       for (unsigned i : wanted)
@@ -1905,22 +1953,13 @@ namespace lightbody
           StageLog::Scope   t(log_, "buckling");
           LoadCaseSolution &l = solution_->load_cases[i];
           log_.message("buckling of \"" + l.name + "\": " + std::to_string(modes) + " modes");
-          // K_G: in the SPMD run each process's share, spread over them as K is.
+          // K_G: in the SPMD run each process's share, spread over them as K is (pencil() then
+          // takes the products with it, not the empty KG).
           SparseMatrix<double> KG;
           const auto           t0 = std::chrono::steady_clock::now();
           StressRange          range;
           if (lockstep())
-            {
-              KG.reinit(share_pattern_);
-              range = assemble_geometric_stiffness(model_, *solution_, l.displacement, constraints_,
-                                                   KG, &share_cells_);
-              double extremes[2] = {range.compression, range.largest};
-              max_over_processes(extremes, 2);
-              range.compression = extremes[0];
-              range.largest     = extremes[1];
-              eigen_matrix_     = shared_matrix(KG, 1);
-              KG.clear();
-            }
+            eigen_matrix_ = shared_geometric_stiffness(l, 1, range);
           else
             {
               if (!serial)
@@ -1940,15 +1979,32 @@ namespace lightbody
         }
     }
 
-    void ElasticProblem::buckling_together(const SparseCholesky        &K,
-                                           const std::vector<unsigned> &cases)
+    std::unique_ptr<DistributedCholesky>
+    ElasticProblem::shared_geometric_stiffness(const LoadCaseSolution &l, int index,
+                                               StressRange &range) const
     {
-      StageLog::Scope                 t(log_, "buckling");
-      std::vector<GeometricStiffness> KG;
-      std::vector<PencilMatrix>       products;
-      std::vector<BucklingRequest>    requests(cases.size());
-      std::vector<double>             assembly(cases.size());
-      KG.reserve(cases.size());
+      SparseMatrix<double> KG(share_pattern_);
+      range = assemble_geometric_stiffness(model_, *solution_, l.displacement, constraints_, KG,
+                                           &share_cells_);
+      double extremes[2] = {range.compression, range.largest};
+      max_over_processes(extremes, 2);
+      range.compression = extremes[0];
+      range.largest     = extremes[1];
+      return shared_matrix(KG, index);
+    }
+
+    void ElasticProblem::buckling_together(const std::vector<unsigned> &cases)
+    {
+      StageLog::Scope t(log_, "buckling");
+      // K_G: in one process each case's cells' matrices; in the SPMD run each process's share of
+      // each, spread over the processes as K is (index k + 1 of the servers' matrices).
+      std::vector<GeometricStiffness>                   cells;
+      std::vector<std::unique_ptr<DistributedCholesky>> shared;
+      std::vector<DistributedCholesky *>                held;
+      std::vector<PencilMatrix>                         products;
+      std::vector<BucklingRequest>                      requests(cases.size());
+      std::vector<double>                               assembly(cases.size());
+      cells.reserve(cases.size());
       products.reserve(cases.size());
       std::string names;
       for (std::size_t k = 0; k < cases.size(); ++k)
@@ -1956,19 +2012,32 @@ namespace lightbody
           const LoadCaseSolution &l = solution_->load_cases[cases[k]];
           names += (k > 0 ? ", \"" : "\"") + l.name + "\" (" +
                    std::to_string(case_.load_cases[cases[k]].buckling_modes) + " modes)";
-          const auto t0 = std::chrono::steady_clock::now();
-          KG.emplace_back(solution_->dof_handler, constraints_);
-          requests[k].compression =
-            KG.back().assemble(model_, *solution_, l.displacement).compressed();
+          const auto  t0 = std::chrono::steady_clock::now();
+          StressRange range;
+          if (lockstep())
+            {
+              shared.push_back(shared_geometric_stiffness(l, static_cast<int>(k + 1), range));
+              held.push_back(shared.back().get());
+              products.emplace_back(
+                [m = held.back()](const double *x, double *y) { m->multiply(x, y); });
+            }
+          else
+            {
+              cells.emplace_back(solution_->dof_handler, constraints_);
+              range = cells.back().assemble(model_, *solution_, l.displacement);
+              products.push_back(cells.back().pencil());
+            }
+          requests[k].compression = range.compressed();
+          requests[k].modes       = case_.load_cases[cases[k]].buckling_modes;
           assembly[k] =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-          products.push_back(KG.back().pencil());
-          requests[k].modes = case_.load_cases[cases[k]].buckling_modes;
         }
       for (std::size_t k = 0; k < cases.size(); ++k)
         requests[k].KG = &products[k];
       log_.message("buckling of " + names + ", the eigen solves side by side");
-      std::vector<BucklingSolution> solved = buckling_modes_together(K, requests, constraints_);
+      std::vector<BucklingSolution> solved(cases.size());
+      on_rank0([&] { solved = buckling_modes_together(factored(), requests, constraints_); }, held);
+      shared.clear();
       for (std::size_t k = 0; k < cases.size(); ++k)
         {
           LoadCaseSolution &l         = solution_->load_cases[cases[k]];

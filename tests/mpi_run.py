@@ -2,9 +2,11 @@
 through PETSc) give the single-process results: displacements to 1e-8 relative (the largest
 displacement and the probes' displacements against the largest), the reported maxima, reactions
 and buckling factors to 1e-6, the same verdict, for N = 1, 2 and 4 processes (more processes than
-cores: Open MPI's oversubscription). The case has three support sets, one with a buckling
-analysis, and natural frequencies: the eigen solver runs on the shared factor in the stiffness's
-inner product (no triangular halves), one process on CHOLMOD's halves.
+cores: Open MPI's oversubscription). The case has three support sets, one with two buckling
+analyses, and natural frequencies: the eigen solver runs on the shared factor in the stiffness's
+inner product (no triangular halves), one process on CHOLMOD's halves; the two buckling
+analyses side by side (rank 0's threads, each step's solves of both one solve phase), as in one
+process (the log says so).
 
 Since every process runs the pipeline (each builds the model and assembles its share of the
 elements, the rows sent to the processes that own them), a second case covers what the shares must
@@ -93,6 +95,13 @@ for n in counts:
         continue
     if n > 1:
         check("MUMPS over %d processes" % n in text, "-np %d: the factor is shared:\n%s" % (n, text))
+    sets = {}
+    for lc in one["load_cases"]:
+        if isinstance(lc.get("buckling"), dict):
+            sets.setdefault(tuple(lc.get("supports", [])), []).append(lc["name"])
+    if n > 1 and any(len(names) > 1 for names in sets.values()):
+        check("the eigen solves side by side" in text,
+              "-np %d: the set's buckling analyses side by side:\n%s" % (n, text))
     solver = (many["factorisation"]["solver"], many["factorisation"]["processes"])
     check(solver == (("MUMPS", n) if n > 1 else ("CHOLMOD", 1)),
           "-np %d: report.json names the solver: %r" % (n, solver))

@@ -11,8 +11,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cmath>
 #include <cstdlib>
+#include <functional>
 #include <memory>
 
 namespace
@@ -291,49 +293,112 @@ TEST(EigenSolver, InTheInnerProductOfAAgreesWithTheSymmetricForm)
   expect_pairs_solve_the_pencil(p, b);
 }
 
+namespace
+{
+  // Three pencils on the factor of A = T = tridiag(-1, 2, -1) with B = -I, -(I + T), -(2 I - T),
+  // whose most negative nu are -1 / lambda_k, -(1 / lambda_k + 1) and 1 - 2 / lambda_k for the
+  // lowest lambda_k of T (closed form), 4, 3 and 6 pairs: extreme_eigenpairs_together on `A`
+  // (made by `factor_of` from the first pencil) gives the closed form, pairs that solve each
+  // pencil, and each pencil's pairs as extreme_eigenpairs has them alone on A (after
+  // `after_together` has been called). Returns the results side by side.
+  std::vector<lightbody::EigenPairs> expect_three_pencils_side_by_side(
+    const std::function<lightbody::FactoredMatrix(const Pencil &)> &factor_of,
+    const std::function<void()>                                    &after_together = {})
+  {
+    const unsigned                       n = 300;
+    const Pencil                         p(n, 0, 1, -1, 0);  // A = T, B = -I
+    const Pencil                         q(n, 0, 1, -1, -1); // B = -(I + T)
+    const Pencil                         r(n, 0, 1, -2, 1);  // B = -(2 I - T)
+    const lightbody::FactoredMatrix      A = factor_of(p);
+    const lightbody::PencilMatrix        bp(p.B), bq(q.B), br(r.B);
+    std::vector<lightbody::EigenRequest> given = {{&bp, 4}, {&bq, 3}, {&br, 6}};
+    const auto                           together =
+      lightbody::extreme_eigenpairs_together(A, given, lightbody::EigenEnd::smallest, 1e-9, 0);
+    if (after_together)
+      after_together();
+    EXPECT_EQ(together.size(), 3u);
+    if (together.size() != 3)
+      return together;
+    const auto expected = [](unsigned which, double lambda) {
+      return which == 0 ? -1 / lambda : which == 1 ? -(1 / lambda + 1) : 1 - 2 / lambda;
+    };
+    const Pencil *pencils[] = {&p, &q, &r};
+    for (unsigned w = 0; w < 3; ++w)
+      {
+        const auto &e = together[w];
+        EXPECT_TRUE(e.converged) << w;
+        EXPECT_EQ(e.values.size(), given[w].count) << w;
+        if (e.values.size() != given[w].count)
+          continue;
+        for (unsigned k = 0; k < given[w].count; ++k)
+          EXPECT_NEAR(e.values[k], expected(w, second_difference_eigenvalue(k + 1, n)),
+                      1e-9 * std::abs(e.values[k]))
+            << "pencil " << w << ", k = " << k + 1;
+        // (each pencil's A is the same T: its own factor serves for the residuals)
+        expect_pairs_solve_the_pencil(*pencils[w], e);
+        const auto alone = lightbody::extreme_eigenpairs(A, *given[w].B, given[w].count,
+                                                         lightbody::EigenEnd::smallest, 1e-9);
+        EXPECT_EQ(alone.values.size(), e.values.size());
+        for (std::size_t k = 0; k < std::min(e.values.size(), alone.values.size()); ++k)
+          EXPECT_NEAR(alone.values[k], e.values[k], 1e-12 * std::abs(e.values[k])) << w << " " << k;
+        EXPECT_NEAR(alone.products, e.products, 1) << w;
+      }
+    return together;
+  }
+} // namespace
+
 // Several pencils on one factor, their Lanczos processes side by side with each step's solves
 // made as one solve of several columns (extreme_eigenpairs_together, the buckling analyses of a
-// support set's load cases): A = T = tridiag(-1, 2, -1) and B = -I, -(I + T), -(2 I - T), whose
-// most negative nu are -1 / lambda_k, -(1 / lambda_k + 1) and 1 - 2 / lambda_k for the lowest
-// lambda_k of T (closed form). They converge after different numbers of products, so that
-// processes leave the group while others go on; each result equals that of its pencil alone.
+// support set's load cases): the three pencils above on CHOLMOD's halves. They converge after
+// different numbers of products, so that processes leave the group while others go on; each
+// result equals that of its pencil alone.
 TEST(EigenSolver, PencilsOnOneFactorSideBySide)
 {
-  const unsigned                             n = 300;
-  const Pencil                               p(n, 0, 1, -1, 0);  // A = T, B = -I
-  const Pencil                               q(n, 0, 1, -1, -1); // B = -(I + T)
-  const Pencil                               r(n, 0, 1, -2, 1);  // B = -(2 I - T)
-  const std::vector<lightbody::EigenRequest> requests = {{nullptr, 4}, {nullptr, 3}, {nullptr, 6}};
-  const lightbody::PencilMatrix              bp(p.B), bq(q.B), br(r.B);
-  std::vector<lightbody::EigenRequest>       given = requests;
-  given[0].B = &bp, given[1].B = &bq, given[2].B = &br;
-  const auto together = lightbody::extreme_eigenpairs_together(
-    *p.factor, given, lightbody::EigenEnd::smallest, 1e-9, 0);
+  const auto together = expect_three_pencils_side_by_side([](const Pencil &p) { return p.f; });
   ASSERT_EQ(together.size(), 3u);
-  const auto expected = [](unsigned which, double lambda) {
-    return which == 0 ? -1 / lambda : which == 1 ? -(1 / lambda + 1) : 1 - 2 / lambda;
-  };
-  const Pencil *pencils[] = {&p, &q, &r};
-  for (unsigned w = 0; w < 3; ++w)
-    {
-      const auto &e = together[w];
-      ASSERT_TRUE(e.converged) << w;
-      ASSERT_EQ(e.values.size(), given[w].count) << w;
-      for (unsigned k = 0; k < given[w].count; ++k)
-        EXPECT_NEAR(e.values[k], expected(w, second_difference_eigenvalue(k + 1, n)),
-                    1e-9 * std::abs(e.values[k]))
-          << "pencil " << w << ", k = " << k + 1;
-      // (each pencil's A is the same T: its own factor serves for the residuals)
-      expect_pairs_solve_the_pencil(*pencils[w], e);
-      const auto alone = lightbody::extreme_eigenpairs(p.f, *given[w].B, given[w].count,
-                                                       lightbody::EigenEnd::smallest, 1e-9);
-      ASSERT_EQ(alone.values.size(), e.values.size());
-      for (std::size_t k = 0; k < e.values.size(); ++k)
-        EXPECT_NEAR(alone.values[k], e.values[k], 1e-12 * std::abs(e.values[k])) << w << " " << k;
-      EXPECT_NEAR(alone.products, e.products, 1) << w;
-    }
   EXPECT_NE(together[0].products, together[2].products)
     << "the pencils converge together: no process leaves the group early";
+}
+
+// The same side by side on a factor without triangular halves (the factor MUMPS shares over
+// the processes of an MPI launch: full solves of several columns, FactoredMatrix::solve_columns,
+// and products with A): the Lanczos processes run in the A inner product, and the solves that
+// their steps ask for at about the same time are made as one call of all their columns, never
+// two calls at once (rank 0's commands to the other processes go one at a time). The same closed
+// forms, and each pencil's pairs as it has them alone on the same solves.
+TEST(EigenSolver, PencilsOnASharedFactorSideBySide)
+{
+  std::size_t      calls = 0, widest = 0, calls_together = 0, widest_together = 0;
+  std::atomic<int> inside{0};
+  bool             overlapped = false;
+  const auto       together   = expect_three_pencils_side_by_side(
+    [&](const Pencil &p) {
+      lightbody::FactoredMatrix f = solves_only(p);
+      f.solve = [](double *) { ADD_FAILURE() << "a single solve where the block was given"; };
+      f.solve_columns = [&, n = p.A.m()](double *x, std::size_t columns) {
+        if (inside.fetch_add(1) != 0)
+          overlapped = true;
+        ++calls;
+        widest = std::max(widest, columns);
+        for (std::size_t j = 0; j < columns; ++j)
+          p.factor->solve(x + j * n);
+        inside.fetch_sub(1);
+      };
+      return f;
+    },
+    [&] {
+      calls_together  = calls;
+      widest_together = widest;
+    });
+  ASSERT_EQ(together.size(), 3u);
+  EXPECT_FALSE(overlapped) << "two solves at once";
+  std::size_t steps = 0;
+  for (const auto &e : together)
+    steps += e.steps;
+  EXPECT_EQ(widest_together, 9u)
+    << "the three processes' blocks of three are not solved in one call";
+  // (a process that leaves the group early, or one that makes a new start vector, stands alone)
+  EXPECT_LT(calls_together, steps * 2 / 3) << "the steps' solves are not made together";
 }
 
 // Each step's block of vectors (one, two, three: the few-column solves of
@@ -414,7 +479,9 @@ TEST(EigenSolver, InTheInnerProductOfAOnSmallClusteredPencils)
               {
                 const double lambda = second_difference_eigenvalue(n - k, n);
                 if (!singular)
-                  EXPECT_NEAR(b.values[k], lambda / (1 + lambda), 1e-9) << what << ", k = " << k;
+                  {
+                    EXPECT_NEAR(b.values[k], lambda / (1 + lambda), 1e-9) << what << ", k = " << k;
+                  }
                 EXPECT_NEAR(b.values[k], a.values[k], 1e-9) << what << ", k = " << k;
               }
             expect_pairs_solve_the_pencil(p, b);
