@@ -21,7 +21,7 @@ usage: python3 bench/mpi_benchmark.py [--build build] [--case cases/tank_8m3_ell
                                       [--processes 2] [--repeat 3] [--set KEY=VALUE ...]
                                       [--blas-peer]
 """
-import argparse, json, os, shutil, statistics, subprocess, tempfile, time
+import argparse, json, os, re, shutil, statistics, subprocess, tempfile, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 STAGES = ["setup", "assemble", "factorise", "solve", "buckling", "modal", "post"]
@@ -35,20 +35,37 @@ def one(binary, case, n, sets, library_blas):
         env["LIGHTBODY_BLAS_COLUMNS"] = "0"
     # (Open MPI binds each process to one core when there are no more processes than cores:
     # lightbody's threads would then share that core.)
+    # Each process's peak and exit code to files of its own (their lines on the shared stderr
+    # interleave), the process itself ending with 0: mpirun stops the others as soon as one ends
+    # otherwise (rank 0's exit 3 for a verdict FAIL), before their peaks are written.
+    wrapper = ('r=${OMPI_COMM_WORLD_RANK:-0}; /usr/bin/time -f %M -o "$0/peak.$r" "$@"; '
+               'echo $? > "$0/exit.$r"; exit 0')
     command = (["mpirun", "--bind-to", "none", "-np", str(n)] if n > 0 else []) + [
-        "/usr/bin/time", "-f", "peak-kB %M",
+        "sh", "-c", wrapper, out,
         binary, "run", case, "--out", os.path.join(out, "r"), "--output", "summary", "--quiet"]
     for s in sets:
         command += ["--set", s]
     start = time.monotonic()
     p = subprocess.run(command, env=env, capture_output=True, text=True)
     wall = time.monotonic() - start
-    if p.returncode not in (0, 3, 6):
-        raise SystemExit("%s: exit %d\n%s" % (" ".join(command), p.returncode, p.stderr))
+    try:
+        with open(os.path.join(out, "exit.0")) as f:
+            code = int(f.read())
+    except (OSError, ValueError):
+        code = p.returncode or -1
+    if p.returncode != 0 or code not in (0, 3, 6):
+        raise SystemExit("%s: exit %d\n%s" % (" ".join(command), code, p.stderr))
     with open(os.path.join(out, "r", "report.json")) as f:
         report = json.load(f)
+    peaks = []
+    for name in os.listdir(out):
+        if name.startswith("peak."):
+            with open(os.path.join(out, name)) as f:
+                peaks += [int(k) for k in re.findall(r"^(\d+)$", f.read(), re.M)]
     shutil.rmtree(out)
-    peaks = [int(line.split()[1]) for line in p.stderr.splitlines() if line.startswith("peak-kB ")]
+    if len(peaks) != max(n, 1):
+        raise SystemExit("%s: %d peaks measured for %d processes" % (" ".join(command), len(peaks),
+                                                                     max(n, 1)))
     row = {"wall": wall, "peak": max(peaks) / 1e6 if peaks else 0.0,
            "least": min(peaks) / 1e6 if peaks else 0.0, "all": sum(peaks) / 1e6}
     row.update({s: report["time_s"].get(s, 0.0) for s in STAGES})
