@@ -481,7 +481,8 @@ namespace lightbody
   } // namespace
 
   BucklingSolution buckling_modes(bool compression, const FactoredMatrix &K, const PencilMatrix &KG,
-                                  unsigned modes, const AffineConstraints<double> &c)
+                                  unsigned modes, const AffineConstraints<double> &c,
+                                  const EigenProgress &progress)
   {
     const auto t0 = std::chrono::steady_clock::now();
     if (!compression)
@@ -490,9 +491,10 @@ namespace lightbody
         b.requested = modes;
         return b;
       }
-    BucklingSolution b = buckling_of(
-      extreme_eigenpairs(K, KG, modes, EigenEnd::smallest, buckling_tolerance, eigen_subspace),
-      modes, c);
+    BucklingSolution b =
+      buckling_of(extreme_eigenpairs(K, KG, modes, EigenEnd::smallest, buckling_tolerance,
+                                     eigen_subspace, 0, progress),
+                  modes, c);
     b.seconds = seconds_since(t0);
     return b;
   }
@@ -510,7 +512,7 @@ namespace lightbody
         out[k].requested = requests[k].modes;
         if (requests[k].compression)
           {
-            solved.push_back({requests[k].KG, requests[k].modes});
+            solved.push_back({requests[k].KG, requests[k].modes, requests[k].progress});
             which.push_back(k);
           }
       }
@@ -527,12 +529,14 @@ namespace lightbody
 
   ModalSolution vibration_modes(const FactoredMatrix &K_shifted, double shift,
                                 const PencilMatrix &M, const AffineConstraints<double> &c,
-                                const std::vector<unsigned char> &component, unsigned modes)
+                                const std::vector<unsigned char> &component, unsigned modes,
+                                const EigenProgress &progress)
   {
     const auto    t0 = std::chrono::steady_clock::now();
     ModalSolution m;
-    m.shift      = shift;
-    EigenPairs e = extreme_eigenpairs(K_shifted, M, modes, EigenEnd::largest, 1e-9, eigen_subspace);
+    m.shift = shift;
+    EigenPairs e =
+      extreme_eigenpairs(K_shifted, M, modes, EigenEnd::largest, 1e-9, eigen_subspace, 0, progress);
     m.converged  = e.converged;
     m.iterations = e.iterations;
     m.products   = e.products;

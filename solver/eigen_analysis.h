@@ -75,7 +75,8 @@ namespace lightbody
   // The lowest `modes` buckling load factors of K (factorised) and K_G.
   // `compression`: the answer of assemble_geometric_stiffness (without it: no modes, no solve).
   BucklingSolution buckling_modes(bool compression, const FactoredMatrix &K, const PencilMatrix &KG,
-                                  unsigned modes, const dealii::AffineConstraints<double> &c);
+                                  unsigned modes, const dealii::AffineConstraints<double> &c,
+                                  const EigenProgress &progress = {});
 
   // The same for several load cases on one factor, their eigen solves side by side, each step's
   // solves of all of them made as one (extreme_eigenpairs_together); `seconds` of each: the
@@ -85,6 +86,7 @@ namespace lightbody
     bool                compression = false;
     const PencilMatrix *KG          = nullptr;
     unsigned            modes       = 0;
+    EigenProgress       progress; // (none: not told)
   };
   std::vector<BucklingSolution>
   buckling_modes_together(const FactoredMatrix &K, const std::vector<BucklingRequest> &requests,
@@ -93,5 +95,6 @@ namespace lightbody
   // The lowest natural frequencies from the factor of K + shift M.
   ModalSolution vibration_modes(const FactoredMatrix &K_shifted, double shift,
                                 const PencilMatrix &M, const dealii::AffineConstraints<double> &c,
-                                const std::vector<unsigned char> &component, unsigned modes);
+                                const std::vector<unsigned char> &component, unsigned modes,
+                                const EigenProgress &progress = {});
 } // namespace lightbody

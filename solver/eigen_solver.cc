@@ -163,7 +163,7 @@ namespace lightbody
     // cluster of eigenvalues (a near double buckling load) is found in one block.
     EigenPairs thick_restart_lanczos(const LanczosOperator &C, Eigen::Index n, Eigen::Index nev,
                                      Eigen::Index ncv, EigenEnd end, double tolerance,
-                                     Eigen::Index b = 1)
+                                     Eigen::Index b = 1, const EigenProgress &progress = {})
     {
       b   = std::max<Eigen::Index>(1, b);
       ncv = std::min(n, std::max(ncv, nev + 1 + b));
@@ -317,6 +317,8 @@ namespace lightbody
           order.resize(static_cast<std::size_t>(m));
           for (Eigen::Index k = 0; k < m; ++k)
             order[static_cast<std::size_t>(k)] = end == EigenEnd::smallest ? k : m - 1 - k;
+          if (progress)
+            progress(out.products, static_cast<unsigned>(leading_converged()));
           if ((m >= least && leading_converged() >= nev) || full)
             {
               out.converged = true;
@@ -582,8 +584,8 @@ namespace lightbody
     if (requests.size() == 1 || spectra_requested() || (!A.cholesky && !A.solve_columns))
       {
         for (std::size_t k = 0; k < requests.size(); ++k)
-          out[k] =
-            extreme_eigenpairs(A, *requests[k].B, requests[k].count, end, tolerance, subspace);
+          out[k] = extreme_eigenpairs(A, *requests[k].B, requests[k].count, end, tolerance,
+                                      subspace, 0, requests[k].progress);
         return out;
       }
     const auto        n       = static_cast<Eigen::Index>(A.size());
@@ -614,10 +616,10 @@ namespace lightbody
           const FullSolve full = [&](double *x, std::size_t columns) {
             group.solve(false, x, static_cast<Eigen::Index>(columns));
           };
-          out[k] =
-            thick_restart_lanczos(A.cholesky ? symmetric_form(solve, *requests[k].B, t, A.size())
-                                                                  : inner_product_form(A, *requests[k].B, full),
-                                  n, nev, ncv, end, tolerance, block_of(nev, 0));
+          out[k] = thick_restart_lanczos(
+                                 A.cholesky ? symmetric_form(solve, *requests[k].B, t, A.size())
+                                            : inner_product_form(A, *requests[k].B, full),
+            n, nev, ncv, end, tolerance, block_of(nev, 0), requests[k].progress);
         }
       catch (...)
         {
@@ -664,7 +666,8 @@ namespace lightbody
   }
 
   EigenPairs extreme_eigenpairs(const FactoredMatrix &A, const PencilMatrix &B, unsigned count,
-                                EigenEnd end, double tolerance, unsigned subspace, unsigned block)
+                                EigenEnd end, double tolerance, unsigned subspace, unsigned block,
+                                const EigenProgress &progress)
   {
     const auto n          = static_cast<Eigen::Index>(A.size());
     const auto [nev, ncv] = subspace_of(n, count, subspace);
@@ -679,7 +682,7 @@ namespace lightbody
                 : L.solve_lower(x, static_cast<std::size_t>(columns));
         };
         return thick_restart_lanczos(symmetric_form(solve, B, t, A.size()), n, nev, ncv, end,
-                                     tolerance, block_of(nev, block));
+                                     tolerance, block_of(nev, block), progress);
       }
     if (!spectra_requested())
       {
@@ -695,7 +698,8 @@ namespace lightbody
         // the start vector's part of the eigenspace (a plate of 2 x 1 elements with a triple
         // natural frequency: 3178.56, 3178.69, 3179.80 Hz under mpirun against the triple 3178.56
         // in one process).
-        return thick_restart_lanczos(C, n, nev, ncv, end, tolerance, block_of(nev, block));
+        return thick_restart_lanczos(C, n, nev, ncv, end, tolerance, block_of(nev, block),
+                                     progress);
       }
     if (A.cholesky)
       {

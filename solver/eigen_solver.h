@@ -73,6 +73,11 @@ namespace lightbody
     void vmult(const double *x, double *y, std::size_t n, std::size_t columns) const;
   };
 
+  // Told after each Lanczos step (from the thread that runs the process: several at once when
+  // they run side by side): the products with the pencil's matrix so far and how many of the
+  // wanted pairs lead converged.
+  using EigenProgress = std::function<void(unsigned products, unsigned converged)>;
+
   // The most vectors of a Lanczos step chosen by extreme_eigenpairs.
   inline constexpr unsigned lanczos_block_most = 3;
 
@@ -99,7 +104,7 @@ namespace lightbody
   // to the block (the mode pairs of a cylinder) found as often as it repeats.
   EigenPairs extreme_eigenpairs(const FactoredMatrix &A, const PencilMatrix &B, unsigned count,
                                 EigenEnd end, double tolerance = 1e-9, unsigned subspace = 0,
-                                unsigned block = 0);
+                                unsigned block = 0, const EigenProgress &progress = {});
   // Several pencils (A, B_k) on one factor, each its count_k eigenpairs (the buckling analyses of
   // a support set's load cases): their block Lanczos processes run side by side, one thread
   // each, and the solves they ask for at about the same time are made together. On CHOLMOD's
@@ -113,6 +118,7 @@ namespace lightbody
   {
     const PencilMatrix *B     = nullptr;
     unsigned            count = 0;
+    EigenProgress       progress; // (none: not told)
   };
   std::vector<EigenPairs> extreme_eigenpairs_together(const FactoredMatrix            &A,
                                                       const std::vector<EigenRequest> &requests,

@@ -34,6 +34,10 @@ namespace lightbody
     // by MUMPS; rank 0's Solution is the whole one (the others hold the displacements too, not
     // the reactions nor the eigen analyses'). Without several processes, a plain run.
     bool together = false;
+    // A long eigen analysis (buckling, natural frequencies) says how far it has come every this
+    // many seconds (its products and converged modes; 0: after every Lanczos step; negative:
+    // never).
+    double progress_seconds = 30;
   };
 
   // The memory the machine has available now (MemAvailable), in bytes.

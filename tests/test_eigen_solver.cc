@@ -311,7 +311,7 @@ namespace
     const Pencil                         r(n, 0, 1, -2, 1);  // B = -(2 I - T)
     const lightbody::FactoredMatrix      A = factor_of(p);
     const lightbody::PencilMatrix        bp(p.B), bq(q.B), br(r.B);
-    std::vector<lightbody::EigenRequest> given = {{&bp, 4}, {&bq, 3}, {&br, 6}};
+    std::vector<lightbody::EigenRequest> given = {{&bp, 4, {}}, {&bq, 3, {}}, {&br, 6, {}}};
     const auto                           together =
       lightbody::extreme_eigenpairs_together(A, given, lightbody::EigenEnd::smallest, 1e-9, 0);
     if (after_together)

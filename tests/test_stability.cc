@@ -2,11 +2,14 @@
 // aluminium (E = 70 GPa, nu = 0.3, density 2700 kg/m^3), held on the mid-plane nodes of their
 // edges (a simple support that lets the edge rotate and the wall change thickness).
 #include "run_helpers.h"
+#include "solver/elastic_problem.h"
 
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
+#include <regex>
 #include <sstream>
 
 #include <unistd.h>
@@ -205,6 +208,53 @@ load_cases:
         EXPECT_NEAR(c[2].buckling.load_factors[k], single / 2, 1e-6 * single) << k;
         EXPECT_NEAR(c[3].buckling.load_factors[k], single, 1e-6 * single) << k;
       }
+  }
+
+  // A long eigen analysis says how far it has come (SolverOptions::progress_seconds; here after
+  // every Lanczos step): the products grow, the last line of each analysis counts what it ends
+  // with (its products, both modes converged), and two cases of a set side by side each say their
+  // own from their threads. With the default (every 30 s) this short run says nothing.
+  TEST(Buckling, SaysHowFarItHasCome)
+  {
+    const Case c =
+      read_case_from_string(plate(500, 500, 5, 50) + simply_supported(500) + "load_cases:\n" +
+                              edge_load_case("single", 10) + edge_load_case("double", 20),
+                            "test.yaml", {});
+    const auto model    = build_model(c);
+    const auto lines_of = [&](double every, std::unique_ptr<Solution> &s) {
+      std::vector<std::string> lines;
+      std::mutex               m;
+      StageLog                 log([&](const std::string &line) {
+        std::lock_guard<std::mutex> lock(m);
+        lines.push_back(line);
+      });
+      SolverOptions            options;
+      options.progress_seconds = every;
+      s                        = solve_load_cases(*model, c, log, options);
+      return lines;
+    };
+    std::unique_ptr<Solution> s;
+    const auto                lines = lines_of(0, s);
+    for (unsigned i = 0; i < 2; ++i)
+      {
+        const auto                                &l = s->load_cases[i];
+        const std::regex                           said("^buckling of \"" + l.name +
+                                                        "\": ([0-9]+) products, ([0-9]) of 2 modes converged, [0-9]+ s$");
+        std::vector<std::pair<unsigned, unsigned>> told;
+        for (const auto &line : lines)
+          if (std::smatch m; std::regex_match(line, m, said))
+            told.emplace_back(std::stoul(m[1]), std::stoul(m[2]));
+        ASSERT_GE(told.size(), 3u) << l.name;
+        for (std::size_t k = 1; k < told.size(); ++k)
+          {
+            EXPECT_GT(told[k].first, told[k - 1].first) << l.name << " " << k;
+            EXPECT_GE(told[k].second, told[k - 1].second) << l.name << " " << k;
+          }
+        EXPECT_EQ(told.back().first, l.buckling.products) << l.name;
+        EXPECT_EQ(told.back().second, 2u) << l.name;
+      }
+    for (const auto &line : lines_of(30, s))
+      EXPECT_EQ(line.find(" products, "), std::string::npos) << line;
   }
 
   // A case in tension has no buckling load: no factors, and it passes. A required factor above
