@@ -317,9 +317,10 @@ namespace lightbody
           order.resize(static_cast<std::size_t>(m));
           for (Eigen::Index k = 0; k < m; ++k)
             order[static_cast<std::size_t>(k)] = end == EigenEnd::smallest ? k : m - 1 - k;
+          const Eigen::Index converged = leading_converged();
           if (progress)
-            progress(out.products, static_cast<unsigned>(leading_converged()));
-          if ((m >= least && leading_converged() >= nev) || full)
+            progress(out.products, static_cast<unsigned>(converged));
+          if ((m >= least && converged >= nev) || full)
             {
               out.converged = true;
               break;
