@@ -14,12 +14,15 @@ table fits peak = fixed + divided / N through the two most distant.
 With --blas-peer every configuration runs a second time with LIGHTBODY_BLAS_COLUMNS=0: the
 library's DGEMM and DTRSM for products and solves of one column too (app/blas_columns.cc
 otherwise makes them DGEMV and DTRSV; MUMPS's solve phase on one right-hand side is made of them).
+With --basis-peer every configuration under mpirun runs a second time with
+LIGHTBODY_SPREAD_BASIS=0: the eigen analyses' Lanczos bases whole on rank 0, as before they were
+spread over the processes by the factor's rows (solver/lanczos_basis.h).
 Processes beyond the cores share them (Open MPI's oversubscription): on this 2-core machine the
 figures for N > 2 show the cost of sharing, not scaling. mpirun runs with --bind-to none.
 
 usage: python3 bench/mpi_benchmark.py [--build build] [--case cases/tank_8m3_elliptical.yaml]
                                       [--processes 2] [--repeat 3] [--set KEY=VALUE ...]
-                                      [--blas-peer]
+                                      [--blas-peer] [--basis-peer]
 """
 import argparse, json, os, re, shutil, statistics, subprocess, tempfile, time
 
@@ -27,12 +30,17 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 STAGES = ["setup", "assemble", "factorise", "solve", "buckling", "modal", "post"]
 
 
-def one(binary, case, n, sets, library_blas):
+# The peers: environment variables read for this benchmark only.
+PEERS = {"blas": ("LIGHTBODY_BLAS_COLUMNS", "lib. BLAS"),
+         "basis": ("LIGHTBODY_SPREAD_BASIS", "basis on rank 0")}
+
+
+def one(binary, case, n, sets, peer):
     out = tempfile.mkdtemp(prefix="mpi_bench_")
     env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
                OMPI_MCA_rmaps_base_oversubscribe="1")
-    if library_blas:
-        env["LIGHTBODY_BLAS_COLUMNS"] = "0"
+    if peer:
+        env[PEERS[peer][0]] = "0"
     # (Open MPI binds each process to one core when there are no more processes than cores:
     # lightbody's threads would then share that core.)
     # Each process's peak and exit code to files of its own (their lines on the shared stderr
@@ -40,7 +48,8 @@ def one(binary, case, n, sets, library_blas):
     # otherwise (rank 0's exit 3 for a verdict FAIL), before their peaks are written.
     wrapper = ('r=${OMPI_COMM_WORLD_RANK:-0}; /usr/bin/time -f %M -o "$0/peak.$r" "$@"; '
                'echo $? > "$0/exit.$r"; exit 0')
-    command = (["mpirun", "--bind-to", "none", "-np", str(n)] if n > 0 else []) + [
+    command = (["mpirun", "--bind-to", "none", "-np", str(n)] +
+               (["-x", PEERS[peer][0]] if peer else []) if n > 0 else []) + [
         "sh", "-c", wrapper, out,
         binary, "run", case, "--out", os.path.join(out, "r"), "--output", "summary", "--quiet"]
     for s in sets:
@@ -93,18 +102,22 @@ def main():
     ap.add_argument("--set", action="append", default=[], help="passed to lightbody run")
     ap.add_argument("--blas-peer", action="store_true",
                     help="also run each with the library's DGEMM/DTRSM for single columns")
+    ap.add_argument("--basis-peer", action="store_true",
+                    help="also run each under mpirun with the Lanczos bases whole on rank 0")
     a = ap.parse_args()
     binary = os.path.join(a.build, "lightbody")
-    counts = [(n, False) for n in [0] + [int(n) for n in a.processes.split(",")]]
+    counts = [(n, None) for n in [0] + [int(n) for n in a.processes.split(",")]]
     if a.blas_peer:
-        counts += [(n, True) for n, _ in counts]
+        counts += [(n, "blas") for n, _ in counts if _ is None]
+    if a.basis_peer:
+        counts += [(n, "basis") for n, peer in counts if peer is None and n > 0]
     runs = {c: [] for c in counts}
     for _ in range(a.repeat):  # in turn, so that the machine's load falls on all alike
         for c in counts:
             runs[c].append(one(binary, a.case, c[0], a.set, c[1]))
     med = {c: {k: statistics.median(r[k] for r in runs[c]) for k in runs[c][0]
                if k != "solver"} for c in counts}
-    base = med[(0, False)]
+    base = med[(0, None)]
     libraries = statistics.median(library_peak(binary) for _ in range(3))
     print("case: %s, %d DOFs; medians of %d runs; %d cores" %
           (os.path.relpath(a.case, ROOT), runs[counts[0]][0]["dofs"], a.repeat, os.cpu_count()))
@@ -112,33 +125,39 @@ def main():
         " %7s %8s %8s %8s %8s"
     print(head % ("numeric", "Gflop/s", "peak GB", "least GB", "all GB"))
     for c in counts:
-        n, library_blas = c
+        n, peer = c
         m = med[c]
         label = ("one process" if n == 0 else "mpirun -np %d" % n) + " (%s)" % runs[c][0]["solver"]
-        if library_blas:
-            label += " lib. BLAS"
+        if peer:
+            label += " " + PEERS[peer][1]
         eff = base["wall"] / (max(n, 1) * m["wall"])
         rate = m["gflop"] / m["numeric"] if m["numeric"] > 0 else 0
         print("%-34s %8.1f %6.2f" % (label[:34], m["wall"], eff) +
               "".join(" %9.2f" % m[s] for s in STAGES) +
               " %7.2f %8.1f %8.2f %8.2f %8.2f" % (m["numeric"], rate, m["peak"], m["least"],
                                                  m["all"]))
-        if n and not library_blas:
+        if n and not peer:
             print("    speed-up against one process: %.2f; peak memory of the process that needs "
                   "most against one process: %.2f (1/N = %.2f)" %
                   (base["wall"] / m["wall"], m["peak"] / base["peak"], 1.0 / n))
-        if library_blas:
-            own = med[(n, False)]
+        if peer == "basis":
+            own = med[(n, None)]
+            print("    bases spread against whole on rank 0: peak %.2f against %.2f GB, least %.2f "
+                  "against %.2f GB, buckling %.2f (ratio of the medians)" %
+                  (own["peak"], m["peak"], own["least"], m["least"],
+                   own["buckling"] / max(m["buckling"], 1e-9)))
+        if peer == "blas":
+            own = med[(n, None)]
             print("    single columns as DGEMV/DTRSV against the library's: wall %.2f, buckling "
                   "%.2f (ratios of the medians)" % (own["wall"] / m["wall"],
                                                      own["buckling"] / max(m["buckling"], 1e-9)))
     # Peak = fixed + divided / N, fitted through the two most distant N of the distributed runs
     # (MUMPS's: one process, CHOLMOD, holds its memory differently): what every process holds
     # whatever N, and what the processes share among them.
-    shared = sorted(n for n, library_blas in counts if n > 1 and not library_blas)
+    shared = sorted(n for n, peer in counts if n > 1 and not peer)
     if len(shared) > 1:
         lo, hi = shared[0], shared[-1]
-        p_lo, p_hi = med[(lo, False)]["peak"], med[(hi, False)]["peak"]
+        p_lo, p_hi = med[(lo, None)]["peak"], med[(hi, None)]["peak"]
         fixed = (hi * p_hi - lo * p_lo) / (hi - lo)
         print("peak memory of a process = fixed + divided / N, through N = %d and %d: fixed %.2f "
               "GB (of which the libraries, the peak of `lightbody --version`: %.2f GB), divided "

@@ -12,6 +12,7 @@
 #include <cmath>
 #include <functional>
 #include <limits>
+#include <map>
 #include <mutex>
 #include <cstdlib>
 #include <stdexcept>
@@ -505,6 +506,175 @@ namespace lightbody
     }
   };
 
+  namespace
+  {
+    using Impl = DistributedCholesky::Impl;
+
+    // The collective parts of a spread basis's operations (solver/lanczos_basis.h), made by
+    // every process on its rows after rank 0's command: rank 0 with the whole vectors, the
+    // others with null. A few parameters and small matrices travel by broadcast.
+    void parameters_from_rank0(long *p, int count)
+    {
+      MPI_Bcast(p, count, MPI_LONG, 0, MPI_COMM_WORLD);
+    }
+    void numbers_from_rank0(std::vector<double> &x)
+    {
+      MPI_Bcast(x.data(), static_cast<int>(x.size()), MPI_DOUBLE, 0, MPI_COMM_WORLD);
+    }
+    void sum_everywhere(double *data, long count)
+    {
+      MPI_Allreduce(MPI_IN_PLACE, data, static_cast<int>(count), MPI_DOUBLE, MPI_SUM,
+                    MPI_COMM_WORLD);
+    }
+
+    // A block of `columns` whole vectors (rank 0's `data`, n x columns) to and from each
+    // process's rows of them (local x columns).
+    void scatter_block(const Impl &f, const double *data, long columns, std::vector<double> &rows)
+    {
+      rows.resize(static_cast<std::size_t>(f.local * columns));
+      for (long j = 0; j < columns; ++j)
+        f.scatter(data ? data + j * f.n : nullptr, rows.data() + j * f.local, false);
+    }
+    void gather_block(const Impl &f, const std::vector<double> &rows, long columns, double *data)
+    {
+      for (long j = 0; j < columns; ++j)
+        f.gather(rows.data() + j * f.local, data ? data + j * f.n : nullptr, false);
+    }
+
+    // Each takes its parameters `p` from rank 0 (the others' are filled in).
+    void spread_new(const Impl &f, long id, long p[2], std::map<long, BasisRows> &bases)
+    {
+      parameters_from_rank0(p, 2); // columns, a_inner
+      int ok = 1;
+      try
+        {
+          bases.emplace(id, BasisRows(f.local, p[0], p[1] != 0));
+        }
+      catch (const std::bad_alloc &)
+        {
+          ok = 0;
+        }
+      MPI_Allreduce(MPI_IN_PLACE, &ok, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+      if (!ok)
+        bases.erase(id);
+    }
+
+    void spread_orthogonalise(const Impl &f, const BasisRows &b, long p[2], double *X, double *AX,
+                              double *h)
+    {
+      parameters_from_rank0(p, 2); // c, m
+      const long          c = p[0], m = p[1];
+      std::vector<double> x, ax, g(static_cast<std::size_t>(m * c));
+      scatter_block(f, X, c, x);
+      if (b.a_inner())
+        scatter_block(f, AX, c, ax);
+      b.orthogonalise(x.data(), ax.data(), c, m, g.data(), sum_everywhere);
+      gather_block(f, x, c, X);
+      if (b.a_inner())
+        gather_block(f, ax, c, AX);
+      if (h)
+        std::copy(g.begin(), g.end(), h);
+    }
+
+    void spread_set(const Impl &f, BasisRows &b, long p[2], const double *X, const double *AX)
+    {
+      parameters_from_rank0(p, 2); // the first column, how many
+      std::vector<double> rows, a_rows;
+      scatter_block(f, X, p[1], rows);
+      if (b.a_inner())
+        scatter_block(f, AX, p[1], a_rows);
+      b.set_columns(p[0], p[1], rows.data(), a_rows.data());
+    }
+
+    // S: m x keep (restart) or m x k (combine), rank 0's.
+    std::vector<double> matrix_from_rank0(long rows, long columns, const double *S)
+    {
+      std::vector<double> s(static_cast<std::size_t>(rows * columns));
+      if (S)
+        std::copy(S, S + s.size(), s.begin());
+      numbers_from_rank0(s);
+      return s;
+    }
+
+    void spread_restart(BasisRows &b, long p[3], const double *S)
+    {
+      parameters_from_rank0(p, 3); // m, keep, the next block's columns
+      b.restart(p[0], matrix_from_rank0(p[0], p[1], S).data(), p[1], p[2]);
+    }
+
+    void spread_combine(const Impl &f, const BasisRows &b, long p[2], const double *S, double *out)
+    {
+      parameters_from_rank0(p, 2); // m, k
+      std::vector<double> rows(static_cast<std::size_t>(f.local * p[1]));
+      b.combine(p[0], matrix_from_rank0(p[0], p[1], S).data(), p[1], rows.data());
+      gather_block(f, rows, p[1], out);
+    }
+
+    // Rank 0's handle of a spread basis: its own rows, and the commands that make the others
+    // do the same on theirs (one at a time with rank 0's other commands).
+    class SpreadBasis : public LanczosBasis
+    {
+    public:
+      SpreadBasis(const Impl &f, long id, BasisRows rows) : f_(f), id_(id), rows_(std::move(rows))
+      {
+      }
+      ~SpreadBasis() override
+      {
+        std::lock_guard<std::mutex> one_at_a_time(commands);
+        broadcast(basis_free, id_);
+      }
+      void orthogonalise(double *X, double *AX, long c, long m, double *h) override
+      {
+        std::lock_guard<std::mutex> one_at_a_time(commands);
+        broadcast(basis_orthogonalise, id_);
+        long p[2] = {c, m};
+        spread_orthogonalise(f_, rows_, p, X, AX, h);
+      }
+      void set_columns(long first, long count, const double *X, const double *AX) override
+      {
+        std::lock_guard<std::mutex> one_at_a_time(commands);
+        broadcast(basis_set, id_);
+        long p[2] = {first, count};
+        spread_set(f_, rows_, p, X, AX);
+      }
+      void restart(long m, const double *S, long keep, long b) override
+      {
+        std::lock_guard<std::mutex> one_at_a_time(commands);
+        broadcast(basis_restart, id_);
+        long p[3] = {m, keep, b};
+        spread_restart(rows_, p, S);
+      }
+      void combine(long m, const double *S, long k, double *out) override
+      {
+        std::lock_guard<std::mutex> one_at_a_time(commands);
+        broadcast(basis_combine, id_);
+        long p[2] = {m, k};
+        spread_combine(f_, rows_, p, S, out);
+      }
+
+    private:
+      const Impl &f_;
+      long        id_;
+      BasisRows   rows_;
+    };
+  } // namespace
+
+  std::unique_ptr<LanczosBasis> DistributedCholesky::lanczos_basis(long columns, bool a_inner) const
+  {
+    if (size() < 2 || !leading)
+      return whole_basis(impl_->n, columns, a_inner);
+    static long                 bases = 0;
+    std::lock_guard<std::mutex> one_at_a_time(commands);
+    const long                  id = ++bases;
+    broadcast(basis_new, id);
+    long                      p[2] = {columns, a_inner ? 1 : 0};
+    std::map<long, BasisRows> mine;
+    spread_new(*impl_, id, p, mine);
+    if (mine.empty())
+      throw std::runtime_error("a process has no room for its rows of the Lanczos basis");
+    return std::make_unique<SpreadBasis>(*impl_, id, std::move(mine.at(id)));
+  }
+
   void start_distributed_factors(int local_processes)
   {
     int initialised = 0;
@@ -569,6 +739,7 @@ namespace lightbody
     for (auto *m : held)
       if (m)
         m->serving = true;
+    std::map<long, BasisRows> bases; // rank 0's Lanczos bases, this process's rows
     for (;;)
       {
         long message[2] = {0, 0};
@@ -590,7 +761,39 @@ namespace lightbody
                 case solve_it_columns: f.solve(nullptr, message[1]); break;
                 case solve_shared_columns: s->solve(nullptr, message[1]); break;
                 case multiply_shared: product_matrix(message[1])->multiply(nullptr, nullptr); break;
+                case basis_new:
+                  {
+                    long p[2];
+                    spread_new(*s, message[1], p, bases);
+                    break;
+                  }
+                case basis_orthogonalise:
+                  {
+                    long p[2];
+                    spread_orthogonalise(*s, bases.at(message[1]), p, nullptr, nullptr, nullptr);
+                    break;
+                  }
+                case basis_set:
+                  {
+                    long p[2];
+                    spread_set(*s, bases.at(message[1]), p, nullptr, nullptr);
+                    break;
+                  }
+                case basis_restart:
+                  {
+                    long p[3];
+                    spread_restart(bases.at(message[1]), p, nullptr);
+                    break;
+                  }
+                case basis_combine:
+                  {
+                    long p[2];
+                    spread_combine(*s, bases.at(message[1]), p, nullptr, nullptr);
+                    break;
+                  }
+                case basis_free: bases.erase(message[1]); break;
                 case release:
+                  bases.clear();
                   f.free();
                   for (auto *m : held)
                     if (m)

@@ -7,6 +7,8 @@
 // Where rank 0 works alone (an eigen analysis on the shared factor, the iterative solver), the
 // other processes serve its solves and products (serve_rank0) until it releases them. PETSc
 // stays inside the .cc.
+#include "solver/lanczos_basis.h"
+
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -103,6 +105,11 @@ namespace lightbody
     void solve(double *b_in_x_out, std::size_t columns) const;
     // y = A x, with x and y placed as solve's.
     void multiply(const double *x, double *y) const;
+    // Rank 0 leading its servers: a Lanczos basis of `columns` vectors (and, a_inner, their
+    // products with A) spread over the processes by this factor's rows, each operation a
+    // command the others serve (in one process, or not leading: the whole basis here). Throws
+    // std::runtime_error where a process has no room for its rows.
+    std::unique_ptr<LanczosBasis> lanczos_basis(long columns, bool a_inner) const;
     // |A_ii| on every process (made together) or on rank 0.
     std::vector<double> absolute_diagonal() const;
 

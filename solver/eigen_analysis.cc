@@ -270,6 +270,17 @@ namespace lightbody
     return 8.0 * vectors * static_cast<double>(dofs);
   }
 
+  double spread_lanczos_bytes(unsigned modes, std::size_t dofs, int processes)
+  {
+    // The basis V and Y = A V, each (subspace + b) columns, spread; whole: the next block and
+    // a step's block with their products with A (4 b), the block's solve gathered (b), a
+    // random start vector with its product (2).
+    const double b = lanczos_block_most;
+    const double vectors =
+      2 * (lanczos_subspace(modes, eigen_subspace) + b) / std::max(processes, 1) + 5 * b + 2;
+    return 8.0 * vectors * static_cast<double>(dofs);
+  }
+
   double GeometricStiffness::analysis_bytes(std::size_t cells, std::size_t dofs, unsigned modes)
   {
     const double per_cell = ShellStrains::n_cell_dofs * (8.0 + 8.0 * Cells::nodes / 3);

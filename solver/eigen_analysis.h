@@ -36,6 +36,9 @@ namespace lightbody
   // The memory the Lanczos process of an eigen analysis of `modes` modes holds on a mesh of
   // `dofs` DoFs (its basis and a step's vectors on a CHOLMOD factor), bytes.
   double lanczos_bytes(unsigned modes, std::size_t dofs);
+  // The same on rank 0 for an analysis on a factor shared by `processes` processes: its rows of
+  // the basis and of its products with A (solver/lanczos_basis.h), and a step's vectors whole.
+  double spread_lanczos_bytes(unsigned modes, std::size_t dofs, int processes);
 
   // K_G of a load case as the eigen solver's products (one process), made again for each load
   // case in the same memory: each cell's one 27 x 27 matrix (K_G repeats it for the three

@@ -1,7 +1,6 @@
 #include "solver/eigen_solver.h"
 
 #include "input/errors.h"
-#include "solver/huge_pages.h"
 #include "solver/supernodal_solve.h"
 
 #include <Spectra/SymEigsSolver.h>
@@ -20,11 +19,6 @@
 #include <random>
 #include <string>
 #include <vector>
-
-extern "C" void dgemm_(const char *transa, const char *transb, const int *m, const int *n,
-                       const int *k, const double *alpha, const double *a, const int *lda,
-                       const double *b, const int *ldb, const double *beta, double *c,
-                       const int *ldc);
 
 namespace lightbody
 {
@@ -122,30 +116,15 @@ namespace lightbody
 
     // The operator of the Lanczos process: W = C F for a block of vectors (n x columns, one
     // column after the other; in the A inner product also AW = A W), the products with A (null:
-    // the Euclidean inner product) and the map from the process's vectors to the eigenvectors
-    // (null: none).
+    // the Euclidean inner product), the map from the process's vectors to the eigenvectors
+    // (null: none) and where its basis is kept (null: whole in this process).
     struct LanczosOperator
     {
       std::function<void(const double *F, double *W, double *AW, Eigen::Index columns)> apply;
       std::function<void(const double *x, double *ax)>                                  a_multiply;
       std::function<void(double *)>                                                     back;
+      std::function<std::unique_ptr<LanczosBasis>(long columns)>                        basis;
     };
-
-    // C = beta C + V_m^T X (transposed) or C = beta C - V_m X, V_m the first m columns of V,
-    // by the BLAS (Eigen's products copy V into blocks of their own first: the basis, 130 MB on
-    // the default tank, copied four times a step).
-    void product(bool transposed, const Eigen::MatrixXd &V, Eigen::Index m,
-                 const Eigen::MatrixXd &X, double beta, Eigen::MatrixXd &C)
-    {
-      const int    n = static_cast<int>(V.rows()), k = static_cast<int>(m);
-      const int    columns = static_cast<int>(X.cols()), ld = static_cast<int>(V.rows());
-      const double one = 1, minus_one = -1;
-      if (transposed)
-        dgemm_("T", "N", &k, &columns, &n, &one, V.data(), &ld, X.data(), &n, &beta, C.data(), &k);
-      else
-        dgemm_("N", "N", &n, &columns, &k, &minus_one, V.data(), &ld, X.data(), &k, &beta, C.data(),
-               &n);
-    }
 
     // Block Lanczos on C = L^-1 P B P^T L^-T (symmetric), b vectors a step, its basis kept
     // orthonormal in full (classical Gram-Schmidt, twice), checked after every step: it stops as
@@ -173,29 +152,19 @@ namespace lightbody
           b   = 1;
           ncv = std::min(n, std::max(ncv, nev + 2));
         }
-      // Columns 0..m-1 the basis, columns m..m+b-1 the next block F; in the A inner product
-      // also Y = A V: a product with A for each new vector, kept by the same combinations as V
-      // at a restart.
+      // Columns 0..m-1 the basis, columns m..m+b-1 the next block F (also kept whole here:
+      // the next step's vectors); in the A inner product also Y = A V: a product with A for each
+      // new vector, kept by the same combinations as V at a restart.
       const bool      a_inner = static_cast<bool>(C.a_multiply);
-      Eigen::MatrixXd V(n, ncv + b), Y(a_inner ? n : 0, a_inner ? ncv + b : 0);
-      advise_huge_pages(V.data(), sizeof(double) * static_cast<std::size_t>(V.size()));
-      if (a_inner)
-        advise_huge_pages(Y.data(), sizeof(double) * static_cast<std::size_t>(Y.size()));
+      const long      columns = static_cast<long>(ncv + b);
+      const auto      basis   = C.basis ? C.basis(columns) : whole_basis(n, columns, a_inner);
+      Eigen::MatrixXd F(n, b), AF(a_inner ? n : 0, a_inner ? b : 0);
       // X -= V G, (A X -= Y G), with G = V^T (A X): orthogonalised against the first m columns
       // twice (classical Gram-Schmidt); returns the sum of the G.
       const auto orthogonalise = [&](Eigen::MatrixXd &X, Eigen::MatrixXd &AX, Eigen::Index m) {
-        Eigen::MatrixXd h = Eigen::MatrixXd::Zero(m, X.cols());
-        if (m == 0)
-          return h;
-        for (int pass = 0; pass < 2; ++pass)
-          {
-            Eigen::MatrixXd g(m, X.cols());
-            product(true, V, m, a_inner ? AX : X, 0, g);
-            product(false, V, m, g, 1, X);
-            if (a_inner)
-              product(false, Y, m, g, 1, AX);
-            h += g;
-          }
+        Eigen::MatrixXd h(m, X.cols());
+        basis->orthogonalise(X.data(), a_inner ? AX.data() : nullptr, static_cast<long>(X.cols()),
+                             static_cast<long>(m), h.data());
         return h;
       };
       // The norm of column j of X (in the A inner product: sqrt(x^T A x)).
@@ -205,9 +174,9 @@ namespace lightbody
       Eigen::MatrixXd                        H = Eigen::MatrixXd::Zero(ncv, ncv);
       std::mt19937_64                        random(20261203);
       std::uniform_real_distribution<double> uniform(-1, 1);
-      const auto                             random_vector = [&](Eigen::Index m) {
-        // Column m: a pseudo-random unit vector orthogonal to the first m columns (none: the
-        // space is full).
+      const auto                             random_vector = [&](Eigen::Index m, Eigen::Index j) {
+        // Column m, the next block's column j: a pseudo-random unit vector orthogonal to the
+        // first m columns (none: the space is full).
         for (int attempt = 0; attempt < 5; ++attempt)
           {
             Eigen::MatrixXd x(n, 1), ax(a_inner ? n : 0, a_inner ? 1 : 0);
@@ -228,16 +197,18 @@ namespace lightbody
             const double size = norm(x, ax, 0);
             if (size > 1e-8 * before)
               {
-                V.col(m) = x.col(0) / size;
+                F.col(j) = x.col(0) / size;
                 if (a_inner)
-                  Y.col(m) = ax.col(0) / size;
+                  AF.col(j) = ax.col(0) / size;
+                basis->set_columns(static_cast<long>(m), 1, F.col(j).data(),
+                                   a_inner ? AF.col(j).data() : nullptr);
                 return true;
               }
           }
         return false;
       };
       for (Eigen::Index j = 0; j < b; ++j)
-        random_vector(j);
+        random_vector(j, j);
       Eigen::MatrixXd W(n, b), AW(a_inner ? n : 0, a_inner ? b : 0);
 
       EigenPairs                out;
@@ -264,7 +235,7 @@ namespace lightbody
         {
           // W = C F, orthogonalised against the basis and F: H's new columns; the rest is the
           // next block (QR, column by column).
-          C.apply(V.col(m).data(), W.data(), a_inner ? AW.data() : nullptr, b);
+          C.apply(F.data(), W.data(), a_inner ? AW.data() : nullptr, b);
           out.products += static_cast<unsigned>(b);
           ++out.steps;
           const Eigen::MatrixXd h = orthogonalise(W, AW, m + b);
@@ -277,38 +248,52 @@ namespace lightbody
           if (!full)
             {
               const double scale = 1e-12 * H.topLeftCorner(m, m).cwiseAbs().maxCoeff();
+              // The next block's columns go into the basis together (one command where the
+              // basis is spread over processes), those made before a new direction first.
+              Eigen::Index stored = 0;
+              const auto   store  = [&](Eigen::Index to) {
+                if (to > stored)
+                  basis->set_columns(static_cast<long>(m + stored), static_cast<long>(to - stored),
+                                        F.col(stored).data(),
+                                     a_inner ? AF.col(stored).data() : nullptr);
+                stored = std::max(stored, to);
+              };
               for (Eigen::Index j = 0; j < b; ++j)
                 {
                   // Column j against the next block's columns made before it, twice.
                   for (int pass = 0; pass < 2; ++pass)
                     for (Eigen::Index i = 0; i < j; ++i)
                       {
-                        const double g = V.col(m + i).dot(a_inner ? AW.col(j) : W.col(j));
-                        W.col(j) -= g * V.col(m + i);
+                        const double g = F.col(i).dot(a_inner ? AW.col(j) : W.col(j));
+                        W.col(j) -= g * F.col(i);
                         if (a_inner)
-                          AW.col(j) -= g * Y.col(m + i);
+                          AW.col(j) -= g * AF.col(i);
                         R(i, j) += g;
                       }
                   const double beta = norm(W, AW, j);
                   if (beta > scale)
                     {
-                      R(j, j)      = beta;
-                      V.col(m + j) = W.col(j) / beta;
+                      R(j, j)  = beta;
+                      F.col(j) = W.col(j) / beta;
                       // A V made by a product, not kept as AW / beta: the recurrence's A W
                       // carries the rounding of the columns of Y it was orthogonalised with, and
                       // dividing by beta amplified it at every step (a pencil of 40 DoFs, one
                       // vector a step: |Y - A V| from 1e-15 to 1 in 32 steps, Ritz values 60
                       // times the largest eigenvalue reported as converged).
                       if (a_inner)
-                        C.a_multiply(V.col(m + j).data(), Y.col(m + j).data());
+                        C.a_multiply(F.col(j).data(), AF.col(j).data());
                     }
                   else
                     {
-                      // An invariant subspace: no residual there; go on from a new direction.
+                      // An invariant subspace: no residual there; go on from a new direction
+                      // (orthogonal to the columns before it, which it needs in the basis).
                       R.col(j).setZero();
-                      random_vector(m + j);
+                      store(j);
+                      random_vector(m + j, j);
+                      stored = j + 1;
                     }
                 }
+              store(b);
             }
 
           Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> ritz(H.topLeftCorner(m, m));
@@ -337,15 +322,8 @@ namespace lightbody
                 Sk.col(k) = S.col(pair(k));
               // (Their residuals, along F, come back as H's new columns at the next step,
               // computed: V^T C F.)
-              const Eigen::MatrixXd f = V.middleCols(m, b);
-              V.leftCols(keep)        = (V.leftCols(m) * Sk).eval();
-              V.middleCols(keep, b)   = f;
-              if (a_inner)
-                {
-                  const Eigen::MatrixXd af = Y.middleCols(m, b);
-                  Y.leftCols(keep)         = (Y.leftCols(m) * Sk).eval();
-                  Y.middleCols(keep, b)    = af;
-                }
+              basis->restart(static_cast<long>(m), Sk.data(), static_cast<long>(keep),
+                             static_cast<long>(b));
               H.setZero();
               for (Eigen::Index k = 0; k < keep; ++k)
                 H(k, k) = theta[pair(k)];
@@ -355,12 +333,15 @@ namespace lightbody
         }
       // The leading wanted pairs that converged, most extreme first; phi = C.back(y).
       const Eigen::Index count = out.converged ? std::min(m, nev) : leading_converged();
+      Eigen::MatrixXd    Sc(m, count), phis(n, count);
+      for (Eigen::Index k = 0; k < count; ++k)
+        Sc.col(k) = S.col(pair(k));
+      basis->combine(static_cast<long>(m), Sc.data(), static_cast<long>(count), phis.data());
       for (Eigen::Index k = 0; k < count; ++k)
         {
           out.values.push_back(theta[pair(k)]);
           dealii::Vector<double> phi(static_cast<std::size_t>(n));
-          const Eigen::VectorXd  y = V.leftCols(m) * S.col(pair(k));
-          std::copy(y.data(), y.data() + n, phi.begin());
+          std::copy(phis.col(k).data(), phis.col(k).data() + n, phi.begin());
           if (C.back)
             C.back(phi.data());
           out.vectors.push_back(std::move(phi));
@@ -469,6 +450,7 @@ namespace lightbody
         solve(w, k);
       };
       C.a_multiply = A.multiply;
+      C.basis      = A.basis;
       return C;
     }
 

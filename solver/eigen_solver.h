@@ -11,6 +11,7 @@
 // for the new basis vector (A V kept by the recurrence drifts from the product at every step).
 // Spectra stays inside the .cc.
 #include "solver/cholmod_factor.h"
+#include "solver/lanczos_basis.h"
 
 #include <deal.II/lac/sparse_matrix.h>
 #include <deal.II/lac/vector.h>
@@ -47,7 +48,10 @@ namespace lightbody
     // Solves of several vectors at once (n x columns, one after the other), where the factor
     // has them (null: one after the other).
     std::function<void(double *, std::size_t)> solve_columns;
-    std::size_t                                n = 0;
+    // Where the Lanczos process keeps its basis of `columns` vectors and their products with A
+    // (null: whole in this process): on a factor shared by processes, each its rows.
+    std::function<std::unique_ptr<LanczosBasis>(long columns)> basis;
+    std::size_t                                                n = 0;
 
     std::size_t size() const { return cholesky ? cholesky->size() : n; }
   };

@@ -408,6 +408,16 @@ namespace lightbody
         }();
         return together;
       }
+      // Whether the SPMD run's eigen analyses spread their Lanczos bases over the processes
+      // (LIGHTBODY_SPREAD_BASIS=0, bench/mpi_benchmark.py --basis-peer only: whole on rank 0).
+      static bool spread_basis()
+      {
+        static const bool spread = [] {
+          const char *given = std::getenv("LIGHTBODY_SPREAD_BASIS");
+          return !given || std::string(given) != "0";
+        }();
+        return spread;
+      }
       // How many eigen analyses the SPMD run makes at once on the shared factor: the set's
       // buckling analyses side by side (at most four; rank 0's threads ask for the solves, which
       // needs MPI's serialized threads), else one.
@@ -516,7 +526,14 @@ namespace lightbody
             f.solve         = [this](double *x) { distributed_->solve(x); };
             f.solve_columns = [this](double *x, std::size_t k) { distributed_->solve(x, k); };
             if (lockstep()) // (rank 0's, while the others serve: the matrix is theirs and its own)
-              f.multiply = [this](const double *x, double *y) { distributed_->multiply(x, y); };
+              {
+                f.multiply = [this](const double *x, double *y) { distributed_->multiply(x, y); };
+                // (the Lanczos bases spread over the processes by the factor's rows)
+                if (spread_basis())
+                  f.basis = [this](long columns) {
+                    return distributed_->lanczos_basis(columns, true);
+                  };
+              }
             else
               f.multiply = [this](const double *x, double *y) {
                 PencilMatrix(stiffness_).vmult(x, y, stiffness_.m());
@@ -1396,16 +1413,20 @@ namespace lightbody
       // Rank 0 says whether the factor fits (its memory and options): 0 it does, 1 the iterative
       // solver instead, 2 neither (rank 0 throws the error).
       // (the eigen analysis's matrix, spread like K: its upper half and diagonal, 12 bytes an
-      // entry; and rank 0's Lanczos basis with its products with A, twice what it is on one
-      // process's CHOLMOD factor)
-      const double dofs = static_cast<double>(solution_->dof_handler.n_dofs());
+      // entry; and rank 0's rows of the Lanczos basis and of its products with A, spread like
+      // K, with a step's vectors whole (LIGHTBODY_SPREAD_BASIS=0: the basis whole, twice what it
+      // is on one process's CHOLMOD factor))
+      const double dofs  = static_cast<double>(solution_->dof_handler.n_dofs());
+      const double basis = spread_basis()
+                             ? spread_lanczos_bytes(eigen_modes(), solution_->dof_handler.n_dofs(),
+                                                    distributed_processes())
+                             : 2 * lanczos_bytes(eigen_modes(), solution_->dof_handler.n_dofs());
       // (each of the analyses made at once: the set's buckling analyses side by side where that
       // fits, else one after the other)
       const auto kept_by = [&](long group) {
         return keep_pattern()
                  ? static_cast<double>(group) *
-                     (6.0 * (stats.matrix_nonzeros + dofs) / distributed_processes() +
-                      2 * lanczos_bytes(eigen_modes(), solution_->dof_handler.n_dofs()))
+                     (6.0 * (stats.matrix_nonzeros + dofs) / distributed_processes() + basis)
                  : 0.0;
       };
       long               group = static_cast<long>(shared_eigen_group());
@@ -1437,6 +1458,9 @@ namespace lightbody
       from_rank0(decision);
       from_rank0(group);
       eigen_group_ = static_cast<std::size_t>(group);
+      if (decision == 0 && keep_pattern() && spread_basis())
+        log_.message("the eigen analyses' Lanczos bases spread over the " +
+                     std::to_string(distributed_processes()) + " processes by the factor's rows");
       if (decision == 0 && eigen_group_ < shared_eigen_group())
         log_.message("the buckling analyses of the set one after the other: side by side they "
                      "would not fit in the memory");

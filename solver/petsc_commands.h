@@ -35,6 +35,12 @@ namespace lightbody::petsc
     iterative_matrix     = 10,
     iterative_solve      = 11,
     iterative_free       = 12,
-    solve_shared_columns = 13
+    solve_shared_columns = 13,
+    basis_new            = 14, // a Lanczos basis spread by the shared factor's rows; n: its id
+    basis_orthogonalise  = 15,
+    basis_set            = 16,
+    basis_restart        = 17,
+    basis_combine        = 18,
+    basis_free           = 19
   };
 } // namespace lightbody::petsc

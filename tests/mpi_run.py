@@ -6,7 +6,8 @@ cores: Open MPI's oversubscription). The case has three support sets, one with t
 analyses, and natural frequencies: the eigen solver runs on the shared factor in the stiffness's
 inner product (no triangular halves), one process on CHOLMOD's halves; the two buckling
 analyses side by side (rank 0's threads, each step's solves of both one solve phase), as in one
-process (the log says so).
+process (the log says so). The Lanczos bases are spread over the processes, each its rows of
+the shared factor (the log says so), and give the single process's factors to 1e-6 all the same.
 
 Since every process runs the pipeline (each builds the model and assembles its share of the
 elements, the rows sent to the processes that own them), a second case covers what the shares must
@@ -102,6 +103,10 @@ for n in counts:
     if n > 1 and any(len(names) > 1 for names in sets.values()):
         check("the eigen solves side by side" in text,
               "-np %d: the set's buckling analyses side by side:\n%s" % (n, text))
+    eigen = any(isinstance(lc.get("buckling"), dict) for lc in one["load_cases"])
+    if n > 1 and eigen:
+        check("Lanczos bases spread over the %d processes" % n in text,
+              "-np %d: the eigen analyses' bases spread over the processes:\n%s" % (n, text))
     solver = (many["factorisation"]["solver"], many["factorisation"]["processes"])
     check(solver == (("MUMPS", n) if n > 1 else ("CHOLMOD", 1)),
           "-np %d: report.json names the solver: %r" % (n, solver))
