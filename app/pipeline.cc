@@ -58,25 +58,42 @@ namespace lightbody
     // far less.
     constexpr double run_bytes_per_dof  = 6e3;
     constexpr double mesh_bytes_per_dof = 1e3;
+    // What each process of an MPI launch holds whole whatever their number (the mesh, its DoF
+    // numbering, the constraints, loads and displacements): measured 0.45 kB per DoF beside the
+    // libraries (bench/mpi_benchmark.py, default tank at 202 k DoFs, fixed part of the fit
+    // through N = 2 and 4, 2026-12-05); the rest of a run is spread over the processes.
+    constexpr double whole_bytes_per_dof = 0.3e3;
 
-    // Refuses a model too large for the memory before any of it is built.
-    void check_model_size(const Case &c, double bytes_per_dof, double limit_bytes, StageLog &log)
+    // Refuses a model too large for the memory before any of it is built. Under an MPI launch
+    // the check is per process: its share of the run beside what it holds whole, against
+    // --max-memory (per process) or its share of what its machine has available.
+    // (`spread`: the run's, whose solve is spread over the processes; meshing is not)
+    void check_model_size(const Case &c, double bytes_per_dof, double limit_bytes, StageLog &log,
+                          bool spread = false)
     {
       const ModelSize size      = estimate_model_size(c);
-      const double    need      = size.dofs * bytes_per_dof;
-      const double    available = limit_bytes > 0 ? limit_bytes : 0.9 * available_memory_bytes();
-      char            line[160];
+      const int       processes = spread ? distributed_processes() : 1;
+      const double    need      = processes > 1
+                                    ? size.dofs * (whole_bytes_per_dof + bytes_per_dof / processes)
+                                    : size.dofs * bytes_per_dof;
+      const double    available = limit_bytes > 0
+                                    ? limit_bytes
+                                    : 0.9 * available_memory_bytes() / distributed_local_processes();
+      char            line[200];
       std::snprintf(line, sizeof line,
                     "model: about %.0f elements, %.0f DoFs (estimated before meshing)",
                     size.elements, size.dofs);
       log.message(line);
+      const std::string each =
+        processes > 1 ? " on each of the " + std::to_string(processes) + " processes" : "";
       if (need > available)
         throw ModelError("the model would have about " +
                          std::to_string(static_cast<long long>(size.dofs)) +
-                         " DoFs and would need about " + memory_text(need) + " but only " +
+                         " DoFs and would need about " + memory_text(need) + each + " but only " +
                          memory_text(available) +
                          " may be used; use a coarser mesh (mesh.size, parts.NAME.mesh_size) or "
-                         "fewer layers, or run on a machine with more memory");
+                         "fewer layers, or run on a machine with more memory" +
+                         (processes > 1 ? " or on more processes" : ""));
     }
   } // namespace
 
@@ -203,7 +220,7 @@ namespace lightbody
 
   RunOutcome run_case(const Case &c, const RunOptions &options, StageLog &log)
   {
-    check_model_size(c, run_bytes_per_dof, options.memory_limit_bytes, log);
+    check_model_size(c, run_bytes_per_dof, options.memory_limit_bytes, log, true);
     if (options.threads > 0)
       {
         dealii::MultithreadInfo::set_thread_limit(options.threads);

@@ -25,9 +25,10 @@ namespace lightbody
   {
     using namespace petsc;
 
-    bool petsc_started  = false;
-    bool petsc_owns_mpi = false; // started in one process: finalised at exit
-    bool leading        = false; // rank 0, while the others serve its commands
+    bool petsc_started              = false;
+    bool petsc_owns_mpi             = false; // started in one process: finalised at exit
+    bool leading                    = false; // rank 0, while the others serve its commands
+    int  local_processes_on_machine = 1;     // the launch's processes on this machine
     // Rank 0's solves and products, one at a time when several threads ask for them
     // (distributed_threads).
     std::mutex commands;
@@ -682,6 +683,7 @@ namespace lightbody
     if (!initialised || petsc_started || size() < 2)
       return;
     petsc::start();
+    local_processes_on_machine = std::max(local_processes, 1);
     // The BLAS of the factorisation: the machine's cores shared among the launch's processes on
     // it (rank 0's --threads overrides it there).
     set_blas_threads(
@@ -705,6 +707,7 @@ namespace lightbody
   }
 
   int distributed_processes() { return petsc_started ? size() : 1; }
+  int distributed_local_processes() { return petsc_started ? local_processes_on_machine : 1; }
   int distributed_rank() { return petsc_started ? rank() : 0; }
 
   void lead_servers()

@@ -29,6 +29,8 @@ namespace lightbody
   // process's rank among them.
   int distributed_processes();
   int distributed_rank();
+  // The processes of the launch on this machine, which share its memory (1 without a launch).
+  int distributed_local_processes();
 
   // Rank 0, from now on alone: the other processes wait in serve_rank0 for its commands (its
   // shared factors' and the iterative solver's). release_servers ends that: each server's

@@ -370,10 +370,13 @@ namespace lightbody
       // (automatic choice) why the iterative solver is to be used, or a ModelError (direct solver
       // chosen). `extra` is the part of `bytes` an eigen analysis keeps.
       std::string too_large_for_direct(double bytes, double extra, const char *where) const;
-      double      memory_available() const
+      // (--max-memory is per process; without it, the processes of a launch on one machine
+      // share what it has available)
+      double memory_available() const
       {
-        return options_.memory_limit_bytes > 0 ? options_.memory_limit_bytes
-                                               : 0.9 * available_memory_bytes();
+        return options_.memory_limit_bytes > 0
+                 ? options_.memory_limit_bytes
+                 : 0.9 * available_memory_bytes() / distributed_local_processes();
       }
       // What this run may still add: the limit less what the process holds now (the machine's
       // available memory already leaves it out).
