@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "input/errors.h"
+#include "solver/blas.h"
 #include "solver/compressed_ordering.h"
 #include "solver/fingerprint.h"
 #include "solver/huge_pages.h"
@@ -29,11 +30,6 @@
 #include <mutex>
 #include <algorithm>
 #include <atomic>
-
-extern "C" void dgemm_(const char *transa, const char *transb, const int *m, const int *n,
-                       const int *k, const double *alpha, const double *a, const int *lda,
-                       const double *b, const int *ldb, const double *beta, double *c,
-                       const int *ldc);
 
 namespace lightbody
 {

@@ -1,31 +1,26 @@
 #include "solver/lanczos_basis.h"
 
+#include "solver/blas.h"
 #include "solver/huge_pages.h"
 
 #include <algorithm>
 #include <cstring>
 #include <vector>
 
-extern "C" void dgemm_(const char *transa, const char *transb, const int *m, const int *n,
-                       const int *k, const double *alpha, const double *a, const int *lda,
-                       const double *b, const int *ldb, const double *beta, double *c,
-                       const int *ldc);
-
 namespace lightbody
 {
   namespace
   {
-    // C (rows x c) = alpha A B + beta C, A: rows x k with leading dimension lda; by the BLAS
+    // C (rows x c) = alpha A B + beta C, A: rows x k, column after column; by the BLAS
     // (Eigen's products copy the basis into blocks of their own first: 130 MB on the default
     // tank, copied four times a step).
-    void multiply_into(long rows, long c, long k, double alpha, const double *A, long lda,
-                       const double *B, double beta, double *C)
+    void multiply_into(long rows, long c, long k, double alpha, const double *A, const double *B,
+                       double beta, double *C)
     {
       if (rows == 0 || c == 0 || k == 0)
         return;
-      const int r = static_cast<int>(rows), n = static_cast<int>(c), kk = static_cast<int>(k),
-                la = static_cast<int>(lda);
-      dgemm_("N", "N", &r, &n, &kk, &alpha, A, &la, B, &kk, &beta, C, &r);
+      const int r = static_cast<int>(rows), n = static_cast<int>(c), kk = static_cast<int>(k);
+      dgemm_("N", "N", &r, &n, &kk, &alpha, A, &r, B, &kk, &beta, C, &r);
     }
 
     // G (m x c) = A^T X, A: rows x m with leading dimension rows, X: rows x c.
@@ -93,9 +88,9 @@ namespace lightbody
         transposed_into(rows_, m, c, V_.get(), Y_ ? AX : X, g.data());
         if (sum)
           sum(g.data(), m * c);
-        multiply_into(rows_, c, m, -1, V_.get(), rows_, g.data(), 1, X);
+        multiply_into(rows_, c, m, -1, V_.get(), g.data(), 1, X);
         if (Y_)
-          multiply_into(rows_, c, m, -1, Y_.get(), rows_, g.data(), 1, AX);
+          multiply_into(rows_, c, m, -1, Y_.get(), g.data(), 1, AX);
         for (std::size_t i = 0; i < g.size(); ++i)
           h[i] += g[i];
       }
@@ -115,7 +110,7 @@ namespace lightbody
       {
         if (!P)
           continue;
-        multiply_into(rows_, keep, m, 1, P, rows_, S, 0, kept.data());
+        multiply_into(rows_, keep, m, 1, P, S, 0, kept.data());
         // (the next block first: columns m.. may lie inside 0..keep-1's room only if m < keep,
         // never: keep <= m)
         std::memmove(P + keep * rows_, P + m * rows_, sizeof(double) * rows_ * b);
@@ -125,7 +120,7 @@ namespace lightbody
 
   void BasisRows::combine(long m, const double *S, long k, double *out) const
   {
-    multiply_into(rows_, k, m, 1, V_.get(), rows_, S, 0, out);
+    multiply_into(rows_, k, m, 1, V_.get(), S, 0, out);
   }
 
   std::unique_ptr<LanczosBasis> whole_basis(long n, long columns, bool a_inner)

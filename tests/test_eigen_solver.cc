@@ -553,22 +553,11 @@ namespace
       for (std::size_t b = 0; b < bands_.size(); ++b)
         threads.emplace_back([&, b] {
           const long          first = firsts_[b], rows = bands_[b].rows();
-          std::vector<double> x(static_cast<std::size_t>(rows * c)), ax(x.size()), g(m * c);
-          for (long j = 0; j < c; ++j)
-            for (long i = 0; i < rows; ++i)
-              {
-                x[j * rows + i] = X[j * n + first + i];
-                if (AX)
-                  ax[j * rows + i] = AX[j * n + first + i];
-              }
+          std::vector<double> x  = rows_of(X, n, first, rows, c),
+                              ax = rows_of(AX, n, first, rows, c), g(m * c);
           bands_[b].orthogonalise(x.data(), ax.data(), c, m, g.data(), std::ref(sum));
-          for (long j = 0; j < c; ++j)
-            for (long i = 0; i < rows; ++i)
-              {
-                X[j * n + first + i] = x[j * rows + i];
-                if (AX)
-                  AX[j * n + first + i] = ax[j * rows + i];
-              }
+          put_rows(x, n, first, rows, X);
+          put_rows(ax, n, first, rows, AX);
           if (b == 0)
             std::copy(g.begin(), g.end(), h);
         });
@@ -580,16 +569,9 @@ namespace
       const long n = firsts_.back();
       for (std::size_t b = 0; b < bands_.size(); ++b)
         {
-          const long          rows = bands_[b].rows();
-          std::vector<double> x(static_cast<std::size_t>(rows * count)), ax(x.size());
-          for (long j = 0; j < count; ++j)
-            for (long i = 0; i < rows; ++i)
-              {
-                x[j * rows + i] = X[j * n + firsts_[b] + i];
-                if (AX)
-                  ax[j * rows + i] = AX[j * n + firsts_[b] + i];
-              }
-          bands_[b].set_columns(first, count, x.data(), ax.data());
+          const long rows = bands_[b].rows();
+          bands_[b].set_columns(first, count, rows_of(X, n, firsts_[b], rows, count).data(),
+                                rows_of(AX, n, firsts_[b], rows, count).data());
         }
     }
     void restart(long m, const double *S, long keep, long block) override
@@ -605,13 +587,28 @@ namespace
           const long          rows = bands_[b].rows();
           std::vector<double> part(static_cast<std::size_t>(rows * k));
           bands_[b].combine(m, S, k, part.data());
-          for (long j = 0; j < k; ++j)
-            std::copy(part.begin() + j * rows, part.begin() + (j + 1) * rows,
-                      out + j * n + firsts_[b]);
+          put_rows(part, n, firsts_[b], rows, out);
         }
     }
 
   private:
+    // Rows first..first+rows-1 of the columns of whole vectors (n x columns; null: none), as a
+    // process's scatter takes its band, and back.
+    static std::vector<double> rows_of(const double *whole, long n, long first, long rows,
+                                       long columns)
+    {
+      std::vector<double> part(whole ? static_cast<std::size_t>(rows * columns) : 0);
+      for (long j = 0; whole && j < columns; ++j)
+        std::copy(whole + j * n + first, whole + j * n + first + rows, part.begin() + j * rows);
+      return part;
+    }
+    static void put_rows(const std::vector<double> &part, long n, long first, long rows,
+                         double *whole)
+    {
+      for (long j = 0; rows > 0 && j < static_cast<long>(part.size()) / rows; ++j)
+        std::copy(part.begin() + j * rows, part.begin() + (j + 1) * rows, whole + j * n + first);
+    }
+
     std::vector<long>                 firsts_;
     std::vector<lightbody::BasisRows> bands_;
     unsigned                         &orthogonalised_;
