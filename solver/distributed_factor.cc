@@ -1,5 +1,7 @@
 #include "solver/distributed_factor.h"
 
+#include "input/errors.h"
+
 #include "solver/cholmod_factor.h"
 #include "solver/iterative_solver.h"
 #include "solver/petsc_commands.h"
@@ -142,8 +144,16 @@ namespace lightbody
     Vec    b = nullptr, x = nullptr;
     long   n        = 0;
     double nonzeros = 0, flop_count = 0, matrix_nonzeros = 0;
-    bool   together = false;
-    int    index    = 0; // the server's matrix of rank 0's products
+    // MUMPS's INFOG(1) and INFOG(2) after the last analysis or factorisation (negative: failed).
+    PetscInt status[2] = {0, 0};
+    void     read_status()
+    {
+      status[0] = status[1] = 0;
+      MatMumpsGetInfog(F, 1, &status[0]);
+      MatMumpsGetInfog(F, 2, &status[1]);
+    }
+    bool together = false;
+    int  index    = 0; // the server's matrix of rank 0's products
     // Rows of each process (MPI counts and displacements), and this process's.
     std::vector<int> counts, firsts;
     PetscInt         first = 0, local = 0;
@@ -353,6 +363,9 @@ namespace lightbody
       MatFactorInfo info;
       check(MatFactorInfoInitialize(&info), "MatFactorInfoInitialize");
       check(MatCholeskyFactorSymbolic(F, A, nullptr, &info), "the analysis");
+      read_status();
+      if (status[0] < 0)
+        return 0; // (a failed analysis: nothing to factorise, DistributedCholesky::analyse says so)
       PetscInt entries = 0, megabytes = 0;
       check(MatMumpsGetInfog(F, 20, &entries), "INFOG(20)");
       check(MatMumpsGetInfog(F, 16, &megabytes), "INFOG(16)");
@@ -380,8 +393,8 @@ namespace lightbody
           check(MatFactorInfoInitialize(&info), "MatFactorInfoInitialize");
           check(MatCholeskyFactorNumeric(F, A, &info), "the factorisation");
           check(MatFactorGetError(F, &error), "MatFactorGetError");
-          PetscInt code = 0;
-          check(MatMumpsGetInfog(F, 1, &code), "INFOG(1)");
+          read_status();
+          const PetscInt code = status[0];
           if (error == MAT_FACTOR_NOERROR && code < 0)
             error = MAT_FACTOR_OTHER; // (never a factor MUMPS did not make)
           if (attempt == 3 || error != MAT_FACTOR_OUTMEMORY || (code != -8 && code != -9))
@@ -934,7 +947,20 @@ namespace lightbody
   {
     if (!impl_->together)
       broadcast(analyse_it);
-    return impl_->analyse();
+    const double bytes = impl_->analyse();
+    // (the same INFOG on every process: all of them throw)
+    if (impl_->status[0] < 0)
+      throw ModelError("MUMPS's analysis of the stiffness matrix failed (" + mumps_status() +
+                       "; PETSC_OPTIONS given to MUMPS, -mat_mumps_icntl_*, may ask for what this "
+                       "MUMPS cannot do)");
+    return bytes;
+  }
+
+  std::string DistributedCholesky::mumps_status() const
+  {
+    return "MUMPS's INFOG(1) = " + std::to_string(impl_->status[0]) +
+           ", INFOG(2) = " + std::to_string(impl_->status[1]) +
+           "; the MUMPS users' guide lists the codes";
   }
 
   int DistributedCholesky::factorise()

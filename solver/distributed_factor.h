@@ -99,6 +99,8 @@ namespace lightbody
     // Numeric factorisation: 0 done; 1 the matrix is singular (a zero pivot: a free body or a
     // mechanism); 2 out of memory; 3 another failure of MUMPS.
     int factorise();
+    // MUMPS's INFOG(1) and INFOG(2) of the last analysis or factorisation, for messages.
+    std::string mumps_status() const;
     // Solves A x = b in place. Made together (set_shares, and rank 0 not leading): b and x on
     // every process (rank 0's b is taken); else b and x on rank 0.
     void solve(double *b_in_x_out) const;

@@ -1533,7 +1533,8 @@ namespace lightbody
                          "processes, a coarser mesh (mesh.size, parts.NAME.mesh_size) or "
                          "machines with more memory");
       if (failed != 0)
-        throw ModelError("the distributed factorisation (MUMPS) failed" + cases_text());
+        throw ModelError("the distributed factorisation (MUMPS) failed" + cases_text() + " (" +
+                         distributed_->mumps_status() + ")");
       solution_->statistics.factor_nonzeros = distributed_->factor_nonzeros();
     }
 

@@ -40,12 +40,13 @@ def finish():
     sys.exit(1 if failures else 0)
 
 
-def run(n, folder, extra=()):
-    """`lightbody run CASE --out folder` (under `mpirun -np n` for n > 0, with `extra` options):
-    the exit code, stderr and report.json (None when the run wrote none)."""
+def run(n, folder, extra=(), more_env=None):
+    """`lightbody run CASE --out folder` (under `mpirun -np n` for n > 0, with `extra` options and
+    the variables `more_env` added to the environment): the exit code, stderr and report.json
+    (None when the run wrote none)."""
     command = ([mpirun, "-np", str(n)] if n else []) + [program, "run", case, "--out", folder]
-    p = subprocess.run(command + list(extra), cwd=out, env=env, capture_output=True, text=True,
-                       timeout=600)
+    p = subprocess.run(command + list(extra), cwd=out, env=dict(env, **(more_env or {})),
+                       capture_output=True, text=True, timeout=600)
     report = None
     if p.returncode in (0, 6):
         with open(os.path.join(out, folder, "report.json")) as f:

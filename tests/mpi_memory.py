@@ -6,6 +6,12 @@ estimate, one process is refused before meshing (exit 4, nothing written) while 
 processes needs 0.3 + 6 / 4 = 1.8 kB per DoF and passes that check (the run then goes on: the
 factorisation's own check, MUMPS's estimate, decides the rest: here it stops the run); at 1.5 kB per DoF the four are
 refused too, the message naming the processes.
+A failure of MUMPS itself is said with MUMPS's own code, and nothing is written: its analysis asked
+(through PETSC_OPTIONS, as a user may) for a parallel ordering, which the Debian build of MUMPS,
+without PT-Scotch or ParMETIS, refuses with INFOG(1) = -38 (the MUMPS users' guide's error
+diagnostics: "Parallel analysis was set (i.e., ICNTL(28)=2) but PT-SCOTCH or ParMetis were not
+provided"); before, the run went on
+to factorise nothing and said only that the factorisation failed.
 
 usage: python3 mpi_memory.py MPIRUN LIGHTBODY CASE OUT_DIR
 """
@@ -43,5 +49,16 @@ check(rc == 4 and "on each of the 4 processes" in text,
       "mpirun -np 4 at 1.5 kB per DoF: refused before meshing, per process (exit %d)\n%s" %
       (rc, text))
 check(not os.path.exists(os.path.join(out, "four_short")), "a refused run wrote its folder")
+
+rc, text, _ = run(2, "mumps_refuses", [], {"PETSC_OPTIONS": "-mat_mumps_icntl_28 2 "
+                                                             "-mat_mumps_icntl_29 2"})
+if rc in (0, 3, 6) and "MUMPS's analysis" not in text:
+    print("(this machine's MUMPS makes parallel orderings: the failure is not checked here)")
+else:
+    check(rc == 4 and "MUMPS's analysis of the stiffness matrix failed" in text and
+          "INFOG(1) = -" in text,
+          "mpirun -np 2 with a parallel ordering MUMPS cannot make: exit 4 with MUMPS's code "
+          "(exit %d)\n%s" % (rc, text))
+    check(not os.path.exists(os.path.join(out, "mumps_refuses")), "a failed run wrote its folder")
 
 finish()
