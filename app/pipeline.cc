@@ -81,8 +81,10 @@ namespace lightbody
                                     : 0.9 * available_memory_bytes() / distributed_local_processes();
       char            line[200];
       std::snprintf(line, sizeof line,
-                    "model: about %.0f elements, %.0f DoFs (estimated before meshing)",
-                    size.elements, size.dofs);
+                    "model: about %.0f elements, %.0f DoFs (estimated before meshing; %s may be "
+                    "used%s)",
+                    size.elements, size.dofs, memory_text(available).c_str(),
+                    processes > 1 ? " by each process" : "");
       log.message(line);
       const std::string each =
         processes > 1 ? " on each of the " + std::to_string(processes) + " processes" : "";

@@ -5,6 +5,7 @@
 #include "app/mpi_world.h"
 #include "input/errors.h"
 #include "post/result_folder.h"
+#include "solver/elastic_problem.h"
 
 #include <nlohmann/json.hpp>
 
@@ -191,6 +192,18 @@ namespace lightbody
       std::snprintf(buf, sizeof(buf), format, v);
       return buf;
     }
+
+    // Without --max-memory each point may use its share of what its machine has available when
+    // the sweep starts, shared among the points it runs at once: each point checks its model
+    // against that before meshing and its factor before factorising (the iterative solver or a
+    // row with the estimate), instead of points side by side each counting all of it and the
+    // system killing them (or another program) when they need it together.
+    double point_memory_share(int at_once)
+    {
+      return 0.9 * available_memory_bytes() / std::max(at_once, 1);
+    }
+    // --max-memory's value for `bytes` (GB).
+    std::string memory_argument(double bytes) { return number(bytes / 1e9, "%.6g"); }
   } // namespace
 
   std::string sweep_csv(const std::vector<SweepVariable> &vary, const std::vector<SweepRow> &rows)
@@ -574,6 +587,20 @@ namespace lightbody
       double      busy_seconds = 0;
       const auto  started      = std::chrono::steady_clock::now();
 
+      // The memory each point may use (--max-memory of its run): the user's, else this
+      // machine's share (the points it runs at once share what it has available now).
+      const double share =
+        options.memory_limit_bytes > 0
+          ? options.memory_limit_bytes
+          : point_memory_share(spread ? world.local_size : static_cast<int>(jobs));
+      log.message("sweep: each point may use " + memory_text(share) +
+                  (options.memory_limit_bytes > 0
+                     ? std::string(" (--max-memory)")
+                     : " (90 % of the memory available on " +
+                         std::string(spread ? "each machine, shared among its processes"
+                                            : "this machine, shared among the " +
+                                                std::to_string(jobs) + " points run at once") +
+                         "; --max-memory sets it)"));
       // The `lightbody run` arguments of point i.
       auto point_args = [&](std::size_t i) {
         std::vector<std::string> args = {"run",
@@ -594,11 +621,8 @@ namespace lightbody
             args.push_back("--solver");
             args.push_back(options.linear_solver == LinearSolver::direct ? "direct" : "iterative");
           }
-        if (options.memory_limit_bytes > 0)
-          {
-            args.push_back("--max-memory");
-            args.push_back(number(options.memory_limit_bytes / 1e9, "%.3f"));
-          }
+        args.push_back("--max-memory");
+        args.push_back(memory_argument(share));
         for (const auto &o : options.overrides)
           {
             args.push_back("--set");
@@ -699,7 +723,8 @@ namespace lightbody
               r, next,
               nlohmann::json{{"log", (dir / "logs" / (rows[next].folder + ".txt")).string()},
                              {"args", point_args(next)},
-                             {"threads_auto", options.threads <= 0}}
+                             {"threads_auto", options.threads <= 0},
+                             {"memory_auto", options.memory_limit_bytes <= 0}}
                 .dump());
           // Idle workers take the next points; more workers start while points wait.
           for (auto &w : workers)
@@ -780,8 +805,9 @@ namespace lightbody
           if (ordering > 0)
             line += ", " + number(ordering_s / ordering, "%.2f") + " s at " +
                     std::to_string(ordering) + " that reused an ordering";
-          line += ": " + number(each * (structure + ordering) - structure_s - ordering_s, "%.1f") +
-                  " s saved";
+          // (small points: the reused ones may take as long, within the timers' noise)
+          const double saved = each * (structure + ordering) - structure_s - ordering_s;
+          line += saved >= 0.05 ? ": " + number(saved, "%.1f") + " s saved" : ": no time saved";
           log.message(line);
         }
     });
@@ -793,7 +819,9 @@ namespace lightbody
     const int       threads =
       static_cast<int>(std::max(1u, std::thread::hardware_concurrency() /
                                       static_cast<unsigned>(std::max(world.local_size, 1))));
-    Worker worker;
+    // (this machine's share for each point, as rank 0's: the processes on it run one each)
+    const std::string memory = memory_argument(point_memory_share(world.local_size));
+    Worker            worker;
     for (;;)
       {
         MPI_Status status;
@@ -809,10 +837,11 @@ namespace lightbody
           {
             const auto point = nlohmann::json::parse(text);
             auto       args  = point.at("args").get<std::vector<std::string>>();
-            if (point.value("threads_auto", false))
-              for (std::size_t i = 0; i + 1 < args.size(); ++i)
-                if (args[i] == "--threads")
-                  args[i + 1] = std::to_string(threads);
+            for (std::size_t i = 0; i + 1 < args.size(); ++i)
+              if (args[i] == "--threads" && point.value("threads_auto", false))
+                args[i + 1] = std::to_string(threads);
+              else if (args[i] == "--max-memory" && point.value("memory_auto", false))
+                args[i + 1] = memory;
             if (!worker.alive())
               worker = Worker::start(program);
             worker.send(0, point.at("log").get<std::string>(), args);

@@ -230,6 +230,56 @@ TEST(Sweep, FailedPointIsARowAndUnknownKeysAreErrors)
   EXPECT_FALSE(fs::exists(dir / "unknown"));
 }
 
+// Without --max-memory the points a sweep runs at once share the memory the machine has
+// available: each point's run gets its share as its limit (a point too large for it is a row with
+// the estimate, refused before meshing), not all of it each. A point far beyond any machine
+// (mesh.size 0.2 mm on the 1000 x 500 mm plate: about 12 M elements) is refused with "only X may
+// be used": X about 0.9 x available / 2 with two points at once, 0.9 x available with one.
+TEST(Sweep, PointsRunAtOnceShareTheMemory)
+{
+  const auto available = [] {
+    std::ifstream in("/proc/meminfo");
+    std::string   key, unit;
+    double        kb = 0;
+    while (in >> key >> kb >> unit)
+      if (key == "MemAvailable:")
+        return kb * 1024;
+    return 0.0;
+  };
+  const auto limit_of = [](const SweepRow &row) {
+    const std::size_t at = row.error.find("but only ");
+    EXPECT_NE(at, std::string::npos) << row.error;
+    const std::string rest  = at == std::string::npos ? "" : row.error.substr(at + 9);
+    double            value = std::atof(rest.c_str());
+    if (rest.find(" MB") < rest.find(" may be used"))
+      value *= 1e-3;
+    EXPECT_NE(rest.find("may be used"), std::string::npos) << row.error;
+    return value * 1e9;
+  };
+  double limits[2] = {0, 0};
+  for (unsigned jobs : {2u, 1u})
+    {
+      const fs::path dir = case_folder("memory_share_" + std::to_string(jobs));
+      SweepOptions   o   = sweep_options(dir);
+      o.vary             = {{"mesh.size", {"100 mm", "0.2 mm"}}};
+      o.jobs             = jobs;
+      StageLog     log;
+      const double before = available();
+      const auto   rows   = run_sweep(o, log);
+      ASSERT_EQ(rows.size(), 2u);
+      EXPECT_EQ(rows[0].status, "ok") << rows[0].error;
+      EXPECT_EQ(rows[1].status, "failed");
+      EXPECT_EQ(rows[1].exit_code, 4);
+      const double limit = limits[jobs - 1] = limit_of(rows[1]);
+      const double share                    = 0.9 * before / jobs;
+      // (the machine's available memory moves while other tests run)
+      EXPECT_GT(limit, 0.6 * share) << rows[1].error;
+      EXPECT_LT(limit, 1.4 * share) << rows[1].error;
+    }
+  EXPECT_GT(limits[0] / limits[1], 1.4); // (one point at once against two)
+  EXPECT_LT(limits[0] / limits[1], 2.8);
+}
+
 // A worker that dies while running a point: that point is a row with the signal, the next points
 // go to a new worker. The worker here is a stand-in that fails every point and kills itself at
 // the second.
