@@ -461,7 +461,9 @@ probes:
     {
       const RunOutcome r = run_yaml(yaml, {{"mesh.size", size}});
       if (std::string(size) == "1.2 mm")
-        EXPECT_EQ(r.model->triangulation.n_active_cells(), 6u);
+        {
+          EXPECT_EQ(r.model->triangulation.n_active_cells(), 6u);
+        }
       const double in  = probe(r.results->load_cases.at(0), "tip").displacement_mm[1];
       const double out = probe(r.results->load_cases.at(1), "tip").displacement_mm[2];
       EXPECT_NEAR(relative_error(in, 0.08734), 0, in_tolerance) << size << ": " << in;

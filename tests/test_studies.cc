@@ -424,7 +424,9 @@ TEST(Size, ADesignBeyondALinearAnalysisDoesNotPass)
   for (const auto &step : s.steps)
     {
       if (step.gauges_mm[0] == 2)
-        EXPECT_FALSE(step.passed);
+        {
+          EXPECT_FALSE(step.passed);
+        }
     }
 
   // At 2 mm the stress passes, the deflection is the closed form's and beyond 10 gauges.
