@@ -81,10 +81,11 @@ namespace lightbody
                                     : 0.9 * available_memory_bytes() / distributed_local_processes();
       char            line[200];
       std::snprintf(line, sizeof line,
-                    "model: about %.0f elements, %.0f DoFs (estimated before meshing; %s may be "
-                    "used%s)",
-                    size.elements, size.dofs, memory_text(available).c_str(),
-                    processes > 1 ? " by each process" : "");
+                    "model: about %.0f elements, %.0f DoFs (estimated before meshing; %s%s)",
+                    size.elements, size.dofs,
+                    available < 1e18 ? (memory_text(available) + " may be used").c_str()
+                                     : "the memory available unknown",
+                    available < 1e18 && processes > 1 ? " by each process" : "");
       log.message(line);
       const std::string each =
         processes > 1 ? " on each of the " + std::to_string(processes) + " processes" : "";

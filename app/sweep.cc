@@ -198,9 +198,12 @@ namespace lightbody
     // against that before meshing and its factor before factorising (the iterative solver or a
     // row with the estimate), instead of points side by side each counting all of it and the
     // system killing them (or another program) when they need it together.
+    // (0: the machine does not say what it has available, /proc/meminfo without MemAvailable;
+    // each point then checks against what it finds, as a run does)
     double point_memory_share(int at_once)
     {
-      return 0.9 * available_memory_bytes() / std::max(at_once, 1);
+      const double available = available_memory_bytes();
+      return available < 1e18 ? 0.9 * available / std::max(at_once, 1) : 0.0;
     }
     // --max-memory's value for `bytes` (GB).
     std::string memory_argument(double bytes) { return number(bytes / 1e9, "%.6g"); }
@@ -593,14 +596,15 @@ namespace lightbody
         options.memory_limit_bytes > 0
           ? options.memory_limit_bytes
           : point_memory_share(spread ? world.local_size : static_cast<int>(jobs));
-      log.message("sweep: each point may use " + memory_text(share) +
-                  (options.memory_limit_bytes > 0
-                     ? std::string(" (--max-memory)")
-                     : " (90 % of the memory available on " +
-                         std::string(spread ? "each machine, shared among its processes"
-                                            : "this machine, shared among the " +
-                                                std::to_string(jobs) + " points run at once") +
-                         "; --max-memory sets it)"));
+      if (share > 0)
+        log.message("sweep: each point may use " + memory_text(share) +
+                    (options.memory_limit_bytes > 0
+                       ? std::string(" (--max-memory)")
+                       : " (90 % of the memory available on " +
+                           std::string(spread ? "each machine, shared among its processes"
+                                              : "this machine, shared among the " +
+                                                  std::to_string(jobs) + " points run at once") +
+                           "; --max-memory sets it)"));
       // The `lightbody run` arguments of point i.
       auto point_args = [&](std::size_t i) {
         std::vector<std::string> args = {"run",
@@ -621,8 +625,11 @@ namespace lightbody
             args.push_back("--solver");
             args.push_back(options.linear_solver == LinearSolver::direct ? "direct" : "iterative");
           }
-        args.push_back("--max-memory");
-        args.push_back(memory_argument(share));
+        if (share > 0)
+          {
+            args.push_back("--max-memory");
+            args.push_back(memory_argument(share));
+          }
         for (const auto &o : options.overrides)
           {
             args.push_back("--set");
@@ -724,7 +731,7 @@ namespace lightbody
               nlohmann::json{{"log", (dir / "logs" / (rows[next].folder + ".txt")).string()},
                              {"args", point_args(next)},
                              {"threads_auto", options.threads <= 0},
-                             {"memory_auto", options.memory_limit_bytes <= 0}}
+                             {"memory_auto", share > 0 && options.memory_limit_bytes <= 0}}
                 .dump());
           // Idle workers take the next points; more workers start while points wait.
           for (auto &w : workers)
@@ -820,8 +827,8 @@ namespace lightbody
       static_cast<int>(std::max(1u, std::thread::hardware_concurrency() /
                                       static_cast<unsigned>(std::max(world.local_size, 1))));
     // (this machine's share for each point, as rank 0's: the processes on it run one each)
-    const std::string memory = memory_argument(point_memory_share(world.local_size));
-    Worker            worker;
+    const double memory = point_memory_share(world.local_size);
+    Worker       worker;
     for (;;)
       {
         MPI_Status status;
@@ -837,11 +844,19 @@ namespace lightbody
           {
             const auto point = nlohmann::json::parse(text);
             auto       args  = point.at("args").get<std::vector<std::string>>();
-            for (std::size_t i = 0; i + 1 < args.size(); ++i)
-              if (args[i] == "--threads" && point.value("threads_auto", false))
-                args[i + 1] = std::to_string(threads);
-              else if (args[i] == "--max-memory" && point.value("memory_auto", false))
-                args[i + 1] = memory;
+            if (point.value("threads_auto", false))
+              for (std::size_t i = 0; i + 1 < args.size(); ++i)
+                if (args[i] == "--threads")
+                  args[i + 1] = std::to_string(threads);
+            // (rank 0's share replaced by this machine's; none where it does not say)
+            if (const auto m = std::find(args.begin(), args.end(), "--max-memory");
+                point.value("memory_auto", false) && m != args.end() && m + 1 != args.end())
+              {
+                if (memory > 0)
+                  *(m + 1) = memory_argument(memory);
+                else
+                  args.erase(m, m + 2);
+              }
             if (!worker.alive())
               worker = Worker::start(program);
             worker.send(0, point.at("log").get<std::string>(), args);
