@@ -139,7 +139,9 @@ exit codes: 0 success (verdict PASS, or nothing to check), 1 bad command line or
                "in turn and\n              reuse the matrix structure of the last (default: the "
                "cores)\n"
                "--threads N   threads per point (default: the cores shared among the jobs)\n"
-               "--max-memory GB  memory per point\n"
+               "--max-memory GB  memory per point (default: 90 % of what is available, shared "
+               "among the\n"
+               "                 points run at once)\n"
                "--solver S    as for run\n"
                "--output LEVEL  of each point: summary (default), fields or full\n" +
                out + set_help + "--quiet       no progress lines on stderr\n";
