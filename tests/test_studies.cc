@@ -256,6 +256,9 @@ TEST(Sweep, PointsRunAtOnceShareTheMemory)
     EXPECT_NE(rest.find("may be used"), std::string::npos) << row.error;
     return value * 1e9;
   };
+  // (a machine that does not say what it has available gives no share: sweep_memory_unknown)
+  if (available() <= 0)
+    GTEST_SKIP() << "no MemAvailable in /proc/meminfo";
   double limits[2] = {0, 0};
   for (unsigned jobs : {2u, 1u})
     {
