@@ -83,9 +83,9 @@ namespace lightbody
       std::snprintf(line, sizeof line,
                     "model: about %.0f elements, %.0f DoFs (estimated before meshing; %s%s)",
                     size.elements, size.dofs,
-                    available < 1e18 ? (memory_text(available) + " may be used").c_str()
-                                     : "the memory available unknown",
-                    available < 1e18 && processes > 1 ? " by each process" : "");
+                    memory_known(available) ? (memory_text(available) + " may be used").c_str()
+                                            : "the memory available unknown",
+                    memory_known(available) && processes > 1 ? " by each process" : "");
       log.message(line);
       const std::string each =
         processes > 1 ? " on each of the " + std::to_string(processes) + " processes" : "";

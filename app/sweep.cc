@@ -203,7 +203,7 @@ namespace lightbody
     double point_memory_share(int at_once)
     {
       const double available = available_memory_bytes();
-      return available < 1e18 ? 0.9 * available / std::max(at_once, 1) : 0.0;
+      return memory_known(available) ? 0.9 * available / std::max(at_once, 1) : 0.0;
     }
     // --max-memory's value for `bytes` (GB).
     std::string memory_argument(double bytes) { return number(bytes / 1e9, "%.6g"); }

@@ -40,8 +40,10 @@ namespace lightbody
     double progress_seconds = 30;
   };
 
-  // The memory the machine has available now (MemAvailable), in bytes.
-  double available_memory_bytes();
+  // The memory the machine has available now (MemAvailable), in bytes; where the machine does
+  // not say (no MemAvailable in /proc/meminfo), more than any machine has: memory_known is false.
+  double      available_memory_bytes();
+  inline bool memory_known(double available_bytes) { return available_bytes < 1e18; }
   // This process's resident memory (Linux; 0 where it cannot be read), in bytes.
   double resident_memory_bytes();
   // "1.73 GB", "12 MB", "850 kB": a size in bytes as a person reads it.
