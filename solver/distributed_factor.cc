@@ -146,14 +146,8 @@ namespace lightbody
     double nonzeros = 0, flop_count = 0, matrix_nonzeros = 0;
     // MUMPS's INFOG(1) and INFOG(2) after the last analysis or factorisation (negative: failed).
     PetscInt status[2] = {0, 0};
-    void     read_status()
-    {
-      status[0] = status[1] = 0;
-      MatMumpsGetInfog(F, 1, &status[0]);
-      MatMumpsGetInfog(F, 2, &status[1]);
-    }
-    bool together = false;
-    int  index    = 0; // the server's matrix of rank 0's products
+    bool     together  = false;
+    int      index     = 0; // the server's matrix of rank 0's products
     // Rows of each process (MPI counts and displacements), and this process's.
     std::vector<int> counts, firsts;
     PetscInt         first = 0, local = 0;
@@ -351,6 +345,13 @@ namespace lightbody
       return all;
     }
 
+    void read_status()
+    {
+      status[0] = status[1] = 0;
+      MatMumpsGetInfog(F, 1, &status[0]);
+      MatMumpsGetInfog(F, 2, &status[1]);
+    }
+
     // MUMPS's workspace margin over its analysis's estimate, per cent (ICNTL(14); its default).
     PetscInt margin = 20;
 
@@ -445,6 +446,18 @@ namespace lightbody
       gather(p, data, everywhere);
       check(VecRestoreArrayRead(v, &p), "VecRestoreArrayRead");
     }
+    // The same for `columns` vectors (n x columns, null off rank 0 unless everywhere) and this
+    // process's rows of them (local x columns).
+    void scatter_columns(const double *data, PetscScalar *p, long columns, bool everywhere) const
+    {
+      for (long j = 0; j < columns; ++j)
+        scatter(data ? data + j * n : nullptr, p + j * local, everywhere);
+    }
+    void gather_columns(const PetscScalar *p, double *data, long columns, bool everywhere) const
+    {
+      for (long j = 0; j < columns; ++j)
+        gather(p + j * local, data ? data + j * n : nullptr, everywhere);
+    }
     // Whether the vectors of the calls are on every process: made together and not in rank 0's
     // work alone.
     bool everywhere() const { return together && !leading && !serving; }
@@ -472,14 +485,12 @@ namespace lightbody
                 "MatCreateDense");
           PetscScalar *p = nullptr;
           check(MatDenseGetArray(B, &p), "MatDenseGetArray");
-          for (long j = 0; j < columns; ++j)
-            scatter(data ? data + j * n : nullptr, p + j * local, all);
+          scatter_columns(data, p, columns, all);
           check(MatDenseRestoreArray(B, &p), "MatDenseRestoreArray");
           check(MatMatSolve(F, B, X), "the solve");
           const PetscScalar *q = nullptr;
           check(MatDenseGetArrayRead(X, &q), "MatDenseGetArrayRead");
-          for (long j = 0; j < columns; ++j)
-            gather(q + j * local, data ? data + j * n : nullptr, all);
+          gather_columns(q, data, columns, all);
           check(MatDenseRestoreArrayRead(X, &q), "MatDenseRestoreArrayRead");
         }
       catch (...)
@@ -546,13 +557,11 @@ namespace lightbody
     void scatter_block(const Impl &f, const double *data, long columns, std::vector<double> &rows)
     {
       rows.resize(static_cast<std::size_t>(f.local * columns));
-      for (long j = 0; j < columns; ++j)
-        f.scatter(data ? data + j * f.n : nullptr, rows.data() + j * f.local, false);
+      f.scatter_columns(data, rows.data(), columns, false);
     }
     void gather_block(const Impl &f, const std::vector<double> &rows, long columns, double *data)
     {
-      for (long j = 0; j < columns; ++j)
-        f.gather(rows.data() + j * f.local, data ? data + j * f.n : nullptr, false);
+      f.gather_columns(rows.data(), data, columns, false);
     }
 
     // Each takes its parameters `p` from rank 0 (the others' are filled in).
