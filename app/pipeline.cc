@@ -76,9 +76,7 @@ namespace lightbody
       const double    need      = processes > 1
                                     ? size.dofs * (whole_bytes_per_dof + bytes_per_dof / processes)
                                     : size.dofs * bytes_per_dof;
-      const double    available = limit_bytes > 0
-                                    ? limit_bytes
-                                    : 0.9 * available_memory_bytes() / distributed_local_processes();
+      const double    available = memory_limit(limit_bytes);
       char            line[200];
       std::snprintf(line, sizeof line,
                     "model: about %.0f elements, %.0f DoFs (estimated before meshing; %s%s)",

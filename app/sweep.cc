@@ -202,8 +202,8 @@ namespace lightbody
     // each point then checks against what it finds, as a run does)
     double point_memory_share(int at_once)
     {
-      const double available = available_memory_bytes();
-      return memory_known(available) ? 0.9 * available / std::max(at_once, 1) : 0.0;
+      const double share = memory_share(at_once);
+      return memory_known(share) ? share : 0.0;
     }
     // --max-memory's value for `bytes` (GB).
     std::string memory_argument(double bytes) { return number(bytes / 1e9, "%.6g"); }

@@ -372,12 +372,7 @@ namespace lightbody
       std::string too_large_for_direct(double bytes, double extra, const char *where) const;
       // (--max-memory is per process; without it, the processes of a launch on one machine
       // share what it has available)
-      double memory_available() const
-      {
-        return options_.memory_limit_bytes > 0
-                 ? options_.memory_limit_bytes
-                 : 0.9 * available_memory_bytes() / distributed_local_processes();
-      }
+      double memory_available() const { return memory_limit(options_.memory_limit_bytes); }
       // What this run may still add: the limit less what the process holds now (the machine's
       // available memory already leaves it out).
       double memory_left() const
@@ -2223,6 +2218,13 @@ namespace lightbody
       if (key == "MemAvailable:")
         return kb * 1024;
     return 1e300;
+  }
+
+  double memory_share(int sharing) { return 0.9 * available_memory_bytes() / std::max(sharing, 1); }
+
+  double memory_limit(double limit_bytes)
+  {
+    return limit_bytes > 0 ? limit_bytes : memory_share(distributed_local_processes());
   }
 
   std::string memory_text(double bytes)

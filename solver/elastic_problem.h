@@ -44,6 +44,13 @@ namespace lightbody
   // not say (no MemAvailable in /proc/meminfo), more than any machine has: memory_known is false.
   double      available_memory_bytes();
   inline bool memory_known(double available_bytes) { return available_bytes < 1e18; }
+  // What each of `sharing` processes (or sweep points) run at once on this machine may use: 90 %
+  // of the memory it has available now, divided among them (memory_known false where the machine
+  // does not say).
+  double memory_share(int sharing);
+  // What this process may use: `limit_bytes` (--max-memory, per process) where given (> 0), else
+  // its share of the machine's available memory with the launch's other processes on it.
+  double memory_limit(double limit_bytes);
   // This process's resident memory (Linux; 0 where it cannot be read), in bytes.
   double resident_memory_bytes();
   // "1.73 GB", "12 MB", "850 kB": a size in bytes as a person reads it.
