@@ -731,7 +731,7 @@ namespace lightbody
               nlohmann::json{{"log", (dir / "logs" / (rows[next].folder + ".txt")).string()},
                              {"args", point_args(next)},
                              {"threads_auto", options.threads <= 0},
-                             {"memory_auto", share > 0 && options.memory_limit_bytes <= 0}}
+                             {"memory_auto", options.memory_limit_bytes <= 0}}
                 .dump());
           // Idle workers take the next points; more workers start while points wait.
           for (auto &w : workers)
@@ -848,14 +848,15 @@ namespace lightbody
               for (std::size_t i = 0; i + 1 < args.size(); ++i)
                 if (args[i] == "--threads")
                   args[i + 1] = std::to_string(threads);
-            // (rank 0's share replaced by this machine's; none where it does not say)
-            if (const auto m = std::find(args.begin(), args.end(), "--max-memory");
-                point.value("memory_auto", false) && m != args.end() && m + 1 != args.end())
+            // (rank 0's share, or none where rank 0's machine does not say, replaced by this
+            // machine's; none where this one does not say)
+            if (point.value("memory_auto", false))
               {
+                const auto m = std::find(args.begin(), args.end(), "--max-memory");
+                if (m != args.end())
+                  args.erase(m, std::min(m + 2, args.end()));
                 if (memory > 0)
-                  *(m + 1) = memory_argument(memory);
-                else
-                  args.erase(m, m + 2);
+                  args.insert(args.end(), {"--max-memory", memory_argument(memory)});
               }
             if (!worker.alive())
               worker = Worker::start(program);

@@ -10,6 +10,7 @@ import os
 import subprocess
 
 from mpi_common import case, check, env, finish, mpirun, out, program
+from no_memavailable import WITHOUT_AVAILABLE, available, fake_meminfo
 
 
 def launch(n, *args, timeout=300):
@@ -60,6 +61,40 @@ check(rc == 1 and "only `run` (its model) and `sweep` (its points) spread" in te
 check(not os.path.exists(os.path.join(out, "mesh")), "mesh under mpirun -np 2: nothing written")
 rc, text = launch(2, "sweep", case, *vary, "--jobs", "2", "--out", "jobs", timeout=120)
 check(rc == 1 and "--jobs: under mpirun" in text, "--jobs under mpirun: exit 1, got %d\n%s" % (rc, text))
+
+# Each machine gives its points its own share of its memory: where rank 0's machine does not say
+# what it has available (/proc/meminfo without MemAvailable, bind-mounted here in a mount
+# namespace of rank 0's own), rank 1's machine still gives its points 90 % of its available
+# memory divided among its processes (two here) as their --max-memory, not all of it. Rank 1
+# takes the first point (the idle processes take points before rank 0's worker), a mesh of
+# about 12 M elements that its run refuses, naming the limit. (Before, rank 0 gave no share and
+# rank 1's point counted the whole machine's memory.)
+fake, why_not = fake_meminfo(out)
+if why_not is not None:
+    print("(not checked: the share of a machine other than rank 0's; no mount namespace here)")
+else:
+    before = available()
+    sweep = ["sweep", case, "--vary", "mesh.size=0.2 mm,100 mm", "--out", "shares"]
+    p = subprocess.run([mpirun, "-np", "1", "unshare", "-m", "sh", "-c", WITHOUT_AVAILABLE, fake,
+                        program, *sweep, ":", "-np", "1", program, *sweep],
+                       cwd=out, env=env, capture_output=True, text=True, timeout=300)
+    text = p.stdout + p.stderr
+    check(p.returncode == 7, "shares: exit 7 (the large point fails), got %d\n%s" % (p.returncode, text))
+    check("each point may use" not in text, "shares: rank 0 gave a share it cannot know\n" + text)
+    if p.returncode == 7:
+        rows = table("shares")
+        check([r["status"] for r in rows] == ["failed", "ok"], "shares: statuses %s" % rows)
+        error = rows[0]["error"]
+        at = error.find("but only ")
+        check(at >= 0 and "may be used" in error, "shares: the large point's error: " + error)
+        if at >= 0:
+            rest = error[at + 9:]
+            limit = float(rest.split()[0]) * (1e9 if rest.split()[1] == "GB" else 1e6)
+            share = 0.9 * before / 2
+            # (the machine's available memory moves while other tests run)
+            check(0.6 * share < limit < 1.4 * share,
+                  "shares: rank 1's point may use %.3g GB, its share %.3g GB: %s" %
+                  (limit / 1e9, share / 1e9, error))
 
 # One process under mpirun is a plain run.
 rc, text = launch(1, "run", case, "--out", "single", "--quiet", timeout=300)

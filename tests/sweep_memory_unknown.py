@@ -15,17 +15,14 @@ import shutil
 import subprocess
 import sys
 
+from no_memavailable import fake_meminfo
+
 program, case, out = sys.argv[1:4]
 shutil.rmtree(out, ignore_errors=True)
 os.makedirs(out)
-fake = os.path.join(out, "meminfo")
-with open("/proc/meminfo") as f, open(fake, "w") as g:
-    g.writelines(line for line in f if not line.startswith("MemAvailable:"))
-
-probe = subprocess.run(["unshare", "-m", "sh", "-c", 'mount --bind "$0" /proc/meminfo', fake],
-                       capture_output=True, text=True)
-if probe.returncode != 0:
-    print("SKIPPED: no mount namespace here (unshare -m, mount --bind): %s" % probe.stderr)
+fake, why_not = fake_meminfo(out)
+if why_not is not None:
+    print("SKIPPED: no mount namespace here (unshare -m, mount --bind): %s" % why_not)
     sys.exit(77)
 
 folder = os.path.join(out, "sweep")
