@@ -205,6 +205,30 @@ namespace lightbody
       const double share = memory_share(at_once);
       return memory_known(share) ? share : 0.0;
     }
+    // A point's run writes its folder in the sweep's temporary folder and says so on its log's
+    // "results:" line; this names the folder where it is once the sweep is swapped into place.
+    void name_final_folders(const fs::path &logs, const fs::path &written, const fs::path &final)
+    {
+      const std::string from = "results: " + written.string(), to = "results: " + final.string();
+      std::error_code   ec;
+      for (const auto &entry : fs::directory_iterator(logs, ec))
+        {
+          std::ifstream     in(entry.path(), std::ios::binary);
+          const std::string text{std::istreambuf_iterator<char>(in),
+                                 std::istreambuf_iterator<char>()};
+          std::string       named;
+          std::size_t       at = 0;
+          for (std::size_t line = 0; line < text.size(); line = at)
+            {
+              at = std::min(text.find('\n', line), text.size() - 1) + 1;
+              named += text.compare(line, from.size(), from) == 0
+                         ? to + text.substr(line + from.size(), at - line - from.size())
+                         : text.substr(line, at - line);
+            }
+          if (named != text)
+            write_text_file(entry.path(), named);
+        }
+    }
     // --max-memory's value for `bytes` (GB).
     std::string memory_argument(double bytes) { return number(bytes / 1e9, "%.6g"); }
   } // namespace
@@ -780,6 +804,7 @@ namespace lightbody
         }
       for (auto &w : workers)
         w.stop();
+      name_final_folders(dir / "logs", dir, fs::absolute(options.out_dir).lexically_normal());
       // The saving of the shared orderings: what the points that made theirs spent, against
       // those that reused one. The cache itself is not a result.
       std::error_code ec;

@@ -172,6 +172,16 @@ TEST(Sweep, TwoByTwoGivesFourRowsAgainstTheClosedForm)
       EXPECT_NEAR(std::stod(r[column(h, "total_mass_kg")]), 2.7e-6 * 1000 * 500 * t[i], 1e-3);
       EXPECT_EQ(r[column(h, "mass_al_kg")], r[column(h, "total_mass_kg")]);
       EXPECT_TRUE(fs::exists(dir / "sweep" / r[column(h, "folder")] / "report.json"));
+      // The point's log names its folder where it is, not the temporary folder the sweep wrote
+      // it in before swapping it into place.
+      const std::string log = read_text(dir / "sweep" / "logs" / (r[column(h, "folder")] + ".txt"));
+      EXPECT_NE(
+        log.find(
+          "results: " +
+          (fs::absolute(dir) / "sweep" / r[column(h, "folder")]).lexically_normal().string() +
+          "\n"),
+        std::string::npos)
+        << log;
       // Gauges and loads leave the matrix structure alone: its ordering is made once, and the
       // worker keeps the structure and symbolic factorisation for the next points.
       EXPECT_EQ(r[column(h, "ordering_reused")], i == 0 ? "false" : "true") << "point " << i + 1;
