@@ -12,6 +12,7 @@
 #include "app/mpi_world.h"
 #include "app/sweep.h"
 #include "solver/distributed_factor.h"
+#include "solver/fingerprint.h"
 #include "solver/huge_pages.h"
 #include "input/templates.h"
 
@@ -22,6 +23,8 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <cmath>
 #include <cstring>
 #include <thread>
@@ -580,6 +583,45 @@ exit codes: 0 success (verdict PASS, or nothing to check), 1 bad command line or
   // One command (run, mesh, cases, export, sweep, size) from its arguments to its exit code.
   // `sweep_point`: a point run by a sweep worker, which keeps the matrix structure for its
   // next points.
+  // The SPMD run: every process must build the same model from the same input. On a cluster
+  // whose machines do not share the case's folder, a stale copy of the case file, an include or
+  // a mesh on one machine (or another version of lightbody there) would give that process
+  // another model, and MUMPS a matrix of mixed pieces: refused, on every process, naming the
+  // file. (Collective: every process reads the case before.)
+  void check_same_input(const Case &c, const CommandLine &command)
+  {
+    auto text_print = [](Fingerprint &f, const std::string &bytes) {
+      f.feed(bytes.size());
+      for (unsigned char b : bytes)
+        f.feed(b);
+    };
+    Fingerprint setup;
+    text_print(setup, version);
+    for (const auto &o : command.overrides)
+      text_print(setup, o.key + "=" + o.value);
+    setup.feed(c.input_files.size());
+    if (!same_on_every_process(setup.value))
+      throw InputError(SourceLocation{command.case_path, 0, 0}, "",
+                       "the processes of the launch were given different --set values, run "
+                       "different versions of lightbody or read different numbers of files "
+                       "for this case (its includes and meshes): give every process the same "
+                       "command, and put the case and lightbody on a file system all machines "
+                       "share; nothing was written");
+    for (const auto &file : c.input_files)
+      {
+        std::ifstream     in(file, std::ios::binary);
+        const std::string bytes{std::istreambuf_iterator<char>(in),
+                                std::istreambuf_iterator<char>()};
+        Fingerprint       f;
+        text_print(f, bytes);
+        if (!same_on_every_process(f.value))
+          throw InputError(SourceLocation{file, 0, 0}, "",
+                           "this file differs between the processes of the launch (another "
+                           "copy on another machine): put the case on a file system all "
+                           "machines share; nothing was written");
+      }
+  }
+
   int execute(const std::vector<std::string> &args, bool sweep_point);
 } // namespace
 
@@ -782,6 +824,8 @@ namespace
                              "machines share?)");
           }
         const Case &c = *read;
+        if (together)
+          check_same_input(c, command);
         if (command.name == "mesh")
           return mesh(c, out_dir, log);
         if (command.name == "export")

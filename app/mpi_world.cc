@@ -67,6 +67,16 @@ namespace lightbody
     return all == 1;
   }
 
+  bool same_on_every_process(unsigned long long value)
+  {
+    if (!world.active || world.size < 2)
+      return true;
+    unsigned long long low = 0, high = 0;
+    MPI_Allreduce(&value, &low, 1, MPI_UNSIGNED_LONG_LONG, MPI_MIN, MPI_COMM_WORLD);
+    MPI_Allreduce(&value, &high, 1, MPI_UNSIGNED_LONG_LONG, MPI_MAX, MPI_COMM_WORLD);
+    return low == high;
+  }
+
   void finish_mpi()
   {
     if (world.active)

@@ -24,6 +24,9 @@ namespace lightbody
   // Whether `mine` holds on every process of the launch (collective; `mine` in one process).
   bool every_process(bool mine);
 
+  // Whether `value` is the same on every process of the launch (collective; true in one process).
+  bool same_on_every_process(unsigned long long value);
+
   // Finalises MPI if start_mpi() initialised it.
   void finish_mpi();
 

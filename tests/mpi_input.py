@@ -1,0 +1,58 @@
+"""Every process of `mpirun -np N lightbody run` reads the case and builds the model itself (the
+SPMD run): on a cluster whose machines do not share the case's folder, a stale copy of the case
+on one machine gave that process another model, whose share of the stiffness went into MUMPS's
+matrix with the others' (here, the plate 6 mm thick on one process and 5 mm on the other: exit 4,
+"the solution does not balance the loads (equilibrium error 4.103 ...): part of the model is a
+mechanism", a wrong diagnosis; a difference that keeps the loads balanced would have been a
+result of neither model). Now the processes compare what they read (each input file's bytes, the --set values and
+lightbody's version) before meshing: where they differ, every process stops with exit 2, naming
+the file, and nothing is written. Two processes started in two folders (mpirun's --wdir), each
+with its own copy of the case, stand for two machines: copies that differ in the plate's
+thickness are refused, equal copies run; different --set values are refused.
+
+usage: python3 mpi_input.py MPIRUN LIGHTBODY CASE OUT_DIR
+"""
+import os
+import shutil
+import subprocess
+
+from mpi_common import case, check, env, finish, mpirun, out, program
+
+for machine in ("a", "b"):
+    os.makedirs(os.path.join(out, machine))
+    shutil.copy(case, os.path.join(out, machine, "plate.yaml"))
+
+
+def launch(folder, a_args=(), b_args=()):
+    """The run of plate.yaml with rank 0 in a/ and rank 1 in b/, into OUT/folder."""
+    result = os.path.join(out, folder)
+    command = [mpirun, "-np", "1", "--wdir", os.path.join(out, "a"), program, "run", "plate.yaml",
+               "--out", result, *a_args, ":", "-np", "1", "--wdir", os.path.join(out, "b"),
+               program, "run", "plate.yaml", "--out", result, *b_args]
+    p = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    return p.returncode, p.stdout + p.stderr, result
+
+
+# The same case in both folders: the run goes on.
+rc, text, result = launch("same")
+check(rc in (0, 6) and os.path.isfile(os.path.join(result, "report.json")),
+      "equal copies of the case: the run goes on, got exit %d\n%s" % (rc, text))
+
+# The copy on "machine" b is another gauge.
+with open(os.path.join(out, "b", "plate.yaml")) as f:
+    text_b = f.read()
+with open(os.path.join(out, "b", "plate.yaml"), "w") as f:
+    f.write(text_b.replace("thickness: 5 mm", "thickness: 6 mm"))
+rc, text, result = launch("differ")
+check(rc == 2 and "plate.yaml: this file differs between the processes of the launch" in text,
+      "copies that differ: exit 2 naming the file, got %d\n%s" % (rc, text))
+check(not os.path.exists(result), "copies that differ: nothing written")
+
+# The same files, other --set values.
+shutil.copy(case, os.path.join(out, "b", "plate.yaml"))
+rc, text, result = launch("overrides", ["--set", "parts.plate.thickness=6mm"])
+check(rc == 2 and "were given different --set values" in text,
+      "different --set values: exit 2, got %d\n%s" % (rc, text))
+check(not os.path.exists(result), "different --set values: nothing written")
+
+finish()
