@@ -23,8 +23,6 @@
 
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <cmath>
 #include <cstring>
 #include <thread>
@@ -590,15 +588,10 @@ exit codes: 0 success (verdict PASS, or nothing to check), 1 bad command line or
   // file. (Collective: every process reads the case before.)
   void check_same_input(const Case &c, const CommandLine &command)
   {
-    auto text_print = [](Fingerprint &f, const std::string &bytes) {
-      f.feed(bytes.size());
-      for (unsigned char b : bytes)
-        f.feed(b);
-    };
     Fingerprint setup;
-    text_print(setup, version);
+    setup.feed(std::string(version));
     for (const auto &o : command.overrides)
-      text_print(setup, o.key + "=" + o.value);
+      setup.feed(o.key + "=" + o.value);
     setup.feed(c.input_files.size());
     if (!same_on_every_process(setup.value))
       throw InputError(SourceLocation{command.case_path, 0, 0}, "",
@@ -608,18 +601,11 @@ exit codes: 0 success (verdict PASS, or nothing to check), 1 bad command line or
                        "command, and put the case and lightbody on a file system all machines "
                        "share; nothing was written");
     for (const auto &file : c.input_files)
-      {
-        std::ifstream     in(file, std::ios::binary);
-        const std::string bytes{std::istreambuf_iterator<char>(in),
-                                std::istreambuf_iterator<char>()};
-        Fingerprint       f;
-        text_print(f, bytes);
-        if (!same_on_every_process(f.value))
-          throw InputError(SourceLocation{file, 0, 0}, "",
-                           "this file differs between the processes of the launch (another "
-                           "copy on another machine): put the case on a file system all "
-                           "machines share; nothing was written");
-      }
+      if (!same_on_every_process(file_fingerprint(file)))
+        throw InputError(SourceLocation{file, 0, 0}, "",
+                         "this file differs between the processes of the launch (another copy "
+                         "on another machine): put the case on a file system all machines "
+                         "share; nothing was written");
   }
 
   int execute(const std::vector<std::string> &args, bool sweep_point);

@@ -1,8 +1,12 @@
 #include "app/mpi_world.h"
 
+#include "solver/fingerprint.h"
+
 #include <mpi.h>
 
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -75,6 +79,15 @@ namespace lightbody
     MPI_Allreduce(&value, &low, 1, MPI_UNSIGNED_LONG_LONG, MPI_MIN, MPI_COMM_WORLD);
     MPI_Allreduce(&value, &high, 1, MPI_UNSIGNED_LONG_LONG, MPI_MAX, MPI_COMM_WORLD);
     return low == high;
+  }
+
+  unsigned long long file_fingerprint(const std::string &path)
+  {
+    std::ifstream     in(path, std::ios::binary);
+    const std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    Fingerprint       f;
+    f.feed(bytes);
+    return f.value;
   }
 
   void finish_mpi()

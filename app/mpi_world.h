@@ -2,6 +2,8 @@
 // The processes of an MPI launch (mpirun, mpiexec, srun). lightbody joins MPI only when a launcher
 // started it: a plain `lightbody run` loads MPI's start-up only for the iterative solver (PETSc,
 // as a world of one), and the worker processes a sweep starts never join a launch.
+#include <string>
+
 namespace lightbody
 {
   struct MpiWorld
@@ -26,6 +28,10 @@ namespace lightbody
 
   // Whether `value` is the same on every process of the launch (collective; true in one process).
   bool same_on_every_process(unsigned long long value);
+
+  // A fingerprint of a file's bytes (of nothing where it cannot be read): the processes of a
+  // launch compare the copies of the case's files their machines have.
+  unsigned long long file_fingerprint(const std::string &path);
 
   // Finalises MPI if start_mpi() initialised it.
   void finish_mpi();

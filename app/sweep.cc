@@ -629,6 +629,12 @@ namespace lightbody
                                               : "this machine, shared among the " +
                                                   std::to_string(jobs) + " points run at once") +
                            "; --max-memory sets it)"));
+      // The case's files as rank 0 read them (absolute paths, fingerprints): a process whose
+      // machine has other copies does not run its points (a row of another case).
+      nlohmann::json inputs = nlohmann::json::array();
+      if (spread)
+        for (const auto &file : base.input_files)
+          inputs.push_back({fs::absolute(file).string(), file_fingerprint(file)});
       // The `lightbody run` arguments of point i.
       auto point_args = [&](std::size_t i) {
         std::vector<std::string> args = {"run",
@@ -755,7 +761,8 @@ namespace lightbody
               nlohmann::json{{"log", (dir / "logs" / (rows[next].folder + ".txt")).string()},
                              {"args", point_args(next)},
                              {"threads_auto", options.threads <= 0},
-                             {"memory_auto", options.memory_limit_bytes <= 0}}
+                             {"memory_auto", options.memory_limit_bytes <= 0},
+                             {"inputs", inputs}}
                 .dump());
           // Idle workers take the next points; more workers start while points wait.
           for (auto &w : workers)
@@ -883,12 +890,31 @@ namespace lightbody
                 if (memory > 0)
                   args.insert(args.end(), {"--max-memory", memory_argument(memory)});
               }
-            if (!worker.alive())
-              worker = Worker::start(program);
-            worker.send(0, point.at("log").get<std::string>(), args);
-            while (worker.alive() && worker.busy())
-              for (const auto &e : worker.receive())
-                answer[0] = e.exit_code, answer[1] = e.signal;
+            std::string other_copy;
+            for (const auto &file : point.value("inputs", nlohmann::json::array()))
+              if (other_copy.empty() && file_fingerprint(file.at(0).get<std::string>()) !=
+                                          file.at(1).get<unsigned long long>())
+                other_copy = file.at(0).get<std::string>();
+            if (!other_copy.empty())
+              {
+                write_text_file(point.at("log").get<std::string>(),
+                                "lightbody: error: " + other_copy +
+                                  ": this file differs between the processes of the launch "
+                                  "(process " +
+                                  std::to_string(world.rank) +
+                                  "'s machine has another copy): put the case on a file system "
+                                  "all machines share; nothing was written\n");
+                answer[0] = 2;
+              }
+            else
+              {
+                if (!worker.alive())
+                  worker = Worker::start(program);
+                worker.send(0, point.at("log").get<std::string>(), args);
+                while (worker.alive() && worker.busy())
+                  for (const auto &e : worker.receive())
+                    answer[0] = e.exit_code, answer[1] = e.signal;
+              }
           }
         catch (const std::exception &e)
           {

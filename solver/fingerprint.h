@@ -1,7 +1,9 @@
 #pragma once
 // Fingerprints of matrix structures, to recognise a structure seen
-// before (an ordering or symbolic factorisation to reuse).
+// before (an ordering or symbolic factorisation to reuse), and of the input files the processes
+// of an MPI launch read.
 #include <cstdint>
+#include <string>
 
 namespace lightbody
 {
@@ -15,6 +17,13 @@ namespace lightbody
     {
       value = (value ^ v) * 0x9e3779b97f4a7c15ull;
       value ^= value >> 32;
+    }
+    // A text (a file's bytes): its length, then its bytes.
+    void feed(const std::string &bytes)
+    {
+      feed(static_cast<uint64_t>(bytes.size()));
+      for (unsigned char b : bytes)
+        feed(static_cast<uint64_t>(b));
     }
   };
 } // namespace lightbody

@@ -8,10 +8,12 @@ result of neither model). Now the processes compare what they read (each input f
 lightbody's version) before meshing: where they differ, every process stops with exit 2, naming
 the file, and nothing is written. Two processes started in two folders (mpirun's --wdir), each
 with its own copy of the case, stand for two machines: copies that differ in the plate's
-thickness are refused, equal copies run; different --set values are refused.
+thickness are refused, equal copies run; different --set values are refused. A sweep's points
+on a process whose machine has another copy are failed rows saying so.
 
 usage: python3 mpi_input.py MPIRUN LIGHTBODY CASE OUT_DIR
 """
+import csv
 import os
 import shutil
 import subprocess
@@ -54,5 +56,31 @@ rc, text, result = launch("overrides", ["--set", "parts.plate.thickness=6mm"])
 check(rc == 2 and "were given different --set values" in text,
       "different --set values: exit 2, got %d\n%s" % (rc, text))
 check(not os.path.exists(result), "different --set values: nothing written")
+
+# A sweep under mpirun: each process's points read the case where rank 0 read it (its absolute
+# path), on that process's machine. Process 1 here sees another copy at that path (bind-mounted
+# in a mount namespace of its own, as another machine's disk would hold it): its points are rows
+# that say so, not rows of another case; process 0's run. Process 1 takes the first point.
+probe = subprocess.run(["unshare", "-m", "true"], capture_output=True, text=True)
+if probe.returncode != 0:
+    print("(not checked: a sweep's processes with other copies; no mount namespace here)")
+else:
+    case_a = os.path.join(out, "a", "plate.yaml")
+    with open(os.path.join(out, "b", "plate.yaml"), "w") as f:
+        f.write(text_b.replace("value: 0.01 MPa", "value: 0.02 MPa"))
+    sweep = ["sweep", case_a, "--vary", "parts.plate.thickness=4,5", "--out",
+             os.path.join(out, "sweep")]
+    p = subprocess.run([mpirun, "-np", "1", program, *sweep, ":", "-np", "1", "unshare", "-m",
+                        "sh", "-c", 'mount --bind "$0" "$1" && shift && exec "$@"',
+                        os.path.join(out, "b", "plate.yaml"), case_a, program, *sweep],
+                       env=env, capture_output=True, text=True, timeout=300)
+    text = p.stdout + p.stderr
+    check(p.returncode == 7, "sweep with another copy: exit 7, got %d\n%s" % (p.returncode, text))
+    if p.returncode == 7:
+        with open(os.path.join(out, "sweep", "sweep.csv")) as f:
+            rows = list(csv.DictReader(f))
+        check([r["status"] for r in rows] == ["failed", "ok"] and
+              "plate.yaml: this file differs between the processes of the launch (process 1's"
+              in rows[0]["error"], "sweep with another copy: rows %s" % rows)
 
 finish()
