@@ -578,9 +578,6 @@ exit codes: 0 success (verdict PASS, or nothing to check), 1 bad command line or
     std::cout << "sized case: " << o.out_dir << "/sized.yaml\n";
     return report.best >= 0 ? ok : criterion_failed;
   }
-  // One command (run, mesh, cases, export, sweep, size) from its arguments to its exit code.
-  // `sweep_point`: a point run by a sweep worker, which keeps the matrix structure for its
-  // next points.
   // The SPMD run: every process must build the same model from the same input. On a cluster
   // whose machines do not share the case's folder, a stale copy of the case file, an include or
   // a mesh on one machine (or another version of lightbody there) would give that process
@@ -608,6 +605,9 @@ exit codes: 0 success (verdict PASS, or nothing to check), 1 bad command line or
                          "share; nothing was written");
   }
 
+  // One command (run, mesh, cases, export, sweep, size) from its arguments to its exit code.
+  // `sweep_point`: a point run by a sweep worker, which keeps the matrix structure for its
+  // next points.
   int execute(const std::vector<std::string> &args, bool sweep_point);
 } // namespace
 
