@@ -297,10 +297,10 @@ namespace lightbody
                 std::getline(in, unit);
                 try
                   {
-                    const double f          = parse_quantity("1 " + unit, q);
-                    const double unit_scale = unit.find_first_not_of(" \t") == std::string::npos
-                                                ? from_plain_number(1, q)
-                                                : f;
+                    if (unit.find_first_not_of(" \t") == std::string::npos)
+                      return {from_plain_number(c[0], q), from_plain_number(c[1], q),
+                              from_plain_number(c[2], q)};
+                    const double unit_scale = parse_quantity("1 " + unit, q);
                     return {c[0] * unit_scale, c[1] * unit_scale, c[2] * unit_scale};
                   }
                 catch (const UnitError &e)

@@ -188,6 +188,18 @@ namespace lightbody
 
   double from_plain_number(double value, Quantity expected)
   {
+    // An acceleration without a unit is in mm/s^2: one below 0.1 g is a unit slip (9.81 written
+    // for m/s^2 is a thousandth of gravity, and the body's weight a thousandth of what it is).
+    if (expected == Quantity::acceleration && value != 0 &&
+        std::abs(value) < 0.1 * units::standard_gravity)
+      {
+        char text[200];
+        std::snprintf(text, sizeof text,
+                      "\"%g\" without a unit is %g mm/s^2 (%.2g g), too small for a load: give "
+                      "its unit (\"%g m/s^2\", \"%.2g g\")",
+                      value, value, value / units::standard_gravity, value, value / 9.80665);
+        throw UnitError(text);
+      }
     return expected == Quantity::angle ? value * M_PI / 180.0 : value;
   }
 

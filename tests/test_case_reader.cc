@@ -350,7 +350,7 @@ TEST(CaseReader, NamesThatWouldBeFilesAreChecked)
     << e[0];
   // One file where the file system ignores case.
   const auto upper =
-    errors_of(replace(plate, "  load:\n", "  Load: {acceleration: [0, 0, 1]}\n  load:\n"));
+    errors_of(replace(plate, "  load:\n", "  Load: {acceleration: [0, 0, \"-1 g\"]}\n  load:\n"));
   ASSERT_EQ(upper.size(), 1u);
   EXPECT_NE(upper[0].find("\"load\" and \"Load\" would both be written to Load.vtu"),
             std::string::npos)

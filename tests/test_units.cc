@@ -34,6 +34,25 @@ TEST(Units, DensityAccelerationForce)
   EXPECT_DOUBLE_EQ(parse_quantity("1500 kg", Quantity::mass), 1.5);
 }
 
+// A plain number is in the internal units; for an acceleration (mm/s^2) one below 0.1 g is a
+// unit slip (9.81 meant as m/s^2) and an error asking for the unit; zero and 9806.65 are read.
+TEST(Units, APlainAccelerationBelowATenthOfGravityNeedsItsUnit)
+{
+  EXPECT_DOUBLE_EQ(parse_quantity("9806.65", Quantity::acceleration), 9806.65);
+  EXPECT_DOUBLE_EQ(parse_quantity("0", Quantity::acceleration), 0);
+  EXPECT_DOUBLE_EQ(parse_quantity("0.05 g", Quantity::acceleration), 0.05 * 9806.65);
+  for (const char *slip : {"9.81", "-7.85", "0.8"})
+    try
+      {
+        parse_quantity(slip, Quantity::acceleration);
+        ADD_FAILURE() << slip;
+      }
+    catch (const UnitError &e)
+      {
+        EXPECT_NE(std::string(e.what()).find("without a unit"), std::string::npos) << e.what();
+      }
+}
+
 TEST(Units, AnglesAreDegreesByDefault)
 {
   EXPECT_DOUBLE_EQ(parse_quantity("180", Quantity::angle), M_PI);
