@@ -315,6 +315,7 @@ namespace lightbody
     // MPa; not given: tank code G (2 x static pressure, at least water's)
     std::optional<double> calculation_pressure;
     double                test_pressure = 0; // MPa; > 0 adds a hydraulic test case
+    double external_pressure = 0; // MPa, ADR 6.8.2.1.7: the vacuum the empty tank must withstand
     // Box and tipper.
     double payload         = 0;     // tonne; tipper: 0 fills the body to the wall height
     bool   code_xl         = false; // EN 12642 code XL (otherwise code L)

@@ -38,6 +38,11 @@ namespace lightbody
             }
           if (n["test_pressure"])
             d.test_pressure = positive(n, path, "test_pressure", Quantity::pressure, 100);
+          // (more than a full vacuum, 100 kPa, is not a vacuum: a warning; 1 MPa an error)
+          const double external =
+            default_of(path + ".adr", "external_pressure", Quantity::pressure);
+          d.external_pressure =
+            positive(n, path, "external_pressure", Quantity::pressure, 1, &external, 0.1);
           d.down_includes_gravity = flag(n, path, "down_includes_gravity", true);
         }
       else if (t == "en12642")

@@ -268,6 +268,7 @@ namespace lightbody
       {"design_loads.adr", "filling", "fraction", "100 %", "of each compartment"},
       {"design_loads.adr", "calculation_pressure", "G or pressure", "G", "ADR 6.8.2.1.14"},
       {"design_loads.adr", "test_pressure", "pressure", "", "adds the hydraulic test case"},
+      {"design_loads.adr", "external_pressure", "pressure", "40 kPa", "ADR 6.8.2.1.7: the external overpressure (vacuum) case; 21 kPa with vacuum valves, 5 kPa for solids"},
       {"design_loads.adr", "down_includes_gravity", "true or false", "true", "the 2 g down case includes gravity"},
       {"design_loads.en12642", "template", "en12642", "", ""},
       {"design_loads.en12642", "code", "L or XL", "", "the body's code (required)"},

@@ -215,6 +215,27 @@ namespace lightbody
                          "ADR 6.8.2.4.1: hydraulic test, every compartment full of water with " +
                            fmt(d.test_pressure * 1e3) + " kPa at the top, tank weight 1 g",
                          d.test_pressure, water));
+      // ADR 6.8.2.1.7: the tank withstands an external overpressure without permanent
+      // deformation: the vacuum inside every compartment, the tank empty, its weight at 1 g (the
+      // stresses checked against the ADR allowable, below the yield strength; buckling where
+      // the case asks for it: the shell's first failure under vacuum).
+      {
+        LoadCaseSpec lc =
+          load_case(c, "adr_external_pressure",
+                    "ADR 6.8.2.1.7: external overpressure " + fmt(d.external_pressure * 1e3) +
+                      " kPa (vacuum in every compartment), tank empty, tank "
+                      "weight 1 g");
+        lc.acceleration = {0, 0, -g};
+        for (const auto &s : compartments)
+          {
+            PressureLoad p;
+            p.surface  = s;
+            p.pressure = -d.external_pressure;
+            p.where    = d.where;
+            lc.pressures.push_back(p);
+          }
+        add_case(c, lc);
+      }
       if (!c.criteria.given)
         {
           c.criteria.given = true;
