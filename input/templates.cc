@@ -209,33 +209,47 @@ namespace lightbody
                              kg_m3(d.density) + ") and the tank weight at 1 g",
                            *d.calculation_pressure, d.density));
         }
-      if (d.test_pressure > 0)
-        add_case(
-          c, pressurised(c, compartments, "adr_test_pressure",
-                         "ADR 6.8.2.4.1: hydraulic test, every compartment full of water with " +
-                           fmt(d.test_pressure * 1e3) + " kPa at the top, tank weight 1 g",
-                         d.test_pressure, water));
-      // ADR 6.8.2.1.7: the tank withstands an external overpressure without permanent
-      // deformation: the vacuum inside every compartment, the tank empty, its weight at 1 g (the
-      // stresses checked against the ADR allowable, below the yield strength; buckling where
-      // the case asks for it: the shell's first failure under vacuum).
-      {
-        LoadCaseSpec lc =
-          load_case(c, "adr_external_pressure",
-                    "ADR 6.8.2.1.7: external overpressure " + fmt(d.external_pressure * 1e3) +
-                      " kPa (vacuum in every compartment), tank empty, tank "
-                      "weight 1 g");
-        lc.acceleration = {0, 0, -g};
+      // The tank as a whole, and each compartment of a compartmented tank alone (6.8.2.4.1:
+      // the hydraulic test of each compartment separately; the vacuum of one compartment being
+      // emptied): its partitions are then loaded from one side.
+      std::vector<std::pair<std::vector<std::string>, std::string>> tested{{compartments, ""}};
+      if (compartments.size() > 1)
         for (const auto &s : compartments)
-          {
-            PressureLoad p;
-            p.surface  = s;
-            p.pressure = -d.external_pressure;
-            p.where    = d.where;
-            lc.pressures.push_back(p);
-          }
-        add_case(c, lc);
-      }
+          tested.push_back({{s}, s});
+      auto which = [](const std::string &alone, const char *every) {
+        return alone.empty() ? std::string(every) : alone + " alone";
+      };
+      if (d.test_pressure > 0)
+        for (const auto &[filled_ones, alone] : tested)
+          add_case(c, pressurised(c, filled_ones,
+                                  "adr_test_pressure" + (alone.empty() ? "" : "_" + alone),
+                                  "ADR 6.8.2.4.1: hydraulic test, " +
+                                    which(alone, "every compartment") + " full of water with " +
+                                    fmt(d.test_pressure * 1e3) + " kPa at the top, tank weight 1 g",
+                                  d.test_pressure, water));
+      // ADR 6.8.2.1.7: the tank withstands an external overpressure without permanent
+      // deformation: the vacuum inside every compartment (and inside each alone), the tank
+      // empty, its weight at 1 g (the stresses checked against the ADR allowable, below the
+      // yield strength; buckling where the case asks for it: the shell's and the baffles'
+      // failure under vacuum).
+      for (const auto &[empty_ones, alone] : tested)
+        {
+          LoadCaseSpec lc =
+            load_case(c, "adr_external_pressure" + (alone.empty() ? "" : "_" + alone),
+                      "ADR 6.8.2.1.7: external overpressure " + fmt(d.external_pressure * 1e3) +
+                        " kPa (vacuum in " + which(alone, "every compartment") +
+                        "), tank empty, tank weight 1 g");
+          lc.acceleration = {0, 0, -g};
+          for (const auto &s : empty_ones)
+            {
+              PressureLoad p;
+              p.surface  = s;
+              p.pressure = -d.external_pressure;
+              p.where    = d.where;
+              lc.pressures.push_back(p);
+            }
+          add_case(c, lc);
+        }
       if (!c.criteria.given)
         {
           c.criteria.given = true;

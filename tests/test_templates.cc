@@ -138,6 +138,69 @@ load_cases:
     }
 }
 
+// A compartmented tank (ADR 6.8.2.4.1: each compartment tested separately; 6.8.2.1.7: the vacuum
+// of one compartment being emptied): the test and external pressure cases of the tank as a whole
+// and of each compartment alone. By superposition the two compartments alone add up to the whole
+// tank plus one tank weight (to 1e-8 of the largest displacement, at probes on the partition and
+// the shell); the partition, loaded from both sides at once, is pressed out of its plane only by
+// one compartment alone, each the other way; the compartment alone's total is the tank weight
+// plus its own water (1e-3, the wetted surface's closure).
+TEST(Templates, AdrCompartmentsAloneUnderTestAndExternalPressure)
+{
+  // The small tank with a partition between its saddles.
+  std::string two = small_tank + R"(
+probes:
+  partition: [1200, 0, 0]
+  crown: [700, 0, 797]
+load_cases:
+  weight: {acceleration: [0, 0, -1 g]}
+)";
+  two.replace(two.find("    mounting:"), 0,
+              "    partitions: [{station: 1200 mm, thickness: 6 mm}]\n");
+  const RunOutcome         o = run_yaml(two);
+  std::vector<std::string> names;
+  for (const auto &lc : o.case_data.load_cases)
+    names.push_back(lc.name);
+  const std::vector<std::string> expected{"weight", // (the case's own first)
+                                          "adr_travel_2g",
+                                          "adr_lateral_1g",
+                                          "adr_up_1g",
+                                          "adr_down_2g",
+                                          "adr_calculation_pressure",
+                                          "adr_test_pressure",
+                                          "adr_test_pressure_compartment_1",
+                                          "adr_test_pressure_compartment_2",
+                                          "adr_external_pressure",
+                                          "adr_external_pressure_compartment_1",
+                                          "adr_external_pressure_compartment_2"};
+  EXPECT_EQ(names, expected);
+  const double water_1 = 1e-9 * enclosed_volume(*o.model, "compartment_1"), m = body_mass_t(o);
+  expect_total(result(o, "adr_test_pressure_compartment_1"), {0, 0, -g * (m + water_1)}, 1e-3);
+  const auto &weight = result(o, "weight");
+  for (const char *kind : {"adr_test_pressure", "adr_external_pressure"})
+    {
+      const std::string name  = kind;
+      const auto       &all   = result(o, name);
+      const auto       &one   = result(o, name + "_compartment_1");
+      const auto       &other = result(o, name + "_compartment_2");
+      const double      scale = std::max(one.max_displacement_mm, other.max_displacement_mm);
+      ASSERT_EQ(all.probes.size(), 2u);
+      for (std::size_t k = 0; k < 2; ++k)
+        for (unsigned d = 0; d < 3; ++d)
+          EXPECT_NEAR(one.probes[k].displacement_mm[d] + other.probes[k].displacement_mm[d],
+                      all.probes[k].displacement_mm[d] + weight.probes[k].displacement_mm[d],
+                      1e-8 * scale)
+            << name << ", probe " << all.probes[k].name << ", component " << d;
+      // The partition (normal x) out of its plane.
+      const double u_one = one.probes[0].displacement_mm[0] - weight.probes[0].displacement_mm[0];
+      const double u_other =
+        other.probes[0].displacement_mm[0] - weight.probes[0].displacement_mm[0];
+      const double u_all = all.probes[0].displacement_mm[0] - weight.probes[0].displacement_mm[0];
+      EXPECT_LT(u_one * u_other, 0) << name;
+      EXPECT_GT(std::abs(u_one), 10 * std::abs(u_all)) << name;
+    }
+}
+
 // Gravity convention switch: with down_includes_gravity false, "2 g down" comes on top of
 // gravity (3 g in total); a numeric calculation pressure.
 TEST(Templates, AdrDownCaseGravityConvention)
