@@ -302,7 +302,7 @@ namespace lightbody
     enum class Template
     {
       none,
-      adr,     // road tank, ADR 6.8.2.1.2 and the calculation/test pressure
+      adr,     // road tank, ADR 6.8.2.1.2, the calculation/test pressure, the external pressure
       en12642, // box body, EN 12642 wall loads, payload, braking and cornering
       tipper   // tipper, granular payload: transport, start of tipping, braking
     } kind = Template::none;

@@ -134,7 +134,8 @@ namespace lightbody
     }
 
     // ADR 6.8.2.1.2: the tank and its fastenings under the maximum permissible load, each
-    // direction a separate case; ADR 6.8.2.1.14 / 6.8.2.4.1 pressure cases.
+    // direction a separate case; ADR 6.8.2.1.14 / 6.8.2.4.1 pressure cases and the 6.8.2.1.7
+    // external pressure.
     void expand_adr(Case &c)
     {
       const DesignLoadsSpec &d = c.design_loads;

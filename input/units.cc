@@ -197,7 +197,8 @@ namespace lightbody
         std::snprintf(text, sizeof text,
                       "\"%g\" without a unit is %g mm/s^2 (%.2g g), too small for a load: give "
                       "its unit (\"%g m/s^2\", \"%.2g g\")",
-                      value, value, value / units::standard_gravity, value, value / 9.80665);
+                      value, value, value / units::standard_gravity, value,
+                      value / (units::standard_gravity / 1000));
         throw UnitError(text);
       }
     return expected == Quantity::angle ? value * M_PI / 180.0 : value;
