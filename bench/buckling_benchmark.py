@@ -30,9 +30,14 @@ solver/supernodal_solve.cc's (interleaved columns, two threads), and as the peer
 before 2026-12-04's change: one vector a step, the solves of several columns CHOLMOD's with
 app/blas_columns.cc's kernels (LIGHTBODY_SUPERNODAL_SOLVE=0, also read for benchmarks only).
 
+With --refinement LOAD_CASE, runs instead that load case's buckling analysis (3 modes) at the
+--sizes meshes (mm) and prints the lowest load factor at each and its change under refinement
+(`--refinement adr_external_pressure`: the ADR vacuum case, not among the case file's buckling
+analyses).
+
 usage: python3 bench/buckling_benchmark.py [--build build] [--repeat 3] [--modes 10]
                                            [--solve-threads] [--spectra] [--side-by-side]
-                                           [--blocks]
+                                           [--blocks] [--refinement LOAD_CASE --sizes 60,45]
 """
 import argparse, json, os, statistics, subprocess, sys, tempfile, time
 
@@ -44,10 +49,10 @@ CASE = os.path.join(ROOT, "cases", "tank_8m3_elliptical.yaml")
 LOAD_CASE = "adr_travel_2g"
 
 
-def run_once(exe, modes, out, cholmod=None, eigen=None):
+def run_once(exe, modes, out, cholmod=None, eigen=None, load_case=LOAD_CASE, mesh=None):
     cmd = [exe, "run", CASE, "--out", out, "--set", f"buckling.modes={modes}",
-           "--set", f"buckling.load_cases=[{LOAD_CASE}]", "--set", "criteria.convergence=off",
-           "--output", "summary"]
+           "--set", f"buckling.load_cases=[{load_case}]", "--set", "criteria.convergence=off",
+           "--output", "summary"] + (["--set", f"mesh.size={mesh}mm"] if mesh else [])
     env = dict(os.environ)
     env.pop("LIGHTBODY_CHOLMOD", None)
     if cholmod:
@@ -62,7 +67,7 @@ def run_once(exe, modes, out, cholmod=None, eigen=None):
     report = json.load(open(os.path.join(out, "report.json")))
     t = report["time_s"]
     static = t["assemble"] + t["factorise"] + t["solve"]
-    b = next(lc["buckling"] for lc in report["load_cases"] if lc["name"] == LOAD_CASE)
+    b = next(lc["buckling"] for lc in report["load_cases"] if lc["name"] == load_case)
     e = b["eigen_solver"]
     return {"dofs": report["dofs"], "static_s": static, "kg_s": b["geometric_stiffness_time_s"],
             "eigen_s": e["time_s"], "restarts": e["restarts"], "products": e["products"],
@@ -171,6 +176,24 @@ def side_by_side(exe, repeat, settings=None):
               f"{diff:.1e} |")
 
 
+def refinement(exe, load_case, sizes):
+    """The lowest load factors of one of the default tank's load cases at several mesh sizes."""
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in sizes:
+            r = run_once(exe, 3, os.path.join(tmp, f"mesh{size}"), load_case=load_case,
+                         mesh=size)
+            rows.append((size, r["dofs"], r["factors"]))
+            print(f"{size} mm: {r['dofs']} DOFs, load factors "
+                  + ", ".join(f"{f:.4f}" for f in r["factors"]), flush=True)
+    print(f"\n{load_case}, 3 modes:")
+    print("| mesh | DOFs | lowest load factor | change from the previous mesh |")
+    print("|---|---|---|---|")
+    for k, (size, dofs, factors) in enumerate(rows):
+        change = f"{factors[0] / rows[k - 1][2][0] - 1:+.2%}" if k else "-"
+        print(f"| {size} mm | {dofs} | {factors[0]:.4f} | {change} |")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", default=os.path.join(ROOT, "build"))
@@ -183,8 +206,14 @@ def main():
                     help="the default tank's two buckling analyses side by side or one by one")
     ap.add_argument("--blocks", action="store_true",
                     help="the two analyses with Lanczos blocks of 1-4 vectors against the peer")
+    ap.add_argument("--refinement", metavar="LOAD_CASE",
+                    help="instead: that load case's lowest load factors at the --sizes meshes")
+    ap.add_argument("--sizes", default="60,45", help="mesh sizes in mm for --refinement")
     args = ap.parse_args()
     exe = os.path.join(args.build, "lightbody")
+    if args.refinement:
+        refinement(exe, args.refinement, [int(s) for s in args.sizes.split(",")])
+        return
     if args.blocks:
         side_by_side(exe, args.repeat, [
             ("peer: one vector a step, CHOLMOD's solves",
