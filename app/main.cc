@@ -599,10 +599,7 @@ exit codes: 0 success (verdict PASS, or nothing to check), 1 bad command line or
                        "share; nothing was written");
     for (const auto &file : c.input_files)
       if (!same_on_every_process(file_fingerprint(file)))
-        throw InputError(SourceLocation{file, 0, 0}, "",
-                         "this file differs between the processes of the launch (another copy "
-                         "on another machine): put the case on a file system all machines "
-                         "share; nothing was written");
+        throw InputError(SourceLocation{file, 0, 0}, "", other_copy_text("another machine"));
   }
 
   // One command (run, mesh, cases, export, sweep, size) from its arguments to its exit code.

@@ -90,6 +90,13 @@ namespace lightbody
     return f.value;
   }
 
+  std::string other_copy_text(const std::string &whose)
+  {
+    return "this file differs between the processes of the launch (" + whose +
+           " has another copy): put the case on a file system all machines share; nothing was "
+           "written";
+  }
+
   void finish_mpi()
   {
     if (world.active)

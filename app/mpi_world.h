@@ -32,6 +32,9 @@ namespace lightbody
   // A fingerprint of a file's bytes (of nothing where it cannot be read): the processes of a
   // launch compare the copies of the case's files their machines have.
   unsigned long long file_fingerprint(const std::string &path);
+  // What is said of such a file whose copies differ ("another machine", "process 2's machine"
+  // has another copy).
+  std::string other_copy_text(const std::string &whose);
 
   // Finalises MPI if start_mpi() initialised it.
   void finish_mpi();

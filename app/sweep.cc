@@ -861,6 +861,8 @@ namespace lightbody
     // (this machine's share for each point, as rank 0's: the processes on it run one each)
     const double memory = point_memory_share(world.local_size);
     Worker       worker;
+    // The case's files rank 0 sent fingerprints of, and the first whose copy here differs.
+    std::string checked_inputs, other_copy;
     for (;;)
       {
         MPI_Status status;
@@ -890,20 +892,23 @@ namespace lightbody
                 if (memory > 0)
                   args.insert(args.end(), {"--max-memory", memory_argument(memory)});
               }
-            std::string other_copy;
-            for (const auto &file : point.value("inputs", nlohmann::json::array()))
-              if (other_copy.empty() && file_fingerprint(file.at(0).get<std::string>()) !=
-                                          file.at(1).get<unsigned long long>())
-                other_copy = file.at(0).get<std::string>();
+            // (every point comes with the same fingerprints: the files are read once)
+            if (const auto inputs = point.value("inputs", nlohmann::json::array());
+                inputs.dump() != checked_inputs)
+              {
+                checked_inputs = inputs.dump();
+                other_copy.clear();
+                for (const auto &file : inputs)
+                  if (other_copy.empty() && file_fingerprint(file.at(0).get<std::string>()) !=
+                                              file.at(1).get<unsigned long long>())
+                    other_copy = file.at(0).get<std::string>();
+              }
             if (!other_copy.empty())
               {
-                write_text_file(point.at("log").get<std::string>(),
-                                "lightbody: error: " + other_copy +
-                                  ": this file differs between the processes of the launch "
-                                  "(process " +
-                                  std::to_string(world.rank) +
-                                  "'s machine has another copy): put the case on a file system "
-                                  "all machines share; nothing was written\n");
+                write_text_file(
+                  point.at("log").get<std::string>(),
+                  "lightbody: error: " + other_copy + ": " +
+                    other_copy_text("process " + std::to_string(world.rank) + "'s machine") + "\n");
                 answer[0] = 2;
               }
             else
