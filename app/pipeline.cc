@@ -24,6 +24,7 @@
 #include <future>
 #include <fstream>
 #include <cstdio>
+#include <cstdlib>
 #include <type_traits>
 
 namespace lightbody
@@ -238,27 +239,50 @@ namespace lightbody
     solver.ordering_cache     = options.ordering_cache;
     solver.reuse_structure    = options.reuse_structure;
     solver.linear_solver      = options.linear_solver;
-    // Under mpirun every process runs this (the SPMD run): the solve together, then rank 0 alone
-    // post-processes (the others only follow its convergence check); their outcome has no
-    // results.
+    // Under mpirun every process runs this (the SPMD run): the solve together, the stresses of
+    // each process's band of cells, then rank 0 alone goes on with the post-processing (the
+    // others only follow its convergence check); their outcome has no results.
     const MpiWorld &world = mpi_world();
     solver.together       = world.size > 1;
     const bool follower   = solver.together && world.rank > 0;
     out.together          = solver.together;
     out.solution          = solve_load_cases(*out.model, out.case_data, log, solver);
+    // Each process works the stresses of its band of cells from rank 0's displacements (the
+    // others leave the iterative solver without them), where every process has the model's
+    // DoFs and load cases (not where they left the solver before its set-up: --solver
+    // iterative); else rank 0 works them all.
+    // (LIGHTBODY_SPREAD_POST=0, bench/mpi_benchmark.py --post-peer only: rank 0 computes every
+    // band, as before the stresses were spread.)
+    static const bool spread_post = [] {
+      const char *given = std::getenv("LIGHTBODY_SPREAD_POST");
+      return !given || std::string(given) != "0";
+    }();
+    const bool spread = solver.together && spread_post &&
+                        same_on_every_process(out.solution->dof_handler.n_dofs() * 4096ull +
+                                              out.solution->load_cases.size());
+    if (spread)
+      log.message("the stresses computed by the " + std::to_string(world.size) +
+                  " processes, each its band of cells");
+    if (spread)
+      for (LoadCaseSolution &l : out.solution->load_cases)
+        {
+          if (follower)
+            l.displacement.reinit(out.solution->dof_handler.n_dofs());
+          from_rank0(l.displacement.data(), l.displacement.size());
+        }
     std::exception_ptr failure;
-    if (!follower)
-      try
-        {
-          StageLog::Scope t(log, "post");
-          out.results = compute_results(*out.solution, out.case_data);
-          if (out.together)
-            out.results->field_file_extension = ".pvtu";
-        }
-      catch (...)
-        {
-          failure = std::current_exception();
-        }
+    try
+      {
+        StageLog::Scope t(log, "post");
+        if (spread || !follower)
+          out.results = compute_results(*out.solution, out.case_data, spread);
+        if (out.together && !follower)
+          out.results->field_file_extension = ".pvtu";
+      }
+    catch (...)
+      {
+        failure = std::current_exception();
+      }
     if (solver.together)
       {
         long failed = failure ? 1 : 0;

@@ -16,13 +16,15 @@ library's DGEMM and DTRSM for products and solves of one column too (app/blas_co
 otherwise makes them DGEMV and DTRSV; MUMPS's solve phase on one right-hand side is made of them).
 With --basis-peer every configuration under mpirun runs a second time with
 LIGHTBODY_SPREAD_BASIS=0: the eigen analyses' Lanczos bases whole on rank 0, as before they were
-spread over the processes by the factor's rows (solver/lanczos_basis.h).
+spread over the processes by the factor's rows (solver/lanczos_basis.h). With --post-peer every
+configuration under mpirun runs a second time with LIGHTBODY_SPREAD_POST=0: rank 0 computes the
+stresses of every cell, as before each process computed its band's (post/results.h).
 Processes beyond the cores share them (Open MPI's oversubscription): on this 2-core machine the
 figures for N > 2 show the cost of sharing, not scaling. mpirun runs with --bind-to none.
 
 usage: python3 bench/mpi_benchmark.py [--build build] [--case cases/tank_8m3_elliptical.yaml]
                                       [--processes 2] [--repeat 3] [--set KEY=VALUE ...]
-                                      [--blas-peer] [--basis-peer]
+                                      [--blas-peer] [--basis-peer] [--post-peer]
 """
 import argparse, json, os, re, shutil, statistics, subprocess, tempfile, time
 
@@ -32,7 +34,8 @@ STAGES = ["setup", "assemble", "factorise", "solve", "buckling", "modal", "post"
 
 # The peers: environment variables read for this benchmark only.
 PEERS = {"blas": ("LIGHTBODY_BLAS_COLUMNS", "lib. BLAS"),
-         "basis": ("LIGHTBODY_SPREAD_BASIS", "basis on rank 0")}
+         "basis": ("LIGHTBODY_SPREAD_BASIS", "basis on rank 0"),
+         "post": ("LIGHTBODY_SPREAD_POST", "post on rank 0")}
 
 
 def one(binary, case, n, sets, peer):
@@ -104,6 +107,8 @@ def main():
                     help="also run each with the library's DGEMM/DTRSM for single columns")
     ap.add_argument("--basis-peer", action="store_true",
                     help="also run each under mpirun with the Lanczos bases whole on rank 0")
+    ap.add_argument("--post-peer", action="store_true",
+                    help="also run each under mpirun with every cell's stresses on rank 0")
     a = ap.parse_args()
     binary = os.path.join(a.build, "lightbody")
     counts = [(n, None) for n in [0] + [int(n) for n in a.processes.split(",")]]
@@ -111,6 +116,8 @@ def main():
         counts += [(n, "blas") for n, _ in counts if _ is None]
     if a.basis_peer:
         counts += [(n, "basis") for n, peer in counts if peer is None and n > 0]
+    if a.post_peer:
+        counts += [(n, "post") for n, peer in counts if peer is None and n > 0]
     runs = {c: [] for c in counts}
     for _ in range(a.repeat):  # in turn, so that the machine's load falls on all alike
         for c in counts:
@@ -146,6 +153,12 @@ def main():
                   "against %.2f GB, buckling %.2f (ratio of the medians)" %
                   (own["peak"], m["peak"], own["least"], m["least"],
                    own["buckling"] / max(m["buckling"], 1e-9)))
+        if peer == "post":
+            own = med[(n, None)]
+            print("    stresses of each band on its process against all on rank 0: post %.2f "
+                  "against %.2f s (ratio %.2f), peak %.2f against %.2f GB" %
+                  (own["post"], m["post"], own["post"] / max(m["post"], 1e-9), own["peak"],
+                   m["peak"]))
         if peer == "blas":
             own = med[(n, None)]
             print("    single columns as DGEMV/DTRSV against the library's: wall %.2f, buckling "

@@ -1,7 +1,9 @@
 #include "post/results.h"
 
+#include "post/band_work.h"
 #include "post/eigen_results.h"
 
+#include "solver/distributed_factor.h"
 #include "solver/shell_element.h"
 #include "post/stress_categories.h"
 
@@ -10,7 +12,6 @@
 
 #include <deal.II/base/quadrature_lib.h>
 #include <deal.II/base/symmetric_tensor.h>
-#include <deal.II/base/work_stream.h>
 #include <deal.II/dofs/dof_tools.h>
 #include <deal.II/fe/fe_values.h>
 #include <deal.II/grid/grid_tools.h>
@@ -415,69 +416,80 @@ namespace lightbody
       std::vector<SymmetricTensor<2, 3>> eps;
     };
 
-    // Per cell: its DoFs and nodes, the stress at each node and the displacement of each DoF,
-    // load case after load case.
+    // Per cell: its nodes and the stress at each, load case after load case.
     struct NodalCopy
     {
-      std::vector<types::global_dof_index> sys_dofs, node_dofs;
+      std::vector<types::global_dof_index> node_dofs;
       std::vector<std::array<double, 6>>   sigma;
-      std::vector<double>                  u;
     };
 
-    // Stresses averaged over the elements around each node, and the nodal displacements, of
-    // every load case (the element's strain rows are made once per cell for all of them). The
-    // cells are worked in parallel and added up in their order (the same sums as one thread).
-    void nodal_fields(const Results &results, const NodeTable &nodes,
-                      std::vector<LoadCaseResult> &rs, std::vector<std::vector<Vec3>> &u_nodes)
+    // Stresses averaged over the elements around each node of every load case (the element's
+    // strain rows are made once per cell for all of them). The cells are worked in parallel and
+    // added up in their order (the same sums as one thread); `spread`: under an MPI launch each
+    // process works its band of cells (cell_share), the sums then added up on every process.
+    void nodal_stresses(const Results &results, const NodeTable &nodes,
+                        std::vector<LoadCaseResult> &rs, bool spread)
     {
       const Solution     &s = results.solution;
-      const NodeMap       map(s.fe);
       const Quadrature<3> at_nodes(results.fe_scalar.get_unit_support_points());
       const unsigned      cell_dofs = s.fe.n_dofs_per_cell(), n_points = at_nodes.size();
       const std::size_t   n_cases = rs.size();
       for (unsigned lc = 0; lc < n_cases; ++lc)
-        {
-          rs[lc].stress.assign(nodes.points.size(), {{0, 0, 0, 0, 0, 0}});
-          u_nodes[lc].assign(nodes.points.size(), {0, 0, 0});
-        }
+        rs[lc].stress.assign(nodes.count.size(), {{0, 0, 0, 0, 0, 0}});
       NodalCopy prototype;
-      prototype.sys_dofs.resize(cell_dofs);
       prototype.node_dofs.resize(results.fe_scalar.n_dofs_per_cell());
       prototype.sigma.resize(n_cases * n_points);
-      prototype.u.resize(n_cases * cell_dofs);
-      WorkStream::run(
-        s.dof_handler.begin_active(), s.dof_handler.end(),
-        [&](const DoFHandler<3>::active_cell_iterator &cell, NodalScratch &sc, NodalCopy &cd) {
+      const auto &tria   = s.model.triangulation;
+      using CellIterator = DoFHandler<3>::active_cell_iterator;
+      work_band(
+        s, spread,
+        [&](const CellIterator &cell, NodalScratch &sc, NodalCopy &cd) {
           sc.strains.reinit(cell);
-          cell->get_dof_indices(cd.sys_dofs);
-          const DoFHandler<3>::active_cell_iterator node_cell(&s.model.triangulation, cell->level(),
-                                                              cell->index(), &results.node_handler);
+          const CellIterator node_cell(&tria, cell->level(), cell->index(), &results.node_handler);
           node_cell->get_dof_indices(cd.node_dofs);
           const Material &m = s.model.parts[cell->material_id()].material;
           for (unsigned lc = 0; lc < n_cases; ++lc)
             {
-              const LoadCaseSolution &l = s.load_cases[lc];
-              cell->get_dof_values(l.displacement, sc.local);
+              cell->get_dof_values(s.load_cases[lc].displacement, sc.local);
               sc.strains.strains(sc.local, sc.eps);
               for (unsigned q = 0; q < n_points; ++q)
                 cd.sigma[lc * n_points + q] = stress_from_strain(sc.eps[q], m);
-              for (unsigned i = 0; i < cell_dofs; ++i)
-                cd.u[lc * cell_dofs + i] = l.displacement[cd.sys_dofs[i]];
             }
         },
         [&](const NodalCopy &cd) {
           for (unsigned lc = 0; lc < n_cases; ++lc)
-            {
-              for (unsigned q = 0; q < n_points; ++q)
-                for (unsigned k = 0; k < 6; ++k)
-                  rs[lc].stress[cd.node_dofs[q]][k] +=
-                    cd.sigma[lc * n_points + q][k] / nodes.count[cd.node_dofs[q]];
-              for (unsigned i = 0; i < cell_dofs; ++i)
-                u_nodes[lc][cd.node_dofs[map.of_system[i].second]][map.of_system[i].first] =
-                  cd.u[lc * cell_dofs + i];
-            }
+            for (unsigned q = 0; q < n_points; ++q)
+              for (unsigned k = 0; k < 6; ++k)
+                rs[lc].stress[cd.node_dofs[q]][k] +=
+                  cd.sigma[lc * n_points + q][k] / nodes.count[cd.node_dofs[q]];
         },
         NodalScratch(s.model, at_nodes, cell_dofs), prototype);
+      static_assert(sizeof(std::array<double, 6>) == 6 * sizeof(double), "six doubles");
+      if (spread)
+        for (auto &r : rs)
+          sum_over_processes(r.stress.data()->data(), 6 * r.stress.size());
+    }
+
+    // The displacement of every node of every load case.
+    void nodal_displacements(const Results &results, std::vector<std::vector<Vec3>> &u_nodes)
+    {
+      const Solution                      &s = results.solution;
+      const NodeMap                        map(s.fe);
+      std::vector<types::global_dof_index> sys_dofs(s.fe.n_dofs_per_cell()),
+        node_dofs(results.fe_scalar.n_dofs_per_cell());
+      for (unsigned lc = 0; lc < u_nodes.size(); ++lc)
+        u_nodes[lc].assign(results.node_handler.n_dofs(), {0, 0, 0});
+      for (const auto &cell : s.dof_handler.active_cell_iterators())
+        {
+          cell->get_dof_indices(sys_dofs);
+          const DoFHandler<3>::active_cell_iterator node_cell(&s.model.triangulation, cell->level(),
+                                                              cell->index(), &results.node_handler);
+          node_cell->get_dof_indices(node_dofs);
+          for (unsigned lc = 0; lc < u_nodes.size(); ++lc)
+            for (unsigned i = 0; i < sys_dofs.size(); ++i)
+              u_nodes[lc][node_dofs[map.of_system[i].second]][map.of_system[i].first] =
+                s.load_cases[lc].displacement[sys_dofs[i]];
+        }
     }
 
     // von Mises and principal stresses at every node; the largest displacement and stress with
@@ -681,20 +693,65 @@ namespace lightbody
     }
   } // namespace
 
-  std::unique_ptr<Results> compute_results(const Solution &s, const Case &c)
+  std::pair<DoFHandler<3>::active_cell_iterator, DoFHandler<3>::active_cell_iterator>
+  band_cells(const Solution &s, bool spread)
   {
-    auto         results = std::make_unique<Results>(s);
-    const Model &model   = s.model;
-    results->mass        = compute_mass(model);
-    results->warnings    = model.warnings;
-    results->warnings.insert(results->warnings.end(), s.warnings.begin(), s.warnings.end());
-    results->design = design_basis(model, c.criteria);
-    const NodeTable                nodes(*results, s);
+    using CellIterator       = DoFHandler<3>::active_cell_iterator;
+    const auto &tria         = s.model.triangulation;
+    const auto [first, last] = cell_share(tria.n_active_cells(), spread ? distributed_rank() : 0,
+                                          spread ? distributed_processes() : 1);
+    // (the mesh is not refined: the coarse cells are the active cells, in order)
+    const auto at = [&](unsigned i) {
+      return i < tria.n_active_cells() ? CellIterator(&tria, 0, i, &s.dof_handler)
+                                       : s.dof_handler.end();
+    };
+    return {first < last ? at(first) : s.dof_handler.end(), at(last)};
+  }
+
+  void check_processes(const std::exception_ptr &failure, bool spread)
+  {
+    double failed = failure ? 1 : 0;
+    if (spread)
+      max_over_processes(&failed, 1);
+    if (failure)
+      std::rethrow_exception(failure);
+    if (failed > 0)
+      throw ModelError("another process of the launch failed in the post-processing");
+  }
+
+  std::unique_ptr<Results> compute_results(const Solution &s, const Case &c, bool spread)
+  {
+    const bool                 leader = !spread || distributed_rank() == 0;
+    std::unique_ptr<Results>   results;
+    std::unique_ptr<NodeTable> node_table;
+    std::exception_ptr         failure;
+    try
+      {
+        results = std::make_unique<Results>(s);
+        if (leader)
+          {
+            results->mass     = compute_mass(s.model);
+            results->warnings = s.model.warnings;
+            results->warnings.insert(results->warnings.end(), s.warnings.begin(), s.warnings.end());
+            results->design = design_basis(s.model, c.criteria);
+          }
+        node_table = std::make_unique<NodeTable>(*results, s);
+      }
+    catch (...)
+      {
+        failure = std::current_exception();
+      }
+    check_processes(failure, spread);
+    const Model                   &model   = s.model;
+    const NodeTable               &nodes   = *node_table;
     const std::size_t              n_cases = s.load_cases.size();
     std::vector<LoadCaseResult>    rs(n_cases);
     std::vector<std::vector<Vec3>> u_nodes(n_cases);
-    nodal_fields(*results, nodes, rs, u_nodes);
-    stress_categories(*results, rs);
+    nodal_stresses(*results, nodes, rs, spread);
+    stress_categories(*results, rs, spread);
+    if (!leader)
+      return nullptr; // (rank 0 goes on alone)
+    nodal_displacements(*results, u_nodes);
     for (unsigned lc = 0; lc < n_cases; ++lc)
       {
         const LoadCaseSolution  &l      = s.load_cases[lc];

@@ -9,8 +9,10 @@
 #include <deal.II/fe/fe_q.h>
 
 #include <array>
+#include <exception>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace lightbody
@@ -58,7 +60,20 @@ namespace lightbody
   // Mass of each part and the centre of gravity, integrated over the exact geometry.
   MassReport compute_mass(const Model &model);
 
-  std::unique_ptr<Results> compute_results(const Solution &s, const Case &c);
+  // `spread`: under an MPI launch every process calls this together with the same solution, each
+  // working the stresses of its band of cells (cell_share); rank 0 returns the results, the
+  // others null.
+  std::unique_ptr<Results> compute_results(const Solution &s, const Case &c, bool spread = false);
+
+  // The cells [begin, end) of this process's band under an MPI launch (`spread`: cell_share),
+  // else all of them, on the solution's DoFs.
+  std::pair<dealii::DoFHandler<3>::active_cell_iterator,
+            dealii::DoFHandler<3>::active_cell_iterator>
+  band_cells(const Solution &s, bool spread);
+
+  // Under an MPI launch (`spread`, collective), whether every process came here sound: rethrows
+  // this process's failure, or throws where another's failed.
+  void check_processes(const std::exception_ptr &failure, bool spread);
 
   // Hooke's law: the six-component stress (xx, yy, zz, xy, yz, xz) of a strain.
   std::array<double, 6> stress_from_strain(const dealii::SymmetricTensor<2, 3> &eps,

@@ -1,14 +1,16 @@
 #include "post/stress_categories.h"
 
+#include "post/band_work.h"
+
+#include "solver/distributed_factor.h"
 #include "solver/shell_element.h"
 
 #include <deal.II/base/quadrature_lib.h>
-#include <deal.II/base/work_stream.h>
 #include <deal.II/fe/fe_values.h>
 
 #include <cmath>
 #include <memory>
-#include <map>
+#include <stdexcept>
 #include <tuple>
 
 namespace lightbody
@@ -86,12 +88,41 @@ namespace lightbody
     // Per cell: its nine columns and what the cell adds to each, load case after load case.
     struct ColumnCopy
     {
-      ColumnKey           key[9];
-      std::vector<Column> add; // [lc * 9 + column]
+      std::size_t         key[9]{}; // the columns' numbers (ColumnNumbers)
+      std::vector<Column> add;      // [lc * 9 + column]
     };
   } // namespace
 
-  void stress_categories(const Results &results, std::vector<LoadCaseResult> &rs)
+  namespace
+  {
+    // The columns of every patch numbered in one array: a patch of n_u x n_v elements has
+    // (2 n_u + 1) x (2 n_v + 1) Q2 node positions, its columns from first[patch] on.
+    struct ColumnNumbers
+    {
+      explicit ColumnNumbers(const Model &model)
+      {
+        for (const Patch &p : model.patches)
+          {
+            first.push_back(count);
+            along_u.push_back(2 * p.n_u + 1);
+            along_v.push_back(2 * p.n_v + 1);
+            count += std::size_t(along_u.back()) * along_v.back();
+          }
+      }
+      std::size_t operator()(const ColumnKey &k) const
+      {
+        const auto [patch, i, j] = k;
+        if (i < 0 || j < 0 || i >= along_u[patch] || j >= along_v[patch])
+          throw std::logic_error("a stress column outside its patch's grid");
+        return first[patch] + std::size_t(i) * along_v[patch] + std::size_t(j);
+      }
+      std::vector<std::size_t> first;
+      std::vector<long>        along_u, along_v;
+      std::size_t              count = 0;
+    };
+  } // namespace
+
+  void stress_categories(const Results &results, std::vector<LoadCaseResult> &rs, bool spread)
   {
     const Solution                  &s     = results.solution;
     const Model                     &model = s.model;
@@ -107,21 +138,25 @@ namespace lightbody
       return ColumnKey{g.patch, std::lround(2.0 * patch.n_u * pr[0]),
                        std::lround(2.0 * patch.n_v * pr[1])};
     };
-    // Per column, one running integral for every load case. The cells are worked in parallel
-    // and added in their order (the same sums with any number of threads).
-    const std::size_t                        n_cases = rs.size();
-    std::map<ColumnKey, std::vector<Column>> columns;
-    ColumnCopy                               prototype;
+    // Per column, one running integral for every load case (columns[column * n_cases + lc]). The
+    // cells are worked in parallel and added in their order (the same sums with any number of
+    // threads); spread over the processes of an MPI launch, each its band of cells, the sums
+    // then added up on every process.
+    const std::size_t   n_cases = rs.size();
+    const ColumnNumbers number(model);
+    std::vector<Column> columns(number.count * n_cases);
+    ColumnCopy          prototype;
     prototype.add.resize(9 * n_cases);
-    WorkStream::run(
-      s.dof_handler.begin_active(), s.dof_handler.end(),
-      [&](const DoFHandler<3>::active_cell_iterator &cell, ColumnScratch &sc, ColumnCopy &cd) {
+    using CellIterator = DoFHandler<3>::active_cell_iterator;
+    work_band(
+      s, spread,
+      [&](const CellIterator &cell, ColumnScratch &sc, ColumnCopy &cd) {
         const unsigned  index = cell->active_cell_index();
         const unsigned  d     = model.thickness_axis(index);
         const Material &m     = model.parts[cell->material_id()].material;
         sc.strains[d]->reinit(cell);
         const auto &column = points[d].get_points();
-        // The cell's nine columns: their thickness parameters and keys.
+        // The cell's nine columns: their thickness parameters and numbers.
         double w0[9], w1[9];
         for (unsigned ab = 0; ab < 9; ++ab)
           {
@@ -129,7 +164,7 @@ namespace lightbody
             lower[d] = 0, upper[d] = 1;
             w0[ab]     = model.parameters(index, lower)[2];
             w1[ab]     = model.parameters(index, upper)[2];
-            cd.key[ab] = key_of(index, lower);
+            cd.key[ab] = number(key_of(index, lower));
           }
         for (unsigned lc = 0; lc < n_cases; ++lc)
           {
@@ -153,20 +188,21 @@ namespace lightbody
       },
       [&](const ColumnCopy &cd) {
         for (unsigned ab = 0; ab < 9; ++ab)
-          {
-            std::vector<Column> &group = columns[cd.key[ab]];
-            group.resize(n_cases);
-            for (unsigned lc = 0; lc < n_cases; ++lc)
-              {
-                const Column &a = cd.add[lc * 9 + ab];
-                Column       &c = group[lc];
-                c.s0            = plus(c.s0, a.s0, 1);
-                c.s1            = plus(c.s1, a.s1, 1);
-                c.covered += a.covered;
-              }
-          }
+          for (unsigned lc = 0; lc < n_cases; ++lc)
+            {
+              const Column &a = cd.add[lc * 9 + ab];
+              Column       &c = columns[cd.key[ab] * n_cases + lc];
+              c.s0            = plus(c.s0, a.s0, 1);
+              c.s1            = plus(c.s1, a.s1, 1);
+              c.covered += a.covered;
+            }
       },
       ColumnScratch(model, s.fe.n_dofs_per_cell()), prototype);
+    static_assert(sizeof(Column) == 13 * sizeof(double), "a column is 13 doubles");
+    if (spread)
+      sum_over_processes(reinterpret_cast<double *>(columns.data()), 13 * columns.size());
+    if (spread && distributed_rank() > 0)
+      return; // (rank 0 goes on alone)
 
     // Every node takes the categories of its column.
     const std::size_t n_nodes = results.node_handler.n_dofs();
@@ -186,15 +222,13 @@ namespace lightbody
         cell->get_dof_indices(node_dofs);
         for (unsigned q = 0; q < support.size(); ++q)
           {
-            const auto it = columns.find(key_of(index, support[q]));
-            if (it == columns.end())
-              continue;
+            const std::size_t column = number(key_of(index, support[q]));
             for (unsigned lc = 0; lc < n_cases; ++lc)
               {
-                if (!(it->second[lc].covered > 0))
+                const Column &c = columns[column * n_cases + lc];
+                if (!(c.covered > 0))
                   continue;
                 LoadCaseResult &r        = rs[lc];
-                const Column   &c        = it->second[lc];
                 const Six       membrane = plus(Six{}, c.s0, 1 / c.covered);
                 // sigma(w) = membrane + bending 2 w / t: int sigma w dw = bending t^2 / 6 per
                 // column, and `covered` holds the thickness once per adjacent column.

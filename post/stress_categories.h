@@ -10,6 +10,8 @@ namespace lightbody
   // Fills membrane_von_mises, membrane_bending_von_mises, top_von_mises and bottom_von_mises
   // at every Q2 node (the values of the node's column: nodes through the thickness share them)
   // of every load case rs[i] (the solution's load case i). "top" is the side the part's
-  // mid-surface normal faces.
-  void stress_categories(const Results &results, std::vector<LoadCaseResult> &rs);
+  // mid-surface normal faces. `spread`: under an MPI launch every process calls this together,
+  // each working the cells of its band (cell_share), the columns' integrals added up over them.
+  void stress_categories(const Results &results, std::vector<LoadCaseResult> &rs,
+                         bool spread = false);
 } // namespace lightbody

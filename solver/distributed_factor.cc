@@ -891,6 +891,20 @@ namespace lightbody
       }
   }
 
+  void from_rank0(double *data, std::size_t n)
+  {
+    if (distributed_processes() < 2)
+      return;
+    constexpr std::size_t chunk = std::size_t(1) << 28;
+    for (std::size_t done = 0; done < n; done += chunk)
+      {
+        MPI_Request request;
+        MPI_Ibcast(data + done, static_cast<int>(std::min(chunk, n - done)), MPI_DOUBLE, 0,
+                   MPI_COMM_WORLD, &request);
+        wait_asleep(request);
+      }
+  }
+
   std::pair<unsigned, unsigned> cell_share(unsigned cells, int rank, int processes)
   {
     const unsigned long long c = cells, r = static_cast<unsigned>(rank),

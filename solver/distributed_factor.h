@@ -58,6 +58,7 @@ namespace lightbody
   void min_over_processes(double &value, unsigned &index);
   void from_rank0(long &value);
   void from_rank0(std::string &bytes);
+  void from_rank0(double *data, std::size_t n);
 
   // The active cells [first, last) that process `rank` of `processes` works on in the SPMD run
   // (assembly, result pieces): the cells in order, in equal bands.

@@ -61,8 +61,9 @@ def close(a, b, tolerance, scale):
 def compare(one, many, label, displacement_tolerance, modes):
     """report.json `many` against `one`: the verdict; per load case the largest displacement and
     the probes' displacements to `displacement_tolerance` of the largest, the largest von Mises
-    stress, the reaction sums and buckling factors to 1e-6; `modes` natural frequencies and their
-    vertical effective masses to 1e-6 (summed over a repeated frequency's modes)."""
+    stress, the utilizations (where the case has criteria), the reaction sums and buckling
+    factors to 1e-6; `modes` natural frequencies and their vertical effective masses to 1e-6
+    (summed over a repeated frequency's modes)."""
     check(many["verdict"]["status"] == one["verdict"]["status"], label + ": the verdict")
     for a, b in zip(one["load_cases"], many["load_cases"]):
         name = "%s, %s: " % (label, a["name"])
@@ -75,6 +76,18 @@ def compare(one, many, label, displacement_tolerance, modes):
                       name + "probe %s displacement %r against %r" % (probe, y, x))
         s = a["max_von_mises_MPa"]["value"]
         check(close(b["max_von_mises_MPa"]["value"], s, 1e-6, s), name + "largest von Mises")
+        if isinstance(a.get("utilization"), dict):
+            # The design check's utilizations (criteria.stress: categories: the membrane and
+            # membrane + bending stresses of each element column, whose integrals through the
+            # thickness the processes add up from their bands of cells) and the peak von Mises's.
+            ua, ub = a["utilization"], b.get("utilization") or {}
+            m = ua["max"]
+            check(close(ub.get("max", -1), m, 1e-6, m) and
+                  close(ub.get("peak_max", -1), ua["peak_max"], 1e-6, ua["peak_max"]) and
+                  ub.get("category") == ua["category"] and
+                  set(ub.get("by_part", {})) == set(ua["by_part"]) and
+                  all(close(ub["by_part"][p], v, 1e-6, m) for p, v in ua["by_part"].items()),
+                  name + "utilizations %r against %r" % (ub, ua))
         applied = max(abs(v) for v in a["applied_sum_N"])
         for x, y in zip(a["reaction_sum_N"], b["reaction_sum_N"]):
             check(close(y, x, 1e-6, applied), name + "reaction sum %r against %r" % (y, x))

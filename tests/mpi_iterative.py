@@ -4,6 +4,9 @@ spread over two processes (mpirun -np 2), against the direct solver in one proce
 displacement and the probes' displacements to 1e-7 of the largest (the solves stop at a relative
 residual of 1e-9), the reported maxima and reactions to 1e-6, buckling factors and natural
 frequencies to 1e-6, the same verdict; report.json and report.md name the solver and its iterations.
+The same where the iterative solver is taken because the shared factor would not fit (--solver
+auto under --max-memory), the processes then computing the stresses of their bands of cells from
+rank 0's displacements.
 
 usage: python3 mpi_iterative.py MPIRUN LIGHTBODY CASE OUT_DIR
 """
@@ -36,6 +39,22 @@ for n in (0, 2):
         check("conjugate gradients with algebraic multigrid" in f.read(),
               label + ": report.md names the solver")
     compare(direct, it, label, 1e-7, 2)
+    # (--solver iterative: the other processes leave before the DoFs are built; rank 0 computes
+    # the stresses of every cell)
+    check("each its band of cells" not in text, label + ": the stresses on rank 0 alone")
+
+# The iterative solver taken where the shared factor would not fit (--solver auto, the run's
+# memory already above --max-memory): the other processes leave the solver after building the
+# DoFs and loads, and compute the stresses of their bands from rank 0's displacements.
+rc, text, auto = run(2, "auto2", ["--max-memory", "0.1GB", "--output", "summary"])
+check(rc in (0, 6) and auto is not None, "mpirun -np 2 --max-memory 0.1GB: exit %d\n%s" %
+      (rc, text))
+if auto is not None and direct is not None:
+    check("instead of the direct solver" in text and
+          "the stresses computed by the 2 processes, each its band of cells" in text,
+          "mpirun -np 2 --max-memory 0.1GB: the iterative solver taken, the stresses spread:\n" +
+          text)
+    compare(direct, auto, "mpirun -np 2, the iterative solver taken", 1e-7, 2)
 
 # A sweep under mpirun whose points use the iterative solver: each point's worker starts PETSc (and
 # MPI) as a process of its own, not as a copy of its launcher's rank.

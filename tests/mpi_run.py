@@ -14,6 +14,9 @@ elements, the rows sent to the processes that own them), a second case covers wh
 add up to: tied parts of different meshes (the condensed assembly), straight fibres, a prescribed
 displacement (the right-hand side's share), springs and a bedding (rank 0's share).
 
+Each process computes the stresses of its band of cells (the nodal averages and the stress
+categories' through-thickness integrals, added up over the processes; the tied case has a design
+check on the categories, whose utilizations are compared too).
 Each process writes its piece of every point-field file (its band of cells, the cells around it
 as ghost cells) and rank 0 the .pvtu recording them: one .pvtu per load case and for the modes,
 each listing N pieces that exist and hold cells, with the point and cell arrays of the single
@@ -107,6 +110,9 @@ for n in counts:
     if n > 1 and eigen:
         check("Lanczos bases spread over the %d processes" % n in text,
               "-np %d: the eigen analyses' bases spread over the processes:\n%s" % (n, text))
+    if n > 1:
+        check("the stresses computed by the %d processes, each its band of cells" % n in text,
+              "-np %d: the stresses spread over the processes:\n%s" % (n, text))
     solver = (many["factorisation"]["solver"], many["factorisation"]["processes"])
     check(solver == (("MUMPS", n) if n > 1 else ("CHOLMOD", 1)),
           "-np %d: report.json names the solver: %r" % (n, solver))
