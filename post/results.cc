@@ -705,7 +705,9 @@ namespace lightbody
       return i < tria.n_active_cells() ? CellIterator(&tria, 0, i, &s.dof_handler)
                                        : s.dof_handler.end();
     };
-    return {first < last ? at(first) : s.dof_handler.end(), at(last)};
+    if (first >= last) // (more processes than cells)
+      return {s.dof_handler.end(), s.dof_handler.end()};
+    return {at(first), at(last)};
   }
 
   void check_processes(const std::exception_ptr &failure, bool spread)

@@ -25,7 +25,10 @@ results.pvd and report.json name the .pvtu files.
 
 The tied case is a cantilevered thin wall, ill-conditioned: MUMPS and CHOLMOD differ by the
 round-off the condition number amplifies, 1.1e-8 of the largest displacement even with every
-element on one process (the same matrix, measured 2026-12-03), so it is compared to 5e-8.
+element on one process (the same matrix, measured 2026-12-03), so it is compared to 5e-8; so is
+the plate of one element cantilevered under pressure run by three processes (more processes than
+cells: two with no cell to assemble, no stresses to compute and an empty piece to write), 2.3e-8
+apart (2026-12-05).
 
 usage: python3 mpi_run.py MPIRUN LIGHTBODY CASE OUT_DIR [N,N,... [TOLERANCE]]
        (default 1,2,4 and 1e-8)
@@ -77,7 +80,9 @@ def check_pieces(n, one, many):
                 continue
             own, head = arrays(piece)
             cells = re.search(r'NumberOfCells="(\d+)"', head)
-            check(cells is not None and int(cells.group(1)) > 0, "-np %d: %s holds cells" % (n, piece))
+            # (a process's band is empty where the model has fewer cells than processes)
+            check(cells is not None and (int(cells.group(1)) > 0 or one["elements"] < n),
+                  "-np %d: %s holds cells" % (n, piece))
             check(own == declared, "-np %d: %s has the arrays %s declares" % (n, piece, record))
         single, _ = arrays(os.path.join(out, "one", lc_one["file"]))
         single["CellData"].add("vtkGhostType")
