@@ -258,18 +258,19 @@ namespace lightbody
       return !given || std::string(given) != "0";
     }();
     const bool spread = solver.together && spread_post &&
-                        same_on_every_process(out.solution->dof_handler.n_dofs() * 4096ull +
-                                              out.solution->load_cases.size());
+                        same_on_every_process(out.solution->dof_handler.n_dofs()) &&
+                        same_on_every_process(out.solution->load_cases.size());
     if (spread)
-      log.message("the stresses computed by the " + std::to_string(world.size) +
-                  " processes, each its band of cells");
-    if (spread)
-      for (LoadCaseSolution &l : out.solution->load_cases)
-        {
-          if (follower)
-            l.displacement.reinit(out.solution->dof_handler.n_dofs());
-          from_rank0(l.displacement.data(), l.displacement.size());
-        }
+      {
+        log.message("the stresses computed by the " + std::to_string(world.size) +
+                    " processes, each its band of cells");
+        for (LoadCaseSolution &l : out.solution->load_cases)
+          {
+            if (follower)
+              l.displacement.reinit(out.solution->dof_handler.n_dofs());
+            from_rank0(l.displacement.data(), l.displacement.size());
+          }
+      }
     std::exception_ptr failure;
     try
       {

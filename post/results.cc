@@ -22,6 +22,7 @@
 #include <cstdio>
 #include <map>
 #include <set>
+#include <stdexcept>
 #include <type_traits>
 
 namespace lightbody
@@ -718,7 +719,7 @@ namespace lightbody
     if (failure)
       std::rethrow_exception(failure);
     if (failed > 0)
-      throw ModelError("another process of the launch failed in the post-processing");
+      throw std::runtime_error("another process of the launch failed in the post-processing");
   }
 
   std::unique_ptr<Results> compute_results(const Solution &s, const Case &c, bool spread)
