@@ -91,10 +91,7 @@ namespace lightbody
       std::size_t         key[9]{}; // the columns' numbers (ColumnNumbers)
       std::vector<Column> add;      // [lc * 9 + column]
     };
-  } // namespace
 
-  namespace
-  {
     // The columns of every patch numbered in one array: a patch of n_u x n_v elements has
     // (2 n_u + 1) x (2 n_v + 1) Q2 node positions, its columns from first[patch] on.
     struct ColumnNumbers
@@ -130,20 +127,21 @@ namespace lightbody
     const std::vector<Quadrature<3>> points = {column_points(0), column_points(1),
                                                column_points(2)};
 
-    // The patch grid position of a unit-cell point of a cell.
-    auto key_of = [&](unsigned cell, const Point<3> &xi) {
+    // The number of the column through a unit-cell point of a cell: its patch and the Q2 node
+    // position in the patch's (u, v) grid.
+    const ColumnNumbers number(model);
+    auto                column_of = [&](unsigned cell, const Point<3> &xi) {
       const auto   pr    = model.parameters(cell, xi);
       const auto  &g     = model.cell_geometry[cell];
       const Patch &patch = model.patches[g.patch];
-      return ColumnKey{g.patch, std::lround(2.0 * patch.n_u * pr[0]),
-                       std::lround(2.0 * patch.n_v * pr[1])};
+      return number(ColumnKey{g.patch, std::lround(2.0 * patch.n_u * pr[0]),
+                              std::lround(2.0 * patch.n_v * pr[1])});
     };
     // Per column, one running integral for every load case (columns[column * n_cases + lc]). The
     // cells are worked in parallel and added in their order (the same sums with any number of
     // threads); spread over the processes of an MPI launch, each its band of cells, the sums
     // then added up on every process.
     const std::size_t   n_cases = rs.size();
-    const ColumnNumbers number(model);
     std::vector<Column> columns(number.count * n_cases);
     ColumnCopy          prototype;
     prototype.add.resize(9 * n_cases);
@@ -164,7 +162,7 @@ namespace lightbody
             lower[d] = 0, upper[d] = 1;
             w0[ab]     = model.parameters(index, lower)[2];
             w1[ab]     = model.parameters(index, upper)[2];
-            cd.key[ab] = number(key_of(index, lower));
+            cd.key[ab] = column_of(index, lower);
           }
         for (unsigned lc = 0; lc < n_cases; ++lc)
           {
@@ -222,7 +220,7 @@ namespace lightbody
         cell->get_dof_indices(node_dofs);
         for (unsigned q = 0; q < support.size(); ++q)
           {
-            const std::size_t column = number(key_of(index, support[q]));
+            const std::size_t column = column_of(index, support[q]);
             for (unsigned lc = 0; lc < n_cases; ++lc)
               {
                 const Column &c = columns[column * n_cases + lc];
