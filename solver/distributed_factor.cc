@@ -148,6 +148,9 @@ namespace lightbody
     PetscInt status[2] = {0, 0};
     bool     together  = false;
     int      index     = 0; // the server's matrix of rank 0's products
+    // set_share_product: this process's share's products (no A), and x and its product there.
+    std::function<void(const double *, double *)> share_product;
+    std::vector<double>                           share_x, share_y;
     // Rows of each process (MPI counts and displacements), and this process's.
     std::vector<int> counts, firsts;
     PetscInt         first = 0, local = 0;
@@ -506,9 +509,37 @@ namespace lightbody
     void multiply(const double *in, double *out)
     {
       const bool all = everywhere();
+      if (share_product)
+        return multiply_shares(in, out, all);
       scatter(in, x, all);
       check(MatMult(A, x, b), "the product");
       gather(b, out, all);
+    }
+
+    // The products of the processes' shares (set_share_product) added up: x whole to every
+    // process (from rank 0, unless everywhere), the sum on every process (everywhere) or rank 0.
+    void multiply_shares(const double *in, double *out, bool all)
+    {
+      const std::size_t size = static_cast<std::size_t>(n);
+      const bool        root = rank() == 0;
+      if (!all)
+        {
+          if (!root)
+            share_x.resize(size);
+          // (rank 0's x is only read)
+          MPI_Bcast(root ? const_cast<double *>(in) : share_x.data(), static_cast<int>(n),
+                    MPI_DOUBLE, 0, MPI_COMM_WORLD);
+          if (!root)
+            in = share_x.data();
+        }
+      share_y.resize(size);
+      share_product(in, share_y.data());
+      if (all)
+        MPI_Allreduce(share_y.data(), out, static_cast<int>(n), MPI_DOUBLE, MPI_SUM,
+                      MPI_COMM_WORLD);
+      else
+        MPI_Reduce(share_y.data(), root ? out : nullptr, static_cast<int>(n), MPI_DOUBLE, MPI_SUM,
+                   0, MPI_COMM_WORLD);
     }
 
     std::vector<double> absolute_diagonal()
@@ -524,6 +555,9 @@ namespace lightbody
     // (PETSc's destroy functions pass over null objects.)
     void free()
     {
+      share_product = nullptr;
+      std::vector<double>().swap(share_x);
+      std::vector<double>().swap(share_y);
       MatDestroy(&F);
       MatDestroy(&A);
       VecDestroy(&b);
@@ -964,6 +998,15 @@ namespace lightbody
     impl_->n               = static_cast<long>(n);
     impl_->matrix_nonzeros = impl_->create_from_shares(rows, release);
     return impl_->matrix_nonzeros;
+  }
+
+  void DistributedCholesky::set_share_product(
+    std::size_t n, std::function<void(const double *x, double *y)> share_product)
+  {
+    impl_->free();
+    impl_->n = static_cast<long>(n);
+    impl_->set_layout(true);
+    impl_->share_product = std::move(share_product);
   }
 
   double DistributedCholesky::analyse()

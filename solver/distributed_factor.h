@@ -94,6 +94,12 @@ namespace lightbody
     // all processes).
     double set_shares(std::size_t n, const ShareRows &rows,
                       const std::function<void()> &release = {});
+    // Collective (every process, the SPMD run): a matrix that each process holds a share of in
+    // its own form (its cells' matrices), for products alone: `share_product(x, y)` sets y
+    // (n) to its share's product with x (n, whole). multiply() sends x whole to every process
+    // and adds up their products: no matrix is assembled and spread.
+    void set_share_product(std::size_t                                     n,
+                           std::function<void(const double *x, double *y)> share_product);
     // Ordering and symbolic analysis; returns the memory the numeric factorisation will need
     // on the process that needs most (MUMPS's estimate), in bytes.
     double analyse();

@@ -140,17 +140,16 @@ namespace lightbody
     }
   } // namespace
 
-  StressRange
-  assemble_geometric_stiffness(const Model &model, const Solution &s, const Vector<double> &u,
-                               const AffineConstraints<double>                        &constraints,
-                               SparseMatrix<double>                                   &KG,
-                               const std::vector<DoFHandler<3>::active_cell_iterator> *cells)
+  StressRange assemble_geometric_stiffness(const Model &model, const Solution &s,
+                                           const Vector<double>            &u,
+                                           const AffineConstraints<double> &constraints,
+                                           SparseMatrix<double>            &KG)
   {
     std::optional<CondensedAssembly> condensed;
     if (CondensedAssembly::needed(constraints))
-      condensed.emplace(s.dof_handler, cells);
+      condensed.emplace(s.dof_handler);
     const StressRange range = stress_of_cells(
-      model, s, u, cells,
+      model, s, u, nullptr,
       [](const auto &, const ShellStrains &strains, const auto &sigma, CellCopy &cd) {
         strains.geometric_stiffness(sigma, cd.local);
       },
@@ -176,8 +175,9 @@ namespace lightbody
     // Lanczos processes run side by side make one product per solve.
     static constexpr std::size_t most_columns = SupernodalSolve::most_columns;
 
-    const AffineConstraints<double>         *constraints = nullptr;
-    std::size_t                              n = 0, n_cells = 0;
+    const AffineConstraints<double>                        *constraints = nullptr;
+    const std::vector<DoFHandler<3>::active_cell_iterator> *band        = nullptr;
+    std::size_t n = 0, n_cells = 0, first = 0; // the cells held: active cells [first, + n_cells)
     std::vector<types::global_dof_index>     dofs;  // per cell, node a's component c at 3 a + c
     std::vector<double>                      g;     // per cell, 27 x 27
     mutable std::vector<Vector<double>>      px;    // P x, per vector
@@ -281,30 +281,59 @@ namespace lightbody
     return 8.0 * vectors * static_cast<double>(dofs);
   }
 
+  namespace
+  {
+    // A cell's K_G: its DoFs and its scalar 27 x 27 matrix.
+    constexpr double geometric_cell_bytes =
+      ShellStrains::n_cell_dofs * (8.0 + 8.0 * ShellStrains::n_cell_nodes / 3);
+  } // namespace
+
   double GeometricStiffness::analysis_bytes(std::size_t cells, std::size_t dofs, unsigned modes)
   {
-    const double per_cell = ShellStrains::n_cell_dofs * (8.0 + 8.0 * Cells::nodes / 3);
-    return per_cell * static_cast<double>(cells) + lanczos_bytes(modes, dofs);
+    return geometric_cell_bytes * static_cast<double>(cells) + lanczos_bytes(modes, dofs);
   }
 
-  GeometricStiffness::GeometricStiffness(const DoFHandler<3>             &dof_handler,
-                                         const AffineConstraints<double> &constraints)
+  double GeometricStiffness::band_bytes(std::size_t cells, std::size_t dofs, int processes)
+  {
+    // (a product's P x and each thread's sums; the vectors sent and summed, multiply_shares)
+    const double vectors = 1 + MultithreadInfo::n_threads() + 2;
+    return geometric_cell_bytes * static_cast<double>(cells) / std::max(processes, 1) +
+           8.0 * vectors * static_cast<double>(dofs);
+  }
+
+  GeometricStiffness::GeometricStiffness(
+    const DoFHandler<3> &dof_handler, const AffineConstraints<double> &constraints,
+    const std::vector<DoFHandler<3>::active_cell_iterator> *band)
     : cells_(std::make_shared<Cells>())
   {
     Cells &c      = *cells_;
     c.constraints = &constraints;
+    c.band        = band;
     c.n           = dof_handler.n_dofs();
-    c.n_cells     = dof_handler.get_triangulation().n_active_cells();
+    c.n_cells     = band ? band->size() : dof_handler.get_triangulation().n_active_cells();
+    c.first       = band && !band->empty() ? band->front()->active_cell_index() : 0;
     c.dofs.resize(c.n_cells * cell_dofs);
     c.g.resize(c.n_cells * Cells::nodes * Cells::nodes);
     std::vector<types::global_dof_index> dofs(cell_dofs);
-    for (const auto &cell : dof_handler.active_cell_iterators())
-      {
-        cell->get_dof_indices(dofs);
-        types::global_dof_index *d = &c.dofs[cell->active_cell_index() * cell_dofs];
-        for (unsigned i = 0; i < cell_dofs; ++i)
-          d[3 * ShellStrains::node_of_dof(i) + ShellStrains::component_of_dof(i)] = dofs[i];
-      }
+    const auto add = [&](const DoFHandler<3>::active_cell_iterator &cell) {
+      const std::size_t k = cell->active_cell_index() - c.first;
+      if (k >= c.n_cells)
+        throw std::logic_error("GeometricStiffness: a band of cells not in order");
+      cell->get_dof_indices(dofs);
+      types::global_dof_index *d = &c.dofs[k * cell_dofs];
+      for (unsigned i = 0; i < cell_dofs; ++i)
+        d[3 * ShellStrains::node_of_dof(i) + ShellStrains::component_of_dof(i)] = dofs[i];
+    };
+    if (band)
+      for (std::size_t k = 0; k < band->size(); ++k)
+        {
+          if ((*band)[k]->active_cell_index() != c.first + k)
+            throw std::logic_error("GeometricStiffness: a band of cells not in order");
+          add((*band)[k]);
+        }
+    else
+      for (const auto &cell : dof_handler.active_cell_iterators())
+        add(cell);
     c.chunk.resize(std::min<std::size_t>(std::max(1u, MultithreadInfo::n_threads()),
                                          std::max<std::size_t>(1, c.n_cells / 64)));
   }
@@ -314,11 +343,11 @@ namespace lightbody
   {
     Cells &c = *cells_;
     return stress_of_cells(
-      model, s, u, nullptr,
+      model, s, u, c.band,
       [&c](const DoFHandler<3>::active_cell_iterator &cell, const ShellStrains &strains,
            const std::vector<SymmetricTensor<2, 3>> &sigma, CellCopy &) {
-        strains.geometric_stiffness(sigma,
-                                    &c.g[cell->active_cell_index() * Cells::nodes * Cells::nodes]);
+        strains.geometric_stiffness(
+          sigma, &c.g[(cell->active_cell_index() - c.first) * Cells::nodes * Cells::nodes]);
       },
       [](const CellCopy &) {});
   }

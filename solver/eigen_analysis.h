@@ -24,14 +24,13 @@ namespace lightbody
     bool compressed() const { return compression > 1e-6 * largest; }
   };
 
-  // K_G of the stress the displacement u causes, condensed by the constraints; the rows and
-  // columns of constrained DoFs are zero. `cells`: those whose matrices are added (null: all;
-  // some: a process's share in the SPMD run, KG's structure then made from them), and whose
-  // stress range is returned.
-  StressRange assemble_geometric_stiffness(
-    const Model &model, const Solution &s, const dealii::Vector<double> &u,
-    const dealii::AffineConstraints<double> &constraints, dealii::SparseMatrix<double> &KG,
-    const std::vector<dealii::DoFHandler<3>::active_cell_iterator> *cells = nullptr);
+  // K_G of the stress the displacement u causes as one matrix, condensed by the constraints; the
+  // rows and columns of constrained DoFs are zero. (The runs take its products cell by cell,
+  // GeometricStiffness; this assembled form checks them, tests/test_condensed_assembly.cc.)
+  StressRange assemble_geometric_stiffness(const Model &model, const Solution &s,
+                                           const dealii::Vector<double>            &u,
+                                           const dealii::AffineConstraints<double> &constraints,
+                                           dealii::SparseMatrix<double>            &KG);
 
   // The memory the Lanczos process of an eigen analysis of `modes` modes holds on a mesh of
   // `dofs` DoFs (its basis and a step's vectors on a CHOLMOD factor), bytes.
@@ -49,16 +48,24 @@ namespace lightbody
   class GeometricStiffness
   {
   public:
-    GeometricStiffness(const dealii::DoFHandler<3>             &dof_handler,
-                       const dealii::AffineConstraints<double> &constraints);
-    // K_G of the stress the displacement u causes (all cells), in place of the one before;
-    // returns the stress range.
+    // `band`: the matrices of these cells only, consecutive in the active cells' order (the SPMD
+    // run's share of a process); null: all.
+    GeometricStiffness(
+      const dealii::DoFHandler<3>                                    &dof_handler,
+      const dealii::AffineConstraints<double>                        &constraints,
+      const std::vector<dealii::DoFHandler<3>::active_cell_iterator> *band = nullptr);
+    // K_G of the stress the displacement u causes (the cells'), in place of the one before;
+    // returns the stress range (of the cells).
     StressRange assemble(const Model &model, const Solution &s, const dealii::Vector<double> &u);
-    // The products y = K_G x (zero at the constrained DoFs), from one thread at a time.
+    // The products y = K_G x (zero at the constrained DoFs), from one thread at a time. Of a
+    // band: its cells' part of K_G x (x and y of all DoFs); the sum over the bands is K_G x.
     PencilMatrix pencil() const;
     // The memory a buckling analysis of `modes` modes holds beside the factor for a mesh of
     // `cells` cells and `dofs` DoFs (K_G and the Lanczos basis), bytes.
     static double analysis_bytes(std::size_t cells, std::size_t dofs, unsigned modes);
+    // What each of `processes` processes holds for K_G in bands (the cells' matrices of its
+    // band, its products' vectors of all DoFs), bytes.
+    static double band_bytes(std::size_t cells, std::size_t dofs, int processes);
 
   private:
     struct Cells;

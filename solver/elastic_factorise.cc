@@ -303,16 +303,25 @@ namespace lightbody
     distributed_                     = shared_matrix(share_, 0);
     stats.matrix_nonzeros            = static_cast<std::size_t>(distributed_->nonzeros());
     share_.clear();
-    if (!keep_pattern())
+    // (the structure of the mass, a vibration analysis's shares; K_G is each band's cells'
+    // matrices)
+    if (!modal_)
       share_pattern_.reinit(0, 0, 0);
     const auto [bytes, analysis_seconds] = analyse_shared(analysis_start);
     // Rank 0 says whether the factor fits (its memory and options): 0 it does, 1 the iterative
     // solver instead, 2 neither (rank 0 throws the error).
-    // (the eigen analysis's matrix, spread like K: its upper half and diagonal, 12 bytes an
-    // entry; and rank 0's rows of the Lanczos basis and of its products with A, spread like
-    // K, with a step's vectors whole (LIGHTBODY_SPREAD_BASIS=0: the basis whole, twice what it
-    // is on one process's CHOLMOD factor))
-    const double dofs  = static_cast<double>(solution_->dof_handler.n_dofs());
+    // (the eigen analysis's matrix: the mass spread like K, its upper half and diagonal, 12
+    // bytes an entry, or K_G, each band's cells' matrices; and rank 0's rows of the Lanczos basis
+    // and of its products with A, spread like K, with a step's vectors whole
+    // (LIGHTBODY_SPREAD_BASIS=0: the basis whole, twice what it is on one process's CHOLMOD
+    // factor))
+    const double dofs   = static_cast<double>(solution_->dof_handler.n_dofs());
+    const double matrix = std::max(
+      modal_ ? 6.0 * (stats.matrix_nonzeros + dofs) / distributed_processes() : 0.0,
+      buckling_cases().empty()
+        ? 0.0
+        : GeometricStiffness::band_bytes(model_.triangulation.n_active_cells(),
+                                         solution_->dof_handler.n_dofs(), distributed_processes()));
     const double basis = spread_basis()
                            ? spread_lanczos_bytes(eigen_modes(), solution_->dof_handler.n_dofs(),
                                                   distributed_processes())
@@ -320,10 +329,7 @@ namespace lightbody
     // (each of the analyses made at once: the set's buckling analyses side by side where that
     // fits, else one after the other)
     const auto kept_by = [&](long group) {
-      return keep_pattern()
-               ? static_cast<double>(group) *
-                   (6.0 * (stats.matrix_nonzeros + dofs) / distributed_processes() + basis)
-               : 0.0;
+      return keep_pattern() ? static_cast<double>(group) * (matrix + basis) : 0.0;
     };
     long               group = static_cast<long>(shared_eigen_group());
     std::string        why;

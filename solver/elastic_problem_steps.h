@@ -268,7 +268,7 @@ namespace lightbody
     // factor shared by the processes (the SPMD run: rank 0's eigen solves in threads, each
     // step's solves of all of them one solve phase of MUMPS).
     void buckling_together(const std::vector<unsigned> &cases);
-    // The SPMD run: each process's share of K_G of load case l spread over the processes, the
+    // The SPMD run: K_G of load case l, each process holding its band of cells' matrices, the
     // servers' matrix `index` (collective); `range` the stresses over all processes.
     std::unique_ptr<DistributedCholesky>
     shared_geometric_stiffness(const LoadCaseSolution &l, int index, StressRange &range) const;

@@ -5,6 +5,7 @@
 #include "input/case_reader.h"
 #include "meshes/model.h"
 #include "solver/condensed_assembly.h"
+#include "solver/distributed_factor.h"
 #include "solver/eigen_analysis.h"
 #include "solver/solution.h"
 
@@ -18,6 +19,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <memory>
 #include <cmath>
 #include <random>
 #include <stdexcept>
@@ -241,6 +243,47 @@ load_cases:
                   << columns << " columns, column " << j << ", row " << i;
             }
         }
+      // The SPMD run's bands (cell_share of 3 processes, the last empty where the cells are
+      // fewer): each band's products summed equal the matrix's, the stress ranges' extremes
+      // those of all cells.
+      for (const int processes : {3, static_cast<int>(model->triangulation.n_active_cells()) + 1})
+        {
+          std::vector<std::vector<DoFHandler<3>::active_cell_iterator>> bands(processes);
+          std::vector<std::unique_ptr<lightbody::GeometricStiffness>>   shares;
+          lightbody::StressRange                                        extremes;
+          for (int p = 0; p < processes; ++p)
+            {
+              const auto [first, last] =
+                lightbody::cell_share(model->triangulation.n_active_cells(), p, processes);
+              for (const auto &cell : s.dof_handler.active_cell_iterators())
+                if (cell->active_cell_index() >= first && cell->active_cell_index() < last)
+                  bands[p].push_back(cell);
+              shares.push_back(std::make_unique<lightbody::GeometricStiffness>(
+                s.dof_handler, constraints, &bands[p]));
+              const lightbody::StressRange r = shares.back()->assemble(*model, s, u);
+              extremes.compression           = std::max(extremes.compression, r.compression);
+              extremes.largest               = std::max(extremes.largest, r.largest);
+            }
+          EXPECT_EQ(extremes.compression, assembled.compression);
+          EXPECT_EQ(extremes.largest, assembled.largest);
+          Vector<double> x(n), expected(n), sum(n), y(n);
+          for (auto &v : x)
+            v = value(random);
+          KG.vmult(expected, x);
+          for (const auto &share : shares)
+            {
+              share->pencil().vmult(x.data(), y.data(), n);
+              sum += y;
+            }
+          for (types::global_dof_index i = 0; i < n; ++i)
+            ASSERT_NEAR(sum[i], expected[i], 1e-11 * expected.linfty_norm())
+              << processes << " bands, row " << i;
+        }
+      // A band must be the cells in order.
+      std::vector<DoFHandler<3>::active_cell_iterator> gap{
+        s.dof_handler.begin_active(), std::next(s.dof_handler.begin_active(), 2)};
+      EXPECT_THROW(lightbody::GeometricStiffness(s.dof_handler, constraints, &gap),
+                   std::logic_error);
     }
 }
 
