@@ -71,9 +71,9 @@ namespace lightbody
   ElasticProblem::shared_geometric_stiffness(const LoadCaseSolution &l, int index,
                                              StressRange &range) const
   {
-    // (each process its band's cells' matrices, the products summed: no matrix of all DoFs
-    // assembled through the constraints and spread, 2.5 s of the 0.3 s the cells take on the
-    // default tank at 90 mm under mpirun -np 2, and larger than the cells' matrices)
+    // (each process its band's cells' matrices, the products summed; assembling them through
+    // the constraints into one matrix spread over the processes took 2.0-2.6 s against the
+    // cells' 0.3 s on the default tank at 90 mm under mpirun -np 2, and more memory)
     GeometricStiffness KG(solution_->dof_handler, constraints_, &share_cells_);
     range              = KG.assemble(model_, *solution_, l.displacement);
     double extremes[2] = {range.compression, range.largest};
