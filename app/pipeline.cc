@@ -248,9 +248,8 @@ namespace lightbody
     out.together          = solver.together;
     out.solution          = solve_load_cases(*out.model, out.case_data, log, solver);
     // Each process works the stresses of its band of cells from rank 0's displacements (the
-    // others leave the iterative solver without them), where every process has the model's
-    // DoFs and load cases (not where they left the solver before its set-up: --solver
-    // iterative); else rank 0 works them all.
+    // iterative solver's solves are rank 0's), where every process has the model's DoFs and
+    // load cases; else rank 0 works them all.
     // (LIGHTBODY_SPREAD_POST=0, bench/mpi_benchmark.py --post-peer only: rank 0 computes every
     // band, as before the stresses were spread.)
     static const bool spread_post = [] {

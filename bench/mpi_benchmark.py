@@ -18,13 +18,18 @@ With --basis-peer every configuration under mpirun runs a second time with
 LIGHTBODY_SPREAD_BASIS=0: the eigen analyses' Lanczos bases whole on rank 0, as before they were
 spread over the processes by the factor's rows (solver/lanczos_basis.h). With --post-peer every
 configuration under mpirun runs a second time with LIGHTBODY_SPREAD_POST=0: rank 0 computes the
-stresses of every cell, as before each process computed its band's (post/results.h).
+stresses of every cell, as before each process computed its band's (post/results.h). With
+--iterative-peer every configuration under mpirun runs a second time with
+LIGHTBODY_SPREAD_ITERATIVE=0: rank 0 assembles the iterative solver's matrix whole and alone, as
+before each process gave its band's share (solver/elastic_factorise.cc); --solver S passes
+lightbody's --solver (iterative, to measure that path).
 Processes beyond the cores share them (Open MPI's oversubscription): on this 2-core machine the
 figures for N > 2 show the cost of sharing, not scaling. mpirun runs with --bind-to none.
 
 usage: python3 bench/mpi_benchmark.py [--build build] [--case cases/tank_8m3_elliptical.yaml]
                                       [--processes 2] [--repeat 3] [--set KEY=VALUE ...]
                                       [--blas-peer] [--basis-peer] [--post-peer]
+                                      [--solver S] [--iterative-peer]
 """
 import argparse, json, os, re, shutil, statistics, subprocess, tempfile, time
 
@@ -32,10 +37,13 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 STAGES = ["setup", "assemble", "factorise", "solve", "buckling", "modal", "post"]
 
 
+SOLVER = []  # ["--solver", S] given --solver S
+
 # The peers: environment variables read for this benchmark only.
 PEERS = {"blas": ("LIGHTBODY_BLAS_COLUMNS", "lib. BLAS"),
          "basis": ("LIGHTBODY_SPREAD_BASIS", "basis on rank 0"),
-         "post": ("LIGHTBODY_SPREAD_POST", "post on rank 0")}
+         "post": ("LIGHTBODY_SPREAD_POST", "post on rank 0"),
+         "iterative": ("LIGHTBODY_SPREAD_ITERATIVE", "CG matrix on rank 0")}
 
 
 def one(binary, case, n, sets, peer):
@@ -57,6 +65,7 @@ def one(binary, case, n, sets, peer):
         binary, "run", case, "--out", os.path.join(out, "r"), "--output", "summary", "--quiet"]
     for s in sets:
         command += ["--set", s]
+    command += SOLVER
     start = time.monotonic()
     p = subprocess.run(command, env=env, capture_output=True, text=True)
     wall = time.monotonic() - start
@@ -109,7 +118,14 @@ def main():
                     help="also run each under mpirun with the Lanczos bases whole on rank 0")
     ap.add_argument("--post-peer", action="store_true",
                     help="also run each under mpirun with every cell's stresses on rank 0")
+    ap.add_argument("--solver", choices=["auto", "direct", "iterative"],
+                    help="lightbody's --solver for every run (default: its own, auto)")
+    ap.add_argument("--iterative-peer", action="store_true",
+                    help="also run each under mpirun with the iterative solver's matrix "
+                         "assembled whole on rank 0")
     a = ap.parse_args()
+    if a.solver:
+        SOLVER[:] = ["--solver", a.solver]
     binary = os.path.join(a.build, "lightbody")
     counts = [(n, None) for n in [0] + [int(n) for n in a.processes.split(",")]]
     if a.blas_peer:
@@ -118,6 +134,8 @@ def main():
         counts += [(n, "basis") for n, peer in counts if peer is None and n > 0]
     if a.post_peer:
         counts += [(n, "post") for n, peer in counts if peer is None and n > 0]
+    if a.iterative_peer:
+        counts += [(n, "iterative") for n, peer in counts if peer is None and n > 0]
     runs = {c: [] for c in counts}
     for _ in range(a.repeat):  # in turn, so that the machine's load falls on all alike
         for c in counts:
@@ -159,6 +177,13 @@ def main():
                   "against %.2f s (ratio %.2f), peak %.2f against %.2f GB" %
                   (own["post"], m["post"], own["post"] / max(m["post"], 1e-9), own["peak"],
                    m["peak"]))
+        if peer == "iterative":
+            own = med[(n, None)]
+            print("    the iterative solver's matrix from the processes' shares against whole on "
+                  "rank 0: peak %.2f against %.2f GB, least %.2f against %.2f GB, all %.2f "
+                  "against %.2f GB, assembly %.2f against %.2f s, wall %.1f against %.1f s" %
+                  (own["peak"], m["peak"], own["least"], m["least"], own["all"], m["all"],
+                   own["assemble"], m["assemble"], own["wall"], m["wall"]))
         if peer == "blas":
             own = med[(n, None)]
             print("    single columns as DGEMV/DTRSV against the library's: wall %.2f, buckling "

@@ -160,6 +160,22 @@ namespace lightbody
     log_.message(text.str());
   }
 
+  std::pair<double, double> ElasticProblem::shifted_mass_share()
+  {
+    // Each process's share of M, added to its share of K and spread over the processes.
+    SparseMatrix<double> M(share_pattern_);
+    double               structural = 0, added = 0;
+    {
+      StageLog::Scope t(log_, "assemble");
+      std::tie(structural, added) =
+        assemble_mass(model_, *solution_, *case_.modal, constraints_, M, &share_cells_);
+    }
+    sum_over_processes(&structural, 1);
+    share_.add(shift_, M);
+    eigen_matrix_ = shared_matrix(M, 1);
+    return {structural, added};
+  }
+
   // Natural frequencies on the modal support set: K + s M factorised (s > 0 keeps a free body
   // definite: its rigid-body modes come out at omega = 0), the largest 1 / (omega^2 + s).
   void ElasticProblem::vibration()
@@ -185,18 +201,7 @@ namespace lightbody
     const double shift      = shift_;
     double       structural = 0, added = 0;
     if (lockstep())
-      {
-        // Each process's share of M, added to its share of K and spread over the processes.
-        SparseMatrix<double> M(share_pattern_);
-        {
-          StageLog::Scope t(log_, "assemble");
-          std::tie(structural, added) =
-            assemble_mass(model_, s, spec, constraints_, M, &share_cells_);
-        }
-        sum_over_processes(&structural, 1);
-        share_.add(shift, M);
-        eigen_matrix_ = shared_matrix(M, 1);
-      }
+      std::tie(structural, added) = shifted_mass_share();
     else
       {
         std::tie(structural, added) = [&] {
@@ -218,6 +223,7 @@ namespace lightbody
     if (lockstep() && rank_ > 0)
       {
         distributed_.reset();
+        iterative_.reset();
         modal_ = false;
         return;
       }

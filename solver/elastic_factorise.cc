@@ -111,7 +111,8 @@ namespace lightbody
     if (!modal_)
       check_rigid_body_modes();
     if (options_.linear_solver == LinearSolver::iterative)
-      return prepare_iterative("chosen (--solver iterative)");
+      return lockstep() ? iterative_together("chosen (--solver iterative)")
+                        : prepare_iterative("chosen (--solver iterative)");
     // Under mpirun the factorisation is shared by the processes: made together, or (rank 0
     // alone) from rank 0's whole matrix.
     if (lockstep())
@@ -295,7 +296,7 @@ namespace lightbody
   // The SPMD run: the factorisation made by all processes together. Each hands its share (with
   // the shifted mass of a vibration analysis) to the processes owning the rows;
   // MUMPS orders and factorises the matrix spread over them. Where the factor would not fit,
-  // rank 0 goes on alone with the iterative solver (the others serve it).
+  // the iterative solver instead, from the processes' shares (iterative_together).
   void ElasticProblem::factorise_together()
   {
     SolverStatistics &stats          = solution_->statistics;
@@ -375,17 +376,7 @@ namespace lightbody
     if (decision == 1)
       {
         distributed_.reset();
-        eigen_matrix_.reset();
-        go_on_alone(); // (ranks 1..N-1 leave here)
-        // Rank 0's whole matrix for the iterative solver.
-        if (!sparsity_)
-          make_sparsity();
-        stiffness_.reinit(*sparsity_);
-        stats.matrix_nonzeros = sparsity_->n_nonzero_elements();
-        assemble_system();
-        if (modal_)
-          assemble_serial_mass();
-        return prepare_iterative(why);
+        return iterative_together(why);
       }
     factorise_shared(bytes, analysis_seconds,
                      ", each process assembling its share of the elements");
@@ -546,10 +537,49 @@ namespace lightbody
     }
   } // namespace
 
+  void ElasticProblem::iterative_together(const std::string &why)
+  {
+    // (LIGHTBODY_SPREAD_ITERATIVE=0, bench/mpi_benchmark.py --iterative-peer only: rank 0
+    // assembles the whole matrix alone, as before the processes' shares were used)
+    static const bool spread = [] {
+      const char *given = std::getenv("LIGHTBODY_SPREAD_ITERATIVE");
+      return !given || std::string(given) != "0";
+    }();
+    if (!spread)
+      {
+        eigen_matrix_.reset();
+        go_on_alone(); // (ranks 1..N-1 leave here)
+        // Rank 0's whole matrix for the iterative solver.
+        if (!sparsity_)
+          make_sparsity();
+        stiffness_.reinit(*sparsity_);
+        solution_->statistics.matrix_nonzeros = sparsity_->n_nonzero_elements();
+        assemble_system();
+        if (modal_)
+          assemble_serial_mass();
+        return prepare_iterative(why);
+      }
+    // (the shares went into the shared factorisation's analysis: made again)
+    if (share_.empty())
+      {
+        assemble_system();
+        if (modal_)
+          {
+            eigen_matrix_.reset();
+            shifted_mass_share();
+          }
+      }
+    eigen_group_ = 1; // (the eigen analyses one after the other, as in one process)
+    prepare_iterative(why);
+  }
+
   void ElasticProblem::prepare_iterative(const std::string &why)
   {
-    SolverStatistics &st = solution_->statistics;
-    const std::size_t n  = stiffness_.m();
+    SolverStatistics &st     = solution_->statistics;
+    const std::size_t n      = solution_->dof_handler.n_dofs();
+    const bool        shares = lockstep();
+    // The matrix the rows come from: the whole one, or this process's share.
+    const SparseMatrix<double> &matrix = shares ? share_ : stiffness_;
     // The rigid-body modes need every node's three DoFs together: deal.II numbers the DoFs of
     // a vector-valued element node by node (no renumbering is made).
     for (std::size_t d = 0; d < n; ++d)
@@ -572,8 +602,19 @@ namespace lightbody
         {
           position[line_order_[i]] = i;
           coordinates[i]           = support_points_[line_order_[i]][i % 3];
-          diagonal += std::abs(stiffness_.diag_element(line_order_[i]));
+          diagonal += std::abs(matrix.diag_element(line_order_[i]));
         }
+    if (shares)
+      {
+        // (the shares' diagonals, positive, add up to the matrix's; its |K_ii| for round_off_N)
+        sum_over_processes(&diagonal, 1);
+        diagonal_.assign(n, 0.0);
+        for (std::size_t i = 0; i < n; ++i)
+          diagonal_[i] = matrix.diag_element(i);
+        sum_over_processes(diagonal_.data(), n);
+        for (double &d : diagonal_)
+          d = std::abs(d);
+      }
     diagonal /= std::max<std::size_t>(n, 1);
     iterative_ = std::make_unique<IterativeSolver>();
     // What the solver will add to what the run holds (K too if an eigen analysis keeps it),
@@ -594,35 +635,53 @@ namespace lightbody
     if (adds > may_add)
       log_.message("warning: the iterative solver may need more memory than the " +
                    memory_text(std::max(may_add, 0.0)) + " left for this run");
-    const double setup = iterative_->set_matrix(
-      m,
-      [&](std::size_t i, std::vector<int> &columns, std::vector<double> &values) {
-        columns.clear();
-        values.clear();
-        const auto row = line_order_[i];
-        // A placeholder: its own equation, x = 0.
-        if (row == numbers::invalid_dof_index)
-          {
-            columns.push_back(static_cast<int>(i));
-            values.push_back(diagonal);
-            return;
-          }
-        for (auto it = stiffness_.begin(row); it != stiffness_.end(row); ++it)
-          {
-            columns.push_back(static_cast<int>(position[it->column()]));
-            values.push_back(it->value());
-          }
-      },
-      coordinates, 9, subdomain,
-      [&] {
-        // K itself goes once PETSc holds its copy, before the preconditioner is made (an eigen
-        // analysis multiplies by it: kept).
-        if (!keep_pattern())
-          {
-            stiffness_.clear();
-            sparsity_.reset();
-          }
-      });
+    const auto row = [&](std::size_t i, std::vector<int> &columns, std::vector<double> &values) {
+      columns.clear();
+      values.clear();
+      const auto dof = line_order_[i];
+      // A placeholder: its own equation, x = 0 (from one process).
+      if (dof == numbers::invalid_dof_index)
+        {
+          if (!shares || rank_ == 0)
+            {
+              columns.push_back(static_cast<int>(i));
+              values.push_back(diagonal);
+            }
+          return;
+        }
+      // (a share's row outside its cells: only the structural diagonal, zero)
+      if (shares && matrix.get_row_length(dof) == 1 && matrix.begin(dof)->value() == 0)
+        return;
+      for (auto it = matrix.begin(dof); it != matrix.end(dof); ++it)
+        {
+          columns.push_back(static_cast<int>(position[it->column()]));
+          values.push_back(it->value());
+        }
+    };
+    const double setup = shares ? iterative_->set_matrix_together(m, row, coordinates, 9, subdomain,
+                                                                  [&] {
+                                                                    // (the shares go once PETSc
+                                                                    // holds the matrix)
+                                                                    share_.clear();
+                                                                    share_pattern_.reinit(0, 0, 0);
+                                                                  })
+                                : iterative_->set_matrix(m, row, coordinates, 9, subdomain, [&] {
+                                    // K itself goes once PETSc holds its copy, before the
+                                    // preconditioner is made (an eigen analysis multiplies by it:
+                                    // kept).
+                                    if (!keep_pattern())
+                                      {
+                                        stiffness_.clear();
+                                        sparsity_.reset();
+                                      }
+                                  });
+    if (shares)
+      {
+        st.matrix_nonzeros = iterative_->nonzeros() - (m - n); // (less the placeholders)
+        log_.message("the iterative solver's matrix from the " +
+                     std::to_string(distributed_processes()) +
+                     " processes' shares, each assembling its band of cells");
+      }
     st.factor_solver    = "CG+GAMG";
     st.factor_processes = iterative_->processes();
     st.iterative.preconditioner_seconds += setup;

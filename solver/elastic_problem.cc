@@ -748,13 +748,25 @@ namespace lightbody
           }
         return;
       }
-    for (unsigned i : active_cases_)
-      {
-        LoadCaseSolution &l = solution_->load_cases[i];
-        Vector<double>    b = right_hand_side(l);
-        iterative_solve(b.data(), options_.iterative_tolerance, "load case \"" + l.name + "\"");
-        keep(l, std::move(b));
-      }
+    // (the SPMD run: rank 0 solves, the others serving the solver; then every process has the
+    // displacements, for the geometric stiffness of its band of cells)
+    on_rank0([&] {
+      for (unsigned i : active_cases_)
+        {
+          LoadCaseSolution &l = solution_->load_cases[i];
+          Vector<double>    b = right_hand_side(l);
+          iterative_solve(b.data(), options_.iterative_tolerance, "load case \"" + l.name + "\"");
+          keep(l, std::move(b));
+        }
+    });
+    if (lockstep())
+      for (unsigned i : active_cases_)
+        {
+          Vector<double> &u = solution_->load_cases[i].displacement;
+          if (rank_ > 0)
+            u.reinit(solution_->dof_handler.n_dofs());
+          from_rank0(u.data(), u.size());
+        }
   }
 
   // Reactions at the supported DoFs (the global matrix with its constrained rows is gone by
@@ -766,9 +778,11 @@ namespace lightbody
   {
     if (lockstep() && rank_ > 0)
       {
-        // (rank 0's part: the SPMD run's Solution is rank 0's; the factor is freed together)
+        // (rank 0's part: the SPMD run's Solution is rank 0's; the factor or the iterative
+        // solver is freed together)
         springs_.clear();
         distributed_.reset();
+        iterative_.reset();
         return;
       }
     StageLog::Scope   t(log_, "reactions");

@@ -47,16 +47,14 @@ namespace lightbody
     }
 
     // The SPMD run (together_): every process runs these same steps, each collective call
-    // made by all. Where rank 0 goes on alone (the iterative solver, chosen or taken when the
-    // shared factor would not fit), the others serve its commands and leave here.
+    // made by all. Where rank 0 goes on alone (only the benchmark's peer of the iterative
+    // solver, LIGHTBODY_SPREAD_ITERATIVE=0), the others serve its commands and leave here.
     std::unique_ptr<Solution> run()
     {
       if (!together_)
         return run_sets();
       try
         {
-          if (options_.linear_solver == LinearSolver::iterative)
-            go_on_alone();
           auto s = run_sets();
           release_servers(0);
           return s;
@@ -241,8 +239,13 @@ namespace lightbody
     void                check_rigid_body_modes() const;
     void                factorise();
     void                factorise_distributed();
-    // The iterative solver instead of a factorisation; `why` is said in the log.
+    // The iterative solver instead of a factorisation; `why` is said in the log. In the SPMD
+    // run (lockstep) made by the processes together from their shares of the matrix.
     void prepare_iterative(const std::string &why);
+    // The SPMD run's iterative solver: from the processes' shares (assembled again where the
+    // shared factorisation's analysis took them: K, or K + s M of a vibration analysis), so that
+    // no process holds the whole matrix.
+    void iterative_together(const std::string &why);
     // Solves K x = b in place with the iterative solver; throws ModelError if it does not
     // converge (`what` names the solve).
     void iterative_solve(double *b, double tolerance, const std::string &what) const;
@@ -364,6 +367,10 @@ namespace lightbody
       };
     }
     void vibration();
+    // The SPMD run's vibration set: each process's share of the mass M added to its share of K
+    // as shift_ M, M spread over the processes (eigen_matrix_); the structural mass summed and
+    // the added mass, tonne.
+    std::pair<double, double> shifted_mass_share();
     // B of an eigen analysis: `serial` (one process, or rank 0 alone), or products with the
     // matrix spread over the processes (eigen_matrix_).
     PencilMatrix pencil(const dealii::SparseMatrix<double> &serial) const
@@ -424,7 +431,18 @@ namespace lightbody
             iterative_solve(x, 0.1 * options_.iterative_tolerance, "the eigen analysis");
           };
           f.multiply = [this](const double *x, double *y) {
-            PencilMatrix(stiffness_).vmult(x, y, stiffness_.m());
+            if (!lockstep())
+              return PencilMatrix(stiffness_).vmult(x, y, stiffness_.m());
+            // (the processes' matrix, in the solver's numbering)
+            const std::size_t   m = line_order_.size();
+            std::vector<double> in(m, 0.0), out(m);
+            for (std::size_t i = 0; i < m; ++i)
+              if (line_order_[i] != dealii::numbers::invalid_dof_index)
+                in[i] = x[line_order_[i]];
+            iterative_->multiply(in.data(), out.data());
+            for (std::size_t i = 0; i < m; ++i)
+              if (line_order_[i] != dealii::numbers::invalid_dof_index)
+                y[line_order_[i]] = out[i];
           };
         }
       else

@@ -212,24 +212,26 @@ namespace lightbody
   // holds a band of rows.
   struct IterativeSolver::Impl
   {
-    Mat        A = nullptr;
-    Vec        b = nullptr, x = nullptr;
-    KSP        ksp           = nullptr;
-    VecScatter gather        = nullptr; // the distributed solution to rank 0
-    Vec        whole         = nullptr; // ... into this sequential vector
-    long       n             = 0;
-    long       block         = 3;
-    long       subdomain     = 10000; // DoFs of the smoother's subdomains (0: line blocks)
-    double     setup_seconds = 0, grid = 0;
-    int        levels = 0;
+    Mat         A = nullptr;
+    Vec         b = nullptr, x = nullptr;
+    KSP         ksp           = nullptr;
+    VecScatter  gather        = nullptr; // the distributed solution to rank 0
+    Vec         whole         = nullptr; // ... into this sequential vector
+    long        n             = 0;
+    long        block         = 3;
+    long        subdomain     = 10000; // DoFs of the smoother's subdomains (0: line blocks)
+    double      setup_seconds = 0, grid = 0;
+    std::size_t nonzeros = 0;
+    int         levels   = 0;
 
     PetscInt begin() const { return first_row(n, block, rank(), size()); }
     PetscInt end() const { return first_row(n, block, rank() + 1, size()); }
     PetscInt local() const { return end() - begin(); }
 
-    // Collective. Rank 0 gives the rows and coordinates; the others pass none.
+    // Collective. Rank 0 gives the rows and coordinates; the others pass none. `together`:
+    // every process gives the rows of its share (added up) and all coordinates.
     void create(const RowFunction *row, const std::vector<double> *coordinates,
-                const std::function<void()> *copied = nullptr)
+                const std::function<void()> *copied = nullptr, bool together = false)
     {
       const int processes = size();
       if (processes > 1)
@@ -239,7 +241,8 @@ namespace lightbody
           block = sizes[0], subdomain = sizes[1];
         }
       // Preallocation: rank 0 counts every row's entries in and outside its owner's diagonal
-      // block and sends each rank its rows' counts.
+      // block and sends each rank its rows' counts (together: each process its share's, added
+      // up on the owners, at most the row's length).
       std::vector<PetscInt> diagonal, off_diagonal;
       std::vector<int>      columns;
       std::vector<double>   values;
@@ -248,11 +251,14 @@ namespace lightbody
       // Rows with their diagonal alone (constrained DoFs, placeholders): not part of the
       // rigid-body modes.
       std::vector<bool> alone;
+      // (together: whether any share's row has an entry off the diagonal)
+      std::vector<unsigned char> coupled;
       if (row)
         {
           diagonal.resize(static_cast<std::size_t>(n));
           off_diagonal.resize(static_cast<std::size_t>(n));
           alone.resize(static_cast<std::size_t>(n));
+          coupled.resize(together ? static_cast<std::size_t>(n) : 0);
           int owner = 0;
           for (long i = 0; i < n; ++i)
             {
@@ -267,6 +273,9 @@ namespace lightbody
               diagonal[i]     = in;
               off_diagonal[i] = static_cast<PetscInt>(columns.size()) - in;
               alone[i]        = columns.size() == 1 && columns[0] == i;
+              if (together)
+                coupled[i] =
+                  std::any_of(columns.begin(), columns.end(), [&](int c) { return c != i; });
             }
         }
       if (processes > 1)
@@ -277,10 +286,30 @@ namespace lightbody
               offsets[r] = first_row(n, block, r, processes);
               sizes[r]   = first_row(n, block, r + 1, processes) - offsets[r];
             }
-          MPI_Scatterv(diagonal.data(), sizes.data(), offsets.data(), MPIU_INT, counts_d.data(),
-                       static_cast<int>(local()), MPIU_INT, 0, MPI_COMM_WORLD);
-          MPI_Scatterv(off_diagonal.data(), sizes.data(), offsets.data(), MPIU_INT, counts_o.data(),
-                       static_cast<int>(local()), MPIU_INT, 0, MPI_COMM_WORLD);
+          if (together)
+            {
+              MPI_Reduce_scatter(diagonal.data(), counts_d.data(), sizes.data(), MPIU_INT, MPI_SUM,
+                                 MPI_COMM_WORLD);
+              MPI_Reduce_scatter(off_diagonal.data(), counts_o.data(), sizes.data(), MPIU_INT,
+                                 MPI_SUM, MPI_COMM_WORLD);
+              for (PetscInt i = 0; i < local(); ++i)
+                {
+                  counts_d[i] = std::min(counts_d[i], local());
+                  counts_o[i] = std::min(counts_o[i], static_cast<PetscInt>(n) - local());
+                }
+              MPI_Allreduce(MPI_IN_PLACE, coupled.data(), static_cast<int>(n), MPI_UNSIGNED_CHAR,
+                            MPI_MAX, MPI_COMM_WORLD);
+              for (long i = 0; i < n; ++i)
+                alone[i] = !coupled[i];
+              std::vector<unsigned char>().swap(coupled);
+            }
+          else
+            {
+              MPI_Scatterv(diagonal.data(), sizes.data(), offsets.data(), MPIU_INT, counts_d.data(),
+                           static_cast<int>(local()), MPIU_INT, 0, MPI_COMM_WORLD);
+              MPI_Scatterv(off_diagonal.data(), sizes.data(), offsets.data(), MPIU_INT,
+                           counts_o.data(), static_cast<int>(local()), MPIU_INT, 0, MPI_COMM_WORLD);
+            }
         }
       else
         counts_d = diagonal, counts_o = off_diagonal;
@@ -304,13 +333,19 @@ namespace lightbody
           for (PetscInt i = 0; i < n; ++i)
             {
               (*row)(static_cast<std::size_t>(i), columns, values);
+              if (columns.empty())
+                continue;
               cols.assign(columns.begin(), columns.end());
+              // (together: the shares added, a row of another process's sent at assembly)
               check(MatSetValues(A, 1, &i, static_cast<PetscInt>(cols.size()), cols.data(),
-                                 values.data(), INSERT_VALUES),
+                                 values.data(), together ? ADD_VALUES : INSERT_VALUES),
                     "MatSetValues");
             }
         }
       assemble_spd(A, &x, &b);
+      MatInfo info;
+      check(MatGetInfo(A, MAT_GLOBAL_SUM, &info), "MatGetInfo");
+      nonzeros = static_cast<std::size_t>(info.nz_used);
       if (copied && *copied)
         (*copied)();
 
@@ -355,7 +390,16 @@ namespace lightbody
                 }
             }
           check(VecDuplicate(x, &modes[k]), "VecDuplicate");
-          fill_from_rank0(modes[k], coordinates ? mode.data() : nullptr);
+          if (together)
+            {
+              // (every process has the coordinates: each sets its own rows)
+              PetscScalar *p = nullptr;
+              check(VecGetArray(modes[k], &p), "VecGetArray");
+              std::copy(mode.begin() + begin(), mode.begin() + end(), p);
+              check(VecRestoreArray(modes[k], &p), "VecRestoreArray");
+            }
+          else
+            fill_from_rank0(modes[k], coordinates ? mode.data() : nullptr);
           for (int j = 0; j < k; ++j)
             {
               PetscScalar dot = 0;
@@ -482,6 +526,28 @@ namespace lightbody
       check(VecAssemblyEnd(v), "VecAssemblyEnd");
     }
 
+    // The distributed vector x whole into rank 0's `data` (collective; data null elsewhere).
+    void gather_to_rank0(double *data)
+    {
+      check(VecScatterBegin(gather, x, whole, INSERT_VALUES, SCATTER_FORWARD), "VecScatter");
+      check(VecScatterEnd(gather, x, whole, INSERT_VALUES, SCATTER_FORWARD), "VecScatter");
+      if (rank() == 0 && data)
+        {
+          const PetscScalar *r = nullptr;
+          check(VecGetArrayRead(whole, &r), "VecGetArrayRead");
+          std::copy(r, r + n, data);
+          check(VecRestoreArrayRead(whole, &r), "VecRestoreArrayRead");
+        }
+    }
+
+    // y = A x, x and y whole on rank 0 (null on the others).
+    void multiply(const double *in, double *out)
+    {
+      fill_from_rank0(b, in);
+      check(MatMult(A, b, x), "the product");
+      gather_to_rank0(out);
+    }
+
     IterativeOutcome solve(double *data, double tolerance, int max_iterations)
     {
       double settings[2] = {tolerance, static_cast<double>(max_iterations)};
@@ -504,15 +570,7 @@ namespace lightbody
       out.iterations = static_cast<int>(iterations);
       out.residual   = rhs > 0 ? residual / rhs : residual;
       out.converged  = reason > 0;
-      check(VecScatterBegin(gather, x, whole, INSERT_VALUES, SCATTER_FORWARD), "VecScatter");
-      check(VecScatterEnd(gather, x, whole, INSERT_VALUES, SCATTER_FORWARD), "VecScatter");
-      if (rank() == 0 && data)
-        {
-          const PetscScalar *r = nullptr;
-          check(VecGetArrayRead(whole, &r), "VecGetArrayRead");
-          std::copy(r, r + n, data);
-          check(VecRestoreArrayRead(whole, &r), "VecRestoreArrayRead");
-        }
+      gather_to_rank0(data);
       return out;
     }
 
@@ -527,9 +585,19 @@ namespace lightbody
     }
   };
 
+  namespace
+  {
+    // Ranks 1..N-1: the matrix whose commands they serve.
+    IterativeSolver::Impl &served()
+    {
+      static IterativeSolver::Impl s;
+      return s;
+    }
+  } // namespace
+
   bool serve_iterative_command(const long message[2])
   {
-    static IterativeSolver::Impl s;
+    IterativeSolver::Impl &s = served();
     switch (message[0])
       {
         case iterative_matrix:
@@ -538,6 +606,7 @@ namespace lightbody
           s.create(nullptr, nullptr);
           return true;
         case iterative_solve: s.solve(nullptr, 0, 0); return true;
+        case iterative_multiply: s.multiply(nullptr, nullptr); return true;
         case iterative_free: s.free(); return true;
         default: return false;
       }
@@ -547,9 +616,37 @@ namespace lightbody
 
   IterativeSolver::~IterativeSolver()
   {
+    if (follower_)
+      {
+        served().free();
+        return;
+      }
     if (impl_->A)
       broadcast(iterative_free);
     impl_->free();
+  }
+
+  double IterativeSolver::set_matrix_together(std::size_t n, const RowFunction &share_row,
+                                              const std::vector<double> &node_coordinates,
+                                              unsigned block, std::size_t subdomain_dofs,
+                                              const std::function<void()> &copied)
+  {
+    if (n % 3 != 0 || node_coordinates.size() != n || block % 3 != 0 || n % block != 0)
+      throw std::logic_error("IterativeSolver: three DoFs per node and their coordinates");
+    follower_  = rank() > 0;
+    Impl &impl = follower_ ? served() : *impl_;
+    impl.free();
+    impl.n         = static_cast<long>(n);
+    impl.block     = block;
+    impl.subdomain = static_cast<long>(subdomain_dofs);
+    impl.create(&share_row, &node_coordinates, &copied, size() > 1);
+    return impl.setup_seconds;
+  }
+
+  void IterativeSolver::multiply(const double *x, double *y) const
+  {
+    broadcast(iterative_multiply);
+    impl_->multiply(x, y);
   }
 
   double IterativeSolver::set_matrix(std::size_t n, const RowFunction &row,
@@ -590,6 +687,7 @@ namespace lightbody
   }
 
   int         IterativeSolver::processes() const { return size(); }
+  std::size_t IterativeSolver::nonzeros() const { return impl_->nonzeros; }
   double      IterativeSolver::grid_complexity() const { return impl_->grid; }
   int         IterativeSolver::levels() const { return impl_->levels; }
   std::size_t IterativeSolver::subdomain_dofs() const

@@ -4,8 +4,9 @@
 // every node so that it coarsens an elastic body as a body (plain AMG on a thin-walled body
 // needs thousands of iterations): two levels smoothed by exact solves on subdomains (additive
 // Schwarz) with the coarse level factorised, or GAMG's levels smoothed block-wise. In one
-// process PETSc is started on first use; under mpirun the rows are spread over the processes (rank
-// 0 sends them, the others serve its commands, see distributed_factor.h). PETSc stays inside the
+// process PETSc is started on first use; under mpirun the rows are spread over the processes
+// (each process giving its share of the matrix, set_matrix_together, or rank 0 sending them all),
+// the others then serving rank 0's commands (see distributed_factor.h). PETSc stays inside the
 // .cc.
 #include <cstddef>
 #include <functional>
@@ -46,6 +47,15 @@ namespace lightbody
     double set_matrix(std::size_t n, const RowFunction &row,
                       const std::vector<double> &node_coordinates, unsigned block = 3,
                       std::size_t subdomain_dofs = 10000, const std::function<void()> &copied = {});
+    // Under an MPI launch, called by every process together (not while rank 0 leads them):
+    // the same matrix from the processes' shares, each giving the rows of its own share
+    // (`share_row`, empty rows where it has none; the shares are added up) and every node's
+    // coordinates, so that no process holds the whole matrix. Rank 0's object then solves and
+    // multiplies as after set_matrix, the others serving its commands; every process destroys
+    // its object at the same point (collective). In one process the same as set_matrix.
+    double set_matrix_together(std::size_t n, const RowFunction &share_row,
+                               const std::vector<double> &node_coordinates, unsigned block,
+                               std::size_t subdomain_dofs, const std::function<void()> &copied);
     // Solves A x = b in place (b and x on rank 0) to a relative residual `tolerance`, starting
     // from zero; at most `max_iterations`.
     IterativeOutcome solve(double *b_in_x_out, double tolerance, int max_iterations) const;
@@ -53,11 +63,15 @@ namespace lightbody
     // The memory per DoF and process this solver adds to what the run holds when it is given
     // the matrix (measured, see the .cc; the caller's own copy of the matrix freed by `copied`):
     // `subdomain_dofs` as for set_matrix.
+    // y = A x (x and y on rank 0, in the solver's numbering).
+    void multiply(const double *x, double *y) const;
+
     static double added_bytes_per_dof(std::size_t subdomain_dofs, int processes);
 
-    int    processes() const;
-    double grid_complexity() const; // unknowns on all levels / unknowns of the finest
-    int    levels() const;
+    int         processes() const;
+    std::size_t nonzeros() const;        // the matrix's entries (both halves)
+    double      grid_complexity() const; // unknowns on all levels / unknowns of the finest
+    int         levels() const;
     // The size of the subdomains the finest level's smoother solves (as asked, or a smoother
     // PETSC_OPTIONS chose; 0: none, e.g. line blocks).
     std::size_t subdomain_dofs() const;
@@ -66,6 +80,7 @@ namespace lightbody
 
   private:
     std::unique_ptr<Impl> impl_;
+    bool follower_ = false; // ranks 1..N-1 after set_matrix_together: the servers' objects
   };
 
   // Ranks 1..N-1 of a launch: carries out the iterative solver's command `message` (from the

@@ -41,6 +41,7 @@ namespace lightbody::petsc
     basis_set            = 16,
     basis_restart        = 17,
     basis_combine        = 18,
-    basis_free           = 19
+    basis_free           = 19,
+    iterative_multiply   = 20 // a product with the iterative solver's matrix
   };
 } // namespace lightbody::petsc
