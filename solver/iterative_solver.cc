@@ -454,11 +454,14 @@ namespace lightbody
       // matrix freed before the set-up: the same iterations, 356 k DoFs 2.83 GB (PCASM 4.13 GB),
       // 1.35 M 10.4 GB (15.4 GB), 9.0 min (10.4); with one smoothing step (below) 1.35 M: 30
       // iterations, 4.8 min; 2.12 M: 30, 8.0 min, 16.5 GB; and plain aggregates (below) 1.35 M:
-      // 33 iterations, 3.0 min, 6.0 GB; 2.12 M: 33, 5.3 min, 9.4 GB. Over processes PCASM (a
-      // subdomain's overlap reaches into other processes' rows).
-      const bool        schwarz = subdomain > 0, asm_ = schwarz && processes > 1;
-      const std::string blocks =
-        asm_ ? std::to_string(std::max<long>(processes, (n + subdomain - 1) / subdomain)) : "";
+      // 33 iterations, 3.0 min, 6.0 GB; 2.12 M: 33, 5.3 min, 9.4 GB. Over processes each
+      // process's rows are a block (block Jacobi), its own subdomains within it as in one
+      // process (no overlap into other processes' rows): under mpirun -np 2 on this machine,
+      // 2026-12-05, 1.35 M DoFs: 40 iterations, 146 s, peaks 3.81 and 3.31 GB, against PETSc's
+      // PCASM over the processes (whose subdomains overlap into other processes' rows, each
+      // subdomain's matrix kept beside its factor) 222 s, 5.67 and 5.03 GB; 356 k DoFs: 67
+      // iterations, 49.5 s, 1.16 and 1.04 GB against 48, 50.1 s, 1.64 and 1.47 GB.
+      const bool        schwarz = subdomain > 0, blocks = schwarz && processes > 1;
       const std::string none;
       default_option("-pc_gamg_square_graph", "0");
       default_option("-pc_mg_levels", schwarz ? "2" : none);
@@ -472,15 +475,13 @@ namespace lightbody
       // 49 against 46 iterations, 2.9 s against 7.3, 0.73 GB against 1.03). The line blocks'
       // levels keep the smoothed ones.
       default_option("-pc_gamg_agg_nsmooths", schwarz ? "0" : none);
-      default_option("-mg_levels_pc_type", asm_      ? "asm"
+      default_option("-mg_levels_pc_type", blocks    ? "bjacobi"
                                            : schwarz ? register_subdomains()
                                                      : "pbjacobi");
       default_option("-mg_levels_pc_subdomain_dofs",
-                     schwarz && !asm_ ? std::to_string(subdomain) : none);
-      default_option("-mg_levels_pc_asm_type", asm_ ? "basic" : none);
-      default_option("-mg_levels_pc_asm_blocks", blocks);
-      default_option("-mg_levels_sub_pc_type", asm_ ? "cholesky" : none);
-      default_option("-mg_levels_sub_pc_factor_mat_solver_type", asm_ ? "cholmod" : none);
+                     schwarz && !blocks ? std::to_string(subdomain) : none);
+      default_option("-mg_levels_sub_pc_type", blocks ? register_subdomains() : none);
+      default_option("-mg_levels_sub_pc_subdomain_dofs", blocks ? std::to_string(subdomain) : none);
       default_option("-mg_coarse_pc_type", schwarz ? "cholesky" : none);
       default_option("-mg_coarse_pc_factor_mat_solver_type", !schwarz        ? none
                                                              : processes > 1 ? "mumps"
@@ -493,16 +494,25 @@ namespace lightbody
       if (PCMGGetLevels(pc, &count) == 0)
         levels = static_cast<int>(count);
       // What the finest level's smoother is after PETSC_OPTIONS had their say: subdomains only
-      // if it solves them.
+      // if it solves them (itself, or within each process's block).
       KSP       smoother = nullptr;
       PC        level    = nullptr;
       PCType    type     = nullptr;
-      PetscBool ours = PETSC_FALSE, schwarz_type = PETSC_FALSE;
+      PetscBool ours = PETSC_FALSE, schwarz_type = PETSC_FALSE, block_type = PETSC_FALSE;
       if (levels > 1 && PCMGGetSmoother(pc, levels - 1, &smoother) == 0 &&
           KSPGetPC(smoother, &level) == 0 && PCGetType(level, &type) == 0 && type)
         {
           PetscStrcmp(type, register_subdomains(), &ours);
           PetscStrcmp(type, PCASM, &schwarz_type);
+          PetscStrcmp(type, PCBJACOBI, &block_type);
+          KSP     *within       = nullptr;
+          PetscInt count_within = 0, first = 0;
+          PC       sub      = nullptr;
+          PCType   sub_type = nullptr;
+          if (block_type && PCBJacobiGetSubKSP(level, &count_within, &first, &within) == 0 &&
+              count_within > 0 && KSPGetPC(within[0], &sub) == 0 &&
+              PCGetType(sub, &sub_type) == 0 && sub_type)
+            PetscStrcmp(sub_type, register_subdomains(), &ours);
         }
       if (!ours && !schwarz_type)
         subdomain = 0;
@@ -679,10 +689,11 @@ namespace lightbody
     // Whole runs of cases/tank_shell_5083.yaml, peak resident memory less the memory held when
     // the solver was given the matrix, per DoF (2026-12-02): subdomains of our own in one
     // process, plain aggregates, 2.2 kB at 356 k DoFs (1.82 - 1.02 GB), 1.9 kB at 1.35 M
-    // (6.03 - 3.42 GB); PETSc's PCASM (over processes, smoothed aggregates, before the caller's
-    // matrix was freed early) about 9-11 kB; line blocks about 3.6 kB at 1.35 M. Divided evenly
-    // over the processes.
-    const double per_dof = subdomain_dofs == 0 ? 4e3 : processes > 1 ? 11e3 : 3e3;
+    // (6.03 - 3.42 GB); line blocks about 3.6 kB at 1.35 M. Over processes, each process's
+    // block with our subdomains (2026-12-05, mpirun -np 2, 1.35 M DoFs): about 2.4 kB in all
+    // (peaks 7.1 GB less about 3.9 GB held: each process's libraries, model and share of the
+    // matrix), 4 kB taken (PETSc's PCASM, before: 9-11 kB). Divided evenly over the processes.
+    const double per_dof = subdomain_dofs == 0 ? 4e3 : processes > 1 ? 4e3 : 3e3;
     return per_dof / std::max(processes, 1);
   }
 

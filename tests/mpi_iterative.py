@@ -49,6 +49,10 @@ for n in ([] if shares_only else [0]) + counts:
     check(iterative is not None and 0 < iterative["iterations_max"] < 400 and
           iterative["relative_residual_max"] <= 1e-9,
           label + ": iterations and residual: %r" % iterative)
+    # (the smoother solves subdomains of 10 000 DoFs: in one process, and under mpirun within
+    # each process's block of rows)
+    check(iterative is not None and iterative["subdomain_dofs"] == 10000,
+          label + ": the smoother's subdomains: %r" % iterative)
     with open(os.path.join(out, "iterative%d" % n, "report.md")) as f:
         check("conjugate gradients with algebraic multigrid" in f.read(),
               label + ": report.md names the solver")
