@@ -697,20 +697,30 @@ namespace lightbody
     log_.message(line);
   }
 
+  std::vector<double> ElasticProblem::to_solver_numbering(const double *x) const
+  {
+    std::vector<double> y(line_order_.size(), 0.0);
+    for (std::size_t i = 0; i < y.size(); ++i)
+      if (line_order_[i] != numbers::invalid_dof_index)
+        y[i] = x[line_order_[i]];
+    return y;
+  }
+
+  void ElasticProblem::from_solver_numbering(const std::vector<double> &y, double *x) const
+  {
+    for (std::size_t i = 0; i < y.size(); ++i)
+      if (line_order_[i] != numbers::invalid_dof_index)
+        x[line_order_[i]] = y[i];
+  }
+
   void ElasticProblem::iterative_solve(double *b, double tolerance, const std::string &what) const
   {
-    SolverStatistics   &st    = solution_->statistics;
-    const auto          start = std::chrono::steady_clock::now();
-    const std::size_t   m     = line_order_.size();
-    std::vector<double> x(m, 0.0);
-    for (std::size_t i = 0; i < m; ++i)
-      if (line_order_[i] != numbers::invalid_dof_index)
-        x[i] = b[line_order_[i]];
+    SolverStatistics      &st    = solution_->statistics;
+    const auto             start = std::chrono::steady_clock::now();
+    std::vector<double>    x     = to_solver_numbering(b);
     const IterativeOutcome out =
       iterative_->solve(x.data(), tolerance, options_.iterative_max_iterations);
-    for (std::size_t i = 0; i < m; ++i)
-      if (line_order_[i] != numbers::invalid_dof_index)
-        b[line_order_[i]] = x[i];
+    from_solver_numbering(x, b);
     const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     ++st.iterative.solves;

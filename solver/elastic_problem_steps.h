@@ -249,6 +249,10 @@ namespace lightbody
     // Solves K x = b in place with the iterative solver; throws ModelError if it does not
     // converge (`what` names the solve).
     void iterative_solve(double *b, double tolerance, const std::string &what) const;
+    // A vector of the DoFs in the iterative solver's numbering (line_order_; zero at its
+    // placeholders), and back.
+    std::vector<double> to_solver_numbering(const double *x) const;
+    void                from_solver_numbering(const std::vector<double> &y, double *x) const;
     // The direct solver's factor would need `bytes`: "" if it fits in what may be used, else
     // (automatic choice) why the iterative solver is to be used, or a ModelError (direct solver
     // chosen). `extra` is the part of `bytes` an eigen analysis keeps.
@@ -434,15 +438,10 @@ namespace lightbody
             if (!lockstep())
               return PencilMatrix(stiffness_).vmult(x, y, stiffness_.m());
             // (the processes' matrix, in the solver's numbering)
-            const std::size_t   m = line_order_.size();
-            std::vector<double> in(m, 0.0), out(m);
-            for (std::size_t i = 0; i < m; ++i)
-              if (line_order_[i] != dealii::numbers::invalid_dof_index)
-                in[i] = x[line_order_[i]];
+            const std::vector<double> in = to_solver_numbering(x);
+            std::vector<double>       out(in.size());
             iterative_->multiply(in.data(), out.data());
-            for (std::size_t i = 0; i < m; ++i)
-              if (line_order_[i] != dealii::numbers::invalid_dof_index)
-                y[line_order_[i]] = out[i];
+            from_solver_numbering(out, y);
           };
         }
       else
