@@ -635,6 +635,8 @@ namespace lightbody
     if (adds > may_add)
       log_.message("warning: the iterative solver may need more memory than the " +
                    memory_text(std::max(may_add, 0.0)) + " left for this run");
+    if (const unsigned modes = eigen_modes(); modes > 0)
+      log_.message(iterative_eigen_note(modes, modal_ ? 1 : buckling_cases().size()));
     const auto row = [&](std::size_t i, std::vector<int> &columns, std::vector<double> &values) {
       columns.clear();
       values.clear();

@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace lightbody
@@ -60,12 +61,12 @@ namespace lightbody
     // from zero; at most `max_iterations`.
     IterativeOutcome solve(double *b_in_x_out, double tolerance, int max_iterations) const;
 
-    // The memory per DoF and process this solver adds to what the run holds when it is given
-    // the matrix (measured, see the .cc; the caller's own copy of the matrix freed by `copied`):
-    // `subdomain_dofs` as for set_matrix.
     // y = A x (x and y on rank 0, in the solver's numbering).
     void multiply(const double *x, double *y) const;
 
+    // The memory per DoF and process this solver adds to what the run holds when it is given
+    // the matrix (measured, see the .cc; the caller's own copy of the matrix freed by `copied`):
+    // `subdomain_dofs` as for set_matrix.
     static double added_bytes_per_dof(std::size_t subdomain_dofs, int processes);
 
     int         processes() const;
@@ -82,6 +83,11 @@ namespace lightbody
     std::unique_ptr<Impl> impl_;
     bool follower_ = false; // ranks 1..N-1 after set_matrix_together: the servers' objects
   };
+
+  // What the eigen analyses of a support set will cost with this solver, said when it takes the
+  // set: `analyses` analyses (buckling load cases, or one vibration analysis) of up to `modes`
+  // modes each. Every Lanczos product is one solve as long as a load case's (see the .cc).
+  std::string iterative_eigen_note(unsigned modes, std::size_t analyses);
 
   // Ranks 1..N-1 of a launch: carries out the iterative solver's command `message` (from the
   // loop of serve_distributed_factors); false if the command is not one of its own.

@@ -42,6 +42,12 @@ for n in ([] if shares_only else [0]) + counts:
     if it is None or direct is None:
         continue
     check("conjugate gradients with algebraic multigrid" in text, label + ": the log names it")
+    if not shares_only:
+        # (what its eigen analyses will cost, said where the solver takes each set: the buckling
+        # set's one analysis of 1 mode, the vibration's of 2 modes)
+        check("the eigen analysis here (up to 1 mode) may take up to about 80 such solves"
+              in text and "the eigen analysis here (up to 2 modes)" in text,
+              label + ": the note on the eigen analyses' cost:\n" + text)
     check(it["factorisation"]["solver"] == "CG+GAMG" and
           it["factorisation"]["processes"] == max(n, 1),
           label + ": report.json names the solver: %r" % it["factorisation"])
@@ -76,6 +82,9 @@ for n in ([] if shares_only else [0]) + counts:
 if shares_only:
     finish()
 
+plate = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "cases", "verification",
+                     "clamped_plate.yaml")
+
 # The iterative solver taken where the shared factor would not fit (--solver auto, the run's
 # memory already above --max-memory): the processes assemble their shares again for it, and
 # compute the stresses of their bands from rank 0's displacements.
@@ -90,11 +99,18 @@ if auto is not None and direct is not None:
           text)
     compare(direct, auto, "mpirun -np 2, the iterative solver taken", 1e-7, modes)
 
+# Without eigen analyses, no note on their cost.
+folder = os.path.join(out, "plain")
+p = subprocess.run([program, "run", plate, "--out", folder, "--solver", "iterative"], cwd=out,
+                   env=env, capture_output=True, text=True, timeout=600)
+check(p.returncode in (0, 6) and "conjugate gradients with algebraic multigrid" in p.stderr and
+      "each product of an eigen analysis" not in p.stderr,
+      "a case without eigen analyses: exit %d, no note on their cost:\n%s" %
+      (p.returncode, p.stderr))
+
 # A sweep under mpirun whose points use the iterative solver: each point's worker starts PETSc (and
 # MPI) as a process of its own, not as a copy of its launcher's rank.
 sweep = os.path.join(out, "sweep")
-plate = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "cases", "verification",
-                     "clamped_plate.yaml")
 p = subprocess.run([mpirun, "-np", "2", program, "sweep", plate, "--out", sweep, "--solver",
                     "iterative", "--vary", "parts.plate.thickness=5,6", "--quiet"],
                    cwd=out, env=env, capture_output=True, text=True, timeout=600)
