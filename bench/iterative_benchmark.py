@@ -6,11 +6,14 @@ mesh size of --sizes (in turn, --repeat times) and prints per mesh: DoFs, each s
 wall time and peak memory (the process's maximum resident set), the direct factorisation's time,
 the iterative solver's preconditioner set-up time, its iterations (the most of one solve, and the
 total), its time in the solves, and the ratio of the wall times. With --processes N the iterative
-runs go under `mpirun --bind-to none -np N` (its rows spread over the processes).
+runs go under `mpirun --bind-to none -np N` (its rows spread over the processes). With
+--single-peer each iterative run is repeated with LIGHTBODY_SINGLE_SUBDOMAINS=0 (the smoother's
+subdomain factors kept in double precision, as before they were kept in single precision,
+solver/iterative_solver.cc) and a line per mesh compares the two.
 
 usage: python3 bench/iterative_benchmark.py [--build build] [--case cases/tank_shell_5083.yaml]
                                             [--sizes 240,120] [--repeat 1] [--processes 0]
-                                            [--direct/--no-direct] [--set KEY=VALUE ...]
+                                            [--no-direct] [--single-peer] [--set KEY=VALUE ...]
 """
 import argparse, json, os, shutil, statistics, subprocess, tempfile, time
 
@@ -21,7 +24,13 @@ def one(binary, case, solver, size, processes, sets):
     out = tempfile.mkdtemp(prefix="iterative_bench_")
     env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
                OMPI_MCA_rmaps_base_oversubscribe="1")
-    command = (["mpirun", "--bind-to", "none", "-np", str(processes)] if processes > 0 else []) + [
+    peer = solver == "double"  # (the iterative solver, its subdomain factors in double)
+    if peer:
+        solver = "iterative"
+        env["LIGHTBODY_SINGLE_SUBDOMAINS"] = "0"
+    command = (["mpirun", "--bind-to", "none", "-np", str(processes)] +
+               (["-x", "LIGHTBODY_SINGLE_SUBDOMAINS"] if peer else [])
+               if processes > 0 else []) + [
         binary, "run", case, "--out", os.path.join(out, "r"), "--output", "summary", "--quiet",
         "--solver", solver, "--set", "mesh.size=%gmm" % size]
     for s in sets:
@@ -59,10 +68,13 @@ def main():
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--processes", type=int, default=0, help="mpirun -np N for the iterative runs")
     ap.add_argument("--no-direct", action="store_true", help="iterative runs only")
+    ap.add_argument("--single-peer", action="store_true",
+                    help="also the iterative solver with its subdomain factors in double")
     ap.add_argument("--set", action="append", default=[], help="passed to lightbody run")
     a = ap.parse_args()
     binary = os.path.join(a.build, "lightbody")
-    solvers = ["iterative"] if a.no_direct else ["direct", "iterative"]
+    solvers = (["iterative"] if a.no_direct else ["direct", "iterative"]) + (
+        ["double"] if a.single_peer else [])
     print("case %s; iterative runs %s" % (os.path.relpath(a.case, ROOT),
           "under mpirun -np %d" % a.processes if a.processes else "in one process"))
     print("%8s %9s | %9s %7s %8s | %9s %7s %8s %6s %7s %8s | %6s" % (
@@ -72,7 +84,7 @@ def main():
         runs = {s: [] for s in solvers}
         for _ in range(a.repeat):
             for s in solvers:
-                runs[s].append(one(binary, a.case, s, size, a.processes if s == "iterative" else 0,
+                runs[s].append(one(binary, a.case, s, size, a.processes if s != "direct" else 0,
                                    a.set))
         med = {}
         for s in solvers:
@@ -91,6 +103,13 @@ def main():
             "%.2f" % i["setup"] if i else "-", "%d" % i["its"] if i else "-",
             "%d" % i["total_its"] if i else "-", "%.2f" % i["solves"] if i else "-",
             "%.2f" % (i["wall"] / d["wall"]) if d and i else "-"), flush=True)
+        p = med.get("double")
+        if p and i:
+            print("%8s subdomain factors in double: %.2f s, %.2f GB, set-up %.2f s, %d its, "
+                  "solves %.2f s; single / double: wall %.2f, peak %.2f, solves %.2f" % (
+                      "", p["wall"], p["peak_gb"], p["setup"], p["its"], p["solves"],
+                      i["wall"] / p["wall"], i["peak_gb"] / p["peak_gb"],
+                      i["solves"] / p["solves"]), flush=True)
     print("(GB: the run's peak resident set, its largest process; ratio: iterative / direct wall "
           "time)")
 

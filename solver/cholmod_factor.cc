@@ -18,6 +18,7 @@
 #include <dlfcn.h>
 
 #include <cmath>
+#include <limits>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -148,6 +149,9 @@ namespace lightbody
     mutable std::mutex                       columns_mutex;
     // Whether the last analysis ordered the compressed graph (compressed_ordering below).
     bool compressed_ordering = false;
+    // keep_single_precision(): the supernodal factor's values as floats (L->x freed), empty
+    // otherwise.
+    std::vector<float> single;
 
     // The solver of `count` columns for the numeric factor, or null where CHOLMOD solves them
     // (one column or more than SupernodalSolve takes, not supernodal, not factorised, no AVX2,
@@ -461,25 +465,96 @@ namespace lightbody
       std::memcpy(x, b->x, values * sizeof(double));
       cholmod_l_free_dense(&b, &cm);
     }
+
+    // x := A^-1 x with A = P^T L L^T P, L supernodal with its values in `values` (floats, laid
+    // out as f.x would be), the arithmetic in double: forward (L y = P x) supernode by
+    // supernode, each its diagonal block's triangle and then its rows below, gathered; backward
+    // (L^T z = y) the other way; x = P^T z.
+    void single_precision_solve(const SupernodalFactor &f, const float *values, double *x)
+    {
+      const std::size_t   n = f.n;
+      std::vector<double> y(n), below;
+      for (std::size_t k = 0; k < n; ++k)
+        y[k] = x[f.perm[k]];
+      for (std::size_t s = 0; s < f.nsuper; ++s)
+        {
+          const int64_t  first = f.super[s], columns = f.super[s + 1] - first;
+          const int64_t  rows = f.pi[s + 1] - f.pi[s], more = rows - columns;
+          const float   *block = values + f.px[s]; // rows x columns, column-major
+          const int64_t *index = f.s_index + f.pi[s] + columns;
+          double        *ys    = y.data() + first;
+          for (int64_t j = 0; j < columns; ++j)
+            {
+              const float *column = block + j * rows;
+              ys[j] /= column[j];
+              const double v = ys[j];
+              for (int64_t i = j + 1; i < columns; ++i)
+                ys[i] -= column[i] * v;
+            }
+          below.assign(static_cast<std::size_t>(more), 0.0);
+          for (int64_t j = 0; j < columns; ++j)
+            {
+              const float *column = block + j * rows + columns;
+              const double v      = ys[j];
+              for (int64_t i = 0; i < more; ++i)
+                below[i] += column[i] * v;
+            }
+          for (int64_t i = 0; i < more; ++i)
+            y[index[i]] -= below[i];
+        }
+      for (std::size_t s = f.nsuper; s-- > 0;)
+        {
+          const int64_t  first = f.super[s], columns = f.super[s + 1] - first;
+          const int64_t  rows = f.pi[s + 1] - f.pi[s], more = rows - columns;
+          const float   *block = values + f.px[s];
+          const int64_t *index = f.s_index + f.pi[s] + columns;
+          double        *ys    = y.data() + first;
+          below.resize(static_cast<std::size_t>(more));
+          for (int64_t i = 0; i < more; ++i)
+            below[i] = y[index[i]];
+          for (int64_t j = columns; j-- > 0;)
+            {
+              const float *column = block + j * rows;
+              double       sum    = ys[j];
+              for (int64_t i = 0; i < more; ++i)
+                sum -= column[columns + i] * below[i];
+              for (int64_t i = j + 1; i < columns; ++i)
+                sum -= column[i] * ys[i];
+              ys[j] = sum / column[j];
+            }
+        }
+      for (std::size_t k = 0; k < n; ++k)
+        x[f.perm[k]] = y[k];
+    }
   } // namespace
 
   void SparseCholesky::solve(double *x) const
   {
+    if (!impl_->single.empty())
+      return single_precision_solve(supernodal_factor(*impl_->L, n_), impl_->single.data(), x);
     cholmod_steps(impl_->L, impl_->common, n_, x, {CHOLMOD_A});
   }
 
   void SparseCholesky::solve_lower(double *x) const
   {
+    single_refused();
     cholmod_steps(impl_->L, impl_->common, n_, x, {CHOLMOD_P, CHOLMOD_L});
   }
 
   void SparseCholesky::solve_upper(double *x) const
   {
+    single_refused();
     cholmod_steps(impl_->L, impl_->common, n_, x, {CHOLMOD_Lt, CHOLMOD_Pt});
   }
 
   void SparseCholesky::solve(double *x, std::size_t columns) const
   {
+    if (!impl_->single.empty())
+      {
+        for (std::size_t c = 0; c < columns; ++c)
+          solve(x + c * n_);
+        return;
+      }
     const SupernodalSolve *fast = impl_->columns_solve(n_, columns);
     if (!fast)
       return cholmod_steps(impl_->L, impl_->common, n_, x, {CHOLMOD_A}, columns);
@@ -489,6 +564,7 @@ namespace lightbody
 
   void SparseCholesky::solve_lower(double *x, std::size_t columns) const
   {
+    single_refused();
     const SupernodalSolve *fast = impl_->columns_solve(n_, columns);
     if (!fast)
       return cholmod_steps(impl_->L, impl_->common, n_, x, {CHOLMOD_P, CHOLMOD_L}, columns);
@@ -497,6 +573,7 @@ namespace lightbody
 
   void SparseCholesky::solve_upper(double *x, std::size_t columns) const
   {
+    single_refused();
     const SupernodalSolve *fast = impl_->columns_solve(n_, columns);
     if (!fast)
       return cholmod_steps(impl_->L, impl_->common, n_, x, {CHOLMOD_Lt, CHOLMOD_Pt}, columns);
@@ -611,6 +688,33 @@ namespace lightbody
   {
     if (impl_->A)
       cholmod_l_free_sparse(&impl_->A, &impl_->common);
+  }
+
+  bool SparseCholesky::keep_single_precision()
+  {
+    cholmod_factor *L = impl_->L;
+    if (!impl_->single.empty())
+      return true;
+    if (!L || !L->is_super || !L->is_ll || L->xtype != CHOLMOD_REAL || !L->x || L->minor < L->n)
+      return false;
+    // (values beyond single precision's range, or so small that they would lose their digits,
+    // keep the factor in double)
+    const auto *x = static_cast<const double *>(L->x);
+    for (std::size_t i = 0; i < L->xsize; ++i)
+      if (x[i] != 0 && !(std::abs(x[i]) >= std::numeric_limits<float>::min() &&
+                         std::abs(x[i]) <= std::numeric_limits<float>::max()))
+        return false;
+    impl_->single.assign(x, x + L->xsize);
+    cholmod_l_free(L->xsize, sizeof(double), L->x, &impl_->common);
+    L->x = nullptr;
+    impl_->columns.reset();
+    return true;
+  }
+
+  void SparseCholesky::single_refused() const
+  {
+    if (!impl_->single.empty())
+      throw std::logic_error("the halves of the solve with a single-precision factor");
   }
 
   int blas_threads()

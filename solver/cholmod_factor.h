@@ -79,8 +79,16 @@ namespace lightbody
     std::size_t               size() const { return n_; }
     // Releases the matrix (the factor stays) to bring the peak memory down.
     void release_matrix();
+    // Keeps the numeric factor's values in single precision (half the memory, and half the
+    // memory a solve reads), freeing the double ones: for a preconditioner's factor, whose
+    // solves need not be exact. solve() then rounds the factor to about 6e-8 of its values (the
+    // arithmetic stays double); solve_lower() and solve_upper() are then refused. A supernodal
+    // factor only (else nothing changes); returns whether it was kept so.
+    bool keep_single_precision();
 
   private:
+    void single_refused() const; // throws after keep_single_precision()
+
     struct Impl;
     std::unique_ptr<Impl> impl_;
     std::size_t           n_ = 0;

@@ -14,6 +14,7 @@
 #include <mutex>
 #include <set>
 #include <stdexcept>
+#include <cstdlib>
 #include <string>
 
 namespace lightbody
@@ -57,6 +58,21 @@ namespace lightbody
       std::vector<double>                          work;
       std::string failure; // why the last set-up or apply failed (PETSc's error text carries it)
     };
+
+    // The subdomains' factors kept in single precision (SparseCholesky::keep_single_precision;
+    // LIGHTBODY_SINGLE_SUBDOMAINS=0, for bench/iterative_benchmark.py's peer: double). The
+    // smoother is a preconditioner, its solves need not be exact: rounding the factors' values
+    // to single precision left the iterations and residuals of cases/tank_shell_5083.yaml at
+    // 120 mm (49, 44) and of the van body (104, 106, ...) unchanged (2026-12-05), and halves
+    // the memory the factors hold and the memory each of the smoother's solves reads.
+    bool single_subdomains()
+    {
+      static const bool on = [] {
+        const char *v = std::getenv("LIGHTBODY_SINGLE_SUBDOMAINS");
+        return !(v && std::string(v) == "0");
+      }();
+      return on;
+    }
 
     PetscErrorCode subdomains_setup(PC pc)
     {
@@ -131,6 +147,9 @@ namespace lightbody
                   break;
                 }
               f->release_matrix();
+              // (the factor in single precision: see single_subdomains)
+              if (single_subdomains())
+                f->keep_single_precision();
               s.rows.push_back(std::move(rows));
               s.factors.push_back(std::move(f));
             }

@@ -139,7 +139,8 @@ load_cases:
 
   // One subdomain holding the whole plate: the smoother applies the exact inverse (the
   // subdomain's matrix read off the multigrid's), so CG converges in a few iterations (4: the
-  // one Chebyshev step damps the exact correction; eight subdomains: 20). A dropped or wrong
+  // one Chebyshev step damps the exact correction; 5 with the factor kept in single precision,
+  // the default; eight subdomains: 20). A dropped or wrong
   // entry of the subdomain's matrix shows as more iterations or, as with off-diagonal entries
   // scaled by 1.0001, as a smoother that is no longer positive definite (a set-up error).
   TEST(IterativeSolver, OneSubdomainIsAnExactSolve)
