@@ -18,7 +18,6 @@
 #include <dlfcn.h>
 
 #include <cmath>
-#include <limits>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -27,8 +26,10 @@
 #include <thread>
 #include <string>
 #include <initializer_list>
+#include <limits>
 #include <list>
 #include <mutex>
+#include <stdexcept>
 #include <algorithm>
 #include <atomic>
 
