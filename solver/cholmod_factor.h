@@ -85,6 +85,8 @@ namespace lightbody
     // arithmetic stays double); solve_lower() and solve_upper() are then refused. A supernodal
     // factor only (else nothing changes); returns whether it was kept so.
     bool keep_single_precision();
+    // The smallest pivot of a factor kept in single precision, relative to its largest.
+    inline static double single_pivot_range = 1e-7;
 
   private:
     void single_refused() const; // throws after keep_single_precision()

@@ -108,6 +108,18 @@ check(p.returncode in (0, 6) and "conjugate gradients with algebraic multigrid" 
       "a case without eigen analyses: exit %d, no note on their cost:\n%s" %
       (p.returncode, p.stderr))
 
+# A mechanism (a part turning about a node line) is named as with the direct solver: the
+# subdomain factors that are nearly singular stay in double precision (in single precision the
+# solver diverged and the run said only that it had not converged).
+mechanism = os.path.join(os.path.dirname(os.path.abspath(__file__)), "bad_cases",
+                         "mechanism_pinned_at_one_node_line.yaml")
+p = subprocess.run([program, "run", mechanism, "--out", os.path.join(out, "mechanism"),
+                    "--solver", "iterative"], cwd=out, env=env, capture_output=True, text=True,
+                   timeout=600)
+check(p.returncode == 4 and "mechanism" in p.stderr and 'in part "pinned"' in p.stderr and
+      not os.path.exists(os.path.join(out, "mechanism")),
+      "the mechanism with the iterative solver: exit %d, named:\n%s" % (p.returncode, p.stderr))
+
 # A sweep under mpirun whose points use the iterative solver: each point's worker starts PETSc (and
 # MPI) as a process of its own, not as a copy of its launcher's rank.
 sweep = os.path.join(out, "sweep")
