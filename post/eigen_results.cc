@@ -85,6 +85,7 @@ namespace lightbody
         out.converged        = b.converged;
         out.iterations       = b.iterations;
         out.products         = b.products;
+        out.preconditioned   = b.preconditioned;
         out.seconds          = b.seconds;
         out.assembly_seconds = b.assembly_seconds;
         out.required         = c.criteria.buckling_factor;
@@ -114,11 +115,12 @@ namespace lightbody
         out.rigid_body_modes   = m.rigid_body_modes;
         for (unsigned i : m.supports)
           out.supports.push_back(s.supports[i].name);
-        out.converged  = m.converged;
-        out.iterations = m.iterations;
-        out.products   = m.products;
-        out.seconds    = m.seconds;
-        r.modal        = std::move(out);
+        out.converged      = m.converged;
+        out.iterations     = m.iterations;
+        out.products       = m.products;
+        out.preconditioned = m.preconditioned;
+        out.seconds        = m.seconds;
+        r.modal            = std::move(out);
       }
   }
 } // namespace lightbody

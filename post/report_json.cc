@@ -88,7 +88,10 @@ namespace lightbody
             {"note", b.load_factors.empty() ? "no buckling mode with a load factor below 1e6" : ""},
             {"geometric_stiffness_time_s", b.assembly_seconds},
             {"eigen_solver",
-             {{"restarts", b.iterations}, {"products", b.products}, {"time_s", b.seconds}}}};
+             {{"method", b.preconditioned ? "LOBPCG" : "Lanczos"},
+              {"restarts", b.iterations},
+              {"products", b.products},
+              {"time_s", b.seconds}}}};
         }
       return j;
     }
@@ -112,7 +115,10 @@ namespace lightbody
               {"added_mass_kg", m.added_mass_kg},
               {"converged", m.converged},
               {"eigen_solver",
-               {{"restarts", m.iterations}, {"products", m.products}, {"time_s", m.seconds}}}};
+               {{"method", m.preconditioned ? "LOBPCG" : "Lanczos"},
+                {"restarts", m.iterations},
+                {"products", m.products},
+                {"time_s", m.seconds}}}};
     }
 
     Json weld_strengths_json(const DesignBasis &d)

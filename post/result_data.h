@@ -65,6 +65,7 @@ namespace lightbody
     bool                       passed     = true;
     bool                       converged  = true;
     unsigned                   iterations = 0, products = 0;
+    bool                       preconditioned   = false; // LOBPCG (else Lanczos)
     double                     assembly_seconds = 0, seconds = 0;
   };
 
@@ -80,7 +81,8 @@ namespace lightbody
     std::vector<std::string>           supports; // empty: a free body
     bool                               converged  = true;
     unsigned                           iterations = 0, products = 0;
-    double                             seconds = 0;
+    bool                               preconditioned = false; // LOBPCG (else Lanczos)
+    double                             seconds        = 0;
   };
 
   struct LoadCaseResult

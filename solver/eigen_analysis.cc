@@ -493,10 +493,11 @@ namespace lightbody
     BucklingSolution buckling_of(EigenPairs e, unsigned modes, const AffineConstraints<double> &c)
     {
       BucklingSolution b;
-      b.requested  = modes;
-      b.converged  = e.converged;
-      b.iterations = e.iterations;
-      b.products   = e.products;
+      b.requested      = modes;
+      b.converged      = e.converged;
+      b.iterations     = e.iterations;
+      b.products       = e.products;
+      b.preconditioned = e.preconditioned;
       for (std::size_t k = 0; k < e.values.size(); ++k)
         {
           // A load factor above 1e6 is no buckling at all (compression too small to speak of).
@@ -575,9 +576,10 @@ namespace lightbody
     m.shift = shift;
     EigenPairs e =
       extreme_eigenpairs(K_shifted, M, modes, EigenEnd::largest, 1e-9, eigen_subspace, 0, progress);
-    m.converged  = e.converged;
-    m.iterations = e.iterations;
-    m.products   = e.products;
+    m.converged      = e.converged;
+    m.iterations     = e.iterations;
+    m.products       = e.products;
+    m.preconditioned = e.preconditioned;
     // Rigid translations r_d: the mass that can move and each mode's share of it.
     std::array<Vector<double>, 3> Mr;
     for (unsigned d = 0; d < 3; ++d)

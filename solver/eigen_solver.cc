@@ -32,6 +32,14 @@ namespace lightbody
       return text && std::string(text) == "spectra";
     }
 
+    // LIGHTBODY_EIGEN=lanczos: the Lanczos process where the iterative solver's preconditioner
+    // would give LOBPCG (bench/iterative_benchmark.py's peer).
+    bool lanczos_requested()
+    {
+      const char *text = std::getenv("LIGHTBODY_EIGEN");
+      return text && std::string(text) == "lanczos";
+    }
+
     // y = L^-1 P B P^T L^-T x, the operator Spectra iterates with.
     class FactoredPencil
     {
@@ -648,6 +656,11 @@ namespace lightbody
     std::copy(out.begin(), out.end(), y);
   }
 
+  bool runs_preconditioned(const FactoredMatrix &A)
+  {
+    return A.precondition && !A.cholesky && !lanczos_requested();
+  }
+
   EigenPairs extreme_eigenpairs(const FactoredMatrix &A, const PencilMatrix &B, unsigned count,
                                 EigenEnd end, double tolerance, unsigned subspace, unsigned block,
                                 const EigenProgress &progress)
@@ -656,6 +669,8 @@ namespace lightbody
     const auto [nev, ncv] = subspace_of(n, count, subspace);
     const auto rule =
       end == EigenEnd::smallest ? Spectra::SortRule::SmallestAlge : Spectra::SortRule::LargestAlge;
+    if (runs_preconditioned(A))
+      return preconditioned_eigenpairs(A, B, count, end, tolerance, progress);
     if (A.cholesky && !spectra_requested())
       {
         const SparseCholesky &L = *A.cholesky;

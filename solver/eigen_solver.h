@@ -9,7 +9,8 @@
 // triangular halves: then the same Lanczos runs in the A inner product on A^-1 B, each step one
 // full solve, one product with B (A w = B f is known for the orthogonalisation) and one with A
 // for the new basis vector (A V kept by the recurrence drifts from the product at every step).
-// Spectra stays inside the .cc.
+// The iterative solver gives its preconditioner instead of exact solves: then LOBPCG
+// (preconditioned_eigenpairs, solver/preconditioned_eigen.cc). Spectra stays inside the .cc.
 #include "solver/cholmod_factor.h"
 #include "solver/lanczos_basis.h"
 
@@ -30,6 +31,9 @@ namespace lightbody
     unsigned                            products   = 0; // products with C
     unsigned                            steps      = 0; // Lanczos steps (blocks of products)
     bool                                converged  = false;
+    // by preconditioned_eigenpairs: `iterations` and `steps` LOBPCG's, `products` the
+    // applications of the preconditioner
+    bool preconditioned = false;
   };
 
   enum class EigenEnd
@@ -51,7 +55,11 @@ namespace lightbody
     // Where the Lanczos process keeps its basis of `columns` vectors and their products with A
     // (null: whole in this process): on a factor shared by processes, each its rows.
     std::function<std::unique_ptr<LanczosBasis>(long columns)> basis;
-    std::size_t                                                n = 0;
+    // y := T x for an approximate inverse T of A, symmetric positive definite (the iterative
+    // solver's preconditioner): with it (and `multiply`) the eigenpairs come from LOBPCG
+    // (preconditioned_eigenpairs) instead of the Lanczos process.
+    std::function<void(const double *, double *)> precondition;
+    std::size_t                                   n = 0;
 
     std::size_t size() const { return cholesky ? cholesky->size() : n; }
   };
@@ -109,6 +117,17 @@ namespace lightbody
   EigenPairs extreme_eigenpairs(const FactoredMatrix &A, const PencilMatrix &B, unsigned count,
                                 EigenEnd end, double tolerance = 1e-9, unsigned subspace = 0,
                                 unsigned block = 0, const EigenProgress &progress = {});
+  // The same by SLEPc's LOBPCG on B x = nu A x with A.precondition standing for A^-1 (one
+  // application a vector and iteration, no solves): A.multiply and A.precondition required;
+  // `tolerance` on the residual ||B x - nu A x|| relative to |nu| (SLEPc's test).
+  // LIGHTBODY_EIGEN=lanczos: the Lanczos process with A's solves instead.
+  EigenPairs preconditioned_eigenpairs(const FactoredMatrix &A, const PencilMatrix &B,
+                                       unsigned count, EigenEnd end, double tolerance,
+                                       const EigenProgress &progress = {});
+  // Whether extreme_eigenpairs takes A's pencils to preconditioned_eigenpairs.
+  bool runs_preconditioned(const FactoredMatrix &A);
+  // What preconditioned_eigenpairs holds for `count` pairs of a pencil of size n, bytes.
+  double preconditioned_eigen_bytes(std::size_t n, unsigned count);
   // Several pencils (A, B_k) on one factor, each its count_k eigenpairs (the buckling analyses of
   // a support set's load cases): their block Lanczos processes run side by side, one thread
   // each, and the solves they ask for at about the same time are made together. On CHOLMOD's

@@ -139,6 +139,19 @@ namespace lightbody
       }
   }
 
+  namespace
+  {
+    // "N restarts, M products" of the Lanczos process, or LOBPCG's iterations and applications
+    // of the preconditioner (the iterative solver's set).
+    std::string eigen_counts(unsigned iterations, unsigned products, bool preconditioned)
+    {
+      if (preconditioned)
+        return "LOBPCG, " + std::to_string(iterations) + " iterations, " +
+               std::to_string(products) + " applications of the preconditioner";
+      return std::to_string(iterations) + " restarts, " + std::to_string(products) + " products";
+    }
+  } // namespace
+
   void ElasticProblem::log_buckling(const LoadCaseSolution &l, bool compression,
                                     const std::string &solver_note)
   {
@@ -154,8 +167,8 @@ namespace lightbody
     for (double f : l.buckling.factors)
       text << " " << f;
     text << " (geometric stiffness " << l.buckling.assembly_seconds << " s, eigen solver"
-         << solver_note << " " << l.buckling.seconds << " s: " << l.buckling.iterations
-         << " restarts, " << l.buckling.products << " products"
+         << solver_note << " " << l.buckling.seconds << " s: "
+         << eigen_counts(l.buckling.iterations, l.buckling.products, l.buckling.preconditioned)
          << (l.buckling.converged ? "" : "; NOT CONVERGED") << ")";
     log_.message(text.str());
   }
@@ -235,8 +248,9 @@ namespace lightbody
     text << "modal: frequencies";
     for (double w2 : m.omega2)
       text << " " << std::sqrt(std::max(w2, 0.0)) / (2 * M_PI);
-    text << " Hz (" << m.rigid_body_modes << " rigid-body modes, " << m.iterations << " restarts, "
-         << m.products << " products" << (m.converged ? "" : "; NOT CONVERGED") << ")";
+    text << " Hz (" << m.rigid_body_modes << " rigid-body modes, "
+         << eigen_counts(m.iterations, m.products, m.preconditioned)
+         << (m.converged ? "" : "; NOT CONVERGED") << ")";
     log_.message(text.str());
     s.modal = std::move(m);
     cholesky_.reset();

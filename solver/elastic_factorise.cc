@@ -624,7 +624,8 @@ namespace lightbody
     const double      adds =
       static_cast<double>(m) *
         IterativeSolver::added_bytes_per_dof(subdomain, iterative_->processes()) +
-      (keep_pattern() && sparsity_ ? 12.0 * sparsity_->n_nonzero_elements() : 0.0);
+      (keep_pattern() && sparsity_ ? 12.0 * sparsity_->n_nonzero_elements() : 0.0) +
+      (eigen_modes() > 0 ? preconditioned_eigen_bytes(n, eigen_modes()) : 0.0);
     const double may_add = memory_left();
     log_.message("linear solver: conjugate gradients with algebraic multigrid (PETSc GAMG, "
                  "rigid-body modes, " +

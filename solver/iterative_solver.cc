@@ -577,6 +577,16 @@ namespace lightbody
       gather_to_rank0(out);
     }
 
+    // y = T x, T the preconditioner (x and y whole on rank 0, null on the others).
+    void precondition(const double *in, double *out)
+    {
+      fill_from_rank0(b, in);
+      PC pc = nullptr;
+      check(KSPGetPC(ksp, &pc), "KSPGetPC");
+      check(PCApply(pc, b, x), "the preconditioner");
+      gather_to_rank0(out);
+    }
+
     IterativeOutcome solve(double *data, double tolerance, int max_iterations)
     {
       double settings[2] = {tolerance, static_cast<double>(max_iterations)};
@@ -636,6 +646,7 @@ namespace lightbody
           return true;
         case iterative_solve: s.solve(nullptr, 0, 0); return true;
         case iterative_multiply: s.multiply(nullptr, nullptr); return true;
+        case iterative_precondition: s.precondition(nullptr, nullptr); return true;
         case iterative_free: s.free(); return true;
         default: return false;
       }
@@ -676,6 +687,12 @@ namespace lightbody
   {
     broadcast(iterative_multiply);
     impl_->multiply(x, y);
+  }
+
+  void IterativeSolver::precondition(const double *x, double *y) const
+  {
+    broadcast(iterative_precondition);
+    impl_->precondition(x, y);
   }
 
   double IterativeSolver::set_matrix(std::size_t n, const RowFunction &row,
@@ -730,24 +747,19 @@ namespace lightbody
 {
   std::string iterative_eigen_note(unsigned modes, std::size_t analyses)
   {
-    // The Lanczos process of an eigen analysis (solver/eigen_solver.h) takes each step's
-    // products with K^-1 as solves, one vector after the other, each to the tolerance of an
-    // eigen analysis's step (1e-10), so a product costs about a load case's solve. It stops when
-    // the modes have converged, checked after every step: products an analysis needed
-    // (2026-12-05, this machine, one process, the direct solver): the default tank at 90 mm,
-    // buckling of 3 modes, 69 and 60; the van body, buckling of 3 modes 72, vibration of 6
-    // modes 81; tests/data/iterative_plate.yaml, buckling of 1 mode 11, vibration of 2 modes
-    // 20 (22 with the iterative solver). With the iterative solver the tank's load cases took
-    // 12-14 s each and its first three products 47 s, against the factor's 0.1 s a product.
-    const std::size_t most = 80 * analyses;
-    return "note: with the iterative solver each product of an eigen analysis is a solve about "
-           "as long as a load case's: the " +
+    // The eigen analyses run as LOBPCG (solver/preconditioned_eigen.cc), each iteration one
+    // application of the multigrid cycle per vector of its block (the modes and two or more),
+    // against the Lanczos process's full solve per product (LIGHTBODY_EIGEN=lanczos). Measured
+    // (2026-12-05, this machine, one process, single runs): the default tank at 90 mm (202 k
+    // DoFs), buckling of 3 modes: 33 and 38 iterations, 175 and 200 applications, 50 and 56 s,
+    // its load cases 15 s each (the Lanczos process: about 15-20 min an analysis, 60-69 solves);
+    // the load factors equal the factorisation's to 3e-9.
+    return "note: with the iterative solver the " +
            (analyses == 1 ? std::string("eigen analysis")
                           : std::to_string(analyses) + " eigen analyses") +
            " here (up to " + std::to_string(modes) + " mode" + (modes == 1 ? "" : "s") +
-           ") may take up to about " + std::to_string(most) +
-           " such solves (the example bodies' analyses took 60 to 81 products each); the "
-           "factorisation, where it fits (--solver direct with more memory, --max-memory, or "
-           "more processes), takes seconds for them";
+           ") run as LOBPCG preconditioned by the multigrid, each taking about as long as "
+           "three or four load cases' solves; the factorisation, where it fits (--solver direct "
+           "with more memory, --max-memory, or more processes), takes seconds for them";
   }
 } // namespace lightbody

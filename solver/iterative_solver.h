@@ -63,6 +63,9 @@ namespace lightbody
 
     // y = A x (x and y on rank 0, in the solver's numbering).
     void multiply(const double *x, double *y) const;
+    // y = T x for the preconditioner T, an approximate inverse of A, symmetric positive
+    // definite (one multigrid cycle; x and y on rank 0, in the solver's numbering).
+    void precondition(const double *x, double *y) const;
 
     // The memory per DoF and process this solver adds to what the run holds when it is given
     // the matrix (measured, see the .cc; the caller's own copy of the matrix freed by `copied`):
@@ -86,7 +89,7 @@ namespace lightbody
 
   // What the eigen analyses of a support set will cost with this solver, said when it takes the
   // set: `analyses` analyses (buckling load cases, or one vibration analysis) of up to `modes`
-  // modes each. Every Lanczos product is one solve as long as a load case's (see the .cc).
+  // modes each, LOBPCG's (see the .cc).
   std::string iterative_eigen_note(unsigned modes, std::size_t analyses);
 
   // Ranks 1..N-1 of a launch: carries out the iterative solver's command `message` (from the

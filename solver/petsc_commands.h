@@ -22,26 +22,27 @@ namespace lightbody::petsc
   // The commands: the direct factorisation's, then the iterative solver's.
   enum Command : int
   {
-    stop_serving         = 0,
-    new_matrix           = 1,
-    analyse_it           = 2,
-    factorise_it         = 3,
-    solve_it             = 4,
-    free_it              = 5,
-    solve_shared         = 6, // the solves and products of a factor made together (SPMD run)
-    multiply_shared      = 7,
-    release              = 8, // rank 0 works with the others again; n: its status
-    solve_it_columns     = 9, // solves of several right-hand sides at once; n: how many
-    iterative_matrix     = 10,
-    iterative_solve      = 11,
-    iterative_free       = 12,
-    solve_shared_columns = 13,
-    basis_new            = 14, // a Lanczos basis spread by the shared factor's rows; n: its id
-    basis_orthogonalise  = 15,
-    basis_set            = 16,
-    basis_restart        = 17,
-    basis_combine        = 18,
-    basis_free           = 19,
-    iterative_multiply   = 20 // a product with the iterative solver's matrix
+    stop_serving           = 0,
+    new_matrix             = 1,
+    analyse_it             = 2,
+    factorise_it           = 3,
+    solve_it               = 4,
+    free_it                = 5,
+    solve_shared           = 6, // the solves and products of a factor made together (SPMD run)
+    multiply_shared        = 7,
+    release                = 8, // rank 0 works with the others again; n: its status
+    solve_it_columns       = 9, // solves of several right-hand sides at once; n: how many
+    iterative_matrix       = 10,
+    iterative_solve        = 11,
+    iterative_free         = 12,
+    solve_shared_columns   = 13,
+    basis_new              = 14, // a Lanczos basis spread by the shared factor's rows; n: its id
+    basis_orthogonalise    = 15,
+    basis_set              = 16,
+    basis_restart          = 17,
+    basis_combine          = 18,
+    basis_free             = 19,
+    iterative_multiply     = 20, // a product with the iterative solver's matrix
+    iterative_precondition = 21  // one application of its preconditioner
   };
 } // namespace lightbody::petsc

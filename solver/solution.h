@@ -31,8 +31,11 @@ namespace lightbody
     std::vector<dealii::Vector<double>> modes;   // largest displacement component 1
     bool                                converged  = true;
     unsigned                            iterations = 0, products = 0;
-    double                              assembly_seconds = 0; // the geometric stiffness
-    double                              seconds          = 0; // the eigen solve
+    // LOBPCG with the iterative solver's preconditioner (iterations and applications of it),
+    // else the Lanczos process (restarts and products).
+    bool   preconditioned   = false;
+    double assembly_seconds = 0; // the geometric stiffness
+    double seconds          = 0; // the eigen solve
   };
 
   // Natural vibration: K phi = omega^2 M phi on the modal support set.
@@ -51,7 +54,8 @@ namespace lightbody
     std::vector<unsigned>              supports;
     bool                               converged  = true;
     unsigned                           iterations = 0, products = 0;
-    double                             seconds = 0;
+    bool                               preconditioned = false; // as BucklingSolution's
+    double                             seconds        = 0;
   };
 
   struct LoadCaseSolution

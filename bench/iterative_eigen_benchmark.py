@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+"""The iterative solver's eigen analyses: LOBPCG against the Lanczos process, on the same model.
+
+With `--solver iterative` the buckling and vibration analyses run as LOBPCG preconditioned by the
+solver's multigrid (solver/preconditioned_eigen.cc). Its peer, in the same script, is the Lanczos
+process the iterative solver ran before, each product a solve with K to 1e-10
+(LIGHTBODY_EIGEN=lanczos, read for this benchmark only), and the direct solver gives the reference
+values. Runs `lightbody run CASE --output summary --solver ...` at one mesh size (--repeat times
+each, in turn) and prints per eigen analysis: each method's median time, its iterations (LOBPCG)
+or restarts (Lanczos) and products (applications of the preconditioner, or solves), the largest
+difference of its load factors or frequencies from the direct solver's (relative), and the ratio
+of the times; then each run's median wall time and peak memory.
+
+usage: python3 bench/iterative_eigen_benchmark.py [--build build]
+           [--case cases/tank_8m3_elliptical.yaml] [--size 150] [--repeat 1] [--no-lanczos]
+           [--set KEY=VALUE ...]
+"""
+import argparse, json, os, shutil, statistics, subprocess, tempfile, time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def one(binary, case, method, size, sets):
+    out = tempfile.mkdtemp(prefix="eigen_bench_")
+    env = dict(os.environ)
+    solver = "direct" if method == "direct" else "iterative"
+    if method == "lanczos":
+        env["LIGHTBODY_EIGEN"] = "lanczos"
+    command = [binary, "run", case, "--out", os.path.join(out, "r"), "--output", "summary",
+               "--quiet", "--solver", solver, "--set", "mesh.size=%gmm" % size]
+    for s in sets:
+        command += ["--set", s]
+    start = time.monotonic()
+    with open(os.path.join(out, "stderr"), "w") as errors:
+        p = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=errors)
+        _, status, usage = os.wait4(p.pid, 0)
+    wall = time.monotonic() - start
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 3, 6):
+        with open(os.path.join(out, "stderr")) as f:
+            err = f.read().strip().splitlines()
+        shutil.rmtree(out)
+        raise SystemExit("%s run: exit %d: %s" % (method, code, err[-1] if err else ""))
+    with open(os.path.join(out, "r", "report.json")) as f:
+        report = json.load(f)
+    shutil.rmtree(out)
+    analyses = {}
+    for case_ in report["load_cases"]:
+        b = case_.get("buckling")
+        if b and b.get("eigen_solver"):
+            analyses["buckling " + case_["name"]] = (b["load_factors"], b["eigen_solver"])
+    m = report.get("modal")
+    if m and m.get("eigen_solver"):
+        analyses["vibration"] = (m["frequencies_Hz"], m["eigen_solver"])
+    return {"wall": wall, "peak_gb": usage.ru_maxrss / 1e6, "dofs": report.get("dofs", 0),
+            "analyses": analyses}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--build", default=os.path.join(ROOT, "build"))
+    ap.add_argument("--case", default=os.path.join(ROOT, "cases", "tank_8m3_elliptical.yaml"))
+    ap.add_argument("--size", type=float, default=150, help="mesh size in mm")
+    ap.add_argument("--repeat", type=int, default=1)
+    ap.add_argument("--no-lanczos", action="store_true", help="without the Lanczos peer")
+    ap.add_argument("--set", action="append", default=[], help="passed to lightbody run")
+    a = ap.parse_args()
+    binary = os.path.join(a.build, "lightbody")
+    methods = ["direct", "lobpcg"] + ([] if a.no_lanczos else ["lanczos"])
+    runs = {m: [] for m in methods}
+    for _ in range(a.repeat):
+        for m in methods:
+            runs[m].append(one(binary, a.case, m, a.size, a.set))
+    reference = runs["direct"][0]["analyses"]
+    print("case %s at %g mm, %d DoFs, medians of %d (one process)" %
+          (os.path.relpath(a.case, ROOT), a.size, runs["direct"][0]["dofs"], a.repeat))
+    print("| analysis | method | s | iterations | products | largest difference | ratio |")
+    print("|---|---|---|---|---|---|---|")
+    for name, (values, _) in reference.items():
+        times = {}
+        for m in methods[1:]:
+            t = statistics.median(r["analyses"][name][1]["time_s"] for r in runs[m])
+            e = runs[m][0]["analyses"][name]
+            got = e[0]
+            diff = max((abs(x - y) / abs(y) for x, y in zip(got, values)), default=0.0)
+            if len(got) != len(values):
+                diff = float("nan")
+            times[m] = t
+            ratio = "%.1f" % (t / times["lobpcg"]) if m != "lobpcg" and times["lobpcg"] else "1"
+            print("| %s | %s | %.1f | %d | %d | %.1e | %s |" %
+                  (name, e[1].get("method", m), t, e[1]["restarts"], e[1]["products"], diff,
+                   ratio))
+    print()
+    print("| run | wall s | peak GB |")
+    print("|---|---|---|")
+    for m in methods:
+        print("| %s | %.1f | %.2f |" % (m, statistics.median(r["wall"] for r in runs[m]),
+                                      statistics.median(r["peak_gb"] for r in runs[m])))
+
+
+if __name__ == "__main__":
+    main()
