@@ -197,6 +197,11 @@ namespace lightbody
               stalled = true;
               break;
             }
+          // Stalled above that: the products' round-off is too coarse for the pencil (a free
+          // body: K + s M is 1e10 times as stiff in its elastic modes as in its rigid ones, and
+          // the Ritz values of the rigid rotations scattered by 3e-5 about 1 / s): not converged.
+          if (iteration - best_at >= 2 * stall)
+            break;
           for (Eigen::Index j = 0; j < em; ++j)
             if (rho[j] >= tolerance)
               active.push_back(j);
