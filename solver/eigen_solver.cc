@@ -33,7 +33,7 @@ namespace lightbody
     }
 
     // LIGHTBODY_EIGEN=lanczos: the Lanczos process where the iterative solver's preconditioner
-    // would give LOBPCG (bench/iterative_benchmark.py's peer).
+    // would give LOBPCG (bench/iterative_eigen_benchmark.py's peer).
     bool lanczos_requested()
     {
       const char *text = std::getenv("LIGHTBODY_EIGEN");

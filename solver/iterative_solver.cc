@@ -750,16 +750,18 @@ namespace lightbody
     // The eigen analyses run as LOBPCG (solver/preconditioned_eigen.cc), each iteration one
     // application of the multigrid cycle per vector of its block (the modes and two or more),
     // against the Lanczos process's full solve per product (LIGHTBODY_EIGEN=lanczos). Measured
-    // (2026-12-05, this machine, one process, single runs): the default tank at 90 mm (202 k
-    // DoFs), buckling of 3 modes: 33 and 38 iterations, 175 and 200 applications, 50 and 56 s,
-    // its load cases 15 s each (the Lanczos process: about 15-20 min an analysis, 60-69 solves);
-    // the load factors equal the factorisation's to 3e-9.
+    // (2026-12-05, this machine, one process, single runs), an analysis against a load case's
+    // solve: the default tank at 90 mm (202 k DoFs), buckling of 3 modes, 50 and 56 s against
+    // 13-15 s (1.1 to 1.3 solves a mode; the Lanczos process: about 15-20 min an analysis, 60-69
+    // solves); the van body at 300 mm, buckling of 3 modes 27 s, vibration of 6 modes 70 s,
+    // against 8-10 s (0.9 and 1.2 a mode).
     return "note: with the iterative solver the " +
            (analyses == 1 ? std::string("eigen analysis")
                           : std::to_string(analyses) + " eigen analyses") +
            " here (up to " + std::to_string(modes) + " mode" + (modes == 1 ? "" : "s") +
-           ") run as LOBPCG preconditioned by the multigrid, each taking about as long as "
-           "three or four load cases' solves; the factorisation, where it fits (--solver direct "
-           "with more memory, --max-memory, or more processes), takes seconds for them";
+           ") run as LOBPCG preconditioned by the multigrid, each taking about as long as a "
+           "load case's solve for each mode asked (the example bodies: 0.9 to 1.3); the "
+           "factorisation, where it fits (--solver direct with more memory, --max-memory, or "
+           "more processes), takes seconds for them";
   }
 } // namespace lightbody
