@@ -24,21 +24,17 @@ namespace lightbody
 {
   namespace
   {
-    // LIGHTBODY_EIGEN=spectra: Spectra's implicitly restarted Lanczos on a CHOLMOD factor too,
-    // for bench/buckling_benchmark.py to compare.
-    bool spectra_requested()
+    // Whether LIGHTBODY_EIGEN names `method` (read for the benchmarks only): `spectra`,
+    // Spectra's implicitly restarted Lanczos on a CHOLMOD factor too (bench/buckling_benchmark.py);
+    // `lanczos`, the Lanczos process where the iterative solver's preconditioner would give
+    // LOBPCG (bench/iterative_eigen_benchmark.py's peer).
+    bool eigen_method_requested(const char *method)
     {
       const char *text = std::getenv("LIGHTBODY_EIGEN");
-      return text && std::string(text) == "spectra";
+      return text && std::string(text) == method;
     }
-
-    // LIGHTBODY_EIGEN=lanczos: the Lanczos process where the iterative solver's preconditioner
-    // would give LOBPCG (bench/iterative_eigen_benchmark.py's peer).
-    bool lanczos_requested()
-    {
-      const char *text = std::getenv("LIGHTBODY_EIGEN");
-      return text && std::string(text) == "lanczos";
-    }
+    bool spectra_requested() { return eigen_method_requested("spectra"); }
+    bool lanczos_requested() { return eigen_method_requested("lanczos"); }
 
     // y = L^-1 P B P^T L^-T x, the operator Spectra iterates with.
     class FactoredPencil
