@@ -102,9 +102,13 @@ namespace lightbody
   buckling_modes_together(const FactoredMatrix &K, const std::vector<BucklingRequest> &requests,
                           const dealii::AffineConstraints<double> &c);
 
-  // The lowest natural frequencies from the factor of K + shift M.
+  // The lowest natural frequencies from the factor of K + shift M. `free_body`: a body without
+  // supports, the DoFs' points (whose rigid-body modes are then deflated where the eigen
+  // analysis runs preconditioned, as LOBPCG: its products' round-off keeps their residuals from
+  // converging); null: supported.
   ModalSolution vibration_modes(const FactoredMatrix &K_shifted, double shift,
                                 const PencilMatrix &M, const dealii::AffineConstraints<double> &c,
                                 const std::vector<unsigned char> &component, unsigned modes,
-                                const EigenProgress &progress = {});
+                                const EigenProgress                 &progress  = {},
+                                const std::vector<dealii::Point<3>> *free_body = nullptr);
 } // namespace lightbody

@@ -117,13 +117,23 @@ namespace lightbody
   EigenPairs extreme_eigenpairs(const FactoredMatrix &A, const PencilMatrix &B, unsigned count,
                                 EigenEnd end, double tolerance = 1e-9, unsigned subspace = 0,
                                 unsigned block = 0, const EigenProgress &progress = {});
-  // The same by SLEPc's LOBPCG on B x = nu A x with A.precondition standing for A^-1 (one
-  // application a vector and iteration, no solves): A.multiply and A.precondition required;
-  // `tolerance` on the residual ||B x - nu A x|| relative to |nu| (SLEPc's test).
+  // The same by LOBPCG on B x = nu A x with A.precondition standing for A^-1 (one application
+  // a vector and iteration, no solves): A.multiply and A.precondition required; `tolerance` on
+  // the residual in the preconditioner's norm relative to |nu| (solver/preconditioned_eigen.cc).
   // LIGHTBODY_EIGEN=lanczos: the Lanczos process with A's solves instead.
   EigenPairs preconditioned_eigenpairs(const FactoredMatrix &A, const PencilMatrix &B,
                                        unsigned count, EigenEnd end, double tolerance,
                                        const EigenProgress &progress = {});
+  // The `count` largest where the vectors `known` span eigenvectors of the largest eigenvalues
+  // (a free body's rigid-body modes for M x = nu (K + s M) x, exact in arithmetic but not in
+  // the products: K + s M is so much stiffer in the elastic modes that the products' round-off
+  // keeps their residuals from converging): their pairs by Rayleigh-Ritz on their span, the
+  // rest by LOBPCG with them deflated (kept B-orthogonal to them). The caller checks that the
+  // known pairs are what it knew them to be (their eigenvalues come first).
+  EigenPairs preconditioned_eigenpairs(const FactoredMatrix &A, const PencilMatrix &B,
+                                       unsigned                                   count,
+                                       const std::vector<dealii::Vector<double>> &known,
+                                       double tolerance, const EigenProgress &progress = {});
   // Whether extreme_eigenpairs takes A's pencils to preconditioned_eigenpairs.
   bool runs_preconditioned(const FactoredMatrix &A);
   // What preconditioned_eigenpairs holds for `count` pairs of a pencil of size n, bytes.

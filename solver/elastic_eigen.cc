@@ -229,7 +229,8 @@ namespace lightbody
     on_rank0([&] {
       StageLog::Scope t(log_, "modal");
       m = vibration_modes(factored(), shift, pencil(serial_mass_), constraints_, component_,
-                          spec.modes, eigen_progress("natural frequencies", spec.modes));
+                          spec.modes, eigen_progress("natural frequencies", spec.modes),
+                          spec.free ? &support_points_ : nullptr);
     });
     eigen_matrix_.reset();
     serial_mass_.clear();

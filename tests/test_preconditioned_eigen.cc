@@ -184,3 +184,39 @@ TEST(PreconditionedEigen, AWorsePreconditionerGivesTheSameValuesInMoreIterations
     EXPECT_NEAR(a.values[k], b.values[k], 1e-10 * a.values[0]);
   EXPECT_GT(b.products, a.products);
 }
+
+// Known eigenvectors deflated (a free body's rigid-body modes): a free chain, K the path graph's
+// Laplacian (tridiag(-1, 2, -1) with 1 at both ends), whose eigenvalues are 2 - 2 cos(k pi / n),
+// k = 0..n-1, k = 0 the constant vector (the rigid translation); A = K + s I with s small against
+// the lowest elastic one (1e-6 here, 1.1e-4 for k = 1), B = I: nu = 1 / (lambda_k + s). The
+// constant vector given as known, its pair comes from Rayleigh-Ritz on its span, the others
+// from LOBPCG kept orthogonal to it; with fewer pairs asked than known, the known ones alone.
+TEST(PreconditionedEigen, KnownVectorsAreDeflated)
+{
+  const unsigned  n = 300;
+  const double    s = 1e-6;
+  Eigen::MatrixXd K = second_difference(n);
+  K(0, 0) = K(n - 1, n - 1) = 1;
+  Problem p(K + s * Eigen::MatrixXd::Identity(n, n), Eigen::MatrixXd::Identity(n, n));
+  std::vector<dealii::Vector<double>> known(1, dealii::Vector<double>(n));
+  known[0] = 2.0; // any multiple
+  const EigenPairs e =
+    lightbody::preconditioned_eigenpairs(p.factored(), p.pencil(), 4, known, 1e-9);
+  ASSERT_TRUE(e.converged);
+  ASSERT_EQ(e.values.size(), 4u);
+  for (unsigned k = 0; k < 4; ++k)
+    {
+      const double lambda = 2 - 2 * std::cos(k * M_PI / n);
+      EXPECT_NEAR(e.values[k] * (lambda + s), 1.0, 1e-9) << "k = " << k;
+    }
+  p.check_pairs(e);
+  for (unsigned k = 1; k < 4; ++k)
+    EXPECT_NEAR(Eigen::Map<const Eigen::VectorXd>(e.vectors[k].data(), n).sum(), 0.0, 1e-8)
+      << "k = " << k;
+  const EigenPairs one =
+    lightbody::preconditioned_eigenpairs(p.factored(), p.pencil(), 1, known, 1e-9);
+  ASSERT_TRUE(one.converged);
+  ASSERT_EQ(one.values.size(), 1u);
+  EXPECT_NEAR(one.values[0] * s, 1.0, 1e-9);
+  EXPECT_EQ(one.iterations, 0u);
+}
