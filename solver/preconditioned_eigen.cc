@@ -305,9 +305,15 @@ namespace lightbody
       ++leading;
     out.converged      = leading == count;
     out.preconditioned = true;
+    // (most extreme first: the Rayleigh quotients made anew at the last step may have swapped
+    // values equal to round-off, as a partly free body's rigid-body modes)
+    std::vector<Eigen::Index> order(leading);
     for (unsigned k = 0; k < leading; ++k)
+      order[k] = static_cast<Eigen::Index>(k);
+    std::stable_sort(order.begin(), order.end(),
+                     [&](Eigen::Index a, Eigen::Index b) { return theta[a] < theta[b]; });
+    for (const Eigen::Index j : order)
       {
-        const auto             j = static_cast<Eigen::Index>(k);
         dealii::Vector<double> phi(n);
         const double           norm = X.col(j).dot(AX.col(j));
         if (!(norm > 0) || !std::isfinite(norm))
