@@ -27,6 +27,7 @@
 #include <Eigen/Dense>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <random>
@@ -78,10 +79,11 @@ namespace lightbody
 
   double preconditioned_eigen_bytes(std::size_t n, unsigned count)
   {
-    // The blocks of n x m: X, W, P, their products with A and B, R and T R (11), the start's
-    // (1) and the basis S = [X W P] with its products (9, copies).
+    // The blocks of n x m held at once: X, W, P and their products with A and B (9; R and
+    // T R only while W is made, with X's products alone; at an update the new X and P beside
+    // X, W and P), and a known set's deflation (R and B R, a few vectors).
     const unsigned m = block_of(std::max(count, 1u), std::max<std::size_t>(n, 1));
-    return 8.0 * static_cast<double>(n) * 21 * m;
+    return 8.0 * static_cast<double>(n) * 10 * m;
   }
 
   static EigenPairs lobpcg(const FactoredMatrix &A, const PencilMatrix &B, unsigned count,
@@ -181,17 +183,19 @@ namespace lightbody
     unsigned     best_at = 0, stall = 25;
     const double attained = 1e-5;
     bool         stalled  = false;
+    bool         fresh    = true; // (AX, BX and theta those of X)
     for (; iteration < most_iterations; ++iteration)
       {
         // The block's products anew (not by the Rayleigh-Ritz step's linear combinations,
         // whose round-off would make the residuals look smaller than they are), its Rayleigh
         // quotients, residuals and their preconditioned form.
-        if (iteration > 0)
+        if (!fresh)
           {
             by_A(X, AX); // (X A-orthonormal to round-off)
             by_B(X, BX);
             for (Eigen::Index j = 0; j < em; ++j)
               theta[j] = X.col(j).dot(BX.col(j)) / X.col(j).dot(AX.col(j));
+            fresh = true;
           }
         Block R = BX - AX * theta.asDiagonal();
         if (deflation)
@@ -248,6 +252,7 @@ namespace lightbody
           for (std::size_t j = 0; j < active.size(); ++j)
             W.col(static_cast<Eigen::Index>(j)) = TR.col(active[j]);
         }
+        R.resize(0, 0);
         // W A-orthogonal to X (twice: once is not enough where W has converged into X's span).
         for (int pass = 0; pass < 2; ++pass)
           W -= X * (AX.transpose() * W);
@@ -263,25 +268,29 @@ namespace lightbody
             by_A(P, AP);
             by_B(P, BP);
           }
-        const Eigen::Index cw = W.cols(), cp = P.cols(), cs = em + cw + cp;
-        Block              S(static_cast<Eigen::Index>(n), cs), AS(S.rows(), cs), BS(S.rows(), cs);
-        S << X, W, P;
-        AS << AX, AW, AP;
-        BS << BX, BW, BP;
-        // Each column of unit A-norm first, so that the Gram matrix's small eigenvalues are
+        // The Gram matrices of the basis S = [X W P] block by block (S itself and its
+        // products are never formed: the blocks' products are made anew at the next step), each
+        // column scaled to unit A-norm, so that the A-Gram matrix's small eigenvalues are
         // dependence, not a short column.
-        for (Eigen::Index j = 0; j < cs; ++j)
-          {
-            const double a = S.col(j).dot(AS.col(j));
-            if (a > 0)
+        const Eigen::Index           cw = W.cols(), cp = P.cols(), cs = em + cw + cp;
+        const std::array<Block *, 3> Sb{&X, &W, &P}, ASb{&AX, &AW, &AP}, BSb{&BX, &BW, &BP};
+        const Eigen::Index           at[4] = {0, em, em + cw, cs};
+        Eigen::MatrixXd              GA(cs, cs), GB(cs, cs);
+        for (int a = 0; a < 3; ++a)
+          for (int b = 0; b < 3; ++b)
+            if (at[a + 1] > at[a] && at[b + 1] > at[b])
               {
-                const double f = 1 / std::sqrt(a);
-                S.col(j) *= f;
-                AS.col(j) *= f;
-                BS.col(j) *= f;
+                GA.block(at[a], at[b], at[a + 1] - at[a], at[b + 1] - at[b]) =
+                  Sb[a]->transpose() * *ASb[b];
+                GB.block(at[a], at[b], at[a + 1] - at[a], at[b + 1] - at[b]) =
+                  Sb[a]->transpose() * *BSb[b];
               }
-          }
-        const Eigen::MatrixXd Z = orthonormalising(S.transpose() * AS, basis_drop);
+        Eigen::VectorXd unit(cs);
+        for (Eigen::Index j = 0; j < cs; ++j)
+          unit[j] = GA(j, j) > 0 ? 1 / std::sqrt(GA(j, j)) : 1.0;
+        GA                      = unit.asDiagonal() * GA * unit.asDiagonal();
+        GB                      = unit.asDiagonal() * GB * unit.asDiagonal();
+        const Eigen::MatrixXd Z = orthonormalising(GA, basis_drop);
         if (Z.cols() < em)
           {
             // (the basis has collapsed below the block's width: again without P, or the end)
@@ -290,12 +299,35 @@ namespace lightbody
             P.resize(0, 0);
             continue;
           }
-        const Eigen::MatrixXd                          H = Z.transpose() * (S.transpose() * BS) * Z;
+        const Eigen::MatrixXd                          H = Z.transpose() * GB * Z;
         Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> e(0.5 * (H + H.transpose()));
-        const Eigen::MatrixXd                          C = Z * e.eigenvectors().leftCols(em);
-        // P: the new X's part in W and P (the products of both made anew at the next step).
-        P = S.rightCols(cw + cp) * C.bottomRows(cw + cp);
-        X = S * C;
+        const Eigen::MatrixXd C = unit.asDiagonal() * (Z * e.eigenvectors().leftCols(em));
+        // The products are made anew from the new blocks at the next step: freed here, so
+        // that the blocks held at once are X, W, P and their products with A and B (with S =
+        // [X W P] and its products copied, 21 blocks: the van example at 300 mm, 68 k DoFs, 20
+        // natural frequencies, peak 1.05 GB against 0.85 GB now, the same frequencies; single
+        // runs, 2026-12-06).
+        for (Block *b : {&AX, &BX, &AW, &BW, &AP, &BP})
+          b->resize(0, 0);
+        // P: the new X's part in W and P.
+        Block Pn = W * C.middleRows(em, cw);
+        if (cp > 0)
+          Pn += P * C.bottomRows(cp);
+        W.resize(0, 0);
+        Block Xn = X * C.topRows(em);
+        Xn += Pn;
+        X     = std::move(Xn);
+        P     = std::move(Pn);
+        fresh = false;
+      }
+    if (!fresh)
+      {
+        // (stopped after an update, at the most iterations: the products and Rayleigh
+        // quotients of the block returned)
+        by_A(X, AX);
+        by_B(X, BX);
+        for (Eigen::Index j = 0; j < em; ++j)
+          theta[j] = X.col(j).dot(BX.col(j)) / X.col(j).dot(AX.col(j));
       }
     out.iterations   = iteration;
     out.steps        = iteration;
