@@ -4,6 +4,7 @@
 #include "input/errors.h"
 #include "solver/condensed_assembly.h"
 #include "solver/eigen_solver.h"
+#include "solver/rigid_body_modes.h"
 #include "solver/shell_element.h"
 
 #include <deal.II/base/multithread_info.h>
@@ -592,16 +593,10 @@ namespace lightbody
           {
             if (c.is_constrained(i) || component[i] > 2)
               continue;
-            const unsigned     d = component[i];
-            const Tensor<1, 3> p = (*free_body)[i] - centre;
-            rigid[d][i]          = 1;
-            // rotations about x, y, z: (e_a x p)_d
-            for (unsigned a = 0; a < 3; ++a)
-              {
-                Tensor<1, 3> axis;
-                axis[a]         = 1;
-                rigid[3 + a][i] = cross_product_3d(axis, p)[d];
-              }
+            const Tensor<1, 3> r    = (*free_body)[i] - centre;
+            const double       p[3] = {r[0], r[1], r[2]};
+            for (unsigned k = 0; k < 6; ++k)
+              rigid[k][i] = rigid_body_mode(k, component[i], p);
           }
         e = preconditioned_eigenpairs(K_shifted, M, modes, rigid, 1e-9, progress);
         // They were rigid-body modes if their omega^2 are within the products' round-off of

@@ -1,4 +1,5 @@
 #include "solver/iterative_solver.h"
+#include "solver/rigid_body_modes.h"
 
 #include "solver/cholmod_factor.h"
 #include "solver/petsc_commands.h"
@@ -397,15 +398,7 @@ namespace lightbody
                   const double p[3] = {(*coordinates)[base] - centre[0],
                                        (*coordinates)[base + 1] - centre[1],
                                        (*coordinates)[base + 2] - centre[2]};
-                  // Translations along x, y, z; rotations about x, y, z.
-                  if (k < 3)
-                    mode[i] = c == k ? 1 : 0;
-                  else if (k == 3)
-                    mode[i] = c == 1 ? -p[2] : c == 2 ? p[1] : 0;
-                  else if (k == 4)
-                    mode[i] = c == 0 ? p[2] : c == 2 ? -p[0] : 0;
-                  else
-                    mode[i] = c == 0 ? -p[1] : c == 1 ? p[0] : 0;
+                  mode[i] = rigid_body_mode(static_cast<unsigned>(k), static_cast<unsigned>(c), p);
                 }
             }
           check(VecDuplicate(x, &modes[k]), "VecDuplicate");
