@@ -9,27 +9,35 @@ total), its time in the solves, and the ratio of the wall times. With --processe
 runs go under `mpirun --bind-to none -np N` (its rows spread over the processes). With
 --single-peer each iterative run is repeated with LIGHTBODY_SINGLE_SUBDOMAINS=0 (the smoother's
 subdomain factors kept in double precision, as before they were kept in single precision,
-solver/iterative_solver.cc) and a line per mesh compares the two.
+solver/iterative_solver.cc) and a line per mesh compares the two. With --threads-peer likewise
+with LIGHTBODY_SUBDOMAIN_THREADS=1: the smoother's subdomain solves on one thread, as before
+2026-12-06, against the run's threads.
 
 usage: python3 bench/iterative_benchmark.py [--build build] [--case cases/tank_shell_5083.yaml]
                                             [--sizes 240,120] [--repeat 1] [--processes 0]
-                                            [--no-direct] [--single-peer] [--set KEY=VALUE ...]
+                                            [--no-direct] [--single-peer] [--threads-peer]
+                                            [--set KEY=VALUE ...]
 """
 import argparse, json, os, shutil, statistics, subprocess, tempfile, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
+PEERS = {"double": "LIGHTBODY_SINGLE_SUBDOMAINS", "one-thread": "LIGHTBODY_SUBDOMAIN_THREADS"}
+PEER_VALUES = {"LIGHTBODY_SINGLE_SUBDOMAINS": "0", "LIGHTBODY_SUBDOMAIN_THREADS": "1"}
+
+
 def one(binary, case, solver, size, processes, sets):
     out = tempfile.mkdtemp(prefix="iterative_bench_")
     env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
                OMPI_MCA_rmaps_base_oversubscribe="1")
-    peer = solver == "double"  # (the iterative solver, its subdomain factors in double)
+    # (the iterative solver with its subdomain factors in double, or their solves on one thread)
+    peer = PEERS.get(solver)
     if peer:
         solver = "iterative"
-        env["LIGHTBODY_SINGLE_SUBDOMAINS"] = "0"
+        env[peer] = PEER_VALUES[peer]
     command = (["mpirun", "--bind-to", "none", "-np", str(processes)] +
-               (["-x", "LIGHTBODY_SINGLE_SUBDOMAINS"] if peer else [])
+               (["-x", peer] if peer else [])
                if processes > 0 else []) + [
         binary, "run", case, "--out", os.path.join(out, "r"), "--output", "summary", "--quiet",
         "--solver", solver, "--set", "mesh.size=%gmm" % size]
@@ -70,11 +78,13 @@ def main():
     ap.add_argument("--no-direct", action="store_true", help="iterative runs only")
     ap.add_argument("--single-peer", action="store_true",
                     help="also the iterative solver with its subdomain factors in double")
+    ap.add_argument("--threads-peer", action="store_true",
+                    help="also the iterative solver with its subdomain solves on one thread")
     ap.add_argument("--set", action="append", default=[], help="passed to lightbody run")
     a = ap.parse_args()
     binary = os.path.join(a.build, "lightbody")
     solvers = (["iterative"] if a.no_direct else ["direct", "iterative"]) + (
-        ["double"] if a.single_peer else [])
+        ["double"] if a.single_peer else []) + (["one-thread"] if a.threads_peer else [])
     print("case %s; iterative runs %s" % (os.path.relpath(a.case, ROOT),
           "under mpirun -np %d" % a.processes if a.processes else "in one process"))
     print("%8s %9s | %9s %7s %8s | %9s %7s %8s %6s %7s %8s | %6s" % (
@@ -110,6 +120,12 @@ def main():
                       "", p["wall"], p["peak_gb"], p["setup"], p["its"], p["solves"],
                       i["wall"] / p["wall"], i["peak_gb"] / p["peak_gb"],
                       i["solves"] / p["solves"]), flush=True)
+        p = med.get("one-thread")
+        if p and i:
+            print("%8s subdomain solves on one thread: %.2f s, %.2f GB, set-up %.2f s, %d its, "
+                  "solves %.2f s; threads / one: wall %.2f, solves %.2f" % (
+                      "", p["wall"], p["peak_gb"], p["setup"], p["its"], p["solves"],
+                      i["wall"] / p["wall"], i["solves"] / p["solves"]), flush=True)
     print("(GB: the run's peak resident set, its largest process; ratio: iterative / direct wall "
           "time)")
 

@@ -729,6 +729,8 @@ namespace lightbody
     return true;
   }
 
+  bool SparseCholesky::single_precision() const { return !impl_->single.empty(); }
+
   void SparseCholesky::single_refused() const
   {
     if (!impl_->single.empty())

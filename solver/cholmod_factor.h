@@ -85,6 +85,9 @@ namespace lightbody
     // arithmetic stays double); solve_lower() and solve_upper() are then refused. A supernodal
     // factor only (else nothing changes); returns whether it was kept so.
     bool keep_single_precision();
+    // Whether keep_single_precision() kept it so. Its solve() is then this program's own code
+    // (no BLAS, no CHOLMOD): solves of different factors may run in different threads.
+    bool single_precision() const;
     // The smallest pivot of a factor kept in single precision, relative to its largest.
     inline static double single_pivot_range = 1e-7;
 

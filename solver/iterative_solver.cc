@@ -4,6 +4,8 @@
 #include "solver/cholmod_factor.h"
 #include "solver/petsc_commands.h"
 
+#include <deal.II/base/multithread_info.h>
+
 #include <mpi.h>
 #include <petscksp.h>
 // (the preconditioner's function table, to register a type of our own: PETSc's private header)
@@ -16,7 +18,10 @@
 #include <set>
 #include <stdexcept>
 #include <cstdlib>
+#include <exception>
 #include <string>
+#include <system_error>
+#include <thread>
 
 namespace lightbody
 {
@@ -56,7 +61,7 @@ namespace lightbody
     {
       std::vector<std::vector<PetscInt>>           rows; // sorted, with the overlap
       std::vector<std::unique_ptr<SparseCholesky>> factors;
-      std::vector<double>                          work;
+      std::vector<std::vector<double>>             sums; // the helper threads' (subdomains_apply)
       std::string failure; // why the last set-up or apply failed (PETSc's error text carries it)
     };
 
@@ -74,6 +79,44 @@ namespace lightbody
       }();
       return on;
     }
+
+    // The threads the smoother's subdomain solves run on: the run's (--threads; under mpirun
+    // each process's share of its machine's cores), or LIGHTBODY_SUBDOMAIN_THREADS (read for
+    // bench/iterative_benchmark.py's peer). On the 2-core machine, one process, 2026-12-06:
+    // cases/tank_shell_5083.yaml at 60 mm (356 k DoFs) the solves 0.79 times the time on one
+    // thread, at 120 mm 0.73, the same iterations; each helper adds a vector of the rows.
+    std::size_t subdomain_threads()
+    {
+      static const int given = [] {
+        const char *v = std::getenv("LIGHTBODY_SUBDOMAIN_THREADS");
+        return v ? std::max(1, std::atoi(v)) : 0;
+      }();
+      return static_cast<std::size_t>(given > 0 ? given : dealii::MultithreadInfo::n_threads());
+    }
+
+    // The BLAS on one thread while the iterative solver solves or preconditions: PETSc's
+    // vector operations call it (dot products, updates of the model's size), and OpenBLAS's
+    // helper then spins for a while on the other core (perf: 40 % of the samples of a one-process
+    // iterative run in its sched_yield), which the subdomain solves' threads need.
+    class OneBlasThread
+    {
+    public:
+      OneBlasThread() : before_(blas_threads())
+      {
+        if (before_ != 1)
+          set_blas_threads(1);
+      }
+      ~OneBlasThread()
+      {
+        if (before_ != 1)
+          set_blas_threads(before_);
+      }
+      OneBlasThread(const OneBlasThread &)            = delete;
+      OneBlasThread &operator=(const OneBlasThread &) = delete;
+
+    private:
+      int before_;
+    };
 
     PetscErrorCode subdomains_setup(PC pc)
     {
@@ -179,16 +222,68 @@ namespace lightbody
       PetscErrorCode error = 0;
       try
         {
-          for (std::size_t k = 0; k < s.rows.size(); ++k)
-            {
-              const auto &rows = s.rows[k];
-              s.work.resize(rows.size());
-              for (std::size_t j = 0; j < rows.size(); ++j)
-                s.work[j] = xa[rows[j]];
-              s.factors[k]->solve(s.work.data());
-              for (std::size_t j = 0; j < rows.size(); ++j)
-                ya[rows[j]] += s.work[j];
-            }
+          // The subdomains' solves in threads (subdomain_threads): each thread a contiguous
+          // run of the subdomains whose factors are in single precision (this program's own
+          // solve), adding into its own vector, the first into y; the others, in double
+          // (CHOLMOD's solve, which sets the BLAS's threads), after them in this thread.
+          const std::size_t count   = s.rows.size();
+          const std::size_t threads = std::min<std::size_t>(subdomain_threads(), count);
+          PetscInt          n       = 0;
+          PetscCall(VecGetLocalSize(y, &n));
+          s.sums.resize(threads > 1 ? threads - 1 : 0);
+          auto run = [&](std::size_t t, bool single) {
+            double *out = t == 0 ? ya : s.sums[t - 1].data();
+            if (t > 0)
+              std::fill(s.sums[t - 1].begin(), s.sums[t - 1].end(), 0.0);
+            std::vector<double> work;
+            const std::size_t   begin = single ? count * t / threads : 0;
+            const std::size_t   end   = single ? count * (t + 1) / threads : count;
+            for (std::size_t k = begin; k < end; ++k)
+              {
+                if (s.factors[k]->single_precision() != single)
+                  continue;
+                const auto &rows = s.rows[k];
+                work.resize(rows.size());
+                for (std::size_t j = 0; j < rows.size(); ++j)
+                  work[j] = xa[rows[j]];
+                s.factors[k]->solve(work.data());
+                for (std::size_t j = 0; j < rows.size(); ++j)
+                  out[rows[j]] += work[j];
+              }
+          };
+          for (auto &v : s.sums)
+            v.resize(static_cast<std::size_t>(n));
+          std::vector<std::thread>        helpers;
+          std::vector<std::exception_ptr> failed(threads);
+          auto                            guarded = [&](std::size_t t) {
+            try
+              {
+                run(t, true);
+              }
+            catch (...)
+              {
+                failed[t] = std::current_exception();
+              }
+          };
+          for (std::size_t t = 1; t < threads; ++t)
+            try
+              {
+                helpers.emplace_back(guarded, t);
+              }
+            catch (const std::system_error &) // (no thread to be had: its share here)
+              {
+                guarded(t);
+              }
+          guarded(0);
+          for (auto &h : helpers)
+            h.join();
+          for (auto &f : failed)
+            if (f)
+              std::rethrow_exception(f);
+          for (const auto &v : s.sums)
+            for (PetscInt i = 0; i < n; ++i)
+              ya[i] += v[static_cast<std::size_t>(i)];
+          run(0, false);
         }
       catch (const std::exception &e)
         {
@@ -573,6 +668,7 @@ namespace lightbody
     // y = T x, T the preconditioner (x and y whole on rank 0, null on the others).
     void precondition(const double *in, double *out)
     {
+      const OneBlasThread one;
       fill_from_rank0(b, in);
       PC pc = nullptr;
       check(KSPGetPC(ksp, &pc), "KSPGetPC");
@@ -582,7 +678,8 @@ namespace lightbody
 
     IterativeOutcome solve(double *data, double tolerance, int max_iterations)
     {
-      double settings[2] = {tolerance, static_cast<double>(max_iterations)};
+      const OneBlasThread one;
+      double              settings[2] = {tolerance, static_cast<double>(max_iterations)};
       if (size() > 1)
         MPI_Bcast(settings, 2, MPI_DOUBLE, 0, MPI_COMM_WORLD);
       fill_from_rank0(b, data);

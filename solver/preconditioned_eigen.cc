@@ -273,7 +273,7 @@ namespace lightbody
         // column scaled to unit A-norm, so that the A-Gram matrix's small eigenvalues are
         // dependence, not a short column.
         const Eigen::Index           cw = W.cols(), cp = P.cols(), cs = em + cw + cp;
-        const std::array<Block *, 3> Sb{&X, &W, &P}, ASb{&AX, &AW, &AP}, BSb{&BX, &BW, &BP};
+        const std::array<Block *, 3> Sb{{&X, &W, &P}}, ASb{{&AX, &AW, &AP}}, BSb{{&BX, &BW, &BP}};
         const Eigen::Index           at[4] = {0, em, em + cw, cs};
         Eigen::MatrixXd              GA(cs, cs), GB(cs, cs);
         for (int a = 0; a < 3; ++a)
