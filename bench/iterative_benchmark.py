@@ -11,11 +11,14 @@ runs go under `mpirun --bind-to none -np N` (its rows spread over the processes)
 subdomain factors kept in double precision, as before they were kept in single precision,
 solver/iterative_solver.cc) and a line per mesh compares the two. With --threads-peer likewise
 with LIGHTBODY_SUBDOMAIN_THREADS=1: the smoother's subdomain solves on one thread, as before
-2026-12-06, against the run's threads.
+2026-12-06, against the run's threads; with --kernels-peer with LIGHTBODY_VECTOR_KERNELS=0: the
+subdomain solves' portable loops (before 2026-12-06: one sum per dot product) against their AVX2
+kernels.
 
 usage: python3 bench/iterative_benchmark.py [--build build] [--case cases/tank_shell_5083.yaml]
                                             [--sizes 240,120] [--repeat 1] [--processes 0]
                                             [--no-direct] [--single-peer] [--threads-peer]
+                                            [--kernels-peer]
                                             [--set KEY=VALUE ...]
 """
 import argparse, json, os, shutil, statistics, subprocess, tempfile, time
@@ -23,8 +26,10 @@ import argparse, json, os, shutil, statistics, subprocess, tempfile, time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-PEERS = {"double": "LIGHTBODY_SINGLE_SUBDOMAINS", "one-thread": "LIGHTBODY_SUBDOMAIN_THREADS"}
-PEER_VALUES = {"LIGHTBODY_SINGLE_SUBDOMAINS": "0", "LIGHTBODY_SUBDOMAIN_THREADS": "1"}
+PEERS = {"double": "LIGHTBODY_SINGLE_SUBDOMAINS", "one-thread": "LIGHTBODY_SUBDOMAIN_THREADS",
+         "plain-kernels": "LIGHTBODY_VECTOR_KERNELS"}
+PEER_VALUES = {"LIGHTBODY_SINGLE_SUBDOMAINS": "0", "LIGHTBODY_SUBDOMAIN_THREADS": "1",
+               "LIGHTBODY_VECTOR_KERNELS": "0"}
 
 
 def one(binary, case, solver, size, processes, sets):
@@ -80,11 +85,14 @@ def main():
                     help="also the iterative solver with its subdomain factors in double")
     ap.add_argument("--threads-peer", action="store_true",
                     help="also the iterative solver with its subdomain solves on one thread")
+    ap.add_argument("--kernels-peer", action="store_true",
+                    help="also the iterative solver with the subdomain solves' portable loops")
     ap.add_argument("--set", action="append", default=[], help="passed to lightbody run")
     a = ap.parse_args()
     binary = os.path.join(a.build, "lightbody")
     solvers = (["iterative"] if a.no_direct else ["direct", "iterative"]) + (
-        ["double"] if a.single_peer else []) + (["one-thread"] if a.threads_peer else [])
+        ["double"] if a.single_peer else []) + (["one-thread"] if a.threads_peer else []) + (
+        ["plain-kernels"] if a.kernels_peer else [])
     print("case %s; iterative runs %s" % (os.path.relpath(a.case, ROOT),
           "under mpirun -np %d" % a.processes if a.processes else "in one process"))
     print("%8s %9s | %9s %7s %8s | %9s %7s %8s %6s %7s %8s | %6s" % (
@@ -126,6 +134,12 @@ def main():
                   "solves %.2f s; threads / one: wall %.2f, solves %.2f" % (
                       "", p["wall"], p["peak_gb"], p["setup"], p["its"], p["solves"],
                       i["wall"] / p["wall"], i["solves"] / p["solves"]), flush=True)
+        p = med.get("plain-kernels")
+        if p and i:
+            print("%8s subdomain solves' portable loops: %.2f s, %d its, solves %.2f s; AVX2 / "
+                  "portable: wall %.2f, solves %.2f" % (
+                      "", p["wall"], p["its"], p["solves"], i["wall"] / p["wall"],
+                      i["solves"] / p["solves"]), flush=True)
     print("(GB: the run's peak resident set, its largest process; ratio: iterative / direct wall "
           "time)")
 

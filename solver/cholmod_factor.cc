@@ -16,6 +16,7 @@
 
 #include <cholmod.h>
 #include <dlfcn.h>
+#include <immintrin.h>
 
 #include <cmath>
 #include <cstdio>
@@ -467,13 +468,80 @@ namespace lightbody
       cholmod_l_free_dense(&b, &cm);
     }
 
+    // The single-precision solve's two kernels, a column of floats against doubles: y += s a
+    // and the dot product a . x. Portable loops (the dot product in four partial sums), and
+    // AVX2 ones (four floats widened at a time, fused multiply-adds, the dot product in eight
+    // partial sums): the backward substitution is a dot product per column, whose one sum was
+    // a chain of dependent additions, each waiting for the last (perf: most of the solve's
+    // samples there, in scalar subsd; bench/iterative_benchmark.py --kernels-peer).
+    void add_scaled_plain(double *y, const float *a, double s, int64_t m)
+    {
+      for (int64_t i = 0; i < m; ++i)
+        y[i] += static_cast<double>(a[i]) * s;
+    }
+
+    double dot_plain(const float *a, const double *x, int64_t m)
+    {
+      double  s[4] = {0, 0, 0, 0};
+      int64_t i    = 0;
+      for (; i + 4 <= m; i += 4)
+        for (int k = 0; k < 4; ++k)
+          s[k] += static_cast<double>(a[i + k]) * x[i + k];
+      for (; i < m; ++i)
+        s[0] += static_cast<double>(a[i]) * x[i];
+      return (s[0] + s[1]) + (s[2] + s[3]);
+    }
+
+    __attribute__((target("avx2,fma"))) void add_scaled_avx2(double *y, const float *a, double s,
+                                                             int64_t m)
+    {
+      const __m256d sv = _mm256_set1_pd(s);
+      int64_t       i  = 0;
+      for (; i + 4 <= m; i += 4)
+        _mm256_storeu_pd(
+          y + i, _mm256_fmadd_pd(_mm256_cvtps_pd(_mm_loadu_ps(a + i)), sv, _mm256_loadu_pd(y + i)));
+      for (; i < m; ++i)
+        y[i] += static_cast<double>(a[i]) * s;
+    }
+
+    __attribute__((target("avx2,fma"))) double dot_avx2(const float *a, const double *x, int64_t m)
+    {
+      __m256d s0 = _mm256_setzero_pd(), s1 = _mm256_setzero_pd();
+      int64_t i = 0;
+      for (; i + 8 <= m; i += 8)
+        {
+          s0 = _mm256_fmadd_pd(_mm256_cvtps_pd(_mm_loadu_ps(a + i)), _mm256_loadu_pd(x + i), s0);
+          s1 = _mm256_fmadd_pd(_mm256_cvtps_pd(_mm_loadu_ps(a + i + 4)), _mm256_loadu_pd(x + i + 4),
+                               s1);
+        }
+      if (i + 4 <= m)
+        {
+          s0 = _mm256_fmadd_pd(_mm256_cvtps_pd(_mm_loadu_ps(a + i)), _mm256_loadu_pd(x + i), s0);
+          i += 4;
+        }
+      const __m256d t = _mm256_add_pd(s0, s1);
+      const __m128d h = _mm_add_pd(_mm256_castpd256_pd128(t), _mm256_extractf128_pd(t, 1));
+      double        s = _mm_cvtsd_f64(_mm_add_sd(h, _mm_unpackhi_pd(h, h)));
+      for (; i < m; ++i)
+        s += static_cast<double>(a[i]) * x[i];
+      return s;
+    }
+
     // x := A^-1 x with A = P^T L L^T P, L supernodal with its values in `values` (floats, laid
     // out as f.x would be), the arithmetic in double: forward (L y = P x) supernode by
     // supernode, each its diagonal block's triangle and then its rows below, gathered; backward
     // (L^T z = y) the other way; x = P^T z.
     void single_precision_solve(const SupernodalFactor &f, const float *values, double *x)
     {
-      const std::size_t   n = f.n;
+      static const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+      static const bool off  = [] { // (LIGHTBODY_VECTOR_KERNELS=0: the benchmark's peer)
+        const char *v = std::getenv("LIGHTBODY_VECTOR_KERNELS");
+        return v && std::string(v) == "0";
+      }();
+      const bool          wide       = avx2 && !off && SparseCholesky::vector_kernels;
+      const auto          add_scaled = wide ? add_scaled_avx2 : add_scaled_plain;
+      const auto          dot        = wide ? dot_avx2 : dot_plain;
+      const std::size_t   n          = f.n;
       std::vector<double> y(n), below;
       for (std::size_t k = 0; k < n; ++k)
         y[k] = x[f.perm[k]];
@@ -488,18 +556,11 @@ namespace lightbody
             {
               const float *column = block + j * rows;
               ys[j] /= column[j];
-              const double v = ys[j];
-              for (int64_t i = j + 1; i < columns; ++i)
-                ys[i] -= column[i] * v;
+              add_scaled(ys + j + 1, column + j + 1, -ys[j], columns - j - 1);
             }
           below.assign(static_cast<std::size_t>(more), 0.0);
           for (int64_t j = 0; j < columns; ++j)
-            {
-              const float *column = block + j * rows + columns;
-              const double v      = ys[j];
-              for (int64_t i = 0; i < more; ++i)
-                below[i] += column[i] * v;
-            }
+            add_scaled(below.data(), block + j * rows + columns, ys[j], more);
           for (int64_t i = 0; i < more; ++i)
             y[index[i]] -= below[i];
         }
@@ -516,11 +577,8 @@ namespace lightbody
           for (int64_t j = columns; j-- > 0;)
             {
               const float *column = block + j * rows;
-              double       sum    = ys[j];
-              for (int64_t i = 0; i < more; ++i)
-                sum -= column[columns + i] * below[i];
-              for (int64_t i = j + 1; i < columns; ++i)
-                sum -= column[i] * ys[i];
+              const double sum    = ys[j] - dot(column + columns, below.data(), more) -
+                                 dot(column + j + 1, ys + j + 1, columns - j - 1);
               ys[j] = sum / column[j];
             }
         }

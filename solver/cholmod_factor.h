@@ -88,6 +88,9 @@ namespace lightbody
     // Whether keep_single_precision() kept it so. Its solve() is then this program's own code
     // (no BLAS, no CHOLMOD): solves of different factors may run in different threads.
     bool single_precision() const;
+    // The single-precision solve's AVX2 kernels where the processor has them (false: the
+    // portable loops; tests and bench/iterative_benchmark.py's peer).
+    inline static bool vector_kernels = true;
     // The smallest pivot of a factor kept in single precision, relative to its largest.
     inline static double single_pivot_range = 1e-7;
 
