@@ -417,7 +417,7 @@ namespace lightbody
 
   namespace
   {
-    // The BLAS on solve_blas_threads threads while it lives, then as before. A substitution with
+    // The BLAS on solve_blas_threads threads during a solve (BlasThreads). A substitution with
     // one right-hand side is a sweep through the factor, thousands of small BLAS-2 calls (one
     // per supernode), bound by memory: a second thread gains nothing on the 2-core machine, and
     // where the other core is busy each call waits for its descheduled helper. Measured
@@ -425,33 +425,13 @@ namespace lightbody
     // products, medians of 2): quiet, one thread 8.70 s against two 10.69 s; beside a busy loop
     // on the other core 11.18 against 26.70 s; beside a compilation 9.7-10.0 against 40.6 and
     // 181.8 s (single runs).
-    class SolveThreads
-    {
-    public:
-      SolveThreads() : before_(blas_threads()), during_(solve_blas_threads)
-      {
-        if (before_ != during_)
-          set_blas_threads(during_);
-      }
-      ~SolveThreads()
-      {
-        if (before_ != during_)
-          set_blas_threads(before_);
-      }
-      SolveThreads(const SolveThreads &)            = delete;
-      SolveThreads &operator=(const SolveThreads &) = delete;
-
-    private:
-      int before_, during_;
-    };
-
     // x := op(x) for CHOLMOD's solve systems applied in turn; x is n x columns, one column
     // after the other.
     void cholmod_steps(cholmod_factor *L, cholmod_common &cm, std::size_t n, double *x,
                        std::initializer_list<int> systems, std::size_t columns = 1)
     {
-      const SolveThreads threads;
-      cholmod_dense     *b = cholmod_l_allocate_dense(n, columns, n, CHOLMOD_REAL, &cm);
+      const BlasThreads threads(solve_blas_threads);
+      cholmod_dense    *b = cholmod_l_allocate_dense(n, columns, n, CHOLMOD_REAL, &cm);
       if (!b)
         throw ModelError("out of memory in the sparse Cholesky solve");
       const std::size_t values = n * columns;

@@ -115,6 +115,27 @@ namespace lightbody
   // The BLAS's thread count where it tells it (OpenBLAS), else 1. The factorisation uses them
   // all; each forward or back substitution runs on one and gives them back.
   int blas_threads();
+  // The BLAS on `n` threads while it lives, then as before (a substitution's sweep through a
+  // factor; the iterative solver's solves, whose threads the BLAS's helper would spin beside).
+  class BlasThreads
+  {
+  public:
+    explicit BlasThreads(int n) : before_(blas_threads()), during_(n)
+    {
+      if (before_ != during_)
+        set_blas_threads(during_);
+    }
+    ~BlasThreads()
+    {
+      if (before_ != during_)
+        set_blas_threads(before_);
+    }
+    BlasThreads(const BlasThreads &)            = delete;
+    BlasThreads &operator=(const BlasThreads &) = delete;
+
+  private:
+    int before_, during_;
+  };
   // The OpenMP parallel regions the libraries (CHOLMOD's factorisation) started in this process,
   // each on a team capped at one thread (measured faster; see GOMP_parallel in the .cc).
   unsigned long openmp_regions();

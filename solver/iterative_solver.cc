@@ -94,30 +94,6 @@ namespace lightbody
       return static_cast<std::size_t>(given > 0 ? given : dealii::MultithreadInfo::n_threads());
     }
 
-    // The BLAS on one thread while the iterative solver solves or preconditions: PETSc's
-    // vector operations call it (dot products, updates of the model's size), and OpenBLAS's
-    // helper then spins for a while on the other core (perf: 40 % of the samples of a one-process
-    // iterative run in its sched_yield), which the subdomain solves' threads need.
-    class OneBlasThread
-    {
-    public:
-      OneBlasThread() : before_(blas_threads())
-      {
-        if (before_ != 1)
-          set_blas_threads(1);
-      }
-      ~OneBlasThread()
-      {
-        if (before_ != 1)
-          set_blas_threads(before_);
-      }
-      OneBlasThread(const OneBlasThread &)            = delete;
-      OneBlasThread &operator=(const OneBlasThread &) = delete;
-
-    private:
-      int before_;
-    };
-
     PetscErrorCode subdomains_setup(PC pc)
     {
       auto &s = *static_cast<Subdomains *>(pc->data);
@@ -668,7 +644,10 @@ namespace lightbody
     // y = T x, T the preconditioner (x and y whole on rank 0, null on the others).
     void precondition(const double *in, double *out)
     {
-      const OneBlasThread one;
+      // (the BLAS on one thread: PETSc's vector operations call it, and OpenBLAS's helper then
+      // spins for a while on the other core, perf: 40 % of the samples of a one-process run in
+      // its sched_yield, which the subdomain solves' threads need)
+      const BlasThreads one(1);
       fill_from_rank0(b, in);
       PC pc = nullptr;
       check(KSPGetPC(ksp, &pc), "KSPGetPC");
@@ -678,8 +657,8 @@ namespace lightbody
 
     IterativeOutcome solve(double *data, double tolerance, int max_iterations)
     {
-      const OneBlasThread one;
-      double              settings[2] = {tolerance, static_cast<double>(max_iterations)};
+      const BlasThreads one(1); // (as in precondition)
+      double            settings[2] = {tolerance, static_cast<double>(max_iterations)};
       if (size() > 1)
         MPI_Bcast(settings, 2, MPI_DOUBLE, 0, MPI_COMM_WORLD);
       fill_from_rank0(b, data);
