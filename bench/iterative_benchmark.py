@@ -6,19 +6,17 @@ mesh size of --sizes (in turn, --repeat times) and prints per mesh: DoFs, each s
 wall time and peak memory (the process's maximum resident set), the direct factorisation's time,
 the iterative solver's preconditioner set-up time, its iterations (the most of one solve, and the
 total), its time in the solves, and the ratio of the wall times. With --processes N the iterative
-runs go under `mpirun --bind-to none -np N` (its rows spread over the processes). With
---single-peer each iterative run is repeated with LIGHTBODY_SINGLE_SUBDOMAINS=0 (the smoother's
-subdomain factors kept in double precision, as before they were kept in single precision,
-solver/iterative_solver.cc) and a line per mesh compares the two. With --threads-peer likewise
-with LIGHTBODY_SUBDOMAIN_THREADS=1: the smoother's subdomain solves on one thread, as before
-2026-12-06, against the run's threads; with --kernels-peer with LIGHTBODY_VECTOR_KERNELS=0: the
-subdomain solves' portable loops (before 2026-12-06: one sum per dot product) against their AVX2
-kernels.
+runs go under `mpirun --bind-to none -np N` (its rows spread over the processes). Each --X-peer
+repeats every iterative run with the environment of an earlier state of the solver (PEERS below,
+solver/iterative_solver.cc) and prints a line per mesh comparing the two: --single-peer the
+smoother's subdomain factors in double precision, --threads-peer their solves on one thread,
+--kernels-peer the solves' portable loops instead of AVX2 kernels, --blocks-peer (with
+--processes) each process's rows a block of the smoother whose subdomains stay within it.
 
 usage: python3 bench/iterative_benchmark.py [--build build] [--case cases/tank_shell_5083.yaml]
                                             [--sizes 240,120] [--repeat 1] [--processes 0]
                                             [--no-direct] [--single-peer] [--threads-peer]
-                                            [--kernels-peer]
+                                            [--kernels-peer] [--blocks-peer]
                                             [--set KEY=VALUE ...]
 """
 import argparse, json, os, shutil, statistics, subprocess, tempfile, time
@@ -26,23 +24,33 @@ import argparse, json, os, shutil, statistics, subprocess, tempfile, time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-PEERS = {"double": "LIGHTBODY_SINGLE_SUBDOMAINS", "one-thread": "LIGHTBODY_SUBDOMAIN_THREADS",
-         "plain-kernels": "LIGHTBODY_VECTOR_KERNELS"}
-PEER_VALUES = {"LIGHTBODY_SINGLE_SUBDOMAINS": "0", "LIGHTBODY_SUBDOMAIN_THREADS": "1",
-               "LIGHTBODY_VECTOR_KERNELS": "0"}
+# The peers: the iterative solver as it was, each against the run as it is now. Option, name,
+# environment, and what the peer is.
+PEERS = [
+    ("single", "double", {"LIGHTBODY_SINGLE_SUBDOMAINS": "0"},
+     "subdomain factors in double (before 2026-12-05: single)"),
+    ("threads", "one-thread", {"LIGHTBODY_SUBDOMAIN_THREADS": "1"},
+     "subdomain solves on one thread (before 2026-12-06: the run's threads)"),
+    ("kernels", "plain-kernels", {"LIGHTBODY_VECTOR_KERNELS": "0"},
+     "subdomain solves' portable loops (before 2026-12-06: AVX2 kernels)"),
+    ("blocks", "blocks", {"PETSC_OPTIONS": "-mg_levels_pc_type bjacobi "
+                          "-mg_levels_sub_pc_type lightbody_subdomains"},
+     "each process's rows a block (before 2026-12-06: subdomains overlapping across processes)"),
+]
+PEER_ENV = {name: env for _, name, env, _ in PEERS}
 
 
 def one(binary, case, solver, size, processes, sets):
     out = tempfile.mkdtemp(prefix="iterative_bench_")
     env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
                OMPI_MCA_rmaps_base_oversubscribe="1")
-    # (the iterative solver with its subdomain factors in double, or their solves on one thread)
-    peer = PEERS.get(solver)
+    # (a peer: the iterative solver as it was, by its environment)
+    peer = PEER_ENV.get(solver, {})
     if peer:
         solver = "iterative"
-        env[peer] = PEER_VALUES[peer]
-    command = (["mpirun", "--bind-to", "none", "-np", str(processes)] +
-               (["-x", peer] if peer else [])
+        env.update(peer)
+    exported = [a for name in peer for a in ("-x", name)]
+    command = (["mpirun", "--bind-to", "none", "-np", str(processes)] + exported
                if processes > 0 else []) + [
         binary, "run", case, "--out", os.path.join(out, "r"), "--output", "summary", "--quiet",
         "--solver", solver, "--set", "mesh.size=%gmm" % size]
@@ -81,18 +89,13 @@ def main():
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--processes", type=int, default=0, help="mpirun -np N for the iterative runs")
     ap.add_argument("--no-direct", action="store_true", help="iterative runs only")
-    ap.add_argument("--single-peer", action="store_true",
-                    help="also the iterative solver with its subdomain factors in double")
-    ap.add_argument("--threads-peer", action="store_true",
-                    help="also the iterative solver with its subdomain solves on one thread")
-    ap.add_argument("--kernels-peer", action="store_true",
-                    help="also the iterative solver with the subdomain solves' portable loops")
+    for option, name, _, what in PEERS:
+        ap.add_argument("--%s-peer" % option, action="store_true", help="also the run with " + what)
     ap.add_argument("--set", action="append", default=[], help="passed to lightbody run")
     a = ap.parse_args()
     binary = os.path.join(a.build, "lightbody")
-    solvers = (["iterative"] if a.no_direct else ["direct", "iterative"]) + (
-        ["double"] if a.single_peer else []) + (["one-thread"] if a.threads_peer else []) + (
-        ["plain-kernels"] if a.kernels_peer else [])
+    peers = [(name, what) for option, name, _, what in PEERS if getattr(a, option + "_peer")]
+    solvers = (["iterative"] if a.no_direct else ["direct", "iterative"]) + [n for n, _ in peers]
     print("case %s; iterative runs %s" % (os.path.relpath(a.case, ROOT),
           "under mpirun -np %d" % a.processes if a.processes else "in one process"))
     print("%8s %9s | %9s %7s %8s | %9s %7s %8s %6s %7s %8s | %6s" % (
@@ -121,25 +124,14 @@ def main():
             "%.2f" % i["setup"] if i else "-", "%d" % i["its"] if i else "-",
             "%d" % i["total_its"] if i else "-", "%.2f" % i["solves"] if i else "-",
             "%.2f" % (i["wall"] / d["wall"]) if d and i else "-"), flush=True)
-        p = med.get("double")
-        if p and i:
-            print("%8s subdomain factors in double: %.2f s, %.2f GB, set-up %.2f s, %d its, "
-                  "solves %.2f s; single / double: wall %.2f, peak %.2f, solves %.2f" % (
-                      "", p["wall"], p["peak_gb"], p["setup"], p["its"], p["solves"],
-                      i["wall"] / p["wall"], i["peak_gb"] / p["peak_gb"],
-                      i["solves"] / p["solves"]), flush=True)
-        p = med.get("one-thread")
-        if p and i:
-            print("%8s subdomain solves on one thread: %.2f s, %.2f GB, set-up %.2f s, %d its, "
-                  "solves %.2f s; threads / one: wall %.2f, solves %.2f" % (
-                      "", p["wall"], p["peak_gb"], p["setup"], p["its"], p["solves"],
-                      i["wall"] / p["wall"], i["solves"] / p["solves"]), flush=True)
-        p = med.get("plain-kernels")
-        if p and i:
-            print("%8s subdomain solves' portable loops: %.2f s, %d its, solves %.2f s; AVX2 / "
-                  "portable: wall %.2f, solves %.2f" % (
-                      "", p["wall"], p["its"], p["solves"], i["wall"] / p["wall"],
-                      i["solves"] / p["solves"]), flush=True)
+        for name, what in peers:
+            p = med.get(name)
+            if p and i:
+                print("%8s %s: %.2f s, %.2f GB, set-up %.2f s, %d its (%d in all), solves %.2f s; "
+                      "now / then: wall %.2f, peak %.2f, solves %.2f" % (
+                          "", what, p["wall"], p["peak_gb"], p["setup"], p["its"], p["total_its"],
+                          p["solves"], i["wall"] / p["wall"], i["peak_gb"] / p["peak_gb"],
+                          i["solves"] / p["solves"]), flush=True)
     print("(GB: the run's peak resident set, its largest process; ratio: iterative / direct wall "
           "time)")
 

@@ -57,12 +57,27 @@ namespace lightbody
     // 1.5 times the matrix). Subdomains: about `-pc_subdomain_dofs` consecutive rows (whole
     // blocks of the matrix's block size), each with the rows its rows couple to (one layer of
     // overlap); y = sum_i R_i^T A_i^-1 R_i x, symmetric (basic additive Schwarz).
+    // Over processes (an MPIAIJ matrix) each process's own rows are split into its subdomains,
+    // whose overlap reaches into the rows of other processes as it would in one process: the
+    // process's rows with the rows they couple to are its "set" (SetRows; the other processes'
+    // rows fetched for the set-up and released after it); each application gathers x on the
+    // set and adds the set's results back into y, other processes' rows included.
     struct Subdomains
     {
       std::vector<std::vector<PetscInt>>           rows; // sorted, with the overlap
       std::vector<std::unique_ptr<SparseCholesky>> factors;
       std::vector<std::vector<double>>             sums; // the helper threads' (subdomains_apply)
       std::string failure; // why the last set-up or apply failed (PETSc's error text carries it)
+      // Over processes: x on the set (x_set), the set's results (y_set), the scatter between.
+      VecScatter scatter = nullptr;
+      Vec        x_set = nullptr, y_set = nullptr;
+
+      void release()
+      {
+        VecScatterDestroy(&scatter);
+        VecDestroy(&x_set);
+        VecDestroy(&y_set);
+      }
     };
 
     // The subdomains' factors kept in single precision (SparseCholesky::keep_single_precision;
@@ -94,44 +109,89 @@ namespace lightbody
       return static_cast<std::size_t>(given > 0 ? given : dealii::MultithreadInfo::n_threads());
     }
 
-    PetscErrorCode subdomains_setup(PC pc)
+    // A process's set of rows read where they are, without a copy: its own rows (the sequential
+    // matrix's, or an MPIAIJ matrix's diagonal and off-diagonal parts, the latter's columns
+    // mapped into the set), and the rows of other processes it couples to (a sequential matrix
+    // of those rows, its columns the set's). The set's indices: the sorted global rows.
+    struct SetRows
     {
-      auto &s = *static_cast<Subdomains *>(pc->data);
-      s.rows.clear();
-      s.factors.clear();
-      Mat       A          = pc->pmat;
-      PetscBool sequential = PETSC_FALSE;
-      PetscObjectTypeCompare(reinterpret_cast<PetscObject>(A), MATSEQAIJ, &sequential);
-      if (!sequential)
-        SETERRQ(PETSC_COMM_SELF, PETSC_ERR_SUP, "subdomains: one process's AIJ matrix only");
-      PetscInt n = 0, bs = 1, size = 10000;
-      PetscCall(MatGetSize(A, &n, nullptr));
-      PetscCall(MatGetBlockSize(A, &bs));
-      const char *prefix = nullptr;
-      PetscCall(PCGetOptionsPrefix(pc, &prefix));
-      PetscCall(PetscOptionsGetInt(nullptr, prefix, "-pc_subdomain_dofs", &size, nullptr));
-      size               = std::max(size, bs);
-      const PetscInt *ia = nullptr, *ja = nullptr;
-      PetscInt        m    = 0;
-      PetscBool       done = PETSC_FALSE;
-      PetscCall(MatGetRowIJ(A, 0, PETSC_FALSE, PETSC_FALSE, &m, &ia, &ja, &done));
-      if (!done)
-        SETERRQ(PETSC_COMM_SELF, PETSC_ERR_SUP, "subdomains: no compressed rows");
-      const PetscScalar *a = nullptr;
-      PetscCall(MatSeqAIJGetArrayRead(A, &a));
-      const PetscInt        blocks = n / bs, count = std::max<PetscInt>(1, (n + size - 1) / size);
-      std::vector<PetscInt> local(static_cast<std::size_t>(n), -1);
+      struct Part // compressed rows
+      {
+        const PetscInt    *ia = nullptr, *ja = nullptr;
+        const PetscScalar *a = nullptr;
+      };
+      Part                  own, off, ghosts;
+      PetscInt              core = 0, cores = 0, size = 0; // own rows: core .. core + cores - 1
+      std::vector<PetscInt> off_column;                    // off's column -> the set's index
+
+      // f(column, value) over row i's entries, columns (the set's indices) increasing.
+      template <class F>
+      void row(PetscInt i, F &&f) const
+      {
+        if (i < core || i >= core + cores)
+          {
+            const PetscInt g = i < core ? i : i - cores;
+            for (PetscInt e = ghosts.ia[g]; e < ghosts.ia[g + 1]; ++e)
+              f(ghosts.ja[e], ghosts.a[e]);
+            return;
+          }
+        const PetscInt l = i - core;
+        PetscInt       e = off.ia ? off.ia[l] : 0, stop = off.ia ? off.ia[l + 1] : 0;
+        for (; e < stop && off_column[off.ja[e]] < core; ++e)
+          f(off_column[off.ja[e]], off.a[e]);
+        for (PetscInt d = own.ia[l]; d < own.ia[l + 1]; ++d)
+          f(core + own.ja[d], own.a[d]);
+        for (; e < stop; ++e)
+          f(off_column[off.ja[e]], off.a[e]);
+      }
+    };
+
+    // Compressed rows of a sequential AIJ matrix, read in place (released by the destructor).
+    struct ReadRows
+    {
+      Mat            A    = nullptr;
+      PetscInt       m    = 0;
+      PetscBool      done = PETSC_FALSE;
+      SetRows::Part  part;
+      PetscErrorCode open(Mat B)
+      {
+        A = B;
+        PetscCall(MatGetRowIJ(A, 0, PETSC_FALSE, PETSC_FALSE, &m, &part.ia, &part.ja, &done));
+        if (!done)
+          SETERRQ(PETSC_COMM_SELF, PETSC_ERR_SUP, "subdomains: no compressed rows");
+        PetscCall(MatSeqAIJGetArrayRead(A, &part.a));
+        return 0;
+      }
+      ~ReadRows()
+      {
+        if (part.a)
+          MatSeqAIJRestoreArrayRead(A, &part.a);
+        if (done)
+          MatRestoreRowIJ(A, 0, PETSC_FALSE, PETSC_FALSE, &m, &part.ia, &part.ja, &done);
+      }
+    };
+
+    // The subdomains of the set's own rows (whole blocks of bs rows, about `size` rows each),
+    // each with the rows of the set its rows couple to, factorised into s.
+    PetscErrorCode factorise_subdomains(Subdomains &s, const SetRows &set, PetscInt bs,
+                                        PetscInt size)
+    {
+      const PetscInt blocks = set.cores / bs,
+                     count  = std::max<PetscInt>(1, (set.cores + size - 1) / size);
+      std::vector<PetscInt> local(static_cast<std::size_t>(set.size), -1);
       PetscErrorCode        error = 0;
       try
         {
           for (PetscInt k = 0; k < count; ++k)
             {
-              const PetscInt lo = bs * (blocks * k / count), hi = bs * (blocks * (k + 1) / count);
+              const PetscInt lo = set.core + bs * (blocks * k / count),
+                             hi = set.core + bs * (blocks * (k + 1) / count);
               std::vector<PetscInt> rows;
               for (PetscInt i = lo; i < hi; ++i)
-                for (PetscInt e = ia[i]; e < ia[i + 1]; ++e)
-                  if (local[ja[e]] < 0)
-                    local[ja[e]] = 0, rows.push_back(ja[e]);
+                set.row(i, [&](PetscInt c, PetscScalar) {
+                  if (local[c] < 0)
+                    local[c] = 0, rows.push_back(c);
+                });
               std::sort(rows.begin(), rows.end());
               const auto size_k = static_cast<PetscInt>(rows.size());
               for (PetscInt j = 0; j < size_k; ++j)
@@ -140,8 +200,7 @@ namespace lightbody
               // columns j and after (both sorted).
               std::size_t nnz = 0;
               for (PetscInt j = 0; j < size_k; ++j)
-                for (PetscInt e = ia[rows[j]]; e < ia[rows[j] + 1]; ++e)
-                  nnz += local[ja[e]] >= j;
+                set.row(rows[j], [&](PetscInt c, PetscScalar) { nnz += local[c] >= j; });
               auto f = std::make_unique<SparseCholesky>();
               f->allocate(static_cast<std::size_t>(size_k), nnz);
               int64_t    *p = f->col_ptr(), *r = f->row_index();
@@ -150,9 +209,10 @@ namespace lightbody
               for (PetscInt j = 0; j < size_k; ++j)
                 {
                   p[j] = static_cast<int64_t>(t);
-                  for (PetscInt e = ia[rows[j]]; e < ia[rows[j] + 1]; ++e)
-                    if (local[ja[e]] >= j)
-                      r[t] = local[ja[e]], x[t] = a[e], ++t;
+                  set.row(rows[j], [&](PetscInt c, PetscScalar v) {
+                    if (local[c] >= j)
+                      r[t] = local[c], x[t] = v, ++t;
+                  });
                 }
               p[size_k] = static_cast<int64_t>(t);
               for (PetscInt row : rows)
@@ -179,17 +239,101 @@ namespace lightbody
           error     = PETSC_ERR_MEM;
           s.failure = e.what();
         }
-      PetscCall(MatSeqAIJRestoreArrayRead(A, &a));
-      PetscCall(MatRestoreRowIJ(A, 0, PETSC_FALSE, PETSC_FALSE, &m, &ia, &ja, &done));
       if (error)
         SETERRQ(PETSC_COMM_SELF, error, "a subdomain's factorisation failed: %s",
                 s.failure.c_str());
       return 0;
     }
 
-    PetscErrorCode subdomains_apply(PC pc, Vec x, Vec y)
+    PetscErrorCode subdomains_setup(PC pc)
     {
-      auto              &s  = *static_cast<Subdomains *>(pc->data);
+      auto &s = *static_cast<Subdomains *>(pc->data);
+      s.rows.clear();
+      s.factors.clear();
+      s.release();
+      Mat       A          = pc->pmat;
+      PetscBool sequential = PETSC_FALSE, distributed = PETSC_FALSE;
+      PetscObjectTypeCompare(reinterpret_cast<PetscObject>(A), MATSEQAIJ, &sequential);
+      PetscObjectTypeCompare(reinterpret_cast<PetscObject>(A), MATMPIAIJ, &distributed);
+      if (!sequential && !distributed)
+        SETERRQ(PETSC_COMM_SELF, PETSC_ERR_SUP, "subdomains: an AIJ matrix only");
+      PetscInt n = 0, bs = 1, size = 10000;
+      PetscCall(MatGetSize(A, &n, nullptr));
+      PetscCall(MatGetBlockSize(A, &bs));
+      const char *prefix = nullptr;
+      PetscCall(PCGetOptionsPrefix(pc, &prefix));
+      PetscCall(PetscOptionsGetInt(nullptr, prefix, "-pc_subdomain_dofs", &size, nullptr));
+      size = std::max(size, bs);
+      SetRows rows;
+      if (sequential)
+        {
+          ReadRows own;
+          PetscCall(own.open(A));
+          rows.own   = own.part;
+          rows.cores = rows.size = n;
+          return factorise_subdomains(s, rows, bs, size);
+        }
+
+      // The process's set: its rows and the rows of other processes its rows couple to (the
+      // off-diagonal part's columns, sorted), the latter fetched as a sequential matrix.
+      PetscInt first = 0, end = 0;
+      PetscCall(MatGetOwnershipRange(A, &first, &end));
+      Mat             own = nullptr, off = nullptr;
+      const PetscInt *columns = nullptr;
+      PetscCall(MatMPIAIJGetSeqAIJ(A, &own, &off, &columns));
+      PetscInt offs = 0;
+      PetscCall(MatGetSize(off, nullptr, &offs));
+      std::vector<PetscInt> ghosts(columns, columns + offs);
+      if (!std::is_sorted(ghosts.begin(), ghosts.end()))
+        SETERRQ(PETSC_COMM_SELF, PETSC_ERR_PLIB, "subdomains: unsorted off-diagonal columns");
+      rows.core  = static_cast<PetscInt>(std::lower_bound(ghosts.begin(), ghosts.end(), first) -
+                                        ghosts.begin());
+      rows.cores = end - first;
+      rows.size  = offs + rows.cores;
+      rows.off_column.resize(static_cast<std::size_t>(offs));
+      for (PetscInt c = 0; c < offs; ++c)
+        rows.off_column[c] = c < rows.core ? c : c + rows.cores;
+      std::vector<PetscInt> set(ghosts.begin(), ghosts.begin() + rows.core);
+      for (PetscInt i = first; i < end; ++i)
+        set.push_back(i);
+      set.insert(set.end(), ghosts.begin() + rows.core, ghosts.end());
+      IS set_is = nullptr, ghost_is = nullptr;
+      PetscCall(
+        ISCreateGeneral(PETSC_COMM_SELF, rows.size, set.data(), PETSC_COPY_VALUES, &set_is));
+      PetscCall(
+        ISCreateGeneral(PETSC_COMM_SELF, offs, ghosts.data(), PETSC_COPY_VALUES, &ghost_is));
+      Mat           *fetched = nullptr;
+      PetscErrorCode error   = 0;
+      PetscCall(MatCreateSubMatrices(A, 1, &ghost_is, &set_is, MAT_INITIAL_MATRIX, &fetched));
+      {
+        ReadRows mine, theirs, coupled;
+        PetscCall(mine.open(own));
+        PetscCall(theirs.open(off));
+        PetscCall(coupled.open(fetched[0]));
+        rows.own    = mine.part;
+        rows.off    = theirs.part;
+        rows.ghosts = coupled.part;
+        error       = factorise_subdomains(s, rows, bs, size);
+      }
+      PetscCall(MatDestroySubMatrices(1, &fetched));
+      if (error == 0)
+        {
+          Vec whole = nullptr;
+          PetscCall(MatCreateVecs(A, &whole, nullptr));
+          PetscCall(VecCreateSeq(PETSC_COMM_SELF, rows.size, &s.x_set));
+          PetscCall(VecDuplicate(s.x_set, &s.y_set));
+          PetscCall(VecScatterCreate(whole, set_is, s.x_set, nullptr, &s.scatter));
+          PetscCall(VecDestroy(&whole));
+        }
+      PetscCall(ISDestroy(&set_is));
+      PetscCall(ISDestroy(&ghost_is));
+      return error;
+    }
+
+    // y = sum_i R_i^T A_i^-1 R_i x over the subdomains of s, x and y this process's vectors
+    // (the set's over processes).
+    PetscErrorCode apply_subdomains(Subdomains &s, Vec x, Vec y)
+    {
       const PetscScalar *xa = nullptr;
       PetscScalar       *ya = nullptr;
       PetscCall(VecSet(y, 0.0));
@@ -273,8 +417,24 @@ namespace lightbody
       return 0;
     }
 
+    PetscErrorCode subdomains_apply(PC pc, Vec x, Vec y)
+    {
+      auto &s = *static_cast<Subdomains *>(pc->data);
+      if (!s.scatter)
+        return apply_subdomains(s, x, y);
+      PetscCall(VecScatterBegin(s.scatter, x, s.x_set, INSERT_VALUES, SCATTER_FORWARD));
+      PetscCall(VecScatterEnd(s.scatter, x, s.x_set, INSERT_VALUES, SCATTER_FORWARD));
+      PetscCall(apply_subdomains(s, s.x_set, s.y_set));
+      PetscCall(VecSet(y, 0.0));
+      PetscCall(VecScatterBegin(s.scatter, s.y_set, y, ADD_VALUES, SCATTER_REVERSE));
+      PetscCall(VecScatterEnd(s.scatter, s.y_set, y, ADD_VALUES, SCATTER_REVERSE));
+      return 0;
+    }
+
     PetscErrorCode subdomains_destroy(PC pc)
     {
+      if (pc->data)
+        static_cast<Subdomains *>(pc->data)->release();
       delete static_cast<Subdomains *>(pc->data);
       pc->data = nullptr;
       return 0;
@@ -538,13 +698,19 @@ namespace lightbody
       // 1.35 M 10.4 GB (15.4 GB), 9.0 min (10.4); with one smoothing step (below) 1.35 M: 30
       // iterations, 4.8 min; 2.12 M: 30, 8.0 min, 16.5 GB; and plain aggregates (below) 1.35 M:
       // 33 iterations, 3.0 min, 6.0 GB; 2.12 M: 33, 5.3 min, 9.4 GB. Over processes each
-      // process's rows are a block (block Jacobi), its own subdomains within it as in one
-      // process (no overlap into other processes' rows): under mpirun -np 2 on this machine,
-      // 2026-12-05, 1.35 M DoFs: 40 iterations, 146 s, peaks 3.81 and 3.31 GB, against PETSc's
-      // PCASM over the processes (whose subdomains overlap into other processes' rows, each
-      // subdomain's matrix kept beside its factor) 222 s, 5.67 and 5.03 GB; 356 k DoFs: 67
-      // iterations, 49.5 s, 1.16 and 1.04 GB against 48, 50.1 s, 1.64 and 1.47 GB.
-      const bool        schwarz = subdomain > 0, blocks = schwarz && processes > 1;
+      // process splits its own rows into subdomains whose overlap reaches into other
+      // processes' rows as in one process (Subdomains, SetRows: the other processes' rows it
+      // couples to fetched for the set-up, then freed): under mpirun -np 2, 2026-12-06,
+      // bench/iterative_benchmark.py --blocks-peer, medians of 2: 356 k DoFs 48 iterations (90
+      // for both load cases), solves 14.7 s, peak 1.04 GB, against 67 (126), 20.1 s, 1.01 GB
+      // with each process's rows a block (block Jacobi, the subdomains within it; before
+      // 2026-12-06); 81 k 42 (80) against 100 (185) iterations (one process: 40). The van
+      // example at 300 mm, free vibration of 10 modes: its load cases 121-134 iterations
+      // against 307-333 (one process 123-137), LOBPCG 98 iterations against 363. (2026-12-05,
+      // PETSc's PCASM over the processes, each subdomain's matrix kept beside its factor: 356 k
+      // DoFs 48 iterations, peaks 1.64 and 1.47 GB against the blocks' 1.16 and 1.04 GB; 1.35 M
+      // 222 s, 5.67 GB against 146 s, 3.81 GB.)
+      const bool        schwarz = subdomain > 0;
       const std::string none;
       default_option("-pc_gamg_square_graph", "0");
       default_option("-pc_mg_levels", schwarz ? "2" : none);
@@ -558,13 +724,13 @@ namespace lightbody
       // 49 against 46 iterations, 2.9 s against 7.3, 0.73 GB against 1.03). The line blocks'
       // levels keep the smoothed ones.
       default_option("-pc_gamg_agg_nsmooths", schwarz ? "0" : none);
-      default_option("-mg_levels_pc_type", blocks    ? "bjacobi"
-                                           : schwarz ? register_subdomains()
-                                                     : "pbjacobi");
-      default_option("-mg_levels_pc_subdomain_dofs",
-                     schwarz && !blocks ? std::to_string(subdomain) : none);
-      default_option("-mg_levels_sub_pc_type", blocks ? register_subdomains() : none);
-      default_option("-mg_levels_sub_pc_subdomain_dofs", blocks ? std::to_string(subdomain) : none);
+      default_option("-mg_levels_pc_type", schwarz ? register_subdomains() : "pbjacobi");
+      default_option("-mg_levels_pc_subdomain_dofs", schwarz ? std::to_string(subdomain) : none);
+      // (for PETSC_OPTIONS that put the subdomains within PETSc's blocks: -mg_levels_pc_type
+      // bjacobi or asm, -mg_levels_sub_pc_type lightbody_subdomains)
+      register_subdomains();
+      default_option("-mg_levels_sub_pc_subdomain_dofs",
+                     schwarz ? std::to_string(subdomain) : none);
       default_option("-mg_coarse_pc_type", schwarz ? "cholesky" : none);
       default_option("-mg_coarse_pc_factor_mat_solver_type", !schwarz        ? none
                                                              : processes > 1 ? "mumps"
@@ -797,7 +963,9 @@ namespace lightbody
     // (6.03 - 3.42 GB); line blocks about 3.6 kB at 1.35 M. Over processes, each process's
     // block with our subdomains (2026-12-05, mpirun -np 2, 1.35 M DoFs): about 2.4 kB in all
     // (peaks 7.1 GB less about 3.9 GB held: each process's libraries, model and share of the
-    // matrix), 4 kB taken (PETSc's PCASM, before: 9-11 kB). Divided evenly over the processes.
+    // matrix), 4 kB taken (PETSc's PCASM, before: 9-11 kB); the subdomains overlapping across
+    // the processes' rows (2026-12-06) hold a few more rows at the processes' borders: peaks
+    // 1.04 against 1.01 GB at 356 k DoFs. Divided evenly over the processes.
     const double per_dof = subdomain_dofs == 0 ? 4e3 : processes > 1 ? 4e3 : 3e3;
     return per_dof / std::max(processes, 1);
   }

@@ -176,8 +176,8 @@ namespace lightbody
     // by more than 1e-9 of itself: in exact arithmetic each falls at every step): where an
     // eigenvalue the block had missed enters it, its residual starts high again and falls
     // slowly while the values move (the van example's free vibration under mpirun -np 2, whose
-    // preconditioner is a block Jacobi across the processes: its worst residual 6e-2 again at
-    // iteration 33, 6e-3 at 78, the values still moving by 1e-3, 2026-12-06).
+    // preconditioner was then a block Jacobi across the processes: its worst residual 6e-2
+    // again at iteration 33, 6e-3 at 78, the values still moving by 1e-3, 2026-12-06).
     double       best_sum      = std::numeric_limits<double>::infinity();
     double       best_residual = std::numeric_limits<double>::infinity();
     unsigned     best_at = 0, stall = 25;
