@@ -67,6 +67,8 @@ namespace lightbody
       std::vector<std::vector<PetscInt>>           rows; // sorted, with the overlap
       std::vector<std::unique_ptr<SparseCholesky>> factors;
       std::vector<std::vector<double>>             sums; // the helper threads' (subdomains_apply)
+      // The subdomains whose factors are in single precision, and the others (in double)
+      std::vector<std::size_t> singles, doubles;
       std::string failure; // why the last set-up or apply failed (PETSc's error text carries it)
       // Over processes: x on the set (x_set), the set's results (y_set), the scatter between.
       VecScatter scatter = nullptr;
@@ -230,6 +232,7 @@ namespace lightbody
               // (the factor in single precision: see single_subdomains)
               if (single_subdomains())
                 f->keep_single_precision();
+              (f->single_precision() ? s.singles : s.doubles).push_back(s.factors.size());
               s.rows.push_back(std::move(rows));
               s.factors.push_back(std::move(f));
             }
@@ -250,6 +253,8 @@ namespace lightbody
       auto &s = *static_cast<Subdomains *>(pc->data);
       s.rows.clear();
       s.factors.clear();
+      s.singles.clear();
+      s.doubles.clear();
       s.release();
       Mat       A          = pc->pmat;
       PetscBool sequential = PETSC_FALSE, distributed = PETSC_FALSE;
@@ -358,9 +363,10 @@ namespace lightbody
           // run of the subdomains whose factors are in single precision (this program's own
           // solve), adding into its own vector, the first into y; the others, in double
           // (CHOLMOD's solve, which sets the BLAS's threads), after them in this thread.
-          const std::size_t count   = s.rows.size();
-          const std::size_t threads = std::min<std::size_t>(subdomain_threads(), count);
-          PetscInt          n       = 0;
+          const std::size_t count = s.singles.size();
+          const std::size_t threads =
+            std::max<std::size_t>(1, std::min<std::size_t>(subdomain_threads(), count));
+          PetscInt n = 0;
           PetscCall(VecGetLocalSize(y, &n));
           s.sums.resize(threads > 1 ? threads - 1 : 0);
           auto run = [&](std::size_t t, bool single) {
@@ -368,13 +374,13 @@ namespace lightbody
             if (t > 0)
               std::fill(s.sums[t - 1].begin(), s.sums[t - 1].end(), 0.0);
             std::vector<double> work;
+            const auto         &which = single ? s.singles : s.doubles;
             const std::size_t   begin = single ? count * t / threads : 0;
-            const std::size_t   end   = single ? count * (t + 1) / threads : count;
-            for (std::size_t k = begin; k < end; ++k)
+            const std::size_t   end   = single ? count * (t + 1) / threads : which.size();
+            for (std::size_t i = begin; i < end; ++i)
               {
-                if (s.factors[k]->single_precision() != single)
-                  continue;
-                const auto &rows = s.rows[k];
+                const std::size_t k    = which[i];
+                const auto       &rows = s.rows[k];
                 work.resize(rows.size());
                 for (std::size_t j = 0; j < rows.size(); ++j)
                   work[j] = xa[rows[j]];
