@@ -734,16 +734,11 @@ namespace lightbody
     cholmod_factor *L = impl_->L;
     if (!impl_->single.empty())
       return true;
-    if (!L || !L->is_super || !L->is_ll || L->xtype != CHOLMOD_REAL || !L->x || L->minor < L->n)
+    if (!L || !L->is_super || !L->is_ll || L->xtype != CHOLMOD_REAL || !L->x || L->minor < L->n ||
+        L->xsize == 0)
       return false;
-    // (values beyond single precision's range, or so small that they would lose their digits,
-    // keep the factor in double)
     const auto *x = static_cast<const double *>(L->x);
-    for (std::size_t i = 0; i < L->xsize; ++i)
-      if (x[i] != 0 && !(std::abs(x[i]) >= std::numeric_limits<float>::min() &&
-                         std::abs(x[i]) <= std::numeric_limits<float>::max()))
-        return false;
-    // (nor where the pivots, the squares of L's diagonal, span more than single precision can
+    // (not where the pivots, the squares of L's diagonal, span more than single precision can
     // resolve: a nearly singular matrix, such as a subdomain of a part that turns about a node
     // line, whose smoother in single precision made the iterative solver diverge (relative
     // residual 1e6 after one iteration) where in double it converged and the run named the
@@ -760,7 +755,20 @@ namespace lightbody
         }
     if (!(smallest >= single_pivot_range * largest))
       return false;
-    impl_->single.assign(x, x + L->xsize);
+    // (nor where values are beyond single precision's range, or so small that they would lose
+    // their digits: checked as they are converted)
+    impl_->single.resize(L->xsize);
+    for (std::size_t i = 0; i < L->xsize; ++i)
+      {
+        if (x[i] != 0 && !(std::abs(x[i]) >= std::numeric_limits<float>::min() &&
+                           std::abs(x[i]) <= std::numeric_limits<float>::max()))
+          {
+            impl_->single.clear();
+            impl_->single.shrink_to_fit();
+            return false;
+          }
+        impl_->single[i] = static_cast<float>(x[i]);
+      }
     cholmod_l_free(L->xsize, sizeof(double), L->x, &impl_->common);
     L->x = nullptr;
     impl_->columns.reset();

@@ -261,7 +261,7 @@ TEST(CholmodOrdering, SinglePrecisionFactorSolvesToItsRounding)
   // The portable loops against the AVX2 kernels (where the processor has them): the same
   // solve to the order of the sums (1e-13), a wrong tail or stride would show at 1e-7 or more.
   lightbody::SparseCholesky::vector_kernels = false;
-  std::vector<double> plain = b;
+  std::vector<double> plain                 = b;
   single.solve(plain.data());
   lightbody::SparseCholesky::vector_kernels = true;
   for (std::size_t i = 0; i < n; ++i)
@@ -277,6 +277,7 @@ TEST(CholmodOrdering, SinglePrecisionFactorSolvesToItsRounding)
   huge.analyse();
   ASSERT_EQ(huge.factorise(), -1);
   EXPECT_FALSE(huge.keep_single_precision());
+  EXPECT_FALSE(huge.single_precision()); // (its values converted in part are dropped)
   std::vector<double> h(huge.size(), 1e80);
   huge.solve_lower(h.data());
 }
