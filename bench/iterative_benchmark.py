@@ -28,14 +28,15 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # environment, and what the peer is.
 PEERS = [
     ("single", "double", {"LIGHTBODY_SINGLE_SUBDOMAINS": "0"},
-     "subdomain factors in double (before 2026-12-05: single)"),
+     "subdomain factors in double (as before 2026-12-05; now single)"),
     ("threads", "one-thread", {"LIGHTBODY_SUBDOMAIN_THREADS": "1"},
-     "subdomain solves on one thread (before 2026-12-06: the run's threads)"),
+     "subdomain solves on one thread (as before 2026-12-06; now the run's threads)"),
     ("kernels", "plain-kernels", {"LIGHTBODY_VECTOR_KERNELS": "0"},
-     "subdomain solves' portable loops (before 2026-12-06: AVX2 kernels)"),
+     "subdomain solves' portable loops (as before 2026-12-06; now AVX2 kernels)"),
     ("blocks", "blocks", {"PETSC_OPTIONS": "-mg_levels_pc_type bjacobi "
                           "-mg_levels_sub_pc_type lightbody_subdomains"},
-     "each process's rows a block (before 2026-12-06: subdomains overlapping across processes)"),
+     "each process's rows a block (as before 2026-12-06; now subdomains overlapping "
+     "across processes)"),
 ]
 PEER_ENV = {name: env for _, name, env, _ in PEERS}
 
