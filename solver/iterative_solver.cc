@@ -74,8 +74,13 @@ namespace lightbody
       VecScatter scatter = nullptr;
       Vec        x_set = nullptr, y_set = nullptr;
 
-      void release()
+      // (all of it: before a set-up, and at the end)
+      void clear()
       {
+        rows.clear();
+        factors.clear();
+        singles.clear();
+        doubles.clear();
         VecScatterDestroy(&scatter);
         VecDestroy(&x_set);
         VecDestroy(&y_set);
@@ -251,11 +256,7 @@ namespace lightbody
     PetscErrorCode subdomains_setup(PC pc)
     {
       auto &s = *static_cast<Subdomains *>(pc->data);
-      s.rows.clear();
-      s.factors.clear();
-      s.singles.clear();
-      s.doubles.clear();
-      s.release();
+      s.clear();
       Mat       A          = pc->pmat;
       PetscBool sequential = PETSC_FALSE, distributed = PETSC_FALSE;
       PetscObjectTypeCompare(reinterpret_cast<PetscObject>(A), MATSEQAIJ, &sequential);
@@ -311,14 +312,18 @@ namespace lightbody
       PetscErrorCode error   = 0;
       PetscCall(MatCreateSubMatrices(A, 1, &ghost_is, &set_is, MAT_INITIAL_MATRIX, &fetched));
       {
+        // (an error here still frees the fetched rows and the index sets below)
         ReadRows mine, theirs, coupled;
-        PetscCall(mine.open(own));
-        PetscCall(theirs.open(off));
-        PetscCall(coupled.open(fetched[0]));
+        error = mine.open(own);
+        if (!error)
+          error = theirs.open(off);
+        if (!error)
+          error = coupled.open(fetched[0]);
         rows.own    = mine.part;
         rows.off    = theirs.part;
         rows.ghosts = coupled.part;
-        error       = factorise_subdomains(s, rows, bs, size);
+        if (!error)
+          error = factorise_subdomains(s, rows, bs, size);
       }
       PetscCall(MatDestroySubMatrices(1, &fetched));
       // (a failure in one process fails them all here, before the scatter's collective set-up)
@@ -452,7 +457,7 @@ namespace lightbody
     PetscErrorCode subdomains_destroy(PC pc)
     {
       if (pc->data)
-        static_cast<Subdomains *>(pc->data)->release();
+        static_cast<Subdomains *>(pc->data)->clear();
       delete static_cast<Subdomains *>(pc->data);
       pc->data = nullptr;
       return 0;
