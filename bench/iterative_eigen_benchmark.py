@@ -15,23 +15,35 @@ wall time and peak memory. A free body's vibration: `--no-lanczos --set modal.su
 --set modal.modes=10` (the Lanczos process on the iterative solver's solves does not converge
 there).
 
+`--processes N`: the iterative runs under `mpirun --bind-to none -np N`, where LOBPCG's blocks
+are held by rows on every process; `--rank0-peer` adds the peer of the blocks whole on rank 0,
+as before 2026-12-06, each product and application of the preconditioner scattered from and
+gathered to it (LIGHTBODY_EIGEN=rank0, read for this benchmark only). Peak memory: the largest
+process's.
+
 usage: python3 bench/iterative_eigen_benchmark.py [--build build]
            [--case cases/tank_8m3_elliptical.yaml] [--size 150] [--repeat 1] [--no-lanczos]
-           [--set KEY=VALUE ...]
+           [--processes N] [--rank0-peer] [--set KEY=VALUE ...]
 """
 import argparse, json, os, shutil, statistics, subprocess, tempfile, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def one(binary, case, method, size, sets):
+def one(binary, case, method, size, sets, processes):
     out = tempfile.mkdtemp(prefix="eigen_bench_")
-    env = dict(os.environ)
+    env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
+               OMPI_MCA_rmaps_base_oversubscribe="1")
     solver = "direct" if method == "direct" else "iterative"
-    if method == "lanczos":
-        env["LIGHTBODY_EIGEN"] = "lanczos"
-    command = [binary, "run", case, "--out", os.path.join(out, "r"), "--output", "summary",
-               "--quiet", "--solver", solver, "--set", "mesh.size=%gmm" % size]
+    if method in ("lanczos", "rank0"):
+        env["LIGHTBODY_EIGEN"] = method
+    # (the direct solver's reference in one process)
+    launch = (["mpirun", "--bind-to", "none", "-np", str(processes), "-x", "LIGHTBODY_EIGEN"]
+              if processes > 0 and method != "direct" else [])
+    if launch and "LIGHTBODY_EIGEN" not in env:
+        launch = launch[:-2]
+    command = launch + [binary, "run", case, "--out", os.path.join(out, "r"), "--output",
+                        "summary", "--quiet", "--solver", solver, "--set", "mesh.size=%gmm" % size]
     for s in sets:
         command += ["--set", s]
     start = time.monotonic()
@@ -67,17 +79,26 @@ def main():
     ap.add_argument("--size", type=float, default=150, help="mesh size in mm")
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--no-lanczos", action="store_true", help="without the Lanczos peer")
+    ap.add_argument("--processes", type=int, default=0,
+                    help="mpirun -np N for the iterative runs")
+    ap.add_argument("--rank0-peer", action="store_true",
+                    help="with the peer of LOBPCG's blocks whole on rank 0 (with --processes)")
     ap.add_argument("--set", action="append", default=[], help="passed to lightbody run")
     a = ap.parse_args()
     binary = os.path.join(a.build, "lightbody")
-    methods = ["direct", "lobpcg"] + ([] if a.no_lanczos else ["lanczos"])
+    methods = (["direct", "lobpcg"] + ([] if a.no_lanczos else ["lanczos"]) +
+               (["rank0"] if a.rank0_peer else []))
     runs = {m: [] for m in methods}
     for _ in range(a.repeat):
         for m in methods:
-            runs[m].append(one(binary, a.case, m, a.size, a.set))
+            runs[m].append(one(binary, a.case, m, a.size, a.set, a.processes))
     reference = runs["direct"][0]["analyses"]
-    print("case %s at %g mm, %d DoFs, medians of %d (one process)" %
-          (os.path.relpath(a.case, ROOT), a.size, runs["direct"][0]["dofs"], a.repeat))
+    print("case %s at %g mm, %d DoFs, medians of %d (%s; the direct reference in one process)" %
+          (os.path.relpath(a.case, ROOT), a.size, runs["direct"][0]["dofs"], a.repeat,
+           "the iterative runs under mpirun -np %d" % a.processes if a.processes
+           else "one process"))
+    print("(rank0: LOBPCG with its blocks whole on rank 0, as before 2026-12-06)"
+          if a.rank0_peer else "")
     print("| analysis | method | s | iterations | products | largest difference | ratio |")
     print("|---|---|---|---|---|---|---|")
     for name, (values, _) in reference.items():
@@ -95,7 +116,7 @@ def main():
             times[m] = t
             ratio = "%.1f" % (t / times["lobpcg"]) if m != "lobpcg" and times["lobpcg"] else "1"
             print("| %s | %s | %.1f | %d | %d | %.1e | %s |" %
-                  (name, e[1].get("method", m), t, e[1]["restarts"], e[1]["products"], diff,
+                  (name, e[1].get("method", m) + (", blocks on rank 0" if m == "rank0" else ""), t, e[1]["restarts"], e[1]["products"], diff,
                    ratio))
     print()
     print("| run | wall s | peak GB |")

@@ -506,9 +506,10 @@ namespace lightbody
       MatDestroy(&X);
     }
 
-    void multiply(const double *in, double *out)
+    void multiply(const double *in, double *out) { multiply(in, out, everywhere()); }
+    // (all: x whole on every process and y made whole on every one)
+    void multiply(const double *in, double *out, bool all)
     {
-      const bool all = everywhere();
       if (share_product)
         return multiply_shares(in, out, all);
       scatter(in, x, all);
@@ -820,6 +821,13 @@ namespace lightbody
                 case solve_it_columns: f.solve(nullptr, message[1]); break;
                 case solve_shared_columns: s->solve(nullptr, message[1]); break;
                 case multiply_shared: product_matrix(message[1])->multiply(nullptr, nullptr); break;
+                case iterative_eigen:
+                  {
+                    Impl *m = product_matrix(message[1]);
+                    serve_iterative_eigen(
+                      [m](const double *x, double *y) { m->multiply(x, y, true); });
+                    break;
+                  }
                 case basis_new:
                   {
                     long p[2];
@@ -1064,6 +1072,13 @@ namespace lightbody
     std::lock_guard<std::mutex> one_at_a_time(commands);
     broadcast(multiply_shared, impl_->index);
     impl_->multiply(x, y);
+  }
+
+  void DistributedCholesky::multiply_everywhere(const double *x, double *y) const
+  {
+    if (!impl_->together)
+      throw std::logic_error("DistributedCholesky::multiply: only of a factor made together");
+    impl_->multiply(x, y, true);
   }
 
   std::vector<double> DistributedCholesky::absolute_diagonal() const

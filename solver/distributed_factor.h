@@ -116,6 +116,9 @@ namespace lightbody
     void solve(double *b_in_x_out, std::size_t columns) const;
     // y = A x, with x and y placed as solve's.
     void multiply(const double *x, double *y) const;
+    // y = A x made by all processes together, x and y whole on every one (also while rank 0
+    // leads: within a command every process has joined; made together only).
+    void multiply_everywhere(const double *x, double *y) const;
     // Rank 0 leading its servers: a Lanczos basis of `columns` vectors (and, a_inner, their
     // products with A) spread over the processes by this factor's rows, each operation a
     // command the others serve (in one process, or not leading: the whole basis here). Throws

@@ -499,6 +499,7 @@ namespace lightbody
       b.iterations     = e.iterations;
       b.products       = e.products;
       b.preconditioned = e.preconditioned;
+      b.processes      = e.processes;
       for (std::size_t k = 0; k < e.values.size(); ++k)
         {
           // A load factor above 1e6 is no buckling at all (compression too small to speak of).
@@ -613,6 +614,7 @@ namespace lightbody
     m.iterations     = e.iterations;
     m.products       = e.products;
     m.preconditioned = e.preconditioned;
+    m.processes      = e.processes;
     // Rigid translations r_d: the mass that can move and each mode's share of it.
     std::array<Vector<double>, 3> Mr;
     for (unsigned d = 0; d < 3; ++d)

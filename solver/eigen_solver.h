@@ -13,6 +13,7 @@
 // (preconditioned_eigenpairs, solver/preconditioned_eigen.cc). Spectra stays inside the .cc.
 #include "solver/cholmod_factor.h"
 #include "solver/lanczos_basis.h"
+#include "solver/row_operators.h"
 
 #include <deal.II/lac/sparse_matrix.h>
 #include <deal.II/lac/vector.h>
@@ -34,6 +35,7 @@ namespace lightbody
     // by preconditioned_eigenpairs: `iterations` and `steps` LOBPCG's, `products` the
     // applications of the preconditioner
     bool preconditioned = false;
+    int  processes      = 1; // holding LOBPCG's blocks, each its rows (under mpirun)
   };
 
   enum class EigenEnd
@@ -41,6 +43,8 @@ namespace lightbody
     smallest, // most negative first (buckling: nu = -1 / load factor)
     largest   // largest first (vibration: nu = 1 / (omega^2 + s))
   };
+
+  struct PencilMatrix;
 
   // The factorised A: CHOLMOD's factor, or a full solve (x := A^-1 x) with products by A
   // itself (y := A x), of size n.
@@ -59,7 +63,11 @@ namespace lightbody
     // solver's preconditioner): with it (and `multiply`) the eigenpairs come from LOBPCG
     // (preconditioned_eigenpairs) instead of the Lanczos process.
     std::function<void(const double *, double *)> precondition;
-    std::size_t                                   n = 0;
+    // Under an MPI launch with the iterative solver: asks the other processes to join LOBPCG
+    // on a B they hold (B.shared > 0) and gives the operators on rank 0's rows of the blocks
+    // (null: the blocks whole on this process).
+    std::function<RowOperators(const PencilMatrix &)> spread;
+    std::size_t                                       n = 0;
 
     std::size_t size() const { return cholesky ? cholesky->size() : n; }
   };
@@ -78,6 +86,11 @@ namespace lightbody
     // Products of several vectors at once (n x columns, one after the other), where B has them
     // (null: one after the other).
     std::function<void(const double *, double *, std::size_t)> multiply_columns;
+    // B spread over the processes of an MPI launch: its index among the matrices the other
+    // processes hold while they serve rank 0 (0: none), and its products made by all processes
+    // together (collective; x and y whole on every process).
+    long                                          shared = 0;
+    std::function<void(const double *, double *)> everywhere;
 
     // y = B x for vectors of the pencil's size.
     void vmult(const double *x, double *y, std::size_t n) const;
@@ -134,6 +147,9 @@ namespace lightbody
                                        unsigned                                   count,
                                        const std::vector<dealii::Vector<double>> &known,
                                        double tolerance, const EigenProgress &progress = {});
+  // Ranks 1..N-1 of an MPI launch: their part of rank 0's preconditioned_eigenpairs through
+  // A.spread, on the operators of their rows (the arguments rank 0's, sent by it).
+  void serve_preconditioned_eigenpairs(const RowOperators &ops);
   // Whether extreme_eigenpairs takes A's pencils to preconditioned_eigenpairs.
   bool runs_preconditioned(const FactoredMatrix &A);
   // What preconditioned_eigenpairs holds for `count` pairs of a pencil of size n, bytes.

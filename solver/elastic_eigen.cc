@@ -110,8 +110,7 @@ namespace lightbody
           {
             shared.push_back(shared_geometric_stiffness(l, static_cast<int>(k + 1), range));
             held.push_back(shared.back().get());
-            products.emplace_back(
-              [m = held.back()](const double *x, double *y) { m->multiply(x, y); });
+            products.push_back(shared_pencil(held.back(), static_cast<long>(k + 1)));
           }
         else
           {
@@ -143,11 +142,16 @@ namespace lightbody
   {
     // "N restarts, M products" of the Lanczos process, or LOBPCG's iterations and applications
     // of the preconditioner (the iterative solver's set).
-    std::string eigen_counts(unsigned iterations, unsigned products, bool preconditioned)
+    std::string eigen_counts(unsigned iterations, unsigned products, bool preconditioned,
+                             int processes)
     {
       if (preconditioned)
-        return "LOBPCG, " + std::to_string(iterations) + " iterations, " +
-               std::to_string(products) + " applications of the preconditioner";
+        return "LOBPCG" +
+               (processes > 1
+                  ? " (its blocks by rows over " + std::to_string(processes) + " processes)"
+                  : std::string()) +
+               ", " + std::to_string(iterations) + " iterations, " + std::to_string(products) +
+               " applications of the preconditioner";
       return std::to_string(iterations) + " restarts, " + std::to_string(products) + " products";
     }
   } // namespace
@@ -168,7 +172,8 @@ namespace lightbody
       text << " " << f;
     text << " (geometric stiffness " << l.buckling.assembly_seconds << " s, eigen solver"
          << solver_note << " " << l.buckling.seconds << " s: "
-         << eigen_counts(l.buckling.iterations, l.buckling.products, l.buckling.preconditioned)
+         << eigen_counts(l.buckling.iterations, l.buckling.products, l.buckling.preconditioned,
+                         l.buckling.processes)
          << (l.buckling.converged ? "" : "; NOT CONVERGED") << ")";
     log_.message(text.str());
   }
@@ -250,7 +255,7 @@ namespace lightbody
     for (double w2 : m.omega2)
       text << " " << std::sqrt(std::max(w2, 0.0)) / (2 * M_PI);
     text << " Hz (" << m.rigid_body_modes << " rigid-body modes, "
-         << eigen_counts(m.iterations, m.products, m.preconditioned)
+         << eigen_counts(m.iterations, m.products, m.preconditioned, m.processes)
          << (m.converged ? "" : "; NOT CONVERGED") << ")";
     log_.message(text.str());
     s.modal = std::move(m);

@@ -621,11 +621,19 @@ namespace lightbody
     // said with the choice, and a warning where it may not fit. (The subdomains are also the
     // leaner smoother: the line blocks' multigrid of many levels needs more.)
     const std::size_t subdomain = options_.iterative_subdomain_dofs;
-    const double      adds =
+    // (LOBPCG's blocks: under mpirun each process its rows, with three whole vectors for B's
+    // products)
+    const int    processes = iterative_->processes();
+    const double eigen =
+      eigen_modes() == 0 ? 0.0
+      : shares && processes > 1
+        ? preconditioned_eigen_bytes(n / static_cast<std::size_t>(processes), eigen_modes()) +
+            24.0 * static_cast<double>(n)
+        : preconditioned_eigen_bytes(n, eigen_modes());
+    const double adds =
       static_cast<double>(m) *
         IterativeSolver::added_bytes_per_dof(subdomain, iterative_->processes()) +
-      (keep_pattern() && sparsity_ ? 12.0 * sparsity_->n_nonzero_elements() : 0.0) +
-      (eigen_modes() > 0 ? preconditioned_eigen_bytes(n, eigen_modes()) : 0.0);
+      (keep_pattern() && sparsity_ ? 12.0 * sparsity_->n_nonzero_elements() : 0.0) + eigen;
     const double may_add = memory_left();
     log_.message("linear solver: conjugate gradients with algebraic multigrid (PETSc GAMG, "
                  "rigid-body modes, " +
@@ -680,6 +688,12 @@ namespace lightbody
                                   });
     if (shares)
       {
+        // (every process: the rows' DoFs, for an eigen analysis's blocks held by rows)
+        std::vector<long> row_dof(line_order_.size());
+        for (std::size_t i = 0; i < row_dof.size(); ++i)
+          row_dof[i] =
+            line_order_[i] == numbers::invalid_dof_index ? -1 : static_cast<long>(line_order_[i]);
+        iterative_->set_numbering(std::move(row_dof), n);
         st.matrix_nonzeros = iterative_->nonzeros() - (m - n); // (less the placeholders)
         log_.message("the iterative solver's matrix from the " +
                      std::to_string(distributed_processes()) +

@@ -381,7 +381,16 @@ namespace lightbody
     {
       if (!lockstep())
         return PencilMatrix(serial);
-      return PencilMatrix([this](const double *x, double *y) { eigen_matrix_->multiply(x, y); });
+      return shared_pencil(eigen_matrix_.get(), 1);
+    }
+    // B of an eigen analysis spread over the processes: `m`, held by the others as their
+    // matrix of that index while they serve rank 0.
+    static PencilMatrix shared_pencil(const DistributedCholesky *m, long index)
+    {
+      PencilMatrix p([m](const double *x, double *y) { m->multiply(x, y); });
+      p.shared     = index;
+      p.everywhere = [m](const double *x, double *y) { m->multiply_everywhere(x, y); };
+      return p;
     }
     // Runs `factorise` (the numeric factorisation) and counts its time and `flops()` (asked
     // after it); one of more than 20 Gflop says its time and rate. Returns what it returned.
@@ -450,6 +459,11 @@ namespace lightbody
             iterative_->precondition(in.data(), out.data());
             from_solver_numbering(out, y);
           };
+          // (the processes holding the matrix by rows, each its share's: LOBPCG's blocks too)
+          if (lockstep() && iterative_->numbered())
+            f.spread = [this](const PencilMatrix &B) {
+              return iterative_->spread_rows(B.shared, B.everywhere);
+            };
         }
       else
         f.cholesky = cholesky_.get();

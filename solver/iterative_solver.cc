@@ -2,6 +2,7 @@
 #include "solver/rigid_body_modes.h"
 
 #include "solver/cholmod_factor.h"
+#include "solver/eigen_solver.h"
 #include "solver/petsc_commands.h"
 
 #include <deal.II/base/multithread_info.h>
@@ -497,6 +498,9 @@ namespace lightbody
     double      setup_seconds = 0, grid = 0;
     std::size_t nonzeros = 0;
     int         levels   = 0;
+    // (set_numbering) every row's DoF, -1 for a placeholder, and the DoFs in all
+    std::vector<long> order;
+    std::size_t       dofs = 0;
 
     PetscInt begin() const { return first_row(n, block, rank(), size()); }
     PetscInt end() const { return first_row(n, block, rank() + 1, size()); }
@@ -851,6 +855,106 @@ namespace lightbody
       gather_to_rank0(out);
     }
 
+    // y = A x, or y = T x (zero at the placeholders, as in the DoF numbering), on this
+    // process's rows (collective).
+    void rows_product(const double *in, double *out, bool precondition)
+    {
+      static double     none = 0; // (a process without rows)
+      const BlasThreads one(1);   // (as in precondition)
+      check(VecPlaceArray(b, local() > 0 ? const_cast<double *>(in) : &none), "VecPlaceArray");
+      PetscErrorCode code = 0;
+      if (precondition)
+        {
+          PC pc = nullptr;
+          code  = KSPGetPC(ksp, &pc);
+          if (code == 0)
+            code = PCApply(pc, b, x);
+        }
+      else
+        code = MatMult(A, b, x);
+      check(VecResetArray(b), "VecResetArray");
+      check(code, precondition ? "the preconditioner" : "the product");
+      const PetscScalar *r = nullptr;
+      check(VecGetArrayRead(x, &r), "VecGetArrayRead");
+      std::copy(r, r + local(), out);
+      check(VecRestoreArrayRead(x, &r), "VecRestoreArrayRead");
+      if (precondition)
+        for (PetscInt i = 0; i < local(); ++i)
+          if (order[static_cast<std::size_t>(begin() + i)] < 0)
+            out[i] = 0;
+    }
+
+    // LOBPCG's operators on this process's rows (see IterativeSolver::spread_rows).
+    RowOperators rows(std::function<void(const double *, double *)> everywhere, bool leads)
+    {
+      if (order.size() != static_cast<std::size_t>(n))
+        throw std::logic_error("IterativeSolver: the eigen analysis's rows without a numbering");
+      struct Whole // vectors whole on every process, made once for the analysis
+      {
+        std::vector<int>    counts, firsts;
+        std::vector<double> rows, x, y; // solver's numbering; DoF numbering
+      };
+      auto w = std::make_shared<Whole>();
+      for (int r = 0; r < size(); ++r)
+        {
+          w->firsts.push_back(static_cast<int>(first_row(n, block, r, size())));
+          w->counts.push_back(static_cast<int>(first_row(n, block, r + 1, size())) -
+                              w->firsts.back());
+        }
+      w->rows.resize(static_cast<std::size_t>(n));
+      w->x.resize(dofs);
+      w->y.resize(dofs);
+      RowOperators ops;
+      ops.dofs      = dofs;
+      ops.local     = static_cast<std::size_t>(local());
+      ops.leads     = leads;
+      ops.processes = size();
+      ops.row_dof.assign(order.begin() + begin(), order.begin() + end());
+      ops.multiply     = [this](const double *in, double *out) { rows_product(in, out, false); };
+      ops.precondition = [this](const double *in, double *out) { rows_product(in, out, true); };
+      // B x: x whole on every process, in DoF numbering, B's product there, this process's rows
+      // of it.
+      ops.pencil = [this, w, everywhere](const double *in, double *out) {
+        MPI_Allgatherv(in, static_cast<int>(local()), MPI_DOUBLE, w->rows.data(), w->counts.data(),
+                       w->firsts.data(), MPI_DOUBLE, MPI_COMM_WORLD);
+        for (std::size_t r = 0; r < order.size(); ++r)
+          if (order[r] >= 0)
+            w->x[static_cast<std::size_t>(order[r])] = w->rows[r];
+        everywhere(w->x.data(), w->y.data());
+        for (PetscInt i = 0; i < local(); ++i)
+          {
+            const long dof = order[static_cast<std::size_t>(begin() + i)];
+            out[i]         = dof < 0 ? 0.0 : w->y[static_cast<std::size_t>(dof)];
+          }
+      };
+      // (summed, then rank 0's sums everywhere: every process takes LOBPCG's steps from the
+      // same values, whatever order a reduction added them in)
+      ops.sum = [](double *data, std::size_t count) {
+        MPI_Allreduce(MPI_IN_PLACE, data, static_cast<int>(count), MPI_DOUBLE, MPI_SUM,
+                      MPI_COMM_WORLD);
+        MPI_Bcast(data, static_cast<int>(count), MPI_DOUBLE, 0, MPI_COMM_WORLD);
+      };
+      ops.broadcast = [](double *data, std::size_t count) {
+        MPI_Bcast(data, static_cast<int>(count), MPI_DOUBLE, 0, MPI_COMM_WORLD);
+      };
+      ops.scatter = [this, w](const double *whole, double *mine) {
+        if (rank() == 0)
+          for (std::size_t r = 0; r < order.size(); ++r)
+            w->rows[r] = order[r] < 0 ? 0.0 : whole[static_cast<std::size_t>(order[r])];
+        MPI_Scatterv(w->rows.data(), w->counts.data(), w->firsts.data(), MPI_DOUBLE, mine,
+                     static_cast<int>(local()), MPI_DOUBLE, 0, MPI_COMM_WORLD);
+      };
+      ops.gather = [this, w](const double *mine, double *whole) {
+        MPI_Gatherv(mine, static_cast<int>(local()), MPI_DOUBLE, w->rows.data(), w->counts.data(),
+                    w->firsts.data(), MPI_DOUBLE, 0, MPI_COMM_WORLD);
+        if (rank() == 0 && whole)
+          for (std::size_t r = 0; r < order.size(); ++r)
+            if (order[r] >= 0)
+              whole[static_cast<std::size_t>(order[r])] = w->rows[r];
+      };
+      return ops;
+    }
+
     IterativeOutcome solve(double *data, double tolerance, int max_iterations)
     {
       const BlasThreads one(1); // (as in precondition)
@@ -880,6 +984,8 @@ namespace lightbody
 
     void free()
     {
+      std::vector<long>().swap(order);
+      dofs = 0;
       KSPDestroy(&ksp);
       VecScatterDestroy(&gather);
       VecDestroy(&whole);
@@ -915,6 +1021,35 @@ namespace lightbody
         case iterative_free: s.free(); return true;
         default: return false;
       }
+  }
+
+  void serve_iterative_eigen(const std::function<void(const double *, double *)> &everywhere)
+  {
+    serve_preconditioned_eigenpairs(served().rows(everywhere, false));
+  }
+
+  void IterativeSolver::set_numbering(std::vector<long> row_dof, std::size_t dofs)
+  {
+    Impl &impl = follower_ ? served() : *impl_;
+    if (row_dof.size() != static_cast<std::size_t>(impl.n))
+      throw std::logic_error("IterativeSolver::set_numbering: a DoF for each row");
+    impl.order = std::move(row_dof);
+    impl.dofs  = dofs;
+  }
+
+  bool IterativeSolver::numbered() const
+  {
+    return impl_->n > 0 && impl_->order.size() == static_cast<std::size_t>(impl_->n);
+  }
+
+  RowOperators
+  IterativeSolver::spread_rows(long                                          pencil,
+                               std::function<void(const double *, double *)> everywhere) const
+  {
+    if (impl_->order.size() != static_cast<std::size_t>(impl_->n))
+      throw std::logic_error("IterativeSolver: the eigen analysis's rows without a numbering");
+    broadcast(iterative_eigen, pencil);
+    return impl_->rows(std::move(everywhere), true);
   }
 
   IterativeSolver::IterativeSolver() : impl_(std::make_unique<Impl>()) { petsc::start(); }

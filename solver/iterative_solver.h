@@ -8,6 +8,8 @@
 // (each process giving its share of the matrix, set_matrix_together, or rank 0 sending them all),
 // the others then serving rank 0's commands (see distributed_factor.h). PETSc stays inside the
 // .cc.
+#include "solver/row_operators.h"
+
 #include <cstddef>
 #include <functional>
 #include <memory>
@@ -67,6 +69,18 @@ namespace lightbody
     // definite (one multigrid cycle; x and y on rank 0, in the solver's numbering).
     void precondition(const double *x, double *y) const;
 
+    // Under an MPI launch, by every process together after set_matrix_together: the DoF of each
+    // of the solver's rows (-1: a placeholder) and the DoFs in all, for spread_rows.
+    void set_numbering(std::vector<long> row_dof, std::size_t dofs);
+    bool numbered() const; // (set_numbering called for this matrix)
+    // Rank 0 leading the others: asks them to join an eigen analysis (LOBPCG) whose blocks each
+    // process holds by the rows of this matrix it owns, and gives rank 0's operators on them:
+    // products with A and the preconditioner on the rows, with B through `everywhere`
+    // (collective, x and y whole on every process, in DoF numbering), B being the matrix of
+    // index `pencil` among those the others hold while they serve (serve_rank0).
+    RowOperators spread_rows(long                                          pencil,
+                             std::function<void(const double *, double *)> everywhere) const;
+
     // The memory per DoF and process this solver adds to what the run holds when it is given
     // the matrix (measured, see the .cc; the caller's own copy of the matrix freed by `copied`):
     // `subdomain_dofs` as for set_matrix.
@@ -95,4 +109,7 @@ namespace lightbody
   // Ranks 1..N-1 of a launch: carries out the iterative solver's command `message` (from the
   // loop of serve_distributed_factors); false if the command is not one of its own.
   bool serve_iterative_command(const long message[2]);
+  // Ranks 1..N-1: their part of the eigen analysis rank 0 began with spread_rows, B's products
+  // through `everywhere` (that of the matrix the command named).
+  void serve_iterative_eigen(const std::function<void(const double *, double *)> &everywhere);
 } // namespace lightbody

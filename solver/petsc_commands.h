@@ -43,6 +43,7 @@ namespace lightbody::petsc
     basis_combine          = 18,
     basis_free             = 19,
     iterative_multiply     = 20, // a product with the iterative solver's matrix
-    iterative_precondition = 21  // one application of its preconditioner
+    iterative_precondition = 21, // one application of its preconditioner
+    iterative_eigen        = 22  // LOBPCG by rows on every process; n: B's index (served matrices)
   };
 } // namespace lightbody::petsc

@@ -21,6 +21,12 @@
 // iterations run on (Deflation below). Left in, they never converged: K + s M is some 1e10 times
 // as stiff in a thin wall's elastic modes as in its rigid ones, and the products' round-off
 // scattered the rigid rotations' Ritz values by 3e-5 about 1 / s.
+//
+// The blocks are held by rows (RowOperators): in one process whole, under an MPI launch with
+// the iterative solver each process the rows of the solver's matrix it owns, every process
+// running this code together (the other ranks from serve_preconditioned_eigenpairs), the Gram
+// matrices and inner products summed over them (the same values on every process, so that all
+// take the same steps), the pairs' vectors gathered to rank 0 at the end.
 #include "input/errors.h"
 #include "solver/eigen_solver.h"
 
@@ -29,6 +35,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdlib>
 #include <limits>
 #include <random>
 #include <string>
@@ -69,11 +76,39 @@ namespace lightbody
     // R^T B (B' R = 0), every vector kept B-orthogonal to R by P = I - R R^T B, the residuals
     // by P^T. Where R spans eigenvectors, those of the rest of the spectrum are B-orthogonal to
     // it and B' x = B x for them: the pencil (B', A) has the same pairs but R's, at nu = 0.
+    // X^T Y over all rows (summed over the processes).
+    Eigen::MatrixXd gram(const RowOperators &ops, const Block &X, const Block &Y)
+    {
+      Eigen::MatrixXd G = X.transpose() * Y;
+      ops.sum(G.data(), static_cast<std::size_t>(G.size()));
+      return G;
+    }
+    // x_j^T y_j of each column over all rows.
+    Eigen::VectorXd column_dots(const RowOperators &ops, const Block &X, const Block &Y)
+    {
+      Eigen::VectorXd d(X.cols());
+      for (Eigen::Index j = 0; j < X.cols(); ++j)
+        d[j] = X.col(j).dot(Y.col(j));
+      ops.sum(d.data(), static_cast<std::size_t>(d.size()));
+      return d;
+    }
+    // y = op(x) of each column (x and y of this process's rows).
+    void by_columns(const std::function<void(const double *, double *)> &op, const Block &X,
+                    Block &Y)
+    {
+      Y.resize(X.rows(), X.cols());
+      for (Eigen::Index j = 0; j < X.cols(); ++j)
+        op(X.col(j).data(), Y.col(j).data());
+    }
+
     struct Deflation
     {
       Block R, BR;
-      void  project(Block &X) const { X -= R * (BR.transpose() * X); }      // P X
-      void  project_dual(Block &Y) const { Y -= BR * (R.transpose() * Y); } // P^T Y
+      void  project(const RowOperators &ops, Block &X) const { X -= R * gram(ops, BR, X); } // P X
+      void  project_dual(const RowOperators &ops, Block &Y) const
+      {
+        Y -= BR * gram(ops, R, Y); // P^T Y
+      }
     };
   } // namespace
 
@@ -86,11 +121,11 @@ namespace lightbody
     return 8.0 * static_cast<double>(n) * 10 * m;
   }
 
-  static EigenPairs lobpcg(const FactoredMatrix &A, const PencilMatrix &B, unsigned count,
-                           EigenEnd end, double tolerance, const EigenProgress &progress,
-                           const Deflation *deflation)
+  static EigenPairs lobpcg(const RowOperators &ops, unsigned count, EigenEnd end, double tolerance,
+                           const EigenProgress &progress, const Deflation *deflation)
   {
-    const std::size_t n = A.size();
+    const std::size_t n    = ops.dofs;
+    const auto        rows = static_cast<Eigen::Index>(ops.local);
     EigenPairs        out;
     if (n == 0 || count == 0)
       {
@@ -103,39 +138,40 @@ namespace lightbody
     const auto     em = static_cast<Eigen::Index>(m);
     // The smallest of sign B x = theta A x: the most negative nu, or (largest) the largest.
     const double sign = end == EigenEnd::smallest ? 1.0 : -1.0;
-    const auto   by_A = [&](const Block &X, Block &Y) {
-      Y.resize(X.rows(), X.cols());
-      for (Eigen::Index j = 0; j < X.cols(); ++j)
-        A.multiply(X.col(j).data(), Y.col(j).data());
-    };
-    const auto by_B = [&](const Block &X, Block &Y) {
-      Y.resize(X.rows(), X.cols());
-      for (Eigen::Index j = 0; j < X.cols(); ++j)
-        B.vmult(X.col(j).data(), Y.col(j).data(), n);
+    const auto   by_A = [&](const Block &X, Block &Y) { by_columns(ops.multiply, X, Y); };
+    const auto   by_B = [&](const Block &X, Block &Y) {
+      by_columns(ops.pencil, X, Y);
       if (deflation)
-        deflation->project_dual(Y);
+        deflation->project_dual(ops, Y);
       Y *= sign;
     };
     unsigned   applications = 0;
     const auto by_T         = [&](const Block &X, Block &Y) {
-      Y.resize(X.rows(), X.cols());
-      for (Eigen::Index j = 0; j < X.cols(); ++j)
-        A.precondition(X.col(j).data(), Y.col(j).data());
+      by_columns(ops.precondition, X, Y);
       applications += static_cast<unsigned>(X.cols());
     };
 
-    // The start: T applied to random vectors (the same every run), A-orthonormalised.
-    Block                                  X(static_cast<Eigen::Index>(n), em), AX, BX;
+    // The start: T applied to random vectors (the same every run, by DoF: the same on any
+    // number of processes), A-orthonormalised.
+    Block                                  X(rows, em), AX, BX;
     std::mt19937                           random(20261205);
     std::uniform_real_distribution<double> uniform(-1, 1);
     {
-      Block start(static_cast<Eigen::Index>(n), em);
+      Block               start(rows, em);
+      std::vector<double> column(n);
       for (Eigen::Index j = 0; j < em; ++j)
-        for (std::size_t i = 0; i < n; ++i)
-          start(static_cast<Eigen::Index>(i), j) = uniform(random);
+        {
+          for (double &v : column)
+            v = uniform(random);
+          for (Eigen::Index i = 0; i < rows; ++i)
+            {
+              const long dof = ops.dof(static_cast<std::size_t>(i));
+              start(i, j)    = dof < 0 ? 0.0 : column[static_cast<std::size_t>(dof)];
+            }
+        }
       by_T(start, X);
       if (deflation)
-        deflation->project(X);
+        deflation->project(ops, X);
     }
     by_A(X, AX);
     // Directions of the start dropped below 1e-13 of the largest A-norm (the start must have
@@ -146,7 +182,7 @@ namespace lightbody
     const double drop       = 1e-13;
     const double basis_drop = 1e-10;
     {
-      const Eigen::MatrixXd Z = orthonormalising(X.transpose() * AX, drop);
+      const Eigen::MatrixXd Z = orthonormalising(gram(ops, X, AX), drop);
       if (Z.cols() < em)
         throw ModelError("the eigen analysis (LOBPCG) could not start: its start vectors are "
                          "dependent");
@@ -157,8 +193,8 @@ namespace lightbody
     // Rayleigh-Ritz on X alone.
     Eigen::VectorXd theta;
     {
-      Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> e(0.5 *
-                                                       (X.transpose() * BX + BX.transpose() * X));
+      const Eigen::MatrixXd                          G = gram(ops, X, BX);
+      Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> e(0.5 * (G + G.transpose()));
       theta = e.eigenvalues();
       X     = X * e.eigenvectors();
       AX    = AX * e.eigenvectors();
@@ -193,13 +229,12 @@ namespace lightbody
           {
             by_A(X, AX); // (X A-orthonormal to round-off)
             by_B(X, BX);
-            for (Eigen::Index j = 0; j < em; ++j)
-              theta[j] = X.col(j).dot(BX.col(j)) / X.col(j).dot(AX.col(j));
+            theta = column_dots(ops, X, BX).cwiseQuotient(column_dots(ops, X, AX));
             fresh = true;
           }
         Block R = BX - AX * theta.asDiagonal();
         if (deflation)
-          deflation->project_dual(R); // (only round-off along B R: x^T A R = s x^T M R = 0)
+          deflation->project_dual(ops, R); // (only round-off along B R: x^T A R = s x^T M R = 0)
         // (a converged pair's residual is left out of W: soft locking)
         std::vector<Eigen::Index> active;
         Block                     W;
@@ -207,18 +242,18 @@ namespace lightbody
           Block TR;
           by_T(R, TR);
           if (deflation)
-            deflation->project(TR);
-          unsigned leading = 0;
+            deflation->project(ops, TR);
+          unsigned              leading = 0;
+          const Eigen::VectorXd rTr     = column_dots(ops, R, TR);
           for (Eigen::Index j = 0; j < em; ++j)
             {
-              const double rTr = std::abs(R.col(j).dot(TR.col(j)));
-              rho[j]           = std::sqrt(rTr) / std::max(std::abs(theta[j]), 1e-300);
+              rho[j] = std::sqrt(std::abs(rTr[j])) / std::max(std::abs(theta[j]), 1e-300);
               if (!std::isfinite(rho[j]))
                 throw ModelError("the eigen analysis (LOBPCG) gave a value that is not finite");
             }
           while (leading < count && rho[leading] < tolerance)
             ++leading;
-          if (progress)
+          if (progress && ops.leads)
             progress(applications, leading);
           if (leading == count)
             break;
@@ -248,14 +283,14 @@ namespace lightbody
           for (Eigen::Index j = 0; j < em; ++j)
             if (rho[j] >= tolerance)
               active.push_back(j);
-          W.resize(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(active.size()));
+          W.resize(rows, static_cast<Eigen::Index>(active.size()));
           for (std::size_t j = 0; j < active.size(); ++j)
             W.col(static_cast<Eigen::Index>(j)) = TR.col(active[j]);
         }
         R.resize(0, 0);
         // W A-orthogonal to X (twice: once is not enough where W has converged into X's span).
         for (int pass = 0; pass < 2; ++pass)
-          W -= X * (AX.transpose() * W);
+          W -= X * gram(ops, AX, W);
         Block AW, BW;
         by_A(W, AW);
         by_B(W, BW);
@@ -271,7 +306,7 @@ namespace lightbody
         // The Gram matrices of the basis S = [X W P] block by block (S itself and its
         // products are never formed: the blocks' products are made anew at the next step), each
         // column scaled to unit A-norm, so that the A-Gram matrix's small eigenvalues are
-        // dependence, not a short column.
+        // dependence, not a short column. (This process's rows', then summed.)
         const Eigen::Index           cw = W.cols(), cp = P.cols(), cs = em + cw + cp;
         const std::array<Block *, 3> Sb{{&X, &W, &P}}, ASb{{&AX, &AW, &AP}}, BSb{{&BX, &BW, &BP}};
         const Eigen::Index           at[4] = {0, em, em + cw, cs};
@@ -285,6 +320,8 @@ namespace lightbody
                 GB.block(at[a], at[b], at[a + 1] - at[a], at[b + 1] - at[b]) =
                   Sb[a]->transpose() * *BSb[b];
               }
+        ops.sum(GA.data(), static_cast<std::size_t>(GA.size()));
+        ops.sum(GB.data(), static_cast<std::size_t>(GB.size()));
         Eigen::VectorXd unit(cs);
         for (Eigen::Index j = 0; j < cs; ++j)
           unit[j] = GA(j, j) > 0 ? 1 / std::sqrt(GA(j, j)) : 1.0;
@@ -326,8 +363,7 @@ namespace lightbody
         // quotients of the block returned)
         by_A(X, AX);
         by_B(X, BX);
-        for (Eigen::Index j = 0; j < em; ++j)
-          theta[j] = X.col(j).dot(BX.col(j)) / X.col(j).dot(AX.col(j));
+        theta = column_dots(ops, X, BX).cwiseQuotient(column_dots(ops, X, AX));
       }
     out.iterations   = iteration;
     out.steps        = iteration;
@@ -337,6 +373,7 @@ namespace lightbody
       ++leading;
     out.converged      = leading == count;
     out.preconditioned = true;
+    out.processes      = ops.processes;
     // (most extreme first: the Rayleigh quotients made anew at the last step may have swapped
     // values equal to round-off, as a partly free body's rigid-body modes)
     std::vector<Eigen::Index> order(leading);
@@ -344,25 +381,157 @@ namespace lightbody
       order[k] = static_cast<Eigen::Index>(k);
     std::stable_sort(order.begin(), order.end(),
                      [&](Eigen::Index a, Eigen::Index b) { return theta[a] < theta[b]; });
+    const Eigen::VectorXd norms = column_dots(ops, X, AX);
     for (const Eigen::Index j : order)
       {
-        dealii::Vector<double> phi(n);
-        const double           norm = X.col(j).dot(AX.col(j));
+        const double norm = norms[j];
         if (!(norm > 0) || !std::isfinite(norm))
           throw ModelError("the eigen analysis (LOBPCG) gave a vector that is not finite");
-        for (std::size_t i = 0; i < n; ++i)
-          phi[i] = X(static_cast<Eigen::Index>(i), j) / std::sqrt(norm);
+        const Eigen::VectorXd  x = X.col(j) / std::sqrt(norm);
+        dealii::Vector<double> phi(ops.leads ? n : 0);
+        ops.gather(x.data(), ops.leads ? phi.data() : nullptr);
         out.values.push_back(sign * theta[j]);
         out.vectors.push_back(std::move(phi));
       }
     return out;
   }
 
+  namespace
+  {
+    // What every process runs: rank 0 with its arguments, the others with what rank 0 sends
+    // (`known` and `progress` rank 0's alone).
+    EigenPairs eigenpairs_by_rows(const RowOperators &ops, unsigned count, EigenEnd end,
+                                  double                                     tolerance,
+                                  const std::vector<dealii::Vector<double>> *known,
+                                  const EigenProgress                       &progress)
+    {
+      double settings[4] = {static_cast<double>(count), end == EigenEnd::smallest ? 1.0 : 0.0,
+                            tolerance, known ? static_cast<double>(known->size()) : 0.0};
+      ops.broadcast(settings, 4);
+      count                    = static_cast<unsigned>(settings[0]);
+      end                      = settings[1] > 0 ? EigenEnd::smallest : EigenEnd::largest;
+      tolerance                = settings[2];
+      const auto        knowns = static_cast<Eigen::Index>(settings[3]);
+      const std::size_t n      = ops.dofs;
+      const auto        rows   = static_cast<Eigen::Index>(ops.local);
+      if (knowns == 0 || n == 0 || count == 0)
+        return lobpcg(ops, count, end, tolerance, progress, nullptr);
+      // R: the known vectors made B-orthonormal (dependent ones dropped).
+      Deflation d;
+      Block     R(rows, knowns), BR;
+      for (Eigen::Index j = 0; j < knowns; ++j)
+        ops.scatter(known ? (*known)[static_cast<std::size_t>(j)].data() : nullptr,
+                    R.col(j).data());
+      by_columns(ops.pencil, R, BR);
+      {
+        const Eigen::MatrixXd Z = orthonormalising(gram(ops, R, BR), 1e-10);
+        d.R                     = R * Z;
+        d.BR                    = BR * Z;
+      }
+      const Eigen::Index k = d.R.cols();
+      if (k == 0)
+        return lobpcg(ops, count, EigenEnd::largest, tolerance, progress, nullptr);
+      // Their own pairs: Rayleigh-Ritz on R (R^T B R = I): R^T A R c = mu c, nu = 1 / mu, the
+      // vectors R c / sqrt(mu) of unit A-norm; mu ascending, nu descending.
+      Block AR;
+      by_columns(ops.multiply, d.R, AR);
+      const Eigen::MatrixXd                          H = gram(ops, d.R, AR);
+      Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> e(0.5 * (H + H.transpose()));
+      EigenPairs                                     out;
+      const unsigned own = static_cast<unsigned>(std::min<Eigen::Index>(k, count));
+      for (unsigned j = 0; j < own; ++j)
+        {
+          const double mu = e.eigenvalues()[j];
+          if (!(mu > 0) || !std::isfinite(mu))
+            throw ModelError("the eigen analysis (LOBPCG): the known vectors are not of the "
+                             "pencil's positive definite side");
+          const Eigen::VectorXd  x = d.R * e.eigenvectors().col(j) / std::sqrt(mu);
+          dealii::Vector<double> phi(ops.leads ? n : 0);
+          ops.gather(x.data(), ops.leads ? phi.data() : nullptr);
+          out.values.push_back(1 / mu);
+          out.vectors.push_back(std::move(phi));
+        }
+      out.converged      = true;
+      out.preconditioned = true;
+      out.processes      = ops.processes;
+      if (count > own)
+        {
+          const EigenProgress told = [&](unsigned products, unsigned converged) {
+            if (progress)
+              progress(products, converged + own);
+          };
+          EigenPairs rest = lobpcg(ops, count - own, EigenEnd::largest, tolerance, told, &d);
+          out.iterations  = rest.iterations;
+          out.steps       = rest.steps;
+          out.products    = rest.products;
+          out.converged   = rest.converged;
+          for (std::size_t j = 0; j < rest.values.size(); ++j)
+            {
+              out.values.push_back(rest.values[j]);
+              out.vectors.push_back(std::move(rest.vectors[j]));
+            }
+        }
+      // (largest first: the known pairs lead where they are the pencil's largest)
+      std::vector<std::size_t> order(out.values.size());
+      for (std::size_t j = 0; j < order.size(); ++j)
+        order[j] = j;
+      std::stable_sort(order.begin(), order.end(),
+                       [&](std::size_t a, std::size_t b) { return out.values[a] > out.values[b]; });
+      std::vector<double>                 values  = std::move(out.values);
+      std::vector<dealii::Vector<double>> vectors = std::move(out.vectors);
+      out.values.clear();
+      out.vectors.clear();
+      for (std::size_t j : order)
+        {
+          out.values.push_back(values[j]);
+          out.vectors.push_back(std::move(vectors[j]));
+        }
+      return out;
+    }
+
+    // One process (or rank 0 alone): the whole blocks, A's and B's own products.
+    RowOperators whole_rows(const FactoredMatrix &A, const PencilMatrix &B)
+    {
+      RowOperators      ops;
+      const std::size_t n = A.size();
+      ops.dofs = ops.local = n;
+      ops.multiply         = A.multiply;
+      ops.precondition     = A.precondition;
+      ops.pencil           = [&B, n](const double *x, double *y) { B.vmult(x, y, n); };
+      ops.sum = ops.broadcast = [](double *, std::size_t) {};
+      ops.scatter =
+        ops.gather = [n](const double *from, double *to) { std::copy(from, from + n, to); };
+      return ops;
+    }
+
+    // Whether the processes hold the blocks by rows: A spreads them and the processes hold B.
+    // LIGHTBODY_EIGEN=rank0 (read for bench/iterative_eigen_benchmark.py's peer alone): the
+    // blocks whole on rank 0 as before 2026-12-06, each product and application of the
+    // preconditioner scattered from and gathered to it.
+    bool spread(const FactoredMatrix &A, const PencilMatrix &B)
+    {
+      const char *text = std::getenv("LIGHTBODY_EIGEN");
+      return A.spread && B.shared > 0 && !(text && std::string(text) == "rank0");
+    }
+
+    // Rank 0's arguments checked before the other processes are asked to join.
+    void check_known(const std::vector<dealii::Vector<double>> &known, std::size_t n)
+    {
+      for (const auto &v : known)
+        if (v.size() != n)
+          throw ModelError("the eigen analysis (LOBPCG) was given known vectors of another size");
+    }
+  } // namespace
+
   EigenPairs preconditioned_eigenpairs(const FactoredMatrix &A, const PencilMatrix &B,
                                        unsigned count, EigenEnd end, double tolerance,
                                        const EigenProgress &progress)
   {
-    return lobpcg(A, B, count, end, tolerance, progress, nullptr);
+    if (A.size() == 0 || count == 0)
+      return lobpcg(whole_rows(A, B), count, end, tolerance, progress, nullptr);
+    if (spread(A, B))
+      return eigenpairs_by_rows(A.spread(B), count, end, tolerance, nullptr, progress);
+    return eigenpairs_by_rows(whole_rows(A, B), count, end, tolerance, nullptr, progress);
   }
 
   EigenPairs preconditioned_eigenpairs(const FactoredMatrix &A, const PencilMatrix &B,
@@ -371,83 +540,17 @@ namespace lightbody
                                        double tolerance, const EigenProgress &progress)
   {
     const std::size_t n = A.size();
-    if (known.empty() || n == 0 || count == 0)
-      return preconditioned_eigenpairs(A, B, count, EigenEnd::largest, tolerance, progress);
-    // R: the known vectors made B-orthonormal (dependent ones dropped).
-    Deflation d;
-    Block     R(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(known.size()));
-    for (std::size_t j = 0; j < known.size(); ++j)
-      {
-        if (known[j].size() != n)
-          throw ModelError("the eigen analysis (LOBPCG) was given known vectors of another size");
-        for (std::size_t i = 0; i < n; ++i)
-          R(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = known[j][i];
-      }
-    Block BR(R.rows(), R.cols());
-    for (Eigen::Index j = 0; j < R.cols(); ++j)
-      B.vmult(R.col(j).data(), BR.col(j).data(), n);
-    {
-      const Eigen::MatrixXd Z = orthonormalising(R.transpose() * BR, 1e-10);
-      d.R                     = R * Z;
-      d.BR                    = BR * Z;
-    }
-    const Eigen::Index k = d.R.cols();
-    if (k == 0)
-      return preconditioned_eigenpairs(A, B, count, EigenEnd::largest, tolerance, progress);
-    // Their own pairs: Rayleigh-Ritz on R (R^T B R = I): R^T A R c = mu c, nu = 1 / mu, the
-    // vectors R c / sqrt(mu) of unit A-norm; mu ascending, nu descending.
-    Block AR(d.R.rows(), k);
-    for (Eigen::Index j = 0; j < k; ++j)
-      A.multiply(d.R.col(j).data(), AR.col(j).data());
-    const Eigen::MatrixXd                          H = d.R.transpose() * AR;
-    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> e(0.5 * (H + H.transpose()));
-    EigenPairs                                     out;
-    const unsigned own = static_cast<unsigned>(std::min<Eigen::Index>(k, count));
-    for (unsigned j = 0; j < own; ++j)
-      {
-        const double mu = e.eigenvalues()[j];
-        if (!(mu > 0) || !std::isfinite(mu))
-          throw ModelError("the eigen analysis (LOBPCG): the known vectors are not of the "
-                           "pencil's positive definite side");
-        const Eigen::VectorXd  x = d.R * e.eigenvectors().col(j) / std::sqrt(mu);
-        dealii::Vector<double> phi(x.data(), x.data() + n);
-        out.values.push_back(1 / mu);
-        out.vectors.push_back(std::move(phi));
-      }
-    out.converged      = true;
-    out.preconditioned = true;
-    if (count > own)
-      {
-        const EigenProgress told = [&](unsigned products, unsigned converged) {
-          if (progress)
-            progress(products, converged + own);
-        };
-        EigenPairs rest = lobpcg(A, B, count - own, EigenEnd::largest, tolerance, told, &d);
-        out.iterations  = rest.iterations;
-        out.steps       = rest.steps;
-        out.products    = rest.products;
-        out.converged   = rest.converged;
-        for (std::size_t j = 0; j < rest.values.size(); ++j)
-          {
-            out.values.push_back(rest.values[j]);
-            out.vectors.push_back(std::move(rest.vectors[j]));
-          }
-      }
-    // (largest first: the known pairs lead where they are the pencil's largest)
-    std::vector<std::size_t> order(out.values.size());
-    for (std::size_t j = 0; j < order.size(); ++j)
-      order[j] = j;
-    std::stable_sort(order.begin(), order.end(),
-                     [&](std::size_t a, std::size_t b) { return out.values[a] > out.values[b]; });
-    std::vector<double>                 values  = std::move(out.values);
-    std::vector<dealii::Vector<double>> vectors = std::move(out.vectors);
-    out.values.clear();
-    out.vectors.clear();
-    for (std::size_t j : order)
-      {
-        out.values.push_back(values[j]);
-        out.vectors.push_back(std::move(vectors[j]));
-      }
-    return out;
+    check_known(known, n);
+    if (n == 0 || count == 0)
+      return lobpcg(whole_rows(A, B), count, EigenEnd::largest, tolerance, progress, nullptr);
+    if (spread(A, B))
+      return eigenpairs_by_rows(A.spread(B), count, EigenEnd::largest, tolerance, &known, progress);
+    return eigenpairs_by_rows(whole_rows(A, B), count, EigenEnd::largest, tolerance, &known,
+                              progress);
+  }
+
+  void serve_preconditioned_eigenpairs(const RowOperators &ops)
+  {
+    eigenpairs_by_rows(ops, 0, EigenEnd::largest, 0, nullptr, {});
   }
 } // namespace lightbody

@@ -34,6 +34,7 @@ namespace lightbody
     // LOBPCG with the iterative solver's preconditioner (iterations and applications of it),
     // else the Lanczos process (restarts and products).
     bool   preconditioned   = false;
+    int    processes        = 1; // holding LOBPCG's blocks by rows (under mpirun)
     double assembly_seconds = 0; // the geometric stiffness
     double seconds          = 0; // the eigen solve
   };
@@ -55,6 +56,7 @@ namespace lightbody
     bool                               converged  = true;
     unsigned                           iterations = 0, products = 0;
     bool                               preconditioned = false; // as BucklingSolution's
+    int                                processes      = 1;     // as BucklingSolution's
     double                             seconds        = 0;
   };
 

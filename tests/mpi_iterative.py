@@ -6,7 +6,9 @@ residual of 1e-9), the reported maxima and reactions to 1e-6, buckling factors a
 frequencies to 1e-6, the same verdict; report.json and report.md name the solver and its iterations.
 Under mpirun every process assembles its band of cells into the solver's matrix (no process holds
 the whole matrix) and computes the stresses of its band. The same where the iterative solver is
-taken because the shared factor would not fit (--solver auto under --max-memory).
+taken because the shared factor would not fit (--solver auto under --max-memory). Under mpirun
+LOBPCG's blocks are held by rows on every process (the log says so), its pairs those of one
+process.
 
 With the argument `shares N,N,...` only the runs with --solver iterative under mpirun -np N: for
 a case whose shares must add up to the matrix (tied parts, straight
@@ -57,8 +59,12 @@ for n in ([] if shares_only else [0]) + counts:
               label + ": the note on the eigen analyses' cost:\n" + text)
         check("load factors 11.34 (geometric stiffness" in text and
               "applications of the preconditioner)" in text and
-              "Hz (0 rigid-body modes, LOBPCG, " in text,
+              "Hz (0 rigid-body modes, LOBPCG" in text,
               label + ": the eigen analyses by LOBPCG:\n" + text)
+        # (under mpirun each process holds its rows of LOBPCG's blocks: both analyses say so)
+        rows = "LOBPCG (its blocks by rows over %d processes), " % n
+        check(text.count(rows) == (2 if n > 0 else 0),
+              label + ": LOBPCG's blocks by rows over the processes:\n" + text)
     check(it["factorisation"]["solver"] == "CG+GAMG" and
           it["factorisation"]["processes"] == max(n, 1),
           label + ": report.json names the solver: %r" % it["factorisation"])
@@ -147,7 +153,8 @@ for n in (0, 2):
         continue
     modal = free["modal"]
     check(modal["converged"] is True and modal["eigen_solver"]["method"] == "LOBPCG" and
-          modal["rigid_body_modes"] == 6 and "NOT CONVERGED" not in text,
+          modal["rigid_body_modes"] == 6 and "NOT CONVERGED" not in text and
+          ("LOBPCG (its blocks by rows over 2 processes)" in text) == (n == 2),
           "%s: converged, six rigid-body modes: %r\n%s" %
           (label, {k: modal[k] for k in ("converged", "rigid_body_modes", "eigen_solver")}, text))
     fa, fb = free_direct["modal"]["frequencies_Hz"], modal["frequencies_Hz"]
