@@ -237,7 +237,7 @@ TEST(PreconditionedEigen, KnownVectorsAreDeflated)
 {
   FreeChain    chain;
   Problem     &p     = chain.p;
-  const auto   known = chain.known;
+  const auto  &known = chain.known;
   const double s     = FreeChain::s;
   chain.check(lightbody::preconditioned_eigenpairs(p.factored(), p.pencil(), 4, known, 1e-9));
   const EigenPairs one =
