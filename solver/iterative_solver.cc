@@ -1046,7 +1046,7 @@ namespace lightbody
   IterativeSolver::spread_rows(long                                          pencil,
                                std::function<void(const double *, double *)> everywhere) const
   {
-    if (impl_->order.size() != static_cast<std::size_t>(impl_->n))
+    if (!numbered()) // (before the others are asked to join)
       throw std::logic_error("IterativeSolver: the eigen analysis's rows without a numbering");
     broadcast(iterative_eigen, pencil);
     return impl_->rows(std::move(everywhere), true);
