@@ -369,9 +369,19 @@ TEST(ShellBenchmarks, MacNealHarderTwistedBeam)
     }
   catch (const ModelError &e)
     {
-      const std::string m = e.what();
-      EXPECT_NE(m.find("round-off of walls this thin"), std::string::npos) << m;
-      EXPECT_EQ(m.find("mechanism"), std::string::npos) << m;
+      // Either the factorisation is made and the balance names the round-off (not a
+      // mechanism), or a pivot is already lost to round-off in the factorisation and the
+      // refusal names the beam as too thin for the body: which of the two depends on the BLAS
+      // kernels the processor gets (OpenBLAS's Haswell or SkylakeX kernels the first; on a
+      // virtual processor that does not name its model, the generic ones OpenBLAS falls back to,
+      // the second; OPENBLAS_CORETYPE, 2026-12-06).
+      const std::string m       = e.what();
+      const bool        balance = m.find("round-off of walls this thin") != std::string::npos;
+      const bool        pivot   = m.find("stiffness matrix is singular") != std::string::npos &&
+                         m.find("part \"beam\" is too thin for the body") != std::string::npos;
+      EXPECT_TRUE(balance || pivot) << m;
+      if (balance)
+        EXPECT_EQ(m.find("mechanism"), std::string::npos) << m;
     }
 }
 
