@@ -38,10 +38,9 @@ def one(binary, case, method, size, sets, processes):
     if method in ("lanczos", "rank0"):
         env["LIGHTBODY_EIGEN"] = method
     # (the direct solver's reference in one process)
-    launch = (["mpirun", "--bind-to", "none", "-np", str(processes), "-x", "LIGHTBODY_EIGEN"]
+    exported = ["-x", "LIGHTBODY_EIGEN"] if "LIGHTBODY_EIGEN" in env else []
+    launch = (["mpirun", "--bind-to", "none", "-np", str(processes)] + exported
               if processes > 0 and method != "direct" else [])
-    if launch and "LIGHTBODY_EIGEN" not in env:
-        launch = launch[:-2]
     command = launch + [binary, "run", case, "--out", os.path.join(out, "r"), "--output",
                         "summary", "--quiet", "--solver", solver, "--set", "mesh.size=%gmm" % size]
     for s in sets:

@@ -503,6 +503,8 @@ namespace lightbody
     std::size_t       dofs = 0;
 
     PetscInt begin() const { return first_row(n, block, rank(), size()); }
+    // (set_numbering called for this matrix)
+    bool     numbered() const { return n > 0 && order.size() == static_cast<std::size_t>(n); }
     PetscInt end() const { return first_row(n, block, rank() + 1, size()); }
     PetscInt local() const { return end() - begin(); }
 
@@ -887,7 +889,7 @@ namespace lightbody
     // LOBPCG's operators on this process's rows (see IterativeSolver::spread_rows).
     RowOperators rows(std::function<void(const double *, double *)> everywhere, bool leads)
     {
-      if (order.size() != static_cast<std::size_t>(n))
+      if (!numbered())
         throw std::logic_error("IterativeSolver: the eigen analysis's rows without a numbering");
       struct Whole // vectors whole on every process, made once for the analysis
       {
@@ -1037,10 +1039,7 @@ namespace lightbody
     impl.dofs  = dofs;
   }
 
-  bool IterativeSolver::numbered() const
-  {
-    return impl_->n > 0 && impl_->order.size() == static_cast<std::size_t>(impl_->n);
-  }
+  bool IterativeSolver::numbered() const { return impl_->numbered(); }
 
   RowOperators
   IterativeSolver::spread_rows(long                                          pencil,
