@@ -269,6 +269,7 @@ namespace lightbody
     bool analyse_with_cache();
     bool analyse_with_ordering_cache(uint64_t fingerprint);
     void solve();
+    void release_solved_loads();
     void compute_reactions();
     void buckling();
     // The buckling analyses of `cases` side by side: on one process's CHOLMOD factor, or on the
