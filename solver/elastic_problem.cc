@@ -746,7 +746,6 @@ namespace lightbody
               keep(solution_->load_cases[active_cases_[first + k]],
                    Vector<double>(columns.begin() + k * n, columns.begin() + (k + 1) * n));
           }
-        release_solved_loads();
         return;
       }
     // (the SPMD run: rank 0 solves, the others serving the solver; then every process has the
@@ -768,7 +767,6 @@ namespace lightbody
             u.reinit(solution_->dof_handler.n_dofs());
           from_rank0(u.data(), u.size());
         }
-    release_solved_loads();
   }
 
   // In the SPMD run only rank 0 reads a solved load case's loads again (its reactions and

@@ -99,6 +99,7 @@ namespace lightbody
           assemble_system();
           factorise();
           solve();
+          release_solved_loads();
           buckling();
           compute_reactions();
         }
