@@ -18,6 +18,8 @@ usage: python3 bench/heap_profile.py [--build build] [--case cases/tank_8m3_elli
 """
 import argparse, collections, json, os, re, shutil, subprocess, sys, tempfile
 
+from timing import each_rank, mpi_env, mpirun
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # lightbody's own allocation functions (the libraries' memory hooks): the frame that called the
 # library is the one named.
@@ -106,14 +108,12 @@ def main():
            "--set", "criteria.convergence=off"]
     for s in args.set:
         run += ["--set", s]
-    env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
-               OMPI_MCA_rmaps_base_oversubscribe="1")
+    env = mpi_env()
     if args.processes > 1:
         # (every rank ends with 0: mpirun would stop the profiled one at rank 0's exit 3)
         wrapper = ('if [ "${OMPI_COMM_WORLD_RANK:-0}" = "%d" ]; then %s "$@"; else "$@"; fi; '
                    'exit 0' % (rank, " ".join(profiled)))
-        cmd = ["mpirun", "--bind-to", "none", "-np", str(args.processes), "sh", "-c", wrapper,
-               work] + run
+        cmd = mpirun(args.processes) + each_rank(wrapper, work) + run
     else:
         cmd = profiled + run
     proc = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,

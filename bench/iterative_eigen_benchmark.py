@@ -27,20 +27,18 @@ usage: python3 bench/iterative_eigen_benchmark.py [--build build]
 """
 import argparse, json, os, shutil, statistics, subprocess, tempfile, time
 
+from timing import mpi_env, mpirun
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def one(binary, case, method, size, sets, processes):
     out = tempfile.mkdtemp(prefix="eigen_bench_")
-    env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
-               OMPI_MCA_rmaps_base_oversubscribe="1")
     solver = "direct" if method == "direct" else "iterative"
-    if method in ("lanczos", "rank0"):
-        env["LIGHTBODY_EIGEN"] = method
+    eigen = {"LIGHTBODY_EIGEN": method} if method in ("lanczos", "rank0") else {}
+    env = mpi_env(**eigen)
     # (the direct solver's reference in one process)
-    exported = ["-x", "LIGHTBODY_EIGEN"] if "LIGHTBODY_EIGEN" in env else []
-    launch = (["mpirun", "--bind-to", "none", "-np", str(processes)] + exported
-              if processes > 0 and method != "direct" else [])
+    launch = mpirun(processes, eigen) if processes > 0 and method != "direct" else []
     command = launch + [binary, "run", case, "--out", os.path.join(out, "r"), "--output",
                         "summary", "--quiet", "--solver", solver, "--set", "mesh.size=%gmm" % size]
     for s in sets:

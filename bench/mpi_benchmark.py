@@ -33,6 +33,8 @@ usage: python3 bench/mpi_benchmark.py [--build build] [--case cases/tank_8m3_ell
 """
 import argparse, json, os, re, shutil, statistics, subprocess, tempfile, time
 
+from timing import each_rank, mpi_env, mpirun
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 STAGES = ["setup", "assemble", "factorise", "solve", "buckling", "modal", "post"]
 
@@ -48,21 +50,15 @@ PEERS = {"blas": ("LIGHTBODY_BLAS_COLUMNS", "lib. BLAS"),
 
 def one(binary, case, n, sets, peer):
     out = tempfile.mkdtemp(prefix="mpi_bench_")
-    env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
-               OMPI_MCA_rmaps_base_oversubscribe="1")
-    if peer:
-        env[PEERS[peer][0]] = "0"
-    # (Open MPI binds each process to one core when there are no more processes than cores:
-    # lightbody's threads would then share that core.)
+    env = mpi_env(**({PEERS[peer][0]: "0"} if peer else {}))
     # Each process's peak and exit code to files of its own (their lines on the shared stderr
     # interleave), the process itself ending with 0: mpirun stops the others as soon as one ends
     # otherwise (rank 0's exit 3 for a verdict FAIL), before their peaks are written.
     wrapper = ('r=${OMPI_COMM_WORLD_RANK:-0}; /usr/bin/time -f %M -o "$0/peak.$r" "$@"; '
                'echo $? > "$0/exit.$r"; exit 0')
-    command = (["mpirun", "--bind-to", "none", "-np", str(n)] +
-               (["-x", PEERS[peer][0]] if peer else []) if n > 0 else []) + [
-        "sh", "-c", wrapper, out,
-        binary, "run", case, "--out", os.path.join(out, "r"), "--output", "summary", "--quiet"]
+    command = (mpirun(n, [PEERS[peer][0]] if peer else []) if n > 0 else []) + each_rank(
+        wrapper, out) + [binary, "run", case, "--out", os.path.join(out, "r"), "--output",
+                         "summary", "--quiet"]
     for s in sets:
         command += ["--set", s]
     command += SOLVER

@@ -31,6 +31,28 @@ def timed(cmd, cwd=None, env=None):
     return os.waitstatus_to_exitcode(status), wall, usage.ru_maxrss / 1024.0, text
 
 
+def mpi_env(**extra):
+    """The environment of an mpirun here, extra added: Open MPI run as root, more processes than
+    cores allowed (N > 2 share the two cores)."""
+    return dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
+                OMPI_MCA_rmaps_base_oversubscribe="1", **extra)
+
+
+def mpirun(processes, exported=()):
+    """The start of an `mpirun -np N` command line, the named environment variables passed on.
+    (Open MPI binds each process to one core when there are no more processes than cores:
+    lightbody's threads would then share that core; --bind-to none.)"""
+    command = ["mpirun", "--bind-to", "none", "-np", str(processes)]
+    for name in exported:
+        command += ["-x", name]
+    return command
+
+
+def each_rank(script, argument):
+    """A shell script run by every rank (its rank in $OMPI_COMM_WORLD_RANK), argument as $0."""
+    return ["sh", "-c", script, argument]
+
+
 def run_summary(exe, case, out, env_extra):
     """`lightbody run CASE --output summary` with the convergence check off and env_extra added to
     the environment; exits naming the code when the run fails. Returns (report.json as read, wall
