@@ -749,11 +749,9 @@ namespace lightbody
     if (!out.converged)
       {
         char text[160];
-        std::snprintf(text, sizeof(text),
-                      ": the iterative solver did not converge in %d iterations (relative "
-                      "residual %.2e, asked %.1e)",
+        std::snprintf(text, sizeof(text), " in %d iterations (relative residual %.2e, asked %.1e)",
                       out.iterations, out.residual, tolerance);
-        throw ModelError(what + text + cases_text() +
+        throw ModelError(what + ": the iterative solver " + out.reason + text + cases_text() +
                          "; use the direct solver (--solver direct), with more memory or more "
                          "processes, or a coarser mesh");
       }

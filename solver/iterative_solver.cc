@@ -19,6 +19,7 @@
 #include <set>
 #include <stdexcept>
 #include <cstdlib>
+#include <limits>
 #include <exception>
 #include <string>
 #include <system_error>
@@ -960,17 +961,38 @@ namespace lightbody
     IterativeOutcome solve(double *data, double tolerance, int max_iterations)
     {
       const BlasThreads one(1); // (as in precondition)
-      double            settings[2] = {tolerance, static_cast<double>(max_iterations)};
+      // The right-hand side is solved for divided by its largest value and the solution
+      // multiplied by it: conjugate gradients are linear, and the norms of a load of 1e300 (a
+      // hostile case file) overflow, which stopped the solve at once with a residual "-nan"
+      // where a direct solve returned the displacements and the results' check refused the
+      // load case's stresses as not finite. A right-hand side with a value that is not finite
+      // gives not-a-number displacements, as a direct solve's, for the same check.
+      double scale = 0;
+      if (rank() == 0 && data)
+        for (long i = 0; i < n; ++i)
+          scale = std::isfinite(data[i]) && std::isfinite(scale)
+                    ? std::max(scale, std::abs(data[i]))
+                    : std::numeric_limits<double>::quiet_NaN();
+      double settings[3] = {tolerance, static_cast<double>(max_iterations), scale};
       if (size() > 1)
-        MPI_Bcast(settings, 2, MPI_DOUBLE, 0, MPI_COMM_WORLD);
+        MPI_Bcast(settings, 3, MPI_DOUBLE, 0, MPI_COMM_WORLD);
+      scale = settings[2];
+      IterativeOutcome out;
+      if (!(scale > 0)) // (not a number: a value not finite; 0: no load)
+        {
+          out.converged = true;
+          if (rank() == 0 && data)
+            std::fill(data, data + n, scale == 0 ? 0.0 : scale);
+          return out;
+        }
       fill_from_rank0(b, data);
+      check(VecScale(b, 1.0 / scale), "VecScale");
       check(
         KSPSetTolerances(ksp, settings[0], 0.0, PETSC_DEFAULT, static_cast<PetscInt>(settings[1])),
         "KSPSetTolerances");
       check(VecZeroEntries(x), "VecZeroEntries");
       check(KSPSolve(ksp, b, x), "the iterative solve");
-      IterativeOutcome out;
-      PetscInt         iterations = 0;
+      PetscInt iterations = 0;
       KSPGetIterationNumber(ksp, &iterations);
       KSPConvergedReason reason = KSP_CONVERGED_ITERATING;
       KSPGetConvergedReason(ksp, &reason);
@@ -980,8 +1002,31 @@ namespace lightbody
       out.iterations = static_cast<int>(iterations);
       out.residual   = rhs > 0 ? residual / rhs : residual;
       out.converged  = reason > 0;
+      out.reason     = reason_text(reason);
+      check(VecScale(x, scale), "VecScale");
       gather_to_rank0(data);
       return out;
+    }
+
+    // Why conjugate gradients stopped short, in words, after "the iterative solver".
+    static std::string reason_text(KSPConvergedReason reason)
+    {
+      switch (reason)
+        {
+          case KSP_DIVERGED_ITS: return "did not converge";
+          case KSP_DIVERGED_INDEFINITE_MAT:
+          case KSP_DIVERGED_INDEFINITE_PC:
+            return "found the stiffness or its preconditioner not positive definite to "
+                   "round-off (part of the model a mechanism, or a wall far too thin for its "
+                   "span)";
+          case KSP_DIVERGED_NANORINF: return "met a value that is not finite";
+          case KSP_DIVERGED_DTOL: return "diverged";
+          case KSP_DIVERGED_BREAKDOWN: return "broke down";
+          case KSP_DIVERGED_PC_FAILED: return "found its preconditioner failed";
+          default:
+            return reason > 0 ? "converged"
+                              : std::string("stopped (") + KSPConvergedReasons[reason] + ")";
+        }
     }
 
     void free()

@@ -23,6 +23,9 @@ namespace lightbody
     int    iterations = 0;
     double residual   = 0; // ||b - A x|| / ||b||
     bool   converged  = false;
+    // Why it stopped short ("did not converge" when out of iterations; "found the stiffness or
+    // its preconditioner not positive definite ...", ...), or "converged".
+    std::string reason = "converged";
   };
 
   class IterativeSolver

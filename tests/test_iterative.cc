@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <cstdio>
 #include <map>
 
@@ -202,19 +203,14 @@ load_cases:
     std::printf("tied parts: %u iterations\n", i->statistics.iterative.iterations_max);
   }
 
-  // The smoother's subdomain solves in threads (each thread a run of the subdomains, adding
-  // into its own vector, summed after): one application of the preconditioner equals the one
-  // thread's to round-off (the sums' order), on the stiffness of a 16 x 16 x 3 grid of
-  // nodes (the lattice below) in subdomains of 90 DoFs,
-  // about 26 of them: a subdomain skipped or added twice changes the result at 1e-2 or more.
-  // And on the tied wall (about 20 subdomains of 1000 DoFs, two load cases): the same
-  // iterations, the displacements to the solve's own accuracy (a relative residual of 1e-9).
-  TEST(IterativeSolver, SubdomainSolvesInThreadsAsOnOne)
+  // The stiffness of an nx x ny x nz grid of nodes 10 mm apart in x and y, 2 mm in z: its rows
+  // and its nodes' coordinates.
+  static IterativeSolver::RowFunction lattice(unsigned nx, unsigned ny, unsigned nz,
+                                              std::vector<double> &coordinates)
   {
-    const unsigned      nx = 16, ny = 16, nz = 3, nodes = nx * ny * nz;
-    const std::size_t   n = 3 * nodes;
-    std::vector<double> coordinates(n);
-    auto node = [&](unsigned i, unsigned j, unsigned k) { return (j * nx + i) * nz + k; };
+    const std::size_t n = 3 * nx * ny * nz;
+    coordinates.assign(n, 0.0);
+    auto node = [=](unsigned i, unsigned j, unsigned k) { return (j * nx + i) * nz + k; };
     for (unsigned k = 0; k < nz; ++k)
       for (unsigned j = 0; j < ny; ++j)
         for (unsigned i = 0; i < nx; ++i)
@@ -223,8 +219,7 @@ load_cases:
     // A pin-jointed lattice: bars of unit stiffness between each node and its 26 neighbours
     // (stiff as a body, its rigid-body modes those the multigrid is given), 1e-3 on the
     // diagonal.
-    const IterativeSolver::RowFunction row = [&](std::size_t r, std::vector<int> &columns,
-                                                 std::vector<double> &values) {
+    return [=](std::size_t r, std::vector<int> &columns, std::vector<double> &values) {
       const unsigned        v = static_cast<unsigned>(r / 3), c = static_cast<unsigned>(r % 3);
       const int             k = v % nz, i = (v / nz) % nx, j = v / (nz * nx);
       std::map<int, double> entries{{static_cast<int>(r), 1e-3}};
@@ -253,8 +248,28 @@ load_cases:
       for (const auto &[column, value] : entries)
         columns.push_back(column), values.push_back(value);
     };
-    IterativeSolver solver;
-    solver.set_matrix(n, row, coordinates, 9, 90);
+  }
+
+  // The lattice's matrix given to `solver` with nine DoFs to a block, subdomains of 90 DoFs.
+  static void set_lattice(IterativeSolver &solver, unsigned nx, unsigned ny, unsigned nz)
+  {
+    std::vector<double>                coordinates;
+    const IterativeSolver::RowFunction row = lattice(nx, ny, nz, coordinates);
+    solver.set_matrix(coordinates.size(), row, coordinates, 9, 90);
+  }
+
+  // The smoother's subdomain solves in threads (each thread a run of the subdomains, adding
+  // into its own vector, summed after): one application of the preconditioner equals the one
+  // thread's to round-off (the sums' order), on the stiffness of a 16 x 16 x 3 grid of
+  // nodes (the lattice above) in subdomains of 90 DoFs,
+  // about 26 of them: a subdomain skipped or added twice changes the result at 1e-2 or more.
+  // And on the tied wall (about 20 subdomains of 1000 DoFs, two load cases): the same
+  // iterations, the displacements to the solve's own accuracy (a relative residual of 1e-9).
+  TEST(IterativeSolver, SubdomainSolvesInThreadsAsOnOne)
+  {
+    const std::size_t n = 3 * 16 * 16 * 3;
+    IterativeSolver   solver;
+    set_lattice(solver, 16, 16, 3);
     ASSERT_EQ(solver.subdomain_dofs(), 90u);
     std::vector<double> x(n), one(n), three(n);
     for (std::size_t r = 0; r < n; ++r)
@@ -482,5 +497,56 @@ modal: {modes: 5, supports: [roll]}
         EXPECT_NE(text.find("subdomain 4 of 4 is not positive definite"), std::string::npos)
           << text;
       }
+  }
+
+  // Conjugate gradients are linear: the solution of a right-hand side times 1e300 (a load of
+  // 1e300 MPa in a hostile case file) is the solution times 1e300, though the right-hand side's
+  // norm overflows a double (before 2026-12-06 the solve stopped at once, "did not converge in 0
+  // iterations (relative residual -nan)"). A right-hand side with a value that is not finite
+  // gives not-a-number displacements, as a direct solve's, for the results' check to refuse; no
+  // load gives none. Out of iterations, the outcome says so.
+  TEST(IterativeSolver, LoadsBeyondWhatTheNormsHold)
+  {
+    const std::size_t n = 3 * 8 * 8 * 3;
+    IterativeSolver   solver;
+    set_lattice(solver, 8, 8, 3);
+    std::vector<double> b(n);
+    for (std::size_t r = 0; r < n; ++r)
+      b[r] = std::sin(0.37 * r) + 0.5;
+
+    std::vector<double>    x     = b;
+    const IterativeOutcome plain = solver.solve(x.data(), 1e-12, 500);
+    ASSERT_TRUE(plain.converged) << plain.reason;
+    EXPECT_EQ(plain.reason, "converged");
+    double largest = 0;
+    for (double v : x)
+      largest = std::max(largest, std::abs(v));
+    ASSERT_GT(largest, 0.0);
+
+    std::vector<double> huge(n);
+    for (std::size_t r = 0; r < n; ++r)
+      huge[r] = 1e300 * b[r];
+    const IterativeOutcome scaled = solver.solve(huge.data(), 1e-12, 500);
+    EXPECT_TRUE(scaled.converged) << scaled.reason << ", residual " << scaled.residual;
+    EXPECT_EQ(scaled.iterations, plain.iterations);
+    for (std::size_t r = 0; r < n; ++r)
+      ASSERT_NEAR(huge[r] / 1e300, x[r], 1e-10 * largest) << "row " << r;
+
+    std::vector<double> infinite = b;
+    infinite[7]                  = std::numeric_limits<double>::infinity();
+    EXPECT_TRUE(solver.solve(infinite.data(), 1e-12, 500).converged);
+    for (double v : infinite)
+      ASSERT_TRUE(std::isnan(v));
+
+    std::vector<double> none(n, 0.0);
+    EXPECT_TRUE(solver.solve(none.data(), 1e-12, 500).converged);
+    for (double v : none)
+      ASSERT_EQ(v, 0.0);
+
+    std::vector<double>    short_of = b;
+    const IterativeOutcome stopped  = solver.solve(short_of.data(), 1e-12, 2);
+    EXPECT_FALSE(stopped.converged);
+    EXPECT_EQ(stopped.iterations, 2);
+    EXPECT_EQ(stopped.reason, "did not converge");
   }
 } // namespace lightbody::testing
