@@ -68,67 +68,30 @@ namespace lightbody
         }
     }
 
-    // The height (against the acceleration g_dir) of the free surface that holds `filling` of
-    // the volume enclosed by the faces. The liquid volume below height H is, by the divergence
-    // theorem with F = u min(u.x, H) (u = -g_dir, div F = 1 below H, 0 above),
-    // V(H) = sum over faces of int min(u.x, H) (u . n_out) dA, n_out pointing out of the liquid
-    // (into the wall). V grows with H; bisection finds the level.
-    double free_surface_level(const Model &model, const std::vector<FaceRef> &faces,
-                              const Tensor<1, 3> &g_dir, double filling, const Quadrature<2> &rule)
-    {
-      std::vector<double> height, weight;
-      for_each_face_point(model, faces, rule,
-                          [&](const Point<3> &x, const Tensor<1, 3> &n, double JxW) {
-                            height.push_back(-(g_dir * x));
-                            // The face normal points into the liquid; out of it is its opposite.
-                            weight.push_back((g_dir * n) * JxW);
-                          });
-      const double lo     = *std::min_element(height.begin(), height.end());
-      const double hi     = *std::max_element(height.begin(), height.end());
-      auto         volume = [&](double H) {
-        double V = 0;
-        for (std::size_t i = 0; i < height.size(); ++i)
-          V += (std::min(height[i], H) - lo) * weight[i];
-        return V;
-      };
-      if (filling >= 1)
-        return hi;
-      const double target = filling * volume(hi);
-      double       a = lo, b = hi;
-      for (int i = 0; i < 100 && b - a > 1e-12 * (hi - lo); ++i)
-        {
-          const double m               = 0.5 * (a + b);
-          (volume(m) < target ? a : b) = m;
-        }
-      return 0.5 * (a + b);
-    }
-
-    // The faces wholly below the level `level` against gravity g_dir (depth level + g_dir . x
-    // positive everywhere on them) and those it crosses; the faces wholly above it are left out.
-    // A face's height is a biquadratic polynomial of its reference coordinates (the quadratic
-    // mapping): its values at the face's 3 x 3 nodes give its Bernstein coefficients, whose
-    // least and largest bound it (the convex hull property), so that no face is taken as wet or
-    // dry that is not. (Where the face's cell sees it in another orientation, the values come
-    // in that orientation's order: the same polynomial with its coordinates exchanged or
-    // reversed, whose bounds are the same.)
-    std::pair<std::vector<FaceRef>, std::vector<FaceRef>>
-    faces_by_level(const Model &model, const std::vector<FaceRef> &faces, const Tensor<1, 3> &g_dir,
-                   double level)
+    // The least and largest height -(g_dir . x) on each face, bounds no point of the face lies
+    // outside of. A face's height is a biquadratic polynomial of its reference coordinates (the
+    // quadratic mapping): its values at the face's 3 x 3 nodes give its Bernstein coefficients,
+    // whose least and largest bound it (the convex hull property). (Where the face's cell sees
+    // it in another orientation, the values come in that orientation's order: the same
+    // polynomial with its coordinates exchanged or reversed, whose bounds are the same.)
+    std::vector<std::pair<double, double>>
+    height_bounds(const Model &model, const std::vector<FaceRef> &faces, const Tensor<1, 3> &g_dir)
     {
       std::vector<Point<2>> nodes;
       for (unsigned j = 0; j < 3; ++j)
         for (unsigned i = 0; i < 3; ++i)
           nodes.emplace_back(0.5 * i, 0.5 * j);
-      const FE_Q<3>        fe(1);
-      FEFaceValues<3>      fv(*model.mapping, fe, Quadrature<2>(nodes), update_quadrature_points);
-      std::vector<FaceRef> wet, crossed;
+      const FE_Q<3>   fe(1);
+      FEFaceValues<3> fv(*model.mapping, fe, Quadrature<2>(nodes), update_quadrature_points);
+      std::vector<std::pair<double, double>> bounds;
+      bounds.reserve(faces.size());
       for (const FaceRef &ref : faces)
         {
           fv.reinit(Triangulation<3>::active_cell_iterator(&model.triangulation, 0, ref.cell),
                     ref.face);
-          double b[3][3]; // b[j][i]: the depth at node (i, j), then its Bernstein coefficients
+          double b[3][3]; // b[j][i]: the height at node (i, j), then its Bernstein coefficients
           for (unsigned q = 0; q < 9; ++q)
-            b[q / 3][q % 3] = level + g_dir * fv.quadrature_point(q);
+            b[q / 3][q % 3] = -(g_dir * fv.quadrature_point(q));
           // A quadratic's values f(0), f(1/2), f(1) to its Bernstein coefficients f(0),
           // 2 f(1/2) - (f(0) + f(1)) / 2, f(1): along each row, then along each column.
           for (unsigned j = 0; j < 3; ++j)
@@ -139,11 +102,121 @@ namespace lightbody
           for (const auto &row : b)
             for (double v : row)
               least = std::min(least, v), largest = std::max(largest, v);
-          if (least > 0)
-            wet.push_back(ref);
-          else if (largest > 0)
-            crossed.push_back(ref);
+          bounds.emplace_back(least, largest);
         }
+      return bounds;
+    }
+
+    // The heights -(g_dir . x) and the weights (g_dir . n) JxW of the rule's points on the
+    // faces (n into the liquid: the weights are those of the normal out of it), face by face.
+    void heights_and_weights(const Model &model, const std::vector<FaceRef> &faces,
+                             const Tensor<1, 3> &g_dir, const Quadrature<2> &rule,
+                             std::vector<double> &height, std::vector<double> &weight)
+    {
+      height.clear();
+      weight.clear();
+      for_each_face_point(model, faces, rule,
+                          [&](const Point<3> &x, const Tensor<1, 3> &n, double JxW) {
+                            height.push_back(-(g_dir * x));
+                            weight.push_back((g_dir * n) * JxW);
+                          });
+    }
+
+    // Bisection for the height H in [a, b] where volume(H) = target (volume grows with H).
+    template <class Volume>
+    double bisect(Volume volume, double target, double a, double b, double span)
+    {
+      for (int i = 0; i < 100 && b - a > 1e-12 * span; ++i)
+        {
+          const double m               = 0.5 * (a + b);
+          (volume(m) < target ? a : b) = m;
+        }
+      return 0.5 * (a + b);
+    }
+
+    // The height (against the acceleration g_dir) of the free surface that holds `filling` of
+    // the volume enclosed by the faces. The liquid volume below height H is, by the divergence
+    // theorem with F = u min(u.x, H) (u = -g_dir, div F = 1 below H, 0 above),
+    // V(H) = sum over faces of int min(u.x, H) (u . n_out) dA, n_out pointing out of the liquid
+    // (into the wall). V grows with H; bisection finds the level. The integrand has a kink
+    // where the level crosses a face, which `rule` (a composite rule) follows; on a face wholly
+    // below or above the level it is a polynomial of the face's coordinates (the height and
+    // u . n dA of the quadratic geometry, of degree 5 at most in each), which the 3 x 3 Gauss
+    // rule integrates exactly. So the level is found first with the Gauss rule on every face,
+    // then again with `rule` on the faces within a band about it (one face's height above and
+    // below, widened until the level lies inside it) and the Gauss rule's sums elsewhere: the
+    // same level as `rule` on every face (before 2026-12-06, 64 times the points: 4.5 s of the
+    // loads of a partly filled tank at 30 mm).
+    double free_surface_level(const Model &model, const std::vector<FaceRef> &faces,
+                              const Tensor<1, 3> &g_dir, double filling, const Quadrature<2> &rule)
+    {
+      const QGauss<2>     gauss(3);
+      std::vector<double> height, weight;
+      heights_and_weights(model, faces, g_dir, gauss, height, weight);
+      if (filling >= 1)
+        return *std::max_element(height.begin(), height.end());
+      const auto bounds = height_bounds(model, faces, g_dir);
+      double     lo = bounds[0].first, hi = bounds[0].second, extent = 0;
+      for (const auto &[least, largest] : bounds)
+        lo = std::min(lo, least), hi = std::max(hi, largest),
+        extent = std::max(extent, largest - least);
+      // The Gauss rule's volume on every face, and the level it gives.
+      auto volume = [&](double H) {
+        double V = 0;
+        for (std::size_t i = 0; i < height.size(); ++i)
+          V += (std::min(height[i], H) - lo) * weight[i];
+        return V;
+      };
+      const double target = filling * volume(hi);
+      const double guess  = bisect(volume, target, lo, hi, hi - lo);
+      // Per face, the Gauss rule's sums of (h - lo) w and of w.
+      const std::size_t   points = gauss.size();
+      std::vector<double> below(faces.size(), 0.0), wetted(faces.size(), 0.0);
+      for (std::size_t f = 0; f < faces.size(); ++f)
+        for (std::size_t q = f * points; q < (f + 1) * points; ++q)
+          below[f] += (height[q] - lo) * weight[q], wetted[f] += weight[q];
+      for (double margin = std::max(extent, 1e-3 * (hi - lo));; margin *= 2)
+        {
+          const double a = std::max(lo, guess - margin), b = std::min(hi, guess + margin);
+          // Faces wholly below a: their whole (h - lo) w; wholly above b: (H - lo) w; the band
+          // between, with `rule`.
+          double               fixed = 0, above = 0;
+          std::vector<FaceRef> band;
+          for (std::size_t f = 0; f < faces.size(); ++f)
+            if (bounds[f].second <= a)
+              fixed += below[f];
+            else if (bounds[f].first >= b)
+              above += wetted[f];
+            else
+              band.push_back(faces[f]);
+          std::vector<double> band_height, band_weight;
+          heights_and_weights(model, band, g_dir, rule, band_height, band_weight);
+          auto banded = [&](double H) {
+            double V = fixed + (H - lo) * above;
+            for (std::size_t i = 0; i < band_height.size(); ++i)
+              V += (std::min(band_height[i], H) - lo) * band_weight[i];
+            return V;
+          };
+          const bool everything = a <= lo && b >= hi;
+          if (everything || (banded(a) <= target && target <= banded(b)))
+            return bisect(banded, target, a, b, hi - lo);
+        }
+    }
+
+    // The faces wholly below the level `level` against gravity g_dir (depth level + g_dir . x
+    // positive everywhere on them, by the bounds of height_bounds, so that no face is taken as
+    // wet or dry that is not) and those it crosses; the faces wholly above it are left out.
+    std::pair<std::vector<FaceRef>, std::vector<FaceRef>>
+    faces_by_level(const Model &model, const std::vector<FaceRef> &faces, const Tensor<1, 3> &g_dir,
+                   double level)
+    {
+      const auto           bounds = height_bounds(model, faces, g_dir);
+      std::vector<FaceRef> wet, crossed;
+      for (std::size_t f = 0; f < faces.size(); ++f)
+        if (bounds[f].second < level)
+          wet.push_back(faces[f]);
+        else if (bounds[f].first < level)
+          crossed.push_back(faces[f]);
       return {std::move(wet), std::move(crossed)};
     }
 
