@@ -171,10 +171,10 @@ namespace lightbody
       const double guess  = bisect(volume, target, lo, hi, hi - lo);
       // Per face, the Gauss rule's sums of (h - lo) w and of w.
       const std::size_t   points = gauss.size();
-      std::vector<double> below(faces.size(), 0.0), wetted(faces.size(), 0.0);
+      std::vector<double> below(faces.size(), 0.0), sum_w(faces.size(), 0.0);
       for (std::size_t f = 0; f < faces.size(); ++f)
         for (std::size_t q = f * points; q < (f + 1) * points; ++q)
-          below[f] += (height[q] - lo) * weight[q], wetted[f] += weight[q];
+          below[f] += (height[q] - lo) * weight[q], sum_w[f] += weight[q];
       for (double margin = std::max(extent, 1e-3 * (hi - lo));; margin *= 2)
         {
           const double a = std::max(lo, guess - margin), b = std::min(hi, guess + margin);
@@ -186,7 +186,7 @@ namespace lightbody
             if (bounds[f].second <= a)
               fixed += below[f];
             else if (bounds[f].first >= b)
-              above += wetted[f];
+              above += sum_w[f];
             else
               band.push_back(faces[f]);
           std::vector<double> band_height, band_weight;
