@@ -4,7 +4,9 @@
 Runs `lightbody run CASE --output summary` in one process (CHOLMOD) and under
 `mpirun -np N` (MUMPS through PETSc, the factorisations and solves shared by the N processes) for
 each N of --processes, --repeat times in turn, and prints the medians of the whole process's wall
-time and of the stages in report.json's time_s (setup, assembly, factorisation, solves, buckling),
+time and of the stages in report.json's time_s (mesh, setup, loads, assembly, factorisation,
+solves, buckling; the first three every process repeats for the whole model, summed on a line of
+their own),
 the factor's flops and rate, the peak memory of the process that needs most and of the one that
 needs least (each process under /usr/bin/time), the sum of the processes' peaks, and the parallel
 efficiency T1 / (N TN) against the one-process run. The memory of a process that does not fall
@@ -36,7 +38,9 @@ import argparse, json, os, re, shutil, statistics, subprocess, tempfile, time
 from timing import each_rank, mpi_env, mpirun
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-STAGES = ["setup", "assemble", "factorise", "solve", "buckling", "modal", "post"]
+STAGES = ["mesh", "setup", "loads", "assemble", "factorise", "solve", "buckling", "modal", "post"]
+# What every process of the SPMD run does whole, for the whole model (not divided by N).
+REPEATED = ["mesh", "setup", "loads"]
 
 
 SOLVER = []  # ["--solver", S] given --solver S
@@ -161,6 +165,10 @@ def main():
             print("    speed-up against one process: %.2f; peak memory of the process that needs "
                   "most against one process: %.2f (1/N = %.2f)" %
                   (base["wall"] / m["wall"], m["peak"] / base["peak"], 1.0 / n))
+            print("    the model's set-up every process repeats whole (mesh + setup + loads): "
+                  "%.2f s of %.1f s (one process: %.2f s of %.1f s)" %
+                  (sum(m[s] for s in REPEATED), m["wall"], sum(base[s] for s in REPEATED),
+                   base["wall"]))
         if peer == "basis":
             own = med[(n, None)]
             print("    bases spread against whole on rank 0: peak %.2f against %.2f GB, least %.2f "
