@@ -809,6 +809,8 @@ namespace
         const Case &c = *read;
         if (together)
           check_same_input(c, command);
+        if (together && command.output != OutputLevel::summary)
+          check_shared_result_folder(out_dir);
         if (command.name == "mesh")
           return mesh(c, out_dir, log);
         if (command.name == "export")

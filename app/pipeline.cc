@@ -418,6 +418,30 @@ namespace lightbody
       }
   }
 
+  void check_shared_result_folder(const std::string &out_dir)
+  {
+    const bool  leader = mpi_world().rank == 0;
+    std::string probe  = leader ? make_sharing_probe(out_dir) : std::string();
+    from_rank0(probe);
+    std::error_code ec;
+    const bool      seen = probe.empty() || std::filesystem::is_directory(probe, ec);
+    const bool      all  = every_process(seen);
+    if (leader)
+      remove_sharing_probe(probe);
+    if (all)
+      return;
+    const std::string where = std::filesystem::path(probe).parent_path().string();
+    throw OutputFolderError(
+      "--out " + out_dir + ": " +
+      (seen ? std::string("another process of the launch")
+            : "this process (rank " + std::to_string(mpi_world().rank) + ")") +
+      " does not see the folder \"" + where +
+      "\" that rank 0 writes the result beside (a folder rank 0 made there is not there for it): "
+      "each process writes its pieces of the .vtu files into the result folder, so it must be on "
+      "a file system all processes of the launch share; give --out such a folder (or "
+      "--output summary: rank 0 alone writes); nothing was written");
+  }
+
   void check_field_names(const std::vector<std::string> &fields)
   {
     const auto &known = result_field_names();

@@ -74,6 +74,11 @@ namespace lightbody
   // write_results makes (into the folder rank 0 is writing, which must be on a file system they
   // share); returns when rank 0 is done with them or could not write.
   void write_result_pieces(const RunOutcome &outcome);
+  // The SPMD run, by every process before any work, where the processes will write pieces of the
+  // .vtu files: that each of them sees the folder rank 0 writes the result beside (`out_dir`, as
+  // rank 0 reads it), else a cluster's run would find at its end, after the solve, that the
+  // pieces cannot be written. Throws OutputFolderError on every process where one does not.
+  void check_shared_result_folder(const std::string &out_dir);
   // Throws std::invalid_argument naming a --fields item that matches no result field.
   void check_field_names(const std::vector<std::string> &fields);
 

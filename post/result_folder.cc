@@ -107,6 +107,31 @@ namespace lightbody
                                (errno ? std::strerror(errno) : "write failed"));
   }
 
+  std::string make_sharing_probe(const std::string &out_dir)
+  {
+    const fs::path target = target_path(out_dir);
+    for (fs::path p = target.parent_path(); !p.empty(); p = p.parent_path())
+      {
+        std::error_code ec;
+        if (fs::is_directory(p, ec))
+          {
+            const fs::path probe =
+              p / (partial_prefix + "shared-" + host_name() + "-" + std::to_string(getpid()));
+            return fs::create_directory(probe, ec) ? probe.string() : std::string();
+          }
+        if (p == p.root_path())
+          break;
+      }
+    return {};
+  }
+
+  void remove_sharing_probe(const std::string &probe)
+  {
+    std::error_code ec;
+    if (!probe.empty())
+      fs::remove(probe, ec);
+  }
+
   void check_result_folder(const std::string &out_dir, const std::vector<std::string> &inputs)
   {
     const fs::path target = target_path(out_dir);

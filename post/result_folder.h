@@ -32,6 +32,13 @@ namespace lightbody
   // Throws OutputFolderError naming the folder and the reason.
   void check_result_folder(const std::string &out_dir, const std::vector<std::string> &inputs);
 
+  // For the processes of an MPI launch, which write the result folder together: a folder made
+  // in the nearest existing parent of the folder `out_dir`'s temporary folder goes beside (named
+  // by the machine and the process), for the other processes to look for; "" where none could be
+  // made (check_result_folder has refused such a folder already). remove_sharing_probe removes it.
+  std::string make_sharing_probe(const std::string &out_dir);
+  void        remove_sharing_probe(const std::string &probe);
+
   // Writes `text` to `path` and closes it; throws with the system's reason (a full disk, no
   // permission) when any of it could not be written.
   void write_text_file(const std::filesystem::path &path, const std::string &text);

@@ -83,4 +83,31 @@ else:
               "plate.yaml: this file differs between the processes of the launch (process 1's"
               in rows[0]["error"], "sweep with another copy: rows %s" % rows)
 
+    # A result folder that is not on a file system the processes share: process 1 sees an empty
+    # folder of its own (a tmpfs mounted in its namespace, as another machine's local disk) where
+    # rank 0 writes. Each process writes its pieces of the .vtu files into the result folder:
+    # before 2026-12-06 the run solved and failed at its end (exit 5, "another process could not
+    # write its piece"); now every process stops before meshing, exit 1, nothing written, the
+    # probe rank 0 made removed.
+    local = os.path.join(out, "local")
+    os.makedirs(local)
+    target = os.path.join(local, "result")
+    run = [program, "run", os.path.join(out, "a", "plate.yaml"), "--out", target]
+    p = subprocess.run([mpirun, "-np", "1", *run, ":", "-np", "1", "unshare", "-m", "sh", "-c",
+                        'mount -t tmpfs none "$0" && exec "$@"', local, *run],
+                       env=env, capture_output=True, text=True, timeout=300)
+    text = p.stdout + p.stderr
+    check(p.returncode == 1 and "must be on a file system all processes of the launch share"
+          in text and "solve" not in text.replace("solver", ""),
+          "result folder not shared: exit 1 before the solve, got %d\n%s" % (p.returncode, text))
+    check(os.listdir(local) == [], "result folder not shared: left %s" % os.listdir(local))
+    # (--output summary: rank 0 alone writes, the run goes on)
+    p = subprocess.run([mpirun, "-np", "1", *run, "--output", "summary", ":", "-np", "1",
+                        "unshare", "-m", "sh", "-c", 'mount -t tmpfs none "$0" && exec "$@"',
+                        local, *run, "--output", "summary"],
+                       env=env, capture_output=True, text=True, timeout=300)
+    check(p.returncode in (0, 6) and os.path.isfile(os.path.join(target, "report.json")),
+          "result folder not shared, --output summary: the run goes on, got exit %d\n%s" %
+          (p.returncode, p.stdout + p.stderr))
+
 finish()
