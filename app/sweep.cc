@@ -507,6 +507,9 @@ namespace lightbody
     // Messages between rank 0 of an MPI launch and the others: a point (its JSON text; empty:
     // no more points) and the end of one (exit code and signal).
     constexpr int point_tag = 17, ended_tag = 18;
+    // The "signal" of an answer from a process that does not see the sweep folder (its machine
+    // does not share that file system): the point did not run there.
+    constexpr int unseen_folder = -1;
 
     // The other processes of an MPI launch, each running one point at a time (serve_sweep_rank).
     class RemoteRanks
@@ -528,8 +531,10 @@ namespace lightbody
       bool busy() const
       {
         return std::any_of(index_.begin() + 1, index_.end(),
-                           [](std::size_t i) { return i != idle; });
+                           [](std::size_t i) { return i != idle && i != retired; });
       }
+      // The rank takes no more points.
+      void retire(int rank) { index_[static_cast<std::size_t>(rank)] = retired; }
 
       void send(int rank, std::size_t index, const std::string &point)
       {
@@ -554,7 +559,7 @@ namespace lightbody
             MPI_Recv(answer, 2, MPI_INT, status.MPI_SOURCE, ended_tag, MPI_COMM_WORLD,
                      MPI_STATUS_IGNORE);
             const auto rank = static_cast<std::size_t>(status.MPI_SOURCE);
-            if (rank >= index_.size() || index_[rank] == idle)
+            if (rank >= index_.size() || index_[rank] == idle || index_[rank] == retired)
               continue;
             ended.push_back(
               {{index_[rank], start_[rank], answer[0], answer[1]}, status.MPI_SOURCE});
@@ -564,7 +569,8 @@ namespace lightbody
       }
 
     private:
-      static constexpr std::size_t                       idle = static_cast<std::size_t>(-1);
+      static constexpr std::size_t                       idle    = static_cast<std::size_t>(-1);
+      static constexpr std::size_t                       retired = static_cast<std::size_t>(-2);
       std::vector<std::size_t>                           index_; // the point each rank runs
       std::vector<std::chrono::steady_clock::time_point> start_;
     };
@@ -745,33 +751,47 @@ namespace lightbody
                     (row.status == "ok" ? row.verdict : "failed") + ")");
       };
 
+      // The points to run again (a process that did not see the sweep folder gave them back),
+      // then the next ones in order.
+      std::vector<std::size_t> again;
+      auto                     pending = [&] { return !again.empty() || next < points.size(); };
+      auto                     take    = [&] {
+        if (again.empty())
+          return next++;
+        const std::size_t i = again.back();
+        again.pop_back();
+        return i;
+      };
       // The next point to `w`, its log in logs/.
       auto dispatch = [&](Worker &w) {
-        w.send(next, (dir / "logs" / (rows[next].folder + ".txt")).string(), point_args(next));
-        ++next;
+        const std::size_t i = take();
+        w.send(i, (dir / "logs" / (rows[i].folder + ".txt")).string(), point_args(i));
       };
       std::vector<Worker> workers;
       RemoteRanks         remote(spread ? world.size : 1);
       while (done < points.size())
         {
           // Idle processes of an MPI launch take the next points.
-          for (int r; next < points.size() && (r = remote.idle_rank()) > 0; ++next)
-            remote.send(
-              r, next,
-              nlohmann::json{{"log", (dir / "logs" / (rows[next].folder + ".txt")).string()},
-                             {"args", point_args(next)},
-                             {"threads_auto", options.threads <= 0},
-                             {"memory_auto", options.memory_limit_bytes <= 0},
-                             {"inputs", inputs}}
-                .dump());
+          for (int r; pending() && (r = remote.idle_rank()) > 0;)
+            {
+              const std::size_t i = take();
+              remote.send(
+                r, i,
+                nlohmann::json{{"log", (dir / "logs" / (rows[i].folder + ".txt")).string()},
+                               {"args", point_args(i)},
+                               {"threads_auto", options.threads <= 0},
+                               {"memory_auto", options.memory_limit_bytes <= 0},
+                               {"inputs", inputs}}
+                  .dump());
+            }
           // Idle workers take the next points; more workers start while points wait.
           for (auto &w : workers)
-            if (w.alive() && !w.busy() && next < points.size())
+            if (w.alive() && !w.busy() && pending())
               dispatch(w);
           std::size_t alive = 0;
           for (const auto &w : workers)
             alive += w.alive();
-          while (alive < jobs && next < points.size())
+          while (alive < jobs && pending())
             {
               workers.push_back(Worker::start(options.program));
               ++alive;
@@ -804,7 +824,19 @@ namespace lightbody
                   finish(index, start, code, signal, world.rank);
               }
           for (const auto &[e, rank] : remote.receive())
-            finish(e.index, e.start, e.exit_code, e.signal, rank);
+            if (e.signal == unseen_folder)
+              {
+                // (a process whose machine does not share the sweep folder: its points would be
+                // lost there; it takes no more, and the point goes to the others)
+                remote.retire(rank);
+                again.push_back(e.index);
+                log.message("sweep: process " + std::to_string(rank) +
+                            " does not see the sweep folder " + dir.parent_path().string() +
+                            " (not on a file system its machine shares): its points go to the "
+                            "other processes");
+              }
+            else
+              finish(e.index, e.start, e.exit_code, e.signal, rank);
           workers.erase(std::remove_if(workers.begin(), workers.end(),
                                        [](const Worker &w) { return !w.alive(); }),
                         workers.end());
@@ -903,7 +935,10 @@ namespace lightbody
                                               file.at(1).get<unsigned long long>())
                     other_copy = file.at(0).get<std::string>();
               }
-            if (!other_copy.empty())
+            std::error_code ec;
+            if (!fs::is_directory(fs::path(point.at("log").get<std::string>()).parent_path(), ec))
+              answer[0] = 0, answer[1] = unseen_folder;
+            else if (!other_copy.empty())
               {
                 write_text_file(
                   point.at("log").get<std::string>(),

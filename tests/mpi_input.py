@@ -9,7 +9,9 @@ lightbody's version) before meshing: where they differ, every process stops with
 the file, and nothing is written. Two processes started in two folders (mpirun's --wdir), each
 with its own copy of the case, stand for two machines: copies that differ in the plate's
 thickness are refused, equal copies run; different --set values are refused. A sweep's points
-on a process whose machine has another copy are failed rows saying so.
+on a process whose machine has another copy are failed rows saying so. A result folder that one
+process does not see (another machine's local disk) stops a run before meshing; a sweep's
+process that does not see the sweep folder gives its points to the others.
 
 usage: python3 mpi_input.py MPIRUN LIGHTBODY CASE OUT_DIR
 """
@@ -109,5 +111,25 @@ else:
     check(p.returncode in (0, 6) and os.path.isfile(os.path.join(target, "report.json")),
           "result folder not shared, --output summary: the run goes on, got exit %d\n%s" %
           (p.returncode, p.stdout + p.stderr))
+
+    # A sweep whose folder process 1 does not see: before 2026-12-06 its points were failed rows
+    # ("exit code 5", their logs lost on its machine); now it takes no more points and gives the
+    # point back, which process 0 runs: every row ok.
+    shared = os.path.join(out, "local_sweep")
+    os.makedirs(shared)
+    sweep = [program, "sweep", os.path.join(out, "a", "plate.yaml"), "--vary",
+             "parts.plate.thickness=4,5,6", "--out", os.path.join(shared, "study")]
+    p = subprocess.run([mpirun, "-np", "1", *sweep, ":", "-np", "1", "unshare", "-m", "sh", "-c",
+                        'mount -t tmpfs none "$0" && exec "$@"', shared, *sweep],
+                       env=env, capture_output=True, text=True, timeout=300)
+    text = p.stdout + p.stderr
+    rows = []
+    if os.path.isfile(os.path.join(shared, "study", "sweep.csv")):
+        with open(os.path.join(shared, "study", "sweep.csv")) as f:
+            rows = list(csv.DictReader(f))
+    check(p.returncode == 0 and [r["status"] for r in rows] == ["ok", "ok", "ok"] and
+          "process 1 does not see the sweep folder" in text,
+          "sweep folder not shared: every point run by process 0, got exit %d, rows %s\n%s" %
+          (p.returncode, rows, text))
 
 finish()
