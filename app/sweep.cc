@@ -831,7 +831,8 @@ namespace lightbody
                 remote.retire(rank);
                 again.push_back(e.index);
                 log.message("sweep: process " + std::to_string(rank) +
-                            " does not see the sweep folder " + dir.parent_path().string() +
+                            " does not see the sweep folder " +
+                            fs::absolute(options.out_dir).lexically_normal().string() +
                             " (not on a file system its machine shares): its points go to the "
                             "other processes");
               }
