@@ -687,6 +687,10 @@ namespace lightbody
           rows[i].folder = name;
         }
 
+      // A point's log, in logs/.
+      auto log_of = [&](std::size_t i) {
+        return (dir / "logs" / (rows[i].folder + ".txt")).string();
+      };
       // A point has ended with `exit_code` (or its worker was stopped by `signal`).
       auto finish = [&](std::size_t index, std::chrono::steady_clock::time_point start,
                         int exit_code, int signal, int rank) {
@@ -695,7 +699,7 @@ namespace lightbody
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         busy_seconds += row.seconds;
         ++done;
-        const fs::path log_file = dir / "logs" / (row.folder + ".txt");
+        const fs::path log_file = log_of(index);
         row.exit_code           = signal ? 128 + signal : exit_code;
         const bool solved       = !signal && (exit_code == 0 || exit_code == 3 || exit_code == 6);
         if (solved)
@@ -762,10 +766,10 @@ namespace lightbody
         again.pop_back();
         return i;
       };
-      // The next point to `w`, its log in logs/.
+      // The next point to `w`.
       auto dispatch = [&](Worker &w) {
         const std::size_t i = take();
-        w.send(i, (dir / "logs" / (rows[i].folder + ".txt")).string(), point_args(i));
+        w.send(i, log_of(i), point_args(i));
       };
       std::vector<Worker> workers;
       RemoteRanks         remote(spread ? world.size : 1);
@@ -775,14 +779,13 @@ namespace lightbody
           for (int r; pending() && (r = remote.idle_rank()) > 0;)
             {
               const std::size_t i = take();
-              remote.send(
-                r, i,
-                nlohmann::json{{"log", (dir / "logs" / (rows[i].folder + ".txt")).string()},
-                               {"args", point_args(i)},
-                               {"threads_auto", options.threads <= 0},
-                               {"memory_auto", options.memory_limit_bytes <= 0},
-                               {"inputs", inputs}}
-                  .dump());
+              remote.send(r, i,
+                          nlohmann::json{{"log", log_of(i)},
+                                         {"args", point_args(i)},
+                                         {"threads_auto", options.threads <= 0},
+                                         {"memory_auto", options.memory_limit_bytes <= 0},
+                                         {"inputs", inputs}}
+                            .dump());
             }
           // Idle workers take the next points; more workers start while points wait.
           for (auto &w : workers)

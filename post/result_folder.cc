@@ -75,6 +75,26 @@ namespace lightbody
       return files;
     }
 
+    // The nearest of the target's parents that exists (a folder or not); empty if none does.
+    fs::path nearest_existing_parent(const fs::path &target)
+    {
+      for (fs::path p = target.parent_path(); !p.empty(); p = p.parent_path())
+        {
+          std::error_code ec;
+          if (fs::exists(fs::status(p, ec)))
+            return p;
+          if (p == p.root_path())
+            break;
+        }
+      return {};
+    }
+
+    // A short-lived folder in `parent`, named by its kind, the machine and this process.
+    fs::path probe_path(const fs::path &parent, const std::string &kind)
+    {
+      return parent / (partial_prefix + kind + host_name() + "-" + std::to_string(getpid()));
+    }
+
     fs::path target_path(const std::string &out_dir)
     {
       if (out_dir.empty())
@@ -109,20 +129,12 @@ namespace lightbody
 
   std::string make_sharing_probe(const std::string &out_dir)
   {
-    const fs::path target = target_path(out_dir);
-    for (fs::path p = target.parent_path(); !p.empty(); p = p.parent_path())
-      {
-        std::error_code ec;
-        if (fs::is_directory(p, ec))
-          {
-            const fs::path probe =
-              p / (partial_prefix + "shared-" + host_name() + "-" + std::to_string(getpid()));
-            return fs::create_directory(probe, ec) ? probe.string() : std::string();
-          }
-        if (p == p.root_path())
-          break;
-      }
-    return {};
+    const fs::path  p = nearest_existing_parent(target_path(out_dir));
+    std::error_code ec;
+    if (p.empty() || !fs::is_directory(p, ec))
+      return {};
+    const fs::path probe = probe_path(p, "shared-");
+    return fs::create_directory(probe, ec) ? probe.string() : std::string();
   }
 
   void remove_sharing_probe(const std::string &probe)
@@ -149,23 +161,15 @@ namespace lightbody
                "it holds the input file \"" + in + "\", which a result folder would replace");
     // The parents: each must be a folder where it exists, and the nearest that exists must take
     // a new folder (tried now, before a run of minutes finds out at its end).
-    for (fs::path p = target.parent_path(); !p.empty(); p = p.parent_path())
+    if (const fs::path p = nearest_existing_parent(target); !p.empty())
       {
         std::error_code ec;
-        const auto      st = fs::status(p, ec);
-        if (fs::exists(st))
-          {
-            if (!fs::is_directory(st))
-              refuse(target, "\"" + p.string() + "\" is not a folder");
-            const fs::path probe =
-              p / (partial_prefix + "probe-" + host_name() + "-" + std::to_string(getpid()));
-            if (!fs::create_directory(probe, ec) && ec)
-              refuse(target, "cannot create a folder in \"" + p.string() + "\": " + ec.message());
-            fs::remove(probe, ec);
-            break;
-          }
-        if (p == p.root_path())
-          break;
+        if (!fs::is_directory(p, ec))
+          refuse(target, "\"" + p.string() + "\" is not a folder");
+        const fs::path probe = probe_path(p, "probe-");
+        if (!fs::create_directory(probe, ec) && ec)
+          refuse(target, "cannot create a folder in \"" + p.string() + "\": " + ec.message());
+        fs::remove(probe, ec);
       }
     std::error_code ec;
     const auto      st = fs::symlink_status(target, ec);

@@ -122,6 +122,17 @@ namespace lightbody
                           });
     }
 
+    // The sum of (min(h, H) - lo) w over the points' heights h and weights w: the liquid volume
+    // below the level H that they contribute (below the reference height lo).
+    double volume_below(const std::vector<double> &height, const std::vector<double> &weight,
+                        double H, double lo)
+    {
+      double V = 0;
+      for (std::size_t i = 0; i < height.size(); ++i)
+        V += (std::min(height[i], H) - lo) * weight[i];
+      return V;
+    }
+
     // Bisection for the height H in [a, b] where volume(H) = target (volume grows with H).
     template <class Volume>
     double bisect(Volume volume, double target, double a, double b, double span)
@@ -161,12 +172,7 @@ namespace lightbody
         lo = std::min(lo, least), hi = std::max(hi, largest),
         extent = std::max(extent, largest - least);
       // The Gauss rule's volume on every face, and the level it gives.
-      auto volume = [&](double H) {
-        double V = 0;
-        for (std::size_t i = 0; i < height.size(); ++i)
-          V += (std::min(height[i], H) - lo) * weight[i];
-        return V;
-      };
+      auto         volume = [&](double H) { return volume_below(height, weight, H, lo); };
       const double target = filling * volume(hi);
       const double guess  = bisect(volume, target, lo, hi, hi - lo);
       // Per face, the Gauss rule's sums of (h - lo) w and of w.
@@ -192,10 +198,7 @@ namespace lightbody
           std::vector<double> band_height, band_weight;
           heights_and_weights(model, band, g_dir, rule, band_height, band_weight);
           auto banded = [&](double H) {
-            double V = fixed + (H - lo) * above;
-            for (std::size_t i = 0; i < band_height.size(); ++i)
-              V += (std::min(band_height[i], H) - lo) * band_weight[i];
-            return V;
+            return fixed + (H - lo) * above + volume_below(band_height, band_weight, H, lo);
           };
           const bool everything = a <= lo && b >= hi;
           if (everything || (banded(a) <= target && target <= banded(b)))
