@@ -158,7 +158,9 @@ namespace lightbody
     // below, widened until the level lies inside it) and the Gauss rule's sums elsewhere: the
     // same level as `rule` on every face (before 2026-12-06, 64 times the points: 4.5 s of the
     // loads of a partly filled tank at 30 mm).
+    // (`bounds`: height_bounds of the faces, not read for a filling of 1)
     double free_surface_level(const Model &model, const std::vector<FaceRef> &faces,
+                              const std::vector<std::pair<double, double>> &bounds,
                               const Tensor<1, 3> &g_dir, double filling, const Quadrature<2> &rule)
     {
       const QGauss<2>     gauss(3);
@@ -166,8 +168,7 @@ namespace lightbody
       heights_and_weights(model, faces, g_dir, gauss, height, weight);
       if (filling >= 1)
         return *std::max_element(height.begin(), height.end());
-      const auto bounds = height_bounds(model, faces, g_dir);
-      double     lo = bounds[0].first, hi = bounds[0].second, extent = 0;
+      double lo = bounds[0].first, hi = bounds[0].second, extent = 0;
       for (const auto &[least, largest] : bounds)
         lo = std::min(lo, least), hi = std::max(hi, largest),
         extent = std::max(extent, largest - least);
@@ -206,14 +207,13 @@ namespace lightbody
         }
     }
 
-    // The faces wholly below the level `level` against gravity g_dir (depth level + g_dir . x
-    // positive everywhere on them, by the bounds of height_bounds, so that no face is taken as
-    // wet or dry that is not) and those it crosses; the faces wholly above it are left out.
+    // The faces wholly below the level `level` (their height bounds, height_bounds, below it:
+    // depth level + g_dir . x positive everywhere on them, so that no face is taken as wet or
+    // dry that is not) and those it crosses; the faces wholly above it are left out.
     std::pair<std::vector<FaceRef>, std::vector<FaceRef>>
-    faces_by_level(const Model &model, const std::vector<FaceRef> &faces, const Tensor<1, 3> &g_dir,
-                   double level)
+    faces_by_level(const std::vector<FaceRef>                   &faces,
+                   const std::vector<std::pair<double, double>> &bounds, double level)
     {
-      const auto           bounds = height_bounds(model, faces, g_dir);
       std::vector<FaceRef> wet, crossed;
       for (std::size_t f = 0; f < faces.size(); ++f)
         if (bounds[f].second < level)
@@ -369,6 +369,9 @@ namespace lightbody
           const Tensor<1, 3> g_dir = g / g.norm();
           const auto &faces = faces_of(model.surfaces, h.surface, h.where, "hydrostatic.surface");
           double      level = h.level;
+          // (the faces' height bounds, for the level of a filling and the faces it crosses)
+          const std::vector<std::pair<double, double>> bounds =
+            h.full ? std::vector<std::pair<double, double>>() : height_bounds(model, faces, g_dir);
           // Liquid pressure has a kink where the free surface crosses a face: a composite rule
           // keeps its integral (and the resultant) accurate. A full compartment has no kink: the
           // pressure is linear on every face and the plain Gauss rule is exact (and 64 times
@@ -380,7 +383,7 @@ namespace lightbody
             // heads under a tilted acceleration that point lies between nodes; at the highest
             // quadrature point every point of the rule is wet, so that the resultant is the
             // liquid's mass times the acceleration.
-            level = free_surface_level(model, faces, g_dir, 1.0, rule);
+            level = free_surface_level(model, faces, {}, g_dir, 1.0, rule);
           else if (h.filling > 0)
             {
               // A tank's compartments measure 1e-13 (0.35 % between a head and a partition: the
@@ -399,7 +402,7 @@ namespace lightbody
                                 h.surface.c_str(), 100 * opening);
                   throw InputError(h.where, "hydrostatic.filling", text);
                 }
-              level = free_surface_level(model, faces, g_dir, h.filling, rule);
+              level = free_surface_level(model, faces, bounds, g_dir, h.filling, rule);
             }
           const auto pressure = [&](const Point<3> &x, const Tensor<1, 3> &normal, double) {
             // Depth below the free surface along gravity.
@@ -415,7 +418,7 @@ namespace lightbody
               // as a full compartment's; a face wholly above it carries none. (On every face
               // before 2026-12-06: 64 times the points, 5.5 s of the loads of
               // cases/tank_shell_5083.yaml at 30 mm, whose level is its top.)
-              const auto [wet, crossed] = faces_by_level(model, faces, g_dir, level);
+              const auto [wet, crossed] = faces_by_level(faces, bounds, level);
               apply(wet, pressure, QGauss<2>(3));
               apply(crossed, pressure, rule);
             }
