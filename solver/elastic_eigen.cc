@@ -46,7 +46,10 @@ namespace lightbody
         const auto           t0 = std::chrono::steady_clock::now();
         StressRange          range;
         if (lockstep())
-          eigen_matrix_ = shared_geometric_stiffness(l, 1, range);
+          {
+            eigen_matrix_ = shared_geometric_stiffness(l, 1, range);
+            release_displacement(i);
+          }
         else
           {
             if (!serial)
@@ -109,6 +112,7 @@ namespace lightbody
         if (lockstep())
           {
             shared.push_back(shared_geometric_stiffness(l, static_cast<int>(k + 1), range));
+            release_displacement(cases[k]);
             held.push_back(shared.back().get());
             products.push_back(shared_pencil(held.back(), static_cast<long>(k + 1)));
           }

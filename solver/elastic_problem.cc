@@ -748,8 +748,9 @@ namespace lightbody
           }
         return;
       }
-    // (the SPMD run: rank 0 solves, the others serving the solver; then every process has the
-    // displacements, for the geometric stiffness of its band of cells)
+    // (the SPMD run: rank 0 solves, the others serving the solver; then the others take the
+    // displacements of the load cases with a buckling analysis, for the geometric stiffness of
+    // their band of cells, and no others: see release_solved)
     on_rank0([&] {
       for (unsigned i : active_cases_)
         {
@@ -761,22 +762,37 @@ namespace lightbody
     });
     if (lockstep())
       for (unsigned i : active_cases_)
-        {
-          Vector<double> &u = solution_->load_cases[i].displacement;
-          if (rank_ > 0)
-            u.reinit(solution_->dof_handler.n_dofs());
-          from_rank0(u.data(), u.size());
-        }
+        if (case_.load_cases[i].buckling_modes > 0)
+          {
+            Vector<double> &u = solution_->load_cases[i].displacement;
+            if (rank_ > 0)
+              u.reinit(solution_->dof_handler.n_dofs());
+            from_rank0(u.data(), u.size());
+          }
   }
 
   // In the SPMD run only rank 0 reads a solved load case's loads again (its reactions and
-  // equilibrium error): the other processes free theirs, 8 bytes per DoF a load case, before the
-  // set's eigen analyses reach their peak (bench/heap_profile.py).
-  void ElasticProblem::release_solved_loads()
+  // equilibrium error), and the other processes read its displacements only for the geometric
+  // stiffness of their band of cells (a buckling analysis), the post-processing sending them
+  // again from rank 0 (app/pipeline.cc): they free the loads, and the displacements of the load
+  // cases without a buckling analysis, 8 bytes per DoF each, before the set's eigen analyses
+  // reach their peak (bench/heap_profile.py); a buckling case's when its K_G is made.
+  void ElasticProblem::release_solved()
+  {
+    if (!lockstep() || rank_ == 0)
+      return;
+    for (unsigned i : active_cases_)
+      {
+        solution_->load_cases[i].load = Vector<double>();
+        if (case_.load_cases[i].buckling_modes == 0)
+          release_displacement(i);
+      }
+  }
+
+  void ElasticProblem::release_displacement(unsigned i)
   {
     if (lockstep() && rank_ > 0)
-      for (unsigned i : active_cases_)
-        solution_->load_cases[i].load = Vector<double>();
+      solution_->load_cases[i].displacement = Vector<double>();
   }
 
   // Reactions at the supported DoFs (the global matrix with its constrained rows is gone by

@@ -99,7 +99,7 @@ namespace lightbody
           assemble_system();
           factorise();
           solve();
-          release_solved_loads();
+          release_solved();
           buckling();
           compute_reactions();
         }
@@ -270,7 +270,10 @@ namespace lightbody
     bool analyse_with_cache();
     bool analyse_with_ordering_cache(uint64_t fingerprint);
     void solve();
-    void release_solved_loads();
+    void release_solved();
+    // The SPMD run: the other processes' copy of load case i's displacements, once they have
+    // made what they need of it (see release_solved).
+    void release_displacement(unsigned i);
     void compute_reactions();
     void buckling();
     // The buckling analyses of `cases` side by side: on one process's CHOLMOD factor, or on the
