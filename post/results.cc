@@ -614,12 +614,13 @@ namespace lightbody
       const bool springs = l.spring_reaction.size() == n;
       // The error is measured against the sum of |nodal loads|, or with no loads (a prescribed
       // displacement alone) against the sum of |reactions|.
-      double load_scale = 0, reaction_scale = 0;
+      for (unsigned c = 0; c < 3; ++c)
+        r.applied_sum_N[c] = l.applied_N[c];
+      const double load_scale     = l.applied_magnitude_N;
+      double       reaction_scale = 0;
       for (std::size_t d = 0; d < n; ++d)
         {
           const unsigned c = nodes.component[d];
-          r.applied_sum_N[c] += l.load[d];
-          load_scale += std::abs(l.load[d]);
           if (rigid[d])
             {
               r.reaction_sum_N[c] += l.reaction[d];

@@ -148,9 +148,12 @@ namespace lightbody
     PetscInt status[2] = {0, 0};
     bool     together  = false;
     int      index     = 0; // the server's matrix of rank 0's products
-    // set_share_product: this process's share's products (no A), and x and its product there.
+    // set_share_product: this process's share's products (no A) on its DoFs `share_dofs` (in
+    // order), and x and its product there; the pieces its vectors are sent and summed in.
     std::function<void(const double *, double *)> share_product;
+    std::vector<dealii::types::global_dof_index>  share_dofs;
     std::vector<double>                           share_x, share_y;
+    static constexpr long                         piece = 1 << 16;
     // Rows of each process (MPI counts and displacements), and this process's.
     std::vector<int> counts, firsts;
     PetscInt         first = 0, local = 0;
@@ -517,30 +520,73 @@ namespace lightbody
       gather(b, out, all);
     }
 
-    // The products of the processes' shares (set_share_product) added up: x whole to every
-    // process (from rank 0, unless everywhere), the sum on every process (everywhere) or rank 0.
+    // The products of the processes' shares (set_share_product) added up, each process's
+    // vectors of its share's DoFs alone: x from rank 0 (unless everywhere) and the sum to rank 0
+    // in pieces of `piece` DoFs, each process taking from a piece and adding to it its own
+    // DoFs', so that no process holds another whole vector; everywhere, x and y are whole on
+    // every process (the caller's) and the sum made there.
     void multiply_shares(const double *in, double *out, bool all)
     {
-      const std::size_t size = static_cast<std::size_t>(n);
-      const bool        root = rank() == 0;
-      if (!all)
-        {
-          if (!root)
-            share_x.resize(size);
-          // (rank 0's x is only read)
-          MPI_Bcast(root ? const_cast<double *>(in) : share_x.data(), static_cast<int>(n),
-                    MPI_DOUBLE, 0, MPI_COMM_WORLD);
-          if (!root)
-            in = share_x.data();
-        }
+      const std::size_t size = share_dofs.size();
+      share_x.resize(size);
       share_y.resize(size);
-      share_product(in, share_y.data());
       if (all)
-        MPI_Allreduce(share_y.data(), out, static_cast<int>(n), MPI_DOUBLE, MPI_SUM,
-                      MPI_COMM_WORLD);
+        for (std::size_t k = 0; k < size; ++k)
+          share_x[k] = in[share_dofs[k]];
       else
-        MPI_Reduce(share_y.data(), root ? out : nullptr, static_cast<int>(n), MPI_DOUBLE, MPI_SUM,
-                   0, MPI_COMM_WORLD);
+        for_pieces(in, [&](std::size_t k, const double *p, long begin) {
+          share_x[k] = p[share_dofs[k] - begin];
+        });
+      share_product(share_x.data(), share_y.data());
+      if (all)
+        {
+          std::fill(out, out + n, 0.0);
+          for (std::size_t k = 0; k < size; ++k)
+            out[share_dofs[k]] += share_y[k];
+          MPI_Allreduce(MPI_IN_PLACE, out, static_cast<int>(n), MPI_DOUBLE, MPI_SUM,
+                        MPI_COMM_WORLD);
+          return;
+        }
+      std::vector<double> piece_sum;
+      std::size_t         k = 0;
+      for (long begin = 0; begin < n; begin += piece)
+        {
+          const long end = std::min(n, begin + piece);
+          // (rank 0: its own share in `out`, the sum made there in place)
+          double *p = rank() == 0 ? out + begin : nullptr;
+          if (rank() != 0)
+            {
+              piece_sum.resize(static_cast<std::size_t>(end - begin));
+              p = piece_sum.data();
+            }
+          std::fill(p, p + (end - begin), 0.0);
+          for (; k < size && static_cast<long>(share_dofs[k]) < end; ++k)
+            p[share_dofs[k] - begin] = share_y[k];
+          MPI_Reduce(rank() == 0 ? MPI_IN_PLACE : p, rank() == 0 ? p : nullptr,
+                     static_cast<int>(end - begin), MPI_DOUBLE, MPI_SUM, 0, MPI_COMM_WORLD);
+        }
+    }
+    // Rank 0's `in` in pieces to every process: take(k, piece, begin) for each of this process's
+    // share's DoFs k in the piece that begins at `begin`.
+    template <class Take>
+    void for_pieces(const double *in, const Take &take) const
+    {
+      std::vector<double> buffer;
+      std::size_t         k = 0;
+      for (long begin = 0; begin < n; begin += piece)
+        {
+          const long    end = std::min(n, begin + piece);
+          const double *p   = rank() == 0 ? in + begin : nullptr;
+          if (rank() != 0)
+            {
+              buffer.resize(static_cast<std::size_t>(end - begin));
+              p = buffer.data();
+            }
+          MPI_Bcast(const_cast<double *>(p), static_cast<int>(end - begin), MPI_DOUBLE, 0,
+                    MPI_COMM_WORLD);
+          for (; k < share_dofs.size() && static_cast<long>(share_dofs[k]) < end; ++k)
+            take(k, p, begin);
+        }
     }
 
     std::vector<double> absolute_diagonal()
@@ -557,6 +603,7 @@ namespace lightbody
     void free()
     {
       share_product = nullptr;
+      std::vector<dealii::types::global_dof_index>().swap(share_dofs);
       std::vector<double>().swap(share_x);
       std::vector<double>().swap(share_y);
       MatDestroy(&F);
@@ -1009,11 +1056,15 @@ namespace lightbody
   }
 
   void DistributedCholesky::set_share_product(
-    std::size_t n, std::function<void(const double *x, double *y)> share_product)
+    std::size_t n, std::vector<dealii::types::global_dof_index> dofs,
+    std::function<void(const double *x, double *y)> share_product)
   {
     impl_->free();
     impl_->n = static_cast<long>(n);
     impl_->set_layout(true);
+    if (!std::is_sorted(dofs.begin(), dofs.end()) || (!dofs.empty() && dofs.back() >= n))
+      throw std::logic_error("set_share_product: the DoFs not in order or beyond the matrix");
+    impl_->share_dofs    = std::move(dofs);
     impl_->share_product = std::move(share_product);
   }
 

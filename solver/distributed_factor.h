@@ -9,6 +9,8 @@
 // stays inside the .cc.
 #include "solver/lanczos_basis.h"
 
+#include <deal.II/base/types.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -95,10 +97,11 @@ namespace lightbody
     double set_shares(std::size_t n, const ShareRows &rows,
                       const std::function<void()> &release = {});
     // Collective (every process, the SPMD run): a matrix that each process holds a share of in
-    // its own form (its cells' matrices), for products alone: `share_product(x, y)` sets y
-    // (n) to its share's product with x (n, whole). multiply() sends x whole to every process
-    // and adds up their products: no matrix is assembled and spread.
-    void set_share_product(std::size_t                                     n,
+    // its own form (its cells' matrices), for products alone: `share_product(x, y)` sets y to
+    // its share's product with x, both of the share's DoFs `dofs` alone (in order, each
+    // dofs.size()). multiply() sends each process the entries of x at its DoFs and adds up their
+    // products: no matrix is assembled and spread, and no process but rank 0 holds x or y whole.
+    void set_share_product(std::size_t n, std::vector<dealii::types::global_dof_index> dofs,
                            std::function<void(const double *x, double *y)> share_product);
     // Ordering and symbolic analysis; returns the memory the numeric factorisation will need
     // on the process that needs most (MUMPS's estimate), in bytes.

@@ -19,6 +19,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <numeric>
 #include <optional>
 #include <stdexcept>
 
@@ -166,8 +167,9 @@ namespace lightbody
     return range;
   }
 
-  // The cells' scalar matrices and, for the products, a vector of all DoFs through the
-  // constraints and one for each chunk of cells (added up after).
+  // The cells' scalar matrices and, for the products, a vector of the DoFs they touch through
+  // the constraints and one for each chunk of cells (added up after). A band's vectors are of
+  // its own DoFs alone (`relevant`): its cells' and those their constrained DoFs follow.
   struct GeometricStiffness::Cells
   {
     static constexpr unsigned nodes = ShellStrains::n_cell_nodes;
@@ -176,31 +178,73 @@ namespace lightbody
     // Lanczos processes run side by side make one product per solve.
     static constexpr std::size_t most_columns = SupernodalSolve::most_columns;
 
-    const AffineConstraints<double>                        *constraints = nullptr;
-    const std::vector<DoFHandler<3>::active_cell_iterator> *band        = nullptr;
+    // A constrained DoF of the vectors and those it follows, positions in the vectors.
+    struct Line
+    {
+      types::global_dof_index                                 index;
+      std::vector<std::pair<types::global_dof_index, double>> entries;
+    };
+
+    const std::vector<DoFHandler<3>::active_cell_iterator> *band = nullptr;
     std::size_t n = 0, n_cells = 0, first = 0; // the cells held: active cells [first, + n_cells)
-    std::vector<types::global_dof_index>     dofs;  // per cell, node a's component c at 3 a + c
-    std::vector<double>                      g;     // per cell, 27 x 27
+    // The DoFs of the products' vectors, in order (empty: all n of them, m = n), m of them.
+    std::vector<types::global_dof_index> relevant;
+    std::size_t                          m = 0;
+    std::vector<Line>                    lines;
+    std::vector<types::global_dof_index>
+                        dofs; // per cell, node a's component c at 3 a + c (positions)
+    std::vector<double> g;    // per cell, 27 x 27
     mutable std::vector<Vector<double>>      px;    // P x, per vector
     mutable std::vector<std::vector<double>> chunk; // per chunk of cells, DoF-major
 
-    // y = P^T (sum of the cells' K_G) P x for `columns` vectors (n x columns, one after the
+    // A DoF's position in the vectors.
+    types::global_dof_index position(types::global_dof_index i) const
+    {
+      if (relevant.empty())
+        return i;
+      return static_cast<types::global_dof_index>(
+        std::lower_bound(relevant.begin(), relevant.end(), i) - relevant.begin());
+    }
+
+    // y = P^T (sum of the cells' K_G) P x for `columns` vectors (m x columns, one after the
     // other): the cells' matrices read once for all of them.
     void product(const double *x, double *y, std::size_t columns) const
     {
       for (std::size_t first = 0; first < columns; first += most_columns)
-        product_of_some(x + first * n, y + first * n, std::min(most_columns, columns - first));
+        product_of_some(x + first * m, y + first * m, std::min(most_columns, columns - first));
+    }
+
+    // The same with x and y of all n DoFs (y zero off the vectors' DoFs).
+    void product_of_all(const double *x, double *y, std::size_t columns) const
+    {
+      if (relevant.empty())
+        return product(x, y, columns);
+      std::vector<double> xr(m * columns), yr(m * columns);
+      for (std::size_t j = 0; j < columns; ++j)
+        for (std::size_t k = 0; k < m; ++k)
+          xr[j * m + k] = x[j * n + relevant[k]];
+      product(xr.data(), yr.data(), columns);
+      std::fill(y, y + n * columns, 0.0);
+      for (std::size_t j = 0; j < columns; ++j)
+        for (std::size_t k = 0; k < m; ++k)
+          y[j * n + relevant[k]] = yr[j * m + k];
     }
 
     void product_of_some(const double *x, double *y, const std::size_t columns) const
     {
       // px = P x: a constrained DoF's value from those it follows (homogeneous).
       if (px.size() < columns)
-        px.resize(columns, Vector<double>(n));
+        px.resize(columns, Vector<double>(m));
       for (std::size_t j = 0; j < columns; ++j)
         {
-          std::copy(x + j * n, x + (j + 1) * n, px[j].begin());
-          distribute_homogeneous(*constraints, px[j]);
+          std::copy(x + j * m, x + (j + 1) * m, px[j].begin());
+          for (const Line &l : lines)
+            {
+              double v = 0;
+              for (const auto &[i, w] : l.entries)
+                v += w * px[j][i];
+              px[j][l.index] = v;
+            }
         }
       const std::size_t chunks = chunk.size();
       const std::size_t width  = 3 * columns;
@@ -213,7 +257,7 @@ namespace lightbody
             {
               std::vector<double> &z     = chunk[k];
               const std::size_t    first = n_cells * k / chunks, last = n_cells * (k + 1) / chunks;
-              z.assign(n * columns, 0.0);
+              z.assign(m * columns, 0.0);
               Block X(nodes, width), Y(nodes, width);
               for (std::size_t c = first; c < last; ++c)
                 {
@@ -235,7 +279,7 @@ namespace lightbody
         },
         1);
       parallel::apply_to_subranges(
-        std::size_t(0), n,
+        std::size_t(0), m,
         [&](std::size_t begin, std::size_t end) {
           for (std::size_t i = begin; i < end; ++i)
             for (std::size_t j = 0; j < columns; ++j)
@@ -243,18 +287,18 @@ namespace lightbody
                 double v = 0;
                 for (const auto &z : chunk)
                   v += z[i * columns + j];
-                y[j * n + i] = v;
+                y[j * m + i] = v;
               }
         },
         4096);
       // y = P^T z: a constrained DoF's share to those it follows, its own row zero.
       for (std::size_t j = 0; j < columns; ++j)
         {
-          double *yj = y + j * n;
-          for (const auto &l : constraints->get_lines())
+          double *yj = y + j * m;
+          for (const Line &l : lines)
             for (const auto &[i, w] : l.entries)
               yj[i] += w * yj[l.index];
-          for (const auto &l : constraints->get_lines())
+          for (const Line &l : lines)
             yj[l.index] = 0;
         }
     }
@@ -296,10 +340,14 @@ namespace lightbody
 
   double GeometricStiffness::band_bytes(std::size_t cells, std::size_t dofs, int processes)
   {
-    // (a product's P x and each thread's sums; the vectors sent and summed, multiply_shares)
+    // (a product's P x and each thread's sums; the vectors sent and summed, multiply_shares;
+    // and the band's DoFs: each of its vectors of those alone, taken as 1.25 / N of all DoFs,
+    // the DoFs its cells share with the next bands' besides its own)
+    const double band_dofs =
+      std::min(1.0, 1.25 / std::max(processes, 1)) * static_cast<double>(dofs);
     const double vectors = 1 + MultithreadInfo::n_threads() + 2;
     return geometric_cell_bytes * static_cast<double>(cells) / std::max(processes, 1) +
-           8.0 * vectors * static_cast<double>(dofs);
+           (8.0 * vectors + 4) * band_dofs;
   }
 
   GeometricStiffness::GeometricStiffness(
@@ -307,12 +355,11 @@ namespace lightbody
     const std::vector<DoFHandler<3>::active_cell_iterator> *band)
     : cells_(std::make_shared<Cells>())
   {
-    Cells &c      = *cells_;
-    c.constraints = &constraints;
-    c.band        = band;
-    c.n           = dof_handler.n_dofs();
-    c.n_cells     = band ? band->size() : dof_handler.get_triangulation().n_active_cells();
-    c.first       = band && !band->empty() ? band->front()->active_cell_index() : 0;
+    Cells &c  = *cells_;
+    c.band    = band;
+    c.n       = dof_handler.n_dofs();
+    c.n_cells = band ? band->size() : dof_handler.get_triangulation().n_active_cells();
+    c.first   = band && !band->empty() ? band->front()->active_cell_index() : 0;
     c.dofs.resize(c.n_cells * cell_dofs);
     c.g.resize(c.n_cells * Cells::nodes * Cells::nodes);
     std::vector<types::global_dof_index> dofs(cell_dofs);
@@ -333,6 +380,41 @@ namespace lightbody
     else
       for (const auto &cell : dof_handler.active_cell_iterators())
         add(cell);
+    // A band's vectors: its cells' DoFs and those their constrained DoFs follow (the
+    // constraints are closed: those are not constrained themselves), the cells' DoFs then
+    // their positions among them.
+    if (band)
+      {
+        c.relevant = c.dofs;
+        std::sort(c.relevant.begin(), c.relevant.end());
+        c.relevant.erase(std::unique(c.relevant.begin(), c.relevant.end()), c.relevant.end());
+        const std::size_t own = c.relevant.size();
+        for (std::size_t k = 0; k < own; ++k)
+          if (const auto *entries = constraints.get_constraint_entries(c.relevant[k]))
+            for (const auto &e : *entries)
+              c.relevant.push_back(e.first);
+        std::sort(c.relevant.begin(), c.relevant.end());
+        c.relevant.erase(std::unique(c.relevant.begin(), c.relevant.end()), c.relevant.end());
+        c.relevant.shrink_to_fit();
+        for (auto &d : c.dofs)
+          d = c.position(d);
+      }
+    c.m                 = band ? c.relevant.size() : c.n;
+    const auto add_line = [&](types::global_dof_index i) {
+      if (!constraints.is_constrained(i))
+        return;
+      Cells::Line l{c.position(i), {}};
+      if (const auto *entries = constraints.get_constraint_entries(i))
+        for (const auto &[j, w] : *entries)
+          l.entries.emplace_back(c.position(j), w);
+      c.lines.push_back(std::move(l));
+    };
+    if (band)
+      for (const types::global_dof_index i : c.relevant)
+        add_line(i);
+    else
+      for (const auto &line : constraints.get_lines())
+        add_line(line.index);
     c.chunk.resize(std::min<std::size_t>(std::max(1u, MultithreadInfo::n_threads()),
                                          std::max<std::size_t>(1, c.n_cells / 64)));
   }
@@ -353,11 +435,26 @@ namespace lightbody
 
   PencilMatrix GeometricStiffness::pencil() const
   {
-    PencilMatrix p([cells = cells_](const double *x, double *y) { cells->product(x, y, 1); });
+    PencilMatrix p(
+      [cells = cells_](const double *x, double *y) { cells->product_of_all(x, y, 1); });
     p.multiply_columns = [cells = cells_](const double *x, double *y, std::size_t columns) {
-      cells->product(x, y, columns);
+      cells->product_of_all(x, y, columns);
     };
     return p;
+  }
+
+  GeometricStiffness::BandProduct GeometricStiffness::band_product() const
+  {
+    BandProduct b;
+    if (cells_->relevant.empty())
+      {
+        b.dofs.resize(cells_->n);
+        std::iota(b.dofs.begin(), b.dofs.end(), types::global_dof_index(0));
+      }
+    else
+      b.dofs = cells_->relevant;
+    b.product = [cells = cells_](const double *x, double *y) { cells->product(x, y, 1); };
+    return b;
   }
 
   std::pair<double, double>

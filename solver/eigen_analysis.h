@@ -8,7 +8,9 @@
 #include <deal.II/lac/affine_constraints.h>
 #include <deal.II/lac/sparse_matrix.h>
 
+#include <functional>
 #include <memory>
+#include <vector>
 
 namespace lightbody
 {
@@ -60,11 +62,21 @@ namespace lightbody
     // The products y = K_G x (zero at the constrained DoFs), from one thread at a time. Of a
     // band: its cells' part of K_G x (x and y of all DoFs); the sum over the bands is K_G x.
     PencilMatrix pencil() const;
+    // The same on the DoFs the products touch alone: `dofs` (in order; of a band its cells'
+    // DoFs and those their constrained DoFs follow, else all), x and y of those DoFs
+    // (dofs.size() each, y zero at the constrained ones). A band's vectors are then about
+    // 1 / N of all DoFs, not whole.
+    struct BandProduct
+    {
+      std::vector<dealii::types::global_dof_index>  dofs;
+      std::function<void(const double *, double *)> product;
+    };
+    BandProduct band_product() const;
     // The memory a buckling analysis of `modes` modes holds beside the factor for a mesh of
     // `cells` cells and `dofs` DoFs (K_G and the Lanczos basis), bytes.
     static double analysis_bytes(std::size_t cells, std::size_t dofs, unsigned modes);
     // What each of `processes` processes holds for K_G in bands (the cells' matrices of its
-    // band, its products' vectors of all DoFs), bytes.
+    // band, its products' vectors of its band's DoFs), bytes.
     static double band_bytes(std::size_t cells, std::size_t dofs, int processes);
 
   private:

@@ -81,10 +81,12 @@ namespace lightbody
     range              = KG.assemble(model_, *solution_, l.displacement);
     double extremes[2] = {range.compression, range.largest};
     max_over_processes(extremes, 2);
-    range.compression = extremes[0];
-    range.largest     = extremes[1];
-    auto shared       = std::make_unique<DistributedCholesky>(index);
-    shared->set_share_product(solution_->dof_handler.n_dofs(), KG.pencil().multiply);
+    range.compression                      = extremes[0];
+    range.largest                          = extremes[1];
+    auto                            shared = std::make_unique<DistributedCholesky>(index);
+    GeometricStiffness::BandProduct band   = KG.band_product();
+    shared->set_share_product(solution_->dof_handler.n_dofs(), std::move(band.dofs),
+                              std::move(band.product));
     return shared;
   }
 

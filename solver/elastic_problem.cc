@@ -771,22 +771,63 @@ namespace lightbody
           }
   }
 
-  // In the SPMD run only rank 0 reads a solved load case's loads again (its reactions and
-  // equilibrium error), and the other processes read its displacements only for the geometric
-  // stiffness of their band of cells (a buckling analysis), the post-processing sending them
-  // again from rank 0 (app/pipeline.cc): they free the loads, and the displacements of the load
-  // cases without a buckling analysis, 8 bytes per DoF each, before the set's eigen analyses
-  // reach their peak (bench/heap_profile.py); a buckling case's when its K_G is made.
+  // A solved load case's loads are read again only for the reactions (at the supported DoFs)
+  // and for the equilibrium sums: each process frees them, rank 0 (or the one process) keeping
+  // those values and sums, 8 bytes per DoF each load case before the set's eigen analyses reach
+  // their peak. In the SPMD run the other processes read the displacements only for the
+  // geometric stiffness of their band of cells (a buckling analysis), the post-processing
+  // sending them again from rank 0 (app/pipeline.cc): they free those of the load cases without
+  // a buckling analysis here (bench/heap_profile.py), a buckling case's when its K_G is made.
   void ElasticProblem::release_solved()
   {
-    if (!lockstep() || rank_ == 0)
-      return;
-    for (unsigned i : active_cases_)
+    const bool               keeps = !lockstep() || rank_ == 0;
+    std::vector<std::size_t> at;
+    if (keeps)
       {
-        solution_->load_cases[i].load = Vector<double>();
-        if (case_.load_cases[i].buckling_modes == 0)
-          release_displacement(i);
+        const std::vector<bool> wanted = reaction_dofs();
+        for (std::size_t d = 0; d < wanted.size(); ++d)
+          if (wanted[d])
+            at.push_back(d);
       }
+    reaction_loads_.assign(active_cases_.size(), {});
+    for (std::size_t j = 0; j < active_cases_.size(); ++j)
+      {
+        LoadCaseSolution &l = solution_->load_cases[active_cases_[j]];
+        if (keeps)
+          {
+            l.applied_N           = {{0, 0, 0}};
+            l.applied_magnitude_N = 0;
+            for (std::size_t d = 0; d < l.load.size(); ++d)
+              {
+                l.applied_N[component_[d]] += l.load[d];
+                l.applied_magnitude_N += std::abs(l.load[d]);
+              }
+            for (const std::size_t d : at)
+              reaction_loads_[j].push_back(l.load[d]);
+          }
+        l.load = Vector<double>();
+        if (!keeps && case_.load_cases[active_cases_[j]].buckling_modes == 0)
+          release_displacement(active_cases_[j]);
+      }
+  }
+
+  std::vector<bool> ElasticProblem::reaction_dofs() const
+  {
+    const std::size_t n = solution_->dof_handler.n_dofs();
+    std::vector<bool> wanted(n, false);
+    for (unsigned i : active_)
+      if (!case_.supports[i].elastic())
+        for (auto d : solution_->supports[i].dofs)
+          wanted[d] = true;
+    for (bool grown = true; grown;)
+      {
+        grown = false;
+        for (const auto &[slave, masters] : chains_)
+          if (!wanted[slave] && std::any_of(masters.begin(), masters.end(),
+                                            [&](const auto &e) { return wanted[e.first]; }))
+            wanted[slave] = grown = true;
+      }
+    return wanted;
   }
 
   void ElasticProblem::release_displacement(unsigned i)
@@ -812,28 +853,15 @@ namespace lightbody
         return;
       }
     StageLog::Scope   t(log_, "reactions");
-    Solution         &s = *solution_;
-    const std::size_t n = s.dof_handler.n_dofs();
-    std::vector<bool> rigid(n, false);
-    bool              elastic = false;
-    for (unsigned i : active_)
-      if (case_.supports[i].elastic())
-        elastic = true;
-      else
-        for (auto d : s.supports[i].dofs)
-          rigid[d] = true;
+    Solution         &s       = *solution_;
+    const std::size_t n       = s.dof_handler.n_dofs();
+    const bool        elastic = std::any_of(active_.begin(), active_.end(),
+                                            [&](unsigned i) { return case_.supports[i].elastic(); });
     // A following DoF passes its share of the forces (K u - f and the springs' K_s u) on to
     // its masters (the constraints as made, chains_). Wanted: the rigidly held DoFs and every
-    // following DoF whose masters, at any depth, include one.
-    std::vector<bool> wanted = rigid;
-    for (bool grown = true; grown;)
-      {
-        grown = false;
-        for (const auto &[slave, masters] : chains_)
-          if (!wanted[slave] && std::any_of(masters.begin(), masters.end(),
-                                            [&](const auto &e) { return wanted[e.first]; }))
-            wanted[slave] = grown = true;
-      }
+    // following DoF whose masters, at any depth, include one (the loads there kept,
+    // reaction_loads_).
+    const std::vector<bool> wanted = reaction_dofs();
     // The order to pass the shares on: a DoF after every DoF that passes some to it.
     std::vector<std::size_t> order;
     {
@@ -910,11 +938,10 @@ namespace lightbody
       }
     for (unsigned j = 0; j < active_cases_.size(); ++j)
       {
-        const LoadCaseSolution &l        = s.load_cases[active_cases_[j]];
-        Vector<double>         &reaction = s.load_cases[active_cases_[j]].reaction;
-        for (std::size_t d = 0; d < n; ++d)
+        Vector<double> &reaction = s.load_cases[active_cases_[j]].reaction;
+        for (std::size_t d = 0, k = 0; d < n; ++d)
           if (wanted[d])
-            reaction[d] += (elastic ? spring[j][d] : 0.0) - l.load[d];
+            reaction[d] += (elastic ? spring[j][d] : 0.0) - reaction_loads_[j][k++];
         for (std::size_t k : order)
           {
             const auto &[slave, masters] = chains_[k];
@@ -931,6 +958,7 @@ namespace lightbody
           }
       }
     springs_.clear();
+    reaction_loads_.clear();
     cholesky_.reset();
     distributed_.reset();
     iterative_.reset();

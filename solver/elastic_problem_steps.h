@@ -128,11 +128,14 @@ namespace lightbody
     std::vector<bool>             straight_cells_; // by active cell: its centre line is straight
     std::vector<dealii::Point<3>> support_points_;
     std::vector<unsigned char>    component_;
-    std::vector<unsigned>         active_;        // supports of the set being solved
-    std::vector<unsigned>         active_cases_;  // its load cases
-    dealii::Vector<double>        lifting_;       // -K g of prescribed displacements g
-    std::vector<double>           diagonal_;      // |K_ii| of the set's matrix, for round_off_N
-    bool                          modal_ = false; // the modal support set is being built
+    // The set's load cases' loads at the DoFs of the reactions (reaction_dofs, in order), by
+    // the index among active_cases_, kept when the whole loads are freed.
+    std::vector<std::vector<double>> reaction_loads_;
+    std::vector<unsigned>            active_;        // supports of the set being solved
+    std::vector<unsigned>            active_cases_;  // its load cases
+    dealii::Vector<double>           lifting_;       // -K g of prescribed displacements g
+    std::vector<double>              diagonal_;      // |K_ii| of the set's matrix, for round_off_N
+    bool                             modal_ = false; // the modal support set is being built
     // The SPMD run: every process of the launch runs this solve; `alone_`: rank 0 has gone on
     // alone (the others serve it). This process's cells, its share of the matrix (their sums)
     // while the processes assemble together, and the matrix of an eigen analysis (K_G or M)
@@ -270,7 +273,12 @@ namespace lightbody
     bool analyse_with_cache();
     bool analyse_with_ordering_cache(uint64_t fingerprint);
     void solve();
+    // The solved load cases' loads freed (their sums kept, rank 0 their values at the DoFs of
+    // the reactions), and the other processes' copies of what they no longer read.
     void release_solved();
+    // The DoFs whose forces the reactions take (reaction_dofs): the rigidly held DoFs and every
+    // DoF that ties or straight fibres make follow one of them, at any depth; by DoF.
+    std::vector<bool> reaction_dofs() const;
     // The SPMD run: the other processes' copy of load case i's displacements, once they have
     // made what they need of it (see release_solved).
     void release_displacement(unsigned i);

@@ -63,9 +63,13 @@ namespace lightbody
   struct LoadCaseSolution
   {
     std::string            name;
-    dealii::Vector<double> displacement;    // mm
-    dealii::Vector<double> load;            // consistent nodal forces, N (before constraints)
-    dealii::Vector<double> reaction;        // rigid supports' reactions, N (zero elsewhere)
+    dealii::Vector<double> displacement; // mm
+    // Consistent nodal forces, N (before constraints): freed once solved (empty after;
+    // ElasticProblem keeps them at the DoFs of the reactions), their sums kept:
+    dealii::Vector<double> load;
+    std::array<double, 3>  applied_N{{0, 0, 0}};    // the nodal forces' sum (x, y, z), N
+    double                 applied_magnitude_N = 0; // the sum of their magnitudes |f_i|, N
+    dealii::Vector<double> reaction;                // rigid supports' reactions, N (zero elsewhere)
     dealii::Vector<double> spring_reaction; // elastic supports' forces -K_s u, N (empty: none)
     // Each elastic support's own force -K_s u (x, y, z), N, by index into Solution::supports
     // (zero for the rigid ones; empty: no elastic support): two elastic supports at one node

@@ -274,6 +274,32 @@ load_cases:
             {
               share->pencil().vmult(x.data(), y.data(), n);
               sum += y;
+              // The band's products on its own DoFs alone (those of the SPMD run): the same
+              // values there, the band's product zero elsewhere; a band of several holds fewer
+              // than all DoFs.
+              const auto band = share->band_product();
+              ASSERT_TRUE(std::is_sorted(band.dofs.begin(), band.dofs.end()));
+              if (processes == 3)
+                {
+                  EXPECT_LT(band.dofs.size(), n);
+                }
+              std::vector<double> xb(band.dofs.size()), yb(band.dofs.size());
+              std::vector<bool>   held(n, false);
+              for (std::size_t k = 0; k < band.dofs.size(); ++k)
+                {
+                  xb[k]              = x[band.dofs[k]];
+                  held[band.dofs[k]] = true;
+                }
+              band.product(xb.data(), yb.data());
+              for (std::size_t k = 0; k < band.dofs.size(); ++k)
+                ASSERT_EQ(yb[k], y[band.dofs[k]]) << processes << " bands, DoF " << band.dofs[k];
+              for (types::global_dof_index i = 0; i < n; ++i)
+                {
+                  if (!held[i])
+                    {
+                      ASSERT_EQ(y[i], 0.0) << processes << " bands, DoF " << i;
+                    }
+                }
             }
           for (types::global_dof_index i = 0; i < n; ++i)
             ASSERT_NEAR(sum[i], expected[i], 1e-11 * expected.linfty_norm())

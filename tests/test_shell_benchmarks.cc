@@ -381,7 +381,9 @@ TEST(ShellBenchmarks, MacNealHarderTwistedBeam)
                          m.find("part \"beam\" is too thin for the body") != std::string::npos;
       EXPECT_TRUE(balance || pivot) << m;
       if (balance)
-        EXPECT_EQ(m.find("mechanism"), std::string::npos) << m;
+        {
+          EXPECT_EQ(m.find("mechanism"), std::string::npos) << m;
+        }
     }
 }
 
