@@ -187,7 +187,9 @@ namespace lightbody
 
     const std::vector<DoFHandler<3>::active_cell_iterator> *band = nullptr;
     std::size_t n = 0, n_cells = 0, first = 0; // the cells held: active cells [first, + n_cells)
-    // The DoFs of the products' vectors, in order (empty: all n of them, m = n), m of them.
+    // The DoFs of the products' vectors, in order (whole: all n of them, m = n; a band's, m of
+    // them, none for a band without cells).
+    bool                                 whole = true;
     std::vector<types::global_dof_index> relevant;
     std::size_t                          m = 0;
     std::vector<Line>                    lines;
@@ -200,7 +202,7 @@ namespace lightbody
     // A DoF's position in the vectors.
     types::global_dof_index position(types::global_dof_index i) const
     {
-      if (relevant.empty())
+      if (whole)
         return i;
       return static_cast<types::global_dof_index>(
         std::lower_bound(relevant.begin(), relevant.end(), i) - relevant.begin());
@@ -217,7 +219,7 @@ namespace lightbody
     // The same with x and y of all n DoFs (y zero off the vectors' DoFs).
     void product_of_all(const double *x, double *y, std::size_t columns) const
     {
-      if (relevant.empty())
+      if (whole)
         return product(x, y, columns);
       std::vector<double> xr(m * columns), yr(m * columns);
       for (std::size_t j = 0; j < columns; ++j)
@@ -383,6 +385,7 @@ namespace lightbody
     // A band's vectors: its cells' DoFs and those their constrained DoFs follow (the
     // constraints are closed: those are not constrained themselves), the cells' DoFs then
     // their positions among them.
+    c.whole = !band;
     if (band)
       {
         c.relevant = c.dofs;
@@ -446,7 +449,7 @@ namespace lightbody
   GeometricStiffness::BandProduct GeometricStiffness::band_product() const
   {
     BandProduct b;
-    if (cells_->relevant.empty())
+    if (cells_->whole)
       {
         b.dofs.resize(cells_->n);
         std::iota(b.dofs.begin(), b.dofs.end(), types::global_dof_index(0));

@@ -272,6 +272,7 @@ load_cases:
           KG.vmult(expected, x);
           for (const auto &share : shares)
             {
+              y = 1e300; // (each band's product sets all of y)
               share->pencil().vmult(x.data(), y.data(), n);
               sum += y;
               // The band's products on its own DoFs alone (those of the SPMD run): the same
@@ -282,6 +283,10 @@ load_cases:
               if (processes == 3)
                 {
                   EXPECT_LT(band.dofs.size(), n);
+                }
+              if (bands[&share - &shares[0]].empty())
+                {
+                  EXPECT_EQ(band.dofs.size(), 0u); // (a band without cells: no DoFs)
                 }
               std::vector<double> xb(band.dofs.size()), yb(band.dofs.size());
               std::vector<bool>   held(n, false);
