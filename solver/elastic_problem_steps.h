@@ -276,8 +276,8 @@ namespace lightbody
     // The solved load cases' loads freed (their sums kept, rank 0 their values at the DoFs of
     // the reactions), and the other processes' copies of what they no longer read.
     void release_solved();
-    // The DoFs whose forces the reactions take (reaction_dofs): the rigidly held DoFs and every
-    // DoF that ties or straight fibres make follow one of them, at any depth; by DoF.
+    // The DoFs whose forces the reactions take, by DoF: the rigidly held DoFs and every DoF
+    // that ties or straight fibres make follow one of them, at any depth.
     std::vector<bool> reaction_dofs() const;
     // The SPMD run: the other processes' copy of load case i's displacements, once they have
     // made what they need of it (see release_solved).
