@@ -153,7 +153,17 @@ namespace lightbody
     std::function<void(const double *, double *)> share_product;
     std::vector<dealii::types::global_dof_index>  share_dofs;
     std::vector<double>                           share_x, share_y;
-    static constexpr long                         piece = 1 << 16;
+    // (65 536 DoFs; LIGHTBODY_PRODUCT_PIECE=N, read for the MPI tests, which make it small so
+    // that their small models' products cross the pieces' edges)
+    static long product_piece()
+    {
+      static const long piece = [] {
+        const char *given = std::getenv("LIGHTBODY_PRODUCT_PIECE");
+        const long  value = given ? std::atol(given) : 0;
+        return value > 0 ? value : 1L << 16;
+      }();
+      return piece;
+    }
     // Rows of each process (MPI counts and displacements), and this process's.
     std::vector<int> counts, firsts;
     PetscInt         first = 0, local = 0;
@@ -522,7 +532,7 @@ namespace lightbody
 
     // The products of the processes' shares (set_share_product) added up, each process's
     // vectors of its share's DoFs alone: x from rank 0 (unless everywhere) and the sum to rank 0
-    // in pieces of `piece` DoFs, each process taking from a piece and adding to it its own
+    // in pieces of product_piece() DoFs, each process taking from a piece and adding to it its own
     // DoFs', so that no process holds another whole vector; everywhere, x and y are whole on
     // every process (the caller's) and the sum made there.
     void multiply_shares(const double *in, double *out, bool all)
@@ -548,7 +558,8 @@ namespace lightbody
           return;
         }
       std::vector<double> piece_sum;
-      std::size_t         k = 0;
+      std::size_t         k     = 0;
+      const long          piece = product_piece();
       for (long begin = 0; begin < n; begin += piece)
         {
           const long end = std::min(n, begin + piece);
@@ -572,7 +583,8 @@ namespace lightbody
     void for_pieces(const double *in, const Take &take) const
     {
       std::vector<double> buffer;
-      std::size_t         k = 0;
+      std::size_t         k     = 0;
+      const long          piece = product_piece();
       for (long begin = 0; begin < n; begin += piece)
         {
           const long    end = std::min(n, begin + piece);

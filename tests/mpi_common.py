@@ -9,8 +9,10 @@ import sys
 mpirun, program, case, out = sys.argv[1:5]
 shutil.rmtree(out, ignore_errors=True)
 os.makedirs(out)
+# (LIGHTBODY_PRODUCT_PIECE: a product with K_G sends x and sums y in pieces of this many DoFs,
+# 65 536 in a run; small here, so that the tests' small models cross the pieces' edges)
 env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
-           OMPI_MCA_rmaps_base_oversubscribe="1")
+           OMPI_MCA_rmaps_base_oversubscribe="1", LIGHTBODY_PRODUCT_PIECE="1000")
 failures = []
 
 # A machine where MPI itself cannot start two processes (a container without shared memory or
