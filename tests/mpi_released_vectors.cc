@@ -19,6 +19,7 @@
 #include "solver/distributed_factor.h"
 #include "solver/elastic_problem.h"
 #include "input/case_reader.h"
+#include "mpi_program.h"
 
 #include <mpi.h>
 
@@ -32,17 +33,9 @@ using namespace lightbody;
 
 int main(int argc, char **argv)
 {
-  int provided = 0;
-  MPI_Init_thread(&argc, &argv, MPI_THREAD_SERIALIZED, &provided);
-  int rank = 0, processes = 1;
-  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-  MPI_Comm_size(MPI_COMM_WORLD, &processes);
-  start_distributed_factors(processes);
-  int        failures = 0;
-  const auto fail     = [&](const std::string &what) {
-    if (failures++ < 10)
-      std::cerr << "rank " << rank << ": FAILED: " << what << std::endl;
-  };
+  testing::MpiProgram program(argc, argv);
+  const int           rank = program.rank, processes = program.processes;
+  const auto          fail = [&](const std::string &what) { program.fail(what); };
   {
     const Case                   c     = read_case(argv[1]);
     const std::unique_ptr<Model> model = build_model(c);
@@ -102,8 +95,5 @@ int main(int argc, char **argv)
                 << buckling << " with buckling), " << s->support_sets << " support sets, " << n
                 << " DoFs" << std::endl;
   }
-  int all = 0;
-  MPI_Allreduce(&failures, &all, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
-  MPI_Finalize();
-  return all == 0 ? 0 : 1;
+  return program.finish();
 }

@@ -13,6 +13,7 @@
 #include "solver/distributed_factor.h"
 #include "solver/iterative_solver.h"
 #include "lattice_matrix.h"
+#include "mpi_program.h"
 
 #include <mpi.h>
 
@@ -25,17 +26,9 @@
 
 int main(int argc, char **argv)
 {
-  int provided = 0;
-  MPI_Init_thread(&argc, &argv, MPI_THREAD_SERIALIZED, &provided);
-  int rank = 0, size = 1;
-  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-  MPI_Comm_size(MPI_COMM_WORLD, &size);
-  lightbody::start_distributed_factors(size);
-  bool ok   = true;
-  auto fail = [&](const std::string &what) {
-    std::fprintf(stderr, "rank %d: FAILED: %s\n", rank, what.c_str());
-    ok = false;
-  };
+  lightbody::testing::MpiProgram program(argc, argv);
+  const int                      rank = program.rank, size = program.processes;
+  const auto                     fail = [&](const std::string &what) { program.fail(what); };
 
   // The lattice of 8 x 8 x 4 nodes (768 DoFs, 384 rows a process), its last rows the last
   // process's; one of them, with a negative diagonal entry, makes its subdomain indefinite.
@@ -112,7 +105,5 @@ int main(int argc, char **argv)
           lightbody::release_servers(1);
       }
   }
-  lightbody::finish_distributed_factors();
-  MPI_Finalize();
-  return ok ? 0 : 1;
+  return program.finish();
 }
