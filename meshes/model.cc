@@ -11,8 +11,10 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <iomanip>
 #include <optional>
 #include <set>
+#include <sstream>
 #include <unordered_map>
 
 namespace lightbody
@@ -53,6 +55,7 @@ namespace lightbody
         return points_.size() - 1;
       }
       const std::vector<Point<3>> &points() const { return points_; }
+      double                       tolerance() const { return tol_; }
 
     private:
       std::array<long, 3> cell_of(const Point<3> &p) const
@@ -358,10 +361,23 @@ namespace lightbody
         const std::set<unsigned> distinct(cell.vertices.begin(), cell.vertices.end());
         if (distinct.size() == 8)
           return;
-        const Point<3> &x = merger_->points()[cell.vertices[0]];
+        const Point<3> &x     = merger_->points()[cell.vertices[0]];
+        const auto      value = [](double v) {
+          std::ostringstream s;
+          s << std::setprecision(3) << v;
+          return s.str();
+        };
+        // (a gauge within the tolerance at which two nodes are one: a slip of the unit)
+        const std::string gauge =
+          spec.thickness <= merger_->tolerance()
+            ? "; its thickness " + value(spec.thickness) +
+                " mm is within the distance at which two nodes are taken as one (" +
+                value(merger_->tolerance()) + " mm, 1e-7 of the body's size): check its unit"
+            : "";
         throw ModelError("part \"" + spec.name + "\": degenerate element (coincident nodes) near " +
                          std::to_string(x[0]) + ", " + std::to_string(x[1]) + ", " +
-                         std::to_string(x[2]) + " mm; use a finer mesh or check the geometry");
+                         std::to_string(x[2]) + " mm" + gauge +
+                         (gauge.empty() ? "; use a finer mesh or check the geometry" : ""));
       }
 
       dealii::Triangulation<3>::active_cell_iterator cell_it(unsigned index) const

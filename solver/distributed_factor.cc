@@ -16,6 +16,7 @@
 #include <limits>
 #include <map>
 #include <mutex>
+#include <numeric>
 #include <cstdlib>
 #include <stdexcept>
 #include <string>
@@ -487,26 +488,39 @@ namespace lightbody
       gather(x, data, all);
     }
 
-    // `columns` right-hand sides at once: MUMPS's solve phase on a dense block (PETSc's
-    // MatMatSolve), each process holding its rows of the block. (`data` is null on the servers.)
+    // `columns` right-hand sides at once (n x columns in `data`, null on the servers).
     void solve(double *data, long columns)
+    {
+      std::vector<double *> list;
+      if (data)
+        for (long j = 0; j < columns; ++j)
+          list.push_back(data + j * n);
+      solve_columns(data ? list.data() : nullptr, columns);
+    }
+
+    // `count` right-hand sides at once, each its own vector (`columns`, null on the servers):
+    // MUMPS's solve phase on a dense block (PETSc's MatMatSolve), each process holding its
+    // rows of the block.
+    void solve_columns(double *const *columns, long count)
     {
       const bool all = everywhere();
       Mat        B = nullptr, X = nullptr;
       try
         {
-          check(MatCreateDense(PETSC_COMM_WORLD, local, PETSC_DECIDE, n, columns, nullptr, &B),
+          check(MatCreateDense(PETSC_COMM_WORLD, local, PETSC_DECIDE, n, count, nullptr, &B),
                 "MatCreateDense");
-          check(MatCreateDense(PETSC_COMM_WORLD, local, PETSC_DECIDE, n, columns, nullptr, &X),
+          check(MatCreateDense(PETSC_COMM_WORLD, local, PETSC_DECIDE, n, count, nullptr, &X),
                 "MatCreateDense");
           PetscScalar *p = nullptr;
           check(MatDenseGetArray(B, &p), "MatDenseGetArray");
-          scatter_columns(data, p, columns, all);
+          for (long j = 0; j < count; ++j)
+            scatter(columns ? columns[j] : nullptr, p + j * local, all);
           check(MatDenseRestoreArray(B, &p), "MatDenseRestoreArray");
           check(MatMatSolve(F, B, X), "the solve");
           const PetscScalar *q = nullptr;
           check(MatDenseGetArrayRead(X, &q), "MatDenseGetArrayRead");
-          gather_columns(q, data, columns, all);
+          for (long j = 0; j < count; ++j)
+            gather(q + j * local, columns ? columns[j] : nullptr, all);
           check(MatDenseRestoreArrayRead(X, &q), "MatDenseRestoreArrayRead");
         }
       catch (...)
@@ -577,6 +591,32 @@ namespace lightbody
                      static_cast<int>(end - begin), MPI_DOUBLE, MPI_SUM, 0, MPI_COMM_WORLD);
         }
     }
+    // This process's part of the product (DistributedCholesky::spread_product).
+    SpreadProduct spread_product()
+    {
+      SpreadProduct p;
+      if (share_product)
+        {
+          p.dofs.assign(share_dofs.begin(), share_dofs.end());
+          p.product = share_product;
+          return p;
+        }
+      p.dofs.resize(static_cast<std::size_t>(local));
+      std::iota(p.dofs.begin(), p.dofs.end(), static_cast<long>(first));
+      p.product = [this](const double *in, double *out) {
+        PetscScalar *q = nullptr;
+        check(VecGetArray(x, &q), "VecGetArray");
+        std::copy(in, in + local, q);
+        check(VecRestoreArray(x, &q), "VecRestoreArray");
+        check(MatMult(A, x, b), "the product");
+        const PetscScalar *r = nullptr;
+        check(VecGetArrayRead(b, &r), "VecGetArrayRead");
+        std::copy(r, r + local, out);
+        check(VecRestoreArrayRead(b, &r), "VecRestoreArrayRead");
+      };
+      return p;
+    }
+
     // Rank 0's `in` in pieces to every process: take(k, piece, begin) for each of this process's
     // share's DoFs k in the piece that begins at `begin`.
     template <class Take>
@@ -883,8 +923,7 @@ namespace lightbody
                 case iterative_eigen:
                   {
                     Impl *m = product_matrix(message[1]);
-                    serve_iterative_eigen(
-                      [m](const double *x, double *y) { m->multiply(x, y, true); });
+                    serve_iterative_eigen(m->spread_product());
                     break;
                   }
                 case basis_new:
@@ -1116,16 +1155,24 @@ namespace lightbody
 
   void DistributedCholesky::solve(double *b_in_x_out, std::size_t columns) const
   {
-    if (columns < 2)
+    std::vector<double *> list;
+    for (std::size_t j = 0; j < columns; ++j)
+      list.push_back(b_in_x_out + j * static_cast<std::size_t>(impl_->n));
+    solve(list.data(), columns);
+  }
+
+  void DistributedCholesky::solve(double *const *columns, std::size_t count) const
+  {
+    if (count < 2)
       {
-        if (columns == 1)
-          solve(b_in_x_out);
+        if (count == 1)
+          solve(columns[0]);
         return;
       }
-    const long                  k = static_cast<long>(columns);
+    const long                  k = static_cast<long>(count);
     std::lock_guard<std::mutex> one_at_a_time(commands);
     broadcast(impl_->together ? solve_shared_columns : solve_it_columns, k);
-    impl_->solve(b_in_x_out, k);
+    impl_->solve_columns(columns, k);
   }
 
   void DistributedCholesky::multiply(const double *x, double *y) const
@@ -1137,11 +1184,11 @@ namespace lightbody
     impl_->multiply(x, y);
   }
 
-  void DistributedCholesky::multiply_everywhere(const double *x, double *y) const
+  SpreadProduct DistributedCholesky::spread_product() const
   {
     if (!impl_->together)
-      throw std::logic_error("DistributedCholesky::multiply: only of a factor made together");
-    impl_->multiply(x, y, true);
+      throw std::logic_error("DistributedCholesky::spread_product: only of a factor made together");
+    return impl_->spread_product();
   }
 
   std::vector<double> DistributedCholesky::absolute_diagonal() const

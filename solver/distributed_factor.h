@@ -8,6 +8,7 @@
 // other processes serve its solves and products (serve_rank0) until it releases them. PETSc
 // stays inside the .cc.
 #include "solver/lanczos_basis.h"
+#include "solver/row_operators.h"
 
 #include <deal.II/base/types.h>
 
@@ -117,11 +118,14 @@ namespace lightbody
     // The same for `columns` right-hand sides at once (n x columns, one after the other): one
     // solve phase of MUMPS on the block (its fronts read once for all of them).
     void solve(double *b_in_x_out, std::size_t columns) const;
+    // The same for `count` right-hand sides each in its own vector (`columns[j]`).
+    void solve(double *const *columns, std::size_t count) const;
     // y = A x, with x and y placed as solve's.
     void multiply(const double *x, double *y) const;
-    // y = A x made by all processes together, x and y whole on every one (also while rank 0
-    // leads: within a command every process has joined; made together only).
-    void multiply_everywhere(const double *x, double *y) const;
+    // This process's part of y = A x (made together only; also while rank 0 leads, within a
+    // command every process has joined): a share's product (set_share_product) on its DoFs,
+    // else the product with the process's rows of the matrix (the DoFs it owns; collective).
+    SpreadProduct spread_product() const;
     // Rank 0 leading its servers: a Lanczos basis of `columns` vectors (and, a_inner, their
     // products with A) spread over the processes by this factor's rows, each operation a
     // command the others serve (in one process, or not leading: the whole basis here). Throws

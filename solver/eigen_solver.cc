@@ -466,8 +466,8 @@ namespace lightbody
     class SolveGroup
     {
     public:
-      // solve(upper, x, count): the solve of `count` columns of size n in x.
-      using Solve = std::function<void(bool upper, double *x, std::size_t count)>;
+      // solve(upper, columns, count): the solve of `count` columns of size n, each its own.
+      using Solve = std::function<void(bool upper, double *const *columns, std::size_t count)>;
       SolveGroup(std::size_t n, Solve solve, std::size_t most_columns, unsigned members)
         : n_(n), solve_(std::move(solve)), most_columns_(most_columns), members_(members)
       {
@@ -522,22 +522,9 @@ namespace lightbody
                 }
             try
               {
-                const auto solve = [&](double *x, std::size_t count) { solve_(upper, x, count); };
-                if (those.size() == 1 && columns.size() <= most_columns)
-                  solve(those[0]->x, columns.size());
-                else
-                  for (std::size_t first = 0; first < columns.size(); first += most_columns)
-                    {
-                      const std::size_t count = std::min(most_columns, columns.size() - first);
-                      buffer_.resize(n * count);
-                      for (std::size_t k = 0; k < count; ++k)
-                        std::copy(columns[first + k], columns[first + k] + n,
-                                  buffer_.begin() + k * n);
-                      solve(buffer_.data(), count);
-                      for (std::size_t k = 0; k < count; ++k)
-                        std::copy(buffer_.begin() + k * n, buffer_.begin() + (k + 1) * n,
-                                  columns[first + k]);
-                    }
+                for (std::size_t first = 0; first < columns.size(); first += most_columns)
+                  solve_(upper, columns.data() + first,
+                         std::min(most_columns, columns.size() - first));
               }
             catch (...)
               {
@@ -556,7 +543,6 @@ namespace lightbody
       const std::size_t       most_columns_;
       std::size_t             members_;
       std::vector<Request *>  pending_;
-      std::vector<double>     buffer_;
       std::mutex              mutex_;
       std::condition_variable woken_;
     };
@@ -580,13 +566,33 @@ namespace lightbody
     SolveGroup::Solve solve;
     std::size_t       most_columns = SupernodalSolve::most_columns;
     if (const SparseCholesky *L = A.cholesky)
-      solve = [L](bool upper, double *x, std::size_t count) {
+      // (the triangular solves of a block of columns one after the other in memory: the
+      // members' columns copied into one, unless they are so already)
+      solve = [L, n = A.size(), buffer = std::make_shared<std::vector<double>>()](
+                bool upper, double *const *columns, std::size_t count) {
+        bool together = true;
+        for (std::size_t k = 1; k < count; ++k)
+          together = together && columns[k] == columns[0] + k * n;
+        double *x = columns[0];
+        if (!together)
+          {
+            buffer->resize(n * count);
+            for (std::size_t k = 0; k < count; ++k)
+              std::copy(columns[k], columns[k] + n, buffer->begin() + k * n);
+            x = buffer->data();
+          }
         upper ? L->solve_upper(x, count) : L->solve_lower(x, count);
+        if (!together)
+          for (std::size_t k = 0; k < count; ++k)
+            std::copy(buffer->begin() + k * n, buffer->begin() + (k + 1) * n, columns[k]);
       };
     else
       {
-        // (a factor shared by MPI processes: one solve phase for the steps of all of them)
-        solve        = [&A](bool, double *x, std::size_t count) { A.solve_columns(x, count); };
+        // (a factor shared by MPI processes: one solve phase for the steps of all of them,
+        // each member's columns solved where they are)
+        solve = [&A](bool, double *const *columns, std::size_t count) {
+          A.solve_columns(columns, count);
+        };
         most_columns = lanczos_block_most * members;
       }
     SolveGroup                      group(A.size(), solve, most_columns, members);
@@ -682,7 +688,12 @@ namespace lightbody
       {
         const FullSolve solve = [&A](double *x, std::size_t k) {
           if (A.solve_columns)
-            return A.solve_columns(x, k);
+            {
+              std::vector<double *> columns;
+              for (std::size_t j = 0; j < k; ++j)
+                columns.push_back(x + j * A.size());
+              return A.solve_columns(columns.data(), k);
+            }
           for (std::size_t j = 0; j < k; ++j)
             A.solve(x + j * A.size());
         };

@@ -53,9 +53,9 @@ namespace lightbody
     const SparseCholesky                         *cholesky = nullptr;
     std::function<void(double *)>                 solve;
     std::function<void(const double *, double *)> multiply;
-    // Solves of several vectors at once (n x columns, one after the other), where the factor
-    // has them (null: one after the other).
-    std::function<void(double *, std::size_t)> solve_columns;
+    // Solves of several vectors at once (`count` vectors of size n, each its own), where the
+    // factor has them (null: one after the other).
+    std::function<void(double *const *columns, std::size_t count)> solve_columns;
     // Where the Lanczos process keeps its basis of `columns` vectors and their products with A
     // (null: whole in this process): on a factor shared by processes, each its rows.
     std::function<std::unique_ptr<LanczosBasis>(long columns)> basis;
@@ -87,10 +87,10 @@ namespace lightbody
     // (null: one after the other).
     std::function<void(const double *, double *, std::size_t)> multiply_columns;
     // B spread over the processes of an MPI launch: its index among the matrices the other
-    // processes hold while they serve rank 0 (0: none), and its products made by all processes
-    // together (collective; x and y whole on every process).
-    long                                          shared = 0;
-    std::function<void(const double *, double *)> everywhere;
+    // processes hold while they serve rank 0 (0: none), and rank 0's part of its products
+    // (made by all processes together, each its part).
+    long                           shared = 0;
+    std::function<SpreadProduct()> part;
 
     // y = B x for vectors of the pencil's size.
     void vmult(const double *x, double *y, std::size_t n) const;

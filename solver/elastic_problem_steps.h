@@ -401,8 +401,8 @@ namespace lightbody
     static PencilMatrix shared_pencil(const DistributedCholesky *m, long index)
     {
       PencilMatrix p([m](const double *x, double *y) { m->multiply(x, y); });
-      p.shared     = index;
-      p.everywhere = [m](const double *x, double *y) { m->multiply_everywhere(x, y); };
+      p.shared = index;
+      p.part   = [m] { return m->spread_product(); };
       return p;
     }
     // Runs `factorise` (the numeric factorisation) and counts its time and `flops()` (asked
@@ -433,7 +433,7 @@ namespace lightbody
       if (distributed_)
         {
           f.solve         = [this](double *x) { distributed_->solve(x); };
-          f.solve_columns = [this](double *x, std::size_t k) { distributed_->solve(x, k); };
+          f.solve_columns = [this](double *const *x, std::size_t k) { distributed_->solve(x, k); };
           if (lockstep()) // (rank 0's, while the others serve: the matrix is theirs and its own)
             {
               f.multiply = [this](const double *x, double *y) { distributed_->multiply(x, y); };
@@ -475,7 +475,7 @@ namespace lightbody
           // (the processes holding the matrix by rows, each its share's: LOBPCG's blocks too)
           if (lockstep() && iterative_->numbered())
             f.spread = [this](const PencilMatrix &B) {
-              return iterative_->spread_rows(B.shared, B.everywhere);
+              return iterative_->spread_rows(B.shared, B.part());
             };
         }
       else

@@ -13,6 +13,7 @@
 #include <petsc/private/pcimpl.h>
 
 #include <algorithm>
+#include <numeric>
 #include <cmath>
 #include <memory>
 #include <mutex>
@@ -888,25 +889,76 @@ namespace lightbody
     }
 
     // LOBPCG's operators on this process's rows (see IterativeSolver::spread_rows).
-    RowOperators rows(std::function<void(const double *, double *)> everywhere, bool leads)
+    RowOperators rows(SpreadProduct part, bool leads)
     {
       if (!numbered())
         throw std::logic_error("IterativeSolver: the eigen analysis's rows without a numbering");
-      struct Whole // vectors whole on every process, made once for the analysis
+      struct Exchange // made once for the analysis
       {
-        std::vector<int>    counts, firsts;
-        std::vector<double> rows, x, y; // solver's numbering; DoF numbering
+        std::vector<int>    counts, firsts; // each process's rows
+        std::vector<double> rows;           // rank 0, while it scatters or gathers: all rows
+        // B's products: this process's part takes x at part.dofs from the processes owning
+        // their rows and sends its y there to be added up. asked[i]: the position in part.dofs
+        // of the i-th entry received (grouped by the owner, in the order of its rows);
+        // served[i]: the local row of the i-th entry this process sends (grouped by the
+        // process asking).
+        std::vector<int>    asked, served;
+        std::vector<int>    ask_counts, ask_firsts, serve_counts, serve_firsts;
+        std::vector<double> received, sent, x, y; // x, y: of part.dofs
       };
-      auto w = std::make_shared<Whole>();
+      auto w = std::make_shared<Exchange>();
       for (int r = 0; r < size(); ++r)
         {
           w->firsts.push_back(static_cast<int>(first_row(n, block, r, size())));
           w->counts.push_back(static_cast<int>(first_row(n, block, r + 1, size())) -
                               w->firsts.back());
         }
-      w->rows.resize(static_cast<std::size_t>(n));
-      w->x.resize(dofs);
-      w->y.resize(dofs);
+      // The rows of part.dofs, in the order of the rows (and so grouped by their owners).
+      const std::vector<long> &wanted = part.dofs;
+      if (!std::is_sorted(wanted.begin(), wanted.end()) ||
+          std::adjacent_find(wanted.begin(), wanted.end()) != wanted.end())
+        throw std::logic_error("IterativeSolver: a product's DoFs not in order");
+      std::vector<int> ask_rows; // (the owner's local row)
+      w->ask_counts.assign(static_cast<std::size_t>(size()), 0);
+      int owner = 0;
+      for (long r = 0; r < n; ++r)
+        {
+          const long dof = order[static_cast<std::size_t>(r)];
+          if (dof < 0)
+            continue;
+          const auto at = std::lower_bound(wanted.begin(), wanted.end(), dof);
+          if (at == wanted.end() || *at != dof)
+            continue;
+          while (r >= w->firsts[static_cast<std::size_t>(owner)] +
+                        w->counts[static_cast<std::size_t>(owner)])
+            ++owner;
+          w->asked.push_back(static_cast<int>(at - wanted.begin()));
+          ask_rows.push_back(static_cast<int>(r - w->firsts[static_cast<std::size_t>(owner)]));
+          ++w->ask_counts[static_cast<std::size_t>(owner)];
+        }
+      if (w->asked.size() != wanted.size())
+        throw std::logic_error("IterativeSolver: a product's DoF without a row");
+      w->serve_counts.resize(static_cast<std::size_t>(size()));
+      MPI_Alltoall(w->ask_counts.data(), 1, MPI_INT, w->serve_counts.data(), 1, MPI_INT,
+                   MPI_COMM_WORLD);
+      const auto offsets = [](const std::vector<int> &counts, std::vector<int> &firsts) {
+        firsts.assign(counts.size(), 0);
+        std::partial_sum(counts.begin(), counts.end() - 1, firsts.begin() + 1);
+        return static_cast<std::size_t>(firsts.back() + counts.back());
+      };
+      offsets(w->ask_counts, w->ask_firsts);
+      w->served.resize(offsets(w->serve_counts, w->serve_firsts));
+      MPI_Alltoallv(ask_rows.data(), w->ask_counts.data(), w->ask_firsts.data(), MPI_INT,
+                    w->served.data(), w->serve_counts.data(), w->serve_firsts.data(), MPI_INT,
+                    MPI_COMM_WORLD);
+      for (const int row : w->served)
+        if (row < 0 || row >= local())
+          throw std::logic_error("IterativeSolver: a product's row asked of the wrong process");
+      w->received.resize(wanted.size());
+      w->sent.resize(w->served.size());
+      w->x.resize(wanted.size());
+      w->y.resize(wanted.size());
+
       RowOperators ops;
       ops.dofs      = dofs;
       ops.local     = static_cast<std::size_t>(local());
@@ -915,20 +967,25 @@ namespace lightbody
       ops.row_dof.assign(order.begin() + begin(), order.begin() + end());
       ops.multiply     = [this](const double *in, double *out) { rows_product(in, out, false); };
       ops.precondition = [this](const double *in, double *out) { rows_product(in, out, true); };
-      // B x: x whole on every process, in DoF numbering, B's product there, this process's rows
-      // of it.
-      ops.pencil = [this, w, everywhere](const double *in, double *out) {
-        MPI_Allgatherv(in, static_cast<int>(local()), MPI_DOUBLE, w->rows.data(), w->counts.data(),
-                       w->firsts.data(), MPI_DOUBLE, MPI_COMM_WORLD);
-        for (std::size_t r = 0; r < order.size(); ++r)
-          if (order[r] >= 0)
-            w->x[static_cast<std::size_t>(order[r])] = w->rows[r];
-        everywhere(w->x.data(), w->y.data());
-        for (PetscInt i = 0; i < local(); ++i)
-          {
-            const long dof = order[static_cast<std::size_t>(begin() + i)];
-            out[i]         = dof < 0 ? 0.0 : w->y[static_cast<std::size_t>(dof)];
-          }
+      // B x: x's entries sent to the processes whose parts take them, their parts' products
+      // sent back and added up by the rows' owners (no process holds a whole vector).
+      ops.pencil = [this, w, product = std::move(part.product)](const double *in, double *out) {
+        for (std::size_t i = 0; i < w->served.size(); ++i)
+          w->sent[i] = in[w->served[i]];
+        MPI_Alltoallv(w->sent.data(), w->serve_counts.data(), w->serve_firsts.data(), MPI_DOUBLE,
+                      w->received.data(), w->ask_counts.data(), w->ask_firsts.data(), MPI_DOUBLE,
+                      MPI_COMM_WORLD);
+        for (std::size_t i = 0; i < w->asked.size(); ++i)
+          w->x[static_cast<std::size_t>(w->asked[i])] = w->received[i];
+        product(w->x.data(), w->y.data());
+        for (std::size_t i = 0; i < w->asked.size(); ++i)
+          w->received[i] = w->y[static_cast<std::size_t>(w->asked[i])];
+        MPI_Alltoallv(w->received.data(), w->ask_counts.data(), w->ask_firsts.data(), MPI_DOUBLE,
+                      w->sent.data(), w->serve_counts.data(), w->serve_firsts.data(), MPI_DOUBLE,
+                      MPI_COMM_WORLD);
+        std::fill(out, out + local(), 0.0);
+        for (std::size_t i = 0; i < w->served.size(); ++i)
+          out[w->served[i]] += w->sent[i];
       };
       // (summed, then rank 0's sums everywhere: every process takes LOBPCG's steps from the
       // same values, whatever order a reduction added them in)
@@ -940,20 +997,28 @@ namespace lightbody
       ops.broadcast = [](double *data, std::size_t count) {
         MPI_Bcast(data, static_cast<int>(count), MPI_DOUBLE, 0, MPI_COMM_WORLD);
       };
+      // (rank 0's rows whole only while it scatters or gathers)
       ops.scatter = [this, w](const double *whole, double *mine) {
         if (rank() == 0)
-          for (std::size_t r = 0; r < order.size(); ++r)
-            w->rows[r] = order[r] < 0 ? 0.0 : whole[static_cast<std::size_t>(order[r])];
+          {
+            w->rows.resize(order.size());
+            for (std::size_t r = 0; r < order.size(); ++r)
+              w->rows[r] = order[r] < 0 ? 0.0 : whole[static_cast<std::size_t>(order[r])];
+          }
         MPI_Scatterv(w->rows.data(), w->counts.data(), w->firsts.data(), MPI_DOUBLE, mine,
                      static_cast<int>(local()), MPI_DOUBLE, 0, MPI_COMM_WORLD);
+        std::vector<double>().swap(w->rows);
       };
       ops.gather = [this, w](const double *mine, double *whole) {
+        if (rank() == 0)
+          w->rows.resize(order.size());
         MPI_Gatherv(mine, static_cast<int>(local()), MPI_DOUBLE, w->rows.data(), w->counts.data(),
                     w->firsts.data(), MPI_DOUBLE, 0, MPI_COMM_WORLD);
         if (rank() == 0 && whole)
           for (std::size_t r = 0; r < order.size(); ++r)
             if (order[r] >= 0)
               whole[static_cast<std::size_t>(order[r])] = w->rows[r];
+        std::vector<double>().swap(w->rows);
       };
       return ops;
     }
@@ -1070,9 +1135,9 @@ namespace lightbody
       }
   }
 
-  void serve_iterative_eigen(const std::function<void(const double *, double *)> &everywhere)
+  void serve_iterative_eigen(SpreadProduct part)
   {
-    serve_preconditioned_eigenpairs(served().rows(everywhere, false));
+    serve_preconditioned_eigenpairs(served().rows(std::move(part), false));
   }
 
   void IterativeSolver::set_numbering(std::vector<long> row_dof, std::size_t dofs)
@@ -1086,14 +1151,12 @@ namespace lightbody
 
   bool IterativeSolver::numbered() const { return impl_->numbered(); }
 
-  RowOperators
-  IterativeSolver::spread_rows(long                                          pencil,
-                               std::function<void(const double *, double *)> everywhere) const
+  RowOperators IterativeSolver::spread_rows(long pencil, SpreadProduct part) const
   {
     if (!numbered()) // (before the others are asked to join)
       throw std::logic_error("IterativeSolver: the eigen analysis's rows without a numbering");
     broadcast(iterative_eigen, pencil);
-    return impl_->rows(std::move(everywhere), true);
+    return impl_->rows(std::move(part), true);
   }
 
   IterativeSolver::IterativeSolver() : impl_(std::make_unique<Impl>()) { petsc::start(); }

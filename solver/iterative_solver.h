@@ -78,11 +78,10 @@ namespace lightbody
     bool numbered() const; // (set_numbering called for this matrix)
     // Rank 0 leading the others: asks them to join an eigen analysis (LOBPCG) whose blocks each
     // process holds by the rows of this matrix it owns, and gives rank 0's operators on them:
-    // products with A and the preconditioner on the rows, with B through `everywhere`
-    // (collective, x and y whole on every process, in DoF numbering), B being the matrix of
-    // index `pencil` among those the others hold while they serve (serve_rank0).
-    RowOperators spread_rows(long                                          pencil,
-                             std::function<void(const double *, double *)> everywhere) const;
+    // products with A and the preconditioner on the rows, with B through each process's part
+    // of it (`part`, in DoF numbering), B being the matrix of index `pencil` among those the
+    // others hold while they serve (serve_rank0).
+    RowOperators spread_rows(long pencil, SpreadProduct part) const;
 
     // The memory per DoF and process this solver adds to what the run holds when it is given
     // the matrix (measured, see the .cc; the caller's own copy of the matrix freed by `copied`):
@@ -113,6 +112,6 @@ namespace lightbody
   // loop of serve_distributed_factors); false if the command is not one of its own.
   bool serve_iterative_command(const long message[2]);
   // Ranks 1..N-1: their part of the eigen analysis rank 0 began with spread_rows, B's products
-  // through `everywhere` (that of the matrix the command named).
-  void serve_iterative_eigen(const std::function<void(const double *, double *)> &everywhere);
+  // through their `part` of it (that of the matrix the command named).
+  void serve_iterative_eigen(SpreadProduct part);
 } // namespace lightbody

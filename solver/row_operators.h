@@ -9,6 +9,16 @@
 
 namespace lightbody
 {
+  // A product B x spread over the processes, each making its own part: the DoFs (sorted, each
+  // once) of x it takes and of y it gives, and its product on them (x and y of dofs.size()
+  // entries each, in that order); B x is the sum of the processes' parts (a DoF's entry of y
+  // given by several processes is added up).
+  struct SpreadProduct
+  {
+    std::vector<long>                             dofs;
+    std::function<void(const double *, double *)> product;
+  };
+
   struct RowOperators
   {
     std::size_t dofs  = 0; // the pencil's size (DoFs)

@@ -220,11 +220,11 @@ TEST(EigenSolver, InTheInnerProductOfAWithBlockSolves)
   lightbody::FactoredMatrix blocks = solves_only(p);
   std::size_t               calls = 0, widest = 0;
   blocks.solve = [](double *) { ADD_FAILURE() << "a single solve where the block was given"; };
-  blocks.solve_columns = [&](double *x, std::size_t columns) {
+  blocks.solve_columns = [&](double *const *x, std::size_t columns) {
     ++calls;
     widest = std::max(widest, columns);
     for (std::size_t j = 0; j < columns; ++j)
-      p.factor->solve(x + j * n);
+      p.factor->solve(x[j]);
   };
   const auto e =
     lightbody::extreme_eigenpairs(blocks, p.B, 5, lightbody::EigenEnd::smallest, 1e-9, 40);
@@ -379,13 +379,13 @@ TEST(EigenSolver, PencilsOnASharedFactorSideBySide)
     [&](const Pencil &p) {
       lightbody::FactoredMatrix f = solves_only(p);
       f.solve = [](double *) { ADD_FAILURE() << "a single solve where the block was given"; };
-      f.solve_columns = [&, n = p.A.m()](double *x, std::size_t columns) {
+      f.solve_columns = [&](double *const *x, std::size_t columns) {
         if (inside.fetch_add(1) != 0)
           overlapped = true;
         ++calls;
         widest = std::max(widest, columns);
         for (std::size_t j = 0; j < columns; ++j)
-          p.factor->solve(x + j * n);
+          p.factor->solve(x[j]);
         inside.fetch_sub(1);
       };
       return f;

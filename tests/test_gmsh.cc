@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <tuple>
@@ -83,6 +84,17 @@ TEST(Gmsh, MissingGroupIsNamed)
 
 namespace
 {
+  // The files the tests write, removed when the test program ends.
+  struct WrittenFiles
+  {
+    std::vector<std::string> paths;
+    ~WrittenFiles()
+    {
+      for (const auto &path : paths)
+        std::remove(path.c_str());
+    }
+  } written;
+
   // A MSH 2.2 file of the given nodes (numbered from 1) and quadrilaterals (node numbers) in
   // the physical surface "panel", written to a file of its own in the temporary folder.
   std::string write_msh(const std::string &name, const std::vector<std::array<double, 3>> &nodes,
@@ -102,6 +114,7 @@ namespace
     const std::string path =
       ::testing::TempDir() + "/lightbody_gmsh_" + std::to_string(::getpid()) + "_" + name + ".msh";
     std::ofstream(path) << s.str();
+    written.paths.push_back(path);
     return path;
   }
 

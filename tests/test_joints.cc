@@ -169,7 +169,10 @@ load_cases:
 
 // A plate of 0.001 mm over 300 mm has no bending stiffness left after round-off: the singular
 // factorisation names the thin part beside the usual causes (the plate is held; a 4 mm plate of
-// the same case solves).
+// the same case solves). A gauge within the distance at which two nodes are taken as one (1e-7
+// of the body's size, 3.2e-5 mm here: a slip of the unit, 1e-9 mm) makes the elements' top and
+// bottom nodes one: the degenerate element is refused naming the part, its thickness and the
+// tolerance.
 TEST(Joints, AWallTooThinForItsBodyIsNamed)
 {
   const std::string yaml = R"(
@@ -191,6 +194,15 @@ load_cases:
   std::string plate = yaml;
   plate.replace(plate.find("0.001 mm"), 8, "4 mm");
   EXPECT_NO_THROW(run_yaml(plate));
+  std::string foil = yaml;
+  foil.replace(foil.find("0.001 mm"), 8, "1e-9 mm");
+  const std::string d = model_error_of(foil);
+  EXPECT_NE(d.find("part \"foil\": degenerate element (coincident nodes)"), std::string::npos) << d;
+  EXPECT_NE(d.find("its thickness 1e-09 mm is within the distance at which two nodes are taken "
+                   "as one (3.16e-05 mm"),
+            std::string::npos)
+    << d;
+  EXPECT_NE(d.find("check its unit"), std::string::npos) << d;
 }
 
 namespace
