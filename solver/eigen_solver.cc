@@ -124,6 +124,7 @@ namespace lightbody
     // (null: none) and where its basis is kept (null: whole in this process).
     struct LanczosOperator
     {
+      // W = C F (and A W), W in F's place (F read before W is written).
       std::function<void(const double *F, double *W, double *AW, Eigen::Index columns)> apply;
       std::function<void(const double *x, double *ax)>                                  a_multiply;
       std::function<void(double *)>                                                     back;
@@ -213,7 +214,10 @@ namespace lightbody
       };
       for (Eigen::Index j = 0; j < b; ++j)
         random_vector(j, j);
-      Eigen::MatrixXd W(n, b), AW(a_inner ? n : 0, a_inner ? b : 0);
+      // W = C F is made in F's place, and becomes the next F there (F is in the basis, and a
+      // new column j of F is made from W's column j after those before it): a step holds one
+      // block of whole vectors (and its products with A), not two.
+      Eigen::MatrixXd &W = F, &AW = AF;
 
       EigenPairs                out;
       Eigen::Index              m = 0;
@@ -337,7 +341,9 @@ namespace lightbody
         }
       // The leading wanted pairs that converged, most extreme first; phi = C.back(y).
       const Eigen::Index count = out.converged ? std::min(m, nev) : leading_converged();
-      Eigen::MatrixXd    Sc(m, count), phis(n, count);
+      F.resize(0, 0); // (the step's vectors, no longer needed)
+      AF.resize(0, 0);
+      Eigen::MatrixXd Sc(m, count), phis(n, count);
       for (Eigen::Index k = 0; k < count; ++k)
         Sc.col(k) = S.col(pair(k));
       basis->combine(static_cast<long>(m), Sc.data(), static_cast<long>(count), phis.data());
