@@ -13,10 +13,10 @@
 #include <petsc/private/pcimpl.h>
 
 #include <algorithm>
-#include <numeric>
 #include <cmath>
 #include <memory>
 #include <mutex>
+#include <numeric>
 #include <set>
 #include <stdexcept>
 #include <cstdlib>
@@ -913,18 +913,25 @@ namespace lightbody
           w->counts.push_back(static_cast<int>(first_row(n, block, r + 1, size())) -
                               w->firsts.back());
         }
+      // (the checks' failures known to every process before it throws: none goes on alone
+      // into the next collective call)
+      const auto everyone_or_none = [](bool failed, const char *what) {
+        int any = failed ? 1 : 0;
+        MPI_Allreduce(MPI_IN_PLACE, &any, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+        if (any)
+          throw std::logic_error(std::string("IterativeSolver: ") + what);
+      };
       // The rows of part.dofs, in the order of the rows (and so grouped by their owners).
       const std::vector<long> &wanted = part.dofs;
-      if (!std::is_sorted(wanted.begin(), wanted.end()) ||
-          std::adjacent_find(wanted.begin(), wanted.end()) != wanted.end())
-        throw std::logic_error("IterativeSolver: a product's DoFs not in order");
+      const bool               sorted = std::is_sorted(wanted.begin(), wanted.end()) &&
+                          std::adjacent_find(wanted.begin(), wanted.end()) == wanted.end();
       std::vector<int> ask_rows; // (the owner's local row)
       w->ask_counts.assign(static_cast<std::size_t>(size()), 0);
       int owner = 0;
       for (long r = 0; r < n; ++r)
         {
           const long dof = order[static_cast<std::size_t>(r)];
-          if (dof < 0)
+          if (dof < 0 || !sorted)
             continue;
           const auto at = std::lower_bound(wanted.begin(), wanted.end(), dof);
           if (at == wanted.end() || *at != dof)
@@ -936,8 +943,8 @@ namespace lightbody
           ask_rows.push_back(static_cast<int>(r - w->firsts[static_cast<std::size_t>(owner)]));
           ++w->ask_counts[static_cast<std::size_t>(owner)];
         }
-      if (w->asked.size() != wanted.size())
-        throw std::logic_error("IterativeSolver: a product's DoF without a row");
+      everyone_or_none(!sorted || w->asked.size() != wanted.size(),
+                       "a product's DoFs not in order, or one without a row");
       w->serve_counts.resize(static_cast<std::size_t>(size()));
       MPI_Alltoall(w->ask_counts.data(), 1, MPI_INT, w->serve_counts.data(), 1, MPI_INT,
                    MPI_COMM_WORLD);
@@ -951,9 +958,9 @@ namespace lightbody
       MPI_Alltoallv(ask_rows.data(), w->ask_counts.data(), w->ask_firsts.data(), MPI_INT,
                     w->served.data(), w->serve_counts.data(), w->serve_firsts.data(), MPI_INT,
                     MPI_COMM_WORLD);
-      for (const int row : w->served)
-        if (row < 0 || row >= local())
-          throw std::logic_error("IterativeSolver: a product's row asked of the wrong process");
+      everyone_or_none(std::any_of(w->served.begin(), w->served.end(),
+                                   [&](int row) { return row < 0 || row >= local(); }),
+                       "a product's row asked of the wrong process");
       w->received.resize(wanted.size());
       w->sent.resize(w->served.size());
       w->x.resize(wanted.size());
