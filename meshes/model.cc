@@ -11,10 +11,8 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
-#include <iomanip>
 #include <optional>
 #include <set>
-#include <sstream>
 #include <unordered_map>
 
 namespace lightbody
@@ -361,19 +359,18 @@ namespace lightbody
         const std::set<unsigned> distinct(cell.vertices.begin(), cell.vertices.end());
         if (distinct.size() == 8)
           return;
-        const Point<3> &x     = merger_->points()[cell.vertices[0]];
-        const auto      value = [](double v) {
-          std::ostringstream s;
-          s << std::setprecision(3) << v;
-          return s.str();
-        };
+        const Point<3> &x = merger_->points()[cell.vertices[0]];
         // (a gauge within the tolerance at which two nodes are one: a slip of the unit)
-        const std::string gauge =
-          spec.thickness <= merger_->tolerance()
-            ? "; its thickness " + value(spec.thickness) +
-                " mm is within the distance at which two nodes are taken as one (" +
-                value(merger_->tolerance()) + " mm, 1e-7 of the body's size): check its unit"
-            : "";
+        std::string gauge;
+        if (spec.thickness <= merger_->tolerance())
+          {
+            char text[200];
+            std::snprintf(text, sizeof text,
+                          "; its thickness %.3g mm is within the distance at which two nodes are "
+                          "taken as one (%.3g mm, 1e-7 of the body's size): check its unit",
+                          spec.thickness, merger_->tolerance());
+            gauge = text;
+          }
         throw ModelError("part \"" + spec.name + "\": degenerate element (coincident nodes) near " +
                          std::to_string(x[0]) + ", " + std::to_string(x[1]) + ", " +
                          std::to_string(x[2]) + " mm" + gauge +

@@ -488,16 +488,6 @@ namespace lightbody
       gather(x, data, all);
     }
 
-    // `columns` right-hand sides at once (n x columns in `data`, null on the servers).
-    void solve(double *data, long columns)
-    {
-      std::vector<double *> list;
-      if (data)
-        for (long j = 0; j < columns; ++j)
-          list.push_back(data + j * n);
-      solve_columns(data ? list.data() : nullptr, columns);
-    }
-
     // `count` right-hand sides at once, each its own vector (`columns`, null on the servers):
     // MUMPS's solve phase on a dense block (PETSc's MatMatSolve), each process holding its
     // rows of the block.
@@ -917,8 +907,8 @@ namespace lightbody
                 case solve_it: f.solve(nullptr); break;
                 case free_it: f.free(); break;
                 case solve_shared: s->solve(nullptr); break;
-                case solve_it_columns: f.solve(nullptr, message[1]); break;
-                case solve_shared_columns: s->solve(nullptr, message[1]); break;
+                case solve_it_columns: f.solve_columns(nullptr, message[1]); break;
+                case solve_shared_columns: s->solve_columns(nullptr, message[1]); break;
                 case multiply_shared: product_matrix(message[1])->multiply(nullptr, nullptr); break;
                 case iterative_eigen:
                   {
