@@ -224,6 +224,8 @@ namespace lightbody
     std::optional<double>         max_deflection;     // mm; not given: the criteria's (or none)
     unsigned                      buckling_modes = 0; // linear buckling: lowest load factors
     SourceLocation                where;
+    // Whether the load case asks for a linear buckling analysis.
+    bool has_buckling() const { return buckling_modes > 0; }
   };
 
   // A mass carried by the body but not part of its structure (payload, equipment), for the

@@ -762,7 +762,7 @@ namespace lightbody
     });
     if (lockstep())
       for (unsigned i : active_cases_)
-        if (case_.load_cases[i].buckling_modes > 0)
+        if (case_.load_cases[i].has_buckling())
           {
             Vector<double> &u = solution_->load_cases[i].displacement;
             if (rank_ > 0)
@@ -806,7 +806,7 @@ namespace lightbody
               reaction_loads_[j].push_back(l.load[d]);
           }
         l.load = Vector<double>();
-        if (!keeps && case_.load_cases[active_cases_[j]].buckling_modes == 0)
+        if (!keeps && !case_.load_cases[active_cases_[j]].has_buckling())
           release_displacement(active_cases_[j]);
       }
   }

@@ -332,7 +332,7 @@ namespace lightbody
     {
       std::vector<unsigned> cases;
       for (unsigned i : active_cases_)
-        if (case_.load_cases[i].buckling_modes > 0)
+        if (case_.load_cases[i].has_buckling())
           cases.push_back(i);
       return cases;
     }

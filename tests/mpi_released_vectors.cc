@@ -77,7 +77,7 @@ int main(int argc, char **argv)
                 fail("load case " + l.name + ": reactions " + std::to_string(reaction[c]) +
                      " N against loads " + std::to_string(l.applied_N[c]) + " N, component " +
                      std::to_string(c));
-            if (c.load_cases[i].buckling_modes > 0 &&
+            if (c.load_cases[i].has_buckling() &&
                 l.buckling.factors.size() != c.load_cases[i].buckling_modes)
               fail("load case " + l.name + ": " + std::to_string(l.buckling.factors.size()) +
                    " load factors");
@@ -86,7 +86,7 @@ int main(int argc, char **argv)
           fail("load case " + l.name + ": " + std::to_string(l.displacement.size()) +
                " displacements and " + std::to_string(l.load.size()) +
                " loads held by a process other than rank 0");
-        buckling += c.load_cases[i].buckling_modes > 0;
+        buckling += c.load_cases[i].has_buckling();
       }
     if (buckling < 2 || buckling == s->load_cases.size() || s->support_sets < 2)
       fail("the case needs load cases with and without buckling, and several support sets");
