@@ -1,0 +1,32 @@
+#pragma once
+// The model's mesh spread over the processes of an MPI launch (step (a) of the distributed model,
+// issue 16; not yet used by the solve): a parallel::fullydistributed::Triangulation made from the
+// model's serial one, each process owning the band of cells it assembles in the SPMD run
+// (cell_share) with one layer of ghost cells, the exact geometry's mapping on it and the DoFs.
+// Its coarse cells keep the serial cells' ids: cell->id().get_coarse_cell_id() is the index of the
+// cell in model.triangulation, by which the model's surfaces, edges and ties name cells.
+#include "meshes/model.h"
+
+#include <deal.II/distributed/fully_distributed_tria.h>
+#include <deal.II/dofs/dof_handler.h>
+#include <deal.II/fe/fe_system.h>
+#include <deal.II/fe/mapping_q_cache.h>
+
+#include <mpi.h>
+
+#include <memory>
+
+namespace lightbody
+{
+  struct DistributedMesh
+  {
+    explicit DistributedMesh(MPI_Comm comm);
+    dealii::parallel::fullydistributed::Triangulation<3> triangulation;
+    dealii::MappingQCache<3>                             mapping;
+    dealii::FESystem<3>                                  fe;
+    dealii::DoFHandler<3>                                dof_handler;
+  };
+
+  // Collective over `comm`: every process passes the same model.
+  std::unique_ptr<DistributedMesh> distribute_mesh(const Model &model, MPI_Comm comm);
+} // namespace lightbody
