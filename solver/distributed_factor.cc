@@ -32,6 +32,12 @@ namespace lightbody
     bool petsc_owns_mpi             = false; // started in one process: finalised at exit
     bool leading                    = false; // rank 0, while the others serve its commands
     int  local_processes_on_machine = 1;     // the launch's processes on this machine
+    // set_distributed_rows's
+    std::vector<long> &distributed_rows()
+    {
+      static std::vector<long> firsts;
+      return firsts;
+    }
     // Rank 0's solves and products, one at a time when several threads ask for them
     // (distributed_threads).
     std::mutex commands;
@@ -177,10 +183,13 @@ namespace lightbody
       firsts.assign(N, 0);
       if (n > std::numeric_limits<int>::max())
         throw std::runtime_error("the shared factorisation takes at most 2^31 - 1 DoFs");
+      const std::vector<long> &given = distributed_rows();
+      const bool               owned =
+        bands && given.size() == static_cast<std::size_t>(N) + 1 && given.back() == n;
       for (int q = 0; q < N; ++q)
         {
-          const long begin = bands ? n * q / N : (q == 0 ? 0 : n);
-          const long end   = bands ? n * (q + 1) / N : n;
+          const long begin = owned ? given[q] : bands ? n * q / N : (q == 0 ? 0 : n);
+          const long end   = owned ? given[q + 1] : bands ? n * (q + 1) / N : n;
           firsts[q]        = static_cast<int>(begin);
           counts[q]        = static_cast<int>(end - begin);
         }
@@ -1041,6 +1050,8 @@ namespace lightbody
                              n = static_cast<unsigned>(std::max(processes, 1));
     return {static_cast<unsigned>(c * r / n), static_cast<unsigned>(c * (r + 1) / n)};
   }
+
+  void set_distributed_rows(std::vector<long> firsts) { distributed_rows() = std::move(firsts); }
 
   bool wait_for_all_processes(double timeout_seconds)
   {

@@ -66,6 +66,11 @@ namespace lightbody
   // The active cells [first, last) that process `rank` of `processes` works on in the SPMD run
   // (assembly, result pieces): the cells in order, in equal bands.
   std::pair<unsigned, unsigned> cell_share(unsigned cells, int rank, int processes);
+  // The rows each process owns in the matrices spread over the processes: process r rows
+  // [firsts[r], firsts[r + 1]) of matrices of firsts.back() rows (the SPMD run numbers the DoFs
+  // as its distributed mesh does, each process's own DoFs consecutive); matrices of another
+  // size, or before any is set, in bands of about n / N rows.
+  void set_distributed_rows(std::vector<long> firsts);
 
   // Waits for the other processes (a barrier) without keeping a core busy: a process that has
   // finished its part sleeps while rank 0 writes the results. Returns false when they have not

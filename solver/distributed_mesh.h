@@ -15,6 +15,7 @@
 #include <mpi.h>
 
 #include <memory>
+#include <vector>
 
 namespace lightbody
 {
@@ -29,4 +30,17 @@ namespace lightbody
 
   // Collective over `comm`: every process passes the same model.
   std::unique_ptr<DistributedMesh> distribute_mesh(const Model &model, MPI_Comm comm);
+
+  // The DoFs of `serial` (a DoFHandler of the same finite element on model.triangulation) as the
+  // distributed mesh numbers them: the new number of each serial DoF, for
+  // DoFHandler::renumber_dofs, after which a vector of the serial DoFs is indexed as the
+  // distributed one, each process's own DoFs a contiguous range. Each process names the DoFs it
+  // owns, the names summed over the processes (n_dofs numbers, collective over `comm`).
+  std::vector<dealii::types::global_dof_index>
+  distributed_numbering(const DistributedMesh &mesh, const dealii::DoFHandler<3> &serial,
+                        MPI_Comm comm);
+
+  // The first DoF each process owns, and the number of DoFs after them: process r owns
+  // [firsts[r], firsts[r + 1]) (collective).
+  std::vector<long> owned_rows(const DistributedMesh &mesh, MPI_Comm comm);
 } // namespace lightbody

@@ -2,6 +2,7 @@
 
 #include "solver/cell_lines.h"
 #include "solver/condensed_assembly.h"
+#include "solver/distributed_mesh.h"
 #include "solver/fingerprint.h"
 #include "solver/loads.h"
 #include "solver/shell_element.h"
@@ -154,6 +155,20 @@ namespace lightbody
     StageLog::Scope t(log_, "setup");
     Solution       &s = *solution_;
     s.dof_handler.distribute_dofs(s.fe);
+    if (together_ &&
+        model_.triangulation.n_active_cells() >= static_cast<unsigned>(distributed_processes()))
+      {
+        // The SPMD run: the DoFs numbered as the mesh spread over the processes numbers them,
+        // each process's own (those of its band of cells, which it assembles) consecutive, and
+        // the matrices' rows owned so. (A process without a cell, more processes than cells,
+        // cannot hold a part of the mesh: the DoFs then keep the serial numbering, the rows in
+        // bands of about n / N.)
+        const auto mesh = distribute_mesh(model_, MPI_COMM_WORLD);
+        s.dof_handler.renumber_dofs(distributed_numbering(*mesh, s.dof_handler, MPI_COMM_WORLD));
+        set_distributed_rows(owned_rows(*mesh, MPI_COMM_WORLD));
+      }
+    else if (together_)
+      set_distributed_rows({});
     s.statistics.dofs = s.dof_handler.n_dofs();
     support_points_.resize(s.dof_handler.n_dofs());
     component_.resize(s.dof_handler.n_dofs());

@@ -8,7 +8,10 @@
 //     model's own mapping's at the finite element's support points;
 //   - every ghost cell touches an owned cell;
 //   - the DoFs: as many as the serial DoFHandler's, each owned by one process, and the owned and
-//     ghost cells' DoFs a consistent renaming of the serial cells' (one serial DoF for each).
+//     ghost cells' DoFs a consistent renaming of the serial cells' (one serial DoF for each);
+//   - distributed_numbering: a permutation of the serial DoFs, after which every owned and ghost
+//     cell has the same DoFs in both; owned_rows: each process's own DoFs consecutive, in rank
+//     order, all of them.
 //
 // usage: mpi_distributed_mesh CASE [KEY=VALUE ...]
 #include "solver/distributed_mesh.h"
@@ -122,6 +125,26 @@ int main(int argc, char **argv)
     if (mesh->dof_handler.n_dofs() != serial.n_dofs() || dofs[0] != serial.n_dofs())
       fail("DoFs " + std::to_string(mesh->dof_handler.n_dofs()) + ", owned together " +
            std::to_string(dofs[0]) + ", serial " + std::to_string(serial.n_dofs()));
+    // The serial DoFs renumbered as the distributed ones: each cell's DoFs then equal.
+    const auto        numbers = distributed_numbering(*mesh, serial, MPI_COMM_WORLD);
+    std::vector<char> taken(numbers.size(), 0);
+    for (const auto k : numbers)
+      if (k >= numbers.size() || taken[k]++)
+        fail("the renumbering is not a permutation (" + std::to_string(k) + ")");
+    serial.renumber_dofs(numbers);
+    for (const auto &cell : mesh->dof_handler.active_cell_iterators())
+      if (!cell->is_artificial())
+        {
+          const auto index = static_cast<unsigned>(cell->id().get_coarse_cell_id());
+          cell->get_dof_indices(mine);
+          DoFHandler<3>::active_cell_iterator(&model->triangulation, 0, index, &serial)
+            ->get_dof_indices(theirs);
+          if (mine != theirs)
+            fail("cell " + std::to_string(index) + ": its DoFs renumbered differ");
+        }
+    const std::vector<long> rows = owned_rows(*mesh, MPI_COMM_WORLD);
+    if (rows.back() != static_cast<long>(serial.n_dofs()))
+      fail("the processes' rows end at " + std::to_string(rows.back()));
     std::cout << "rank " << rank << " of " << processes << ": " << owned << " of " << n
               << " cells owned, " << ghosts << " ghost, "
               << mesh->dof_handler.n_locally_owned_dofs() << " of " << serial.n_dofs()
