@@ -19,8 +19,7 @@ namespace lightbody
 
   std::unique_ptr<DistributedMesh> distribute_mesh(const Model &model, MPI_Comm comm)
   {
-    int rank = 0, processes = 1;
-    MPI_Comm_rank(comm, &rank);
+    int processes = 1;
     MPI_Comm_size(comm, &processes);
     auto mesh = std::make_unique<DistributedMesh>(comm);
     {
