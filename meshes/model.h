@@ -80,6 +80,15 @@ namespace lightbody
     unsigned thickness_axis(unsigned cell) const;
   };
 
+  // The model's index of a cell of its mesh, or of a mesh made from it whose coarse cells keep the
+  // model's indices (the model's mesh spread over MPI processes, solver/distributed_mesh.h): the
+  // cell's coarse cell id (the meshes are not refined).
+  template <class CellIterator>
+  unsigned model_cell(const CellIterator &cell)
+  {
+    return static_cast<unsigned>(cell->id().get_coarse_cell_id());
+  }
+
   // Finds the joints between parts: shared nodes, and edge faces that lie on another part's face
   // (coplanar plates of different gauge, non-matching meshes), which become ties.
   void find_joints(Model &model);

@@ -15,11 +15,14 @@ namespace lightbody
   void work_band(const Solution &s, bool spread, const Worker &worker, const Copier &copier,
                  const Scratch &scratch, const Copy &copy)
   {
-    const auto [begin, end] = band_cells(s, spread);
+    const auto         cells = band_cells(s, spread);
     std::exception_ptr failure;
     try
       {
-        dealii::WorkStream::run(begin, end, worker, copier, scratch, copy);
+        dealii::WorkStream::run(
+          cells.cbegin(), cells.cend(),
+          [&worker](const auto &it, auto &sc, auto &cd) { worker(*it, sc, cd); }, copier, scratch,
+          copy);
       }
     catch (...)
       {

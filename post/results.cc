@@ -4,6 +4,7 @@
 #include "post/eigen_results.h"
 
 #include "solver/distributed_factor.h"
+#include "solver/distributed_mesh.h"
 #include "solver/shell_element.h"
 #include "post/stress_categories.h"
 
@@ -404,8 +405,9 @@ namespace lightbody
     // Per thread: the element's strains at its nodes.
     struct NodalScratch
     {
-      NodalScratch(const Model &model, const Quadrature<3> &at_nodes, unsigned cell_dofs)
-        : strains(model, at_nodes), local(cell_dofs), eps(at_nodes.size())
+      NodalScratch(const Model &model, const Quadrature<3> &at_nodes, unsigned cell_dofs,
+                   const Mapping<3> *mapping)
+        : strains(model, at_nodes, mapping), local(cell_dofs), eps(at_nodes.size())
       {
       }
       NodalScratch(const NodalScratch &o)
@@ -446,7 +448,7 @@ namespace lightbody
         s, spread,
         [&](const CellIterator &cell, NodalScratch &sc, NodalCopy &cd) {
           sc.strains.reinit(cell);
-          const CellIterator node_cell(&tria, cell->level(), cell->index(), &results.node_handler);
+          const CellIterator node_cell(&tria, 0, model_cell(cell), &results.node_handler);
           node_cell->get_dof_indices(cd.node_dofs);
           const Material &m = s.model.parts[cell->material_id()].material;
           for (unsigned lc = 0; lc < n_cases; ++lc)
@@ -464,7 +466,7 @@ namespace lightbody
                 rs[lc].stress[cd.node_dofs[q]][k] +=
                   cd.sigma[lc * n_points + q][k] / nodes.count[cd.node_dofs[q]];
         },
-        NodalScratch(s.model, at_nodes, cell_dofs), prototype);
+        NodalScratch(s.model, at_nodes, cell_dofs, band_mapping(s, spread)), prototype);
       static_assert(sizeof(std::array<double, 6>) == 6 * sizeof(double), "six doubles");
       if (spread)
         for (auto &r : rs)
@@ -695,21 +697,31 @@ namespace lightbody
     }
   } // namespace
 
-  std::pair<DoFHandler<3>::active_cell_iterator, DoFHandler<3>::active_cell_iterator>
-  band_cells(const Solution &s, bool spread)
+  std::vector<DoFHandler<3>::active_cell_iterator> band_cells(const Solution &s, bool spread)
   {
-    using CellIterator       = DoFHandler<3>::active_cell_iterator;
-    const auto &tria         = s.model.triangulation;
+    using CellIterator = DoFHandler<3>::active_cell_iterator;
+    std::vector<CellIterator> cells;
+    const auto               &tria = s.model.triangulation;
     const auto [first, last] = cell_share(tria.n_active_cells(), spread ? distributed_rank() : 0,
                                           spread ? distributed_processes() : 1);
+    if (spread && s.spread_mesh)
+      {
+        for (const auto &cell : s.spread_mesh->dof_handler.active_cell_iterators())
+          if (cell->is_locally_owned())
+            cells.push_back(cell);
+        if (cells.size() != last - first)
+          throw std::logic_error("band_cells: the spread mesh's cells are not the band");
+        return cells;
+      }
     // (the mesh is not refined: the coarse cells are the active cells, in order)
-    const auto at = [&](unsigned i) {
-      return i < tria.n_active_cells() ? CellIterator(&tria, 0, i, &s.dof_handler)
-                                       : s.dof_handler.end();
-    };
-    if (first >= last) // (more processes than cells)
-      return {s.dof_handler.end(), s.dof_handler.end()};
-    return {at(first), at(last)};
+    for (unsigned i = first; i < last; ++i)
+      cells.emplace_back(&tria, 0, i, &s.dof_handler);
+    return cells;
+  }
+
+  const Mapping<3> *band_mapping(const Solution &s, bool spread)
+  {
+    return spread && s.spread_mesh ? &s.spread_mesh->mapping : nullptr;
   }
 
   void check_processes(const std::exception_ptr &failure, bool spread)

@@ -65,11 +65,12 @@ namespace lightbody
   // others null.
   std::unique_ptr<Results> compute_results(const Solution &s, const Case &c, bool spread = false);
 
-  // The cells [begin, end) of this process's band under an MPI launch (`spread`: cell_share),
-  // else all of them, on the solution's DoFs.
-  std::pair<dealii::DoFHandler<3>::active_cell_iterator,
-            dealii::DoFHandler<3>::active_cell_iterator>
-  band_cells(const Solution &s, bool spread);
+  // This process's band of cells under an MPI launch (`spread`: cell_share's; the spread mesh's
+  // own cells where the solution has one, s.spread_mesh), else all of them, on DoFs numbered as
+  // the solution's; and the mapping of their mesh (null: the model's, model.mapping).
+  std::vector<dealii::DoFHandler<3>::active_cell_iterator> band_cells(const Solution &s,
+                                                                      bool            spread);
+  const dealii::Mapping<3> *band_mapping(const Solution &s, bool spread);
 
   // Under an MPI launch (`spread`, collective), whether every process came here sound: rethrows
   // this process's failure, or throws where another's failed.

@@ -69,11 +69,11 @@ namespace lightbody
     // Per thread: the element's strains at the column points of each thickness axis.
     struct ColumnScratch
     {
-      explicit ColumnScratch(const Model &model, unsigned cell_dofs)
+      ColumnScratch(const Model &model, unsigned cell_dofs, const Mapping<3> *mapping)
         : local(cell_dofs), eps(9 * thickness_points)
       {
         for (unsigned d = 0; d < 3; ++d)
-          strains.push_back(std::make_unique<ShellStrains>(model, column_points(d)));
+          strains.push_back(std::make_unique<ShellStrains>(model, column_points(d), mapping));
       }
       ColumnScratch(const ColumnScratch &o) : local(o.local.size()), eps(o.eps.size())
       {
@@ -149,7 +149,7 @@ namespace lightbody
     work_band(
       s, spread,
       [&](const CellIterator &cell, ColumnScratch &sc, ColumnCopy &cd) {
-        const unsigned  index = cell->active_cell_index();
+        const unsigned  index = model_cell(cell);
         const unsigned  d     = model.thickness_axis(index);
         const Material &m     = model.parts[cell->material_id()].material;
         sc.strains[d]->reinit(cell);
@@ -195,7 +195,7 @@ namespace lightbody
               c.covered += a.covered;
             }
       },
-      ColumnScratch(model, s.fe.n_dofs_per_cell()), prototype);
+      ColumnScratch(model, s.fe.n_dofs_per_cell(), band_mapping(s, spread)), prototype);
     static_assert(sizeof(Column) == 13 * sizeof(double), "a column is 13 doubles");
     if (spread)
       sum_over_processes(reinterpret_cast<double *>(columns.data()), 13 * columns.size());

@@ -1,10 +1,13 @@
 #pragma once
-// The model's mesh spread over the processes of an MPI launch (step (a) of the distributed model,
-// issue 16; not yet used by the solve): a parallel::fullydistributed::Triangulation made from the
-// model's serial one, each process owning the band of cells it assembles in the SPMD run
-// (cell_share) with one layer of ghost cells, the exact geometry's mapping on it and the DoFs.
-// Its coarse cells keep the serial cells' ids: cell->id().get_coarse_cell_id() is the index of the
-// cell in model.triangulation, by which the model's surfaces, edges and ties name cells.
+// The model's mesh spread over the processes of an MPI launch: a
+// parallel::fullydistributed::Triangulation made from the model's serial one, each process owning
+// the band of cells it works in the SPMD run (cell_share) with one layer of ghost cells, the exact
+// geometry's mapping on it and the DoFs. The SPMD run numbers its DoFs as this mesh does and
+// assembles K, K_G and M and computes the stresses on each process's own cells of it
+// (ElasticProblem, post/results.cc band_cells); every process still holds the whole model for the
+// supports, ties, loads and rank 0's summaries. Its coarse cells keep the serial cells' ids:
+// model_cell(cell), the coarse cell id, is the index of the cell in model.triangulation, by which
+// the model's surfaces, edges and ties name cells.
 #include "meshes/model.h"
 
 #include <deal.II/distributed/fully_distributed_tria.h>

@@ -93,11 +93,12 @@ namespace lightbody
     template <class Local, class Add>
     StressRange stress_of_cells(const Model &model, const Solution &s, const Vector<double> &u,
                                 const std::vector<DoFHandler<3>::active_cell_iterator> *cells,
-                                const Local &local, const Add &add)
+                                const Local &local, const Add &add,
+                                const Mapping<3> *mapping = nullptr)
     {
       struct Scratch
       {
-        explicit Scratch(const Model &m) : strains(m, QGauss<3>(3)) {}
+        Scratch(const Model &m, const Mapping<3> *g) : strains(m, QGauss<3>(3), g) {}
         Scratch(const Scratch &o) : strains(o.strains) {}
         ShellStrains                       strains;
         Vector<double>                     cell_u = Vector<double>(cell_dofs);
@@ -137,7 +138,7 @@ namespace lightbody
           range.largest     = std::max(range.largest, cd.largest);
           add(cd);
         },
-        Scratch(model), CellCopy());
+        Scratch(model, mapping), CellCopy());
       return range;
     }
   } // namespace
@@ -186,7 +187,8 @@ namespace lightbody
     };
 
     const std::vector<DoFHandler<3>::active_cell_iterator> *band = nullptr;
-    std::size_t n = 0, n_cells = 0, first = 0; // the cells held: active cells [first, + n_cells)
+    const Mapping<3> *mapping                                    = nullptr; // band's; null: model's
+    std::size_t n = 0, n_cells = 0, first = 0; // the cells held: model's cells [first, + n_cells)
     // The DoFs of the products' vectors, in order (whole: all n of them, m = n; a band's, m of
     // them, none for a band without cells).
     bool                                 whole = true;
@@ -356,19 +358,20 @@ namespace lightbody
 
   GeometricStiffness::GeometricStiffness(
     const DoFHandler<3> &dof_handler, const AffineConstraints<double> &constraints,
-    const std::vector<DoFHandler<3>::active_cell_iterator> *band)
+    const std::vector<DoFHandler<3>::active_cell_iterator> *band, const Mapping<3> *mapping)
     : cells_(std::make_shared<Cells>())
   {
     Cells &c  = *cells_;
     c.band    = band;
+    c.mapping = mapping;
     c.n       = dof_handler.n_dofs();
     c.n_cells = band ? band->size() : dof_handler.get_triangulation().n_active_cells();
-    c.first   = band && !band->empty() ? band->front()->active_cell_index() : 0;
+    c.first   = band && !band->empty() ? model_cell(band->front()) : 0;
     c.dofs.resize(c.n_cells * cell_dofs);
     c.g.resize(c.n_cells * Cells::nodes * Cells::nodes);
     std::vector<types::global_dof_index> dofs(cell_dofs);
     const auto add = [&](const DoFHandler<3>::active_cell_iterator &cell) {
-      const std::size_t k = cell->active_cell_index() - c.first;
+      const std::size_t k = model_cell(cell) - c.first;
       cell->get_dof_indices(dofs);
       types::global_dof_index *d = &c.dofs[k * cell_dofs];
       for (unsigned i = 0; i < cell_dofs; ++i)
@@ -377,7 +380,7 @@ namespace lightbody
     if (band)
       for (std::size_t k = 0; k < band->size(); ++k)
         {
-          if ((*band)[k]->active_cell_index() != c.first + k)
+          if (model_cell((*band)[k]) != c.first + k)
             throw std::logic_error("GeometricStiffness: a band of cells not in order");
           add((*band)[k]);
         }
@@ -433,9 +436,9 @@ namespace lightbody
       [&c](const DoFHandler<3>::active_cell_iterator &cell, const ShellStrains &strains,
            const std::vector<SymmetricTensor<2, 3>> &sigma, CellCopy &) {
         strains.geometric_stiffness(
-          sigma, &c.g[(cell->active_cell_index() - c.first) * Cells::nodes * Cells::nodes]);
+          sigma, &c.g[(model_cell(cell) - c.first) * Cells::nodes * Cells::nodes]);
       },
-      [](const CellCopy &) {});
+      [](const CellCopy &) {}, c.mapping);
   }
 
   PencilMatrix GeometricStiffness::pencil() const
@@ -465,9 +468,10 @@ namespace lightbody
   std::pair<double, double>
   assemble_mass(const Model &model, const Solution &s, const ModalSpec &modal,
                 const AffineConstraints<double> &constraints, SparseMatrix<double> &M,
-                const std::vector<DoFHandler<3>::active_cell_iterator> *cells)
+                const std::vector<DoFHandler<3>::active_cell_iterator> *cells,
+                const Mapping<3>                                       *mapping)
   {
-    ShellStrains                         strains(model, QGauss<3>(3));
+    ShellStrains                         strains(model, QGauss<3>(3), mapping);
     FullMatrix<double>                   local(cell_dofs, cell_dofs);
     std::vector<types::global_dof_index> dofs(cell_dofs);
     double                               structural = 0, added = 0;
@@ -495,7 +499,7 @@ namespace lightbody
     if (cells)
       for (const auto &cell : *cells)
         {
-          mine[cell->active_cell_index()] = true;
+          mine[model_cell(cell)] = true;
           one_cell(cell);
         }
     else

@@ -5,6 +5,7 @@
 #include "solver/eigen_solver.h"
 #include "solver/solution.h"
 
+#include <deal.II/fe/mapping.h>
 #include <deal.II/lac/affine_constraints.h>
 #include <deal.II/lac/sparse_matrix.h>
 
@@ -50,12 +51,15 @@ namespace lightbody
   class GeometricStiffness
   {
   public:
-    // `band`: the matrices of these cells only, consecutive in the active cells' order (the SPMD
-    // run's share of a process); null: all.
+    // `band`: the matrices of these cells only, consecutive in the model's cells' order (the
+    // SPMD run's share of a process); null: all.
+    // `mapping`: the band's cells' (those of the model's mesh spread over the processes,
+    // solver/distributed_mesh.h); null: the model's.
     GeometricStiffness(
       const dealii::DoFHandler<3>                                    &dof_handler,
       const dealii::AffineConstraints<double>                        &constraints,
-      const std::vector<dealii::DoFHandler<3>::active_cell_iterator> *band = nullptr);
+      const std::vector<dealii::DoFHandler<3>::active_cell_iterator> *band    = nullptr,
+      const dealii::Mapping<3>                                       *mapping = nullptr);
     // K_G of the stress the displacement u causes (the cells'), in place of the one before;
     // returns the stress range (of the cells).
     StressRange assemble(const Model &model, const Solution &s, const dealii::Vector<double> &u);
@@ -92,7 +96,8 @@ namespace lightbody
   assemble_mass(const Model &model, const Solution &s, const ModalSpec &modal,
                 const dealii::AffineConstraints<double>                        &constraints,
                 dealii::SparseMatrix<double>                                   &M,
-                const std::vector<dealii::DoFHandler<3>::active_cell_iterator> *cells = nullptr);
+                const std::vector<dealii::DoFHandler<3>::active_cell_iterator> *cells   = nullptr,
+                const dealii::Mapping<3>                                       *mapping = nullptr);
 
   // The lowest `modes` buckling load factors of K (factorised) and K_G.
   // `compression`: the answer of assemble_geometric_stiffness (without it: no modes, no solve).

@@ -77,7 +77,7 @@ namespace lightbody
     // (each process its band's cells' matrices, the products summed; assembling them through
     // the constraints into one matrix spread over the processes took 2.0-2.6 s against the
     // cells' 0.3 s on the default tank at 90 mm under mpirun -np 2, and more memory)
-    GeometricStiffness KG(solution_->dof_handler, constraints_, &share_cells_);
+    GeometricStiffness KG(solution_->dof_handler, constraints_, &share_cells_, cells_mapping());
     range              = KG.assemble(model_, *solution_, l.displacement);
     double extremes[2] = {range.compression, range.largest};
     max_over_processes(extremes, 2);
@@ -191,8 +191,8 @@ namespace lightbody
     double               structural = 0, added = 0;
     {
       StageLog::Scope t(log_, "assemble");
-      std::tie(structural, added) =
-        assemble_mass(model_, *solution_, *case_.modal, constraints_, M, &share_cells_);
+      std::tie(structural, added) = assemble_mass(model_, *solution_, *case_.modal, constraints_, M,
+                                                  &share_cells_, cells_mapping());
     }
     sum_over_processes(&structural, 1);
     share_.add(shift_, M);

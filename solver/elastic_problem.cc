@@ -57,8 +57,9 @@ namespace lightbody
       // (mesh.fibres; empty: none is), its constant transverse shear then taking the shear
       // correction factor 5/6 (the energy of the parabolic shear stress that carries the same
       // shear force).
-      ElementStiffness(const Model &model, const std::vector<bool> &straight)
-        : model_(model), strains_(model, QGauss<3>(3)), straight_(straight)
+      ElementStiffness(const Model &model, const std::vector<bool> &straight,
+                       const Mapping<3> *mapping = nullptr)
+        : model_(model), strains_(model, QGauss<3>(3), mapping), straight_(straight)
       {
       }
 
@@ -67,7 +68,7 @@ namespace lightbody
       {
         const double    min_jxw  = strains_.reinit(cell);
         const Material &m        = model_.parts[cell->material_id()].material;
-        const bool      straight = !straight_.empty() && straight_[cell->active_cell_index()];
+        const bool      straight = !straight_.empty() && straight_[model_cell(cell)];
         strains_.stiffness(m.lame_lambda(), m.lame_mu(), K, straight ? 5.0 / 6.0 : 1.0);
         return min_jxw;
       }
@@ -163,12 +164,17 @@ namespace lightbody
         // the matrices' rows owned so. (A process without a cell, more processes than cells,
         // cannot hold a part of the mesh: the DoFs then keep the serial numbering, the rows in
         // bands of about n / N.)
-        const auto mesh = distribute_mesh(model_, MPI_COMM_WORLD);
-        s.dof_handler.renumber_dofs(distributed_numbering(*mesh, s.dof_handler, MPI_COMM_WORLD));
-        set_distributed_rows(owned_rows(*mesh, MPI_COMM_WORLD));
+        mesh_         = distribute_mesh(model_, MPI_COMM_WORLD);
+        s.spread_mesh = mesh_;
+        s.dof_handler.renumber_dofs(distributed_numbering(*mesh_, s.dof_handler, MPI_COMM_WORLD));
+        set_distributed_rows(owned_rows(*mesh_, MPI_COMM_WORLD));
       }
     else if (together_)
-      set_distributed_rows({});
+      {
+        mesh_.reset();
+        s.spread_mesh.reset();
+        set_distributed_rows({});
+      }
     s.statistics.dofs = s.dof_handler.n_dofs();
     support_points_.resize(s.dof_handler.n_dofs());
     component_.resize(s.dof_handler.n_dofs());
@@ -424,6 +430,11 @@ namespace lightbody
       }
   }
 
+  const Mapping<3> *ElasticProblem::cells_mapping() const
+  {
+    return share_cells_spread_ && mesh_ ? &mesh_->mapping : nullptr;
+  }
+
   void ElasticProblem::apply_ties()
   {
     Solution &s = *solution_;
@@ -447,9 +458,20 @@ namespace lightbody
       cell_share(model_.triangulation.n_active_cells(), rank, share ? distributed_processes() : 1);
     std::vector<DoFHandler<3>::active_cell_iterator> &cells = share_cells_;
     cells.clear();
-    for (const auto &cell : s.dof_handler.active_cell_iterators())
-      if (const unsigned i = cell->active_cell_index(); i >= first && i < last)
-        cells.push_back(cell);
+    share_cells_spread_ = share && mesh_;
+    if (share_cells_spread_)
+      {
+        // (the spread mesh's own cells: the band, numbered as the model's DoFs are)
+        for (const auto &cell : mesh_->dof_handler.active_cell_iterators())
+          if (cell->is_locally_owned())
+            cells.push_back(cell);
+        if (cells.size() != last - first)
+          throw std::logic_error("assemble_system: the spread mesh's cells are not the band");
+      }
+    else
+      for (const auto &cell : s.dof_handler.active_cell_iterators())
+        if (const unsigned i = cell->active_cell_index(); i >= first && i < last)
+          cells.push_back(cell);
     // Elastic supports: a bedding k (N/mm^3 per global direction) integrated over the exact
     // footprint, springs (N/mm) shared among the support's nodes (elastic_blocks).
     springs_ = elastic_blocks();
@@ -470,7 +492,7 @@ namespace lightbody
         share_.reinit(share_pattern_);
       }
     SparseMatrix<double> &target = share ? share_ : stiffness_;
-    ElementStiffness      scratch(model_, straight_cells_);
+    ElementStiffness      scratch(model_, straight_cells_, share ? cells_mapping() : nullptr);
     CopyData              copy;
     double                worst_jxw  = 1;
     unsigned              worst_cell = 0;
@@ -487,7 +509,7 @@ namespace lightbody
       [](const auto &it, ElementStiffness &sc, CopyData &cd) {
         const DoFHandler<3>::active_cell_iterator &cell = *it;
         cd.min_jxw                                      = sc.compute(cell, cd.K);
-        cd.cell                                         = cell->active_cell_index();
+        cd.cell                                         = model_cell(cell);
         cell->get_dof_indices(cd.dofs);
       },
       [&](const CopyData &cd) {

@@ -30,6 +30,7 @@
 
 namespace lightbody
 {
+  struct DistributedMesh;
   // "(1250.0, 0.0, -750.0) mm", for messages.
   std::string point_text(const dealii::Point<3> &p);
   // The hint, added to the messages of a body that is not held, that a wall may be too thin for
@@ -144,9 +145,13 @@ namespace lightbody
     const int                                                rank_;
     bool                                                     alone_ = false;
     std::vector<dealii::DoFHandler<3>::active_cell_iterator> share_cells_;
-    dealii::SparsityPattern                                  share_pattern_;
-    dealii::SparseMatrix<double>                             share_;
-    std::unique_ptr<DistributedCholesky>                     eigen_matrix_;
+    // The model's mesh spread over the processes (solver/distributed_mesh.h): share_cells_ are
+    // its own cells, on its mapping (null: one process, or more processes than cells).
+    std::shared_ptr<DistributedMesh>     mesh_;
+    bool                                 share_cells_spread_ = false;
+    dealii::SparsityPattern              share_pattern_;
+    dealii::SparseMatrix<double>         share_;
+    std::unique_ptr<DistributedCholesky> eigen_matrix_;
     // Vibration: the shift s of K + s M, and (one process, or rank 0 alone) the mass matrix.
     double                       shift_ = 0;
     dealii::SparseMatrix<double> serial_mass_;
@@ -158,6 +163,8 @@ namespace lightbody
     void assemble_serial_mass();
     // The processes still work together (not rank 0 alone).
     bool lockstep() const { return together_ && !alone_; }
+    // The mapping of share_cells_' mesh: the spread mesh's, or null (the model's own).
+    const dealii::Mapping<3> *cells_mapping() const;
     // Thrown on ranks 1..N-1 when rank 0 has gone on alone and released them: their part of
     // the solve is over.
     struct HandedOver

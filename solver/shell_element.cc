@@ -87,7 +87,8 @@ namespace lightbody
       std::unique_ptr<FEValues<3>>                    values;
     };
 
-    Impl(const Model &m, const Quadrature<3> &q) : model(m), points(q), fe_scalar(2)
+    Impl(const Model &m, const Quadrature<3> &q, const Mapping<3> &g)
+      : model(m), mapping(g), points(q), fe_scalar(2)
     {
       for (unsigned i = 0; i < n_dofs; ++i)
         {
@@ -149,7 +150,7 @@ namespace lightbody
             g[a] = fe_scalar.shape_grad(a, p);
           l->grad.push_back(g);
         }
-      l->values = std::make_unique<FEValues<3>>(*model.mapping, fe_scalar, Quadrature<3>(all, w),
+      l->values = std::make_unique<FEValues<3>>(mapping, fe_scalar, Quadrature<3>(all, w),
                                                 update_jacobians | update_inverse_jacobians |
                                                   update_JxW_values);
       return l;
@@ -169,7 +170,7 @@ namespace lightbody
 
     double reinit(const Triangulation<3>::cell_iterator &cell)
     {
-      const unsigned d = model.thickness_axis(cell->index());
+      const unsigned d = model.thickness_axis(model_cell(cell));
       const Layout  &l = layout_of(d);
       current          = &l;
       const unsigned R = (d + 1) % 3, S = (d + 2) % 3, T = d;
@@ -243,6 +244,7 @@ namespace lightbody
     }
 
     const Model                           &model;
+    const Mapping<3>                      &mapping;
     Quadrature<3>                          points;
     FE_Q<3>                                fe_scalar;
     unsigned                               component[n_dofs], scalar[n_dofs];
@@ -255,13 +257,14 @@ namespace lightbody
     std::vector<Tensor<1, 3>>                     normal; // unit normal of the wall at each point
   };
 
-  ShellStrains::ShellStrains(const Model &model, const Quadrature<3> &points)
-    : impl_(std::make_unique<Impl>(model, points))
+  ShellStrains::ShellStrains(const Model &model, const Quadrature<3> &points,
+                             const Mapping<3> *mapping)
+    : impl_(std::make_unique<Impl>(model, points, mapping ? *mapping : *model.mapping))
   {
   }
 
   ShellStrains::ShellStrains(const ShellStrains &other)
-    : impl_(std::make_unique<Impl>(other.impl_->model, other.impl_->points))
+    : impl_(std::make_unique<Impl>(other.impl_->model, other.impl_->points, other.impl_->mapping))
   {
   }
 

@@ -17,6 +17,7 @@
 
 #include <deal.II/base/quadrature.h>
 #include <deal.II/base/symmetric_tensor.h>
+#include <deal.II/fe/mapping.h>
 #include <deal.II/grid/tria.h>
 #include <deal.II/lac/full_matrix.h>
 #include <deal.II/lac/vector.h>
@@ -34,8 +35,11 @@ namespace lightbody
     static constexpr unsigned n_cell_dofs  = 81;
     static constexpr unsigned n_cell_nodes = 27; // the scalar FE_Q(2) shape functions
 
-    // points: where the strains are wanted; their weights give the stiffness integral.
-    ShellStrains(const Model &model, const dealii::Quadrature<3> &points);
+    // points: where the strains are wanted; their weights give the stiffness integral. The
+    // cells are the model's (model.mapping) or, with `mapping`, those of a mesh made from the
+    // model's whose coarse cells keep the model's cell indices (solver/distributed_mesh.h).
+    ShellStrains(const Model &model, const dealii::Quadrature<3> &points,
+                 const dealii::Mapping<3> *mapping = nullptr);
     ShellStrains(const ShellStrains &other);
     ~ShellStrains();
 

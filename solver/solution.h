@@ -10,12 +10,14 @@
 #include <deal.II/lac/vector.h>
 
 #include <array>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace lightbody
 {
+  struct DistributedMesh;
   struct SupportDofs
   {
     std::string                                  name;
@@ -125,5 +127,9 @@ namespace lightbody
     std::optional<ModalSolution>  modal;
     SolverStatistics              statistics;
     std::vector<std::string>      warnings; // about the supports, for the reports
+    // Under an MPI launch, the model's mesh spread over the processes, whose own cells are this
+    // process's band (solver/distributed_mesh.h; its DoFs numbered as dof_handler's); null in
+    // one process, or with more processes than cells.
+    std::shared_ptr<const DistributedMesh> spread_mesh;
   };
 } // namespace lightbody
