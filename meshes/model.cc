@@ -436,21 +436,7 @@ namespace lightbody
       void attach_geometry()
       {
         model_->mapping = std::make_unique<dealii::MappingQCache<3>>(2);
-        const dealii::FE_Q<3>       fe_geometry(2);
-        const std::vector<Point<3>> unit_points = fe_geometry.get_unit_support_points();
-        const Model                &m           = *model_;
-        model_->mapping->initialize(
-          model_->triangulation,
-          [&m, &unit_points](const dealii::Triangulation<3>::cell_iterator &cell) {
-            std::vector<Point<3>> pts(unit_points.size());
-            const unsigned        patch = m.cell_geometry[cell->index()].patch;
-            for (unsigned q = 0; q < unit_points.size(); ++q)
-              {
-                const auto pr = m.parameters(cell->index(), unit_points[q]);
-                pts[q]        = m.position(patch, pr[0], pr[1], pr[2]);
-              }
-            return pts;
-          });
+        initialize_exact_mapping(*model_, model_->triangulation, *model_->mapping);
       }
 
       const Case                               &case_;
@@ -773,6 +759,25 @@ namespace lightbody
       return ModelBuilder(c, apart).build();
     }
   } // namespace
+
+  void initialize_exact_mapping(const Model &model, const dealii::Triangulation<3> &tria,
+                                dealii::MappingQCache<3> &mapping)
+  {
+    const dealii::FE_Q<3>       fe_geometry(2);
+    const std::vector<Point<3>> unit_points = fe_geometry.get_unit_support_points();
+    mapping.initialize(tria,
+                       [&model, &unit_points](const dealii::Triangulation<3>::cell_iterator &cell) {
+                         const unsigned        index = model_cell(cell);
+                         const unsigned        patch = model.cell_geometry[index].patch;
+                         std::vector<Point<3>> pts(unit_points.size());
+                         for (unsigned q = 0; q < unit_points.size(); ++q)
+                           {
+                             const auto pr = model.parameters(index, unit_points[q]);
+                             pts[q]        = model.position(patch, pr[0], pr[1], pr[2]);
+                           }
+                         return pts;
+                       });
+  }
 
   std::unique_ptr<Model> build_model(const Case &c)
   {

@@ -89,6 +89,12 @@ namespace lightbody
     return static_cast<unsigned>(cell->id().get_coarse_cell_id());
   }
 
+  // `mapping` on `tria` (the model's mesh, or one whose coarse cells keep the model's indices) at
+  // the exact geometry: the model's patches at the quadratic mapping's support points, so that
+  // curved parts are not faceted.
+  void initialize_exact_mapping(const Model &model, const dealii::Triangulation<3> &tria,
+                                dealii::MappingQCache<3> &mapping);
+
   // Finds the joints between parts: shared nodes, and edge faces that lie on another part's face
   // (coplanar plates of different gauge, non-matching meshes), which become ties.
   void find_joints(Model &model);

@@ -705,14 +705,7 @@ namespace lightbody
     const auto [first, last] = cell_share(tria.n_active_cells(), spread ? distributed_rank() : 0,
                                           spread ? distributed_processes() : 1);
     if (spread && s.spread_mesh)
-      {
-        for (const auto &cell : s.spread_mesh->dof_handler.active_cell_iterators())
-          if (cell->is_locally_owned())
-            cells.push_back(cell);
-        if (cells.size() != last - first)
-          throw std::logic_error("band_cells: the spread mesh's cells are not the band");
-        return cells;
-      }
+      return s.spread_mesh->own_cells(last - first);
     // (the mesh is not refined: the coarse cells are the active cells, in order)
     for (unsigned i = first; i < last; ++i)
       cells.emplace_back(&tria, 0, i, &s.dof_handler);

@@ -17,6 +17,18 @@ namespace lightbody
   {
   }
 
+  std::vector<DoFHandler<3>::active_cell_iterator>
+  DistributedMesh::own_cells(std::size_t band) const
+  {
+    std::vector<DoFHandler<3>::active_cell_iterator> cells;
+    for (const auto &cell : dof_handler.active_cell_iterators())
+      if (cell->is_locally_owned())
+        cells.push_back(cell);
+    if (cells.size() != band)
+      throw std::logic_error("the spread mesh's own cells are not the process's band");
+    return cells;
+  }
+
   std::unique_ptr<DistributedMesh> distribute_mesh(const Model &model, MPI_Comm comm)
   {
     int processes = 1;
@@ -38,22 +50,8 @@ namespace lightbody
       mesh->triangulation.create_triangulation(
         TriangulationDescription::Utilities::create_description_from_triangulation(owners, comm));
     }
-    // The exact geometry at the quadratic mapping's support points, as the model's own mapping
-    // (meshes/model.cc), read by the serial cell's index.
-    const FE_Q<3>               geometry(2);
-    const std::vector<Point<3>> unit_points = geometry.get_unit_support_points();
-    mesh->mapping.initialize(
-      mesh->triangulation, [&model, &unit_points](const Triangulation<3>::cell_iterator &cell) {
-        const auto            index = static_cast<unsigned>(cell->id().get_coarse_cell_id());
-        const unsigned        patch = model.cell_geometry[index].patch;
-        std::vector<Point<3>> points(unit_points.size());
-        for (unsigned q = 0; q < unit_points.size(); ++q)
-          {
-            const auto p = model.parameters(index, unit_points[q]);
-            points[q]    = model.position(patch, p[0], p[1], p[2]);
-          }
-        return points;
-      });
+    // The exact geometry, as the model's own mapping.
+    initialize_exact_mapping(model, mesh->triangulation, mesh->mapping);
     mesh->dof_handler.distribute_dofs(mesh->fe);
     return mesh;
   }
@@ -73,8 +71,7 @@ namespace lightbody
       if (cell->is_locally_owned())
         {
           const DoFHandler<3>::active_cell_iterator same(
-            &serial.get_triangulation(), 0, static_cast<int>(cell->id().get_coarse_cell_id()),
-            &serial);
+            &serial.get_triangulation(), 0, static_cast<int>(model_cell(cell)), &serial);
           cell->get_dof_indices(mine);
           same->get_dof_indices(theirs);
           for (unsigned i = 0; i < per_cell; ++i)

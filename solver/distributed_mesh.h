@@ -29,6 +29,9 @@ namespace lightbody
     dealii::MappingQCache<3>                             mapping;
     dealii::FESystem<3>                                  fe;
     dealii::DoFHandler<3>                                dof_handler;
+    // This process's own cells (its band), in order; `band`: how many the band has (a
+    // std::logic_error where the mesh owns another number).
+    std::vector<dealii::DoFHandler<3>::active_cell_iterator> own_cells(std::size_t band) const;
   };
 
   // Collective over `comm`: every process passes the same model.

@@ -462,11 +462,7 @@ namespace lightbody
     if (share_cells_spread_)
       {
         // (the spread mesh's own cells: the band, numbered as the model's DoFs are)
-        for (const auto &cell : mesh_->dof_handler.active_cell_iterators())
-          if (cell->is_locally_owned())
-            cells.push_back(cell);
-        if (cells.size() != last - first)
-          throw std::logic_error("assemble_system: the spread mesh's cells are not the band");
+        cells = mesh_->own_cells(last - first);
       }
     else
       for (const auto &cell : s.dof_handler.active_cell_iterators())
