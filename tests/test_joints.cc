@@ -207,15 +207,35 @@ load_cases:
 
 namespace
 {
-  // A 4 mm wall standing on a 6 mm floor, the wall's faces 100 mm, the floor's 30 mm.
-  const std::string wall_on_finer_floor = R"(
+  // A 4 mm wall standing on a 6 mm floor, the wall's faces 100 mm, the floor's 30 mm; the floor
+  // from y = -150 + shift to 150 + shift.
+  std::string wall_on_finer_floor(double shift = 0)
+  {
+    const std::string y0 = std::to_string(shift - 150), y1 = std::to_string(shift + 150);
+    return R"(
 mesh: {size: 100 mm}
 parts:
   floor: {material: 5083-H116, thickness: 6 mm, mesh_size: 30 mm,
-          quad: {corners: [[0, -150, 0], [600, -150, 0], [600, 150, 0], [0, 150, 0]]}}
+          quad: {corners: [[0, )" +
+           y0 + ", 0], [600, " + y0 + ", 0], [600, " + y1 + ", 0], [0, " + y1 + R"(, 0]]}}
   wall: {material: 5083-H116, thickness: 4 mm,
          quad: {corners: [[0, 0, 3], [600, 0, 3], [600, 0, 303], [0, 0, 303]]}}
 )";
+  }
+  // The floor's long edges held, the wall's top edge loaded by 1 N/mm down.
+  const std::string wall_line_load = R"(
+supports:
+  edges: {edges: [floor.edge1, floor.edge3], fix: all}
+load_cases:
+  top: {edge_forces: [{edge: wall.edge3, force_per_length: "0 0 -1 N/mm"}]}
+)";
+  // The wall tied to the floor, the 600 N on it reaching the supports whole.
+  void expect_wall_carried(const RunOutcome &r)
+  {
+    EXPECT_TRUE(has_joint(*r.model, "wall", "floor", Joint::Kind::tied));
+    EXPECT_NEAR(r.results->load_cases[0].applied_sum_N[2], -600, 1e-9 * 600);
+    expect_equilibrium(r);
+  }
 } // namespace
 
 // A coarse wall standing on a finer floor: each of the wall's bottom faces (100 mm) spans four
@@ -224,14 +244,68 @@ parts:
 // load on the wall's top reaches the floor's supports whole (equilibrium).
 TEST(Joints, CoarseFollowerAcrossSeveralFinerLeaders)
 {
-  const std::string yaml = wall_on_finer_floor + R"(
+  expect_wall_carried(run_yaml(wall_on_finer_floor() + wall_line_load));
+}
+
+// A leading face that reaches into a follower face by less than the tie search's sampling: the
+// floor's mesh lines run at y = -148.2 + 30 k, one of them at y = 1.8, 0.2 mm inside the 4 mm
+// wall's face at y = 2, so the floor's cells beyond it overlap each of the wall's bottom faces in
+// a strip 0.2 mm wide that holds none of the face's corners nor any point of its 6 x 6 grid, but
+// points of the tie's integration (the model was refused: "a tied face leaves the faces it is
+// tied to", before 2026-12-07; the generated tipper at mesh.size 200 mm the same way, a floor
+// line 1 mm inside a ram crossmember's 15 mm face). Such a face has a corner on the follower's:
+// the case solves and its loads reach the supports whole.
+TEST(Joints, LeaderReachingIntoTheFollowerBetweenTheSampledPoints)
+{
+  expect_wall_carried(run_yaml(wall_on_finer_floor(1.8) + wall_line_load));
+}
+
+// A leading face crossing a follower face without a corner on it, nor the follower's on it: a
+// floor in three parts, the middle one a strip 2 mm wide (y from -6 to -4) with cells 300 mm
+// long, under a 15 mm wall (y from -7.5 to 7.5) whose bottom faces are 100 mm long. The strip's
+// cells cross the wall's faces between the grid's points (y = -6.25 and -3.75); their sides run
+// across the follower face and are sampled along their length. Before 2026-12-07 the model was
+// refused (the tie's integration found points on no leading face).
+TEST(Joints, LeaderStripCrossingTheFollowerFace)
+{
+  const std::string yaml  = R"(
+mesh: {size: 300 mm}
+parts:
+  floor_a: {material: 5083-H116, thickness: 6 mm,
+            quad: {corners: [[0, -150, 0], [600, -150, 0], [600, -6, 0], [0, -6, 0]]}}
+  strip: {material: 5083-H116, thickness: 6 mm,
+          quad: {corners: [[0, -6, 0], [600, -6, 0], [600, -4, 0], [0, -4, 0]]}}
+  floor_b: {material: 5083-H116, thickness: 6 mm,
+            quad: {corners: [[0, -4, 0], [600, -4, 0], [600, 150, 0], [0, 150, 0]]}}
+  wall: {material: 5083-H116, thickness: 15 mm, mesh_size: 100 mm,
+         quad: {corners: [[0, 0, 3], [600, 0, 3], [600, 0, 303], [0, 0, 303]]}}
 supports:
-  edges: {edges: [floor.edge1, floor.edge3], fix: all}
+  edges: {edges: [floor_a.edge1, floor_b.edge3], fix: all}
 load_cases:
   top: {edge_forces: [{edge: wall.edge3, force_per_length: "0 0 -1 N/mm"}]}
 )";
-  const RunOutcome  r    = run_yaml(yaml);
-  EXPECT_TRUE(has_joint(*r.model, "wall", "floor", Joint::Kind::tied));
+  const RunOutcome  r     = run_yaml(yaml);
+  const Model      &m     = *r.model;
+  unsigned          strip = 0, wall = 0;
+  for (unsigned p = 0; p < m.parts.size(); ++p)
+    {
+      if (m.parts[p].name == "strip")
+        strip = p;
+      if (m.parts[p].name == "wall")
+        wall = p;
+    }
+  // Every wall face over the strip leads partly by the strip's faces.
+  unsigned wall_ties = 0, on_strip = 0;
+  for (const Tie &t : m.ties)
+    if (m.cell_geometry[t.follower.cell].part == wall)
+      {
+        ++wall_ties;
+        on_strip += std::any_of(t.leaders.begin(), t.leaders.end(), [&](const FaceRef &f) {
+          return m.cell_geometry[f.cell].part == strip;
+        });
+      }
+  EXPECT_EQ(wall_ties, 6u);
+  EXPECT_EQ(on_strip, wall_ties);
   EXPECT_NEAR(r.results->load_cases[0].applied_sum_N[2], -600, 1e-9 * 600);
   expect_equilibrium(r);
 }
@@ -314,20 +388,20 @@ load_cases:
 TEST(Joints, TieLinesAreLocalAndExactForQuadraticFields)
 {
   using namespace dealii;
-  const std::string  material = R"(
+  const std::string material = R"(
 supports:
   s: {box: {min: [-1e4, -1e4, -1e4], max: [1e4, 1e4, 1e4]}, fix: all}
 load_cases:
   g: {acceleration: [0, 0, -1 g]}
 )";
-  const std::string  butt     = R"(
+  const std::string butt     = R"(
 parts:
   left: {material: 6082-T6, thickness: 4 mm, mesh_size: 10 mm,
          quad: {corners: [[0, 0, 0], [300, 0, 0], [300, 100, 0], [0, 100, 0]]}}
   right: {material: 6082-T6, thickness: 4 mm, mesh_size: 7 mm,
           quad: {corners: [[300, 0, 0], [650, 0, 0], [650, 100, 0], [300, 100, 0]]}}
 )";
-  const std::string &tee      = wall_on_finer_floor;
+  const std::string tee      = wall_on_finer_floor();
   // A quadratic field per component, of order one over the models (mm).
   const auto field = [](const Point<3> &x, unsigned c) {
     const double X = x[0] / 300, Y = x[1] / 300, Z = x[2] / 300;
