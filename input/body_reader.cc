@@ -37,6 +37,8 @@ namespace lightbody
           material = text(g, gp, "material");
         thickness = positive(g, gp, "thickness", Quantity::length, max_thickness_mm, nullptr,
                              usual_thickness_mm);
+        if (g["material"])
+          known_material(g["material"], gp + ".material", material, thickness);
       };
       const YAML::Node shell = n["shell"];
       if (!shell)
@@ -124,7 +126,10 @@ namespace lightbody
               b.thickness = positive(e, k, "thickness", Quantity::length, max_thickness_mm, nullptr,
                                      usual_thickness_mm);
             if (e["material"])
-              b.material = text(e, k, "material");
+              {
+                b.material = text(e, k, "material");
+                known_material(e["material"], k + ".material", b.material, b.thickness);
+              }
             if (!b.partition)
               {
                 const double fallback =
@@ -157,6 +162,9 @@ namespace lightbody
           t.ring_thickness = positive(r, path + ".rings", "thickness", Quantity::length,
                                       max_thickness_mm, nullptr, usual_thickness_mm);
           t.ring_material = r["material"] ? text(r, path + ".rings", "material") : t.shell_material;
+          if (r["material"])
+            known_material(r["material"], path + ".rings.material", t.ring_material,
+                           t.ring_thickness);
         }
     }
 
@@ -291,6 +299,8 @@ namespace lightbody
                         ? positive(e, gp, "thickness", Quantity::length, max_thickness_mm, nullptr,
                                    usual_thickness_mm)
                         : fallback->thickness;
+        if (e["material"])
+          known_material(e["material"], gp + ".material", g.material, g.thickness);
         for (auto &sz : sizes)
           *sz.second = e[sz.first] ? positive(e, gp, sz.first, Quantity::length) : *sz.second;
       };

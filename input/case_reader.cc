@@ -165,13 +165,26 @@ namespace lightbody
       for (const auto &p : c.parts)
         if (!p.material.empty() && !c.user_materials.count(p.material) &&
             !library_material(p.material, p.thickness))
-          {
-            std::vector<std::string> known = library_material_names();
-            for (const auto &m : c.user_materials)
-              known.push_back(m.first);
-            diag_.add(p.where, "parts." + p.name + ".material",
-                      "unknown material \"" + p.material + "\"" + suggestion(p.material, known));
-          }
+          diag_.add(p.where, "parts." + p.name + ".material", unknown_material(p.material));
+    }
+
+    std::string Reader::unknown_material(const std::string &material) const
+    {
+      std::vector<std::string> known = library_material_names();
+      if (user_materials_)
+        for (const auto &m : *user_materials_)
+          known.push_back(m.first);
+      return "unknown material \"" + material + "\"" + suggestion(material, known);
+    }
+
+    bool Reader::known_material(const YAML::Node &n, const std::string &key,
+                                const std::string &material, double thickness)
+    {
+      if (material.empty() || (user_materials_ && user_materials_->count(material)) ||
+          library_material(material, thickness))
+        return true;
+      error(n, key, unknown_material(material));
+      return false;
     }
 
     Case Reader::read(const YAML::Node &root)
@@ -233,6 +246,7 @@ namespace lightbody
       };
       each("materials", false,
            [&](const std::string &k, const YAML::Node &v) { read_material(k, v, c); });
+      user_materials_ = &c.user_materials;
       if (has_body)
         {
           const YAML::Node body = root["body"];

@@ -131,6 +131,8 @@ namespace lightbody
       Origins                  origins_;       // values that came from included files
       DiagnosticList           diag_;
       std::vector<Diagnostic>  unusual_; // legal values beyond the usual: warnings of the case
+      // The case's own materials (materials:), once read.
+      const std::map<std::string, Material> *user_materials_ = nullptr;
 
       // The override a key's value came from, if any ("a.b[0].c" matches --set a.b.0.c).
       const std::string *override_for(const std::string &key) const
@@ -392,7 +394,13 @@ namespace lightbody
 
       void read_mesh(const YAML::Node &n, MeshSettings &mesh);
       void read_material(const std::string &name, const YAML::Node &n, Case &c);
-      void read_part(const std::string &name, const YAML::Node &n, Case &c);
+      // Whether `material` names one of the case's materials or the library's at `thickness`;
+      // if not, the problem is reported at n (key: where it was given).
+      bool known_material(const YAML::Node &n, const std::string &key, const std::string &material,
+                          double thickness);
+      // "unknown material ..." with the names that are known.
+      std::string unknown_material(const std::string &material) const;
+      void        read_part(const std::string &name, const YAML::Node &n, Case &c);
       // `parts.NAME` of a case with a body: when NAME (a name, or a pattern with * and ?) names
       // parts among the first `body_parts` of c.parts, their material, thickness, layers and
       // mesh size are overridden and true is returned; false for a part of the case's own.

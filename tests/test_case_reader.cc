@@ -2,7 +2,10 @@
 #include "input/case_reader.h"
 #include "input/keys.h"
 
+#include <algorithm>
 #include <cmath>
+#include <fstream>
+#include <iterator>
 
 #include <gtest/gtest.h>
 
@@ -551,4 +554,52 @@ TEST(CaseReader, TankBafflesFollowAnOverriddenShellGauge)
         EXPECT_DOUBLE_EQ(one.parts[i].inset, 3) << one.parts[i].name; // the thinner neighbour
       }
   EXPECT_EQ(baffles, 2u);
+}
+
+// A body member's unknown material is named once, where the member gives it (file, line, key
+// body.KIND.MEMBER.material, or the --set that gave it), not at the body's first line for each
+// part the generator makes of it (a misspelt post material gave 51 problems, each at the
+// included module's `box:` line and the key of a generated part, until 2026-12-07).
+TEST(CaseReader, UnknownBodyMaterialNamedOnceWhereGiven)
+{
+  const auto text = [](const std::string &example) {
+    std::ifstream f(std::string(LIGHTBODY_SOURCE_DIR) + "/cases/" + example + ".yaml");
+    return std::string(std::istreambuf_iterator<char>(f), {});
+  };
+  const std::string tipper = text("tipper_12m3");
+  const std::string posts  = "posts: {material: 6082-T6";
+  ASSERT_NE(tipper.find(posts), std::string::npos);
+  const int line =
+    1 + static_cast<int>(std::count(tipper.begin(), tipper.begin() + tipper.find(posts), '\n'));
+  const std::string typo = replace(tipper, posts, "posts: {material: 6083-T6");
+  auto              e    = errors_of(typo);
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_EQ(e[0], "case.yaml:" + std::to_string(line) +
+                    ":23: body.tipper.posts.material: unknown material \"6083-T6\" (did you "
+                    "mean \"6082-T6\"?)");
+  // Given on the command line: named there.
+  e = errors_of(tipper, {{"body.tipper.floor.material", "5084"}});
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_EQ(e[0].rfind("case.yaml (--set body.tipper.floor.material): body.tipper.floor.material: "
+                       "unknown material \"5084\"",
+                       0),
+            0u)
+    << e[0];
+  // A material of the case's own is known; a part of the body given another by name is named
+  // at its own key.
+  EXPECT_TRUE(errors_of(replace(typo, "mesh:", R"(materials:
+  6083-T6: {E: 70 GPa, nu: 0.33, density: 2700 kg/m^3, Rp02: 240 MPa, Rm: 280 MPa}
+mesh:)"))
+                .empty());
+  e = errors_of(tipper, {{"parts.floor.material", "5038-H116"}});
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_NE(e[0].find("parts.floor.material: unknown material \"5038-H116\""), std::string::npos)
+    << e[0];
+  // A tank's baffle.
+  e = errors_of(replace(text("tank_8m3_elliptical"), "{station: 833 mm, thickness: 5 mm,",
+                        "{station: 833 mm, thickness: 5 mm, material: 5083-H11,"));
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_NE(e[0].find("body.tank.baffles[0].material: unknown material \"5083-H11\""),
+            std::string::npos)
+    << e[0];
 }
