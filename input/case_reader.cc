@@ -164,7 +164,7 @@ namespace lightbody
         }
       for (const auto &p : c.parts)
         if (!p.material.empty() && !c.user_materials.count(p.material) &&
-            !library_material(p.material, p.thickness))
+            !unknown_materials_.count(p.material) && !library_material(p.material, p.thickness))
           diag_.add(p.where, "parts." + p.name + ".material", unknown_material(p.material));
     }
 
@@ -184,6 +184,7 @@ namespace lightbody
           library_material(material, thickness))
         return true;
       error(n, key, unknown_material(material));
+      unknown_materials_.insert(material);
       return false;
     }
 

@@ -68,7 +68,7 @@ namespace lightbody
           error(n, path,
                 pattern ? std::string(c.has_tank || c.has_frame_body ? "matches no part of the body"
                                                                      : "matches no part") +
-                            " (parts: " + join(names) + ")"
+                            " (parts: " + some_of(names) + ")"
                         : "names no part of the body" + suggestion(name, names) +
                             "; a part of the case's own needs a mid-surface (quad, cylinder, "
                             "disc, head or gmsh)");
@@ -100,6 +100,11 @@ namespace lightbody
             p.layers = layers;
           p.where = where(n, path);
         }
+      // An unknown material named once, at the key that gave it.
+      for (const std::size_t i : matched)
+        if (!material.empty() &&
+            !known_material(n["material"], path + ".material", material, c.parts[i].thickness))
+          break;
       if (thickness > 0)
         for (const std::size_t i : matched)
           if (c.parts[i].kind == SurfaceKind::cylinder || c.parts[i].kind == SurfaceKind::head)

@@ -13,6 +13,7 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -53,6 +54,16 @@ namespace lightbody
       return s;
     }
 
+    // The choices, the first twelve of a longer list ("a, b, ..., l and 87 more").
+    inline std::string some_of(const std::vector<std::string> &choices)
+    {
+      constexpr std::size_t most = 12;
+      if (choices.size() <= most + 4)
+        return join(choices);
+      return join(std::vector<std::string>(choices.begin(), choices.begin() + most)) + " and " +
+             std::to_string(choices.size() - most) + " more";
+    }
+
     inline std::string suggestion(const std::string &word, const std::vector<std::string> &choices)
     {
       std::string best;
@@ -70,7 +81,7 @@ namespace lightbody
         }
       if (!best.empty() && best_d <= std::max<std::size_t>(2, word.size() / 3))
         return " (did you mean \"" + best + "\"?)";
-      return " (expected one of: " + join(choices) + ")";
+      return " (expected one of: " + some_of(choices) + ")";
     }
 
     // The text of a mapping key; keys that are lists or maps give "" (reported where read).
@@ -133,6 +144,9 @@ namespace lightbody
       std::vector<Diagnostic>  unusual_; // legal values beyond the usual: warnings of the case
       // The case's own materials (materials:), once read.
       const std::map<std::string, Material> *user_materials_ = nullptr;
+      // Unknown materials already named where they were given (a body member, a pattern of
+      // parts): not named again for each part made of them.
+      std::set<std::string> unknown_materials_;
 
       // The override a key's value came from, if any ("a.b[0].c" matches --set a.b.0.c).
       const std::string *override_for(const std::string &key) const

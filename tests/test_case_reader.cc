@@ -595,6 +595,18 @@ mesh:)"))
   ASSERT_EQ(e.size(), 1u);
   EXPECT_NE(e[0].find("parts.floor.material: unknown material \"5038-H116\""), std::string::npos)
     << e[0];
+  // A pattern of parts given an unknown material: once, at the pattern's key.
+  e = errors_of(tipper, {{"parts.post_*.material", "xyz"}});
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_NE(e[0].find("parts.post_*.material: unknown material \"xyz\""), std::string::npos)
+    << e[0];
+  // A name of no part: the body's many parts named in part (the first twelve and how many more).
+  e = errors_of(tipper, {{"parts.nopart.thickness", "5 mm"}});
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_NE(e[0].find("names no part of the body (expected one of: floor, "), std::string::npos)
+    << e[0];
+  EXPECT_NE(e[0].find(" more); a part of the case's own needs a mid-surface"), std::string::npos)
+    << e[0];
   // A tank's baffle.
   e = errors_of(replace(text("tank_8m3_elliptical"), "{station: 833 mm, thickness: 5 mm,",
                         "{station: 833 mm, thickness: 5 mm, material: 5083-H11,"));
