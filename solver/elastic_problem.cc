@@ -31,6 +31,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <list>
+#include <set>
 #include <map>
 #include <limits>
 #include <mutex>
@@ -730,8 +731,59 @@ namespace lightbody
           list += (list.empty() ? "" : ", ") + f;
         throw ModelError("the body is free to move (" + list + ")" + cases_text() +
                          ": the supports do not hold it; add or extend supports" +
-                         thin_wall_hint(model_));
+                         held_by_supports() + thin_wall_hint(model_));
       }
+  }
+
+  // What each support of the set holds: its components and at how many nodes, and whether
+  // those lie on one line or at one point (a support region that caught a single line of
+  // nodes at a coarse mesh holds no rotation about that line).
+  std::string ElasticProblem::held_by_supports() const
+  {
+    const Solution &s = *solution_;
+    const double    L = std::max(model_.size, 1.0);
+    std::string     out;
+    unsigned        listed = 0;
+    for (unsigned i : active_)
+      {
+        if (++listed > 8)
+          {
+            out += ", ...";
+            break;
+          }
+        std::set<std::array<double, 3>> nodes;
+        bool                            held[3] = {false, false, false};
+        for (auto d : s.supports[i].dofs)
+          {
+            const Point<3> &x = support_points_[d];
+            nodes.insert({x[0], x[1], x[2]});
+            held[component_[d]] = true;
+          }
+        std::string what;
+        for (unsigned c = 0; c < 3; ++c)
+          if (held[c])
+            what += std::string(what.empty() ? "" : ", ") + "xyz"[c];
+        // The spread of the nodes: the covariance's eigenvalues.
+        Eigen::Vector3d mean = Eigen::Vector3d::Zero();
+        for (const auto &x : nodes)
+          mean += Eigen::Vector3d(x[0], x[1], x[2]);
+        mean /= std::max<std::size_t>(nodes.size(), 1);
+        Eigen::Matrix3d C = Eigen::Matrix3d::Zero();
+        for (const auto &x : nodes)
+          {
+            const Eigen::Vector3d r = Eigen::Vector3d(x[0], x[1], x[2]) - mean;
+            C += r * r.transpose();
+          }
+        const Eigen::Vector3d spread =
+          Eigen::SelfAdjointEigenSolver<Eigen::Matrix3d>(C).eigenvalues().cwiseMax(0.0).cwiseSqrt();
+        const char *shape = nodes.size() == 1 || spread[2] < 1e-6 * L ? " at one point"
+                            : spread[1] < 1e-6 * L                    ? " along one line"
+                                                                      : "";
+        out += std::string(listed == 1 ? " (supports: " : ", ") + "\"" + s.supports[i].name +
+               "\" " + (what.empty() ? "nothing" : what) + " at " + std::to_string(nodes.size()) +
+               (nodes.size() == 1 ? " node" : " nodes") + (nodes.size() > 1 ? shape : "");
+      }
+    return out.empty() ? out : out + ")";
   }
 
   void ElasticProblem::solve()

@@ -248,8 +248,10 @@ namespace lightbody
     std::vector<Spring> elastic_blocks() const;
     void                assemble_loads();
     void                check_rigid_body_modes() const;
-    void                factorise();
-    void                factorise_distributed();
+    // For the message of a free body: what each support of the set holds.
+    std::string held_by_supports() const;
+    void        factorise();
+    void        factorise_distributed();
     // The iterative solver instead of a factorisation; `why` is said in the log. In the SPMD
     // run (lockstep) made by the processes together from their shares of the matrix.
     void prepare_iterative(const std::string &why);

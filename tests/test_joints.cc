@@ -165,6 +165,17 @@ load_cases:
   const std::string e    = model_error_of(yaml);
   EXPECT_NE(e.find("free to move"), std::string::npos) << e;
   EXPECT_NE(e.find("rotation about"), std::string::npos) << e;
+  // What the support holds: the corner's three nodes through the thickness, on one line.
+  EXPECT_NE(e.find("(supports: \"corner\" x, y, z at 3 nodes along one line)"), std::string::npos)
+    << e;
+  // Two supports, one of them a single node.
+  const std::string two = model_error_of(
+    std::string(yaml).replace(yaml.find("load_cases:"), 0,
+                              R"(  far: {box: {min: [299, 99, 1.5], max: [301, 101, 3]}, fix: [z]}
+)"));
+  EXPECT_NE(two.find("\"corner\" x, y, z at 3 nodes along one line, \"far\" z at 1 node)"),
+            std::string::npos)
+    << two;
 }
 
 // A plate of 0.001 mm over 300 mm has no bending stiffness left after round-off: the singular
