@@ -103,13 +103,8 @@ namespace lightbody
                 parts[g].push_back(i);
               }
           if (parts[g].empty())
-            {
-              std::string list;
-              for (const auto &n : names)
-                list += (list.empty() ? "" : ", ") + n;
-              throw InputError({"--parts", 0, 0}, groups[g],
-                               "names no part of the case (parts: " + list + ")");
-            }
+            throw InputError({"--parts", 0, 0}, groups[g],
+                             "names no part of the case" + suggestion(groups[g], names));
         }
       return parts;
     }
@@ -558,10 +553,7 @@ namespace lightbody
           std::vector<std::string> known = library_material_names();
           for (const auto &u : read.user_materials)
             known.push_back(u.first);
-          std::string list;
-          for (const auto &k : known)
-            list += (list.empty() ? "" : ", ") + k;
-          throw InputError({"--materials", 0, 0}, m, "unknown material (known: " + list + ")");
+          throw InputError({"--materials", 0, 0}, m, "unknown material" + suggestion(m, known));
         }
     check_result_folder(o.out_dir, read.input_files);
 

@@ -60,4 +60,13 @@ namespace lightbody
   private:
     std::vector<Diagnostic> list_;
   };
+
+  // Helpers for messages that name what was expected.
+  // The edit (Levenshtein) distance between two words.
+  std::size_t edit_distance(const std::string &a, const std::string &b);
+  std::string join(const std::vector<std::string> &v, const char *sep = ", ");
+  // The choices, only the first twelve of a longer list ("a, b, ..., l and 87 more").
+  std::string some_of(const std::vector<std::string> &choices);
+  // " (did you mean \"x\"?)" for a choice close to the word, else " (expected one of: ...)".
+  std::string suggestion(const std::string &word, const std::vector<std::string> &choices);
 } // namespace lightbody
