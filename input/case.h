@@ -80,6 +80,7 @@ namespace lightbody
     std::optional<double>   mesh_size; // not given: the case's mesh.size (Case::mesh_size_of)
     std::optional<unsigned> layers;    // not given: the case's mesh.layers (Case::layers_of)
     SourceLocation          where;
+    bool                    from_body = false; // made by the body's generator
 
     // quad: corners in order around the quadrilateral; edge k runs from corner k to corner k+1.
     std::array<Vec3, 4> corners{};

@@ -320,6 +320,8 @@ namespace lightbody
           else
             expand_frame_body(c, where(root["body"], "body"));
           const std::size_t body_parts = c.parts.size();
+          for (std::size_t i = 0; i < body_parts; ++i)
+            c.parts[i].from_body = true;
           for (const auto &[name, node] : own_parts)
             if (!override_body_parts(name, node, c, body_parts))
               read_part(name, node, c);

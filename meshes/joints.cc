@@ -325,22 +325,28 @@ namespace lightbody
           return;
         std::map<unsigned, unsigned> hits; // by part touched: how many points, the first
         std::map<unsigned, Point<3>> first;
+        unsigned                     on_any = 0; // points on any other part's face
         for (unsigned k = 0; k < 9; ++k)
           {
-            const Point<3> x = k < 4 ? face->vertex(k) : face_point(cell, s.face.face, k - 4);
+            const Point<3> x  = k < 4 ? face->vertex(k) : face_point(cell, s.face.face, k - 4);
+            bool           on = false;
             for (const Candidate *m : near)
               if (m->box.contains(x, tol_) &&
                   on_face(*model_.mapping, cell_at(m->face.cell), m->face.face, x, 1e-6))
                 {
-                  if (++hits[m->part] == 2)
-                    {
-                      partial_.push_back({s.face, s.part, m->part, first[m->part]});
-                      return;
-                    }
+                  ++hits[m->part];
                   first.emplace(m->part, x);
+                  on = true;
                   break;
                 }
+            on_any += on || on_some_leader(leaders, x, nullptr);
           }
+        // The part touched at most points, if at two or more.
+        const auto most =
+          std::max_element(hits.begin(), hits.end(),
+                           [](const auto &a, const auto &b) { return a.second < b.second; });
+        if (most != hits.end() && most->second >= 2)
+          partial_.push_back({s.face, s.part, most->first, first[most->first], on_any});
       }
 
       // Parts that touch only where an edge lies partly on the other's face, with no joint
@@ -367,10 +373,42 @@ namespace lightbody
         std::set<std::pair<unsigned, unsigned>> tied_faces;
         for (const Tie &t : model_.ties)
           tied_faces.insert({t.follower.cell, t.follower.face});
+        std::set<std::pair<std::string, std::string>> joined, warned;
+        for (const Joint &j : model_.joints)
+          joined.insert({std::min(j.part_a, j.part_b), std::max(j.part_a, j.part_b)});
         for (const Partial &c : partial_)
           {
-            if (tied_faces.count({c.face.cell, c.face.face}) || find(c.part) == find(c.touches))
+            if (tied_faces.count({c.face.cell, c.face.face}))
               continue;
+            if (find(c.part) == find(c.touches))
+              {
+                // Joined elsewhere, not to each other, and this edge face lies on the other's
+                // face (and those it meets) all but in a corner or along a side, six of its nine
+                // points or more: at a finer mesh its faces there may tie, so the joint depends
+                // on the mesh (a stiffener 2.5 mm taller than the ring it ends on: tied along
+                // half its height at 73 mm, not at all at 100 mm). Said once per pair of parts,
+                // one of them the case's own (a body's generator leaves such contacts by design:
+                // a post's ends against the floor and the roof).
+                const PartMesh   &pa = model_.parts[c.part], &pb = model_.parts[c.touches];
+                const std::string a = pa.name, b = pb.name;
+                const auto        pair = std::make_pair(std::min(a, b), std::max(a, b));
+                if (c.points >= 6 && !(pa.from_body && pb.from_body) && !joined.count(pair) &&
+                    warned.insert(pair).second)
+                  {
+                    char text[700];
+                    std::snprintf(text, sizeof text,
+                                  "the edge of part \"%s\" lies on a face of part \"%s\" only in "
+                                  "part (%u of 9 points of an edge face on other parts, near "
+                                  "(%.1f, %.1f, %.1f) mm): not joined there, as a tie needs the "
+                                  "whole edge face on the other part; at a finer mesh its faces "
+                                  "there may tie, so the joint depends on the mesh: make the edge "
+                                  "end within \"%s\" to join the two, or clear of it",
+                                  a.c_str(), b.c_str(), c.points, c.at[0], c.at[1], c.at[2],
+                                  b.c_str());
+                    model_.warnings.push_back(text);
+                  }
+                continue;
+              }
             char where[200];
             std::snprintf(where, sizeof where, "(%.1f, %.1f, %.1f) mm", c.at[0], c.at[1], c.at[2]);
             const std::string a = model_.parts[c.part].name, b = model_.parts[c.touches].name;
@@ -475,6 +513,7 @@ namespace lightbody
         FaceRef  face;
         unsigned part, touches;
         Point<3> at;
+        unsigned points = 0; // of the edge face's nine on other parts' faces
       };
       std::vector<Partial>   partial_;
       Model                 &model_;

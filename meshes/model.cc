@@ -223,6 +223,7 @@ namespace lightbody
             pm.material  = case_.material_of(spec);
             pm.thickness = spec.thickness;
             pm.layers    = case_.layers_of(spec);
+            pm.from_body = spec.from_body;
             for (auto &patch : part_patches_[pi])
               extrude(pi, patch, pm);
             model_->parts.push_back(pm);

@@ -14,6 +14,7 @@ namespace lightbody
     double      thickness = 0;
     unsigned    layers    = 1;
     unsigned    n_cells   = 0;
+    bool        from_body = false; // made by a body's generator (not one of the case's own)
   };
 
   // Two parts joined along a line: by shared nodes, or by tying one part's edge face to the

@@ -321,6 +321,53 @@ load_cases:
   expect_equilibrium(r);
 }
 
+// An edge that lies on another part's face all but a corner strip is not tied there (a tie needs
+// the whole edge face on the other part), so at a finer mesh its faces there may tie: the joint
+// would depend on the mesh without a word. Two stiffeners standing inside a cylinder end on a
+// ring at mid-length, 2.5 mm taller than the ring is deep: at 100 mm each end is one face, not
+// tied, and the model says so (parts joined elsewhere, through the shell, so not refused); at
+// 73 mm the lower half of each end ties and nothing is said.
+TEST(Joints, EdgeNearlyOnAnotherPartIsSaid)
+{
+  const std::string yaml = R"(
+parts:
+  shell:
+    material: 5083-O/H111
+    thickness: 5 mm
+    cylinder: {origin: [0, 0, 0], axis: [1, 0, 0], reference: [0, 0, -1], radius: 900 mm,
+               length: 2000 mm}
+  stiffener_a:
+    material: 6082-T6
+    thickness: 6 mm
+    quad: {corners: [[0, 0, -897.5], [996, 0, -897.5], [996, 0, -797.5], [0, 0, -797.5]]}
+  stiffener_b:
+    material: 6082-T6
+    thickness: 6 mm
+    quad: {corners: [[1004, 0, -897.5], [2000, 0, -897.5], [2000, 0, -797.5], [1004, 0, -797.5]]}
+  ring:
+    material: 6082-T6
+    thickness: 8 mm
+    disc: {centre: [1000, 0, 0], normal: [1, 0, 0], outer_radius: 897.5 mm, inner_radius: 800 mm}
+supports:
+  ends: {edges: [shell.start, shell.end], fix: all}
+load_cases:
+  g: {acceleration: [0, 0, "-1 g"]}
+)";
+  const auto coarse = build_model(read_case_from_string(yaml, "t.yaml", {{"mesh.size", "100 mm"}}));
+  EXPECT_FALSE(find_joint(*coarse, "stiffener_a", "ring"));
+  std::string said;
+  for (const auto &w : coarse->warnings)
+    said += w + "\n";
+  for (const char *part : {"stiffener_a", "stiffener_b"})
+    EXPECT_NE(said.find("the edge of part \"" + std::string(part) +
+                        "\" lies on a face of part \"ring\" only in part"),
+              std::string::npos)
+      << said;
+  const auto fine = build_model(read_case_from_string(yaml, "t.yaml", {{"mesh.size", "73 mm"}}));
+  EXPECT_TRUE(find_joint(*fine, "stiffener_a", "ring"));
+  EXPECT_TRUE(fine->warnings.empty());
+}
+
 // A support on nodes of a tied face: a thin roof's edge face is tied to a thick header's face,
 // and the roof's side edges, supported in z, end on that face. The tie makes the roof's edge
 // nodes follow the header, but the supported DoFs among them stay held, and the tie's rows then
