@@ -51,6 +51,20 @@ namespace lightbody
             return false;
         return true;
       }
+      void extend(const Point<3> &p)
+      {
+        for (unsigned d = 0; d < 3; ++d)
+          lo[d] = std::min(lo[d], p[d]), hi[d] = std::max(hi[d], p[d]);
+      }
+      // The box of a face's four corners.
+      template <class Face>
+      static Box of_corners(const Face &face)
+      {
+        Box b{face->vertex(0), face->vertex(0)};
+        for (unsigned v = 1; v < 4; ++v)
+          b.extend(face->vertex(v));
+        return b;
+      }
       bool overlaps(const Box &o, double tol) const
       {
         for (unsigned d = 0; d < 3; ++d)
@@ -174,13 +188,7 @@ namespace lightbody
         const auto cell = cell_at(f.cell);
         if (!cell->face(f.face)->at_boundary())
           return; // merged with a neighbour
-        Box b{cell->face(f.face)->vertex(0), cell->face(f.face)->vertex(0)};
-        for (unsigned v = 1; v < 4; ++v)
-          for (unsigned d = 0; d < 3; ++d)
-            {
-              b.lo[d] = std::min(b.lo[d], cell->face(f.face)->vertex(v)[d]);
-              b.hi[d] = std::max(b.hi[d], cell->face(f.face)->vertex(v)[d]);
-            }
+        Box b = Box::of_corners(cell->face(f.face));
         // Curved faces bulge beyond their vertices: widen by a fraction of the face size.
         const double grow = 0.25 * b.lo.distance(b.hi);
         for (unsigned d = 0; d < 3; ++d)
@@ -249,13 +257,9 @@ namespace lightbody
           least = std::min(least, face->line(l)->vertex(0).distance(face->line(l)->vertex(1)));
         // The follower face's box (its corners, sides' midpoints and centre; a curved face's
         // bulge between them within the margin).
-        Box tight{face->vertex(0), face->vertex(0)};
-        for (unsigned k = 0; k < 9; ++k)
-          {
-            const Point<3> x = k < 4 ? face->vertex(k) : face_point(cell, f, k - 4);
-            for (unsigned e = 0; e < 3; ++e)
-              tight.lo[e] = std::min(tight.lo[e], x[e]), tight.hi[e] = std::max(tight.hi[e], x[e]);
-          }
+        Box tight = Box::of_corners(face);
+        for (unsigned k = 0; k < 5; ++k)
+          tight.extend(face_point(cell, f, k));
         const double margin   = 0.05 * least + tol_;
         const double opposite = -std::cos(25 * M_PI / 180);
         for (const Candidate *m : near)
@@ -269,11 +273,7 @@ namespace lightbody
             const auto     mf = mc->face(g);
             // (a face whose corners' box, widened by a curved face's bulge, misses the
             // follower's has no point on it)
-            Box corners{mf->vertex(0), mf->vertex(0)};
-            for (unsigned v = 1; v < 4; ++v)
-              for (unsigned e = 0; e < 3; ++e)
-                corners.lo[e] = std::min(corners.lo[e], mf->vertex(v)[e]),
-                corners.hi[e] = std::max(corners.hi[e], mf->vertex(v)[e]);
+            const Box corners = Box::of_corners(mf);
             if (!corners.overlaps(tight, margin + 0.1 * corners.lo.distance(corners.hi)))
               continue;
             bool on = false;

@@ -47,6 +47,13 @@ probes:
     return {};
   }
 
+  // One problem, whose text holds `text`.
+  void expect_one(const std::vector<std::string> &e, const std::string &text)
+  {
+    ASSERT_EQ(e.size(), 1u);
+    EXPECT_NE(e[0].find(text), std::string::npos) << e[0];
+  }
+
   std::string replace(std::string s, const std::string &from, const std::string &to)
   {
     const auto at = s.find(from);
@@ -591,15 +598,11 @@ TEST(CaseReader, UnknownBodyMaterialNamedOnceWhereGiven)
   6083-T6: {E: 70 GPa, nu: 0.33, density: 2700 kg/m^3, Rp02: 240 MPa, Rm: 280 MPa}
 mesh:)"))
                 .empty());
-  e = errors_of(tipper, {{"parts.floor.material", "5038-H116"}});
-  ASSERT_EQ(e.size(), 1u);
-  EXPECT_NE(e[0].find("parts.floor.material: unknown material \"5038-H116\""), std::string::npos)
-    << e[0];
+  expect_one(errors_of(tipper, {{"parts.floor.material", "5038-H116"}}),
+             "parts.floor.material: unknown material \"5038-H116\"");
   // A pattern of parts given an unknown material: once, at the pattern's key.
-  e = errors_of(tipper, {{"parts.post_*.material", "xyz"}});
-  ASSERT_EQ(e.size(), 1u);
-  EXPECT_NE(e[0].find("parts.post_*.material: unknown material \"xyz\""), std::string::npos)
-    << e[0];
+  expect_one(errors_of(tipper, {{"parts.post_*.material", "xyz"}}),
+             "parts.post_*.material: unknown material \"xyz\"");
   // A name of no part: the body's many parts named in part (the first twelve and how many more).
   e = errors_of(tipper, {{"parts.nopart.thickness", "5 mm"}});
   ASSERT_EQ(e.size(), 1u);
@@ -608,10 +611,7 @@ mesh:)"))
   EXPECT_NE(e[0].find(" more); a part of the case's own needs a mid-surface"), std::string::npos)
     << e[0];
   // A tank's baffle.
-  e = errors_of(replace(text("tank_8m3_elliptical"), "{station: 833 mm, thickness: 5 mm,",
-                        "{station: 833 mm, thickness: 5 mm, material: 5083-H11,"));
-  ASSERT_EQ(e.size(), 1u);
-  EXPECT_NE(e[0].find("body.tank.baffles[0].material: unknown material \"5083-H11\""),
-            std::string::npos)
-    << e[0];
+  expect_one(errors_of(replace(text("tank_8m3_elliptical"), "{station: 833 mm, thickness: 5 mm,",
+                               "{station: 833 mm, thickness: 5 mm, material: 5083-H11,")),
+             "body.tank.baffles[0].material: unknown material \"5083-H11\"");
 }
